@@ -1,0 +1,3 @@
+from appeal.cli import main
+
+raise SystemExit(main())

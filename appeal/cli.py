@@ -1,0 +1,129 @@
+"""The `appeal` command. Only argparse is imported at start-up, so `appeal --help` answers at once;
+each command imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from appeal import __version__
+
+DESCRIPTION = """\
+Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
+external-review requests, letters of medical necessity and more.
+
+Start with:  appeal example --list
+             appeal example ketamine-trd-erisa-appeal -o my-case.yaml
+             appeal draft --case my-case.yaml
+"""
+
+
+def _print_report(path: Path, drafted) -> None:
+    print(f"Wrote {drafted.kind.title.lower()} to {path}")
+    if drafted.blanks:
+        print(f"\n{len(drafted.blanks)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
+        for label in drafted.blanks:
+            print(f"  - {label}")
+    for warning in drafted.warnings:
+        print(f"\nWarning: {warning}")
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from appeal import casefile, draft
+
+    if not args.case:
+        from appeal.errors import UserError
+
+        raise UserError("appeal draft needs a case file: appeal draft --case FILE (see `appeal example --list`).")
+    case = casefile.load(args.case)
+    kind = draft.choose_kind(case, args.letter)
+    drafted = draft.draft(case, kind)
+    path = Path(args.output) if args.output else draft.default_name(case, kind)
+    draft.write(drafted, path, strict=args.strict, force=args.force)
+    _print_report(path, drafted)
+    return 0
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    from appeal import kinds
+
+    every = kinds.all_kinds()
+    width = max(len(name) for name in every)
+    for name, kind in every.items():
+        print(f"{name:<{width}}  {kind.summary}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from appeal.case import Case
+
+    print(json.dumps(Case.model_json_schema(), indent=2))
+    return 0
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    from appeal import examples
+    from appeal.safe_write import write_text
+
+    if args.list or not args.name:
+        for name, summary in examples.catalog().items():
+            print(f"{name:<34}  {summary}")
+        return 0
+    text = examples.text(args.name)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    write_text(Path(args.output), text, overwrite=args.force)
+    print(f"Wrote the example case {args.name} to {args.output}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="appeal", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"appeal {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    draft = commands.add_parser("draft", help="write a letter from a case file")
+    draft.add_argument("--case", metavar="FILE", help="the case file (YAML or JSON)")
+    draft.add_argument("--letter", metavar="KIND", help="the kind of letter (see `appeal letters`); default: the case's")
+    draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
+    draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
+    draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    draft.set_defaults(handler=cmd_draft)
+
+    letters = commands.add_parser("letters", help="list the kinds of letter")
+    letters.set_defaults(handler=cmd_letters)
+
+    schema = commands.add_parser("schema", help="print the case file's JSON Schema")
+    schema.set_defaults(handler=cmd_schema)
+
+    example = commands.add_parser("example", help="list or write the bundled example cases")
+    example.add_argument("name", nargs="?", help="the example to write")
+    example.add_argument("--list", action="store_true", help="list the examples")
+    example.add_argument("-o", "--output", metavar="FILE", help="write it here (default: print it)")
+    example.add_argument("--force", action="store_true", help="replace the file if it exists")
+    example.set_defaults(handler=cmd_example)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    from appeal.errors import UserError
+
+    try:
+        return args.handler(args)
+    except UserError as error:
+        print(f"appeal: {error}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("\nappeal: stopped.", file=sys.stderr)
+        return 130

@@ -1,0 +1,77 @@
+"""Drafting a letter: case -> letter plan -> rendered .docx, and the report of what is still missing."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from appeal import kinds
+from appeal.case import Case
+from appeal.errors import UserError
+from appeal.letter_plan import context_for
+from appeal.render import render_docx
+from appeal.safe_write import write_bytes
+
+_BLANK = re.compile(r"\[ADD: ([^\]]+)\]")
+
+
+@dataclass
+class Drafted:
+    """A rendered letter in memory, with what it still lacks."""
+
+    kind: kinds.LetterKind
+    content: bytes
+    blanks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def choose_kind(case: Case, requested: str | None) -> kinds.LetterKind:
+    name = requested or case.letter_kind
+    if not name:
+        raise UserError("Which letter? Give --letter KIND, or set letter_kind in the case file (see `appeal letters`).")
+    kind = kinds.get(name)
+    if kind.needs_denial and case.denial is None:
+        raise UserError(
+            f"A {kind.title.lower()} answers a denial, but the case has no 'denial' section. Add the denial "
+            "(date, reference number, reason, quote), or choose --letter prior-auth."
+        )
+    return kind
+
+
+def blanks_in(content: bytes) -> list[str]:
+    """Every visible blank left in the document, in reading order, once each."""
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        texts.extend(cell.text for row in table.rows for cell in row.cells)
+    found: list[str] = []
+    for text in texts:
+        for label in _BLANK.findall(text):
+            if label not in found:
+                found.append(label)
+    return found
+
+
+def draft(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Drafted:
+    context = context_for(case, kind, today)
+    content = render_docx(kind.template, context, [])
+    return Drafted(kind, content, blanks_in(content), context["letter"].warnings)
+
+
+def default_name(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Path:
+    """patient-kind-date.docx: sortable, and says whose letter it is without opening it."""
+    who = "-".join(part for part in (case.patient.last_name, case.patient.first_name) if part) or "patient"
+    who = re.sub(r"[^A-Za-z0-9-]+", "-", who).strip("-").lower() or "patient"
+    return Path(f"{who}-{kind.name}-{(today or date.today()).isoformat()}.docx")
+
+
+def write(drafted: Drafted, path: Path, *, strict: bool, force: bool) -> Path:
+    if strict and drafted.blanks:
+        listed = "\n".join(f"  - {label}" for label in drafted.blanks)
+        raise UserError(f"--strict: the letter still has {len(drafted.blanks)} blank(s), so nothing was written:\n{listed}")
+    return write_bytes(path, drafted.content, overwrite=force)

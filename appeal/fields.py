@@ -1,0 +1,134 @@
+"""Field types shared by the case model: the formats people actually type, checked once, here.
+
+Each type is an ``Annotated`` pydantic type, so the same rule serves a case file, the questionnaire and a CSV row.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%B %d %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%b. %d, %Y",
+)
+
+
+def parse_date(value: object) -> object:
+    """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026; leave anything else for pydantic to reject."""
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{value}' is not a date; write it like 03/14/2026 or 2026-03-14")
+
+
+def not_in_future(value: date | None) -> date | None:
+    """Dates of things that already happened (a birth, a denial notice) cannot be after today."""
+    if value is not None and value > date.today():
+        raise ValueError(f"{value:%m/%d/%Y} is in the future; this date must be today or earlier")
+    return value
+
+
+Date = Annotated[date, BeforeValidator(parse_date)]
+PastDate = Annotated[date, BeforeValidator(parse_date), AfterValidator(not_in_future)]
+
+
+def normalize_phone(value: object) -> object:
+    """US phone and fax numbers: keep the digits, print them as (555) 123-4567; keep an extension."""
+    if not isinstance(value, str | int):
+        return value
+    text = str(value).strip()
+    main, extension = text, ""
+    match = re.search(r"\s*(?:ext\.?|x)\s*(\d+)\s*$", text, flags=re.I)
+    if match:
+        main, extension = text[: match.start()], match.group(1)
+    digits = re.sub(r"\D", "", main)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise ValueError(f"'{value}' is not a 10-digit US phone number, like (555) 123-4567")
+    formatted = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return f"{formatted} ext. {extension}" if extension else formatted
+
+
+Phone = Annotated[str, BeforeValidator(normalize_phone)]
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI's last digit is a Luhn check digit computed with the prefix 80840 (CMS NPI standard)."""
+    digits = [int(d) for d in "80840" + npi[:-1]]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[-1])
+
+
+def check_npi(value: object) -> object:
+    if not isinstance(value, str | int):
+        return value
+    npi = re.sub(r"[\s-]", "", str(value))
+    if not re.fullmatch(r"\d{10}", npi):
+        raise ValueError(f"'{value}' is not an NPI: an NPI has exactly 10 digits")
+    if not npi_check_digit_ok(npi):
+        raise ValueError(f"'{value}' is not a valid NPI: its check digit does not match (a typo?)")
+    return npi
+
+
+NPI = Annotated[str, BeforeValidator(check_npi)]
+
+
+def parse_money(value: object) -> object:
+    """Amounts as people write them: 450, 450.00, $1,250.50."""
+    if isinstance(value, str):
+        text = value.strip().replace("$", "").replace(",", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"'{value}' is not an amount of money, like 450.00") from None
+    return value
+
+
+def non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("an amount cannot be negative")
+    return value.quantize(Decimal("0.01"))
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    AfterValidator(non_negative),
+    PlainSerializer(lambda amount: float(amount), return_type=float, when_used="json"),
+]
+
+
+def format_money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"${amount:,.2f}"
+
+
+def format_date(value: date | None) -> str:
+    """Letters spell dates out (March 14, 2026): no one misreads them, whatever their country."""
+    return "" if value is None else f"{value:%B} {value.day}, {value.year}"

@@ -1,0 +1,275 @@
+"""From a case to a letter plan: every derived value a template prints, decided in one place.
+
+questions -> case -> **letter plan** -> rendered document. The plan chooses the voice, the Re: lines, the answer
+to each denial reason (appeal/data/arguments.yaml), the rights and deadlines (appeal/data/rules.yaml), the
+requests and the enclosures. Templates only lay these out, so an advocate can restyle a letter without
+re-deriving any of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from appeal import rules as rules_module
+from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
+from appeal.kinds import LetterKind
+from appeal.render import Amount, Blank, CaseView, LetterDate, make_environment, present
+from appeal.resources import data_file
+
+ERISA_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured}
+
+
+@dataclass
+class Voice:
+    """How the letter speaks of the patient: 'I have' in a patient's letter, 'Jane Doe has' in anyone else's."""
+
+    role: str
+    subject: Any
+    has: str
+    is_: str
+    possessive: Any
+    object: Any
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == SenderRole.patient.value
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str]
+
+
+@dataclass
+class Line:
+    label: str
+    value: Any
+
+
+@dataclass
+class LetterPlan:
+    """Everything a template needs beyond the case itself, under the name `letter`."""
+
+    kind: str
+    title: str
+    date: LetterDate
+    urgent: bool
+    voice: Voice
+    recipient: list[Any]
+    re_lines: list[Line]
+    reason_labels: list[str]
+    arguments: list[Section]
+    notes_paragraphs: list[str]
+    scores: list[str]
+    rights: list[str]
+    requests: list[str]
+    enclosures: list[str]
+    signature: list[Any]
+    facts: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    evidence: list[Any] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _arguments() -> dict[str, Any]:
+    return yaml.safe_load(data_file("arguments.yaml").read_text(encoding="utf-8"))
+
+
+def _voice(case: Case, patient: CaseView) -> Voice:
+    role = case.sender.role or SenderRole.patient
+    if role is SenderRole.patient:
+        return Voice(role.value, "I", "have", "am", "my", "me")
+    name = case.patient.full_name or Blank("patient's name")
+    return Voice(role.value, name, "has", "is", f"{name}'s", name)
+
+
+def _facts(case: Case) -> dict[str, Any]:
+    antidepressants = [item for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES]
+    classes = []
+    for item in antidepressants:
+        if item.drug_class.label not in classes:
+            classes.append(item.drug_class.label)
+    failed = [
+        item
+        for item in case.prior_treatments
+        if item.response in (Response.none, Response.partial, Response.intolerable, Response.relapse)
+    ]
+    adequate = [
+        item
+        for item in antidepressants
+        if (item.adequate_weeks or 0) >= 6 and item.response in (Response.none, Response.partial, Response.relapse)
+    ]
+    depression = any(d.code.startswith(("F32", "F33")) for d in case.diagnoses)
+    services = case.treatment.services
+    return {
+        "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
+        "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
+        "antidepressant_trials": antidepressants,
+        "classes_tried": classes,
+        "adequate_trials": adequate,
+        "failed_names": [item.name for item in failed if item.name],
+        "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
+    }
+
+
+def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
+    patient, insurance, treatment, denial = view["patient"], view["insurance"], view["treatment"], view["denial"]
+    lines = [
+        Line("Patient", case.patient.full_name or Blank("patient's name")),
+        Line("Date of birth", patient.date_of_birth),
+        Line("Member ID", patient.member_id),
+    ]
+    if case.patient.group_number or case.insurance.plan_type in ERISA_PLANS:
+        lines.append(Line("Group number", patient.group_number))
+    if case.patient.policy_holder:
+        lines.append(Line("Policy holder", patient.policy_holder))
+    lines.append(Line("Plan", " / ".join(str(x) for x in (insurance.insurer, insurance.plan_name) if x) or insurance.insurer))
+    if kind.needs_denial or case.denial is not None:
+        lines.append(Line("Claim or reference number", denial.reference))
+        lines.append(Line("Date of denial notice", denial.notice_date))
+    codes = ", ".join(code.code for code in case.treatment.codes)
+    name = case.treatment.display_name or Blank("treatment requested")
+    lines.append(Line("Treatment", f"{name} ({codes})" if codes else name))
+    if case.treatment.dates_of_service:
+        lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
+    if case.sender.role is SenderRole.provider and case.sender.npi:
+        lines.append(Line("Treating provider NPI", case.sender.npi))
+    elif case.treatment.billing_npi:
+        lines.append(Line("Billing provider NPI", case.treatment.billing_npi))
+    return lines
+
+
+def _arguments_for(case: Case, context: dict[str, Any]) -> list[Section]:
+    if case.denial is None:
+        return []
+    environment = make_environment([], autoescape=False)
+    library = _arguments()
+    sections = []
+    for reason in case.denial.reasons:
+        entry = library[reason.value]
+        paragraphs = []
+        for paragraph in entry["paragraphs"]:
+            condition = paragraph.get("when")
+            if condition and not environment.compile_expression(condition)(**context):
+                continue
+            text = environment.from_string(paragraph["text"]).render(**context)
+            paragraphs.append(" ".join(text.split()))
+        sections.append(Section(entry["heading"], paragraphs))
+    return sections
+
+
+def _rights(case: Case, kind: LetterKind) -> list[str]:
+    if kind.name in ("medical-necessity", "reimbursement"):
+        return []
+    step = rules_module.step_for(case, kind.name)
+    topics = {rules_module.Topic.decision_deadline, rules_module.Topic.right, rules_module.Topic.continuation}
+    chosen = rules_module.select(case, step, topics)
+    if kind.name == "claim-file-request":
+        chosen = [rule for rule in rules_module.select(case, rules_module.Step.internal_appeal, {rules_module.Topic.right})]
+    return [f"{rule.letter_text or rule.text} ({rule.citation})" for rule in chosen if rule.letter_text or rule.text]
+
+
+def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
+    treatment = case.treatment.display_name or "the requested treatment"
+    requests: list[str] = []
+    if kind.name in ("prior-auth", "appeal", "external-review"):
+        verb = "approve" if kind.name == "prior-auth" else "overturn the denial and approve"
+        requests.append(f"{verb.capitalize()} {treatment} as requested.")
+        if urgent:
+            requests.append(
+                "Decide this request on the expedited timeline, because the treating provider certifies that "
+                "waiting the standard time could seriously jeopardize the patient's life, health or ability to "
+                "regain maximum function."
+            )
+        requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
+    if kind.name in ("prior-auth", "appeal"):
+        requests.append(
+            "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
+        )
+        requests.append(
+            "Identify any clinical criteria, guideline or protocol applied, and the name, credentials and specialty "
+            "of each reviewer."
+        )
+    if kind.name == "reimbursement":
+        requests.append(f"Process the enclosed claim for {treatment} and reimburse the amounts paid.")
+        requests.append("Explain in writing any amount not paid, with the plan provision relied on.")
+    return requests
+
+
+def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
+    needed = []
+    if case.denial is not None and kind.name not in ("prior-auth", "medical-necessity"):
+        needed.append("Copy of the denial notice")
+    if case.sender.role is SenderRole.representative:
+        needed.append("Signed authorization for the representative to act for the patient")
+    if kind.name in ("prior-auth", "appeal", "external-review", "medical-necessity"):
+        needed.append("Medical records supporting the request")
+        if case.sender.role is not SenderRole.provider:
+            needed.append("Letter of medical necessity from the treating provider")
+    if urgent:
+        needed.append("The treating provider's statement that the request is urgent")
+    if kind.name == "reimbursement":
+        needed.append("Itemized superbill and proof of payment")
+    found = list(case.enclosures)
+    for item in needed:
+        if not any(item.lower()[:20] in existing.lower() for existing in found):
+            found.append(item)
+    return found
+
+
+def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
+    role = case.sender.role or SenderRole.patient
+    if role is SenderRole.patient:
+        return [case.sender.name or case.patient.full_name or Blank("patient's name"), patient.phone, patient.email]
+    if role is SenderRole.provider:
+        name = case.sender.name or Blank("provider's name")
+        credentials = f", {case.sender.credentials}" if case.sender.credentials else ""
+        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else Blank("provider NPI")]
+        return lines + [sender.organization, sender.phone]
+    relationship = f" ({case.sender.relationship})" if case.sender.relationship else ""
+    return [
+        f"{case.sender.name or Blank('representative name')}{relationship}",
+        f"Authorized representative for {case.patient.full_name or Blank('patient name')}",
+        sender.organization if case.sender.organization else None,
+        sender.phone,
+    ]
+
+
+def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict[str, Any]:
+    """The whole template context: the case (as blank-aware views) plus `letter`, the plan."""
+    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    if case.denial is None:
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+    today = today or date.today()
+    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
+    voice = _voice(case, view["patient"])
+    facts = _facts(case)
+    wording_context = {**view, "v": voice, "t": view["treatment"], "facts": facts, "case": view}
+    insurance = view["insurance"]
+    letter = LetterPlan(
+        kind=kind.name,
+        title=kind.title,
+        date=LetterDate(today.year, today.month, today.day),
+        urgent=urgent,
+        voice=voice,
+        recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
+        re_lines=_re_lines(case, view, kind),
+        reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
+        arguments=_arguments_for(case, wording_context),
+        notes_paragraphs=[p.strip() for p in (case.clinical.provider_notes or "").split("\n\n") if p.strip()],
+        scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
+        rights=_rights(case, kind),
+        requests=_requests(case, kind, urgent),
+        enclosures=_enclosures(case, kind, urgent),
+        signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
+        facts=facts,
+        warnings=case.warnings(),
+    )
+    return {**view, "letter": letter}

@@ -1,0 +1,203 @@
+"""Rendering a .docx template safely: sandboxed Jinja, escaped text, visible blanks, checked before writing.
+
+Why each piece:
+- The sandbox: templates are user-editable and shared, so a template must not reach Python internals.
+- Autoescape: without it docxtpl silently drops text after a typed `&` or `<` (the XML breaks).
+- `finalize`: None prints as nothing; XML-forbidden control characters are removed; a `Blank` (a fact the case
+  does not hold) prints as a visible `[ADD: ...]` and is recorded, so `--strict` can refuse the letter.
+- Undeclared variables are found before rendering, so a bad template never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+
+from appeal.errors import UserError
+from appeal.fields import format_date, format_money
+
+# Characters XML 1.0 forbids (Word refuses a document holding them). Tab, newline and carriage return are allowed.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", text)
+
+
+class Blank:
+    """A fact the letter needs and the case does not hold. Falsy, so `{% if x %}` treats it as missing."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __str__(self) -> str:
+        return f"[ADD: {self.label}]"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self):
+        return iter(())
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or (isinstance(other, Blank) and other.label == self.label)
+
+    def __hash__(self) -> int:
+        return hash(self.label)
+
+    def __getattr__(self, name: str) -> Blank:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Blank(f"{self.label} {name.replace('_', ' ')}")
+
+
+class LetterDate(date):
+    """A date that prints as letters spell it: March 14, 2026."""
+
+    def __str__(self) -> str:
+        return format_date(self)
+
+
+class Amount(Decimal):
+    """Money that prints as $1,250.00."""
+
+    def __str__(self) -> str:
+        return format_money(Decimal(self))
+
+
+_GENERIC_NAMES = {"name", "address", "phone", "fax", "email", "date", "description", "codes", "notes", "code"}
+
+
+def _label(model: BaseModel, name: str, owner: str) -> str:
+    field = type(model).model_fields[name]
+    label = field.title or name.replace("_", " ").replace(" id", " ID").replace("npi", "NPI")
+    return f"{owner} {label}" if name in _GENERIC_NAMES or name.startswith("date") else label
+
+
+def present(value: Any, label: str = "") -> Any:
+    """Wrap a case value for a template: models become views, dates and money print as a letter writes them."""
+    if isinstance(value, BaseModel):
+        return CaseView(value, label)
+    if isinstance(value, list):
+        return [present(item, label) for item in value]
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, date):
+        return LetterDate(value.year, value.month, value.day)
+    if isinstance(value, Decimal):
+        return Amount(value)
+    return value
+
+
+class CaseView:
+    """A read-only view of a case model for templates.
+
+    A missing value prints as a visible blank named after the field; a missing section (no denial on a
+    prior-authorization request) is falsy but still answers with blanks; an unknown attribute is an error.
+    """
+
+    __slots__ = ("_model", "_label", "_present")
+
+    def __init__(self, model: BaseModel, label: str = "", is_present: bool = True):
+        self._model = model
+        self._label = label
+        self._present = is_present
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        model = object.__getattribute__(self, "_model")
+        if name not in type(model).model_fields and not hasattr(type(model), name):
+            raise AttributeError(f"{self._label or type(model).__name__.lower()} has no field '{name}'")
+        value = getattr(model, name)
+        if value is None and name in type(model).model_fields:
+            annotation = type(model).model_fields[name].annotation
+            for option in getattr(annotation, "__args__", (annotation,)):
+                if isinstance(option, type) and issubclass(option, BaseModel):
+                    return CaseView(option(), name, is_present=False)
+            return Blank(_label(model, name, self._label))
+        return present(value, name if isinstance(value, BaseModel | list) else self._label)
+
+    def __bool__(self) -> bool:
+        return self._present
+
+    def __str__(self) -> str:
+        return ""
+
+
+def _finalize_factory(blanks: list[str]):
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, Blank):
+            if value.label not in blanks:
+                blanks.append(value.label)
+            return str(value)
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, Enum):
+            return getattr(value, "label", value.value)
+        if not isinstance(value, str):
+            value = str(value)
+        return xml_safe(value)
+
+    return finalize
+
+
+def make_environment(blanks: list[str], autoescape: bool = True) -> SandboxedEnvironment:
+    """The one Jinja environment for templates and for the wording data: sandboxed, strict, blank-aware."""
+    environment = SandboxedEnvironment(
+        autoescape=autoescape, finalize=_finalize_factory(blanks), undefined=StrictUndefined, keep_trailing_newline=True
+    )
+    environment.filters["money"] = lambda value: format_money(value) if value not in (None, "") else ""
+    environment.filters["letter_date"] = lambda value: format_date(value) if isinstance(value, date) else value
+    return environment
+
+
+def describe_template_error(error: Exception, template: Path) -> str:
+    if isinstance(error, SecurityError):
+        return f"The template {template.name} tried something unsafe and was stopped: {error}."
+    if isinstance(error, TemplateSyntaxError):
+        return f"The template {template.name} has a Jinja syntax error: {error.message}."
+    if isinstance(error, UndefinedError):
+        return f"The template {template.name} uses something that does not exist: {error.message}."
+    return f"The template {template.name} could not be rendered: {error}."
+
+
+def render_docx(template: Path, context: dict[str, Any], blanks: list[str]) -> bytes:
+    """Render `template` with `context` in memory and return the .docx bytes; nothing touches the disk."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(str(template))
+    environment = make_environment(blanks)
+    try:
+        undeclared = document.get_undeclared_template_variables(environment, context)
+    except TemplateSyntaxError as error:
+        raise UserError(describe_template_error(error, template)) from None
+    if undeclared:
+        raise UserError(
+            f"The template {template.name} uses names the renderer does not provide: {', '.join(sorted(undeclared))}. "
+            f"The names it provides are: {', '.join(sorted(context))}."
+        )
+    try:
+        document.render(context, environment, autoescape=True)
+    except (TemplateError, SecurityError) as error:
+        raise UserError(describe_template_error(error, template)) from None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def escape_text(text: str) -> Markup:
+    """For code that builds XML-bound text itself (rare): escape it the way the template would."""
+    return escape(xml_safe(text))

@@ -1,0 +1,107 @@
+"""Appeal rights and deadlines as cited data (`appeal/data/rules.yaml`), and how a case selects them.
+
+A rule is one legal fact: who it applies to (plan types), at which step of the dispute, for which urgency and
+timing, what it grants or requires, any deadline, and its citation and source. Code never restates a rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from appeal.case import Case, PlanType, ReviewLevel
+from appeal.resources import data_file
+
+
+class Step(StrEnum):
+    initial_request = "initial_request"
+    internal_appeal = "internal_appeal"
+    second_internal_appeal = "second_internal_appeal"
+    external_review = "external_review"
+    fair_hearing = "fair_hearing"
+    later_levels = "later_levels"
+
+
+class Topic(StrEnum):
+    filing_deadline = "filing_deadline"
+    decision_deadline = "decision_deadline"
+    right = "right"
+    continuation = "continuation"
+    next_level = "next_level"
+
+
+class Deadline(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0)
+    unit: str = Field(pattern="^(days|business_days|months|hours)$")
+    counted_from: str = Field(pattern="^(notice_received|notice_date|request_received|decision_notice_received)$")
+    at_least: bool = False
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    plan_types: list[PlanType]
+    topic: Topic
+    step: Step
+    urgency: str = Field("any", pattern="^(standard|expedited|any)$")
+    service: str = Field("any", pattern="^(pre_service|post_service|any)$")
+    deadline: Deadline | None = None
+    text: str
+    letter_text: str | None = None
+    citation: str
+    source_url: str
+    checked: date
+    notes: str | None = None
+
+    def applies(self, plan_type: PlanType, step: Step, urgent: bool, service: str) -> bool:
+        return (
+            plan_type in self.plan_types
+            and self.step is step
+            and self.urgency in ("any", "expedited" if urgent else "standard")
+            and (self.service == "any" or service == "any" or self.service == service)
+        )
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    data = yaml.safe_load(data_file("rules.yaml").read_text(encoding="utf-8"))
+    return tuple(Rule.model_validate(item) for item in data)
+
+
+def step_for(case: Case, kind: str) -> Step:
+    """The step of the dispute that the letter starts: the next one after the last decision."""
+    if kind == "prior-auth" or case.denial is None:
+        return Step.initial_request
+    if kind == "external-review":
+        return Step.external_review
+    level = case.denial.level_exhausted or ReviewLevel.initial
+    if level is ReviewLevel.first_internal:
+        return Step.second_internal_appeal
+    if level in (ReviewLevel.final_internal, ReviewLevel.external):
+        return Step.external_review
+    return Step.internal_appeal
+
+
+def service_timing(case: Case) -> str:
+    """Pre-service when the care has not been given yet; post-service when it has (a claim for payment)."""
+    treatment = case.treatment
+    if treatment.services or treatment.dates_of_service:
+        return "post_service"
+    return "pre_service"
+
+
+def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rule]:
+    plan_type = case.insurance.plan_type or PlanType.other
+    return [
+        rule
+        for rule in all_rules()
+        if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case))
+        and (topics is None or rule.topic in topics)
+    ]

@@ -1,0 +1,583 @@
+"""Builds the bundled letter templates (*.docx) with python-docx.
+
+The .docx files are the product: advocates open and edit them in Word. This script is how maintainers keep
+the seven built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
+here once, as named paragraph styles, so a user restyles a whole letter by editing a style in Word.
+
+Run `python letter_templates/build_templates.py` after changing it; tests/test_templates.py fails when the
+committed .docx files no longer match what this script builds.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+
+V_PATIENT = "letter.voice.role == 'patient'"
+V_PROVIDER = "letter.voice.role == 'provider'"
+
+
+def new_document():
+    document = Document()
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+
+    def paragraph_style(name, base="Normal", size=None, bold=False, italic=False, space_after=None, color=None):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        if size:
+            style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = italic
+        if color:
+            style.font.color.rgb = RGBColor.from_string(color)
+        if space_after is not None:
+            style.paragraph_format.space_after = Pt(space_after)
+        return style
+
+    paragraph_style("Letterhead", size=10, space_after=0)
+    paragraph_style("Letterhead Name", size=13, bold=True, space_after=0)
+    paragraph_style("Address Block", space_after=0)
+    paragraph_style("Re Line", space_after=0)
+    banner = paragraph_style("Urgent Banner", size=13, bold=True, color="C00000", space_after=4)
+    banner.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph_style("Denial Quote", base="Quote" if "Quote" in [s.name for s in styles] else "Normal", italic=True)
+    styles["Denial Quote"].paragraph_format.left_indent = Pt(28)
+    styles["Denial Quote"].paragraph_format.right_indent = Pt(28)
+    paragraph_style("Body Text Letter", space_after=8)
+    paragraph_style("Signature", space_after=0)
+    paragraph_style("Small Print", size=9, italic=True)
+    for heading in ("Heading 1", "Heading 2", "Heading 3"):
+        styles[heading].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    styles["Heading 2"].font.size = Pt(12)
+    styles["Heading 3"].font.size = Pt(11)
+    section = document.sections[0]
+    from docx.shared import Inches
+
+    section.left_margin = section.right_margin = Inches(1)
+    section.top_margin = section.bottom_margin = Inches(0.8)
+    return document
+
+
+def tag(document, text):
+    """A paragraph holding only a block tag ({%p ... %}); docxtpl removes it when rendering."""
+    document.add_paragraph(text, style="Normal")
+
+
+def para(document, text, style="Body Text Letter"):
+    return document.add_paragraph(text, style=style)
+
+
+def labeled(document, label, value, style="Re Line"):
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run(label).bold = True
+    paragraph.add_run(value)
+    return paragraph
+
+
+def letterhead(document):
+    tag(document, "{%p if " + V_PROVIDER + " and sender.organization %}")
+    para(document, "{{ sender.organization }}", "Letterhead Name")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if " + V_PATIENT + " %}")
+    para(document, "{{ sender.name or patient.first_name ~ ' ' ~ patient.last_name }}", "Letterhead Name")
+    para(document, "{{ patient.address }}", "Letterhead")
+    para(document, "{{ patient.phone }}{% if patient.email %} | {{ patient.email }}{% endif %}", "Letterhead")
+    tag(document, "{%p else %}")
+    para(
+        document,
+        "{{ sender.name }}{% if sender.credentials %}, {{ sender.credentials }}{% endif %}"
+        "{% if sender.specialty %} | {{ sender.specialty }}{% endif %}",
+        "Letterhead",
+    )
+    tag(document, "{%p if not " + V_PROVIDER + " and sender.organization %}")
+    para(document, "{{ sender.organization }}", "Letterhead")
+    tag(document, "{%p endif %}")
+    para(document, "{{ sender.address }}", "Letterhead")
+    para(
+        document,
+        "Phone {{ sender.phone }}{% if sender.fax %} | Fax {{ sender.fax }}{% endif %}"
+        "{% if sender.npi %} | NPI {{ sender.npi }}{% endif %}",
+        "Letterhead",
+    )
+    tag(document, "{%p endif %}")
+    para(document, "")
+    para(document, "{{ letter.date }}")
+
+
+def urgent_banner(document, timeline):
+    tag(document, "{%p if letter.urgent %}")
+    para(document, "URGENT: EXPEDITED REVIEW REQUESTED", "Urgent Banner")
+    para(document, timeline)
+    tag(document, "{%p endif %}")
+
+
+def recipient(document, default_line):
+    para(document, default_line, "Address Block")
+    tag(document, "{%p for line in letter.recipient %}")
+    para(document, "{{ line }}", "Address Block")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if insurance.appeals_fax %}")
+    para(document, "By fax: {{ insurance.appeals_fax }}", "Address Block")
+    tag(document, "{%p endif %}")
+    para(document, "")
+
+
+def re_block(document, subject):
+    labeled(document, "Re: ", subject)
+    tag(document, "{%p for line in letter.re_lines %}")
+    labeled(document, "{{ line.label }}: ", "{{ line.value }}")
+    tag(document, "{%p endfor %}")
+    para(document, "")
+
+
+def denial_section(document, intro):
+    document.add_heading("The decision being appealed", level=2)
+    para(document, intro)
+    para(document, "“{{ denial.quote }}”", "Denial Quote")
+    tag(document, "{%p if letter.reason_labels %}")
+    para(document, "The plan's stated grounds: {{ letter.reason_labels | join('; ') }}.")
+    tag(document, "{%p endif %}")
+
+
+def arguments_section(document, heading):
+    tag(document, "{%p if letter.arguments %}")
+    document.add_heading(heading, level=2)
+    tag(document, "{%p for section in letter.arguments %}")
+    document.add_heading("{{ section.heading }}", level=3)
+    tag(document, "{%p for paragraph in section.paragraphs %}")
+    para(document, "{{ paragraph }}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def clinical_section(document):
+    document.add_heading("Clinical summary", level=2)
+    tag(document, "{%p if diagnoses %}")
+    para(document, "Diagnoses:")
+    tag(document, "{%p for diagnosis in diagnoses %}")
+    para(document, "{{ diagnosis.code }}: {{ diagnosis.description }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p else %}")
+    para(document, "Diagnoses: [ADD: diagnosis codes (ICD-10-CM)]")
+    tag(document, "{%p endif %}")
+    for field, label in (
+        ("history", "History"),
+        ("current_episode", "Current episode"),
+        ("functional_impairment", "Effect on daily life"),
+        ("hospitalizations", "Hospitalizations"),
+        ("suicide_risk", "Suicide risk"),
+        ("contraindications", "Why other options are unsuitable"),
+    ):
+        tag(document, "{%p if clinical." + field + " %}")
+        labeled(document, label + ": ", "{{ clinical." + field + " }}", "Body Text Letter")
+        tag(document, "{%p endif %}")
+    tag(document, "{%p if letter.scores %}")
+    labeled(document, "Symptom ratings: ", "{{ letter.scores | join('; ') }}.", "Body Text Letter")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if letter.notes_paragraphs %}")
+    document.add_heading("The treating provider's assessment", level=3)
+    tag(document, "{%p for paragraph in letter.notes_paragraphs %}")
+    para(document, "{{ paragraph }}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def fill_table(table, headers, loop, values):
+    """Header row, then one row per item: docxtpl's {%tr %} tags repeat the middle row."""
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[1].cells[0].text = "{%tr for " + loop + " %}"
+    for cell, text in zip(table.rows[2].cells, values):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+
+
+def prior_treatments_table(document):
+    document.add_heading("Treatments already tried", level=2)
+    tag(document, "{%p if prior_treatments %}")
+    table = document.add_table(rows=4, cols=6)
+    table.style = "Table Grid"
+    headers = ("Treatment", "Class", "Dose", "Weeks at adequate dose", "Response", "Why stopped")
+    values = (
+        "{{ item.name }}",
+        "{{ item.drug_class.label if item.drug_class else '' }}",
+        "{{ item.dose or '' }}",
+        "{{ item.adequate_weeks | int if item.adequate_weeks else '' }}",
+        "{{ item.response.label if item.response else '' }}",
+        "{{ item.reason_stopped or '' }}",
+    )
+    fill_table(table, headers, "item in prior_treatments", values)
+    tag(document, "{%p else %}")
+    para(document, "[ADD: the treatments already tried, with dose, duration and result]")
+    tag(document, "{%p endif %}")
+
+
+def treatment_section(document, heading="The treatment requested"):
+    document.add_heading(heading, level=2)
+    labeled(document, "Treatment: ", "{{ treatment.display_name or '[ADD: treatment requested]' }}", "Body Text Letter")
+    tag(document, "{%p if treatment.codes %}")
+    labeled(
+        document,
+        "Codes: ",
+        "{% for code in treatment.codes %}{{ code.code }}{% if code.description %} ({{ code.description }})"
+        "{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}",
+        "Body Text Letter",
+    )
+    tag(document, "{%p endif %}")
+    labeled(document, "Schedule: ", "{{ treatment.induction }}", "Body Text Letter")
+    tag(document, "{%p if treatment.maintenance %}")
+    labeled(document, "Maintenance: ", "{{ treatment.maintenance }}", "Body Text Letter")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if treatment.sessions %}")
+    labeled(document, "Sessions requested: ", "{{ treatment.sessions }}", "Body Text Letter")
+    tag(document, "{%p endif %}")
+    labeled(
+        document,
+        "Where: ",
+        "{{ treatment.facility }}{% if treatment.network_status %} ({{ treatment.network_status.label }})"
+        "{% endif %}",
+        "Body Text Letter",
+    )
+    tag(document, "{%p if treatment.cost_per_session %}")
+    labeled(document, "Cost per session: ", "{{ treatment.cost_per_session }}", "Body Text Letter")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if letter.urgent %}")
+    labeled(document, "Why this is urgent: ", "{{ treatment.urgency_reason }}", "Body Text Letter")
+    tag(document, "{%p endif %}")
+
+
+def rights_section(document, heading="Rights and deadlines that apply"):
+    tag(document, "{%p if letter.rights %}")
+    document.add_heading(heading, level=2)
+    tag(document, "{%p for paragraph in letter.rights %}")
+    para(document, "{{ paragraph }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def requests_section(document, heading="What is requested"):
+    tag(document, "{%p if letter.requests %}")
+    document.add_heading(heading, level=2)
+    tag(document, "{%p for request in letter.requests %}")
+    para(document, "{{ request }}", "List Number")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def evidence_section(document):
+    tag(document, "{%p if letter.evidence %}")
+    para(
+        document,
+        "The published evidence for this treatment is summarized in Attachment A, with full citations.",
+    )
+    tag(document, "{%p endif %}")
+
+
+def closing(document, thanks):
+    para(document, thanks)
+    para(document, "Sincerely,")
+    para(document, "")
+    para(document, "")
+    tag(document, "{%p for line in letter.signature %}")
+    para(document, "{{ line }}", "Signature")
+    tag(document, "{%p endfor %}")
+    para(document, "")
+    tag(document, "{%p if letter.enclosures %}")
+    para(document, "Enclosures:", "Re Line")
+    tag(document, "{%p for item in letter.enclosures %}")
+    para(document, "{{ item }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+OPEN_VOICE = (
+    "{% if " + V_PATIENT + " %}I am writing{% elif " + V_PROVIDER + " %}I am writing as the treating "
+    "provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am writing on behalf "
+    "of {{ patient.first_name }} {{ patient.last_name }}, as {% if sender.relationship %}"
+    "{{ sender.relationship }} and {% endif %}authorized representative (authorization enclosed),{% endif %}"
+)
+
+
+def build_appeal():
+    document = new_document()
+    letterhead(document)
+    urgent_banner(
+        document,
+        "This is a request for an expedited (urgent) appeal. The treating provider certifies that the standard "
+        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function. "
+        "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below.",
+    )
+    recipient(document, "Appeals Department")
+    re_block(document, "{% if letter.urgent %}Expedited {% endif %}appeal of the denial of {{ treatment.display_name or 'care' }}")
+    para(document, "Dear Appeals Reviewer:")
+    para(
+        document,
+        OPEN_VOICE + " to appeal {{ insurance.insurer }}'s decision to deny coverage of "
+        "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
+        "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied; this is the "
+        "second-level appeal. {% endif %}This letter answers each reason given for the denial, summarizes the "
+        "clinical facts, and lists what is requested of the plan.",
+    )
+    denial_section(
+        document, "The plan's notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
+    )
+    arguments_section(document, "Why the denial should be overturned")
+    evidence_section(document)
+    clinical_section(document)
+    prior_treatments_table(document)
+    treatment_section(document)
+    rights_section(document)
+    requests_section(document)
+    closing(
+        document,
+        "Please send the decision in writing to the address above. Thank you for reviewing this appeal promptly "
+        "and on its medical merits.",
+    )
+    return document
+
+
+def build_prior_auth():
+    document = new_document()
+    letterhead(document)
+    urgent_banner(
+        document,
+        "This is a request for an expedited (urgent) decision. The treating provider certifies that the standard "
+        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
+    )
+    recipient(document, "Utilization Management / Prior Authorization")
+    re_block(document, "{% if letter.urgent %}Expedited {% endif %}prior authorization request for {{ treatment.display_name or 'care' }}")
+    para(document, "Dear Utilization Reviewer:")
+    para(
+        document,
+        OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
+        "{% if treatment.sessions %} ({{ treatment.sessions }} sessions){% endif %}"
+        "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
+        "The clinical facts below show that the treatment is medically necessary and that the usual alternatives "
+        "have been tried and have failed.",
+    )
+    clinical_section(document)
+    prior_treatments_table(document)
+    treatment_section(document)
+    evidence_section(document)
+    rights_section(document, "Decision deadline and rights")
+    requests_section(document)
+    closing(document, "Thank you for your prompt review. Please contact the office above with any questions.")
+    return document
+
+
+def build_medical_necessity():
+    document = new_document()
+    letterhead(document)
+    para(document, "To Whom It May Concern:", "Body Text Letter")
+    labeled(document, "Re: ", "Letter of medical necessity for {{ treatment.display_name or '[ADD: treatment]' }}")
+    tag(document, "{%p for line in letter.re_lines %}")
+    labeled(document, "{{ line.label }}: ", "{{ line.value }}")
+    tag(document, "{%p endfor %}")
+    para(document, "")
+    para(
+        document,
+        "{% if " + V_PROVIDER + " %}I am the treating provider of {{ patient.first_name }} {{ patient.last_name }}"
+        "{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}.{% else %}"
+        "[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
+        "I am writing to document that {{ treatment.display_name or '[ADD: treatment]' }} is medically necessary "
+        "for the diagnosis and treatment of the conditions listed below, and is not for general health or "
+        "well-being. This letter may also be given to a health savings account (HSA) or flexible spending "
+        "account (FSA) administrator: medical care includes amounts paid for the diagnosis, cure, mitigation, "
+        "treatment or prevention of disease (26 U.S.C. 213(d)(1)(A)).",
+    )
+    clinical_section(document)
+    prior_treatments_table(document)
+    treatment_section(document, "The treatment and why it is necessary")
+    para(
+        document,
+        "In my clinical judgment, {{ treatment.display_name or 'this treatment' }} is medically necessary for "
+        "{{ patient.first_name }} {{ patient.last_name }}: the conventional treatments listed above have been "
+        "tried without an adequate response, and without effective treatment the illness is likely to continue "
+        "or worsen.",
+    )
+    evidence_section(document)
+    closing(document, "Please contact my office with any questions.")
+    return document
+
+
+def build_external_review():
+    document = new_document()
+    letterhead(document)
+    urgent_banner(
+        document,
+        "This is a request for an expedited external review. The treating provider certifies that the standard "
+        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
+    )
+    recipient(document, "External Review Request")
+    re_block(document, "{% if letter.urgent %}Expedited {% endif %}request for independent external review")
+    para(document, "Dear Independent Reviewer:")
+    para(
+        document,
+        OPEN_VOICE + " to request an independent external review of {{ insurance.insurer }}'s final decision to "
+        "deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}. The plan's internal "
+        "appeals {% if denial.level_exhausted in ['final_internal', 'external'] %}have been completed{% else %}"
+        "are exhausted or deemed exhausted{% endif %}. The denial turns on medical judgment, which is what "
+        "external review exists to decide.",
+    )
+    denial_section(
+        document, "The plan's final notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) says:"
+    )
+    arguments_section(document, "Why the plan's decision is wrong")
+    evidence_section(document)
+    clinical_section(document)
+    prior_treatments_table(document)
+    treatment_section(document)
+    rights_section(document)
+    requests_section(document)
+    closing(document, "Thank you for your independent review of this case.")
+    return document
+
+
+def build_reimbursement():
+    document = new_document()
+    letterhead(document)
+    recipient(document, "Claims Department")
+    re_block(document, "Claim for reimbursement of out-of-network services")
+    para(document, "Dear Claims Reviewer:")
+    para(
+        document,
+        OPEN_VOICE + " to submit a claim for reimbursement of {{ treatment.display_name or '[ADD: treatment]' }} "
+        "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %}, which was paid out of "
+        "pocket. The itemized services are listed below and on the enclosed superbill.",
+    )
+    document.add_heading("Services billed", level=2)
+    tag(document, "{%p if treatment.services %}")
+    table = document.add_table(rows=4, cols=5)
+    table.style = "Table Grid"
+    fill_table(
+        table,
+        ("Date", "Codes", "Description", "Charge", "Paid"),
+        "line in treatment.services",
+        ("{{ line.date }}", "{{ line.codes | join(', ') }}", "{{ line.description }}", "{{ line.charge }}", "{{ line.paid }}"),
+    )
+    labeled(document, "Total charged: ", "{{ letter.facts.total_charged }}", "Body Text Letter")
+    labeled(document, "Total paid: ", "{{ letter.facts.total_paid }}", "Body Text Letter")
+    tag(document, "{%p else %}")
+    para(document, "[ADD: each service: date, codes, description, charge and amount paid]")
+    tag(document, "{%p endif %}")
+    labeled(
+        document,
+        "Billing provider: ",
+        "{{ treatment.facility }}, NPI {{ treatment.billing_npi }}, tax ID {{ treatment.tax_id }}",
+        "Body Text Letter",
+    )
+    tag(document, "{%p if diagnoses %}")
+    labeled(
+        document,
+        "Diagnoses: ",
+        "{% for d in diagnoses %}{{ d.code }} ({{ d.description }}){% if not loop.last %}; {% endif %}{% endfor %}",
+        "Body Text Letter",
+    )
+    tag(document, "{%p endif %}")
+    arguments_section(document, "Why the plan should pay")
+    requests_section(document)
+    closing(document, "Please send the payment and an explanation of benefits to the address above.")
+    return document
+
+
+def build_claim_file_request():
+    document = new_document()
+    letterhead(document)
+    recipient(document, "Appeals Department")
+    re_block(document, "Request for the complete claim file, criteria and reviewer credentials")
+    para(document, "Dear Plan Administrator:")
+    para(
+        document,
+        OPEN_VOICE + " to request, free of charge, copies of all documents, records and other information "
+        "relevant to the claim identified above, to prepare an appeal. Please send:",
+    )
+    for item in (
+        "the complete claim file, including all notes, records and correspondence, and every document submitted, "
+        "considered or generated in deciding the claim, whether or not it was relied on;",
+        "every internal rule, guideline, protocol, medical policy or clinical criterion used to decide the claim, "
+        "and any statement of plan policy or guidance about this treatment for this diagnosis;",
+        "the plan provisions on which the denial was based;",
+        "the explanation of the scientific or clinical judgment applied to the patient's circumstances;",
+        "the name, credentials and specialty of each health care professional or expert consulted, whether or "
+        "not the plan relied on that advice;",
+        "the diagnosis and treatment codes for the claim, and their meanings.",
+    ):
+        para(document, item, "List Number")
+    rights_section(document, "The rules that require this")
+    para(
+        document,
+        "Please send these documents within 30 days{% if insurance.appeals_fax %}, or sooner by fax{% endif %}. "
+        "The time to appeal is running, so a prompt reply is important.",
+    )
+    closing(document, "Thank you for your help.")
+    return document
+
+
+def build_parity_request():
+    document = new_document()
+    letterhead(document)
+    recipient(document, "Plan Administrator")
+    re_block(document, "Request for mental health parity disclosures (MHPAEA)")
+    para(document, "Dear Plan Administrator:")
+    para(
+        document,
+        OPEN_VOICE + " to request information about how the plan applies its limits to mental health benefits, "
+        "under the Mental Health Parity and Addiction Equity Act (MHPAEA). The plan has limited coverage of "
+        "{{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health condition. "
+        "Please send, free of charge:",
+    )
+    for item in (
+        "the comparative analysis of the design and application of each nonquantitative treatment limitation "
+        "applied to this benefit (such as prior authorization, medical-necessity criteria, experimental or "
+        "investigational exclusions and network standards), compared with how the same limits apply to "
+        "medical and surgical benefits in the same classification;",
+        "the criteria for medical-necessity determinations used for this mental health benefit;",
+        "the reason for any denial of this benefit;",
+        "the processes, strategies, evidentiary standards and other factors used to apply each limitation, to "
+        "both mental health and medical and surgical benefits.",
+    ):
+        para(document, item, "List Number")
+    rights_section(document, "The rules that require this")
+    closing(document, "Thank you. Please send the information in writing to the address above.")
+    return document
+
+
+BUILDERS = {
+    "appeal": build_appeal,
+    "prior-auth": build_prior_auth,
+    "medical-necessity": build_medical_necessity,
+    "external-review": build_external_review,
+    "reimbursement": build_reimbursement,
+    "claim-file-request": build_claim_file_request,
+    "parity-request": build_parity_request,
+}
+
+
+def build(folder: Path = HERE) -> list[Path]:
+    written = []
+    for name, builder in BUILDERS.items():
+        document = builder()
+        document.core_properties.title = name
+        document.core_properties.author = "appeal"
+        path = folder / f"{name}.docx"
+        document.save(path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(path)
