@@ -59,7 +59,7 @@ def blanks_in(content: bytes) -> list[str]:
 
 def draft(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Drafted:
     context = context_for(case, kind, today)
-    content = render_docx(kind.template, context, [])
+    content = render_docx(kind.template, context)
     return Drafted(kind, content, blanks_in(content), context["letter"].warnings)
 
 

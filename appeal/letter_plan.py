@@ -8,6 +8,7 @@ re-deriving any of it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -149,7 +150,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
 def _arguments_for(case: Case, context: dict[str, Any]) -> list[Section]:
     if case.denial is None:
         return []
-    environment = make_environment([], autoescape=False)
+    environment = make_environment(autoescape=False)
     library = _arguments()
     sections = []
     for reason in case.denial.reasons:
@@ -203,25 +204,26 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
     return requests
 
 
+# What the plan needs to see, each with a word that shows the sender already listed it.
 def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
-    needed = []
+    needed: list[tuple[str, str]] = []
     if case.denial is not None and kind.name not in ("prior-auth", "medical-necessity"):
-        needed.append("Copy of the denial notice")
+        needed.append(("denial", "Copy of the denial notice"))
     if case.sender.role is SenderRole.representative:
-        needed.append("Signed authorization for the representative to act for the patient")
+        needed.append(("represent", "Signed authorization for the representative to act for the patient"))
     if kind.name in ("prior-auth", "appeal", "external-review", "medical-necessity"):
-        needed.append("Medical records supporting the request")
+        needed.append(("records", "Medical records supporting the request"))
         if case.sender.role is not SenderRole.provider:
-            needed.append("Letter of medical necessity from the treating provider")
+            needed.append(("medical necessity", "Letter of medical necessity from the treating provider"))
     if urgent:
-        needed.append("The treating provider's statement that the request is urgent")
+        needed.append(("urgent", "The treating provider's statement that the request is urgent"))
     if kind.name == "reimbursement":
-        needed.append("Itemized superbill and proof of payment")
-    found = list(case.enclosures)
-    for item in needed:
-        if not any(item.lower()[:20] in existing.lower() for existing in found):
-            found.append(item)
-    return found
+        needed.append(("superbill", "Itemized superbill and proof of payment"))
+    listed = list(case.enclosures)
+    for keyword, item in needed:
+        if not any(keyword in existing.lower() for existing in listed):
+            listed.append(item)
+    return listed
 
 
 def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
@@ -240,6 +242,12 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
         sender.organization if case.sender.organization else None,
         sender.phone,
     ]
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
+    blocks = re.split(r"\n[ \t]*\n", text or "")
+    return [re.sub(r"[ \t]*\n[ \t]*", " ", block.strip()) for block in blocks if block.strip()]
 
 
 def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict[str, Any]:
@@ -263,7 +271,7 @@ def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict
         re_lines=_re_lines(case, view, kind),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, wording_context),
-        notes_paragraphs=[p.strip() for p in (case.clinical.provider_notes or "").split("\n\n") if p.strip()],
+        notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
         requests=_requests(case, kind, urgent),

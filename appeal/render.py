@@ -3,8 +3,8 @@
 Why each piece:
 - The sandbox: templates are user-editable and shared, so a template must not reach Python internals.
 - Autoescape: without it docxtpl silently drops text after a typed `&` or `<` (the XML breaks).
-- `finalize`: None prints as nothing; XML-forbidden control characters are removed; a `Blank` (a fact the case
-  does not hold) prints as a visible `[ADD: ...]` and is recorded, so `--strict` can refuse the letter.
+- `finalize`: None prints as nothing; XML-forbidden control characters are removed. A `Blank` (a fact the case
+  does not hold) prints as a visible `[ADD: ...]`; the drafting step finds them in the result for `--strict`.
 - Undeclared variables are found before rendering, so a bad template never leaves a half-written file.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from appeal.errors import UserError
@@ -30,8 +30,27 @@ from appeal.fields import format_date, format_money
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# docxtpl turns "{_{", "}_}", "{_%" and "%_}" in the rendered XML into "{{" and friends (an escape for template
+# authors). Typed text must survive untouched, so its braces next to "_" are parked on private-use characters
+# while docxtpl runs, and put back afterwards (restore_braces).
+_PARKED = {"{_": "\ue000_", "_}": "_\ue001"}
+
+
 def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
+
+
+def _park_braces(text: str) -> str:
+    for original, parked in _PARKED.items():
+        text = text.replace(original, parked)
+    return text
+
+
+def restore_braces(document) -> None:
+    """Put back the braces parked by `_park_braces`, in every text node of the rendered body."""
+    for node in document.docx.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+        if node.text and ("\ue000" in node.text or "\ue001" in node.text):
+            node.text = node.text.replace("\ue000", "{").replace("\ue001", "}")
 
 
 class Blank:
@@ -135,29 +154,21 @@ class CaseView:
         return ""
 
 
-def _finalize_factory(blanks: list[str]):
-    def finalize(value: Any) -> Any:
-        if value is None:
-            return ""
-        if isinstance(value, Blank):
-            if value.label not in blanks:
-                blanks.append(value.label)
-            return str(value)
-        if isinstance(value, Markup):
-            return value
-        if isinstance(value, Enum):
-            return getattr(value, "label", value.value)
-        if not isinstance(value, str):
-            value = str(value)
-        return xml_safe(value)
-
-    return finalize
+def _finalize(value: Any) -> Any:
+    """Every printed value passes here: None prints as nothing, enums as their label, text made XML-safe."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):  # already XML: a subdocument, RichText
+        return value
+    if isinstance(value, Enum):
+        return getattr(value, "label", value.value)
+    return _park_braces(xml_safe(str(value)))
 
 
-def make_environment(blanks: list[str], autoescape: bool = True) -> SandboxedEnvironment:
+def make_environment(autoescape: bool = True) -> SandboxedEnvironment:
     """The one Jinja environment for templates and for the wording data: sandboxed, strict, blank-aware."""
     environment = SandboxedEnvironment(
-        autoescape=autoescape, finalize=_finalize_factory(blanks), undefined=StrictUndefined, keep_trailing_newline=True
+        autoescape=autoescape, finalize=_finalize, undefined=StrictUndefined, keep_trailing_newline=True
     )
     environment.filters["money"] = lambda value: format_money(value) if value not in (None, "") else ""
     environment.filters["letter_date"] = lambda value: format_date(value) if isinstance(value, date) else value
@@ -174,12 +185,12 @@ def describe_template_error(error: Exception, template: Path) -> str:
     return f"The template {template.name} could not be rendered: {error}."
 
 
-def render_docx(template: Path, context: dict[str, Any], blanks: list[str]) -> bytes:
+def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render `template` with `context` in memory and return the .docx bytes; nothing touches the disk."""
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(str(template))
-    environment = make_environment(blanks)
+    environment = make_environment()
     try:
         undeclared = document.get_undeclared_template_variables(environment, context)
     except TemplateSyntaxError as error:
@@ -193,11 +204,8 @@ def render_docx(template: Path, context: dict[str, Any], blanks: list[str]) -> b
         document.render(context, environment, autoescape=True)
     except (TemplateError, SecurityError) as error:
         raise UserError(describe_template_error(error, template)) from None
+    restore_braces(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
-
-def escape_text(text: str) -> Markup:
-    """For code that builds XML-bound text itself (rare): escape it the way the template would."""
-    return escape(xml_safe(text))

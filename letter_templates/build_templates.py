@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
 
@@ -62,8 +62,6 @@ def new_document():
     styles["Heading 2"].font.size = Pt(12)
     styles["Heading 3"].font.size = Pt(11)
     section = document.sections[0]
-    from docx.shared import Inches
-
     section.left_margin = section.right_margin = Inches(1)
     section.top_margin = section.bottom_margin = Inches(0.8)
     return document
@@ -194,8 +192,13 @@ def clinical_section(document):
     tag(document, "{%p endif %}")
 
 
-def fill_table(table, headers, loop, values):
+def fill_table(table, headers, loop, values, widths):
     """Header row, then one row per item: docxtpl's {%tr %} tags repeat the middle row."""
+    table.autofit = False
+    for index, width in enumerate(widths):
+        table.columns[index].width = Inches(width)
+        for row in table.rows:
+            row.cells[index].width = Inches(width)
     for cell, text in zip(table.rows[0].cells, headers):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -219,7 +222,7 @@ def prior_treatments_table(document):
         "{{ item.response.label if item.response else '' }}",
         "{{ item.reason_stopped or '' }}",
     )
-    fill_table(table, headers, "item in prior_treatments", values)
+    fill_table(table, headers, "item in prior_treatments", values, (1.35, 1.05, 0.95, 0.7, 1.0, 1.45))
     tag(document, "{%p else %}")
     para(document, "[ADD: the treatments already tried, with dose, duration and result]")
     tag(document, "{%p endif %}")
@@ -321,7 +324,7 @@ def build_appeal():
         "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below.",
     )
     recipient(document, "Appeals Department")
-    re_block(document, "{% if letter.urgent %}Expedited {% endif %}appeal of the denial of {{ treatment.display_name or 'care' }}")
+    re_block(document, "{% if letter.urgent %}Expedited appeal{% else %}Appeal{% endif %} of the denial of {{ treatment.display_name or 'care' }}")
     para(document, "Dear Appeals Reviewer:")
     para(
         document,
@@ -358,7 +361,7 @@ def build_prior_auth():
         "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
     )
     recipient(document, "Utilization Management / Prior Authorization")
-    re_block(document, "{% if letter.urgent %}Expedited {% endif %}prior authorization request for {{ treatment.display_name or 'care' }}")
+    re_block(document, "{% if letter.urgent %}Expedited prior{% else %}Prior{% endif %} authorization request for {{ treatment.display_name or 'care' }}")
     para(document, "Dear Utilization Reviewer:")
     para(
         document,
@@ -422,7 +425,7 @@ def build_external_review():
         "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
     )
     recipient(document, "External Review Request")
-    re_block(document, "{% if letter.urgent %}Expedited {% endif %}request for independent external review")
+    re_block(document, "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review")
     para(document, "Dear Independent Reviewer:")
     para(
         document,
@@ -467,6 +470,7 @@ def build_reimbursement():
         ("Date", "Codes", "Description", "Charge", "Paid"),
         "line in treatment.services",
         ("{{ line.date }}", "{{ line.codes | join(', ') }}", "{{ line.description }}", "{{ line.charge }}", "{{ line.paid }}"),
+        (1.2, 1.1, 2.4, 0.9, 0.9),
     )
     labeled(document, "Total charged: ", "{{ letter.facts.total_charged }}", "Body Text Letter")
     labeled(document, "Total paid: ", "{{ letter.facts.total_paid }}", "Body Text Letter")

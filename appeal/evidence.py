@@ -1,0 +1,498 @@
+"""Evidence snippets: cited, plain-language summaries of published evidence, and how a case chooses them.
+
+A snippet is one Markdown file: YAML front matter (what it is about, which denial reasons it answers, its
+citation, when and how it was checked) and a body of 2-5 sentences that a reviewer can read without the
+paper. Advocates add or correct snippets as files, without touching code, so a file is checked strictly and a
+mistake is reported with the file and the field, never as a traceback.
+
+Where snippets come from, later ones replacing earlier ones with the same id: the bundled folder, then each
+`--evidence-dir` style folder given to `load_library`, then the folders in `APPEAL_EVIDENCE_DIR`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, Response, TreatmentKind
+from appeal.errors import UserError
+from appeal.fields import format_date
+from appeal.render import xml_safe
+from appeal.resources import bundled
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+    from docxtpl.subdoc import Subdoc
+
+ENVIRONMENT_VARIABLE = "APPEAL_EVIDENCE_DIR"
+
+# Automatic picks stop here: a reviewer reads a dozen summaries, not thirty. Explicit adds always stay.
+MAX_AUTOMATIC = 12
+# A summary is 2-5 sentences; counting sentences is unreliable ('et al.', 'P<.001'), so length is the guard.
+MAX_SUMMARY_CHARACTERS = 1500
+
+
+class Condition(StrEnum):
+    treatment_resistant_depression = "treatment_resistant_depression"
+    suicidal_ideation = "suicidal_ideation"
+    ptsd = "ptsd"
+    crps = "crps"
+    chronic_pain = "chronic_pain"
+
+    @property
+    def label(self) -> str:
+        return _CONDITION_LABELS[self]
+
+
+_CONDITION_LABELS = {
+    Condition.treatment_resistant_depression: "treatment-resistant depression",
+    Condition.suicidal_ideation: "suicidal ideation",
+    Condition.ptsd: "PTSD",
+    Condition.crps: "CRPS",
+    Condition.chronic_pain: "chronic pain",
+}
+
+
+class EvidenceTreatment(StrEnum):
+    """What a snippet is about. `any` is for evidence that holds whatever ketamine treatment is asked for."""
+
+    iv_ketamine = "iv_ketamine"
+    esketamine_nasal = "esketamine_nasal"
+    im_ketamine = "im_ketamine"
+    any = "any"
+
+    @property
+    def label(self) -> str:
+        return _TREATMENT_LABELS[self]
+
+
+_TREATMENT_LABELS = {
+    EvidenceTreatment.iv_ketamine: "IV ketamine",
+    EvidenceTreatment.esketamine_nasal: "esketamine nasal spray",
+    EvidenceTreatment.im_ketamine: "IM ketamine",
+    EvidenceTreatment.any: "any treatment",
+}
+
+
+class EvidenceKind(StrEnum):
+    """Kinds of evidence, declared strongest first; the declaration order is the rank.
+
+    Why this order: an FDA label settles "experimental" for its labeled use outright; a guideline is what
+    medical-necessity definitions point to ("generally accepted standards of medical practice"); a
+    meta-analysis outweighs any single trial it pools; a randomized trial outweighs uncontrolled studies and
+    expert syntheses (other_study). A regulation comes last: it says what a plan may or must do, not whether
+    the treatment works, and the letter's argument sections already cite the rules themselves.
+    """
+
+    fda_label = "fda_label"
+    guideline = "guideline"
+    meta_analysis = "meta_analysis"
+    randomized_trial = "randomized_trial"
+    other_study = "other_study"
+    regulation = "regulation"
+
+    @property
+    def rank(self) -> int:
+        return list(EvidenceKind).index(self)
+
+    @property
+    def label(self) -> str:
+        return {EvidenceKind.fda_label: "an FDA label", EvidenceKind.guideline: "a guideline"}.get(
+            self, self.value.replace("_", " ")
+        )
+
+
+# Kinds strong enough to include whatever the denial reason says.
+ALWAYS_RELEVANT_KINDS = {EvidenceKind.fda_label, EvidenceKind.guideline}
+
+
+def _text_from_number(value: object) -> object:
+    """`pmid: 23982301` written without quotes arrives as an int; it is still an identifier, not a number."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Identifier = Annotated[str, BeforeValidator(_text_from_number)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors, so a typo ('pimd:') is reported instead of silently losing the citation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Citation(_Strict):
+    """Enough to find the source again: authors, title, where published, and at least one identifier."""
+
+    authors: str = Field(min_length=1, description="Authors as cited, e.g. 'Murrough JW, Iosifescu DV, et al.'")
+    title: str = Field(min_length=1, description="Title of the article or page.")
+    source: str = Field(min_length=1, description="Journal abbreviation or publisher, e.g. 'Am J Psychiatry'.")
+    year: int | None = Field(None, ge=1900, le=2100, description="Year of publication.")
+    volume_pages: str | None = Field(None, description="Volume(issue):pages, e.g. '170(10):1134-1142'.")
+    pmid: Identifier | None = Field(None, pattern=r"^\d{1,9}$", description="PubMed ID, digits only.")
+    doi: Identifier | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, e.g. 10.1176/appi.ajp.2013.13030392.")
+    url: str | None = Field(None, pattern=r"^https?://\S+$", description="Web address, for sources without PMID or DOI.")
+
+    @field_validator("doi", mode="before")
+    @classmethod
+    def _bare_doi(cls, value: object) -> object:
+        """People paste DOIs as 'doi:10.x/y' or 'https://doi.org/10.x/y'; store the bare DOI."""
+        if isinstance(value, str):
+            return re.sub(r"^\s*(doi:\s*|https?://(dx\.)?doi\.org/)", "", value, flags=re.I)
+        return value
+
+    @model_validator(mode="after")
+    def _findable(self) -> Citation:
+        if not (self.pmid or self.doi or self.url):
+            raise ValueError("give at least one of pmid, doi or url, so a reviewer can find the source")
+        return self
+
+
+class Snippet(_Strict):
+    """One piece of evidence, as read from a snippet file."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Unique id: lowercase letters, digits and hyphens.")
+    title: str = Field(min_length=1, description="The finding, in one plain sentence.")
+    conditions: list[Condition] = Field(min_length=1, description="Conditions the evidence is about.")
+    treatments: list[EvidenceTreatment] = Field(min_length=1, description="Treatments the evidence is about.")
+    answers: list[DenialReason] = Field(default_factory=list, description="Denial reasons this evidence answers.")
+    evidence_kind: EvidenceKind = Field(description="What kind of source it is (decides the order in the letter).")
+    citation: Citation
+    checked: date = Field(description="When the citation and summary were last checked against the source.")
+    how_confirmed: str | None = Field(None, description="How they were checked, so the next person can recheck.")
+    summary: str = Field(description="The Markdown body: 2-5 plain sentences.")
+    source_path: Path | None = Field(None, description="The file it was read from (set by the loader).")
+
+    @field_validator("summary")
+    @classmethod
+    def _one_paragraph(cls, value: str) -> str:
+        """The body is hard-wrapped Markdown; the letter prints it as one paragraph."""
+        text = " ".join(value.split())
+        if not text:
+            raise ValueError("is empty; write 2-5 plain sentences below the closing '---' line")
+        if len(text) > MAX_SUMMARY_CHARACTERS:
+            raise ValueError(
+                f"is {len(text)} characters long; keep it to 2-5 sentences (at most {MAX_SUMMARY_CHARACTERS} characters)"
+            )
+        return text
+
+    def covers(self, treatment: TreatmentKind | None) -> bool:
+        return EvidenceTreatment.any in self.treatments or (
+            treatment is not None and treatment.value in {item.value for item in self.treatments}
+        )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reading snippet files
+
+
+def _describe_problems(error: ValidationError, path: Path) -> str:
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "(the front matter)"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "is not a snippet field (a typo?)"
+        elif problem["type"] == "enum":
+            message = f"must be one of: {problem['ctx']['expected']}"
+        elif problem["type"] == "missing":
+            message = "is required"
+        if where == "summary":
+            where = "summary (the text after the front matter)"
+        lines.append(f"  {where}: {message}")
+    count = len(lines)
+    return f"Evidence snippet {path} has {count} problem{'s' if count > 1 else ''}:\n" + "\n".join(lines)
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise UserError(
+            f"Evidence snippet {path} must start with a line '---', then the YAML fields, another '---' line, "
+            "then the summary."
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :])
+    raise UserError(f"Evidence snippet {path} has no closing '---' line after its YAML fields.")
+
+
+def read_snippet(path: Path) -> Snippet:
+    """Parse one snippet file, or raise a UserError that names the file and each bad field."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"Evidence snippet {path} is not UTF-8 text.") from None
+    except OSError as error:
+        raise UserError(f"Evidence snippet {path} cannot be read: {error.strerror}.") from None
+    front_text, body = _split_front_matter(text, path)
+    try:
+        front = yaml.safe_load(front_text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, and the opening '---' line
+        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        raise UserError(f"Evidence snippet {path} cannot be read{where}: {problem}.") from None
+    if not isinstance(front, dict):
+        raise UserError(f"Evidence snippet {path}: the front matter must be fields like 'id:' and 'title:'.")
+    for reserved in ("summary", "source_path"):
+        if reserved in front:
+            raise UserError(
+                f"Evidence snippet {path}: '{reserved}' is not written as a field; "
+                + ("the summary is the text after the front matter." if reserved == "summary" else "it is set for you.")
+            )
+    try:
+        return Snippet.model_validate({**front, "summary": body, "source_path": path})
+    except ValidationError as error:
+        raise UserError(_describe_problems(error, path)) from None
+
+
+def _read_folder(folder: Path) -> dict[str, Snippet]:
+    if not folder.is_dir():
+        raise UserError(f"There is no evidence folder at {folder}.")
+    found: dict[str, Snippet] = {}
+    for path in sorted(folder.glob("*.md")):
+        snippet = read_snippet(path)
+        if snippet.id in found:
+            raise UserError(
+                f"Evidence snippets {found[snippet.id].source_path} and {path} both have the id '{snippet.id}'; "
+                "ids must be unique within a folder."
+            )
+        found[snippet.id] = snippet
+    return found
+
+
+@lru_cache(maxsize=1)
+def _builtin_snippets() -> dict[str, Snippet]:
+    """Parsed once per process: a batch of letters must not re-read thirty files per letter."""
+    return _read_folder(bundled("evidence_snippets"))
+
+
+def _environment_folders() -> list[Path]:
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "")
+    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+
+
+def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:
+    """All snippets by id: built-in, then `extra_dirs`, then $APPEAL_EVIDENCE_DIR; a later id replaces an earlier one."""
+    library = dict(_builtin_snippets())
+    for folder in [*(Path(item) for item in extra_dirs or ()), *_environment_folders()]:
+        library.update(_read_folder(folder))
+    return library
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which conditions a case is about
+
+_KETAMINE_KINDS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
+_FAILED = {Response.none, Response.partial, Response.relapse, Response.intolerable}
+_CRPS_PREFIXES = ("G90.5", "G56.4", "G57.7")
+# G89 holds chronic pain, except G89.1x, which is *acute* pain.
+_CHRONIC_PAIN_PREFIXES = ("G89.0", "G89.2", "G89.3", "G89.4")
+_NEGATION = re.compile(r"\b(no|not|denies|denied|denying|without|negative for|never)\b", re.I)
+_ACTIVE_IDEATION = re.compile(
+    r"\bactive\b[\w\s-]{0,30}?(\bsuicid\w*|\bideation\b|(?-i:\bSI\b))"
+    r"|(\bsuicid\w*|(?-i:\bSI\b))[\w\s-]{0,40}?\bwith\s+(a\s+)?(plan|intent)\b",
+    re.I,
+)
+
+
+def mentions_active_ideation(text: str | None) -> bool:
+    """True when a clause reports active ideation (or ideation with plan or intent) and does not negate it.
+
+    'Passive thoughts of death without plan or intent' and 'denies active SI' are not active ideation.
+    """
+    for clause in re.split(r"[.;\n]", text or ""):
+        match = _ACTIVE_IDEATION.search(clause)
+        if match and not _NEGATION.search(clause[: match.start()]):
+            return True
+    return False
+
+
+def failed_antidepressant_trials(case: Case) -> int:
+    return sum(1 for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES and item.response in _FAILED)
+
+
+def case_conditions(case: Case) -> set[Condition]:
+    """The snippet conditions a case is about, derived from its ICD-10 codes and clinical facts.
+
+    Depression (F32.x, F33.x) counts as treatment-resistant when the case lists two or more failed
+    antidepressant trials, and also when ketamine or esketamine is requested even though the case does not
+    (yet) list the trials: those treatments are only prescribed for depression after failed treatments
+    (esketamine's label requires it), and withholding the evidence for a missing list would weaken the letter
+    at the very point `appeal.readiness` already flags as missing.
+    """
+    codes = [diagnosis.code for diagnosis in case.diagnoses]
+    found: set[Condition] = set()
+    if any(code.startswith(("F32", "F33")) for code in codes) and (
+        failed_antidepressant_trials(case) >= 2 or case.treatment.kind in _KETAMINE_KINDS
+    ):
+        found.add(Condition.treatment_resistant_depression)
+    if "R45.851" in codes or mentions_active_ideation(case.clinical.suicide_risk):
+        found.add(Condition.suicidal_ideation)
+    if any(code.startswith("F43.1") for code in codes):
+        found.add(Condition.ptsd)
+    if any(code.startswith(_CRPS_PREFIXES) for code in codes):
+        found.add(Condition.crps)
+    if any(code.startswith(_CHRONIC_PAIN_PREFIXES) for code in codes):
+        found.add(Condition.chronic_pain)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Choosing snippets for a case
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A snippet chosen for a letter: its number in the letter ([1], [2], ...) and why it was chosen."""
+
+    snippet: Snippet
+    number: int
+    why: str
+
+
+def _strength(snippet: Snippet) -> tuple[int, int, str]:
+    """Strongest kind first, then newest; the id breaks ties so the order never changes between runs."""
+    return (snippet.evidence_kind.rank, -(snippet.citation.year or 0), snippet.id)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _why_matched(snippet: Snippet, case: Case, conditions: set[Condition]) -> str | None:
+    """The reason `snippet` fits the case, or None when it does not."""
+    shared = [condition for condition in snippet.conditions if condition in conditions]
+    if not shared or not snippet.covers(case.treatment.kind):
+        return None
+    condition_word = "condition" if len(shared) == 1 else "conditions"
+    parts = [f"matches {condition_word} {_and([condition.label for condition in shared])}"]
+    if case.treatment.kind is not None and case.treatment.kind.value in snippet.treatments:
+        parts.append(f"treatment {EvidenceTreatment(case.treatment.kind.value).label}")
+    else:
+        parts.append("applies to any treatment")
+    if case.denial is None or not case.denial.reasons:
+        return ", ".join(parts)
+    answered = [reason for reason in case.denial.reasons if reason in snippet.answers]
+    if answered:
+        reason_word = "reason" if len(answered) == 1 else "reasons"
+        parts.append(f"answers denial {reason_word} {_and([reason.label for reason in answered])}")
+    elif snippet.evidence_kind in ALWAYS_RELEVANT_KINDS:
+        parts.append(f"is {snippet.evidence_kind.label}, included whatever the denial reason")
+    else:
+        return None
+    return ", ".join(parts)
+
+
+def _unknown_ids(wanted: list[str], library: Mapping[str, Snippet], field: str) -> None:
+    unknown = [item for item in wanted if item not in library]
+    if not unknown:
+        return
+    lines = []
+    for item in unknown:
+        near = difflib.get_close_matches(item, list(library), n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        lines.append(f"  evidence.{field}: there is no evidence snippet with the id '{item}'.{hint}")
+    raise UserError("The case names evidence that does not exist:\n" + "\n".join(lines))
+
+
+def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
+    """The snippets for this case's letter, numbered in letter order, each with the reason it was chosen.
+
+    A snippet is picked when it shares a condition with the case, is about the requested treatment (or any),
+    and either answers one of the denial reasons or is an FDA label or guideline (or there is no denial yet).
+    `case.evidence.drop` removes picks and `case.evidence.add` forces snippets in; adds are never capped.
+    """
+    added, dropped = case.evidence.add, case.evidence.drop
+    _unknown_ids(added, library, "add")
+    _unknown_ids(dropped, library, "drop")
+    both = sorted(set(added) & set(dropped))
+    if both:
+        raise UserError(f"evidence.add and evidence.drop both name {', '.join(both)}; keep each id in one list.")
+    conditions = case_conditions(case)
+    reasons: dict[str, str] = {}
+    for snippet in sorted(library.values(), key=_strength):
+        why = _why_matched(snippet, case, conditions)
+        if why and snippet.id not in dropped and len(reasons) < MAX_AUTOMATIC:
+            reasons[snippet.id] = why
+    for snippet_id in added:
+        reasons.setdefault(snippet_id, "added by request in the case's evidence.add list")
+    ordered = sorted((library[snippet_id] for snippet_id in reasons), key=_strength)
+    return [Chosen(snippet, number, reasons[snippet.id]) for number, snippet in enumerate(ordered, start=1)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Printing
+
+
+def _join_sentences(parts: list[str]) -> str:
+    """Join citation elements with '. ', without doubling a period after 'et al.' or a title ending in '?'."""
+    text = ""
+    for part in parts:
+        if text:
+            text += " " if text.endswith((".", "?", "!")) else ". "
+        text += part
+    return text
+
+
+def citation_text(snippet: Snippet) -> str:
+    """One reference in AMA style: authors. Title. Source. Year;volume(issue):pages. PMID. doi. Accessed. URL"""
+    citation = snippet.citation
+    parts = [citation.authors, citation.title]
+    if citation.source.rstrip(".") != citation.authors.rstrip("."):
+        parts.append(citation.source)
+    published = ";".join(str(item) for item in (citation.year, citation.volume_pages) if item)
+    if published:
+        parts.append(published)
+    if citation.pmid:
+        parts.append(f"PMID {citation.pmid}")
+    if citation.doi:
+        parts.append(f"doi:{citation.doi}")
+    if citation.url:
+        parts += [f"Accessed {format_date(snippet.checked)}", citation.url]
+    return _join_sentences(parts)
+
+
+def _add_paragraph(subdoc: Subdoc, template: DocxTemplate, text: str, style: str, heading: bool = False) -> None:
+    """Add text in `style`, or in Normal when a user's own template lacks that style (bold, for a heading)."""
+    present = style in template.get_docx().styles
+    paragraph = subdoc.add_paragraph(style=style if present else "Normal")
+    paragraph.add_run(xml_safe(text)).bold = True if heading and not present else None
+
+
+APPENDIX_HEADING = "Attachment A: Evidence of medical necessity"
+APPENDIX_INTRO = (
+    "Each source below is summarized in plain language and followed by its full citation; the numbers match "
+    "the references in the letter."
+)
+
+
+def appendix_subdoc(template: DocxTemplate, chosen: list[Chosen]) -> Subdoc:
+    """Attachment A as a docxtpl Subdoc, for `{{p letter.evidence_appendix }}` in its own paragraph.
+
+    It starts on a new page so the letter itself stays short. Empty when nothing was chosen, so the
+    placeholder paragraph simply disappears.
+    """
+    subdoc = template.new_subdoc()
+    if not chosen:
+        return subdoc
+    subdoc.add_page_break()
+    # Heading 2 then Heading 3, like the letter's own sections: no skipped heading level for screen readers.
+    _add_paragraph(subdoc, template, APPENDIX_HEADING, "Heading 2", heading=True)
+    _add_paragraph(subdoc, template, APPENDIX_INTRO, "Body Text Letter")
+    for item in chosen:
+        _add_paragraph(subdoc, template, f"[{item.number}] {item.snippet.title}", "Heading 3", heading=True)
+        _add_paragraph(subdoc, template, item.snippet.summary, "Body Text Letter")
+        _add_paragraph(subdoc, template, citation_text(item.snippet), "Small Print")
+    return subdoc

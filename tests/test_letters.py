@@ -1,0 +1,144 @@
+"""Every letter kind, rendered from every example it applies to, read back and checked for its real content."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import EXAMPLES, applicable_kinds, docx_text, example_case
+
+from appeal import draft, kinds
+from appeal.case import Case, SenderRole
+from appeal.errors import UserError
+
+PAIRS = [(name, kind) for name in EXAMPLES for kind in applicable_kinds(example_case(name))]
+# Kinds whose letter makes the clinical case (and so shows the prior-treatment table).
+CLINICAL_KINDS = {"appeal", "prior-auth", "medical-necessity", "external-review"}
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("name", "kind_name"), PAIRS)
+def test_every_kind_renders_every_applicable_example(name, kind_name):
+    case = example_case(name)
+    drafted = draft.draft(case, kinds.get(kind_name))
+    text = docx_text(drafted.content)
+    flat = squash(text)
+    assert case.patient.full_name in text
+    assert case.patient.member_id in text
+    # A missing value prints as nothing or a blank, never as Python's "None".
+    assert not re.search(r"(:\s*None\s*$)|(\|\s*None\s*(\||$))|(^None$)", text, re.M)
+    assert "{{" not in text and "{%" not in text
+    if case.denial and kind_name in ("appeal", "external-review"):
+        assert squash(case.denial.quote) in flat
+        assert case.denial.reference in text
+    if kind_name in CLINICAL_KINDS:
+        rows = [line for line in text.splitlines() if " | " in line]
+        for treatment in case.prior_treatments:
+            assert any(row.startswith(treatment.name + " |") for row in rows), treatment.name
+        for diagnosis in case.diagnoses:
+            assert diagnosis.code in text
+    if kind_name == "reimbursement":
+        for line in case.treatment.services:
+            assert f"{line.charge:,.2f}" in text
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_voice_follows_the_sender(name):
+    case = example_case(name)
+    kind = kinds.get(case.letter_kind)
+    text = docx_text(draft.draft(case, kind).content)
+    role = case.sender.role
+    if role is SenderRole.patient:
+        assert "I am writing to" in text
+        assert "my patient" not in text
+    elif role is SenderRole.provider:
+        assert f"my patient, {case.patient.full_name}" in text or "I am the treating provider" in text
+    else:
+        assert f"on behalf of {case.patient.full_name}" in text
+        assert "authorization" in text.lower()
+
+
+def test_a_representatives_letter_encloses_the_authorization():
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.sender.role, case.sender.name, case.sender.relationship = "representative", "Ana Ruiz", "sister"
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "on behalf of Maria Alvarez, as sister and authorized representative" in text
+    assert "Signed authorization for the representative to act for the patient" in text
+    assert "Ana Ruiz (sister)" in text
+
+
+def test_missing_facts_show_as_visible_blanks_and_strict_refuses(in_tmp):
+    case = Case(letter_kind="appeal", denial={"reason": "experimental"}, patient={"first_name": "Ann"})
+    drafted = draft.draft(case, kinds.get("appeal"))
+    text = docx_text(drafted.content)
+    assert "[ADD: member ID]" in text
+    assert "member ID" in drafted.blanks
+    with pytest.raises(UserError, match="--strict") as error:
+        draft.write(drafted, in_tmp / "x.docx", strict=True, force=False)
+    assert "member ID" in str(error.value)
+    assert not (in_tmp / "x.docx").exists()
+
+
+def test_a_complete_case_has_no_blanks():
+    case = example_case("ketamine-trd-erisa-appeal")
+    assert draft.draft(case, kinds.get("appeal")).blanks == []
+
+
+def test_urgent_cases_get_the_banner_and_the_urgency_statement():
+    case = example_case("ketamine-trd-erisa-appeal")
+    urgent = case.model_copy(deep=True)
+    urgent.treatment.urgency = "expedited"
+    urgent.treatment.urgency_reason = "Active suicidal ideation with a plan since last week."
+    for kind in ("appeal", "prior-auth", "external-review"):
+        text = docx_text(draft.draft(urgent, kinds.get(kind)).content)
+        assert "URGENT: EXPEDITED REVIEW REQUESTED" in text
+        assert "Active suicidal ideation with a plan since last week." in text
+        plain = docx_text(draft.draft(case, kinds.get(kind)).content)
+        assert "URGENT" not in plain
+    # A claim-file request is never "urgent": the banner belongs to decisions only.
+    assert "URGENT" not in docx_text(draft.draft(urgent, kinds.get("claim-file-request")).content)
+
+
+def test_denial_kinds_need_a_denial():
+    with pytest.raises(UserError, match="no 'denial' section"):
+        draft.choose_kind(Case(), "appeal")
+    with pytest.raises(UserError, match="There is no letter kind 'apeal'.*prior-auth"):
+        draft.choose_kind(Case(), "apeal")
+
+
+def test_each_denial_reason_gets_its_answer():
+    case = example_case("ketamine-trd-erisa-appeal")
+    expected = {
+        "experimental": "The treatment is not experimental or investigational",
+        "not_medically_necessary": "The treatment is medically necessary",
+        "off_label": "Off-label use is lawful, common and not experimental",
+        "step_therapy": "already been completed",
+        "out_of_network": "Why an out-of-network provider was needed",
+    }
+    for reason, heading in expected.items():
+        changed = case.model_copy(deep=True)
+        changed.denial.reason = reason
+        text = docx_text(draft.draft(changed, kinds.get("appeal")).content)
+        assert heading in text
+        for other_reason, other_heading in expected.items():
+            if other_reason != reason:
+                assert other_heading not in text
+
+
+def test_treatment_resistance_argument_counts_the_trials():
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.denial.reason = "not_medically_necessary"
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "I have already tried 3 antidepressant treatments from 3 different classes (SSRI, SNRI, bupropion)" in text
+    assert "PMID 17074942" in text
+
+
+def test_user_text_with_template_syntax_is_printed_literally():
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    typed = "{{ patient.member_id }} {% for x in y %} & <b>not bold</b>"
+    case.denial.quote = typed
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert typed in text
