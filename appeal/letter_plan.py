@@ -167,14 +167,7 @@ def _arguments_for(case: Case, context: dict[str, Any]) -> list[Section]:
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
-    if kind.name in ("medical-necessity", "reimbursement"):
-        return []
-    step = rules_module.step_for(case, kind.name)
-    topics = {rules_module.Topic.decision_deadline, rules_module.Topic.right, rules_module.Topic.continuation}
-    chosen = rules_module.select(case, step, topics)
-    if kind.name == "claim-file-request":
-        chosen = [rule for rule in rules_module.select(case, rules_module.Step.internal_appeal, {rules_module.Topic.right})]
-    return [f"{rule.letter_text or rule.text} ({rule.citation})" for rule in chosen if rule.letter_text or rule.text]
+    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind.name)]
 
 
 def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:

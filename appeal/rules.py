@@ -55,6 +55,7 @@ class Rule(BaseModel):
     deadline: Deadline | None = None
     text: str
     letter_text: str | None = None
+    letters: list[str] = Field(default_factory=list, description="Letter kinds whose rights section cites this rule.")
     citation: str
     source_url: str
     checked: date
@@ -105,3 +106,22 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
         if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case))
         and (topics is None or rule.topic in topics)
     ]
+
+
+# Requests for documents and parity disclosures are not tied to a step of the dispute.
+STEPLESS_LETTERS = {"claim-file-request", "parity-request"}
+
+
+def for_letter(case: Case, kind: str) -> list[Rule]:
+    """The rules a letter of this kind cites for this case: its plan type, and its step, urgency and timing."""
+    plan_type = case.insurance.plan_type or PlanType.other
+    if kind in STEPLESS_LETTERS:
+        return [rule for rule in all_rules() if kind in rule.letters and plan_type in rule.plan_types]
+    return [rule for rule in select(case, step_for(case, kind)) if kind in rule.letters]
+
+
+def cited(rule: Rule) -> str:
+    """The rule's letter sentence with its citation, unless the sentence already names it."""
+    sentence = (rule.letter_text or rule.text).strip()
+    first_source = rule.citation.split(";")[0].split("(")[0].strip()
+    return sentence if first_source in sentence else f"{sentence} ({rule.citation})"

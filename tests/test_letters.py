@@ -142,3 +142,22 @@ def test_user_text_with_template_syntax_is_printed_literally():
     case.denial.quote = typed
     text = docx_text(draft.draft(case, kinds.get("appeal")).content)
     assert typed in text
+
+
+@pytest.mark.parametrize(
+    ("name", "kind_name", "citations"),
+    [
+        ("ketamine-trd-erisa-appeal", "appeal", ["2560.503-1(i)(2)(ii)", "2560.503-1(h)(2)(iii)", "2560.503-1(h)(3)(iii)"]),
+        ("ketamine-trd-erisa-appeal", "claim-file-request", ["2560.503-1(h)(2)(iii)", "(m)(8)", "104(b)(4)"]),
+        ("ketamine-trd-erisa-appeal", "parity-request", ["2590.712(d)(1)", "2590.712(d)(2)"]),
+        ("esketamine-medicare-denied", "appeal", ["42 CFR 405.9"]),
+        ("esketamine-prior-auth-psychiatrist", "prior-auth", ["2560.503-1(f)(2)(iii)(A)"]),
+        ("ketamine-crps-marketplace-external-review", "external-review", ["147.136(d)", "300gg-19"]),
+    ],
+)
+def test_the_rights_paragraph_fits_the_plan_type(name, kind_name, citations):
+    text = docx_text(draft.draft(example_case(name), kinds.get(kind_name)).content)
+    for citation in citations:
+        assert citation in text
+    if example_case(name).insurance.plan_type.value.startswith("medicare"):
+        assert "2560.503-1" not in text  # ERISA rules never appear in a Medicare letter

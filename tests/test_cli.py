@@ -1,0 +1,114 @@
+"""The command line as a person meets it: clear failures with status 2, never a traceback; safe output files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docx_text
+
+from appeal.cli import main
+from appeal.resources import examples_folder
+
+EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "appeal", *args], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL
+    )
+
+
+def test_draft_writes_an_owner_only_letter_with_the_default_name(in_tmp, capsys):
+    assert main(["draft", "--case", str(EXAMPLE)]) == 0
+    written = list(in_tmp.glob("*.docx"))
+    assert len(written) == 1 and written[0].name.startswith("alvarez-maria-appeal-")
+    assert written[0].stat().st_mode & 0o777 == 0o600
+    assert "Maria Alvarez" in docx_text(written[0])
+    assert f"Wrote internal appeal to {written[0].name}" in capsys.readouterr().out
+
+
+def test_existing_file_is_never_replaced_without_force(in_tmp, capsys):
+    target = in_tmp / "letter.docx"
+    target.write_bytes(b"the user's own file")
+    assert main(["draft", "--case", str(EXAMPLE), "-o", str(target)]) == 2
+    assert target.read_bytes() == b"the user's own file"
+    assert "already exists" in capsys.readouterr().err
+    assert main(["draft", "--case", str(EXAMPLE), "-o", str(target), "--force"]) == 0
+    assert "Maria Alvarez" in docx_text(target)
+    assert not [p for p in in_tmp.iterdir() if p.name.startswith(".")]  # no temporary files left behind
+
+
+@pytest.mark.parametrize(
+    ("case_text", "expected"),
+    [
+        (None, "No case file at"),
+        ("patient:\n  first_name: Ann\n   last_name: Lee\n", "line 3"),
+        ("patient:\n  date_of_birth: 13/45/1990\n", "patient.date_of_birth: '13/45/1990' is not a date"),
+        ("diagnoses:\n  - code: F99.99\n", "diagnoses.0.code"),
+        ("sender:\n  npi: '1234567890'\n", "sender.npi"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(tmp_path, case_text, expected):
+    path = tmp_path / "case.yaml"
+    if case_text is not None:
+        path.write_text(case_text)
+    result = run("draft", "--case", str(path), "--letter", "prior-auth", cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_kind_lists_the_kinds(tmp_path):
+    result = run("draft", "--case", str(EXAMPLE), "--letter", "apeal", cwd=tmp_path)
+    assert result.returncode == 2 and "prior-auth" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_strict_lists_blanks_and_writes_nothing(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("letter_kind: prior-auth\npatient:\n  first_name: Ann\n")
+    result = run("draft", "--case", str(path), "--strict", "-o", "out.docx", cwd=tmp_path)
+    assert result.returncode == 2 and "member ID" in result.stderr
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_blanks_and_warnings_are_reported_after_writing(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("letter_kind: prior-auth\npatient:\n  first_name: Ann\ndiagnoses:\n  - code: F32.A\n")
+    result = run("draft", "--case", str(path), "-o", "out.docx", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "blank(s) to fill in" in result.stdout and "member ID" in result.stdout
+    assert "F32.A is an unspecified code" in result.stdout
+
+
+def test_letters_schema_example_and_version(tmp_path):
+    letters = run("letters").stdout
+    for kind in ("prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement",
+                 "claim-file-request", "parity-request"):
+        assert kind in letters
+    assert '"member_id"' in run("schema").stdout
+    listing = run("example", "--list").stdout
+    assert "ketamine-trd-erisa-appeal" in listing
+    assert run("example", "ketamine-trd-erisa-appeal", "-o", "mine.yaml", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "mine.yaml").read_text() == EXAMPLE.read_text()
+    assert run("--version").stdout.startswith("appeal ")
+
+
+def test_help_imports_no_heavy_module():
+    """`appeal --help` must answer at once: it may not load docxtpl, pydantic or the ICD-10 code set."""
+    code = (
+        "import sys\nfrom appeal.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('docxtpl', 'docx', 'pydantic', 'simple_icd_10_cm', 'yaml', 'jinja2') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_draft_without_a_case_and_without_a_terminal_says_so(tmp_path):
+    result = run("draft", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "case file" in result.stderr and "Traceback" not in result.stderr
