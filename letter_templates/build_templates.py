@@ -92,12 +92,16 @@ def letterhead(document):
     para(document, "{{ patient.address }}", "Letterhead")
     para(document, "{{ patient.phone }}{% if patient.email %} | {{ patient.email }}{% endif %}", "Letterhead")
     tag(document, "{%p else %}")
-    para(
-        document,
+    name_line = (
         "{{ sender.name }}{% if sender.credentials %}, {{ sender.credentials }}{% endif %}"
-        "{% if sender.specialty %} | {{ sender.specialty }}{% endif %}",
-        "Letterhead",
+        "{% if sender.specialty %} | {{ sender.specialty }}{% endif %}"
     )
+    # The signer's name heads the page, unless a practice name already does.
+    tag(document, "{%p if " + V_PROVIDER + " and sender.organization %}")
+    para(document, name_line, "Letterhead")
+    tag(document, "{%p else %}")
+    para(document, name_line, "Letterhead Name")
+    tag(document, "{%p endif %}")
     tag(document, "{%p if not " + V_PROVIDER + " and sender.organization %}")
     para(document, "{{ sender.organization }}", "Letterhead")
     tag(document, "{%p endif %}")
