@@ -35,7 +35,7 @@ def choose_kind(case: Case, requested: str | None) -> kinds.LetterKind:
     kind = kinds.get(name)
     if kind.needs_denial and case.denial is None:
         raise UserError(
-            f"A {kind.title.lower()} answers a denial, but the case has no 'denial' section. Add the denial "
+            f"The {kind.name} letter answers a denial, but the case has no 'denial' section. Add the denial "
             "(date, reference number, reason, quote), or choose --letter prior-auth."
         )
     return kind

@@ -108,6 +108,7 @@ def _facts(case: Case) -> dict[str, Any]:
         if (item.adequate_weeks or 0) >= 6 and item.response in (Response.none, Response.partial, Response.relapse)
     ]
     depression = any(d.code.startswith(("F32", "F33")) for d in case.diagnoses)
+    crps = any(d.code.startswith(("G90.5", "G56.4", "G57.7")) for d in case.diagnoses)
     services = case.treatment.services
     return {
         "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
@@ -116,6 +117,8 @@ def _facts(case: Case) -> dict[str, Any]:
         "classes_tried": classes,
         "adequate_trials": adequate,
         "failed_names": [item.name for item in failed if item.name],
+        "depression": depression,
+        "crps": crps,
         "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
     }
 
@@ -137,7 +140,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
         lines.append(Line("Date of denial notice", denial.notice_date))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank("treatment requested")
-    lines.append(Line("Treatment", f"{name} ({codes})" if codes else name))
+    lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
     if case.treatment.dates_of_service:
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is SenderRole.provider and case.sender.npi:
@@ -172,10 +175,15 @@ def _rights(case: Case, kind: LetterKind) -> list[str]:
 
 def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
     treatment = case.treatment.display_name or "the requested treatment"
+    already_given = rules_module.service_timing(case) == "post_service"
     requests: list[str] = []
     if kind.name in ("prior-auth", "appeal", "external-review"):
-        verb = "approve" if kind.name == "prior-auth" else "overturn the denial and approve"
-        requests.append(f"{verb.capitalize()} {treatment} as requested.")
+        if kind.name == "prior-auth":
+            requests.append(f"Approve {treatment} as requested.")
+        elif already_given:
+            requests.append(f"Overturn the denial and pay for {treatment} on the dates of service listed above.")
+        else:
+            requests.append(f"Overturn the denial and approve {treatment} as requested.")
         if urgent:
             requests.append(
                 "Decide this request on the expedited timeline, because the treating provider certifies that "
@@ -183,16 +191,22 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
                 "regain maximum function."
             )
         requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
-    if kind.name in ("prior-auth", "appeal"):
-        requests.append(
-            "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
-        )
+    if kind.name in ("prior-auth", "appeal") and case.insurance.plan_type is not PlanType.medicare_original:
+        if not already_given:
+            requests.append(
+                "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
+            )
         requests.append(
             "Identify any clinical criteria, guideline or protocol applied, and the name, credentials and specialty "
             "of each reviewer."
         )
     if kind.name == "reimbursement":
         requests.append(f"Process the enclosed claim for {treatment} and reimburse the amounts paid.")
+        if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
+            requests.append(
+                "If no in-network provider offered this treatment within a reasonable distance and time, pay it at "
+                "the in-network level."
+            )
         requests.append("Explain in writing any amount not paid, with the plan provision relied on.")
     return requests
 

@@ -171,6 +171,7 @@ def make_environment(autoescape: bool = True) -> SandboxedEnvironment:
         autoescape=autoescape, finalize=_finalize, undefined=StrictUndefined, keep_trailing_newline=True
     )
     environment.filters["money"] = lambda value: format_money(value) if value not in (None, "") else ""
+    environment.filters["possessive"] = lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s"
     environment.filters["letter_date"] = lambda value: format_date(value) if isinstance(value, date) else value
     return environment
 

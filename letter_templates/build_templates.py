@@ -314,7 +314,8 @@ OPEN_VOICE = (
     "{% if " + V_PATIENT + " %}I am writing{% elif " + V_PROVIDER + " %}I am writing as the treating "
     "provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am writing on behalf "
     "of {{ patient.first_name }} {{ patient.last_name }}, as {% if sender.relationship %}"
-    "{{ sender.relationship }} and {% endif %}authorized representative (authorization enclosed),{% endif %}"
+    "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative "
+    "(authorization enclosed),{% endif %}"
 )
 
 
@@ -332,7 +333,7 @@ def build_appeal():
     para(document, "Dear Appeals Reviewer:")
     para(
         document,
-        OPEN_VOICE + " to appeal {{ insurance.insurer }}'s decision to deny coverage of "
+        OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
         "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
         "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied; this is the "
         "second-level appeal. {% endif %}This letter answers each reason given for the denial, summarizes the "
@@ -370,7 +371,7 @@ def build_prior_auth():
     para(
         document,
         OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
-        "{% if treatment.sessions %} ({{ treatment.sessions }} sessions){% endif %}"
+        "{% if treatment.sessions %}, {{ treatment.sessions }} sessions{% endif %}"
         "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
         "The clinical facts below show that the treatment is medically necessary and that the usual alternatives "
         "have been tried and have failed.",
@@ -433,7 +434,7 @@ def build_external_review():
     para(document, "Dear Independent Reviewer:")
     para(
         document,
-        OPEN_VOICE + " to request an independent external review of {{ insurance.insurer }}'s final decision to "
+        OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final decision to "
         "deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}. The plan's internal "
         "appeals {% if denial.level_exhausted in ['final_internal', 'external'] %}have been completed{% else %}"
         "are exhausted or deemed exhausted{% endif %}. The denial turns on medical judgment, which is what "
@@ -497,7 +498,7 @@ def build_reimbursement():
     tag(document, "{%p endif %}")
     arguments_section(document, "Why the plan should pay")
     requests_section(document)
-    closing(document, "Please send the payment and an explanation of benefits to the address above.")
+    closing(document, "Please send the payment and an explanation of benefits to me at the address at the top of this letter.")
     return document
 
 

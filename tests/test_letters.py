@@ -65,7 +65,7 @@ def test_a_representatives_letter_encloses_the_authorization():
     case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
     case.sender.role, case.sender.name, case.sender.relationship = "representative", "Ana Ruiz", "sister"
     text = docx_text(draft.draft(case, kinds.get("appeal")).content)
-    assert "on behalf of Maria Alvarez, as sister and authorized representative" in text
+    assert "on behalf of Maria Alvarez, as Maria's sister and authorized representative" in text
     assert "Signed authorization for the representative to act for the patient" in text
     assert "Ana Ruiz (sister)" in text
 
@@ -161,3 +161,21 @@ def test_the_rights_paragraph_fits_the_plan_type(name, kind_name, citations):
         assert citation in text
     if example_case(name).insurance.plan_type.value.startswith("medicare"):
         assert "2560.503-1" not in text  # ERISA rules never appear in a Medicare letter
+
+
+def test_crps_letters_argue_from_pain_evidence_not_depression_evidence():
+    case = example_case("ketamine-crps-marketplace-external-review")
+    text = docx_text(draft.draft(case, kinds.get("external-review")).content)
+    assert "PMID 29870458" in text and "complex regional pain syndrome" in text
+    assert "CANMAT" not in text and "antidepressant treatment" not in text
+
+
+def test_labels_of_same_named_choices_do_not_collide():
+    from appeal.case import DrugClass, PlanType
+
+    assert DrugClass.other.label == "other" and PlanType.other.label == "other or unknown"
+
+
+def test_possessive_of_a_name_ending_in_s():
+    text = docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content)
+    assert "Meridian Health Administrators' decision" in text
