@@ -11,6 +11,7 @@ from pathlib import Path
 from appeal import kinds
 from appeal.case import Case
 from appeal.errors import UserError
+from appeal.evidence import appendix_subdoc
 from appeal.letter_plan import context_for
 from appeal.render import render_docx
 from appeal.safe_write import write_bytes
@@ -57,9 +58,16 @@ def blanks_in(content: bytes) -> list[str]:
     return found
 
 
-def draft(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Drafted:
-    context = context_for(case, kind, today)
-    content = render_docx(kind.template, context)
+def draft(
+    case: Case, kind: kinds.LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
+) -> Drafted:
+    context = context_for(case, kind, today, evidence_dirs)
+    chosen = context["letter"].evidence
+
+    def attachments(template) -> dict:
+        return {"evidence_appendix": appendix_subdoc(template, chosen)}
+
+    content = render_docx(kind.template, context, attachments)
     return Drafted(kind, content, blanks_in(content), context["letter"].warnings)
 
 

@@ -6,7 +6,8 @@ paper. Advocates add or correct snippets as files, without touching code, so a f
 mistake is reported with the file and the field, never as a traceback.
 
 Where snippets come from, later ones replacing earlier ones with the same id: the bundled folder, then each
-`--evidence-dir` style folder given to `load_library`, then the folders in `APPEAL_EVIDENCE_DIR`.
+extra folder given to `load_library` (say, from a command-line option), then the folders in
+`APPEAL_EVIDENCE_DIR`. A user folder can therefore correct a bundled snippet without editing the installation.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, Response, TreatmentKind
+from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, PlanType, Response, TreatmentKind
 from appeal.errors import UserError
 from appeal.fields import format_date
 from appeal.render import xml_safe
@@ -44,6 +45,8 @@ MAX_SUMMARY_CHARACTERS = 1500
 
 
 class Condition(StrEnum):
+    """What a snippet (or a readiness criterion) is about; derived for a case by `case_conditions`."""
+
     treatment_resistant_depression = "treatment_resistant_depression"
     suicidal_ideation = "suicidal_ideation"
     ptsd = "ptsd"
@@ -140,8 +143,12 @@ class Citation(_Strict):
     year: int | None = Field(None, ge=1900, le=2100, description="Year of publication.")
     volume_pages: str | None = Field(None, description="Volume(issue):pages, e.g. '170(10):1134-1142'.")
     pmid: Identifier | None = Field(None, pattern=r"^\d{1,9}$", description="PubMed ID, digits only.")
-    doi: Identifier | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, e.g. 10.1176/appi.ajp.2013.13030392.")
-    url: str | None = Field(None, pattern=r"^https?://\S+$", description="Web address, for sources without PMID or DOI.")
+    doi: Identifier | None = Field(
+        None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, e.g. 10.1176/appi.ajp.2013.13030392."
+    )
+    url: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="Web address, for sources without PMID or DOI."
+    )
 
     @field_validator("doi", mode="before")
     @classmethod
@@ -166,6 +173,9 @@ class Snippet(_Strict):
     conditions: list[Condition] = Field(min_length=1, description="Conditions the evidence is about.")
     treatments: list[EvidenceTreatment] = Field(min_length=1, description="Treatments the evidence is about.")
     answers: list[DenialReason] = Field(default_factory=list, description="Denial reasons this evidence answers.")
+    plan_types: list[PlanType] = Field(
+        default_factory=list, description="Plan types it concerns (e.g. a Medicare manual); empty means every plan."
+    )
     evidence_kind: EvidenceKind = Field(description="What kind of source it is (decides the order in the letter).")
     citation: Citation
     checked: date = Field(description="When the citation and summary were last checked against the source.")
@@ -182,7 +192,8 @@ class Snippet(_Strict):
             raise ValueError("is empty; write 2-5 plain sentences below the closing '---' line")
         if len(text) > MAX_SUMMARY_CHARACTERS:
             raise ValueError(
-                f"is {len(text)} characters long; keep it to 2-5 sentences (at most {MAX_SUMMARY_CHARACTERS} characters)"
+                f"is {len(text)} characters long; keep it to 2-5 sentences "
+                f"(at most {MAX_SUMMARY_CHARACTERS} characters)"
             )
         return text
 
@@ -196,17 +207,31 @@ class Snippet(_Strict):
 # Reading snippet files
 
 
+_PATTERN_HINTS = {
+    "id": "use lowercase letters, digits and hyphens only, like murrough-2013-ketamine-vs-midazolam",
+    "pmid": "write the PubMed ID as digits only, like 23982301",
+    "doi": "write the DOI like 10.1176/appi.ajp.2013.13030392",
+    "url": "must be a web address starting with https://",
+}
+_TYPE_MESSAGES = {
+    "extra_forbidden": "is not a snippet field (a typo?)",
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "too_short": "needs at least one entry",
+    "date_from_datetime_parsing": "write the date like 2026-11-27",
+    "date_parsing": "write the date like 2026-11-27",
+}
+
+
 def _describe_problems(error: ValidationError, path: Path) -> str:
     lines = []
     for problem in error.errors():
         where = ".".join(str(part) for part in problem["loc"]) or "(the front matter)"
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "is not a snippet field (a typo?)"
-        elif problem["type"] == "enum":
+        message = _TYPE_MESSAGES.get(problem["type"], problem["msg"].removeprefix("Value error, "))
+        if problem["type"] == "enum":
             message = f"must be one of: {problem['ctx']['expected']}"
-        elif problem["type"] == "missing":
-            message = "is required"
+        elif problem["type"] == "string_pattern_mismatch":
+            message = _PATTERN_HINTS.get(str(problem["loc"][-1]), message)
         if where == "summary":
             where = "summary (the text after the front matter)"
         lines.append(f"  {where}: {message}")
@@ -284,7 +309,7 @@ def _environment_folders() -> list[Path]:
 
 
 def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:
-    """All snippets by id: built-in, then `extra_dirs`, then $APPEAL_EVIDENCE_DIR; a later id replaces an earlier one."""
+    """All snippets by id: built-in, then `extra_dirs`, then $APPEAL_EVIDENCE_DIR; a later id replaces an earlier."""
     library = dict(_builtin_snippets())
     for folder in [*(Path(item) for item in extra_dirs or ()), *_environment_folders()]:
         library.update(_read_folder(folder))
@@ -320,7 +345,13 @@ def mentions_active_ideation(text: str | None) -> bool:
 
 
 def failed_antidepressant_trials(case: Case) -> int:
-    return sum(1 for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES and item.response in _FAILED)
+    """Antidepressant trials that did not work, counted leniently: this only decides which evidence fits.
+
+    The strict test (adequate dose and duration, current episode, different classes) is appeal.readiness's.
+    """
+    return sum(
+        1 for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES and item.response in _FAILED
+    )
 
 
 def case_conditions(case: Case) -> set[Condition]:
@@ -375,6 +406,8 @@ def _why_matched(snippet: Snippet, case: Case, conditions: set[Condition]) -> st
     """The reason `snippet` fits the case, or None when it does not."""
     shared = [condition for condition in snippet.conditions if condition in conditions]
     if not shared or not snippet.covers(case.treatment.kind):
+        return None
+    if snippet.plan_types and case.insurance.plan_type not in snippet.plan_types:
         return None
     condition_word = "condition" if len(shared) == 1 else "conditions"
     parts = [f"matches {condition_word} {_and([condition.label for condition in shared])}"]

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from appeal import evidence, readiness
 from appeal import rules as rules_module
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
@@ -46,6 +48,7 @@ class Voice:
 class Section:
     heading: str
     paragraphs: list[str]
+    evidence: str = ""  # the Attachment A items that bear on this point, e.g. "[1], [4], [6]"
 
 
 @dataclass
@@ -76,6 +79,8 @@ class LetterPlan:
     facts: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     evidence: list[Any] = field(default_factory=list)
+    evidence_refs: str = ""
+    criteria_met: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -124,11 +129,12 @@ def _facts(case: Case) -> dict[str, Any]:
 
 
 def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
-    patient, insurance, treatment, denial = view["patient"], view["insurance"], view["treatment"], view["denial"]
+    patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
+    member_label = "Medicare number (MBI)" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
     lines = [
         Line("Patient", case.patient.full_name or Blank("patient's name")),
         Line("Date of birth", patient.date_of_birth),
-        Line("Member ID", patient.member_id),
+        Line(member_label, patient.member_id),
     ]
     if case.patient.group_number or case.insurance.plan_type in ERISA_PLANS:
         lines.append(Line("Group number", patient.group_number))
@@ -150,10 +156,14 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     return lines
 
 
-def _arguments_for(case: Case, context: dict[str, Any]) -> list[Section]:
+def _refs(chosen: list[Any]) -> str:
+    return ", ".join(f"[{item.number}]" for item in chosen)
+
+
+def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
     if case.denial is None:
         return []
-    environment = make_environment(autoescape=False)
+    environment = make_environment(for_docx=False)
     library = _arguments()
     sections = []
     for reason in case.denial.reasons:
@@ -165,7 +175,8 @@ def _arguments_for(case: Case, context: dict[str, Any]) -> list[Section]:
                 continue
             text = environment.from_string(paragraph["text"]).render(**context)
             paragraphs.append(" ".join(text.split()))
-        sections.append(Section(entry["heading"], paragraphs))
+        bearing = [item for item in chosen if reason in item.snippet.answers]
+        sections.append(Section(entry["heading"], paragraphs, _refs(bearing)))
     return sections
 
 
@@ -251,13 +262,25 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
     ]
 
 
+# Letters that argue the clinical case carry the evidence; requests for documents do not.
+EVIDENCE_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review"}
+
+
+def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None) -> list[Any]:
+    if kind.name not in EVIDENCE_KINDS:
+        return []
+    return evidence.select(case, evidence.load_library(evidence_dirs))
+
+
 def _paragraphs(text: str | None) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
     blocks = re.split(r"\n[ \t]*\n", text or "")
     return [re.sub(r"[ \t]*\n[ \t]*", " ", block.strip()) for block in blocks if block.strip()]
 
 
-def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict[str, Any]:
+def context_for(
+    case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
+) -> dict[str, Any]:
     """The whole template context: the case (as blank-aware views) plus `letter`, the plan."""
     view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
     if case.denial is None:
@@ -266,6 +289,7 @@ def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict
     urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
     voice = _voice(case, view["patient"])
     facts = _facts(case)
+    chosen = _evidence_for(case, kind, evidence_dirs)
     wording_context = {**view, "v": voice, "t": view["treatment"], "facts": facts, "case": view}
     insurance = view["insurance"]
     letter = LetterPlan(
@@ -277,7 +301,7 @@ def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict
         recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
         re_lines=_re_lines(case, view, kind),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
-        arguments=_arguments_for(case, wording_context),
+        arguments=_arguments_for(case, wording_context, chosen),
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
@@ -286,5 +310,8 @@ def context_for(case: Case, kind: LetterKind, today: date | None = None) -> dict
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
         warnings=case.warnings(),
+        evidence=chosen,
+        evidence_refs=_refs(chosen),
+        criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
     )
     return {**view, "letter": letter}

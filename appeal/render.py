@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -32,8 +32,10 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" in the rendered XML into "{{" and friends (an escape for template
 # authors). Typed text must survive untouched, so its braces next to "_" are parked on private-use characters
-# while docxtpl runs, and put back afterwards (restore_braces).
-_PARKED = {"{_": "\ue000_", "_}": "_\ue001"}
+# while docxtpl runs, and put back afterwards (restore_braces). Private-use characters a person typed are
+# escaped first, so they come back exactly as typed.
+_OPEN, _CLOSE, _ESCAPE = "\ue000", "\ue001", "\ue002"
+_PARKED = re.compile(f"{_ESCAPE}(.)|{_OPEN}|{_CLOSE}", re.S)
 
 
 def xml_safe(text: str) -> str:
@@ -41,16 +43,22 @@ def xml_safe(text: str) -> str:
 
 
 def _park_braces(text: str) -> str:
-    for original, parked in _PARKED.items():
-        text = text.replace(original, parked)
-    return text
+    text = text.replace(_ESCAPE, _ESCAPE + _ESCAPE).replace(_OPEN, _ESCAPE + "0").replace(_CLOSE, _ESCAPE + "1")
+    return text.replace("{_", _OPEN + "_").replace("_}", "_" + _CLOSE)
+
+
+def _unpark(match: re.Match) -> str:
+    escaped = match.group(1)
+    if escaped is None:
+        return "{" if match.group(0) == _OPEN else "}"
+    return {"0": _OPEN, "1": _CLOSE}.get(escaped, escaped)
 
 
 def restore_braces(document) -> None:
-    """Put back the braces parked by `_park_braces`, in every text node of the rendered body."""
+    """Put back what `_park_braces` parked, in every text node of the rendered body."""
     for node in document.docx.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
-        if node.text and ("\ue000" in node.text or "\ue001" in node.text):
-            node.text = node.text.replace("\ue000", "{").replace("\ue001", "}")
+        if node.text and (_OPEN in node.text or _CLOSE in node.text or _ESCAPE in node.text):
+            node.text = _PARKED.sub(_unpark, node.text)
 
 
 class Blank:
@@ -154,21 +162,30 @@ class CaseView:
         return ""
 
 
-def _finalize(value: Any) -> Any:
-    """Every printed value passes here: None prints as nothing, enums as their label, text made XML-safe."""
+def _printable(value: Any) -> Any:
+    """None prints as nothing, enums as their label, text without XML-forbidden characters."""
     if value is None:
         return ""
     if isinstance(value, Markup) or hasattr(value, "__html__"):  # already XML: a subdocument, RichText
         return value
     if isinstance(value, Enum):
         return getattr(value, "label", value.value)
-    return _park_braces(xml_safe(str(value)))
+    return xml_safe(str(value))
 
 
-def make_environment(autoescape: bool = True) -> SandboxedEnvironment:
-    """The one Jinja environment for templates and for the wording data: sandboxed, strict, blank-aware."""
+def _printable_in_docx(value: Any) -> Any:
+    printable = _printable(value)
+    return printable if hasattr(printable, "__html__") else _park_braces(printable)
+
+
+def make_environment(for_docx: bool = True) -> SandboxedEnvironment:
+    """The one Jinja environment kind, for .docx templates and (for_docx=False) for the wording data whose
+    output a .docx template prints later: sandboxed and strict either way."""
     environment = SandboxedEnvironment(
-        autoescape=autoescape, finalize=_finalize, undefined=StrictUndefined, keep_trailing_newline=True
+        autoescape=for_docx,
+        finalize=_printable_in_docx if for_docx else _printable,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
     )
     environment.filters["money"] = lambda value: format_money(value) if value not in (None, "") else ""
     environment.filters["possessive"] = lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s"
@@ -186,11 +203,17 @@ def describe_template_error(error: Exception, template: Path) -> str:
     return f"The template {template.name} could not be rendered: {error}."
 
 
-def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    """Render `template` with `context` in memory and return the .docx bytes; nothing touches the disk."""
+def render_docx(template: Path, context: dict[str, Any], attachments: Callable[[Any], dict[str, Any]] | None = None) -> bytes:
+    """Render `template` with `context` in memory and return the .docx bytes; nothing touches the disk.
+
+    `attachments` builds sub-documents (Attachment A) for this very template, whose styles they borrow; it
+    returns more context names, such as `evidence_appendix`.
+    """
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(str(template))
+    if attachments:
+        context = {**context, **attachments(document)}
     environment = make_environment()
     try:
         undeclared = document.get_undeclared_template_variables(environment, context)

@@ -160,6 +160,9 @@ def arguments_section(document, heading):
     tag(document, "{%p for paragraph in section.paragraphs %}")
     para(document, "{{ paragraph }}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p if section.evidence %}")
+    para(document, "The published evidence on this point is summarized in Attachment A, items {{ section.evidence }}.")
+    tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
@@ -288,8 +291,18 @@ def evidence_section(document):
     tag(document, "{%p if letter.evidence %}")
     para(
         document,
-        "The published evidence for this treatment is summarized in Attachment A, with full citations.",
+        "The published evidence for this treatment (FDA decisions, clinical practice guidelines and randomized "
+        "trials) is summarized in Attachment A, items {{ letter.evidence_refs }}, with full citations.",
     )
+    tag(document, "{%p endif %}")
+
+
+def criteria_section(document):
+    tag(document, "{%p if letter.criteria_met %}")
+    document.add_heading("How this request meets the usual coverage criteria", level=2)
+    tag(document, "{%p for criterion in letter.criteria_met %}")
+    para(document, "{{ criterion }}", "List Bullet")
+    tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
 
@@ -307,7 +320,11 @@ def closing(document, thanks):
     tag(document, "{%p for item in letter.enclosures %}")
     para(document, "{{ item }}", "List Bullet")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p if letter.evidence %}")
+    para(document, "Attachment A: Evidence of medical necessity", "List Bullet")
     tag(document, "{%p endif %}")
+    tag(document, "{%p endif %}")
+    para(document, "{{p evidence_appendix }}")
 
 
 OPEN_VOICE = (
@@ -346,6 +363,7 @@ def build_appeal():
     evidence_section(document)
     clinical_section(document)
     prior_treatments_table(document)
+    criteria_section(document)
     treatment_section(document)
     rights_section(document)
     requests_section(document)
@@ -378,6 +396,7 @@ def build_prior_auth():
     )
     clinical_section(document)
     prior_treatments_table(document)
+    criteria_section(document)
     treatment_section(document)
     evidence_section(document)
     rights_section(document, "Decision deadline and rights")
@@ -408,6 +427,7 @@ def build_medical_necessity():
     )
     clinical_section(document)
     prior_treatments_table(document)
+    criteria_section(document)
     treatment_section(document, "The treatment and why it is necessary")
     para(
         document,
@@ -447,6 +467,7 @@ def build_external_review():
     evidence_section(document)
     clinical_section(document)
     prior_treatments_table(document)
+    criteria_section(document)
     treatment_section(document)
     rights_section(document)
     requests_section(document)

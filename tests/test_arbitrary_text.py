@@ -7,7 +7,7 @@ import re
 import typing
 
 from conftest import docx_text, example_case
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -65,6 +65,8 @@ typed_text = (
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed_text)
+@example("\ue000 \ue001 \ue002 {_{ x }_} {_% y %_}")  # docxtpl's own escapes and our parking characters
+@example("Smith & Sons <LLC> {{ patient.member_id }}")
 def test_any_typed_text_renders_in_every_letter(text):
     marked = f"Ω{text}Ω"
     case = filled(marked)
