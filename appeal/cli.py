@@ -38,10 +38,70 @@ def cmd_draft(args: argparse.Namespace) -> int:
         raise UserError("appeal draft needs a case file: appeal draft --case FILE (see `appeal example --list`).")
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter)
-    drafted = draft.draft(case, kind)
+    drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    import json
+
+    from appeal import evidence
+
+    library = evidence.load_library(args.evidence)
+    shown = [
+        snippet
+        for snippet in sorted(library.values(), key=lambda item: (item.evidence_kind.rank, item.id))
+        if (not args.condition or args.condition in snippet.conditions)
+        and (not args.treatment or args.treatment in snippet.treatments or "any" in snippet.treatments)
+        and (not args.reason or args.reason in snippet.answers)
+    ]
+    if args.json:
+        print(json.dumps([item.model_dump(mode="json", exclude={"source_path"}) for item in shown], indent=2))
+        return 0
+    for snippet in shown:
+        print(f"{snippet.id}\n    {snippet.evidence_kind.label}: {snippet.title}")
+    print(f"\n{len(shown)} of {len(library)} snippets. Show one with: appeal evidence show ID")
+    return 0
+
+
+def cmd_evidence_show(args: argparse.Namespace) -> int:
+    import difflib
+
+    from appeal import evidence
+    from appeal.errors import UserError
+
+    library = evidence.load_library(args.evidence)
+    if args.id not in library:
+        near = difflib.get_close_matches(args.id, list(library), n=3, cutoff=0.4)
+        hint = f" Did you mean: {', '.join(near)}?" if near else " List them with: appeal evidence list"
+        raise UserError(f"There is no evidence snippet '{args.id}'.{hint}")
+    snippet = library[args.id]
+    print(snippet.title)
+    print(f"{snippet.evidence_kind.label}; conditions: {', '.join(c.label for c in snippet.conditions)}; "
+          f"treatments: {', '.join(t.label for t in snippet.treatments)}")
+    print(f"\n{snippet.summary}\n\n{evidence.citation_text(snippet)}")
+    print(f"\nChecked {snippet.checked.isoformat()}; file: {snippet.source_path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from appeal import casefile, evidence, readiness
+
+    case = casefile.load(args.case)
+    results = readiness.check(case)
+    if not results:
+        print("No usual coverage criteria are known for this treatment and diagnosis.")
+    marks = {"met": "[met]    ", "not_met": "[NOT MET]", "unknown": "[unknown]"}
+    for result in results:
+        print(f"{marks[result.status.value]} {result.criterion.title}\n          {result.detail}")
+    chosen = evidence.select(case, evidence.load_library(args.evidence))
+    if chosen:
+        print(f"\nEvidence the letter will attach ({len(chosen)}):")
+        for item in chosen:
+            print(f"  [{item.number}] {item.snippet.id}: {item.why}")
     return 0
 
 
@@ -94,7 +154,28 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
     draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    draft.add_argument("--evidence", metavar="DIR", action="append", type=Path,
+                       help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
     draft.set_defaults(handler=cmd_draft)
+
+    check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
+    check.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    check.add_argument("--evidence", metavar="DIR", action="append", type=Path, help="your own snippet folder")
+    check.set_defaults(handler=cmd_check)
+
+    evidence = commands.add_parser("evidence", help="list or show the evidence snippets")
+    evidence_commands = evidence.add_subparsers(dest="evidence_command", metavar="list|show", required=True)
+    listing = evidence_commands.add_parser("list", help="list snippets, optionally filtered")
+    listing.add_argument("--condition", help="e.g. treatment_resistant_depression, suicidal_ideation, ptsd, crps")
+    listing.add_argument("--treatment", help="e.g. iv_ketamine, esketamine_nasal, im_ketamine")
+    listing.add_argument("--reason", help="a denial reason, e.g. experimental, off_label")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=cmd_evidence_list)
+    show = evidence_commands.add_parser("show", help="show one snippet with its citation")
+    show.add_argument("id")
+    show.set_defaults(handler=cmd_evidence_show)
+    for sub in (listing, show):
+        sub.add_argument("--evidence", metavar="DIR", action="append", type=Path, help="your own snippet folder")
 
     letters = commands.add_parser("letters", help="list the kinds of letter")
     letters.set_defaults(handler=cmd_letters)

@@ -111,9 +111,11 @@ class EvidenceKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {EvidenceKind.fda_label: "an FDA label", EvidenceKind.guideline: "a guideline"}.get(
-            self, self.value.replace("_", " ")
-        )
+        return {
+            EvidenceKind.fda_label: "FDA label or approval",
+            EvidenceKind.guideline: "guideline or consensus statement",
+            EvidenceKind.meta_analysis: "meta-analysis",
+        }.get(self, self.value.replace("_", " "))
 
 
 # Kinds strong enough to include whatever the denial reason says.
@@ -422,7 +424,9 @@ def _why_matched(snippet: Snippet, case: Case, conditions: set[Condition]) -> st
         reason_word = "reason" if len(answered) == 1 else "reasons"
         parts.append(f"answers denial {reason_word} {_and([reason.label for reason in answered])}")
     elif snippet.evidence_kind in ALWAYS_RELEVANT_KINDS:
-        parts.append(f"is {snippet.evidence_kind.label}, included whatever the denial reason")
+        parts.append(f"is an {snippet.evidence_kind.label}, included whatever the denial reason"
+                     if snippet.evidence_kind is EvidenceKind.fda_label
+                     else f"is a {snippet.evidence_kind.label}, included whatever the denial reason")
     else:
         return None
     return ", ".join(parts)

@@ -157,7 +157,15 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
 
 
 def _refs(chosen: list[Any]) -> str:
-    return ", ".join(f"[{item.number}]" for item in chosen)
+    """[1]-[4], [7]: runs of consecutive items shown as ranges, as a reference list would."""
+    numbers = sorted(item.number for item in chosen)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"[{run[0]}]" if len(run) == 1 else f"[{run[0]}]-[{run[-1]}]" for run in runs)
 
 
 def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> list[Section]:

@@ -220,7 +220,7 @@ def prior_treatments_table(document):
     tag(document, "{%p if prior_treatments %}")
     table = document.add_table(rows=4, cols=6)
     table.style = "Table Grid"
-    headers = ("Treatment", "Class", "Dose", "Weeks at adequate dose", "Response", "Why stopped")
+    headers = ("Treatment", "Class", "Dose", "Weeks at dose", "Response", "Why stopped")
     values = (
         "{{ item.name }}",
         "{{ item.drug_class.label if item.drug_class else '' }}",
@@ -229,7 +229,7 @@ def prior_treatments_table(document):
         "{{ item.response.label if item.response else '' }}",
         "{{ item.reason_stopped or '' }}",
     )
-    fill_table(table, headers, "item in prior_treatments", values, (1.35, 1.05, 0.95, 0.7, 1.0, 1.45))
+    fill_table(table, headers, "item in prior_treatments", values, (1.25, 1.05, 0.85, 0.65, 1.15, 1.55))
     tag(document, "{%p else %}")
     para(document, "[ADD: the treatments already tried, with dose, duration and result]")
     tag(document, "{%p endif %}")
@@ -288,7 +288,8 @@ def requests_section(document, heading="What is requested"):
 
 
 def evidence_section(document):
-    tag(document, "{%p if letter.evidence %}")
+    # Where arguments cite Attachment A point by point, this general pointer would only repeat them.
+    tag(document, "{%p if letter.evidence and not letter.arguments %}")
     para(
         document,
         "The published evidence for this treatment (FDA decisions, clinical practice guidelines and randomized "

@@ -112,3 +112,39 @@ def test_draft_without_a_case_and_without_a_terminal_says_so(tmp_path):
     result = run("draft", cwd=tmp_path)
     assert result.returncode == 2
     assert "case file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evidence_list_filters_and_show_prints_the_citation():
+    listed = run("evidence", "list", "--condition", "ptsd").stdout
+    assert "feder-2021-ketamine-ptsd-repeated" in listed and "murrough-2013" not in listed
+    assert "murrough-2013-ketamine-vs-midazolam" in run("evidence", "list", "--reason", "experimental").stdout
+    import json
+
+    as_json = json.loads(run("evidence", "list", "--treatment", "esketamine_nasal", "--json").stdout)
+    assert as_json and all(
+        "esketamine_nasal" in item["treatments"] or "any" in item["treatments"] for item in as_json
+    )
+    shown = run("evidence", "show", "murrough-2013-ketamine-vs-midazolam").stdout
+    assert "PMID 23982301" in shown and "Am J Psychiatry" in shown
+    missing = run("evidence", "show", "murrough-2013")
+    assert missing.returncode == 2 and "murrough-2013-ketamine-vs-midazolam" in missing.stderr
+
+
+def test_check_reports_each_criterion_and_the_chosen_evidence():
+    result = run("check", "--case", str(examples_folder() / "esketamine-prior-auth-psychiatrist.yaml"))
+    assert result.returncode == 0
+    assert "[met]     Two or more adequate antidepressant trials" in result.stdout
+    assert "spravato-label-indications-and-limitations" in result.stdout
+
+
+def test_a_users_evidence_folder_replaces_a_builtin_snippet_in_the_letter(tmp_path):
+    builtin = (Path(__file__).resolve().parent.parent / "evidence_snippets" / "murrough-2013-ketamine-vs-midazolam.md")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    text = builtin.read_text().replace(
+        builtin.read_text().split("---", 2)[2], "\nOur clinic's own summary of this trial, reviewed by our medical director.\n"
+    )
+    (folder / "murrough-2013-ketamine-vs-midazolam.md").write_text(text)
+    result = run("draft", "--case", str(EXAMPLE), "--evidence", str(folder), "-o", "x.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Our clinic's own summary of this trial" in docx_text(tmp_path / "x.docx")
