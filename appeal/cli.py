@@ -29,16 +29,55 @@ def _print_report(path: Path, drafted) -> None:
         print(f"\nWarning: {warning}")
 
 
+def _interview(args: argparse.Namespace):
+    """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
+    import questionary
+
+    from appeal import questionnaire
+    from appeal.errors import UserError
+
+    if not sys.stdin.isatty():
+        raise UserError(
+            "appeal draft asks its questions in a terminal, and this is not one. Run it in a terminal, or give "
+            "a case file: appeal draft --case FILE (see `appeal example --list`)."
+        )
+    if args.resume:
+        return questionnaire.run(resume=Path(args.resume))
+    unfinished = questionnaire.find_unfinished_drafts()
+    if unfinished:
+        start_new = "Start a new letter"
+        choice = questionary.select(
+            "You have an unfinished draft. Carry on with it?",
+            choices=[f"Resume {path}" for path in unfinished[:5]] + [start_new],
+        ).ask()
+        if choice is None:
+            raise KeyboardInterrupt
+        if choice != start_new:
+            return questionnaire.run(resume=Path(choice.removeprefix("Resume ")))
+    return questionnaire.run()
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     from appeal import casefile, draft
 
-    if not args.case:
-        from appeal.errors import UserError
-
-        raise UserError("appeal draft needs a case file: appeal draft --case FILE (see `appeal example --list`).")
-    case = casefile.load(args.case)
+    if args.case:
+        case_path = Path(args.case)
+        case = casefile.load(case_path)
+    else:
+        case, case_path = _interview(args)
     kind = draft.choose_kind(case, args.letter)
     drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
+    if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
+        import questionary
+
+        from appeal import questionnaire
+
+        if questionary.confirm(
+            f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
+        ).ask():
+            case, case_path = questionnaire.run(case_path=case_path)
+            kind = draft.choose_kind(case, args.letter)
+            drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
@@ -149,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     draft = commands.add_parser("draft", help="write a letter from a case file")
-    draft.add_argument("--case", metavar="FILE", help="the case file (YAML or JSON)")
+    draft.add_argument("--case", metavar="FILE", help="the case file (YAML or JSON); without it, questions are asked")
+    draft.add_argument("--resume", metavar="FILE", help="carry on with an unfinished questionnaire draft")
     draft.add_argument("--letter", metavar="KIND", help="the kind of letter (see `appeal letters`); default: the case's")
     draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
     draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")

@@ -1,0 +1,409 @@
+"""The guided questionnaire, driven end to end through its real prompts (prompt_toolkit pipe input).
+
+A small harness answers each prompt as it appears: it types keys into the pipe when the questionnaire creates a
+prompt, so the keys go through the real questionary/prompt_toolkit application. Prompts a test does not script
+are skipped, as a tired person pressing Enter would (for a list, the harness moves to "Skip").
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import questionary
+import yaml
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from appeal import casefile, icd10, questionnaire, questions
+
+ENTER = "\r"
+CLEAR = "\x15"  # Ctrl-U: wipe the line, to type a corrected answer
+CTRL_C = "\x03"
+FINISH_MULTILINE = "\x1b\r"  # Esc then Enter
+DOWN, UP = "\x1b[B", "\x1b[A"
+
+
+@dataclass
+class Pick:
+    """Choose a list entry by its stored value, or by words in its title."""
+
+    value: Any = None
+    title: str | None = None
+
+
+def pick(value: Any = None, *, title: str | None = None) -> Pick:
+    return Pick(value, title)
+
+
+class Terminal:
+    """Answers the questionnaire's prompts from a script: {words in the prompt: [answers, in order]}."""
+
+    def __init__(self, monkeypatch):
+        self.asked: list[str] = []
+        self.script: dict[str, list[Any]] = {}
+        self.pipe = None
+        real_text, real_select = questionary.text, questionary.select
+
+        def text(message, **kwargs):
+            self.asked.append(message)
+            self._send(self._next(message), None, multiline=kwargs.get("multiline", False))
+            return real_text(message, **kwargs)
+
+        def select(message, choices, default=None, **kwargs):
+            self.asked.append(message)
+            self._send(self._next(message), (choices, default))
+            return real_select(message, choices=choices, default=default, **kwargs)
+
+        monkeypatch.setattr(questionary, "text", text)
+        monkeypatch.setattr(questionary, "select", select)
+
+    def _next(self, message: str) -> Any:
+        """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""
+        matches = [key for key in self.script if key.lower() in message.lower()]
+        if not matches:
+            return None
+        answers = self.script[max(matches, key=len)]
+        return answers.pop(0) if answers else None
+
+    def _send(self, answer: Any, select: tuple[list, Any] | None, multiline: bool = False) -> None:
+        if select is None:
+            self.pipe.send_text((FINISH_MULTILINE if multiline else ENTER) if answer is None else answer)
+            return
+        choices, default = select
+        values = [choice.value for choice in choices]
+        start = values.index(default) if default in values else 0
+        if answer is None:
+            # unscripted: "Skip" in a question's list, "No" in a group's menu
+            skip = [n for n, choice in enumerate(choices) if "Skip" in str(choice.title) or choice.value == "done"]
+            target = skip[0] if skip else start
+        elif isinstance(answer, Pick):
+            if answer.title is not None:
+                target = next(n for n, choice in enumerate(choices) if answer.title in str(choice.title))
+            else:
+                target = values.index(answer.value)
+        else:
+            self.pipe.send_text(answer)
+            return
+        moves = target - start
+        self.pipe.send_text((DOWN * moves if moves > 0 else UP * -moves) + ENTER)
+
+    def run(self, script: dict[str, Any], **kwargs):
+        self.asked = []
+        self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
+        with create_pipe_input() as pipe:
+            self.pipe = pipe
+            # A prompt left waiting (a script mistake) gets Ctrl-C instead of hanging the test run.
+            watchdog = threading.Timer(30, lambda: pipe.send_text(CTRL_C))
+            watchdog.start()
+            try:
+                return questionnaire.run(input=pipe, output=DummyOutput(), **kwargs)
+            finally:
+                watchdog.cancel()
+
+
+@pytest.fixture
+def terminal(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "home").mkdir()
+    return Terminal(monkeypatch)
+
+
+def us(day: date) -> str:
+    return f"{day:%m/%d/%Y}"
+
+
+TODAY = date.today()
+LAST_MONTH = TODAY - timedelta(days=30)
+NEXT_YEAR = TODAY + timedelta(days=365)
+
+
+def saved(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def assert_owner_only(path: Path) -> None:
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_the_declarations_name_real_case_fields():
+    questions.check_declarations()
+
+
+def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
+    assert "F33.2" in [code for code, _ in icd10.search("depressive recurrent severe", limit=15)]
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "first name": "Maria\r",
+        "last name": "Alvarez\r",
+        # an impossible date is refused with the model's reason; the person wipes it and types a real one
+        "date of birth": "13/45/2026\r" + CLEAR + "June 12 1985\r",
+        "Your mailing address": "418 Birchwood Lane\rColumbus, OH 43214" + FINISH_MULTILINE,
+        "Your phone number": "614.555.0142\r",
+        "Insurance company": "Meridian Health Administrators\r",
+        "kind of coverage": pick("employer_self_funded"),
+        "Which employer": "Acme Logistics, Inc.\r",
+        "Member ID": "MHA884120537\r",
+        "Group number": "0047210\r",
+        # a denial dated in the future is refused
+        "Date printed on the denial letter": us(NEXT_YEAR) + "\r" + CLEAR + f"{LAST_MONTH:%Y-%m-%d}\r",
+        "reference number": "PA-2026-1102-55817\r",
+        "Main reason": pick("experimental"),
+        "another reason": pick("done"),
+        "word for word": "Ketamine is experimental for depression." + FINISH_MULTILINE,
+        "How far has this gone": pick("initial"),
+        "Which treatment": pick("iv_ketamine"),
+        "billing code": pick("done"),
+        "How many sessions": "6\r",
+        "Is this urgent": pick("standard"),
+        "already given": pick("done"),
+        "Add a diagnosis": pick("add"),
+        "Add another diagnosis": pick("done"),
+        # a category code is refused, then words are looked up and the billable code picked from the list
+        "Diagnosis code": ["F33\r" + CLEAR + "depression\r", "depressive recurrent severe\r"],
+        "Codes matching 'depression'": pick(title="None of these"),
+        "Codes matching 'depressive recurrent severe'": pick("F33.2"),
+        "already tried?": pick("add"),
+        "Add another medication": [pick("add"), pick("add"), pick("add"), pick("remove"), pick("done")],
+        "Which one do you want to remove": pick(3),
+        "Name of the medication": ["sertraline\r", "venlafaxine XR\r", "bupropion XL\r", "oops\r"],
+        "What kind is it": [pick("ssri"), pick("snri"), pick("bupropion")],
+        "Highest dose": ["200 mg daily\r", "225 mg daily\r", "450 mg daily\r"],
+        "How many weeks": ["10\r", "12\r", "8\r"],
+        "What happened?": [pick("none"), pick("partial"), pick("intolerable")],
+        "Add a document": pick("done"),
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script)
+
+    assert path.parent == tmp_path / "data" / "appeal" / "drafts"
+    assert_owner_only(path)
+    data = saved(path)
+    assert "# appeal-questionnaire:" not in path.read_text()
+    assert casefile.load(path) == case
+    assert data["letter_kind"] == "appeal"
+    assert data["sender"] == {"role": "patient"}
+    assert data["patient"]["date_of_birth"] == "1985-06-12"
+    assert data["patient"]["address"] == "418 Birchwood Lane\nColumbus, OH 43214"
+    assert data["patient"]["phone"] == "(614) 555-0142"  # normalized by the model
+    assert data["patient"]["member_id"] == "MHA884120537"
+    assert data["insurance"]["plan_type"] == "employer_self_funded"
+    assert data["insurance"]["employer"] == "Acme Logistics, Inc."
+    assert data["denial"]["notice_date"] == LAST_MONTH.isoformat()
+    assert data["denial"]["reason"] == "experimental"
+    assert data["treatment"]["kind"] == "iv_ketamine"
+    assert data["treatment"]["sessions"] == 6
+    assert [d["code"] for d in data["diagnoses"]] == ["F33.2"]
+    assert [(t["name"], t["drug_class"], t["adequate_weeks"], t["response"]) for t in data["prior_treatments"]] == [
+        ("sertraline", "ssri", 10, "none"),
+        ("venlafaxine XR", "snri", 12, "partial"),
+        ("bupropion XL", "bupropion", 8, "intolerable"),
+    ]
+    # questions this letter does not need were never asked
+    assert not any("NPI" in prompt for prompt in terminal.asked)
+    assert not any("When should the treatment start" in prompt for prompt in terminal.asked)
+
+
+def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
+    start = TODAY + timedelta(days=14)
+    script = {
+        "Who is writing": pick("provider"),
+        "What happened": pick("prior_auth"),
+        "Which letter": pick("prior-auth"),
+        "Your full name": "Priya Raman\r",
+        "Your credentials": "MD\r",
+        "Your specialty": "Psychiatry\r",
+        "Your NPI number": "1234567890\r" + CLEAR + "1234567893\r",  # bad check digit refused
+        "Your phone number": "614 555 0100\r",
+        "Your fax number": "(614) 555-0101\r",
+        "first name": "Sam\r",
+        "last name": "Lee\r",
+        "date of birth": "1979-02-03\r",
+        "kind of coverage": pick("individual_marketplace"),
+        "Which state": "oh\r",
+        "Member ID": "XJ123\r",
+        "Which treatment": pick("esketamine_nasal"),
+        "billing code": pick("add"),
+        "another billing code": pick("done"),
+        "The code": "G2082\r",
+        "How many sessions": "0\r" + CLEAR + "8\r",  # the model's lower bound
+        "When should the treatment start": f"{start:%B} {start.day} {start.year}\r",  # a future date is fine here
+        "Is this urgent": pick("expedited"),
+        "Why is it urgent": "Active suicidal thoughts." + FINISH_MULTILINE,
+        "Add a diagnosis": pick("add"),
+        "Add another diagnosis": pick("done"),
+        "Diagnosis code": "f332\r",
+        "symptom score": pick("add"),
+        "another symptom score": pick("done"),
+        "Which scale": pick("madrs"),
+        "The score": "34\r",
+        "substance use screened": pick("yes"),
+        "already tried?": pick("done"),
+        "Add a document": pick("add"),
+        "Add another document": pick("done"),
+        "Name of the document": "Psychiatric records\r",
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script, draft_path=tmp_path / "lee.yaml")
+
+    assert path == tmp_path / "lee.yaml"
+    assert_owner_only(path)
+    data = saved(path)
+    assert data["letter_kind"] == "prior-auth"
+    assert data["sender"]["npi"] == "1234567893"
+    assert data["sender"]["phone"] == "(614) 555-0100"
+    assert data["insurance"]["state"] == "OH"
+    assert data["treatment"]["codes"] == [{"code": "G2082"}]
+    assert data["treatment"]["sessions"] == 8
+    assert data["treatment"]["start_date"] == start.isoformat()
+    assert data["treatment"]["urgency"] == "expedited"
+    assert data["treatment"]["urgency_reason"] == "Active suicidal thoughts."
+    assert data["diagnoses"][0]["code"] == "F33.2"
+    assert data["clinical"]["scores"] == [{"instrument": "madrs", "value": 34.0}]
+    assert data["clinical"]["substance_use_screened"] is True
+    assert data["enclosures"] == ["Psychiatric records"]
+    assert "denial" not in data
+    assert not any("denial letter" in prompt for prompt in terminal.asked)
+    assert case.sender.npi == "1234567893"
+
+
+def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_path):
+    first = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("claim_file"),
+        "Which letter": pick("claim-file-request"),
+        "first name": "Ana\r",
+        "last name": "Lopez\r",
+        "date of birth": CTRL_C,
+    }
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        terminal.run(first)
+    draft = stopped.value.path
+    assert isinstance(stopped.value, questionnaire.QuestionnaireStopped)
+    assert "date of birth" in stopped.value.next_question
+    assert draft.parent == tmp_path / "data" / "appeal" / "drafts"
+    assert_owner_only(draft)
+    assert questionnaire.find_unfinished_drafts() == [draft]
+    assert saved(draft)["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+    assert "# appeal-questionnaire:" in draft.read_text()
+
+    second = {
+        "date of birth": "01/31/1990\r",
+        "Member ID": "Q77\r",
+        "Date printed on the denial letter": us(LAST_MONTH) + "\r",
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(second, resume=draft)
+    assert path == draft
+    assert not {"Who is writing this letter?", "Which letter should we write?", "Your first name", "Your last name"} & set(
+        terminal.asked
+    )
+    assert terminal.asked[0].endswith("date of birth")
+    data = saved(path)
+    assert data["patient"] == {
+        "first_name": "Ana", "last_name": "Lopez", "date_of_birth": "1990-01-31", "member_id": "Q77"
+    }
+    assert data["letter_kind"] == "claim-file-request"
+    assert case.denial.notice_date == LAST_MONTH
+    assert questionnaire.find_unfinished_drafts() == []
+    assert_owner_only(path)
+
+
+def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
+    script = {
+        "Who is writing": pick("representative"),
+        "What happened": pick("parity"),
+        "Which letter": pick("parity-request"),
+        "Your full name": "Jo Lopez\r",
+        "relationship": "spouse\r",
+        # '<' on the last name goes back to the first name, which is corrected
+        "first name": ["Ana\r", CLEAR + "Anna\r"],
+        "last name": ["<\r", "Lopez\r", CLEAR + "Lopez-Ruiz\r"],
+        "Is everything right": [pick(title="Change something in 'The patient'"), pick(title="Everything is right")],
+        "Which one?": pick(title="Last name"),
+    }
+    case, path = terminal.run(script, draft_path=tmp_path / "anna.yaml")
+    assert [prompt for prompt in terminal.asked if prompt.startswith("The patient's") and prompt.endswith("name")] == [
+        "The patient's first name",
+        "The patient's last name",
+        "The patient's first name",
+        "The patient's last name",
+        "The patient's last name",
+    ]
+    data = saved(path)
+    assert data["patient"]["first_name"] == "Anna"
+    assert data["patient"]["last_name"] == "Lopez-Ruiz"
+    assert data["sender"] == {"role": "representative", "name": "Jo Lopez", "relationship": "spouse"}
+    assert case.patient.full_name == "Anna Lopez-Ruiz"
+
+
+def test_a_half_filled_list_entry_survives_ctrl_c_and_an_entry_can_be_changed(terminal):
+    first_day, second_day = LAST_MONTH, LAST_MONTH + timedelta(days=1)
+    first = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("reimbursement"),
+        "Which letter": pick("reimbursement"),
+        "Add a service": [pick("add"), pick("add")],
+        "Date of the service": ["<\r", us(first_day) + "\r"],  # '<' on an entry's first question leaves the entry
+        "Codes on that line": "96365, J3490\r",
+        "What was done": CTRL_C,
+    }
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run(first)
+    draft = stopped.value.path
+    assert saved(draft)["treatment"]["services"] == [{"date": first_day.isoformat(), "codes": ["96365", "J3490"]}]
+
+    second = {
+        "What was done": "IV ketamine infusion\r",
+        "Amount charged": "abc\r" + CLEAR + "$475\r",  # not an amount: refused
+        "Amount you paid": "475\r",
+        "Add another service": [pick("change"), pick("done")],
+        "Which one do you want to change": pick(0),
+        "Date of the service": CLEAR + us(second_day) + "\r",  # the other answers are kept with Enter
+        "NPI of the provider who billed": "1234567893\r",
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(second, resume=draft)
+    assert terminal.asked[0] == "What was done"
+    assert saved(path)["treatment"]["services"] == [
+        {
+            "date": second_day.isoformat(),
+            "codes": ["96365", "J3490"],
+            "description": "IV ketamine infusion",
+            "charge": 475.0,
+            "paid": 475.0,
+        }
+    ]
+    assert case.treatment.billing_npi == "1234567893"
+
+
+def test_completing_a_case_file_asks_only_what_is_missing(terminal, tmp_path):
+    source = tmp_path / "case.yaml"
+    source.write_text(
+        "# my notes stay\nletter_kind: claim-file-request\nsender: {role: patient}\n"
+        "patient: {first_name: Ana, last_name: Lopez}\n",
+        encoding="utf-8",
+    )
+    case, path = terminal.run({"Is everything right": pick(title="Everything is right")}, case_path=source)
+    assert path == source
+    asked = " | ".join(terminal.asked)
+    assert "Who is writing" not in asked and "first name" not in asked and "Which letter" not in asked
+    assert "date of birth" in asked
+    assert source.read_text().startswith("# my notes stay\n")
+    assert case.patient.first_name == "Ana"
+
+
+def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert questionnaire.drafts_folder() == tmp_path / ".local" / "share" / "appeal" / "drafts"
+    assert questionnaire.find_unfinished_drafts() == []
