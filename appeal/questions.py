@@ -307,6 +307,26 @@ def situation_options(ctx: Context) -> list[Option]:
     return [(value, title) for value, (title, _) in SITUATIONS.items()]
 
 
+def chosen_evidence_options(ctx: Context) -> list[Option]:
+    """The snippets the tool picked for this case, to drop one."""
+    from appeal import evidence
+
+    try:
+        chosen = evidence.select(ctx.case, evidence.load_library())
+    except Exception:  # an unknown id in an earlier answer: show the library instead of failing
+        chosen = []
+    return [(item.snippet.id, f"[{item.number}] {item.snippet.title}") for item in chosen]
+
+
+def other_evidence_options(ctx: Context) -> list[Option]:
+    """Snippets the tool did not pick, to add one."""
+    from appeal import evidence
+
+    library = evidence.load_library()
+    picked = {value for value, _ in chosen_evidence_options(ctx)}
+    return [(snippet_id, snippet.title) for snippet_id, snippet in sorted(library.items()) if snippet_id not in picked]
+
+
 def letter_options(ctx: Context) -> list[Option]:
     """Letters this sender can send, the one that fits the situation first."""
     suggested = SITUATIONS.get(ctx.situation or "", ("", ""))[1]
@@ -875,6 +895,27 @@ QUESTIONS: list[Entry] = [
             when=clinical_letter,
             label="Tried before",
             show=_show_treatment,
+        ),
+    ),
+    *section(
+        "Published evidence attached to the letter",
+        Group(
+            "evidence.drop",
+            "The letter attaches published evidence chosen for this case (see `appeal check`). Leave one out?",
+            "Leave out another?",
+            (Question("evidence.drop[]", "Which one?", "", kind="choice", required=True, choices=chosen_evidence_options),),
+            hint="Most people keep them all; a provider may drop a study they would rather not cite.",
+            when=clinical_letter,
+            label="Evidence left out",
+        ),
+        Group(
+            "evidence.add",
+            "Add a piece of evidence the tool did not choose?",
+            "Add another?",
+            (Question("evidence.add[]", "Which one?", "", kind="choice", required=True, choices=other_evidence_options),),
+            hint="Only if you know it fits this case; `appeal evidence show ID` prints any of them.",
+            when=clinical_letter,
+            label="Evidence added",
         ),
     ),
     *section(

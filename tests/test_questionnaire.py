@@ -125,6 +125,15 @@ LAST_MONTH = TODAY - timedelta(days=30)
 NEXT_YEAR = TODAY + timedelta(days=365)
 
 
+def letter_text(case) -> str:
+    """The letter the questionnaire's case produces, read back from the .docx."""
+    from conftest import docx_text
+
+    from appeal import draft, kinds
+
+    return docx_text(draft.draft(case, kinds.get(case.letter_kind)).content)
+
+
 def saved(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -211,6 +220,13 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
     # questions this letter does not need were never asked
     assert not any("NPI" in prompt for prompt in terminal.asked)
     assert not any("When should the treatment start" in prompt for prompt in terminal.asked)
+    # and the answers reach the letter itself
+    text = letter_text(case)
+    assert "I am writing to appeal Meridian Health Administrators' decision" in text
+    assert "Ketamine is experimental for depression." in text
+    for row in ("sertraline | SSRI | 200 mg daily | 10", "venlafaxine XR | SNRI | 225 mg daily | 12", "bupropion XL"):
+        assert row in text
+    assert "oops" not in text
 
 
 def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
@@ -251,6 +267,9 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "Add a document": pick("add"),
         "Add another document": pick("done"),
         "Name of the document": "Psychiatric records\r",
+        "Leave one out?": pick("add"),
+        "Leave out another?": pick("done"),
+        "Which one?": pick("reif-2023-escape-trd"),
         "Is everything right": pick(title="Everything is right"),
     }
     case, path = terminal.run(script, draft_path=tmp_path / "lee.yaml")
@@ -274,6 +293,11 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
     assert "denial" not in data
     assert not any("denial letter" in prompt for prompt in terminal.asked)
     assert case.sender.npi == "1234567893"
+    assert data["evidence"] == {"drop": ["reif-2023-escape-trd"]}
+    text = letter_text(case)
+    assert "my patient, Sam Lee" in text and "NPI 1234567893" in text and "URGENT" in text
+    assert "Active suicidal thoughts." in text and "Psychiatric records" in text
+    assert "Reif A" not in text and "Janik A" in text  # the dropped study is gone from Attachment A
 
 
 def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_path):
@@ -316,6 +340,8 @@ def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_pa
     assert case.denial.notice_date == LAST_MONTH
     assert questionnaire.find_unfinished_drafts() == []
     assert_owner_only(path)
+    text = letter_text(case)
+    assert "Ana Lopez" in text and "January 31, 1990" in text and "Q77" in text
 
 
 def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
@@ -344,6 +370,9 @@ def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
     assert data["patient"]["last_name"] == "Lopez-Ruiz"
     assert data["sender"] == {"role": "representative", "name": "Jo Lopez", "relationship": "spouse"}
     assert case.patient.full_name == "Anna Lopez-Ruiz"
+    text = letter_text(case)
+    assert "on behalf of Anna Lopez-Ruiz, as Anna's spouse and authorized representative" in text
+    assert "Ana Lopez" not in text.replace("Anna Lopez", "")
 
 
 def test_a_half_filled_list_entry_survives_ctrl_c_and_an_entry_can_be_changed(terminal):
