@@ -508,7 +508,7 @@ class _Interview:
             return answer == "yes" if question.kind == "confirm" else answer
         multiline = question.kind == "multiline"
         if multiline:
-            keys = "Esc then Enter to finish; "
+            keys = "Enter on an empty line finishes; "
         elif not _empty(current):
             keys = "Enter keeps it; "
         else:
@@ -521,6 +521,7 @@ class _Interview:
                 multiline=multiline,
                 instruction=instruction,
                 validate=lambda typed: self._check(question, typed, state),
+                **({"key_bindings": _finish_on_empty_line()} if multiline else {}),
             )
         )
         text = text.strip()
@@ -788,6 +789,28 @@ class _Interview:
         self._save()
         self._say(f"\nSaved the case to {self.path}", TITLE_STYLE)
         return self.case, self.path
+
+
+def _finish_on_empty_line():
+    """Multi-line answers: Enter starts a new line, Enter on an empty line finishes (as in many mail programs).
+
+    Esc then Enter also finishes. A tired person who presses Enter twice is done, not stuck."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _(event) -> None:
+        buffer = event.current_buffer
+        text = buffer.document.text_before_cursor
+        if not buffer.text.strip() or buffer.text.strip() == BACK or text.endswith("\n") or not text:
+            if text.endswith("\n"):
+                buffer.delete_before_cursor(1)
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    return bindings
 
 
 def _convert(question: Question, text: str) -> Any:
