@@ -346,7 +346,9 @@ class Denial(Model):
     @model_validator(mode="after")
     def _received_after_notice(self) -> Denial:
         if self.notice_date and self.received_date and self.received_date < self.notice_date:
-            raise ValueError("received_date is before notice_date; a notice cannot arrive before it is dated")
+            raise ValueError(
+                "the date the notice reached you (received_date) is before the date printed on it (notice_date)"
+            )
         return self
 
 
@@ -419,7 +421,7 @@ class PriorTreatment(Model):
     @model_validator(mode="after")
     def _ends_after_start(self) -> PriorTreatment:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError("the end date (end_date) is before the start date (start_date)")
         return self
 
 

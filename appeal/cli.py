@@ -45,16 +45,33 @@ def _interview(args: argparse.Namespace):
         return questionnaire.run(resume=Path(args.resume))
     unfinished = questionnaire.find_unfinished_drafts()
     if unfinished:
-        start_new = "Start a new letter"
         choice = questionary.select(
             "You have an unfinished draft. Carry on with it?",
-            choices=[f"Resume {path}" for path in unfinished[:5]] + [start_new],
+            choices=[questionary.Choice(_describe_draft(path), value=path) for path in unfinished[:5]]
+            + [questionary.Choice("No, start a new letter", value="new")],
         ).ask()
         if choice is None:
             raise KeyboardInterrupt
-        if choice != start_new:
-            return questionnaire.run(resume=Path(choice.removeprefix("Resume ")))
+        if choice != "new":
+            return questionnaire.run(resume=choice)
     return questionnaire.run()
+
+
+def _describe_draft(path: Path) -> str:
+    """'Resume the appeal for Dana (saved Nov 27 at 10:47)': what a person recognizes, not a file name."""
+    from datetime import datetime
+
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+    patient = data.get("patient") or {}
+    who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or "no name yet"
+    kind = data.get("letter_kind") or "letter"
+    saved = datetime.fromtimestamp(path.stat().st_mtime)
+    return f"Yes, resume the {kind} for {who} (saved {saved:%b} {saved.day} at {saved:%H:%M})"
 
 
 def cmd_draft(args: argparse.Namespace) -> int:

@@ -68,10 +68,61 @@ def _billable_index() -> list[tuple[str, str]]:
     return [(code, icd.get_description(code)) for code in icd.get_all_codes(with_dots=True) if icd.is_leaf(code)]
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> list[str]:
+    return sorted({word for _, text in _billable_index() for word in re.findall(r"[a-z]+", text.lower())})
+
+
+# Codes this tool's users most often need come first in a lookup: depression, PTSD, CRPS, chronic pain, suicidality.
+_FIELD_PREFIXES = ("F33", "F32", "F43.1", "G90.5", "G56.4", "G57.7", "G89", "R45.851", "F31", "F41")
+
+
+# What people say, in the words the code set uses.
+_PLAIN_WORDS = {
+    "ptsd": "post traumatic stress",
+    "crps": "complex regional pain syndrome",
+    "rsd": "complex regional pain syndrome",
+    "mdd": "major depressive",
+    "trd": "major depressive",
+    "depressed": "depressive",
+    "arm": "upper limb",
+    "leg": "lower limb",
+    "anxiety": "anxiety",
+    "suicide": "suicid",
+}
+
+
+def _stem(term: str) -> str:
+    """'depression' also finds 'depressive': long words are matched on their first letters."""
+    return term[: max(5, len(term) - 3)] if len(term) > 6 else term
+
+
+def _known(term: str) -> str:
+    """A misspelled word ('depresion') becomes the nearest word the code set uses."""
+    from difflib import get_close_matches
+
+    if any(word.startswith(_stem(term)) for word in _vocabulary()):
+        return term
+    nearest = get_close_matches(term, _vocabulary(), n=1, cutoff=0.75)
+    return nearest[0] if nearest else term
+
+
 def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
-    """Billable codes whose description holds every word typed ("depression recurrent" finds F33.x)."""
-    terms = [term for term in re.split(r"\W+", words.lower()) if term]
+    """Billable codes whose description holds every word typed (forgiving plural, -ive/-ion and typos),
+    the codes of this tool's field first ("depression" offers F33.x and F32.x before postpartum depression)."""
+    words = " ".join(_PLAIN_WORDS.get(word, word) for word in re.split(r"\W+", words.lower()))
+    terms = [_stem(_known(term)) for term in words.split() if term]
     if not terms:
         return []
-    found = [(code, text) for code, text in _billable_index() if all(term in text.lower() for term in terms)]
-    return sorted(found, key=lambda item: (len(item[1]), item[0]))[:limit]
+    found = [
+        (code, text)
+        for code, text in _billable_index()
+        if all(re.search(rf"\b{re.escape(term)}", text.lower()) for term in terms)
+    ]
+
+    def rank(item: tuple[str, str]) -> tuple[int, int, str]:
+        code, text = item
+        field = next((n for n, prefix in enumerate(_FIELD_PREFIXES) if code.startswith(prefix)), len(_FIELD_PREFIXES))
+        return (field, len(text), code)
+
+    return sorted(found, key=rank)[:limit]

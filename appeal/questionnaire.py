@@ -513,7 +513,7 @@ class _Interview:
             keys = "Enter keeps it; "
         else:
             keys = "" if question.required else "Enter skips; "
-        instruction = f"({keys}< goes back)"
+        instruction = f"({keys}< goes back)" + ("\n " if multiline else "")  # long answers get the full width
         text = self._ask(
             questionary.text(
                 message,

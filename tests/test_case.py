@@ -101,3 +101,13 @@ def test_json_case_files_are_accepted(tmp_path):
 def test_every_example_file_has_a_summary_line():
     for path in examples_folder().glob("*.yaml"):
         assert path.read_text().startswith("# "), path.name
+
+
+def test_diagnosis_lookup_forgives_typos_and_abbreviations_and_puts_this_field_first():
+    from appeal import icd10
+
+    assert icd10.search("depression")[0][0].startswith(("F33", "F32"))
+    assert [code for code, _ in icd10.search("depresion")] == [code for code, _ in icd10.search("depression")]
+    assert {"F43.10", "F43.11", "F43.12"} <= {code for code, _ in icd10.search("ptsd")}
+    assert icd10.search("crps left arm")[0][0] == "G90.512"
+    assert icd10.search("suicide ideation")[0][0] == "R45.851"

@@ -10,7 +10,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 from conftest import docx_text, example_case
 
 from appeal import draft, kinds
