@@ -663,7 +663,7 @@ class _Interview:
                 for number, entry in enumerate(entries, 1):
                     self._say(f"    {number}. {group.show(entry)}")
             choices = [
-                questionary.Choice("Yes, add one", value="add"),
+                questionary.Choice(group.add_label, value="add"),
                 questionary.Choice("No, go on" if entries else "No", value="done"),
             ]
             if entries:

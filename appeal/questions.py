@@ -205,6 +205,7 @@ class Group:
     label: str | None = None
     show: Callable[[Any], str] = str  # one line per entry in the list shown so far
     section: str = ""
+    add_label: str = "Yes, add one"  # the menu choice that starts a new entry
 
     @property
     def key(self) -> str:
@@ -901,21 +902,23 @@ QUESTIONS: list[Entry] = [
         "Published evidence attached to the letter",
         Group(
             "evidence.drop",
-            "The letter attaches published evidence chosen for this case (see `appeal check`). Leave one out?",
+            "The letter attaches published studies and guidelines chosen for this case. Leave any of them out?",
             "Leave out another?",
             (Question("evidence.drop[]", "Which one?", "", kind="choice", required=True, choices=chosen_evidence_options),),
             hint="Most people keep them all; a provider may drop a study they would rather not cite.",
             when=clinical_letter,
             label="Evidence left out",
+            add_label="Yes, choose one to leave out",
         ),
         Group(
             "evidence.add",
             "Add a piece of evidence the tool did not choose?",
             "Add another?",
             (Question("evidence.add[]", "Which one?", "", kind="choice", required=True, choices=other_evidence_options),),
-            hint="Only if you know it fits this case; `appeal evidence show ID` prints any of them.",
+            hint="Only if you know it fits this case; most people skip this.",
             when=clinical_letter,
             label="Evidence added",
+            add_label="Yes, choose one to add",
         ),
     ),
     *section(

@@ -267,7 +267,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "Add a document": pick("add"),
         "Add another document": pick("done"),
         "Name of the document": "Psychiatric records\r",
-        "Leave one out?": pick("add"),
+        "Leave any of them out?": pick("add"),
         "Leave out another?": pick("done"),
         "Which one?": pick("reif-2023-escape-trd"),
         "Is everything right": pick(title="Everything is right"),
