@@ -29,6 +29,13 @@ def _print_report(path: Path, drafted) -> None:
         print(f"\nWarning: {warning}")
 
 
+def _print_next_steps(case, enclosures: list[str]) -> None:
+    from appeal import next_steps
+
+    print("\nWhat happens next\n")
+    print(next_steps.as_text(next_steps.sections(case, enclosures)))
+
+
 def _interview(args: argparse.Namespace):
     """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
     import questionary
@@ -98,6 +105,74 @@ def cmd_draft(args: argparse.Namespace) -> int:
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
+    if kind.name != "medical-necessity":
+        _print_next_steps(case, drafted.enclosures)
+    return 0
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    import json
+
+    from appeal import casefile, deadlines
+    from appeal.fields import format_date
+    from appeal.safe_write import write_text
+
+    case = casefile.load(args.case)
+    report = deadlines.report(case)
+    if args.ics:
+        write_text(Path(args.ics), deadlines.ics(report, case), overwrite=args.force)
+    if args.json:
+        print(json.dumps({
+            "today": report.today.isoformat(),
+            "step": report.step.name if report.step else None,
+            "filing": [
+                {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
+                 "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text}
+                for item in report.filing
+            ],
+            "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
+            "next_step": report.next_step.name if report.next_step else None,
+            "next_filing": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.next_filing],
+            "warnings": report.warnings,
+        }, indent=2))
+        return 0
+    if report.step:
+        print(f"Next step: {report.step.name}")
+    for item in report.filing:
+        if item.due:
+            print(f"  File by {format_date(item.due)} ({item.days_left(report.today)} days left), counted from "
+                  f"{item.start_label}.\n    {item.rule.text}\n    Rule: {item.rule.citation} [{item.rule.id}]")
+        else:
+            print(f"  {item.rule.text}\n    Rule: {item.rule.citation} [{item.rule.id}]")
+        for note in item.notes:
+            print(f"    Note: {note}")
+    for rule in report.decision:
+        print(f"  Once filed: {rule.text}\n    Rule: {rule.citation} [{rule.id}]")
+    if report.next_step:
+        print(f"If the answer is no: {report.next_step.name}")
+        for rule in report.next_filing:
+            print(f"    {rule.text}\n    Rule: {rule.citation} [{rule.id}]")
+    for warning in report.warnings:
+        print(f"Warning: {warning}")
+    if args.ics:
+        print(f"Wrote the deadlines as calendar events to {args.ics}")
+    return 0
+
+
+def cmd_next_steps(args: argparse.Namespace) -> int:
+    from appeal import casefile, kinds, next_steps
+    from appeal.letter_plan import enclosures_for
+    from appeal.safe_write import write_bytes
+
+    case = casefile.load(args.case)
+    kind = kinds.get(args.letter or case.letter_kind or ("appeal" if case.denial else "prior-auth"))
+    found = next_steps.sections(case, enclosures_for(case, kind))
+    if args.output:
+        write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
+        print(f"Wrote the next steps to {args.output}")
+    else:
+        print(next_steps.as_text(found))
     return 0
 
 
@@ -214,6 +289,20 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--evidence", metavar="DIR", action="append", type=Path,
                        help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
     draft.set_defaults(handler=cmd_draft)
+
+    deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
+    deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    deadline.add_argument("--json", action="store_true", help="print JSON")
+    deadline.add_argument("--ics", metavar="FILE", help="also write the deadlines as calendar events (.ics)")
+    deadline.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
+    deadline.set_defaults(handler=cmd_deadline)
+
+    steps = commands.add_parser("next-steps", help="where to send the letter, by when, and what comes after")
+    steps.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    steps.add_argument("--letter", metavar="KIND", help="the letter being sent (default: the case's)")
+    steps.add_argument("-o", "--output", metavar="OUT.docx", help="write a one-page Word document instead")
+    steps.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    steps.set_defaults(handler=cmd_next_steps)
 
     check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
     check.add_argument("--case", metavar="FILE", required=True, help="the case file")

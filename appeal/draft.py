@@ -27,6 +27,7 @@ class Drafted:
     content: bytes
     blanks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    enclosures: list[str] = field(default_factory=list)
 
 
 def choose_kind(case: Case, requested: str | None) -> kinds.LetterKind:
@@ -68,7 +69,9 @@ def draft(
         return {"evidence_appendix": appendix_subdoc(template, chosen)}
 
     content = render_docx(kind.template, context, attachments)
-    return Drafted(kind, content, blanks_in(content), context["letter"].warnings)
+    letter = context["letter"]
+    enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
+    return Drafted(kind, content, blanks_in(content), letter.warnings, enclosures)
 
 
 def default_name(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Path:

@@ -209,6 +209,13 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
                 "waiting the standard time could seriously jeopardize the patient's life, health or ability to "
                 "regain maximum function."
             )
+            simultaneous = rules_module.by_id("aca-expedited-external-with-urgent-internal")
+            if kind.name == "appeal" and case.insurance.plan_type in simultaneous.plan_types:
+                requests.append(
+                    "Treat this letter also as a request for an expedited external review at the same time as this "
+                    f"expedited internal appeal, as the law allows for urgent cases ({simultaneous.citation}), and "
+                    "assign it to an independent review organization."
+                )
         requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
     if kind.name in ("prior-auth", "appeal") and case.insurance.plan_type is not PlanType.medicare_original:
         if not already_given:
@@ -231,6 +238,12 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
 
 
 # What the plan needs to see, each with a word that shows the sender already listed it.
+def enclosures_for(case: Case, kind: LetterKind) -> list[str]:
+    """What to send with a letter of this kind: the sender's list plus what the plan will need."""
+    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
+    return _enclosures(case, kind, urgent)
+
+
 def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
     needed: list[tuple[str, str]] = []
     if case.denial is not None and kind.name not in ("prior-auth", "medical-necessity"):

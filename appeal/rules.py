@@ -41,6 +41,9 @@ class Deadline(BaseModel):
     unit: str = Field(pattern="^(days|business_days|months|hours)$")
     counted_from: str = Field(pattern="^(notice_received|notice_date|request_received|decision_notice_received)$")
     at_least: bool = False
+    # When N months later has no such day (Oct 31 + 4 months): the rule's own convention, or else the last day of
+    # that month, which is never later than any reading of the rule.
+    month_end: str = Field("last_day", pattern="^(last_day|first_of_next_month)$")
 
 
 class Rule(BaseModel):
@@ -74,6 +77,10 @@ class Rule(BaseModel):
 def all_rules() -> tuple[Rule, ...]:
     data = yaml.safe_load(data_file("rules.yaml").read_text(encoding="utf-8"))
     return tuple(Rule.model_validate(item) for item in data)
+
+
+def by_id(rule_id: str) -> Rule:
+    return next(rule for rule in all_rules() if rule.id == rule_id)
 
 
 def step_for(case: Case, kind: str) -> Step:

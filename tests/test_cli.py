@@ -147,3 +147,24 @@ def test_a_users_evidence_folder_replaces_a_builtin_snippet_in_the_letter(tmp_pa
     result = run("draft", "--case", str(EXAMPLE), "--evidence", str(folder), "-o", "x.docx", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Our clinic's own summary of this trial" in docx_text(tmp_path / "x.docx")
+
+
+def test_deadline_command_text_json_and_calendar(tmp_path):
+    import json
+
+    text = run("deadline", "--case", str(EXAMPLE)).stdout
+    assert "Next step: an internal appeal to the plan" in text and "File by May 5, 2027" in text
+    assert "aca-internal-appeal-filing-window" in text
+    data = json.loads(run("deadline", "--case", str(EXAMPLE), "--json").stdout)
+    assert data["filing"][0]["due"] == "2027-05-05" and data["filing"][0]["rule"] == "aca-internal-appeal-filing-window"
+    result = run("deadline", "--case", str(EXAMPLE), "--ics", "dates.ics", cwd=tmp_path)
+    assert result.returncode == 0 and "DTSTART;VALUE=DATE:20270505" in (tmp_path / "dates.ics").read_text()
+    assert (tmp_path / "dates.ics").stat().st_mode & 0o777 == 0o600
+
+
+def test_next_steps_after_drafting_and_as_a_document(tmp_path):
+    drafted = run("draft", "--case", str(EXAMPLE), "-o", "letter.docx", cwd=tmp_path).stdout
+    assert "What happens next" in drafted and "Fax it to (937) 555-0199" in drafted and "May 5, 2027" in drafted
+    assert "Attachment A" in drafted  # the enclosure list includes the evidence appendix
+    assert run("next-steps", "--case", str(EXAMPLE), "-o", "next.docx", cwd=tmp_path).returncode == 0
+    assert "If the plan says no again" in docx_text(tmp_path / "next.docx")

@@ -98,6 +98,8 @@ def test_urgent_cases_get_the_banner_and_the_urgency_statement():
         assert "Active suicidal ideation with a plan since last week." in text
         plain = docx_text(draft.draft(case, kinds.get(kind)).content)
         assert "URGENT" not in plain
+    appeal_text = docx_text(draft.draft(urgent, kinds.get("appeal")).content)
+    assert "expedited external review at the same time" in appeal_text and "147.136(d)(3)" in appeal_text
     # A claim-file request is never "urgent": the banner belongs to decisions only.
     assert "URGENT" not in docx_text(draft.draft(urgent, kinds.get("claim-file-request")).content)
 

@@ -1,0 +1,260 @@
+"""How long do I have? Deadlines counted from the case's dates with the cited rules, never guessed.
+
+Where the count needs a date the case does not hold, the report says which one instead of guessing. Where a
+rule allows a choice of dates, the earlier (safer) one is used and the reason is stated: a missed deadline
+loses the case, an early filing never does.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import yaml
+
+from appeal.case import Case, PlanType, ReviewLevel
+from appeal.resources import data_file
+from appeal.rules import Rule, Step, Topic, all_rules, service_timing
+
+WARN_DAYS = 14
+# Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
+PRESUMED_MAIL_DAYS = {PlanType.medicare_original: 5, PlanType.medicare_part_d: 5, PlanType.medicare_advantage: 5}
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    step: Step
+    name: str
+
+
+@lru_cache(maxsize=1)
+def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
+    data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
+    return {PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"]) for item in items) for plan, items in data.items()}
+
+
+def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:
+    return _steps()[plan_type or PlanType.other]
+
+
+_INTERNAL = {Step.internal_appeal, Step.second_internal_appeal}
+
+
+def next_step_index(case: Case) -> int | None:
+    """Where the case stands: the index of the step to file next, or None when the steps are used up."""
+    steps = steps_for(case.insurance.plan_type)
+    level = case.denial.level_exhausted if case.denial else None
+    if level in (None, ReviewLevel.initial):
+        index = 0
+    elif level is ReviewLevel.first_internal:
+        index = next((n for n, s in enumerate(steps) if s.step is Step.second_internal_appeal), None)
+        if index is None:  # one internal level only: the next step is whatever follows it
+            index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
+    elif level is ReviewLevel.final_internal:
+        index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
+    else:  # external review decided
+        index = next((n for n, s in enumerate(steps) if s.step is Step.later_levels), len(steps))
+    return index if index < len(steps) else None
+
+
+def add_months(start: date, months: int, month_end: str = "last_day") -> date:
+    """Same day N months later. When that month has no such day: its last day, or, where the rule says so
+    (the federal external review, 45 CFR 147.136(d)(2)(i): Oct 30 + 4 months = Mar 1), the next month's first."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day <= last:
+        return date(year, month, start.day)
+    if month_end == "first_of_next_month":
+        return date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, last)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """Weekdays only. Federal holidays are not skipped, so the date is never later than the law's."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@dataclass
+class Dated:
+    """One rule's deadline for this case: the date, or why it could not be counted."""
+
+    rule: Rule
+    start: date | None = None
+    start_label: str = ""
+    due: date | None = None
+    missing: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def days_left(self, today: date) -> int | None:
+        return None if self.due is None else (self.due - today).days
+
+
+@dataclass
+class DeadlineReport:
+    """Everything `appeal deadline` prints, and what the letters and next steps draw on."""
+
+    today: date
+    step: StepInfo | None
+    filing: list[Dated]
+    decision: list[Rule]
+    next_step: StepInfo | None
+    next_filing: list[Rule]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> Dated | None:
+        dated = [item for item in self.filing if item.due]
+        return min(dated, key=lambda item: item.due) if dated else None
+
+
+def _start(case: Case, counted_from: str) -> tuple[date | None, str, str | None, list[str]]:
+    """The date a count starts from: (date, what it is, what is missing, notes)."""
+    denial = case.denial
+    notice_date = denial.notice_date if denial else None
+    if counted_from == "notice_date":
+        if notice_date:
+            return notice_date, "the date on the notice", None, []
+        return None, "", "denial.notice_date (the date printed on the denial notice)", []
+    if counted_from in ("notice_received", "decision_notice_received"):
+        if denial and denial.received_date:
+            return denial.received_date, "the day the notice reached you", None, []
+        presumed = PRESUMED_MAIL_DAYS.get(case.insurance.plan_type)
+        if notice_date and presumed:
+            return (
+                notice_date + timedelta(days=presumed),
+                f"the notice date plus {presumed} days (when the law presumes it arrived)",
+                None,
+                [],
+            )
+        if notice_date:
+            return (
+                notice_date,
+                "the date on the notice",
+                None,
+                ["Counted from the date on the notice because the date it reached you is not in the case "
+                 "(denial.received_date); the real deadline may be a few days later, never earlier."],
+            )
+        return None, "", "denial.notice_date and denial.received_date (when the notice was dated and arrived)", []
+    return None, "", None, []
+
+
+def count(rule: Rule, case: Case) -> Dated:
+    """One filing rule applied to the case's dates."""
+    deadline = rule.deadline
+    if deadline is None:
+        return Dated(rule, notes=["This rule sets no fixed number of days here; use the date on your notice."])
+    start, label, missing, notes = _start(case, deadline.counted_from)
+    if start is None:
+        return Dated(rule, missing=missing)
+    if deadline.unit == "days":
+        due = start + timedelta(days=deadline.amount)
+    elif deadline.unit == "months":
+        due = add_months(start, deadline.amount, deadline.month_end)
+    elif deadline.unit == "business_days":
+        due = add_business_days(start, deadline.amount)
+    else:  # hours: from the moment of receipt; shown as the calendar day it falls on
+        due = start + timedelta(hours=deadline.amount)
+    if deadline.at_least:
+        notes.append("This is the least time the law allows; your notice may give a later date, which you may use.")
+    return Dated(rule, start, label, due, None, notes)
+
+
+def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
+    plan_type = case.insurance.plan_type or PlanType.other
+    urgent = case.treatment.is_urgent
+    timing = service_timing(case)
+    return [rule for rule in all_rules() if rule.topic is topic and rule.applies(plan_type, step, urgent, timing)]
+
+
+def report(case: Case, today: date | None = None) -> DeadlineReport:
+    today = today or date.today()
+    steps = steps_for(case.insurance.plan_type)
+    warnings: list[str] = []
+    if case.insurance.plan_type is None:
+        warnings.append("The plan type is not in the case (insurance.plan_type); these are general rules only.")
+    if case.denial is None:
+        initial = StepInfo(Step.initial_request, "a decision on the prior-authorization request")
+        return DeadlineReport(today, initial, [], _rules(case, Step.initial_request, Topic.decision_deadline),
+                              steps[0] if steps else None, [], warnings)
+    index = next_step_index(case)
+    if index is None:
+        warnings.append("The case has used every appeal step this tool knows for this plan type.")
+        return DeadlineReport(today, None, [], [], None, [], warnings)
+    step = steps[index]
+    filing = [count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline)]
+    filing.sort(key=lambda item: (item.due is None, item.due or today))
+    for item in filing:
+        if item.missing:
+            warnings.append(f"Cannot count the {step.name} deadline without {item.missing}.")
+        days = item.days_left(today)
+        if days is not None and days < 0:
+            warnings.append(f"The deadline of {item.due:%B} {item.due.day}, {item.due.year} has passed. Ask the "
+                            "plan at once whether it will accept a late appeal for good cause, and keep proof.")
+        elif days is not None and days < WARN_DAYS:
+            warnings.append(f"Only {days} day(s) left until {item.due:%B} {item.due.day}, {item.due.year}: "
+                            "send it now, by fax if you can, and keep proof of sending.")
+    if not filing:
+        warnings.append(f"No deadline rule is known for {step.name}; use the date on your notice.")
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
+    if following and not next_filing:
+        next_filing = [rule for rule in all_rules() if rule.topic is Topic.next_level
+                       and rule.applies(case.insurance.plan_type or PlanType.other, following.step, False, "any")]
+    return DeadlineReport(today, step, filing, _rules(case, step.step, Topic.decision_deadline), following,
+                          next_filing, warnings)
+
+
+def ics(report_: DeadlineReport, case: Case) -> str:
+    """The filing deadlines as all-day calendar events (RFC 5545), each with a reminder a week before."""
+    who = case.patient.full_name or "the patient"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//appeal//deadlines//EN", "CALSCALE:GREGORIAN"]
+    for item in report_.filing:
+        if not item.due:
+            continue
+        summary = f"Deadline: {report_.step.name} ({who})"
+        description = f"{item.rule.text} Rule: {item.rule.citation}."
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item.rule.id}-{item.due:%Y%m%d}@appeal",
+            f"DTSTAMP:{report_.today:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{item.due + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            "TRIGGER:-P7D",
+            f"DESCRIPTION:{_ics_text('One week left: ' + summary)}",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue on lines that start with a space."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for character in line:
+        piece = character.encode("utf-8")
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
