@@ -181,3 +181,26 @@ def test_labels_of_same_named_choices_do_not_collide():
 def test_possessive_of_a_name_ending_in_s():
     text = docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content)
     assert "Meridian Health Administrators' decision" in text
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "must_cite", "must_not_cite"),
+    [
+        ("employer_self_funded", ["2560.503-1(h)(2)(iii)", "2560.503-1(i)(2)(ii)"], ["422.", "438."]),
+        ("individual_marketplace", ["2560.503-1(i)(2)(ii)"], ["422.", "438."]),
+        ("medicare_original", ["405.9"], ["2560.503-1", "438."]),
+        ("medicare_advantage", ["422.590"], ["2560.503-1", "405.9"]),
+        ("medicare_part_d", ["423.590"], ["2560.503-1", "422."]),
+        ("medicaid_managed_care", ["438.408", "438.420"], ["2560.503-1", "422."]),
+        ("fehb", ["890.105"], ["2560.503-1", "438."]),
+    ],
+)
+def test_appeal_letters_cite_the_rules_of_their_plan_type(plan_type, must_cite, must_not_cite):
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.insurance.plan_type = plan_type
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    section = text.split("Rights and deadlines that apply", 1)[1].split("What is requested", 1)[0]
+    for citation in must_cite:
+        assert citation in section, (plan_type, citation)
+    for citation in must_not_cite:
+        assert citation not in section, (plan_type, citation)
