@@ -89,7 +89,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
         case = casefile.load(case_path)
     else:
         case, case_path = _interview(args)
-    kind = draft.choose_kind(case, args.letter)
+    templates = tuple(args.templates or ())
+    kind = draft.choose_kind(case, args.letter, templates)
     drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
         import questionary
@@ -100,7 +101,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
         ).ask():
             case, case_path = questionnaire.run(case_path=case_path)
-            kind = draft.choose_kind(case, args.letter)
+            kind = draft.choose_kind(case, args.letter, templates)
             drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
@@ -239,10 +240,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_letters(args: argparse.Namespace) -> int:
     from appeal import kinds
 
-    every = kinds.all_kinds()
+    every = kinds.all_kinds(tuple(args.templates or ()))
     width = max(len(name) for name in every)
     for name, kind in every.items():
         print(f"{name:<{width}}  {kind.summary}")
+        if kind.source != "built-in":
+            print(f"{'':<{width}}  from {kind.source}")
     return 0
 
 
@@ -288,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
     draft.add_argument("--evidence", metavar="DIR", action="append", type=Path,
                        help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
+    draft.add_argument("--templates", metavar="DIR", action="append", type=Path,
+                       help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
     draft.set_defaults(handler=cmd_draft)
 
     deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
@@ -323,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (listing, show):
         sub.add_argument("--evidence", metavar="DIR", action="append", type=Path, help="your own snippet folder")
 
-    letters = commands.add_parser("letters", help="list the kinds of letter")
+    letters = commands.add_parser("letters", help="list the kinds of letter, and where each template comes from")
+    letters.add_argument("--templates", metavar="DIR", action="append", type=Path, help="a folder of your templates")
     letters.set_defaults(handler=cmd_letters)
 
     schema = commands.add_parser("schema", help="print the case file's JSON Schema")

@@ -30,11 +30,11 @@ class Drafted:
     enclosures: list[str] = field(default_factory=list)
 
 
-def choose_kind(case: Case, requested: str | None) -> kinds.LetterKind:
+def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ...] = ()) -> kinds.LetterKind:
     name = requested or case.letter_kind
     if not name:
         raise UserError("Which letter? Give --letter KIND, or set letter_kind in the case file (see `appeal letters`).")
-    kind = kinds.get(name)
+    kind = kinds.get(name, template_dirs)
     if kind.needs_denial and case.denial is None:
         raise UserError(
             f"The {kind.name} letter answers a denial, but the case has no 'denial' section. Add the denial "
