@@ -22,65 +22,71 @@ from appeal import evidence, readiness
 from appeal import rules as rules_module
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
-from appeal.render import Amount, Blank, CaseView, LetterDate, make_environment, present
+from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
 from appeal.resources import data_file
 
 ERISA_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured}
+
+
+def doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field with its description, which `appeal templates vars` prints."""
+    return field(metadata={"doc": text}, **kwargs)
 
 
 @dataclass
 class Voice:
     """How the letter speaks of the patient: 'I have' in a patient's letter, 'Jane Doe has' in anyone else's."""
 
-    role: str
-    subject: Any
-    has: str
-    is_: str
-    possessive: Any
-    object: Any
-
-    @property
-    def is_patient(self) -> bool:
-        return self.role == SenderRole.patient.value
+    role: str = doc("Who writes: patient, representative or provider.")
+    subject: Any = doc("'I' in a patient's letter, else the patient's name.")
+    has: str = doc("'have' or 'has', to agree with subject.")
+    is_: str = doc("'am' or 'is', to agree with subject.")
+    possessive: Any = doc("'my' or the patient's name with 's.")
+    object: Any = doc("'me' or the patient's name.")
 
 
 @dataclass
 class Section:
-    heading: str
-    paragraphs: list[str]
-    evidence: str = ""  # the Attachment A items that bear on this point, e.g. "[1], [4], [6]"
+    """One answer to one denial reason."""
+
+    heading: str = doc("The point being made, e.g. 'The treatment is medically necessary'.")
+    paragraphs: list[str] = doc("Its paragraphs.")
+    evidence: str = doc("The Attachment A items that bear on this point, e.g. '[1]-[3], [6]'.", default="")
 
 
 @dataclass
 class Line:
-    label: str
-    value: Any
+    """One line of the Re: block."""
+
+    label: str = doc("What it is, e.g. 'Member ID'.")
+    value: Any = doc("The value, or a visible blank.")
 
 
 @dataclass
 class LetterPlan:
     """Everything a template needs beyond the case itself, under the name `letter`."""
 
-    kind: str
-    title: str
-    date: LetterDate
-    urgent: bool
-    voice: Voice
-    recipient: list[Any]
-    re_lines: list[Line]
-    reason_labels: list[str]
-    arguments: list[Section]
-    notes_paragraphs: list[str]
-    scores: list[str]
-    rights: list[str]
-    requests: list[str]
-    enclosures: list[str]
-    signature: list[Any]
-    facts: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
-    evidence: list[Any] = field(default_factory=list)
-    evidence_refs: str = ""
-    criteria_met: list[str] = field(default_factory=list)
+    kind: str = doc("The letter kind's name, e.g. 'appeal'.")
+    title: str = doc("The letter kind's title, e.g. 'Internal appeal'.")
+    date: LetterDate = doc("Today's date, spelled out.")
+    urgent: bool = doc("True for an expedited prior-auth, appeal or external-review request.")
+    voice: Voice = doc("How the letter speaks of the patient (see letter.voice.*).")
+    recipient: list[Any] = doc("The address lines of the plan.")
+    re_lines: list[Line] = doc("The Re: block: each has .label and .value.")
+    reason_labels: list[str] = doc("The denial reasons in plain words.")
+    arguments: list[Section] = doc("The answer to each denial reason: each has .heading, .paragraphs, .evidence.")
+    notes_paragraphs: list[str] = doc("The provider's notes, one item per paragraph.")
+    scores: list[str] = doc("Symptom ratings as text, e.g. 'PHQ-9 22 on October 1, 2026'.")
+    rights: list[str] = doc("The rights and deadlines for this plan type and step, each with its citation.")
+    requests: list[str] = doc("What the letter asks the plan to do.")
+    enclosures: list[str] = doc("What is sent with the letter (the case's list plus what the plan needs).")
+    signature: list[Any] = doc("The signature block's lines.")
+    facts: dict[str, Any] = doc("Derived facts: total_charged, total_paid, antidepressant_trials, classes_tried, ...")
+    warnings: list[str] = doc("Warnings about the case (e.g. an unspecified diagnosis code).", default_factory=list)
+    evidence: list[Any] = doc("The chosen evidence: each has .number, .why and .snippet (title, summary, ...).",
+                              default_factory=list)
+    evidence_refs: str = doc("All Attachment A items, e.g. '[1]-[12]'.", default="")
+    criteria_met: list[str] = doc("The usual coverage criteria this case meets.", default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +177,7 @@ def _refs(chosen: list[Any]) -> str:
 def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
     if case.denial is None:
         return []
-    environment = make_environment(for_docx=False)
+    environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
     library = _arguments()
     sections = []
     for reason in case.denial.reasons:
