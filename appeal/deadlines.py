@@ -27,12 +27,16 @@ PRESUMED_MAIL_DAYS = {PlanType.medicare_original: 5, PlanType.medicare_part_d: 5
 class StepInfo:
     step: Step
     name: str
+    title: str = "Appeal"  # what the request is called, for the letter's Re: line
 
 
 @lru_cache(maxsize=1)
 def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
     data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
-    return {PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"]) for item in items) for plan, items in data.items()}
+    return {
+        PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
+        for plan, items in data.items()
+    }
 
 
 def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:

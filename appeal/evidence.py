@@ -13,6 +13,7 @@ extra folder given to `load_library` (say, from a command-line option), then the
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -287,8 +288,24 @@ def read_snippet(path: Path) -> Snippet:
 def _read_folder(folder: Path) -> dict[str, Snippet]:
     if not folder.is_dir():
         raise UserError(f"There is no evidence folder at {folder}.")
+    paths = sorted(folder.glob("*.md"))
+    try:
+        contents = tuple((path.name, hashlib.blake2b(path.read_bytes()).digest()) for path in paths)
+    except OSError:
+        return _parse_folder(paths)  # reports the file that cannot be read
+    return dict(_parsed_folder(str(folder), contents))
+
+
+@lru_cache(maxsize=16)
+def _parsed_folder(folder: str, contents: tuple[tuple[str, bytes], ...]) -> dict[str, Snippet]:
+    """A folder parsed once per process while its files' names and bytes stay the same: a batch drafts
+    thousands of letters with one --evidence folder. A folder with an error is never kept (it raises)."""
+    return _parse_folder([Path(folder) / name for name, _ in contents])
+
+
+def _parse_folder(paths: list[Path]) -> dict[str, Snippet]:
     found: dict[str, Snippet] = {}
-    for path in sorted(folder.glob("*.md")):
+    for path in paths:
         snippet = read_snippet(path)
         if snippet.id in found:
             raise UserError(

@@ -87,6 +87,8 @@ class LetterPlan:
                               default_factory=list)
     evidence_refs: str = doc("All Attachment A items, e.g. '[1]-[12]'.", default="")
     criteria_met: list[str] = doc("The usual coverage criteria this case meets.", default_factory=list)
+    request_title: str = doc("What an appeal is called for this plan: 'Appeal', 'Request for redetermination'...",
+                             default="Appeal")
 
 
 @lru_cache(maxsize=1)
@@ -299,6 +301,19 @@ def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None
     return evidence.select(case, evidence.load_library(evidence_dirs))
 
 
+def _request_title(case: Case) -> str:
+    from appeal import deadlines
+
+    index = deadlines.next_step_index(case) if case.denial else None
+    return deadlines.steps_for(case.insurance.plan_type)[index].title if index is not None else "Appeal"
+
+
+# Plan types outside the mental health parity law (MHPAEA applies to group and individual health insurance and
+# Medicaid managed care; see the mhpaea-* rules for their sources).
+_NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
+                  PlanType.medicaid_ffs, PlanType.tricare, PlanType.va}
+
+
 def _paragraphs(text: str | None) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
     blocks = re.split(r"\n[ \t]*\n", text or "")
@@ -336,9 +351,14 @@ def context_for(
         enclosures=_enclosures(case, kind, urgent),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
-        warnings=case.warnings(),
+        warnings=case.warnings() + (
+            [f"The mental health parity law (MHPAEA) does not reach {case.insurance.plan_type.label} plans the way "
+             "it does employer and individual plans; check before sending a parity request."]
+            if kind.name == "parity-request" and case.insurance.plan_type in _NO_PARITY_LAW else []
+        ),
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
+        request_title=_request_title(case),
     )
     return {**view, "letter": letter}

@@ -10,8 +10,8 @@ Why each piece:
 
 from __future__ import annotations
 
+import hashlib
 import io
-import os
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -258,29 +258,23 @@ def describe_template_error(error: Exception, template: Path) -> str:
     return f"The template {template.name} could not be rendered: {error}."
 
 
-def _file_stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_mtime_ns, found.st_size, found.st_ino)
-
-
 @lru_cache(maxsize=64)
-def _template_names(template: str, stamp: tuple[int, int, int]) -> frozenset[str]:
-    """Every name the template file uses, read once per version of the file (its time, size and inode)."""
+def _template_names(template: str, digest: bytes) -> frozenset[str]:
+    """Every name the template file uses, read once per process for each content of the file."""
     from docxtpl import DocxTemplate
 
     return frozenset(DocxTemplate(template).get_undeclared_template_variables(shared_environment()))
 
 
 def _undeclared(document: Any, template: Path, environment: SandboxedEnvironment, context: dict[str, Any]) -> set[str]:
-    """The names the template uses and `context` lacks. Finding them re-reads and parses the template, so the
-    names are kept per template file (profiled: a fifth of a letter's time); a file that changes is read again."""
-    stamp = _file_stamp(template)
-    if stamp is None:
+    """The names the template uses and `context` lacks. Finding them re-reads and parses the whole template, a
+    fifth of a letter's time (profiled), so the names are kept per template content (a changed file is read
+    again)."""
+    try:
+        digest = hashlib.blake2b(Path(template).read_bytes()).digest()
+    except OSError:
         return document.get_undeclared_template_variables(environment, context)
-    return set(_template_names(str(template), stamp)) - set(context)
+    return set(_template_names(str(template), digest)) - set(context)
 
 
 @dataclass

@@ -347,7 +347,7 @@ def build_appeal():
         "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below.",
     )
     recipient(document, "Appeals Department")
-    re_block(document, "{% if letter.urgent %}Expedited appeal{% else %}Appeal{% endif %} of the denial of {{ treatment.display_name or 'care' }}")
+    re_block(document, "{% if letter.urgent %}Expedited {{ letter.request_title | lower }}{% else %}{{ letter.request_title }}{% endif %} of the denial of {{ treatment.display_name or 'care' }}")
     para(document, "Dear Appeals Reviewer:")
     para(
         document,

@@ -204,3 +204,17 @@ def test_appeal_letters_cite_the_rules_of_their_plan_type(plan_type, must_cite, 
         assert citation in section, (plan_type, citation)
     for citation in must_not_cite:
         assert citation not in section, (plan_type, citation)
+
+
+def test_medicare_letters_use_medicare_words():
+    text = docx_text(draft.draft(example_case("esketamine-medicare-denied"), kinds.get("appeal")).content)
+    assert "Re: Request for redetermination of the denial of esketamine" in text
+    assert "Medicare number (MBI):" in text and "Member ID" not in text
+    assert "peer-to-peer" not in text  # not a step of Original Medicare
+    assert "pay for esketamine nasal spray (Spravato) on the dates of service listed above" in text
+
+
+def test_a_parity_request_for_a_plan_outside_the_parity_law_warns():
+    case = example_case("esketamine-medicare-denied")
+    assert any("MHPAEA" in warning for warning in draft.draft(case, kinds.get("parity-request")).warnings)
+    assert not draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("parity-request")).warnings
