@@ -266,7 +266,8 @@ def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
         needed.append(("urgent", "The treating provider's statement that the request is urgent"))
     if kind.name == "reimbursement":
         needed.append(("superbill", "Itemized superbill and proof of payment"))
-    listed = list(case.enclosures)
+    # The case's own list is what goes with the letter that argues the case, not with a request for documents.
+    listed = list(case.enclosures) if kind.name in EVIDENCE_KINDS | {"reimbursement"} else []
     for keyword, item in needed:
         if not any(keyword in existing.lower() for existing in listed):
             listed.append(item)
