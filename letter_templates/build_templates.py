@@ -185,12 +185,8 @@ def clinical_section(document):
         ("suicide_risk", "Suicide risk"),
         ("contraindications", "Why other options are unsuitable"),
     ):
-        tag(document, "{%p if clinical." + field + " %}")
-        labeled(document, label + ": ", "{{ clinical." + field + " }}", "Body Text Letter")
-        tag(document, "{%p endif %}")
-    tag(document, "{%p if letter.scores %}")
-    labeled(document, "Symptom ratings: ", "{{ letter.scores | join('; ') }}.", "Body Text Letter")
-    tag(document, "{%p endif %}")
+        optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " }}")
+    optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
     tag(document, "{%p if letter.notes_paragraphs %}")
     document.add_heading("The treating provider's assessment", level=3)
     tag(document, "{%p for paragraph in letter.notes_paragraphs %}")
@@ -238,22 +234,16 @@ def prior_treatments_table(document):
 def treatment_section(document, heading="The treatment requested"):
     document.add_heading(heading, level=2)
     labeled(document, "Treatment: ", "{{ treatment.display_name or '[ADD: treatment requested]' }}", "Body Text Letter")
-    tag(document, "{%p if treatment.codes %}")
-    labeled(
+    optional_line(
         document,
+        "treatment.codes",
         "Codes: ",
         "{% for code in treatment.codes %}{{ code.code }}{% if code.description %} ({{ code.description }})"
         "{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}",
-        "Body Text Letter",
     )
-    tag(document, "{%p endif %}")
     labeled(document, "Schedule: ", "{{ treatment.induction }}", "Body Text Letter")
-    tag(document, "{%p if treatment.maintenance %}")
-    labeled(document, "Maintenance: ", "{{ treatment.maintenance }}", "Body Text Letter")
-    tag(document, "{%p endif %}")
-    tag(document, "{%p if treatment.sessions %}")
-    labeled(document, "Sessions requested: ", "{{ treatment.sessions }}", "Body Text Letter")
-    tag(document, "{%p endif %}")
+    optional_line(document, "treatment.maintenance", "Maintenance: ", "{{ treatment.maintenance }}")
+    optional_line(document, "treatment.sessions", "Sessions requested: ", "{{ treatment.sessions }}")
     labeled(
         document,
         "Where: ",
@@ -261,30 +251,33 @@ def treatment_section(document, heading="The treatment requested"):
         "{% endif %}",
         "Body Text Letter",
     )
-    tag(document, "{%p if treatment.cost_per_session %}")
-    labeled(document, "Cost per session: ", "{{ treatment.cost_per_session }}", "Body Text Letter")
+    optional_line(document, "treatment.cost_per_session", "Cost per session: ", "{{ treatment.cost_per_session }}")
+    optional_line(document, "letter.urgent", "Why this is urgent: ", "{{ treatment.urgency_reason }}")
+
+
+def list_section(document, items, heading, style="List Bullet"):
+    """A heading and one list paragraph per item, all left out when the list is empty."""
+    tag(document, "{%p if " + items + " %}")
+    document.add_heading(heading, level=2)
+    tag(document, "{%p for item in " + items + " %}")
+    para(document, "{{ item }}", style)
+    tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
-    tag(document, "{%p if letter.urgent %}")
-    labeled(document, "Why this is urgent: ", "{{ treatment.urgency_reason }}", "Body Text Letter")
+
+
+def optional_line(document, condition, label, value):
+    """A labeled line ('Maintenance: ...') shown only when `condition` holds."""
+    tag(document, "{%p if " + condition + " %}")
+    labeled(document, label, value, "Body Text Letter")
     tag(document, "{%p endif %}")
 
 
 def rights_section(document, heading="Rights and deadlines that apply"):
-    tag(document, "{%p if letter.rights %}")
-    document.add_heading(heading, level=2)
-    tag(document, "{%p for paragraph in letter.rights %}")
-    para(document, "{{ paragraph }}", "List Bullet")
-    tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
+    list_section(document, "letter.rights", heading)
 
 
 def requests_section(document, heading="What is requested"):
-    tag(document, "{%p if letter.requests %}")
-    document.add_heading(heading, level=2)
-    tag(document, "{%p for request in letter.requests %}")
-    para(document, "{{ request }}", "List Number")
-    tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
+    list_section(document, "letter.requests", heading, "List Number")
 
 
 def evidence_section(document):
@@ -299,12 +292,7 @@ def evidence_section(document):
 
 
 def criteria_section(document):
-    tag(document, "{%p if letter.criteria_met %}")
-    document.add_heading("How this request meets the usual coverage criteria", level=2)
-    tag(document, "{%p for criterion in letter.criteria_met %}")
-    para(document, "{{ criterion }}", "List Bullet")
-    tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
+    list_section(document, "letter.criteria_met", "How this request meets the usual coverage criteria")
 
 
 def closing(document, thanks):
@@ -328,6 +316,19 @@ def closing(document, thanks):
     para(document, "{{p evidence_appendix }}")
 
 
+def start_letter(recipient_line, subject, salutation, first_paragraph, banner=None):
+    """Letterhead, date, optional URGENT banner, recipient, Re: block, salutation and the first paragraph."""
+    document = new_document()
+    letterhead(document)
+    if banner:
+        urgent_banner(document, banner)
+    recipient(document, recipient_line)
+    re_block(document, subject)
+    para(document, salutation)
+    para(document, first_paragraph)
+    return document
+
+
 OPEN_VOICE = (
     "{% if " + V_PATIENT + " %}I am writing{% elif " + V_PROVIDER + " %}I am writing as the treating "
     "provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am writing on behalf "
@@ -338,24 +339,22 @@ OPEN_VOICE = (
 
 
 def build_appeal():
-    document = new_document()
-    letterhead(document)
-    urgent_banner(
-        document,
-        "This is a request for an expedited (urgent) appeal. The treating provider certifies that the standard "
-        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function. "
-        "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below.",
-    )
-    recipient(document, "Appeals Department")
-    re_block(document, "{% if letter.urgent %}Expedited {{ letter.request_title | lower }}{% else %}{{ letter.request_title }}{% endif %} of the denial of {{ treatment.display_name or 'care' }}")
-    para(document, "Dear Appeals Reviewer:")
-    para(
-        document,
-        OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
-        "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
-        "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied; this is the "
-        "second-level appeal. {% endif %}This letter answers each reason given for the denial, summarizes the "
-        "clinical facts, and lists what is requested of the plan.",
+    document = start_letter(
+        "Appeals Department",
+        "{% if letter.urgent %}Expedited {{ letter.request_title | lower }}{% else %}{{ letter.request_title }}{% endif %} of the denial of {{ treatment.display_name or 'care' }}",
+        "Dear Appeals Reviewer:",
+        (
+            OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
+            "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
+            "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied; this is the "
+            "second-level appeal. {% endif %}This letter answers each reason given for the denial, summarizes the "
+            "clinical facts, and lists what is requested of the plan."
+        ),
+        banner=(
+            "This is a request for an expedited (urgent) appeal. The treating provider certifies that the standard "
+            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function. "
+            "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below."
+        ),
     )
     denial_section(
         document, "The plan's notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
@@ -370,30 +369,29 @@ def build_appeal():
     requests_section(document)
     closing(
         document,
-        "Please send the decision in writing to the address above. Thank you for reviewing this appeal promptly "
-        "and on its medical merits.",
+        "Please send the written decision {% if letter.voice.role == 'provider' %}to my office{% else %}to me{% endif %}"
+        " at the address at the top of this letter. Thank you for reviewing this appeal promptly and on its "
+        "medical merits.",
     )
     return document
 
 
 def build_prior_auth():
-    document = new_document()
-    letterhead(document)
-    urgent_banner(
-        document,
-        "This is a request for an expedited (urgent) decision. The treating provider certifies that the standard "
-        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
-    )
-    recipient(document, "Utilization Management / Prior Authorization")
-    re_block(document, "{% if letter.urgent %}Expedited prior{% else %}Prior{% endif %} authorization request for {{ treatment.display_name or 'care' }}")
-    para(document, "Dear Utilization Reviewer:")
-    para(
-        document,
-        OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
-        "{% if treatment.sessions %}, {{ treatment.sessions }} sessions{% endif %}"
-        "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
-        "The clinical facts below show that the treatment is medically necessary and that the usual alternatives "
-        "have been tried and have failed.",
+    document = start_letter(
+        "Utilization Management / Prior Authorization",
+        "{% if letter.urgent %}Expedited prior{% else %}Prior{% endif %} authorization request for {{ treatment.display_name or 'care' }}",
+        "Dear Utilization Reviewer:",
+        (
+            OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
+            "{% if treatment.sessions %}, {{ treatment.sessions }} sessions{% endif %}"
+            "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
+            "The clinical facts below show that the treatment is medically necessary and that the usual alternatives "
+            "have been tried and have failed."
+        ),
+        banner=(
+            "This is a request for an expedited (urgent) decision. The treating provider certifies that the standard "
+            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function."
+        ),
     )
     clinical_section(document)
     prior_treatments_table(document)
@@ -443,23 +441,21 @@ def build_medical_necessity():
 
 
 def build_external_review():
-    document = new_document()
-    letterhead(document)
-    urgent_banner(
-        document,
-        "This is a request for an expedited external review. The treating provider certifies that the standard "
-        "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function.",
-    )
-    recipient(document, "External Review Request")
-    re_block(document, "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review")
-    para(document, "Dear Independent Reviewer:")
-    para(
-        document,
-        OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final decision to "
-        "deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}. The plan's internal "
-        "appeals {% if denial.level_exhausted in ['final_internal', 'external'] %}have been completed{% else %}"
-        "are exhausted or deemed exhausted{% endif %}. The denial turns on medical judgment, which is what "
-        "external review exists to decide.",
+    document = start_letter(
+        "External Review Request",
+        "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review",
+        "Dear Independent Reviewer:",
+        (
+            OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final decision to "
+            "deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}. The plan's internal "
+            "appeals {% if denial.level_exhausted in ['final_internal', 'external'] %}have been completed{% else %}"
+            "are exhausted or deemed exhausted{% endif %}. The denial turns on medical judgment, which is what "
+            "external review exists to decide."
+        ),
+        banner=(
+            "This is a request for an expedited external review. The treating provider certifies that the standard "
+            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function."
+        ),
     )
     denial_section(
         document, "The plan's final notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) says:"
@@ -477,16 +473,15 @@ def build_external_review():
 
 
 def build_reimbursement():
-    document = new_document()
-    letterhead(document)
-    recipient(document, "Claims Department")
-    re_block(document, "Claim for reimbursement of out-of-network services")
-    para(document, "Dear Claims Reviewer:")
-    para(
-        document,
-        OPEN_VOICE + " to submit a claim for reimbursement of {{ treatment.display_name or '[ADD: treatment]' }} "
-        "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %}, which was paid out of "
-        "pocket. The itemized services are listed below and on the enclosed superbill.",
+    document = start_letter(
+        "Claims Department",
+        "Claim for reimbursement of out-of-network services",
+        "Dear Claims Reviewer:",
+        (
+            OPEN_VOICE + " to submit a claim for reimbursement of {{ treatment.display_name or '[ADD: treatment]' }} "
+            "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %}, which was paid out of "
+            "pocket. The itemized services are listed below and on the enclosed superbill."
+        ),
     )
     document.add_heading("Services billed", level=2)
     tag(document, "{%p if treatment.services %}")
@@ -525,15 +520,14 @@ def build_reimbursement():
 
 
 def build_claim_file_request():
-    document = new_document()
-    letterhead(document)
-    recipient(document, "Appeals Department")
-    re_block(document, "Request for the complete claim file, criteria and reviewer credentials")
-    para(document, "Dear Plan Administrator:")
-    para(
-        document,
-        OPEN_VOICE + " to request, free of charge, copies of all documents, records and other information "
-        "relevant to the claim identified above, to prepare an appeal. Please send:",
+    document = start_letter(
+        "Appeals Department",
+        "Request for the complete claim file, criteria and reviewer credentials",
+        "Dear Plan Administrator:",
+        (
+            OPEN_VOICE + " to request, free of charge, copies of all documents, records and other information "
+            "relevant to the claim identified above, to prepare an appeal. Please send:"
+        ),
     )
     for item in (
         "the complete claim file, including all notes, records and correspondence, and every document submitted, "
@@ -558,17 +552,16 @@ def build_claim_file_request():
 
 
 def build_parity_request():
-    document = new_document()
-    letterhead(document)
-    recipient(document, "Plan Administrator")
-    re_block(document, "Request for mental health parity disclosures (MHPAEA)")
-    para(document, "Dear Plan Administrator:")
-    para(
-        document,
-        OPEN_VOICE + " to request information about how the plan applies its limits to mental health benefits, "
-        "under the Mental Health Parity and Addiction Equity Act (MHPAEA). The plan has limited coverage of "
-        "{{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health condition. "
-        "Please send, free of charge:",
+    document = start_letter(
+        "Plan Administrator",
+        "Request for mental health parity disclosures (MHPAEA)",
+        "Dear Plan Administrator:",
+        (
+            OPEN_VOICE + " to request information about how the plan applies its limits to mental health benefits, "
+            "under the Mental Health Parity and Addiction Equity Act (MHPAEA). The plan has limited coverage of "
+            "{{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health condition. "
+            "Please send, free of charge:"
+        ),
     )
     for item in (
         "the comparative analysis of the design and application of each nonquantitative treatment limitation "

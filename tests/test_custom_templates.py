@@ -124,7 +124,7 @@ def test_an_advocate_replaces_a_kind_and_adds_one(tmp_path):
     document = Document(str(copied))
     document.paragraphs[0].insert_paragraph_before("LEGAL AID OF CENTRAL OHIO, Health Advocacy Unit")
     for paragraph in document.paragraphs:
-        if paragraph.text.startswith("Please send the decision in writing"):
+        if paragraph.text.startswith("Please send the written decision"):
             paragraph.text = "We ask for a written decision. Employer on file: {{ insurance.employer }}."
     document.save(str(copied))
     assert appeal_cli("templates", "check", str(copied), home=home).returncode == 0
