@@ -490,6 +490,8 @@ class _Interview:
         if hint:
             self._say(f"  {hint}", HINT_STYLE)
         current = self._current(question, state)
+        if _empty(current) and question.suggest:
+            current = question.suggest(self._ctx(state and state["data"]))
         if question.kind in ("choice", "confirm"):
             options = self._options(question, state and state["data"])
             choices = [questionary.Choice(title, value=value) for value, title in options]

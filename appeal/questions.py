@@ -15,6 +15,7 @@ Prompts may say {patient}, {patients}, {Patient} or {Patients}: "you"/"your" whe
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass, field, replace
@@ -181,6 +182,7 @@ class Question:
     validator: Callable[[BaseModel, str, Any], BaseModel] | None = model_rule
     resets: tuple[str, ...] = ()  # questions to ask again when this answer changes
     section: str = ""
+    suggest: Callable[[Context], Any] | None = None  # a pre-selected answer the person confirms or changes
 
     @property
     def key(self) -> str:
@@ -326,6 +328,23 @@ def other_evidence_options(ctx: Context) -> list[Option]:
     library = evidence.load_library()
     picked = {value for value, _ in chosen_evidence_options(ctx)}
     return [(snippet_id, snippet.title) for snippet_id, snippet in sorted(library.items()) if snippet_id not in picked]
+
+
+def suggested_drug_class(ctx: Context) -> str | None:
+    """'Zoloft' or 'sertraline 100mg' pre-selects SSRI: few patients know the class of their medication."""
+    from functools import lru_cache
+
+    import yaml
+
+    from appeal.resources import data_file
+
+    @lru_cache(maxsize=1)
+    def table() -> dict[str, str]:
+        data = yaml.safe_load(data_file("medications.yaml").read_text(encoding="utf-8"))
+        return {name: drug_class for drug_class, names in data.items() for name in names}
+
+    name = str((ctx.item or {}).get("name") or "").lower()
+    return next((table()[word] for word in re.findall(r"[a-z]+", name) if word in table()), None)
 
 
 def letter_options(ctx: Context) -> list[Option]:
@@ -867,9 +886,10 @@ QUESTIONS: list[Entry] = [
                 Question(
                     "prior_treatments[].drug_class",
                     "What kind is it?",
-                    "Skip it if you are not sure.",
+                    "Skip it if you are not sure; a known medication's kind is already chosen for you.",
                     kind="choice",
                     label="Kind",
+                    suggest=suggested_drug_class,
                 ),
                 Question(
                     "prior_treatments[].dose",

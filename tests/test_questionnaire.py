@@ -263,7 +263,10 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "Which scale": pick("madrs"),
         "The score": "34\r",
         "substance use screened": pick("yes"),
-        "already tried?": pick("done"),
+        "already tried?": pick("add"),
+        "Name of the medication": "Lexapro 20 mg\r",
+        "What kind is it": "\r",  # Enter accepts the kind pre-selected for a known medication
+        "Add another medication": pick("done"),
         "Add a document": pick("add"),
         "Add another document": pick("done"),
         "Name of the document": "Psychiatric records\r",
@@ -294,6 +297,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
     assert not any("denial letter" in prompt for prompt in terminal.asked)
     assert case.sender.npi == "1234567893"
     assert data["evidence"] == {"drop": ["reif-2023-escape-trd"]}
+    assert data["prior_treatments"] == [{"name": "Lexapro 20 mg", "drug_class": "ssri"}]
     text = letter_text(case)
     assert "my patient, Sam Lee" in text and "NPI 1234567893" in text and "URGENT" in text
     assert "Active suicidal thoughts." in text and "Psychiatric records" in text
