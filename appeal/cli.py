@@ -401,6 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("-o", "--output", metavar="FILE", help="write it here (default: print it)")
     example.add_argument("--force", action="store_true", help="replace the file if it exists")
     example.set_defaults(handler=cmd_example)
+    from appeal.batch import add_batch_parser  # standard library only at import: --help stays fast
+
+    add_batch_parser(commands)
     return parser
 
 

@@ -260,17 +260,6 @@ def read_rows(path: Path) -> Iterator[Row]:
             raise UserError(f"{path} cannot be read as CSV after row {number}: {error}.") from None
 
 
-def count_rows(path: Path) -> int:
-    """How many case rows `read_rows` would give (0 when the file cannot be read): for a progress bar."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            return sum(1 for cells in reader if any(cell.strip() for cell in cells))
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return 0
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Case -> row, and writing files
 

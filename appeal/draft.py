@@ -80,6 +80,20 @@ def draft(
     return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures)
 
 
+def warm(evidence_dirs: list[Path] | None = None) -> None:
+    """Load, once per process, what every letter uses: the ICD-10 code set, the rules, the wording, the
+    evidence library (with `evidence_dirs`), the letter kinds and their templates. A batch's workers call it
+    as they start, so no case pays for it; everything it loads is cached and unchanged by drafting."""
+    from appeal import icd10
+    from appeal.letter_plan import warm as warm_plan
+    from appeal.render import warm as warm_template
+
+    icd10.check("F33.2")
+    warm_plan(evidence_dirs)
+    for kind in kinds.all_kinds().values():
+        warm_template(kind.template)
+
+
 def default_name(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Path:
     """patient-kind-date.docx: sortable, and says whose letter it is without opening it."""
     who = "-".join(part for part in (case.patient.last_name, case.patient.first_name) if part) or "patient"

@@ -321,6 +321,14 @@ def _paragraphs(text: str | None) -> list[str]:
     return [re.sub(r"[ \t]*\n[ \t]*", " ", block.strip()) for block in blocks if block.strip()]
 
 
+def warm(evidence_dirs: list[Path] | None = None) -> None:
+    """Load what every plan reads (wording, rules, criteria, evidence) now rather than for the first letter."""
+    _arguments()
+    rules_module.all_rules()
+    readiness.all_criteria()
+    evidence.load_library(evidence_dirs)
+
+
 def context_for(
     case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
 ) -> dict[str, Any]:
