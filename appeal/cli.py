@@ -138,22 +138,25 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             "warnings": report.warnings,
         }, indent=2))
         return 0
+    def explained(rule, lead: str = "") -> str:
+        return f"{lead}{rule.text}\n    Rule: {rule.citation} [{rule.id}]"
+
     if report.step:
         print(f"Next step: {report.step.name}")
     for item in report.filing:
         if item.due:
             print(f"  File by {format_date(item.due)} ({item.days_left(report.today)} days left), counted from "
-                  f"{item.start_label}.\n    {item.rule.text}\n    Rule: {item.rule.citation} [{item.rule.id}]")
+                  f"{item.start_label}.\n    " + explained(item.rule))
         else:
-            print(f"  {item.rule.text}\n    Rule: {item.rule.citation} [{item.rule.id}]")
+            print("  " + explained(item.rule))
         for note in item.notes:
             print(f"    Note: {note}")
     for rule in report.decision:
-        print(f"  Once filed: {rule.text}\n    Rule: {rule.citation} [{rule.id}]")
+        print("  " + explained(rule, "Once filed: "))
     if report.next_step:
         print(f"If the answer is no: {report.next_step.name}")
         for rule in report.next_filing:
-            print(f"    {rule.text}\n    Rule: {rule.citation} [{rule.id}]")
+            print("    " + explained(rule))
     for warning in report.warnings:
         print(f"Warning: {warning}")
     if args.ics:
