@@ -71,10 +71,9 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
                             f"{os.cpu_count() or 1}); 1 drafts them one by one in this process")
     batch.add_argument("--strict", action="store_true", help="refuse (fail) each letter that still has blanks")
     batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
-    batch.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                       help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
-    batch.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                       help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
+    from appeal.cli import add_folder_options  # at call time: cli imports this module while building its parser
+
+    add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
                        help="write an empty CSV (its first row only) with every column, and stop")
     batch.set_defaults(handler=cmd_batch, batch_parser=batch)

@@ -322,6 +322,16 @@ def cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_folder_options(parser: argparse.ArgumentParser, *, evidence: bool = True, templates: bool = True) -> None:
+    """The user's own evidence and template folders, the same for every command that reads them."""
+    if evidence:
+        parser.add_argument("--evidence", metavar="DIR", action="append", type=Path,
+                            help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
+    if templates:
+        parser.add_argument("--templates", metavar="DIR", action="append", type=Path,
+                            help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appeal", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -336,10 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
     draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
-    draft.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                       help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
-    draft.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                       help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
+    add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)
 
     deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
@@ -358,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
     check.add_argument("--case", metavar="FILE", required=True, help="the case file")
-    check.add_argument("--evidence", metavar="DIR", action="append", type=Path, help="your own snippet folder")
+    add_folder_options(check, templates=False)
     check.set_defaults(handler=cmd_check)
 
     evidence = commands.add_parser("evidence", help="list or show the evidence snippets")
@@ -373,10 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.set_defaults(handler=cmd_evidence_show)
     for sub in (listing, show):
-        sub.add_argument("--evidence", metavar="DIR", action="append", type=Path, help="your own snippet folder")
+        add_folder_options(sub, templates=False)
 
     letters = commands.add_parser("letters", help="list the kinds of letter, and where each template comes from")
-    letters.add_argument("--templates", metavar="DIR", action="append", type=Path, help="a folder of your templates")
+    add_folder_options(letters, evidence=False)
     letters.set_defaults(handler=cmd_letters)
 
     templates = commands.add_parser("templates", help="make, list the variables of, and check letter templates")
