@@ -38,7 +38,7 @@ class Voice:
     """How the letter speaks of the patient: 'I have' in a patient's letter, 'Jane Doe has' in anyone else's."""
 
     role: str = doc("Who writes: patient, representative or provider.")
-    subject: Any = doc("'I' in a patient's letter, else the patient's name.")
+    subject: Any = doc("'I' in a patient's letter, 'My patient' in a provider's, else the patient's name.")
     has: str = doc("'have' or 'has', to agree with subject.")
     is_: str = doc("'am' or 'is', to agree with subject.")
     possessive: Any = doc("'my' or the patient's name with 's.")
@@ -52,6 +52,8 @@ class Section:
     heading: str = doc("The point being made, e.g. 'The treatment is medically necessary'.")
     paragraphs: list[str] = doc("Its paragraphs.")
     evidence: str = doc("The Attachment A items that bear on this point, e.g. '[1]-[3], [6]'.", default="")
+    further: list[str] = doc("Attachment A items on this point that no paragraph cites, each as its claim with its "
+                             "number: 'IV ketamine was noninferior to ECT ... [5].'", default_factory=list)
 
 
 @dataclass
@@ -89,6 +91,18 @@ class LetterPlan:
     criteria_met: list[str] = doc("The usual coverage criteria this case meets.", default_factory=list)
     request_title: str = doc("What an appeal is called for this plan: 'Appeal', 'Request for redetermination'...",
                              default="Appeal")
+    level: str = doc("The step this letter starts, in words: 'an internal appeal to the plan (the first level of "
+                     "review)'; empty for letters that start no step.", default="")
+    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'.",
+                          default="")
+    urgent_deadline: str = doc("The expedited decision deadline with its citation, e.g. '72 hours (29 CFR ...)'.",
+                               default="")
+    consequences: list[str] = doc("What a denial would mean for the patient, from the case's own clinical facts.",
+                                  default_factory=list)
+    parity: list[str] = doc("The mental health parity (MHPAEA) points, only where that law reaches the plan.",
+                            default_factory=list)
+    setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
+                             default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +115,8 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     if role is SenderRole.patient:
         return Voice(role.value, "I", "have", "am", "my", "me")
     name = case.patient.full_name or Blank("patient's name")
+    if role is SenderRole.provider:
+        return Voice(role.value, "My patient", "has", "is", "my patient's", "my patient")
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
@@ -176,14 +192,42 @@ def _refs(chosen: list[Any]) -> str:
     return ", ".join(f"[{run[0]}]" if len(run) == 1 else f"[{run[0]}]-[{run[-1]}]" for run in runs)
 
 
-def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
-    if case.denial is None:
+# Letters without a denial still make the clinical case, from these entries of arguments.yaml.
+CASE_FOR_TREATMENT = ("not_medically_necessary", "experimental")
+ARGUING_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement"}
+
+
+def _claim(chosen_item: Any) -> str:
+    """An Attachment A item as the claim it supports, cited by its number: 'Title [3].'"""
+    return f"{chosen_item.snippet.title.rstrip('.')} [{chosen_item.number}]."
+
+
+def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
+    """The answer to each denial reason (or, without a denial, the case for the treatment), each claim cited by
+    the Attachment A items behind it; items no paragraph cites are listed under the point they bear on."""
+    if kind.name not in ARGUING_KINDS:
         return []
+    if case.denial is not None:
+        reasons = [reason.value for reason in case.denial.reasons]
+    else:
+        reasons = list(CASE_FOR_TREATMENT)
+        if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
+            reasons.append("out_of_network")
     environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
     library = _arguments()
+    numbers = {item.snippet.id: item.number for item in chosen}
+    cited: set[str] = set()
+
+    def cite(*ids: str) -> str:
+        """' [2], [5]': the Attachment A numbers of these snippets, for the ones this letter carries."""
+        found = sorted(numbers[item] for item in ids if item in numbers)
+        cited.update(item for item in ids if item in numbers)
+        return " " + ", ".join(f"[{number}]" for number in found) if found else ""
+
+    context = {**context, "cite": cite, "denied": case.denial is not None}
     sections = []
-    for reason in case.denial.reasons:
-        entry = library[reason.value]
+    for reason in reasons:
+        entry = library[reason]
         paragraphs = []
         for paragraph in entry["paragraphs"]:
             condition = paragraph.get("when")
@@ -191,8 +235,16 @@ def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> li
                 continue
             text = environment.from_string(paragraph["text"]).render(**context)
             paragraphs.append(" ".join(text.split()))
+        if not paragraphs:
+            continue
+        heading = entry["heading"] if case.denial is not None else entry.get("heading_without_denial", entry["heading"])
         bearing = [item for item in chosen if reason in item.snippet.answers]
-        sections.append(Section(entry["heading"], paragraphs, _refs(bearing)))
+        further = [_claim(item) for item in bearing if item.snippet.id not in cited]
+        cited.update(item.snippet.id for item in bearing)
+        sections.append(Section(heading, paragraphs, _refs(bearing), further))
+    left = [_claim(item) for item in chosen if item.snippet.id not in cited]
+    if sections and left:
+        sections[-1].further.extend(left)
     return sections
 
 
@@ -200,9 +252,10 @@ def _rights(case: Case, kind: LetterKind) -> list[str]:
     return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind.name)]
 
 
-def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
+def _requests(case: Case, kind: LetterKind, urgent: bool, urgent_deadline: str = "") -> list[str]:
     treatment = case.treatment.display_name or "the requested treatment"
     already_given = rules_module.service_timing(case) == "post_service"
+    provider = case.sender.role is SenderRole.provider
     requests: list[str] = []
     if kind.name in ("prior-auth", "appeal", "external-review"):
         if kind.name == "prior-auth":
@@ -212,10 +265,12 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
         else:
             requests.append(f"Overturn the denial and approve {treatment} as requested.")
         if urgent:
+            who = "I certify, as the treating provider," if provider else "the treating provider certifies"
+            within = f" and no later than {urgent_deadline}" if urgent_deadline else ""
             requests.append(
-                "Decide this request on the expedited timeline, because the treating provider certifies that "
-                "waiting the standard time could seriously jeopardize the patient's life, health or ability to "
-                "regain maximum function."
+                f"Decide this request on the expedited timeline, as fast as the condition requires{within}, because "
+                f"{who} that waiting the standard time could seriously jeopardize the patient's life, health or "
+                "ability to regain maximum function."
             )
             simultaneous = rules_module.by_id("aca-expedited-external-with-urgent-internal")
             if kind.name == "appeal" and case.insurance.plan_type in simultaneous.plan_types:
@@ -225,14 +280,32 @@ def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
                     "assign it to an independent review organization."
                 )
         requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
+        expedited = rules_module.by_id("aca-external-review-decision-expedited")
+        if kind.name == "external-review" and not urgent and case.insurance.plan_type in expedited.plan_types:
+            requests.append(
+                "If waiting for a standard review would seriously jeopardize the patient's life, health or ability "
+                f"to regain maximum function, treat this as a request for expedited external review: "
+                f"{rules_module.cited(expedited)}"
+            )
     if kind.name in ("prior-auth", "appeal") and case.insurance.plan_type is not PlanType.medicare_original:
         if not already_given:
-            requests.append(
-                "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
-            )
+            if provider:
+                phone = f" at {case.sender.phone}" if case.sender.phone else ""
+                requests.append(f"If the plan is inclined to deny, call me{phone} for a peer-to-peer discussion first.")
+            else:
+                requests.append(
+                    "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
+                )
         requests.append(
-            "Identify any clinical criteria, guideline or protocol applied, and the name, credentials and specialty "
+            "Have the request reviewed by a physician in the same or a similar specialty as the treating provider, and "
+            "identify any clinical criteria, guideline or protocol applied and the name, credentials and specialty "
             "of each reviewer."
+        )
+    if kind.name == "appeal" and case.insurance.plan_type is not PlanType.medicare_original:
+        to = "my office" if provider else "me"
+        requests.append(
+            f"Send {to}, free of charge, copies of all documents, records and other information relevant to this "
+            "claim, including the claim file and any criteria the plan relied on."
         )
     if kind.name == "reimbursement":
         requests.append(f"Process the enclosed claim for {treatment} and reimburse the amounts paid.")
@@ -293,7 +366,7 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
 
 
 # Letters that argue the clinical case carry the evidence; requests for documents do not.
-EVIDENCE_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review"}
+EVIDENCE_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement"}
 
 
 def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None) -> list[Any]:
@@ -313,6 +386,85 @@ def _request_title(case: Case) -> str:
 # Medicaid managed care; see the mhpaea-* rules for their sources).
 _NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
                   PlanType.medicaid_ffs, PlanType.tricare, PlanType.va}
+
+
+def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
+    """The step this letter starts ('an internal appeal to the plan, the first level of review') and the next one,
+    which the letter reserves; empty for letters that start no step of the dispute."""
+    from appeal import deadlines
+
+    steps = deadlines.steps_for(case.insurance.plan_type)
+    if kind.name == "appeal" and case.denial is not None:
+        index = deadlines.next_step_index(case)
+    elif kind.name == "external-review":
+        index = next((n for n, step in enumerate(steps) if step.step.value == "external_review"), None)
+    else:
+        return "", ""
+    if index is None or index >= len(steps):
+        return "", ""
+
+    def plain(name: str) -> str:
+        return name.split(", if ")[0]
+
+    if steps[index].step.value == "internal_appeal":
+        this = f"{plain(steps[index].name)}, the first level of appeal"
+    elif steps[index].step.value == "second_internal_appeal":
+        this = f"{plain(steps[index].name)}, the second level of appeal"
+    else:
+        this = plain(steps[index].name)
+    following = plain(steps[index + 1].name) if index + 1 < len(steps) else ""
+    return this, following
+
+
+def _urgent_deadline(case: Case, kind: LetterKind) -> str:
+    """The expedited decision deadline in hours with its rule's citation, from the rules for this step."""
+    step = rules_module.step_for(case, kind.name)
+    for rule in rules_module.select(case, step, {rules_module.Topic.decision_deadline}):
+        if rule.urgency == "expedited" and rule.deadline is not None and rule.deadline.unit == "hours":
+            return f"{rule.deadline.amount} hours ({rule.citation})"
+    return ""
+
+
+_NOTHING = {"none", "no", "n/a", "not applicable"}
+
+
+def _consequences(case: Case) -> list[str]:
+    """What is at stake, in the case's own recorded facts (never a prediction the case does not make)."""
+    clinical = case.clinical
+    facts = [
+        (clinical.functional_impairment, "Daily life and work"),
+        (clinical.hospitalizations, "Hospital care"),
+        (clinical.suicide_risk, "Safety"),
+    ]
+    return [f"{label}: {' '.join(text.split()).rstrip('.')}." for text, label in facts
+            if text and text.strip().rstrip(".").lower() not in _NOTHING]
+
+
+def _parity(case: Case, kind: LetterKind) -> list[str]:
+    """The parity point, for a mental health treatment under a plan the parity law reaches (never Medicare,
+    Medicaid fee-for-service, TRICARE, VA or FEHB), from the mhpaea-* rules and their citations."""
+    if kind.name not in ("prior-auth", "appeal", "external-review") or not case.insurance.plan_type:
+        return []
+    if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
+        return []
+    if not any(d.code.startswith("F") for d in case.diagnoses):
+        return []
+    wanted = ("mhpaea-parity-nqtl", "mhpaea-medicaid-managed-care-parity", "mhpaea-nqtl-comparative-analysis")
+    return [rules_module.cited(rules_module.by_id(rule_id)) for rule_id in wanted
+            if case.insurance.plan_type in rules_module.by_id(rule_id).plan_types]
+
+
+def _setting(case: Case, chosen: list[Any]) -> list[str]:
+    """Where and how the treatment is given, when the law fixes it (Spravato only under its REMS)."""
+    if case.treatment.kind is not TreatmentKind.esketamine_nasal:
+        return []
+    number = next((f" [{item.number}]" for item in chosen if item.snippet.id == "spravato-rems-certified-settings"), "")
+    return [
+        "Spravato is available only through the FDA's SPRAVATO REMS: it is never dispensed for use at home; the patient "
+        "self-administers it under supervision in a certified health care setting with a prescriber on site and a "
+        "pulse oximeter, and is monitored for at least 2 hours after each dose and until sedation, dissociation and "
+        f"respiratory depression have resolved (FDA, Approved REMS: Spravato){number}."
+    ]
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -343,6 +495,8 @@ def context_for(
     chosen = _evidence_for(case, kind, evidence_dirs)
     wording_context = {**view, "v": voice, "t": view["treatment"], "facts": facts, "case": view}
     insurance = view["insurance"]
+    levels = _levels(case, kind)
+    urgent_deadline = _urgent_deadline(case, kind) if urgent else ""
     letter = LetterPlan(
         kind=kind.name,
         title=kind.title,
@@ -352,11 +506,11 @@ def context_for(
         recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
         re_lines=_re_lines(case, view, kind),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
-        arguments=_arguments_for(case, wording_context, chosen),
+        arguments=_arguments_for(case, kind, wording_context, chosen),
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
-        requests=_requests(case, kind, urgent),
+        requests=_requests(case, kind, urgent, urgent_deadline),
         enclosures=_enclosures(case, kind, urgent),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
@@ -369,5 +523,11 @@ def context_for(
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
         request_title=_request_title(case),
+        level=levels[0],
+        next_level=levels[1],
+        urgent_deadline=urgent_deadline,
+        consequences=_consequences(case) if kind.name in ARGUING_KINDS - {"reimbursement"} else [],
+        parity=_parity(case, kind),
+        setting=_setting(case, chosen),
     )
     return {**view, "letter": letter}

@@ -16,6 +16,8 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
@@ -23,14 +25,29 @@ HERE = Path(__file__).resolve().parent
 V_PATIENT = "letter.voice.role == 'patient'"
 V_PROVIDER = "letter.voice.role == 'provider'"
 
+# Arial: in Word everywhere, and metric-identical to Liberation Sans in LibreOffice, so a line or a table cell
+# breaks at the same word in both (Calibri falls back to a much wider font where it is not installed).
+FONT = "Arial"
+
+
+def set_font(style, name=FONT):
+    """Name the font for every script, dropping the theme fonts that would otherwise win over it."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(attribute)) is not None:
+            del fonts.attrib[qn(attribute)]
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), name)
+
 
 def new_document():
     document = Document()
     styles = document.styles
     normal = styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
+    set_font(normal)
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.widow_control = True
 
     def paragraph_style(name, base="Normal", size=None, bold=False, italic=False, space_after=None, color=None):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -54,16 +71,28 @@ def new_document():
     paragraph_style("Denial Quote", base="Quote" if "Quote" in [s.name for s in styles] else "Normal", italic=True)
     styles["Denial Quote"].paragraph_format.left_indent = Pt(28)
     styles["Denial Quote"].paragraph_format.right_indent = Pt(28)
-    paragraph_style("Body Text Letter", space_after=8)
-    paragraph_style("Signature", space_after=0)
+    paragraph_style("Body Text Letter", space_after=6)
+    paragraph_style("Field", space_after=2)
+    # The closing, the blank lines for a handwritten signature and the signature lines stay on one page.
+    paragraph_style("Closing", space_after=0).paragraph_format.keep_with_next = True
+    paragraph_style("Signature", space_after=0).paragraph_format.keep_with_next = True
     paragraph_style("Small Print", size=9, italic=True)
+    paragraph_style("Table Text", size=9, space_after=0)
+    paragraph_style("Table Heading", size=9, bold=True, space_after=0)
+    for name in ("List Bullet", "List Number"):
+        styles[name].paragraph_format.space_after = Pt(2)
     for heading in ("Heading 1", "Heading 2", "Heading 3"):
+        set_font(styles[heading])
         styles[heading].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    styles["Heading 2"].font.size = Pt(12)
-    styles["Heading 3"].font.size = Pt(11)
+        styles[heading].paragraph_format.keep_with_next = True
+        styles[heading].paragraph_format.space_after = Pt(2)
+    styles["Heading 2"].font.size = Pt(11.5)
+    styles["Heading 2"].paragraph_format.space_before = Pt(8)
+    styles["Heading 3"].font.size = Pt(10.5)
+    styles["Heading 3"].paragraph_format.space_before = Pt(6)
     section = document.sections[0]
     section.left_margin = section.right_margin = Inches(1)
-    section.top_margin = section.bottom_margin = Inches(0.8)
+    section.top_margin = section.bottom_margin = Inches(0.75)
     return document
 
 
@@ -117,10 +146,18 @@ def letterhead(document):
     para(document, "{{ letter.date }}")
 
 
-def urgent_banner(document, timeline):
+BANNER = (
+    "{% if " + V_PROVIDER + " %}As the treating provider, I certify{% else %}The treating provider certifies{% endif %}"
+    " that the standard timeline could seriously jeopardize the patient's life, health or ability to regain maximum "
+    "function. Please decide as fast as the patient's condition requires{% if letter.urgent_deadline %}, and no "
+    "later than {{ letter.urgent_deadline }}{% endif %}."
+)
+
+
+def urgent_banner(document):
     tag(document, "{%p if letter.urgent %}")
     para(document, "URGENT: EXPEDITED REVIEW REQUESTED", "Urgent Banner")
-    para(document, timeline)
+    para(document, BANNER)
     tag(document, "{%p endif %}")
 
 
@@ -153,6 +190,8 @@ def denial_section(document, intro):
 
 
 def arguments_section(document, heading):
+    """Each point with its paragraphs (claims cited by Attachment A number), then any item on the point that no
+    paragraph cites, as its claim with its number."""
     tag(document, "{%p if letter.arguments %}")
     document.add_heading(heading, level=2)
     tag(document, "{%p for section in letter.arguments %}")
@@ -160,54 +199,103 @@ def arguments_section(document, heading):
     tag(document, "{%p for paragraph in section.paragraphs %}")
     para(document, "{{ paragraph }}")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p if section.evidence %}")
-    para(document, "The published evidence on this point is summarized in Attachment A, items {{ section.evidence }}.")
+    tag(document, "{%p if section.further %}")
+    para(document, "{% if loop.last %}Other published evidence (Attachment A):{% else %}Further evidence on this "
+                   "point (Attachment A):{% endif %}", "Field")
+    tag(document, "{%p for claim in section.further %}")
+    para(document, "{{ claim }}", "List Bullet")
+    tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
 
-def clinical_section(document):
+def clinical_section(document, with_stakes=True):
+    """Diagnoses, history, episode, ratings and the provider's assessment. The effect on daily life, hospital care
+    and safety go under 'What a denial would mean' when the letter has that section (with_stakes=False)."""
     document.add_heading("Clinical summary", level=2)
-    tag(document, "{%p if diagnoses %}")
-    para(document, "Diagnoses:")
-    tag(document, "{%p for diagnosis in diagnoses %}")
-    para(document, "{{ diagnosis.code }}: {{ diagnosis.description }}", "List Bullet")
-    tag(document, "{%p endfor %}")
-    tag(document, "{%p else %}")
-    para(document, "Diagnoses: [ADD: diagnosis codes (ICD-10-CM)]")
-    tag(document, "{%p endif %}")
-    for field, label in (
+    labeled(
+        document,
+        "Diagnoses: ",
+        "{% for d in diagnoses %}{{ d.code }} ({{ d.description }}){% if not loop.last %}; {% endif %}{% else %}"
+        "[ADD: diagnosis codes (ICD-10-CM)]{% endfor %}",
+        "Field",
+    )
+    fields = [
         ("history", "History"),
         ("current_episode", "Current episode"),
-        ("functional_impairment", "Effect on daily life"),
-        ("hospitalizations", "Hospitalizations"),
-        ("suicide_risk", "Suicide risk"),
-        ("contraindications", "Why other options are unsuitable"),
-    ):
+    ]
+    if with_stakes:
+        fields += [("functional_impairment", "Effect on daily life"), ("hospitalizations", "Hospitalizations"),
+                   ("suicide_risk", "Suicide risk")]
+    fields.append(("contraindications", "Why other options are unsuitable"))
+    for field, label in fields:
         optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " }}")
     optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
     tag(document, "{%p if letter.notes_paragraphs %}")
-    document.add_heading("The treating provider's assessment", level=3)
+    document.add_heading(
+        "{% if letter.voice.role == 'provider' %}My assessment{% else %}The treating provider's assessment{% endif %}",
+        level=3,
+    )
     tag(document, "{%p for paragraph in letter.notes_paragraphs %}")
     para(document, "{{ paragraph }}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
 
+def stakes_section(document):
+    """What a denial would mean, in the case's own recorded facts."""
+    tag(document, "{%p if letter.consequences %}")
+    document.add_heading("What a denial would mean", level=2)
+    para(
+        document,
+        "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
+        "patient's illness has{% else %}{{ letter.voice.possessive }} illness has{% endif %} already had these "
+        "effects, documented in the enclosed records; they are what is at stake if effective treatment is refused:",
+        "Field",
+    )
+    tag(document, "{%p for item in letter.consequences %}")
+    para(document, "{{ item }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def parity_section(document):
+    """The mental health parity point, only for plans the parity law reaches (the plan decides)."""
+    tag(document, "{%p if letter.parity %}")
+    document.add_heading("Mental health parity", level=2)
+    tag(document, "{%p for item in letter.parity %}")
+    para(document, "{{ item }}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+
+
+def row_flags(row, header=False):
+    """A row never splits across pages; the header row repeats at the top of each page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
 def fill_table(table, headers, loop, values, widths):
-    """Header row, then one row per item: docxtpl's {%tr %} tags repeat the middle row."""
-    table.autofit = False
+    """Header row, then one row per item: docxtpl's {%tr %} tags repeat the middle row. Fixed column widths,
+    chosen so the longest word of each column fits at 9 pt (tests render the examples and check none breaks)."""
+    table.autofit = False  # w:tblLayout fixed: the widths below hold in Word and LibreOffice alike
     for index, width in enumerate(widths):
         table.columns[index].width = Inches(width)
         for row in table.rows:
             row.cells[index].width = Inches(width)
     for cell, text in zip(table.rows[0].cells, headers):
         cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].style = "Table Heading"
+        cell.paragraphs[0].add_run(text)
+    row_flags(table.rows[0], header=True)
     table.rows[1].cells[0].text = "{%tr for " + loop + " %}"
     for cell, text in zip(table.rows[2].cells, values):
         cell.text = text
+        cell.paragraphs[0].style = "Table Text"
+    row_flags(table.rows[2])
     table.rows[3].cells[0].text = "{%tr endfor %}"
 
 
@@ -216,7 +304,7 @@ def prior_treatments_table(document):
     tag(document, "{%p if prior_treatments %}")
     table = document.add_table(rows=4, cols=6)
     table.style = "Table Grid"
-    headers = ("Treatment", "Class", "Dose", "Weeks at dose", "Response", "Why stopped")
+    headers = ("Treatment", "Class", "Dose", "Weeks", "Response", "Why stopped")
     values = (
         "{{ item.name }}",
         "{{ item.drug_class.label if item.drug_class else '' }}",
@@ -225,7 +313,7 @@ def prior_treatments_table(document):
         "{{ item.response.label if item.response else '' }}",
         "{{ item.reason_stopped or '' }}",
     )
-    fill_table(table, headers, "item in prior_treatments", values, (1.25, 1.05, 0.85, 0.65, 1.15, 1.55))
+    fill_table(table, headers, "item in prior_treatments", values, (1.3, 1.15, 0.95, 0.55, 1.0, 1.55))
     tag(document, "{%p else %}")
     para(document, "[ADD: the treatments already tried, with dose, duration and result]")
     tag(document, "{%p endif %}")
@@ -233,7 +321,7 @@ def prior_treatments_table(document):
 
 def treatment_section(document, heading="The treatment requested"):
     document.add_heading(heading, level=2)
-    labeled(document, "Treatment: ", "{{ treatment.display_name or '[ADD: treatment requested]' }}", "Body Text Letter")
+    labeled(document, "Treatment: ", "{{ treatment.display_name or '[ADD: treatment requested]' }}", "Field")
     optional_line(
         document,
         "treatment.codes",
@@ -241,7 +329,7 @@ def treatment_section(document, heading="The treatment requested"):
         "{% for code in treatment.codes %}{{ code.code }}{% if code.description %} ({{ code.description }})"
         "{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}",
     )
-    labeled(document, "Schedule: ", "{{ treatment.induction }}", "Body Text Letter")
+    labeled(document, "Schedule: ", "{{ treatment.induction }}", "Field")
     optional_line(document, "treatment.maintenance", "Maintenance: ", "{{ treatment.maintenance }}")
     optional_line(document, "treatment.sessions", "Sessions requested: ", "{{ treatment.sessions }}")
     labeled(
@@ -249,8 +337,11 @@ def treatment_section(document, heading="The treatment requested"):
         "Where: ",
         "{{ treatment.facility }}{% if treatment.network_status %} ({{ treatment.network_status.label }})"
         "{% endif %}",
-        "Body Text Letter",
+        "Field",
     )
+    tag(document, "{%p for item in letter.setting %}")
+    labeled(document, "Setting and monitoring: ", "{{ item }}", "Field")
+    tag(document, "{%p endfor %}")
     optional_line(document, "treatment.cost_per_session", "Cost per session: ", "{{ treatment.cost_per_session }}")
     optional_line(document, "letter.urgent", "Why this is urgent: ", "{{ treatment.urgency_reason }}")
 
@@ -268,7 +359,7 @@ def list_section(document, items, heading, style="List Bullet"):
 def optional_line(document, condition, label, value):
     """A labeled line ('Maintenance: ...') shown only when `condition` holds."""
     tag(document, "{%p if " + condition + " %}")
-    labeled(document, label, value, "Body Text Letter")
+    labeled(document, label, value, "Field")
     tag(document, "{%p endif %}")
 
 
@@ -280,26 +371,31 @@ def requests_section(document, heading="What is requested"):
     list_section(document, "letter.requests", heading, "List Number")
 
 
-def evidence_section(document):
-    # Where arguments cite Attachment A point by point, this general pointer would only repeat them.
-    tag(document, "{%p if letter.evidence and not letter.arguments %}")
+def criteria_section(document):
+    tag(document, "{%p if letter.criteria_met %}")
+    labeled(document, "Usual coverage criteria met: ", "{{ letter.criteria_met | join('; ') }}.", "Body Text Letter")
+    tag(document, "{%p endif %}")
+
+
+def reserve_next_level(document):
+    """The next level of review, named and reserved."""
+    tag(document, "{%p if letter.next_level %}")
     para(
         document,
-        "The published evidence for this treatment (FDA decisions, clinical practice guidelines and randomized "
-        "trials) is summarized in Attachment A, items {{ letter.evidence_refs }}, with full citations.",
+        "If the plan upholds its denial, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
+        "letter.voice.role == 'provider' %}my patient reserves the right{% else %}I reserve, on behalf of "
+        "{{ patient.first_name }} {{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, "
+        "and every other right under the plan and the law.",
     )
     tag(document, "{%p endif %}")
 
 
-def criteria_section(document):
-    list_section(document, "letter.criteria_met", "How this request meets the usual coverage criteria")
-
-
 def closing(document, thanks):
-    para(document, thanks)
-    para(document, "Sincerely,")
-    para(document, "")
-    para(document, "")
+    para(document, thanks, "Closing")
+    para(document, "", "Closing")
+    para(document, "Sincerely,", "Closing")
+    para(document, "", "Closing")
+    para(document, "", "Closing")
     tag(document, "{%p for line in letter.signature %}")
     para(document, "{{ line }}", "Signature")
     tag(document, "{%p endfor %}")
@@ -316,12 +412,12 @@ def closing(document, thanks):
     para(document, "{{p evidence_appendix }}")
 
 
-def start_letter(recipient_line, subject, salutation, first_paragraph, banner=None):
+def start_letter(recipient_line, subject, salutation, first_paragraph, banner=False):
     """Letterhead, date, optional URGENT banner, recipient, Re: block, salutation and the first paragraph."""
     document = new_document()
     letterhead(document)
     if banner:
-        urgent_banner(document, banner)
+        urgent_banner(document)
     recipient(document, recipient_line)
     re_block(document, subject)
     para(document, salutation)
@@ -336,6 +432,19 @@ OPEN_VOICE = (
     "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative "
     "(authorization enclosed),{% endif %}"
 )
+LEVEL = "{% if letter.level %}This letter asks for {{ letter.level }}. {% endif %}"
+
+
+def argued_case(document, arguments_heading):
+    """The body every letter that argues the clinical case shares: the points, the clinical summary, the
+    treatments tried, the criteria met, the treatment itself, what a denial would mean and parity."""
+    arguments_section(document, arguments_heading)
+    clinical_section(document, with_stakes=False)
+    prior_treatments_table(document)
+    criteria_section(document)
+    treatment_section(document)
+    stakes_section(document)
+    parity_section(document)
 
 
 def build_appeal():
@@ -346,27 +455,19 @@ def build_appeal():
         (
             OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
             "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
-            "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied; this is the "
-            "second-level appeal. {% endif %}This letter answers each reason given for the denial, summarizes the "
-            "clinical facts, and lists what is requested of the plan."
+            + LEVEL + "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied. "
+            "{% endif %}This letter answers each reason given for the denial, summarizes the clinical facts, and "
+            "lists what is requested of the plan."
         ),
-        banner=(
-            "This is a request for an expedited (urgent) appeal. The treating provider certifies that the standard "
-            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function. "
-            "Please decide it as fast as the patient's condition requires, within the expedited deadline stated below."
-        ),
+        banner=True,
     )
     denial_section(
         document, "The plan's notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
     )
-    arguments_section(document, "Why the denial should be overturned")
-    evidence_section(document)
-    clinical_section(document)
-    prior_treatments_table(document)
-    criteria_section(document)
-    treatment_section(document)
+    argued_case(document, "Why the denial should be overturned")
     rights_section(document)
     requests_section(document)
+    reserve_next_level(document)
     closing(
         document,
         "Please send the written decision {% if letter.voice.role == 'provider' %}to my office{% else %}to me{% endif %}"
@@ -385,19 +486,13 @@ def build_prior_auth():
             OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
             "{% if treatment.sessions %}, {{ treatment.sessions }} sessions{% endif %}"
             "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
-            "The clinical facts below show that the treatment is medically necessary and that the usual alternatives "
-            "have been tried and have failed."
+            "The clinical facts below show that the treatment is medically necessary"
+            "{% if letter.facts.failed_names %} and that the usual alternatives have been tried without an adequate "
+            "response{% endif %}."
         ),
-        banner=(
-            "This is a request for an expedited (urgent) decision. The treating provider certifies that the standard "
-            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function."
-        ),
+        banner=True,
     )
-    clinical_section(document)
-    prior_treatments_table(document)
-    criteria_section(document)
-    treatment_section(document)
-    evidence_section(document)
+    argued_case(document, "Medical necessity")
     rights_section(document, "Decision deadline and rights")
     requests_section(document)
     closing(document, "Thank you for your prompt review. Please contact the office above with any questions.")
@@ -415,27 +510,23 @@ def build_medical_necessity():
     para(document, "")
     para(
         document,
-        "{% if " + V_PROVIDER + " %}I am the treating provider of {{ patient.first_name }} {{ patient.last_name }}"
-        "{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}.{% else %}"
-        "[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
+        "{% if " + V_PROVIDER + " %}I am the treating provider of my patient, {{ patient.first_name }} "
+        "{{ patient.last_name }}{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}."
+        "{% else %}[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
         "I am writing to document that {{ treatment.display_name or '[ADD: treatment]' }} is medically necessary "
         "for the diagnosis and treatment of the conditions listed below, and is not for general health or "
         "well-being. This letter may also be given to a health savings account (HSA) or flexible spending "
         "account (FSA) administrator: medical care includes amounts paid for the diagnosis, cure, mitigation, "
         "treatment or prevention of disease (26 U.S.C. 213(d)(1)(A)).",
     )
-    clinical_section(document)
-    prior_treatments_table(document)
-    criteria_section(document)
-    treatment_section(document, "The treatment and why it is necessary")
+    argued_case(document, "Why the treatment is necessary")
     para(
         document,
         "In my clinical judgment, {{ treatment.display_name or 'this treatment' }} is medically necessary for "
-        "{{ patient.first_name }} {{ patient.last_name }}: the conventional treatments listed above have been "
-        "tried without an adequate response, and without effective treatment the illness is likely to continue "
-        "or worsen.",
+        "my patient{% if letter.facts.failed_names %}: the conventional treatments listed above have been tried "
+        "without an adequate response{% endif %}, and without effective treatment the illness is likely to "
+        "continue or worsen.",
     )
-    evidence_section(document)
     closing(document, "Please contact my office with any questions.")
     return document
 
@@ -446,28 +537,21 @@ def build_external_review():
         "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review",
         "Dear Independent Reviewer:",
         (
-            OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final decision to "
-            "deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}. The plan's internal "
-            "appeals {% if denial.level_exhausted in ['final_internal', 'external'] %}have been completed{% else %}"
-            "are exhausted or deemed exhausted{% endif %}. The denial turns on medical judgment, which is what "
-            "external review exists to decide."
+            OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final "
+            "decision to deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask "
+            "that it be overturned. The plan's internal appeals {% if denial.level_exhausted in ['final_internal', "
+            "'external'] %}have been completed{% else %}are exhausted or deemed exhausted{% endif %}. The denial "
+            "turns on medical judgment, which is what external review exists to decide."
         ),
-        banner=(
-            "This is a request for an expedited external review. The treating provider certifies that the standard "
-            "timeline could seriously jeopardize the patient's life, health or ability to regain maximum function."
-        ),
+        banner=True,
     )
     denial_section(
         document, "The plan's final notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) says:"
     )
-    arguments_section(document, "Why the plan's decision is wrong")
-    evidence_section(document)
-    clinical_section(document)
-    prior_treatments_table(document)
-    criteria_section(document)
-    treatment_section(document)
+    argued_case(document, "Why the plan's decision is wrong")
     rights_section(document)
     requests_section(document)
+    reserve_next_level(document)
     closing(document, "Thank you for your independent review of this case.")
     return document
 
@@ -478,9 +562,11 @@ def build_reimbursement():
         "Claim for reimbursement of out-of-network services",
         "Dear Claims Reviewer:",
         (
-            OPEN_VOICE + " to submit a claim for reimbursement of {{ treatment.display_name or '[ADD: treatment]' }} "
-            "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %}, which was paid out of "
-            "pocket. The itemized services are listed below and on the enclosed superbill."
+            OPEN_VOICE + " to claim reimbursement for {{ treatment.display_name or '[ADD: treatment]' }}, which "
+            "{% if " + V_PATIENT + " %}I{% else %}{{ patient.first_name }} {{ patient.last_name }}{% endif %} "
+            "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %} and paid for out of pocket. "
+            "The services are itemized below and on the enclosed superbill; the clinical facts that made them "
+            "medically necessary follow."
         ),
     )
     document.add_heading("Services billed", level=2)
@@ -492,10 +578,10 @@ def build_reimbursement():
         ("Date", "Codes", "Description", "Charge", "Paid"),
         "line in treatment.services",
         ("{{ line.date }}", "{{ line.codes | join(', ') }}", "{{ line.description }}", "{{ line.charge }}", "{{ line.paid }}"),
-        (1.2, 1.1, 2.4, 0.9, 0.9),
+        (1.35, 1.05, 2.5, 0.8, 0.8),
     )
-    labeled(document, "Total charged: ", "{{ letter.facts.total_charged }}", "Body Text Letter")
-    labeled(document, "Total paid: ", "{{ letter.facts.total_paid }}", "Body Text Letter")
+    labeled(document, "Total charged: ", "{{ letter.facts.total_charged }}; total paid: {{ letter.facts.total_paid }}",
+            "Field")
     tag(document, "{%p else %}")
     para(document, "[ADD: each service: date, codes, description, charge and amount paid]")
     tag(document, "{%p endif %}")
@@ -503,17 +589,11 @@ def build_reimbursement():
         document,
         "Billing provider: ",
         "{{ treatment.facility }}, NPI {{ treatment.billing_npi }}, tax ID {{ treatment.tax_id }}",
-        "Body Text Letter",
+        "Field",
     )
-    tag(document, "{%p if diagnoses %}")
-    labeled(
-        document,
-        "Diagnoses: ",
-        "{% for d in diagnoses %}{{ d.code }} ({{ d.description }}){% if not loop.last %}; {% endif %}{% endfor %}",
-        "Body Text Letter",
-    )
-    tag(document, "{%p endif %}")
     arguments_section(document, "Why the plan should pay")
+    clinical_section(document)
+    prior_treatments_table(document)
     requests_section(document)
     closing(document, "Please send the payment and an explanation of benefits to me at the address at the top of this letter.")
     return document

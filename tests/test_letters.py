@@ -117,7 +117,7 @@ def test_each_denial_reason_gets_its_answer():
         "experimental": "The treatment is not experimental or investigational",
         "not_medically_necessary": "The treatment is medically necessary",
         "off_label": "Off-label use is lawful, common and not experimental",
-        "step_therapy": "already been completed",
+        "step_therapy": "They have been: the table below lists",
         "out_of_network": "Why an out-of-network provider was needed",
     }
     for reason, heading in expected.items():
