@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -541,12 +541,13 @@ class _StyleIds:
         return self._found[style]
 
 
-def _add_paragraph(subdoc: Subdoc, style_ids: _StyleIds, text: str, style: str, heading: bool = False) -> None:
+def _add_paragraph(subdoc: Subdoc, style_ids: _StyleIds, text: str, style: str, heading: bool = False) -> Any:
     """Add text in `style`, or in Normal when a user's own template lacks that style (bold, for a heading)."""
     style_id, present = style_ids(style)
     paragraph = subdoc.add_paragraph()
     paragraph._p.style = style_id  # what `paragraph.style = name` sets, without resolving the name again
     paragraph.add_run(xml_safe(text)).bold = True if heading and not present else None
+    return paragraph
 
 
 APPENDIX_HEADING = "Attachment A: Evidence of medical necessity"
@@ -595,10 +596,11 @@ def appendix_subdoc(template: DocxTemplate, chosen: list[Chosen]) -> Subdoc:
     subdoc = _new_subdoc(template)
     if not chosen:
         return subdoc
-    subdoc.add_page_break()
     style_ids = _StyleIds(template)
     # Heading 2 then Heading 3, like the letter's own sections: no skipped heading level for screen readers.
-    _add_paragraph(subdoc, style_ids, APPENDIX_HEADING, "Heading 2", heading=True)
+    # "Page break before" rather than a break paragraph, which leaves a blank page when the letter fills its last.
+    heading = _add_paragraph(subdoc, style_ids, APPENDIX_HEADING, "Heading 2", heading=True)
+    heading.paragraph_format.page_break_before = True
     _add_paragraph(subdoc, style_ids, APPENDIX_INTRO, "Body Text Letter")
     for item in chosen:
         _add_paragraph(subdoc, style_ids, f"[{item.number}] {item.snippet.title}", "Heading 3", heading=True)

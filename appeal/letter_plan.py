@@ -239,13 +239,15 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
             continue
         heading = entry["heading"] if case.denial is not None else entry.get("heading_without_denial", entry["heading"])
         bearing = [item for item in chosen if reason in item.snippet.answers]
-        further = [_claim(item) for item in bearing if item.snippet.id not in cited]
-        cited.update(item.snippet.id for item in bearing)
-        sections.append(Section(heading, paragraphs, _refs(bearing), further))
-    left = [_claim(item) for item in chosen if item.snippet.id not in cited]
-    if sections and left:
-        sections[-1].further.extend(left)
-    return sections
+        sections.append((reason, Section(heading, paragraphs, _refs(bearing))))
+    # Once every paragraph has cited what it cites: each item still uncited goes under the first point it bears
+    # on, or under the last point, so every item of Attachment A is cited somewhere in the letter.
+    for item in chosen:
+        if item.snippet.id in cited or not sections:
+            continue
+        home = next((section for reason, section in sections if reason in item.snippet.answers), sections[-1][1])
+        home.further.append(_claim(item))
+    return [section for _, section in sections]
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
@@ -413,6 +415,9 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     else:
         this = plain(steps[index].name)
     following = plain(steps[index + 1].name) if index + 1 < len(steps) else ""
+    if following != (steps[index + 1].name if following else "") and index + 2 < len(steps):
+        # "a second-level internal appeal, if the plan has two levels": name the step after it too
+        following = f"{steps[index + 1].name.replace(', if ', ' if ')}, then {plain(steps[index + 2].name)}"
     return this, following
 
 
@@ -436,8 +441,10 @@ def _consequences(case: Case) -> list[str]:
         (clinical.hospitalizations, "Hospital care"),
         (clinical.suicide_risk, "Safety"),
     ]
+    # A recorded absence ("None.", "No suicidal thoughts ...") is not something a denial puts at stake.
     return [f"{label}: {' '.join(text.split()).rstrip('.')}." for text, label in facts
-            if text and text.strip().rstrip(".").lower() not in _NOTHING]
+            if text and text.strip().rstrip(".").lower() not in _NOTHING
+            and not text.lstrip().lower().startswith("no ")]
 
 
 def _parity(case: Case, kind: LetterKind) -> list[str]:
@@ -449,7 +456,9 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
         return []
     if not any(d.code.startswith("F") for d in case.diagnoses):
         return []
-    wanted = ("mhpaea-parity-nqtl", "mhpaea-medicaid-managed-care-parity", "mhpaea-nqtl-comparative-analysis")
+    wanted = ("mhpaea-parity-nqtl", "mhpaea-medicaid-managed-care-parity")
+    if kind.name != "prior-auth":  # before any decision there is no claim file to ask for
+        wanted += ("mhpaea-nqtl-comparative-analysis",)
     return [rules_module.cited(rules_module.by_id(rule_id)) for rule_id in wanted
             if case.insurance.plan_type in rules_module.by_id(rule_id).plan_types]
 

@@ -45,7 +45,7 @@ def new_document():
     styles = document.styles
     normal = styles["Normal"]
     set_font(normal)
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(4)
     normal.paragraph_format.widow_control = True
 
@@ -74,7 +74,7 @@ def new_document():
     paragraph_style("Body Text Letter", space_after=6)
     paragraph_style("Field", space_after=2)
     # The closing, the blank lines for a handwritten signature and the signature lines stay on one page.
-    paragraph_style("Closing", space_after=0).paragraph_format.keep_with_next = True
+    paragraph_style("Closing", space_after=6).paragraph_format.keep_with_next = True
     paragraph_style("Signature", space_after=0).paragraph_format.keep_with_next = True
     paragraph_style("Small Print", size=9, italic=True)
     paragraph_style("Table Text", size=9, space_after=0)
@@ -392,7 +392,6 @@ def reserve_next_level(document):
 
 def closing(document, thanks):
     para(document, thanks, "Closing")
-    para(document, "", "Closing")
     para(document, "Sincerely,", "Closing")
     para(document, "", "Closing")
     para(document, "", "Closing")
