@@ -81,6 +81,8 @@ def new_document():
     paragraph_style("Table Heading", size=9, bold=True, space_after=0)
     for name in ("List Bullet", "List Number"):
         styles[name].paragraph_format.space_after = Pt(2)
+    # Enclosures stay with the signature, so no page holds only the end of the list.
+    paragraph_style("Enclosure", base="List Bullet", space_after=2).paragraph_format.keep_with_next = True
     for heading in ("Heading 1", "Heading 2", "Heading 3"):
         set_font(styles[heading])
         styles[heading].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
@@ -142,7 +144,7 @@ def letterhead(document):
         "Letterhead",
     )
     tag(document, "{%p endif %}")
-    para(document, "")
+    para(document, "", "Address Block")
     para(document, "{{ letter.date }}")
 
 
@@ -169,7 +171,7 @@ def recipient(document, default_line):
     tag(document, "{%p if insurance.appeals_fax %}")
     para(document, "By fax: {{ insurance.appeals_fax }}", "Address Block")
     tag(document, "{%p endif %}")
-    para(document, "")
+    para(document, "", "Address Block")
 
 
 def re_block(document, subject):
@@ -177,7 +179,7 @@ def re_block(document, subject):
     tag(document, "{%p for line in letter.re_lines %}")
     labeled(document, "{{ line.label }}: ", "{{ line.value }}")
     tag(document, "{%p endfor %}")
-    para(document, "")
+    para(document, "", "Address Block")
 
 
 def denial_section(document, intro):
@@ -391,18 +393,22 @@ def reserve_next_level(document):
 
 
 def closing(document, thanks):
-    para(document, thanks, "Closing")
+    para(document, thanks)
     para(document, "Sincerely,", "Closing")
     para(document, "", "Closing")
     para(document, "", "Closing")
     tag(document, "{%p for line in letter.signature %}")
     para(document, "{{ line }}", "Signature")
     tag(document, "{%p endfor %}")
-    para(document, "")
+    para(document, "", "Closing")
     tag(document, "{%p if letter.enclosures %}")
-    para(document, "Enclosures:", "Re Line")
+    para(document, "Enclosures:", "Closing")
     tag(document, "{%p for item in letter.enclosures %}")
+    tag(document, "{%p if loop.last and not letter.evidence %}")
     para(document, "{{ item }}", "List Bullet")
+    tag(document, "{%p else %}")
+    para(document, "{{ item }}", "Enclosure")
+    tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.evidence %}")
     para(document, "Attachment A: Evidence of medical necessity", "List Bullet")

@@ -1,0 +1,246 @@
+"""Each letter kind read as an insurer's medical reviewer reads it: every bundled example that fits the kind is
+drafted, converted to PDF by LibreOffice once (one soffice run for the whole module), and its pages checked
+against the reviewer's rubric (length, tables, signature, routing, argument, rights, voice, form)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from conftest import EXAMPLES, example_case
+from docx import Document
+
+from appeal import draft, kinds, rules
+from appeal.case import PlanType, SenderRole, Urgency
+
+TODAY = date(2026, 11, 28)
+ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement"}
+NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
+                 PlanType.medicaid_ffs, PlanType.tricare, PlanType.va, PlanType.fehb}
+EXTERNAL_REVIEW_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured,
+                         PlanType.individual_marketplace}
+
+
+def fits(kind: kinds.LetterKind, case) -> bool:
+    """Whether a reviewer would expect this kind of letter for this case."""
+    role = (case.sender.role or SenderRole.patient).value
+    if role not in kind.senders or (kind.needs_denial and case.denial is None):
+        return False
+    mental_health = any(d.code.startswith("F") for d in case.diagnoses)
+    final = case.denial is not None and case.denial.level_exhausted is not None and \
+        case.denial.level_exhausted.value in ("final_internal", "external")
+    return {
+        "appeal": not final,
+        "external-review": case.insurance.plan_type in EXTERNAL_REVIEW_PLANS,
+        "prior-auth": rules.service_timing(case) == "pre_service",
+        "reimbursement": bool(case.treatment.services),
+        "parity-request": mental_health and case.insurance.plan_type not in NO_PARITY_LAW,
+    }.get(kind.name, True)
+
+
+def urgent(name: str):
+    case = example_case(name)
+    case.treatment.urgency = Urgency.expedited
+    case.treatment.urgency_reason = "Severe depression with worsening passive suicidal thoughts."
+    return case
+
+
+CASES = {name: example_case(name) for name in EXAMPLES}
+CASES["urgent-psychiatrist"] = urgent("esketamine-prior-auth-psychiatrist")
+CASES["urgent-erisa"] = urgent("ketamine-trd-erisa-appeal")
+PAIRS = [(kind, name) for name, case in CASES.items() for kind, meta in kinds.all_kinds().items()
+         if fits(meta, case) and (not name.startswith("urgent") or kind in ("prior-auth", "appeal"))]
+
+
+@dataclass
+class Rendered:
+    case: object
+    plan: object
+    pages: list[str]  # the letter's pages before Attachment A, as pdftotext reads them
+    attachment: str  # Attachment A
+    words: list[list[list[str]]]  # blocks -> lines -> words, from pdftotext -bbox-layout, letter pages only
+    docx: Document
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.pages)
+
+    @property
+    def flat(self) -> str:
+        return " ".join(self.body.split())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[tuple[str, str], Rendered]:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required for this test (.ci/run installs it)"
+    folder = tmp_path_factory.mktemp("review")
+    from appeal.letter_plan import context_for
+
+    plans = {}
+    for kind, name in PAIRS:
+        drafted = draft.draft(CASES[name], kinds.get(kind), today=TODAY)
+        (folder / f"{kind}--{name}.docx").write_bytes(drafted.content)
+        plans[kind, name] = (drafted, context_for(CASES[name], kinds.get(kind), TODAY)["letter"])
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
+         "--outdir", str(folder), *sorted(str(p) for p in folder.glob("*.docx"))],
+        check=True, capture_output=True, timeout=600,
+    )
+    found = {}
+    for (kind, name), (drafted, plan) in plans.items():
+        pdf = folder / f"{kind}--{name}.pdf"
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        pages = text.split("\f")[:-1]
+        firsts = [next((line.strip() for line in page.splitlines() if line.strip()), "") for page in pages]
+        before = next((n for n, first in enumerate(firsts) if first.startswith("Attachment A")), len(pages))
+        found[kind, name] = Rendered(CASES[name], plan, pages[:before], "\n".join(pages[before:]),
+                                     _words(pdf, before), Document(io.BytesIO(drafted.content)))
+    return found
+
+
+def _words(pdf, pages: int) -> list[list[list[str]]]:
+    """Each text block's lines as lists of words (pdftotext -bbox-layout), on the letter's pages only."""
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", "-l", str(max(pages, 1)), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xhtml).replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    return [[[word.text or "" for word in line.iter("word")] for line in block.iter("line")]
+            for block in root.iter("block")]
+
+
+def each(kinds_wanted=None):
+    return pytest.mark.parametrize("pair", [pair for pair in PAIRS if kinds_wanted is None or pair[0] in kinds_wanted],
+                                   ids="{0[0]}--{0[1]}".format)
+
+
+def test_every_kind_has_an_example_that_fits_it():
+    assert {kind for kind, _ in PAIRS} == set(kinds.all_kinds())
+
+
+@each()
+def test_length_is_two_to_four_pages_and_the_last_is_not_nearly_empty(rendered, pair):
+    letter = rendered[pair]
+    low = 2 if pair[0] in ARGUING else 1
+    assert low <= len(letter.pages) <= 4, f"{len(letter.pages)} pages before Attachment A"
+    last = [line for line in letter.pages[-1].splitlines() if line.strip()]
+    assert len(last) >= 6, f"the last page holds only {len(last)} lines"
+    assert ("Attachment A:" in letter.attachment) == bool(letter.plan.evidence)
+
+
+@each()
+def test_no_word_is_broken_inside_a_table_cell(rendered, pair):
+    letter = rendered[pair]
+    table_words = {word.strip(".,;:()") for table in letter.docx.tables for row in table.rows
+                   for cell in row.cells for word in cell.text.split()}
+    for block in letter.words:
+        for line, following in zip(block, block[1:]):
+            if not line or not following or line[-1].endswith("-"):
+                continue
+            joined = (line[-1] + following[0]).strip(".,;:()")
+            assert not (joined in table_words and line[-1].strip(".,;:()") not in table_words), \
+                f"'{line[-1]}' / '{following[0]}' is one word broken across lines"
+
+
+@each()
+def test_table_rows_do_not_split_and_the_header_repeats(rendered, pair):
+    for table in rendered[pair].docx.tables:
+        rows = table._tbl.tr_lst
+        assert rows[0].find(".//{*}tblHeader") is not None
+        assert all(row.find(".//{*}cantSplit") is not None for row in rows)
+
+
+@each()
+def test_the_signature_is_on_the_page_of_its_closing(rendered, pair):
+    letter = rendered[pair]
+    first_line = str(letter.plan.signature[0])
+    page = next(page for page in letter.pages if "Sincerely," in page)
+    assert first_line in page, "the signature is separated from 'Sincerely,'"
+
+
+@each()
+def test_form_no_template_syntax_no_blanks_and_enclosures_listed(rendered, pair):
+    letter = rendered[pair]
+    assert "{{" not in letter.body and "{%" not in letter.body and "[ADD:" not in letter.body
+    assert ("Enclosures:" in letter.body) == bool(letter.plan.enclosures)
+    if letter.plan.evidence:
+        assert "Attachment A: Evidence of medical necessity" in letter.body
+
+
+@each()
+def test_voice_matches_the_sender(rendered, pair):
+    letter = rendered[pair]
+    role = letter.plan.voice.role
+    if role == "provider":
+        assert "my patient" in letter.flat
+        assert "The treating provider has determined" not in letter.flat
+        assert "The treating provider certifies" not in letter.flat
+        assert "NPI " in letter.flat
+    elif role == "representative":
+        assert "on behalf of" in letter.flat
+    else:
+        assert "I am writing" in letter.flat
+
+
+@each()
+def test_routing_and_identification(rendered, pair):
+    letter = rendered[pair]
+    case = letter.case
+    first = letter.pages[0]
+    assert case.patient.member_id in first and case.patient.last_name in first
+    assert ("URGENT: EXPEDITED REVIEW REQUESTED" in first) == letter.plan.urgent
+    if letter.plan.urgent:
+        assert "72 hours" in " ".join(first.split())
+    if case.denial is not None and pair[0] in ("appeal", "external-review"):
+        assert " ".join(case.denial.quote.split())[:60] in letter.flat
+        assert str(letter.plan.level).split(",")[0] in letter.flat
+        if pair[0] == "appeal":  # an external review is the last step some plans have
+            assert letter.plan.next_level
+        if letter.plan.next_level:
+            assert "If the plan upholds its denial" in letter.flat and letter.plan.next_level.split(",")[0] in letter.flat
+
+
+@each(ARGUING)
+def test_argument_is_cited_item_by_item(rendered, pair):
+    letter = rendered[pair]
+    body = letter.flat
+    assert "Attachment A, items" not in body and "]-[" not in body
+    cited = {int(number) for number in re.findall(r"\[(\d+)\]", body)}
+    assert cited == {item.number for item in letter.plan.evidence}
+    for diagnosis in letter.case.diagnoses:
+        assert diagnosis.code in body
+    for code in letter.case.treatment.codes:
+        assert code.code in body
+
+
+@each(ARGUING)
+def test_no_sentence_the_facts_contradict(rendered, pair):
+    letter = rendered[pair]
+    body = letter.flat
+    assert "lists 0 treatments" not in body
+    if not letter.plan.facts["failed_names"]:
+        assert "have been tried" not in body
+    if letter.case.treatment.kind is not None and letter.case.treatment.kind.value == "esketamine_nasal":
+        assert "REMS" in body.split("The treatment requested")[-1], "no REMS setting in the treatment section"
+
+
+@each(ARGUING - {"reimbursement"})
+def test_consequences_and_parity_where_they_apply(rendered, pair):
+    letter = rendered[pair]
+    if letter.case.clinical.functional_impairment:
+        assert "What a denial would mean" in letter.flat
+    parity = "Mental health parity" in letter.flat
+    mental_health = any(d.code.startswith("F") for d in letter.case.diagnoses)
+    reaches = letter.case.insurance.plan_type not in NO_PARITY_LAW
+    assert parity == (mental_health and reaches and pair[0] != "medical-necessity")
+
+
+@each({"external-review"})
+def test_external_review_names_the_72_hour_expedited_review(rendered, pair):
+    assert "no later than 72 hours" in rendered[pair].flat
