@@ -185,7 +185,8 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     if case.insurance.plan_type is None:
         warnings.append("The plan type is not in the case (insurance.plan_type); these are general rules only.")
     if case.denial is None:
-        initial = StepInfo(Step.initial_request, "a decision on the prior-authorization request")
+        asked = "claim for payment" if service_timing(case) == "post_service" else "prior-authorization request"
+        initial = StepInfo(Step.initial_request, f"a decision on the {asked}")
         return DeadlineReport(today, initial, [], _rules(case, Step.initial_request, Topic.decision_deadline),
                               steps[0] if steps else None, [], warnings)
     index = next_step_index(case)
@@ -197,7 +198,7 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     filing.sort(key=lambda item: (item.due is None, item.due or today))
     for item in filing:
         if item.missing:
-            warnings.append(f"Cannot count the {step.name} deadline without {item.missing}.")
+            warnings.append(f"Cannot count the deadline for {step.name} without {item.missing}.")
         days = item.days_left(today)
         if days is not None and days < 0:
             warnings.append(f"The deadline of {item.due:%B} {item.due.day}, {item.due.year} has passed. Ask the "

@@ -32,8 +32,14 @@ def _send(case: Case) -> list[str]:
         flat = ", ".join(part.strip() for part in address.splitlines() if part.strip())
         lines.append(f"{'Or mail' if fax else 'Mail'} it to {flat}, by certified mail with a return receipt.")
     if not (fax or address):
-        lines.append("Send it to the appeals address or fax number printed on your denial notice, and keep proof "
-                     "of sending (a fax confirmation, or a certified-mail receipt).")
+        if case.denial is not None:
+            where = "the appeals address or fax number printed on your denial notice"
+        elif case.treatment.services or case.treatment.dates_of_service:
+            where = "the claims address on the back of your member ID card or on the plan's claim form"
+        else:
+            where = "the plan's prior-authorization fax number or address (on the back of the member ID card)"
+        lines.append(f"Send it to {where}, and keep proof of sending (a fax confirmation, or a certified-mail "
+                     "receipt).")
     lines.append("Keep a copy of everything you send, and write down the date and the name of anyone you talk to.")
     return lines
 

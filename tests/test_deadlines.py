@@ -100,7 +100,20 @@ def test_a_missing_denial_date_is_named_not_guessed():
     report = deadlines.report(case("employer_self_funded", "initial"), TODAY)
     assert report.filing[0].due is None
     assert "denial.notice_date" in report.filing[0].missing
-    assert any("Cannot count" in warning and "denial.notice_date" in warning for warning in report.warnings)
+    assert any("Cannot count the deadline for an internal appeal to the plan without denial.notice_date" in warning
+               for warning in report.warnings)
+
+
+def test_without_a_denial_the_step_and_the_address_fit_the_request():
+    claim = example_case("ketamine-oon-reimbursement-superbill")
+    assert deadlines.report(claim, TODAY).step.name == "a decision on the claim for payment"
+    prior_auth = example_case("esketamine-prior-auth-psychiatrist")
+    assert deadlines.report(prior_auth, TODAY).step.name == "a decision on the prior-authorization request"
+    for example in (claim, prior_auth):
+        example.insurance.appeals_address = example.insurance.appeals_fax = None
+        sent = next(section for section in next_steps.sections(example, []) if section.heading.startswith("Where"))
+        assert "denial notice" not in " ".join(sent.lines)
+    assert "claims address" in " ".join(next_steps.sections(claim, [])[0].lines)
 
 
 def test_received_date_missing_counts_from_the_notice_date_and_says_so():
