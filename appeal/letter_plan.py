@@ -303,6 +303,11 @@ def _requests(case: Case, kind: LetterKind, urgent: bool, urgent_deadline: str =
             "identify any clinical criteria, guideline or protocol applied and the name, credentials and specialty "
             "of each reviewer."
         )
+    if kind.name == "appeal" and case.insurance.plan_type is PlanType.medicare_original:
+        requests.append(
+            "Identify any Local Coverage Determination or article applied, and explain which of its requirements "
+            "the contractor considers unmet."
+        )
     if kind.name == "appeal" and case.insurance.plan_type is not PlanType.medicare_original:
         to = "my office" if provider else "me"
         requests.append(

@@ -214,7 +214,7 @@ def arguments_section(document, heading):
 
 def clinical_section(document, with_stakes=True):
     """Diagnoses, history, episode, ratings and the provider's assessment. The effect on daily life, hospital care
-    and safety go under 'What a denial would mean' when the letter has that section (with_stakes=False)."""
+    and safety go under 'What is at stake' when the letter has that section (with_stakes=False)."""
     document.add_heading("Clinical summary", level=2)
     labeled(
         document,
@@ -246,9 +246,9 @@ def clinical_section(document, with_stakes=True):
 
 
 def stakes_section(document):
-    """What a denial would mean, in the case's own recorded facts."""
+    """What a denial would put at stake, in the case's own recorded facts."""
     tag(document, "{%p if letter.consequences %}")
-    document.add_heading("What a denial would mean", level=2)
+    document.add_heading("What is at stake", level=2)
     para(
         document,
         "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
@@ -497,7 +497,7 @@ def build_prior_auth():
         ),
         banner=True,
     )
-    argued_case(document, "Medical necessity")
+    argued_case(document, "The case for this treatment")
     rights_section(document, "Decision deadline and rights")
     requests_section(document)
     closing(document, "Thank you for your prompt review. Please contact the office above with any questions.")
@@ -524,7 +524,7 @@ def build_medical_necessity():
         "account (FSA) administrator: medical care includes amounts paid for the diagnosis, cure, mitigation, "
         "treatment or prevention of disease (26 U.S.C. 213(d)(1)(A)).",
     )
-    argued_case(document, "Why the treatment is necessary")
+    argued_case(document, "The case for this treatment")
     para(
         document,
         "In my clinical judgment, {{ treatment.display_name or 'this treatment' }} is medically necessary for "

@@ -234,7 +234,7 @@ def test_no_sentence_the_facts_contradict(rendered, pair):
 def test_consequences_and_parity_where_they_apply(rendered, pair):
     letter = rendered[pair]
     if letter.case.clinical.functional_impairment:
-        assert "What a denial would mean" in letter.flat
+        assert "What is at stake" in letter.flat
     parity = "Mental health parity" in letter.flat
     mental_health = any(d.code.startswith("F") for d in letter.case.diagnoses)
     reaches = letter.case.insurance.plan_type not in NO_PARITY_LAW
