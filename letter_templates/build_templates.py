@@ -76,6 +76,9 @@ def new_document():
     # The closing, the blank lines for a handwritten signature and the signature lines stay on one page.
     paragraph_style("Closing", space_after=6).paragraph_format.keep_with_next = True
     paragraph_style("Signature", space_after=0).paragraph_format.keep_with_next = True
+    enclosures_label = paragraph_style("Enclosures Label", space_after=2)
+    enclosures_label.paragraph_format.keep_with_next = True
+    enclosures_label.paragraph_format.space_before = Pt(10)
     paragraph_style("Small Print", size=9, italic=True)
     paragraph_style("Table Text", size=9, space_after=0)
     paragraph_style("Table Heading", size=9, bold=True, space_after=0)
@@ -94,7 +97,7 @@ def new_document():
     styles["Heading 3"].paragraph_format.space_before = Pt(6)
     section = document.sections[0]
     section.left_margin = section.right_margin = Inches(1)
-    section.top_margin = section.bottom_margin = Inches(0.75)
+    section.top_margin = section.bottom_margin = Inches(0.7)
     return document
 
 
@@ -395,14 +398,13 @@ def reserve_next_level(document):
 def closing(document, thanks):
     para(document, thanks)
     para(document, "Sincerely,", "Closing")
-    para(document, "", "Closing")
-    para(document, "", "Closing")
+    para(document, "", "Signature")  # room for a handwritten signature
+    para(document, "", "Signature")
     tag(document, "{%p for line in letter.signature %}")
     para(document, "{{ line }}", "Signature")
     tag(document, "{%p endfor %}")
-    para(document, "", "Closing")
     tag(document, "{%p if letter.enclosures %}")
-    para(document, "Enclosures:", "Closing")
+    para(document, "Enclosures:", "Enclosures Label")
     tag(document, "{%p for item in letter.enclosures %}")
     tag(document, "{%p if loop.last and not letter.evidence %}")
     para(document, "{{ item }}", "List Bullet")
@@ -627,12 +629,11 @@ def build_claim_file_request():
     ):
         para(document, item, "List Number")
     rights_section(document, "The rules that require this")
-    para(
+    closing(
         document,
         "Please send these documents within 30 days{% if insurance.appeals_fax %}, or sooner by fax{% endif %}. "
-        "The time to appeal is running, so a prompt reply is important.",
+        "The time to appeal is running, so a prompt reply is important. Thank you for your help.",
     )
-    closing(document, "Thank you for your help.")
     return document
 
 
