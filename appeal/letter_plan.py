@@ -462,7 +462,7 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
     if not any(d.code.startswith("F") for d in case.diagnoses):
         return []
     wanted = ("mhpaea-parity-nqtl", "mhpaea-medicaid-managed-care-parity")
-    if kind.name != "prior-auth":  # before any decision there is no claim file to ask for
+    if kind.name == "appeal":  # the plan holds the analysis: a prior-auth or an independent reviewer cannot send it
         wanted += ("mhpaea-nqtl-comparative-analysis",)
     return [rules_module.cited(rules_module.by_id(rule_id)) for rule_id in wanted
             if case.insurance.plan_type in rules_module.by_id(rule_id).plan_types]

@@ -387,7 +387,7 @@ def reserve_next_level(document):
     tag(document, "{%p if letter.next_level %}")
     para(
         document,
-        "If the plan upholds its denial, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
+        "If the denial is upheld, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
         "letter.voice.role == 'provider' %}my patient reserves the right{% else %}I reserve, on behalf of "
         "{{ patient.first_name }} {{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, "
         "and every other right under the plan and the law.",

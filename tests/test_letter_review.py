@@ -203,7 +203,7 @@ def test_routing_and_identification(rendered, pair):
         if pair[0] == "appeal":  # an external review is the last step some plans have
             assert letter.plan.next_level
         if letter.plan.next_level:
-            assert "If the plan upholds its denial" in letter.flat and letter.plan.next_level.split(",")[0] in letter.flat
+            assert "If the denial is upheld" in letter.flat and letter.plan.next_level.split(",")[0] in letter.flat
 
 
 @each(ARGUING)
