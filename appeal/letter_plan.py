@@ -173,6 +173,8 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
     if case.treatment.dates_of_service:
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
+    if case.sender.role is not SenderRole.provider and case.treatment.facility:
+        lines.append(Line("Provider", " ".join(case.treatment.facility.split())))
     if case.sender.role is SenderRole.provider and case.sender.npi:
         lines.append(Line("Treating provider NPI", case.sender.npi))
     elif case.treatment.billing_npi:
@@ -251,7 +253,10 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
-    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind.name)]
+    # A claim for payment is an initial request, decided under the same rules as a prior authorization (the
+    # rules for care already given are the post-service ones).
+    name = "prior-auth" if kind.name == "reimbursement" and case.denial is None else kind.name
+    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, name)]
 
 
 def _requests(case: Case, kind: LetterKind, urgent: bool, urgent_deadline: str = "") -> list[str]:
@@ -405,6 +410,8 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
         index = deadlines.next_step_index(case)
     elif kind.name == "external-review":
         index = next((n for n, step in enumerate(steps) if step.step.value == "external_review"), None)
+    elif kind.name in ("prior-auth", "reimbursement") and case.denial is None and steps:
+        return "", steps[0].name  # a request not yet decided: an appeal follows a denial
     else:
         return "", ""
     if index is None or index >= len(steps):
@@ -455,7 +462,7 @@ def _consequences(case: Case) -> list[str]:
 def _parity(case: Case, kind: LetterKind) -> list[str]:
     """The parity point, for a mental health treatment under a plan the parity law reaches (never Medicare,
     Medicaid fee-for-service, TRICARE, VA or FEHB), from the mhpaea-* rules and their citations."""
-    if kind.name not in ("prior-auth", "appeal", "external-review") or not case.insurance.plan_type:
+    if kind.name not in ("prior-auth", "appeal", "external-review", "reimbursement") or not case.insurance.plan_type:
         return []
     if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
         return []

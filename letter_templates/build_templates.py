@@ -387,7 +387,7 @@ def reserve_next_level(document):
     tag(document, "{%p if letter.next_level %}")
     para(
         document,
-        "If the denial is upheld, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
+        "{% if letter.level %}If the denial is upheld{% else %}If the plan denies this request{% endif %}, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
         "letter.voice.role == 'provider' %}my patient reserves the right{% else %}I reserve, on behalf of "
         "{{ patient.first_name }} {{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, "
         "and every other right under the plan and the law.",
@@ -502,6 +502,7 @@ def build_prior_auth():
     argued_case(document, "The case for this treatment")
     rights_section(document, "Decision deadline and rights")
     requests_section(document)
+    reserve_next_level(document)
     closing(document, "Thank you for your prompt review. Please contact the office above with any questions.")
     return document
 
@@ -601,7 +602,10 @@ def build_reimbursement():
     arguments_section(document, "Why the plan should pay")
     clinical_section(document)
     prior_treatments_table(document)
+    parity_section(document)
+    rights_section(document, "Decision deadline and rights")
     requests_section(document)
+    reserve_next_level(document)
     closing(document, "Please send the payment and an explanation of benefits to me at the address at the top of this letter.")
     return document
 

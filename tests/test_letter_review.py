@@ -204,6 +204,8 @@ def test_routing_and_identification(rendered, pair):
             assert letter.plan.next_level
         if letter.plan.next_level:
             assert "If the denial is upheld" in letter.flat and letter.plan.next_level.split(",")[0] in letter.flat
+    if case.denial is None and pair[0] in ("prior-auth", "reimbursement"):
+        assert "If the plan denies this request" in letter.flat and "an internal appeal" in letter.flat
 
 
 @each(ARGUING)
