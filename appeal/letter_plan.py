@@ -174,7 +174,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     if case.treatment.dates_of_service:
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is not SenderRole.provider and case.treatment.facility:
-        lines.append(Line("Provider", " ".join(case.treatment.facility.split())))
+        lines.append(Line("Provider", view["treatment"].facility))
     if case.sender.role is SenderRole.provider and case.sender.npi:
         lines.append(Line("Treating provider NPI", case.sender.npi))
     elif case.treatment.billing_npi:
@@ -445,6 +445,11 @@ def _urgent_deadline(case: Case, kind: LetterKind) -> str:
 _NOTHING = {"none", "no", "n/a", "not applicable"}
 
 
+def _one_line(text: str) -> str:
+    """A typed text as one line: its line breaks become spaces; every other character is kept."""
+    return re.sub(r"[ \t]*\n[ \t]*", " ", text.strip())
+
+
 def _consequences(case: Case) -> list[str]:
     """What is at stake, in the case's own recorded facts (never a prediction the case does not make)."""
     clinical = case.clinical
@@ -454,7 +459,7 @@ def _consequences(case: Case) -> list[str]:
         (clinical.suicide_risk, "Safety"),
     ]
     # A recorded absence ("None.", "No suicidal thoughts ...") is not something a denial puts at stake.
-    return [f"{label}: {' '.join(text.split()).rstrip('.')}." for text, label in facts
+    return [f"{label}: {_one_line(text).rstrip('.')}." for text, label in facts
             if text and text.strip().rstrip(".").lower() not in _NOTHING
             and not text.lstrip().lower().startswith("no ")]
 
