@@ -16,7 +16,7 @@ import yaml
 
 from appeal.case import Case, PlanType, ReviewLevel
 from appeal.resources import data_file
-from appeal.rules import Rule, Step, Topic, all_rules, service_timing
+from appeal.rules import Rule, Step, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
 # Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
@@ -174,8 +174,9 @@ def count(rule: Rule, case: Case) -> Dated:
 def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
     plan_type = case.insurance.plan_type or PlanType.other
     urgent = case.treatment.is_urgent
-    timing = service_timing(case)
-    return [rule for rule in all_rules() if rule.topic is topic and rule.applies(plan_type, step, urgent, timing)]
+    timing, treatment = service_timing(case), treatment_category(case)
+    return [rule for rule in all_rules()
+            if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)]
 
 
 def report(case: Case, today: date | None = None) -> DeadlineReport:
