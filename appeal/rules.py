@@ -66,6 +66,10 @@ class Rule(BaseModel):
     checked: date
     verified: str | None = Field(None, description="What was read at source_url on the checked date, and where.")
     notes: str | None = None
+    alternative: str | None = Field(
+        None, description="Id of the rule for the other process at the same step: named beside this one, never "
+        "counted as a second deadline (the state and the federal external review)."
+    )
 
     def applies(self, plan_type: PlanType, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
         return (
