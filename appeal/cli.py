@@ -223,9 +223,14 @@ def cmd_evidence_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from appeal import casefile, evidence, readiness
+    from appeal import casefile, codes, evidence, readiness
 
     case = casefile.load(args.case)
+    problems = codes.check(case)
+    for problem in problems:
+        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+    if problems:
+        print()
     results = readiness.check(case)
     if not results:
         print("No usual coverage criteria are known for this treatment and diagnosis.")
@@ -237,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\nEvidence the letter will attach ({len(chosen)}):")
         for item in chosen:
             print(f"  [{item.number}] {item.snippet.id}: {item.why}")
-    return 0
+    return 1 if any(problem.error for problem in problems) else 0
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
