@@ -129,7 +129,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             "filing": [
                 {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
                  "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
-                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text}
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text,
+                 "notes": item.notes}
                 for item in report.filing
             ],
             "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],

@@ -74,6 +74,11 @@ def test_medicare_advantage_letters_for_a_part_b_drug_cite_only_the_part_b_drug_
     assert "ma-organization-determination-standard" not in cited
     report = deadlines.report(_case("medicare_advantage", kind))
     assert {rule.id for rule in report.decision} == {"ma-partb-drug-determination-standard"}
+    appealed = Case.model_validate({"insurance": {"plan_type": "medicare_advantage"}, "treatment": {"kind": kind},
+                                    "denial": {"notice_date": "2026-11-02", "level_exhausted": "initial"}})
+    cited = {rule.id for rule in rules.for_letter(appealed, "appeal")}
+    assert "ma-partb-drug-reconsideration-standard" in cited
+    assert "ma-reconsideration-decision-standard-service" not in cited
 
 
 def test_an_unknown_treatment_shows_both_medicare_advantage_time_frames():
