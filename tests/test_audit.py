@@ -179,3 +179,28 @@ def test_trd_definition_only_for_trials_known_to_be_in_the_current_episode():
     text = _letter("employer_self_funded", "iv_ketamine", ["not_medically_necessary"], "F33.2",
                    prior_treatments=unknown)
     assert "meets the common definition of treatment-resistant depression" not in text
+
+
+def test_transform_2_summary_names_its_sister_trials_that_missed_their_endpoints():
+    from appeal import evidence
+
+    summary = " ".join(evidence.load_library()["popova-2019-transform-2"].summary.split())
+    assert "TRANSFORM-1" in summary and "P = .088" in summary and "TRANSFORM-3" in summary
+
+
+def test_intravenous_evidence_says_its_route_and_is_never_filed_for_im_ketamine():
+    from appeal import evidence
+
+    library = evidence.load_library()
+    assert "intravenous infusions only" in " ".join(library["cohen-2018-ketamine-chronic-pain-consensus-guidelines"].summary.split())
+    for snippet_id in ("cohen-2018-ketamine-chronic-pain-consensus-guidelines", "murrough-2013-ketamine-vs-midazolam",
+                       "berman-2000-first-ketamine-placebo-trial", "schwartzman-2009-outpatient-ketamine-crps"):
+        assert "im_ketamine" not in library[snippet_id].treatments
+
+
+def test_the_adult_criterion_makes_no_unsourced_claim_about_what_plans_cover():
+    from appeal import readiness
+
+    adult = next(criterion for criterion in readiness.all_criteria() if criterion.id == "adult")
+    assert "Plans cover" not in adult.description
+    assert "payer ketamine policies in general" not in adult.source
