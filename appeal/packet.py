@@ -330,9 +330,9 @@ def assemble(case: Case, kind_title: str, letter: list[Part], attachments: list[
     for number in range(len(cover_pages), total):
         writer.pages[number].merge_page(stamps[number - len(cover_pages)])
     if cover:
-        writer.add_outline_item(COVER_TITLE, 0)
+        writer.add_outline_item(title=COVER_TITLE, page_number=0)
     for title, first, _ in contents:
-        writer.add_outline_item(title, first - 1)
+        writer.add_outline_item(title=title, page_number=first - 1)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": f"{kind_title}: send-ready packet"})
     writer.compress_identical_objects()
@@ -493,9 +493,6 @@ def cover_sheet(case: Case, kind_title: str, total: int, contents: list[tuple[st
     def text(value: object | None, blank: str = "") -> str:
         return escape(str(value)) if value not in (None, "") else blank
 
-    def lines(value: str | None) -> str:
-        return "<br/>".join(escape(line.strip()) for line in (value or "").splitlines() if line.strip())
-
     name, phone, fax = _sender_lines(case)
     insurance = case.insurance
     plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
@@ -545,9 +542,6 @@ def cover_sheet(case: Case, kind_title: str, total: int, contents: list[tuple[st
     if urgent:
         story.append(Paragraph("URGENT: EXPEDITED REVIEW REQUESTED", banner))
     story += [table, Spacer(1, 14), enclosed, Spacer(1, 16), Paragraph(escape(CONFIDENTIAL), small)]
-    if insurance.appeals_address:
-        story += [Spacer(1, 10), Paragraph(f"<b>Mailing address of the plan:</b><br/>{lines(insurance.appeals_address)}",
-                                           small)]
     output = io.BytesIO()
     SimpleDocTemplate(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=POINTS_PER_INCH,
                       rightMargin=POINTS_PER_INCH, topMargin=0.8 * POINTS_PER_INCH,
