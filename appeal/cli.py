@@ -108,6 +108,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
     _print_report(path, drafted)
     if kind.name != "medical-necessity":
         _print_next_steps(case, drafted.enclosures)
+    if not args.case:  # the questionnaire's last step: the letter as one PDF to fax or mail
+        from appeal import packet, questionnaire
+
+        wanted = questionnaire.ask_packet()
+        if wanted:
+            cover, files = wanted
+            print(packet.save(case, kind, drafted.content, packet.default_name(path), attachments=files, cover=cover,
+                              force=args.force))
     return 0
 
 
@@ -183,7 +191,6 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
 def cmd_packet(args: argparse.Namespace) -> int:
     from appeal import casefile, draft, packet
     from appeal.errors import UserError
-    from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
@@ -191,9 +198,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:  # before the slow conversion, not after it
         raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
     docx = packet.check_docx(Path(args.docx)) if args.docx else draft.draft(case, kind, evidence_dirs=args.evidence).content
-    made = packet.build(case, kind, docx=docx, attachments=args.attach or [], cover=args.cover)
-    write_bytes(path, made.content, overwrite=args.force)
-    print(packet.report(made, path, args.cover))
+    print(packet.save(case, kind, docx, path, attachments=args.attach or [], cover=args.cover, force=args.force))
     return 0
 
 

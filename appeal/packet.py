@@ -585,6 +585,16 @@ def default_name(letter_name: Path) -> Path:
     return Path(letter_name).with_suffix(".pdf")
 
 
+def save(case: Case, kind, docx: bytes, path: Path, *, attachments: list[Path] = (), cover: bool = True,
+         force: bool = False) -> str:
+    """Build the packet and write it (atomically, owner-only); what to tell the person."""
+    from appeal.safe_write import write_bytes
+
+    made = build(case, kind, docx=docx, attachments=attachments, cover=cover)
+    write_bytes(path, made.content, overwrite=force)
+    return report(made, path, cover)
+
+
 def report(packet: Packet, path: Path, cover: bool) -> str:
     """What `appeal packet` prints: what was written, what is on which pages, and what to check."""
     what = "fax packet" if cover else "mail packet"

@@ -330,3 +330,47 @@ pathlib.Path(out / pathlib.Path(args[-1]).with_suffix('.pdf').name).write_bytes(
     for line in calls:
         home = line.split()[1]
         assert home != os.environ.get("HOME") and not Path(home).exists()  # private, and removed afterwards
+
+
+def test_the_questionnaires_last_step_offers_the_packet_and_checks_each_file(monkeypatch, tmp_path):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from test_questionnaire import Terminal, pick
+
+    from appeal import questionnaire
+
+    good = make_pdf(tmp_path / "denial notice.pdf", ["DENIAL"])
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    photo = phone_photo(tmp_path / "photo.jpg")
+    terminal = Terminal(monkeypatch)
+
+    def ask(script):
+        terminal.script = {key: list(value) for key, value in script.items()}
+        with create_pipe_input() as pipe:
+            terminal.pipe = pipe
+            return questionnaire.ask_packet(input=pipe, output=DummyOutput())
+
+    typed = [f"'{good}'\r", f"{tmp_path / 'empty.pdf'}\r", f"{photo}\r"]  # quoted as a file manager drops it
+    assert ask({"Make one PDF": [pick("fax")], "to attach": typed}) == (True, [good, photo])
+    assert [message for message in terminal.asked if "to attach" in message][-1].startswith("File 3")
+    assert ask({"Make one PDF": [pick("mail")]}) == (False, [])
+    assert ask({"Make one PDF": [pick("no")]}) is None
+
+
+def test_batch_packet_writes_a_stamped_pdf_beside_each_letter(letter, tmp_path, monkeypatch, capsys):
+    case, docx, letter_pdf = letter
+    monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda content: letter_pdf)  # the module's one conversion
+    from appeal.examples import text as example_text
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "case.yaml").write_text(example_text(EXAMPLE))
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "in"), "-o", str(out), "--packet", "--jobs", "1"]) == 0
+    [docx_file] = out.glob("*.docx")
+    pdf = docx_file.with_suffix(".pdf")
+    assert f"{docx_file.name.removesuffix('.docx')}.pdf" in capsys.readouterr().out
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    pages = texts(pdf.read_bytes())
+    assert cover_count(pages[0]) == len(pages) and f"Page 2 of {len(pages)}" in pages[1] and MEMBER in pages[1]
+    assert main(["batch", str(tmp_path / "in"), "-o", str(out), "--packet", "mail", "--jobs", "1"]) == 1
+    assert "already exists" in capsys.readouterr().out
