@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from appeal.case import Case, PlanType
+from appeal.case import Case, PlanType, SenderRole
 from appeal.errors import UserError
 from appeal.evidence import APPENDIX_HEADING
 from appeal.fields import format_date
@@ -240,6 +240,17 @@ def enclosures_in(docx: bytes) -> list[str]:
     return found
 
 
+def subject_in(docx: bytes) -> str | None:
+    """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet."""
+    from docx import Document
+
+    for paragraph in Document(io.BytesIO(docx)).paragraphs:
+        text = " ".join(paragraph.text.split())
+        if text.lower().startswith("re:") and len(text) > 4:
+            return text[3:].strip()
+    return None
+
+
 def letter_parts(letter_pdf: bytes) -> list[Part]:
     """The letter's pages, split where Attachment A begins (on a page of its own) so each has a bookmark."""
     from pypdf import PdfReader
@@ -293,7 +304,7 @@ def stamp_text(case: Case, number: int, total: int) -> tuple[str, str]:
     return "  |  ".join(left), f"Page {number} of {total}"
 
 
-def assemble(case: Case, kind_title: str, letter: list[Part], attachments: list[Part], *, cover: bool = True,
+def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Part], *, cover: bool = True,
              listed: list[str] | None = None, urgent: bool = False, today: date | None = None) -> Packet:
     """Cover (optional), letter parts and attachments in one PDF, stamped and bookmarked."""
     from pypdf import PdfReader, PdfWriter, Transformation
@@ -309,7 +320,7 @@ def assemble(case: Case, kind_title: str, letter: list[Part], attachments: list[
         while True:  # the cover's own length is part of the count it prints; a long list may need two pages
             contents = _ranges(parts, guess)
             cover_pages = list(PdfReader(io.BytesIO(
-                cover_sheet(case, kind_title, guess + body_pages, contents, urgent=urgent, today=today))).pages)
+                cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today))).pages)
             if len(cover_pages) == guess:
                 break
             guess = len(cover_pages)
@@ -334,7 +345,7 @@ def assemble(case: Case, kind_title: str, letter: list[Part], attachments: list[
     for title, first, _ in contents:
         writer.add_outline_item(title=title, page_number=first - 1)
     writer.page_mode = "/UseOutlines"
-    writer.add_metadata({"/Title": f"{kind_title}: send-ready packet"})
+    writer.add_metadata({"/Title": "Send-ready packet"})
     writer.compress_identical_objects()
     output = io.BytesIO()
     writer.write(output)
@@ -401,12 +412,12 @@ def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Pa
         warnings.append("The letter lists Attachment A, but no page of the letter begins with its heading "
                         f"('{APPENDIX_HEADING}'). Check the letter still holds it.")
     if len(others) != len(attachments):
-        named = "; ".join(others) or "none"
-        files = "; ".join(part.source or part.title for part in attachments) or "none"
+        named = "".join(f"\n    - {item}" for item in others) or " none"
+        files = "".join(f"\n    - {part.source or part.title}" for part in attachments) or " none"
         warnings.append(
-            f"The letter lists {len(others)} enclosure(s) ({named}) but the packet attaches {len(attachments)} "
-            f"file(s) ({files}). Attach each enclosure with --attach FILE, in the letter's order, or change the "
-            "letter's list, so the plan gets what the letter says it sent."
+            f"The letter lists {len(others)} enclosure(s), but the packet attaches {len(attachments)} file(s). "
+            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the "
+            f"plan gets what the letter says it sent.\n  The letter lists:{named}\n  Attached:{files}"
         )
     return warnings
 
@@ -459,7 +470,13 @@ def _department(case: Case) -> str | None:
     address = case.insurance.appeals_address or ""
     first = address.strip().splitlines()[0].strip() if address.strip() else ""
     match = re.match(r"(?i)(attn|attention)\s*[:.]?\s*(.+)", first)
-    return match.group(2).strip() if match else None
+    if match:
+        return match.group(2).strip()
+    # 'Part B Redeterminations' above the street or box: a department's name, not an address line
+    lines = [line for line in address.strip().splitlines() if line.strip()]
+    if len(lines) >= 3 and not re.match(r"(?i)\s*(\d|p\.?\s*o\.?\s*box)", first):
+        return first
+    return None
 
 
 def _sender_lines(case: Case) -> tuple[str, str | None, str | None]:
@@ -468,13 +485,15 @@ def _sender_lines(case: Case) -> tuple[str, str | None, str | None]:
     name = sender.name or patient.full_name or ""
     if sender.credentials and sender.name:
         name = f"{name}, {sender.credentials}"
+    if sender.role is SenderRole.representative and sender.name:
+        name = f"{name}, authorized representative of the patient"
     if sender.organization:
         name = f"{name}, {sender.organization}" if name else sender.organization
     phone = sender.phone or patient.phone
     return name, str(phone) if phone else None, str(sender.fax) if sender.fax else None
 
 
-def cover_sheet(case: Case, kind_title: str, total: int, contents: list[tuple[str, int, int]], *,
+def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, int, int]], *,
                 urgent: bool = False, today: date | None = None) -> bytes:
     """The fax cover sheet: to, from, date, the real page count, who and which claim, what is enclosed on which
     pages, and the confidentiality notice."""
@@ -511,7 +530,7 @@ def cover_sheet(case: Case, kind_title: str, total: int, contents: list[tuple[st
     rows += [
         ("Date", text(format_date(today or date.today()))),
         ("Pages", f"<b>{total}</b> (including this cover sheet)"),
-        ("Re", text(kind_title)),
+        ("Re", text(subject)),
         ("Patient", text(case.patient.full_name, "[ADD: patient's name]")),
         (member_label, text(case.patient.member_id, "[ADD: member ID, from the insurance card]")),
     ]
@@ -571,7 +590,7 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
     from appeal.draft import blanks_in
 
     urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
-    packet = assemble(case, kind.title, letter_parts(letter_pdf), attachments, cover=cover,
+    packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
                       listed=enclosures_in(docx), urgent=urgent, today=today)
     blanks = blanks_in(docx)
     if blanks:

@@ -98,7 +98,7 @@ def test_packet_holds_cover_letter_attachment_a_and_attachments_in_order_every_p
 
     cover = " ".join(pages[0].split())
     for expected in ("FAX", "(937) 555-0199", "Appeals Unit", PATIENT, MEMBER, REFERENCE, "November 29, 2026",
-                     "(614) 555-0142", "Internal appeal", "CONFIDENTIAL"):
+                     "(614) 555-0142", "Appeal of the denial of IV ketamine infusion therapy", "CONFIDENTIAL"):
         assert expected in cover, expected
     assert "Page 1 of" not in cover
     for number, text in enumerate(pages[1:], 2):
@@ -117,7 +117,7 @@ def test_packet_holds_cover_letter_attachment_a_and_attachments_in_order_every_p
         span = f"{first}–{last}" if first != last else f"{first}"
         assert re.search(rf"{re.escape(title)}\s+{span}", cover), title
     # the letter lists three enclosures and the packet attaches two: the person is told
-    assert any("lists 3 enclosure(s)" in warning and "attaches 2 file(s)" in warning for warning in made.warnings)
+    assert any("lists 3 enclosure(s), but the packet attaches 2 file(s)" in warning and "- photo.jpg" in warning for warning in made.warnings)
 
 
 def test_attachments_matching_the_letters_list_take_its_names_and_raise_no_warning(letter, tmp_path):
@@ -269,7 +269,7 @@ def test_cli_packet_from_an_edited_docx_writes_owner_only_and_nothing_for_a_bad_
     said = capsys.readouterr().out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     pages = texts(out.read_bytes())
-    assert f"Wrote a {len(pages)}-page fax packet to {out}" in said and "Warning: The letter lists 3" in said
+    assert f"Wrote a {len(pages)}-page fax packet to {out}" in said and "Warning: The letter lists 3 enclosure(s), but the packet attaches 1 file(s)" in said
     assert cover_count(pages[0]) == len(pages) and f"Page {len(pages)} of {len(pages)}" in pages[-1]
     assert main(base) == 2 and "already exists" in capsys.readouterr().err
     assert main(base + ["--mail", "--force"]) == 0
@@ -374,3 +374,27 @@ def test_batch_packet_writes_a_stamped_pdf_beside_each_letter(letter, tmp_path, 
     assert cover_count(pages[0]) == len(pages) and f"Page 2 of {len(pages)}" in pages[1] and MEMBER in pages[1]
     assert main(["batch", str(tmp_path / "in"), "-o", str(out), "--packet", "mail", "--jobs", "1"]) == 1
     assert "already exists" in capsys.readouterr().out
+
+
+def test_an_iphone_heic_photo_is_added_and_without_pillow_heif_the_message_says_what_to_do(tmp_path, monkeypatch):
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    Image.new("RGB", (300, 400), "red").save(tmp_path / "IMG_0002.HEIC", quality=60)
+    heic = tmp_path / "IMG_0002.HEIC"
+    part = packet.read_attachment(heic)
+    [(x, y, width, height)] = image_placements(part.pages[0])
+    assert height > width and y >= packet.STAMP_BAND
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as on a machine where it could not be installed
+    with pytest.raises(UserError, match="pip install pillow-heif") as refused:
+        packet.read_attachment(heic)
+    assert "IMG_0002.HEIC" in str(refused.value)
+
+
+def test_cover_names_the_department_and_the_representative():
+    case = example_case("esketamine-medicare-denied")
+    text = " ".join(texts(packet.cover_sheet(case, "Request for redetermination", 9, [("Letter", 2, 9)],
+                                             today=TODAY))[0].split())
+    assert "Part B Redeterminations" in text and "Karen Whitfield-Moss, authorized representative" in text
+    assert "Medicare number (MBI) 3QF7-WD2-RN48" in text and "Pages 9 (including this cover sheet)" in text
+    assert "Letter 2–9" in text and "(803) 555-0131" in text
