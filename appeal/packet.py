@@ -526,7 +526,7 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
         ("Phone", text(phone, "[ADD: your phone number]")),
     ]
     if fax:
-        rows.append(("Fax", text(fax)))
+        rows.append(("Reply fax", text(fax)))
     rows += [
         ("Date", text(format_date(today or date.today()))),
         ("Pages", f"<b>{total}</b> (including this cover sheet)"),
