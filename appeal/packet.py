@@ -331,12 +331,16 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
     for page in cover_pages:
         writer.add_page(page)
     for part in parts:
-        for page in part.pages:
-            if part.fit or not _is_letter_size(page):
-                blank = writer.add_blank_page(PAGE_WIDTH, PAGE_HEIGHT)
-                blank.merge_transformed_page(page, _fitting(page, Transformation))
-            else:
-                writer.add_page(page)
+        try:
+            for page in part.pages:
+                if part.fit or not _is_letter_size(page):
+                    blank = writer.add_blank_page(PAGE_WIDTH, PAGE_HEIGHT)
+                    blank.merge_transformed_page(page, _fitting(page, Transformation))
+                else:
+                    writer.add_page(page)
+        except Exception as error:  # a PDF that opened but whose pages cannot be copied (damaged inside)
+            raise UserError(f"{part.source or part.title} could not be added to the packet ({type(error).__name__}). "
+                            "Open it and print it to a new PDF (Print, then Save as PDF), and attach that.") from None
     stamps = PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages
     for number in range(len(cover_pages), total):
         writer.pages[number].merge_page(stamps[number - len(cover_pages)])
