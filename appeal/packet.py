@@ -300,7 +300,9 @@ def stamp_text(case: Case, number: int, total: int) -> tuple[str, str]:
     if case.patient.member_id:
         left.append(f"{member_label} {case.patient.member_id}")
     if case.denial is not None and case.denial.reference:
-        left.append(f"Ref. {case.denial.reference}")
+        reference = re.sub(r"(?i)^(claim|case|reference|ref\.?)\s*(no\.?|number|#)?\s*:?\s*(?=\S*\d)", "",
+                        case.denial.reference.strip())
+        left.append(f"Claim/ref. {reference}")
     return "  |  ".join(left), f"Page {number} of {total}"
 
 
@@ -596,6 +598,14 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
     urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
     packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
                       listed=enclosures_in(docx), urgent=urgent, today=today)
+    if cover:
+        missing = [label for label, value in (("the plan's fax number (insurance.appeals_fax)", case.insurance.appeals_fax),
+                                              ("the patient's name", case.patient.full_name),
+                                              ("the member ID (patient.member_id)", case.patient.member_id))
+                   if not value]
+        if missing:
+            packet.warnings.append(f"The cover sheet has a blank for {', '.join(missing)}: add it to the case file, "
+                                   "or fill it in by hand before faxing.")
     blanks = blanks_in(docx)
     if blanks:
         packet.warnings.insert(0, f"The letter still has {len(blanks)} blank(s) ([ADD: ...]) that will be sent as "

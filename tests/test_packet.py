@@ -103,7 +103,7 @@ def test_packet_holds_cover_letter_attachment_a_and_attachments_in_order_every_p
     assert "Page 1 of" not in cover
     for number, text in enumerate(pages[1:], 2):
         assert f"Page {number} of {total}" in text, number
-        assert PATIENT in text and f"Member ID {MEMBER}" in text and f"Ref. {REFERENCE}" in text, number
+        assert PATIENT in text and f"Member ID {MEMBER}" in text and f"Claim/ref. {REFERENCE}" in text, number
 
     first_denial = next(n for n, text in enumerate(pages, 1) if "DENIAL NOTICE PAGE ONE" in text)
     assert "DENIAL NOTICE PAGE TWO" in pages[first_denial] and first_denial + 2 == total
@@ -398,3 +398,15 @@ def test_cover_names_the_department_and_the_representative():
     assert "Part B Redeterminations" in text and "Karen Whitfield-Moss, authorized representative" in text
     assert "Medicare number (MBI) 3QF7-WD2-RN48" in text and "Pages 9 (including this cover sheet)" in text
     assert "Letter 2–9" in text and "(803) 555-0131" in text
+
+
+def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_warned(letter):
+    case, docx, letter_pdf = letter
+    medicare = example_case("esketamine-medicare-denied")
+    assert packet.stamp_text(medicare, 3, 9) == ("Harold Whitfield  |  MBI 3QF7-WD2-RN48  |  Claim/ref. 0526278419310",
+                                                 "Page 3 of 9")
+    no_fax = case.model_copy(update={"insurance": case.insurance.model_copy(update={"appeals_fax": None})})
+    made = packet.from_letter_pdf(no_fax, kinds.get("appeal"), docx=docx, letter_pdf=letter_pdf, attachments=[],
+                                  today=TODAY)
+    assert any("blank for the plan's fax number" in warning for warning in made.warnings)
+    assert "[ADD: the plan's fax number" in texts(made.content)[0]
