@@ -499,13 +499,22 @@ def _sender_lines(case: Case) -> tuple[str, str | None, str | None]:
     return name, str(phone) if phone else None, str(sender.fax) if sender.fax else None
 
 
+def _continued(sheet, document) -> None:
+    """The top of a second cover page, so nobody takes it for part of the letter."""
+    sheet.saveState()
+    sheet.setFont(fonts()[1], 11)
+    sheet.drawString(POINTS_PER_INCH, PAGE_HEIGHT - 0.55 * POINTS_PER_INCH,
+                     f"FAX cover sheet, continued (cover page {document.page})")
+    sheet.restoreState()
+
+
 def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, int, int]], *,
                 urgent: bool = False, today: date | None = None) -> bytes:
     """The fax cover sheet: to, from, date, the real page count, who and which claim, what is enclosed on which
     pages, and the confidentiality notice."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14)
@@ -556,7 +565,7 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
         [[Paragraph("Enclosed", label), Paragraph("Pages", label)]]
         + [[Paragraph(text(item), body), Paragraph(f"{first}" if first == last else f"{first}–{last}", body)]
            for item, first, last in contents],
-        colWidths=[5.5 * POINTS_PER_INCH, 1.0 * POINTS_PER_INCH],
+        colWidths=[5.5 * POINTS_PER_INCH, 1.0 * POINTS_PER_INCH], repeatRows=1,
     )
     enclosed.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -566,11 +575,11 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
     story = [Paragraph("FAX", title)]
     if urgent:
         story.append(Paragraph("URGENT: EXPEDITED REVIEW REQUESTED", banner))
-    story += [table, Spacer(1, 14), enclosed, Spacer(1, 16), Paragraph(escape(CONFIDENTIAL), small)]
+    story += [table, Spacer(1, 14), enclosed, Spacer(1, 16), KeepTogether(Paragraph(escape(CONFIDENTIAL), small))]
     output = io.BytesIO()
     SimpleDocTemplate(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=POINTS_PER_INCH,
                       rightMargin=POINTS_PER_INCH, topMargin=0.8 * POINTS_PER_INCH,
-                      bottomMargin=0.8 * POINTS_PER_INCH, title="Fax cover sheet").build(story)
+                      bottomMargin=0.8 * POINTS_PER_INCH, title="Fax cover sheet").build(story, onLaterPages=_continued)
     return output.getvalue()
 
 

@@ -196,6 +196,7 @@ def test_a_long_attachment_list_is_counted_with_a_two_page_cover(letter, tmp_pat
     pages = texts(made.content)
     covers = next(n for n, text in enumerate(pages) if "Page " in text and " of " in text)
     assert covers >= 2 and "CONFIDENTIAL" in pages[covers - 1]  # the list ran onto a second cover page
+    assert "FAX cover sheet, continued (cover page 2)" in pages[1] and "Enclosed" in pages[1]
     assert cover_count(pages[0]) == len(pages) == covers + 45 == made.page_count
     assert f"Page {covers + 1} of {len(pages)}" in pages[covers] and "R0" in pages[covers]
     assert made.contents[0] == ("record-00.pdf", covers + 1, covers + 1)
