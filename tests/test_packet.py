@@ -411,3 +411,34 @@ def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_warned(le
                                   today=TODAY)
     assert any("blank for the plan's fax number" in warning for warning in made.warnings)
     assert "[ADD: the plan's fax number" in texts(made.content)[0]
+
+
+def test_a_hung_conversion_is_stopped_with_every_process_it_started(tmp_path, monkeypatch):
+    import subprocess
+    import time
+
+    pids = tmp_path / "pids.txt"
+    _stand_in(tmp_path / "bin", f"""
+import os, subprocess, time
+child = subprocess.Popen(['sleep', '300'])
+pathlib.Path({str(pids)!r} + '.part').write_text(f'{{os.getpid()}} {{child.pid}}')
+os.rename({str(pids)!r} + '.part', {str(pids)!r})
+time.sleep(300)
+""")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    real = subprocess.Popen.communicate
+
+    def hangs(self, input=None, timeout=None):
+        if timeout is None:
+            return real(self, input)
+        while not pids.exists():  # the stand-in and its child are running: now it "hangs"
+            assert subprocess.Popen.poll(self) is None, "the stand-in stopped early"
+            time.sleep(0.01)
+        raise subprocess.TimeoutExpired(self.args, timeout)
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", hangs)
+    with pytest.raises(UserError, match="did not finish turning the letter into a PDF within 120 seconds"):
+        pdf_convert.docx_to_pdf(b"docx")
+    for pid in map(int, pids.read_text().split()):
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "\nState:\tZ" in status.read_text(), pid  # gone (or dead, not yet reaped)
