@@ -83,15 +83,11 @@ def read_attachment(path: Path) -> Part:
     if not data.strip():
         raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
     if b"%PDF" in data[:1024]:
-        return Part(_title(path), _pdf_pages(data, path), fit=True, source=name)
+        return Part(name, _pdf_pages(data, path), fit=True, source=name)
     if path.suffix.lower() in IMAGE_SUFFIXES or _looks_like_heif(data):
-        return Part(_title(path), _image_pages(data, path), fit=False, source=name)
+        return Part(name, _image_pages(data, path), fit=False, source=name)
     raise UserError(f"Attachment {path} is not a PDF or a picture appeal can read (JPG, PNG, HEIC, TIFF). Save it "
                     "as PDF (in most programs: Print, then Save as PDF) and attach that.")
-
-
-def _title(path: Path) -> str:
-    return path.name
 
 
 def _pdf_pages(data: bytes, path: Path) -> list[Any]:
@@ -319,7 +315,7 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
     cover_pages: list[Any] = []
     if cover:
         guess = 1
-        while True:  # the cover's own length is part of the count it prints; a long list may need two pages
+        for _ in range(5):  # the cover's own length is part of the count it prints; a long list may need two pages
             contents = _ranges(parts, guess)
             cover_pages = list(PdfReader(io.BytesIO(
                 cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today))).pages)

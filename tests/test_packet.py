@@ -398,7 +398,9 @@ def test_cover_names_the_department_and_the_representative():
                                              today=TODAY))[0].split())
     assert "Part B Redeterminations" in text and "Karen Whitfield-Moss, authorized representative" in text
     assert "Medicare number (MBI) 3QF7-WD2-RN48" in text and "Pages 9 (including this cover sheet)" in text
-    assert "Letter 2–9" in text and "(803) 555-0131" in text
+    assert "Letter 2–9" in text and "(803) 555-0131" in text and "URGENT" not in text
+    urgent = texts(packet.cover_sheet(case, "Request", 9, [("Letter", 2, 9)], urgent=True, today=TODAY))[0]
+    assert "URGENT: EXPEDITED REVIEW REQUESTED" in urgent
 
 
 def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_warned(letter):
