@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from docx import Document
 
 from appeal import draft, kinds, rules
 from appeal.case import PlanType, SenderRole, Urgency
+from appeal.letter_plan import context_for
+from appeal.pdf_convert import docx_to_pdfs
 
 TODAY = date(2026, 11, 28)
 ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement"}
@@ -78,24 +79,16 @@ class Rendered:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[tuple[str, str], Rendered]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is required for this test (.ci/run installs it)"
     folder = tmp_path_factory.mktemp("review")
-    from appeal.letter_plan import context_for
-
     plans = {}
     for kind, name in PAIRS:
         drafted = draft.draft(CASES[name], kinds.get(kind), today=TODAY)
-        (folder / f"{kind}--{name}.docx").write_bytes(drafted.content)
         plans[kind, name] = (drafted, context_for(CASES[name], kinds.get(kind), TODAY)["letter"])
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
-         "--outdir", str(folder), *sorted(str(p) for p in folder.glob("*.docx"))],
-        check=True, capture_output=True, timeout=600,
-    )
+    pdfs = docx_to_pdfs([drafted.content for drafted, _ in plans.values()], timeout=600)  # one LibreOffice start
     found = {}
-    for (kind, name), (drafted, plan) in plans.items():
+    for ((kind, name), (drafted, plan)), content in zip(plans.items(), pdfs):
         pdf = folder / f"{kind}--{name}.pdf"
+        pdf.write_bytes(content)
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         pages = text.split("\f")[:-1]
