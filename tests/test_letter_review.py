@@ -239,3 +239,17 @@ def test_consequences_and_parity_where_they_apply(rendered, pair):
 @each({"external-review"})
 def test_external_review_names_the_72_hour_expedited_review(rendered, pair):
     assert "no later than 72 hours" in rendered[pair].flat
+
+
+def test_with_no_treatments_recorded_no_sentence_claims_they_failed():
+    from conftest import docx_text
+
+    case = example_case("ketamine-trd-erisa-appeal")
+    case.prior_treatments = []
+    case.denial.reason = "step_therapy"
+    appeal = " ".join(docx_text(draft.draft(case, kinds.get("appeal"), today=TODAY).content).split())
+    assert "lists 0 treatments" not in appeal and "They have been" not in appeal
+    assert "Please identify the specific step the plan considers unmet" in appeal
+    case.denial = None
+    prior_auth = " ".join(docx_text(draft.draft(case, kinds.get("prior-auth"), today=TODAY).content).split())
+    assert "alternatives have been tried" not in prior_auth and "I have already tried" not in prior_auth
