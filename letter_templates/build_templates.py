@@ -85,7 +85,7 @@ def new_document():
     for name in ("List Bullet", "List Number"):
         styles[name].paragraph_format.space_after = Pt(2)
     # Enclosures stay with the signature, so no page holds only the end of the list.
-    paragraph_style("Enclosure", base="List Bullet", space_after=2).paragraph_format.keep_with_next = True
+    paragraph_style("List Enclosure", base="List Bullet", space_after=2).paragraph_format.keep_with_next = True
     for heading in ("Heading 1", "Heading 2", "Heading 3"):
         set_font(styles[heading])
         styles[heading].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
@@ -409,7 +409,7 @@ def closing(document, thanks):
     tag(document, "{%p if loop.last and not letter.evidence %}")
     para(document, "{{ item }}", "List Bullet")
     tag(document, "{%p else %}")
-    para(document, "{{ item }}", "Enclosure")
+    para(document, "{{ item }}", "List Enclosure")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.evidence %}")
