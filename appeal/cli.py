@@ -106,7 +106,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
-    if kind.name != "medical-necessity":
+    if kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures)
     return 0
 
@@ -170,7 +170,7 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
-    kind = kinds.get(args.letter or case.letter_kind or ("appeal" if case.denial else "prior-auth"))
+    kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
     found = next_steps.sections(case, enclosures_for(case, kind))
     if args.output:
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
@@ -241,11 +241,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
-    from appeal import template_tools
+    from appeal import kinds, template_tools
 
-    path = template_tools.new(args.name, args.source)
-    print(f"Copied the {args.source} template to {path}")
-    print(f"Its description (title, summary, who sends it) is in {path.with_suffix('.yaml')}.")
+    source = args.source or kinds.DEFAULT_FOR_DENIAL
+    path = template_tools.new(args.name, source)
+    print(f"Copied the {source} template to {path}")
+    print(f"Its description (title, summary, who sends it, what it asks for and encloses) is in "
+          f"{path.with_suffix('.yaml')}.")
     print(f"Edit it in Word or LibreOffice, then run: appeal templates check {path}")
     return 0
 
@@ -390,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     template_commands = templates.add_subparsers(dest="templates_command", metavar="new|vars|check", required=True)
     new = template_commands.add_parser("new", help="copy a built-in template into your own folder to edit")
     new.add_argument("name", help="the new template's name (a new kind, or a built-in kind's name to replace it)")
-    new.add_argument("--from", dest="source", default="appeal", metavar="KIND", help="the template to copy (default: appeal)")
+    new.add_argument("--from", dest="source", metavar="KIND", help="the template to copy (default: appeal)")
     new.set_defaults(handler=cmd_templates_new)
     variables = template_commands.add_parser("vars", help="every variable a template may use")
     variables.add_argument("kind", nargs="?", help="mark the variables this kind's template uses")

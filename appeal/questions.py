@@ -80,9 +80,20 @@ def role_is(*roles: str) -> Condition:
     return condition
 
 
-def letter_is(*names: str) -> Condition:
+def letter_does(attribute: str) -> Condition:
+    """The chosen letter kind declares `attribute` (argues_case, can_be_urgent, sent_to_plan) in its YAML."""
+
     def condition(ctx: Context) -> bool:
-        return ctx.case.letter_kind in names
+        return bool(ctx.kind and getattr(ctx.kind, attribute))
+
+    return condition
+
+
+def letter_asks(topic: str) -> Condition:
+    """The chosen letter kind lists `topic` under `asks:` in its YAML (see appeal/data/kinds.yaml)."""
+
+    def condition(ctx: Context) -> bool:
+        return bool(ctx.kind and topic in ctx.kind.asks)
 
     return condition
 
@@ -127,12 +138,9 @@ def unnamed_treatment(ctx: Context) -> bool:
 provider = role_is("provider")
 not_patient = role_is("representative", "provider")
 patient_writes = role_is("patient")
-CLINICAL = ("prior-auth", "appeal", "external-review", "medical-necessity")
-clinical_letter = letter_is(*CLINICAL)
-requests_care = letter_is("prior-auth", "appeal", "external-review")
-sent_to_plan = letter_is(  # every letter but the provider's letter of medical necessity, which goes to anyone
-    "prior-auth", "appeal", "external-review", "reimbursement", "claim-file-request", "parity-request"
-)
+clinical_letter = letter_does("argues_case")
+requests_care = letter_does("can_be_urgent")
+sent_to_plan = letter_does("sent_to_plan")  # not the provider's letter of medical necessity, which goes to anyone
 
 # --------------------------------------------------------------------------------------------------------------
 # The validator: the model's own rule
@@ -285,14 +293,14 @@ def enum_options(path: str) -> list[Option]:
 # --------------------------------------------------------------------------------------------------------------
 # Choices that are not an enum field
 
-SITUATIONS: dict[str, tuple[str, str]] = {
-    # value: (what the person sees, the letter it suggests)
-    "denial": ("The plan said no (a denial), and I want to appeal it", "appeal"),
-    "prior_auth": ("The plan must approve a treatment before it starts (prior authorization)", "prior-auth"),
-    "reimbursement": ("I paid for care myself and want the plan to pay me back", "reimbursement"),
-    "claim_file": ("I want the plan's papers about a denial (the claim file) before appealing", "claim-file-request"),
-    "parity": ("The plan limits mental health care more than other care (a parity request)", "parity-request"),
-    "medical_necessity": ("A provider's letter that the treatment is medically necessary", "medical-necessity"),
+# What the person sees for each situation; a letter kind says which situation it serves (`situation:` in its YAML).
+SITUATIONS: dict[str, str] = {
+    "denial": "The plan said no (a denial), and I want to appeal it",
+    "prior_auth": "The plan must approve a treatment before it starts (prior authorization)",
+    "reimbursement": "I paid for care myself and want the plan to pay me back",
+    "claim_file": "I want the plan's papers about a denial (the claim file) before appealing",
+    "parity": "The plan limits mental health care more than other care (a parity request)",
+    "medical_necessity": "A provider's letter that the treatment is medically necessary",
 }
 
 
@@ -300,14 +308,17 @@ def situation_for(letter_kind: str | None, has_denial_section: bool = False) -> 
     """The situation a finished letter kind implies (for case files made without the questionnaire)."""
     if has_denial_section:
         return "denial"
-    for value, (_, kind) in SITUATIONS.items():
-        if kind == letter_kind:
-            return value
-    return {"external-review": "denial"}.get(letter_kind or "")
+    kind = kinds.all_kinds().get(letter_kind or "")
+    return kind.situation if kind else None
+
+
+def suggested_kind(situation: str | None) -> str | None:
+    """The first kind (built-in ones come first) that serves the situation."""
+    return next((name for name, kind in kinds.all_kinds().items() if situation and kind.situation == situation), None)
 
 
 def situation_options(ctx: Context) -> list[Option]:
-    return [(value, title) for value, (title, _) in SITUATIONS.items()]
+    return list(SITUATIONS.items())
 
 
 def chosen_evidence_options(ctx: Context) -> list[Option]:
@@ -349,7 +360,7 @@ def suggested_drug_class(ctx: Context) -> str | None:
 
 def letter_options(ctx: Context) -> list[Option]:
     """Letters this sender can send, the one that fits the situation first."""
-    suggested = SITUATIONS.get(ctx.situation or "", ("", ""))[1]
+    suggested = suggested_kind(ctx.situation)
     options = []
     for name, kind in kinds.all_kinds().items():
         if ctx.role and ctx.role not in kind.senders:
@@ -662,14 +673,14 @@ QUESTIONS: list[Entry] = [
             "When should the treatment start?",
             DATE_HINT,
             kind="date",
-            when=letter_is("prior-auth"),
+            when=letter_asks("start_date"),
             label="Start date",
         ),
         Question(
             "treatment.facility",
             "Where is the treatment given? (clinic name and city)",
             "",
-            when=letter_is(*CLINICAL, "reimbursement"),
+            when=letter_asks("diagnoses"),
             label="Where",
         ),
         Question(
@@ -677,7 +688,7 @@ QUESTIONS: list[Entry] = [
             "Is that clinic in the plan's network?",
             "'In network' means the clinic has a contract with the plan; the clinic or the plan's website can say.",
             kind="choice",
-            when=letter_is("prior-auth", "appeal", "external-review", "reimbursement"),
+            when=letter_asks("network"),
             label="Network",
         ),
         Question(
@@ -711,7 +722,7 @@ QUESTIONS: list[Entry] = [
             "Add another date it was given?",
             (Question("treatment.dates_of_service[]", "Date of the treatment", DATE_HINT, kind="date", required=True),),
             hint="Only if the plan refused to pay for care already given.",
-            when=letter_is("appeal", "external-review", "claim-file-request"),
+            when=letter_asks("dates_of_service"),
             label="Dates given",
             show=_show_date,
         ),
@@ -735,7 +746,7 @@ QUESTIONS: list[Entry] = [
                 Question("treatment.services[].paid", "Amount you paid", "Like 475.00.", kind="number"),
             ),
             hint="The superbill is the itemized bill the clinic gives you for insurance; one entry per line on it.",
-            when=letter_is("reimbursement"),
+            when=letter_asks("superbill"),
             label="Services billed",
             show=_show_service,
         ),
@@ -743,14 +754,14 @@ QUESTIONS: list[Entry] = [
             "treatment.billing_npi",
             "NPI of the provider who billed",
             "The 10-digit NPI printed on the superbill.",
-            when=letter_is("reimbursement"),
+            when=letter_asks("superbill"),
             label="Billing NPI",
         ),
         Question(
             "treatment.tax_id",
             "Tax ID (EIN) of the provider who billed",
             "On the superbill, often marked 'Tax ID', 'TIN' or 'EIN'.",
-            when=letter_is("reimbursement"),
+            when=letter_asks("superbill"),
             label="Tax ID",
         ),
     ),
@@ -772,7 +783,7 @@ QUESTIONS: list[Entry] = [
                 ),
             ),
             hint="Most important first.",
-            when=letter_is(*CLINICAL, "reimbursement"),
+            when=letter_asks("diagnoses"),
             label="Diagnoses",
             show=lambda item: f"{item.code} {item.description or ''}".strip(),
         ),

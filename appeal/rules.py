@@ -9,12 +9,16 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from appeal.case import Case, PlanType, ReviewLevel
 from appeal.resources import data_file
+
+if TYPE_CHECKING:
+    from appeal.kinds import LetterKind
 
 
 class Step(StrEnum):
@@ -58,7 +62,8 @@ class Rule(BaseModel):
     deadline: Deadline | None = None
     text: str
     letter_text: str | None = None
-    letters: list[str] = Field(default_factory=list, description="Letter kinds whose rights section cites this rule.")
+    letters: list[str] = Field(default_factory=list, description="Tags of the letter kinds whose rights section cites "
+                               "this rule (a kind's `cites:`).")
     citation: str
     source_url: str
     checked: date
@@ -83,11 +88,14 @@ def by_id(rule_id: str) -> Rule:
     return next(rule for rule in all_rules() if rule.id == rule_id)
 
 
-def step_for(case: Case, kind: str) -> Step:
-    """The step of the dispute that the letter starts: the next one after the last decision."""
-    if kind == "prior-auth" or case.denial is None:
+def step_for(case: Case, kind: LetterKind) -> Step | None:
+    """The step of the dispute that the letter starts (its kind's `starts`): none, the initial request, external
+    review, or the next one after the last decision."""
+    if kind.starts == "none":
+        return None
+    if kind.starts == "initial_request" or case.denial is None:
         return Step.initial_request
-    if kind == "external-review":
+    if kind.starts == "external_review":
         return Step.external_review
     level = case.denial.level_exhausted or ReviewLevel.initial
     if level is ReviewLevel.first_internal:
@@ -115,16 +123,16 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
     ]
 
 
-# Requests for documents and parity disclosures are not tied to a step of the dispute.
-STEPLESS_LETTERS = {"claim-file-request", "parity-request"}
-
-
-def for_letter(case: Case, kind: str) -> list[Rule]:
-    """The rules a letter of this kind cites for this case: its plan type, and its step, urgency and timing."""
+def for_letter(case: Case, kind: LetterKind) -> list[Rule]:
+    """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
+    step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
+    if kind.cites is None:
+        return []
     plan_type = case.insurance.plan_type or PlanType.other
-    if kind in STEPLESS_LETTERS:
-        return [rule for rule in all_rules() if kind in rule.letters and plan_type in rule.plan_types]
-    return [rule for rule in select(case, step_for(case, kind)) if kind in rule.letters]
+    step = step_for(case, kind)
+    if step is None:
+        return [rule for rule in all_rules() if kind.cites in rule.letters and plan_type in rule.plan_types]
+    return [rule for rule in select(case, step) if kind.cites in rule.letters]
 
 
 def cited(rule: Rule) -> str:

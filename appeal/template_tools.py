@@ -32,10 +32,12 @@ from appeal.letter_plan import LetterPlan
 # Copying a template
 
 
-def new(name: str, source_kind: str = "appeal") -> Path:
-    """Copy a kind's template (and its description) into the user's folder as `name`, and return its path."""
+def new(name: str, source_kind: str | None = None) -> Path:
+    """Copy a kind's template and its whole description into the user's folder as `name`, so the copy behaves
+    exactly like its source, and return its path."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UserError(f"'{name}' cannot be a template name: use lowercase letters, digits and hyphens.")
+    source_kind = source_kind or kinds.DEFAULT_FOR_DENIAL
     source = kinds.get(source_kind)
     folder = kinds.user_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,12 +48,16 @@ def new(name: str, source_kind: str = "appeal") -> Path:
     target.chmod(0o600)
     meta = target.with_suffix(".yaml")
     if not meta.exists():
-        title = source.title if name == source_kind else f"{source.title} ({name})"
-        meta.write_text(
-            f"title: {title}\nsummary: {source.summary}\nsenders: [{', '.join(source.senders)}]\n"
-            f"needs_denial: {'true' if source.needs_denial else 'false'}\n",
-            encoding="utf-8",
-        )
+        import yaml
+
+        from appeal.safe_write import write_text
+
+        description = source.description()
+        if name != source_kind:
+            description["title"] = f"{source.title} ({name})"
+        text = yaml.safe_dump(description, sort_keys=False, allow_unicode=True, width=110)
+        write_text(meta, f"# The letter kind '{name}', copied from '{source_kind}'. The fields are described in "
+                   f"appeal/data/kinds.yaml.\n{text}", overwrite=False)
     return target
 
 
