@@ -60,7 +60,7 @@ class LetterKind:
     argues_case: bool = False
     encloses_case_list: bool = False
     starts: str = "next"
-    cites: str | None = None
+    cites: tuple[str, ...] = ()
     asks: tuple[str, ...] = ()
     requests: tuple[Sentence, ...] = ()
     enclosures: tuple[Sentence, ...] = ()
@@ -145,10 +145,21 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
         argues_case=bool(merged["argues_case"]),
         encloses_case_list=bool(merged["encloses_case_list"]),
         starts=str(merged["starts"]),
-        cites=merged["cites"],
+        cites=_tags(meta_path, merged["cites"]),
         asks=tuple(merged["asks"]),
         **{key: _sentences(meta_path, key, merged[key]) for key in _SENTENCES},
     )
+
+
+def _tags(meta_path: Path, value: object) -> tuple[str, ...]:
+    """`cites:` as one tag, a list of tags, or nothing."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise UserError(f"{meta_path}: cites must be a tag from rules.yaml's letters: lists, or a list of them.")
 
 
 def _check_choices(meta_path: Path, key: str, values: object, allowed: tuple[str, ...]) -> None:

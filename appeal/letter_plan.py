@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from appeal import evidence, readiness
+from appeal import dispute, evidence, readiness
 from appeal import rules as rules_module
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
@@ -287,13 +287,6 @@ def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None
     return evidence.select(case, evidence.load_library(evidence_dirs))
 
 
-def _request_title(case: Case) -> str:
-    from appeal import deadlines
-
-    index = deadlines.next_step_index(case) if case.denial else None
-    return deadlines.steps_for(case.insurance.plan_type)[index].title if index is not None else "Appeal"
-
-
 def _paragraphs(text: str | None) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
     blocks = re.split(r"\n[ \t]*\n", text or "")
@@ -340,6 +333,6 @@ def context_for(
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
-        request_title=_request_title(case),
+        request_title=dispute.request_title(case),
     )
     return {**view, "letter": letter}

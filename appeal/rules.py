@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from appeal.case import Case, PlanType, ReviewLevel
+from appeal.case import Case, PlanType
 from appeal.resources import data_file
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Rule(BaseModel):
     text: str
     letter_text: str | None = None
     letters: list[str] = Field(default_factory=list, description="Tags of the letter kinds whose rights section cites "
-                               "this rule (a kind's `cites:`).")
+                               "this rule (see `cites:` in a kind's YAML).")
     citation: str
     source_url: str
     checked: date
@@ -88,23 +88,6 @@ def by_id(rule_id: str) -> Rule:
     return next(rule for rule in all_rules() if rule.id == rule_id)
 
 
-def step_for(case: Case, kind: LetterKind) -> Step | None:
-    """The step of the dispute that the letter starts (its kind's `starts`): none, the initial request, external
-    review, or the next one after the last decision."""
-    if kind.starts == "none":
-        return None
-    if kind.starts == "initial_request" or case.denial is None:
-        return Step.initial_request
-    if kind.starts == "external_review":
-        return Step.external_review
-    level = case.denial.level_exhausted or ReviewLevel.initial
-    if level is ReviewLevel.first_internal:
-        return Step.second_internal_appeal
-    if level in (ReviewLevel.final_internal, ReviewLevel.external):
-        return Step.external_review
-    return Step.internal_appeal
-
-
 def service_timing(case: Case) -> str:
     """Pre-service when the care has not been given yet; post-service when it has (a claim for payment)."""
     treatment = case.treatment
@@ -126,13 +109,16 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
 def for_letter(case: Case, kind: LetterKind) -> list[Rule]:
     """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
     step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
-    if kind.cites is None:
-        return []
-    plan_type = case.insurance.plan_type or PlanType.other
-    step = step_for(case, kind)
-    if step is None:
-        return [rule for rule in all_rules() if kind.cites in rule.letters and plan_type in rule.plan_types]
-    return [rule for rule in select(case, step) if kind.cites in rule.letters]
+    from appeal.dispute import letter_step  # dispute reads the steps, which name this module's Step
+
+    def cited_by_kind(rule: Rule) -> bool:
+        return any(tag in rule.letters for tag in kind.cites)
+
+    if kind.starts == "none":
+        plan_type = case.insurance.plan_type or PlanType.other
+        return [rule for rule in all_rules() if cited_by_kind(rule) and plan_type in rule.plan_types]
+    step = letter_step(case, kind)
+    return [rule for rule in select(case, step) if cited_by_kind(rule)] if step else []
 
 
 def cited(rule: Rule) -> str:
