@@ -27,7 +27,10 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, PlanType, Response, TreatmentKind
+from appeal import clinical
+from appeal.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
+from appeal.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
 from appeal.errors import UserError
 from appeal.fields import format_date
 from appeal.render import xml_safe
@@ -43,29 +46,6 @@ ENVIRONMENT_VARIABLE = "APPEAL_EVIDENCE_DIR"
 MAX_AUTOMATIC = 12
 # A summary is 2-5 sentences; counting sentences is unreliable ('et al.', 'P<.001'), so length is the guard.
 MAX_SUMMARY_CHARACTERS = 1500
-
-
-class Condition(StrEnum):
-    """What a snippet (or a readiness criterion) is about; derived for a case by `case_conditions`."""
-
-    treatment_resistant_depression = "treatment_resistant_depression"
-    suicidal_ideation = "suicidal_ideation"
-    ptsd = "ptsd"
-    crps = "crps"
-    chronic_pain = "chronic_pain"
-
-    @property
-    def label(self) -> str:
-        return _CONDITION_LABELS[self]
-
-
-_CONDITION_LABELS = {
-    Condition.treatment_resistant_depression: "treatment-resistant depression",
-    Condition.suicidal_ideation: "suicidal ideation",
-    Condition.ptsd: "PTSD",
-    Condition.crps: "CRPS",
-    Condition.chronic_pain: "chronic pain",
-}
 
 
 class EvidenceTreatment(StrEnum):
@@ -336,70 +316,6 @@ def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Which conditions a case is about
-
-_KETAMINE_KINDS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
-_FAILED = {Response.none, Response.partial, Response.relapse, Response.intolerable}
-_CRPS_PREFIXES = ("G90.5", "G56.4", "G57.7")
-# G89 holds chronic pain, except G89.1x, which is *acute* pain.
-_CHRONIC_PAIN_PREFIXES = ("G89.0", "G89.2", "G89.3", "G89.4")
-_NEGATION = re.compile(r"\b(no|not|denies|denied|denying|without|negative for|never)\b", re.I)
-_ACTIVE_IDEATION = re.compile(
-    r"\bactive\b[\w\s-]{0,30}?(\bsuicid\w*|\bideation\b|(?-i:\bSI\b))"
-    r"|(\bsuicid\w*|(?-i:\bSI\b))[\w\s-]{0,40}?\bwith\s+(a\s+)?(plan|intent)\b",
-    re.I,
-)
-
-
-def mentions_active_ideation(text: str | None) -> bool:
-    """True when a clause reports active ideation (or ideation with plan or intent) and does not negate it.
-
-    'Passive thoughts of death without plan or intent' and 'denies active SI' are not active ideation.
-    """
-    for clause in re.split(r"[.;\n]", text or ""):
-        match = _ACTIVE_IDEATION.search(clause)
-        if match and not _NEGATION.search(clause[: match.start()]):
-            return True
-    return False
-
-
-def failed_antidepressant_trials(case: Case) -> int:
-    """Antidepressant trials that did not work, counted leniently: this only decides which evidence fits.
-
-    The strict test (adequate dose and duration, current episode, different classes) is appeal.readiness's.
-    """
-    return sum(
-        1 for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES and item.response in _FAILED
-    )
-
-
-def case_conditions(case: Case) -> set[Condition]:
-    """The snippet conditions a case is about, derived from its ICD-10 codes and clinical facts.
-
-    Depression (F32.x, F33.x) counts as treatment-resistant when the case lists two or more failed
-    antidepressant trials, and also when ketamine or esketamine is requested even though the case does not
-    (yet) list the trials: those treatments are only prescribed for depression after failed treatments
-    (esketamine's label requires it), and withholding the evidence for a missing list would weaken the letter
-    at the very point `appeal.readiness` already flags as missing.
-    """
-    codes = [diagnosis.code for diagnosis in case.diagnoses]
-    found: set[Condition] = set()
-    if any(code.startswith(("F32", "F33")) for code in codes) and (
-        failed_antidepressant_trials(case) >= 2 or case.treatment.kind in _KETAMINE_KINDS
-    ):
-        found.add(Condition.treatment_resistant_depression)
-    if "R45.851" in codes or mentions_active_ideation(case.clinical.suicide_risk):
-        found.add(Condition.suicidal_ideation)
-    if any(code.startswith("F43.1") for code in codes):
-        found.add(Condition.ptsd)
-    if any(code.startswith(_CRPS_PREFIXES) for code in codes):
-        found.add(Condition.crps)
-    if any(code.startswith(_CHRONIC_PAIN_PREFIXES) for code in codes):
-        found.add(Condition.chronic_pain)
-    return found
-
-
-# --------------------------------------------------------------------------------------------------------------
 # Choosing snippets for a case
 
 
@@ -474,7 +390,7 @@ def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
     both = sorted(set(added) & set(dropped))
     if both:
         raise UserError(f"evidence.add and evidence.drop both name {', '.join(both)}; keep each id in one list.")
-    conditions = case_conditions(case)
+    conditions = clinical.conditions(case)
     reasons: dict[str, str] = {}
     for snippet in sorted(library.values(), key=_strength):
         why = _why_matched(snippet, case, conditions)

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from appeal import dispute, evidence, readiness
+from appeal import clinical, dispute, evidence, readiness
 from appeal import rules as rules_module
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
+from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
 from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
 from appeal.resources import data_file
@@ -104,24 +104,15 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
-def _facts(case: Case) -> dict[str, Any]:
-    antidepressants = [item for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES]
+def _facts(case: Case, today: date) -> dict[str, Any]:
+    """The clinical facts the wording relies on, as appeal.clinical decides them for `appeal check` too."""
+    antidepressants = clinical.antidepressant_trials(case)
     classes = []
     for item in antidepressants:
         if item.drug_class.label not in classes:
             classes.append(item.drug_class.label)
-    failed = [
-        item
-        for item in case.prior_treatments
-        if item.response in (Response.none, Response.partial, Response.intolerable, Response.relapse)
-    ]
-    adequate = [
-        item
-        for item in antidepressants
-        if (item.adequate_weeks or 0) >= 6 and item.response in (Response.none, Response.partial, Response.relapse)
-    ]
-    depression = any(d.code.startswith(("F32", "F33")) for d in case.diagnoses)
-    crps = any(d.code.startswith(("G90.5", "G56.4", "G57.7")) for d in case.diagnoses)
+    adequate = clinical.adequate_trials(case, today)
+    depression = clinical.has_depression(case)
     services = case.treatment.services
     return {
         "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
@@ -129,9 +120,9 @@ def _facts(case: Case) -> dict[str, Any]:
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
         "adequate_trials": adequate,
-        "failed_names": [item.name for item in failed if item.name],
+        "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
         "depression": depression,
-        "crps": crps,
+        "crps": clinical.has_crps(case),
         "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
     }
 
@@ -233,9 +224,10 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
     return case.treatment.is_urgent and kind.can_be_urgent
 
 
-def _wording_context(case: Case, view: dict[str, Any]) -> dict[str, Any]:
+def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
-    return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case), "case": view}
+    return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
+            "case": view}
 
 
 def _view(case: Case) -> dict[str, Any]:
@@ -246,9 +238,10 @@ def _view(case: Case) -> dict[str, Any]:
     return view
 
 
-def enclosures_for(case: Case, kind: LetterKind) -> list[str]:
+def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
     """What to send with a letter of this kind: the sender's list plus what the plan will need."""
-    return _enclosures(case, kind, _sentence_context(case, kind, _wording_context(case, _view(case))))
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
 def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
@@ -308,7 +301,7 @@ def context_for(
     view = _view(case)
     today = today or date.today()
     chosen = _evidence_for(case, kind, evidence_dirs)
-    wording_context = _wording_context(case, view)
+    wording_context = _wording_context(case, view, today)
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
     insurance = view["insurance"]
