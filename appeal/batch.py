@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from appeal.folders import add_folder_options
+
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIX = ".csv"
 IN_FLIGHT_PER_JOB = 4  # cases handed to each worker ahead of time: enough to keep it busy, few enough to stay small
@@ -71,7 +73,6 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
                             f"{os.cpu_count() or 1}); 1 drafts them one by one in this process")
     batch.add_argument("--strict", action="store_true", help="refuse (fail) each letter that still has blanks")
     batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
-    from appeal.cli import add_folder_options  # at call time: cli imports this module while building its parser
 
     add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
@@ -470,7 +471,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.letter:
         from appeal import kinds
 
-        kinds.get(args.letter)
+        kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
     total = sum(1 for _ in iter_tasks(args.inputs))
     if not total:
         raise UserError(

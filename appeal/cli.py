@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from appeal import __version__
+from appeal.folders import add_folder_options
 
 DESCRIPTION = """\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
@@ -322,16 +323,6 @@ def cmd_example(args: argparse.Namespace) -> int:
     write_text(Path(args.output), text, overwrite=args.force)
     print(f"Wrote the example case {args.name} to {args.output}")
     return 0
-
-
-def add_folder_options(parser: argparse.ArgumentParser, *, evidence: bool = True, templates: bool = True) -> None:
-    """The user's own evidence and template folders, the same for every command that reads them."""
-    if evidence:
-        parser.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
-    if templates:
-        parser.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
 
 
 def build_parser() -> argparse.ArgumentParser:

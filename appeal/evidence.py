@@ -5,16 +5,15 @@ citation, when and how it was checked) and a body of 2-5 sentences that a review
 paper. Advocates add or correct snippets as files, without touching code, so a file is checked strictly and a
 mistake is reported with the file and the field, never as a traceback.
 
-Where snippets come from, later ones replacing earlier ones with the same id: the bundled folder, then each
-extra folder given to `load_library` (say, from a command-line option), then the folders in
-`APPEAL_EVIDENCE_DIR`. A user folder can therefore correct a bundled snippet without editing the installation.
+Where snippets come from, in the order appeal/folders.py sets for every user folder, a higher one replacing a
+snippet with the same id: each --evidence folder, then those in $APPEAL_EVIDENCE_DIR, then the bundled folder.
+A user folder can therefore correct a bundled snippet without editing the installation.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal import clinical
+from appeal import clinical, folders
 from appeal.case import Case, DenialReason, PlanType, TreatmentKind
 from appeal.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
 from appeal.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
     from docxtpl import DocxTemplate
     from docxtpl.subdoc import Subdoc
 
-ENVIRONMENT_VARIABLE = "APPEAL_EVIDENCE_DIR"
+ENVIRONMENT_VARIABLE = folders.EVIDENCE_VARIABLE
 
 # Automatic picks stop here: a reviewer reads a dozen summaries, not thirty. Explicit adds always stay.
 MAX_AUTOMATIC = 12
@@ -302,15 +301,11 @@ def _builtin_snippets() -> dict[str, Snippet]:
     return _read_folder(bundled("evidence_snippets"))
 
 
-def _environment_folders() -> list[Path]:
-    value = os.environ.get(ENVIRONMENT_VARIABLE, "")
-    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
-
-
 def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:
-    """All snippets by id: built-in, then `extra_dirs`, then $APPEAL_EVIDENCE_DIR; a later id replaces an earlier."""
+    """All snippets by id, in the order of appeal/folders.py: built-in, then $APPEAL_EVIDENCE_DIR, then
+    `extra_dirs` (--evidence); a later id replaces an earlier."""
     library = dict(_builtin_snippets())
-    for folder in [*(Path(item) for item in extra_dirs or ()), *_environment_folders()]:
+    for folder in folders.from_environment(ENVIRONMENT_VARIABLE) + [Path(item) for item in extra_dirs or ()]:
         library.update(_read_folder(folder))
     return library
 

@@ -5,25 +5,26 @@ sends it, whether it answers a denial or can be urgent, whether it argues the cl
 starts, its requests and enclosures); appeal/data/kinds.yaml lists the fields and their defaults. No code looks
 at a kind's name, so a copy under a new name behaves exactly like its source.
 
-Templates come from folders, later ones winning: the built-in `letter_templates/`, the per-user folder
-(`appeal templates new` puts copies there), the folders in $APPEAL_TEMPLATES, then each `--templates DIR`.
+Templates come from folders in the order appeal/folders.py sets for every user folder: each `--templates DIR`,
+then $APPEAL_TEMPLATES, then the per-user folder (`appeal templates new` puts copies there), then the built-in
+`letter_templates/`.
 A template named like a built-in kind replaces it; a new name adds a kind. A template without its YAML file
 borrows the built-in kind's description, or its own .docx title and subject.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from appeal import folders as folders_module
 from appeal.errors import UserError
 from appeal.resources import bundled, data_file
 
-ENVIRONMENT_VARIABLE = "APPEAL_TEMPLATES"
+ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
 ALL_SENDERS = ("patient", "representative", "provider")
 STARTS = ("initial_request", "next", "external_review", "none")
 QUESTION_TOPICS = ("start_date", "diagnoses", "network", "dates_of_service", "superbill")
@@ -87,20 +88,14 @@ def defaults() -> dict:
 
 
 def user_folder() -> Path:
-    """The per-user template folder (on Linux ~/.local/share/appeal/templates), from platformdirs."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("appeal", appauthor=False)) / "templates"
+    """The per-user template folder (on Linux ~/.local/share/appeal/templates)."""
+    return folders_module.user_data() / "templates"
 
 
 def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
-    """Every template folder with a short name for `appeal letters`, lowest priority first."""
-    found = [(bundled("letter_templates"), "built-in"), (user_folder(), "your templates")]
-    for item in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep):
-        if item.strip():
-            found.append((Path(item.strip()), f"${ENVIRONMENT_VARIABLE}"))
-    found += [(Path(item), "--templates") for item in extra]
-    return found
+    """Every template folder with a short name for `appeal letters`, lowest priority first (appeal.folders)."""
+    return folders_module.search_order(bundled("letter_templates"), ENVIRONMENT_VARIABLE, extra, "--templates",
+                                       user=user_folder())
 
 
 def _read_meta(path: Path) -> dict:

@@ -94,10 +94,10 @@ class QuestionnaireStopped(KeyboardInterrupt):
 
 
 def drafts_folder() -> Path:
-    """Per-user data folder (XDG): drafts hold health information, so not the current directory."""
-    base = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
-    return root / "appeal" / "drafts"
+    """In the per-user data folder (appeal.folders): drafts hold health information, so not the current directory."""
+    from appeal.folders import user_data
+
+    return user_data() / "drafts"
 
 
 def _new_draft_path() -> Path:
