@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -29,6 +27,7 @@ from pydantic.fields import FieldInfo
 
 from appeal import kinds
 from appeal.case import Case
+from appeal.case_paths import field_at, list_item, plain_type  # noqa: F401 (plain_type: the engine's too)
 from appeal.errors import UserError
 from appeal.fields import format_money
 from appeal.resources import data_file
@@ -191,42 +190,17 @@ Entry = Union[Question, Group]
 # Reading the case model's fields by path
 
 
-def plain_type(annotation: Any) -> Any:
-    """`X | None` -> X; `Annotated[X, ...]` -> X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        if origin in (Union, types.UnionType):
-            args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            if len(args) == 1:
-                annotation = args[0]
-                continue
-        return annotation
-
-
 def _list_item(annotation: Any) -> Any:
-    annotation = plain_type(annotation)
-    if typing.get_origin(annotation) is list:
-        return plain_type(typing.get_args(annotation)[0])
-    raise TypeError(f"{annotation} is not a list")
+    item = list_item(annotation)
+    if item is None:
+        raise TypeError(f"{annotation} is not a list")
+    return item
 
 
 def field_info(path: str) -> FieldInfo | None:
-    """The case model's FieldInfo for a path ("denial.notice_date", "prior_treatments[].dose", "enclosures[]")."""
-    if path.startswith("@"):
-        return None
-    model: Any = Case
-    info = None
-    for part in path.split("."):
-        if part.endswith("[]"):
-            info = model.model_fields[part[:-2]]
-            model = _list_item(info.annotation)
-        else:
-            info = model.model_fields[part]
-            model = plain_type(info.annotation)
-    return info
+    """The case model's FieldInfo for a path ("denial.notice_date", "prior_treatments[].dose", "enclosures[]");
+    None for an answer the questionnaire keeps for itself ("@situation")."""
+    return None if path.startswith("@") else field_at(path)
 
 
 def value_type(path: str) -> Any:
@@ -429,12 +403,10 @@ def _getattr_path(node: Any) -> list[str] | None:
 
 
 def _check_case_path(parts: list[str]) -> None:
-    model: Any = Case
-    for number, part in enumerate(parts):
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
-            raise _Invalid(f"'case.{'.'.join(parts[:number + 1])}' is not a case field")
-        model = plain_type(fields[part].annotation)
+    try:
+        field_at(".".join(parts))
+    except (KeyError, TypeError):
+        raise _Invalid(f"'case.{'.'.join(parts)}' is not a case field") from None
 
 
 def _constants(node: Any) -> list[Any]:

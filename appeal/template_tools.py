@@ -11,7 +11,6 @@ import dataclasses
 import difflib
 import re
 import shutil
-import types
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from pydantic import BaseModel
 
 from appeal import kinds
 from appeal.case import Case
+from appeal.case_paths import list_item, plain_type
 from appeal.errors import UserError
 from appeal.letter_plan import LetterPlan
 
@@ -72,17 +72,8 @@ class Variable:
     description: str
 
 
-def _inner(annotation: Any) -> Any:
-    """`X | None` -> X."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        options = [option for option in typing.get_args(annotation) if option is not type(None)]
-        if len(options) == 1:
-            return options[0]
-    return annotation
-
-
 def _type_name(annotation: Any) -> str:
-    annotation = _inner(annotation)
+    annotation = plain_type(annotation)
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _type_name(typing.get_args(annotation)[0])
@@ -99,12 +90,8 @@ def _type_name(annotation: Any) -> str:
 
 
 def _element(annotation: Any) -> Any:
-    annotation = _inner(annotation)
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) is list:
-        annotation = _inner(typing.get_args(annotation)[0])
-    return annotation
+    """A field's type, or its items' type for a list."""
+    return list_item(annotation) or plain_type(annotation)
 
 
 def _walk(owner: Any, prefix: str) -> list[Variable]:
@@ -118,7 +105,7 @@ def _walk(owner: Any, prefix: str) -> list[Variable]:
         path = f"{prefix}{name}"
         found.append(Variable(path, _type_name(annotation), description))
         element = _element(annotation)
-        is_list = typing.get_origin(_inner(annotation)) is list or "list of" in _type_name(annotation)
+        is_list = list_item(annotation) is not None or "list of" in _type_name(annotation)
         if isinstance(element, type) and (issubclass(element, BaseModel) or dataclasses.is_dataclass(element)):
             found += _walk(element, f"{path}[]." if is_list else f"{path}.")
     return found
