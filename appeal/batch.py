@@ -309,7 +309,7 @@ class Namer:
 
 def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: bool, force: bool) -> Outcome:
     from appeal import draft
-    from appeal.errors import UserError
+    from appeal.errors import UserError, os_reason
 
     if result.error is not None:
         return Outcome(task.label, FAILED, result.error)
@@ -323,7 +323,7 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
     except UserError as error:
         return Outcome(task.label, FAILED, str(error))
     except OSError as error:
-        return Outcome(task.label, FAILED, f"Cannot write {path}: {error.strerror or error}.")
+        return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
     namer.take(path.name)
     blanks = tuple(drafted.blanks)
     return Outcome(task.label, BLANKS if blanks else WRITTEN, str(path), blanks)
@@ -428,12 +428,12 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
 
 
 def _make_folder(folder: Path) -> None:
-    from appeal.errors import UserError
+    from appeal.errors import UserError, os_reason
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot make the folder {folder}: {error.strerror}.") from None
+        raise UserError(f"Cannot make the folder {folder}: {os_reason(error)}.") from None
 
 
 def run(

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from appeal.case import Case
 from appeal.case_paths import as_model, list_item, plain_type
 from appeal.casefile import describe_validation_error, to_data
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read
 from appeal.safe_write import write_text
 
 # How many numbered columns the template gives each list field (path without the numbers). A list not named
@@ -211,7 +211,7 @@ def _open(path: Path):
     except IsADirectoryError:
         raise UserError(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror}.") from None
+        raise cannot_read(path, error) from None
 
 
 def read_rows(path: Path) -> Iterator[Row]:

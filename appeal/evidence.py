@@ -30,7 +30,7 @@ from appeal import clinical, folders
 from appeal.case import Case, DenialReason, PlanType, TreatmentKind
 from appeal.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
 from appeal.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem
 from appeal.fields import format_date
 from appeal.render import xml_safe
 from appeal.resources import bundled
@@ -206,19 +206,9 @@ _TYPE_MESSAGES = {
 
 
 def _describe_problems(error: ValidationError, path: Path) -> str:
-    lines = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(the front matter)"
-        message = _TYPE_MESSAGES.get(problem["type"], problem["msg"].removeprefix("Value error, "))
-        if problem["type"] == "enum":
-            message = f"must be one of: {problem['ctx']['expected']}"
-        elif problem["type"] == "string_pattern_mismatch":
-            message = _PATTERN_HINTS.get(str(problem["loc"][-1]), message)
-        if where == "summary":
-            where = "summary (the text after the front matter)"
-        lines.append(f"  {where}: {message}")
-    count = len(lines)
-    return f"Evidence snippet {path} has {count} problem{'s' if count > 1 else ''}:\n" + "\n".join(lines)
+    return describe_validation(error, f"Evidence snippet {path}", whole="(the front matter)", messages=_TYPE_MESSAGES,
+                               pattern_hints=_PATTERN_HINTS,
+                               places={"summary": "summary (the text after the front matter)"})
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
@@ -241,14 +231,12 @@ def read_snippet(path: Path) -> Snippet:
     except UnicodeDecodeError:
         raise UserError(f"Evidence snippet {path} is not UTF-8 text.") from None
     except OSError as error:
-        raise UserError(f"Evidence snippet {path} cannot be read: {error.strerror}.") from None
+        raise cannot_read(path, error, "Evidence snippet") from None
     front_text, body = _split_front_matter(text, path)
     try:
         front = yaml.safe_load(front_text) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, and the opening '---' line
-        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        where, problem = yaml_problem(error, first_line=2)  # the opening '---' is the file's line 1
         raise UserError(f"Evidence snippet {path} cannot be read{where}: {problem}.") from None
     if not isinstance(front, dict):
         raise UserError(f"Evidence snippet {path}: the front matter must be fields like 'id:' and 'title:'.")

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from appeal import folders as folders_module
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read, yaml_problem
 from appeal.resources import bundled, data_file
 
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
@@ -101,8 +101,11 @@ def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
 def _read_meta(path: Path) -> dict:
     try:
         meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UserError(f"The template description {path} cannot be read: {error}.") from None
+    except OSError as error:
+        raise cannot_read(path, error, "The template description") from None
+    except yaml.YAMLError as error:
+        where, problem = yaml_problem(error)
+        raise UserError(f"The template description {path} cannot be read{where}: {problem}.") from None
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
     return meta
