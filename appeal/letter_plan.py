@@ -215,7 +215,8 @@ def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
     for sentence in sentences:
         if sentence.when and not environment.compile_expression(sentence.when)(**context):
             continue
-        said.append((" ".join(environment.from_string(sentence.text).render(**context).split()), sentence))
+        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
     return said
 
 
