@@ -119,7 +119,11 @@ def _facts(case: Case, today: date) -> dict[str, Any]:
         "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
-        "adequate_trials": adequate,
+        # six weeks or more at a full dose that did not work: a statement of duration only
+        "adequate_trials": clinical.full_duration_trials(case),
+        # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly
+        # the trials `appeal check` counts
+        "adequate_in_episode": adequate,
         "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
         "depression": depression,
         "crps": clinical.has_crps(case),
