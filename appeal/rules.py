@@ -123,9 +123,13 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
     ]
 
 
-def for_letter(case: Case, kind: LetterKind) -> list[Rule]:
+def for_letter(case: Case, kind: LetterKind | str) -> list[Rule]:
     """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
     step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
+    if isinstance(kind, str):  # a kind's name: its description says what it cites
+        from appeal import kinds
+
+        kind = kinds.get(kind)
     from appeal.dispute import letter_step  # dispute reads the steps, which name this module's Step
 
     def cited_by_kind(rule: Rule) -> bool:
