@@ -122,10 +122,8 @@ def _read_meta(path: Path) -> dict:
     try:
         meta = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise UserError(f"The template description {path} is not valid YAML{where}: "
-                        f"{getattr(error, 'problem', None) or error}.") from None
+        where, problem = yaml_problem(error)
+        raise UserError(f"The template description {path} cannot be read{where}: {problem}.") from None
     except (RecursionError, ValueError, IndexError, OverflowError, MemoryError) as error:
         raise UserError(f"The template description {path} cannot be read: {type(error).__name__}: {error}.") from None
     if not isinstance(meta, dict):
