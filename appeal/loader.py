@@ -1,0 +1,441 @@
+"""Reading what users give us (case files, CSV files, snippet headers, template descriptions), in bounded time
+and memory, with a message a person can act on for anything that goes wrong.
+
+Why each limit:
+- Size is checked before a byte is parsed: a 57-MB list or a 1-GB sparse file is refused at once.
+- The encoding is detected (UTF-8 with or without a byte-order mark, UTF-16 or UTF-32 with a mark or with the
+  telltale zero bytes) or refused by name: "not UTF-8 (it looks like Windows-1252)", "not text (a PDF)".
+- YAML is read by PyYAML's pure-Python parser, one event at a time, so nesting deeper than a person writes is
+  refused before the composer recurses, and an explicit tag (`!!float`, `!!python/...`) is refused where it is.
+- Aliases are expanded while the data is built and every node is counted, so an alias bomb stops at the count.
+- Dates stay text: YAML would turn `2026-02-30` into an error and `2026-03-14` into a date behind the case
+  model's back; the model's own date rule (appeal/fields.py) judges them, with its own message.
+- Numbers longer than any field can mean, or not finite, are refused; each field then applies its own range.
+- A key written twice is an error naming both lines (YAML would silently keep the last).
+Every error is a UserError naming the file, the line and column, and the field path where known.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from appeal.errors import UserError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds a file is read within. The defaults fit a case file with room to spare."""
+
+    max_bytes: int = 1_000_000  # ~300 pages of text
+    max_depth: int = 32  # a case is 4 levels deep
+    max_nodes: int = 20_000  # values after aliases are expanded; a full case has a few hundred
+    max_number_chars: int = 30  # no field means a number longer than this
+    max_number: float = 1e15
+
+
+CASE_LIMITS = Limits()
+SMALL_LIMITS = Limits(max_bytes=200_000, max_nodes=5_000)  # a snippet header or a template description
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bytes -> text
+
+
+_BINARY_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive, such as a Word (.docx) or Excel (.xlsx) file"),
+    (b"\xd0\xcf\x11\xe0", "an old Word or Excel document (.doc, .xls)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document; save it as plain text"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# What PyYAML (and a text editor) will not accept in a text file: control characters other than tab and line ends.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _position(text: str, index: int, first_line: int = 1) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + first_line
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def sniff_encoding(head: bytes, source: str) -> tuple[str, int]:
+    """The encoding of a file from its first bytes, and how many bytes of mark to skip; a UserError for a
+    binary file. UTF-16 without a mark is recognized by its zero bytes."""
+    for mark, encoding in _BOMS:
+        if head.startswith(mark):
+            return encoding, len(mark)
+    for signature, what in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise UserError(f"{source}: the file is not text (it looks like {what}); give a YAML, JSON or CSV "
+                            "text file.")
+    sample = head[:4096]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > len(sample) // 4 and even == 0:
+            return "utf-16-le", 0
+        if even > len(sample) // 4 and odd == 0:
+            return "utf-16-be", 0
+    if b"\x00" in sample:
+        raise UserError(f"{source}: the file is not text (it looks like a binary file: it has zero bytes); "
+                        "give a YAML, JSON or CSV text file.")
+    return "utf-8", 0
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError, source: str) -> UserError:
+    line, column = _position(data.decode("latin-1"), error.start)
+    byte = data[error.start]
+    try:
+        data.decode("cp1252")
+        guess = "Windows-1252 or Latin-1 (Excel and older Windows programs save that)"
+    except UnicodeDecodeError:
+        guess = "another encoding"
+    return UserError(
+        f"{source}, line {line}, column {column}: the file is not UTF-8 text (byte 0x{byte:02X}; it looks like "
+        f"{guess}). Save it again as UTF-8 (in Excel: 'CSV UTF-8'; in an editor: Encoding > UTF-8)."
+    )
+
+
+def decode(data: bytes, source: str, *, first_line: int = 1) -> str:
+    """Bytes of a user's file as text: UTF-8 (with or without a mark), UTF-16 or UTF-32; anything else, an
+    empty file and a binary file are refused by name. Control characters are refused with their line."""
+    if not data.strip():
+        raise UserError(f"{source}: the file is empty" + (" (it holds only blank space)." if data else " (0 bytes)."))
+    encoding, skip = sniff_encoding(data, source)
+    try:
+        text = data[skip:].decode(encoding)
+    except UnicodeDecodeError as error:
+        if encoding == "utf-8":
+            raise _not_utf8(data, error, source) from None
+        raise UserError(f"{source} starts like {encoding.upper()} text but is not valid {encoding.upper()}; "
+                        "save it again as UTF-8.") from None
+    check_characters(text, source, first_line=first_line)
+    if not text.strip():
+        raise UserError(f"{source}: the file is empty (it holds only blank space).")
+    return text
+
+
+def check_characters(text: str, source: str, *, first_line: int = 1) -> None:
+    """Refuse a control character (a pasted NUL, an escape code) with its line and column."""
+    match = _NOT_PRINTABLE.search(text)
+    if match:
+        line, column = _position(text, match.start(), first_line)
+        raise UserError(
+            f"{source}, line {line}, column {column}: the control character U+{ord(match.group()):04X} is not "
+            "allowed in a text file (pasted from another program?); delete it or retype that part."
+        )
+
+
+def read_bytes(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
+    """A file's bytes, refusing a missing file, a folder and a file over `max_bytes` before reading it."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise UserError(f"No {what} at {path}. Check the name.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder; give the path of a {what}.") from None
+    except OSError as error:
+        raise UserError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if len(data) > max_bytes:
+        raise UserError(f"{path} is larger than {max_bytes:,} bytes, more than a {what} holds; "
+                        "check it is the right file (long documents are enclosed, not typed in).")
+    return data
+
+
+def read_text(path: Path, *, limits: Limits = CASE_LIMITS, what: str = "file") -> str:
+    return decode(read_bytes(path, max_bytes=limits.max_bytes, what=what), str(path))
+
+
+def open_text(path: Path, *, what: str = "file") -> IO[str]:
+    """A text stream of a large file (a CSV), its encoding sniffed from the first bytes; read it with
+    `bounded_lines`, never whole."""
+    path = Path(path)
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise UserError(f"No {what} at {path}. Check the name.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a {what}.") from None
+    except OSError as error:
+        raise UserError(f"{path} cannot be read: {error.strerror or error}.") from None
+    with handle:
+        head = handle.read(65536)
+    if not head.strip():
+        raise UserError(f"{path}: the file is empty; its first row must name the columns "
+                        "(see `appeal batch --csv-template`).")
+    encoding, skip = sniff_encoding(head, str(path))
+    stream = open(path, encoding=encoding, newline="", errors="strict")
+    if skip:
+        stream.read(1)  # the byte-order mark, one character in every encoding
+    return stream
+
+
+class LineTooLong(Exception):
+    """A line longer than the limit; the stream has been moved past it."""
+
+    def __init__(self, length: int):
+        super().__init__(length)
+        self.length = length
+
+
+def bounded_lines(stream: IO[str], max_chars: int) -> Iterator[str]:
+    """The lines of `stream`, each at most `max_chars` characters. A longer line raises LineTooLong (caught by the
+    reader, which reports the row) after skipping to its end in fixed-size pieces, so memory stays flat."""
+    while True:
+        line = stream.readline(max_chars + 1)
+        if not line:
+            return
+        if len(line) > max_chars and not line.endswith("\n"):
+            length = len(line)
+            while True:
+                piece = stream.readline(1 << 20)
+                length += len(piece)
+                if not piece or piece.endswith("\n"):
+                    break
+            raise LineTooLong(length)
+        yield line
+
+
+# --------------------------------------------------------------------------------------------------------------
+# YAML (and JSON, which YAML reads) -> data
+
+
+class _Refused(Exception):
+    """A problem found while parsing, with where it is."""
+
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1's implicit types without timestamps: a date stays the text the person wrote."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+
+
+class _BoundedLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+    yaml.constructor.SafeConstructor, _Resolver,
+):
+    """PyYAML's pure-Python pipeline, watching every event: depth and explicit tags are refused as they are read,
+    before the composer recurses into them."""
+
+    def __init__(self, text: str, limits: Limits):
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self.limits = limits
+        self.depth = 0
+
+    def get_event(self):
+        event = super().get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.depth += 1
+            if self.depth > self.limits.max_depth:
+                raise _Refused(f"the data is nested more than {self.limits.max_depth} levels deep; a case is a "
+                               "few levels deep, like patient: then last_name:", event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.depth -= 1
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(f"the tag {shown} is not allowed; write the value without it, like 'amount: 450.00' "
+                           "or, for text, in quotes: 'member_id: \"00123\"'", event.start_mark)
+        return event
+
+
+@dataclass
+class Loaded:
+    """Data read from a file, with where each value was written, to name its line in later messages."""
+
+    data: Any
+    source: str
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: tuple | list) -> str:
+        """' (line 38)' for the nearest written part of `path`; '' when unknown."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return f" (line {self.positions[path][0]})"
+            path = path[:-1]
+        return ""
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(part) for part in path) or "(the top level)"
+
+
+class _Builder:
+    """Nodes -> plain data (dicts, lists, str, int, float, bool, None), counting every node (aliases included)."""
+
+    _PLAIN = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:value"}
+
+    def __init__(self, loader: _BoundedLoader, limits: Limits, first_line: int):
+        self.loader = loader
+        self.limits = limits
+        self.first_line = first_line
+        self.count = 0
+        self.positions: dict[tuple, tuple[int, int]] = {}
+
+    def line(self, node: Any) -> int:
+        return node.start_mark.line + self.first_line
+
+    def build(self, node: Any, path: tuple, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            raise _Refused(f"it holds more than {self.limits.max_nodes:,} values (counting each use of an alias "
+                           "'*name'); a case holds a few hundred", node.start_mark)
+        if depth > self.limits.max_depth:
+            raise _Refused(f"the aliases nest more than {self.limits.max_depth} levels deep (an alias inside "
+                           "itself?); write the values out", node.start_mark)
+        self.positions.setdefault(path, (self.line(node), node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        raise _Refused("this kind of YAML value is not allowed", node.start_mark)  # pragma: no cover
+
+    def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+        result: dict[Any, Any] = {}
+        lines: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused("merge keys ('<<: *name') are not allowed; write the fields out", key_node.start_mark)
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused("a field name must be a plain word, like 'last_name:', not a list or a section",
+                               key_node.start_mark)
+            key = self.scalar(key_node, (*path, key_node.value))
+            try:
+                hash(key)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                raise _Refused("a field name must be a plain word", key_node.start_mark) from None
+            if key in lines:
+                raise _Refused(f"{_dotted((*path, key))} is written twice, at line {lines[key]} and line "
+                               f"{self.line(key_node)}; keep one of them", key_node.start_mark)
+            lines[key] = self.line(key_node)
+            self.positions[(*path, key)] = (self.line(key_node), key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def scalar(self, node: ScalarNode, path: tuple) -> Any:
+        tag = node.tag
+        if tag in self._PLAIN:
+            return node.value
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            text = node.value
+            if len(text) > self.limits.max_number_chars:
+                raise _Refused(f"{_dotted(path)}: a number {len(text):,} characters long is more than any field "
+                               "can mean; check it (an identifier of digits goes in quotes: \"00123\")",
+                               node.start_mark)
+            value = self.loader.construct_object(node)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise _Refused(f"{_dotted(path)}: {text} is not a number a case can hold; write a plain number, "
+                               "like 450.00", node.start_mark)
+            if abs(value) > self.limits.max_number:
+                raise _Refused(f"{_dotted(path)}: {text} is larger than any field can mean "
+                               f"(at most {self.limits.max_number:,.0f}); check the number", node.start_mark)
+            return value
+        if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"):
+            return self.loader.construct_object(node)
+        raise _Refused(f"{_dotted(path)}: this value cannot be read ({tag}); put it in quotes", node.start_mark)
+
+
+def _text_of(source: str | bytes | Path, source_name: str | None, limits: Limits, first_line: int) -> tuple[str, str]:
+    if isinstance(source, Path):
+        name = source_name or str(source)
+        data = read_bytes(source, max_bytes=limits.max_bytes)
+        return decode(data, name, first_line=first_line), name
+    name = source_name or "the text"
+    if isinstance(source, bytes):
+        if len(source) > limits.max_bytes:
+            raise UserError(f"{name} is larger than {limits.max_bytes:,} bytes, more than it can hold.")
+        return decode(source, name, first_line=first_line), name
+    if len(source) > limits.max_bytes:
+        raise UserError(f"{name} is longer than {limits.max_bytes:,} characters, more than it can hold.")
+    check_characters(source, name, first_line=first_line)
+    return source, name
+
+
+def read_yaml(
+    source: str | bytes | Path, *, source_name: str | None = None, limits: Limits = CASE_LIMITS, first_line: int = 1,
+    allow_empty: bool = False,
+) -> Loaded:
+    """YAML or JSON text (a path, bytes or a str) as plain data with the line of each value, within `limits`.
+
+    `first_line` is the line the text starts on in its file (a snippet's header starts on line 2). An empty
+    document is an error unless `allow_empty` (then its data is None). Raises UserError, never anything else."""
+    text, name = _text_of(source, source_name, limits, first_line)
+    if not text.strip():
+        if allow_empty:
+            return Loaded(None, name)
+        raise UserError(f"{name} is empty.")
+    loader = _BoundedLoader(text, limits)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            if allow_empty:
+                return Loaded(None, name)
+            raise UserError(f"{name}: the file is empty (it holds only comments).")
+        builder = _Builder(loader, limits, first_line)
+        data = builder.build(node, ())
+    except _Refused as refused:
+        mark = refused.mark
+        raise UserError(f"{name}, line {mark.line + first_line}, column {mark.column + 1}: {refused.message}.") from None
+    except yaml.MarkedYAMLError as error:
+        raise UserError(_describe_yaml_error(error, name, first_line)) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error past the reader is marked
+        raise UserError(f"{name} cannot be read as YAML: {error}.") from None
+    finally:
+        loader.dispose()
+    return Loaded(data, name, builder.positions)
+
+
+def load_yaml(source: str | bytes | Path, *, source_name: str | None = None, limits: Limits = CASE_LIMITS,
+              first_line: int = 1, allow_empty: bool = False) -> Any:
+    """`read_yaml`, the data only."""
+    return read_yaml(source, source_name=source_name, limits=limits, first_line=first_line,
+                     allow_empty=allow_empty).data
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError, name: str, first_line: int) -> str:
+    mark = error.problem_mark or error.context_mark
+    where = f", line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
+    problem = error.problem or "it is not valid YAML"
+    hint = "Check the indentation and quotes there."
+    if "'\\t'" in problem:
+        hint = "Indent with spaces, not tabs."
+    elif "mapping values are not allowed" in problem:
+        hint = "A value with a colon in it goes in quotes, like note: \"time: 10:30\"."
+    elif "found undefined alias" in problem:
+        hint = "An alias '*name' needs an anchor '&name' above it."
+    return f"{name}{where}: {problem}. {hint}"
