@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -166,7 +165,7 @@ def read_text(path: Path, *, limits: Limits = CASE_LIMITS, what: str = "file") -
 
 def open_text(path: Path, *, what: str = "file") -> IO[str]:
     """A text stream of a large file (a CSV), its encoding sniffed from the first bytes; read it with
-    `bounded_lines`, never whole."""
+    `BoundedLines`, never whole."""
     path = Path(path)
     try:
         handle = open(path, "rb")
@@ -196,22 +195,30 @@ class LineTooLong(Exception):
         self.length = length
 
 
-def bounded_lines(stream: IO[str], max_chars: int) -> Iterator[str]:
-    """The lines of `stream`, each at most `max_chars` characters. A longer line raises LineTooLong (caught by the
-    reader, which reports the row) after skipping to its end in fixed-size pieces, so memory stays flat."""
-    while True:
-        line = stream.readline(max_chars + 1)
+class BoundedLines:
+    """The lines of `stream`, each at most `max_chars` characters. A longer line raises LineTooLong after its
+    end is skipped in fixed-size pieces (memory stays flat); iterating again goes on with the next line."""
+
+    def __init__(self, stream: IO[str], max_chars: int):
+        self.stream = stream
+        self.max_chars = max_chars
+
+    def __iter__(self) -> BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(self.max_chars + 1)
         if not line:
-            return
-        if len(line) > max_chars and not line.endswith("\n"):
+            raise StopIteration
+        if len(line) > self.max_chars and not line.endswith("\n"):
             length = len(line)
             while True:
-                piece = stream.readline(1 << 20)
+                piece = self.stream.readline(1 << 20)
                 length += len(piece)
                 if not piece or piece.endswith("\n"):
                     break
             raise LineTooLong(length)
-        yield line
+        return line
 
 
 # --------------------------------------------------------------------------------------------------------------
