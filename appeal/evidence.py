@@ -24,9 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from appeal import loader
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, PlanType, Response, TreatmentKind
 from appeal.errors import UserError
 from appeal.fields import format_date
@@ -257,20 +257,12 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
 
 def read_snippet(path: Path) -> Snippet:
     """Parse one snippet file, or raise a UserError that names the file and each bad field."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"Evidence snippet {path} is not UTF-8 text.") from None
-    except OSError as error:
-        raise UserError(f"Evidence snippet {path} cannot be read: {error.strerror}.") from None
+    name = f"Evidence snippet {path}"
+    text = loader.decode(loader.read_bytes(path, max_bytes=loader.SMALL_LIMITS.max_bytes, what="snippet"), name)
     front_text, body = _split_front_matter(text, path)
-    try:
-        front = yaml.safe_load(front_text) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, and the opening '---' line
-        problem = getattr(error, "problem", None) or "it is not valid YAML"
-        raise UserError(f"Evidence snippet {path} cannot be read{where}: {problem}.") from None
+    # first_line=2: the header starts after the opening '---' line
+    front = loader.load_yaml(front_text, source_name=name, limits=loader.SMALL_LIMITS, first_line=2,
+                             allow_empty=True) or {}
     if not isinstance(front, dict):
         raise UserError(f"Evidence snippet {path}: the front matter must be fields like 'id:' and 'title:'.")
     for reserved in ("summary", "source_path"):

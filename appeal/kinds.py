@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from appeal.errors import UserError
 from appeal.resources import bundled
 
@@ -53,10 +51,10 @@ def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
 
 
 def _read_meta(path: Path) -> dict:
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UserError(f"The template description {path} cannot be read: {error}.") from None
+    from appeal import loader
+
+    meta = loader.load_yaml(path, source_name=f"The template description {path}", limits=loader.SMALL_LIMITS,
+                            allow_empty=True) or {}
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
     return meta

@@ -377,13 +377,14 @@ class _Builder:
         raise _Refused(f"{_dotted(path)}: this value cannot be read ({tag}); put it in quotes", node.start_mark)
 
 
-def _text_of(source: str | bytes | Path, source_name: str | None, limits: Limits, first_line: int) -> tuple[str, str]:
+def _text_of(source: str | bytes | Path, source_name: str | None, limits: Limits, first_line: int,
+             allow_empty: bool) -> tuple[str, str]:
+    name = source_name or (str(source) if isinstance(source, Path) else "the text")
     if isinstance(source, Path):
-        name = source_name or str(source)
-        data = read_bytes(source, max_bytes=limits.max_bytes)
-        return decode(data, name, first_line=first_line), name
-    name = source_name or "the text"
+        source = read_bytes(source, max_bytes=limits.max_bytes)
     if isinstance(source, bytes):
+        if allow_empty and not source.strip():
+            return "", name
         if len(source) > limits.max_bytes:
             raise UserError(f"{name} is larger than {limits.max_bytes:,} bytes, more than it can hold.")
         return decode(source, name, first_line=first_line), name
@@ -401,7 +402,7 @@ def read_yaml(
 
     `first_line` is the line the text starts on in its file (a snippet's header starts on line 2). An empty
     document is an error unless `allow_empty` (then its data is None). Raises UserError, never anything else."""
-    text, name = _text_of(source, source_name, limits, first_line)
+    text, name = _text_of(source, source_name, limits, first_line, allow_empty)
     if not text.strip():
         if allow_empty:
             return Loaded(None, name)
