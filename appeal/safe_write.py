@@ -12,7 +12,7 @@ from appeal.errors import UserError
 OWNER_ONLY = 0o600
 
 
-def _why(error: OSError) -> str:
+def describe_os_error(error: OSError) -> str:
     """An operating-system error in words: what to do about it."""
     reasons = {
         errno.EACCES: "permission denied (choose a folder you can write to)",
@@ -64,7 +64,7 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
                     raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
                 os.replace(temporary, path)
     except OSError as error:
-        raise UserError(f"Cannot write {path}: {_why(error)}. Nothing was changed.") from None
+        raise UserError(f"Cannot write {path}: {describe_os_error(error)}. Nothing was changed.") from None
     finally:
         if temporary is not None:
             try:
