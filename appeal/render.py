@@ -299,13 +299,34 @@ def render_docx(template: Path, context: dict[str, Any], attachments: Callable[[
     return render_document(template, context, attachments).content
 
 
+TOO_LONG = ("the letter cannot hold every value in full (one is too long for a Word document), so nothing was "
+            "written; a letter is never cut short. Shorten the longest field, or enclose it as a document of its own.")
+
+
+@lru_cache(maxsize=1)
+def _whole_document_template():
+    """docxtpl re-reads the rendered XML with lxml's `recover=True`, which silently drops everything after a
+    text it cannot hold (a 50-MB note lost the table and the signature). The body of a document ends with its
+    section properties; if the re-read body does not, the letter was cut short and is refused."""
+    from docxtpl import DocxTemplate
+
+    class WholeDocumentTemplate(DocxTemplate):
+        def fix_tables(self, xml):
+            body = super().fix_tables(xml)  # the rendered <w:body>
+            original = self.docx.element.body
+            if len(original) and original[-1].tag.endswith("}sectPr"):
+                if body is None or not len(body) or not body[-1].tag.endswith("}sectPr"):
+                    raise UserError(TOO_LONG)
+            return body
+
+    return WholeDocumentTemplate
+
+
 def render_document(
     template: Path, context: dict[str, Any], attachments: Callable[[Any], dict[str, Any]] | None = None
 ) -> Rendered:
     """`render_docx`, also giving back the rendered python-docx document."""
-    from docxtpl import DocxTemplate
-
-    document = DocxTemplate(str(template))
+    document = _whole_document_template()(str(template))
     if attachments:
         context = {**context, **attachments(document)}
     environment = shared_environment()
