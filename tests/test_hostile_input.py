@@ -164,3 +164,35 @@ def test_a_utf16_csv_from_excel_is_read(tmp_path):
 
     rows = list(csv_cases.read_rows(path))
     assert [row.cells for row in rows] == [{"patient.last_name": "Lopez", "letter_kind": "claim-file-request"}]
+
+
+def test_a_snippet_header_and_a_template_description_are_read_by_the_same_rules(tmp_path):
+    from appeal import evidence, kinds
+    from appeal.errors import UserError
+
+    snippet = tmp_path / "dup.md"
+    snippet.write_text("---\nid: dup\ntitle: A\ntitle: B\n---\nBody.\n", encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        evidence.read_snippet(snippet)
+    assert f"Evidence snippet {snippet}, line 4" in str(raised.value) and "at line 3 and line 4" in str(raised.value)
+
+    description = tmp_path / "mine.yaml"
+    description.write_bytes(b"title: !!python/name:os.system x\n")
+    with pytest.raises(UserError) as raised:
+        kinds._read_meta(description)
+    assert f"The template description {description}, line 1" in str(raised.value) and "not allowed" in str(raised.value)
+
+
+def test_a_letter_that_cannot_hold_a_value_in_full_is_refused_not_cut_short():
+    """The case model caps a field at 20,000 characters; past the model (a value built in code), docxtpl's
+    recovering parser would drop the rest of the letter after a 10-M character text. It is refused instead."""
+    from conftest import example_case
+
+    from appeal import draft, kinds
+    from appeal.errors import UserError
+
+    case = example_case("ketamine-trd-erisa-appeal")
+    huge = case.model_copy(update={"denial": case.denial.model_copy(update={"quote": "x" * 11_000_000})})
+    with pytest.raises(UserError) as raised:
+        draft.draft(huge, kinds.get("appeal"))
+    assert "never cut short" in str(raised.value)
