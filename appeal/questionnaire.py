@@ -116,11 +116,6 @@ def _progress_line(text: str) -> str | None:
     return lines[-1][len(PROGRESS_MARK) :] if lines else None
 
 
-def _read_draft_text(path: Path) -> str:
-    """A draft's text, read within the loader's limits (a UserError names what is wrong with it)."""
-    return loader.decode(loader.read_bytes(path, max_bytes=loader.CASE_LIMITS.max_bytes, what="draft"), str(path))
-
-
 def find_unfinished_drafts() -> list[Path]:
     """Drafts in the drafts folder that the questionnaire has not finished, newest first."""
     folder = drafts_folder()
@@ -129,7 +124,7 @@ def find_unfinished_drafts() -> list[Path]:
     found = []
     for path in folder.glob("*.yaml"):
         try:
-            if _progress_line(_read_draft_text(path)) is not None:
+            if _progress_line(loader.read_text(path, what="draft")) is not None:
                 found.append(path)
         except UserError:
             continue
@@ -150,8 +145,7 @@ def set_aside_damaged_drafts() -> list[str]:
     told = []
     for path in find_unfinished_drafts():
         try:
-            loaded = casefile.read(loader.decode(loader.read_bytes(path, max_bytes=loader.CASE_LIMITS.max_bytes),
-                                                 str(path)), str(path))
+            loaded = casefile.read(path, str(path))
             casefile.from_data(loaded.data, str(path), loaded)
         except UserError as error:
             aside = _unused_name(path.with_name(path.name + ".damaged"), "")
@@ -208,7 +202,7 @@ class _DraftLock:
 def copy_draft(path: Path) -> Path:
     """A copy of a draft (owner-only), for carrying on while another session has the original open."""
     copy = _unused_name(path, "-copy")
-    write_text(copy, _read_draft_text(path), overwrite=False)
+    write_text(copy, loader.read_text(path, what="draft"), overwrite=False)
     return copy
 
 
@@ -386,7 +380,7 @@ class _Interview:
             raise UserError(f"{target} already exists. Resume it, or choose another name for the draft.")
         if source is None:
             return cls(Case(), target, Progress(), list(NEW_DRAFT_HEADER), resumed=False)
-        text = _read_draft_text(source)
+        text = loader.read_text(source, what="draft" if resume else "case file")
         loaded = casefile.read(text, str(source))
         case = casefile.from_data(loaded.data, str(source), loaded)
         header = []
@@ -400,7 +394,7 @@ class _Interview:
         if line is not None:
             try:
                 progress = Progress.from_data(json.loads(line))
-            except (ValueError, TypeError, AttributeError):
+            except (ValueError, TypeError, AttributeError, RecursionError):  # hand-edited: derive it again
                 progress = None
         return cls(case, target, progress or _derive_progress(case), header, resumed=True)
 
