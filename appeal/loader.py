@@ -141,18 +141,23 @@ def check_characters(text: str, source: str, *, first_line: int = 1) -> None:
         )
 
 
-def read_bytes(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
-    """A file's bytes, refusing a missing file, a folder and a file over `max_bytes` before reading it."""
-    path = Path(path)
+def _head(path: Path, size: int, what: str) -> bytes:
+    """The first `size` bytes of a file; a missing file, a folder or an unreadable file is a UserError."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            return handle.read(size)
     except FileNotFoundError:
         raise UserError(f"No {what} at {path}. Check the name.") from None
     except IsADirectoryError:
         raise UserError(f"{path} is a folder; give the path of a {what}.") from None
     except OSError as error:
         raise UserError(f"{path} cannot be read: {error.strerror or error}.") from None
+
+
+def read_bytes(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
+    """A file's bytes, refusing a missing file, a folder and a file over `max_bytes` before reading it."""
+    path = Path(path)
+    data = _head(path, max_bytes + 1, what)
     if len(data) > max_bytes:
         raise UserError(f"{path} is larger than {max_bytes:,} bytes, more than a {what} holds; "
                         "check it is the right file (long documents are enclosed, not typed in).")
@@ -167,16 +172,7 @@ def open_text(path: Path, *, what: str = "file") -> IO[str]:
     """A text stream of a large file (a CSV), its encoding sniffed from the first bytes; read it with
     `BoundedLines`, never whole."""
     path = Path(path)
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise UserError(f"No {what} at {path}. Check the name.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a {what}.") from None
-    except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror or error}.") from None
-    with handle:
-        head = handle.read(65536)
+    head = _head(path, 65536, what)
     if not head.strip():
         raise UserError(f"{path}: the file is empty; its first row must name the columns "
                         "(see `appeal batch --csv-template`).")
