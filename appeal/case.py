@@ -16,9 +16,9 @@ from appeal import icd10
 from appeal.fields import NPI, Date, Money, PastDate, Phone
 
 SCHEMA_VERSION = 1
-# The longest text one field may hold (about 8 pages). A letter must hold every value in full, never cut one short;
+# The longest text one field may hold (about 40 pages). A letter must hold every value in full, never cut one short;
 # longer records are enclosed as documents of their own.
-MAX_TEXT_CHARACTERS = 20_000
+MAX_TEXT_CHARACTERS = 100_000
 
 
 class Model(BaseModel):

@@ -28,7 +28,7 @@ def describe_validation_error(error: ValidationError, source: str, loaded: loade
             message = f"must be one of: {problem['ctx']['expected']}"
         elif problem["type"] == "string_too_long":
             message = (f"is {len(problem['input']):,} characters long; a letter holds at most "
-                       f"{MAX_TEXT_CHARACTERS:,} characters in one field (about 8 pages), and never cuts one "
+                       f"{MAX_TEXT_CHARACTERS:,} characters in one field (about 40 pages), and never cuts one "
                        "short. Shorten it, or enclose the full text as a separate document (enclosures:)")
         where = loaded.where(problem["loc"]) if loaded else ""
         lines.append(f"  {path}{where}: {message}")

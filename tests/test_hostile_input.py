@@ -91,8 +91,8 @@ CORPUS: dict[str, tuple[str, bytes, list[str]]] = {
     "a list, not fields": ("case.yaml", b"- patient\n- denial\n", ["must hold fields like 'patient:'", "not a list"]),
     "tab indentation": ("case.yaml", b"patient:\n\tlast_name: Doe\n", ["line 2", "Indent with spaces"]),
     "unknown field": ("case.yaml", b"patient:\n  lastname: Doe\n", ["patient.lastname (line 2)", "not a field"]),
-    "30,000-character note": ("case.yaml", b"clinical:\n  provider_notes: " + b"word " * 6000 + b"\n",
-                              ["clinical.provider_notes (line 2)", "29,999 characters long", "never cuts one short"]),
+    "120,000-character note": ("case.yaml", b"clinical:\n  provider_notes: " + b"word " * 24000 + b"\n",
+                               ["clinical.provider_notes (line 2)", "119,999 characters long", "never cuts one short"]),
 }
 
 
@@ -133,7 +133,7 @@ CSV_HEADER = b"patient.last_name,patient.first_name,letter_kind,sender.role\n"
 
 def test_hostile_csvs_report_their_rows_and_the_good_rows_are_drafted(tmp_path):
     """One batch (one process under the same bounds, so all four together) of: a CSV with a 300-MB line between
-    good rows, a 1-GB sparse file, a header of 100,000 unknown columns, and a 200,000-character cell."""
+    good rows, a 1-GB sparse file, a header of 100,000 unknown columns, and a 500,000-character cell."""
     good = b"Lopez,Ana,prior-auth,patient\n" * 2
     long_line = _sparse(tmp_path / "long-line.csv", CSV_HEADER + good + b"x" * 70_000, 300 << 20,
                         b"\nRuiz,Jo,prior-auth,patient\n")
@@ -141,7 +141,7 @@ def test_hostile_csvs_report_their_rows_and_the_good_rows_are_drafted(tmp_path):
     wide = tmp_path / "wide.csv"
     wide.write_text(",".join(f"c{number}" for number in range(100_000)) + "\nx\n", encoding="utf-8")
     big_cell = tmp_path / "big-cell.csv"
-    big_cell.write_bytes(CSV_HEADER + b'"' + b"y" * 200_000 + b'",Ana,prior-auth,patient\n'
+    big_cell.write_bytes(CSV_HEADER + b'"' + b"y" * 500_000 + b'",Ana,prior-auth,patient\n'
                          + b"Kim,Lee,prior-auth,patient\n")
     result = appeal("batch", *(str(p) for p in (long_line, sparse, wide, big_cell)), "-o", "out", "--jobs", "1",
                     cwd=tmp_path)
@@ -151,7 +151,7 @@ def test_hostile_csvs_report_their_rows_and_the_good_rows_are_drafted(tmp_path):
     assert f"{long_line} row 4 is 314,572," in output and "more than a row can hold" in output
     assert f"{sparse}: the file is not text" in output
     assert f"{wide}: its first row names 100,000 columns, more than a case has" in output
-    assert f"{big_cell} row 2 cannot be read: a cell longer than 80,000 characters" in output
+    assert f"{big_cell} row 2 cannot be read: a cell longer than 400,000 characters" in output
     written = sorted(p.name.split("-prior")[0] for p in (tmp_path / "out").glob("*.docx"))
     assert written == ["kim-lee", "lopez-ana", "lopez-ana", "ruiz-jo"]
 
@@ -184,7 +184,7 @@ def test_a_snippet_header_and_a_template_description_are_read_by_the_same_rules(
 
 
 def test_a_letter_that_cannot_hold_a_value_in_full_is_refused_not_cut_short():
-    """The case model caps a field at 20,000 characters; past the model (a value built in code), docxtpl's
+    """The case model caps a field at 100,000 characters; past the model (a value built in code), docxtpl's
     recovering parser would drop the rest of the letter after a 10-M character text. It is refused instead."""
     from conftest import example_case
 
