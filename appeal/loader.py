@@ -5,9 +5,11 @@ Why each limit:
 - Size is checked before a byte is parsed: a 57-MB list or a 1-GB sparse file is refused at once.
 - The encoding is detected (UTF-8 with or without a byte-order mark, UTF-16 or UTF-32 with a mark or with the
   telltale zero bytes) or refused by name: "not UTF-8 (it looks like Windows-1252)", "not text (a PDF)".
-- YAML is read by PyYAML's pure-Python parser, one event at a time, so nesting deeper than a person writes is
-  refused before the composer recurses, and an explicit tag (`!!float`, `!!python/...`) is refused where it is.
-- Aliases are expanded while the data is built and every node is counted, so an alias bomb stops at the count.
+- YAML is parsed into events (by libyaml when PyYAML has it, with the same lines and columns) and the data is
+  built from them without recursion, so nesting deeper than a person writes is refused where it starts, and an
+  explicit tag (`!!float`, `!!python/...`) is refused where it is.
+- Every value is counted, an alias as many times as the values it stands for, so an alias bomb stops at the
+  count without being expanded.
 - Dates stay text: YAML would turn `2026-02-30` into an error and `2026-03-14` into a date behind the case
   model's back; the model's own date rule (appeal/fields.py) judges them, with its own message.
 - Numbers longer than any field can mean, or not finite, are refused; each field then applies its own range.
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from appeal.errors import UserError
 
@@ -238,40 +240,8 @@ _Resolver.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
-
-
-class _BoundedLoader(
-    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-    yaml.constructor.SafeConstructor, _Resolver,
-):
-    """PyYAML's pure-Python pipeline, watching every event: depth and explicit tags are refused as they are read,
-    before the composer recurses into them."""
-
-    def __init__(self, text: str, limits: Limits):
-        yaml.reader.Reader.__init__(self, text)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        _Resolver.__init__(self)
-        self.limits = limits
-        self.depth = 0
-
-    def get_event(self):
-        event = super().get_event()
-        if isinstance(event, yaml.CollectionStartEvent):
-            self.depth += 1
-            if self.depth > self.limits.max_depth:
-                raise _Refused(f"the data is nested more than {self.limits.max_depth} levels deep; a case is a "
-                               "few levels deep, like patient: then last_name:", event.start_mark)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            self.depth -= 1
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(f"the tag {shown} is not allowed; write the value without it, like 'amount: 450.00' "
-                           "or, for text, in quotes: 'member_id: \"00123\"'", event.start_mark)
-        return event
+# libyaml's parser when PyYAML has it (ten times faster, the same events and marks), else PyYAML's own.
+_PARSER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
 
 @dataclass
@@ -296,81 +266,190 @@ def _dotted(path: tuple) -> str:
     return ".".join(str(part) for part in path) or "(the top level)"
 
 
+@dataclass
+class _Open:
+    """A list or mapping being built: where it is, and what it has counted so far."""
+
+    value: list | dict
+    path: tuple
+    anchor: str | None
+    counted_before: int
+    mark: Any
+    height: int = 0
+    key: Any = None
+    has_key: bool = False
+    key_lines: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Anchored:
+    value: Any
+    size: int
+    height: int
+
+
+_NOTHING = object()
+
+
 class _Builder:
-    """Nodes -> plain data (dicts, lists, str, int, float, bool, None), counting every node (aliases included)."""
+    """Parser events -> plain data (dicts, lists, str, int, float, bool, None), without recursion: nesting,
+    the values an alias stands for, tags, numbers and repeated keys are checked as each event arrives, so no
+    file can make it recurse, loop or grow past the limits."""
 
     _PLAIN = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:value"}
 
-    def __init__(self, loader: _BoundedLoader, limits: Limits, first_line: int):
-        self.loader = loader
+    def __init__(self, limits: Limits, first_line: int):
         self.limits = limits
         self.first_line = first_line
         self.count = 0
         self.positions: dict[tuple, tuple[int, int]] = {}
+        self.anchors: dict[str, _Anchored] = {}
+        self.stack: list[_Open] = []
+        self.resolver = _Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.root: Any = _NOTHING
 
-    def line(self, node: Any) -> int:
-        return node.start_mark.line + self.first_line
+    def line(self, mark: Any) -> int:
+        return mark.line + self.first_line
 
-    def build(self, node: Any, path: tuple, depth: int = 0) -> Any:
-        self.count += 1
+    def build(self, events: Any) -> Any:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent) and self.root is not _NOTHING:
+                raise _Refused("the file holds a second document (after a '---' line); one file is one case",
+                               event.start_mark)
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent,
+                                  yaml.DocumentEndEvent)):
+                continue
+            if getattr(event, "tag", None) is not None:
+                shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise _Refused(f"the tag {shown} is not allowed; write the value without it, like 'amount: 450.00' "
+                               "or, for text, in quotes: 'member_id: \"00123\"'", event.start_mark)
+            if isinstance(event, yaml.CollectionEndEvent):
+                self.close(event)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                self.open(event)
+            elif isinstance(event, yaml.AliasEvent):
+                self.alias(event)
+            else:
+                self.scalar(event)
+        return None if self.root is _NOTHING else self.root
+
+    def next_path(self, mark: Any, what: str) -> tuple:
+        """The path of the value starting here; a list or section cannot be a field name."""
+        if not self.stack:
+            return ()
+        parent = self.stack[-1]
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value))
+        if not parent.has_key and what != "scalar":
+            raise _Refused("a field name must be a plain word, like 'last_name:', not a list, a section or an "
+                           "alias", mark)
+        return (*parent.path, parent.key) if parent.has_key else parent.path
+
+    def count_in(self, amount: int, mark: Any) -> None:
+        self.count += amount
         if self.count > self.limits.max_nodes:
             raise _Refused(f"it holds more than {self.limits.max_nodes:,} values (counting each use of an alias "
-                           "'*name'); a case holds a few hundred", node.start_mark)
-        if depth > self.limits.max_depth:
-            raise _Refused(f"the aliases nest more than {self.limits.max_depth} levels deep (an alias inside "
-                           "itself?); write the values out", node.start_mark)
-        self.positions.setdefault(path, (self.line(node), node.start_mark.column + 1))
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path, depth)
-        raise _Refused("this kind of YAML value is not allowed", node.start_mark)  # pragma: no cover
+                           "'*name'); a case holds a few hundred", mark)
 
-    def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
-        result: dict[Any, Any] = {}
-        lines: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused("merge keys ('<<: *name') are not allowed; write the fields out", key_node.start_mark)
-            if not isinstance(key_node, ScalarNode):
-                raise _Refused("a field name must be a plain word, like 'last_name:', not a list or a section",
-                               key_node.start_mark)
-            key = self.scalar(key_node, (*path, key_node.value))
-            try:
-                hash(key)
-            except TypeError:  # pragma: no cover - scalars are hashable
-                raise _Refused("a field name must be a plain word", key_node.start_mark) from None
-            if key in lines:
-                raise _Refused(f"{_dotted((*path, key))} is written twice, at line {lines[key]} and line "
-                               f"{self.line(key_node)}; keep one of them", key_node.start_mark)
-            lines[key] = self.line(key_node)
-            self.positions[(*path, key)] = (self.line(key_node), key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        return result
+    def place(self, value: Any, mark: Any, height: int, path: tuple) -> None:
+        """Put a finished value in its list or mapping (or make it the whole document)."""
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        parent.height = max(parent.height, height + 1)
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        elif parent.has_key:
+            parent.value[parent.key] = value
+            parent.has_key = False
+        else:
+            self.take_key(parent, value, mark)
+            return
+        self.positions.setdefault(path, (self.line(mark), mark.column + 1))
 
-    def scalar(self, node: ScalarNode, path: tuple) -> Any:
-        tag = node.tag
+    def take_key(self, parent: _Open, key: Any, mark: Any) -> None:
+        if key is _MERGE:
+            raise _Refused("merge keys ('<<: *name') are not allowed; write the fields out", mark)
+        path = (*parent.path, key)
+        if key in parent.key_lines:
+            raise _Refused(f"{_dotted(path)} is written twice, at line {parent.key_lines[key]} and line "
+                           f"{self.line(mark)}; keep one of them", mark)
+        parent.key_lines[key] = self.line(mark)
+        parent.key, parent.has_key = key, True
+        self.positions[path] = (self.line(mark), mark.column + 1)
+
+    def open(self, event: Any) -> None:
+        path = self.next_path(event.start_mark, "collection")
+        if len(self.stack) >= self.limits.max_depth:
+            raise _Refused(f"the data is nested more than {self.limits.max_depth} levels deep; a case is a few "
+                           "levels deep, like patient: then last_name:", event.start_mark)
+        self.count_in(1, event.start_mark)
+        self.positions.setdefault(path, (self.line(event.start_mark), event.start_mark.column + 1))
+        value: list | dict = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+        self.stack.append(_Open(value, path, event.anchor, self.count - 1, event.start_mark))
+
+    def close(self, event: Any) -> None:
+        done = self.stack.pop()
+        if done.anchor is not None:
+            self.anchors[done.anchor] = _Anchored(done.value, self.count - done.counted_before, done.height)
+        self.place(done.value, done.mark, done.height, done.path)
+
+    def alias(self, event: Any) -> None:
+        path = self.next_path(event.start_mark, "alias")
+        anchored = self.anchors.get(event.anchor)
+        if anchored is None:
+            if any(frame.anchor == event.anchor for frame in self.stack):
+                raise _Refused(f"the alias *{event.anchor} is used inside its own anchor (an alias inside itself); "
+                               "write the values out", event.start_mark)
+            raise _Refused(f"the alias *{event.anchor} has no anchor &{event.anchor} above it", event.start_mark)
+        if len(self.stack) + anchored.height > self.limits.max_depth:
+            raise _Refused(f"the aliases nest more than {self.limits.max_depth} levels deep; write the values out",
+                           event.start_mark)
+        self.count_in(anchored.size, event.start_mark)
+        self.place(anchored.value, event.start_mark, anchored.height, path)
+
+    def scalar(self, event: Any) -> None:
+        path = self.next_path(event.start_mark, "scalar")
+        self.count_in(1, event.start_mark)
+        value = self.resolve(event, path)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = _Anchored(value, 1, 0)
+        self.place(value, event.start_mark, 0, path)
+
+    def resolve(self, event: Any, path: tuple) -> Any:
+        tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
         if tag in self._PLAIN:
-            return node.value
+            return event.value
+        if tag == "tag:yaml.org,2002:merge":
+            return _MERGE
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            text = node.value
+            text = event.value
             if len(text) > self.limits.max_number_chars:
                 raise _Refused(f"{_dotted(path)}: a number {len(text):,} characters long is more than any field "
                                "can mean; check it (an identifier of digits goes in quotes: \"00123\")",
-                               node.start_mark)
-            value = self.loader.construct_object(node)
+                               event.start_mark)
+            value = self.constructor.construct_object(node)
             if isinstance(value, float) and not math.isfinite(value):
                 raise _Refused(f"{_dotted(path)}: {text} is not a number a case can hold; write a plain number, "
-                               "like 450.00", node.start_mark)
+                               "like 450.00", event.start_mark)
             if abs(value) > self.limits.max_number:
                 raise _Refused(f"{_dotted(path)}: {text} is larger than any field can mean "
-                               f"(at most {self.limits.max_number:,.0f}); check the number", node.start_mark)
+                               f"(at most {self.limits.max_number:,.0f}); check the number", event.start_mark)
             return value
         if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"):
-            return self.loader.construct_object(node)
-        raise _Refused(f"{_dotted(path)}: this value cannot be read ({tag}); put it in quotes", node.start_mark)
+            return self.constructor.construct_object(node)
+        raise _Refused(f"{_dotted(path)}: this value cannot be read ({tag}); put it in quotes",
+                       event.start_mark)  # pragma: no cover - every implicit tag is handled above
+
+
+class _Merge:
+    """The merge key '<<', refused when it is used as a key."""
+
+
+_MERGE = _Merge()
 
 
 def _text_of(source: str | bytes | Path, source_name: str | None, limits: Limits, first_line: int,
@@ -403,24 +482,20 @@ def read_yaml(
         if allow_empty:
             return Loaded(None, name)
         raise UserError(f"{name} is empty.")
-    loader = _BoundedLoader(text, limits)
+    builder = _Builder(limits, first_line)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            if allow_empty:
-                return Loaded(None, name)
-            raise UserError(f"{name}: the file is empty (it holds only comments).")
-        builder = _Builder(loader, limits, first_line)
-        data = builder.build(node, ())
+        data = builder.build(yaml.parse(text, Loader=_PARSER))
     except _Refused as refused:
         mark = refused.mark
         raise UserError(f"{name}, line {mark.line + first_line}, column {mark.column + 1}: {refused.message}.") from None
     except yaml.MarkedYAMLError as error:
-        raise UserError(_describe_yaml_error(error, name, first_line)) from None
+        raise UserError(_describe_yaml_error(error, name, first_line, text, limits)) from None
     except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error past the reader is marked
         raise UserError(f"{name} cannot be read as YAML: {error}.") from None
-    finally:
-        loader.dispose()
+    if data is None and builder.root is _NOTHING:
+        if allow_empty:
+            return Loaded(None, name)
+        raise UserError(f"{name}: the file is empty (it holds only comments).")
     return Loaded(data, name, builder.positions)
 
 
@@ -431,15 +506,23 @@ def load_yaml(source: str | bytes | Path, *, source_name: str | None = None, lim
                      allow_empty=allow_empty).data
 
 
-def _describe_yaml_error(error: yaml.MarkedYAMLError, name: str, first_line: int) -> str:
+def _describe_yaml_error(error: yaml.MarkedYAMLError, name: str, first_line: int, text: str,
+                         limits: Limits) -> str:
     mark = error.problem_mark or error.context_mark
     where = f", line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
     problem = error.problem or "it is not valid YAML"
+    context = error.context_mark
+    if context is not None and mark is not None and context.line != mark.line:
+        problem += f" ({error.context or 'in what starts'} at line {context.line + first_line}, column {context.column + 1})"
     hint = "Check the indentation and quotes there."
-    if "'\\t'" in problem:
-        hint = "Indent with spaces, not tabs."
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line[: mark.column + 1] if mark else False:
+        problem, hint = "a tab is used for indenting", "Indent with spaces, not tabs."
+    elif "maximum nesting depth" in problem:
+        problem = f"the data is nested more than {limits.max_depth} levels deep"
+        hint = "A case is a few levels deep, like patient: then last_name:."
     elif "mapping values are not allowed" in problem:
         hint = "A value with a colon in it goes in quotes, like note: \"time: 10:30\"."
-    elif "found undefined alias" in problem:
+    elif "undefined alias" in problem:
         hint = "An alias '*name' needs an anchor '&name' above it."
     return f"{name}{where}: {problem}. {hint}"
