@@ -255,10 +255,15 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
     raise UserError(f"Evidence snippet {path} has no closing '---' line after its YAML fields.")
 
 
+def _snippet_bytes(path: Path) -> bytes:
+    """A snippet file's bytes; one larger than a snippet can be is refused before it is read."""
+    return loader.read_bytes(path, max_bytes=loader.SMALL_LIMITS.max_bytes, what="evidence snippet")
+
+
 def read_snippet(path: Path) -> Snippet:
     """Parse one snippet file, or raise a UserError that names the file and each bad field."""
     name = f"Evidence snippet {path}"
-    text = loader.decode(loader.read_bytes(path, max_bytes=loader.SMALL_LIMITS.max_bytes, what="snippet"), name)
+    text = loader.decode(_snippet_bytes(path), name)
     front_text, body = _split_front_matter(text, path)
     # first_line=2: the header starts after the opening '---' line
     front = loader.load_yaml(front_text, source_name=name, limits=loader.SMALL_LIMITS, first_line=2,
@@ -282,7 +287,7 @@ def _read_folder(folder: Path) -> dict[str, Snippet]:
         raise UserError(f"There is no evidence folder at {folder}.")
     paths = sorted(folder.glob("*.md"))
     try:
-        contents = tuple((path.name, hashlib.blake2b(path.read_bytes()).digest()) for path in paths)
+        contents = tuple((path.name, hashlib.blake2b(_snippet_bytes(path)).digest()) for path in paths)
     except OSError:
         return _parse_folder(paths)  # reports the file that cannot be read
     return dict(_parsed_folder(str(folder), contents))

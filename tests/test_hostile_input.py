@@ -196,3 +196,12 @@ def test_a_letter_that_cannot_hold_a_value_in_full_is_refused_not_cut_short():
     with pytest.raises(UserError) as raised:
         draft.draft(huge, kinds.get("appeal"))
     assert "never cut short" in str(raised.value)
+
+
+def test_a_huge_file_in_an_evidence_folder_is_refused_before_it_is_read(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    huge = _sparse(folder / "huge.md", b"---\nid: huge\n", GIB)
+    result = appeal("evidence", "list", "--evidence", str(folder), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{huge} is larger than 200,000 bytes" in result.stderr
