@@ -491,3 +491,35 @@ def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_pat
     monkeypatch.setenv("HOME", str(tmp_path))
     assert questionnaire.drafts_folder() == tmp_path / ".local" / "share" / "appeal" / "drafts"
     assert questionnaire.find_unfinished_drafts() == []
+
+
+def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, tmp_path, monkeypatch, capsys):
+    from prompt_toolkit.application.current import create_app_session
+
+    from appeal import cli
+
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run({"Who is writing": pick("patient"), "What happened": pick("claim_file"),
+                      "Which letter": pick("claim-file-request"), "first name": "Ana\r", "last name": CTRL_C})
+    draft = stopped.value.path
+    real_confirm = questionary.confirm
+    confirmed: list[str] = []
+
+    def confirm(message, **kwargs):
+        confirmed.append(message)
+        terminal.pipe.send_text("y")
+        return real_confirm(message, **kwargs)
+
+    monkeypatch.setattr(questionary, "confirm", confirm)
+    first = questionnaire._DraftLock(draft)  # the first session still has it open
+    try:
+        terminal.script = {"last name": ["Lopez\r"], "Is everything right": [pick(title="Everything is right")]}
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            terminal.pipe = pipe
+            case, path = cli._resume(draft)
+    finally:
+        first.release()
+    assert "is open in another appeal session" in capsys.readouterr().err
+    assert confirmed and "copy" in confirmed[0]
+    assert path == draft.with_name(draft.stem + "-copy.yaml") and case.patient.full_name == "Ana Lopez"
+    assert saved(draft)["patient"] == {"first_name": "Ana"}
