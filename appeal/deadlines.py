@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-import yaml
-
 from appeal.case import Case, PlanType, ReviewLevel
-from appeal.resources import data_file
+from appeal.resources import load_data
 from appeal.rules import Rule, Step, Topic, all_rules, service_timing
 
 WARN_DAYS = 14
@@ -32,7 +30,7 @@ class StepInfo:
 
 @lru_cache(maxsize=1)
 def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
-    data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
+    data = load_data("steps.yaml")
     return {
         PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
         for plan, items in data.items()

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from appeal.errors import UserError
-from appeal.resources import bundled
+from appeal.resources import bundled, parse_bundled_yaml
 
 ENVIRONMENT_VARIABLE = "APPEAL_TEMPLATES"
 ALL_SENDERS = ("patient", "representative", "provider")
@@ -64,7 +64,12 @@ def _read_meta(path: Path) -> dict:
 
 def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKind:
     meta_path = template.with_suffix(".yaml")
-    meta = _read_meta(meta_path) if meta_path.is_file() else {}
+    if not meta_path.is_file():
+        meta = {}
+    elif source == "built-in":  # our own file: parsed by libyaml, without a user file's checks
+        meta = parse_bundled_yaml(meta_path.read_text(encoding="utf-8")) or {}
+    else:
+        meta = _read_meta(meta_path)
     if not meta and inherited is None:
         from docx import Document
 
