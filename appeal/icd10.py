@@ -111,12 +111,22 @@ def weakness(code: str) -> str | None:
 def _billable_index() -> list[tuple[str, str]]:
     """Every billable code with its description (for a search by words, which reads them all)."""
     lines = INDEX.read_text(encoding="utf-8").splitlines()[1:]
-    return [(code, _unescape(text)) for code, billable, text, _ in (line.split("\t") for line in lines) if billable == "1"]
+    return [
+        (code, _unescape(text) if "\\" in text else text)
+        for code, billable, text, _ in (line.split("\t") for line in lines)
+        if billable == "1"
+    ]
+
+
+@lru_cache(maxsize=1)
+def _lowered() -> list[str]:
+    """The descriptions of `_billable_index` in lower case, in its order (lowered once, not at every search)."""
+    return [text.lower() for _, text in _billable_index()]
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> list[str]:
-    return sorted({word for _, text in _billable_index() for word in re.findall(r"[a-z]+", text.lower())})
+    return sorted(set(re.findall(r"[a-z]+", "\n".join(_lowered()))))
 
 
 # Codes this tool's users most often need come first in a lookup: depression, PTSD, CRPS, chronic pain, suicidality.
@@ -160,10 +170,11 @@ def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
     terms = [_stem(_known(term)) for term in words.split() if term]
     if not terms:
         return []
+    patterns = [(term, re.compile(rf"\b{re.escape(term)}")) for term in terms]
     found = [
         (code, text)
-        for code, text in _billable_index()
-        if all(re.search(rf"\b{re.escape(term)}", text.lower()) for term in terms)
+        for (code, text), lower in zip(_billable_index(), _lowered())
+        if all(term in lower and pattern.search(lower) for term, pattern in patterns)  # `in` first: C-fast
     ]
 
     def rank(item: tuple[str, str]) -> tuple[int, int, str]:

@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import docx_text, example_case
 
 from appeal import draft, kinds
@@ -35,6 +36,7 @@ def test_templates_define_their_styles():
         assert {"Letterhead", "Re Line", "Urgent Banner", "Denial Quote", "Body Text Letter", "Signature"} <= names
 
 
+@pytest.mark.xdist_group("libreoffice")  # every LibreOffice conversion on one worker: one converter at a time
 def test_every_kind_converts_with_libreoffice(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is required for this test (.ci/run installs it)"

@@ -3,22 +3,36 @@ valid or not, billable or not, the description, the more specific codes of a cat
 
 from __future__ import annotations
 
+import re
+
 import pytest
-import simple_icd_10_cm as icd
 
 from appeal import icd10
 
-ITEMS = sorted(set(icd.get_all_codes(with_dots=True)))
+# simple-icd-10-cm takes seconds and 150 MB to load: once, in one worker of a parallel run (pytest -n).
+pytestmark = pytest.mark.xdist_group("simple-icd-10-cm")
 
 
-def test_committed_index_is_what_simple_icd_10_cm_generates():
+@pytest.fixture(scope="module")
+def icd():
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
+@pytest.fixture(scope="module")
+def items(icd) -> list[str]:
+    return sorted(set(icd.get_all_codes(with_dots=True)))
+
+
+def test_committed_index_is_what_simple_icd_10_cm_generates(icd):
     """Fails when simple-icd-10-cm brings a new code set: regenerate with `python -m appeal.icd10`."""
     assert icd10.INDEX.read_text(encoding="utf-8") == icd10.index_text()
 
 
-def test_every_code_is_checked_and_described_as_simple_icd_10_cm_says():
+def test_every_code_is_checked_and_described_as_simple_icd_10_cm_says(icd, items):
     billable = 0
-    for code in ITEMS:
+    for number, code in enumerate(items):
         leaf = icd.is_leaf(code)
         assert icd10._entry(code) == (leaf, icd.get_description(code), [] if leaf else icd.get_children(code)), code
         if not icd10._CODE_SHAPE.fullmatch(code):  # chapters ("5"), blocks ("F30-F39"), the QA0 placeholders
@@ -27,7 +41,8 @@ def test_every_code_is_checked_and_described_as_simple_icd_10_cm_says():
         elif leaf:
             billable += 1
             assert icd10.check(code) == code and icd10.describe(code) == icd.get_description(code)
-            assert icd10.check(f" {code.replace('.', '').lower()} ") == code
+            if number % 10 == 0:  # as typed: without the dot, in lower case, with spaces
+                assert icd10.check(f" {code.replace('.', '').lower()} ") == code
         else:
             with pytest.raises(ValueError) as raised:
                 icd10.check(code)
@@ -36,11 +51,11 @@ def test_every_code_is_checked_and_described_as_simple_icd_10_cm_says():
     assert billable > 70_000
 
 
-def test_strings_next_to_real_codes_are_not_codes():
+def test_strings_next_to_real_codes_are_not_codes(icd, items):
     """Before the first line, after the last, and between neighbours: a look-up never finds what is not there."""
     near = {"A00.00", "Z99.9", "ZZZ", "ZZZ.99", "A0", "F33.10", "F33.", "0", "00", "#code", "#CODE", "S82.021BX"}
-    near |= {code + suffix for code in ITEMS[::97] for suffix in ("0", "Z", "-", ".")}
-    known = set(ITEMS)
+    near |= {code + suffix for code in items[::97] for suffix in ("0", "Z", "-", ".")}
+    known = set(items)
     for text in sorted(near - known):
         assert icd10._entry(text) is None, text
         if icd10.normalize(text) not in known:
@@ -49,6 +64,23 @@ def test_strings_next_to_real_codes_are_not_codes():
                 icd10.check(text)
 
 
-def test_search_reads_every_billable_code_with_its_description_once():
-    expected = {(code, icd.get_description(code)) for code in ITEMS if icd.is_leaf(code)}
+def test_search_reads_every_billable_code_with_its_description_once(icd, items):
+    expected = {(code, icd.get_description(code)) for code in items if icd.is_leaf(code)}
     assert sorted(icd10._billable_index()) == sorted(expected)
+
+
+@pytest.mark.parametrize("words", ["depression", "depresion", "ptsd", "crps left arm", "suicide ideation", "hiv",
+                                   "depressive recurrent severe", "chronic pain", "bipolar", "femur fracture", "x"])
+def test_search_by_words_finds_what_a_scan_of_simple_icd_10_cm_finds(icd, items, words):
+    """The same codes as testing every billable description of simple-icd-10-cm for every word typed (after
+    the search's own plain-word, typo and stem rules), in the search's order, the codes of our field first."""
+    typed = " ".join(icd10._PLAIN_WORDS.get(word, word) for word in re.split(r"\W+", words.lower()))
+    terms = [icd10._stem(icd10._known(term)) for term in typed.split() if term]
+    expected = {
+        (code, icd.get_description(code))
+        for code in items
+        if icd.is_leaf(code) and all(re.search(rf"\b{re.escape(term)}", icd.get_description(code).lower()) for term in terms)
+    }
+    found = icd10.search(words, limit=100_000)
+    assert set(found) == expected and len(found) == len(expected)
+    assert icd10.search(words) == found[:12]
