@@ -185,30 +185,38 @@ _FLOOR = (
     "document.save(sys.argv[3])\n"
 )
 
-# Runs a command once and prints its wall time and its peak memory (max RSS, from RUSAGE_CHILDREN: the command
-# and any process it started and waited for), so the wrapper's own start-up is in neither.
+# Runs a command once and prints its wall time, its peak memory (max RSS, from RUSAGE_CHILDREN: the command and
+# any process it started and waited for) and its CPU time, so the wrapper's own start-up is in none of them.
 _TIMED = (
     "import resource, subprocess, sys, time\n"
     "started = time.perf_counter()\n"
     "code = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL).returncode\n"
-    "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
     "sys.exit(code)\n"
 )
 
 
 def whole_processes(commands: dict[str, list[str]], cwd: Path, runs: int = PROCESS_RUNS) -> dict[str, tuple[float, int]]:
     """Each command as a fresh process, `runs` times, the commands taking turns (so a busy spell on a shared
-    machine slows them alike): {name: (median wall seconds, peak max RSS in bytes)}."""
+    machine slows them alike): {name: (median wall seconds, peak max RSS in bytes)}. Also prints each one's
+    median CPU time (user + system), which other programs on a busy machine change much less than wall time."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(runs):
         for name, args in commands.items():
             result = subprocess.run([sys.executable, "-c", _TIMED, *args], cwd=cwd, capture_output=True, text=True)
             if result.returncode != 0:
                 raise RuntimeError(f"{name} failed ({result.returncode}): {result.stderr[-2000:]}")
-            wall, peak = result.stdout.split()
+            wall, peak, cpu = result.stdout.split()
             walls[name].append(float(wall))
+            cpus[name].append(float(cpu))
             peaks[name] = max(peaks[name], int(peak) * 1024)  # ru_maxrss is in kilobytes on Linux
+    print(f"\n2. Whole processes, median of {runs}: wall time, CPU time, peak memory (max RSS)")
+    for name in commands:
+        print(f"   {name:<10} {statistics.median(walls[name]):7.3f} s {statistics.median(cpus[name]):7.3f} s CPU "
+              f"{peaks[name] / 2**20:6.0f} MiB")
     return {name: (statistics.median(walls[name]), peaks[name]) for name in commands}
 
 
@@ -374,9 +382,6 @@ def main() -> int:
         }, work)
         (help_time, _), (floor_time, floor_peak) = measured["help"], measured["floor"]
         (draft_time, draft_peak) = measured["draft"]
-        print(f"\n2. Whole processes, median of {PROCESS_RUNS} (s), peak memory (MiB)")
-        for name, (wall, peak) in measured.items():
-            print(f"   {name:<10} {wall:7.3f} s {peak / 2**20:6.0f} MiB")
         rows.append(("`appeal --help` (whole process)", f"{help_time:.3f} s", "< 0.3 s", verdict(help_time < 0.3)))
         rows.append(("floor process: import docxtpl, render the appeal template, save", f"{floor_time:.3f} s, "
                      f"{floor_peak / 2**20:.0f} MiB", "(reference)", ""))
