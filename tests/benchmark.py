@@ -197,7 +197,7 @@ _TIMED = (
 )
 
 
-def whole_processes(commands: dict[str, list[str]], cwd: Path, runs: int = PROCESS_RUNS) -> dict[str, tuple[float, int]]:
+def whole_processes(commands: dict[str, list[str]], cwd: Path, runs: int = PROCESS_RUNS) -> dict[str, tuple]:
     """Each command as a fresh process, `runs` times, the commands taking turns (so a busy spell on a shared
     machine slows them alike): {name: (median wall seconds, peak max RSS in bytes)}. Also prints each one's
     median CPU time (user + system), which other programs on a busy machine change much less than wall time."""
@@ -375,7 +375,8 @@ def main() -> int:
         (work / "floor-context.json").write_text(json.dumps(bare_context(kinds.get("appeal"), example), default=str))
         measured = whole_processes({
             "help": appeal_command("--help"),
-            "floor": [sys.executable, "-c", _FLOOR, str(template), str(work / "floor-context.json"), str(work / "floor.docx")],
+            "floor": [sys.executable, "-c", _FLOOR, str(template), str(work / "floor-context.json"),
+                      str(work / "floor.docx")],
             "draft": appeal_command("draft", "--case", str(example), "-o", str(work / "draft.docx"), "--force"),
             "check": appeal_command("check", "--case", str(example)),
             "deadline": appeal_command("deadline", "--case", str(example)),

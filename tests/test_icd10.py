@@ -9,11 +9,8 @@ import pytest
 
 from appeal import icd10
 
-# simple-icd-10-cm takes seconds and 150 MB to load: once, in one worker of a parallel run (pytest -n).
-pytestmark = pytest.mark.xdist_group("simple-icd-10-cm")
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module")  # simple-icd-10-cm takes seconds and 150 MB to load: once per process
 def icd():
     import simple_icd_10_cm
 
@@ -76,10 +73,9 @@ def test_search_by_words_finds_what_a_scan_of_simple_icd_10_cm_finds(icd, items,
     the search's own plain-word, typo and stem rules), in the search's order, the codes of our field first."""
     typed = " ".join(icd10._PLAIN_WORDS.get(word, word) for word in re.split(r"\W+", words.lower()))
     terms = [icd10._stem(icd10._known(term)) for term in typed.split() if term]
+    billable = [(code, icd.get_description(code)) for code in items if icd.is_leaf(code)]
     expected = {
-        (code, icd.get_description(code))
-        for code in items
-        if icd.is_leaf(code) and all(re.search(rf"\b{re.escape(term)}", icd.get_description(code).lower()) for term in terms)
+        (code, text) for code, text in billable if all(re.search(rf"\b{re.escape(term)}", text.lower()) for term in terms)
     }
     found = icd10.search(words, limit=100_000)
     assert set(found) == expected and len(found) == len(expected)
