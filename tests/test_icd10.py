@@ -37,9 +37,10 @@ def test_every_code_is_checked_and_described_as_simple_icd_10_cm_says(icd, items
                 icd10.check(code)
         elif leaf:
             billable += 1
-            assert icd10.check(code) == code and icd10.describe(code) == icd.get_description(code)
+            assert icd10.check(code) == code
             if number % 10 == 0:  # as typed: without the dot, in lower case, with spaces
                 assert icd10.check(f" {code.replace('.', '').lower()} ") == code
+                assert icd10.describe(code.replace(".", "")) == icd.get_description(code)
         else:
             with pytest.raises(ValueError) as raised:
                 icd10.check(code)
