@@ -1,7 +1,7 @@
 """ICD-10-CM diagnosis codes, looked up in a compact index of the official code set: `appeal/data/icd10cm.tsv`.
 
-The index is the code set that simple-icd-10-cm ships (CMS's April 1 2026 tabular list), written once as one
-sorted line per code: code, billable (1) or not (0), description, children. A look-up is a binary search in
+The index is the code set that simple-icd-10-cm ships (1.5: its icd10c-tabular-April-1-2026.xml), written once
+as one sorted line per code: code, billable (1) or not (0), description, children. A look-up is a binary search in
 the memory-mapped file, so a process loads nothing (simple-icd-10-cm builds ~98,000 objects from XML: about
 two seconds and 150 MB in every process that checked a code). Regenerate it with `python -m appeal.icd10`
 (needs the test extras); tests/test_icd10.py compares every code's answers with simple-icd-10-cm's.
