@@ -4,14 +4,16 @@ parsed by libyaml give the same data as the parsers that read a user's files."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
 from appeal import evidence, kinds
-from appeal.resources import bundled, data_file, load_data, parse_bundled_yaml, examples_folder
+from appeal.resources import bundled, data_file, examples_folder, load_data, parse_bundled_yaml
 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
 HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary")
@@ -33,23 +35,27 @@ print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules,
 """
 
 
-def loaded_by(*args: str, cwd=None) -> dict:
+def loaded_by(*args: str, home: Path) -> dict:
+    """What `appeal ARGS` loaded, run with its own empty HOME (never the real user's folders)."""
+    environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    for name in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR"):
+        environment.pop(name, None)
     result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), *args], capture_output=True,
-                            text=True, cwd=cwd, stdin=subprocess.DEVNULL)
+                            text=True, cwd=home, env=environment, stdin=subprocess.DEVNULL)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("command", [["--help"], ["letters"], ["deadline", "--case", EXAMPLE],
                                      ["check", "--case", EXAMPLE], ["evidence", "list"]])
-def test_commands_that_write_no_document_load_neither_docxtpl_nor_the_code_set(command):
-    found = loaded_by(*command)
+def test_commands_that_write_no_document_load_neither_docxtpl_nor_the_code_set(command, tmp_path):
+    found = loaded_by(*command, home=tmp_path)
     assert found["loaded"] == [] and not found["all_codes"]
     assert found["index"] == (command[0] in ("deadline", "check"))  # the case's diagnosis codes are checked
     assert found["pydantic"] == (command[0] not in ("--help", "letters"))
 
 
 def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(tmp_path):
-    found = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "letter.docx"))
+    found = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "letter.docx"), home=tmp_path)
     assert (tmp_path / "letter.docx").is_file()
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
 
