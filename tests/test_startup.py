@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from appeal import evidence, kinds
-from appeal.resources import bundled, data_file, examples_folder, load_data, parse_bundled_yaml
+from appeal.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
-HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary")
+HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL")
 
 # Runs one command in a fresh interpreter, then prints which heavy modules it loaded and whether it read the
 # ICD-10 index (the memory map: a code was checked) or listed every billable code (only a search by words does).
@@ -60,7 +60,7 @@ def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(tmp_p
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
 
 
-@pytest.mark.parametrize("name", ["rules.yaml", "arguments.yaml", "criteria.yaml", "steps.yaml", "medications.yaml"])
+@pytest.mark.parametrize("name", sorted(path.name for path in (PACKAGE / "data").glob("*.yaml")))
 def test_data_files_parse_as_the_pure_python_parser_reads_them(name):
     assert load_data(name) == yaml.safe_load(data_file(name).read_text(encoding="utf-8"))
 
