@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from appeal.errors import UserError
 from appeal.fields import format_date, format_money
-from appeal.sandbox import SafeEnvironment, TemplateProblem, TemplateView, model_exposes, render_budget
+from appeal.sandbox import REMOVED_GLOBALS, SafeEnvironment, TemplateProblem, TemplateView, model_exposes, render_budget
 
 # Characters XML 1.0 forbids (Word refuses a document holding them). Tab, newline and carriage return are allowed.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -379,6 +379,12 @@ def render_document(
                 added = {name: Markup(value.__html__()) for name, value in attachments(document).items()}
                 context = {**context, **added}
             undeclared = _undeclared(document, template, environment, context)
+            removed = sorted(undeclared & REMOVED_GLOBALS)
+            if removed:
+                raise UserError(
+                    f"The template {template.name} uses {', '.join(removed)}: Jinja offers it elsewhere, but it is "
+                    "unsafe in a shared template and not available here. Nothing was written."
+                )
             if undeclared:
                 raise UserError(
                     f"The template {template.name} uses names the renderer does not provide: "

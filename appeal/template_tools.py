@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from appeal import kinds
 from appeal.case import Case
+from appeal.case_paths import list_item, plain_type
 from appeal.errors import UserError
 from appeal.letter_plan import LetterPlan
 from appeal.safe_write import private_folder, write_bytes, write_text
@@ -35,27 +36,28 @@ from appeal.template_places import locate, places
 # Copying a template
 
 
-def new(name: str, source_kind: str = "appeal") -> Path:
-    """Copy a kind's template (and its description) into the user's folder as `name`, and return its path.
+def new(name: str, source_kind: str | None = None) -> Path:
+    """Copy a kind's template and its whole description into the user's folder as `name`, so the copy behaves
+    exactly like its source, and return its path.
 
     Both files are written through the atomic, owner-only writer, which never replaces a file and never writes
     through a symbolic link; the folder is made owner-only whatever the umask.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UserError(f"'{name}' cannot be a template name: use lowercase letters, digits and hyphens.")
+    source_kind = source_kind or kinds.DEFAULT_FOR_DENIAL
     source = kinds.get(source_kind)
     folder = private_folder(kinds.user_folder())
     target, meta = folder / f"{name}.docx", folder / f"{name}.yaml"
     for path in (target, meta):
         if os.path.lexists(path):
             raise UserError(f"{path} already exists; edit it, or choose another name.")
-    description = {
-        "title": source.title if name == source_kind else f"{source.title} ({name})",
-        "summary": source.summary,
-        "senders": list(source.senders),
-        "needs_denial": source.needs_denial,
-    }
-    write_text(meta, yaml.safe_dump(description, sort_keys=False, allow_unicode=True), overwrite=False)
+    description = source.description()
+    if name != source_kind:
+        description["title"] = f"{source.title} ({name})"
+    text = yaml.safe_dump(description, sort_keys=False, allow_unicode=True, width=110)
+    write_text(meta, f"# The letter kind '{name}', copied from '{source_kind}'. The fields are described in "
+               f"appeal/data/kinds.yaml.\n{text}", overwrite=False)
     write_bytes(target, source.template.read_bytes(), overwrite=False)
     return target
 
@@ -71,17 +73,8 @@ class Variable:
     description: str
 
 
-def _inner(annotation: Any) -> Any:
-    """`X | None` -> X."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        options = [option for option in typing.get_args(annotation) if option is not type(None)]
-        if len(options) == 1:
-            return options[0]
-    return annotation
-
-
 def _type_name(annotation: Any) -> str:
-    annotation = _inner(annotation)
+    annotation = plain_type(annotation)
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _type_name(typing.get_args(annotation)[0])
@@ -98,12 +91,8 @@ def _type_name(annotation: Any) -> str:
 
 
 def _element(annotation: Any) -> Any:
-    annotation = _inner(annotation)
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) is list:
-        annotation = _inner(typing.get_args(annotation)[0])
-    return annotation
+    """A field's type, or its items' type for a list."""
+    return list_item(annotation) or plain_type(annotation)
 
 
 def _walk(owner: Any, prefix: str) -> list[Variable]:
@@ -117,7 +106,7 @@ def _walk(owner: Any, prefix: str) -> list[Variable]:
         path = f"{prefix}{name}"
         found.append(Variable(path, _type_name(annotation), description))
         element = _element(annotation)
-        is_list = typing.get_origin(_inner(annotation)) is list or "list of" in _type_name(annotation)
+        is_list = list_item(annotation) is not None or "list of" in _type_name(annotation)
         if isinstance(element, type) and (issubclass(element, BaseModel) or dataclasses.is_dataclass(element)):
             found += _walk(element, f"{path}[]." if is_list else f"{path}.")
     return found
