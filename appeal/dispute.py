@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import yaml
-
 from appeal.case import Case, PlanType, ReviewLevel
-from appeal.resources import data_file
+from appeal.resources import load_data
 from appeal.rules import Step
 
 if TYPE_CHECKING:
@@ -36,7 +34,7 @@ class StepInfo:
 
 @lru_cache(maxsize=1)
 def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
-    data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
+    data = load_data("steps.yaml")
     return {
         PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
         for plan, items in data.items()

@@ -32,7 +32,7 @@ from appeal.clinical import conditions as case_conditions  # noqa: F401 (the nam
 from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem
 from appeal.fields import format_date
 from appeal.render import xml_safe
-from appeal.resources import bundled
+from appeal.resources import bundled, parse_bundled_yaml
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -268,10 +268,17 @@ def _parsed_folder(folder: str, contents: tuple[tuple[str, bytes], ...]) -> dict
     return _parse_folder([Path(folder) / name for name, _ in contents])
 
 
-def _parse_folder(paths: list[Path]) -> dict[str, Snippet]:
+def _bundled_snippet(path: Path) -> Snippet:
+    """A built-in snippet, its header parsed by libyaml: our own file, so none of a user file's checks (the
+    tests read every built-in file through `read_snippet` as well, and compare)."""
+    front_text, body = _split_front_matter(path.read_text(encoding="utf-8-sig"), path)
+    return Snippet.model_validate({**parse_bundled_yaml(front_text), "summary": body, "source_path": path})
+
+
+def _parse_folder(paths: list[Path], read=None) -> dict[str, Snippet]:
     found: dict[str, Snippet] = {}
     for path in paths:
-        snippet = read_snippet(path)
+        snippet = (read or read_snippet)(path)
         if snippet.id in found:
             raise UserError(
                 f"Evidence snippets {found[snippet.id].source_path} and {path} both have the id '{snippet.id}'; "
@@ -284,7 +291,7 @@ def _parse_folder(paths: list[Path]) -> dict[str, Snippet]:
 @lru_cache(maxsize=1)
 def _builtin_snippets() -> dict[str, Snippet]:
     """Parsed once per process: a batch of letters must not re-read thirty files per letter."""
-    return _read_folder(bundled("evidence_snippets"))
+    return _parse_folder(sorted(bundled("evidence_snippets").glob("*.md")), read=_bundled_snippet)
 
 
 def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:

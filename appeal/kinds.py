@@ -23,7 +23,7 @@ import yaml  # noqa: F401
 
 from appeal import folders as folders_module
 from appeal.errors import UserError, cannot_read, yaml_problem  # noqa: F401
-from appeal.resources import bundled, data_file
+from appeal.resources import bundled, data_file, load_data, parse_bundled_yaml  # noqa: F401
 
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
 ALL_SENDERS = ("patient", "representative", "provider")
@@ -85,7 +85,7 @@ _SENTENCES = ("requests", "enclosures", "warnings")
 @lru_cache(maxsize=1)
 def defaults() -> dict:
     """What a kind gets for each field its YAML leaves out (appeal/data/kinds.yaml)."""
-    return yaml.safe_load(data_file("kinds.yaml").read_text(encoding="utf-8"))
+    return load_data("kinds.yaml")
 
 
 def user_folder() -> Path:
@@ -130,7 +130,12 @@ def _checked_meta(path: Path, meta: dict) -> dict:
 
 def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKind:
     meta_path = template.with_suffix(".yaml")
-    meta = _read_meta(meta_path) if meta_path.is_file() else {}
+    if not meta_path.is_file():
+        meta = {}
+    elif source == "built-in":  # our own file: parsed by libyaml, without a user file's checks
+        meta = parse_bundled_yaml(meta_path.read_text(encoding="utf-8")) or {}
+    else:
+        meta = _read_meta(meta_path)
     if not meta and inherited is None:
         from docx import Document
 

@@ -16,14 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from appeal import clinical, dispute, evidence, readiness
 from appeal import rules as rules_module
 from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
 from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
-from appeal.resources import data_file
+from appeal.resources import load_data
 
 ERISA_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured}
 
@@ -93,7 +91,7 @@ class LetterPlan:
 
 @lru_cache(maxsize=1)
 def _arguments() -> dict[str, Any]:
-    return yaml.safe_load(data_file("arguments.yaml").read_text(encoding="utf-8"))
+    return load_data("arguments.yaml")
 
 
 def _voice(case: Case, patient: CaseView) -> Voice:

@@ -277,13 +277,11 @@ def suggested_drug_class(ctx: Context) -> str | None:
     """'Zoloft' or 'sertraline 100mg' pre-selects SSRI: few patients know the class of their medication."""
     from functools import lru_cache
 
-    import yaml
-
-    from appeal.resources import data_file
+    from appeal.resources import load_data
 
     @lru_cache(maxsize=1)
     def table() -> dict[str, str]:
-        data = yaml.safe_load(data_file("medications.yaml").read_text(encoding="utf-8"))
+        data = load_data("medications.yaml")
         return {name: drug_class for drug_class, names in data.items() for name in names}
 
     name = str((ctx.item or {}).get("name") or "").lower()
@@ -530,9 +528,9 @@ def _group(item: dict, section: str, conditions: set[str]) -> Group:
 
 
 def _load(path: Path) -> Declared:
-    import yaml
+    from appeal.resources import parse_bundled_yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_bundled_yaml(path.read_text(encoding="utf-8"))
     where = "conditions"
     try:
         if not isinstance(data, dict) or set(data) != {"conditions", "sections"}:

@@ -15,13 +15,12 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from appeal import clinical
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
 from appeal.clinical import Condition
-from appeal.resources import data_file
+from appeal.resources import load_data
 
 TRIALS_NEEDED = 2
 ADULT_AGE = 18
@@ -207,7 +206,7 @@ _CHECKS: dict[str, Check] = {
 @lru_cache(maxsize=1)
 def all_criteria() -> tuple[Criterion, ...]:
     """The criteria from criteria.yaml, each paired with a check here (a mismatch is a packaging bug)."""
-    data = yaml.safe_load(data_file("criteria.yaml").read_text(encoding="utf-8"))
+    data = load_data("criteria.yaml")
     criteria = tuple(Criterion.model_validate(item) for item in data)
     ids = [criterion.id for criterion in criteria]
     if sorted(ids) != sorted(_CHECKS):

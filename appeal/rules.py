@@ -11,11 +11,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from appeal.case import Case, PlanType, TreatmentKind
-from appeal.resources import data_file
+from appeal.resources import load_data
 
 if TYPE_CHECKING:
     from appeal.kinds import LetterKind
@@ -88,7 +87,7 @@ class Rule(BaseModel):
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    data = yaml.safe_load(data_file("rules.yaml").read_text(encoding="utf-8"))
+    data = load_data("rules.yaml")
     return tuple(Rule.model_validate(item) for item in data)
 
 

@@ -15,6 +15,7 @@ import os
 import pickle
 import resource
 import shutil
+import signal
 import stat
 import sys
 import types
@@ -41,6 +42,7 @@ def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
         try:
             os.close(read_end)
             resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+            signal.alarm(600)  # a last resort should the child ever block without using the processor
             limit = _virtual_memory() + (1 << 30)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             os.environ.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")})
