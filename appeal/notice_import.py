@@ -50,7 +50,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("appeal_deadline", "Appeal deadline on the notice"),
     ("appeals_fax", "Fax for appeals"),
     ("appeals_address", "Address for appeals"),
-    ("adjustment_codes", "Claim adjustment codes (CARC/RARC)"),
+    ("adjustment_codes", "Adjustment codes (CARC/RARC)"),
 )
 LABELS = dict(FIELDS)
 
@@ -377,6 +377,8 @@ class _Reader:
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
+                if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
+                    codes = [(code, None) for code, _ in codes]
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
         diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",

@@ -352,3 +352,33 @@ def write_scan(notice: Notice, folder: Path, as_pdf: bool = False, seed: int = 0
     path = folder / f"{notice.name}.{'pdf' if as_pdf else 'jpg'}"
     image.save(path, format="PDF" if as_pdf else "JPEG", resolution=200.0, quality=80)
     return path
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Scoring what the import found against the truth
+
+
+@dataclass
+class Outcome:
+    key: str
+    truth: str
+    got: str
+    certain: bool
+
+    @property
+    def right(self) -> bool:
+        return self.truth == self.got
+
+    @property
+    def wrong_but_certain(self) -> bool:
+        return bool(self.got) and not self.right and self.certain
+
+
+def score(notice: Notice, extraction) -> list[Outcome]:
+    """One outcome per field; an address compares line by line, the plan's words ignoring line breaks."""
+    outcomes = []
+    for key, truth in notice.truth.items():
+        found = extraction.found.get(key)
+        got = " ".join(extraction.shown(key).replace("\n", ", ").split())
+        outcomes.append(Outcome(key, truth or "", got, bool(found and found.certain)))
+    return outcomes
