@@ -104,6 +104,8 @@ def _convert(key: str, typed: str):
         if match:
             return StatedDeadline(int(match.group(1)), None, f"within {match.group(1)} days (as you typed it)")
         return StatedDeadline(None, parse_date(text), f"by {text} (as you typed it)")
+    if key in ("notice_date", "date_of_birth"):
+        return parse_date(text)
     if key in ("diagnoses", "adjustment_codes"):
         return [part.strip().upper() for part in re.split(r"[,;\s]+", text) if part.strip()]
     if key == "procedure_codes":
