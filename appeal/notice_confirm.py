@@ -47,6 +47,16 @@ def _short(text: str, width: int = 72) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _source(found: Found, width: int = 64) -> str:
+    """The notice line, cut so that the value read from it is in view."""
+    text = " ".join(found.line.text.split())
+    needle = str(found.value[0] if isinstance(found.value, list) and found.value else found.value)[:12]
+    at = text.find(needle) if isinstance(found.value, (str, list)) else -1
+    if at > width - len(needle) - 5:
+        text = "..." + text[max(0, at - 20) :]
+    return _short(text, width)
+
+
 def report(extraction: Extraction, refused: list[str]) -> list[str]:
     """The table: each value, a '?' when it needs checking, and under it the notice line it came from."""
     notice = extraction.notice
@@ -60,7 +70,7 @@ def report(extraction: Extraction, refused: list[str]) -> list[str]:
             continue
         mark = CHECK_MARK if not found.certain else " "
         lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
-        lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_short(found.line.text.strip(), 60)}\"")
+        lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_source(found)}\"")
         if found.why:
             lines.append(f"  {'':<{width}}  check: {found.why}")
     unsure = [found for found in extraction.found.values() if not found.certain]
@@ -184,9 +194,9 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         if found is None or found.certain:
             continue
         say(f"\n{label}: {shown(found)}\n  on the notice, line {found.line.number}: \"{found.line.text.strip()}\""
-            f"\n  ({found.why})")
+            + (f"\n  ({found.why})" if found.why else ""))
         answer = questionary.select(
-            f"Is the {label.lower()} right?",
+            f"{label}: is this right?",
             choices=[questionary.Choice("Yes, it matches the notice", value=_RIGHT),
                      questionary.Choice("No, let me type it", value=_TYPE),
                      questionary.Choice("Leave it blank", value=_BLANK)],
@@ -203,7 +213,7 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         choices = [questionary.Choice("Everything is right: save it and go on", value=_DONE)]
         for key, label in notice_import.FIELDS:
             found = extraction.found.get(key)
-            title = f"Change {label.lower()} ({_short(shown(found), 40)})" if found else f"Add {label.lower()}"
+            title = f"Change  {label}: {_short(shown(found), 45)}" if found else f"Add     {label} (not found)"
             choices.append(questionary.Choice(title, value=key))
         answer = questionary.select("Is everything right?", choices=choices).unsafe_ask()
         if answer is None:

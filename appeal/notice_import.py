@@ -17,10 +17,12 @@ with the deadline the rules give: see `deadline_comparison`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import Enum
 from typing import Any, Callable
+
+from pydantic import ValidationError
 
 from appeal import icd10
 from appeal.case import Case, DenialReason, PlanType, TreatmentKind
@@ -266,7 +268,9 @@ class _Reader:
         self.labelled("patient_name", _label(r"patient name", r"member name", r"name of (?:the )?(?:patient|member)",
                                              r"(?:patient|member|enrollee|beneficiary)(?=\s*:)"), _name)
         self.labelled("patient_name", _label(r"re(?=\s*:)"), _name)
-        self.labelled("patient_name", _label(r"dear"), _name, certain=False)
+        if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
+            self.result.found["patient_name"] = replace(self.result.found["patient_name"],
+                                                        why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
                                           r"subscriber id", r"enrollee id", r"medicaid id", r"medicare number",
@@ -466,7 +470,10 @@ class _Reader:
                     continue
                 days = re.search(r"(?i)(?:within|have) (\d{1,3}) (?:calendar |business )?days", words)
                 due = re.search(r"(?i)(?:by|before|no later than) (" + DATE + ")", words)
-                line = self._line_at(starts, sentence.start() + (len(words) - len(words.lstrip())))
+                if not (days or due):
+                    continue
+                line = self._line_at(starts, sentence.start() + (due or days).start())
+                words = re.sub(r"^\s*(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", "", words)  # a heading run into the text
                 if due:
                     try:
                         value = parse_date(due.group(1))
@@ -539,7 +546,7 @@ PLAN_CUES: tuple[tuple[PlanType, int, str], ...] = (
     (PlanType.medicare_advantage, 5, r"medicare advantage|organization determination|notice of denial of medical coverage"),
     (PlanType.medicare_part_d, 5, r"medicare part d|part d plan|medicare prescription drug coverage|coverage determination"),
     (PlanType.medicare_original, 5, r"original medicare|medicare administrative contractor|medicare summary notice"),
-    (PlanType.medicaid_managed_care, 5, r"medicaid managed care|medicaid (?:health )?plan|managed care plan"),
+    (PlanType.medicaid_managed_care, 5, r"medicaid managed care|managed care plan"),
     (PlanType.medicaid_ffs, 4, r"medicaid\b.*fee-for-service|fee-for-service\b.*medicaid|state medicaid program"),
     (PlanType.individual_marketplace, 5, r"health insurance marketplace|healthcare\.gov|covered california"),
     (PlanType.tricare, 5, r"\btricare\b"),
@@ -692,9 +699,10 @@ def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, lis
     for path, value in values.items():
         try:
             case = set_path(case, path, value)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
-            message = str(error).splitlines()[-1].strip()
-            refused.append(f"{path}: {message}")
+        except ValidationError as error:
+            refused.append(f"{path}: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+        except ValueError as error:
+            refused.append(f"{path}: {error}")
     return case, refused
 
 

@@ -171,9 +171,9 @@ def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(
     extraction.found["member_id"] = notice_import.Found("member_id", "W12345678O", extraction.found["member_id"].line,
                                                         False, "read by OCR")
     script = {
-        "Is the member id right": pick(title="No, let me type it"),
+        "Member ID: is this right": pick(title="No, let me type it"),
         "Member ID": CLEAR + "W123456780\r",
-        "Is the insurance company right": pick(title="Yes"),
+        "Insurance company: is this right": pick(title="Yes"),
         # a corrected date is checked by the case model: the future is refused, then a real date is taken
         "Is everything right": [pick("notice_date"), pick(title="Everything is right")],
         "Date of the notice": CLEAR + "12/31/2099\r" + CLEAR + "07/03/2026\r",
