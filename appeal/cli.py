@@ -116,7 +116,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from appeal import notice_confirm
 
-    notice_confirm.run(args.notice, Path(args.output), yes=args.yes, force=args.force)
+    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force)
     return 0
 
 

@@ -240,14 +240,18 @@ def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Pa
     return write_text(output, text, overwrite=force)
 
 
-def run(notice: str, output: Path, *, yes: bool, force: bool, ask_rest: bool = True) -> tuple[Case, Path]:
-    """Read, show, confirm (unless --yes), save; then, in a terminal, the questionnaire for the rest."""
-    if output.exists() and not force:
-        raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
-    interactive = not yes
-    if interactive and not sys.stdin.isatty():
+def command(notice: str, output: Path, *, yes: bool, force: bool) -> tuple[Case, Path]:
+    """`appeal import`: confirming needs a terminal; --yes does not."""
+    if not yes and not sys.stdin.isatty():
         raise UserError("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
                         "Run it in a terminal, or add --yes to accept what it finds.")
+    return run(notice, output, interactive=not yes, force=force)
+
+
+def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[Case, Path]:
+    """Read, show, confirm (when interactive), save; then, when interactive, the questionnaire for the rest."""
+    if output.exists() and not force:
+        raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
     extraction, case, refused = read_notice(notice)
     if not extraction.found:
         raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
@@ -261,7 +265,7 @@ def run(notice: str, output: Path, *, yes: bool, force: bool, ask_rest: bool = T
     comparison = notice_import.deadline_comparison(extraction, case)
     if comparison:
         print(f"\nDeadline. {comparison}")
-    if interactive and ask_rest:
+    if interactive:
         from appeal import questionnaire
 
         print("\nNow the questions the notice does not answer.")
@@ -293,7 +297,7 @@ def start_from_notice() -> tuple[Case, Path] | None:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"imported-{date.today():%Y-%m-%d}-{len(list(folder.glob('imported-*'))) + 1}.yaml"
         try:
-            return run(typed.strip().strip("'\""), target, yes=False, force=False)
+            return run(typed.strip().strip("'\""), target, interactive=True, force=False)
         except UserError as error:
             print(f"{error}")
             if not questionary.confirm("Try another file?", default=True).unsafe_ask():

@@ -152,6 +152,9 @@ class NoticeTerminal(Terminal):
     """The questionnaire's test terminal, answering the import's confirm screen instead."""
 
     def confirm(self, script, extraction):
+        return self.drive(script, lambda: notice_confirm.confirm(extraction, say=lambda *_: None))
+
+    def drive(self, script, action):
         self.asked = []
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
@@ -160,7 +163,7 @@ class NoticeTerminal(Terminal):
             watchdog.start()
             try:
                 with create_app_session(input=pipe, output=DummyOutput()):
-                    return notice_confirm.confirm(extraction, say=lambda *_: None)
+                    return action()
             finally:
                 watchdog.cancel()
 
@@ -184,6 +187,35 @@ def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(
     assert all(found.certain for found in result.found.values())
     case, refused = notice_import.to_case(result)
     assert case.patient.member_id == "W123456780" and refused == []
+
+
+def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, capsys):
+    import questionary
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    notice = NOTICES[4]
+    path = write_text(notice, tmp_path)
+    terminal = NoticeTerminal(monkeypatch)
+    monkeypatch.setattr(questionary, "path", questionary.text)  # the harness answers text prompts
+    script = {
+        "How would you like to start": pick("notice"),
+        "Where is the notice": str(path) + "\r",
+        "Insurance company: is this right": pick(title="Yes"),
+        "Is everything right": [pick(title="Everything is right: save it"), pick(title="Everything is right")],
+        "Who is writing": pick("patient"),
+        "Which letter": pick("appeal"),
+    }
+    case, saved_to = terminal.drive(script, notice_confirm.start_from_notice)
+    assert saved_to.parent == tmp_path / "data" / "appeal" / "drafts"
+    assert case.patient.member_id == notice.truth["member_id"]
+    assert case.denial.reference == notice.truth["reference"]
+    assert case.sender.role.value == "patient"
+    assert terminal.asked[:2] == ["How would you like to start?",
+                                  "Where is the notice? (drag the file here, or type its path)"]
+    # the questionnaire then asks only what the notice does not say
+    assert "Member ID" not in terminal.asked and "Your mailing address" in terminal.asked
+    assert saved_to.read_text().startswith("# Case started from the denial notice")
 
 
 def test_without_tesseract_a_photo_gets_the_install_command(tmp_path, monkeypatch):
