@@ -351,9 +351,8 @@ class _Reader:
             return
         alone = [line for line in self.lines[: greeting - 1] if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
         if len(alone) == 1:
-            value = _past_date(alone[0].text.strip())
-            if value:
-                self.keep("notice_date", value if not isinstance(value, tuple) else value[0], alone[0])
+            value, why = _past_date(alone[0].text.strip()) or (None, "")
+            self.keep("notice_date", value, alone[0], not why, why)
 
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
@@ -396,7 +395,7 @@ class _Reader:
             match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
             if not match:
                 continue
-            value, why = _checked(match.group(), _npi, digits=True)
+            value, why = _checked(match.group(), check_npi, digits=True)
             if value:
                 self.keep("provider_npi", value, line, not why, why)
                 break
@@ -630,10 +629,6 @@ def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
-
-
-def _npi(value: str) -> str:
-    return check_npi(value)
 
 
 def _procedure_codes(text: str, ocr: bool) -> tuple[list[tuple[str, str | None]], str] | None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from datetime import date
 
 import pytest
 from notice_corpus import corpus, make, score, write_pdf, write_scan, write_text
 from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from test_questionnaire import CLEAR, CTRL_C, Terminal, pick
+from test_questionnaire import CLEAR, Terminal, pick
 
 from appeal import notice_confirm, notice_import, notice_text
 from appeal.case import DenialReason, PlanType
@@ -148,28 +146,18 @@ You have 60 days from the date of this notice to file your appeal.
     assert case.denial.notice_date == date(2026, 3, 2)  # the case keeps its own dates; nothing was replaced
 
 
-class NoticeTerminal(Terminal):
-    """The questionnaire's test terminal, answering the import's confirm screen instead."""
+def in_session(action):
+    """Run `action` with the test terminal's pipe as the prompts' input (as questionnaire.run does itself)."""
 
-    def confirm(self, script, extraction):
-        return self.drive(script, lambda: notice_confirm.confirm(extraction, say=lambda *_: None))
+    def run(pipe):
+        with create_app_session(input=pipe, output=DummyOutput()):
+            return action()
 
-    def drive(self, script, action):
-        self.asked = []
-        self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
-        with create_pipe_input() as pipe:
-            self.pipe = pipe
-            watchdog = threading.Timer(30, lambda: pipe.send_text(CTRL_C))
-            watchdog.start()
-            try:
-                with create_app_session(input=pipe, output=DummyOutput()):
-                    return action()
-            finally:
-                watchdog.cancel()
+    return run
 
 
 def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(monkeypatch):
-    terminal = NoticeTerminal(monkeypatch)
+    terminal = Terminal(monkeypatch)
     extraction = read(make(0).text, ocr=False)
     extraction.found["member_id"] = notice_import.Found("member_id", "W12345678O", extraction.found["member_id"].line,
                                                         False, "read by OCR")
@@ -181,7 +169,7 @@ def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(
         "Is everything right": [pick("notice_date"), pick(title="Everything is right")],
         "Date of the notice": CLEAR + "12/31/2099\r" + CLEAR + "07/03/2026\r",
     }
-    result = terminal.confirm(script, extraction)
+    result = terminal.drive(script, in_session(lambda: notice_confirm.confirm(extraction, say=lambda *_: None)))
     assert result.found["member_id"].value == "W123456780" and result.found["member_id"].certain
     assert result.found["notice_date"].value == date(2026, 7, 3)
     assert all(found.certain for found in result.found.values())
@@ -196,7 +184,7 @@ def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, caps
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     notice = NOTICES[4]
     path = write_text(notice, tmp_path)
-    terminal = NoticeTerminal(monkeypatch)
+    terminal = Terminal(monkeypatch)
     monkeypatch.setattr(questionary, "path", questionary.text)  # the harness answers text prompts
     script = {
         "How would you like to start": pick("notice"),
@@ -206,7 +194,7 @@ def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, caps
         "Who is writing": pick("patient"),
         "Which letter": pick("appeal"),
     }
-    case, saved_to = terminal.drive(script, notice_confirm.start_from_notice)
+    case, saved_to = terminal.drive(script, in_session(notice_confirm.start_from_notice))
     assert saved_to.parent == tmp_path / "data" / "appeal" / "drafts"
     assert case.patient.member_id == notice.truth["member_id"]
     assert case.denial.reference == notice.truth["reference"]
