@@ -274,7 +274,8 @@ class _Reader:
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
                                           r"subscriber id", r"enrollee id", r"medicaid id", r"medicare number",
-                                          r"identification number", r"id ?#", r"id(?=\s*:)"), self.identifier)
+                                          r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
+                      self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
         self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?"),
                       self.identifier)
         self.labelled("reference", _label(r"claim (?:number|no\.?|#|id)", r"claim(?=\s*:)", r"reference (?:number|no\.?|#)",

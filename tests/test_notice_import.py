@@ -82,7 +82,7 @@ Your appeal must be received by October 1, 2026.
 
 
 def test_nothing_is_guessed_fields_not_found_are_listed():
-    extraction = read("Member ID: W123456789\nThe request is denied.\n")
+    extraction = read("Provider ID: P99887766\nMember ID: W123456789\nThe request is denied.\n")
     assert set(extraction.found) == {"member_id"}
     assert "reference" in extraction.missing and "plan_type" in extraction.missing
     case, refused = notice_import.to_case(extraction)
