@@ -92,6 +92,9 @@ def header(extraction: Extraction) -> list[str]:
     deadline = extraction.found.get("appeal_deadline")
     if deadline:
         lines.append(f"# The notice's appeal deadline (line {deadline.line.number}): {deadline.value.words}")
+    unsure = [found.label for found in extraction.found.values() if not found.certain]
+    if unsure:
+        lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
     codes = extraction.found.get("adjustment_codes")
     if codes:
         lines.append(f"# Claim adjustment codes on the notice: {' '.join(codes.value)}")

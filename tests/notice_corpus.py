@@ -136,6 +136,14 @@ ADDRESSES = [
 ]
 FAXES = ["(859) 555-0142", "(614) 555-0187", "(801) 555-0110"]
 ADJUSTMENTS = [["CO-50", "N115"], ["CO-197"], ["CO-96", "N130"], []]
+SYNONYMS = {
+    "date": ["Date of notice", "Notice date", "Date of this letter", "Date mailed", "Decision date"],
+    "name": ["Member name", "Patient name", "Enrollee", "Beneficiary", "Patient"],
+    "member": ["Member ID", "Subscriber ID", "Member #", "Identification number", "Medicaid ID"],
+    "reference": ["Claim number", "Case #", "Authorization number", "Reference #", "Appeal number", "Claim ID"],
+    "service": ["Service", "Service denied", "Item or service", "Treatment", "Description of service"],
+    "reason": ["Reason for denial", "Rationale", "Denial reason", "Reason for this decision", "Explanation"],
+}
 LAYOUTS = ("labelled", "columns", "form", "prose", "re_block")
 
 
@@ -222,15 +230,16 @@ def make(index: int) -> Notice:
     appeal_section = ["HOW TO APPEAL", deadline_line, "Send your written appeal to:", *where, member_services]
     letterhead = [insurer, "Utilization Management", ""]
 
-    if layout == "labelled":
+    if layout == "labelled":  # each plan words its labels its own way
+        said = {name: rng.choice(options) for name, options in SYNONYMS.items()}
         lines = letterhead + [
-            f"Date of notice: {_d(notice_date)}", "",
-            f"Member name: {first} {last}", f"Date of birth: {_d(birth)}", f"Member ID: {member_id}",
+            f"{said['date']}: {_d(notice_date)}", "",
+            f"{said['name']}: {first} {last}", f"Date of birth: {_d(birth)}", f"{said['member']}: {member_id}",
             *([f"Group number: {group}"] if group else []), f"Plan name: {plan_name}",
-            f"Claim number: {reference}", f"Date of service: {_d(service_date)}", "",
-            f"Service: {service}", f"Procedure codes: {code_text}", f"Diagnosis (ICD-10): {diagnosis}", npi_text,
-            *adjust_text, "", cue.format(insurer=insurer), "",
-            "Reason for denial:", quote, "", *appeal_section, doctor_fax,
+            f"{said['reference']}: {reference}", f"Date of service: {_d(service_date)}", "",
+            f"{said['service']}: {service}", f"Procedure codes: {code_text}", f"Diagnosis (ICD-10): {diagnosis}",
+            npi_text, *adjust_text, "", cue.format(insurer=insurer), "",
+            f"{said['reason']}:", quote, "", *appeal_section, doctor_fax,
         ]
     elif layout == "columns":
         lines = letterhead + [

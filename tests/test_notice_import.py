@@ -237,6 +237,7 @@ def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_pat
     assert "line " in result.stdout and "\n? Member ID" in result.stdout  # an OCR reading of an ID is marked
     text = (tmp_path / "case.yaml").read_text()
     assert text.startswith("# Case started from the denial notice photo.jpg")
+    assert any(line.startswith("# Not certain, check") and "Member ID" in line for line in text.splitlines())
     assert (tmp_path / "case.yaml").stat().st_mode & 0o777 == 0o600
     drafted = appeal("draft", "--case", "case.yaml", "-o", "letter.docx", cwd=tmp_path)
     assert drafted.returncode == 0, drafted.stderr
