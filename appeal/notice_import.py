@@ -383,6 +383,9 @@ class _Reader:
                 codes, why = found
                 if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
                     codes = [(code, None) for code, _ in codes]
+                    for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
+                        self.reject("procedure_codes", stub, line, "is not a whole CPT or HCPCS code (a letter or "
+                                    "digit lost in the scan?), so it was not used")
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
         diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",

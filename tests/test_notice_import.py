@@ -97,6 +97,9 @@ def test_ocr_slips_are_corrected_only_when_the_format_confirms_and_are_marked():
     assert diagnosis.value == ["F33.2"] and not diagnosis.certain and "F33.Z" in diagnosis.why
     assert npi.value == "1234567893" and not npi.certain
     assert notice_date.value == date(2026, 8, 2) and not notice_date.certain
+    # a code that lost a character in the scan is listed as not used, not dropped silently
+    stub = read("Procedure codes: 96365 (IV infusion), 3490 (unclassified drug)\n", ocr=True)
+    assert stub.shown("procedure_codes") == "96365" and "'3490'" in stub.rejected[0]
     # a number that fails the NPI check digit, and a code that is not in the code set, are not used
     extraction = read("Provider NPI: 1234567890\nDiagnosis: F99.9 X12.345\n")
     assert "provider_npi" not in extraction.found and "diagnoses" not in extraction.found
