@@ -261,7 +261,13 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
                         "sharper one taken straight on in good light.")
     print("\n".join(report(extraction, refused)))
     if interactive:
-        extraction = confirm(extraction)
+        try:
+            confirm(extraction)
+        except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
+            save(extraction, notice_import.to_case(extraction)[0], output, force=force)
+            print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
+                  f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
+            raise
         case, refused = notice_import.to_case(extraction)
     save(extraction, case, output, force=force)
     print(f"\nSaved the case to {output}")

@@ -139,7 +139,7 @@ def clean(image):
     from PIL import Image, ImageFilter, ImageOps
 
     gray = ImageOps.grayscale(ImageOps.exif_transpose(image))
-    if gray.width < TARGET_WIDTH * 0.8:
+    if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
         scale = TARGET_WIDTH / gray.width
         gray = gray.resize((TARGET_WIDTH, round(gray.height * scale)), Image.Resampling.LANCZOS)
     gray = ImageOps.autocontrast(gray.filter(ImageFilter.MedianFilter(3)), cutoff=1)

@@ -12,7 +12,7 @@ import pytest
 from notice_corpus import corpus, make, score, write_pdf, write_scan, write_text
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.output import DummyOutput
-from test_questionnaire import CLEAR, Terminal, pick
+from test_questionnaire import CLEAR, CTRL_C, Terminal, pick
 
 from appeal import notice_confirm, notice_import, notice_text
 from appeal.case import DenialReason, PlanType
@@ -178,6 +178,19 @@ def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(
     assert all(found.certain for found in result.found.values())
     case, refused = notice_import.to_case(result)
     assert case.patient.member_id == "W123456780" and refused == []
+
+
+def test_stopping_the_confirm_screen_keeps_what_was_read_and_confirmed(monkeypatch, tmp_path):
+    terminal = Terminal(monkeypatch)
+    notice = NOTICES[2]  # its insurer comes from the letterhead only, so it is asked about
+    output = tmp_path / "case.yaml"
+    script = {"Insurance company: is this right": pick(title="No, let me type it"), "Insurance company:": CTRL_C}
+    with pytest.raises(KeyboardInterrupt):
+        terminal.drive(script, in_session(lambda: notice_confirm.run(
+            str(write_text(notice, tmp_path)), output, interactive=True, force=False)))
+    saved = output.read_text()
+    assert f"member_id: {notice.truth['member_id']}" in saved
+    assert "# Not certain, check against the notice: Insurance company" in saved
 
 
 def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, capsys):
