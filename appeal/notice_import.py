@@ -159,7 +159,7 @@ NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", 
 FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
 NEXT_LABEL = re.compile(
-    r"\s{3,}|\.\s+(?=[A-Z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
+    r"\s{3,}|(?<=[A-Za-z]{2})\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
     r"|Reference number|Request received)\s*[:#]"
 )
 
@@ -266,7 +266,8 @@ class _Reader:
 
     def identity(self) -> None:
         self.labelled("patient_name", _label(r"patient name", r"member name", r"name of (?:the )?(?:patient|member)",
-                                             r"(?:patient|member|enrollee|beneficiary)(?=\s*:)"), _name)
+                                             r"(?:patient|member|enrollee|beneficiary)(?=\s*:)", r"^\s*name(?=\s*:)"),
+                      _name)
         self.labelled("patient_name", _label(r"re(?=\s*:)"), _name)
         if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
@@ -358,7 +359,8 @@ class _Reader:
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
                        r"(?<!of )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service", colon=True)
+                       r"drug requested", r"description of service",
+                       r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
         if not self.labelled("service", label, _phrase):
             for text, starts in self.paragraphs:
                 match = re.search(r"request for (.+?) \((?:codes?|CPT|HCPCS)", text)
@@ -476,7 +478,9 @@ class _Reader:
                 if not (days or due):
                     continue
                 line = self._line_at(starts, sentence.start() + (due or days).start())
-                words = re.sub(r"^\s*(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", "", words)  # a heading run into the text
+                first = self._line_at(starts, sentence.start() + len(words) - len(words.lstrip())).text.strip()
+                if words.strip().startswith(first) and len(first) < 45 and not re.search(r"[.,;:]$", first):
+                    words = words.strip()[len(first) :]  # a heading run into the sentence (Your right to appeal)
                 if due:
                     try:
                         value = parse_date(due.group(1))
@@ -517,14 +521,22 @@ class _Reader:
         self.keep("appeals_fax", value, line, not why, why)
 
     def address(self) -> None:
-        label = _label(r"send (?:your )?(?:written )?(?:appeal|request)(?: request)? to", r"mail (?:your )?appeals? to",
+        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)(?: request)? to",
+                       r"mail (?:your )?appeals? to",
                        r"appeals? address", r"write to us at", r"appeals should be sent to")
         zip_line = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
+        starts = []  # (line index, the text after the label): the label on one line, or wrapped over two
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
-            if not match:
-                continue
-            rest = line.text[match.end() :].strip()
+            if match:
+                starts.append((index, line.text[match.end() :].strip()))
+        for text, lines in self.paragraphs:  # 'Send your written / appeal to:' wrapped, the address below
+            for match in label.finditer(text):
+                following = [start for start, _ in lines if start >= match.end()]
+                if not text[match.end() : following[0] if following else len(text)].strip():
+                    starts.append((self.lines.index(self._line_at(lines, match.end() - 1)), ""))
+        for index, rest in starts:
+            line = self.lines[index]
             parts = [part.strip() for part in re.split(r",\s*|;\s*", rest)] if rest else []
             for following in ([] if rest else self.lines[index + 1 : index + 8]):
                 text = following.text.strip()
@@ -632,6 +644,8 @@ def _org(text: str) -> str | None:
 def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
+    value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
+
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from notice_corpus import corpus, make, score, write_pdf, write_scan, write_text
@@ -58,6 +59,33 @@ def test_noisy_scans_meet_the_target_and_mark_what_ocr_cannot_vouch_for(tmp_path
     assert share_right(outcomes) >= 0.85, [o for o in outcomes if not o.right]
     assert [o for o in outcomes if o.wrong_but_certain] == []
     assert not extraction.found["member_id"].certain  # an ID has no format to check an OCR reading against
+
+
+HAND_WRITTEN = Path(__file__).parent / "notices"
+
+
+def test_notices_written_by_hand_not_by_the_generator():
+    """Two notices in real plans' wording (a commercial claim denial; Medicare's 'Notice of Denial of Medical
+    Coverage' form), written apart from the corpus so that the extractor is not only fit to its own generator."""
+    claim = notice_import.extract(notice_text.read(HAND_WRITTEN / "commercial-claim-denial.txt"))
+    assert {key: claim.shown(key) for key in ("patient_name", "member_id", "group_number", "reference",
+                                               "notice_date", "date_of_birth", "diagnoses", "appeals_fax")} == {
+        "patient_name": "Jane Q. Sample", "member_id": "YRP938477120", "group_number": "00174455",
+        "reference": "2026298AB7731", "notice_date": "2026-11-03", "date_of_birth": "1979-02-11",
+        "diagnoses": "F33.2", "appeals_fax": "(888) 555-0146",
+    }
+    assert claim.shown("procedure_codes") == "96365, 96366"
+    assert claim.found["appeals_address"].value.splitlines()[-1] == "Atlanta, GA 30348-5568"
+    assert not claim.found["plan_type"].certain  # 'subject to ERISA' does not say self-funded or insured
+    assert not claim.found["reason"].certain and claim.other_reasons == [DenialReason.not_medically_necessary]
+    assert claim.found["appeal_deadline"].value.days == 180
+    ndmc = notice_import.extract(notice_text.read(HAND_WRITTEN / "medicare-advantage-ndmc.txt"))
+    assert ndmc.shown("plan_type") == "medicare_advantage" and ndmc.shown("member_id") == "1EG4TE5MK72"
+    assert ndmc.shown("patient_name") == "Robert L. Greene" and ndmc.shown("notice_date") == "2026-09-15"
+    assert ndmc.shown("service") == "Esketamine (Spravato) 56 mg nasal spray" and ndmc.shown("provider_npi") == "1588667638"
+    assert ndmc.shown("reason") == "step_therapy" and ndmc.found["appeal_deadline"].value.days == 65
+    assert ndmc.shown("appeals_address").endswith("Tampa, FL 33602")
+    assert {"insurer", "reference", "date_of_birth"} <= set(ndmc.missing)  # not on the form: not guessed
 
 
 def test_each_value_keeps_the_line_it_came_from():
