@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 
 from appeal import casefile, notice_import, notice_text
-from appeal.case import Case
+from appeal.case import Case, DenialReason, PlanType
 from appeal.errors import UserError
 from appeal.fields import format_date, parse_date
 from appeal.notice_import import CodeList, Extraction, Found, StatedDeadline
@@ -157,25 +157,17 @@ def _typed(key: str, found: Found | None):
 
 
 def _choose(key: str, found: Found | None):
-    """Plan type and reason are chosen from the same lists the questionnaire shows."""
+    """Plan type and reason are chosen from their lists, by the same plain labels the questionnaire shows."""
     import questionary
 
-    from appeal.questions import enum_options
-
-    path = {"plan_type": "insurance.plan_type", "reason": "denial.reason"}[key]
-    choices = [questionary.Choice(title, value=value) for value, title in enum_options(path)]
+    kind = {"plan_type": PlanType, "reason": DenialReason}[key]
+    choices = [questionary.Choice(member.label, value=member.value) for member in kind]
     choices.append(questionary.Choice("Leave it blank", value=_BLANK))
     default = found.value.value if found is not None else None
     answer = questionary.select(f"{notice_import.LABELS[key]}:", choices=choices, default=default).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
-    return None if answer == _BLANK else _enum(path, answer)
-
-
-def _enum(path: str, value: str):
-    from appeal.questions import value_type
-
-    return value_type(path)(value)
+    return None if answer == _BLANK else kind(answer)
 
 
 def _correct(extraction: Extraction, key: str) -> None:
@@ -279,7 +271,7 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
 
         print("\nNow the questions the notice does not answer.")
         return questionnaire.run(case_path=output)
-    print(f"\nNext: appeal draft --case {output}   (or answer the missing questions: appeal draft, then resume)")
+    print(f"\nNext: appeal draft --case {output}   (in a terminal it offers to ask what the notice does not say)")
     return case, output
 
 

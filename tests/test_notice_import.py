@@ -197,12 +197,14 @@ def test_the_confirm_screen_asks_about_each_unsure_value_and_checks_corrections(
         "Member ID": CLEAR + "W123456780\r",
         "Insurance company: is this right": pick(title="Yes"),
         # a corrected date is checked by the case model: the future is refused, then a real date is taken
-        "Is everything right": [pick("notice_date"), pick(title="Everything is right")],
+        "Is everything right": [pick("notice_date"), pick("plan_type"), pick(title="Everything is right")],
+        "Kind of coverage:": pick("employer_fully_insured"),
         "Date of the notice": CLEAR + "12/31/2099\r" + CLEAR + "07/03/2026\r",
     }
     result = terminal.drive(script, in_session(lambda: notice_confirm.confirm(extraction, say=lambda *_: None)))
     assert result.found["member_id"].value == "W123456780" and result.found["member_id"].certain
     assert result.found["notice_date"].value == date(2026, 7, 3)
+    assert result.found["plan_type"].value is PlanType.employer_fully_insured
     assert all(found.certain for found in result.found.values())
     case, refused = notice_import.to_case(result)
     assert case.patient.member_id == "W123456780" and refused == []
