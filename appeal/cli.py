@@ -138,7 +138,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             "filing": [
                 {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
                  "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
-                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text}
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text,
+                 "notes": item.notes}
                 for item in report.filing
             ],
             "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
@@ -232,9 +233,14 @@ def cmd_evidence_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from appeal import casefile, evidence, readiness
+    from appeal import casefile, codes, evidence, readiness
 
     case = casefile.load(args.case)
+    problems = codes.check(case)
+    for problem in problems:
+        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+    if problems:
+        print()
     results = readiness.check(case)
     if not results:
         print("No usual coverage criteria are known for this treatment and diagnosis.")
@@ -246,7 +252,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\nEvidence the letter will attach ({len(chosen)}):")
         for item in chosen:
             print(f"  [{item.number}] {item.snippet.id}: {item.why}")
-    return 0
+    return 1 if any(problem.error for problem in problems) else 0
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
