@@ -70,7 +70,7 @@ def read(path: str | Path) -> NoticeText:
         raise UserError(f"{path} cannot be read: {error.strerror}.") from None
     if data.lstrip()[:5] == b"%PDF-":
         return _read_pdf(data, path)
-    image = _open_image(data)
+    image = _open_image(data, path)
     if image is not None:
         return from_ocr(ocr_lines(image), str(path))
     if b"\x00" in data[:4096]:
@@ -86,9 +86,15 @@ def from_ocr(lines: list[tuple[str, float]], name: str) -> NoticeText:
     return NoticeText(name, "ocr", tuple(Line(n, text, conf) for n, (text, conf) in enumerate(lines, 1)))
 
 
-def _open_image(data: bytes):
+def _open_image(data: bytes, path: Path):
+    """The picture, or None when the bytes are not one. An iPhone's HEIC photo opens as the packet's
+    attachments do (pillow-heif)."""
     from PIL import Image, UnidentifiedImageError
 
+    from appeal import packet
+
+    if packet._looks_like_heif(data):
+        return packet._open_image(data, path)
     try:
         image = Image.open(io.BytesIO(data))
         image.load()

@@ -259,6 +259,19 @@ def test_without_tesseract_a_photo_gets_the_install_command(tmp_path, monkeypatc
         notice_text.read(path)
 
 
+def test_an_iphone_heic_photo_opens_like_a_jpeg(tmp_path):
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, format="HEIF")
+    image = notice_text._open_image(buffer.getvalue(), tmp_path / "IMG_0042.HEIC")
+    assert image is not None and image.size == (40, 30)
+
+
 def test_unreadable_input_is_one_clear_message(tmp_path):
     for name, data, words in [("x.pdf", b"%PDF-1.4 broken", "damaged PDF"), ("x.bin", b"\x00\x01\x02", "neither")]:
         (tmp_path / name).write_bytes(data)
