@@ -64,7 +64,9 @@ def _interview(args: argparse.Namespace):
             raise KeyboardInterrupt
         if choice != "new":
             return _resume(choice)
-    return questionnaire.run()
+    from appeal.notice_confirm import start_from_notice
+
+    return start_from_notice() or questionnaire.run()
 
 
 def _resume(path: Path):
@@ -141,6 +143,13 @@ def cmd_draft(args: argparse.Namespace) -> int:
             cover, files = wanted
             print(packet.save(case, kind, drafted.content, packet.default_name(path), attachments=files, cover=cover,
                               force=args.force))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from appeal import notice_confirm
+
+    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force)
     return 0
 
 
@@ -393,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
     add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)
+
+    importing = commands.add_parser("import", help="start a case from the denial notice (PDF, photo or text)")
+    importing.add_argument("notice", metavar="NOTICE", help="the notice: a PDF, a scan or photo (JPG/PNG), text, or - for pasted text")
+    importing.add_argument("-o", "--output", metavar="CASE.yaml", required=True, help="the case file to write")
+    importing.add_argument("--yes", action="store_true", help="accept what was found without asking (for scripts)")
+    importing.add_argument("--force", action="store_true", help="replace the case file if it exists")
+    importing.set_defaults(handler=cmd_import)
 
     deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
     deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")

@@ -95,6 +95,10 @@ class Terminal:
         self.pipe.send_text((DOWN * moves if moves > 0 else UP * -moves) + ENTER)
 
     def run(self, script: dict[str, Any], **kwargs):
+        return self.drive(script, lambda pipe: questionnaire.run(input=pipe, output=DummyOutput(), **kwargs))
+
+    def drive(self, script: dict[str, Any], action):
+        """Answer, from the script, the prompts that `action(pipe)` asks."""
         self.asked = []
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
@@ -103,7 +107,7 @@ class Terminal:
             watchdog = threading.Timer(30, lambda: pipe.send_text(CTRL_C))
             watchdog.start()
             try:
-                return questionnaire.run(input=pipe, output=DummyOutput(), **kwargs)
+                return action(pipe)
             finally:
                 watchdog.cancel()
 
