@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from appeal import __version__
+from appeal.folders import add_folder_options
 
 DESCRIPTION = """\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
@@ -49,7 +50,9 @@ def _interview(args: argparse.Namespace):
             "a case file: appeal draft --case FILE (see `appeal example --list`)."
         )
     if args.resume:
-        return questionnaire.run(resume=Path(args.resume))
+        return _resume(Path(args.resume))
+    for told in questionnaire.set_aside_damaged_drafts():
+        print(told + "\n", file=sys.stderr)
     unfinished = questionnaire.find_unfinished_drafts()
     if unfinished:
         choice = questionary.select(
@@ -60,21 +63,41 @@ def _interview(args: argparse.Namespace):
         if choice is None:
             raise KeyboardInterrupt
         if choice != "new":
-            return questionnaire.run(resume=choice)
-    return questionnaire.run()
+            return _resume(choice)
+    from appeal.notice_confirm import start_from_notice
+
+    return start_from_notice() or questionnaire.run()
+
+
+def _resume(path: Path):
+    """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
+    import questionary
+
+    from appeal import questionnaire
+
+    try:
+        return questionnaire.run(resume=path)
+    except questionnaire.DraftInUse as in_use:
+        print(f"appeal: {in_use}", file=sys.stderr)
+        answer = questionary.confirm("Carry on in a copy of the draft (the other session keeps the original)?",
+                                     default=True).ask()
+        if not answer:
+            raise KeyboardInterrupt from None
+        return questionnaire.run(resume=questionnaire.copy_draft(path))
 
 
 def _describe_draft(path: Path) -> str:
     """'Resume the appeal for Dana (saved Nov 27 at 10:47)': what a person recognizes, not a file name."""
     from datetime import datetime
 
-    import yaml
+    from appeal import casefile
+    from appeal.errors import UserError
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        data = casefile.read(path, str(path)).data
+    except UserError:
         data = {}
-    patient = data.get("patient") or {}
+    patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
     who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or "no name yet"
     kind = data.get("letter_kind") or "letter"
     saved = datetime.fromtimestamp(path.stat().st_mtime)
@@ -100,13 +123,17 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if questionary.confirm(
             f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
         ).ask():
-            case, case_path = questionnaire.run(case_path=case_path)
+            case, completed = questionnaire.run(case_path=case_path, overwrite_case=args.force)
+            if completed != case_path:
+                print(f"Your answers are saved in {completed}; {case_path} is unchanged "
+                      "(add --force to write them into it).")
+            case_path = completed
             kind = draft.choose_kind(case, args.letter, templates)
             drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
-    if kind.name != "medical-necessity":
+    if kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures)
     if not args.case:  # the questionnaire's last step: the letter as one PDF to fax or mail
         from appeal import packet, questionnaire
@@ -116,6 +143,13 @@ def cmd_draft(args: argparse.Namespace) -> int:
             cover, files = wanted
             print(packet.save(case, kind, drafted.content, packet.default_name(path), attachments=files, cover=cover,
                               force=args.force))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from appeal import notice_confirm
+
+    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force)
     return 0
 
 
@@ -179,7 +213,7 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
-    kind = kinds.get(args.letter or case.letter_kind or ("appeal" if case.denial else "prior-auth"))
+    kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
     found = next_steps.sections(case, enclosures_for(case, kind))
     if args.output:
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
@@ -269,11 +303,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
-    from appeal import template_tools
+    from appeal import kinds, template_tools
 
-    path = template_tools.new(args.name, args.source)
-    print(f"Copied the {args.source} template to {path}")
-    print(f"Its description (title, summary, who sends it) is in {path.with_suffix('.yaml')}.")
+    source = args.source or kinds.DEFAULT_FOR_DENIAL
+    path = template_tools.new(args.name, source)
+    print(f"Copied the {source} template to {path}")
+    print(f"Its description (title, summary, who sends it, what it asks for and encloses) is in "
+          f"{path.with_suffix('.yaml')}.")
     print(f"Edit it in Word or LibreOffice, then run: appeal templates check {path}")
     return 0
 
@@ -350,16 +386,6 @@ def cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_folder_options(parser: argparse.ArgumentParser, *, evidence: bool = True, templates: bool = True) -> None:
-    """The user's own evidence and template folders, the same for every command that reads them."""
-    if evidence:
-        parser.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
-    if templates:
-        parser.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appeal", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -376,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
     add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)
+
+    importing = commands.add_parser("import", help="start a case from the denial notice (PDF, photo or text)")
+    importing.add_argument("notice", metavar="NOTICE", help="the notice: a PDF, a scan or photo (JPG/PNG), text, or - for pasted text")
+    importing.add_argument("-o", "--output", metavar="CASE.yaml", required=True, help="the case file to write")
+    importing.add_argument("--yes", action="store_true", help="accept what was found without asking (for scripts)")
+    importing.add_argument("--force", action="store_true", help="replace the case file if it exists")
+    importing.set_defaults(handler=cmd_import)
 
     deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
     deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")
@@ -431,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     template_commands = templates.add_subparsers(dest="templates_command", metavar="new|vars|check", required=True)
     new = template_commands.add_parser("new", help="copy a built-in template into your own folder to edit")
     new.add_argument("name", help="the new template's name (a new kind, or a built-in kind's name to replace it)")
-    new.add_argument("--from", dest="source", default="appeal", metavar="KIND", help="the template to copy (default: appeal)")
+    new.add_argument("--from", dest="source", metavar="KIND", help="the template to copy (default: appeal)")
     new.set_defaults(handler=cmd_templates_new)
     variables = template_commands.add_parser("vars", help="every variable a template may use")
     variables.add_argument("kind", nargs="?", help="mark the variables this kind's template uses")

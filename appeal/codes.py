@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from appeal.case import Case, PlanType
-from appeal.resources import data_file
+from appeal.resources import load_data
 
 
 class CodeFact(BaseModel):
@@ -46,7 +45,7 @@ class CodeProblem:
 
 @lru_cache(maxsize=1)
 def known_codes() -> dict[str, CodeFact]:
-    data = yaml.safe_load(data_file("codes.yaml").read_text(encoding="utf-8"))
+    data = load_data("codes.yaml")
     return {code: CodeFact.model_validate(fact) for code, fact in data.items()}
 
 

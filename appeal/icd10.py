@@ -1,12 +1,21 @@
-"""ICD-10-CM diagnosis codes, checked against the official code set shipped by simple-icd-10-cm.
+"""ICD-10-CM diagnosis codes, looked up in a compact index of the official code set: `appeal/data/icd10cm.tsv`.
 
-The code set takes about a second to load, so it is imported on first use, not at start-up.
+The index is the code set that simple-icd-10-cm ships (1.5: its icd10c-tabular-April-1-2026.xml), written once
+as one sorted line per code: code, billable (1) or not (0), description, children. A look-up is a binary search in
+the memory-mapped file, so a process loads nothing (simple-icd-10-cm builds ~98,000 objects from XML: about
+two seconds and 150 MB in every process that checked a code). Regenerate it with `python -m appeal.icd10`
+(needs the test extras); tests/test_icd10.py compares every code's answers with simple-icd-10-cm's.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
+
+INDEX = Path(__file__).resolve().parent / "data" / "icd10cm.tsv"
+_HEADER = "#code\tbillable\tdescription\tchildren"
+_CODE_SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")
 
 # Codes a payer reads as "the diagnosis was not worked up": unspecified or catch-all codes in the fields we serve.
 _WEAK_CODES = {
@@ -19,10 +28,42 @@ _WEAK_CODES = {
 }
 
 
-def _codes():
-    import simple_icd_10_cm
+@lru_cache(maxsize=1)
+def _index():
+    """The index file, memory-mapped: pages are read only where a search looks."""
+    import mmap
 
-    return simple_icd_10_cm
+    with INDEX.open("rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda match: {"t": "\t", "n": "\n"}.get(match[1], match[1]), text)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _entry(code: str) -> tuple[bool, str, list[str]] | None:
+    """(billable, description, children) of an item of the code set (a code, a block, a chapter), or None.
+    A binary search over the sorted lines: `lo` is always the start of a line, every line before it sorts
+    before `code`, every line from `hi` on does not."""
+    data, key = _index(), code.encode()
+    lo, hi = 0, len(data)
+    while lo < hi:
+        start = data.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start : data.find(b"\t", start, end)] < key:
+            lo = end + 1
+        else:
+            hi = start
+    end = data.find(b"\n", lo)
+    fields = data[lo : len(data) if end < 0 else end].decode("utf-8").split("\t")
+    if lo == 0 or fields[0] != code:  # the first line is the header
+        return None
+    return fields[1] == "1", _unescape(fields[2]), fields[3].split()
 
 
 def normalize(code: str) -> str:
@@ -36,11 +77,12 @@ def normalize(code: str) -> str:
 def check(code: str) -> str:
     """Return the normalized code, or raise ValueError saying why it cannot be billed."""
     normalized = normalize(code)
-    icd = _codes()
-    if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?", normalized) or not icd.is_valid_item(normalized):
+    entry = _entry(normalized) if _CODE_SHAPE.fullmatch(normalized) else None
+    if entry is None:
         raise ValueError(f"'{code}' is not an ICD-10-CM code (codes look like F33.2)")
-    if not icd.is_leaf(normalized):
-        children = ", ".join(icd.get_children(normalized)[:6])
+    billable, _, children = entry
+    if not billable:
+        children = ", ".join(children[:6])
         raise ValueError(
             f"'{normalized}' is a category, not a billable code; use a more specific code such as {children}"
         )
@@ -48,7 +90,10 @@ def check(code: str) -> str:
 
 
 def describe(code: str) -> str:
-    return _codes().get_description(normalize(code))
+    entry = _entry(normalize(code))
+    if entry is None:
+        raise ValueError(f"'{code}' is not an ICD-10-CM code (codes look like F33.2)")
+    return entry[1]
 
 
 def weakness(code: str) -> str | None:
@@ -64,13 +109,24 @@ def weakness(code: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _billable_index() -> list[tuple[str, str]]:
-    icd = _codes()
-    return [(code, icd.get_description(code)) for code in icd.get_all_codes(with_dots=True) if icd.is_leaf(code)]
+    """Every billable code with its description (for a search by words, which reads them all)."""
+    lines = INDEX.read_text(encoding="utf-8").splitlines()[1:]
+    return [
+        (code, _unescape(text) if "\\" in text else text)
+        for code, billable, text, _ in (line.split("\t") for line in lines)
+        if billable == "1"
+    ]
+
+
+@lru_cache(maxsize=1)
+def _lowered() -> list[str]:
+    """The descriptions of `_billable_index` in lower case, in its order (lowered once, not at every search)."""
+    return [text.lower() for _, text in _billable_index()]
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> list[str]:
-    return sorted({word for _, text in _billable_index() for word in re.findall(r"[a-z]+", text.lower())})
+    return sorted(set(re.findall(r"[a-z]+", "\n".join(_lowered()))))
 
 
 # Codes this tool's users most often need come first in a lookup: depression, PTSD, CRPS, chronic pain, suicidality.
@@ -114,10 +170,11 @@ def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
     terms = [_stem(_known(term)) for term in words.split() if term]
     if not terms:
         return []
+    patterns = [(term, re.compile(rf"\b{re.escape(term)}")) for term in terms]
     found = [
         (code, text)
-        for code, text in _billable_index()
-        if all(re.search(rf"\b{re.escape(term)}", text.lower()) for term in terms)
+        for (code, text), lower in zip(_billable_index(), _lowered())
+        if all(term in lower and pattern.search(lower) for term, pattern in patterns)  # `in` first: C-fast
     ]
 
     def rank(item: tuple[str, str]) -> tuple[int, int, str]:
@@ -126,3 +183,20 @@ def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
         return (field, len(text), code)
 
     return sorted(found, key=rank)[:limit]
+
+
+def index_text() -> str:
+    """The index, generated from simple-icd-10-cm: every item of its code set once, as its own functions answer."""
+    import simple_icd_10_cm as icd
+
+    lines = [_HEADER]
+    for code in sorted(set(icd.get_all_codes(with_dots=True))):
+        billable = icd.is_leaf(code)
+        children = "" if billable else " ".join(icd.get_children(code))
+        lines.append(f"{code}\t{int(billable)}\t{_escape(icd.get_description(code))}\t{children}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    INDEX.write_text(index_text(), encoding="utf-8")
+    print(f"Wrote {INDEX}")

@@ -16,14 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from appeal import evidence, readiness
+from appeal import clinical, dispute, evidence, readiness
 from appeal import rules as rules_module
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
+from appeal.case import Case, PlanType, SenderRole, TreatmentKind
+from appeal.errors import UserError
 from appeal.kinds import LetterKind
 from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
-from appeal.resources import data_file
+from appeal.resources import load_data
+from appeal.rules import Step
+from appeal.sandbox import PlanFunction
 
 ERISA_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured}
 
@@ -71,7 +72,7 @@ class LetterPlan:
     kind: str = doc("The letter kind's name, e.g. 'appeal'.")
     title: str = doc("The letter kind's title, e.g. 'Internal appeal'.")
     date: LetterDate = doc("Today's date, spelled out.")
-    urgent: bool = doc("True for an expedited prior-auth, appeal or external-review request.")
+    urgent: bool = doc("True when the case is urgent and the kind can ask for speed (its `can_be_urgent`).")
     voice: Voice = doc("How the letter speaks of the patient (see letter.voice.*).")
     recipient: list[Any] = doc("The address lines of the plan.")
     re_lines: list[Line] = doc("The Re: block: each has .label and .value.")
@@ -107,7 +108,7 @@ class LetterPlan:
 
 @lru_cache(maxsize=1)
 def _arguments() -> dict[str, Any]:
-    return yaml.safe_load(data_file("arguments.yaml").read_text(encoding="utf-8"))
+    return load_data("arguments.yaml")
 
 
 def _voice(case: Case, patient: CaseView) -> Voice:
@@ -120,36 +121,29 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
-def _facts(case: Case) -> dict[str, Any]:
-    antidepressants = [item for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES]
+def _facts(case: Case, today: date) -> dict[str, Any]:
+    """The clinical facts the wording relies on, as appeal.clinical decides them for `appeal check` too."""
+    antidepressants = clinical.antidepressant_trials(case)
     classes = []
     for item in antidepressants:
         if item.drug_class.label not in classes:
             classes.append(item.drug_class.label)
-    failed = [
-        item
-        for item in case.prior_treatments
-        if item.response in (Response.none, Response.partial, Response.intolerable, Response.relapse)
-    ]
-    adequate = [
-        item
-        for item in antidepressants
-        if (item.adequate_weeks or 0) >= 6 and item.response in (Response.none, Response.partial, Response.relapse)
-    ]
-    depression = any(d.code.startswith(("F32", "F33")) for d in case.diagnoses)
-    crps = any(d.code.startswith(("G90.5", "G56.4", "G57.7")) for d in case.diagnoses)
+    adequate = clinical.adequate_trials(case, today)
+    depression = clinical.has_depression(case)
     services = case.treatment.services
     return {
         "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
         "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
-        "adequate_trials": adequate,
-        # the TRD definition counts trials in the current episode: said only when the case shows it
-        "adequate_in_episode": [item for item in adequate if readiness.in_current_episode(case, item, date.today())],
-        "failed_names": [item.name for item in failed if item.name],
+        # six weeks or more at a full dose that did not work: a statement of duration only
+        "adequate_trials": clinical.full_duration_trials(case),
+        # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly
+        # the trials `appeal check` counts
+        "adequate_in_episode": adequate,
+        "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
         "depression": depression,
-        "crps": crps,
+        "crps": clinical.has_crps(case),
         "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
     }
 
@@ -198,7 +192,6 @@ def _refs(chosen: list[Any]) -> str:
 
 # Letters without a denial still make the clinical case, from these entries of arguments.yaml.
 CASE_FOR_TREATMENT = ("not_medically_necessary", "experimental")
-ARGUING_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement"}
 
 
 def _claim(chosen_item: Any) -> str:
@@ -209,7 +202,7 @@ def _claim(chosen_item: Any) -> str:
 def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
     """The answer to each denial reason (or, without a denial, the case for the treatment), each claim cited by
     the Attachment A items behind it; items no paragraph cites are listed under the point they bear on."""
-    if kind.name not in ARGUING_KINDS:
+    if not kind.argues_case:
         return []
     if case.denial is not None:
         reasons = [reason.value for reason in case.denial.reasons]
@@ -228,7 +221,7 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
         cited.update(item for item in ids if item in numbers)
         return " " + ", ".join(f"[{number}]" for number in found) if found else ""
 
-    context = {**context, "cite": cite, "denied": case.denial is not None}
+    context = {**context, "cite": PlanFunction(cite), "denied": case.denial is not None}
     sections = []
     for reason in reasons:
         entry = library[reason]
@@ -255,108 +248,78 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
-    # A claim for payment is an initial request, decided under the same rules as a prior authorization (the
-    # rules for care already given are the post-service ones).
-    name = "prior-auth" if kind.name == "reimbursement" and case.denial is None else kind.name
-    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, name)]
+    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind)]
 
 
-def _requests(case: Case, kind: LetterKind, urgent: bool, urgent_deadline: str = "") -> list[str]:
-    treatment = case.treatment.display_name or "the requested treatment"
-    already_given = rules_module.service_timing(case) == "post_service"
-    provider = case.sender.role is SenderRole.provider
-    requests: list[str] = []
-    if kind.name in ("prior-auth", "appeal", "external-review"):
-        if kind.name == "prior-auth":
-            requests.append(f"Approve {treatment} as requested.")
-        elif already_given:
-            requests.append(f"Overturn the denial and pay for {treatment} on the dates of service listed above.")
-        else:
-            requests.append(f"Overturn the denial and approve {treatment} as requested.")
-        if urgent:
-            who = "I certify, as the treating provider," if provider else "the treating provider certifies"
-            within = f" and no later than {urgent_deadline}" if urgent_deadline else ""
-            requests.append(
-                f"Decide this request on the expedited timeline, as fast as the condition requires{within}, because "
-                f"{who} that waiting the standard time could seriously jeopardize the patient's life, health or "
-                "ability to regain maximum function."
-            )
-            simultaneous = rules_module.by_id("aca-expedited-external-with-urgent-internal")
-            if kind.name == "appeal" and case.insurance.plan_type in simultaneous.plan_types:
-                requests.append(
-                    "Treat this letter also as a request for an expedited external review at the same time as this "
-                    f"expedited internal appeal, as the law allows for urgent cases ({simultaneous.citation}), and "
-                    "assign it to an independent review organization."
-                )
-        requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
-        expedited = rules_module.by_id("aca-external-review-decision-expedited")
-        if kind.name == "external-review" and not urgent and case.insurance.plan_type in expedited.plan_types:
-            requests.append(
-                "If waiting for a standard review would seriously jeopardize the patient's life, health or ability "
-                f"to regain maximum function, treat this as a request for expedited external review: "
-                f"{rules_module.cited(expedited)}"
-            )
-    if kind.name in ("prior-auth", "appeal") and case.insurance.plan_type is not PlanType.medicare_original:
-        if not already_given:
-            if provider:
-                phone = f" at {case.sender.phone}" if case.sender.phone else ""
-                requests.append(f"If the plan is inclined to deny, call me{phone} for a peer-to-peer discussion first.")
-            else:
-                requests.append(
-                    "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
-                )
-        requests.append(
-            "Have the request reviewed by a physician in the same or a similar specialty as the treating provider, and "
-            "identify any clinical criteria, guideline or protocol applied and the name, credentials and specialty "
-            "of each reviewer."
-        )
-    if kind.name == "appeal" and case.insurance.plan_type is PlanType.medicare_original:
-        requests.append(
-            "Identify any Local Coverage Determination or article applied, and explain which of its requirements "
-            "the contractor considers unmet."
-        )
-    if kind.name == "appeal" and case.insurance.plan_type is not PlanType.medicare_original:
-        to = "my office" if provider else "me"
-        requests.append(
-            f"Send {to}, free of charge, copies of all documents, records and other information relevant to this "
-            "claim, including the claim file and any criteria the plan relied on."
-        )
-    if kind.name == "reimbursement":
-        requests.append(f"Process the enclosed claim for {treatment} and reimburse the amounts paid.")
-        if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
-            requests.append(
-                "If no in-network provider offered this treatment within a reasonable distance and time, pay it at "
-                "the in-network level."
-            )
-        requests.append("Explain in writing any amount not paid, with the plan provision relied on.")
-    return requests
+@lru_cache(maxsize=1)
+def _rules_by_id() -> dict[str, Any]:
+    return {rule.id: rule for rule in rules_module.all_rules()}
 
 
-# What the plan needs to see, each with a word that shows the sender already listed it.
-def enclosures_for(case: Case, kind: LetterKind) -> list[str]:
+def _cited(rule_id: str) -> str:
+    """A rule's letter sentence with its citation, by its id in rules.yaml: `cited('some-id')` in a kind's sentence."""
+    return rules_module.cited(_rules_by_id()[rule_id])
+
+
+def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
+    """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
+    return {
+        **wording_context,
+        "kind": kind,
+        "urgent": is_urgent(case, kind),
+        "already_given": rules_module.service_timing(case) == "post_service",
+        "treatment": case.treatment.display_name or "the requested treatment",
+        "rules": _rules_by_id(),
+        "cited": PlanFunction(_cited),
+        "provider": case.sender.role is SenderRole.provider,
+        "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
+    }
+
+
+def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The kind's sentences whose condition holds, rendered: (text, the sentence it came from)."""
+    environment = shared_environment(for_docx=False)
+    said = []
+    for sentence in sentences:
+        if sentence.when and not environment.compile_expression(sentence.when)(**context):
+            continue
+        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
+    return said
+
+
+def is_urgent(case: Case, kind: LetterKind) -> bool:
+    """An expedited request: the case is urgent and the kind of letter can ask for speed."""
+    return case.treatment.is_urgent and kind.can_be_urgent
+
+
+def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
+    """The names arguments.yaml and the kinds' sentences see."""
+    return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
+            "case": view}
+
+
+def _view(case: Case) -> dict[str, Any]:
+    """The case's sections as blank-aware views; a missing denial still answers with blanks."""
+    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    if case.denial is None:
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+    return view
+
+
+def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
     """What to send with a letter of this kind: the sender's list plus what the plan will need."""
-    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
-    return _enclosures(case, kind, urgent)
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
-def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
-    needed: list[tuple[str, str]] = []
-    if case.denial is not None and kind.name not in ("prior-auth", "medical-necessity"):
-        needed.append(("denial", "Copy of the denial notice"))
-    if case.sender.role is SenderRole.representative:
-        needed.append(("represent", "Signed authorization for the representative to act for the patient"))
-    if kind.name in ("prior-auth", "appeal", "external-review", "medical-necessity"):
-        needed.append(("records", "Medical records supporting the request"))
-        if case.sender.role is not SenderRole.provider:
-            needed.append(("medical necessity", "Letter of medical necessity from the treating provider"))
-    if urgent:
-        needed.append(("urgent", "The treating provider's statement that the request is urgent"))
-    if kind.name == "reimbursement":
-        needed.append(("superbill", "Itemized superbill and proof of payment"))
-    # The case's own list is what goes with the letter that argues the case, not with a request for documents.
-    listed = list(case.enclosures) if kind.name in EVIDENCE_KINDS | {"reimbursement"} else []
-    for keyword, item in needed:
-        if not any(keyword in existing.lower() for existing in listed):
+def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    # The case's own list goes with the letters that send it (the clinical case, a claim), not with a request
+    # for documents.
+    listed = list(case.enclosures) if kind.encloses_case_list else []
+    for item, sentence in _say(kind.enclosures, context):
+        keyword = sentence.unless_listed
+        if not keyword or not any(keyword in existing.lower() for existing in listed):
             listed.append(item)
     return listed
 
@@ -379,21 +342,11 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
     ]
 
 
-# Letters that argue the clinical case carry the evidence; requests for documents do not.
-EVIDENCE_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement"}
-
-
 def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None) -> list[Any]:
-    if kind.name not in EVIDENCE_KINDS:
+    """Letters that argue the clinical case carry the evidence; requests for documents do not."""
+    if not kind.argues_case:
         return []
     return evidence.select(case, evidence.load_library(evidence_dirs))
-
-
-def _request_title(case: Case) -> str:
-    from appeal import deadlines
-
-    index = deadlines.next_step_index(case) if case.denial else None
-    return deadlines.steps_for(case.insurance.plan_type)[index].title if index is not None else "Appeal"
 
 
 # Plan types outside the mental health parity law (MHPAEA applies to group and individual health insurance and
@@ -403,28 +356,29 @@ _NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanT
 
 
 def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
-    """The step this letter starts ('an internal appeal to the plan, the first level of review') and the next one,
-    which the letter reserves; empty for letters that start no step of the dispute."""
-    from appeal import deadlines
-
-    steps = deadlines.steps_for(case.insurance.plan_type)
-    if kind.name == "appeal" and case.denial is not None:
-        index = deadlines.next_step_index(case)
-    elif kind.name == "external-review":
-        index = next((n for n, step in enumerate(steps) if step.step.value == "external_review"), None)
-    elif kind.name in ("prior-auth", "reimbursement") and case.denial is None and steps:
-        return "", steps[0].name  # a request not yet decided: an appeal follows a denial
-    else:
+    """The step this letter starts ('an internal appeal to the plan, the first level of appeal') and the next one,
+    which the letter reserves, as appeal.dispute places the case; empty for letters that start no step."""
+    step = dispute.letter_step(case, kind)
+    steps = dispute.steps_for(case.insurance.plan_type)
+    if step is Step.initial_request:
+        # a request not yet decided: an appeal follows a denial
+        return "", steps[0].name if case.denial is None and steps else ""
+    position = dispute.position(case)
+    if step is None:
         return "", ""
+    if position.current is not None and position.current.step is step:
+        index: int | None = position.index
+    else:  # a step named by the kind (external review), wherever the case stands
+        index = next((n for n, info in enumerate(steps) if info.step is step), None)
     if index is None or index >= len(steps):
         return "", ""
 
     def plain(name: str) -> str:
         return name.split(", if ")[0]
 
-    if steps[index].step.value == "internal_appeal":
+    if steps[index].step is Step.internal_appeal:
         this = f"{plain(steps[index].name)}, the first level of appeal"
-    elif steps[index].step.value == "second_internal_appeal":
+    elif steps[index].step is Step.second_internal_appeal:
         this = f"{plain(steps[index].name)}, the second level of appeal"
     else:
         this = plain(steps[index].name)
@@ -436,8 +390,10 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
 
 
 def _urgent_deadline(case: Case, kind: LetterKind) -> str:
-    """The expedited decision deadline in hours with its rule's citation, from the rules for this step."""
-    step = rules_module.step_for(case, kind.name)
+    """The expedited decision deadline in hours with its rule's citation, from the rules for this letter's step."""
+    step = dispute.letter_step(case, kind)
+    if step is None:
+        return ""
     for rule in rules_module.select(case, step, {rules_module.Topic.decision_deadline}):
         if rule.urgency == "expedited" and rule.deadline is not None and rule.deadline.unit == "hours":
             return f"{rule.deadline.amount} hours ({rule.citation})"
@@ -468,18 +424,20 @@ def _consequences(case: Case) -> list[str]:
 
 def _parity(case: Case, kind: LetterKind) -> list[str]:
     """The parity point, for a mental health treatment under a plan the parity law reaches (never Medicare,
-    Medicaid fee-for-service, TRICARE, VA or FEHB), from the mhpaea-* rules and their citations."""
-    if kind.name not in ("prior-auth", "appeal", "external-review", "reimbursement") or not case.insurance.plan_type:
+    Medicaid fee-for-service, TRICARE, VA or FEHB): the kind's `parity_rules` whose plan types hold the plan."""
+    if not kind.parity_rules or not case.insurance.plan_type:
         return []
     if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
         return []
     if not any(d.code.startswith("F") for d in case.diagnoses):
         return []
-    wanted = ("mhpaea-parity-nqtl", "mhpaea-medicaid-managed-care-parity")
-    if kind.name == "appeal":  # the plan holds the analysis: a prior-auth or an independent reviewer cannot send it
-        wanted += ("mhpaea-nqtl-comparative-analysis",)
-    return [rules_module.cited(rules_module.by_id(rule_id)) for rule_id in wanted
-            if case.insurance.plan_type in rules_module.by_id(rule_id).plan_types]
+    by_id = _rules_by_id()
+    unknown = [rule_id for rule_id in kind.parity_rules if rule_id not in by_id]
+    if unknown:
+        raise UserError(f"The letter kind {kind.name} ({kind.source}): parity_rules names no rule of rules.yaml: "
+                        f"{', '.join(unknown)}.")
+    return [rules_module.cited(by_id[rule_id]) for rule_id in kind.parity_rules
+            if case.insurance.plan_type in by_id[rule_id].plan_types]
 
 
 def _setting(case: Case, chosen: list[Any]) -> list[str]:
@@ -513,18 +471,14 @@ def context_for(
     case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
 ) -> dict[str, Any]:
     """The whole template context: the case (as blank-aware views) plus `letter`, the plan."""
-    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
-    if case.denial is None:
-        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+    view = _view(case)
     today = today or date.today()
-    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
-    voice = _voice(case, view["patient"])
-    facts = _facts(case)
     chosen = _evidence_for(case, kind, evidence_dirs)
-    wording_context = {**view, "v": voice, "t": view["treatment"], "facts": facts, "case": view}
+    wording_context = _wording_context(case, view, today)
+    sentence_context = _sentence_context(case, kind, wording_context)
+    voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
     insurance = view["insurance"]
     levels = _levels(case, kind)
-    urgent_deadline = _urgent_deadline(case, kind) if urgent else ""
     letter = LetterPlan(
         kind=kind.name,
         title=kind.title,
@@ -538,23 +492,19 @@ def context_for(
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
-        requests=_requests(case, kind, urgent, urgent_deadline),
-        enclosures=_enclosures(case, kind, urgent),
+        requests=[text for text, _ in _say(kind.requests, sentence_context)],
+        enclosures=_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
-        warnings=case.warnings() + (
-            [f"The mental health parity law (MHPAEA) does not reach {case.insurance.plan_type.label} plans the way "
-             "it does employer and individual plans; check before sending a parity request."]
-            if kind.name == "parity-request" and case.insurance.plan_type in _NO_PARITY_LAW else []
-        ),
+        warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
-        request_title=_request_title(case),
+        request_title=dispute.request_title(case),
         level=levels[0],
         next_level=levels[1],
-        urgent_deadline=urgent_deadline,
-        consequences=_consequences(case) if kind.name in ARGUING_KINDS - {"reimbursement"} else [],
+        urgent_deadline=sentence_context["urgent_deadline"],
+        consequences=_consequences(case) if kind.states_consequences else [],
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
     )

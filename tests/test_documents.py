@@ -63,6 +63,7 @@ def test_wheel_ships_templates_and_renders_every_kind_outside_the_checkout(tmp_p
         assert f"appeal/letter_templates/{kind}.docx" in names and f"appeal/letter_templates/{kind}.yaml" in names
     assert any(name.startswith("appeal/evidence_snippets/") and name.endswith(".md") for name in names)
     assert "appeal/data/rules.yaml" in names and "appeal/examples/ketamine-trd-erisa-appeal.yaml" in names
+    assert "appeal/data/icd10cm.tsv" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=600)

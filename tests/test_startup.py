@@ -1,0 +1,74 @@
+"""What a command loads: only what it uses (so `appeal deadline` answers at once), and the files we ship
+parsed by libyaml give the same data as the parsers that read a user's files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from appeal import evidence, kinds
+from appeal.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
+
+EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
+HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL")
+
+# Runs one command in a fresh interpreter, then prints which heavy modules it loaded and whether it read the
+# ICD-10 index (the memory map: a code was checked) or listed every billable code (only a search by words does).
+_PROBE = """
+import json, sys
+from appeal.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+loaded = sorted(name for name in {heavy!r} if name in sys.modules)
+icd10 = sys.modules.get("appeal.icd10")
+print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules,
+                  "index": bool(icd10 and icd10._index.cache_info().currsize),
+                  "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize)}}))
+"""
+
+
+def loaded_by(*args: str, home: Path) -> dict:
+    """What `appeal ARGS` loaded, run with its own empty HOME (never the real user's folders)."""
+    environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    for name in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR"):
+        environment.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), *args], capture_output=True,
+                            text=True, cwd=home, env=environment, stdin=subprocess.DEVNULL)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("command", [["--help"], ["letters"], ["deadline", "--case", EXAMPLE],
+                                     ["check", "--case", EXAMPLE], ["evidence", "list"]])
+def test_commands_that_write_no_document_load_neither_docxtpl_nor_the_code_set(command, tmp_path):
+    found = loaded_by(*command, home=tmp_path)
+    assert found["loaded"] == [] and not found["all_codes"]
+    assert found["index"] == (command[0] in ("deadline", "check"))  # the case's diagnosis codes are checked
+    assert found["pydantic"] == (command[0] != "--help")
+
+
+def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(tmp_path):
+    found = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "letter.docx"), home=tmp_path)
+    assert (tmp_path / "letter.docx").is_file()
+    assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in (PACKAGE / "data").glob("*.yaml")))
+def test_data_files_parse_as_the_pure_python_parser_reads_them(name):
+    assert load_data(name) == yaml.safe_load(data_file(name).read_text(encoding="utf-8"))
+
+
+def test_built_in_snippets_and_template_descriptions_parse_as_a_users_would():
+    paths = sorted(bundled("evidence_snippets").glob("*.md"))
+    assert paths and all(evidence._bundled_snippet(path) == evidence.read_snippet(path) for path in paths)
+    described = sorted(bundled("letter_templates").glob("*.yaml"))
+    assert len(described) == len(kinds.all_kinds())
+    for path in described:
+        assert parse_bundled_yaml(path.read_text(encoding="utf-8")) == kinds._read_meta(path), path.name
