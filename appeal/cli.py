@@ -117,7 +117,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
     else:
-        print(f"Once it is sent, track it: appeal track add --case {args.case or 'CASE-FILE'} --sent DATE --packet {path}")
+        print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     return 0
 
 

@@ -619,7 +619,8 @@ def status(appeal: Appeal, today: date | None = None) -> Status:
     if dues:
         # Where rules differ (one appeal level or two), the latest: the plan is late only when every reading agrees.
         found.decision_due = max(dues)
-        if not letter.received and letter.method == "mail":
+        decided = letter.outcome is not None and letter.outcome.result is not Result.no_answer
+        if not letter.received and letter.method == "mail" and not decided:
             found.notes.append("The plan's deadline is counted from the day the letter was mailed; its clock starts "
                                "when the letter arrives (add the date with --received), so it may be a few days later.")
     outcome = letter.outcome
@@ -658,9 +659,10 @@ def _when_late(found: Status, appeal: Appeal, today: date) -> None:
     deemed = if_late_rules(plan_type, DEEMED_EXHAUSTION_RULE_IDS) if appeal.last.step in _LATE_MEANS_DEEMED_EXHAUSTION else []
     complaint = if_late_rules(plan_type, COMPLAINT_RULE_IDS)
     due = format_date(found.decision_due) if found.decision_due else "its deadline"
-    found.meaning = [f"The plan did not decide by {due}."]
+    found.meaning = [f"No decision came by {due}."]
     if deemed and (step := _step_after_internal(case)):
-        found.next_step, found.next_kind = step.name, _KIND_FOR_STEP.get(step.step)
+        # The letters for the next level answer a denial; with no decision at all there is none to answer.
+        found.next_step, found.next_kind = step.name, _KIND_FOR_STEP.get(step.step) if case.denial else None
         found.meaning.append(f"That can mean the plan's appeals are deemed exhausted: you may go to {step.name} now.")
     found.meaning += [f"{rule.text} [{rule.citation}]" for rule in deemed + complaint] or [IF_LATE_FALLBACK]
 
@@ -698,8 +700,8 @@ def next_case(appeal: Appeal, today: date | None = None) -> tuple[Case, str | No
         if state is None or not state.overdue:
             return case, None, filled
         kind = state.next_kind
-        filled.append(f"The plan did not decide the letter sent {sent} by "
-                      f"{format_date(state.decision_due) if state.decision_due else 'its deadline'}.")
+        filled.append(f"No decision came by {format_date(state.decision_due) if state.decision_due else 'the deadline'} "
+                      f"on the letter sent {sent}.")
         _enclose(case, f"Copy of my letter of {format_date(letter.sent)}{f' and proof of sending ({letter.method})' if letter.method else ''}, "
                        "to which the plan did not answer in time")
     if kind:
@@ -761,6 +763,8 @@ def status_text(items: list[Status]) -> str:
             lines.append(f"    Next: {item.next_step}{due}")
             if item.next_kind:
                 lines.append(f"    Draft it: appeal draft --from-track {appeal.id}")
+            else:
+                lines.append("    (appeal does not draft this one: ask for it as your last notice or the plan's papers say.)")
         lines += [f"    - {line}" for line in item.meaning + item.notes]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

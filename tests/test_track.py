@@ -169,7 +169,7 @@ def test_sent_plan_late_next_move(plan_type, store, tmp_path, capsys):
     if next_kind is None:  # named, with what it means, and nothing written
         assert main(["draft", "--from-track", str(appeal_id), "-o", str(output), "--today", "2025-06-30"]) == 2
         error = capsys.readouterr().err
-        assert "did not decide" in error and (citation or track.IF_LATE_FALLBACK) in error
+        assert "No decision came by" in error and (citation or track.IF_LATE_FALLBACK) in error
         assert not output.exists()
         return
     assert main(["draft", "--from-track", str(appeal_id), "-o", str(output), "--today", "2025-06-30"]) == 0
@@ -436,3 +436,14 @@ def test_export_and_import_commands(tmp_path, capsys):
     assert "1 were already here" in capsys.readouterr().out
     assert main(["track", "import", str(tmp_path / "nowhere")]) == 2
     assert "holds no appeals.json" in capsys.readouterr().err
+
+
+def test_a_prior_authorization_the_plan_never_decided_names_deemed_exhaustion(store, tmp_path, capsys):
+    case = make_case("employer_fully_insured").model_copy(update={"denial": None, "letter_kind": "prior-auth"})
+    appeal_id, _ = store.add(case, SENT, method="portal", today=SENT)
+    item = track.status(store.get(appeal_id), LATE_TODAY)
+    # 15 days for a non-urgent pre-service request (29 CFR 2560.503-1(f)(2)(iii)(A))
+    assert item.level == "a decision on the prior-authorization request" and item.decision_due == date(2025, 1, 30)
+    assert item.overdue and item.next_step.startswith("an independent external review") and item.next_kind is None
+    assert main(["draft", "--from-track", str(appeal_id), "-o", str(tmp_path / "x.docx"), "--today", "2025-06-30"]) == 2
+    assert "45 CFR 147.136(b)(2)(ii)(F)" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
