@@ -116,6 +116,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
         _print_next_steps(case, drafted.enclosures, today)
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
+    elif not args.case and sys.stdin.isatty():  # the questionnaire's last question: sent already?
+        from appeal import track
+
+        appeal_id = track.ask_and_record(case, case_path, kind.name, path, today)
+        if appeal_id is not None:
+            print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
     else:
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     return 0

@@ -812,6 +812,43 @@ def calendar(items: list[Status], today: date) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# The questionnaire's last question
+
+
+def ask_and_record(case: Case, case_path: Path | None, kind: str, letter: Path, today: date | None = None) -> int | None:
+    """Asked in a terminal after a letter is written: was it sent? If so it is recorded now (with a copy of the
+    case and the letter), so nothing depends on remembering to run `appeal track add` later."""
+    import questionary
+
+    today = today or date.today()
+    when = questionary.select("Have you sent this letter yet?", choices=[
+        questionary.Choice("Not yet (record it when you send it: appeal track add)", value="later"),
+        questionary.Choice("Yes, today", value="today"),
+        questionary.Choice("Yes, on another day", value="other"),
+    ]).unsafe_ask()
+    if when == "later":
+        return None
+    sent = today
+    if when == "other":
+        def valid(text: str) -> bool | str:
+            try:
+                day = parse_date(text)
+            except ValueError as error:
+                return str(error)
+            return True if day <= today else "That day is in the future; give the day it was sent."
+
+        sent = parse_date(questionary.text("On what day was it sent? (like 03/14/2026)", validate=valid).unsafe_ask())
+    method = questionary.select("How was it sent?", choices=[questionary.Choice(name, value=name) for name in METHODS]
+                                + [questionary.Choice("Skip", value=None)]).unsafe_ask()
+    case_bytes = Path(case_path).read_bytes() if case_path and Path(case_path).is_file() else None
+    suffix = Path(case_path).suffix.lower() if case_bytes else ".yaml"
+    with open_store() as store:
+        appeal_id, _ = store.add(case, sent, kind=kind, method=method, case_bytes=case_bytes, case_suffix=suffix,
+                                 packet=letter, today=today)
+    return appeal_id
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Small helpers
 
 

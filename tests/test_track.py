@@ -227,6 +227,8 @@ def test_bad_input_is_a_clear_message(store, tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # The file: owner-only, migrations, concurrent writers, damage, export and import
 
+# The first schema as it shipped, written out here on purpose (not imported from MIGRATIONS): if anyone edits
+# migration 1 instead of adding a new one, old files in the field would no longer match, and this test says so.
 V1_SCHEMA = """
 CREATE TABLE appeals (
     id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, person TEXT, plan TEXT, plan_type TEXT,
@@ -447,3 +449,34 @@ def test_a_prior_authorization_the_plan_never_decided_names_deemed_exhaustion(st
     assert item.overdue and item.next_step.startswith("an independent external review") and item.next_kind is None
     assert main(["draft", "--from-track", str(appeal_id), "-o", str(tmp_path / "x.docx"), "--today", "2025-06-30"]) == 2
     assert "45 CFR 147.136(b)(2)(ii)(F)" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
+
+
+def test_the_questionnaire_end_records_a_letter_sent_on_another_day(tmp_path, monkeypatch):
+    """Driven through questionary's real prompts: each prompt gets its keys as it is created."""
+    import questionary
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    keys = {"Have you sent": "\x1b[B\x1b[B\r", "On what day": "01/16/2025\r", "How was it sent": "\x1b[B\r"}
+    asked = []
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        for name in ("select", "text"):
+            real = getattr(questionary, name)
+
+            def prompt(message, *args, _real=real, **kwargs):
+                asked.append(message)
+                pipe.send_text(next(value for key, value in keys.items() if key in message))
+                return _real(message, *args, **kwargs)
+
+            monkeypatch.setattr(questionary, name, prompt)
+        case_path, letter = tmp_path / "case.yaml", tmp_path / "letter.docx"
+        casefile.save(make_case("fehb"), case_path, overwrite=False)
+        letter.write_bytes(b"the letter as written")
+        appeal_id = track.ask_and_record(make_case("fehb"), case_path, "appeal", letter, today=date(2025, 1, 20))
+    assert len(asked) == 3
+    with track.open_store() as store:
+        sent = store.get(appeal_id).last
+        assert (sent.sent, sent.method, sent.kind) == (date(2025, 1, 16), "mail", "appeal")
+        assert (store.folder / sent.case_file).read_bytes() == case_path.read_bytes()
+        assert (store.folder / sent.packet_file).read_bytes() == b"the letter as written"
