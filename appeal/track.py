@@ -499,10 +499,16 @@ def open_store(folder: Path | None = None) -> Store:
     notices: list[str] = []
     try:
         connection = _connect(path)
-    except sqlite3.DatabaseError as error:
-        if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+    except sqlite3.OperationalError as error:  # locked, read-only, unreadable: the file may be fine; leave it
+        if "locked" in str(error) or "busy" in str(error):
             raise _busy(error) from None
-        aside = _move_aside(path)
+        raise UserError(f"Cannot open the tracking record {path} ({error}); it was not changed.") from None
+    except sqlite3.DatabaseError as error:  # not a database, or malformed: damaged
+        try:
+            aside = _move_aside(path)
+        except OSError as move_error:
+            raise UserError(f"The tracking record {path} is damaged ({error}) and could not be moved aside "
+                            f"({move_error.strerror}); it was left as it is.") from None
         notices.append(
             f"The tracking record {path} is damaged ({error}). It was moved, unchanged, to {aside}, and a new "
             f"empty record was started. The copies of your cases and letters in {folder / FILES_FOLDER} are "

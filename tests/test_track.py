@@ -480,3 +480,32 @@ def test_the_questionnaire_end_records_a_letter_sent_on_another_day(tmp_path, mo
         assert (sent.sent, sent.method, sent.kind) == (date(2025, 1, 16), "mail", "appeal")
         assert (store.folder / sent.case_file).read_bytes() == case_path.read_bytes()
         assert (store.folder / sent.packet_file).read_bytes() == b"the letter as written"
+
+
+def test_a_record_that_cannot_be_opened_for_another_reason_is_left_alone(store, monkeypatch):
+    store.add(make_case("fehb"), SENT, today=SENT)
+    store.close()
+    before = (store.folder / "track.db").read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(track.sqlite3, "connect", refuse)
+    with pytest.raises(UserError, match="it was not changed"):
+        track.open_store()
+    assert (store.folder / "track.db").read_bytes() == before
+    assert not [path for path in store.folder.iterdir() if "damaged" in path.name]
+
+
+def test_a_writer_that_finds_the_record_locked_changes_nothing_and_says_so(store, monkeypatch):
+    store.add(make_case("fehb"), SENT, today=SENT)
+    holder = sqlite3.connect(store.folder / "track.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        store.connection.execute("PRAGMA busy_timeout = 0")  # give up at once instead of waiting for the holder
+        with pytest.raises(UserError, match="Another appeal command is writing"):
+            store.add(make_case("fehb", "Second Person"), SENT, today=SENT)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [appeal.person for appeal in store.appeals()] == ["Dana Reyes"]
