@@ -295,7 +295,9 @@ def test_store_files_are_owner_only(store, tmp_path):
     packet.write_bytes(b"%PDF-1.4 letter as faxed")
     appeal_id, _ = store.add(make_case("fehb"), SENT, packet=packet, today=SENT)
     letter = store.get(appeal_id).last
-    for path in (store.folder / "track.db", store.folder / letter.case_file, store.folder / letter.packet_file):
+    logs = list(store.folder.glob("track.db-*"))  # the write-ahead log and its index, while the record is open
+    assert logs
+    for path in (store.folder / "track.db", store.folder / letter.case_file, store.folder / letter.packet_file, *logs):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for path in (store.folder, store.files, (store.folder / letter.case_file).parent):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
