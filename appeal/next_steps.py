@@ -14,14 +14,15 @@ from appeal.fields import format_date
 from appeal.rules import all_rules
 
 # Rules that say what to do when the plan does not keep to the rules, by plan type: those that let the person go
-# straight to the next level (deemed exhaustion), and those that name a regulator to complain to.
-DEEMED_EXHAUSTION_RULE_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion")
+# straight to the next level (deemed exhaustion; FEHB's review by OPM when the carrier does not answer in time),
+# and those that name a regulator to complain to.
+LATE_OPENS_NEXT_LEVEL_RULE_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
 COMPLAINT_RULE_IDS = ("fully-insured-state-complaint",)
 IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
                     "the next step and its deadline.")
 
 
-def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = DEEMED_EXHAUSTION_RULE_IDS + COMPLAINT_RULE_IDS):
+def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = LATE_OPENS_NEXT_LEVEL_RULE_IDS + COMPLAINT_RULE_IDS):
     """The rules (of those named by `ids`) that say what this plan type's member may do when the plan is late."""
     plan_type = plan_type or PlanType.other
     return [rule for rule in all_rules() if rule.id in ids and plan_type in rule.plan_types]

@@ -25,7 +25,7 @@ from appeal import casefile, deadlines
 from appeal.case import Case, Denial, ReviewLevel
 from appeal.errors import UserError
 from appeal.fields import format_date, parse_date
-from appeal.next_steps import COMPLAINT_RULE_IDS, DEEMED_EXHAUSTION_RULE_IDS, IF_LATE_FALLBACK, if_late_rules
+from appeal.next_steps import COMPLAINT_RULE_IDS, LATE_OPENS_NEXT_LEVEL_RULE_IDS, IF_LATE_FALLBACK, if_late_rules
 from appeal.rules import Rule, Step, Topic
 from appeal.safe_write import write_bytes
 
@@ -103,7 +103,7 @@ _LEVEL_AFTER = {
     Step.fair_hearing: ReviewLevel.external,
     Step.later_levels: ReviewLevel.external,
 }
-_LATE_MEANS_DEEMED_EXHAUSTION = {Step.initial_request, Step.internal_appeal, Step.second_internal_appeal}
+_LATE_OPENS_NEXT_LEVEL = {Step.initial_request, Step.internal_appeal, Step.second_internal_appeal}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -662,14 +662,14 @@ def _after_no(found: Status, appeal: Appeal, today: date) -> None:
 def _when_late(found: Status, appeal: Appeal, today: date) -> None:
     case = appeal.last.case
     plan_type = case.insurance.plan_type
-    deemed = if_late_rules(plan_type, DEEMED_EXHAUSTION_RULE_IDS) if appeal.last.step in _LATE_MEANS_DEEMED_EXHAUSTION else []
+    deemed = if_late_rules(plan_type, LATE_OPENS_NEXT_LEVEL_RULE_IDS) if appeal.last.step in _LATE_OPENS_NEXT_LEVEL else []
     complaint = if_late_rules(plan_type, COMPLAINT_RULE_IDS)
     due = format_date(found.decision_due) if found.decision_due else "its deadline"
     found.meaning = [f"No decision came by {due}."]
     if deemed and (step := _step_after_internal(case)):
         # The letters for the next level answer a denial; with no decision at all there is none to answer.
         found.next_step, found.next_kind = step.name, _KIND_FOR_STEP.get(step.step) if case.denial else None
-        found.meaning.append(f"That can mean the plan's appeals are deemed exhausted: you may go to {step.name} now.")
+        found.meaning.append(f"When the plan is late, the rules below let you go on to {step.name} now.")
     found.meaning += [f"{rule.text} [{rule.citation}]" for rule in deemed + complaint] or [IF_LATE_FALLBACK]
 
 

@@ -133,24 +133,28 @@ def test_sent_denied_next_level_approved(plan_type, store, tmp_path):
 # sent -> the plan is late -> the next move, for every plan type
 
 # plan type -> (decision due for a letter received Jan 15 2025 by the plan type's rule or None, the next move's
-# letter (drafted) or None (named), a citation the explanation must give)
+# letter (drafted) or None (named), a citation the explanation must give, the next level's decision due once it
+# is sent on Jun 30 2025)
 WHEN_LATE = {
-    # 30 days for a one-level plan (29 CFR 2560.503-1(i)(2)(ii)); deemed exhaustion (45 CFR 147.136(b)(2)(ii)(F))
-    "employer_self_funded": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)"),
-    "employer_fully_insured": (date(2025, 2, 14), "external-review", "42 USC 300gg-19"),
-    "individual_marketplace": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)"),
+    # 30 days for a one-level plan (29 CFR 2560.503-1(i)(2)(ii)); deemed exhaustion (45 CFR 147.136(b)(2)(ii)(F));
+    # the external reviewer decides within 45 days (45 CFR 147.136(d)(2)(ii))
+    "employer_self_funded": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)", date(2025, 8, 14)),
+    "employer_fully_insured": (date(2025, 2, 14), "external-review", "42 USC 300gg-19", date(2025, 8, 14)),
+    "individual_marketplace": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)", date(2025, 8, 14)),
+    # the carrier has 30 days (5 CFR 890.105(b)(2)); if it does not answer, OPM reviews (5 CFR 890.105)
+    "fehb": (date(2025, 2, 14), "external-review", "5 CFR 890.105", None),
     # 60 days (42 CFR 405.950); no deemed exhaustion: named, not drafted
-    "medicare_original": (date(2025, 3, 16), None, None),
-    "medicaid_managed_care": (date(2025, 2, 14), None, "42 CFR 438.408(c)(3)"),
-    "va": (None, None, None),
-    "tricare": (None, None, None),
-    "other": (None, None, None),
+    "medicare_original": (date(2025, 3, 16), None, None, None),
+    "medicaid_managed_care": (date(2025, 2, 14), None, "42 CFR 438.408(c)(3)", None),
+    "va": (None, None, None, None),
+    "tricare": (None, None, None, None),
+    "other": (None, None, None, None),
 }
 
 
 @pytest.mark.parametrize("plan_type", sorted(WHEN_LATE))
 def test_sent_plan_late_next_move(plan_type, store, tmp_path, capsys):
-    due, next_kind, citation = WHEN_LATE[plan_type]
+    due, next_kind, citation, next_decision = WHEN_LATE[plan_type]
     appeal_id, _ = store.add(make_case(plan_type), SENT, method="fax", today=SENT)
     item = track.status(store.get(appeal_id), LATE_TODAY)
     assert item.decision_due == due
@@ -182,7 +186,7 @@ def test_sent_plan_late_next_move(plan_type, store, tmp_path, capsys):
     case, kind, _ = track.next_case(store.get(appeal_id), LATE_TODAY)
     store.add(case, LATE_TODAY, continues=appeal_id, today=LATE_TODAY)
     sent = track.status(store.get(appeal_id), LATE_TODAY)
-    assert sent.level.startswith("an independent external review") and sent.decision_due == date(2025, 8, 14)
+    assert sent.level == item.next_step and sent.decision_due == next_decision
     store.outcome(appeal_id, track.Result.approved, date(2025, 7, 30), today=date(2025, 7, 30))
     assert track.statuses(store, date(2025, 7, 30)) == []
 
@@ -196,7 +200,7 @@ def test_status_sorts_by_urgency_and_flags_what_overdue_means(store):
     assert [item.appeal.id for item in items] == [late, denied, waiting]
     text = track.status_text(items)
     assert "Bo Late" in text.split("\n\n")[0] and "OVERDUE" in text.split("\n\n")[0]
-    assert "deemed exhausted" in text and "Draft it: appeal draft --from-track" in text
+    assert "let you go on to an independent external review now" in text and "Draft it: appeal draft --from-track" in text
     assert "June 10, 2025 (8 day(s) left)" in text  # Cy's external review: 4 months after the denial
 
 
