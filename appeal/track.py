@@ -708,8 +708,8 @@ def next_case(appeal: Appeal, today: date | None = None) -> tuple[Case, str | No
         kind = state.next_kind
         filled.append(f"No decision came by {format_date(state.decision_due) if state.decision_due else 'the deadline'} "
                       f"on the letter sent {sent}.")
-        _enclose(case, f"Copy of my letter of {format_date(letter.sent)}{f' and proof of sending ({letter.method})' if letter.method else ''}, "
-                       "to which the plan did not answer in time")
+        proof = f" and proof of sending ({letter.method})" if letter.method else ""
+        _enclose(case, f"Copy of my letter of {format_date(letter.sent)}{proof}, to which the plan did not answer in time")
     if kind:
         case.letter_kind = kind
     return case, kind, filled

@@ -515,3 +515,12 @@ def test_a_writer_that_finds_the_record_locked_changes_nothing_and_says_so(store
         holder.execute("ROLLBACK")
         holder.close()
     assert [appeal.person for appeal in store.appeals()] == ["Dana Reyes"]
+
+
+def test_a_partial_approval_keeps_the_appeal_open_with_the_next_level_for_the_rest(store):
+    appeal_id, _ = store.add(make_case("individual_marketplace"), SENT, today=SENT)
+    store.outcome(appeal_id, track.Result.partial, DENIED, quote="Six of twelve infusions approved.", today=DENIED)
+    item = track.status(store.get(appeal_id), DENIED)
+    assert not item.closed and not item.waiting
+    assert item.next_step == "an independent external review" and item.next_due == date(2025, 6, 10)
+    assert "Partial February 10, 2025." in track.status_text([item])
