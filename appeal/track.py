@@ -21,11 +21,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from appeal import casefile, deadlines
 from appeal.case import Case, Denial, ReviewLevel
 from appeal.errors import UserError
 from appeal.fields import format_date, parse_date
-from appeal.next_steps import COMPLAINT_RULE_IDS, LATE_OPENS_NEXT_LEVEL_RULE_IDS, IF_LATE_FALLBACK, if_late_rules
+from appeal.next_steps import COMPLAINT_RULE_IDS, IF_LATE_FALLBACK, LATE_OPENS_NEXT_LEVEL_RULE_IDS, if_late_rules
 from appeal.rules import Rule, Step, Topic
 from appeal.safe_write import write_bytes
 
@@ -646,7 +648,11 @@ def status(appeal: Appeal, today: date | None = None) -> Status:
 
 
 def _after_no(found: Status, appeal: Appeal, today: date) -> None:
-    case, kind, _ = next_case(appeal, today)
+    try:
+        case, kind, _ = next_case(appeal, today)
+    except UserError as error:  # one odd record must not hide the rest of the list
+        found.meaning = [str(error)]
+        return
     report = _next_level(case, today)
     if report.step is None:
         found.meaning = report.warnings
@@ -687,13 +693,20 @@ def next_case(appeal: Appeal, today: date | None = None) -> tuple[Case, str | No
     if outcome and outcome.result in (Result.denied, Result.partial):
         old = case.denial or Denial()
         quote = outcome.quote
-        case.denial = Denial(
-            notice_date=outcome.date, received_date=None, reference=outcome.reference or old.reference,
-            reason=old.reason, other_reasons=old.other_reasons, quote=quote,
-            level_exhausted=_LEVEL_AFTER[letter.step], reviewer=None,
-        )
+        try:
+            case.denial = Denial(
+                notice_date=outcome.date, received_date=None, reference=outcome.reference or old.reference,
+                reason=old.reason, other_reasons=old.other_reasons, quote=quote,
+                level_exhausted=_LEVEL_AFTER[letter.step], reviewer=None,
+            )
+        except ValidationError as error:  # a decision dated after today's date on this computer
+            raise UserError(casefile.describe_validation_error(error, f"the decision of tracked appeal {appeal.id}")) from None
+
         filled.append(f"The denial is now the plan's decision of {format_date(outcome.date)} on the letter sent "
                       f"{sent}; the next deadline is counted from that date.")
+        if old.reasons:
+            filled.append(f"The reasons ({', '.join(reason.label for reason in old.reasons)}) are carried over from the "
+                          "earlier denial; if the plan gave new ones, change them in the case and draft with --case.")
         if not quote:
             filled.append("The plan's words in this decision are not recorded (add them with `appeal track outcome "
                           "... --quote TEXT`), so the letter leaves a blank to fill in.")
