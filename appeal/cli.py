@@ -106,7 +106,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         ).ask():
             case, case_path = questionnaire.run(case_path=case_path)
             kind = draft.choose_kind(case, args.letter, templates)
-            drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
+            drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind, today)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
@@ -182,8 +182,8 @@ def _case_from_track(appeal_id: int, today):
 
 def cmd_track_add(args: argparse.Namespace) -> int:
     from appeal import casefile, track
-    from appeal.fields import format_date
     from appeal.errors import UserError
+    from appeal.fields import format_date
 
     today = _today(args)
     sent = track.parse_day(args.sent, "--sent")
