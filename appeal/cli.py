@@ -116,12 +116,19 @@ def cmd_draft(args: argparse.Namespace) -> int:
         _print_next_steps(case, drafted.enclosures, today)
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
-    elif not args.case and sys.stdin.isatty():  # the questionnaire's last question: sent already?
-        from appeal import track
+    elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
+        from appeal import packet, questionnaire, track
 
-        appeal_id = track.ask_and_record(case, case_path, kind.name, path, today)
-        if appeal_id is not None:
-            print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
+        sent_as = path
+        wanted = questionnaire.ask_packet()
+        if wanted:
+            cover, files = wanted
+            sent_as = packet.default_name(path)
+            print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
+        if sys.stdin.isatty():
+            appeal_id = track.ask_and_record(case, case_path, kind.name, sent_as, today)
+            if appeal_id is not None:
+                print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
     else:
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     return 0
@@ -298,7 +305,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             "filing": [
                 {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
                  "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
-                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text}
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text,
+                 "notes": item.notes}
                 for item in report.filing
             ],
             "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
@@ -349,6 +357,20 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_packet(args: argparse.Namespace) -> int:
+    from appeal import casefile, draft, packet
+    from appeal.errors import UserError
+
+    case = casefile.load(args.case)
+    kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
+    path = Path(args.output) if args.output else packet.default_name(draft.default_name(case, kind))
+    if path.exists() and not args.force:  # before the slow conversion, not after it
+        raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
+    docx = packet.check_docx(Path(args.docx)) if args.docx else draft.draft(case, kind, evidence_dirs=args.evidence).content
+    print(packet.save(case, kind, docx, path, attachments=args.attach or [], cover=args.cover, force=args.force))
+    return 0
+
+
 def cmd_evidence_list(args: argparse.Namespace) -> int:
     import json
 
@@ -392,9 +414,14 @@ def cmd_evidence_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from appeal import casefile, evidence, readiness
+    from appeal import casefile, codes, evidence, readiness
 
     case = casefile.load(args.case)
+    problems = codes.check(case)
+    for problem in problems:
+        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+    if problems:
+        print()
     results = readiness.check(case)
     if not results:
         print("No usual coverage criteria are known for this treatment and diagnosis.")
@@ -406,7 +433,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\nEvidence the letter will attach ({len(chosen)}):")
         for item in chosen:
             print(f"  [{item.number}] {item.snippet.id}: {item.why}")
-    return 0
+    return 1 if any(problem.error for problem in problems) else 0
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
@@ -584,6 +611,19 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("-o", "--output", metavar="OUT.docx", help="write a one-page Word document instead")
     steps.add_argument("--force", action="store_true", help="replace the output file if it exists")
     steps.set_defaults(handler=cmd_next_steps)
+
+    packet = commands.add_parser("packet", help="one PDF to fax or mail: cover sheet, letter, your attachments")
+    packet.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    packet.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
+    packet.add_argument("--docx", metavar="EDITED.docx", help="the letter as you edited it (default: draft it afresh)")
+    packet.add_argument("--attach", metavar="FILE", action="append", type=Path,
+                        help="a PDF, photo or scan to send with it, in the letter's order (repeatable)")
+    packet.add_argument("--no-cover", "--mail", dest="cover", action="store_false",
+                        help="no fax cover sheet: a packet to print and mail")
+    packet.add_argument("-o", "--output", metavar="PACKET.pdf", help="where to write (default: patient-kind-date.pdf)")
+    packet.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    add_folder_options(packet)
+    packet.set_defaults(handler=cmd_packet)
 
     check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
     check.add_argument("--case", metavar="FILE", required=True, help="the case file")

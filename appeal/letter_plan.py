@@ -129,6 +129,8 @@ def _facts(case: Case) -> dict[str, Any]:
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
         "adequate_trials": adequate,
+        # the TRD definition counts trials in the current episode: said only when the case shows it
+        "adequate_in_episode": [item for item in adequate if readiness.in_current_episode(case, item, date.today())],
         "failed_names": [item.name for item in failed if item.name],
         "depression": depression,
         "crps": crps,

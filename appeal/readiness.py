@@ -89,7 +89,7 @@ def _adult(case: Case, today: date) -> tuple[Status, str | None]:
     return Status.not_met, f"{found}; plans cover these treatments for adults only."
 
 
-def _in_current_episode(case: Case, trial: PriorTreatment, today: date) -> bool | None:
+def in_current_episode(case: Case, trial: PriorTreatment, today: date) -> bool | None:
     """The trial's own answer, or else its dates against clinical.episode_start; None when neither says."""
     if trial.current_episode is not None:
         return trial.current_episode
@@ -119,7 +119,7 @@ def _trial_problems(case: Case, index: int, trial: PriorTreatment, today: date) 
         missing.append(f"{path}.response")
     elif trial.response not in _LITTLE_OR_NO_IMPROVEMENT:
         disqualified.append(f"the outcome was {trial.response.label}, not little or no improvement")
-    in_episode = _in_current_episode(case, trial, today)
+    in_episode = in_current_episode(case, trial, today)
     if in_episode is None:
         missing.append(f"{path}.current_episode")
     elif not in_episode:
