@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from appeal.folders import add_folder_options
+
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIX = ".csv"
 IN_FLIGHT_PER_JOB = 4  # cases handed to each worker ahead of time: enough to keep it busy, few enough to stay small
@@ -75,7 +77,6 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
                        help="also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
                             "(fax, the default) or without (mail); it holds the letter and Attachment A (add other "
                             "files with `appeal packet --attach`)")
-    from appeal.cli import add_folder_options  # at call time: cli imports this module while building its parser
 
     add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
@@ -320,7 +321,7 @@ class Namer:
 
 def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: bool, force: bool) -> Outcome:
     from appeal import draft
-    from appeal.errors import UserError
+    from appeal.errors import UserError, os_reason
 
     if result.error is not None:
         return Outcome(task.label, FAILED, result.error)
@@ -340,7 +341,7 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
     except UserError as error:
         return Outcome(task.label, FAILED, str(error))
     except OSError as error:
-        return Outcome(task.label, FAILED, f"Cannot write {path}: {error.strerror or error}.")
+        return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
     namer.take(path.name)
     blanks = tuple(drafted.blanks)
     return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks)
@@ -445,12 +446,12 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
 
 
 def _make_folder(folder: Path) -> None:
-    from appeal.errors import UserError
+    from appeal.errors import UserError, os_reason
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot make the folder {folder}: {error.strerror}.") from None
+        raise UserError(f"Cannot make the folder {folder}: {os_reason(error)}.") from None
 
 
 def run(
@@ -492,7 +493,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.letter:
         from appeal import kinds
 
-        kinds.get(args.letter)
+        kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
     total = sum(1 for _ in iter_tasks(args.inputs))
     if not total:
         raise UserError(

@@ -10,22 +10,16 @@ import yaml
 from pydantic import ValidationError
 
 from appeal.case import Case
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem
 from appeal.safe_write import write_text
+
+
+_CASE_MESSAGES = {"extra_forbidden": "is not a field of a case (a typo?); see `appeal schema` for the field names"}
 
 
 def describe_validation_error(error: ValidationError, source: str) -> str:
     """One line per problem: the field's path, what is wrong. Never the value's full repr or a traceback."""
-    lines = []
-    for problem in error.errors():
-        path = ".".join(str(part) for part in problem["loc"]) or "(the whole case)"
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "is not a field of a case (a typo?); see `appeal schema` for the field names"
-        elif problem["type"] == "enum":
-            message = f"must be one of: {problem['ctx']['expected']}"
-        lines.append(f"  {path}: {message}")
-    return f"{source} has {len(lines)} problem{'s' if len(lines) > 1 else ''}:\n" + "\n".join(lines)
+    return describe_validation(error, source, whole="(the whole case)", messages=_CASE_MESSAGES)
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
@@ -33,9 +27,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        where, problem = yaml_problem(error)
         raise UserError(f"{source} cannot be read{where}: {problem}. Check the indentation and quotes there.") from None
     if data is None:
         data = {}
@@ -62,7 +54,7 @@ def load(path: str | Path) -> Case:
     except UnicodeDecodeError:
         raise UserError(f"{path} is not a text file; a case file is YAML or JSON text.") from None
     except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror}.") from None
+        raise cannot_read(path, error) from None
     return from_data(parse(text, str(path)), str(path))
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from appeal import __version__
+from appeal.folders import add_folder_options
 
 DESCRIPTION = """\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
@@ -112,7 +113,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     _print_report(path, drafted)
     if late:
         print("\nWhat happens next\n\n" + late)
-    elif kind.name != "medical-necessity":
+    elif kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures, today)
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
@@ -347,7 +348,7 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
-    kind = kinds.get(args.letter or case.letter_kind or ("appeal" if case.denial else "prior-auth"))
+    kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
     found = next_steps.sections(case, enclosures_for(case, kind))
     if args.output:
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
@@ -437,11 +438,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
-    from appeal import template_tools
+    from appeal import kinds, template_tools
 
-    path = template_tools.new(args.name, args.source)
-    print(f"Copied the {args.source} template to {path}")
-    print(f"Its description (title, summary, who sends it) is in {path.with_suffix('.yaml')}.")
+    source = args.source or kinds.DEFAULT_FOR_DENIAL
+    path = template_tools.new(args.name, source)
+    print(f"Copied the {source} template to {path}")
+    print(f"Its description (title, summary, who sends it, what it asks for and encloses) is in "
+          f"{path.with_suffix('.yaml')}.")
     print(f"Edit it in Word or LibreOffice, then run: appeal templates check {path}")
     return 0
 
@@ -516,16 +519,6 @@ def cmd_example(args: argparse.Namespace) -> int:
     write_text(Path(args.output), text, overwrite=args.force)
     print(f"Wrote the example case {args.name} to {args.output}")
     return 0
-
-
-def add_folder_options(parser: argparse.ArgumentParser, *, evidence: bool = True, templates: bool = True) -> None:
-    """The user's own evidence and template folders, the same for every command that reads them."""
-    if evidence:
-        parser.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own evidence snippets (repeatable; also $APPEAL_EVIDENCE_DIR)")
-    if templates:
-        parser.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                            help="a folder of your own letter templates (repeatable; also $APPEAL_TEMPLATES)")
 
 
 def add_track_parsers(commands) -> None:
@@ -652,7 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     template_commands = templates.add_subparsers(dest="templates_command", metavar="new|vars|check", required=True)
     new = template_commands.add_parser("new", help="copy a built-in template into your own folder to edit")
     new.add_argument("name", help="the new template's name (a new kind, or a built-in kind's name to replace it)")
-    new.add_argument("--from", dest="source", default="appeal", metavar="KIND", help="the template to copy (default: appeal)")
+    new.add_argument("--from", dest="source", metavar="KIND", help="the template to copy (default: appeal)")
     new.set_defaults(handler=cmd_templates_new)
     variables = template_commands.add_parser("vars", help="every variable a template may use")
     variables.add_argument("kind", nargs="?", help="mark the variables this kind's template uses")

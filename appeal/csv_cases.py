@@ -17,17 +17,17 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import types
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from appeal.case import Case
+from appeal.case_paths import as_model, list_item, plain_type
 from appeal.casefile import describe_validation_error, to_data
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read
 from appeal.safe_write import write_text
 
 # How many numbered columns the template gives each list field (path without the numbers). A list not named
@@ -52,25 +52,7 @@ DEFAULT_LIST_COLUMNS = 4
 # The model's shape
 
 
-def _without_none(annotation: Any) -> Any:
-    """`X | None` -> X; `Annotated[X, ...]` -> X."""
-    if get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    if get_origin(annotation) in (Union, types.UnionType):
-        options = [option for option in get_args(annotation) if option is not type(None)]
-        if len(options) == 1:
-            return _without_none(options[0])
-    return annotation
-
-
-def _as_model(annotation: Any) -> type[BaseModel] | None:
-    annotation = _without_none(annotation)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
-def _list_item(annotation: Any) -> Any | None:
-    annotation = _without_none(annotation)
-    return get_args(annotation)[0] if get_origin(annotation) is list else None
+_without_none, _as_model, _list_item = plain_type, as_model, list_item  # the one walker: appeal.case_paths
 
 
 def _walk(model: type[BaseModel], prefix: str, plain_prefix: str) -> Iterator[str]:
@@ -229,7 +211,7 @@ def _open(path: Path):
     except IsADirectoryError:
         raise UserError(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror}.") from None
+        raise cannot_read(path, error) from None
 
 
 def read_rows(path: Path) -> Iterator[Row]:

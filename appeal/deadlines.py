@@ -10,57 +10,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
-import yaml
-
-from appeal.case import Case, PlanType, ReviewLevel
-from appeal.resources import data_file
+from appeal.case import Case, PlanType
+from appeal.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
 from appeal.rules import Deadline, Rule, Step, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
 # Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
 PRESUMED_MAIL_DAYS = {PlanType.medicare_original: 5, PlanType.medicare_part_d: 5, PlanType.medicare_advantage: 5}
-
-
-@dataclass(frozen=True)
-class StepInfo:
-    step: Step
-    name: str
-    title: str = "Appeal"  # what the request is called, for the letter's Re: line
-
-
-@lru_cache(maxsize=1)
-def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
-    data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
-    return {
-        PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
-        for plan, items in data.items()
-    }
-
-
-def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:
-    return _steps()[plan_type or PlanType.other]
-
-
-_INTERNAL = {Step.internal_appeal, Step.second_internal_appeal}
-
-
-def next_step_index(case: Case) -> int | None:
-    """Where the case stands: the index of the step to file next, or None when the steps are used up."""
-    steps = steps_for(case.insurance.plan_type)
-    level = case.denial.level_exhausted if case.denial else None
-    if level in (None, ReviewLevel.initial):
-        index = 0
-    elif level is ReviewLevel.first_internal:
-        index = next((n for n, s in enumerate(steps) if s.step is Step.second_internal_appeal), None)
-        if index is None:  # one internal level only: the next step is whatever follows it
-            index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
-    elif level is ReviewLevel.final_internal:
-        index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
-    else:  # external review decided
-        index = next((n for n, s in enumerate(steps) if s.step is Step.later_levels), len(steps))
-    return index if index < len(steps) else None
 
 
 def add_months(start: date, months: int, month_end: str = "last_day") -> date:
@@ -203,19 +160,18 @@ def _one_per_process(items) -> list[Dated]:
 
 def report(case: Case, today: date | None = None) -> DeadlineReport:
     today = today or date.today()
-    steps = steps_for(case.insurance.plan_type)
+    where = position(case)
     warnings: list[str] = []
     if case.insurance.plan_type is None:
         warnings.append("The plan type is not in the case (insurance.plan_type); these are general rules only.")
     if case.denial is None:
         initial = StepInfo(Step.initial_request, "a decision on the prior-authorization request")
         return DeadlineReport(today, initial, [], _rules(case, Step.initial_request, Topic.decision_deadline),
-                              steps[0] if steps else None, [], warnings)
-    index = next_step_index(case)
-    if index is None:
+                              where.following, [], warnings)
+    step = where.current
+    if step is None:
         warnings.append("The case has used every appeal step this tool knows for this plan type.")
         return DeadlineReport(today, None, [], [], None, [], warnings)
-    step = steps[index]
     filing = _one_per_process(count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline))
     filing.sort(key=lambda item: (item.due is None, item.due or today))
     for item in filing:
@@ -230,7 +186,7 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
                             "send it now, by fax if you can, and keep proof of sending.")
     if not filing:
         warnings.append(f"No deadline rule is known for {step.name}; use the date on your notice.")
-    following = steps[index + 1] if index + 1 < len(steps) else None
+    following = where.following
     next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
     if following and not next_filing:
         next_filing = [rule for rule in all_rules() if rule.topic is Topic.next_level

@@ -5,16 +5,15 @@ citation, when and how it was checked) and a body of 2-5 sentences that a review
 paper. Advocates add or correct snippets as files, without touching code, so a file is checked strictly and a
 mistake is reported with the file and the field, never as a traceback.
 
-Where snippets come from, later ones replacing earlier ones with the same id: the bundled folder, then each
-extra folder given to `load_library` (say, from a command-line option), then the folders in
-`APPEAL_EVIDENCE_DIR`. A user folder can therefore correct a bundled snippet without editing the installation.
+Where snippets come from, in the order appeal/folders.py sets for every user folder, a higher one replacing a
+snippet with the same id: each --evidence folder, then those in $APPEAL_EVIDENCE_DIR, then the bundled folder.
+A user folder can therefore correct a bundled snippet without editing the installation.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,8 +26,11 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, DenialReason, PlanType, Response, TreatmentKind
-from appeal.errors import UserError
+from appeal import clinical, folders
+from appeal.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
+from appeal.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
+from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem
 from appeal.fields import format_date
 from appeal.render import xml_safe
 from appeal.resources import bundled
@@ -37,35 +39,12 @@ if TYPE_CHECKING:
     from docxtpl import DocxTemplate
     from docxtpl.subdoc import Subdoc
 
-ENVIRONMENT_VARIABLE = "APPEAL_EVIDENCE_DIR"
+ENVIRONMENT_VARIABLE = folders.EVIDENCE_VARIABLE
 
 # Automatic picks stop here: a reviewer reads a dozen summaries, not thirty. Explicit adds always stay.
 MAX_AUTOMATIC = 12
 # A summary is 2-5 sentences; counting sentences is unreliable ('et al.', 'P<.001'), so length is the guard.
 MAX_SUMMARY_CHARACTERS = 1500
-
-
-class Condition(StrEnum):
-    """What a snippet (or a readiness criterion) is about; derived for a case by `case_conditions`."""
-
-    treatment_resistant_depression = "treatment_resistant_depression"
-    suicidal_ideation = "suicidal_ideation"
-    ptsd = "ptsd"
-    crps = "crps"
-    chronic_pain = "chronic_pain"
-
-    @property
-    def label(self) -> str:
-        return _CONDITION_LABELS[self]
-
-
-_CONDITION_LABELS = {
-    Condition.treatment_resistant_depression: "treatment-resistant depression",
-    Condition.suicidal_ideation: "suicidal ideation",
-    Condition.ptsd: "PTSD",
-    Condition.crps: "CRPS",
-    Condition.chronic_pain: "chronic pain",
-}
 
 
 class EvidenceTreatment(StrEnum):
@@ -227,19 +206,9 @@ _TYPE_MESSAGES = {
 
 
 def _describe_problems(error: ValidationError, path: Path) -> str:
-    lines = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(the front matter)"
-        message = _TYPE_MESSAGES.get(problem["type"], problem["msg"].removeprefix("Value error, "))
-        if problem["type"] == "enum":
-            message = f"must be one of: {problem['ctx']['expected']}"
-        elif problem["type"] == "string_pattern_mismatch":
-            message = _PATTERN_HINTS.get(str(problem["loc"][-1]), message)
-        if where == "summary":
-            where = "summary (the text after the front matter)"
-        lines.append(f"  {where}: {message}")
-    count = len(lines)
-    return f"Evidence snippet {path} has {count} problem{'s' if count > 1 else ''}:\n" + "\n".join(lines)
+    return describe_validation(error, f"Evidence snippet {path}", whole="(the front matter)", messages=_TYPE_MESSAGES,
+                               pattern_hints=_PATTERN_HINTS,
+                               places={"summary": "summary (the text after the front matter)"})
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
@@ -262,14 +231,12 @@ def read_snippet(path: Path) -> Snippet:
     except UnicodeDecodeError:
         raise UserError(f"Evidence snippet {path} is not UTF-8 text.") from None
     except OSError as error:
-        raise UserError(f"Evidence snippet {path} cannot be read: {error.strerror}.") from None
+        raise cannot_read(path, error, "Evidence snippet") from None
     front_text, body = _split_front_matter(text, path)
     try:
         front = yaml.safe_load(front_text) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, and the opening '---' line
-        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        where, problem = yaml_problem(error, first_line=2)  # the opening '---' is the file's line 1
         raise UserError(f"Evidence snippet {path} cannot be read{where}: {problem}.") from None
     if not isinstance(front, dict):
         raise UserError(f"Evidence snippet {path}: the front matter must be fields like 'id:' and 'title:'.")
@@ -322,81 +289,13 @@ def _builtin_snippets() -> dict[str, Snippet]:
     return _read_folder(bundled("evidence_snippets"))
 
 
-def _environment_folders() -> list[Path]:
-    value = os.environ.get(ENVIRONMENT_VARIABLE, "")
-    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
-
-
 def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:
-    """All snippets by id: built-in, then `extra_dirs`, then $APPEAL_EVIDENCE_DIR; a later id replaces an earlier."""
+    """All snippets by id, in the order of appeal/folders.py: built-in, then $APPEAL_EVIDENCE_DIR, then
+    `extra_dirs` (--evidence); a later id replaces an earlier."""
     library = dict(_builtin_snippets())
-    for folder in [*(Path(item) for item in extra_dirs or ()), *_environment_folders()]:
+    for folder in folders.from_environment(ENVIRONMENT_VARIABLE) + [Path(item) for item in extra_dirs or ()]:
         library.update(_read_folder(folder))
     return library
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Which conditions a case is about
-
-_KETAMINE_KINDS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
-_FAILED = {Response.none, Response.partial, Response.relapse, Response.intolerable}
-_CRPS_PREFIXES = ("G90.5", "G56.4", "G57.7")
-# G89 holds chronic pain, except G89.1x, which is *acute* pain.
-_CHRONIC_PAIN_PREFIXES = ("G89.0", "G89.2", "G89.3", "G89.4")
-_NEGATION = re.compile(r"\b(no|not|denies|denied|denying|without|negative for|never)\b", re.I)
-_ACTIVE_IDEATION = re.compile(
-    r"\bactive\b[\w\s-]{0,30}?(\bsuicid\w*|\bideation\b|(?-i:\bSI\b))"
-    r"|(\bsuicid\w*|(?-i:\bSI\b))[\w\s-]{0,40}?\bwith\s+(a\s+)?(plan|intent)\b",
-    re.I,
-)
-
-
-def mentions_active_ideation(text: str | None) -> bool:
-    """True when a clause reports active ideation (or ideation with plan or intent) and does not negate it.
-
-    'Passive thoughts of death without plan or intent' and 'denies active SI' are not active ideation.
-    """
-    for clause in re.split(r"[.;\n]", text or ""):
-        match = _ACTIVE_IDEATION.search(clause)
-        if match and not _NEGATION.search(clause[: match.start()]):
-            return True
-    return False
-
-
-def failed_antidepressant_trials(case: Case) -> int:
-    """Antidepressant trials that did not work, counted leniently: this only decides which evidence fits.
-
-    The strict test (adequate dose and duration, current episode, different classes) is appeal.readiness's.
-    """
-    return sum(
-        1 for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES and item.response in _FAILED
-    )
-
-
-def case_conditions(case: Case) -> set[Condition]:
-    """The snippet conditions a case is about, derived from its ICD-10 codes and clinical facts.
-
-    Depression (F32.x, F33.x) counts as treatment-resistant when the case lists two or more failed
-    antidepressant trials, and also when ketamine or esketamine is requested even though the case does not
-    (yet) list the trials: those treatments are only prescribed for depression after failed treatments
-    (esketamine's label requires it), and withholding the evidence for a missing list would weaken the letter
-    at the very point `appeal.readiness` already flags as missing.
-    """
-    codes = [diagnosis.code for diagnosis in case.diagnoses]
-    found: set[Condition] = set()
-    if any(code.startswith(("F32", "F33")) for code in codes) and (
-        failed_antidepressant_trials(case) >= 2 or case.treatment.kind in _KETAMINE_KINDS
-    ):
-        found.add(Condition.treatment_resistant_depression)
-    if "R45.851" in codes or mentions_active_ideation(case.clinical.suicide_risk):
-        found.add(Condition.suicidal_ideation)
-    if any(code.startswith("F43.1") for code in codes):
-        found.add(Condition.ptsd)
-    if any(code.startswith(_CRPS_PREFIXES) for code in codes):
-        found.add(Condition.crps)
-    if any(code.startswith(_CHRONIC_PAIN_PREFIXES) for code in codes):
-        found.add(Condition.chronic_pain)
-    return found
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -474,7 +373,7 @@ def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
     both = sorted(set(added) & set(dropped))
     if both:
         raise UserError(f"evidence.add and evidence.drop both name {', '.join(both)}; keep each id in one list.")
-    conditions = case_conditions(case)
+    conditions = clinical.conditions(case)
     reasons: dict[str, str] = {}
     for snippet in sorted(library.values(), key=_strength):
         why = _why_matched(snippet, case, conditions)

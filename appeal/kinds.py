@@ -1,7 +1,13 @@
 """Letter kinds: each is a .docx template, described by a small YAML file beside it.
 
-Templates come from folders, later ones winning: the built-in `letter_templates/`, the per-user folder
-(`appeal templates new` puts copies there), the folders in $APPEAL_TEMPLATES, then each `--templates DIR`.
+The YAML declares everything the letter plan, the rules and the questionnaire need to know about the kind (who
+sends it, whether it answers a denial or can be urgent, whether it argues the clinical case, the dispute step it
+starts, its requests and enclosures); appeal/data/kinds.yaml lists the fields and their defaults. No code looks
+at a kind's name, so a copy under a new name behaves exactly like its source.
+
+Templates come from folders in the order appeal/folders.py sets for every user folder: each `--templates DIR`,
+then $APPEAL_TEMPLATES, then the per-user folder (`appeal templates new` puts copies there), then the built-in
+`letter_templates/`.
 A template named like a built-in kind replaces it; a new name adds a kind. A template without its YAML file
 borrows the built-in kind's description, or its own .docx title and subject.
 """
@@ -9,22 +15,39 @@ borrows the built-in kind's description, or its own .docx title and subject.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from appeal.errors import UserError
-from appeal.resources import bundled
+from appeal import folders as folders_module
+from appeal.errors import UserError, cannot_read, yaml_problem
+from appeal.resources import bundled, data_file
 
-ENVIRONMENT_VARIABLE = "APPEAL_TEMPLATES"
+ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
 ALL_SENDERS = ("patient", "representative", "provider")
+STARTS = ("initial_request", "next", "external_review", "none")
+QUESTION_TOPICS = ("start_date", "diagnoses", "network", "dates_of_service", "superbill")
+# The kinds suggested when nothing names one: a denial is appealed, otherwise care is asked for first.
+DEFAULT_FOR_DENIAL = "appeal"
+DEFAULT_WITHOUT_DENIAL = "prior-auth"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence a kind may print: Jinja `text`, shown when `when` (a Jinja expression) is true.
+
+    For an enclosure, `unless_listed` is a word showing the sender already listed it."""
+
+    text: str
+    when: str | None = None
+    unless_listed: str | None = None
 
 
 @dataclass(frozen=True)
 class LetterKind:
-    """A kind of letter: its template and what it is for."""
+    """A kind of letter: its template and what it is for (the fields are documented in appeal/data/kinds.yaml)."""
 
     name: str
     title: str
@@ -33,32 +56,94 @@ class LetterKind:
     senders: tuple[str, ...] = ALL_SENDERS
     needs_denial: bool = False
     source: str = "built-in"
+    situation: str | None = None
+    sent_to_plan: bool = True
+    can_be_urgent: bool = False
+    argues_case: bool = False
+    encloses_case_list: bool = False
+    starts: str = "next"
+    cites: tuple[str, ...] = ()
+    asks: tuple[str, ...] = ()
+    requests: tuple[Sentence, ...] = ()
+    enclosures: tuple[Sentence, ...] = ()
+    warnings: tuple[Sentence, ...] = ()
+
+    def description(self) -> dict:
+        """The kind as its YAML file says it (what `appeal templates new` writes for a copy)."""
+        data = asdict(self)
+        for key in ("name", "template", "source"):
+            del data[key]
+        for key in ("requests", "enclosures", "warnings"):
+            data[key] = [{name: value for name, value in item.items() if value is not None} for item in data[key]]
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+
+
+_DECLARED = {item.name for item in fields(LetterKind)} - {"name", "template", "source"}
+_SENTENCES = ("requests", "enclosures", "warnings")
+
+
+@lru_cache(maxsize=1)
+def defaults() -> dict:
+    """What a kind gets for each field its YAML leaves out (appeal/data/kinds.yaml)."""
+    return yaml.safe_load(data_file("kinds.yaml").read_text(encoding="utf-8"))
 
 
 def user_folder() -> Path:
-    """The per-user template folder (on Linux ~/.local/share/appeal/templates), from platformdirs."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("appeal", appauthor=False)) / "templates"
+    """The per-user template folder (on Linux ~/.local/share/appeal/templates)."""
+    return folders_module.user_data() / "templates"
 
 
 def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
-    """Every template folder with a short name for `appeal letters`, lowest priority first."""
-    found = [(bundled("letter_templates"), "built-in"), (user_folder(), "your templates")]
-    for item in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep):
-        if item.strip():
-            found.append((Path(item.strip()), f"${ENVIRONMENT_VARIABLE}"))
-    found += [(Path(item), "--templates") for item in extra]
-    return found
+    """Every template folder with a short name for `appeal letters`, lowest priority first (appeal.folders)."""
+    return folders_module.search_order(bundled("letter_templates"), ENVIRONMENT_VARIABLE, extra, "--templates",
+                                       user=user_folder())
+
+
+MAX_DESCRIPTION_BYTES = 64 * 1024
+_TEXT_FIELDS = ("title", "summary")
 
 
 def _read_meta(path: Path) -> dict:
+    """A kind's description, read with bounds: a shared template folder may hold anything."""
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UserError(f"The template description {path} cannot be read: {error}.") from None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DESCRIPTION_BYTES + 1)
+    except OSError as error:
+        raise UserError(f"The template description {path} cannot be read: {error.strerror or error}.") from None
+    if len(data) > MAX_DESCRIPTION_BYTES:
+        raise UserError(f"The template description {path} is over {MAX_DESCRIPTION_BYTES // 1024} KB; it should hold "
+                        "a few lines (title, summary, senders).")
+    if b"\0" in data:
+        raise UserError(f"The template description {path} is not text (it looks like a binary file).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"The template description {path} is not UTF-8 text; save it as UTF-8.") from None
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise UserError(f"The template description {path} is not valid YAML{where}: "
+                        f"{getattr(error, 'problem', None) or error}.") from None
+    except (RecursionError, ValueError, IndexError, OverflowError, MemoryError) as error:
+        raise UserError(f"The template description {path} cannot be read: {type(error).__name__}: {error}.") from None
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
+    return _checked_meta(path, meta)
+
+
+def _checked_meta(path: Path, meta: dict) -> dict:
+    """Each field the right type, so that nothing below walks a strange structure (a YAML alias bomb)."""
+    for name in _TEXT_FIELDS:
+        if name in meta and not isinstance(meta[name], str | int | float):
+            raise UserError(f"{path}: {name} must be a line of text, e.g. {name}: My own appeal letter.")
+    if "senders" in meta:
+        senders = meta["senders"]
+        if not isinstance(senders, list) or not all(isinstance(item, str) for item in senders):
+            raise UserError(f"{path}: senders must be a list such as [patient, representative, provider].")
+    if "needs_denial" in meta and not isinstance(meta["needs_denial"], bool):
+        raise UserError(f"{path}: needs_denial must be true or false.")
     return meta
 
 
@@ -68,23 +153,118 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
     if not meta and inherited is None:
         from docx import Document
 
-        properties = Document(str(template)).core_properties
+        from appeal.template_package import check_package
+
+        check_package(template)
+        try:
+            properties = Document(str(template)).core_properties
+        except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+            raise UserError(f"The template {template} is not a Word document that can be opened ({error}).") from None
         meta = {"title": properties.title or template.stem.replace("-", " ").capitalize(),
                 "summary": properties.subject or properties.comments or f"Your own template {template.name}."}
-    base = inherited or LetterKind(template.stem, "", "", template)
-    senders = meta.get("senders", base.senders)
-    unknown = set(senders) - set(ALL_SENDERS)
-    if unknown:
-        raise UserError(f"{meta_path}: senders may be {', '.join(ALL_SENDERS)}, not {', '.join(sorted(unknown))}.")
+    base = inherited.description() if inherited else defaults()
+    unknown_fields = set(meta) - _DECLARED
+    if unknown_fields:
+        raise UserError(f"{meta_path}: unknown field(s) {', '.join(sorted(map(str, unknown_fields)))}; the fields "
+                        f"are {', '.join(sorted(_DECLARED))}.")
+    merged = {**base, **meta}
+    _check_choices(meta_path, "senders", merged["senders"], ALL_SENDERS)
+    _check_choices(meta_path, "asks", merged["asks"], QUESTION_TOPICS)
+    _check_choices(meta_path, "starts", [merged["starts"]], STARTS)
     return LetterKind(
         name=template.stem,
-        title=str(meta.get("title", base.title)),
-        summary=str(meta.get("summary", base.summary)),
+        title=str(merged["title"]),
+        summary=str(merged["summary"]),
         template=template,
-        senders=tuple(senders),
-        needs_denial=bool(meta.get("needs_denial", base.needs_denial)),
+        senders=tuple(merged["senders"]),
+        needs_denial=bool(merged["needs_denial"]),
         source=source if source == "built-in" else f"{source}: {template.parent}",
+        situation=merged["situation"],
+        sent_to_plan=bool(merged["sent_to_plan"]),
+        can_be_urgent=bool(merged["can_be_urgent"]),
+        argues_case=bool(merged["argues_case"]),
+        encloses_case_list=bool(merged["encloses_case_list"]),
+        starts=str(merged["starts"]),
+        cites=_tags(meta_path, merged["cites"]),
+        asks=tuple(merged["asks"]),
+        **{key: _sentences(meta_path, key, merged[key]) for key in _SENTENCES},
     )
+
+
+def refuse_if_others_can_write(path: Path) -> None:
+    """Another local user who can write into a template folder could plant a template; such a folder is refused.
+
+    Writable by everyone, or by a group that is not the person's own private group (the usual setting on
+    Debian and Ubuntu, where each user has a group of their own), or owned by someone else.
+    """
+    if os.name != "posix":
+        return
+    import grp
+    import pwd
+    import stat
+
+    try:
+        status = path.stat()
+    except OSError:
+        return
+    me = os.getuid()
+    mode = status.st_mode
+    writable_by_group = bool(mode & stat.S_IWGRP)
+    if writable_by_group:
+        try:
+            group = grp.getgrgid(status.st_gid)
+            own_private_group = status.st_gid == os.getgid() and group.gr_name == pwd.getpwuid(me).pw_name \
+                and not group.gr_mem
+        except KeyError:
+            own_private_group = False
+        writable_by_group = not own_private_group
+    if mode & stat.S_IWOTH or writable_by_group or status.st_uid not in (me, 0):
+        what = "folder" if path.is_dir() else "file"
+        raise UserError(
+            f"The template {what} {path} can be changed by other users of this computer, so its templates are not "
+            f"used (someone could plant a letter there). Make it yours alone: chmod go-w '{path}'."
+        )
+
+
+def _tags(meta_path: Path, value: object) -> tuple[str, ...]:
+    """`cites:` as one tag, a list of tags, or nothing."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise UserError(f"{meta_path}: cites must be a tag from rules.yaml's letters: lists, or a list of them.")
+
+
+def _check_choices(meta_path: Path, key: str, values: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(values, list) or set(map(str, values)) - set(allowed):
+        raise UserError(f"{meta_path}: {key} may be {', '.join(allowed)}, not {values}.")
+
+
+def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]:
+    """A list of {text, when, unless_listed}, each expression compiled now so a mistake is named at start."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    from appeal.render import shared_environment
+
+    if not isinstance(items, list):
+        raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")
+    environment = shared_environment(for_docx=False)
+    found = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when", "unless_listed"}:
+            raise UserError(f"{meta_path}: {key} entry {number} must have 'text:', and may have 'when:' and "
+                            "'unless_listed:'.")
+        try:
+            environment.from_string(item["text"])
+            if item.get("when"):
+                environment.compile_expression(str(item["when"]))
+        except (TemplateSyntaxError, SecurityError) as error:
+            raise UserError(f"{meta_path}: {key} entry {number}: {error.message}.") from None
+        found.append(Sentence(item["text"], item.get("when"), item.get("unless_listed")))
+    return tuple(found)
 
 
 @lru_cache(maxsize=8)
@@ -95,11 +275,22 @@ def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
             if source == "--templates":
                 raise UserError(f"--templates {folder}: no such folder.")
             continue
+        if source != "built-in":
+            refuse_if_others_can_write(folder)
         for template in sorted(folder.glob("*.docx")):
             if template.name.startswith(("~$", ".")):  # Word's lock files and hidden files
                 continue
+            if source != "built-in":
+                refuse_if_others_can_write(template)
+                if template.with_suffix(".yaml").exists():
+                    refuse_if_others_can_write(template.with_suffix(".yaml"))
             kinds[template.stem] = _kind(template, source, kinds.get(template.stem))
     return kinds
+
+
+def default_name(has_denial: bool) -> str:
+    """The kind used when neither the command line nor the case names one."""
+    return DEFAULT_FOR_DENIAL if has_denial else DEFAULT_WITHOUT_DENIAL
 
 
 def get(name: str, extra: tuple[Path, ...] = ()) -> LetterKind:

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from appeal import evidence, readiness
+from appeal import clinical, dispute, evidence, readiness
 from appeal import rules as rules_module
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PlanType, Response, SenderRole, TreatmentKind
+from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.kinds import LetterKind
 from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
 from appeal.resources import data_file
@@ -69,7 +69,7 @@ class LetterPlan:
     kind: str = doc("The letter kind's name, e.g. 'appeal'.")
     title: str = doc("The letter kind's title, e.g. 'Internal appeal'.")
     date: LetterDate = doc("Today's date, spelled out.")
-    urgent: bool = doc("True for an expedited prior-auth, appeal or external-review request.")
+    urgent: bool = doc("True when the case is urgent and the kind can ask for speed (its `can_be_urgent`).")
     voice: Voice = doc("How the letter speaks of the patient (see letter.voice.*).")
     recipient: list[Any] = doc("The address lines of the plan.")
     re_lines: list[Line] = doc("The Re: block: each has .label and .value.")
@@ -104,36 +104,29 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
-def _facts(case: Case) -> dict[str, Any]:
-    antidepressants = [item for item in case.prior_treatments if item.drug_class in ANTIDEPRESSANT_CLASSES]
+def _facts(case: Case, today: date) -> dict[str, Any]:
+    """The clinical facts the wording relies on, as appeal.clinical decides them for `appeal check` too."""
+    antidepressants = clinical.antidepressant_trials(case)
     classes = []
     for item in antidepressants:
         if item.drug_class.label not in classes:
             classes.append(item.drug_class.label)
-    failed = [
-        item
-        for item in case.prior_treatments
-        if item.response in (Response.none, Response.partial, Response.intolerable, Response.relapse)
-    ]
-    adequate = [
-        item
-        for item in antidepressants
-        if (item.adequate_weeks or 0) >= 6 and item.response in (Response.none, Response.partial, Response.relapse)
-    ]
-    depression = any(d.code.startswith(("F32", "F33")) for d in case.diagnoses)
-    crps = any(d.code.startswith(("G90.5", "G56.4", "G57.7")) for d in case.diagnoses)
+    adequate = clinical.adequate_trials(case, today)
+    depression = clinical.has_depression(case)
     services = case.treatment.services
     return {
         "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
         "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
-        "adequate_trials": adequate,
-        # the TRD definition counts trials in the current episode: said only when the case shows it
-        "adequate_in_episode": [item for item in adequate if readiness.in_current_episode(case, item, date.today())],
-        "failed_names": [item.name for item in failed if item.name],
+        # six weeks or more at a full dose that did not work: a statement of duration only
+        "adequate_trials": clinical.full_duration_trials(case),
+        # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly
+        # the trials `appeal check` counts
+        "adequate_in_episode": adequate,
+        "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
         "depression": depression,
-        "crps": crps,
+        "crps": clinical.has_crps(case),
         "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
     }
 
@@ -199,79 +192,70 @@ def _arguments_for(case: Case, context: dict[str, Any], chosen: list[Any]) -> li
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
-    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind.name)]
+    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind)]
 
 
-def _requests(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
-    treatment = case.treatment.display_name or "the requested treatment"
-    already_given = rules_module.service_timing(case) == "post_service"
-    requests: list[str] = []
-    if kind.name in ("prior-auth", "appeal", "external-review"):
-        if kind.name == "prior-auth":
-            requests.append(f"Approve {treatment} as requested.")
-        elif already_given:
-            requests.append(f"Overturn the denial and pay for {treatment} on the dates of service listed above.")
-        else:
-            requests.append(f"Overturn the denial and approve {treatment} as requested.")
-        if urgent:
-            requests.append(
-                "Decide this request on the expedited timeline, because the treating provider certifies that "
-                "waiting the standard time could seriously jeopardize the patient's life, health or ability to "
-                "regain maximum function."
-            )
-            simultaneous = rules_module.by_id("aca-expedited-external-with-urgent-internal")
-            if kind.name == "appeal" and case.insurance.plan_type in simultaneous.plan_types:
-                requests.append(
-                    "Treat this letter also as a request for an expedited external review at the same time as this "
-                    f"expedited internal appeal, as the law allows for urgent cases ({simultaneous.citation}), and "
-                    "assign it to an independent review organization."
-                )
-        requests.append("Send a written decision by the deadline that applies, giving the specific reasons for it.")
-    if kind.name in ("prior-auth", "appeal") and case.insurance.plan_type is not PlanType.medicare_original:
-        if not already_given:
-            requests.append(
-                "If the plan is inclined to deny, arrange a peer-to-peer discussion with the treating provider first."
-            )
-        requests.append(
-            "Identify any clinical criteria, guideline or protocol applied, and the name, credentials and specialty "
-            "of each reviewer."
-        )
-    if kind.name == "reimbursement":
-        requests.append(f"Process the enclosed claim for {treatment} and reimburse the amounts paid.")
-        if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
-            requests.append(
-                "If no in-network provider offered this treatment within a reasonable distance and time, pay it at "
-                "the in-network level."
-            )
-        requests.append("Explain in writing any amount not paid, with the plan provision relied on.")
-    return requests
+@lru_cache(maxsize=1)
+def _rules_by_id() -> dict[str, Any]:
+    return {rule.id: rule for rule in rules_module.all_rules()}
 
 
-# What the plan needs to see, each with a word that shows the sender already listed it.
-def enclosures_for(case: Case, kind: LetterKind) -> list[str]:
+def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
+    """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
+    return {
+        **wording_context,
+        "kind": kind,
+        "urgent": is_urgent(case, kind),
+        "already_given": rules_module.service_timing(case) == "post_service",
+        "treatment": case.treatment.display_name or "the requested treatment",
+        "rules": _rules_by_id(),
+    }
+
+
+def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The kind's sentences whose condition holds, rendered: (text, the sentence it came from)."""
+    environment = shared_environment(for_docx=False)
+    said = []
+    for sentence in sentences:
+        if sentence.when and not environment.compile_expression(sentence.when)(**context):
+            continue
+        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
+    return said
+
+
+def is_urgent(case: Case, kind: LetterKind) -> bool:
+    """An expedited request: the case is urgent and the kind of letter can ask for speed."""
+    return case.treatment.is_urgent and kind.can_be_urgent
+
+
+def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
+    """The names arguments.yaml and the kinds' sentences see."""
+    return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
+            "case": view}
+
+
+def _view(case: Case) -> dict[str, Any]:
+    """The case's sections as blank-aware views; a missing denial still answers with blanks."""
+    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    if case.denial is None:
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+    return view
+
+
+def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
     """What to send with a letter of this kind: the sender's list plus what the plan will need."""
-    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
-    return _enclosures(case, kind, urgent)
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
-def _enclosures(case: Case, kind: LetterKind, urgent: bool) -> list[str]:
-    needed: list[tuple[str, str]] = []
-    if case.denial is not None and kind.name not in ("prior-auth", "medical-necessity"):
-        needed.append(("denial", "Copy of the denial notice"))
-    if case.sender.role is SenderRole.representative:
-        needed.append(("represent", "Signed authorization for the representative to act for the patient"))
-    if kind.name in ("prior-auth", "appeal", "external-review", "medical-necessity"):
-        needed.append(("records", "Medical records supporting the request"))
-        if case.sender.role is not SenderRole.provider:
-            needed.append(("medical necessity", "Letter of medical necessity from the treating provider"))
-    if urgent:
-        needed.append(("urgent", "The treating provider's statement that the request is urgent"))
-    if kind.name == "reimbursement":
-        needed.append(("superbill", "Itemized superbill and proof of payment"))
-    # The case's own list is what goes with the letter that argues the case, not with a request for documents.
-    listed = list(case.enclosures) if kind.name in EVIDENCE_KINDS | {"reimbursement"} else []
-    for keyword, item in needed:
-        if not any(keyword in existing.lower() for existing in listed):
+def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    # The case's own list goes with the letters that send it (the clinical case, a claim), not with a request
+    # for documents.
+    listed = list(case.enclosures) if kind.encloses_case_list else []
+    for item, sentence in _say(kind.enclosures, context):
+        keyword = sentence.unless_listed
+        if not keyword or not any(keyword in existing.lower() for existing in listed):
             listed.append(item)
     return listed
 
@@ -294,27 +278,11 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
     ]
 
 
-# Letters that argue the clinical case carry the evidence; requests for documents do not.
-EVIDENCE_KINDS = {"prior-auth", "medical-necessity", "appeal", "external-review"}
-
-
 def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None) -> list[Any]:
-    if kind.name not in EVIDENCE_KINDS:
+    """Letters that argue the clinical case carry the evidence; requests for documents do not."""
+    if not kind.argues_case:
         return []
     return evidence.select(case, evidence.load_library(evidence_dirs))
-
-
-def _request_title(case: Case) -> str:
-    from appeal import deadlines
-
-    index = deadlines.next_step_index(case) if case.denial else None
-    return deadlines.steps_for(case.insurance.plan_type)[index].title if index is not None else "Appeal"
-
-
-# Plan types outside the mental health parity law (MHPAEA applies to group and individual health insurance and
-# Medicaid managed care; see the mhpaea-* rules for their sources).
-_NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
-                  PlanType.medicaid_ffs, PlanType.tricare, PlanType.va}
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -335,15 +303,12 @@ def context_for(
     case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
 ) -> dict[str, Any]:
     """The whole template context: the case (as blank-aware views) plus `letter`, the plan."""
-    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
-    if case.denial is None:
-        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+    view = _view(case)
     today = today or date.today()
-    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
-    voice = _voice(case, view["patient"])
-    facts = _facts(case)
     chosen = _evidence_for(case, kind, evidence_dirs)
-    wording_context = {**view, "v": voice, "t": view["treatment"], "facts": facts, "case": view}
+    wording_context = _wording_context(case, view, today)
+    sentence_context = _sentence_context(case, kind, wording_context)
+    voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
     insurance = view["insurance"]
     letter = LetterPlan(
         kind=kind.name,
@@ -358,18 +323,14 @@ def context_for(
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
-        requests=_requests(case, kind, urgent),
-        enclosures=_enclosures(case, kind, urgent),
+        requests=[text for text, _ in _say(kind.requests, sentence_context)],
+        enclosures=_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
-        warnings=case.warnings() + (
-            [f"The mental health parity law (MHPAEA) does not reach {case.insurance.plan_type.label} plans the way "
-             "it does employer and individual plans; check before sending a parity request."]
-            if kind.name == "parity-request" and case.insurance.plan_type in _NO_PARITY_LAW else []
-        ),
+        warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
-        request_title=_request_title(case),
+        request_title=dispute.request_title(case),
     )
     return {**view, "letter": letter}

@@ -599,8 +599,9 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
                     today: date | None = None) -> Packet:
     """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks)."""
     from appeal.draft import blanks_in
+    from appeal.letter_plan import is_urgent
 
-    urgent = case.treatment.is_urgent and kind.name in ("prior-auth", "appeal", "external-review")
+    urgent = is_urgent(case, kind)  # the kind's own can_be_urgent, as the letter decides it
     packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
                       listed=enclosures_in(docx), urgent=urgent, today=today)
     if cover:

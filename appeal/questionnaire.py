@@ -34,7 +34,7 @@ from pydantic_core import to_jsonable_python
 
 from appeal import casefile, icd10, kinds
 from appeal.case import Case
-from appeal.errors import UserError
+from appeal.errors import UserError, cannot_read, problem_words
 from appeal.fields import format_money
 from appeal.questions import (
     QUESTIONS,
@@ -94,10 +94,10 @@ class QuestionnaireStopped(KeyboardInterrupt):
 
 
 def drafts_folder() -> Path:
-    """Per-user data folder (XDG): drafts hold health information, so not the current directory."""
-    base = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
-    return root / "appeal" / "drafts"
+    """In the per-user data folder (appeal.folders): drafts hold health information, so not the current directory."""
+    from appeal.folders import user_data
+
+    return user_data() / "drafts"
 
 
 def _new_draft_path() -> Path:
@@ -235,7 +235,7 @@ def _reason(error: Exception) -> str:
         return f"The number must be at least {problem['ctx'].get('ge', problem['ctx'].get('gt'))}."
     if kind in ("less_than_equal", "less_than"):
         return f"The number must be at most {problem['ctx'].get('le', problem['ctx'].get('lt'))}."
-    return problem["msg"].removeprefix("Value error, ")
+    return problem_words(problem)
 
 
 def _as_text(value: Any) -> str:
@@ -301,7 +301,7 @@ class _Interview:
         try:
             text = source.read_text(encoding="utf-8")
         except OSError as error:
-            raise UserError(f"{source} cannot be read: {error.strerror or error}.") from None
+            raise cannot_read(source, error) from None
         case = casefile.from_data(casefile.parse(text, str(source)), str(source))
         header = []
         for line in text.splitlines():

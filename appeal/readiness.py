@@ -18,14 +18,13 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, SenderRole, TreatmentKind
-from appeal.evidence import Condition, case_conditions
+from appeal import clinical
+from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
+from appeal.clinical import Condition
 from appeal.resources import data_file
 
-ADEQUATE_WEEKS = 6
 TRIALS_NEEDED = 2
 ADULT_AGE = 18
-_LITTLE_OR_NO_IMPROVEMENT = {Response.none, Response.partial}
 _DEPRESSION_SCALES = {Instrument.phq9, Instrument.madrs, Instrument.hamd}
 _PSYCHIATRIC = re.compile(r"psychiatr|\bPMHNP|\bPMHCNS|\bD?FAPA\b", re.I)
 
@@ -89,42 +88,12 @@ def _adult(case: Case, today: date) -> tuple[Status, str | None]:
     return Status.not_met, f"{found}; plans cover these treatments for adults only."
 
 
-def in_current_episode(case: Case, trial: PriorTreatment, today: date) -> bool | None:
-    """The trial's own answer, or else its dates against clinical.episode_start; None when neither says."""
-    if trial.current_episode is not None:
-        return trial.current_episode
-    episode_start = case.clinical.episode_start
-    if episode_start is None or (trial.start_date is None and trial.end_date is None):
-        return None
-    return (trial.end_date or today) >= episode_start
-
-
 def _describe_trial(trial: PriorTreatment) -> str:
     name = trial.name or "unnamed trial"
     facts = [trial.drug_class.label if trial.drug_class else None]
     facts.append(f"{trial.adequate_weeks:g} weeks" if trial.adequate_weeks is not None else None)
     facts.append(trial.response.label if trial.response else None)
     return f"{name} ({', '.join(fact for fact in facts if fact)})"
-
-
-def _trial_problems(case: Case, index: int, trial: PriorTreatment, today: date) -> tuple[list[str], list[str]]:
-    """Why a trial does not count (disqualifying facts) and which of its fields are missing."""
-    path = f"prior_treatments[{index}]"
-    disqualified, missing = [], []
-    if trial.adequate_weeks is None:
-        missing.append(f"{path}.adequate_weeks")
-    elif trial.adequate_weeks < ADEQUATE_WEEKS:
-        disqualified.append(f"{trial.adequate_weeks:g} weeks at an adequate dose, fewer than {ADEQUATE_WEEKS}")
-    if trial.response is None:
-        missing.append(f"{path}.response")
-    elif trial.response not in _LITTLE_OR_NO_IMPROVEMENT:
-        disqualified.append(f"the outcome was {trial.response.label}, not little or no improvement")
-    in_episode = in_current_episode(case, trial, today)
-    if in_episode is None:
-        missing.append(f"{path}.current_episode")
-    elif not in_episode:
-        disqualified.append("it was not in the current episode")
-    return disqualified, missing
 
 
 def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
@@ -140,7 +109,7 @@ def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
             continue
         if trial.drug_class not in ANTIDEPRESSANT_CLASSES:
             continue
-        disqualified, trial_missing = _trial_problems(case, index, trial, today)
+        disqualified, trial_missing = clinical.trial_problems(case, index, trial, today)
         if disqualified:
             not_counted.append(f"{trial.name or trial.drug_class.label}: {'; '.join(disqualified)}")
         elif trial_missing:
@@ -167,7 +136,7 @@ def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
 def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
     if not case.diagnoses:
         return Status.unknown, None
-    depression = [d for d in case.diagnoses if d.code.startswith(("F32", "F33"))]
+    depression = [d for d in case.diagnoses if d.code.startswith(clinical.DEPRESSION_PREFIXES)]
     if depression:
         return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in depression) + "."
     codes = ", ".join(d.code for d in case.diagnoses)
@@ -260,7 +229,7 @@ def applies(criterion: Criterion, case: Case, conditions: set[Condition]) -> boo
 def check(case: Case, today: date | None = None) -> list[Result]:
     """Each criterion that applies to the case, with met / not_met / unknown and what was found or is missing."""
     today = today or date.today()
-    conditions = case_conditions(case)
+    conditions = clinical.conditions(case)
     results = []
     for criterion in all_criteria():
         if applies(criterion, case, conditions):

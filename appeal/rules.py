@@ -9,12 +9,16 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from appeal.case import Case, PlanType, ReviewLevel, TreatmentKind
+from appeal.case import Case, PlanType, TreatmentKind
 from appeal.resources import data_file
+
+if TYPE_CHECKING:
+    from appeal.kinds import LetterKind
 
 
 class Step(StrEnum):
@@ -60,7 +64,8 @@ class Rule(BaseModel):
     deadline: Deadline | None = None
     text: str
     letter_text: str | None = None
-    letters: list[str] = Field(default_factory=list, description="Letter kinds whose rights section cites this rule.")
+    letters: list[str] = Field(default_factory=list, description="Tags of the letter kinds whose rights section cites "
+                               "this rule (see `cites:` in a kind's YAML).")
     citation: str
     source_url: str
     checked: date
@@ -91,20 +96,6 @@ def by_id(rule_id: str) -> Rule:
     return next(rule for rule in all_rules() if rule.id == rule_id)
 
 
-def step_for(case: Case, kind: str) -> Step:
-    """The step of the dispute that the letter starts: the next one after the last decision."""
-    if kind == "prior-auth" or case.denial is None:
-        return Step.initial_request
-    if kind == "external-review":
-        return Step.external_review
-    level = case.denial.level_exhausted or ReviewLevel.initial
-    if level is ReviewLevel.first_internal:
-        return Step.second_internal_appeal
-    if level in (ReviewLevel.final_internal, ReviewLevel.external):
-        return Step.external_review
-    return Step.internal_appeal
-
-
 def service_timing(case: Case) -> str:
     """Pre-service when the care has not been given yet; post-service when it has (a claim for payment)."""
     treatment = case.treatment
@@ -132,16 +123,23 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
     ]
 
 
-# Requests for documents and parity disclosures are not tied to a step of the dispute.
-STEPLESS_LETTERS = {"claim-file-request", "parity-request"}
+def for_letter(case: Case, kind: LetterKind | str) -> list[Rule]:
+    """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
+    step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
+    if isinstance(kind, str):  # a kind's name: its description says what it cites
+        from appeal import kinds
 
+        kind = kinds.get(kind)
+    from appeal.dispute import letter_step  # dispute reads the steps, which name this module's Step
 
-def for_letter(case: Case, kind: str) -> list[Rule]:
-    """The rules a letter of this kind cites for this case: its plan type, and its step, urgency and timing."""
-    plan_type = case.insurance.plan_type or PlanType.other
-    if kind in STEPLESS_LETTERS:
-        return [rule for rule in all_rules() if kind in rule.letters and plan_type in rule.plan_types]
-    return [rule for rule in select(case, step_for(case, kind)) if kind in rule.letters]
+    def cited_by_kind(rule: Rule) -> bool:
+        return any(tag in rule.letters for tag in kind.cites)
+
+    if kind.starts == "none":
+        plan_type = case.insurance.plan_type or PlanType.other
+        return [rule for rule in all_rules() if cited_by_kind(rule) and plan_type in rule.plan_types]
+    step = letter_step(case, kind)
+    return [rule for rule in select(case, step) if cited_by_kind(rule)] if step else []
 
 
 def cited(rule: Rule) -> str:

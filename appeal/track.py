@@ -49,26 +49,27 @@ METHODS = ("fax", "mail", "portal", "email", "hand")
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Adapter: the one place this module asks the dispute-step rules (appeal/deadlines.py, rules.py) anything.
+# Adapter: the one place this module asks the dispute-step calculator (appeal/dispute.py) and the deadline rules
+# (appeal/deadlines.py, rules.py) anything.
 
 
 def _letter_step(case: Case, kind: str) -> Step:
-    """The step of the dispute a letter of this kind starts: the letters' own answer, placed on the plan type's
-    list of steps (a Medicaid fee-for-service 'appeal' is a fair hearing; a one-level plan has no second level)."""
-    from appeal.rules import step_for
+    """The step of the dispute a letter of this kind starts, from the dispute-step calculator the letters use."""
+    from appeal import dispute, kinds
 
-    step = step_for(case, kind)
-    if step in (Step.internal_appeal, Step.second_internal_appeal):
-        index = deadlines.next_step_index(case)
-        if index is not None:
-            return deadlines.steps_for(case.insurance.plan_type)[index].step
-    return step
+    letter_kind = kinds.get(kind)
+    if letter_kind.starts == "none":
+        raise UserError(f"A {kind} letter starts no step of the dispute, so it has no decision date to track. Add it "
+                        "to the appeal it belongs to as a note: appeal track note ID TEXT")
+    return dispute.letter_step(case, letter_kind) or Step.later_levels  # None: every known step is used
 
 
 def _step_name(case: Case, step: Step) -> str:
+    from appeal import dispute
+
     if step is Step.initial_request:
         return "a decision on the prior-authorization request"
-    found = [info.name for info in deadlines.steps_for(case.insurance.plan_type) if info.step is step]
+    found = [info.name for info in dispute.steps_for(case.insurance.plan_type) if info.step is step]
     return found[0] if found else step.value.replace("_", " ")
 
 
@@ -82,10 +83,12 @@ def _next_level(case: Case, today: date) -> deadlines.DeadlineReport:
     return deadlines.report(case, today)
 
 
-def _step_after_internal(case: Case) -> deadlines.StepInfo | None:
-    """Where deemed exhaustion leads: the first step that is not the plan's own review."""
+def _step_after_internal(case: Case):
+    """Where deemed exhaustion leads: the first step that is not the plan's own review (a dispute.StepInfo)."""
+    from appeal import dispute
+
     internal = {Step.internal_appeal, Step.second_internal_appeal}
-    return next((info for info in deadlines.steps_for(case.insurance.plan_type) if info.step not in internal), None)
+    return next((info for info in dispute.steps_for(case.insurance.plan_type) if info.step not in internal), None)
 
 
 # The letter that starts each step. A state fair hearing and the later levels (a lawsuit, the Medicare Appeals
@@ -113,10 +116,10 @@ _LATE_OPENS_NEXT_LEVEL = {Step.initial_request, Step.internal_appeal, Step.secon
 
 
 def store_folder() -> Path:
-    """The per-user data folder (on Linux ~/.local/share/appeal/track), from platformdirs like the templates."""
-    import platformdirs
+    """track/ in appeal's per-user data folder (on Linux ~/.local/share/appeal/track), beside drafts and templates."""
+    from appeal.folders import user_data
 
-    return Path(platformdirs.user_data_dir("appeal", appauthor=False)) / "track"
+    return user_data() / "track"
 
 
 # Numbered migrations: MIGRATIONS[n] takes a file from user_version n to n + 1. Never edit one that has shipped;

@@ -293,3 +293,42 @@ def test_batch_uses_an_advocates_template_folder(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     (written,) = (tmp_path / "out").glob("*.docx")
     assert "COMMUNITY HEALTH ADVOCATES" in docx_text(written)
+
+
+def test_batch_letter_names_a_kind_from_the_template_folder(tmp_path):
+    """--letter may name a kind that only --templates holds, as `appeal draft` allows (issue 12)."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    source = kinds.get("appeal")
+    mine = Document(str(source.template))
+    mine.paragraphs[0].insert_paragraph_before("HARDSHIP LETTERHEAD")
+    mine.save(str(folder / "hardship.docx"))
+    import yaml
+
+    (folder / "hardship.yaml").write_text(yaml.safe_dump(source.description()), encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "appeal", "batch", str(ERISA), "-o", "out", "--jobs", "1", "--letter", "hardship",
+         "--templates", str(folder)], capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (written,) = (tmp_path / "out").glob("*hardship*.docx")
+    text = docx_text(written)
+    assert "HARDSHIP LETTERHEAD" in text and "Attachment A" in text
+    without = subprocess.run(
+        [sys.executable, "-m", "appeal", "batch", str(ERISA), "-o", "out2", "--letter", "hardship"],
+        capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL, env=env)
+    assert without.returncode == 2 and "There is no letter kind 'hardship'" in without.stderr
+
+
+def test_batch_does_not_import_the_cli_that_imports_it():
+    """cli builds batch's parser; batch takes its shared options from appeal.folders, so there is no cycle."""
+    import ast
+
+    tree = ast.parse(Path(batch.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    assert "appeal.folders" in imported and "appeal.cli" not in imported

@@ -323,13 +323,15 @@ def test_user_folder_replaces_a_builtin_snippet(tmp_path):
     assert evidence.load_library()["murrough-2013-ketamine-vs-midazolam"].title != "My version"
 
 
-def test_environment_folders_come_last_and_later_ones_win(tmp_path, monkeypatch):
+def test_the_command_line_beats_the_environment_and_later_folders_win(tmp_path, monkeypatch):
+    """The one order of appeal/folders.py (issue 12: $APPEAL_EVIDENCE_DIR used to beat --evidence)."""
     first, second, extra = tmp_path / "first", tmp_path / "second", tmp_path / "extra"
     for folder, title in ((first, "first"), (second, "second"), (extra, "extra")):
         folder.mkdir()
         (folder / "x.md").write_text(snippet_text("shared-id", title=title), encoding="utf-8")
     monkeypatch.setenv(evidence.ENVIRONMENT_VARIABLE, f"{first}{os.pathsep}{second}")
-    assert evidence.load_library([extra])["shared-id"].title == "second"
+    assert evidence.load_library([extra])["shared-id"].title == "extra"
+    assert evidence.load_library()["shared-id"].title == "second"
 
 
 def test_builtin_snippets_are_parsed_once_per_process(monkeypatch):

@@ -1,0 +1,121 @@
+"""Where a dispute stands: the one calculator of steps that letters, `appeal deadline`, `appeal next-steps` and
+the questionnaire all ask, so they cannot disagree.
+
+The steps of a dispute per plan type are data (appeal/data/steps.yaml). A case's position is read from its
+denial (`denial.level_exhausted`): no denial means the initial request; otherwise the next step to file is the
+one after the last level decided, skipping levels this plan type does not have (a Marketplace plan has one
+internal level, so after it comes external review; Medicaid fee-for-service goes straight to a fair hearing).
+
+    position(case)            -> Position: the step to file now, the one after it, or none left
+    letter_step(case, kind)   -> the step a letter of this kind starts (its `starts:` in the kind's YAML)
+    steps_for(plan_type)      -> every step of that plan type, in order
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import yaml
+
+from appeal.case import Case, PlanType, ReviewLevel
+from appeal.resources import data_file
+from appeal.rules import Step
+
+if TYPE_CHECKING:
+    from appeal.kinds import LetterKind
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    step: Step
+    name: str
+    title: str = "Appeal"  # what the request is called, for the letter's Re: line
+
+
+@lru_cache(maxsize=1)
+def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
+    data = yaml.safe_load(data_file("steps.yaml").read_text(encoding="utf-8"))
+    return {
+        PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
+        for plan, items in data.items()
+    }
+
+
+def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:
+    return _steps()[plan_type or PlanType.other]
+
+
+_INTERNAL = {Step.internal_appeal, Step.second_internal_appeal}
+
+
+def next_step_index(case: Case) -> int | None:
+    """The index (in steps_for) of the step to file next, or None when the steps are used up."""
+    steps = steps_for(case.insurance.plan_type)
+    level = case.denial.level_exhausted if case.denial else None
+    if level in (None, ReviewLevel.initial):
+        index = 0
+    elif level is ReviewLevel.first_internal:
+        index = next((n for n, s in enumerate(steps) if s.step is Step.second_internal_appeal), None)
+        if index is None:  # one internal level only: the next step is whatever follows it
+            index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
+    elif level is ReviewLevel.final_internal:
+        index = next((n for n, s in enumerate(steps) if s.step not in _INTERNAL), len(steps))
+    else:  # external review decided
+        index = next((n for n, s in enumerate(steps) if s.step is Step.later_levels), len(steps))
+    return index if index < len(steps) else None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a case stands. `current` is the step to file now (None: none left, or no denial yet);
+    `following` is the one after it."""
+
+    plan_type: PlanType
+    steps: tuple[StepInfo, ...]
+    requested: bool  # True before any decision: the initial request is what is pending
+    index: int | None
+
+    @property
+    def current(self) -> StepInfo | None:
+        return None if self.requested or self.index is None else self.steps[self.index]
+
+    @property
+    def following(self) -> StepInfo | None:
+        if self.requested:
+            return self.steps[0] if self.steps else None
+        if self.index is None or self.index + 1 >= len(self.steps):
+            return None
+        return self.steps[self.index + 1]
+
+    @property
+    def step(self) -> Step | None:
+        """The step of the dispute the case is at: the initial request, the step to file, or None (used up)."""
+        if self.requested:
+            return Step.initial_request
+        return self.current.step if self.current else None
+
+
+def position(case: Case) -> Position:
+    plan_type = case.insurance.plan_type or PlanType.other
+    requested = case.denial is None
+    return Position(plan_type, steps_for(plan_type), requested, None if requested else next_step_index(case))
+
+
+def letter_step(case: Case, kind: LetterKind) -> Step | None:
+    """The step a letter of this kind starts, from its `starts:`: none (not tied to a step), the initial request,
+    external review, or the step the case is at (None when its steps are used up)."""
+    if kind.starts == "none":
+        return None
+    if kind.starts == "initial_request" or case.denial is None:
+        return Step.initial_request
+    if kind.starts == "external_review":
+        return Step.external_review
+    return position(case).step
+
+
+def request_title(case: Case) -> str:
+    """What the request a letter makes is called for this plan at this step: 'Request for redetermination'..."""
+    current = position(case).current
+    return current.title if current else "Appeal"

@@ -1,0 +1,95 @@
+"""The letter plan itself, on tiny cases: context_for -> the values a template sees (not the rendered text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from appeal import kinds, letter_plan
+from appeal.case import Case
+from appeal.render import Blank
+
+TODAY = date(2026, 11, 2)
+
+
+def plan(kind: str, **data):
+    return letter_plan.context_for(Case.model_validate(data), kinds.get(kind), today=TODAY)["letter"]
+
+
+PATIENT = {"first_name": "Ana", "last_name": "Ruiz", "member_id": "X1"}
+TREATMENT = {"kind": "esketamine_nasal"}
+
+
+def test_the_voice_is_the_patients_own_or_about_them():
+    mine = plan("prior-auth", sender={"role": "patient"}, patient=PATIENT)
+    assert (mine.voice.subject, mine.voice.has, mine.voice.possessive) == ("I", "have", "my")
+    theirs = plan("prior-auth", sender={"role": "representative", "name": "Lee"}, patient=PATIENT)
+    assert (theirs.voice.subject, theirs.voice.has, theirs.voice.possessive) == ("Ana Ruiz", "has", "Ana Ruiz's")
+    assert theirs.signature[1] == "Authorized representative for Ana Ruiz"
+
+
+def test_a_prior_auth_asks_for_approval_and_carries_no_denial_lines():
+    letter = plan("prior-auth", patient=PATIENT, treatment=TREATMENT, insurance={"plan_type": "employer_self_funded"})
+    assert letter.requests[0].startswith("Approve esketamine")
+    assert any("peer-to-peer" in request for request in letter.requests)
+    labels = [line.label for line in letter.re_lines]
+    assert "Date of denial notice" not in labels and "Group number" in labels
+    assert letter.urgent is False and letter.arguments == []
+    assert "Medical records supporting the request" in letter.enclosures
+
+
+def test_original_medicare_gets_no_peer_to_peer_and_names_the_mbi():
+    letter = plan("prior-auth", patient=PATIENT, treatment=TREATMENT, insurance={"plan_type": "medicare_original"})
+    assert not any("peer-to-peer" in request for request in letter.requests)
+    assert letter.re_lines[2].label == "Medicare number (MBI)"
+
+
+def test_an_urgent_marketplace_appeal_asks_for_simultaneous_external_review():
+    letter = plan("appeal", patient=PATIENT, treatment={**TREATMENT, "urgency": "expedited"},
+                  insurance={"plan_type": "individual_marketplace"},
+                  denial={"reason": "not_medically_necessary", "notice_date": "2026-10-01"})
+    assert letter.urgent is True
+    simultaneous = [request for request in letter.requests if "expedited external review" in request]
+    assert len(simultaneous) == 1 and "CFR" in simultaneous[0]
+    assert "The treating provider's statement that the request is urgent" in letter.enclosures
+    assert [section.heading for section in letter.arguments] == ["The treatment is medically necessary"]
+
+
+def test_care_already_given_asks_for_payment_not_approval():
+    letter = plan("appeal", patient=PATIENT, treatment={**TREATMENT, "dates_of_service": ["2026-09-01"]},
+                  denial={"reason": "experimental"})
+    assert letter.requests[0].startswith("Overturn the denial and pay for")
+    assert not any("peer-to-peer" in request for request in letter.requests)
+
+
+def test_what_the_sender_listed_is_not_listed_twice():
+    letter = plan("appeal", sender={"role": "representative"}, patient=PATIENT, denial={"reason": "experimental"},
+                  enclosures=["Denial letter of Oct 1", "Signed HIPAA release"])
+    assert letter.enclosures[:2] == ["Denial letter of Oct 1", "Signed HIPAA release"]
+    assert "Copy of the denial notice" not in letter.enclosures
+    assert "Signed authorization for the representative to act for the patient" in letter.enclosures
+
+
+def test_a_request_for_documents_sends_only_what_the_plan_needs():
+    letter = plan("claim-file-request", patient=PATIENT, denial={"reason": "experimental"}, enclosures=["Records"])
+    assert letter.enclosures == ["Copy of the denial notice"]
+    assert letter.evidence == [] and letter.requests == []
+
+
+def test_reimbursement_out_of_network_asks_for_the_in_network_rate():
+    services = [{"date": "2026-09-01", "charge": "475.00", "paid": "475.00"},
+                {"date": "2026-09-03", "charge": "475.00", "paid": "400.00"}]
+    letter = plan("reimbursement", patient=PATIENT, treatment={"services": services, "network_status": "out_of_network"})
+    assert any("in-network level" in request for request in letter.requests)
+    assert (str(letter.facts["total_charged"]), str(letter.facts["total_paid"])) == ("$950.00", "$875.00")
+    assert letter.enclosures == ["Itemized superbill and proof of payment"]
+
+
+def test_parity_request_warns_where_the_parity_law_does_not_reach():
+    assert any("MHPAEA" in warning for warning in plan("parity-request", insurance={"plan_type": "medicare_advantage"}).warnings)
+    assert not any("MHPAEA" in warning for warning in plan("parity-request", insurance={"plan_type": "employer_fully_insured"}).warnings)
+
+
+def test_missing_facts_are_visible_blanks():
+    letter = plan("appeal", denial={"reason": "experimental"})
+    assert isinstance(letter.recipient[1], Blank)
+    assert str(letter.re_lines[0].value) == "[ADD: patient's name]"
