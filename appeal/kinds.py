@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+import yaml  # noqa: F401
 
 from appeal import folders as folders_module
-from appeal.errors import UserError, cannot_read, yaml_problem
+from appeal.errors import UserError, cannot_read, yaml_problem  # noqa: F401
 from appeal.resources import bundled, data_file
 
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
@@ -99,35 +99,16 @@ def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
                                        user=user_folder())
 
 
-MAX_DESCRIPTION_BYTES = 64 * 1024
 _TEXT_FIELDS = ("title", "summary")
 
 
 def _read_meta(path: Path) -> dict:
-    """A kind's description, read with bounds: a shared template folder may hold anything."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_DESCRIPTION_BYTES + 1)
-    except OSError as error:
-        raise UserError(f"The template description {path} cannot be read: {error.strerror or error}.") from None
-    if len(data) > MAX_DESCRIPTION_BYTES:
-        raise UserError(f"The template description {path} is over {MAX_DESCRIPTION_BYTES // 1024} KB; it should hold "
-                        "a few lines (title, summary, senders).")
-    if b"\0" in data:
-        raise UserError(f"The template description {path} is not text (it looks like a binary file).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"The template description {path} is not UTF-8 text; save it as UTF-8.") from None
-    try:
-        meta = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise UserError(f"The template description {path} is not valid YAML{where}: "
-                        f"{getattr(error, 'problem', None) or error}.") from None
-    except (RecursionError, ValueError, IndexError, OverflowError, MemoryError) as error:
-        raise UserError(f"The template description {path} cannot be read: {type(error).__name__}: {error}.") from None
+    """A kind's description, read with the bounded loader every user file goes through (appeal/loader.py):
+    a shared template folder may hold anything."""
+    from appeal import loader
+
+    meta = loader.load_yaml(path, source_name=f"The template description {path}", limits=loader.SMALL_LIMITS,
+                            allow_empty=True) or {}
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
     return _checked_meta(path, meta)
