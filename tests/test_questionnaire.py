@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,7 +52,10 @@ class Terminal:
 
         def text(message, **kwargs):
             self.asked.append(message)
-            self._send(self._next(message), None, multiline=kwargs.get("multiline", False))
+            answer = self._next(message)
+            multiline = kwargs.get("multiline", False)
+            kwargs["validate"] = self._watch(kwargs.get("validate"), answer, multiline)
+            self._send(answer, None, multiline=multiline)
             return real_text(message, **kwargs)
 
         def select(message, choices, default=None, **kwargs):
@@ -63,6 +65,24 @@ class Terminal:
 
         monkeypatch.setattr(questionary, "text", text)
         monkeypatch.setattr(questionary, "select", select)
+
+    def _watch(self, validate, answer: Any, multiline: bool):
+        """Wrap a prompt's validator: when it rejects the last answer the script typed for this prompt, no more
+        keys will come, so send Ctrl-C at once (the event, not a timer) and the test fails instead of hanging."""
+        if validate is None:
+            return None
+        typed = answer if isinstance(answer, str) else ""
+        planned = max(1, typed.count(FINISH_MULTILINE) if multiline else typed.count(ENTER))
+        calls = [0]
+
+        def watched(text):
+            verdict = validate(text)
+            calls[0] += 1
+            if verdict is not True and calls[0] >= planned:
+                self.pipe.send_text(CTRL_C)
+            return verdict
+
+        return watched
 
     def _next(self, message: str) -> Any:
         """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""
@@ -99,13 +119,8 @@ class Terminal:
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
             self.pipe = pipe
-            # A prompt left waiting (a script mistake) gets Ctrl-C instead of hanging the test run.
-            watchdog = threading.Timer(30, lambda: pipe.send_text(CTRL_C))
-            watchdog.start()
-            try:
-                return questionnaire.run(input=pipe, output=DummyOutput(), **kwargs)
-            finally:
-                watchdog.cancel()
+            # A prompt left waiting (a script mistake) gets Ctrl-C from _watch instead of hanging the test run.
+            return questionnaire.run(input=pipe, output=DummyOutput(), **kwargs)
 
 
 @pytest.fixture
