@@ -42,6 +42,7 @@ from appeal.questions import (
     Entry,
     Group,
     Question,
+    applies,
     plain_type,
     enum_options,
     field_info,
@@ -71,6 +72,10 @@ _FINISH_VALUE = "\x00finish"
 _CODE_SHAPE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]\.?[0-9A-Za-z]{0,4}")
 
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}
+# Each field's question, as the readiness check names it ("x[].y" by its own prompt, a list by its group's).
+PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
+    question.path: question.prompt for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+}
 GROUP_OF: dict[str, Group] = {
     question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }
@@ -392,12 +397,12 @@ class _Interview:
         item = self.progress.item
         if item:
             group = ENTRIES.get(item.get("group", ""))
-            if isinstance(group, Group) and group.when(self._ctx()):
+            if isinstance(group, Group) and applies(group, self._ctx()):
                 return group
             self.progress.item = None
         ctx = self._ctx()
         for entry in QUESTIONS:
-            if not self.progress.done(entry.key) and entry.when(ctx):
+            if not self.progress.done(entry.key) and applies(entry, ctx):
                 return entry
         return None
 
@@ -427,7 +432,7 @@ class _Interview:
         while self.progress.history:
             key = self.progress.history.pop()
             entry = ENTRIES.get(key)
-            if key != current and entry is not None and entry.when(ctx):
+            if key != current and entry is not None and applies(entry, ctx):
                 return entry
         return None
 
@@ -498,6 +503,8 @@ class _Interview:
             if not question.required:
                 choices.append(questionary.Choice("Skip: leave it blank for now", value=_SKIP_VALUE))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
+            if current is None and question.recommend is not None:
+                current = question.recommend
             if isinstance(current, bool):
                 default = "yes" if current else "no"
             else:
@@ -706,7 +713,7 @@ class _Interview:
         """Ask the item's questions in turn; '<' steps back inside the item, and from its first question, out."""
         while True:
             ctx = self._ctx(state["data"])
-            pending = [q for q in group.items if q.field_name not in state["done"] and q.when(ctx)]
+            pending = [q for q in group.items if q.field_name not in state["done"] and applies(q, ctx)]
             if not pending:
                 self.progress.item = None
                 entries = self._entries(group)
@@ -734,7 +741,7 @@ class _Interview:
         ctx = self._ctx()
         sections: dict[str, list[Entry]] = {}
         for entry in QUESTIONS:
-            if entry.when(ctx):
+            if applies(entry, ctx):
                 sections.setdefault(entry.section, []).append(entry)
         return sections
 
@@ -750,11 +757,32 @@ class _Interview:
             value = titles.get(key, key).removesuffix("  (suggested)").split(":")[0]
         return f"{self._label(entry)}: {_display(value)}"
 
+    def _show_readiness(self) -> None:
+        """`appeal check` in plain words, before writing: each coverage criterion met or not, and for each one not
+        settled, the one question that would settle it."""
+        from appeal import goals
+        from appeal.readiness import Status
+
+        results = goals.criteria_needs(self.case) if self._ctx().kind and self._ctx().kind.argues_case else []
+        if not results:
+            return
+        self._say("\nWhat the plan usually looks for, and where your answers stand:", TITLE_STYLE)
+        for result, missing in results:
+            self._say(f"  {result.status.label.capitalize()}: {result.criterion.title}")
+            if result.status is Status.met:
+                continue
+            prompt = next((PROMPTS[path] for path in missing if path in PROMPTS), None)
+            if prompt:
+                self._say(f"    The question that settles it: {self._words(prompt)}", HINT_STYLE)
+            else:
+                self._say(f"    {result.detail}", HINT_STYLE)
+
     def _review(self) -> bool:
         """Everything at once, grouped; True when the person is happy, False after a change."""
         self.current = "the review of your answers"
         self._save()
         sections = self._sections()
+        self._show_readiness()
         self._say("\nHere is everything so far.", TITLE_STYLE)
         for title, entries in sections.items():
             self._say(f"\n{title}", TITLE_STYLE)

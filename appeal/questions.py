@@ -61,13 +61,20 @@ class Context:
     def words(self) -> dict[str, str]:
         """How prompts speak of the patient: to them, or about them."""
         if self.role == "patient":
-            return {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your"}
+            return {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"}
         return {
+            "are_in": "is in",
             "patient": "the patient",
             "patients": "the patient's",
             "Patient": "The patient",
             "Patients": "The patient's",
         }
+
+    def goals(self) -> list[str]:
+        """The facts the chosen letter uses, most important first (appeal.goals)."""
+        from appeal import goals
+
+        return goals.needed(self.case, self.kind)
 
     def names(self) -> dict[str, Any]:
         """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
@@ -152,6 +159,7 @@ class Question:
     resets: tuple[str, ...] = ()  # questions to ask again when this answer changes
     section: str = ""
     suggest: Callable[[Context], Any] | None = None  # a pre-selected answer the person confirms or changes
+    recommend: bool | None = None  # a yes/no question starts on this answer
 
     @property
     def key(self) -> str:
@@ -375,7 +383,7 @@ SHOW: dict[str, Callable[[Any], str]] = {
 }
 BASE_NAMES = ("role", "situation", "kind", "case")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
-                  "suggest"}
+                  "suggest", "recommend"}
 _GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items"}
 
 
@@ -496,7 +504,16 @@ def _question(item: Any, section: str, conditions: set[str]) -> Question:
         resets=tuple(item.get("resets", ())),
         section=section,
         suggest=_named(SUGGESTIONS, item["suggest"], "suggest") if "suggest" in item else None,
+        recommend=_recommend(item, kind),
     )
+
+
+def _recommend(item: dict, kind: str) -> bool | None:
+    if "recommend" not in item:
+        return None
+    if kind != "confirm" or not isinstance(item["recommend"], bool):
+        raise _Invalid("'recommend: true' or 'recommend: false' is for a yes/no (confirm) question")
+    return item["recommend"]
 
 
 def _group(item: dict, section: str, conditions: set[str]) -> Group:
@@ -572,6 +589,17 @@ def _declared() -> Declared:
 
 
 QUESTIONS: list[Entry] = _declared().entries
+
+def applies(entry: Entry, ctx: Context) -> bool:
+    """Whether to ask an entry: its `when:` holds, or the chosen letter uses its field (appeal.goals: the
+    template, the arguments for this denial, the criteria for this treatment). The sender's own questions stay
+    with their `when:` (a patient is never asked for "your NPI" because a criterion reads sender.specialty)."""
+    if entry.when(ctx):
+        return True
+    if ctx.kind is None or entry.key.startswith(("@", "sender.")):
+        return False
+    return entry.key in ctx.goals()
+
 
 def every_question() -> list[Question]:
     """All questions, including those inside groups."""

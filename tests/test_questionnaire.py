@@ -277,7 +277,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "another symptom score": pick("done"),
         "Which scale": pick("madrs"),
         "The score": "34\r",
-        "substance use screened": pick("yes"),
+        "substance-use screening": pick("yes"),
         "already tried?": pick("add"),
         "Name of the medication": "Lexapro 20 mg\r",
         "What kind is it": "\r",  # Enter accepts the kind pre-selected for a known medication
