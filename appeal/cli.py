@@ -30,11 +30,11 @@ def _print_report(path: Path, drafted) -> None:
         print(f"\nWarning: {warning}")
 
 
-def _print_next_steps(case, enclosures: list[str]) -> None:
+def _print_next_steps(case, enclosures: list[str], suggested: list[str] = ()) -> None:
     from appeal import next_steps
 
     print("\nWhat happens next\n")
-    print(next_steps.as_text(next_steps.sections(case, enclosures)))
+    print(next_steps.as_text(next_steps.sections(case, enclosures, suggested=suggested)))
 
 
 def _interview(args: argparse.Namespace):
@@ -108,7 +108,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
     if kind.sent_to_plan:
-        _print_next_steps(case, drafted.enclosures)
+        _print_next_steps(case, drafted.enclosures, drafted.suggested_enclosures)
     return 0
 
 
@@ -167,12 +167,12 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 def cmd_next_steps(args: argparse.Namespace) -> int:
     from appeal import casefile, kinds, next_steps
-    from appeal.letter_plan import enclosures_for
+    from appeal.letter_plan import enclosures_for, suggested_enclosures_for
     from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
     kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
-    found = next_steps.sections(case, enclosures_for(case, kind))
+    found = next_steps.sections(case, enclosures_for(case, kind), suggested=suggested_enclosures_for(case, kind))
     if args.output:
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
         print(f"Wrote the next steps to {args.output}")

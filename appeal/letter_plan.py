@@ -79,7 +79,8 @@ class LetterPlan:
     scores: list[str] = doc("Symptom ratings as text, e.g. 'PHQ-9 22 on October 1, 2026'.")
     rights: list[str] = doc("The rights and deadlines for this plan type and step, each with its citation.")
     requests: list[str] = doc("What the letter asks the plan to do.")
-    enclosures: list[str] = doc("What is sent with the letter (the case's list plus what the plan needs).")
+    enclosures: list[str] = doc("What is sent with the letter: what the sender listed (or, for a request for "
+                                "documents, what the kind must send).")
     signature: list[Any] = doc("The signature block's lines.")
     facts: dict[str, Any] = doc("Derived facts: total_charged, total_paid, antidepressant_trials, classes_tried, ...")
     warnings: list[str] = doc("Warnings about the case (e.g. an unspecified diagnosis code).", default_factory=list)
@@ -89,6 +90,8 @@ class LetterPlan:
     criteria_met: list[str] = doc("The usual coverage criteria this case meets.", default_factory=list)
     request_title: str = doc("What an appeal is called for this plan: 'Appeal', 'Request for redetermination'...",
                              default="Appeal")
+    suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
+                                          "never listed in the letter.", default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -245,14 +248,25 @@ def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> l
 
 
 def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
-    # The case's own list goes with the letters that send it (the clinical case, a claim), not with a request
-    # for documents.
-    listed = list(case.enclosures) if kind.encloses_case_list else []
-    for item, sentence in _say(kind.enclosures, context):
-        keyword = sentence.unless_listed
-        if not keyword or not any(keyword in existing.lower() for existing in listed):
-            listed.append(item)
-    return listed
+    """A letter lists only what its sender said they will send (a letter must not claim a document they do not
+    have); a request for documents, which asks for no list, sends what its kind says."""
+    if kind.encloses_case_list:
+        return list(case.enclosures)
+    return [item for item, _ in _say(kind.enclosures, context)]
+
+
+def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The kind's usual documents the sender has not listed: suggested in the next steps, never claimed as sent."""
+    if not kind.encloses_case_list:
+        return []
+    listed = [item.lower() for item in case.enclosures]
+    return [item for item, sentence in _say(kind.enclosures, context)
+            if not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+
+
+def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _suggested_enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
 def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
@@ -320,6 +334,7 @@ def context_for(
         rights=_rights(case, kind),
         requests=[text for text, _ in _say(kind.requests, sentence_context)],
         enclosures=_enclosures(case, kind, sentence_context),
+        suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
         warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
