@@ -236,8 +236,12 @@ def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str,
 def _view(case: Case) -> dict[str, Any]:
     """The case's sections as blank-aware views; a missing denial still answers with blanks."""
     view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    left_out = frozenset(case.left_out)
+    for name, value in view.items():
+        if isinstance(value, CaseView):  # each section knows which of its fields the sender chose to leave out
+            view[name] = CaseView(getattr(case, name), name, left_out=left_out)
     if case.denial is None:
-        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False, left_out)
     return view
 
 

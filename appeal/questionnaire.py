@@ -9,7 +9,7 @@ Why it works the way it does:
   by asking whatever is still empty.
 * New drafts go to ``$XDG_DATA_HOME/appeal/drafts/`` (``~/.local/share/appeal/drafts/`` when XDG_DATA_HOME is not
   set), one ``draft-<date>-<time>.yaml`` file per draft; `find_unfinished_drafts` lists the unfinished ones.
-* Keys: Enter on an empty answer skips a question (the letter shows a blank to fill in later); ``<`` then Enter
+* Keys: Enter on an empty answer skips a question (the letter leaves its line out, or shows a blank for an essential fact); ``<`` then Enter
   goes back one question (lists have a "Go back" choice); Ctrl-C stops and says how to carry on.
 * Answers are checked by the case model itself, so the questionnaire and a case file agree on what is valid; a
   rejected answer stays on screen with the model's reason, to be corrected.
@@ -223,6 +223,8 @@ def _derive_progress(case: Case) -> Progress:
             continue  # a letter kind this installation does not have: ask
         if not _empty(value):
             progress.answered.append(entry.key)
+        elif entry.key in case.left_out:
+            progress.skipped.append(entry.key)
     return progress
 
 
@@ -376,7 +378,8 @@ class _Interview:
         else:
             self._say("Let's fill in the case, one question at a time.", TITLE_STYLE)
         self._say(f"  Your answers are saved after each one, in {self.path}.", HINT_STYLE)
-        self._say("  Enter on an empty answer skips a question (the letter will show a blank to fill in).", HINT_STYLE)
+        self._say("  Enter on an empty answer skips a question: the letter leaves that line out (a few facts it cannot do\n"
+                  "  without stay as [ADD: ...] blanks, listed at the end).", HINT_STYLE)
         self._say("  Type < and Enter to go back one question; in a list, choose 'Go back'.", HINT_STYLE)
         self._say("  Ctrl-C stops at any time; your answers stay saved.", HINT_STYLE)
 
@@ -612,6 +615,7 @@ class _Interview:
             changed = False
             self._commit_item(question, value, state)
         if state is None:
+            self._leave_out(question, skipped)
             self.progress.mark(question.key, skipped=skipped)
             self._remember(question.key)
             if changed:
@@ -623,6 +627,17 @@ class _Interview:
                 state["done"].remove(name)
             state["done"].append(name)
         self._save()
+
+    def _leave_out(self, question: Question, skipped: bool) -> None:
+        """A fact skipped on purpose is optional for the letter (its line is left out), unless the letter cannot
+        do without it (`essential:`), when it stays a visible blank to fill in."""
+        if question.path.startswith("@") or question.required:
+            return
+        left_out = [path for path in self.case.left_out if path != question.path]
+        if skipped and not question.essential:
+            left_out.append(question.path)
+        if left_out != self.case.left_out:
+            self.case = model_rule(self.case, "left_out", left_out)
 
     def _commit_item(self, question: Question, value: Any, state: dict[str, Any]) -> None:
         group = GROUP_OF[question.path]

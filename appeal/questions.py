@@ -160,6 +160,7 @@ class Question:
     section: str = ""
     suggest: Callable[[Context], Any] | None = None  # a pre-selected answer the person confirms or changes
     recommend: bool | None = None  # a yes/no question starts on this answer
+    essential: bool = False  # skipped, it stays a visible [ADD: ...] blank; other skipped facts are left out
 
     @property
     def key(self) -> str:
@@ -383,7 +384,7 @@ SHOW: dict[str, Callable[[Any], str]] = {
 }
 BASE_NAMES = ("role", "situation", "kind", "case")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
-                  "suggest", "recommend"}
+                  "suggest", "recommend", "essential"}
 _GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items"}
 
 
@@ -505,6 +506,7 @@ def _question(item: Any, section: str, conditions: set[str]) -> Question:
         section=section,
         suggest=_named(SUGGESTIONS, item["suggest"], "suggest") if "suggest" in item else None,
         recommend=_recommend(item, kind),
+        essential=bool(item.get("essential", False)),
     )
 
 
