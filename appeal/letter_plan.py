@@ -138,7 +138,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
         Line("Date of birth", patient.date_of_birth),
         Line(member_label, patient.member_id),
     ]
-    if case.patient.group_number or case.insurance.plan_type in ERISA_PLANS:
+    if case.patient.group_number or (case.insurance.plan_type in ERISA_PLANS and "patient.group_number" not in case.left_out):
         lines.append(Line("Group number", patient.group_number))
     if case.patient.policy_holder:
         lines.append(Line("Policy holder", patient.policy_holder))
@@ -146,6 +146,9 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     if kind.needs_denial or case.denial is not None:
         lines.append(Line("Claim or reference number", denial.reference))
         lines.append(Line("Date of denial notice", denial.notice_date))
+        step = dispute.position(case).current if case.denial and case.denial.level_exhausted else None
+        if step:  # the level the sender read on the notice, so the plan routes the letter to the right review
+            lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank("treatment requested")
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
