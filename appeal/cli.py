@@ -21,13 +21,34 @@ Start with:  appeal example --list
 
 
 def _print_report(path: Path, drafted) -> None:
+    from appeal.questions import question_for_blank
+
     print(f"Wrote {drafted.kind.title.lower()} to {path}")
     if drafted.blanks:
         print(f"\n{len(drafted.blanks)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
         for label in drafted.blanks:
-            print(f"  - {label}")
+            question = question_for_blank(label)
+            print(f"  - {label}" + (f" (the question: '{question.prompt.format_map(_ANY_VOICE)}')" if question else ""))
     for warning in drafted.warnings:
         print(f"\nWarning: {warning}")
+
+
+_ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
+              "Patients": "The patient's", "are_in": "is in"}
+
+
+def _print_last(path: Path, drafted, case) -> None:
+    """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for)."""
+    print(f"\nYour letter: {path.resolve()}")
+    if drafted.blanks:
+        action = f"open it and fill in the {len(drafted.blanks)} [ADD: ...] blank(s) listed above, then sign and send it."
+    elif not drafted.kind.sent_to_plan:
+        action = "sign it and give it to the patient or the plan."
+    elif case.insurance.appeals_fax:
+        action = f"sign it and fax it to {case.insurance.appeals_fax}; keep the fax confirmation page."
+    else:
+        action = "sign it and send it as 'Where and how to send it' says above; keep proof of sending."
+    print(f"Next: {action}")
 
 
 def _print_next_steps(case, enclosures: list[str], suggested: list[str] = ()) -> None:
@@ -109,6 +130,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     _print_report(path, drafted)
     if kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures, drafted.suggested_enclosures)
+    _print_last(path, drafted, case)
     return 0
 
 

@@ -603,6 +603,21 @@ def applies(entry: Entry, ctx: Context) -> bool:
     return entry.key in ctx.goals()
 
 
+def question_for_blank(label: str) -> Question | None:
+    """The question that fills a letter's `[ADD: label]` blank ("member ID" -> "Member ID"), if one does."""
+    from appeal.case_paths import plain_type as _plain
+    from appeal.render import _label
+
+    for question in every_question():
+        owner, _, name = question.path.rpartition(".")
+        if not owner or "[" in question.path or "." in owner:
+            continue
+        model = _plain(field_at(owner).annotation)
+        if name in model.model_fields and _label(model.model_construct(), name, owner) == label:
+            return question
+    return None
+
+
 def every_question() -> list[Question]:
     """All questions, including those inside groups."""
     found: list[Question] = []
