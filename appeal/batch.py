@@ -73,6 +73,10 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
                             f"{os.cpu_count() or 1}); 1 drafts them one by one in this process")
     batch.add_argument("--strict", action="store_true", help="refuse (fail) each letter that still has blanks")
     batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
+    batch.add_argument("--packet", nargs="?", const="fax", choices=("fax", "mail"),
+                       help="also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
+                            "(fax, the default) or without (mail); it holds the letter and Attachment A (add other "
+                            "files with `appeal packet --attach`)")
 
     add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
@@ -104,6 +108,7 @@ class Result:
     drafted: object | None = None
     name: str | None = None
     error: str | None = None
+    packet: bytes | None = None  # the PDF to send, with --packet
 
 
 @dataclass
@@ -127,6 +132,7 @@ class Settings:
     evidence: tuple[Path, ...] | None
     today: date
     templates: tuple[Path, ...] = ()
+    packet: str | None = None  # "fax" or "mail": also make the PDF to send
 
 
 def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
@@ -197,7 +203,13 @@ def draft_task(task: Task) -> Result:
         kind = draft.choose_kind(case, settings.letter, settings.templates)
         drafted = draft.draft(case, kind, today=settings.today,
                               evidence_dirs=list(settings.evidence) if settings.evidence else None)
-        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name)
+        made = None
+        if settings.packet:
+            from appeal import packet
+
+            made = packet.build(case, kind, docx=drafted.content, cover=settings.packet == "fax",
+                                today=settings.today).content
+        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made)
     except UserError as error:
         return Result(task.index, error=str(error))
     except Exception as error:  # a bug must not stop the other cases, nor show a traceback
@@ -315,18 +327,24 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
         return Outcome(task.label, FAILED, result.error)
     drafted = result.drafted
     path = folder / namer.propose(result.name)
-    if path.exists() and not force:
-        return Outcome(task.label, FAILED, f"{path} already exists (it was there before this run). Add --force to "
-                                           "replace it, or write to another folder with -o.")
+    pdf = path.with_suffix(".pdf") if result.packet else None
+    for target in (path, pdf):
+        if target and target.exists() and not force:
+            return Outcome(task.label, FAILED, f"{target} already exists (it was there before this run). Add --force "
+                                               "to replace it, or write to another folder with -o.")
     try:
         draft.write(drafted, path, strict=strict, force=force)
+        if pdf:
+            from appeal.safe_write import write_bytes
+
+            write_bytes(pdf, result.packet, overwrite=force)
     except UserError as error:
         return Outcome(task.label, FAILED, str(error))
     except OSError as error:
         return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
     namer.take(path.name)
     blanks = tuple(drafted.blanks)
-    return Outcome(task.label, BLANKS if blanks else WRITTEN, str(path), blanks)
+    return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -468,6 +486,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         parser.error(f"-o {args.output} is a file; give a folder for the letters")
     evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
+    if args.packet:
+        from appeal.pdf_convert import find_soffice
+
+        find_soffice()  # no LibreOffice is one message now, not one per case
     if args.letter:
         from appeal import kinds
 
@@ -481,7 +503,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     _make_folder(folder)
     jobs = min(args.jobs or os.cpu_count() or 1, total)
     settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
-                        tuple(args.templates or ()))
+                        tuple(args.templates or ()), args.packet)
     progress = Progress(total)
     outcomes: list[Outcome] = []
     stopped = False

@@ -460,4 +460,7 @@ class Case(Model):
         found = [warning for diagnosis in self.diagnoses if (warning := icd10.weakness(diagnosis.code))]
         if self.treatment.kind is TreatmentKind.other and not self.treatment.name:
             found.append("treatment.name: the treatment kind is 'other' but no name is given")
+        from appeal import codes  # codes reads this model, so it is imported here
+
+        found += [str(problem) for problem in codes.check(self)]
         return found

@@ -130,6 +130,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
     _print_report(path, drafted)
     if kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures, drafted.suggested_enclosures)
+    if not args.case:  # the questionnaire's last step: the letter as one PDF to fax or mail
+        from appeal import packet, questionnaire
+
+        wanted = questionnaire.ask_packet()
+        if wanted:
+            cover, files = wanted
+            print(packet.save(case, kind, drafted.content, packet.default_name(path), attachments=files, cover=cover,
+                              force=args.force))
     _print_last(path, drafted, case)
     return 0
 
@@ -152,7 +160,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             "filing": [
                 {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
                  "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
-                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text}
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text,
+                 "notes": item.notes}
                 for item in report.filing
             ],
             "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
@@ -203,6 +212,20 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_packet(args: argparse.Namespace) -> int:
+    from appeal import casefile, draft, packet
+    from appeal.errors import UserError
+
+    case = casefile.load(args.case)
+    kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
+    path = Path(args.output) if args.output else packet.default_name(draft.default_name(case, kind))
+    if path.exists() and not args.force:  # before the slow conversion, not after it
+        raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
+    docx = packet.check_docx(Path(args.docx)) if args.docx else draft.draft(case, kind, evidence_dirs=args.evidence).content
+    print(packet.save(case, kind, docx, path, attachments=args.attach or [], cover=args.cover, force=args.force))
+    return 0
+
+
 def cmd_evidence_list(args: argparse.Namespace) -> int:
     import json
 
@@ -246,9 +269,14 @@ def cmd_evidence_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from appeal import casefile, evidence, readiness
+    from appeal import casefile, codes, evidence, readiness
 
     case = casefile.load(args.case)
+    problems = codes.check(case)
+    for problem in problems:
+        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+    if problems:
+        print()
     results = readiness.check(case)
     if not results:
         print("No usual coverage criteria are known for this treatment and diagnosis.")
@@ -260,7 +288,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\nEvidence the letter will attach ({len(chosen)}):")
         for item in chosen:
             print(f"  [{item.number}] {item.snippet.id}: {item.why}")
-    return 0
+    return 1 if any(problem.error for problem in problems) else 0
 
 
 def cmd_templates_new(args: argparse.Namespace) -> int:
@@ -377,6 +405,19 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("-o", "--output", metavar="OUT.docx", help="write a one-page Word document instead")
     steps.add_argument("--force", action="store_true", help="replace the output file if it exists")
     steps.set_defaults(handler=cmd_next_steps)
+
+    packet = commands.add_parser("packet", help="one PDF to fax or mail: cover sheet, letter, your attachments")
+    packet.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    packet.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
+    packet.add_argument("--docx", metavar="EDITED.docx", help="the letter as you edited it (default: draft it afresh)")
+    packet.add_argument("--attach", metavar="FILE", action="append", type=Path,
+                        help="a PDF, photo or scan to send with it, in the letter's order (repeatable)")
+    packet.add_argument("--no-cover", "--mail", dest="cover", action="store_false",
+                        help="no fax cover sheet: a packet to print and mail")
+    packet.add_argument("-o", "--output", metavar="PACKET.pdf", help="where to write (default: patient-kind-date.pdf)")
+    packet.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    add_folder_options(packet)
+    packet.set_defaults(handler=cmd_packet)
 
     check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
     check.add_argument("--case", metavar="FILE", required=True, help="the case file")

@@ -108,6 +108,17 @@ def trial_problems(case: Case, index: int, trial: PriorTreatment, today: date) -
     return disqualified, missing
 
 
+def full_duration_trials(case: Case) -> list[PriorTreatment]:
+    """Antidepressant trials of six weeks or more at a full dose that did not work (no or partial improvement,
+    or a relapse): what a letter may say lasted long enough. Not, alone, an adequate trial: that needs the
+    response and the episode too (`adequate_trials`)."""
+    return [
+        trial
+        for trial in antidepressant_trials(case)
+        if (trial.adequate_weeks or 0) >= ADEQUATE_WEEKS and trial.response in LITTLE_OR_NO_IMPROVEMENT | {Response.relapse}
+    ]
+
+
 def adequate_trials(case: Case, today: date) -> list[PriorTreatment]:
     """Antidepressant trials of adequate dose and duration, with little or no improvement, in the current episode:
     the trials a letter may call adequate and `appeal check` counts."""

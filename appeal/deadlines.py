@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from appeal.case import Case, PlanType
 from appeal.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
-from appeal.rules import Rule, Step, Topic, all_rules, service_timing
+from appeal.rules import Rule, Step, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
 # Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
@@ -131,8 +131,26 @@ def count(rule: Rule, case: Case) -> Dated:
 def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
     plan_type = case.insurance.plan_type or PlanType.other
     urgent = case.treatment.is_urgent
-    timing = service_timing(case)
-    return [rule for rule in all_rules() if rule.topic is topic and rule.applies(plan_type, step, urgent, timing)]
+    timing, treatment = service_timing(case), treatment_category(case)
+    return [rule for rule in all_rules()
+            if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)]
+
+
+def _one_per_process(items) -> list[Dated]:
+    """Where two rules are alternative processes for one step (the state or the federal external review), keep
+    the one the case most likely uses, give it the earlier of the two dates, and name the other in a note."""
+    items = list(items)
+    by_id = {item.rule.id: item for item in items}
+    for item in list(items):
+        other = by_id.get(item.rule.alternative or "")
+        if other is None or other not in items:
+            continue
+        items.remove(other)
+        if other.due and (item.due is None or other.due < item.due):
+            item.due, item.start, item.start_label = other.due, other.start, other.start_label
+        item.notes.append(f"Otherwise: {other.rule.text.rstrip('.')} ({other.rule.citation}). The date above is the earlier "
+                          "of the two, so it is safe under either process.")
+    return items
 
 
 def report(case: Case, today: date | None = None) -> DeadlineReport:
@@ -149,7 +167,7 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     if step is None:
         warnings.append("The case has used every appeal step this tool knows for this plan type.")
         return DeadlineReport(today, None, [], [], None, [], warnings)
-    filing = [count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline)]
+    filing = _one_per_process(count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline))
     filing.sort(key=lambda item: (item.due is None, item.due or today))
     for item in filing:
         if item.missing:

@@ -122,7 +122,11 @@ def _facts(case: Case, today: date) -> dict[str, Any]:
         "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
         "antidepressant_trials": antidepressants,
         "classes_tried": classes,
-        "adequate_trials": adequate,
+        # six weeks or more at a full dose that did not work: a statement of duration only
+        "adequate_trials": clinical.full_duration_trials(case),
+        # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly
+        # the trials `appeal check` counts
+        "adequate_in_episode": adequate,
         "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
         "depression": depression,
         "crps": clinical.has_crps(case),
@@ -221,7 +225,8 @@ def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
     for sentence in sentences:
         if sentence.when and not environment.compile_expression(sentence.when)(**context):
             continue
-        said.append((" ".join(environment.from_string(sentence.text).render(**context).split()), sentence))
+        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
     return said
 
 

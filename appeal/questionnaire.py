@@ -865,6 +865,37 @@ def _convert(question: Question, text: str) -> Any:
     return text
 
 
+def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
+    """The last step, once the letter is written: offer it as one PDF to fax or mail, with the person's files.
+    Returns (with a fax cover sheet?, files in order), or None for 'not now'. Each file is checked as it is named."""
+    from appeal.packet import read_attachment
+
+    with create_app_session(input=input, output=output):
+        choice = questionary.select(
+            "Make one PDF to send now (your letter, page numbers, and your files such as the denial notice)?",
+            choices=[questionary.Choice("Yes, to fax it (with a fax cover sheet)", value="fax"),
+                     questionary.Choice("Yes, to print and mail it (no cover sheet)", value="mail"),
+                     questionary.Choice("Not now", value="no")],
+        ).ask()
+        if choice in (None, "no"):
+            return None
+        files: list[Path] = []
+        while True:
+            typed = questionary.text(
+                f"File {len(files) + 1} to attach (a PDF or a photo; drag it here), in the letter's order. "
+                "Press Enter when done:"
+            ).ask()
+            if typed is None or not typed.strip():
+                return choice == "fax", files
+            path = Path(typed.strip().strip("'\"")).expanduser()
+            try:
+                read_attachment(path)
+            except UserError as error:
+                questionary.print(str(error), style=ERROR_STYLE)
+                continue
+            files.append(path)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Public API
 
@@ -891,4 +922,4 @@ def run(
         return interview.run()
 
 
-__all__ = ["run", "find_unfinished_drafts", "drafts_folder", "QuestionnaireStopped"]
+__all__ = ["run", "ask_packet", "find_unfinished_drafts", "drafts_folder", "QuestionnaireStopped"]

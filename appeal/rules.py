@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from appeal.case import Case, PlanType
+from appeal.case import Case, PlanType, TreatmentKind
 from appeal.resources import data_file
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ class Rule(BaseModel):
     step: Step
     urgency: str = Field("any", pattern="^(standard|expedited|any)$")
     service: str = Field("any", pattern="^(pre_service|post_service|any)$")
+    # Medicare Advantage has separate time frames for Part B drugs (42 CFR 422.568, 422.572, 422.590).
+    treatment: str = Field("any", pattern="^(part_b_drug|items_services|any)$")
     deadline: Deadline | None = None
     text: str
     letter_text: str | None = None
@@ -67,14 +69,20 @@ class Rule(BaseModel):
     citation: str
     source_url: str
     checked: date
+    verified: str | None = Field(None, description="What was read at source_url on the checked date, and where.")
     notes: str | None = None
+    alternative: str | None = Field(
+        None, description="Id of the rule for the other process at the same step: named beside this one, never "
+        "counted as a second deadline (the state and the federal external review)."
+    )
 
-    def applies(self, plan_type: PlanType, step: Step, urgent: bool, service: str) -> bool:
+    def applies(self, plan_type: PlanType, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
         return (
             plan_type in self.plan_types
             and self.step is step
             and self.urgency in ("any", "expedited" if urgent else "standard")
             and (self.service == "any" or service == "any" or self.service == service)
+            and (self.treatment == "any" or treatment == "any" or self.treatment == treatment)
         )
 
 
@@ -96,19 +104,32 @@ def service_timing(case: Case) -> str:
     return "pre_service"
 
 
+# Ketamine and esketamine are given in the clinic, so a plan pays them as Part B drugs, not as items and services.
+PART_B_DRUGS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
+
+
+def treatment_category(case: Case) -> str:
+    """Part B drug for ketamine and esketamine; 'any' when the treatment is unknown, so both sets of rules show."""
+    return "part_b_drug" if case.treatment.kind in PART_B_DRUGS else "any"
+
+
 def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rule]:
     plan_type = case.insurance.plan_type or PlanType.other
     return [
         rule
         for rule in all_rules()
-        if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case))
+        if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case), treatment_category(case))
         and (topics is None or rule.topic in topics)
     ]
 
 
-def for_letter(case: Case, kind: LetterKind) -> list[Rule]:
+def for_letter(case: Case, kind: LetterKind | str) -> list[Rule]:
     """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
     step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
+    if isinstance(kind, str):  # a kind's name: its description says what it cites
+        from appeal import kinds
+
+        kind = kinds.get(kind)
     from appeal.dispute import letter_step  # dispute reads the steps, which name this module's Step
 
     def cited_by_kind(rule: Rule) -> bool:

@@ -30,7 +30,7 @@ def test_the_letter_claims_adequate_trials_only_when_the_check_counts_them(name,
             trial.response = response
     letter, status = letter_and_check(case)
     text = " ".join(paragraph for section in letter.arguments for paragraph in section.paragraphs)
-    adequate = letter.facts["adequate_trials"]
+    adequate = letter.facts["adequate_in_episode"]
     assert adequate == clinical.adequate_trials(case, TODAY)
     if response in (Response.relapse, Response.intolerable):  # the issue: 'relapse' made the letter claim 4 trials
         assert adequate == [] and status is readiness.Status.not_met
@@ -47,7 +47,7 @@ def test_a_trial_outside_the_current_episode_is_not_adequate():
         trial.current_episode = False
     assert clinical.adequate_trials(case, TODAY) == []
     letter, status = letter_and_check(case)
-    assert letter.facts["adequate_trials"] == [] and status is readiness.Status.not_met
+    assert letter.facts["adequate_in_episode"] == [] and status is readiness.Status.not_met
     assert letter.facts["on_label"] is False
 
 

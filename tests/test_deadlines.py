@@ -28,14 +28,14 @@ def case(plan_type: str, level: str = "initial", notice: str | None = None, rece
 TABLE = [
     ("employer_self_funded", "initial", "2026-01-05", "2026-01-10", [("aca-internal-appeal-filing-window", "2026-07-09")]),
     ("employer_fully_insured", "initial", "2026-02-27", "2026-03-02", [("aca-internal-appeal-filing-window", "2026-08-29")]),
-    # month-end: the state process gets the safe last day of February; the federal rule its own first-of-next-month
-    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30",
-     [("aca-external-review-filing-state", "2026-02-28"), ("aca-external-review-filing-federal", "2026-03-01")]),
+    # one external-review date for an insured plan: the state process, with the federal one named in a note; at
+    # month-end it gets the safe last day of February, never the federal first-of-next-month a day later
+    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-state", "2026-02-28")]),
     # leap year: Oct 29 + 4 months is Feb 29 in 2024
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29",
-     [("aca-external-review-filing-federal", "2024-02-29"), ("aca-external-review-filing-state", "2024-02-29")]),
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31",
-     [("aca-external-review-filing-state", "2024-02-29"), ("aca-external-review-filing-federal", "2024-03-01")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29", [("aca-external-review-filing-state", "2024-02-29")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31", [("aca-external-review-filing-state", "2024-02-29")]),
+    # a self-funded plan has only the federal process, with its own month-end rule (Oct 30 + 4 months = Mar 1)
+    ("employer_self_funded", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-federal", "2026-03-01")]),
     ("employer_self_funded", "first_internal", "2026-03-01", "2026-03-04", []),  # second level: plan-set, no rule
     ("employer_self_funded", "final_internal", "2026-03-01", "2026-03-04", [("aca-external-review-filing-federal", "2026-07-04")]),
     # Original Medicare: no received date, so receipt is presumed 5 days after the notice date
@@ -134,8 +134,9 @@ def test_add_months_month_end_conventions():
 def test_calendar_file_has_an_event_and_a_reminder_per_deadline():
     text = deadlines.ics(deadlines.report(case("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30"), TODAY),
                          Case())
-    assert text.count("BEGIN:VEVENT") == 2 and text.count("TRIGGER:-P7D") == 2
-    assert "DTSTART;VALUE=DATE:20260228" in text and "DTSTART;VALUE=DATE:20260301" in text
+    # one external-review deadline, not one per process: the calendar must not hold two dates a day apart
+    assert text.count("BEGIN:VEVENT") == 1 and text.count("TRIGGER:-P7D") == 1
+    assert "DTSTART;VALUE=DATE:20260228" in text and "DTSTART;VALUE=DATE:20260301" not in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 

@@ -1,0 +1,206 @@
+"""The content audit's findings (issue 15), each as a test that fails if it comes back."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+from conftest import docx_text, example_case
+
+from appeal import codes, deadlines, draft, kinds, rules
+from appeal.case import BillingCode, Case, PlanType, TreatmentKind
+
+# The regulation's own text (eCFR, Federal Register, U.S. Code, GPO) or the agency that administers the rule.
+PRIMARY_HOSTS = {
+    "www.ecfr.gov", "ecfr.gov", "www.federalregister.gov", "www.govinfo.gov", "uscode.house.gov",
+    "www.cms.gov", "cms.gov", "www.medicare.gov", "www.medicaid.gov", "www.dol.gov", "dol.gov",
+    "www.healthcare.gov", "www.va.gov", "www.tricare.mil", "tricare.mil", "www.opm.gov", "www.fda.gov",
+}
+
+
+@pytest.mark.parametrize("rule", rules.all_rules(), ids=lambda rule: rule.id)
+def test_every_rule_cites_a_primary_source_and_says_what_was_read(rule):
+    assert urlparse(rule.source_url).scheme == "https", rule.source_url
+    assert urlparse(rule.source_url).hostname in PRIMARY_HOSTS, f"{rule.id}: {rule.source_url} is not primary"
+    assert rule.verified and len(rule.verified) > 20, f"{rule.id} does not say what was read"
+    assert rule.checked >= date(2026, 11, 29)
+
+
+def test_the_allow_list_rejects_mirrors_insurers_and_blogs():
+    for url in ("https://www.law.cornell.edu/cfr/text/42/422.582", "https://law.lawstack.com/cfr/42/405.942/",
+                "https://www.bcbsm.com/x", "https://www.meritain.com/x", "https://tag.wellcare.com/x"):
+        assert urlparse(url).hostname not in PRIMARY_HOSTS
+
+
+def test_ma_reconsideration_gives_the_safe_60_days_and_names_the_65_cms_allows():
+    rule = rules.by_id("ma-reconsideration-filing-window")
+    assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_date"
+    assert "65 calendar days" in rule.text
+    assert "not from when you received it" not in rule.text
+    assert "422.582(b)" not in (rule.letter_text or "")
+
+
+def test_cms_0057_f_is_cited_by_volume_page_and_date():
+    cited = [rule for rule in rules.all_rules() if "CMS-0057-F" in rule.citation]
+    assert cited
+    for rule in cited:
+        assert "89 FR 8758, Feb. 8, 2024" in rule.citation, rule.id
+        assert "Jan. 2024" not in rule.citation
+
+
+def test_part_d_exception_clock_runs_from_the_prescribers_statement():
+    for rule_id in ("partd-coverage-determination-standard", "partd-coverage-determination-expedited"):
+        rule = rules.by_id(rule_id)
+        assert "supporting statement" in rule.text and "supporting statement" in rule.letter_text
+
+
+def test_medicaid_prior_authorization_rules_cite_their_regulations():
+    for rule_id in ("medicaid-ffs-prior-auth-decision-standard", "medicaid-ffs-prior-auth-decision-expedited"):
+        assert "42 CFR 440.230(e)" in rules.by_id(rule_id).citation
+    managed = rules.by_id("mmc-service-authorization-standard")
+    assert "rating periods" in managed.text and "14 more days" in managed.text
+    assert "rating periods" in managed.letter_text and "14 additional" in managed.letter_text
+
+
+def _case(plan: str, kind: str | None, **extra) -> Case:
+    return Case.model_validate({"insurance": {"plan_type": plan}, "treatment": {"kind": kind, **extra}})
+
+
+@pytest.mark.parametrize("kind", ["esketamine_nasal", "iv_ketamine", "im_ketamine"])
+def test_medicare_advantage_letters_for_a_part_b_drug_cite_only_the_part_b_drug_time_frames(kind):
+    cited = {rule.id for rule in rules.for_letter(_case("medicare_advantage", kind), "prior-auth")}
+    assert "ma-partb-drug-determination-standard" in cited
+    assert "ma-organization-determination-standard" not in cited
+    report = deadlines.report(_case("medicare_advantage", kind))
+    assert {rule.id for rule in report.decision} == {"ma-partb-drug-determination-standard"}
+    appealed = Case.model_validate({"insurance": {"plan_type": "medicare_advantage"}, "treatment": {"kind": kind},
+                                    "denial": {"notice_date": "2026-11-02", "level_exhausted": "initial"}})
+    cited = {rule.id for rule in rules.for_letter(appealed, "appeal")}
+    assert "ma-partb-drug-reconsideration-standard" in cited
+    assert "ma-reconsideration-decision-standard-service" not in cited
+
+
+def test_an_unknown_treatment_shows_both_medicare_advantage_time_frames():
+    cited = {rule.id for rule in rules.for_letter(_case("medicare_advantage", None), "prior-auth")}
+    assert {"ma-partb-drug-determination-standard", "ma-organization-determination-standard"} <= cited
+
+
+def test_marketplace_external_review_is_one_date_naming_the_other_process():
+    case = Case.model_validate({
+        "insurance": {"plan_type": "individual_marketplace"}, "treatment": {"kind": "iv_ketamine"},
+        "denial": {"notice_date": "2026-10-28", "received_date": "2026-10-30", "level_exhausted": "final_internal"},
+    })
+    report = deadlines.report(case, date(2026, 11, 29))
+    assert [item.rule.id for item in report.filing] == ["aca-external-review-filing-state"]
+    assert report.filing[0].due == date(2027, 2, 28)
+    assert any("federal process" in note and "147.136(d)(2)(i)" in note for note in report.filing[0].notes)
+
+
+def _codes(plan: str, code: str, when: str) -> list[codes.CodeProblem]:
+    case = Case.model_validate({"insurance": {"plan_type": plan},
+                                "treatment": {"kind": "esketamine_nasal", "codes": [{"code": code}],
+                                              "dates_of_service": [when]}})
+    return codes.check(case, date(2026, 11, 29))
+
+
+def test_s0013_after_2025_is_an_error_naming_j0013_but_not_before():
+    [problem] = _codes("employer_fully_insured", "S0013", "2026-02-03")
+    assert problem.error and "J0013" in problem.message and problem.field == "treatment.codes[0]"
+    assert _codes("employer_fully_insured", "S0013", "2025-12-30") == []
+
+
+@pytest.mark.parametrize("plan", ["medicare_original", "medicare_advantage"])
+def test_j0013_on_medicare_warns_with_the_g_codes(plan):
+    [problem] = _codes(plan, "J0013", "2026-02-03")
+    assert not problem.error and "G2082" in problem.message and "G2083" in problem.message
+
+
+@pytest.mark.parametrize("code", ["G2082", "G2083"])
+def test_medicare_g_codes_on_other_plans_warn_with_j0013(code):
+    [problem] = _codes("employer_self_funded", code, "2026-02-03")
+    assert not problem.error and "J0013" in problem.message
+    assert _codes("medicare_original", code, "2026-02-03") == []
+
+
+def test_code_problems_reach_the_draft_warnings_and_appeal_check(tmp_path, capsys):
+    from appeal import casefile, cli
+
+    case = example_case("esketamine-prior-auth-psychiatrist").model_copy(deep=True)
+    case.treatment.codes = [BillingCode(code="S0013")]
+    case.treatment.start_date = date(2026, 12, 10)
+    assert any("S0013" in warning and "J0013" in warning for warning in draft.draft(case, kinds.get("prior-auth")).warnings)
+    path = tmp_path / "case.yaml"
+    casefile.save(case, path, overwrite=False)
+    assert cli.main(["check", "--case", str(path)]) == 1
+    assert "[CODE ERROR] treatment.codes[0]: S0013" in capsys.readouterr().out
+
+
+def _letter(plan: str, kind: str, reasons: list[str], diagnosis: str, **clinical) -> str:
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.insurance.plan_type = PlanType(plan)
+    case.treatment.kind = TreatmentKind(kind)
+    case.denial.reason = reasons[0]
+    case.denial.other_reasons = reasons[1:]
+    case.diagnoses = [case.diagnoses[0].model_copy(update={"code": diagnosis, "description": "x"})]
+    for key, value in clinical.items():
+        setattr(case, key, value)
+    return " ".join(docx_text(draft.draft(case, kinds.get("appeal")).content).split())
+
+
+def test_iv_ketamine_evidence_is_not_argued_for_im_ketamine():
+    crps = _letter("employer_self_funded", "im_ketamine", ["experimental"], "G90.512")
+    assert "Cohen SP" not in crps and "12 weeks" not in crps
+    depression = _letter("employer_self_funded", "im_ketamine", ["experimental"], "F33.2")
+    assert "Murrough" not in depression and "second-line" not in depression and "third-line" in depression
+
+
+def test_guideline_arguments_are_worded_as_arguments_not_settled_law():
+    text = _letter("employer_self_funded", "iv_ketamine", ["experimental"], "F33.2")
+    assert "is an accepted standard of care, not an investigational one" not in text
+    assert "is not an investigational one" not in text
+    assert "This letter's position is" in text and "definition" in text
+
+
+@pytest.mark.parametrize("plan", ["medicare_original", "medicare_advantage", "medicaid_ffs", "tricare", "va"])
+def test_no_parity_sentence_for_plans_parity_law_does_not_reach(plan):
+    assert "Parity" not in _letter(plan, "iv_ketamine", ["benefit_exclusion"], "F33.2")
+
+
+def test_parity_sentence_for_an_employer_plan():
+    assert "Mental Health Parity and Addiction Equity Act (29 CFR 2590.712)" in _letter(
+        "employer_self_funded", "iv_ketamine", ["benefit_exclusion"], "F33.2")
+
+
+def test_trd_definition_only_for_trials_known_to_be_in_the_current_episode():
+    case = example_case("ketamine-trd-erisa-appeal")
+    unknown = [trial.model_copy(update={"current_episode": None, "start_date": None, "end_date": None})
+               for trial in case.prior_treatments]
+    text = _letter("employer_self_funded", "iv_ketamine", ["not_medically_necessary"], "F33.2",
+                   prior_treatments=unknown)
+    assert "meets the common definition of treatment-resistant depression" not in text
+
+
+def test_transform_2_summary_names_its_sister_trials_that_missed_their_endpoints():
+    from appeal import evidence
+
+    summary = " ".join(evidence.load_library()["popova-2019-transform-2"].summary.split())
+    assert "TRANSFORM-1" in summary and "P = .088" in summary and "TRANSFORM-3" in summary
+
+
+def test_intravenous_evidence_says_its_route_and_is_never_filed_for_im_ketamine():
+    from appeal import evidence
+
+    library = evidence.load_library()
+    assert "intravenous infusions only" in " ".join(library["cohen-2018-ketamine-chronic-pain-consensus-guidelines"].summary.split())
+    for snippet_id in ("cohen-2018-ketamine-chronic-pain-consensus-guidelines", "murrough-2013-ketamine-vs-midazolam",
+                       "berman-2000-first-ketamine-placebo-trial", "schwartzman-2009-outpatient-ketamine-crps"):
+        assert "im_ketamine" not in library[snippet_id].treatments
+
+
+def test_the_adult_criterion_makes_no_unsourced_claim_about_what_plans_cover():
+    from appeal import readiness
+
+    adult = next(criterion for criterion in readiness.all_criteria() if criterion.id == "adult")
+    assert "Plans cover" not in adult.description
+    assert "payer ketamine policies in general" not in adult.source
