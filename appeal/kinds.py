@@ -14,6 +14,7 @@ borrows the built-in kind's description, or its own .docx title and subject.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -98,16 +99,49 @@ def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
                                        user=user_folder())
 
 
+MAX_DESCRIPTION_BYTES = 64 * 1024
+_TEXT_FIELDS = ("title", "summary")
+
+
 def _read_meta(path: Path) -> dict:
+    """A kind's description, read with bounds: a shared template folder may hold anything."""
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DESCRIPTION_BYTES + 1)
     except OSError as error:
         raise cannot_read(path, error, "The template description") from None
+    if len(data) > MAX_DESCRIPTION_BYTES:
+        raise UserError(f"The template description {path} is over {MAX_DESCRIPTION_BYTES // 1024} KB; it should hold "
+                        "a few lines (title, summary, senders).")
+    if b"\0" in data:
+        raise UserError(f"The template description {path} is not text (it looks like a binary file).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"The template description {path} is not UTF-8 text; save it as UTF-8.") from None
+    try:
+        meta = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         where, problem = yaml_problem(error)
         raise UserError(f"The template description {path} cannot be read{where}: {problem}.") from None
+    except (RecursionError, ValueError, IndexError, OverflowError, MemoryError) as error:
+        raise UserError(f"The template description {path} cannot be read: {type(error).__name__}: {error}.") from None
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
+    return _checked_meta(path, meta)
+
+
+def _checked_meta(path: Path, meta: dict) -> dict:
+    """Each field the right type, so that nothing below walks a strange structure (a YAML alias bomb)."""
+    for name in _TEXT_FIELDS:
+        if name in meta and not isinstance(meta[name], str | int | float):
+            raise UserError(f"{path}: {name} must be a line of text, e.g. {name}: My own appeal letter.")
+    if "senders" in meta:
+        senders = meta["senders"]
+        if not isinstance(senders, list) or not all(isinstance(item, str) for item in senders):
+            raise UserError(f"{path}: senders must be a list such as [patient, representative, provider].")
+    if "needs_denial" in meta and not isinstance(meta["needs_denial"], bool):
+        raise UserError(f"{path}: needs_denial must be true or false.")
     return meta
 
 
@@ -117,7 +151,13 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
     if not meta and inherited is None:
         from docx import Document
 
-        properties = Document(str(template)).core_properties
+        from appeal.template_package import check_package
+
+        check_package(template)
+        try:
+            properties = Document(str(template)).core_properties
+        except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+            raise UserError(f"The template {template} is not a Word document that can be opened ({error}).") from None
         meta = {"title": properties.title or template.stem.replace("-", " ").capitalize(),
                 "summary": properties.subject or properties.comments or f"Your own template {template.name}."}
     base = inherited.description() if inherited else defaults()
@@ -189,6 +229,41 @@ def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]
     return tuple(found)
 
 
+def refuse_if_others_can_write(path: Path) -> None:
+    """Another local user who can write into a template folder could plant a template; such a folder is refused.
+
+    Writable by everyone, or by a group that is not the person's own private group (the usual setting on
+    Debian and Ubuntu, where each user has a group of their own), or owned by someone else.
+    """
+    if os.name != "posix":
+        return
+    import grp
+    import pwd
+    import stat
+
+    try:
+        status = path.stat()
+    except OSError:
+        return
+    me = os.getuid()
+    mode = status.st_mode
+    writable_by_group = bool(mode & stat.S_IWGRP)
+    if writable_by_group:
+        try:
+            group = grp.getgrgid(status.st_gid)
+            own_private_group = status.st_gid == os.getgid() and group.gr_name == pwd.getpwuid(me).pw_name \
+                and not group.gr_mem
+        except KeyError:
+            own_private_group = False
+        writable_by_group = not own_private_group
+    if mode & stat.S_IWOTH or writable_by_group or status.st_uid not in (me, 0):
+        what = "folder" if path.is_dir() else "file"
+        raise UserError(
+            f"The template {what} {path} can be changed by other users of this computer, so its templates are not "
+            f"used (someone could plant a letter there). Make it yours alone: chmod go-w '{path}'."
+        )
+
+
 @lru_cache(maxsize=8)
 def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
     kinds: dict[str, LetterKind] = {}
@@ -197,9 +272,15 @@ def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
             if source == "--templates":
                 raise UserError(f"--templates {folder}: no such folder.")
             continue
+        if source != "built-in":
+            refuse_if_others_can_write(folder)
         for template in sorted(folder.glob("*.docx")):
             if template.name.startswith(("~$", ".")):  # Word's lock files and hidden files
                 continue
+            if source != "built-in":
+                refuse_if_others_can_write(template)
+                if template.with_suffix(".yaml").exists():
+                    refuse_if_others_can_write(template.with_suffix(".yaml"))
             kinds[template.stem] = _kind(template, source, kinds.get(template.stem))
     return kinds
 

@@ -22,13 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 from pydantic import BaseModel
 
 from appeal.errors import UserError
 from appeal.fields import format_date, format_money
+from appeal.sandbox import SafeEnvironment, TemplateProblem, TemplateView, model_exposes, render_budget
 
 # Characters XML 1.0 forbids (Word refuses a document holding them). Tab, newline and carriage return are allowed.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -65,8 +66,11 @@ def restore_braces(document) -> None:
             node.text = _PARKED.sub(_unpark, node.text)
 
 
-class Blank:
+class Blank(TemplateView):
     """A fact the letter needs and the case does not hold. Falsy, so `{% if x %}` treats it as missing."""
+
+    def _exposes(self, name: str) -> bool:
+        return not name.startswith("_")  # any field of a missing section is itself a blank
 
     def __init__(self, label: str):
         self.label = label
@@ -117,6 +121,8 @@ def _label(model: BaseModel, name: str, owner: str) -> str:
 
 def present(value: Any, label: str = "") -> Any:
     """Wrap a case value for a template: models become views, dates and money print as a letter writes them."""
+    if isinstance(value, TemplateView):
+        return value
     if isinstance(value, BaseModel):
         return CaseView(value, label)
     if isinstance(value, list):
@@ -130,11 +136,13 @@ def present(value: Any, label: str = "") -> Any:
     return value
 
 
-class CaseView:
+class CaseView(TemplateView):
     """A read-only view of a case model for templates.
 
-    A missing value prints as a visible blank named after the field; a missing section (no denial on a
-    prior-authorization request) is falsy but still answers with blanks; an unknown attribute is an error.
+    It exposes the model's declared fields and the properties the case model defines (`full_name`), nothing else:
+    no pydantic methods, no file paths. A missing value prints as a visible blank named after the field; a
+    missing section (no denial on a prior-authorization request) is falsy but still answers with blanks; an
+    unknown attribute is an error.
     """
 
     __slots__ = ("_model", "_label", "_present", "_left_out")
@@ -149,7 +157,7 @@ class CaseView:
         if name.startswith("_"):
             raise AttributeError(name)
         model = object.__getattribute__(self, "_model")
-        if name not in type(model).model_fields and not hasattr(type(model), name):
+        if name not in model_exposes(type(model)):
             raise AttributeError(f"{self._label or type(model).__name__.lower()} has no field '{name}'")
         value = getattr(model, name)
         if value is None and name in type(model).model_fields:
@@ -162,11 +170,19 @@ class CaseView:
             return Blank(_label(model, name, self._label))
         return present(value, name if isinstance(value, BaseModel | list) else self._label)
 
+    def _exposes(self, name: str) -> bool:
+        return name in model_exposes(type(self._model))
+
+    def _reaches_python(self, name: str) -> bool:
+        return hasattr(type(self._model), name) and not self._exposes(name)
+
     def __bool__(self) -> bool:
         return self._present
 
     def __str__(self) -> str:
         return ""
+
+    __repr__ = __str__
 
 
 def _printable(value: Any) -> Any:
@@ -185,26 +201,28 @@ def _printable_in_docx(value: Any) -> Any:
     return printable if hasattr(printable, "__html__") else _park_braces(printable)
 
 
-def make_environment(for_docx: bool = True) -> SandboxedEnvironment:
+def make_environment(for_docx: bool = True) -> SafeEnvironment:
     """The one Jinja environment kind, for .docx templates and (for_docx=False) for the wording data whose
-    output a .docx template prints later: sandboxed and strict either way."""
-    return _configure(SandboxedEnvironment, for_docx)
+    output a .docx template prints later: sandboxed, bounded and strict either way (appeal/sandbox.py)."""
+    return _configure(SafeEnvironment, for_docx)
 
 
-def _configure(kind: type[SandboxedEnvironment], for_docx: bool) -> SandboxedEnvironment:
+def _configure(kind: type[SafeEnvironment], for_docx: bool) -> SafeEnvironment:
     environment = kind(
         autoescape=for_docx,
         finalize=_printable_in_docx if for_docx else _printable,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    environment.filters["money"] = lambda value: format_money(value) if value not in (None, "") else ""
-    environment.filters["possessive"] = lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s"
-    environment.filters["letter_date"] = lambda value: format_date(value) if isinstance(value, date) else value
+    environment.add_filters({
+        "money": lambda value: format_money(value) if value not in (None, "") else "",
+        "possessive": lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s",
+        "letter_date": lambda value: format_date(value) if isinstance(value, date) else value,
+    })
     return environment
 
 
-class _CompilingOnce(SandboxedEnvironment):
+class _CompilingOnce(SafeEnvironment):
     """A sandboxed environment that compiles each template source once per process.
 
     docxtpl hands the environment the whole document's XML as one string on every render, and compiling that
@@ -241,20 +259,51 @@ class _CompilingOnce(SandboxedEnvironment):
 
 
 @lru_cache(maxsize=None)
-def shared_environment(for_docx: bool = True) -> SandboxedEnvironment:
+def shared_environment(for_docx: bool = True) -> SafeEnvironment:
     """One environment of `make_environment`'s kind per process, compiling each source once; for the renderer
     and the wording data, which never change it (filters and options are set here, once)."""
     return _configure(_CompilingOnce, for_docx)
 
 
-def describe_template_error(error: Exception, template: Path) -> str:
+def describe_template_error(error: BaseException, template: Path) -> str:
+    """One paragraph for the person: which template, what went wrong, and where (the tag, in words)."""
+    where = _where(error, template)
+    at = f" ({where})" if where else ""
+    if isinstance(error, TemplateProblem):
+        return f"The template {template.name} was stopped{at}: {error.message}. Nothing was written."
     if isinstance(error, SecurityError):
-        return f"The template {template.name} tried something unsafe and was stopped: {error}."
+        return f"The template {template.name} tried something unsafe and was stopped{at}: {error}. Nothing was written."
     if isinstance(error, TemplateSyntaxError):
-        return f"The template {template.name} has a Jinja syntax error: {error.message}."
+        return f"The template {template.name} has a Jinja syntax error{at}: {error.message}."
     if isinstance(error, UndefinedError):
-        return f"The template {template.name} uses something that does not exist: {error.message}."
-    return f"The template {template.name} could not be rendered: {error}."
+        return f"The template {template.name} uses something that does not exist{at}: {error.message}."
+    if isinstance(error, RecursionError):
+        return f"The template {template.name} calls itself without end{at} and was stopped. Nothing was written."
+    if isinstance(error, MemoryError):
+        return f"The template {template.name} needed more memory than this computer has{at}. Nothing was written."
+    detail = str(error) or type(error).__name__
+    return f"The template {template.name} could not be rendered{at}: {detail}. Nothing was written."
+
+
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][\w]*)'")
+
+
+def _where(error: BaseException, template: Path) -> str | None:
+    """The tag that failed, found by the piece of it the error names; None when it cannot be told."""
+    token = getattr(error, "token", "")
+    if not token and isinstance(error, UndefinedError):
+        names = _UNDEFINED_NAME.findall(str(error.message or ""))
+        token = names[-1] if names else ""
+    if not token:
+        return None
+    try:
+        from docx import Document
+
+        from appeal.template_places import locate
+
+        return locate(Document(str(template)), token)
+    except Exception:  # noqa: BLE001 - the place is a courtesy; the message stands without it
+        return None
 
 
 @lru_cache(maxsize=64)
@@ -262,10 +311,13 @@ def _template_names(template: str, digest: bytes) -> frozenset[str]:
     """Every name the template file uses, read once per process for each content of the file."""
     from docxtpl import DocxTemplate
 
+    from appeal.template_package import check_package
+
+    check_package(Path(template))
     return frozenset(DocxTemplate(template).get_undeclared_template_variables(shared_environment()))
 
 
-def _undeclared(document: Any, template: Path, environment: SandboxedEnvironment, context: dict[str, Any]) -> set[str]:
+def _undeclared(document: Any, template: Path, environment: SafeEnvironment, context: dict[str, Any]) -> set[str]:
     """The names the template uses and `context` lacks. Finding them re-reads and parses the whole template, a
     fifth of a letter's time (profiled), so the names are kept per template content (a changed file is read
     again)."""
@@ -305,27 +357,42 @@ def render_docx(template: Path, context: dict[str, Any], attachments: Callable[[
 def render_document(
     template: Path, context: dict[str, Any], attachments: Callable[[Any], dict[str, Any]] | None = None
 ) -> Rendered:
-    """`render_docx`, also giving back the rendered python-docx document."""
+    """`render_docx`, also giving back the rendered python-docx document.
+
+    The template file is checked as a package first (appeal/template_package.py); the render runs in the bounded
+    sandbox (appeal/sandbox.py); any failure becomes one message naming the template and the tag, and nothing
+    is written, since the document only ever exists in memory here.
+    """
     from docxtpl import DocxTemplate
 
-    document = DocxTemplate(str(template))
-    if attachments:
-        context = {**context, **attachments(document)}
+    from appeal.template_package import check_package
+
+    template = Path(template)
+    check_package(template)
+    try:
+        document = DocxTemplate(str(template))
+        document.init_docx()
+    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+        raise UserError(f"The template {template.name} is not a Word document that can be opened ({error}).") from None
     environment = shared_environment()
     try:
-        undeclared = _undeclared(document, template, environment, context)
-    except TemplateSyntaxError as error:
+        with render_budget():
+            if attachments:
+                # A sub-document reaches the template as its finished XML, never as an object with methods.
+                added = {name: Markup(value.__html__()) for name, value in attachments(document).items()}
+                context = {**context, **added}
+            undeclared = _undeclared(document, template, environment, context)
+            if undeclared:
+                raise UserError(
+                    f"The template {template.name} uses names the renderer does not provide: "
+                    f"{', '.join(sorted(undeclared))}. The names it provides are: {', '.join(sorted(context))}."
+                )
+            document.render(context, environment, autoescape=True)
+            restore_braces(document)
+            buffer = io.BytesIO()
+            document.save(buffer)
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a user's template can fail in any way; the person gets words
         raise UserError(describe_template_error(error, template)) from None
-    if undeclared:
-        raise UserError(
-            f"The template {template.name} uses names the renderer does not provide: {', '.join(sorted(undeclared))}. "
-            f"The names it provides are: {', '.join(sorted(context))}."
-        )
-    try:
-        document.render(context, environment, autoescape=True)
-    except (TemplateError, SecurityError) as error:
-        raise UserError(describe_template_error(error, template)) from None
-    restore_braces(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
     return Rendered(buffer.getvalue(), document.docx)

@@ -53,3 +53,25 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
 
 def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
     return write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def private_folder(path: Path) -> Path:
+    """Make `path` and any missing parents readable by the owner only (0700), whatever the umask. Folders that
+    already exist are left as they are."""
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise UserError(f"Cannot create the folder {folder}: {error.strerror or error}.") from None
+        os.chmod(folder, 0o700)
+    if not path.is_dir():
+        raise UserError(f"Cannot use {path} as a folder: something else is in the way.")
+    return path

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
-import shutil
+import types
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
@@ -27,6 +29,8 @@ from appeal.case import Case
 from appeal.case_paths import list_item, plain_type
 from appeal.errors import UserError
 from appeal.letter_plan import LetterPlan
+from appeal.safe_write import private_folder, write_bytes, write_text
+from appeal.template_places import locate, places
 
 # --------------------------------------------------------------------------------------------------------------
 # Copying a template
@@ -34,30 +38,27 @@ from appeal.letter_plan import LetterPlan
 
 def new(name: str, source_kind: str | None = None) -> Path:
     """Copy a kind's template and its whole description into the user's folder as `name`, so the copy behaves
-    exactly like its source, and return its path."""
+    exactly like its source, and return its path.
+
+    Both files are written through the atomic, owner-only writer, which never replaces a file and never writes
+    through a symbolic link; the folder is made owner-only whatever the umask.
+    """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise UserError(f"'{name}' cannot be a template name: use lowercase letters, digits and hyphens.")
     source_kind = source_kind or kinds.DEFAULT_FOR_DENIAL
     source = kinds.get(source_kind)
-    folder = kinds.user_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{name}.docx"
-    if target.exists():
-        raise UserError(f"{target} already exists; edit it, or choose another name.")
-    shutil.copyfile(source.template, target)
-    target.chmod(0o600)
-    meta = target.with_suffix(".yaml")
-    if not meta.exists():
-        import yaml
-
-        from appeal.safe_write import write_text
-
-        description = source.description()
-        if name != source_kind:
-            description["title"] = f"{source.title} ({name})"
-        text = yaml.safe_dump(description, sort_keys=False, allow_unicode=True, width=110)
-        write_text(meta, f"# The letter kind '{name}', copied from '{source_kind}'. The fields are described in "
-                   f"appeal/data/kinds.yaml.\n{text}", overwrite=False)
+    folder = private_folder(kinds.user_folder())
+    target, meta = folder / f"{name}.docx", folder / f"{name}.yaml"
+    for path in (target, meta):
+        if os.path.lexists(path):
+            raise UserError(f"{path} already exists; edit it, or choose another name.")
+    description = source.description()
+    if name != source_kind:
+        description["title"] = f"{source.title} ({name})"
+    text = yaml.safe_dump(description, sort_keys=False, allow_unicode=True, width=110)
+    write_text(meta, f"# The letter kind '{name}', copied from '{source_kind}'. The fields are described in "
+               f"appeal/data/kinds.yaml.\n{text}", overwrite=False)
+    write_bytes(target, source.template.read_bytes(), overwrite=False)
     return target
 
 
@@ -173,20 +174,8 @@ _UNSAFE = re.compile(r"__\w+__|\bmro\b|\b(func_)?globals\b|\bsubclasses\b")
 
 
 def _places(document) -> list[tuple[str, Any, bool]]:
-    """(location, paragraph, in_table) for every paragraph of the body, its tables, headers and footers."""
-    found = []
-    for number, paragraph in enumerate(document.paragraphs, 1):
-        found.append((f"paragraph {number}", paragraph, False))
-    for t, table in enumerate(document.tables, 1):
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row.cells, 1):
-                for p, paragraph in enumerate(cell.paragraphs, 1):
-                    found.append((f"table {t}, row {r}, cell {c}" + (f", paragraph {p}" if p > 1 else ""), paragraph, True))
-    for s, section in enumerate(document.sections, 1):
-        for part, label in ((section.header, "header"), (section.footer, "footer")):
-            for number, paragraph in enumerate(part.paragraphs, 1):
-                found.append((f"{label} of section {s}, paragraph {number}", paragraph, False))
-    return found
+    """(location in words, paragraph, in_table) for every paragraph of the body, its tables, headers, footers."""
+    return [(place.where, place.paragraph, place.in_table) for place in places(document)]
 
 
 def _run_problems(where: str, paragraph) -> list[Problem]:
@@ -267,8 +256,11 @@ class _Names:
 def _paths(node: nodes.Node, scope: dict[str, str], found: list[str]) -> None:
     """Collect dotted names (patient.last_name; item.dose inside a loop over prior_treatments)."""
     if isinstance(node, nodes.For):
-        _paths(node.iter, scope, found)
-        source = _dotted(node.iter, scope)
+        iterable = node.iter
+        if isinstance(iterable, nodes.Filter) and iterable.name == "_counted":  # the sandbox's loop counter
+            iterable = iterable.node
+        _paths(iterable, scope, found)
+        source = _dotted(iterable, scope)
         inner = dict(scope)
         if isinstance(node.target, nodes.Name) and source:
             inner[node.target.name] = f"{source}[]"
@@ -302,39 +294,87 @@ def _syntax_location(error: TemplateSyntaxError, patched: str, places) -> str:
     return f"near '{near.strip()[:60]}'" if near.strip() else "the template"
 
 
+# Names that reach Python rather than the case: pydantic's own methods (parse_raw accepts pickle), file paths,
+# documents' save methods, Jinja's and Python's internals. The sandbox refuses them all when rendering; the check
+# names them before anything runs.
+_REACHES_PYTHON = frozenset(name for name in dir(BaseModel) if not name.startswith("__")) | {
+    "source_path", "save", "mro", "globals", "subclasses", "builtins", "format", "format_map", "read_text",
+    "read_bytes", "write_text", "write_bytes", "open", "unlink"}
+
+
+def _unsafe_names(tree: nodes.Node) -> list[str]:
+    """Attributes and keys in the template that only reach Python internals, in the order they appear."""
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            name = node.arg.value
+        elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            name = str(node.args[0].value)
+        else:
+            continue
+        if (name.startswith("_") or name in _REACHES_PYTHON) and name not in found:
+            found.append(name)
+    return found
+
+
 def check(path: Path, render: bool = True) -> list[Problem]:
-    """Every problem in the template at `path`; an empty list means it is ready to use."""
+    """Every problem in the template at `path`; an empty list means it is ready to use.
+
+    The file is checked as a package first, parsed in the same sandbox the letters render in (so a tag that
+    would read files or reach Python is reported, never run), then rendered against the bundled examples
+    within the sandbox's bounds.
+    """
     from docx import Document
     from docxtpl import DocxTemplate
 
     from appeal.render import make_environment
+    from appeal.sandbox import TemplateProblem
+    from appeal.template_package import check_package
 
     if not path.is_file():
         raise UserError(f"No template at {path}.")
     try:
+        check_package(path)
+    except UserError as error:
+        return [Problem("the file", str(error))]
+    try:
         document = Document(str(path))
-    except Exception:
-        raise UserError(f"{path} is not a Word document (.docx) that can be opened.") from None
+        template = DocxTemplate(str(path))
+        template.init_docx()
+        patched = template.patch_xml(template.get_xml())
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+        return [Problem("the file", f"{path.name} is not a Word document (.docx) that can be opened.")]
     places = _places(document)
     problems: list[Problem] = []
     for where, paragraph, in_table in places:
         problems += _run_problems(where, paragraph)
         problems += _block_problems(where, paragraph, in_table)
-    template = DocxTemplate(str(path))
-    template.init_docx()
-    patched = template.patch_xml(template.get_xml())
     environment = make_environment()
     try:
         tree = environment.parse(patched)
     except TemplateSyntaxError as error:
         problems.append(Problem(_syntax_location(error, patched, places), f"Jinja syntax error: {error.message}"))
         return problems
+    except TemplateProblem as error:
+        problems.append(Problem(locate(document, error.token) or "the template", error.message))
+        return problems
+    for name in _unsafe_names(tree):
+        problems.append(Problem(locate(document, name) or "the template",
+                                f"'{name}' reaches Python rather than the case, and is refused; templates may only use "
+                                "the case's fields and letter.* (see `appeal templates vars`)"))
     names, found = _Names(), []
     _paths(tree, {}, found)
+    # Names the template itself defines: {% set %}, macros and their arguments.
+    own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+    own |= {node.name for node in tree.find_all(nodes.Macro)} | {"caller", "varargs", "kwargs"}
     reported = set()
     for dotted in found:
         top = dotted.split(".")[0].split("[")[0]
         message = None
+        if top in own or any(part.startswith("_") or part in _REACHES_PYTHON for part in dotted.split(".")):
+            continue  # the template's own name, or reported above
         if top not in names.top and top not in ("loop", "range", "True", "False", "none"):
             near = difflib.get_close_matches(top, sorted(names.top), n=1)
             message = f"{top} does not exist" + (f"; did you mean {near[0]}?" if near else "")
@@ -377,5 +417,7 @@ def _render_examples(path: Path) -> list[Problem]:
         try:
             draft.draft(case, kind)
         except UserError as error:
+            # One failure is enough: a template that hits a bound would hit it again with every example.
             problems.append(Problem(f"rendering example {example.stem}", str(error)))
+            break
     return problems
