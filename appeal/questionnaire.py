@@ -504,7 +504,7 @@ class _Interview:
             options = self._options(question, state and state["data"])
             choices = [questionary.Choice(title, value=value) for value, title in options]
             if not question.required:
-                choices.append(questionary.Choice("Skip: leave it blank for now", value=_SKIP_VALUE))
+                choices.append(questionary.Choice("Skip: leave it out for now", value=_SKIP_VALUE))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
             if current is None and question.recommend is not None:
                 current = question.recommend
@@ -694,7 +694,8 @@ class _Interview:
                 choices.append(questionary.Choice("Change one of them", value="change"))
                 choices.append(questionary.Choice("Remove one of them", value="remove"))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
-            answer = self._select(self._words(group.more if entries else group.prompt), choices)
+            start = "done" if group.recommend is False else None  # an optional list most people skip starts on No
+            answer = self._select(self._words(group.more if entries else group.prompt), choices, start)
             if answer == _BACK_VALUE:
                 raise GoBack
             if answer == "done":

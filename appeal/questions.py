@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from appeal import kinds
-from appeal.case import Case
+from appeal.case import Case, SenderRole
 from appeal.case_paths import field_at, list_item, plain_type  # noqa: F401 (plain_type: the engine's too)
 from appeal.errors import UserError
 from appeal.fields import format_money
@@ -69,6 +69,11 @@ class Context:
             "Patient": "The patient",
             "Patients": "The patient's",
         }
+
+    def as_provider(self) -> Context:
+        """The same answers, as if the treating provider were writing."""
+        sender = self.case.sender.model_copy(update={"role": SenderRole.provider})
+        return Context(self.case.model_copy(update={"sender": sender}), self.extras, self.item)
 
     def goals(self) -> list[str]:
         """The facts the chosen letter uses, most important first (appeal.goals)."""
@@ -186,6 +191,7 @@ class Group:
     show: Callable[[Any], str] = str  # one line per entry in the list shown so far
     section: str = ""
     add_label: str = "Yes, add one"  # the menu choice that starts a new entry
+    recommend: bool | None = None  # false: the menu starts on "No" (an optional list most people skip)
 
     @property
     def key(self) -> str:
@@ -385,7 +391,7 @@ SHOW: dict[str, Callable[[Any], str]] = {
 BASE_NAMES = ("role", "situation", "kind", "case")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
                   "suggest", "recommend", "essential"}
-_GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items"}
+_GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items", "recommend"}
 
 
 @dataclass(frozen=True)
@@ -545,6 +551,7 @@ def _group(item: dict, section: str, conditions: set[str]) -> Group:
         show=_named(SHOW, item.get("show", "text"), "show"),
         section=section,
         add_label=str(item.get("add_label", "Yes, add one")),
+        recommend=item.get("recommend") if isinstance(item.get("recommend"), bool) else None,
     )
 
 
@@ -593,14 +600,16 @@ def _declared() -> Declared:
 QUESTIONS: list[Entry] = _declared().entries
 
 def applies(entry: Entry, ctx: Context) -> bool:
-    """Whether to ask an entry: its `when:` holds, or the chosen letter uses its field (appeal.goals: the
-    template, the arguments for this denial, the criteria for this treatment). The sender's own questions stay
-    with their `when:` (a patient is never asked for "your NPI" because a criterion reads sender.specialty)."""
+    """Whether to ask an entry: its `when:` holds; or the chosen letter uses its field (appeal.goals: the
+    template, the arguments for this denial, the criteria for this treatment) and a provider writing the same
+    case would be asked it, so a patient is asked for the scores and trials a strong letter needs, while answers
+    still decide (no "why urgent" for a standard request). The sender's own questions stay with their `when:`
+    (a patient is never asked "your specialty" because a criterion reads sender.specialty)."""
     if entry.when(ctx):
         return True
-    if ctx.kind is None or entry.key.startswith(("@", "sender.")):
+    if ctx.kind is None or entry.key.startswith(("@", "sender.")) or ctx.role == "provider":
         return False
-    return entry.key in ctx.goals()
+    return entry.key in ctx.goals() and entry.when(ctx.as_provider())
 
 
 def question_for_blank(label: str) -> Question | None:
