@@ -74,7 +74,8 @@ _CODE_SHAPE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]\.?[0-9A-Za-z]{0,4}")
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}
 # Each field's question, as the readiness check names it ("x[].y" by its own prompt, a list by its group's).
 PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
-    question.path: question.prompt for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
+    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }
 GROUP_OF: dict[str, Group] = {
     question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
@@ -510,6 +511,8 @@ class _Interview:
                 current = question.recommend
             if isinstance(current, bool):
                 default = "yes" if current else "no"
+            elif question.kind == "confirm" and current is None and not question.required:
+                default = _SKIP_VALUE  # no recommended answer: Enter must not claim a yes the person never gave
             else:
                 default = current.value if isinstance(current, Enum) else current
             answer = self._select(message, choices, default)
@@ -787,7 +790,8 @@ class _Interview:
             self._say(f"  {result.status.label.capitalize()}: {result.criterion.title}")
             if result.status is Status.met:
                 continue
-            prompt = next((PROMPTS[path] for path in missing if path in PROMPTS), None)
+            own = self.case.sender.role and self.case.sender.role.value == "provider"
+            prompt = next((PROMPTS[path] for path in missing if path in PROMPTS and (own or not path.startswith("sender."))), None)
             if prompt:
                 self._say(f"    The question that settles it: {self._words(prompt)}", HINT_STYLE)
             else:
@@ -798,7 +802,6 @@ class _Interview:
         self.current = "the review of your answers"
         self._save()
         sections = self._sections()
-        self._show_readiness()
         self._say("\nHere is everything so far.", TITLE_STYLE)
         for title, entries in sections.items():
             self._say(f"\n{title}", TITLE_STYLE)
@@ -812,6 +815,7 @@ class _Interview:
                     self._say(f"  {self._summary(entry)}")
         for warning in self.case.warnings():
             self._say(f"\nNote: {warning}", HINT_STYLE)
+        self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
         choices = [questionary.Choice("Everything is right: save the case", value=_FINISH_VALUE)]
         choices += [questionary.Choice(f"Change something in '{title}'", value=title) for title in sections]
         answer = self._select("Is everything right?", choices)

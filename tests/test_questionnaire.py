@@ -544,7 +544,7 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
     assert not [blank for blank in drafted.blanks if "email" in blank or "group" in blank]
 
 
-def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(terminal, tmp_path):
+def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(terminal, tmp_path, monkeypatch):
     script = {
         "Who is writing": pick("representative"),
         "What happened": pick("denial"),
@@ -585,7 +585,15 @@ def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(te
         "current episode of depression?": ["\r", "\r"],
         "Is everything right": pick(title="Everything is right"),
     }
+    said: list[str] = []
+    monkeypatch.setattr(questionary, "print", lambda text, **kwargs: said.append(text))
     case, _ = terminal.run(script)
+    # before writing, the readiness check in plain words, with what would settle each unknown
+    shown = "\n".join(said)
+    assert "Met: Two or more adequate antidepressant trials have failed in the current episode" in shown
+    assert "Not known yet: A psychiatric clinician prescribes or oversees the treatment" in shown
+    assert "Enclose the prescriber's letter of medical necessity" in shown
+    assert shown.index("What the plan usually looks for") > shown.index("Here is everything so far")
     drafted, text = draft_of(case)
     assert "on behalf of Jorge Ruiz" in text
     assert "Two or more adequate antidepressant trials have failed" in text
