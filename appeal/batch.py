@@ -155,7 +155,7 @@ def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
             if path.suffix.lower() == CSV_SUFFIX:
                 try:
                     for row in csv_cases.read_rows(path):
-                        yield Task(index, row.source, cells=row.cells)
+                        yield Task(index, row.source, cells=row.cells, error=row.error)
                         index += 1
                 except UserError as error:
                     yield Task(index, str(path), error=str(error))

@@ -16,12 +16,17 @@ from appeal import icd10
 from appeal.fields import NPI, Date, Money, PastDate, Phone
 
 SCHEMA_VERSION = 1
+# The longest text one field may hold (about 40 pages). A letter must hold every value in full, never cut one short;
+# longer records are enclosed as documents of their own.
+MAX_TEXT_CHARACTERS = 100_000
 
 
 class Model(BaseModel):
     """Strict about unknown keys, so a typo in a case file ('membr_id') is an error, not silently dropped data."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, str_strip_whitespace=True, str_max_length=MAX_TEXT_CHARACTERS
+    )
 
 
 class Choice(StrEnum):

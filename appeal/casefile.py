@@ -9,53 +9,65 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from appeal.case import Case
-from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem
+from appeal import loader
+from appeal.case import MAX_TEXT_CHARACTERS, Case
+from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem  # noqa: F401
 from appeal.safe_write import write_text
 
 
-_CASE_MESSAGES = {"extra_forbidden": "is not a field of a case (a typo?); see `appeal schema` for the field names"}
+def describe_validation_error(error: ValidationError, source: str, loaded: loader.Loaded | None = None) -> str:
+    """One line per problem: the field's path (and its line in the file, when known), what is wrong. Never the
+    value's full repr or a traceback."""
+    lines = []
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "(the whole case)"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "is not a field of a case (a typo?); see `appeal schema` for the field names"
+        elif problem["type"] == "enum":
+            message = f"must be one of: {problem['ctx']['expected']}"
+        elif problem["type"] == "string_too_long":
+            message = (f"is {len(problem['input']):,} characters long; a letter holds at most "
+                       f"{MAX_TEXT_CHARACTERS:,} characters in one field (about 40 pages), and never cuts one "
+                       "short. Shorten it, or enclose the full text as a separate document (enclosures:)")
+        where = loaded.where(problem["loc"]) if loaded else ""
+        lines.append(f"  {path}{where}: {message}")
+    return f"{source} has {len(lines)} problem{'s' if len(lines) > 1 else ''}:\n" + "\n".join(lines)
 
 
-def describe_validation_error(error: ValidationError, source: str) -> str:
-    """One line per problem: the field's path, what is wrong. Never the value's full repr or a traceback."""
-    return describe_validation(error, source, whole="(the whole case)", messages=_CASE_MESSAGES)
+def _mapping(loaded: loader.Loaded) -> dict[str, Any]:
+    if not isinstance(loaded.data, dict):
+        shown = {list: "list", str: "line of text"}.get(type(loaded.data), type(loaded.data).__name__)
+        raise UserError(f"{loaded.source} must hold fields like 'patient:' and 'insurance:', not a {shown} "
+                        "(see `appeal example --list` for an example).")
+    return loaded.data
+
+
+def read(source: str | bytes | Path, source_name: str | None = None) -> loader.Loaded:
+    """A case file's YAML or JSON, read within the loader's limits, as a mapping with each value's line."""
+    if isinstance(source, Path):
+        source = loader.read_bytes(source, max_bytes=loader.CASE_LIMITS.max_bytes, what="case file")
+    loaded = loader.read_yaml(source, source_name=source_name, limits=loader.CASE_LIMITS)
+    _mapping(loaded)
+    return loaded
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
-    """Turn YAML or JSON text into a dict, naming the line of a syntax error."""
-    try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as error:
-        where, problem = yaml_problem(error)
-        raise UserError(f"{source} cannot be read{where}: {problem}. Check the indentation and quotes there.") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise UserError(f"{source} must hold fields like 'patient:' and 'insurance:', not a {type(data).__name__}.")
-    return data
+    """Turn YAML or JSON text into a dict, naming the line of a problem."""
+    return read(text, source).data
 
 
-def from_data(data: dict[str, Any], source: str) -> Case:
+def from_data(data: dict[str, Any], source: str, loaded: loader.Loaded | None = None) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as error:
-        raise UserError(describe_validation_error(error, source)) from None
+        raise UserError(describe_validation_error(error, source, loaded)) from None
 
 
 def load(path: str | Path) -> Case:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"No case file at {path}. Check the name, or run `appeal example --list`.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder; give the path of a case file (.yaml or .json).") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path} is not a text file; a case file is YAML or JSON text.") from None
-    except OSError as error:
-        raise cannot_read(path, error) from None
-    return from_data(parse(text, str(path)), str(path))
+    loaded = read(path, str(path))
+    return from_data(loaded.data, str(path), loaded)
 
 
 def _prune(value: Any) -> Any:

@@ -71,7 +71,9 @@ def _interview(args: argparse.Namespace):
             "a case file: appeal draft --case FILE (see `appeal example --list`)."
         )
     if args.resume:
-        return questionnaire.run(resume=Path(args.resume))
+        return _resume(Path(args.resume))
+    for told in questionnaire.set_aside_damaged_drafts():
+        print(told + "\n", file=sys.stderr)
     unfinished = questionnaire.find_unfinished_drafts()
     if unfinished:
         choice = questionary.select(
@@ -82,21 +84,39 @@ def _interview(args: argparse.Namespace):
         if choice is None:
             raise KeyboardInterrupt
         if choice != "new":
-            return questionnaire.run(resume=choice)
+            return _resume(choice)
     return questionnaire.run()
+
+
+def _resume(path: Path):
+    """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
+    import questionary
+
+    from appeal import questionnaire
+
+    try:
+        return questionnaire.run(resume=path)
+    except questionnaire.DraftInUse as in_use:
+        print(f"appeal: {in_use}", file=sys.stderr)
+        answer = questionary.confirm("Carry on in a copy of the draft (the other session keeps the original)?",
+                                     default=True).ask()
+        if not answer:
+            raise KeyboardInterrupt from None
+        return questionnaire.run(resume=questionnaire.copy_draft(path))
 
 
 def _describe_draft(path: Path) -> str:
     """'Resume the appeal for Dana (saved Nov 27 at 10:47)': what a person recognizes, not a file name."""
     from datetime import datetime
 
-    import yaml
+    from appeal import casefile
+    from appeal.errors import UserError
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        data = casefile.read(path, str(path)).data
+    except UserError:
         data = {}
-    patient = data.get("patient") or {}
+    patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
     who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or "no name yet"
     kind = data.get("letter_kind") or "letter"
     saved = datetime.fromtimestamp(path.stat().st_mtime)
@@ -122,7 +142,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if questionary.confirm(
             f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
         ).ask():
-            case, case_path = questionnaire.run(case_path=case_path)
+            case, completed = questionnaire.run(case_path=case_path, overwrite_case=args.force)
+            if completed != case_path:
+                print(f"Your answers are saved in {completed}; {case_path} is unchanged "
+                      "(add --force to write them into it).")
+            case_path = completed
             kind = draft.choose_kind(case, args.letter, templates)
             drafted = draft.draft(case, kind, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind)

@@ -24,11 +24,19 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from appeal.case import Case
+from appeal import loader
+from appeal.case import MAX_TEXT_CHARACTERS, Case
 from appeal.case_paths import as_model, list_item, plain_type
 from appeal.casefile import describe_validation_error, to_data
 from appeal.errors import UserError, cannot_read
 from appeal.safe_write import write_text
+
+# Bounds on what one row may hold, so a bad row is reported in flat memory and the others go on. A cell holds a
+# little more than a text field may, so the case model (not the CSV reader) names an over-long field.
+MAX_CELL_CHARACTERS = 4 * MAX_TEXT_CHARACTERS
+MAX_LINE_CHARACTERS = 1_000_000
+MAX_COLUMNS = 5_000  # the template has a few hundred
+MAX_REPORTED_COLUMNS = 20
 
 # How many numbered columns the template gives each list field (path without the numbers). A list not named
 # here gets DEFAULT_LIST_COLUMNS. These are the template's numbers only: a file may use higher ones.
@@ -104,22 +112,28 @@ def _column_problem(column: str) -> str | None:
 
 def check_header(header: list[str], source: str) -> None:
     """Raise a UserError naming each column of `header` that is not a case field, or that appears twice."""
+    if len(header) > MAX_COLUMNS:
+        raise UserError(f"{source}: its first row names {len(header):,} columns, more than a case has (at most "
+                        f"{MAX_COLUMNS:,}); see `appeal batch --csv-template FILE` for every column.")
     problems = []
+    count = 0
     seen: set[str] = set()
     known = columns()
     for column in header:
         if not column:
             continue
-        if column in seen:
-            problems.append(f"  {column}: appears twice")
+        problem = "appears twice" if column in seen else _column_problem(column)
         seen.add(column)
-        problem = _column_problem(column)
         if problem:
-            near = difflib.get_close_matches(column, known, n=1, cutoff=0.75)
-            problems.append(f"  {column}: {problem}" + (f"; did you mean {near[0]}?" if near else ""))
+            count += 1
+            if count <= MAX_REPORTED_COLUMNS:  # suggestions cost time: only for the columns shown
+                near = difflib.get_close_matches(column, known, n=1, cutoff=0.75) if problem != "appears twice" else []
+                problems.append(f"  {column[:80]}: {problem}" + (f"; did you mean {near[0]}?" if near else ""))
+    if count > MAX_REPORTED_COLUMNS:
+        problems.append(f"  ... and {count - MAX_REPORTED_COLUMNS:,} more")
     if problems:
         raise UserError(
-            f"{source}: {len(problems)} column{'s' if len(problems) > 1 else ''} of its first row cannot be read "
+            f"{source}: {count:,} column{'s' if count > 1 else ''} of its first row cannot be read "
             f"(see `appeal batch --csv-template FILE` for every column):\n" + "\n".join(problems)
         )
 
@@ -192,54 +206,71 @@ def row_to_case(cells: Mapping[str, str | None], source: str) -> Case:
 
 @dataclass
 class Row:
-    """One case row of a CSV file: its row number as a spreadsheet shows it (the header is row 1)."""
+    """One case row of a CSV file: its row number as a spreadsheet shows it (the header is row 1), and its cells,
+    or why the row cannot be read (the rows after it are read all the same)."""
 
     path: Path
     number: int
     cells: dict[str, str]
+    error: str | None = None
 
     @property
     def source(self) -> str:
         return f"{self.path} row {self.number}"
 
 
-def _open(path: Path):
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise UserError(f"No CSV file at {path}. Check the name.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a CSV file.") from None
-    except OSError as error:
-        raise cannot_read(path, error) from None
-
-
 def read_rows(path: Path) -> Iterator[Row]:
-    """The case rows of a CSV file, one at a time (the file is never read whole). Rows whose cells are all
-    empty are skipped. A problem with the file (its header, its encoding, a row longer than the header) raises
-    a UserError when it is reached; the rows before it have been given already."""
+    """The case rows of a CSV file, one at a time: the file is never read whole, and no line or cell may be
+    longer than MAX_LINE_CHARACTERS or MAX_CELL_CHARACTERS. A bad row comes back with its `error`, and the rows
+    after it go on. Rows whose cells are all empty are skipped. A problem with the whole file (its header, its
+    encoding) raises a UserError when it is reached; the rows before it have been given already."""
     path = Path(path)
-    with _open(path) as handle:
-        reader = csv.reader(handle)
+    with loader.open_text(path, what="CSV file") as handle:
+        lines = loader.BoundedLines(handle, MAX_LINE_CHARACTERS)
+        previous_limit = csv.field_size_limit(MAX_CELL_CHARACTERS)
         number = 1
         try:
-            header = [column.strip() for column in next(reader, [])]
+            reader = csv.reader(lines)
+            try:
+                header = [column.strip() for column in next(reader, [])]
+            except (loader.LineTooLong, csv.Error):
+                raise UserError(f"{path}: its first row is longer than a row of column names can be "
+                                f"(at most {MAX_LINE_CHARACTERS:,} characters); is this the right file?") from None
             if not any(header):
-                raise UserError(f"{path} is empty; its first row must name the columns (see `appeal batch --csv-template`).")
+                raise UserError(f"{path}: the first row is empty; it must name the columns "
+                                "(see `appeal batch --csv-template`).")
             check_header(header, str(path))
-            for number, cells in enumerate(reader, start=2):
+            while True:
+                number += 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except loader.LineTooLong as error:
+                    yield Row(path, number, {}, f"{path} row {number} is {error.length:,} characters long, more "
+                              f"than a row can hold ({MAX_LINE_CHARACTERS:,}); it was skipped.")
+                    continue
+                except csv.Error as error:
+                    problem = (f"a cell longer than {MAX_CELL_CHARACTERS:,} characters" if "field larger" in str(error)
+                               else str(error))
+                    yield Row(path, number, {}, f"{path} row {number} cannot be read: {problem}; it was skipped.")
+                    continue
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-                    raise UserError(f"{path} row {number} has more cells than the first row has column names.")
+                    yield Row(path, number, {}, f"{path} row {number} has more cells than the first row has "
+                              "column names.")
+                    continue
                 named = dict(zip(header, cells))
                 if named.pop("", "").strip():
-                    raise UserError(f"{path} row {number} has a value in a column without a name in the first row.")
+                    yield Row(path, number, {}, f"{path} row {number} has a value in a column without a name in "
+                              "the first row.")
+                    continue
                 yield Row(path, number, named)
         except UnicodeDecodeError:
-            raise UserError(f"{path} is not UTF-8 text (after row {number}); save it as 'CSV UTF-8'.") from None
-        except csv.Error as error:
-            raise UserError(f"{path} cannot be read as CSV after row {number}: {error}.") from None
+            raise UserError(f"{path} is not UTF-8 text (after row {number - 1}); save it as 'CSV UTF-8'.") from None
+        finally:
+            csv.field_size_limit(previous_limit)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -23,10 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal import clinical, folders
+from appeal import clinical, folders, loader
 from appeal.case import Case, DenialReason, PlanType, TreatmentKind
 from appeal.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
 from appeal.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
@@ -224,20 +223,19 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
     raise UserError(f"Evidence snippet {path} has no closing '---' line after its YAML fields.")
 
 
+def _snippet_bytes(path: Path) -> bytes:
+    """A snippet file's bytes; one larger than a snippet can be is refused before it is read."""
+    return loader.read_bytes(path, max_bytes=loader.SMALL_LIMITS.max_bytes, what="evidence snippet")
+
+
 def read_snippet(path: Path) -> Snippet:
     """Parse one snippet file, or raise a UserError that names the file and each bad field."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"Evidence snippet {path} is not UTF-8 text.") from None
-    except OSError as error:
-        raise cannot_read(path, error, "Evidence snippet") from None
+    name = f"Evidence snippet {path}"
+    text = loader.decode(_snippet_bytes(path), name)
     front_text, body = _split_front_matter(text, path)
-    try:
-        front = yaml.safe_load(front_text) or {}
-    except yaml.YAMLError as error:
-        where, problem = yaml_problem(error, first_line=2)  # the opening '---' is the file's line 1
-        raise UserError(f"Evidence snippet {path} cannot be read{where}: {problem}.") from None
+    # first_line=2: the header starts after the opening '---' line
+    front = loader.load_yaml(front_text, source_name=name, limits=loader.SMALL_LIMITS, first_line=2,
+                             allow_empty=True) or {}
     if not isinstance(front, dict):
         raise UserError(f"Evidence snippet {path}: the front matter must be fields like 'id:' and 'title:'.")
     for reserved in ("summary", "source_path"):
@@ -257,7 +255,7 @@ def _read_folder(folder: Path) -> dict[str, Snippet]:
         raise UserError(f"There is no evidence folder at {folder}.")
     paths = sorted(folder.glob("*.md"))
     try:
-        contents = tuple((path.name, hashlib.blake2b(path.read_bytes()).digest()) for path in paths)
+        contents = tuple((path.name, hashlib.blake2b(_snippet_bytes(path)).digest()) for path in paths)
     except OSError:
         return _parse_folder(paths)  # reports the file that cannot be read
     return dict(_parsed_folder(str(folder), contents))

@@ -5,6 +5,7 @@ Each type is an ``Annotated`` pydantic type, so the same rule serves a case file
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,8 +27,27 @@ _DATE_FORMATS = (
 )
 
 
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_EXAMPLE = "write it like 03/14/2026 or 2026-03-14"
+
+
+def _why_not_iso(value: str, match: re.Match) -> str:
+    """Why text shaped like 2026-02-30 (or 2026-11-02 25:61:00) is not a date, in words."""
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    if year == 0:
+        return f"'{value}' is not a date: there is no year 0; {_EXAMPLE}"
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a date: there is no month {month} (months are 1 to 12); {_EXAMPLE}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"'{value}' is not a date: {calendar.month_name[month]} has {days} days in {year}; {_EXAMPLE}"
+    time = match.string[match.end(3):].strip(" T")
+    return f"'{value}' is not a date: {time} is not a time of day (a date needs no time: write {year:04d}-{month:02d}-{day:02d})"
+
+
 def parse_date(value: object) -> object:
-    """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026; leave anything else for pydantic to reject."""
+    """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026 (and 2026-03-14 10:30, the date of a timestamp);
+    leave anything else for pydantic to reject. Text shaped like a date that is none says why."""
     if isinstance(value, datetime):
         return value.date()
     if not isinstance(value, str):
@@ -38,7 +58,15 @@ def parse_date(value: object) -> object:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{value}' is not a date; write it like 03/14/2026 or 2026-03-14")
+    iso = _ISO_SHAPE.fullmatch(text)
+    if iso:
+        if iso.group(4):
+            try:
+                return datetime.fromisoformat(text.replace(" ", "T", 1)).date()
+            except ValueError:
+                pass
+        raise ValueError(_why_not_iso(text, iso))
+    raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
 
 
 def not_in_future(value: date | None) -> date | None:
@@ -100,15 +128,23 @@ def check_npi(value: object) -> object:
 NPI = Annotated[str, BeforeValidator(check_npi)]
 
 
+MAX_AMOUNT = Decimal("10000000")  # no single charge or payment a letter argues about is near $10 million
+
+
 def parse_money(value: object) -> object:
-    """Amounts as people write them: 450, 450.00, $1,250.50."""
-    if isinstance(value, str):
-        text = value.strip().replace("$", "").replace(",", "")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"'{value}' is not an amount of money, like 450.00") from None
-    return value
+    """Amounts as people write them: 450, 450.00, $1,250.50; never more than MAX_AMOUNT, never infinite."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return value
+    text = str(value).strip().replace("$", "").replace(",", "")
+    try:
+        amount = Decimal(text) if len(text) <= 30 else Decimal("NaN")
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValueError(f"'{str(value)[:30]}' is not an amount of money, like 450.00")
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"{str(value)[:30]} is more than {format_money(MAX_AMOUNT)}; check the amount (like 450.00)")
+    return amount
 
 
 def non_negative(value: Decimal) -> Decimal:

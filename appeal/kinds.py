@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+import yaml  # noqa: F401
 
 from appeal import folders as folders_module
-from appeal.errors import UserError, cannot_read, yaml_problem
+from appeal.errors import UserError, cannot_read, yaml_problem  # noqa: F401
 from appeal.resources import bundled, data_file
 
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
@@ -99,33 +99,16 @@ def folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
                                        user=user_folder())
 
 
-MAX_DESCRIPTION_BYTES = 64 * 1024
 _TEXT_FIELDS = ("title", "summary")
 
 
 def _read_meta(path: Path) -> dict:
-    """A kind's description, read with bounds: a shared template folder may hold anything."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_DESCRIPTION_BYTES + 1)
-    except OSError as error:
-        raise cannot_read(path, error, "The template description") from None
-    if len(data) > MAX_DESCRIPTION_BYTES:
-        raise UserError(f"The template description {path} is over {MAX_DESCRIPTION_BYTES // 1024} KB; it should hold "
-                        "a few lines (title, summary, senders).")
-    if b"\0" in data:
-        raise UserError(f"The template description {path} is not text (it looks like a binary file).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"The template description {path} is not UTF-8 text; save it as UTF-8.") from None
-    try:
-        meta = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        where, problem = yaml_problem(error)
-        raise UserError(f"The template description {path} cannot be read{where}: {problem}.") from None
-    except (RecursionError, ValueError, IndexError, OverflowError, MemoryError) as error:
-        raise UserError(f"The template description {path} cannot be read: {type(error).__name__}: {error}.") from None
+    """A kind's description, read with the bounded loader every user file goes through (appeal/loader.py):
+    a shared template folder may hold anything."""
+    from appeal import loader
+
+    meta = loader.load_yaml(path, source_name=f"The template description {path}", limits=loader.SMALL_LIMITS,
+                            allow_empty=True) or {}
     if not isinstance(meta, dict):
         raise UserError(f"The template description {path} must hold fields like 'title:' and 'summary:'.")
     return _checked_meta(path, meta)
@@ -189,46 +172,6 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
     )
 
 
-def _tags(meta_path: Path, value: object) -> tuple[str, ...]:
-    """`cites:` as one tag, a list of tags, or nothing."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    raise UserError(f"{meta_path}: cites must be a tag from rules.yaml's letters: lists, or a list of them.")
-
-
-def _check_choices(meta_path: Path, key: str, values: object, allowed: tuple[str, ...]) -> None:
-    if not isinstance(values, list) or set(map(str, values)) - set(allowed):
-        raise UserError(f"{meta_path}: {key} may be {', '.join(allowed)}, not {values}.")
-
-
-def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]:
-    """A list of {text, when, unless_listed}, each expression compiled now so a mistake is named at start."""
-    from jinja2 import TemplateSyntaxError
-
-    from appeal.render import shared_environment
-
-    if not isinstance(items, list):
-        raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")
-    environment = shared_environment(for_docx=False)
-    found = []
-    for number, item in enumerate(items, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when", "unless_listed"}:
-            raise UserError(f"{meta_path}: {key} entry {number} must have 'text:', and may have 'when:' and "
-                            "'unless_listed:'.")
-        try:
-            environment.from_string(item["text"])
-            if item.get("when"):
-                environment.compile_expression(str(item["when"]))
-        except TemplateSyntaxError as error:
-            raise UserError(f"{meta_path}: {key} entry {number}: {error.message}.") from None
-        found.append(Sentence(item["text"], item.get("when"), item.get("unless_listed")))
-    return tuple(found)
-
-
 def refuse_if_others_can_write(path: Path) -> None:
     """Another local user who can write into a template folder could plant a template; such a folder is refused.
 
@@ -262,6 +205,47 @@ def refuse_if_others_can_write(path: Path) -> None:
             f"The template {what} {path} can be changed by other users of this computer, so its templates are not "
             f"used (someone could plant a letter there). Make it yours alone: chmod go-w '{path}'."
         )
+
+
+def _tags(meta_path: Path, value: object) -> tuple[str, ...]:
+    """`cites:` as one tag, a list of tags, or nothing."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise UserError(f"{meta_path}: cites must be a tag from rules.yaml's letters: lists, or a list of them.")
+
+
+def _check_choices(meta_path: Path, key: str, values: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(values, list) or set(map(str, values)) - set(allowed):
+        raise UserError(f"{meta_path}: {key} may be {', '.join(allowed)}, not {values}.")
+
+
+def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]:
+    """A list of {text, when, unless_listed}, each expression compiled now so a mistake is named at start."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    from appeal.render import shared_environment
+
+    if not isinstance(items, list):
+        raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")
+    environment = shared_environment(for_docx=False)
+    found = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when", "unless_listed"}:
+            raise UserError(f"{meta_path}: {key} entry {number} must have 'text:', and may have 'when:' and "
+                            "'unless_listed:'.")
+        try:
+            environment.from_string(item["text"])
+            if item.get("when"):
+                environment.compile_expression(str(item["when"]))
+        except (TemplateSyntaxError, SecurityError) as error:
+            raise UserError(f"{meta_path}: {key} entry {number}: {error.message}.") from None
+        found.append(Sentence(item["text"], item.get("when"), item.get("unless_listed")))
+    return tuple(found)
 
 
 @lru_cache(maxsize=8)

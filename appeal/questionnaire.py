@@ -32,7 +32,7 @@ from prompt_toolkit.application import create_app_session
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from appeal import casefile, icd10, kinds
+from appeal import casefile, icd10, kinds, loader
 from appeal.case import Case
 from appeal.errors import UserError, cannot_read, problem_words
 from appeal.fields import format_money
@@ -50,7 +50,7 @@ from appeal.questions import (
     model_rule,
     situation_for,
 )
-from appeal.safe_write import write_text
+from appeal.safe_write import describe_os_error, write_text
 
 PROGRESS_MARK = "# appeal-questionnaire: "
 NEW_DRAFT_HEADER = [
@@ -130,11 +130,91 @@ def find_unfinished_drafts() -> list[Path]:
     found = []
     for path in folder.glob("*.yaml"):
         try:
-            if _progress_line(path.read_text(encoding="utf-8")) is not None:
+            if _progress_line(loader.read_text(path, what="draft")) is not None:
                 found.append(path)
-        except (OSError, UnicodeDecodeError):
+        except UserError:
             continue
     return sorted(found, key=lambda path: path.stat().st_mtime, reverse=True)
+
+
+def _unused_name(path: Path, tail: str) -> Path:
+    """`path` with `tail` added to its name (before the suffix when it keeps one), numbered until free."""
+    candidate, number = path.with_name(path.stem + tail + path.suffix), 2
+    while candidate.exists():
+        candidate, number = path.with_name(f"{path.stem}{tail}-{number}{path.suffix}"), number + 1
+    return candidate
+
+
+def set_aside_damaged_drafts() -> list[str]:
+    """Move each unfinished draft that can no longer be read as a case (hand-edited into a list, say) out of the
+    way, renamed to NAME.yaml.damaged, so `appeal draft` starts fresh instead of failing. Returns what to tell."""
+    told = []
+    for path in find_unfinished_drafts():
+        try:
+            loaded = casefile.read(path, str(path))
+            casefile.from_data(loaded.data, str(path), loaded)
+        except UserError as error:
+            aside = _unused_name(path.with_name(path.name + ".damaged"), "")
+            os.replace(path, aside)
+            told.append(f"The draft {path.name} cannot be read, so it was set aside as {aside} (nothing in it "
+                        f"was deleted; open it in a text editor to copy your answers). Why:\n{error}")
+    return told
+
+
+class DraftInUse(UserError):
+    """Another appeal session has this draft open; saving from both would lose the answers of one."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} is open in another appeal session. Finish or stop that one first, or carry on "
+                         "in a copy of the draft.")
+        self.path = path
+
+
+class _DraftLock:
+    """An exclusive lock on a draft while a session has it open: `flock` on a lock file beside it, which the
+    operating system releases if the session dies, so a crash never leaves a draft locked."""
+
+    def __init__(self, draft: Path):
+        import fcntl
+
+        self.file = draft.with_name(f".{draft.name}.lock")
+        while True:
+            try:
+                descriptor = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as error:
+                raise UserError(f"Cannot open the draft {draft}: {describe_os_error(error)}.") from None
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(descriptor)
+                raise DraftInUse(draft) from None
+            try:
+                current = os.stat(self.file).st_ino == os.fstat(descriptor).st_ino
+            except FileNotFoundError:
+                current = False
+            if current:  # not a lock file the previous holder removed while we waited to open it
+                self.descriptor = descriptor
+                return
+            os.close(descriptor)
+
+    def release(self) -> None:
+        try:
+            os.unlink(self.file)
+        except OSError:
+            pass
+        os.close(self.descriptor)
+
+
+def copy_draft(path: Path) -> Path:
+    """A copy of a draft (owner-only), for carrying on while another session has the original open."""
+    copy = _unused_name(path, "-copy")
+    write_text(copy, loader.read_text(path, what="draft"), overwrite=False)
+    return copy
+
+
+def completed_path(case_path: Path) -> Path:
+    """Where the answers completing a case file go: a new file beside it, never the file itself."""
+    return _unused_name(case_path, "-completed")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -298,19 +378,19 @@ class _Interview:
     # ---- opening and saving
 
     @classmethod
-    def open(cls, draft_path: Path | None, resume: Path | None, case_path: Path | None) -> _Interview:
+    def open(cls, draft_path: Path | None, resume: Path | None, case_path: Path | None,
+             overwrite_case: bool = False) -> _Interview:
         draft_path, resume, case_path = (Path(p) if p else None for p in (draft_path, resume, case_path))
         source = resume or case_path or (draft_path if draft_path and draft_path.exists() else None)
-        target = draft_path or resume or case_path or _new_draft_path()
+        completed = (case_path if overwrite_case else completed_path(case_path)) if case_path else None
+        target = draft_path or resume or completed or _new_draft_path()
         if source and target != source and target.exists():
             raise UserError(f"{target} already exists. Resume it, or choose another name for the draft.")
         if source is None:
             return cls(Case(), target, Progress(), list(NEW_DRAFT_HEADER), resumed=False)
-        try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as error:
-            raise cannot_read(source, error) from None
-        case = casefile.from_data(casefile.parse(text, str(source)), str(source))
+        text = loader.read_text(source, what="draft" if resume else "case file")
+        loaded = casefile.read(text, str(source))
+        case = casefile.from_data(loaded.data, str(source), loaded)
         header = []
         for line in text.splitlines():
             if not line.startswith("#"):
@@ -322,7 +402,7 @@ class _Interview:
         if line is not None:
             try:
                 progress = Progress.from_data(json.loads(line))
-            except (ValueError, TypeError, AttributeError):
+            except (ValueError, TypeError, AttributeError, RecursionError):  # hand-edited: derive it again
                 progress = None
         return cls(case, target, progress or _derive_progress(case), header, resumed=True)
 
@@ -362,6 +442,7 @@ class _Interview:
     # ---- the main flow
 
     def run(self) -> tuple[Case, Path]:
+        lock = _DraftLock(self.path)
         try:
             self._welcome()
             while True:
@@ -371,6 +452,8 @@ class _Interview:
             return self._finish()
         except (KeyboardInterrupt, EOFError):
             raise self._stopped() from None
+        finally:
+            lock.release()
 
     def _welcome(self) -> None:
         if self.resumed:
@@ -910,6 +993,7 @@ def run(
     draft_path: Path | None = None,
     resume: Path | None = None,
     case_path: Path | None = None,
+    overwrite_case: bool = False,
     input=None,
     output=None,
 ) -> tuple[Case, Path]:
@@ -917,14 +1001,16 @@ def run(
 
     draft_path: where to save (default: a new file in `drafts_folder()`); if it exists it is resumed.
     resume: a draft to carry on, at its first unanswered question.
-    case_path: an existing case file to complete; only what is missing is asked. Saved back to it unless
-    draft_path is given.
+    case_path: an existing case file to complete; only what is missing is asked. The answers go to a new file
+    beside it (`completed_path`), or to draft_path; back into case_path only with overwrite_case (--force).
+    A draft another session has open raises DraftInUse (offer `copy_draft`).
     input, output: prompt_toolkit input and output (tests pass a pipe and DummyOutput).
     Ctrl-C raises QuestionnaireStopped (a KeyboardInterrupt) after saying where the draft is.
     """
-    interview = _Interview.open(draft_path, resume, case_path)
+    interview = _Interview.open(draft_path, resume, case_path, overwrite_case)
     with create_app_session(input=input, output=output):
         return interview.run()
 
 
-__all__ = ["run", "ask_packet", "find_unfinished_drafts", "drafts_folder", "QuestionnaireStopped"]
+__all__ = ["run", "ask_packet", "find_unfinished_drafts", "drafts_folder", "QuestionnaireStopped", "DraftInUse",
+           "copy_draft", "set_aside_damaged_drafts", "completed_path"]

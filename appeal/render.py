@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from appeal.errors import UserError
 from appeal.fields import format_date, format_money
-from appeal.sandbox import SafeEnvironment, TemplateProblem, TemplateView, model_exposes, render_budget
+from appeal.sandbox import REMOVED_GLOBALS, SafeEnvironment, TemplateProblem, TemplateView, model_exposes, render_budget
 
 # Characters XML 1.0 forbids (Word refuses a document holding them). Tab, newline and carriage return are allowed.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -354,6 +354,29 @@ def render_docx(template: Path, context: dict[str, Any], attachments: Callable[[
     return render_document(template, context, attachments).content
 
 
+TOO_LONG = ("the letter cannot hold every value in full (one is too long for a Word document), so nothing was "
+            "written; a letter is never cut short. Shorten the longest field, or enclose it as a document of its own.")
+
+
+@lru_cache(maxsize=1)
+def _whole_document_template():
+    """docxtpl re-reads the rendered XML with lxml's `recover=True`, which silently drops everything after a
+    text it cannot hold (a 50-MB note lost the table and the signature). The body of a document ends with its
+    section properties; if the re-read body does not, the letter was cut short and is refused."""
+    from docxtpl import DocxTemplate
+
+    class WholeDocumentTemplate(DocxTemplate):
+        def fix_tables(self, xml):
+            body = super().fix_tables(xml)  # the rendered <w:body>
+            original = self.docx.element.body
+            if len(original) and original[-1].tag.endswith("}sectPr"):
+                if body is None or not len(body) or not body[-1].tag.endswith("}sectPr"):
+                    raise UserError(TOO_LONG)
+            return body
+
+    return WholeDocumentTemplate
+
+
 def render_document(
     template: Path, context: dict[str, Any], attachments: Callable[[Any], dict[str, Any]] | None = None
 ) -> Rendered:
@@ -363,14 +386,12 @@ def render_document(
     sandbox (appeal/sandbox.py); any failure becomes one message naming the template and the tag, and nothing
     is written, since the document only ever exists in memory here.
     """
-    from docxtpl import DocxTemplate
-
     from appeal.template_package import check_package
 
     template = Path(template)
     check_package(template)
     try:
-        document = DocxTemplate(str(template))
+        document = _whole_document_template()(str(template))
         document.init_docx()
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
         raise UserError(f"The template {template.name} is not a Word document that can be opened ({error}).") from None
@@ -382,6 +403,12 @@ def render_document(
                 added = {name: Markup(value.__html__()) for name, value in attachments(document).items()}
                 context = {**context, **added}
             undeclared = _undeclared(document, template, environment, context)
+            removed = sorted(undeclared & REMOVED_GLOBALS)
+            if removed:
+                raise UserError(
+                    f"The template {template.name} uses {', '.join(removed)}: Jinja offers it elsewhere, but it is "
+                    "unsafe in a shared template and not available here. Nothing was written."
+                )
             if undeclared:
                 raise UserError(
                     f"The template {template.name} uses names the renderer does not provide: "

@@ -43,6 +43,7 @@ MAX_ITEMS = 10_000
 MAX_ITERATIONS = 1_000_000
 MAX_INT_BITS = 4_096
 RENDER_SECONDS = 5.0
+REMOVED_GLOBALS = frozenset({"lipsum", "cycler", "joiner", "namespace", "dict"})  # Jinja's, refused here
 _CHECK_CLOCK_EVERY = 256  # reading the clock on every hook would cost a letter about 10% (measured)
 
 
@@ -368,8 +369,8 @@ class SafeEnvironment(SandboxedEnvironment):
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         raise TemplateProblem(
-            f"'{attribute}' is not something a template can use on {_describe(obj)}; templates may use the case's "
-            "fields and letter.* (see `appeal templates vars`)",
+            f"'{attribute}' is unsafe: it is not something a template can use on {_describe(obj)}; templates may "
+            "use the case's fields and letter.* (see `appeal templates vars`)",
             attribute,
         )
 

@@ -44,8 +44,8 @@ def places(document: Any) -> list[Place]:
             for c, cell in enumerate(row.cells, 1):
                 for p, paragraph in enumerate(cell.paragraphs, 1):
                     inner = f", paragraph {p}" if p > 1 else ""
-                    found.append(Place(f"table {t} (\"{first_row}\"), row {r}, cell {c}{inner} "
-                                       f"(\"{_snippet(paragraph.text, 40)}\")", paragraph, True))
+                    found.append(Place(f"table {t}, row {r}, cell {c}{inner} (\"{_snippet(paragraph.text, 40)}\", "
+                                       f"in the table that starts \"{first_row}\")", paragraph, True))
     for s, section in enumerate(document.sections, 1):
         for part, label in ((section.header, "header"), (section.footer, "footer")):
             for number, paragraph in enumerate(part.paragraphs, 1):

@@ -1,9 +1,25 @@
-"""Shared test helpers: the bundled examples, and reading a .docx back as a reviewer would see its text."""
+"""Shared test helpers: the bundled examples, and reading a .docx back as a reviewer would see its text.
+
+The whole run (and every process it starts) gets its own HOME and XDG folders, made empty here before anything
+is imported: no test reads or writes the real user's templates, evidence or drafts, and a user's own templates
+cannot change what a test sees.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
+
+_OWN_HOME = Path(tempfile.mkdtemp(prefix="appeal-test-home-"))
+os.environ["HOME"] = str(_OWN_HOME)
+for _variable, _folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
+                           ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+    os.environ[_variable] = str(_OWN_HOME / _folder)
+for _variable in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR", "XDG_DATA_DIRS", "XDG_CONFIG_DIRS"):
+    os.environ.pop(_variable, None)
 
 import pytest
 from docx import Document
@@ -36,3 +52,7 @@ def applicable_kinds(case) -> list[str]:
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_OWN_HOME, ignore_errors=True)

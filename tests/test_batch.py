@@ -67,7 +67,7 @@ def test_a_folder_with_bad_cases_writes_the_good_ones_and_reports_the_bad(tmp_pa
         assert patient in docx_text(out / name)
         assert (out / name).stat().st_mode & 0o777 == 0o600
     # each bad case is reported with the reason `appeal draft` gives for it, and the summary counts them
-    assert "patient.date_of_birth: '13/45/1990' is not a date" in result.stdout
+    assert "patient.date_of_birth (line 3): '13/45/1990' is not a date" in result.stdout
     assert "No case file at missing.yaml" in result.stdout
     assert f"{len(expected)} written" in result.stdout and "2 failed" in result.stdout
     failed = result.stdout.split("Failed (2)")[1]

@@ -52,7 +52,7 @@ def test_existing_file_is_never_replaced_without_force(in_tmp, capsys):
     [
         (None, "No case file at"),
         ("patient:\n  first_name: Ann\n   last_name: Lee\n", "line 3"),
-        ("patient:\n  date_of_birth: 13/45/1990\n", "patient.date_of_birth: '13/45/1990' is not a date"),
+        ("patient:\n  date_of_birth: 13/45/1990\n", "patient.date_of_birth (line 2): '13/45/1990' is not a date"),
         ("diagnoses:\n  - code: F99.99\n", "diagnoses.0.code"),
         ("sender:\n  npi: '1234567890'\n", "sender.npi"),
     ],

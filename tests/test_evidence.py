@@ -353,7 +353,7 @@ def test_builtin_snippets_are_parsed_once_per_process(monkeypatch):
         (snippet_text("bad-pmid", identifiers='  pmid: "PMID 123"\n'), ["citation.pmid"]),
         (snippet_text("Bad Id"), ["id"]),
         ("no front matter at all\n", ["must start with a line '---'"]),
-        ("---\nid: x\ntitle: [unclosed\n---\nBody.\n", ["cannot be read at line"]),
+        ("---\nid: x\ntitle: [unclosed\n---\nBody.\n", ["broken.md, line ", "at line 3, column 8"]),
         ("---\nid: x\n", ["no closing '---'"]),
     ],
 )

@@ -441,13 +441,64 @@ def test_completing_a_case_file_asks_only_what_is_missing(terminal, tmp_path):
         "patient: {first_name: Ana, last_name: Lopez}\n",
         encoding="utf-8",
     )
-    case, path = terminal.run({"Is everything right": pick(title="Everything is right")}, case_path=source)
-    assert path == source
+    before = source.read_bytes()
+    case, path = terminal.run({"Is everything right": pick(title="Everything is right"),
+                               "date of birth": "01/31/1990\r"}, case_path=source)
+    assert path == tmp_path / "case-completed.yaml"
     asked = " | ".join(terminal.asked)
     assert "Who is writing" not in asked and "first name" not in asked and "Which letter" not in asked
     assert "date of birth" in asked
-    assert source.read_text().startswith("# my notes stay\n")
+    assert source.read_bytes() == before  # never rewritten without --force
+    assert path.read_text().startswith("# my notes stay\n")
+    assert saved(path)["patient"]["date_of_birth"] == "1990-01-31"
     assert case.patient.first_name == "Ana"
+    assert questionnaire.completed_path(source) == tmp_path / "case-completed-2.yaml"
+
+
+def test_completing_a_case_file_with_force_writes_into_it(terminal, tmp_path):
+    source = tmp_path / "case.yaml"
+    source.write_text("# my notes stay\nletter_kind: claim-file-request\nsender: {role: patient}\n", encoding="utf-8")
+    case, path = terminal.run({"Is everything right": pick(title="Everything is right"), "first name": "Ana\r"},
+                              case_path=source, overwrite_case=True)
+    assert path == source and saved(source)["patient"]["first_name"] == "Ana"
+    assert source.read_text().startswith("# my notes stay\n")
+
+
+def test_a_second_session_on_the_same_draft_is_told_and_can_carry_on_in_a_copy(terminal, tmp_path):
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run({"Who is writing": pick("patient"), "What happened": pick("claim_file"),
+                      "Which letter": pick("claim-file-request"), "first name": "Ana\r", "last name": CTRL_C})
+    draft = stopped.value.path
+    first = questionnaire._DraftLock(draft)  # the first session has it open again
+    try:
+        with pytest.raises(questionnaire.DraftInUse) as in_use:
+            terminal.run({}, resume=draft)
+        assert str(draft) in str(in_use.value) and "another appeal session" in str(in_use.value)
+        copy = questionnaire.copy_draft(draft)
+        case, path = terminal.run({"last name": "Lopez\r", "Is everything right": pick(title="Everything is right")},
+                                  resume=copy)
+        assert path == copy and case.patient.full_name == "Ana Lopez"
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    finally:
+        first.release()
+    assert saved(draft)["patient"] == {"first_name": "Ana"}  # the original is the first session's alone
+    case, path = terminal.run({"last name": "Lopez\r", "Is everything right": pick(title="Everything is right")},
+                              resume=draft)  # released: it opens again
+    assert path == draft
+
+
+def test_a_damaged_draft_is_set_aside_with_a_message(terminal, tmp_path):
+    folder = questionnaire.drafts_folder()
+    folder.mkdir(parents=True)
+    damaged = folder / "draft-2026-01-01-100000.yaml"
+    damaged.write_text("- a list, not fields\n# appeal-questionnaire: {}\n", encoding="utf-8")
+    good = folder / "draft-2026-01-02-100000.yaml"
+    good.write_text("patient: {first_name: Ana}\n# appeal-questionnaire: {}\n", encoding="utf-8")
+    told = questionnaire.set_aside_damaged_drafts()
+    assert len(told) == 1 and "draft-2026-01-01-100000.yaml cannot be read" in told[0] and "not a list" in told[0]
+    assert not damaged.exists()
+    assert (folder / "draft-2026-01-01-100000.yaml.damaged").read_text().startswith("- a list")
+    assert questionnaire.find_unfinished_drafts() == [good]
 
 
 def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_path):
@@ -649,3 +700,35 @@ def test_persona_c_a_provider_requests_spravato_prior_authorization(terminal, tm
     assert "MADRS 34 on October 20, 2026" in text
     assert "Medical records supporting the request" not in text
     assert drafted.blanks == [] or all("email" not in blank for blank in drafted.blanks)
+
+
+def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, tmp_path, monkeypatch, capsys):
+    from prompt_toolkit.application.current import create_app_session
+
+    from appeal import cli
+
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run({"Who is writing": pick("patient"), "What happened": pick("claim_file"),
+                      "Which letter": pick("claim-file-request"), "first name": "Ana\r", "last name": CTRL_C})
+    draft = stopped.value.path
+    real_confirm = questionary.confirm
+    confirmed: list[str] = []
+
+    def confirm(message, **kwargs):
+        confirmed.append(message)
+        terminal.pipe.send_text("y")
+        return real_confirm(message, **kwargs)
+
+    monkeypatch.setattr(questionary, "confirm", confirm)
+    first = questionnaire._DraftLock(draft)  # the first session still has it open
+    try:
+        terminal.script = {"last name": ["Lopez\r"], "Is everything right": [pick(title="Everything is right")]}
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            terminal.pipe = pipe
+            case, path = cli._resume(draft)
+    finally:
+        first.release()
+    assert "is open in another appeal session" in capsys.readouterr().err
+    assert confirmed and "copy" in confirmed[0]
+    assert path == draft.with_name(draft.stem + "-copy.yaml") and case.patient.full_name == "Ana Lopez"
+    assert saved(draft)["patient"] == {"first_name": "Ana"}
