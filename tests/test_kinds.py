@@ -110,7 +110,7 @@ def test_a_new_kind_declares_its_own_requests_and_enclosures(user_folder):
     ("title: T\nenclosures:\n  - txt: x\n", "enclosures entry 1 must have 'text:'"),
     ("title: T\nstarts: appeal\n", "starts may be"),
     ("title: T\nasks: [bill]\n", "asks may be"),
-    ("title: T\nsummary: [unclosed\n", "cannot be read at line 3, column 1"),
+    ("title: T\nsummary: [unclosed\n", "line 3, column 1"),
 ])
 def test_a_mistake_in_a_kind_is_named_with_its_file(user_folder, description, message):
     _user_kind(user_folder, "broken", description)

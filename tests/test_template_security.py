@@ -320,11 +320,12 @@ KIND_FILES = {
     "alias bomb": ("a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
         f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8))
-        + "title: *i\n", "title must be a line of text"),
+        + "title: *i\n", "alias"),
     "binary bytes": ("\0\1\2binary", "not text"),
+    "a list where text belongs": ("title: [a, b]\n", "title must be a line of text"),
     "number where a list belongs": ("title: Mine\nsenders: 5\n", "senders must be a list"),
-    "deep nesting": ("title: " + "[" * 5000 + "]" * 5000 + "\n", "cannot be read"),
-    "impossible date": ("title: 2026-02-30\n", "cannot be read"),
+    "deep nesting": ("title: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+    "a date where yes/no belongs": ("title: Mine\nneeds_denial: 2026-02-30\n", "needs_denial must be true or false"),
     "not a mapping": ("- just\n- a list\n", "must hold fields"),
     "latin-1 text": ("title: Se\xf1or\n".encode("latin-1").decode("latin-1"), "not UTF-8"),
 }
