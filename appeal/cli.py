@@ -21,20 +21,41 @@ Start with:  appeal example --list
 
 
 def _print_report(path: Path, drafted) -> None:
+    from appeal.questions import question_for_blank
+
     print(f"Wrote {drafted.kind.title.lower()} to {path}")
     if drafted.blanks:
         print(f"\n{len(drafted.blanks)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
         for label in drafted.blanks:
-            print(f"  - {label}")
+            question = question_for_blank(label)
+            print(f"  - {label}" + (f" (the question: '{question.prompt.format_map(_ANY_VOICE)}')" if question else ""))
     for warning in drafted.warnings:
         print(f"\nWarning: {warning}")
 
 
-def _print_next_steps(case, enclosures: list[str], today=None) -> None:
+_ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
+              "Patients": "The patient's", "are_in": "is in"}
+
+
+def _print_last(path: Path, drafted, case) -> None:
+    """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for)."""
+    print(f"\nYour letter: {path.resolve()}")
+    if drafted.blanks:
+        action = f"open it and fill in the {len(drafted.blanks)} [ADD: ...] blank(s) listed above, then sign and send it."
+    elif not drafted.kind.sent_to_plan:
+        action = "sign it and give it to the patient or the plan."
+    elif case.insurance.appeals_fax:
+        action = f"sign it and fax it to {case.insurance.appeals_fax}; keep the fax confirmation page."
+    else:
+        action = "sign it and send it as 'Where and how to send it' says above; keep proof of sending."
+    print(f"Next: {action}")
+
+
+def _print_next_steps(case, enclosures: list[str], today=None, suggested: list[str] = ()) -> None:
     from appeal import next_steps
 
     print("\nWhat happens next\n")
-    print(next_steps.as_text(next_steps.sections(case, enclosures, today)))
+    print(next_steps.as_text(next_steps.sections(case, enclosures, today, suggested=suggested)))
 
 
 def _interview(args: argparse.Namespace):
@@ -140,7 +161,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if late:
         print("\nWhat happens next\n\n" + late)
     elif kind.sent_to_plan:
-        _print_next_steps(case, drafted.enclosures, today)
+        _print_next_steps(case, drafted.enclosures, today, drafted.suggested_enclosures)
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
     elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
@@ -158,6 +179,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
                 print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
     else:
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
+    _print_last(path, drafted, case)
     return 0
 
 
@@ -377,12 +399,12 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 def cmd_next_steps(args: argparse.Namespace) -> int:
     from appeal import casefile, kinds, next_steps
-    from appeal.letter_plan import enclosures_for
+    from appeal.letter_plan import enclosures_for, suggested_enclosures_for
     from appeal.safe_write import write_bytes
 
     case = casefile.load(args.case)
     kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
-    found = next_steps.sections(case, enclosures_for(case, kind))
+    found = next_steps.sections(case, enclosures_for(case, kind), suggested=suggested_enclosures_for(case, kind))
     if args.output:
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
         print(f"Wrote the next steps to {args.output}")

@@ -69,13 +69,17 @@ def _by_when(report: deadlines.DeadlineReport) -> list[str]:
     return lines
 
 
-def sections(case: Case, enclosures: list[str], today: date | None = None) -> list[Section]:
+def sections(case: Case, enclosures: list[str], today: date | None = None, suggested: list[str] = ()) -> list[Section]:
     report = deadlines.report(case, today)
     found = [Section("Where and how to send it", _send(case))]
     if case.denial is not None:
         found.append(Section("By when", _by_when(report)))
     if enclosures:
         found.append(Section("What to send with it", enclosures))
+    if suggested:
+        found.append(Section(
+            "Worth sending too, if you can get them (the letter does not list them: add each one you get to the "
+            "case's enclosures and draft the letter again)", list(suggested)))
     if report.decision:
         found.append(Section("When the plan must answer", [f"{rule.text} [{rule.citation}]" for rule in report.decision]))
     late = if_late_rules(case.insurance.plan_type)
