@@ -450,3 +450,16 @@ def test_a_summary_with_colons_and_quotes_round_trips(tmp_path, monkeypatch):
     assert kind.summary == "Asks: 'why?' and # not a comment"
     assert kind.title == 'Appeal: "second" level (tricky)'
     assert path.exists()
+
+
+def test_the_loop_that_runs_too_long_is_the_one_named(home):
+    document = Document()
+    document.add_paragraph("{% for line in letter.recipient %}{{ line }}{% endfor %}")
+    document.add_heading("Evidence", level=2)
+    document.add_paragraph("Items {% for a in range(5000) %}{% for b in range(5000) %}{% endfor %}{% endfor %}")
+    folder = home / "shared-templates"
+    folder.mkdir()
+    document.save(str(folder / "appeal.docx"))
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, "loops ran more than", home)
+    assert "{% for b in range(5000) %}" in output and "Evidence" in output, output
