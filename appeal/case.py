@@ -454,6 +454,11 @@ class Case(Model):
     prior_treatments: list[PriorTreatment] = Field(default_factory=list, description="Treatments already tried.")
     enclosures: list[str] = Field(default_factory=list, description="Documents the sender will attach.")
     evidence: EvidenceChoice = Field(default_factory=EvidenceChoice, description="Changes to the chosen evidence.")
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="Facts the sender chose not to give (like patient.email): the letter leaves their lines out "
+        "instead of showing a blank. The questionnaire records the questions skipped on purpose here.",
+    )
 
     def warnings(self) -> list[str]:
         """Things that will not stop a letter but weaken it."""

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from appeal.case import Case, PlanType
 from appeal.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
-from appeal.rules import Rule, Step, Topic, all_rules, service_timing, treatment_category
+from appeal.rules import Deadline, Rule, Step, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
 # Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
@@ -107,6 +107,18 @@ def _start(case: Case, counted_from: str) -> tuple[date | None, str, str | None,
     return None, "", None, []
 
 
+def due_date(deadline: Deadline, start: date) -> date:
+    """A rule's deadline counted from its start date (a notice, or the day a request reached the plan)."""
+    if deadline.unit == "days":
+        return start + timedelta(days=deadline.amount)
+    if deadline.unit == "months":
+        return add_months(start, deadline.amount, deadline.month_end)
+    if deadline.unit == "business_days":
+        return add_business_days(start, deadline.amount)
+    # hours: from the moment of receipt; shown as the calendar day it falls on
+    return start + timedelta(hours=deadline.amount)
+
+
 def count(rule: Rule, case: Case) -> Dated:
     """One filing rule applied to the case's dates."""
     deadline = rule.deadline
@@ -115,14 +127,7 @@ def count(rule: Rule, case: Case) -> Dated:
     start, label, missing, notes = _start(case, deadline.counted_from)
     if start is None:
         return Dated(rule, missing=missing)
-    if deadline.unit == "days":
-        due = start + timedelta(days=deadline.amount)
-    elif deadline.unit == "months":
-        due = add_months(start, deadline.amount, deadline.month_end)
-    elif deadline.unit == "business_days":
-        due = add_business_days(start, deadline.amount)
-    else:  # hours: from the moment of receipt; shown as the calendar day it falls on
-        due = start + timedelta(hours=deadline.amount)
+    due = due_date(deadline, start)
     if deadline.at_least:
         notes.append("This is the least time the law allows; your notice may give a later date, which you may use.")
     return Dated(rule, start, label, due, None, notes)
@@ -191,32 +196,49 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
                           next_filing, warnings)
 
 
-def ics(report_: DeadlineReport, case: Case) -> str:
-    """The filing deadlines as all-day calendar events (RFC 5545), each with a reminder a week before."""
-    who = case.patient.full_name or "the patient"
+@dataclass(frozen=True)
+class Event:
+    """One all-day calendar event."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+
+
+def calendar_text(events: list[Event], stamp: date) -> str:
+    """All-day calendar events (RFC 5545), each with a reminder a week before."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//appeal//deadlines//EN", "CALSCALE:GREGORIAN"]
-    for item in report_.filing:
-        if not item.due:
-            continue
-        summary = f"Deadline: {report_.step.name} ({who})"
-        description = f"{item.rule.text} Rule: {item.rule.citation}."
+    for event in events:
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{item.rule.id}-{item.due:%Y%m%d}@appeal",
-            f"DTSTAMP:{report_.today:%Y%m%d}T000000Z",
-            f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{item.due + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(description)}",
+            f"UID:{event.uid}@appeal",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(event.summary)}",
+            f"DESCRIPTION:{_ics_text(event.description)}",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
             "TRIGGER:-P7D",
-            f"DESCRIPTION:{_ics_text('One week left: ' + summary)}",
+            f"DESCRIPTION:{_ics_text('One week left: ' + event.summary)}",
             "END:VALARM",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def ics(report_: DeadlineReport, case: Case) -> str:
+    """The filing deadlines as calendar events."""
+    who = case.patient.full_name or "the patient"
+    events = [
+        Event(f"{item.rule.id}-{item.due:%Y%m%d}", item.due, f"Deadline: {report_.step.name} ({who})",
+              f"{item.rule.text} Rule: {item.rule.citation}.")
+        for item in report_.filing
+        if item.due
+    ]
+    return calendar_text(events, report_.today)
 
 
 def _ics_text(text: str) -> str:

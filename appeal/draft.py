@@ -28,6 +28,7 @@ class Drafted:
     blanks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     enclosures: list[str] = field(default_factory=list)
+    suggested_enclosures: list[str] = field(default_factory=list)
 
 
 def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ...] = ()) -> kinds.LetterKind:
@@ -77,7 +78,8 @@ def draft(
     rendered = render_document(kind.template, context, attachments)
     letter = context["letter"]
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
-    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures)
+    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
+                   letter.suggested_enclosures)
 
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:

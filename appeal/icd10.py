@@ -177,10 +177,14 @@ def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
         if all(term in lower and pattern.search(lower) for term, pattern in patterns)  # `in` first: C-fast
     ]
 
-    def rank(item: tuple[str, str]) -> tuple[int, int, str]:
+    def rank(item: tuple[str, str]) -> tuple[int, bool, bool, str]:
+        # F33 before F32 (the field's order), then the specific codes before "other", "unspecified" and remission,
+        # then in code order: F33.0 mild, F33.1 moderate, F33.2 severe, as a clinician reads the list.
         code, text = item
         field = next((n for n, prefix in enumerate(_FIELD_PREFIXES) if code.startswith(prefix)), len(_FIELD_PREFIXES))
-        return (field, len(text), code)
+        lowered = text.lower()
+        vague = code in _WEAK_CODES or code.endswith(".9") or lowered.startswith("other") or "unspecified" in lowered
+        return (field, vague, "remission" in lowered, code)
 
     return sorted(found, key=rank)[:limit]
 

@@ -82,7 +82,8 @@ class LetterPlan:
     scores: list[str] = doc("Symptom ratings as text, e.g. 'PHQ-9 22 on October 1, 2026'.")
     rights: list[str] = doc("The rights and deadlines for this plan type and step, each with its citation.")
     requests: list[str] = doc("What the letter asks the plan to do.")
-    enclosures: list[str] = doc("What is sent with the letter (the case's list plus what the plan needs).")
+    enclosures: list[str] = doc("What is sent with the letter: what the sender listed (or, for a request for "
+                                "documents, what the kind must send).")
     signature: list[Any] = doc("The signature block's lines.")
     facts: dict[str, Any] = doc("Derived facts: total_charged, total_paid, antidepressant_trials, classes_tried, ...")
     warnings: list[str] = doc("Warnings about the case (e.g. an unspecified diagnosis code).", default_factory=list)
@@ -104,6 +105,8 @@ class LetterPlan:
                             default_factory=list)
     setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
                              default_factory=list)
+    suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
+                                          "never listed in the letter.", default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +159,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
         Line("Date of birth", patient.date_of_birth),
         Line(member_label, patient.member_id),
     ]
-    if case.patient.group_number or case.insurance.plan_type in ERISA_PLANS:
+    if case.patient.group_number or (case.insurance.plan_type in ERISA_PLANS and "patient.group_number" not in case.left_out):
         lines.append(Line("Group number", patient.group_number))
     if case.patient.policy_holder:
         lines.append(Line("Policy holder", patient.policy_holder))
@@ -164,6 +167,9 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     if kind.needs_denial or case.denial is not None:
         lines.append(Line("Claim or reference number", denial.reference))
         lines.append(Line("Date of denial notice", denial.notice_date))
+        step = dispute.position(case).current if case.denial and case.denial.level_exhausted else None
+        if step:  # the level the sender read on the notice, so the plan routes the letter to the right review
+            lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank("treatment requested")
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
@@ -302,8 +308,12 @@ def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str,
 def _view(case: Case) -> dict[str, Any]:
     """The case's sections as blank-aware views; a missing denial still answers with blanks."""
     view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    left_out = frozenset(case.left_out)
+    for name, value in view.items():
+        if isinstance(value, CaseView):  # each section knows which of its fields the sender chose to leave out
+            view[name] = CaseView(getattr(case, name), name, left_out=left_out)
     if case.denial is None:
-        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False)
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False, left_out)
     return view
 
 
@@ -314,14 +324,25 @@ def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> l
 
 
 def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
-    # The case's own list goes with the letters that send it (the clinical case, a claim), not with a request
-    # for documents.
-    listed = list(case.enclosures) if kind.encloses_case_list else []
-    for item, sentence in _say(kind.enclosures, context):
-        keyword = sentence.unless_listed
-        if not keyword or not any(keyword in existing.lower() for existing in listed):
-            listed.append(item)
-    return listed
+    """A letter lists only what its sender said they will send (a letter must not claim a document they do not
+    have); a request for documents, which asks for no list, sends what its kind says."""
+    if kind.encloses_case_list:
+        return list(case.enclosures)
+    return [item for item, _ in _say(kind.enclosures, context)]
+
+
+def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The kind's usual documents the sender has not listed: suggested in the next steps, never claimed as sent."""
+    if not kind.encloses_case_list:
+        return []
+    listed = [item.lower() for item in case.enclosures]
+    return [item for item, sentence in _say(kind.enclosures, context)
+            if not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+
+
+def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _suggested_enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
 def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
@@ -408,14 +429,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", " ", text.strip())
 
 
+# The clinical facts that say what a denial puts at stake, each with its label (goals.py asks for them when a
+# kind `states_consequences`).
+STAKES = (("functional_impairment", "Daily life and work"), ("hospitalizations", "Hospital care"),
+          ("suicide_risk", "Safety"))
+
+
 def _consequences(case: Case) -> list[str]:
     """What is at stake, in the case's own recorded facts (never a prediction the case does not make)."""
-    clinical = case.clinical
-    facts = [
-        (clinical.functional_impairment, "Daily life and work"),
-        (clinical.hospitalizations, "Hospital care"),
-        (clinical.suicide_risk, "Safety"),
-    ]
+    facts = [(getattr(case.clinical, name), label) for name, label in STAKES]
     # A recorded absence ("None.", "No suicidal thoughts ...") is not something a denial puts at stake.
     return [f"{label}: {_one_line(text).rstrip('.')}." for text, label in facts
             if text and text.strip().rstrip(".").lower() not in _NOTHING
@@ -494,6 +516,7 @@ def context_for(
         rights=_rights(case, kind),
         requests=[text for text, _ in _say(kind.requests, sentence_context)],
         enclosures=_enclosures(case, kind, sentence_context),
+        suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
         facts=facts,
         warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],

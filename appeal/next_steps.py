@@ -13,8 +13,19 @@ from appeal.case import Case, PlanType
 from appeal.fields import format_date
 from appeal.rules import all_rules
 
-# Rules that say what to do when the plan does not keep to the rules, by plan type.
-_IF_LATE_TOPIC_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion", "fully-insured-state-complaint")
+# Rules that say what to do when the plan does not keep to the rules, by plan type: those that let the person go
+# straight to the next level (deemed exhaustion; FEHB's review by OPM when the carrier does not answer in time),
+# and those that name a regulator to complain to.
+LATE_OPENS_NEXT_LEVEL_RULE_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
+COMPLAINT_RULE_IDS = ("fully-insured-state-complaint",)
+IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
+                    "the next step and its deadline.")
+
+
+def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = LATE_OPENS_NEXT_LEVEL_RULE_IDS + COMPLAINT_RULE_IDS):
+    """The rules (of those named by `ids`) that say what this plan type's member may do when the plan is late."""
+    plan_type = plan_type or PlanType.other
+    return [rule for rule in all_rules() if rule.id in ids and plan_type in rule.plan_types]
 
 
 @dataclass
@@ -64,22 +75,22 @@ def _by_when(report: deadlines.DeadlineReport) -> list[str]:
     return lines
 
 
-def sections(case: Case, enclosures: list[str], today: date | None = None) -> list[Section]:
+def sections(case: Case, enclosures: list[str], today: date | None = None, suggested: list[str] = ()) -> list[Section]:
     report = deadlines.report(case, today)
     found = [Section("Where and how to send it", _send(case))]
     if case.denial is not None:
         found.append(Section("By when", _by_when(report)))
     if enclosures:
         found.append(Section("What to send with it", enclosures))
+    if suggested:
+        found.append(Section(
+            "Worth sending too, if you can get them (the letter does not list them: add each one you get to the "
+            "case's enclosures and draft the letter again)", list(suggested)))
     if report.decision:
         found.append(Section("When the plan must answer", [f"{rule.text} [{rule.citation}]" for rule in report.decision]))
-    plan_type = case.insurance.plan_type or PlanType.other
-    late = [rule for rule in all_rules() if rule.id in _IF_LATE_TOPIC_IDS and plan_type in rule.plan_types]
+    late = if_late_rules(case.insurance.plan_type)
     found.append(Section(
-        "If the plan misses its deadline",
-        [f"{rule.text} [{rule.citation}]" for rule in late]
-        or ["Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
-            "the next step and its deadline."],
+        "If the plan misses its deadline", [f"{rule.text} [{rule.citation}]" for rule in late] or [IF_LATE_FALLBACK]
     ))
     if report.next_step:
         again = [f"The next step is {report.next_step.name}."]

@@ -9,7 +9,7 @@ Why it works the way it does:
   by asking whatever is still empty.
 * New drafts go to ``$XDG_DATA_HOME/appeal/drafts/`` (``~/.local/share/appeal/drafts/`` when XDG_DATA_HOME is not
   set), one ``draft-<date>-<time>.yaml`` file per draft; `find_unfinished_drafts` lists the unfinished ones.
-* Keys: Enter on an empty answer skips a question (the letter shows a blank to fill in later); ``<`` then Enter
+* Keys: Enter on an empty answer skips a question (the letter leaves its line out, or shows a blank for an essential fact); ``<`` then Enter
   goes back one question (lists have a "Go back" choice); Ctrl-C stops and says how to carry on.
 * Answers are checked by the case model itself, so the questionnaire and a case file agree on what is valid; a
   rejected answer stays on screen with the model's reason, to be corrected.
@@ -42,6 +42,7 @@ from appeal.questions import (
     Entry,
     Group,
     Question,
+    applies,
     plain_type,
     enum_options,
     field_info,
@@ -71,6 +72,11 @@ _FINISH_VALUE = "\x00finish"
 _CODE_SHAPE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]\.?[0-9A-Za-z]{0,4}")
 
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}
+# Each field's question, as the readiness check names it ("x[].y" by its own prompt, a list by its group's).
+PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
+    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
+    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+}
 GROUP_OF: dict[str, Group] = {
     question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }
@@ -298,6 +304,8 @@ def _derive_progress(case: Case) -> Progress:
             continue  # a letter kind this installation does not have: ask
         if not _empty(value):
             progress.answered.append(entry.key)
+        elif entry.key in case.left_out:
+            progress.skipped.append(entry.key)
     return progress
 
 
@@ -454,7 +462,8 @@ class _Interview:
         else:
             self._say("Let's fill in the case, one question at a time.", TITLE_STYLE)
         self._say(f"  Your answers are saved after each one, in {self.path}.", HINT_STYLE)
-        self._say("  Enter on an empty answer skips a question (the letter will show a blank to fill in).", HINT_STYLE)
+        self._say("  Enter on an empty answer skips a question: the letter leaves that line out (a few facts it cannot do\n"
+                  "  without stay as [ADD: ...] blanks, listed at the end).", HINT_STYLE)
         self._say("  Type < and Enter to go back one question; in a list, choose 'Go back'.", HINT_STYLE)
         self._say("  Ctrl-C stops at any time; your answers stay saved.", HINT_STYLE)
 
@@ -475,12 +484,12 @@ class _Interview:
         item = self.progress.item
         if item:
             group = ENTRIES.get(item.get("group", ""))
-            if isinstance(group, Group) and group.when(self._ctx()):
+            if isinstance(group, Group) and applies(group, self._ctx()):
                 return group
             self.progress.item = None
         ctx = self._ctx()
         for entry in QUESTIONS:
-            if not self.progress.done(entry.key) and entry.when(ctx):
+            if not self.progress.done(entry.key) and applies(entry, ctx):
                 return entry
         return None
 
@@ -510,7 +519,7 @@ class _Interview:
         while self.progress.history:
             key = self.progress.history.pop()
             entry = ENTRIES.get(key)
-            if key != current and entry is not None and entry.when(ctx):
+            if key != current and entry is not None and applies(entry, ctx):
                 return entry
         return None
 
@@ -579,10 +588,14 @@ class _Interview:
             options = self._options(question, state and state["data"])
             choices = [questionary.Choice(title, value=value) for value, title in options]
             if not question.required:
-                choices.append(questionary.Choice("Skip: leave it blank for now", value=_SKIP_VALUE))
+                choices.append(questionary.Choice("Skip: leave it out for now", value=_SKIP_VALUE))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
+            if current is None and question.recommend is not None:
+                current = question.recommend
             if isinstance(current, bool):
                 default = "yes" if current else "no"
+            elif question.kind == "confirm" and current is None and not question.required:
+                default = _SKIP_VALUE  # no recommended answer: Enter must not claim a yes the person never gave
             else:
                 default = current.value if isinstance(current, Enum) else current
             answer = self._select(message, choices, default)
@@ -688,6 +701,7 @@ class _Interview:
             changed = False
             self._commit_item(question, value, state)
         if state is None:
+            self._leave_out(question, skipped)
             self.progress.mark(question.key, skipped=skipped)
             self._remember(question.key)
             if changed:
@@ -699,6 +713,17 @@ class _Interview:
                 state["done"].remove(name)
             state["done"].append(name)
         self._save()
+
+    def _leave_out(self, question: Question, skipped: bool) -> None:
+        """A fact skipped on purpose is optional for the letter (its line is left out), unless the letter cannot
+        do without it (`essential:`), when it stays a visible blank to fill in."""
+        if question.path.startswith("@") or question.required:
+            return
+        left_out = [path for path in self.case.left_out if path != question.path]
+        if skipped and not question.essential:
+            left_out.append(question.path)
+        if left_out != self.case.left_out:
+            self.case = model_rule(self.case, "left_out", left_out)
 
     def _commit_item(self, question: Question, value: Any, state: dict[str, Any]) -> None:
         group = GROUP_OF[question.path]
@@ -755,7 +780,8 @@ class _Interview:
                 choices.append(questionary.Choice("Change one of them", value="change"))
                 choices.append(questionary.Choice("Remove one of them", value="remove"))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
-            answer = self._select(self._words(group.more if entries else group.prompt), choices)
+            start = "done" if group.recommend is False else None  # an optional list most people skip starts on No
+            answer = self._select(self._words(group.more if entries else group.prompt), choices, start)
             if answer == _BACK_VALUE:
                 raise GoBack
             if answer == "done":
@@ -789,7 +815,7 @@ class _Interview:
         """Ask the item's questions in turn; '<' steps back inside the item, and from its first question, out."""
         while True:
             ctx = self._ctx(state["data"])
-            pending = [q for q in group.items if q.field_name not in state["done"] and q.when(ctx)]
+            pending = [q for q in group.items if q.field_name not in state["done"] and applies(q, ctx)]
             if not pending:
                 self.progress.item = None
                 entries = self._entries(group)
@@ -817,7 +843,7 @@ class _Interview:
         ctx = self._ctx()
         sections: dict[str, list[Entry]] = {}
         for entry in QUESTIONS:
-            if entry.when(ctx):
+            if applies(entry, ctx):
                 sections.setdefault(entry.section, []).append(entry)
         return sections
 
@@ -832,6 +858,27 @@ class _Interview:
             key = value.value if isinstance(value, Enum) else value
             value = titles.get(key, key).removesuffix("  (suggested)").split(":")[0]
         return f"{self._label(entry)}: {_display(value)}"
+
+    def _show_readiness(self) -> None:
+        """`appeal check` in plain words, before writing: each coverage criterion met or not, and for each one not
+        settled, the one question that would settle it."""
+        from appeal import goals
+        from appeal.readiness import Status
+
+        results = goals.criteria_needs(self.case) if self._ctx().kind and self._ctx().kind.argues_case else []
+        if not results:
+            return
+        self._say("\nWhat the plan usually looks for, and where your answers stand:", TITLE_STYLE)
+        for result, missing in results:
+            self._say(f"  {result.status.label.capitalize()}: {result.criterion.title}")
+            if result.status is Status.met:
+                continue
+            own = self.case.sender.role and self.case.sender.role.value == "provider"
+            prompt = next((PROMPTS[path] for path in missing if path in PROMPTS and (own or not path.startswith("sender."))), None)
+            if prompt:
+                self._say(f"    The question that settles it: {self._words(prompt)}", HINT_STYLE)
+            else:
+                self._say(f"    {result.detail}", HINT_STYLE)
 
     def _review(self) -> bool:
         """Everything at once, grouped; True when the person is happy, False after a change."""
@@ -851,6 +898,7 @@ class _Interview:
                     self._say(f"  {self._summary(entry)}")
         for warning in self.case.warnings():
             self._say(f"\nNote: {warning}", HINT_STYLE)
+        self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
         choices = [questionary.Choice("Everything is right: save the case", value=_FINISH_VALUE)]
         choices += [questionary.Choice(f"Change something in '{title}'", value=title) for title in sections]
         answer = self._select("Is everything right?", choices)

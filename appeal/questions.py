@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from appeal import kinds
-from appeal.case import Case
+from appeal.case import Case, SenderRole
 from appeal.case_paths import field_at, list_item, plain_type  # noqa: F401 (plain_type: the engine's too)
 from appeal.errors import UserError
 from appeal.fields import format_money
@@ -61,13 +61,25 @@ class Context:
     def words(self) -> dict[str, str]:
         """How prompts speak of the patient: to them, or about them."""
         if self.role == "patient":
-            return {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your"}
+            return {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"}
         return {
+            "are_in": "is in",
             "patient": "the patient",
             "patients": "the patient's",
             "Patient": "The patient",
             "Patients": "The patient's",
         }
+
+    def as_provider(self) -> Context:
+        """The same answers, as if the treating provider were writing."""
+        sender = self.case.sender.model_copy(update={"role": SenderRole.provider})
+        return Context(self.case.model_copy(update={"sender": sender}), self.extras, self.item)
+
+    def goals(self) -> list[str]:
+        """The facts the chosen letter uses, most important first (appeal.goals)."""
+        from appeal import goals
+
+        return goals.needed(self.case, self.kind)
 
     def names(self) -> dict[str, Any]:
         """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
@@ -152,6 +164,8 @@ class Question:
     resets: tuple[str, ...] = ()  # questions to ask again when this answer changes
     section: str = ""
     suggest: Callable[[Context], Any] | None = None  # a pre-selected answer the person confirms or changes
+    recommend: bool | None = None  # a yes/no question starts on this answer
+    essential: bool = False  # skipped, it stays a visible [ADD: ...] blank; other skipped facts are left out
 
     @property
     def key(self) -> str:
@@ -177,6 +191,7 @@ class Group:
     show: Callable[[Any], str] = str  # one line per entry in the list shown so far
     section: str = ""
     add_label: str = "Yes, add one"  # the menu choice that starts a new entry
+    recommend: bool | None = None  # false: the menu starts on "No" (an optional list most people skip)
 
     @property
     def key(self) -> str:
@@ -373,8 +388,8 @@ SHOW: dict[str, Callable[[Any], str]] = {
 }
 BASE_NAMES = ("role", "situation", "kind", "case")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
-                  "suggest"}
-_GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items"}
+                  "suggest", "recommend", "essential"}
+_GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items", "recommend"}
 
 
 @dataclass(frozen=True)
@@ -494,7 +509,17 @@ def _question(item: Any, section: str, conditions: set[str]) -> Question:
         resets=tuple(item.get("resets", ())),
         section=section,
         suggest=_named(SUGGESTIONS, item["suggest"], "suggest") if "suggest" in item else None,
+        recommend=_recommend(item, kind),
+        essential=bool(item.get("essential", False)),
     )
+
+
+def _recommend(item: dict, kind: str) -> bool | None:
+    if "recommend" not in item:
+        return None
+    if kind != "confirm" or not isinstance(item["recommend"], bool):
+        raise _Invalid("'recommend: true' or 'recommend: false' is for a yes/no (confirm) question")
+    return item["recommend"]
 
 
 def _group(item: dict, section: str, conditions: set[str]) -> Group:
@@ -524,6 +549,7 @@ def _group(item: dict, section: str, conditions: set[str]) -> Group:
         show=_named(SHOW, item.get("show", "text"), "show"),
         section=section,
         add_label=str(item.get("add_label", "Yes, add one")),
+        recommend=item.get("recommend") if isinstance(item.get("recommend"), bool) else None,
     )
 
 
@@ -570,6 +596,34 @@ def _declared() -> Declared:
 
 
 QUESTIONS: list[Entry] = _declared().entries
+
+def applies(entry: Entry, ctx: Context) -> bool:
+    """Whether to ask an entry: its `when:` holds; or the chosen letter uses its field (appeal.goals: the
+    template, the arguments for this denial, the criteria for this treatment) and a provider writing the same
+    case would be asked it, so a patient is asked for the scores and trials a strong letter needs, while answers
+    still decide (no "why urgent" for a standard request). The sender's own questions stay with their `when:`
+    (a patient is never asked "your specialty" because a criterion reads sender.specialty)."""
+    if entry.when(ctx):
+        return True
+    if ctx.kind is None or entry.key.startswith(("@", "sender.")) or ctx.role == "provider":
+        return False
+    return entry.key in ctx.goals() and entry.when(ctx.as_provider())
+
+
+def question_for_blank(label: str) -> Question | None:
+    """The question that fills a letter's `[ADD: label]` blank ("member ID" -> "Member ID"), if one does."""
+    from appeal.case_paths import plain_type as _plain
+    from appeal.render import _label
+
+    for question in every_question():
+        owner, _, name = question.path.rpartition(".")
+        if not owner or "[" in question.path or "." in owner:
+            continue
+        model = _plain(field_at(owner).annotation)
+        if name in model.model_fields and _label(model.model_construct(), name, owner) == label:
+            return question
+    return None
+
 
 def every_question() -> list[Question]:
     """All questions, including those inside groups."""

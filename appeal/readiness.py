@@ -15,7 +15,8 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appeal import clinical
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
@@ -55,8 +56,21 @@ class Criterion(BaseModel):
     applies_to: AppliesTo
     description: str
     when_unknown: str
+    needs: tuple[str, ...] = ()  # the case fields the check reads; the questionnaire asks for the missing ones
     source: str
     checked: date
+
+    @field_validator("needs")
+    @classmethod
+    def _real_fields(cls, paths: tuple[str, ...]) -> tuple[str, ...]:
+        from appeal.case_paths import field_at
+
+        for path in paths:
+            try:
+                field_at(path)
+            except (KeyError, TypeError):
+                raise ValueError(f"needs: '{path}' is not a case field") from None
+        return paths
 
 
 @dataclass(frozen=True)

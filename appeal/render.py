@@ -145,12 +145,13 @@ class CaseView(TemplateView):
     unknown attribute is an error.
     """
 
-    __slots__ = ("_model", "_label", "_present")
+    __slots__ = ("_model", "_label", "_present", "_left_out")
 
-    def __init__(self, model: BaseModel, label: str = "", is_present: bool = True):
+    def __init__(self, model: BaseModel, label: str = "", is_present: bool = True, left_out: frozenset[str] = frozenset()):
         self._model = model
         self._label = label
         self._present = is_present
+        self._left_out = left_out  # "patient.email": fields the sender chose not to give print as nothing
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -160,6 +161,8 @@ class CaseView(TemplateView):
             raise AttributeError(f"{self._label or type(model).__name__.lower()} has no field '{name}'")
         value = getattr(model, name)
         if value is None and name in type(model).model_fields:
+            if f"{self._label}.{name}" in self._left_out:
+                return None
             annotation = type(model).model_fields[name].annotation
             for option in getattr(annotation, "__args__", (annotation,)):
                 if isinstance(option, type) and issubclass(option, BaseModel):

@@ -301,10 +301,16 @@ def _concat(eval_context: Any, parts: list[Any]) -> str:
     return "".join(texts)
 
 
-def _counted(iterable: Any) -> Iterator[Any]:
-    """Every `{% for %}` loops over this, so the loops of one render share one count and one clock."""
+def _counted(iterable: Any, where: str = "") -> Iterator[Any]:
+    """Every `{% for %}` loops over this, so the loops of one render share one count and one clock. `where` is
+    the start of the loop's own tag ('for b in'), so a loop that runs too long is the one named."""
     for item in iterable:
-        _tick(1)
+        try:
+            _tick(1)
+        except TemplateProblem as problem:
+            if where:
+                problem.token = where
+            raise
         yield item
 
 
@@ -336,7 +342,10 @@ def _rewrite(node: nodes.Node) -> nodes.Node:
         elif isinstance(value, list):
             setattr(node, name, [_rewrite(item) if isinstance(item, nodes.Node) else item for item in value])
     if isinstance(node, nodes.For):
-        node.iter = nodes.Filter(node.iter, "_counted", [], [], None, None, lineno=node.lineno)
+        names = [item.name for item in node.target.find_all(nodes.Name)] if not isinstance(node.target, nodes.Name) \
+            else [node.target.name]
+        where = nodes.Const(f"for {', '.join(names)} in", lineno=node.lineno)
+        node.iter = nodes.Filter(node.iter, "_counted", [where], [], None, None, lineno=node.lineno)
     if isinstance(node, nodes.Concat):
         return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_concat", [], [], None, None,
                             lineno=node.lineno)

@@ -111,3 +111,11 @@ def test_diagnosis_lookup_forgives_typos_and_abbreviations_and_puts_this_field_f
     assert {"F43.10", "F43.11", "F43.12"} <= {code for code, _ in icd10.search("ptsd")}
     assert icd10.search("crps left arm")[0][0] == "G90.512"
     assert icd10.search("suicide ideation")[0][0] == "R45.851"
+
+
+def test_a_depression_lookup_offers_the_specific_major_depression_codes_before_other_and_unspecified():
+    from appeal import icd10
+
+    codes = [code for code, _ in icd10.search("depression", limit=40)]
+    assert codes[:3] == ["F33.0", "F33.1", "F33.2"]
+    assert codes.index("F32.2") < codes.index("F32.A") and codes.index("F33.2") < codes.index("F33.8")

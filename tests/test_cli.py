@@ -27,7 +27,13 @@ def test_draft_writes_an_owner_only_letter_with_the_default_name(in_tmp, capsys)
     assert len(written) == 1 and written[0].name.startswith("alvarez-maria-appeal-")
     assert written[0].stat().st_mode & 0o777 == 0o600
     assert "Maria Alvarez" in docx_text(written[0])
-    assert f"Wrote internal appeal to {written[0].name}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Wrote internal appeal to {written[0].name}" in out
+    # the last screen ends with the letter's path and the one next action, after the next steps
+    last = out.rstrip().splitlines()[-2:]
+    assert last == [f"Your letter: {written[0].resolve()}", "Next: sign it and fax it to (937) 555-0199; keep the fax "
+                    "confirmation page."]
+    assert out.index("WHERE AND HOW TO SEND IT") < out.index("Your letter:")
 
 
 def test_existing_file_is_never_replaced_without_force(in_tmp, capsys):

@@ -36,7 +36,7 @@ def test_a_prior_auth_asks_for_approval_and_carries_no_denial_lines():
     # without a denial there is no reason to answer: the letter makes the case for the treatment itself (issue 14)
     assert letter.urgent is False and letter.reason_labels == []
     assert letter.arguments[0].heading == "Why the treatment is medically necessary"
-    assert "Medical records supporting the request" in letter.enclosures
+    assert letter.enclosures == [] and "Medical records supporting the request" in letter.suggested_enclosures
 
 
 def test_original_medicare_gets_no_peer_to_peer_and_names_the_mbi():
@@ -52,7 +52,7 @@ def test_an_urgent_marketplace_appeal_asks_for_simultaneous_external_review():
     assert letter.urgent is True
     simultaneous = [request for request in letter.requests if "expedited external review" in request]
     assert len(simultaneous) == 1 and "CFR" in simultaneous[0]
-    assert "The treating provider's statement that the request is urgent" in letter.enclosures
+    assert "The treating provider's statement that the request is urgent" in letter.suggested_enclosures
     assert [section.heading for section in letter.arguments] == ["The treatment is medically necessary"]
 
 
@@ -63,12 +63,13 @@ def test_care_already_given_asks_for_payment_not_approval():
     assert not any("peer-to-peer" in request for request in letter.requests)
 
 
-def test_what_the_sender_listed_is_not_listed_twice():
+def test_the_letter_encloses_only_what_the_sender_listed_and_suggests_the_rest():
     letter = plan("appeal", sender={"role": "representative"}, patient=PATIENT, denial={"reason": "experimental"},
                   enclosures=["Denial letter of Oct 1", "Signed HIPAA release"])
-    assert letter.enclosures[:2] == ["Denial letter of Oct 1", "Signed HIPAA release"]
-    assert "Copy of the denial notice" not in letter.enclosures
-    assert "Signed authorization for the representative to act for the patient" in letter.enclosures
+    assert letter.enclosures == ["Denial letter of Oct 1", "Signed HIPAA release"]
+    assert "Copy of the denial notice" not in letter.suggested_enclosures  # the sender listed one
+    assert "Signed authorization for the representative to act for the patient" in letter.suggested_enclosures
+    assert "Medical records supporting the request" in letter.suggested_enclosures
 
 
 def test_a_request_for_documents_sends_only_what_the_plan_needs():
@@ -83,7 +84,7 @@ def test_reimbursement_out_of_network_asks_for_the_in_network_rate():
     letter = plan("reimbursement", patient=PATIENT, treatment={"services": services, "network_status": "out_of_network"})
     assert any("in-network level" in request for request in letter.requests)
     assert (str(letter.facts["total_charged"]), str(letter.facts["total_paid"])) == ("$950.00", "$875.00")
-    assert letter.enclosures == ["Itemized superbill and proof of payment"]
+    assert letter.enclosures == [] and letter.suggested_enclosures == ["Itemized superbill and proof of payment"]
 
 
 def test_parity_request_warns_where_the_parity_law_does_not_reach():

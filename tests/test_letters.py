@@ -61,12 +61,19 @@ def test_the_voice_follows_the_sender(name):
         assert "authorization" in text.lower()
 
 
-def test_a_representatives_letter_encloses_the_authorization():
+def test_a_representatives_letter_suggests_the_authorization_and_encloses_only_what_was_listed():
     case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
     case.sender.role, case.sender.name, case.sender.relationship = "representative", "Ana Ruiz", "sister"
-    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    drafted = draft.draft(case, kinds.get("appeal"))
+    text = docx_text(drafted.content)
     assert "on behalf of Maria Alvarez, as Maria's sister and authorized representative" in text
-    assert "Signed authorization for the representative to act for the patient" in text
+    authorization = "Signed authorization for the representative to act for the patient"
+    assert authorization not in text and authorization in drafted.suggested_enclosures
+    assert all(item in text for item in case.enclosures)
+    case.enclosures.append("Signed authorization for Ana Ruiz to represent Maria")
+    drafted = draft.draft(case, kinds.get("appeal"))
+    assert "Signed authorization for Ana Ruiz to represent Maria" in docx_text(drafted.content)
+    assert authorization not in drafted.suggested_enclosures
     assert "Ana Ruiz (sister)" in text
 
 

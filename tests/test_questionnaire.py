@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,7 +52,10 @@ class Terminal:
 
         def text(message, **kwargs):
             self.asked.append(message)
-            self._send(self._next(message), None, multiline=kwargs.get("multiline", False))
+            answer = self._next(message)
+            multiline = kwargs.get("multiline", False)
+            kwargs["validate"] = self._watch(kwargs.get("validate"), answer, multiline)
+            self._send(answer, None, multiline=multiline)
             return real_text(message, **kwargs)
 
         def select(message, choices, default=None, **kwargs):
@@ -63,6 +65,24 @@ class Terminal:
 
         monkeypatch.setattr(questionary, "text", text)
         monkeypatch.setattr(questionary, "select", select)
+
+    def _watch(self, validate, answer: Any, multiline: bool):
+        """Wrap a prompt's validator: when it rejects the last answer the script typed for this prompt, no more
+        keys will come, so send Ctrl-C at once (the event, not a timer) and the test fails instead of hanging."""
+        if validate is None:
+            return None
+        typed = answer if isinstance(answer, str) else ""
+        planned = max(1, typed.count(FINISH_MULTILINE) if multiline else typed.count(ENTER))
+        calls = [0]
+
+        def watched(text):
+            verdict = validate(text)
+            calls[0] += 1
+            if verdict is not True and calls[0] >= planned:
+                self.pipe.send_text(CTRL_C)
+            return verdict
+
+        return watched
 
     def _next(self, message: str) -> Any:
         """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""
@@ -103,13 +123,8 @@ class Terminal:
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
             self.pipe = pipe
-            # A prompt left waiting (a script mistake) gets Ctrl-C instead of hanging the test run.
-            watchdog = threading.Timer(30, lambda: pipe.send_text(CTRL_C))
-            watchdog.start()
-            try:
-                return action(pipe)
-            finally:
-                watchdog.cancel()
+            # A prompt left waiting (a script mistake) gets Ctrl-C from _watch instead of hanging the test run.
+            return action(pipe)
 
 
 @pytest.fixture
@@ -266,7 +281,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "another symptom score": pick("done"),
         "Which scale": pick("madrs"),
         "The score": "34\r",
-        "substance use screened": pick("yes"),
+        "substance-use screening": pick("yes"),
         "already tried?": pick("add"),
         "Name of the medication": "Lexapro 20 mg\r",
         "What kind is it": "\r",  # Enter accepts the kind pre-selected for a known medication
@@ -495,6 +510,200 @@ def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_pat
     monkeypatch.setenv("HOME", str(tmp_path))
     assert questionnaire.drafts_folder() == tmp_path / ".local" / "share" / "appeal" / "drafts"
     assert questionnaire.find_unfinished_drafts() == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Three people, answering truthfully: the letter carries what its criteria and arguments need
+
+
+def draft_of(case):
+    from appeal import draft, kinds
+
+    from conftest import docx_text
+
+    drafted = draft.draft(case, kinds.get(case.letter_kind))
+    return drafted, docx_text(drafted.content)
+
+
+def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan(terminal, tmp_path):
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "first name": "Maria\r",
+        "last name": "Alvarez\r",
+        "date of birth": "06/12/1985\r",
+        "Your mailing address": "418 Birchwood Lane\rColumbus, OH 43214" + FINISH_MULTILINE,
+        "Your phone number": "614.555.0142\r",
+        # skipped on purpose: "Your email address", "Group number"
+        "Insurance company": "Meridian Health Administrators\r",
+        "kind of coverage": pick("employer_self_funded"),
+        "Which employer": "Acme Logistics, Inc.\r",
+        "Member ID": "MHA884120537\r",
+        "address for this letter": "PO Box 1200\rDayton, OH 45401" + FINISH_MULTILINE,
+        "fax number for this letter": "(937) 555-0199\r",
+        "Date printed on the denial letter": f"{LAST_MONTH:%Y-%m-%d}\r",
+        "reference number": "PA-2026-1102-55817\r",
+        "Main reason": pick("experimental"),
+        "word for word": "Ketamine is experimental for depression." + FINISH_MULTILINE,
+        "Which 'no' is this": pick("initial"),
+        "Which treatment": pick("iv_ketamine"),
+        "How many sessions": "6\r",
+        "Is this urgent": pick("standard"),
+        "Where is the treatment given": "Riverside Ketamine Clinic, Columbus\r",
+        "Add a diagnosis": pick("add"),
+        "Add another diagnosis": pick("done"),
+        "Diagnosis code": "depression\r",
+        "Codes matching 'depression'": pick("F33.2"),
+        "current episode of depression begin": "03/01/2025\r",
+        "symptom score": pick("add"),
+        "another symptom score": pick("done"),
+        "Which scale": pick("phq9"),
+        "The score": "22\r",
+        "When was it measured": "10/01/2026\r",
+        "limit your work": "On leave from work since May; cannot drive my kids to school." + FINISH_MULTILINE,
+        "Hospital stays": "Inpatient psychiatric stay, 5 days, January 2026\r",
+        "substance-use screening": pick("yes"),
+        "already tried?": pick("add"),
+        "Add another medication": [pick("add"), pick("add"), pick("done")],
+        "Name of the medication": ["sertraline\r", "venlafaxine XR\r", "bupropion XL\r"],
+        "What kind is it": ["\r", "\r", "\r"],  # each known medication's class is pre-selected
+        "Highest dose": ["200 mg daily\r", "225 mg daily\r", "450 mg daily\r"],
+        "How many weeks": ["10\r", "12\r", "8\r"],
+        "What happened?": [pick("none"), pick("partial"), pick("none")],
+        "Side effects, or why": ["no improvement\r", "partial improvement only\r", "no improvement\r"],
+        "current episode of depression?": ["\r", "\r", "\r"],  # Enter keeps the recommended "yes"
+        "Add a document": pick("add"),
+        "Add another document": pick("done"),
+        "Name of the document": "Letter from Dr. Patel\r",
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, _ = terminal.run(script)
+    assert case.left_out and {"patient.email", "patient.group_number"} <= set(case.left_out)
+    assert all(trial.current_episode for trial in case.prior_treatments)
+    drafted, text = draft_of(case)
+    # the criteria the answers meet are listed as met, with the score and its date, and the appeal level
+    for met in ("The patient is an adult", "Two or more adequate antidepressant trials have failed",
+                "Substance use has been screened", "Depression severity is documented"):
+        assert met in text, met
+    assert "PHQ-9 22 on October 1, 2026" in text
+    assert "Appeal level: An internal appeal to the plan" in text
+    assert "On leave from work since May" in text and "Inpatient psychiatric stay" in text
+    # no invented enclosure; the usual documents are suggested for the next steps instead
+    assert "Letter from Dr. Patel" in text
+    assert "Letter of medical necessity from the treating provider" not in text
+    assert "Medical records supporting the request" not in text
+    assert "Medical records supporting the request" in drafted.suggested_enclosures
+    # no blank for what she skipped on purpose
+    assert "[ADD: patient email]" not in text and "group number]" not in text
+    assert not [blank for blank in drafted.blanks if "email" in blank or "group" in blank]
+
+
+def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(terminal, tmp_path, monkeypatch):
+    script = {
+        "Who is writing": pick("representative"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "Your full name": "Ana Ruiz\r",
+        "Your relationship": "daughter\r",
+        "Your mailing address": "12 Elm Street\rToledo, OH 43604" + FINISH_MULTILINE,
+        "Your phone number": "419 555 0123\r",
+        "first name": "Jorge\r",
+        "last name": "Ruiz\r",
+        "date of birth": "04/02/1950\r",
+        "Insurance company": "Buckeye Senior Advantage\r",
+        "kind of coverage": pick("medicare_advantage"),
+        "Member ID": "BSA5521\r",
+        "address for this letter": "Appeals, PO Box 9\rColumbus, OH 43215" + FINISH_MULTILINE,
+        "Date printed on the denial letter": f"{LAST_MONTH:%Y-%m-%d}\r",
+        "reference number": "MA-7781\r",
+        "Main reason": pick("not_medically_necessary"),
+        "Which 'no' is this": pick("initial"),
+        "Which treatment": pick("esketamine_nasal"),
+        "Where is the treatment given": "Lakeside Psychiatry, a SPRAVATO REMS-certified clinic, Toledo\r",
+        "Add a diagnosis": pick("add"),
+        "Add another diagnosis": pick("done"),
+        "Diagnosis code": "F33.1\r",
+        "symptom score": pick("add"),
+        "another symptom score": pick("done"),
+        "Which scale": pick("phq9"),
+        "The score": "19\r",
+        "When was it measured": "09/15/2026\r",
+        "substance-use screening": pick("yes"),
+        "already tried?": pick("add"),
+        "Add another medication": [pick("add"), pick("done")],
+        "Name of the medication": ["escitalopram\r", "duloxetine\r"],
+        "What kind is it": ["\r", "\r"],
+        "Highest dose": ["20 mg daily\r", "60 mg daily\r"],
+        "How many weeks": ["9\r", "10\r"],
+        "What happened?": [pick("none"), pick("none")],
+        "current episode of depression?": ["\r", "\r"],
+        "Is everything right": pick(title="Everything is right"),
+    }
+    said: list[str] = []
+    monkeypatch.setattr(questionary, "print", lambda text, **kwargs: said.append(text))
+    case, _ = terminal.run(script)
+    # before writing, the readiness check in plain words, with what would settle each unknown
+    shown = "\n".join(said)
+    assert "Met: Two or more adequate antidepressant trials have failed in the current episode" in shown
+    assert "Not known yet: A psychiatric clinician prescribes or oversees the treatment" in shown
+    assert "Enclose the prescriber's letter of medical necessity" in shown
+    assert shown.index("What the plan usually looks for") > shown.index("Here is everything so far")
+    drafted, text = draft_of(case)
+    assert "on behalf of Jorge Ruiz" in text
+    assert "Two or more adequate antidepressant trials have failed" in text
+    assert "PHQ-9 19 on September 15, 2026" in text
+    assert "Appeal level: A reconsideration by the Medicare Advantage plan" in text
+    assert "Signed authorization for the representative" not in text  # she did not say she has it
+    assert any("authorization" in item for item in drafted.suggested_enclosures)
+    assert not any("email" in blank for blank in drafted.blanks)
+
+
+def test_persona_c_a_provider_requests_spravato_prior_authorization(terminal, tmp_path):
+    script = {
+        "Who is writing": pick("provider"),
+        "What happened": pick("prior_auth"),
+        "Which letter": pick("prior-auth"),
+        "Your full name": "Priya Raman\r",
+        "Your credentials": "MD\r",
+        "Your specialty": "Psychiatry\r",
+        "Your NPI number": "1234567893\r",
+        "first name": "Sam\r",
+        "last name": "Lee\r",
+        "date of birth": "1979-02-03\r",
+        "Insurance company": "Ohio Care Plan\r",
+        "kind of coverage": pick("individual_marketplace"),
+        "Which state": "OH\r",
+        "Member ID": "XJ123\r",
+        "Which treatment": pick("esketamine_nasal"),
+        "Where is the treatment given": "Raman Psychiatry, SPRAVATO REMS-certified, Columbus\r",
+        "Add a diagnosis": pick("add"),
+        "Add another diagnosis": pick("done"),
+        "Diagnosis code": "F33.2\r",
+        "symptom score": pick("add"),
+        "another symptom score": pick("done"),
+        "Which scale": pick("madrs"),
+        "The score": "34\r",
+        "When was it measured": "10/20/2026\r",
+        "substance-use screening": pick("yes"),
+        "already tried?": pick("add"),
+        "Add another medication": [pick("add"), pick("done")],
+        "Name of the medication": ["sertraline\r", "bupropion XL\r"],
+        "What kind is it": ["\r", "\r"],
+        "Highest dose": ["200 mg daily\r", "450 mg daily\r"],
+        "How many weeks": ["8\r", "10\r"],
+        "What happened?": [pick("none"), pick("partial")],
+        "current episode of depression?": ["\r", "\r"],
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, _ = terminal.run(script)
+    drafted, text = draft_of(case)
+    for met in ("A psychiatric clinician prescribes", "SPRAVATO REMS-certified setting",
+                "Two or more adequate antidepressant trials have failed", "Depression severity is documented"):
+        assert met in text, met
+    assert "MADRS 34 on October 20, 2026" in text
+    assert "Medical records supporting the request" not in text
+    assert drafted.blanks == [] or all("email" not in blank for blank in drafted.blanks)
 
 
 def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, tmp_path, monkeypatch, capsys):

@@ -214,13 +214,20 @@ def test_bound_stops_the_template(attack, home):
     assert_refused(status, output, expected, home)
 
 
-def test_a_failing_tag_is_located_in_words(home):
+def folder_of(home: Path, *paragraphs: tuple[str, str]) -> Path:
+    """A template folder holding a small appeal.docx of (style, text) paragraphs: 'heading' or 'text'."""
     document = Document()
-    document.add_heading("Why the treatment is needed", level=2)
-    document.add_paragraph("Dear reviewer, {{ patient.last_name | center(10**9) }} thank you.")
+    for style, text in paragraphs:
+        document.add_heading(text, level=2) if style == "heading" else document.add_paragraph(text)
     folder = home / "shared-templates"
     folder.mkdir()
     document.save(str(folder / "appeal.docx"))
+    return folder
+
+
+def test_a_failing_tag_is_located_in_words(home):
+    folder = folder_of(home, ("heading", "Why the treatment is needed"),
+                       ("text", "Dear reviewer, {{ patient.last_name | center(10**9) }} thank you."))
     status, output = draft_with(folder, home)
     assert_refused(status, output, "center", home)
     assert "Dear reviewer" in output and "Why the treatment is needed" in output, output
@@ -450,3 +457,21 @@ def test_a_summary_with_colons_and_quotes_round_trips(tmp_path, monkeypatch):
     assert kind.summary == "Asks: 'why?' and # not a comment"
     assert kind.title == 'Appeal: "second" level (tricky)'
     assert path.exists()
+
+
+def test_the_loop_that_runs_too_long_is_the_one_named(home):
+    folder = folder_of(home, ("text", "{% for line in letter.recipient %}{{ line }}{% endfor %}"),
+                       ("heading", "Evidence"),
+                       ("text", "Items {% for a in range(5000) %}{% for b in range(5000) %}{% endfor %}{% endfor %}"))
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, "loops ran more than", home)
+    assert "{% for b in range(5000) %}" in output and "Evidence" in output, output
+
+
+def test_every_built_in_template_passes_the_package_check():
+    """The built-in templates skip the check at run time (they ship with the program); this proves they pass it."""
+    from appeal.template_package import _check_cached
+
+    for template in bundled("letter_templates").glob("*.docx"):
+        status = template.stat()
+        _check_cached(str(template.resolve()), status.st_size, status.st_mtime_ns)

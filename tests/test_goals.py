@@ -1,0 +1,81 @@
+"""Goal-driven questions: the chosen letter, its arguments and the coverage criteria decide what is asked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from appeal import goals, letter_plan, questions, readiness
+from appeal.case import Case
+from appeal.readiness import Criterion, Status
+
+START_DATE = "treatment.start_date"
+
+
+def patient_appeal() -> questions.Context:
+    case = Case.model_validate({
+        "letter_kind": "appeal",
+        "sender": {"role": "patient"},
+        "insurance": {"plan_type": "employer_self_funded"},
+        "treatment": {"kind": "iv_ketamine"},
+        "denial": {"reason": "experimental"},
+    })
+    return questions.Context(case, {"situation": "denial"})
+
+
+def entry(path: str) -> questions.Entry:
+    return next(item for item in questions.every_question() + questions.QUESTIONS if item.key == path)
+
+
+def test_the_criteria_and_the_template_bring_in_the_strong_letter_facts_for_a_patient():
+    ctx = patient_appeal()
+    needed = ctx.goals()
+    # the criteria first, in criteria.yaml's order: the most important facts are asked about first
+    assert needed[:2] == ["patient.date_of_birth", "prior_treatments"]
+    for path in ("clinical.scores", "clinical.substance_use_screened", "prior_treatments[].current_episode",
+                 "denial.level_exhausted", "clinical.functional_impairment"):
+        assert path in needed
+        assert questions.applies(entry(path), ctx), path
+    # a question of the provider's own stays with its when:, however much a criterion wants the specialty
+    assert "sender.specialty" in needed and not questions.applies(entry("sender.specialty"), ctx)
+    # a fact this letter never uses is not asked, nor one the answers rule out (no "why urgent" when it is not)
+    assert not questions.applies(entry(START_DATE), ctx)
+    assert "treatment.urgency_reason" in needed and not questions.applies(entry("treatment.urgency_reason"), ctx)
+
+
+NOTES = "clinical.provider_notes"  # asked of providers; no template, argument or criterion reads it
+
+
+def test_a_new_criterion_that_needs_a_fact_makes_the_questionnaire_ask_for_it(monkeypatch):
+    ctx = patient_appeal()
+    assert not questions.applies(entry(NOTES), ctx)
+    new = Criterion(id="starts_soon", title="The treatment starts within 30 days",
+                    applies_to={"treatments": ["iv_ketamine"], "conditions": ["treatment_resistant_depression"]},
+                    description="x", when_unknown="Add clinical.provider_notes.", needs=[NOTES], source="x",
+                    checked=date(2026, 11, 29))
+    existing = readiness.all_criteria()
+    monkeypatch.setattr(readiness, "all_criteria", lambda: (*existing, new))
+    monkeypatch.setitem(readiness._CHECKS, "starts_soon", lambda case, today: (Status.unknown, None))
+    assert questions.applies(entry(NOTES), patient_appeal())
+
+
+def test_a_new_argument_that_reads_a_case_field_makes_the_questionnaire_ask_for_it(monkeypatch):
+    library = {key: dict(value) for key, value in letter_plan._arguments().items()}
+    library["experimental"]["paragraphs"] = [
+        *library["experimental"]["paragraphs"],
+        {"when": "case.clinical.provider_notes", "text": "{{ case.clinical.provider_notes }}"},
+    ]
+    assert not questions.applies(entry(NOTES), patient_appeal())
+    monkeypatch.setattr(letter_plan, "_arguments", lambda: library)
+    goals._argument_paths.cache_clear()
+    try:
+        assert questions.applies(entry(NOTES), patient_appeal())
+    finally:
+        goals._argument_paths.cache_clear()
+
+
+def test_a_criterion_naming_a_field_the_case_does_not_have_is_refused():
+    with pytest.raises(ValueError, match="clinical.mood_score"):
+        Criterion(id="x", title="x", applies_to={"treatments": ["iv_ketamine"], "conditions": ["ptsd"]},
+                  description="x", when_unknown="x", needs=["clinical.mood_score"], source="x", checked=date(2026, 1, 1))
