@@ -186,12 +186,21 @@ def warm(settings: Settings, worker: bool = True) -> None:
     draft.warm(list(settings.evidence) if settings.evidence else None)
 
 
+_COLLECT_EVERY = 10
+
+
 def draft_task(task: Task) -> Result:
     """Draft one case in memory. Never raises: a problem comes back as the reason, the same words `appeal draft`
     would print for it."""
     from appeal import casefile, csv_cases, draft
     from appeal.errors import UserError
 
+    if task.index % _COLLECT_EVERY == _COLLECT_EVERY - 1:
+        # A rendered letter is a web of python-docx and lxml objects freed only by the cycle collector, whose
+        # counts see none of lxml's memory: without this, a worker grew from 84 to 157 MiB over 1,000 cases.
+        import gc
+
+        gc.collect()
     settings = _settings
     if settings is None:
         raise RuntimeError("batch.warm(settings) must run in this process before draft_task")
