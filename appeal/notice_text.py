@@ -55,19 +55,17 @@ def from_string(text: str, name: str = "the notice", source: str = "text") -> No
     return NoticeText(name, source, tuple(Line(n, line.rstrip()) for n, line in enumerate(lines, 1)))
 
 
+MAX_NOTICE_BYTES = 50 * 1024 * 1024  # a scanned multi-page notice is a few MB; a larger file is not a notice
+
+
 def read(path: str | Path) -> NoticeText:
     """The notice at `path` ('-' for standard input), read by what its bytes are, not by its name."""
     if str(path) == "-":
         return from_string(sys.stdin.read(), "the pasted text")
+    from appeal import loader
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"No notice at {path}. Check the file name.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder; give the notice's file (a PDF, a photo or a text file).") from None
-    except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror}.") from None
+    data = loader.read_bytes(path, max_bytes=MAX_NOTICE_BYTES, what="notice")
     if data.lstrip()[:5] == b"%PDF-":
         return _read_pdf(data, path)
     image = _open_image(data, path)

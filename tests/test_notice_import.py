@@ -316,3 +316,13 @@ def test_pasted_text_and_the_deadline_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Deadline. The notice says" in result.stdout
     assert "# The notice's appeal deadline" in (tmp_path / "case.yaml").read_text()
+
+
+def test_a_file_too_large_to_be_a_notice_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from appeal import notice_text
+
+    monkeypatch.setattr(notice_text, "MAX_NOTICE_BYTES", 1000)
+    big = tmp_path / "huge.txt"
+    big.write_text("Member ID: XJK123\n" * 200)
+    with pytest.raises(UserError, match="larger than 1,000 bytes"):
+        notice_text.read(big)
