@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from appeal import loader
 from appeal.case import MAX_TEXT_CHARACTERS, Case
-from appeal.errors import UserError, cannot_read, describe_validation, yaml_problem  # noqa: F401
+from appeal.errors import UserError
 from appeal.safe_write import write_text
 
 

@@ -19,11 +19,9 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-import yaml  # noqa: F401
-
 from appeal import folders as folders_module
-from appeal.errors import UserError, cannot_read, yaml_problem  # noqa: F401
-from appeal.resources import bundled, data_file, load_data, parse_bundled_yaml  # noqa: F401
+from appeal.errors import UserError
+from appeal.resources import bundled, load_data, parse_bundled_yaml
 
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
 ALL_SENDERS = ("patient", "representative", "provider")
