@@ -116,6 +116,8 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
         webbrowser.open(session.url)
     try:
         server(sock, session).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
+        pass
     finally:
         sock.close()
     where = f" Your answers are saved in {session.draft}." if session.draft else ""
@@ -434,7 +436,8 @@ def create_app(session: Session):
                 if not getattr(upload, "filename", None):
                     continue
                 name = Path(upload.filename).name or f"file-{number}"
-                path = folder / f"{number:02d}-{name}"
+                path = folder / f"{number:02d}" / name  # the packet's bookmark shows the file's own name
+                path.parent.mkdir()
                 path.write_bytes(await upload.read())
                 files.append(path)
             with web_flow.opened(session.draft) as engine:
@@ -528,8 +531,4 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
 
 def command(port: int | None, open_browser: bool) -> int:
     """The CLI entry point."""
-    try:
-        return serve(port or 0, open_browser)
-    except KeyboardInterrupt:
-        print("Stopped.", file=sys.stderr)
-        return 0
+    return serve(port or 0, open_browser)

@@ -91,6 +91,32 @@ class Client:
     def post(self, path: str, form: dict[str, Any] | None = None, **options) -> Reply:
         return self.request("POST", path, {"csrf": self.running.session.csrf, **(form or {})}, **options)
 
+    def post_files(self, path: str, form: dict[str, str], files: list[tuple[str, str, bytes]]) -> Reply:
+        """A multipart form post, as a browser sends a file input: files are (field, file name, content)."""
+        boundary = "appeal-test-boundary"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in {"csrf": self.running.session.csrf, **form}.items()]
+        parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+                  for name, filename, content in files]
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
+        connection.request("POST", path, body=body, headers={
+            "Host": f"127.0.0.1:{self.running.port}", "Origin": f"http://127.0.0.1:{self.running.port}",
+            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
+                      response.read().decode("utf-8", "replace"))
+        connection.close()
+        return reply
+
+    def get_bytes(self, path: str) -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
+        content = connection.getresponse().read()
+        connection.close()
+        return content
+
     def get(self, path: str, **options) -> Reply:
         return self.request("GET", path, **options)
 
