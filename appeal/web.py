@@ -34,7 +34,7 @@ COOKIE = "appeal_web"
 MAX_UPLOAD = 50 * 1024 * 1024  # one attached file; the packet refuses anything it cannot read anyway
 HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+                                 b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),  # not "no-referrer": Chromium would then post with Origin: null
     (b"cache-control", b"no-store"),
@@ -246,6 +246,8 @@ def create_app(session: Session):
             if chosen not in found:
                 raise UserError("That draft is no longer in the drafts folder.")
             session.start(found[chosen])
+            session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
+                                "see earlier ones.")
         else:
             session.start(None)
         return go("/questions")
@@ -276,7 +278,8 @@ def create_app(session: Session):
 
     def show(request, engine, shown, status: int = 200):
         return render(request, "questions.html", status, page=shown, progress=progress_of(engine),
-                      errors=web_flow.errors(shown), first=not session.visited or shown.keys == session.visited[0])
+                      errors=web_flow.errors(shown),
+                      first=not [key for key in engine.progress.history if key not in shown.keys])
 
     @guarded
     async def questions(request):

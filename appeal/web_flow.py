@@ -90,6 +90,7 @@ class Page:
     hint: str = ""
     entries: list[str] = field(default_factory=list)  # a group's entries so far, as one line each
     add_label: str = ""
+    recommend: bool | None = None  # false: most people skip this list, so "No" is the usual answer
     editing: bool = False
 
 
@@ -142,6 +143,8 @@ def _field(engine: Engine, question: Question, state: dict[str, Any] | None) -> 
             current = question.recommend
         if isinstance(current, bool):
             value = "yes" if current else "no"
+        elif current is None and options and options[0][1].endswith("(suggested)"):
+            value = options[0][0]  # as the terminal's cursor starts on the suggested letter: Next takes it
         elif current is None:
             value = "" if question.required else SKIP
         else:
@@ -165,7 +168,8 @@ def page(engine: Engine, keys: list[str]) -> Page:
     if isinstance(first, Group):
         entries = [first.show(item) for item in engine._entries(first)]
         return Page("group", keys, first.section, title=engine._words(first.more if entries else first.prompt),
-                    hint=engine._words(first.hint or ""), entries=entries, add_label=first.add_label)
+                    hint=engine._words(first.hint or ""), entries=entries, add_label=first.add_label,
+                    recommend=first.recommend)
     return Page("questions", keys, first.section, [_field(engine, ENTRIES[key], None) for key in keys])
 
 

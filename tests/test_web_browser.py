@@ -206,6 +206,11 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     labels = page.inner_text("form")
     assert "last name" in labels and "Who is writing" not in labels  # carries on where the terminal stopped
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
+    assert "Welcome back" in page.inner_text("main") and page.is_visible("button[value=back]")
+    page.keyboard.type("Ruiz")  # the focus is on the first box; leaving it saves it (the page's small script)
+    page.keyboard.press("Tab")
+    page.wait_for_selector(".saved:has-text('Saved.')")
+    assert yaml.safe_load(draft.read_text())["patient"]["last_name"] == "Ruiz"
     keyboard = Keyboard(page, {"last name": "Ruiz", "date of birth": "02/30/1990"}, {}, shots="phone")
     keyboard.shot()
     keyboard._fields()
