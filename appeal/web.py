@@ -55,6 +55,7 @@ class Session:
     visited: list[list[str]] = field(default_factory=list)  # the pages shown as new, in order
     current: list[str] | None = None  # a page visited again (Back, or Change from the review); None: the next new one
     packet: tuple[str, bytes] | None = None
+    recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
     told: list[str] = field(default_factory=list)  # said once on the next page
 
     @property
@@ -70,7 +71,7 @@ class Session:
         return f"http://127.0.0.1:{self.port}/start?token={self.token}"
 
     def start(self, draft: Path | None) -> None:
-        self.draft, self.visited, self.current, self.packet = draft, [], None, None
+        self.draft, self.visited, self.current, self.packet, self.recorded = draft, [], None, None, []
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -417,6 +418,7 @@ def create_app(session: Session):
 
         return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
                       earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
+                      recorded=session.recorded,
                       name=_download_name(case, kind))
 
     @guarded
@@ -465,11 +467,13 @@ def create_app(session: Session):
     @guarded
     async def sent(request):
         data = await form(request)
+        if session.recorded:
+            return go("/letter#sent")
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(engine)
             told = record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
                                str(data.get("day", "")), str(data.get("method", "")) or None)
-        session.told += told
+        session.recorded = told  # shown in place of the form, so a second press cannot record it twice
         return go("/letter#sent")
 
     routes = [

@@ -279,7 +279,9 @@ def test_i_sent_it_is_recorded_in_the_tracking_store(client, capsys):
     assert bad.status == 400 and "The day you sent it" in bad.body
     reply = client.post("/sent", {"day": f"{date.today():%m/%d/%Y}", "method": "fax"})
     assert reply.status == 303
-    assert "Recorded as appeal #1" in client.get("/letter").body
+    page = client.get("/letter").body
+    assert "Recorded as appeal #1" in page and 'action="/sent"' not in page
+    assert client.post("/sent", {"day": f"{date.today():%m/%d/%Y}", "method": "fax"}).status == 303  # pressed twice
     capsys.readouterr()
     assert cli.main(["status", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["appeals"]
