@@ -15,20 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from web_harness import Client, Running
+from web_harness import Client, running  # noqa: F401 (a fixture)
 
 from appeal import questionnaire, web
 from appeal.errors import UserError
-
-
-@pytest.fixture
-def running(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    (tmp_path / "home").mkdir()
-    server = Running()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
 from playwright.sync_api import sync_playwright
 from test_questionnaire import CTRL_C, pick
-from web_harness import SCREENSHOTS, Keyboard, Running, launch
+from web_harness import SCREENSHOTS, Keyboard, launch, running  # noqa: F401 (a fixture)
 
 from appeal import cli, questionnaire
 
@@ -27,16 +27,6 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def running(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    (tmp_path / "home").mkdir()
-    server = Running()
-    yield server
-    server.stop()
 
 
 class Checks:
@@ -219,6 +209,9 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert terminal_says("patient.date_of_birth", "02/30/1990") in page.inner_text(".error-summary")
     assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
+    page.goto(running.url.split("/start")[0] + "/letter")  # the letter before the denial is told: a message
+    checks(page)
+    assert "denial" in page.inner_text("main") and "Traceback" not in page.content()
     assert outside == []
     context.close()
 

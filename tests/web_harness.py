@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from appeal import web
 
 SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
@@ -44,6 +46,17 @@ class Running:
         self.server.should_exit = True
         self.thread.join()
         self.sock.close()
+
+
+@pytest.fixture
+def running(monkeypatch, tmp_path):
+    """The server for one test, with its own empty HOME and data folder (drafts, the tracking record)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "home").mkdir()
+    server = Running()
+    yield server
+    server.stop()
 
 
 @dataclass
