@@ -524,8 +524,11 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
         case_bytes = case_path.read_bytes() if case_path.is_file() else None
         store = track.open_store()
         with store:
-            appeal_id, _ = store.add(case, sent, kind=kind, method=method, case_bytes=case_bytes,
-                                     case_suffix=case_path.suffix.lower() or ".yaml", packet=copy)
+            try:
+                appeal_id, _ = store.add(case, sent, kind=kind, method=method, case_bytes=case_bytes,
+                                         case_suffix=case_path.suffix.lower() or ".yaml", packet=copy)
+            except UserError as error:  # its words name the command line's --sent; here it is a box
+                raise UserError(str(error).replace("--sent: ", "The day you sent it: ")) from None
             item = track.status(store.get(appeal_id), date.today())
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -267,6 +267,8 @@ def test_i_sent_it_is_recorded_in_the_tracking_store(client, capsys):
     assert docx.status == 200 and docx.headers["content-disposition"].startswith("attachment")
     bad = client.post("/sent", {"day": "someday", "method": "fax"})
     assert bad.status == 400 and "The day you sent it" in bad.body
+    future = client.post("/sent", {"day": "12/31/2099", "method": "fax"})
+    assert future.status == 400 and "The day you sent it: 12/31/2099 is in the future" in future.body
     reply = client.post("/sent", {"day": f"{date.today():%m/%d/%Y}", "method": "fax"})
     assert reply.status == 303
     page = client.get("/letter").body
