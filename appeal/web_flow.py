@@ -155,13 +155,25 @@ def _field(engine: Engine, question: Question, state: dict[str, Any] | None) -> 
                  question.required, value, options)
 
 
+def item_questions(engine: Engine, group: Group, state: dict[str, Any]) -> list[Question]:
+    """The next few questions about one entry of a list, by the same rule as a page; a question with a suggested
+    answer starts a page of its own, so the answers it is suggested from are in ('Zoloft' chooses SSRI)."""
+    ctx = engine._ctx(state["data"])
+    pending = [q for q in group.items if q.field_name not in state["done"] and applies(q, ctx)]
+    shown = pending[:1]
+    for question in pending[1:]:
+        if len(shown) == PAGE_SIZE or shown[-1].kind in ("choice", "confirm") or question.suggest:
+            break
+        shown.append(question)
+    return shown
+
+
 def page(engine: Engine, keys: list[str]) -> Page:
     """The page for these keys, with the answers so far."""
     state = engine.progress.item
     if state:
         group = ENTRIES[state["group"]]
-        ctx = engine._ctx(state["data"])
-        fields = [_field(engine, question, state) for question in group.items if applies(question, ctx)]
+        fields = [_field(engine, question, state) for question in item_questions(engine, group, state)]
         return Page("item", [question.key for question in group.items], group.section, fields,
                     title=engine._label(group), editing=bool(state.get("editing")))
     first = ENTRIES[keys[0]]

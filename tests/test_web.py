@@ -302,3 +302,21 @@ def test_the_packet_pdf_holds_the_letter_and_the_persons_files(client):
     assert f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text and "denial-notice.png" in str(pdf.outline) and "01-" not in str(pdf.outline)
     unreadable = client.post_files("/packet", {"send": "fax"}, [("files", "notes.pdf", b"not a pdf at all")])
     assert unreadable.status == 400 and "notes.pdf" in unreadable.body
+
+
+def test_an_entry_is_asked_a_few_questions_at_a_time_and_its_kind_is_suggested_from_its_name(client):
+    path = start_patient_appeal(client)
+    client.post("/change", {"key": "prior_treatments"})
+    client.post("/questions", {"key": "prior_treatments", "action": "add"})
+    first = client.get("/questions").body
+    assert "Name of the medication" in first and "What kind is it?" not in first
+    client.post("/questions", {"key": "prior_treatments[].name", "prior_treatments[].name": "Zoloft 100 mg"})
+    second = client.get("/questions").body
+    assert "What kind is it?" in second and re.search(r'value="ssri" checked', second)  # as the terminal suggests
+    client.post("/questions", {"key": "prior_treatments[].drug_class", "prior_treatments[].drug_class": "ssri"})
+    while "Tried before: add one" in (page := client.get("/questions").body):
+        keys = re.findall(r'name="key" value="([^"]+)"', page)
+        client.post("/questions", {"key": keys})
+    assert "Zoloft 100 mg (SSRI)" in page
+    entry = yaml.safe_load(path.read_text())["prior_treatments"][0]
+    assert (entry["name"], entry["drug_class"]) == ("Zoloft 100 mg", "ssri")
