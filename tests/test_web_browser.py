@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
 from playwright.sync_api import sync_playwright
 from test_questionnaire import CTRL_C, pick
-from web_harness import SCREENSHOTS, Keyboard, launch, running  # noqa: F401 (a fixture)
+from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running  # noqa: F401 (a fixture)
 
 from appeal import cli, questionnaire
 
@@ -120,7 +120,7 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
     context = browser.new_context(accept_downloads=True)
     checks = Checks(running.port)
     page, outside = open_app(context, running, checks)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    fresh_shots("persona")
     page.screenshot(path=str(SCREENSHOTS / "persona-00-start.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")  # "Start a new letter" has the focus
@@ -189,7 +189,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     checks = Checks(running.port)
     page, outside = open_app(context, running, checks)
     assert "Ana" in page.inner_text("main")  # the terminal's draft is offered, and has the focus
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    fresh_shots("phone")
     page.screenshot(path=str(SCREENSHOTS / "phone-00-start.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")

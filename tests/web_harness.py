@@ -266,5 +266,12 @@ class Keyboard:
                 self.press("Shift+Enter" if info["tag"] == "input" else "Enter")
 
 
+def fresh_shots(prefix: str) -> None:
+    """Remove a test's screenshots from an earlier run, so the folder shows this run's pages only."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
+        old.unlink()
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
