@@ -264,8 +264,7 @@ def test_a_rule_seen_only_in_summaries_prints_no_figure_in_a_letter(rule):
 # The letter sentences softened on 2026-11-30 because their figure was not found in any primary source the tools hold.
 SOFTENED = ("erisa-internal-decision-pre-service-two-levels-first", "erisa-internal-decision-pre-service-two-levels-second",
             "erisa-internal-decision-post-service-two-levels-first", "erisa-internal-decision-post-service-two-levels-second",
-            "ma-partb-drug-determination-standard", "ma-partb-drug-determination-expedited",
-            "mmc-appeal-decision-standard", "mmc-appeal-decision-expedited")
+            "ma-partb-drug-determination-standard", "ma-partb-drug-determination-expedited")
 
 
 @pytest.mark.parametrize("rule_id", SOFTENED)
@@ -278,6 +277,13 @@ def test_softened_letter_sentences_keep_the_rule_but_state_no_unconfirmed_figure
 def test_initial_decision_sentences_no_longer_offer_the_plan_an_unconfirmed_extension():
     for rule_id in ("aca-initial-pre-service-decision", "aca-initial-post-service-decision"):
         assert "extension" not in rules.by_id(rule_id).letter_text
+
+
+def test_medicaid_managed_care_appeal_figures_rest_on_cms_own_wording_of_438_408():
+    for rule_id, figure in (("mmc-appeal-decision-standard", "30 calendar days"), ("mmc-appeal-decision-expedited", "72 hours")):
+        rule = rules.by_id(rule_id)
+        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "copy"
+        assert "https://github.com/Enterprise-CMCS/macpro-mdct-mcr" in rule.read_at
 
 
 def test_the_medicare_advantage_alj_rule_cites_its_regulation():
