@@ -313,7 +313,7 @@ def _snippets():
 # Snippets whose abstract or agency page is not in the stored corpora: checked against copies, and they say so.
 CHECKED_AGAINST_COPIES = {
     "berman-2000-first-ketamine-placebo-trial", "murrough-2013-ketamine-vs-midazolam",
-    "sanacora-2017-apa-ketamine-consensus-statement", "sackeim-2024-athf-sf2-trd-definition",
+    "sackeim-2024-athf-sf2-trd-definition",
     "zarate-2006-ketamine-trd-crossover", "fda-2019-spravato-approval-trd",
     "va-dod-2022-mdd-guideline-ketamine-esketamine", "cms-mbpm-ch15-50-4-2-unlabeled-use",
 }
