@@ -56,6 +56,7 @@ class Session:
     current: list[str] | None = None  # a page visited again (Back, or Change from the review); None: the next new one
     packet: tuple[str, bytes] | None = None
     recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
+    focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
     told: list[str] = field(default_factory=list)  # said once on the next page
 
     @property
@@ -71,7 +72,7 @@ class Session:
         return f"http://127.0.0.1:{self.port}/start?token={self.token}"
 
     def start(self, draft: Path | None) -> None:
-        self.draft, self.visited, self.current, self.packet, self.recorded = draft, [], None, None, []
+        self.draft, self.visited, self.current, self.packet, self.recorded, self.focus = draft, [], None, None, [], ""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -416,9 +417,10 @@ def create_app(session: Session):
         earliest = deadlines.report(case).earliest if case.denial is not None else None
         from appeal.track import METHODS
 
+        focus, session.focus = session.focus, ""
         return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
                       earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
-                      recorded=session.recorded,
+                      recorded=session.recorded, focus=focus,
                       name=_download_name(case, kind))
 
     @guarded
@@ -454,7 +456,8 @@ def create_app(session: Session):
             shutil.rmtree(folder, ignore_errors=True)
         session.packet = (name, made.content)
         session.told += [f"Your {made.page_count}-page PDF is ready to download below."] + made.warnings
-        return go("/letter#packet")
+        session.focus = "packet"  # not a #fragment: a browser skips autofocus on one
+        return go("/letter")
 
     @guarded
     async def packet_pdf(request):
@@ -468,13 +471,14 @@ def create_app(session: Session):
     async def sent(request):
         data = await form(request)
         if session.recorded:
-            return go("/letter#sent")
+            return go("/letter")
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(engine)
             told = record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
                                str(data.get("day", "")), str(data.get("method", "")) or None)
         session.recorded = told  # shown in place of the form, so a second press cannot record it twice
-        return go("/letter#sent")
+        session.focus = "sent"
+        return go("/letter")
 
     routes = [
         Route("/start", start),

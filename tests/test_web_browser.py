@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
 from playwright.sync_api import sync_playwright
 from test_questionnaire import CTRL_C, pick
-from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running  # noqa: F401 (a fixture)
+from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled  # noqa: F401 (a fixture)
 
 from appeal import cli, questionnaire
 
@@ -84,6 +84,7 @@ def open_app(context, running, checks: Checks | None = None):
     page.on("request", lambda request: None if request.url.startswith(f"http://127.0.0.1:{running.port}/")
             else outside.append(request.url))
     page.goto(running.url)
+    settled(page)
     if checks:
         checks(page)
     return page, outside
@@ -124,6 +125,7 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
     page.screenshot(path=str(SCREENSHOTS / "persona-00-start.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")  # "Start a new letter" has the focus
+    settled(page)
     errors_seen = []
 
     def on_page(page) -> None:
@@ -144,6 +146,7 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
     assert "What the plan usually looks for" in review
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    settled(page)
     checks(page)
     keyboard.shot()
     assert "Your deadline" in page.inner_text("main") and "What happens next" in page.inner_text("main")
@@ -163,9 +166,10 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
         page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    settled(page)
     checks(page)
     keyboard.shot()
-    assert "Recorded as appeal #1" in page.inner_text("main")
+    assert "Recorded as appeal #1" in page.evaluate("document.activeElement.innerText")  # the focus is on it
     capsys.readouterr()
     assert cli.main(["status", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["appeals"]
@@ -193,6 +197,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     page.screenshot(path=str(SCREENSHOTS / "phone-00-start.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    settled(page)
     labels = page.inner_text("form")
     assert "last name" in labels and "Who is writing" not in labels  # carries on where the terminal stopped
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side

@@ -156,6 +156,12 @@ _FOCUSED = """() => {
 }"""
 
 
+def settled(page) -> None:
+    """Wait until the page's autofocus has moved the focus (the browser does it just after load)."""
+    # a selector wait: it runs in Playwright's own world, which the pages' Content-Security-Policy leaves alone
+    page.wait_for_selector("[autofocus]:focus, body:not(:has([autofocus]))", state="attached")
+
+
 def _matches(script: dict[str, Any], words: str) -> Any:
     """The scripted answer whose key is in the question (longest key wins), or None."""
     found = [key for key in script if key.lower() in words.lower()]
@@ -187,6 +193,7 @@ class Keyboard:
     def submit(self) -> None:
         with self.page.expect_navigation():
             self.press("Enter")
+        settled(self.page)
 
     def shot(self) -> None:
         if self.shots:
