@@ -75,7 +75,9 @@ def test_the_letter_encloses_only_what_the_sender_listed_and_suggests_the_rest()
 def test_a_request_for_documents_sends_only_what_the_plan_needs():
     letter = plan("claim-file-request", patient=PATIENT, denial={"reason": "experimental"}, enclosures=["Records"])
     assert letter.enclosures == ["Copy of the denial notice"]
-    assert letter.evidence == [] and letter.requests == []
+    assert letter.evidence == []
+    # what it asks for are documents, each with the rule behind it for the plan, never a decision on the claim
+    assert letter.requests[0].startswith("the complete claim file") and not any("Overturn" in r for r in letter.requests)
 
 
 def test_reimbursement_out_of_network_asks_for_the_in_network_rate():
