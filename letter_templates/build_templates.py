@@ -87,7 +87,6 @@ def new_document():
     paragraph_style("Table Heading", size=9, bold=True, space_after=0)
     for name in ("List Bullet", "List Number"):
         styles[name].paragraph_format.space_after = Pt(2)
-    paragraph_style("List Number Last", base="List Number", space_after=2).paragraph_format.keep_with_next = True
     # a paragraph right under a table or a list keeps a little air above it
     paragraph_style("Body Spaced", base="Body Text Letter").paragraph_format.space_before = Pt(4)
     # Enclosures stay with the signature, so no page holds only the end of the list.
@@ -357,19 +356,19 @@ def treatment_section(document, heading="The treatment requested"):
     optional_line(document, "letter.urgent", "Why this is urgent: ", "{{ treatment.urgency_reason }}")
 
 
-def list_section(document, items, heading, style="List Bullet", last_style=None):
-    """A heading and one list paragraph per item, all left out when the list is empty; `last_style` for the last
-    item (kept with the closing that follows it)."""
+def list_section(document, items, heading, style="List Bullet", keep_last=False):
+    """A heading and one list paragraph per item, all left out when the list is empty; with `keep_last`, the last
+    item is kept with the closing that follows it (same style, so the list's spacing stays even)."""
     tag(document, "{%p if " + items + " %}")
     if heading:
         document.add_heading(heading, level=2)
     tag(document, "{%p for item in " + items + " %}")
-    if last_style:
+    if keep_last:
         tag(document, "{%p if loop.last %}")
-        para(document, "{{ item }}", last_style)
+        para(document, "{{ item }}", style).paragraph_format.keep_with_next = True
         tag(document, "{%p else %}")
     para(document, "{{ item }}", style)
-    if last_style:
+    if keep_last:
         tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
@@ -387,7 +386,7 @@ def rights_section(document, heading="Rights and deadlines that apply"):
 
 
 def requests_section(document, heading="What is requested"):
-    list_section(document, "letter.requests", heading, "List Number", last_style="List Number Last")
+    list_section(document, "letter.requests", heading, "List Number", keep_last=True)
 
 
 def criteria_section(document):
@@ -422,13 +421,13 @@ def closing(document, thanks):
     para(document, "Enclosures:", "Enclosures Label")
     tag(document, "{%p for item in letter.enclosures %}")
     tag(document, "{%p if loop.last and not letter.evidence %}")
-    para(document, "{{ item }}", "List Bullet")
+    para(document, "{{ item }}", "List Enclosure").paragraph_format.keep_with_next = False  # the list ends here
     tag(document, "{%p else %}")
     para(document, "{{ item }}", "List Enclosure")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.evidence %}")
-    para(document, "Attachment A: Evidence of medical necessity", "List Bullet")
+    para(document, "Attachment A: Evidence of medical necessity", "List Enclosure").paragraph_format.keep_with_next = False
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     para(document, "{{p evidence_appendix }}")
