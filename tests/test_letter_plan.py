@@ -84,7 +84,8 @@ def test_a_request_for_documents_names_the_rule_behind_each_item_for_the_plan():
     assert not any("mental health" in item for item in items("employer_self_funded", [{"code": "G90.512"}]))
     assert "45 CFR 147.136(b)(3)(i)" in items("individual_marketplace")[0]
     medicare = items("medicare_original")
-    assert not any("CFR" in item or "summary plan description" in item for item in medicare)
+    assert medicare[0].endswith("(45 CFR 164.524(a)(1); 45 CFR 164.501);")  # HIPAA access, not an ERISA right
+    assert not any("2560.503-1" in item or "summary plan description" in item for item in medicare)
     assert any("Local Coverage Determination" in item for item in medicare) and medicare[-1].endswith(".")
     # a parity request without a denial asks for no denial reason, and still ends its list with a full stop
     parity = plan("parity-request", patient=PATIENT, insurance={"plan_type": "employer_fully_insured"},
