@@ -250,7 +250,9 @@ def test_the_last_page_holds_more_than_the_closing(rendered, pair):
     assert len(lines) >= 3, f"the last page holds only the closing and enclosures ({len(lines)} lines above it)"
 
 
-MAX_GAP = 0.27  # the closing with the last request (about a quarter page) may move whole; more is a hole
+# The last request, reserved step, thanks, closing, signature and enclosures move to the next page together, which
+# can leave a quarter page blank on the bundled examples (24% at most today); more than 30% is a hole in the letter.
+MAX_GAP = 0.30
 
 
 @each()
