@@ -95,7 +95,8 @@ class LetterPlan:
                              default="Appeal")
     level: str = doc("The step this letter starts, in words: 'an internal appeal to the plan (the first level of "
                      "review)'; empty for letters that start no step.", default="")
-    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'.",
+    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'; for a "
+                          "letter tied to no step (a request for documents), the step it prepares.",
                           default="")
     urgent_deadline: str = doc("The expedited decision deadline with its citation, e.g. '72 hours (29 CFR ...)'.",
                                default="")
@@ -151,7 +152,10 @@ def _facts(case: Case, today: date) -> dict[str, Any]:
     }
 
 
-def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
+def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "") -> list[Line]:
+    """The Re: block. The appeal level is stated here, where a reviewer routing the letter looks for it, and
+    nowhere else: the step this letter starts (an external review request names external review even while the
+    case's own step is an internal appeal); a letter that starts no step (a request for documents) has none."""
     patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
     member_label = "Medicare number (MBI)" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
     lines = [
@@ -167,9 +171,8 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     if kind.needs_denial or case.denial is not None:
         lines.append(Line("Claim or reference number", denial.reference))
         lines.append(Line("Date of denial notice", denial.notice_date))
-        step = dispute.position(case).current if case.denial and case.denial.level_exhausted else None
-        if step:  # the level the sender read on the notice, so the plan routes the letter to the right review
-            lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
+    if level:
+        lines.append(Line("Appeal level", level[0].upper() + level[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank("treatment requested")
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
@@ -267,6 +270,28 @@ def _cited(rule_id: str) -> str:
     return rules_module.cited(_rules_by_id()[rule_id])
 
 
+def _authority(case: Case):
+    """`authority('rule-id', ...)` in a kind's sentence: ' (29 CFR ...)', the citation of the first of these rules
+    that reaches the case's plan type, or nothing where none does (a request names the rule behind it in a few
+    words instead of restating the rule)."""
+    plan_type = case.insurance.plan_type or PlanType.other
+
+    def authority(*rule_ids: str) -> str:
+        by_id = _rules_by_id()
+        unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
+        if unknown:
+            raise UserError(f"authority() names no rule of rules.yaml: {', '.join(unknown)}.")
+        found = next((by_id[rule_id] for rule_id in rule_ids if plan_type in by_id[rule_id].plan_types), None)
+        return f" ({found.citation})" if found else ""
+
+    return authority
+
+
+def _mental_health(case: Case) -> bool:
+    """A mental health diagnosis (ICD-10-CM chapter F), the benefit the parity law is about."""
+    return any(d.code.startswith("F") for d in case.diagnoses)
+
+
 def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
     """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
     return {
@@ -277,6 +302,8 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "treatment": case.treatment.display_name or "the requested treatment",
         "rules": _rules_by_id(),
         "cited": PlanFunction(_cited),
+        "authority": PlanFunction(_authority(case)),
+        "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
     }
@@ -346,9 +373,11 @@ def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = 
 
 
 def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
+    """The lines under the signature. A patient's or representative's phone and email are on the letterhead and
+    are not repeated; a provider's phone is, for the peer-to-peer call."""
     role = case.sender.role or SenderRole.patient
     if role is SenderRole.patient:
-        return [case.sender.name or case.patient.full_name or Blank("patient's name"), patient.phone, patient.email]
+        return [case.sender.name or case.patient.full_name or Blank("patient's name")]
     if role is SenderRole.provider:
         name = case.sender.name or Blank("provider's name")
         credentials = f", {case.sender.credentials}" if case.sender.credentials else ""
@@ -359,7 +388,6 @@ def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
         f"{case.sender.name or Blank('representative name')}{relationship}",
         f"Authorized representative for {case.patient.full_name or Blank('patient name')}",
         sender.organization if case.sender.organization else None,
-        sender.phone,
     ]
 
 
@@ -381,22 +409,22 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     which the letter reserves, as appeal.dispute places the case; empty for letters that start no step."""
     step = dispute.letter_step(case, kind)
     steps = dispute.steps_for(case.insurance.plan_type)
+
+    def plain(name: str) -> str:
+        return name.split(", if ")[0]
+
     if step is Step.initial_request:
         # a request not yet decided: an appeal follows a denial
         return "", steps[0].name if case.denial is None and steps else ""
     position = dispute.position(case)
-    if step is None:
-        return "", ""
+    if step is None:  # a letter tied to no step (a request for documents) prepares the step the case is at
+        return "", plain(position.current.name) if case.denial is not None and position.current else ""
     if position.current is not None and position.current.step is step:
         index: int | None = position.index
     else:  # a step named by the kind (external review), wherever the case stands
         index = next((n for n, info in enumerate(steps) if info.step is step), None)
     if index is None or index >= len(steps):
         return "", ""
-
-    def plain(name: str) -> str:
-        return name.split(", if ")[0]
-
     if steps[index].step is Step.internal_appeal:
         this = f"{plain(steps[index].name)}, the first level of appeal"
     elif steps[index].step is Step.second_internal_appeal:
@@ -451,7 +479,7 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
         return []
     if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
         return []
-    if not any(d.code.startswith("F") for d in case.diagnoses):
+    if not _mental_health(case):
         return []
     by_id = _rules_by_id()
     unknown = [rule_id for rule_id in kind.parity_rules if rule_id not in by_id]
@@ -508,7 +536,7 @@ def context_for(
         urgent=urgent,
         voice=voice,
         recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
-        re_lines=_re_lines(case, view, kind),
+        re_lines=_re_lines(case, view, kind, levels[0]),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
