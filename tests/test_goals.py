@@ -44,7 +44,7 @@ def test_the_criteria_and_the_template_bring_in_the_strong_letter_facts_for_a_pa
     assert "treatment.urgency_reason" in needed and not questions.applies(entry("treatment.urgency_reason"), ctx)
 
 
-NOTES = "clinical.provider_notes"  # asked of providers; no template, argument or criterion reads it
+NOTES = "clinical.provider_notes"  # asked of providers; no argument or criterion reads it (the letter prints it)
 
 
 def test_a_new_criterion_that_needs_a_fact_makes_the_questionnaire_ask_for_it(monkeypatch):
@@ -57,7 +57,11 @@ def test_a_new_criterion_that_needs_a_fact_makes_the_questionnaire_ask_for_it(mo
     existing = readiness.all_criteria()
     monkeypatch.setattr(readiness, "all_criteria", lambda: (*existing, new))
     monkeypatch.setitem(readiness._CHECKS, "starts_soon", lambda case, today: (Status.unknown, None))
-    assert questions.applies(entry(NOTES), patient_appeal())
+    goals.forget()
+    try:
+        assert questions.applies(entry(NOTES), patient_appeal())
+    finally:
+        goals.forget()
 
 
 def test_a_new_argument_that_reads_a_case_field_makes_the_questionnaire_ask_for_it(monkeypatch):
@@ -68,11 +72,11 @@ def test_a_new_argument_that_reads_a_case_field_makes_the_questionnaire_ask_for_
     ]
     assert not questions.applies(entry(NOTES), patient_appeal())
     monkeypatch.setattr(letter_plan, "_arguments", lambda: library)
-    goals._argument_paths.cache_clear()
+    goals.forget()
     try:
         assert questions.applies(entry(NOTES), patient_appeal())
     finally:
-        goals._argument_paths.cache_clear()
+        goals.forget()
 
 
 def test_a_criterion_naming_a_field_the_case_does_not_have_is_refused():

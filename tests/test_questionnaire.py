@@ -225,7 +225,8 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
     assert data["patient"]["phone"] == "(614) 555-0142"  # normalized by the model
     assert data["patient"]["member_id"] == "MHA884120537"
     assert data["insurance"]["plan_type"] == "employer_self_funded"
-    assert data["insurance"]["employer"] == "Acme Logistics, Inc."
+    assert "employer" not in data["insurance"]  # its when: holds (an employer plan) but no letter line uses it
+    assert not any("Which employer" in prompt for prompt in terminal.asked)
     assert data["denial"]["notice_date"] == LAST_MONTH.isoformat()
     assert data["denial"]["reason"] == "experimental"
     assert data["treatment"]["kind"] == "iv_ketamine"
@@ -302,7 +303,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
     assert data["letter_kind"] == "prior-auth"
     assert data["sender"]["npi"] == "1234567893"
     assert data["sender"]["phone"] == "(614) 555-0100"
-    assert data["insurance"]["state"] == "OH"
+    assert "state" not in data["insurance"]  # no line of this letter uses the plan's state
     assert data["treatment"]["codes"] == [{"code": "G2082"}]
     assert data["treatment"]["sessions"] == 8
     assert data["treatment"]["start_date"] == start.isoformat()
@@ -647,7 +648,7 @@ def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(te
     shown = "\n".join(said)
     assert "Met: Two or more adequate antidepressant trials have failed in the current episode" in shown
     assert "Not known yet: A psychiatric clinician prescribes or oversees the treatment" in shown
-    assert "Enclose the prescriber's letter of medical necessity" in shown
+    assert "The question that settles it: What kind of clinician prescribes or oversees this treatment?" in shown
     assert shown.index("What the plan usually looks for") > shown.index("Here is everything so far")
     drafted, text = draft_of(case)
     assert "on behalf of Jorge Ruiz" in text
