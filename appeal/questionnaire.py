@@ -12,7 +12,8 @@ Why it works the way it does:
 * Keys: Enter on an empty answer skips a question (the letter leaves its line out, or shows a blank for an essential fact); ``<`` then Enter
   goes back one question (lists have a "Go back" choice); Ctrl-C stops and says how to carry on.
 * Answers are checked by the case model itself, so the questionnaire and a case file agree on what is valid; a
-  rejected answer stays on screen with the model's reason, to be corrected.
+  rejected answer is named right under the question with the model's reason in words, and the question is asked
+  again with the answer typed in, to be corrected (not in questionary's bottom toolbar, 20 lines below).
 """
 
 from __future__ import annotations
@@ -558,30 +559,47 @@ class _Interview:
         return items[state["index"]] if state["index"] < len(items) else None
 
     def _ask_question(self, question: Question, state: dict[str, Any] | None = None) -> None:
-        """Ask until the model accepts the answer (or it is skipped); then store it and save."""
+        """Ask until the model accepts the answer (or it is skipped); then store it and save. A rejected answer is
+        named right under the question, in words, and asked again with what was typed, to be corrected."""
         self.current = self._words(question.prompt)
+        typed: str | None = None
         while True:
-            answer = self._prompt(question, state)
+            answer = self._prompt(question, state, typed)
+            typed = None
             if answer is _SKIP:
+                if question.required:
+                    self._refuse(question, "this one is needed: type an answer, or < to go back.")
+                    continue
                 self._commit(question, None, state)
                 return
             if question.kind == "icd10" and not _CODE_SHAPE.fullmatch(answer.replace(" ", "")):
+                if not self._search(answer):
+                    self._refuse(question, f"no diagnosis name holds all of '{answer}'. Try fewer or other words, "
+                                           "or type the code.")
+                    typed = answer
+                    continue
                 answer = self._pick_code(answer)
                 if answer is None:
                     continue
             try:
                 self._commit(question, answer, state)
             except (ValidationError, ValueError) as error:
-                self._say(f"  {_reason(error)}", ERROR_STYLE)
+                self._refuse(question, _reason(error))
+                typed = _as_text(answer)
                 continue
             return
 
-    def _prompt(self, question: Question, state: dict[str, Any] | None) -> Any:
+    def _refuse(self, question: Question, reason: str) -> None:
+        """Why an answer was not taken, on the line under the question, naming it."""
+        self._say(f"  ✗ {self._label(question)}: {reason}", ERROR_STYLE)
+
+    def _prompt(self, question: Question, state: dict[str, Any] | None, typed: str | None = None) -> Any:
+        """One prompt; `typed` is a refused answer, shown again to correct (its hint is already on screen)."""
         message = self._words(question.prompt)
         hint = self._hint(question)
-        if hint:
+        if hint and typed is None:
             self._say(f"  {hint}", HINT_STYLE)
-        current = self._current(question, state)
+        current = typed if typed is not None else self._current(question, state)
         if _empty(current) and question.suggest:
             current = question.suggest(self._ctx(state and state["data"]))
         if question.kind in ("choice", "confirm"):
@@ -618,7 +636,6 @@ class _Interview:
                 default=_as_text(current),
                 multiline=multiline,
                 instruction=instruction,
-                validate=lambda typed: self._check(question, typed, state),
                 **({"key_bindings": _finish_on_empty_line()} if multiline else {}),
             )
         )
@@ -628,25 +645,6 @@ class _Interview:
         if not text:
             return _SKIP
         return _convert(question, text)
-
-    def _check(self, question: Question, typed: str, state: dict[str, Any] | None) -> bool | str:
-        """In-prompt check: True, or the model's reason (shown under the prompt, the answer kept to correct)."""
-        text = typed.strip()
-        if text == BACK:
-            return True
-        if not text:
-            return "This one is needed: type an answer, or < to go back." if question.required else True
-        try:
-            if question.kind == "icd10" and not _CODE_SHAPE.fullmatch(text.replace(" ", "")):
-                if self._search(text):
-                    return True
-                return f"No diagnosis name holds all of '{text}'. Try fewer or other words, or type the code."
-            self._trial(question, _convert(question, text), state)
-        except (ValidationError, ValueError) as error:
-            return _reason(error)
-        except Exception as error:  # a bug must not crash the questionnaire and lose the moment
-            return f"That answer could not be checked ({error}); try writing it another way."
-        return True
 
     def _search(self, words: str) -> list[tuple[str, str]]:
         if words not in self._searches:

@@ -51,11 +51,12 @@ class Terminal:
         real_text, real_select = questionary.text, questionary.select
 
         def text(message, **kwargs):
-            self.asked.append(message)
             answer = self._next(message)
-            multiline = kwargs.get("multiline", False)
-            kwargs["validate"] = self._watch(kwargs.get("validate"), answer, multiline)
-            self._send(answer, None, multiline=multiline)
+            if answer is None and self.asked and self.asked[-1] == message:
+                # asked again after a refusal with nothing left in the script: stop (the event), never loop
+                answer = CTRL_C
+            self.asked.append(message)
+            self._send(answer, None, multiline=kwargs.get("multiline", False))
             return real_text(message, **kwargs)
 
         def select(message, choices, default=None, **kwargs):
@@ -65,24 +66,6 @@ class Terminal:
 
         monkeypatch.setattr(questionary, "text", text)
         monkeypatch.setattr(questionary, "select", select)
-
-    def _watch(self, validate, answer: Any, multiline: bool):
-        """Wrap a prompt's validator: when it rejects the last answer the script typed for this prompt, no more
-        keys will come, so send Ctrl-C at once (the event, not a timer) and the test fails instead of hanging."""
-        if validate is None:
-            return None
-        typed = answer if isinstance(answer, str) else ""
-        planned = max(1, typed.count(FINISH_MULTILINE) if multiline else typed.count(ENTER))
-        calls = [0]
-
-        def watched(text):
-            verdict = validate(text)
-            calls[0] += 1
-            if verdict is not True and calls[0] >= planned:
-                self.pipe.send_text(CTRL_C)
-            return verdict
-
-        return watched
 
     def _next(self, message: str) -> Any:
         """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""
@@ -123,7 +106,7 @@ class Terminal:
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
             self.pipe = pipe
-            # A prompt left waiting (a script mistake) gets Ctrl-C from _watch instead of hanging the test run.
+            # A refused answer the script does not correct gets Ctrl-C from `text` instead of hanging the run.
             return action(pipe)
 
 
@@ -174,7 +157,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "first name": "Maria\r",
         "last name": "Alvarez\r",
         # an impossible date is refused with the model's reason; the person wipes it and types a real one
-        "date of birth": "13/45/2026\r" + CLEAR + "June 12 1985\r",
+        "date of birth": ["13/45/2026\r", CLEAR + "June 12 1985\r"],
         "Your mailing address": "418 Birchwood Lane\rColumbus, OH 43214" + FINISH_MULTILINE,
         "Your phone number": "614.555.0142\r",
         "Insurance company": "Meridian Health Administrators\r",
@@ -183,7 +166,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "Member ID": "MHA884120537\r",
         "Group number": "0047210\r",
         # a denial dated in the future is refused
-        "Date printed on the denial letter": us(NEXT_YEAR) + "\r" + CLEAR + f"{LAST_MONTH:%Y-%m-%d}\r",
+        "Date printed on the denial letter": [us(NEXT_YEAR) + "\r", CLEAR + f"{LAST_MONTH:%Y-%m-%d}\r"],
         "reference number": "PA-2026-1102-55817\r",
         "Main reason": pick("experimental"),
         "another reason": pick("done"),
@@ -197,7 +180,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "Add a diagnosis": pick("add"),
         "Add another diagnosis": pick("done"),
         # a category code is refused, then words are looked up and the billable code picked from the list
-        "Diagnosis code": ["F33\r" + CLEAR + "depression\r", "depressive recurrent severe\r"],
+        "Diagnosis code": ["F33\r", CLEAR + "depression\r", "depressive recurrent severe\r"],
         "Codes matching 'depression'": pick(title="None of these"),
         "Codes matching 'depressive recurrent severe'": pick("F33.2"),
         "already tried?": pick("add"),
@@ -258,7 +241,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "Your full name": "Priya Raman\r",
         "Your credentials": "MD\r",
         "Your specialty": "Psychiatry\r",
-        "Your NPI number": "1234567890\r" + CLEAR + "1234567893\r",  # bad check digit refused
+        "Your NPI number": ["1234567890\r", CLEAR + "1234567893\r"],  # bad check digit refused
         "Your phone number": "614 555 0100\r",
         "Your fax number": "(614) 555-0101\r",
         "first name": "Sam\r",
@@ -271,7 +254,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "billing code": pick("add"),
         "another billing code": pick("done"),
         "The code": "G2082\r",
-        "How many sessions": "0\r" + CLEAR + "8\r",  # the model's lower bound
+        "How many sessions": ["0\r", CLEAR + "8\r"],  # the model's lower bound
         "When should the treatment start": f"{start:%B} {start.day} {start.year}\r",  # a future date is fine here
         "Is this urgent": pick("expedited"),
         "Why is it urgent": "Active suicidal thoughts." + FINISH_MULTILINE,
@@ -417,7 +400,7 @@ def test_a_half_filled_list_entry_survives_ctrl_c_and_an_entry_can_be_changed(te
 
     second = {
         "What was done": "IV ketamine infusion\r",
-        "Amount charged": "abc\r" + CLEAR + "$475\r",  # not an amount: refused
+        "Amount charged": ["abc\r", CLEAR + "$475\r"],  # not an amount: refused
         "Amount you paid": "475\r",
         "Add another service": [pick("change"), pick("done")],
         "Which one do you want to change": pick(0),
@@ -737,3 +720,38 @@ def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, 
     assert confirmed and "copy" in confirmed[0]
     assert path == draft.with_name(draft.stem + "-copy.yaml") and case.patient.full_name == "Ana Lopez"
     assert saved(draft)["patient"] == {"first_name": "Ana"}
+
+
+def test_a_refused_answer_is_named_right_under_its_question_and_asked_again(terminal, tmp_path):
+    """Through the real prompt on a real terminal output: the reason is printed on the line after the refused
+    answer, naming the question, before anything else is asked (not in a bottom toolbar), and the question comes
+    back holding what was typed, to correct."""
+    import io
+    import re
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=40, columns=120), term="xterm")
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("claim_file"),
+        "Which letter": pick("claim-file-request"),
+        "first name": "Ana\r",
+        "last name": "Lopez\r",
+        "date of birth": ["13/45/1990\r", CLEAR + "01/31/1990\r"],
+        "Member ID": CTRL_C,
+    }
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.drive(script, lambda pipe: questionnaire.run(input=pipe, output=output, draft_path=tmp_path / "d.yaml"))
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-2]|\r", "", screen.getvalue())
+    refusal = shown.index("✗ Date of birth: ")
+    reason = shown[refusal:].splitlines()[0]
+    assert "13/45/1990" in reason and "not a date" in reason
+    assert "date of birth" in shown[:refusal] and "Member ID" not in shown[:refusal]
+    again = shown[refusal:]
+    assert again.index("date of birth") < again.index("Member ID")  # asked again, right away
+    assert "13/45/1990" in again[len(reason):again.index("Member ID")]  # with the typed answer to correct
+    assert terminal.asked.count("Your date of birth") == 2
+    assert saved(stopped.value.path)["patient"]["date_of_birth"] == "1990-01-31"
