@@ -44,7 +44,10 @@ from appeal.questions import (
     Group,
     Question,
     applies,
+    incomplete_item,
+    next_open,
     plain_type,
+    skipped_key,
     enum_options,
     field_info,
     item_type,
@@ -488,11 +491,7 @@ class _Interview:
             if isinstance(group, Group) and applies(group, self._ctx()):
                 return group
             self.progress.item = None
-        ctx = self._ctx()
-        for entry in QUESTIONS:
-            if not self.progress.done(entry.key) and applies(entry, ctx):
-                return entry
-        return None
+        return next_open(self._ctx(), self.progress.done)
 
     def _questions(self) -> None:
         """Ask every question that applies and is not answered yet, in order; '<' steps back through history."""
@@ -706,6 +705,8 @@ class _Interview:
                 for key in question.resets:
                     self.progress.forget(key)
         else:
+            if skipped:  # so a draft resumed later does not ask the entry for it again
+                self.progress.mark(skipped_key(question, state["index"]), skipped=True)
             name = question.field_name
             if name in state["done"]:
                 state["done"].remove(name)
@@ -763,6 +764,17 @@ class _Interview:
                 self._fill_item(group, state)
                 continue
             entries = self._entries(group)
+            lacking = incomplete_item(group, self._ctx(), self.progress.done)
+            if lacking:  # an entry from before the letter needed these facts: ask just them
+                index, missing = lacking
+                self._say(f"  {index + 1}. {group.show(entries[index])}: the letter needs a little more about it.",
+                          TITLE_STYLE)
+                wanted = {question.field_name for question in missing}
+                data = entries[index].model_dump(mode="json", exclude_none=True)
+                done = [question.field_name for question in group.items if question.field_name not in wanted]
+                self.progress.item = {"group": group.path, "index": index, "data": data, "done": done,
+                                      "editing": True}
+                continue
             hint = self._words(group.hint or "")
             if hint and not entries:
                 self._say(f"  {hint}", HINT_STYLE)

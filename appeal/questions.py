@@ -654,6 +654,41 @@ def asking_order(ctx: Context) -> list[Entry]:
     return first + [entry for entries in ordered for entry in sorted(entries, key=lambda entry: place[entry.key])]
 
 
+def next_open(ctx: Context, done: Callable[[str], bool]) -> Entry | None:
+    """The next entry to ask: the first in `asking_order` not done yet, or a list with an entry that lacks a fact
+    the letter's case needs (`incomplete_item`: a draft or case file from before the letter needed it)."""
+    order = asking_order(ctx)
+    return next((entry for entry in order if not done(entry.key)), None) or next(
+        (entry for entry in order if isinstance(entry, Group) and incomplete_item(entry, ctx, done)), None)
+
+
+def incomplete_item(group: Group, ctx: Context, done: Callable[[str], bool]) -> tuple[int, list[Question]] | None:
+    """The first entry of a list missing facts that make the letter's case (per-trial dose, weeks, current
+    episode...), with the questions that would give them; None when every entry has them. A question skipped for
+    an entry is done (its key `skipped_key`), so it is not asked again."""
+    wanted = set(ctx.case_facts())
+    items = list(_get(ctx.case, group.path) or [])
+    for index, item in enumerate(items):
+        missing = [question for question in group.items
+                   if question.field_name and question.path in wanted and question.when(ctx)
+                   and getattr(item, question.field_name, None) in (None, "", [])
+                   and not done(skipped_key(question, index))]
+        if missing:
+            return index, missing
+    return None
+
+
+def skipped_key(question: Question, index: int) -> str:
+    """How progress records a list entry's question skipped on purpose: "prior_treatments[].dose@1"."""
+    return f"{question.path}@{index}"
+
+
+def _get(root: Any, path: str) -> Any:
+    for part in path.split("."):
+        root = getattr(root, part, None) if root is not None else None
+    return root
+
+
 def question_for_blank(label: str) -> Question | None:
     """The question that fills a letter's `[ADD: label]` blank ("member ID" -> "Member ID"), if one does."""
     from appeal.case_paths import plain_type as _plain

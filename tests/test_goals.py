@@ -83,3 +83,44 @@ def test_a_criterion_naming_a_field_the_case_does_not_have_is_refused():
     with pytest.raises(ValueError, match="clinical.mood_score"):
         Criterion(id="x", title="x", applies_to={"treatments": ["iv_ketamine"], "conditions": ["ptsd"]},
                   description="x", when_unknown="x", needs=["clinical.mood_score"], source="x", checked=date(2026, 1, 1))
+
+
+def asked_order(ctx: questions.Context) -> list[str]:
+    return [item.key for item in questions.asking_order(ctx)]
+
+
+def test_only_what_the_letter_uses_is_asked_and_the_case_s_facts_come_first_in_criteria_order(monkeypatch):
+    order = asked_order(patient_appeal())
+    # the opening and the basics keep the file's order, ahead of everything else
+    assert order[:3] == ["sender.role", "@situation", "letter_kind"]
+    assert order.index("insurance.insurer") < order.index("denial.reason") < order.index("prior_treatments")
+    # the facts that settle a criterion, in criteria.yaml's order, before what is at stake and the nice-to-haves
+    ranked = ["prior_treatments", "treatment.prescriber_specialty", "clinical.substance_use_screened",
+              "clinical.scores", "clinical.functional_impairment", "clinical.if_denied", "treatment.facility",
+              "enclosures"]
+    assert [order.index(path) for path in ranked] == sorted(order.index(path) for path in ranked)
+    # a question whose `when:` holds but whose field no part of this letter reads is not asked
+    ctx = patient_appeal()
+    for unused in ("insurance.employer", "clinical.illness_years", NOTES):
+        assert entry(unused).when(ctx.as_provider()) and unused not in order, unused
+    # the order comes from the criteria, not from a list: reversed, the scores come before the trials
+    existing = readiness.all_criteria()
+    monkeypatch.setattr(readiness, "all_criteria", lambda: tuple(reversed(existing)))
+    goals.forget()
+    try:
+        reordered = asked_order(patient_appeal())
+    finally:
+        goals.forget()
+    assert reordered.index("clinical.scores") < reordered.index("prior_treatments")
+
+
+def test_what_each_derived_fact_reads_is_found_by_running_it():
+    case = Case.model_validate({"treatment": {"kind": "esketamine_nasal"}, "diagnoses": [{"code": "F33.2"}],
+                                "prior_treatments": [{"name": "sertraline", "drug_class": "ssri",
+                                                      "adequate_weeks": 10, "response": "none"}]})
+    found = goals.fact_inputs(case)
+    assert "prior_treatments[].current_episode" in found["adequate_in_episode"]
+    assert "prior_treatments[].adequate_weeks" in found["adequate_trials"]
+    assert found["total_paid"] == ["treatment.services"]
+    assert "diagnoses[].code" in found["on_label"] and "treatment.kind" in found["on_label"]
+    assert set(found) == set(letter_plan.FACTS)

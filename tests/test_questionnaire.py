@@ -546,6 +546,9 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
         "The score": "22\r",
         "When was it measured": "10/01/2026\r",
         "limit your work": "On leave from work since May; cannot drive my kids to school." + FINISH_MULTILINE,
+        "What kind of clinician": "psychiatrist\r",
+        "prescriber's name": "Dr. Priya Raman\r",
+        "if this treatment is denied": "I would stay on disability leave and could lose my job." + FINISH_MULTILINE,
         "Hospital stays": "Inpatient psychiatric stay, 5 days, January 2026\r",
         "substance-use screening": pick("yes"),
         "already tried?": pick("add"),
@@ -563,6 +566,16 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
         "Is everything right": pick(title="Everything is right"),
     }
     case, _ = terminal.run(script)
+    asked = " | ".join(terminal.asked)
+    # identity and the plan first; then the facts that settle a coverage criterion, most important first (the
+    # trials, the prescriber, screening, scores), then what is at stake, then the nice-to-haves
+    order = ["first name", "Member ID", "Main reason", "Which treatment", "Add a diagnosis", "already tried?",
+             "What kind of clinician", "substance-use screening", "symptom score", "limit your work",
+             "if this treatment is denied", "Where is the treatment given", "Add a document"]
+    assert [asked.index(words) for words in order] == sorted(asked.index(words) for words in order)
+    # nothing this letter does not use, even where the question's own condition holds
+    for unused in ("Which employer", "How many years since the illness began", "In your own words"):
+        assert unused not in asked, unused
     assert case.left_out and {"patient.email", "patient.group_number"} <= set(case.left_out)
     assert all(trial.current_episode for trial in case.prior_treatments)
     drafted, text = draft_of(case)
@@ -573,6 +586,12 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
     assert "PHQ-9 22 on October 1, 2026" in text
     assert "Appeal level: An internal appeal to the plan" in text
     assert "On leave from work since May" in text and "Inpatient psychiatric stay" in text
+    # the prescriber she named, and what she expects, in her own words
+    assert "A psychiatric clinician prescribes or oversees the treatment" in text
+    assert "Prescriber: Dr. Priya Raman, psychiatrist" in text
+    assert "peer-to-peer discussion with the treating provider, Dr. Priya Raman, first" in text
+    assert "same or a similar specialty as the treating provider (the prescriber's specialty: psychiatrist)" in text
+    assert "What I expect if this treatment is denied: I would stay on disability leave and could lose my job." in text
     # no invented enclosure; the usual documents are suggested for the next steps instead
     assert "Letter from Dr. Patel" in text
     assert "Letter of medical necessity from the treating provider" not in text
@@ -755,3 +774,30 @@ def test_a_refused_answer_is_named_right_under_its_question_and_asked_again(term
     assert "13/45/1990" in again[len(reason):again.index("Member ID")]  # with the typed answer to correct
     assert terminal.asked.count("Your date of birth") == 2
     assert saved(stopped.value.path)["patient"]["date_of_birth"] == "1990-01-31"
+
+
+def test_an_older_case_file_is_asked_the_per_trial_facts_the_letter_now_needs_once(terminal, tmp_path):
+    """A case file (or a draft from before) whose trials lack what the criteria read: resuming asks just those,
+    entry by entry; one skipped on purpose is not asked again."""
+    from appeal.resources import examples_folder
+
+    data = yaml.safe_load((examples_folder() / "ketamine-trd-erisa-appeal.yaml").read_text(encoding="utf-8"))
+    del data["prior_treatments"][0]["current_episode"], data["prior_treatments"][1]["current_episode"]
+    del data["prior_treatments"][2]["adequate_weeks"]
+    source = tmp_path / "older.yaml"
+    source.write_text(yaml.safe_dump(data), encoding="utf-8")
+    first = {
+        "current episode of depression?": [pick("yes"), pick(title="Skip")],
+        "How many weeks": CTRL_C,
+    }
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run(first, case_path=source)
+    assert terminal.asked.count("Was it tried during your current episode of depression?") == 2
+    draft = stopped.value.path
+    second = {"How many weeks": "10\r", "Is everything right": pick(title="Everything is right")}
+    case, path = terminal.run(second, resume=draft)
+    assert not any("current episode" in prompt for prompt in terminal.asked)  # the skipped one stays skipped
+    assert terminal.asked.count("How many weeks at that full dose? (for therapy, how many weeks it lasted)") == 1
+    trials = case.prior_treatments
+    assert (trials[0].current_episode, trials[1].current_episode, trials[2].adequate_weeks) == (True, None, 10)
+    assert [trial.name for trial in trials] == [item["name"] for item in data["prior_treatments"]]
