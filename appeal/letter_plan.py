@@ -21,7 +21,7 @@ from appeal import rules as rules_module
 from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
-from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
+from appeal.render import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present, shared_environment
 from appeal.resources import load_data
 from appeal.rules import Step
 from appeal.sandbox import PlanFunction
@@ -120,7 +120,7 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     role = case.sender.role or SenderRole.patient
     if role is SenderRole.patient:
         return Voice(role.value, "I", "have", "am", "my", "me")
-    name = case.patient.full_name or Blank("patient's name")
+    name = case.patient.full_name or Blank(PATIENT_NAME)
     if role is SenderRole.provider:
         return Voice(role.value, "My patient", "has", "is", "my patient's", "my patient")
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
@@ -168,7 +168,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
     member_label = "Medicare number (MBI)" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
     lines = [
-        Line("Patient", case.patient.full_name or Blank("patient's name")),
+        Line("Patient", case.patient.full_name or Blank(PATIENT_NAME)),
         Line("Date of birth", patient.date_of_birth),
         Line(member_label, patient.member_id),
     ]
@@ -184,7 +184,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
         if step:  # the level the sender read on the notice, so the plan routes the letter to the right review
             lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
-    name = case.treatment.display_name or Blank("treatment requested")
+    name = case.treatment.display_name or Blank(TREATMENT_NAME)
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
     if case.treatment.dates_of_service:
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
@@ -364,16 +364,16 @@ def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = 
 def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
     role = case.sender.role or SenderRole.patient
     if role is SenderRole.patient:
-        return [case.sender.name or case.patient.full_name or Blank("patient's name"), patient.phone, patient.email]
+        return [case.sender.name or case.patient.full_name or Blank(PATIENT_NAME), patient.phone, patient.email]
     if role is SenderRole.provider:
-        name = case.sender.name or Blank("provider's name")
+        name = case.sender.name or field_blank("sender.name")
         credentials = f", {case.sender.credentials}" if case.sender.credentials else ""
-        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else Blank("provider NPI")]
+        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else field_blank("sender.npi")]
         return lines + [sender.organization, sender.phone]
     relationship = f" ({case.sender.relationship})" if case.sender.relationship else ""
     return [
-        f"{case.sender.name or Blank('representative name')}{relationship}",
-        f"Authorized representative for {case.patient.full_name or Blank('patient name')}",
+        f"{case.sender.name or field_blank('sender.name')}{relationship}",
+        f"Authorized representative for {case.patient.full_name or Blank(PATIENT_NAME)}",
         sender.organization if case.sender.organization else None,
         sender.phone,
     ]
@@ -534,7 +534,7 @@ def context_for(
         date=LetterDate(today.year, today.month, today.day),
         urgent=urgent,
         voice=voice,
-        recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
+        recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")],
         re_lines=_re_lines(case, view, kind),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),

@@ -38,6 +38,7 @@ from appeal.case import Case
 from appeal.errors import UserError, cannot_read, problem_words
 from appeal.fields import format_money
 from appeal.questions import (
+    PROMPTS,
     QUESTIONS,
     Context,
     Entry,
@@ -76,11 +77,6 @@ _FINISH_VALUE = "\x00finish"
 _CODE_SHAPE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]\.?[0-9A-Za-z]{0,4}")
 
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}
-# Each field's question, as the readiness check names it ("x[].y" by its own prompt, a list by its group's).
-PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
-    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
-    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
-}
 GROUP_OF: dict[str, Group] = {
     question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }

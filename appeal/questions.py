@@ -618,6 +618,14 @@ def _declared() -> Declared:
 
 QUESTIONS: list[Entry] = _declared().entries
 
+# Each field's one question, as the readiness check and the blanks name it ("x[].y" by its own prompt, a list by
+# its group's), so the terminal and the browser say the same.
+PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
+    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
+    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+}
+
+
 def applies(entry: Entry, ctx: Context) -> bool:
     """Whether to ask an entry. The opening questions (who writes, what happened, which letter) are asked on their
     `when:` alone. Every other question only once a letter is chosen, and only when that letter uses its field
@@ -689,19 +697,36 @@ def _get(root: Any, path: str) -> Any:
     return root
 
 
-def question_for_blank(label: str) -> Question | None:
-    """The question that fills a letter's `[ADD: label]` blank ("member ID" -> "Member ID"), if one does."""
+def questions_for_blank(label: str) -> list[Question]:
+    """The questions that fill a letter's `[ADD: label]` blank ("member ID" -> "Member ID"; "patient's name" ->
+    first and last name), if any do."""
     from appeal.case_paths import plain_type as _plain
-    from appeal.render import _label
+    from appeal.render import COMPOSITE_BLANKS, _label
 
+    if label in COMPOSITE_BLANKS:
+        return [question for question in every_question() if question.path in COMPOSITE_BLANKS[label]]
     for question in every_question():
         owner, _, name = question.path.rpartition(".")
         if not owner or "[" in question.path or "." in owner:
             continue
         model = _plain(field_at(owner).annotation)
         if name in model.model_fields and _label(model.model_construct(), name, owner) == label:
-            return question
-    return None
+            return [question]
+    return []
+
+
+def blank_facts(labels: list[str]) -> list[tuple[str, list[Question]]]:
+    """The letter's blanks, one line per fact: a blank whose questions an earlier one already names ("first
+    name" after "patient's name") is the same fact and is not listed again."""
+    found: list[tuple[str, list[Question]]] = []
+    named: set[str] = set()
+    for label in labels:
+        questions = questions_for_blank(label)
+        if questions and {question.path for question in questions} <= named:
+            continue
+        named.update(question.path for question in questions)
+        found.append((label, questions))
+    return found
 
 
 def every_question() -> list[Question]:

@@ -124,3 +124,21 @@ def test_what_each_derived_fact_reads_is_found_by_running_it():
     assert found["total_paid"] == ["treatment.services"]
     assert "diagnoses[].code" in found["on_label"] and "treatment.kind" in found["on_label"]
     assert set(found) == set(letter_plan.FACTS)
+
+
+def test_each_missing_fact_is_listed_once_with_the_questions_that_fill_it():
+    from appeal import draft, kinds
+
+    case = Case.model_validate({"letter_kind": "appeal", "sender": {"role": "representative"},
+                                "insurance": {"plan_type": "employer_self_funded"},
+                                "treatment": {"kind": "iv_ketamine"}, "denial": {"reason": "experimental"}})
+    drafted = draft.draft(case, kinds.get("appeal"))
+    facts = questions.blank_facts(drafted.blanks)
+    labels = [label for label, _ in facts]
+    # one name per fact: no "patient name" beside "patient's name", no "representative name" beside "sender name"
+    assert "patient name" not in drafted.blanks and "representative name" not in drafted.blanks
+    assert labels.count("patient's name") == 1 and "first name" not in labels and "last name" not in labels
+    assert [question.path for question in dict(facts)["patient's name"]] == ["patient.first_name", "patient.last_name"]
+    assert [question.path for question in dict(facts)["appeals address"]] == ["insurance.appeals_address"]
+    paths = [question.path for _, found in facts for question in found]
+    assert len(paths) == len(set(paths))
