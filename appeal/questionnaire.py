@@ -586,6 +586,8 @@ class _Interview:
 
     def _refuse(self, question: Question, reason: str) -> None:
         """Why an answer was not taken, on the line under the question, naming it."""
+        if reason[:1].isupper() and reason[1:2].islower():  # "Type a number" after a colon reads "type a number"
+            reason = reason[0].lower() + reason[1:]
         self._say(f"  ✗ {self._label(question)}: {reason}", ERROR_STYLE)
 
     def _prompt(self, question: Question, state: dict[str, Any] | None, typed: str | None = None) -> Any:
@@ -620,6 +622,8 @@ class _Interview:
         multiline = question.kind == "multiline"
         if multiline:
             keys = "Enter on an empty line finishes; "
+        elif typed is not None:  # the refused answer, shown to correct: Enter alone would only refuse it again
+            keys = "correct it and press Enter; "
         elif not _empty(current):
             keys = "Enter keeps it; "
         else:
