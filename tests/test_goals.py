@@ -142,3 +142,34 @@ def test_each_missing_fact_is_listed_once_with_the_questions_that_fill_it():
     assert [question.path for question in dict(facts)["appeals address"]] == ["insurance.appeals_address"]
     paths = [question.path for _, found in facts for question in found]
     assert len(paths) == len(set(paths))
+
+
+def test_recording_sees_field_and_list_entry_reads_and_leaves_the_models_as_they_were():
+    from appeal import reads
+    from appeal.case import Model
+
+    case = Case.model_validate({"patient": {"first_name": "Ana"}, "prior_treatments": [{"name": "sertraline"}]})
+    with reads.recording(case) as read:
+        _ = case.patient.full_name, [trial.dose for trial in case.prior_treatments]
+    assert read == ["patient.first_name", "patient.last_name", "prior_treatments", "prior_treatments[].dose"]
+    assert "__getattribute__" not in Model.__dict__  # nothing is watched outside the block
+    with reads.recording(case) as again:
+        pass
+    assert again == []
+
+
+def test_what_a_representative_says_the_patient_expects_is_said_as_the_patient_s():
+    from conftest import docx_text
+
+    from appeal import draft, kinds
+
+    case = Case.model_validate({"letter_kind": "appeal", "sender": {"role": "representative", "name": "Ana Ruiz"},
+                                "patient": {"first_name": "Jorge", "last_name": "Ruiz"},
+                                "treatment": {"kind": "esketamine_nasal", "prescriber": "Dr. Lee",
+                                              "prescriber_specialty": "Psychiatrist"},
+                                "denial": {"reason": "not_medically_necessary"},
+                                "clinical": {"if_denied": "He would likely be hospitalized again.\n"}})
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "What Jorge Ruiz expects if this treatment is denied: He would likely be hospitalized again." in text
+    assert "Prescriber: Dr. Lee, Psychiatrist" in text and "(the prescriber's specialty: psychiatrist)" in text
+    assert "What is at stake" in text  # the section stands on the expectation alone
