@@ -255,8 +255,9 @@ def clinical_section(document, with_stakes=True):
 
 def stakes_section(document):
     """What a denial would put at stake, in the case's own recorded facts."""
-    tag(document, "{%p if letter.consequences %}")
+    tag(document, "{%p if letter.consequences or letter.if_denied %}")
     document.add_heading("What is at stake", level=2)
+    tag(document, "{%p if letter.consequences %}")
     para(
         document,
         "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
@@ -267,6 +268,10 @@ def stakes_section(document):
     tag(document, "{%p for item in letter.consequences %}")
     para(document, "{{ item }}", "List Bullet")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if letter.if_denied %}")
+    para(document, "{{ letter.if_denied }}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
 
 
