@@ -402,17 +402,15 @@ def create_app(session: Session):
     @guarded
     async def letter(request):
         from appeal import deadlines, next_steps
-        from appeal.questions import question_for_blank
+        from appeal.questions import blank_facts
 
         if session.draft is None:
             return go("/")
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(engine)
             case = engine.case
-        blanks = []
-        for label in drafted.blanks:
-            question = question_for_blank(label)
-            blanks.append((label, engine._words(question.prompt) if question else None))
+        blanks = [(label, " / ".join(f"“{engine._words(question.prompt)}”" for question in questions) or None)
+                  for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
         steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
         earliest = deadlines.report(case).earliest if case.denial is not None else None
         from appeal.track import METHODS
