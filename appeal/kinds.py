@@ -62,6 +62,7 @@ class LetterKind:
     starts: str = "next"
     cites: tuple[str, ...] = ()
     states_consequences: bool = False
+    charts_scores: bool = False
     parity_rules: tuple[str, ...] = ()
     asks: tuple[str, ...] = ()
     requests: tuple[Sentence, ...] = ()
@@ -173,6 +174,7 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
         starts=str(merged["starts"]),
         cites=_tags(meta_path, "cites", merged["cites"]),
         states_consequences=bool(merged["states_consequences"]),
+        charts_scores=bool(merged["charts_scores"]),
         parity_rules=_tags(meta_path, "parity_rules", merged["parity_rules"]),
         asks=tuple(merged["asks"]),
         **{key: _sentences(meta_path, key, merged[key]) for key in _SENTENCES},
