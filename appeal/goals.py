@@ -26,6 +26,9 @@ FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "depression": ("diagnoses",),
     "crps": ("diagnoses",),
     "on_label": ("treatment.kind", "diagnoses", "prior_treatments[].adequate_weeks"),
+    "responded": ("clinical.scores", "treatment.start_date"),
+    "remitted": ("clinical.scores", "treatment.start_date"),
+    "rated": ("clinical.scores",),
     "total_charged": ("treatment.services",),
     "total_paid": ("treatment.services",),
 }

@@ -152,6 +152,7 @@ def _facts(case: Case, today: date) -> dict[str, Any]:
     adequate = clinical.adequate_trials(case, today)
     depression = clinical.has_depression(case)
     services = case.treatment.services
+    courses = [course for course in clinical.score_courses(case) if course.response is not None]
     return {
         "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
         "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
@@ -166,6 +167,10 @@ def _facts(case: Case, today: date) -> dict[str, Any]:
         "depression": depression,
         "crps": clinical.has_crps(case),
         "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
+        # the scales (with response and remission defined) whose course since treatment began shows each
+        "responded": [course.instrument.label for course in courses if course.response],
+        "remitted": [course.instrument.label for course in courses if course.remission],
+        "rated": [course.instrument.label for course in courses],
     }
 
 
@@ -217,10 +222,6 @@ def _refs(chosen: list[Any]) -> str:
     return ", ".join(f"[{run[0]}]" if len(run) == 1 else f"[{run[0]}]-[{run[-1]}]" for run in runs)
 
 
-# Letters without a denial still make the clinical case, from these entries of arguments.yaml.
-CASE_FOR_TREATMENT = ("not_medically_necessary", "experimental")
-
-
 def _claim(chosen_item: Any) -> str:
     """An Attachment A item as the claim it supports, cited by its number: 'Title [3].'"""
     return f"{chosen_item.snippet.title.rstrip('.')} [{chosen_item.number}]."
@@ -233,8 +234,8 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
         return []
     if case.denial is not None:
         reasons = [reason.value for reason in case.denial.reasons]
-    else:
-        reasons = list(CASE_FOR_TREATMENT)
+    else:  # no denial yet: the kind's own case for the treatment
+        reasons = list(kind.argues_without_denial)
         if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
             reasons.append("out_of_network")
     environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
@@ -524,7 +525,8 @@ def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
     if not defined:
         return ""
     reductions = sorted({course.scale.response_reduction for course in defined})
-    remissions = " and ".join(f"a {course.instrument.label} total {course.scale.remission_text}" for course in defined)
+    remissions = " or ".join(f"a {course.instrument.label} total {'of ' if course.scale.remission_at_most is not None else ''}"
+                             f"{course.scale.remission_text}" for course in defined)
     sources = "; ".join(dict.fromkeys(" ".join(course.scale.citation.split()) for course in defined if course.scale.citation))
     return (f"Response means a total at least {' or '.join(_percent(r) for r in reductions)} below the baseline; "
             f"remission means {remissions}, as defined in {sources}.")

@@ -671,7 +671,7 @@ def build_parity_request():
 
 
 LABEL_SCHEDULE = (
-    "benefit evaluated at the end of the four-week induction; then once a week in weeks 5 to 8, and every 2 "
+    "Benefit evaluated at the end of the four-week induction; then once a week in weeks 5 to 8, and every 2 "
     "weeks or once a week from week 9, at the lowest frequency that maintains remission or response (SPRAVATO "
     "prescribing information, Dosage and Administration)."
 )
