@@ -206,6 +206,12 @@ class ScoreCourse:
         return self.scale.remitted(self.latest.value)
 
 
+def continuing(case: Case) -> bool:
+    """A treatment already under way: the case records a rating since treatment.start_date."""
+    start = case.treatment.start_date
+    return start is not None and any(score.date is not None and score.date > start for score in case.clinical.scores)
+
+
 def score_courses(case: Case) -> list[ScoreCourse]:
     """Each scale with two or more dated scores, in the case's order of first appearance: what a request to
     continue a treatment shows (the score history, response and remission)."""
