@@ -50,7 +50,7 @@ def png(courses: list[Any], start: Any = None) -> bytes:
     if start is not None:
         axes.axvline(start, color="#555555", linestyle=":", linewidth=1.5, label="treatment started")
     axes.set_ylim(-2, top * 1.18 + 1)
-    axes.set_ylabel("Total score (lower is better)", fontsize=FONT_POINTS)
+    axes.set_ylabel("Total score\n(lower is better)", fontsize=FONT_POINTS)
     axes.set_xlabel("Date of rating", fontsize=FONT_POINTS)
     locator = AutoDateLocator(minticks=4, maxticks=8)
     axes.xaxis.set_major_locator(locator)
