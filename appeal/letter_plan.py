@@ -119,7 +119,7 @@ class LetterPlan:
                                    default_factory=list)
     score_summary: list[str] = doc("Each scale's course in words: baseline to latest, the change, and whether it "
                                    "is a response and remission as defined with their source.", default_factory=list)
-    score_rows: list[ScoreRow] = doc("Every dated score of those scales, oldest first, for the table.",
+    score_rows: list[ScoreRow] = doc("One row a date, oldest first, with each of those scales rated that day.",
                                      default_factory=list)
     score_definition: str = doc("What response and remission mean, with the source of the definitions.", default="")
     score_chart_alt: str = doc("The chart's alt text: what it shows, in words.", default="")
