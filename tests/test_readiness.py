@@ -202,3 +202,18 @@ def test_a_request_to_continue_is_checked_for_a_response_on_the_same_scale():
     # a first request (nothing rated since a start) is not asked for a response
     assert "response_on_treatment" not in results(case_from({"clinical.scores": madrs((34, "2026-09-10"),
                                                                                        (20, "2026-11-01"))}))
+
+
+def test_a_patient_names_the_prescriber_s_specialty_and_the_criterion_is_decided():
+    from appeal import readiness
+    from appeal.case import Case
+
+    def status(specialty):
+        case = Case.model_validate({"sender": {"role": "patient"}, "treatment": {
+            "kind": "iv_ketamine", "prescriber": "Dr. Lee", "prescriber_specialty": specialty},
+            "diagnoses": [{"code": "F33.2"}]})
+        return next((r.status.value, r.detail) for r in readiness.check(case) if r.criterion.id == "psychiatric_prescriber")
+
+    assert status("psychiatrist") == ("met", "treatment.prescriber_specialty: the prescriber, Dr. Lee, is a psychiatrist.")
+    assert status("family doctor")[0] == "not_met" and "not a psychiatric clinician" in status("family doctor")[1]
+    assert status(None)[0] == "unknown"
