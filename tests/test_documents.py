@@ -77,7 +77,7 @@ def test_wheel_ships_templates_and_renders_every_kind_outside_the_checkout(tmp_p
         "assert appeal.__file__.startswith(sys.argv[1]), appeal.__file__\n"
         "from appeal.cli import main\n"
         "for kind in ['appeal', 'prior-auth', 'medical-necessity', 'external-review', 'reimbursement',"
-        " 'claim-file-request', 'parity-request']:\n"
+        " 'claim-file-request', 'parity-request', 'reauthorization']:\n"
         "    main(['example', 'ketamine-trd-erisa-appeal', '-o', 'case.yaml', '--force'])\n"
         "    assert main(['draft', '--case', 'case.yaml', '--letter', kind, '-o', kind + '.docx']) == 0\n"
     )

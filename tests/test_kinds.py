@@ -49,7 +49,7 @@ def _plan(context):
 
 def test_every_built_in_kind_is_here():
     assert BUILT_IN == ["appeal", "claim-file-request", "external-review", "medical-necessity", "parity-request",
-                        "prior-auth", "reimbursement"]
+                        "prior-auth", "reauthorization", "reimbursement"]
 
 
 @pytest.mark.parametrize("source", BUILT_IN)
