@@ -360,3 +360,32 @@ def test_a_web_page_nobody_read_gets_no_access_date():
     library = _snippets()
     assert "Accessed" not in evidence.citation_text(library["fda-2019-spravato-approval-trd"])
     assert "Accessed November 30, 2026" in evidence.citation_text(library["spravato-rems-certified-settings"])
+
+
+# Third pass (2026-11-30): rules whose words or figure were then read on the regulation's own page or the agency's.
+RAISED_TO_PRIMARY = {
+    "om-redetermination-decision": ("OrgMedFFSAppeals/RedeterminationbyaMedicareContractor", "within 60 days of receipt"),
+    "om-alj-hearing-filing-window": ("fee-for-service/third-level-appeal", "within 60 days of receipt"),
+    "om-appeals-council-filing-window": ("MMCAG/AppealsCouncilReview", "within 60 calendar days after receipt"),
+    "om-federal-court-filing-window": ("appeals-level-4-review-by-medicare-appeals-council", "you have 60 days"),
+    "va-clinical-appeal": ("www.va.gov/decision-reviews/clinical-appeals", "chief medical officer"),
+    "fehb-carrier-reconsideration": ("edocket.access.gpo.gov/cfr_2005/janqtr/5cfr890.105", "6 months from the date"),
+    "fehb-carrier-response": ("edocket.access.gpo.gov/cfr_2005/janqtr/5cfr890.105", "30 days after the date of receipt"),
+    "fehb-judicial-review-against-opm": ("FR-1995-03-29/html/95-7793", "brought against OPM"),
+    "partd-coverage-determination-standard": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "72 hours"),
+    "partd-coverage-determination-expedited": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "24 hours"),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RAISED_TO_PRIMARY))
+def test_rules_raised_to_primary_name_the_primary_page_and_quote_it(rule_id):
+    page, words = RAISED_TO_PRIMARY[rule_id]
+    rule = rules.by_id(rule_id)
+    assert rule.seen_in == "primary"
+    assert any(page in url and _primary(url) for url in rule.read_at), rule.read_at
+    assert words in rule.verified
+
+
+def test_the_va_clinical_appeal_cites_only_what_was_read():
+    rule = rules.by_id("va-clinical-appeal")
+    assert "1041" not in rule.citation and "va.gov" in rule.citation
