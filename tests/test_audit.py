@@ -217,6 +217,8 @@ PRIMARY_DOMAINS = {
     "medicaid.gov", "hhs.gov", "dol.gov", "healthcare.gov", "va.gov", "tricare.mil", "opm.gov", "fda.gov",
 }
 CMS_BULLETINS = "https://content.govdelivery.com/accounts/USCMS"
+# CMS's own GitHub organisation: its report forms quote the regulations CMS administers (the agency's own file).
+CMS_REPOSITORIES = "https://github.com/Enterprise-CMCS/"
 # An abstract, label or agency page: PubMed, PMC, the DOI, the journal's or the society's own page, or an agency.
 EVIDENCE_DOMAINS = PRIMARY_DOMAINS | {
     "pubmed.ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "doi.org", "psychiatryonline.org", "jamanetwork.com",
@@ -230,7 +232,7 @@ def _on(url: str, domains: set[str]) -> bool:
 
 
 def _primary(url: str) -> bool:
-    return _on(url, PRIMARY_DOMAINS) or url.startswith(CMS_BULLETINS)
+    return _on(url, PRIMARY_DOMAINS) or url.startswith((CMS_BULLETINS, CMS_REPOSITORIES))
 
 
 def test_the_primary_test_rejects_mirrors_and_summaries():
@@ -238,7 +240,8 @@ def test_the_primary_test_rejects_mirrors_and_summaries():
     assert _primary("https://content.govdelivery.com/accounts/USCMSMEDICAID/bulletins/3d5c65a")
     for url in ("https://law.lawstack.com/cfr/42/405.1002/", "http://laws9.com/cfr/text/42/438/408",
                 "https://www.law.cornell.edu/cfr/text/42/422.612", "https://www.bcbsm.com/x",
-                "https://www.inovaare.com/blog/medicare-rules-changes", "https://notcms.gov.example.com/x"):
+                "https://www.inovaare.com/blog/medicare-rules-changes", "https://notcms.gov.example.com/x",
+                "https://github.com/AlextheYounga/ecfr", "https://github.com/Enterprise-CMCS-copy/x"):
         assert not _primary(url), url
 
 
@@ -282,8 +285,8 @@ def test_initial_decision_sentences_no_longer_offer_the_plan_an_unconfirmed_exte
 def test_medicaid_managed_care_appeal_figures_rest_on_cms_own_wording_of_438_408():
     for rule_id, figure in (("mmc-appeal-decision-standard", "30 calendar days"), ("mmc-appeal-decision-expedited", "72 hours")):
         rule = rules.by_id(rule_id)
-        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "copy"
-        assert "https://github.com/Enterprise-CMCS/macpro-mdct-mcr" in rule.read_at
+        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "primary"
+        assert _primary(rule.read_at[0]) and rule.read_at[0].startswith("https://github.com/Enterprise-CMCS/macpro-mdct-mcr")
 
 
 def test_the_medicare_advantage_alj_rule_cites_its_regulation():
