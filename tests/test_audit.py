@@ -377,6 +377,7 @@ RAISED_TO_PRIMARY = {
     "fehb-judicial-review-against-opm": ("FR-1995-03-29/html/95-7793", "brought against OPM"),
     "partd-coverage-determination-standard": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "72 hours"),
     "partd-coverage-determination-expedited": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "24 hours"),
+    "ma-alj-hearing": ("mmcag/alj.html", "within 60 calendar days from the date of the notice"),
 }
 
 
