@@ -12,7 +12,7 @@ from appeal import kinds
 from appeal.case import Case
 from appeal.errors import UserError
 from appeal.evidence import appendix_subdoc
-from appeal.letter_plan import context_for
+from appeal.letter_plan import context_for, refusals
 from appeal.render import render_document
 from appeal.safe_write import write_bytes
 
@@ -36,6 +36,9 @@ def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ..
     if not name:
         raise UserError("Which letter? Give --letter KIND, or set letter_kind in the case file (see `appeal letters`).")
     kind = kinds.get(name, template_dirs)
+    reasons = refusals(case, kind)
+    if reasons:
+        raise UserError(f"The {kind.name} letter cannot be drafted for this case: " + " ".join(reasons))
     if kind.needs_denial and case.denial is None:
         raise UserError(
             f"The {kind.name} letter answers a denial, but the case has no 'denial' section. Add the denial "

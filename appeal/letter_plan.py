@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from appeal import clinical, dispute, evidence, readiness
+from appeal import clinical, complaint, dispute, evidence, readiness, regulators
 from appeal import rules as rules_module
 from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.errors import UserError
@@ -107,6 +107,15 @@ class LetterPlan:
                              default_factory=list)
     suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
                                           "never listed in the letter.", default_factory=list)
+    regulator: Any = doc("The regulator of the plan (for a complaint): .name, .url, .phone, .lines, .note, "
+                         ".looked_up (a directory to find the state's office in); None when there is none.",
+                         default=None)
+    timeline: list[Line] = doc("The dispute in date order: each has .label (the date) and .value (what happened).",
+                               default_factory=list)
+    breaches: list[str] = doc("The rules the case's own dates show the plan broke (a missed decision deadline), "
+                              "each with its citation and source.", default_factory=list)
+    to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
+                              default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +177,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
         lines.append(Line("Claim or reference number", denial.reference))
         lines.append(Line("Date of denial notice", denial.notice_date))
         step = dispute.position(case).current if case.denial and case.denial.level_exhausted else None
-        if step:  # the level the sender read on the notice, so the plan routes the letter to the right review
+        if step and kind.starts != "none":  # the level this letter asks for, so the plan routes it to that review
             lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank("treatment requested")
@@ -279,6 +288,8 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "cited": PlanFunction(_cited),
         "provider": case.sender.role is SenderRole.provider,
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
+        "regulator": regulators.for_case(case),
+        "no_regulator": regulators.why_none(case),
     }
 
 
@@ -326,18 +337,54 @@ def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> l
 def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """A letter lists only what its sender said they will send (a letter must not claim a document they do not
     have); a request for documents, which asks for no list, sends what its kind says."""
-    if kind.encloses_case_list:
-        return list(case.enclosures)
+    if kind.encloses_case_list:  # plus the documents this tool drafts itself, which the sender will have
+        return list(case.enclosures) + [item for item, _ in _unlisted(case, kind, context, drafted=True)]
     return [item for item, _ in _say(kind.enclosures, context)]
+
+
+def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
+    """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
+    listed = [item.lower() for item in case.enclosures]
+    return [(item, sentence) for item, sentence in _say(kind.enclosures, context)
+            if bool(sentence.drafted_by) == drafted
+            and not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
 
 
 def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """The kind's usual documents the sender has not listed: suggested in the next steps, never claimed as sent."""
     if not kind.encloses_case_list:
         return []
-    listed = [item.lower() for item in case.enclosures]
-    return [item for item, sentence in _say(kind.enclosures, context)
-            if not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+    return [item for item, _ in _unlisted(case, kind, context, drafted=False)]
+
+
+def _to_draft(kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The enclosures this tool drafts, with the command that drafts each."""
+    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in _say(kind.enclosures, context)
+            if sentence.drafted_by and sentence.drafted_by != kind.name]
+
+
+def refusals(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    """Why a letter of this kind cannot be drafted for this case (its `refuse:` sentences that hold)."""
+    if not kind.refuse:
+        return []
+    wording = _wording_context(case, _view(case), today or date.today())
+    return [text for text, _ in _say(kind.refuse, _sentence_context(case, kind, wording))]
+
+
+def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: Any) -> list[Any]:
+    """The address block: the plan's appeals address, the regulator's, or the employer's benefits office."""
+    insurance = view["insurance"]
+    if kind.recipient == "regulator":
+        if regulator is None:
+            return [Blank("regulator's name and address")]
+        if regulator.looked_up:  # the state's own office, to be found in the federal directory
+            return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
+        return regulator.lines
+    if kind.recipient == "employer":
+        address = case.insurance.employer_address
+        return [insurance.employer, "Human Resources / Employee Benefits",
+                *(address.splitlines() if address else [Blank("employer's benefits office address")])]
+    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")]
 
 
 def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
@@ -345,8 +392,11 @@ def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = 
     return _suggested_enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
-def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
+def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind) -> list[Any]:
     role = case.sender.role or SenderRole.patient
+    if kind.signed_by == "patient" and role is not SenderRole.patient:  # a document the patient signs for the sender
+        phone = patient.phone if case.patient.phone else None
+        return [case.patient.full_name or Blank("patient's name"), phone, "Date signed: ____________"]
     if role is SenderRole.patient:
         return [case.sender.name or case.patient.full_name or Blank("patient's name"), patient.phone, patient.email]
     if role is SenderRole.provider:
@@ -499,7 +549,6 @@ def context_for(
     wording_context = _wording_context(case, view, today)
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
-    insurance = view["insurance"]
     levels = _levels(case, kind)
     letter = LetterPlan(
         kind=kind.name,
@@ -507,7 +556,7 @@ def context_for(
         date=LetterDate(today.year, today.month, today.day),
         urgent=urgent,
         voice=voice,
-        recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")],
+        recipient=_recipient(case, kind, view, sentence_context["regulator"]),
         re_lines=_re_lines(case, view, kind),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),
@@ -517,7 +566,7 @@ def context_for(
         requests=[text for text, _ in _say(kind.requests, sentence_context)],
         enclosures=_enclosures(case, kind, sentence_context),
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
-        signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
+        signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
         warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
         evidence=chosen,
@@ -530,5 +579,11 @@ def context_for(
         consequences=_consequences(case) if kind.states_consequences else [],
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
+        to_draft=_to_draft(kind, sentence_context),
     )
+    if kind.recipient != "plan":  # a regulator or an employer is told the whole story
+        letter.regulator = sentence_context["regulator"]
+        broken = complaint.breaches(case, today)
+        letter.breaches = [item.text for item in broken]
+        letter.timeline = [Line(str(present(event.day)), event.text) for event in complaint.timeline(case, today, broken)]
     return {**view, "letter": letter}
