@@ -29,6 +29,8 @@ class Drafted:
     warnings: list[str] = field(default_factory=list)
     enclosures: list[str] = field(default_factory=list)
     suggested_enclosures: list[str] = field(default_factory=list)
+    sending: list[str] = field(default_factory=list)  # how to send a letter that does not go to the plan
+    to_draft: list[str] = field(default_factory=list)  # enclosures this tool drafts, with the command
 
 
 def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ...] = ()) -> kinds.LetterKind:
@@ -82,7 +84,7 @@ def draft(
     letter = context["letter"]
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
-                   letter.suggested_enclosures)
+                   letter.suggested_enclosures, letter.sending, letter.to_draft)
 
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:

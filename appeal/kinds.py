@@ -74,6 +74,7 @@ class LetterKind:
     enclosures: tuple[Sentence, ...] = ()
     warnings: tuple[Sentence, ...] = ()
     refuse: tuple[Sentence, ...] = ()
+    sending: tuple[Sentence, ...] = ()
 
     def description(self) -> dict:
         """The kind as its YAML file says it (what `appeal templates new` writes for a copy)."""
@@ -86,7 +87,7 @@ class LetterKind:
 
 
 _DECLARED = {item.name for item in fields(LetterKind)} - {"name", "template", "source"}
-_SENTENCES = ("requests", "enclosures", "warnings", "refuse")
+_SENTENCES = ("requests", "enclosures", "warnings", "refuse", "sending")
 
 
 @lru_cache(maxsize=1)

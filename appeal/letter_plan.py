@@ -114,6 +114,8 @@ class LetterPlan:
                                default_factory=list)
     breaches: list[str] = doc("The rules the case's own dates show the plan broke (a missed decision deadline), "
                               "each with its citation and source.", default_factory=list)
+    sending: list[str] = doc("How to send it, for a letter that does not go to the plan (the kind's `sending:`).",
+                             default_factory=list)
     to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
                               default_factory=list)
 
@@ -379,7 +381,7 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
             return [Blank("regulator's name and address")]
         if regulator.looked_up:  # the state's own office, to be found in the federal directory
             return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
-        return regulator.lines
+        return list(regulator.lines)
     if kind.recipient == "employer":
         address = case.insurance.employer_address
         return [insurance.employer, "Human Resources / Employee Benefits",
@@ -580,6 +582,7 @@ def context_for(
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
         to_draft=_to_draft(kind, sentence_context),
+        sending=[text for text, _ in _say(kind.sending, sentence_context)],
     )
     if kind.recipient != "plan":  # a regulator or an employer is told the whole story
         letter.regulator = sentence_context["regulator"]

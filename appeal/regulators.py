@@ -33,25 +33,20 @@ class Agency:
     phone: str | None = None
     note: str | None = None
     looked_up: bool = False  # True for a directory entry: the state's own office is to be found there
-
-    @property
-    def lines(self) -> list[str]:
-        """The address block: name, attention line and mailing address (or, without one, where to find it)."""
-        found = [self.name] + ([self.attention] if self.attention else [])
-        if self.address:
-            return found + list(self.address)
-        return found + [f"Online: {self.url}"]
+    lines: tuple[str, ...] = ()  # the address block: name, attention, mailing address (or, without one, the web page)
 
     def __str__(self) -> str:
         return self.name
 
 
 def _agency(key: str, data: dict, looked_up: bool = False) -> Agency:
+    heading = [data["name"]] + ([data["attention"]] if data.get("attention") else [])
+    lines = heading + (list(data["address"]) if data.get("address") else [f"Online: {data['url']}"])
     return Agency(
         id=key, name=data["name"], url=data["url"], source_url=data["source_url"], checked=data["checked"],
         verified=" ".join(str(data["verified"]).split()), attention=data.get("attention"),
         address=tuple(data.get("address") or ()), phone=data.get("phone"),
-        note=" ".join(data["note"].split()) if data.get("note") else None, looked_up=looked_up,
+        note=" ".join(data["note"].split()) if data.get("note") else None, looked_up=looked_up, lines=tuple(lines),
     )
 
 
