@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from appeal import dispute
 from appeal.case import Case, Decision, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.deadlines import due_date
 from appeal.fields import format_date
@@ -56,8 +57,12 @@ def _received(entry: HistoryEntry) -> tuple[date | None, str]:
     return None, ""
 
 
-def _what(entry: HistoryEntry) -> str:
-    return entry.step.label if entry.step else "the request"
+def _what(case: Case, entry: HistoryEntry) -> str:
+    """What was sent, in this plan's words: 'the internal appeal', or for Medicare 'the request for reconsideration'."""
+    if entry.step is None:
+        return "the request"
+    titles = [info.title for info in dispute.steps_for(case.insurance.plan_type) if info.step.value == entry.step.value]
+    return f"the {titles[0].lower()}" if titles and titles[0] != "Appeal" else entry.step.label
 
 
 def timeline(case: Case, today: date, breaches: list[Breach] | None = None) -> list[Event]:
@@ -74,7 +79,7 @@ def timeline(case: Case, today: date, breaches: list[Breach] | None = None) -> l
     if denial and denial.received_date and denial.notice_date and denial.received_date != denial.notice_date:
         events.append(Event(denial.received_date, "The denial notice arrived."))
     for entry in case.history:
-        what = _what(entry)
+        what = _what(case, entry)
         if entry.sent:
             how = f" by {entry.method.label}" if entry.method else ""
             events.append(Event(entry.sent, f"{what[0].upper()}{what[1:]} was sent to the plan{how}."))
@@ -108,15 +113,15 @@ def breaches(case: Case, today: date) -> list[Breach]:
         decided = entry.decided
         if decided is None and today > due:
             outcome = f"No decision had come by {format_date(today)}, {(today - due).days} days after it was due"
-            short = f"The plan's decision on {_what(entry)} was due ({rule.citation}); none came."
+            short = f"The plan's decision on {_what(case, entry)} was due ({rule.citation}); none came."
         elif decided is not None and decided > due:
             outcome = f"The decision came on {format_date(decided)}, {(decided - due).days} days after it was due"
-            short = f"The plan's decision on {_what(entry)} was due ({rule.citation}); it came late."
+            short = f"The plan's decision on {_what(case, entry)} was due ({rule.citation}); it came late."
         else:
             continue
         deadline = rule.deadline
         unit = deadline.unit.replace("_", " ")
-        text = (f"The plan received {_what(entry)} on {format_date(start)}{how}. {rule.letter_text or rule.text} "
+        text = (f"The plan received {_what(case, entry)} on {format_date(start)}{how}. {rule.letter_text or rule.text} "
                 f"({rule.citation}; source: {rule.source_url}) Counted from that day, {deadline.amount} {unit} ran "
                 f"to {format_date(due)}. {outcome}.")
         found.append(Breach(rule, " ".join(text.split()), due, short))

@@ -714,6 +714,7 @@ def build_regulator_complaint():
     para(document, "“{{ denial.quote }}”", "Denial Quote")
     tag(document, "{%p endif %}")
     timeline_table(document, "What happened, in date order")
+    list_section(document, "letter.consequences", "What is at stake")
     document.add_heading("The rules the plan did not follow", level=2)
     tag(document, "{%p if letter.breaches %}")
     tag(document, "{%p for item in letter.breaches %}")
@@ -750,6 +751,7 @@ def build_employer_letter():
     para(document, "“{{ denial.quote }}”", "Denial Quote")
     tag(document, "{%p endif %}")
     timeline_table(document, "What has happened so far")
+    list_section(document, "letter.consequences", "What is at stake")
     tag(document, "{%p if letter.breaches %}")
     document.add_heading("Deadlines the plan has not kept", level=2)
     tag(document, "{%p for item in letter.breaches %}")
@@ -774,16 +776,19 @@ def build_representative_authorization():
     para(document, "", "Address Block")
     para(document, "{{ letter.date }}")
     recipient(document, "Appeals Department")
-    re_block(document, "Authorization of representative")
+    labeled(document, "Re: ", "Authorization of representative for {{ patient.first_name }} {{ patient.last_name }}")
+    labeled(document, "Member ID: ", "{{ patient.member_id }}")
+    optional_line(document, "insurance.plan_name", "Plan: ", "{{ insurance.plan_name }}")
+    para(document, "", "Address Block")
     para(document, "To the plan:")
     para(
         document,
         "I, {{ patient.first_name }} {{ patient.last_name }}, born {{ patient.date_of_birth }}, member ID "
         "{{ patient.member_id }}, authorize {{ sender.name }}{% if sender.relationship %}, my "
         "{{ sender.relationship }},{% endif %}{% if sender.organization %} of {{ sender.organization }},{% endif %} to "
-        "act as my authorized representative with {{ insurance.insurer }} about the claim identified above"
-        "{% if denial.reference %} (reference {{ denial.reference }}{% if denial.notice_date %}, denial notice dated "
-        "{{ denial.notice_date }}{% endif %}){% endif %} for {{ treatment.display_name or 'care' }}.",
+        "act as my authorized representative with {{ insurance.insurer }} about my claim for "
+        "{{ treatment.display_name or 'care' }}{% if denial.reference %} (reference {{ denial.reference }}"
+        "{% if denial.notice_date %}, denial notice dated {{ denial.notice_date }}{% endif %}){% endif %}.",
     )
     document.add_heading("What my representative may do", level=2)
     for item in (
@@ -794,11 +799,6 @@ def build_representative_authorization():
         "speak and write to the plan, its reviewers and any independent review organization about this claim.",
     ):
         para(document, item, "List Number")
-    document.add_heading("How to reach my representative", level=2)
-    labeled(document, "Name: ", "{{ sender.name }}{% if sender.relationship %} ({{ sender.relationship }}){% endif %}", "Field")
-    optional_line(document, "sender.address", "Address: ", "{{ sender.address }}")
-    optional_line(document, "sender.phone", "Phone: ", "{{ sender.phone }}")
-    optional_line(document, "sender.email", "Email: ", "{{ sender.email }}")
     document.add_heading("How long it lasts", level=2)
     para(
         document,
@@ -807,11 +807,11 @@ def build_representative_authorization():
         "received it. Information sent to my representative under this authorization may be shared again by them "
         "and may then no longer be protected by federal privacy rules.",
     )
-    para(
-        document,
-        "Accepted by my representative: ______________________________  Date: ____________  ({{ sender.name }}, "
-        "prepared on behalf of {{ patient.first_name }} {{ patient.last_name }} for signature)",
-    )
+    labeled(document, "My representative: ", "{{ sender.name }}{% if sender.relationship %} ({{ sender.relationship }})"
+            "{% endif %}{% if sender.phone %}; phone {{ sender.phone }}{% endif %}{% if sender.email %}; "
+            "{{ sender.email }}{% endif %}", "Field")
+    optional_line(document, "sender.address", "Address: ", "{{ sender.address }}")
+    para(document, "Accepted by my representative: ____________________________   Date: ____________")
     closing(document, "Please record this authorization on my file and send copies of every notice about this claim to "
                       "both of us.")
     return document

@@ -235,13 +235,12 @@ def test_the_authorization_names_patient_representative_plan_claim_scope_and_dur
     flat = squash(text)
     assert text.splitlines()[0] == "Robert Chen"  # the patient's letter, not the representative's
     assert ("I, Robert Chen, born March 22, 1965, member ID HVM203348817, authorize Lisa Chen, my daughter, to act as "
-            "my authorized representative with Summit Benefit Administrators about the claim identified above "
-            "(reference SBA-PA-2026-0804-3391, denial notice dated August 4, 2026) for IV ketamine infusion therapy."
-            ) in flat
+            "my authorized representative with Summit Benefit Administrators about my claim for IV ketamine infusion "
+            "therapy (reference SBA-PA-2026-0804-3391, denial notice dated August 4, 2026).") in flat
     assert "every appeal, grievance and request for external review of this claim" in flat
     assert "lasts until this claim, and every appeal and review of it, is finally decided" in flat
     assert "I may revoke it at any time by writing to the plan" in flat
-    assert "Name: Lisa Chen (daughter)" in text and "Phone: (412) 555-0163" in text
+    assert "My representative: Lisa Chen (daughter); phone (412) 555-0163; lisa.chen@example.com" in text
     signature = text.split("Sincerely,")[1]
     assert "Robert Chen" in signature and "Date signed:" in signature and "Lisa Chen" not in signature
     assert drafted.blanks == []
