@@ -34,7 +34,7 @@ def _print_report(path: Path, drafted) -> None:
     if drafted.sending:
         print("\nHow to send it\n" + "\n".join(f"  - {line}" for line in drafted.sending))
     if drafted.to_draft:
-        print("\nThe letter lists documents this tool drafts too (add --case FILE, or --from-track ID):\n"
+        print("\nThe letter lists documents this tool drafts too; draft each from the same case:\n"
               + "\n".join(f"  - {line}" for line in drafted.to_draft))
 
 
@@ -184,7 +184,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             appeal_id = track.ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:
                 print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
-    else:
+    elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     _print_last(path, drafted, case)
     return 0

@@ -40,7 +40,7 @@ def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ..
     kind = kinds.get(name, template_dirs)
     reasons = refusals(case, kind)
     if reasons:
-        raise UserError(f"The {kind.name} letter cannot be drafted for this case: " + " ".join(reasons))
+        raise UserError(f"--letter {kind.name} cannot be drafted for this case. " + " ".join(reasons))
     if kind.needs_denial and case.denial is None:
         raise UserError(
             f"The {kind.name} letter answers a denial, but the case has no 'denial' section. Add the denial "

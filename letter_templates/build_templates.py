@@ -1,7 +1,7 @@
 """Builds the bundled letter templates (*.docx) with python-docx.
 
 The .docx files are the product: advocates open and edit them in Word. This script is how maintainers keep
-the seven built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
+the built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
 here once, as named paragraph styles, so a user restyles a whole letter by editing a style in Word.
 
 Run `python letter_templates/build_templates.py` after changing it; tests/test_templates.py fails when the

@@ -101,9 +101,9 @@ def test_the_complaint_is_addressed_to_the_regulator_of_the_plan_type(plan_type,
 def test_a_plan_type_without_a_regulator_is_refused_with_the_reason(plan_type):
     case = example_case(LATE)
     case.insurance.plan_type = plan_type
-    with pytest.raises(UserError, match="regulator-complaint letter cannot be drafted for this case") as refused:
+    with pytest.raises(UserError, match="--letter regulator-complaint cannot be drafted for this case") as refused:
         draft.choose_kind(case, "regulator-complaint")
-    assert str(refused.value).split(": ", 1)[1] == regulators.why_none(case)
+    assert str(refused.value).split("this case. ", 1)[1] == regulators.why_none(case)
 
 
 # --------------------------------------------------------------------------------------------------------------
