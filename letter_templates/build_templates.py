@@ -677,6 +677,14 @@ def addressee(document):
     para(document, "", "Address Block")
 
 
+def quoted_reason(document, intro):
+    """The plan's own words for its denial, when the case has them."""
+    tag(document, "{%p if denial.quote %}")
+    para(document, intro)
+    para(document, "“{{ denial.quote }}”", "Denial Quote")
+    tag(document, "{%p endif %}")
+
+
 def timeline_table(document, heading):
     """The dispute in date order, one row a dated event."""
     tag(document, "{%p if letter.timeline %}")
@@ -709,10 +717,7 @@ def build_regulator_complaint():
         "for {{ treatment.display_name or 'care' }}, and to ask you to review it.",
     )
     plan_facts(document)
-    tag(document, "{%p if denial.quote %}")
-    para(document, "The plan's stated reason for the denial:")
-    para(document, "“{{ denial.quote }}”", "Denial Quote")
-    tag(document, "{%p endif %}")
+    quoted_reason(document, "The plan's stated reason for the denial:")
     timeline_table(document, "What happened, in date order")
     list_section(document, "letter.consequences", "What is at stake")
     document.add_heading("The rules the plan did not follow", level=2)
@@ -746,18 +751,10 @@ def build_employer_letter():
         "{{ treatment.display_name or 'care' }} for {% if letter.voice.role == 'patient' %}me{% else %}"
         "{{ patient.first_name }} {{ patient.last_name }}{% endif %}, and I ask for the company's help as plan sponsor.",
     )
-    tag(document, "{%p if denial.quote %}")
-    para(document, "The reason the claims administrator gave:")
-    para(document, "“{{ denial.quote }}”", "Denial Quote")
-    tag(document, "{%p endif %}")
+    quoted_reason(document, "The reason the claims administrator gave:")
     timeline_table(document, "What has happened so far")
     list_section(document, "letter.consequences", "What is at stake")
-    tag(document, "{%p if letter.breaches %}")
-    document.add_heading("Deadlines the plan has not kept", level=2)
-    tag(document, "{%p for item in letter.breaches %}")
-    para(document, "{{ item }}", "List Bullet")
-    tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
+    list_section(document, "letter.breaches", "Deadlines the plan has not kept")
     requests_section(document, "What I ask of the company")
     para(
         document,
