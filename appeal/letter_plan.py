@@ -315,7 +315,7 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
 def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
     return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
-            "case": view}
+            "case": view, "missed": complaint.breaches(case, today) if case.history else []}
 
 
 def _view(case: Case) -> dict[str, Any]:
@@ -383,9 +383,8 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
             return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
         return list(regulator.lines)
     if kind.recipient == "employer":
-        address = case.insurance.employer_address
-        return [insurance.employer, "Human Resources / Employee Benefits",
-                *(address.splitlines() if address else [Blank("employer's benefits office address")])]
+        address = insurance.employer_address if case.insurance.employer_address else Blank("employer's benefits office address")
+        return [insurance.employer, "Human Resources / Employee Benefits", address]
     return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")]
 
 

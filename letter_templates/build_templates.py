@@ -756,6 +756,7 @@ def build_employer_letter():
     list_section(document, "letter.consequences", "What is at stake")
     list_section(document, "letter.breaches", "Deadlines the plan has not kept")
     requests_section(document, "What I ask of the company")
+    para(document, "The plan's own appeal process is being pursued as well; this letter does not replace it.")
     para(
         document,
         "This letter contains health information. Please share it only with the people who administer the plan, "

@@ -135,6 +135,7 @@ def test_the_complaint_reads_the_timeline_and_the_missed_deadline_with_its_sourc
     assert "Authorization of representative, signed by the patient" in enclosures
     assert "Copies of each request and appeal sent to the plan, with proof of the date sent" in enclosures
     assert "Ask the plan to decide, now and in writing, the internal appeal it has not yet decided" in flat
+    assert "the claimant is deemed to have exhausted the internal process under 45 CFR 147.136(b)(2)(ii)(F)" in flat
     assert drafted.blanks == []
 
 
@@ -158,7 +159,7 @@ def test_a_missed_deadline_is_claimed_only_when_the_dates_show_it(entry, claimed
     if claimed is None:
         assert found == []
         assert "The dates above do not by themselves show a missed deadline, so none is claimed here." in text
-        assert "days after it was due" not in text
+        assert "days after it was due" not in text and "deemed to have exhausted" not in text
     else:
         assert [item.rule.citation for item in found] == ["29 CFR 2560.503-1(i)(2)(ii)"]
         assert claimed in text
@@ -205,6 +206,7 @@ def test_the_employer_letter_goes_to_the_benefits_office_with_the_story():
     assert "August 20, 2026 | The internal appeal was sent to the plan by fax." in text
     assert "Under ERISA section 104(b)(4), copies of the latest summary plan description" in flat
     assert "keep it out of personnel files" in flat
+    assert "The plan's own appeal process is being pursued as well; this letter does not replace it." in flat
     assert "Authorization of representative, signed by the patient" in text.split("Enclosures:")[1]
     assert drafted.blanks == []
 
