@@ -160,6 +160,11 @@ class Snippet(_Strict):
     evidence_kind: EvidenceKind = Field(description="What kind of source it is (decides the order in the letter).")
     citation: Citation
     checked: date = Field(description="When the citation and summary were last checked against the source.")
+    checked_against: list[Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(
+        default_factory=list,
+        description="The pages the citation and summary were checked against (abstract, label or agency page), as "
+        "how_confirmed describes, so the next person can open them.",
+    )
     how_confirmed: str | None = Field(None, description="How they were checked, so the next person can recheck.")
     summary: str = Field(description="The Markdown body: 2-5 plain sentences.")
     source_path: Path | None = Field(None, description="The file it was read from (set by the loader).")
@@ -418,7 +423,9 @@ def citation_text(snippet: Snippet) -> str:
     if citation.doi:
         parts.append(f"doi:{citation.doi}")
     if citation.url:
-        parts += [f"Accessed {format_date(snippet.checked)}", citation.url]
+        # "Accessed" only for a page that was read: some pages are known only through quotations of them.
+        accessed = [f"Accessed {format_date(snippet.checked)}"] if citation.url in snippet.checked_against else []
+        parts += [*accessed, citation.url]
     return _join_sentences(parts)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -68,7 +68,14 @@ class Rule(BaseModel):
     citation: str
     source_url: str
     checked: date
-    verified: str | None = Field(None, description="What was read at source_url on the checked date, and where.")
+    verified: str | None = Field(None, description="What was read on the checked date, where, and which paragraph.")
+    seen_in: Literal["primary", "copy", "secondary"] | None = Field(
+        None, description="Where the rule's own words or figure were seen: 'primary' (the regulation on eCFR, GPO or "
+        "the Federal Register, the U.S. Code, or the administering agency's page), 'copy' (only a verbatim copy of "
+        "one hosted elsewhere, the primary page not being available), 'secondary' (only summaries: its letter "
+        "sentence then states no figure)."
+    )
+    read_at: list[str] = Field(default_factory=list, description="The pages read for `verified`, in order.")
     notes: str | None = None
     alternative: str | None = Field(
         None, description="Id of the rule for the other process at the same step: named beside this one, never "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlparse
 
@@ -204,3 +205,158 @@ def test_the_adult_criterion_makes_no_unsourced_claim_about_what_plans_cover():
     adult = next(criterion for criterion in readiness.all_criteria() if criterion.id == "adult")
     assert "Plans cover" not in adult.description
     assert "payer ketamine policies in general" not in adult.source
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What was read for each rule and snippet, and where (issue 15, second pass)
+
+# Pages read count as primary on these domains: the regulation's own text (eCFR, GPO, Federal Register, U.S. Code)
+# or the administering agency (HHS hosts CMS guidance; CMS's Medicaid bulletins are sent through GovDelivery).
+PRIMARY_DOMAINS = {
+    "ecfr.gov", "federalregister.gov", "govinfo.gov", "gpo.gov", "uscode.house.gov", "cms.gov", "medicare.gov",
+    "medicaid.gov", "hhs.gov", "dol.gov", "healthcare.gov", "va.gov", "tricare.mil", "opm.gov", "fda.gov",
+}
+CMS_BULLETINS = "https://content.govdelivery.com/accounts/USCMS"
+# An abstract, label or agency page: PubMed, PMC, the DOI, the journal's or the society's own page, or an agency.
+EVIDENCE_DOMAINS = PRIMARY_DOMAINS | {
+    "pubmed.ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "doi.org", "psychiatryonline.org", "jamanetwork.com",
+    "nejm.org", "journals.lww.com", "psychiatrist.com", "asra.com",
+}
+
+
+def _on(url: str, domains: set[str]) -> bool:
+    host = urlparse(url).hostname or ""
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def _primary(url: str) -> bool:
+    return _on(url, PRIMARY_DOMAINS) or url.startswith(CMS_BULLETINS)
+
+
+def test_the_primary_test_rejects_mirrors_and_summaries():
+    assert _primary("http://edocket.access.gpo.gov/cfr_2004/julqtr/29cfr2560.503-1.htm")
+    assert _primary("https://content.govdelivery.com/accounts/USCMSMEDICAID/bulletins/3d5c65a")
+    for url in ("https://law.lawstack.com/cfr/42/405.1002/", "http://laws9.com/cfr/text/42/438/408",
+                "https://www.law.cornell.edu/cfr/text/42/422.612", "https://www.bcbsm.com/x",
+                "https://www.inovaare.com/blog/medicare-rules-changes", "https://notcms.gov.example.com/x"):
+        assert not _primary(url), url
+
+
+@pytest.mark.parametrize("rule", rules.all_rules(), ids=lambda rule: rule.id)
+def test_every_rule_records_the_pages_read_and_whether_its_words_were_seen_in_a_primary_source(rule):
+    assert rule.checked >= date(2026, 11, 30), rule.id
+    assert rule.seen_in in {"primary", "copy", "secondary"}, rule.id
+    assert rule.read_at and all(urlparse(url).scheme in {"http", "https"} for url in rule.read_at), rule.id
+    if rule.seen_in == "primary":
+        assert any(_primary(url) for url in rule.read_at), f"{rule.id}: 'primary' but no primary page was read"
+    else:
+        assert len(rule.verified) > 60, f"{rule.id} must say what was and was not seen"
+
+
+@pytest.mark.parametrize("rule", rules.all_rules(), ids=lambda rule: rule.id)
+def test_a_rule_seen_only_in_summaries_prints_no_figure_in_a_letter(rule):
+    if rule.seen_in != "secondary" or not rule.letters or not rule.deadline:
+        return
+    sentence = rule.letter_text or rule.text
+    assert not re.search(rf"\b{rule.deadline.amount}\b", sentence), f"{rule.id}: unconfirmed figure in a letter"
+
+
+# The letter sentences softened on 2026-11-30 because their figure was not found in any primary source the tools hold.
+SOFTENED = ("erisa-internal-decision-pre-service-two-levels-first", "erisa-internal-decision-pre-service-two-levels-second",
+            "erisa-internal-decision-post-service-two-levels-first", "erisa-internal-decision-post-service-two-levels-second",
+            "ma-partb-drug-determination-standard", "ma-partb-drug-determination-expedited")
+
+
+@pytest.mark.parametrize("rule_id", SOFTENED)
+def test_softened_letter_sentences_keep_the_rule_but_state_no_unconfirmed_figure(rule_id):
+    rule = rules.by_id(rule_id)
+    assert not re.search(rf"\b{rule.deadline.amount}\b", rule.letter_text)
+    assert rules.cited(rule).count("CFR") >= 1
+
+
+def test_initial_decision_sentences_no_longer_offer_the_plan_an_unconfirmed_extension():
+    for rule_id in ("aca-initial-pre-service-decision", "aca-initial-post-service-decision"):
+        assert "extension" not in rules.by_id(rule_id).letter_text
+
+
+def test_medicaid_managed_care_appeal_figures_rest_on_cms_own_wording_of_438_408():
+    for rule_id, figure in (("mmc-appeal-decision-standard", "30 calendar days"), ("mmc-appeal-decision-expedited", "72 hours")):
+        rule = rules.by_id(rule_id)
+        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "copy"
+        assert "https://github.com/Enterprise-CMCS/macpro-mdct-mcr" in rule.read_at
+
+
+def test_the_medicare_advantage_alj_rule_cites_its_regulation():
+    assert rules.by_id("ma-alj-hearing").citation == "42 CFR 422.602(b)"
+
+
+def test_the_2026_amounts_in_controversy_are_read_in_the_federal_register_notice():
+    for rule_id, amount in (("om-alj-amount-in-controversy-2026", "$200"),
+                            ("om-federal-court-amount-in-controversy-2026", "$1,960")):
+        rule = rules.by_id(rule_id)
+        assert amount in rule.text and amount in rule.verified and rule.seen_in == "primary"
+        assert "https://www.govinfo.gov/content/pkg/FR-2025-12-04/html/2025-21879.htm" in rule.read_at
+
+
+def test_part_d_ire_window_keeps_the_safe_60_days_and_names_the_65_the_cms_page_gives():
+    rule = rules.by_id("partd-ire-reconsideration-filing-window")
+    assert rule.deadline.amount == 60 and "65 days" in rule.text
+    assert "65 calendar days" in rule.verified and rule.seen_in == "primary"
+
+
+def _snippets():
+    from appeal import evidence
+
+    return evidence.load_library()
+
+
+# Snippets whose abstract or agency page is not in the stored corpora: checked against copies, and they say so.
+CHECKED_AGAINST_COPIES = {
+    "berman-2000-first-ketamine-placebo-trial", "murrough-2013-ketamine-vs-midazolam",
+    "sackeim-2024-athf-sf2-trd-definition",
+    "zarate-2006-ketamine-trd-crossover", "fda-2019-spravato-approval-trd",
+    "va-dod-2022-mdd-guideline-ketamine-esketamine", "cms-mbpm-ch15-50-4-2-unlabeled-use",
+}
+
+
+@pytest.mark.parametrize("snippet_id", sorted(_snippets()))
+def test_every_snippet_names_the_pages_it_was_checked_against(snippet_id):
+    snippet = _snippets()[snippet_id]
+    assert snippet.checked_against and snippet.how_confirmed, snippet_id
+    if snippet_id in CHECKED_AGAINST_COPIES:
+        assert "not in the stored corpora" in snippet.how_confirmed
+    else:
+        assert any(_on(url, EVIDENCE_DOMAINS) for url in snippet.checked_against), snippet_id
+
+
+# Each summary claim removed or corrected on 2026-11-30 against its abstract: (snippet, gone, now present).
+SNIPPET_FIXES = [
+    ("anand-2023-elekt-d-ketamine-vs-ect", "five US sites", "five clinical sites"),
+    ("berman-2000-first-ketamine-placebo-trial", "did not specifically enroll", "only as having major depression"),
+    ("daly-2019-sustain-1", "57.6%", "hazard ratio was 0.30"),
+    ("feder-2021-ketamine-ptsd-repeated", "after the primary assessment", "median time to loss of response"),
+    ("janik-2025-esketamine-monotherapy", "basis of the 2025 label", "monotherapy for treatment-resistant"),
+    ("mcintyre-2021-ketamine-esketamine-expert-synthesis", "mainstream", "first non-monoaminergic agents"),
+    ("murrough-2013-ketamine-vs-midazolam", "met response", "than with midazolam"),
+    ("newport-2015-ketamine-meta-analysis", "did not show consistent benefit", "not for other drugs"),
+    ("reif-2023-escape-trd", "who stayed relapse-free", "of all patients"),
+    ("sackeim-2024-athf-sf2-trd-definition", "most common working definition", "ESCAPE-TRD investigators describe"),
+    ("sanacora-2017-apa-ketamine-consensus-statement", "can be used responsibly", "task force's suggestions"),
+    ("schwartzman-2009-outpatient-ketamine-crps", "The trial was small", "does not report the number"),
+    ("spravato-2025-monotherapy-approval", "MADRS ≤", "MADRS total score of 12 or less"),
+    ("zarate-2006-ketamine-trd-crossover", "18 adults", "within 2 hours"),
+]
+
+
+@pytest.mark.parametrize(("snippet_id", "gone", "present"), SNIPPET_FIXES, ids=[fix[0] for fix in SNIPPET_FIXES])
+def test_snippet_claims_not_in_the_abstract_stay_out(snippet_id, gone, present):
+    summary = " ".join(_snippets()[snippet_id].summary.split())
+    assert gone not in summary and present in summary
+
+
+def test_a_web_page_nobody_read_gets_no_access_date():
+    from appeal import evidence
+
+    library = _snippets()
+    assert "Accessed" not in evidence.citation_text(library["fda-2019-spravato-approval-trd"])
+    assert "Accessed November 30, 2026" in evidence.citation_text(library["spravato-rems-certified-settings"])

@@ -352,6 +352,8 @@ def test_builtin_snippets_are_parsed_once_per_process(monkeypatch):
         (snippet_text("typo").replace("answers:", "answer:"), ["answer", "not a snippet field"]),
         (snippet_text("bad-pmid", identifiers='  pmid: "PMID 123"\n'), ["citation.pmid"]),
         (snippet_text("Bad Id"), ["id"]),
+        (snippet_text("bad-page").replace("checked: 2026-11-27", 'checked: 2026-11-27\nchecked_against: ["PubMed"]'),
+         ["checked_against.0"]),
         ("no front matter at all\n", ["must start with a line '---'"]),
         ("---\nid: x\ntitle: [unclosed\n---\nBody.\n", ["broken.md, line ", "at line 3, column 8"]),
         ("---\nid: x\n", ["no closing '---'"]),
@@ -372,6 +374,13 @@ def test_unquoted_pmid_and_pasted_doi_url_are_accepted(tmp_path):
     (tmp_path / "x.md").write_text(snippet_text("mine", identifiers=identifiers), encoding="utf-8")
     citation = evidence.load_library([tmp_path])["mine"].citation
     assert (citation.pmid, citation.doi) == ("23982301", "10.1176/appi.ajp.2013.13030392")
+
+
+def test_a_user_snippet_records_the_pages_it_was_checked_against(tmp_path):
+    text = snippet_text("mine").replace(
+        "checked: 2026-11-27", 'checked: 2026-11-27\nchecked_against:\n  - "https://pubmed.ncbi.nlm.nih.gov/12345678/"')
+    (tmp_path / "x.md").write_text(text, encoding="utf-8")
+    assert evidence.load_library([tmp_path])["mine"].checked_against == ["https://pubmed.ncbi.nlm.nih.gov/12345678/"]
 
 
 def test_missing_user_folder_is_a_user_error(tmp_path):
