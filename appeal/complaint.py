@@ -6,7 +6,7 @@ The timeline comes from the denial and `case.history` (what was sent, received a
 received the request is known (its `received` date, or the day it was faxed, uploaded, emailed or handed over),
 counted with the decision-deadline rules of appeal/data/rules.yaml for that step; where readings differ (a plan
 with one appeal level or two) the latest due date is used, so the plan is called late only when every reading
-agrees.
+agrees, and only from a rule whose figure was read in a primary source (`seen_in` not 'secondary').
 """
 
 from __future__ import annotations
@@ -108,8 +108,12 @@ def breaches(case: Case, today: date) -> list[Breach]:
         rules = [rule for rule in select(case, Step(entry.step.value), {Topic.decision_deadline}) if rule.deadline]
         if not rules:
             continue
-        dues = [(due_date(rule.deadline, start), rule) for rule in rules]
-        due, rule = max(dues, key=lambda pair: pair[0])
+        due = max(due_date(rule.deadline, start) for rule in rules)
+        # cited only from a rule whose figure was read in a primary source (or a verbatim copy of one)
+        confirmed = [rule for rule in rules if due_date(rule.deadline, start) == due and rule.seen_in != "secondary"]
+        if not confirmed:
+            continue
+        rule = confirmed[0]
         decided = entry.decided
         if decided is None and today > due:
             outcome = f"No decision had come by {format_date(today)}, {(today - due).days} days after it was due"

@@ -175,6 +175,17 @@ def test_before_the_deadline_nothing_is_claimed_and_an_urgent_appeal_is_held_to_
     assert "72 hours ran to August 23, 2026" in urgent[0].text
 
 
+def test_no_deadline_is_claimed_from_a_rule_whose_figure_was_seen_only_in_summaries():
+    case = example_case(LATE)
+    case.insurance.plan_type = "medicare_advantage"  # an IV ketamine request: a Part B drug determination
+    case.history = [HistoryEntry(step="initial_request", sent=date(2026, 7, 1), method="fax")]
+    assert all(rule.seen_in == "secondary" for rule in complaint.select(case, complaint.Step.initial_request,
+                                                                          {complaint.Topic.decision_deadline}))
+    assert complaint.breaches(case, TODAY) == []
+    case.history = [HistoryEntry(step="internal_appeal", sent=date(2026, 8, 20), method="fax")]
+    assert [item.rule.seen_in for item in complaint.breaches(case, TODAY)] == ["primary"]
+
+
 def test_the_tracked_record_becomes_the_complaints_history(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     case = example_case(LATE)
