@@ -349,6 +349,22 @@ class Treatment(Model):
     )
     billing_npi: NPI | None = Field(None, description="NPI of the provider who billed the services.")
     tax_id: str | None = Field(None, description="Tax ID (EIN) of the billing provider, from the superbill.")
+    prescriber: str | None = Field(
+        None, max_length=120, description="Who prescribes or oversees the treatment, e.g. 'Dr. Priya Raman'."
+    )
+    prescriber_specialty: str | None = Field(
+        None,
+        max_length=120,
+        description="The prescriber's specialty in plain words, e.g. 'psychiatrist' or 'psychiatric nurse "
+        "practitioner' (plans often require a psychiatric prescriber).",
+    )
+
+    @field_validator("prescriber", "prescriber_specialty")
+    @classmethod
+    def _words(cls, value: str | None) -> str | None:
+        if value is not None and not any(character.isalpha() for character in value):
+            raise ValueError(f"'{value}' has no letters; write a name or a specialty in words, like psychiatrist")
+        return value
 
     @property
     def display_name(self) -> str | None:
@@ -432,6 +448,11 @@ class Clinical(Model):
     hospitalizations: str | None = Field(None, description="Psychiatric or pain-related hospital stays.")
     suicide_risk: str | None = Field(None, description="Suicidal thoughts or attempts, and current risk.")
     substance_use_screened: bool | None = Field(None, description="Whether substance use was screened.")
+    if_denied: str | None = Field(
+        None,
+        description="What the patient expects if the treatment is denied, in their own words, e.g. 'I would stay "
+        "on disability leave and could lose my job'.",
+    )
     contraindications: str | None = Field(
         None, description="Why other options (e.g. ECT, more medications) are unsuitable for this patient."
     )

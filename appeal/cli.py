@@ -21,14 +21,15 @@ Start with:  appeal example --list
 
 
 def _print_report(path: Path, drafted) -> None:
-    from appeal.questions import question_for_blank
+    from appeal.questions import blank_facts
 
     print(f"Wrote {drafted.kind.title.lower()} to {path}")
-    if drafted.blanks:
-        print(f"\n{len(drafted.blanks)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
-        for label in drafted.blanks:
-            question = question_for_blank(label)
-            print(f"  - {label}" + (f" (the question: '{question.prompt.format_map(_ANY_VOICE)}')" if question else ""))
+    facts = blank_facts(drafted.blanks)
+    if facts:
+        print(f"\n{len(facts)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
+        for label, questions in facts:
+            asked = " / ".join(f"'{question.prompt.format_map(_ANY_VOICE)}'" for question in questions)
+            print(f"  - {label}" + (f" (the question{'s' if len(questions) > 1 else ''}: {asked})" if asked else ""))
     for warning in drafted.warnings:
         print(f"\nWarning: {warning}")
     if drafted.sending:
@@ -46,7 +47,10 @@ def _print_last(path: Path, drafted, case) -> None:
     """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for)."""
     print(f"\nYour letter: {path.resolve()}")
     if drafted.blanks:
-        action = f"open it and fill in the {len(drafted.blanks)} [ADD: ...] blank(s) listed above, then sign and send it."
+        from appeal.questions import blank_facts
+
+        action = (f"open it and fill in the {len(blank_facts(drafted.blanks))} [ADD: ...] blank(s) listed above, then "
+                  "sign and send it.")
     elif drafted.sending:
         action = "sign it and send it as 'How to send it' says above; keep a copy and proof of sending."
     elif not drafted.kind.sent_to_plan:

@@ -1,9 +1,17 @@
 """What the letter will use: the case facts that the chosen letter kind, the arguments for this denial and the
 coverage criteria for this treatment need, most important first (goal-driven questions, as docassemble does).
 
-The questionnaire asks a question when its `when:` holds or when its field is one of these goals, so a new
-criterion (`needs:` in criteria.yaml) or a new argument paragraph that reads `case.x.y` makes the question for
-x.y be asked, without editing a list of questions. Paths are written as questions.yaml writes them
+The questionnaire asks a question only when its field is one of these goals (and its `when:` holds), in the
+order of `rank`. Nothing here is a hand-kept list of fields:
+
+* the coverage criteria's `needs:` (criteria.yaml), in the file's order: what settles a criterion comes first;
+* the fields the arguments for this denial reason read (arguments.yaml), the derived `facts.x` they use resolved
+  by running each fact (appeal.reads), then the facts that say what a denial puts at stake;
+* everything the letter itself reads, found by building the letter plan and the next-steps sheet for the case so
+  far while recording the fields read (appeal.reads), plus the template's own variables.
+
+So a new criterion, a new argument paragraph or a new line of the letter plan that reads `case.x.y` brings in
+the question for x.y with no list edited. Paths are written as questions.yaml writes them
 ("prior_treatments[].current_episode"); a list's items count as the list itself too ("prior_treatments").
 """
 
@@ -12,26 +20,24 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from appeal import kinds, readiness
+from appeal import kinds, readiness, reads
 from appeal.case import Case
-
-# What each derived fact the arguments use (arguments.yaml `facts.x`) reads from the case (letter_plan._facts).
-FACT_INPUTS: dict[str, tuple[str, ...]] = {
-    "antidepressant_trials": ("prior_treatments[].name", "prior_treatments[].drug_class"),
-    "classes_tried": ("prior_treatments[].drug_class",),
-    "adequate_trials": ("prior_treatments[].adequate_weeks", "prior_treatments[].response",
-                        "prior_treatments[].current_episode"),
-    "adequate_in_episode": ("prior_treatments[].current_episode", "clinical.episode_start"),
-    "failed_names": ("prior_treatments[].response",),
-    "depression": ("diagnoses",),
-    "crps": ("diagnoses",),
-    "on_label": ("treatment.kind", "diagnoses", "prior_treatments[].adequate_weeks"),
-    "total_charged": ("treatment.services",),
-    "total_paid": ("treatment.services",),
-}
+from appeal.errors import UserError
 
 
-def _expression_paths(source: str) -> list[str]:
+def fact_inputs(case: Case, today: date | None = None) -> dict[str, list[str]]:
+    """What each derived fact of the wording (`facts.x`, letter_plan.FACTS) reads from this case."""
+    from appeal.letter_plan import FACTS
+
+    found = {}
+    for name, fact in FACTS.items():
+        with reads.recording(case) as read:
+            fact(case, today or date.today())
+        found[name] = read
+    return found
+
+
+def _expression_paths(source: str, facts: dict[str, list[str]]) -> list[str]:
     """`case.clinical.scores`, `t.sessions` and `facts.adequate_trials` in a wording or condition, as case paths."""
     from jinja2 import nodes
 
@@ -51,19 +57,21 @@ def _expression_paths(source: str) -> list[str]:
         elif node.name == "t" and parts:
             found.append(f"treatment.{parts[0]}")
         elif node.name == "facts" and parts:
-            found.extend(FACT_INPUTS.get(parts[0], ()))
+            found.extend(facts.get(parts[0], ()))
     return found
 
 
 @lru_cache(maxsize=64)
-def _argument_paths(reason: str) -> tuple[str, ...]:
+def _argument_sources(reason: str) -> tuple[str, ...]:
+    """Each condition and wording of the answer to one denial reason, as a template source."""
     from appeal.letter_plan import _arguments
 
     found: list[str] = []
     for paragraph in (_arguments().get(reason) or {}).get("paragraphs", []):
-        for source in (paragraph.get("when"), paragraph.get("text")):
-            if source:
-                found.extend(_expression_paths(("{{ (" + source + ") }}") if source is paragraph.get("when") else source))
+        if paragraph.get("when"):
+            found.append("{{ (" + paragraph["when"] + ") }}")
+        if paragraph.get("text"):
+            found.append(paragraph["text"])
     return tuple(found)
 
 
@@ -80,12 +88,12 @@ def criteria_needs(case: Case, today: date | None = None) -> list[tuple[readines
     """Each criterion that applies, with its result and the facts it needs that the case does not hold yet."""
     results = []
     for result in readiness.check(case, today):
-        missing = [path for path in result.criterion.needs if not _holds(case, path)]
+        missing = [path for path in result.criterion.needs if not holds(case, path)]
         results.append((result, missing))
     return results
 
 
-def _holds(case: Case, path: str) -> bool:
+def holds(case: Case, path: str) -> bool:
     """Whether the case has a value at the path; for "x[].y", whether every entry of x has y."""
     head, _, rest = path.partition("[].")
     value = case
@@ -96,27 +104,86 @@ def _holds(case: Case, path: str) -> bool:
     return bool(value) and all(getattr(item, rest, None) not in (None, "", []) for item in value)
 
 
-def needed(case: Case, kind: kinds.LetterKind | None) -> list[str]:
-    """The facts this letter uses, most important first: the criteria's needs (in criteria.yaml order), the
-    arguments for each denial reason, then the template's own fields. Empty before a letter kind is chosen."""
-    if kind is None:
-        return []
-    found: list[str] = []
-    if kind.argues_case:
-        for result in readiness.check(case):
-            found.extend(result.criterion.needs)
-        reasons = [case.denial.reason, *case.denial.other_reasons] if case.denial else []
-        for reason in reasons:
-            if reason is not None:
-                found.extend(_argument_paths(reason.value))
-    found.extend(_template_paths(str(kind.template)))
-    if kind.states_consequences:  # the letter's "What is at stake" is written from these facts
-        from appeal.letter_plan import STAKES
+def _reasons(case: Case) -> list[str]:
+    from appeal.letter_plan import CASE_FOR_TREATMENT
 
-        found.extend(f"clinical.{name}" for name, _ in STAKES)
+    if case.denial is None:
+        return list(CASE_FOR_TREATMENT)
+    return [reason.value for reason in case.denial.reasons]
+
+
+def _ranked(case: Case, kind: kinds.LetterKind) -> list[str]:
+    """The facts that make the letter's case, most important first: criteria, then arguments, then stakes."""
+    found: list[str] = []
+    if not kind.argues_case:
+        return found
+    for result in readiness.check(case):
+        found.extend(result.criterion.needs)
+    facts = fact_inputs(case)
+    for reason in _reasons(case):
+        for source in _argument_sources(reason):
+            found.extend(_expression_paths(source, facts))
+    if kind.states_consequences:  # the letter's "What is at stake" is written from these facts
+        from appeal.letter_plan import STAKE_FACTS
+
+        found.extend(STAKE_FACTS)
+    return found
+
+
+def _letter_reads(case: Case, kind: kinds.LetterKind) -> list[str]:
+    """Every case field the letter plan and the next-steps sheet read for this case (appeal.reads)."""
+    from appeal import letter_plan, next_steps
+    from appeal.case import Denial
+
+    if case.denial is None and kind.needs_denial:  # the letter reads the denial's fields once there is one
+        case = case.model_copy(update={"denial": Denial()})
+    with reads.recording(case) as read:
+        try:
+            plan = letter_plan.context_for(case, kind)["letter"]
+            next_steps.sections(case, plan.enclosures, suggested=plan.suggested_enclosures)
+        except (UserError, ValueError, LookupError):  # a half-finished case the letter cannot take yet
+            pass
+    return read
+
+
+def _with_lists(paths: list[str]) -> list[str]:
     ordered: list[str] = []
-    for path in found:
+    for path in paths:
         for name in (path, path.partition("[]")[0]):
             if name not in ordered:
                 ordered.append(name)
     return ordered
+
+
+_CACHE: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _computed(case: Case, kind: kinds.LetterKind) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the facts that make the letter's case, every fact the letter uses), once per case state: the
+    questionnaire asks for them for every question."""
+    key = (case.model_dump_json(), id(kind))
+    if key not in _CACHE:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        ranked = _ranked(case, kind)
+        everything = ranked + _letter_reads(case, kind) + list(_template_paths(str(kind.template)))
+        _CACHE[key] = (tuple(_with_lists(ranked)), tuple(_with_lists(everything)))
+    return _CACHE[key]
+
+
+def needed(case: Case, kind: kinds.LetterKind | None) -> list[str]:
+    """The facts this letter uses, most important first (see the module's docstring). Empty before a letter kind
+    is chosen."""
+    return list(_computed(case, kind)[1]) if kind is not None else []
+
+
+def case_facts(case: Case, kind: kinds.LetterKind | None) -> list[str]:
+    """The facts that make the letter's case (the criteria's needs, the arguments' fields, what is at stake),
+    most important first: the rest of what a letter uses (an address, a code) is not ranked."""
+    return list(_computed(case, kind)[0]) if kind is not None else []
+
+
+def forget() -> None:
+    """Drop what was computed (after the criteria, arguments or templates changed, as tests change them)."""
+    _CACHE.clear()
+    _argument_sources.cache_clear()

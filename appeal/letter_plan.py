@@ -21,7 +21,7 @@ from appeal import rules as rules_module
 from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
-from appeal.render import Amount, Blank, CaseView, LetterDate, present, shared_environment
+from appeal.render import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present, shared_environment
 from appeal.resources import load_data
 from appeal.rules import Step
 from appeal.sandbox import PlanFunction
@@ -95,12 +95,15 @@ class LetterPlan:
                              default="Appeal")
     level: str = doc("The step this letter starts, in words: 'an internal appeal to the plan (the first level of "
                      "review)'; empty for letters that start no step.", default="")
-    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'.",
+    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'; for a "
+                          "letter tied to no step (a request for documents), the step it prepares.",
                           default="")
     urgent_deadline: str = doc("The expedited decision deadline with its citation, e.g. '72 hours (29 CFR ...)'.",
                                default="")
     consequences: list[str] = doc("What a denial would mean for the patient, from the case's own clinical facts.",
                                   default_factory=list)
+    if_denied: str = doc("What the patient expects if the treatment is denied, in their own words, as one sentence "
+                         "('What I expect if this treatment is denied: ...'); empty when not given.", default="")
     parity: list[str] = doc("The mental health parity (MHPAEA) points, only where that law reaches the plan.",
                             default_factory=list)
     setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
@@ -129,44 +132,58 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     role = case.sender.role or SenderRole.patient
     if role is SenderRole.patient:
         return Voice(role.value, "I", "have", "am", "my", "me")
-    name = case.patient.full_name or Blank("patient's name")
+    name = case.patient.full_name or Blank(PATIENT_NAME)
     if role is SenderRole.provider:
         return Voice(role.value, "My patient", "has", "is", "my patient's", "my patient")
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
-def _facts(case: Case, today: date) -> dict[str, Any]:
-    """The clinical facts the wording relies on, as appeal.clinical decides them for `appeal check` too."""
-    antidepressants = clinical.antidepressant_trials(case)
-    classes = []
-    for item in antidepressants:
+def _classes_tried(case: Case) -> list[str]:
+    classes: list[str] = []
+    for item in clinical.antidepressant_trials(case):
         if item.drug_class.label not in classes:
             classes.append(item.drug_class.label)
-    adequate = clinical.adequate_trials(case, today)
-    depression = clinical.has_depression(case)
-    services = case.treatment.services
-    return {
-        "total_charged": Amount(sum((line.charge or 0 for line in services), Decimal(0))),
-        "total_paid": Amount(sum((line.paid or 0 for line in services), Decimal(0))),
-        "antidepressant_trials": antidepressants,
-        "classes_tried": classes,
-        # six weeks or more at a full dose that did not work: a statement of duration only
-        "adequate_trials": clinical.full_duration_trials(case),
-        # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly
-        # the trials `appeal check` counts
-        "adequate_in_episode": adequate,
-        "failed_names": [item.name for item in case.prior_treatments if clinical.failed(item) and item.name],
-        "depression": depression,
-        "crps": clinical.has_crps(case),
-        "on_label": case.treatment.kind is TreatmentKind.esketamine_nasal and depression and len(adequate) >= 2,
-    }
+    return classes
 
 
-def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
+def _on_label(case: Case, today: date) -> bool:
+    return (case.treatment.kind is TreatmentKind.esketamine_nasal and clinical.has_depression(case)
+            and len(clinical.adequate_trials(case, today)) >= 2)
+
+
+# The clinical facts the wording relies on (arguments.yaml `facts.x`), as appeal.clinical decides them for
+# `appeal check` too; one function each, so appeal.goals can see what each one reads (appeal.reads).
+FACTS: dict[str, Any] = {
+    "total_charged": lambda case, today: Amount(sum((line.charge or 0 for line in case.treatment.services), Decimal(0))),
+    "total_paid": lambda case, today: Amount(sum((line.paid or 0 for line in case.treatment.services), Decimal(0))),
+    "antidepressant_trials": lambda case, today: clinical.antidepressant_trials(case),
+    "classes_tried": lambda case, today: _classes_tried(case),
+    # six weeks or more at a full dose that did not work: a statement of duration only
+    "adequate_trials": lambda case, today: clinical.full_duration_trials(case),
+    # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly the
+    # trials `appeal check` counts
+    "adequate_in_episode": lambda case, today: clinical.adequate_trials(case, today),
+    "failed_names": lambda case, today: [item.name for item in case.prior_treatments
+                                         if clinical.failed(item) and item.name],
+    "depression": lambda case, today: clinical.has_depression(case),
+    "crps": lambda case, today: clinical.has_crps(case),
+    "on_label": _on_label,
+}
+
+
+def _facts(case: Case, today: date) -> dict[str, Any]:
+    """Every derived fact of `FACTS`, for the wording and the templates (`letter.facts`)."""
+    return {name: fact(case, today) for name, fact in FACTS.items()}
+
+
+def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "") -> list[Line]:
+    """The Re: block. The appeal level is stated here, where a reviewer routing the letter looks for it, and
+    nowhere else: the step this letter starts (an external review request names external review even while the
+    case's own step is an internal appeal); a letter that starts no step (a request for documents) has none."""
     patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
     member_label = "Medicare number (MBI)" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
     lines = [
-        Line("Patient", case.patient.full_name or Blank("patient's name")),
+        Line("Patient", case.patient.full_name or Blank(PATIENT_NAME)),
         Line("Date of birth", patient.date_of_birth),
         Line(member_label, patient.member_id),
     ]
@@ -178,16 +195,18 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind) -> list[Line]:
     if kind.needs_denial or case.denial is not None:
         lines.append(Line("Claim or reference number", denial.reference))
         lines.append(Line("Date of denial notice", denial.notice_date))
-        step = dispute.position(case).current if case.denial and case.denial.level_exhausted else None
-        if step and kind.starts != "none":  # the level this letter asks for, so the plan routes it to that review
-            lines.append(Line("Appeal level", step.name[0].upper() + step.name[1:]))
+    if level:
+        lines.append(Line("Appeal level", level[0].upper() + level[1:]))
     codes = ", ".join(code.code for code in case.treatment.codes)
-    name = case.treatment.display_name or Blank("treatment requested")
+    name = case.treatment.display_name or Blank(TREATMENT_NAME)
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
     if case.treatment.dates_of_service:
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is not SenderRole.provider and case.treatment.facility:
         lines.append(Line("Provider", view["treatment"].facility))
+    if case.sender.role is not SenderRole.provider and case.treatment.prescriber:
+        specialty = case.treatment.prescriber_specialty
+        lines.append(Line("Prescriber", f"{case.treatment.prescriber}, {specialty}" if specialty else case.treatment.prescriber))
     if case.sender.role is SenderRole.provider and case.sender.npi:
         lines.append(Line("Treating provider NPI", case.sender.npi))
     elif case.treatment.billing_npi:
@@ -278,6 +297,28 @@ def _cited(rule_id: str) -> str:
     return rules_module.cited(_rules_by_id()[rule_id])
 
 
+def _authority(case: Case):
+    """`authority('rule-id', ...)` in a kind's sentence: ' (29 CFR ...)', the citation of the first of these rules
+    that reaches the case's plan type, or nothing where none does (a request names the rule behind it in a few
+    words instead of restating the rule)."""
+    plan_type = case.insurance.plan_type or PlanType.other
+
+    def authority(*rule_ids: str) -> str:
+        by_id = _rules_by_id()
+        unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
+        if unknown:
+            raise UserError(f"authority() names no rule of rules.yaml: {', '.join(unknown)}.")
+        found = next((by_id[rule_id] for rule_id in rule_ids if plan_type in by_id[rule_id].plan_types), None)
+        return f" ({found.citation})" if found else ""
+
+    return authority
+
+
+def _mental_health(case: Case) -> bool:
+    """A mental health diagnosis (ICD-10-CM chapter F), the benefit the parity law is about."""
+    return any(d.code.startswith("F") for d in case.diagnoses)
+
+
 def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
     """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
     return {
@@ -288,6 +329,8 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "treatment": case.treatment.display_name or "the requested treatment",
         "rules": _rules_by_id(),
         "cited": PlanFunction(_cited),
+        "authority": PlanFunction(_authority(case)),
+        "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
         "regulator": regulators.for_case(case),
@@ -320,11 +363,11 @@ def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str,
 
 def _view(case: Case) -> dict[str, Any]:
     """The case's sections as blank-aware views; a missing denial still answers with blanks."""
-    view: dict[str, Any] = {name: present(getattr(case, name), name) for name in type(case).model_fields}
+    view: dict[str, Any] = {name: present(value, name) for name, value in case}  # not a read of every field
     left_out = frozenset(case.left_out)
     for name, value in view.items():
         if isinstance(value, CaseView):  # each section knows which of its fields the sender chose to leave out
-            view[name] = CaseView(getattr(case, name), name, left_out=left_out)
+            view[name] = CaseView(case.__dict__[name], name, left_out=left_out)
     if case.denial is None:
         view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False, left_out)
     return view
@@ -383,9 +426,9 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
             return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
         return list(regulator.lines)
     if kind.recipient == "employer":
-        address = insurance.employer_address if case.insurance.employer_address else Blank("employer's benefits office address")
+        address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
         return [insurance.employer, "Human Resources / Employee Benefits", address]
-    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else Blank("plan's appeals address")]
+    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")]
 
 
 def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
@@ -394,23 +437,23 @@ def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = 
 
 
 def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind) -> list[Any]:
+    """The lines under the signature. A patient's or representative's phone and email are on the letterhead and
+    are not repeated; a provider's phone is, for the peer-to-peer call."""
     role = case.sender.role or SenderRole.patient
     if kind.signed_by == "patient" and role is not SenderRole.patient:  # a document the patient signs for the sender
-        phone = patient.phone if case.patient.phone else None
-        return [case.patient.full_name or Blank("patient's name"), phone, "Date signed: ____________"]
+        return [case.patient.full_name or Blank(PATIENT_NAME), "Date signed: ____________"]
     if role is SenderRole.patient:
-        return [case.sender.name or case.patient.full_name or Blank("patient's name"), patient.phone, patient.email]
+        return [case.sender.name or case.patient.full_name or Blank(PATIENT_NAME)]
     if role is SenderRole.provider:
-        name = case.sender.name or Blank("provider's name")
+        name = case.sender.name or field_blank("sender.name")
         credentials = f", {case.sender.credentials}" if case.sender.credentials else ""
-        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else Blank("provider NPI")]
+        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else field_blank("sender.npi")]
         return lines + [sender.organization, sender.phone]
     relationship = f" ({case.sender.relationship})" if case.sender.relationship else ""
     return [
-        f"{case.sender.name or Blank('representative name')}{relationship}",
-        f"Authorized representative for {case.patient.full_name or Blank('patient name')}",
+        f"{case.sender.name or field_blank('sender.name')}{relationship}",
+        f"Authorized representative for {case.patient.full_name or Blank(PATIENT_NAME)}",
         sender.organization if case.sender.organization else None,
-        sender.phone,
     ]
 
 
@@ -432,22 +475,22 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     which the letter reserves, as appeal.dispute places the case; empty for letters that start no step."""
     step = dispute.letter_step(case, kind)
     steps = dispute.steps_for(case.insurance.plan_type)
+
+    def plain(name: str) -> str:
+        return name.split(", if ")[0]
+
     if step is Step.initial_request:
         # a request not yet decided: an appeal follows a denial
         return "", steps[0].name if case.denial is None and steps else ""
     position = dispute.position(case)
-    if step is None:
-        return "", ""
+    if step is None:  # a letter tied to no step (a request for documents) prepares the step the case is at
+        return "", plain(position.current.name) if case.denial is not None and position.current else ""
     if position.current is not None and position.current.step is step:
         index: int | None = position.index
     else:  # a step named by the kind (external review), wherever the case stands
         index = next((n for n, info in enumerate(steps) if info.step is step), None)
     if index is None or index >= len(steps):
         return "", ""
-
-    def plain(name: str) -> str:
-        return name.split(", if ")[0]
-
     if steps[index].step is Step.internal_appeal:
         this = f"{plain(steps[index].name)}, the first level of appeal"
     elif steps[index].step is Step.second_internal_appeal:
@@ -484,6 +527,8 @@ def _one_line(text: str) -> str:
 # kind `states_consequences`).
 STAKES = (("functional_impairment", "Daily life and work"), ("hospitalizations", "Hospital care"),
           ("suicide_risk", "Safety"))
+# Every fact the letter's "What is at stake" is written from: those above and the patient's own expectation.
+STAKE_FACTS = (*(f"clinical.{name}" for name, _ in STAKES), "clinical.if_denied")
 
 
 def _consequences(case: Case) -> list[str]:
@@ -495,6 +540,15 @@ def _consequences(case: Case) -> list[str]:
             and not text.lstrip().lower().startswith("no ")]
 
 
+def _if_denied(case: Case, voice: Voice) -> str:
+    """The patient's own expectation of a denial, said as theirs (never turned into the letter's prediction)."""
+    text = case.clinical.if_denied
+    if not text or text.strip().rstrip(".").lower() in _NOTHING:
+        return ""
+    who = {"patient": "What I expect", "provider": "What my patient expects"}.get(voice.role, f"What {voice.subject} expects")
+    return f"{who} if this treatment is denied: {_one_line(text).rstrip('.')}."
+
+
 def _parity(case: Case, kind: LetterKind) -> list[str]:
     """The parity point, for a mental health treatment under a plan the parity law reaches (never Medicare,
     Medicaid fee-for-service, TRICARE, VA or FEHB): the kind's `parity_rules` whose plan types hold the plan."""
@@ -502,7 +556,7 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
         return []
     if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
         return []
-    if not any(d.code.startswith("F") for d in case.diagnoses):
+    if not _mental_health(case):
         return []
     by_id = _rules_by_id()
     unknown = [rule_id for rule_id in kind.parity_rules if rule_id not in by_id]
@@ -558,7 +612,7 @@ def context_for(
         urgent=urgent,
         voice=voice,
         recipient=_recipient(case, kind, view, sentence_context["regulator"]),
-        re_lines=_re_lines(case, view, kind),
+        re_lines=_re_lines(case, view, kind, levels[0]),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
@@ -578,6 +632,7 @@ def context_for(
         next_level=levels[1],
         urgent_deadline=sentence_context["urgent_deadline"],
         consequences=_consequences(case) if kind.states_consequences else [],
+        if_denied=_if_denied(case, voice) if kind.states_consequences else "",
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
         to_draft=_to_draft(kind, sentence_context),

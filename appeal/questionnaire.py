@@ -12,7 +12,8 @@ Why it works the way it does:
 * Keys: Enter on an empty answer skips a question (the letter leaves its line out, or shows a blank for an essential fact); ``<`` then Enter
   goes back one question (lists have a "Go back" choice); Ctrl-C stops and says how to carry on.
 * Answers are checked by the case model itself, so the questionnaire and a case file agree on what is valid; a
-  rejected answer stays on screen with the model's reason, to be corrected.
+  rejected answer is named right under the question with the model's reason in words, and the question is asked
+  again with the answer typed in, to be corrected (not in questionary's bottom toolbar, 20 lines below).
 """
 
 from __future__ import annotations
@@ -37,13 +38,17 @@ from appeal.case import Case
 from appeal.errors import UserError, cannot_read, problem_words
 from appeal.fields import format_money
 from appeal.questions import (
+    PROMPTS,
     QUESTIONS,
     Context,
     Entry,
     Group,
     Question,
     applies,
+    incomplete_item,
+    next_open,
     plain_type,
+    skipped_key,
     enum_options,
     field_info,
     item_type,
@@ -72,11 +77,6 @@ _FINISH_VALUE = "\x00finish"
 _CODE_SHAPE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]\.?[0-9A-Za-z]{0,4}")
 
 ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}
-# Each field's question, as the readiness check names it ("x[].y" by its own prompt, a list by its group's).
-PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
-    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
-    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
-}
 GROUP_OF: dict[str, Group] = {
     question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }
@@ -487,11 +487,7 @@ class _Interview:
             if isinstance(group, Group) and applies(group, self._ctx()):
                 return group
             self.progress.item = None
-        ctx = self._ctx()
-        for entry in QUESTIONS:
-            if not self.progress.done(entry.key) and applies(entry, ctx):
-                return entry
-        return None
+        return next_open(self._ctx(), self.progress.done)
 
     def _questions(self) -> None:
         """Ask every question that applies and is not answered yet, in order; '<' steps back through history."""
@@ -558,30 +554,49 @@ class _Interview:
         return items[state["index"]] if state["index"] < len(items) else None
 
     def _ask_question(self, question: Question, state: dict[str, Any] | None = None) -> None:
-        """Ask until the model accepts the answer (or it is skipped); then store it and save."""
+        """Ask until the model accepts the answer (or it is skipped); then store it and save. A rejected answer is
+        named right under the question, in words, and asked again with what was typed, to be corrected."""
         self.current = self._words(question.prompt)
+        typed: str | None = None
         while True:
-            answer = self._prompt(question, state)
+            answer = self._prompt(question, state, typed)
+            typed = None
             if answer is _SKIP:
+                if question.required:
+                    self._refuse(question, "this one is needed: type an answer, or < to go back.")
+                    continue
                 self._commit(question, None, state)
                 return
             if question.kind == "icd10" and not _CODE_SHAPE.fullmatch(answer.replace(" ", "")):
+                if not self._search(answer):
+                    self._refuse(question, f"no diagnosis name holds all of '{answer}'. Try fewer or other words, "
+                                           "or type the code.")
+                    typed = answer
+                    continue
                 answer = self._pick_code(answer)
                 if answer is None:
                     continue
             try:
                 self._commit(question, answer, state)
             except (ValidationError, ValueError) as error:
-                self._say(f"  {_reason(error)}", ERROR_STYLE)
+                self._refuse(question, _reason(error))
+                typed = _as_text(answer)
                 continue
             return
 
-    def _prompt(self, question: Question, state: dict[str, Any] | None) -> Any:
+    def _refuse(self, question: Question, reason: str) -> None:
+        """Why an answer was not taken, on the line under the question, naming it."""
+        if reason[:1].isupper() and reason[1:2].islower():  # "Type a number" after a colon reads "type a number"
+            reason = reason[0].lower() + reason[1:]
+        self._say(f"  ✗ {self._label(question)}: {reason}", ERROR_STYLE)
+
+    def _prompt(self, question: Question, state: dict[str, Any] | None, typed: str | None = None) -> Any:
+        """One prompt; `typed` is a refused answer, shown again to correct (its hint is already on screen)."""
         message = self._words(question.prompt)
         hint = self._hint(question)
-        if hint:
+        if hint and typed is None:
             self._say(f"  {hint}", HINT_STYLE)
-        current = self._current(question, state)
+        current = typed if typed is not None else self._current(question, state)
         if _empty(current) and question.suggest:
             current = question.suggest(self._ctx(state and state["data"]))
         if question.kind in ("choice", "confirm"):
@@ -607,6 +622,8 @@ class _Interview:
         multiline = question.kind == "multiline"
         if multiline:
             keys = "Enter on an empty line finishes; "
+        elif typed is not None:  # the refused answer, shown to correct: Enter alone would only refuse it again
+            keys = "correct it and press Enter; "
         elif not _empty(current):
             keys = "Enter keeps it; "
         else:
@@ -618,7 +635,6 @@ class _Interview:
                 default=_as_text(current),
                 multiline=multiline,
                 instruction=instruction,
-                validate=lambda typed: self._check(question, typed, state),
                 **({"key_bindings": _finish_on_empty_line()} if multiline else {}),
             )
         )
@@ -628,25 +644,6 @@ class _Interview:
         if not text:
             return _SKIP
         return _convert(question, text)
-
-    def _check(self, question: Question, typed: str, state: dict[str, Any] | None) -> bool | str:
-        """In-prompt check: True, or the model's reason (shown under the prompt, the answer kept to correct)."""
-        text = typed.strip()
-        if text == BACK:
-            return True
-        if not text:
-            return "This one is needed: type an answer, or < to go back." if question.required else True
-        try:
-            if question.kind == "icd10" and not _CODE_SHAPE.fullmatch(text.replace(" ", "")):
-                if self._search(text):
-                    return True
-                return f"No diagnosis name holds all of '{text}'. Try fewer or other words, or type the code."
-            self._trial(question, _convert(question, text), state)
-        except (ValidationError, ValueError) as error:
-            return _reason(error)
-        except Exception as error:  # a bug must not crash the questionnaire and lose the moment
-            return f"That answer could not be checked ({error}); try writing it another way."
-        return True
 
     def _search(self, words: str) -> list[tuple[str, str]]:
         if words not in self._searches:
@@ -708,6 +705,8 @@ class _Interview:
                 for key in question.resets:
                     self.progress.forget(key)
         else:
+            if skipped:  # so a draft resumed later does not ask the entry for it again
+                self.progress.mark(skipped_key(question, state["index"]), skipped=True)
             name = question.field_name
             if name in state["done"]:
                 state["done"].remove(name)
@@ -765,6 +764,17 @@ class _Interview:
                 self._fill_item(group, state)
                 continue
             entries = self._entries(group)
+            lacking = incomplete_item(group, self._ctx(), self.progress.done)
+            if lacking:  # an entry from before the letter needed these facts: ask just them
+                index, missing = lacking
+                self._say(f"  {index + 1}. {group.show(entries[index])}: the letter needs a little more about it.",
+                          TITLE_STYLE)
+                wanted = {question.field_name for question in missing}
+                data = entries[index].model_dump(mode="json", exclude_none=True)
+                done = [question.field_name for question in group.items if question.field_name not in wanted]
+                self.progress.item = {"group": group.path, "index": index, "data": data, "done": done,
+                                      "editing": True}
+                continue
             hint = self._words(group.hint or "")
             if hint and not entries:
                 self._say(f"  {hint}", HINT_STYLE)

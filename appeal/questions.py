@@ -81,6 +81,12 @@ class Context:
 
         return goals.needed(self.case, self.kind)
 
+    def case_facts(self) -> list[str]:
+        """The facts that make the chosen letter's case, most important first (appeal.goals)."""
+        from appeal import goals
+
+        return goals.case_facts(self.case, self.kind)
+
     def names(self) -> dict[str, Any]:
         """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
         if self._names is None:
@@ -166,6 +172,7 @@ class Question:
     suggest: Callable[[Context], Any] | None = None  # a pre-selected answer the person confirms or changes
     recommend: bool | None = None  # a yes/no question starts on this answer
     essential: bool = False  # skipped, it stays a visible [ADD: ...] blank; other skipped facts are left out
+    stage: str = "ranked"  # its section's place in the order: one of STAGES
 
     @property
     def key(self) -> str:
@@ -192,6 +199,7 @@ class Group:
     section: str = ""
     add_label: str = "Yes, add one"  # the menu choice that starts a new entry
     recommend: bool | None = None  # false: the menu starts on "No" (an optional list most people skip)
+    stage: str = "ranked"
 
     @property
     def key(self) -> str:
@@ -473,7 +481,13 @@ def _named(table: dict[str, Any], name: Any, what: str) -> Any:
     return table[name]
 
 
-def _question(item: Any, section: str, conditions: set[str]) -> Question:
+# Where a section's questions come in the conversation (its `order:` in questions.yaml): the opening, asked on
+# their `when:` alone before the letter is chosen; the basics (who, the plan, the denial, the treatment), in the
+# file's order; then everything else, most important first (appeal.goals.rank), a section's questions together.
+STAGES = ("opening", "basics", "ranked")
+
+
+def _question(item: Any, section: str, conditions: set[str], stage: str = "ranked") -> Question:
     if not isinstance(item, dict) or "path" not in item or "prompt" not in item:
         raise _Invalid(f"each question needs 'path:' and 'prompt:', not {item!r}")
     unknown = set(item) - _QUESTION_KEYS
@@ -511,6 +525,7 @@ def _question(item: Any, section: str, conditions: set[str]) -> Question:
         suggest=_named(SUGGESTIONS, item["suggest"], "suggest") if "suggest" in item else None,
         recommend=_recommend(item, kind),
         essential=bool(item.get("essential", False)),
+        stage=stage,
     )
 
 
@@ -522,7 +537,7 @@ def _recommend(item: dict, kind: str) -> bool | None:
     return item["recommend"]
 
 
-def _group(item: dict, section: str, conditions: set[str]) -> Group:
+def _group(item: dict, section: str, conditions: set[str], stage: str = "ranked") -> Group:
     unknown = set(item) - _GROUP_KEYS
     if unknown:
         raise _Invalid(f"unknown key(s) {', '.join(sorted(unknown))}; a group has {', '.join(sorted(_GROUP_KEYS))}")
@@ -550,6 +565,7 @@ def _group(item: dict, section: str, conditions: set[str]) -> Group:
         section=section,
         add_label=str(item.get("add_label", "Yes, add one")),
         recommend=item.get("recommend") if isinstance(item.get("recommend"), bool) else None,
+        stage=stage,
     )
 
 
@@ -570,10 +586,15 @@ def _load(path: Path) -> Declared:
         allowed = set(BASE_NAMES) | set(conditions)
         entries: list[Entry] = []
         for section in data["sections"]:
+            where = f"section {section.get('title')}"
+            stage = section.get("order", "ranked")
+            if stage not in STAGES or set(section) - {"title", "order", "questions"}:
+                raise _Invalid(f"a section has title, questions and order (one of {', '.join(STAGES)})")
             for item in section["questions"]:
                 where = item.get("group") or item.get("path") or "a question"
                 is_group = isinstance(item, dict) and "group" in item
-                entries.append(_group(item, section["title"], allowed) if is_group else _question(item, section["title"], allowed))
+                make = _group if is_group else _question
+                entries.append(make(item, section["title"], allowed, stage))
         keys = [entry.key for entry in entries]
         for entry in entries:
             where = entry.key
@@ -597,32 +618,115 @@ def _declared() -> Declared:
 
 QUESTIONS: list[Entry] = _declared().entries
 
+# Each field's one question, as the readiness check and the blanks name it ("x[].y" by its own prompt, a list by
+# its group's), so the terminal and the browser say the same.
+PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
+    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
+    for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+}
+
+
 def applies(entry: Entry, ctx: Context) -> bool:
-    """Whether to ask an entry: its `when:` holds; or the chosen letter uses its field (appeal.goals: the
-    template, the arguments for this denial, the criteria for this treatment) and a provider writing the same
-    case would be asked it, so a patient is asked for the scores and trials a strong letter needs, while answers
-    still decide (no "why urgent" for a standard request). The sender's own questions stay with their `when:`
-    (a patient is never asked "your specialty" because a criterion reads sender.specialty)."""
+    """Whether to ask an entry. The opening questions (who writes, what happened, which letter) are asked on their
+    `when:` alone. Every other question only once a letter is chosen, and only when that letter uses its field
+    (appeal.goals: the criteria for this treatment, the arguments for this denial, what the letter plan and the
+    template read), and its `when:` holds, or holds for a provider writing the same case, so a patient is asked
+    for the scores and trials a strong letter needs while answers still decide (no "why urgent" for a standard
+    request). The sender's own questions stay with their `when:` (a patient is never asked "your specialty"
+    because a criterion reads sender.specialty)."""
+    if entry.stage == "opening" or "[]" in entry.key:  # a group's items are asked when the group is
+        return entry.when(ctx)
+    if ctx.kind is None or entry.key not in ctx.goals():
+        return False
     if entry.when(ctx):
         return True
-    if ctx.kind is None or entry.key.startswith(("@", "sender.")) or ctx.role == "provider":
+    if entry.key.startswith(("@", "sender.")) or ctx.role == "provider" or entry.key not in ctx.case_facts():
         return False
-    return entry.key in ctx.goals() and entry.when(ctx.as_provider())
+    return entry.when(ctx.as_provider())
 
 
-def question_for_blank(label: str) -> Question | None:
-    """The question that fills a letter's `[ADD: label]` blank ("member ID" -> "Member ID"), if one does."""
+def asking_order(ctx: Context) -> list[Entry]:
+    """The entries to ask for this case, in the order to ask them: the opening and the basics as the file lists
+    them; then the other sections, the one holding the most important fact first (appeal.goals.case_facts), each
+    section's questions together, most important first, so the conversation stays on one topic at a time. A
+    fact that makes no part of the letter's case (an address, a code) keeps the file's order after them."""
+    rank = {path: number for number, path in enumerate(ctx.case_facts())}
+    applying = [(position, entry) for position, entry in enumerate(QUESTIONS) if applies(entry, ctx)]
+    first = [entry for _, entry in applying if entry.stage != "ranked"]
+    place = {entry.key: (rank.get(entry.key, len(rank) + position), position) for position, entry in applying}
+    sections: dict[str, list[Entry]] = {}
+    for _, entry in applying:
+        if entry.stage == "ranked":
+            sections.setdefault(entry.section, []).append(entry)
+    ordered = sorted(sections.values(), key=lambda entries: min(place[entry.key] for entry in entries))
+    return first + [entry for entries in ordered for entry in sorted(entries, key=lambda entry: place[entry.key])]
+
+
+def next_open(ctx: Context, done: Callable[[str], bool]) -> Entry | None:
+    """The next entry to ask: the first in `asking_order` not done yet, or a list with an entry that lacks a fact
+    the letter's case needs (`incomplete_item`: a draft or case file from before the letter needed it)."""
+    order = asking_order(ctx)
+    return next((entry for entry in order if not done(entry.key)), None) or next(
+        (entry for entry in order if isinstance(entry, Group) and incomplete_item(entry, ctx, done)), None)
+
+
+def incomplete_item(group: Group, ctx: Context, done: Callable[[str], bool]) -> tuple[int, list[Question]] | None:
+    """The first entry of a list missing facts that make the letter's case (per-trial dose, weeks, current
+    episode...), with the questions that would give them; None when every entry has them. A question skipped for
+    an entry is done (its key `skipped_key`), so it is not asked again."""
+    wanted = set(ctx.case_facts())
+    items = list(_get(ctx.case, group.path) or [])
+    for index, item in enumerate(items):
+        missing = [question for question in group.items
+                   if question.field_name and question.path in wanted and question.when(ctx)
+                   and getattr(item, question.field_name, None) in (None, "", [])
+                   and not done(skipped_key(question, index))]
+        if missing:
+            return index, missing
+    return None
+
+
+def skipped_key(question: Question, index: int) -> str:
+    """How progress records a list entry's question skipped on purpose: "prior_treatments[].dose@1"."""
+    return f"{question.path}@{index}"
+
+
+def _get(root: Any, path: str) -> Any:
+    for part in path.split("."):
+        root = getattr(root, part, None) if root is not None else None
+    return root
+
+
+def questions_for_blank(label: str) -> list[Question]:
+    """The questions that fill a letter's `[ADD: label]` blank ("member ID" -> "Member ID"; "patient's name" ->
+    first and last name), if any do."""
     from appeal.case_paths import plain_type as _plain
-    from appeal.render import _label
+    from appeal.render import COMPOSITE_BLANKS, _label
 
+    if label in COMPOSITE_BLANKS:
+        return [question for question in every_question() if question.path in COMPOSITE_BLANKS[label]]
     for question in every_question():
         owner, _, name = question.path.rpartition(".")
         if not owner or "[" in question.path or "." in owner:
             continue
         model = _plain(field_at(owner).annotation)
         if name in model.model_fields and _label(model.model_construct(), name, owner) == label:
-            return question
-    return None
+            return [question]
+    return []
+
+
+def blank_facts(labels: list[str]) -> list[tuple[str, list[Question]]]:
+    """The letter's blanks, one line per fact: a blank whose questions an earlier one already names ("first
+    name" after "patient's name") is the same fact and is not listed again."""
+    found: list[tuple[str, list[Question]]] = []
+    named: set[str] = set()
+    for label in labels:
+        questions = questions_for_blank(label)
+        if questions and {question.path for question in questions} <= named:
+            continue
+        named.update(question.path for question in questions)
+        found.append((label, questions))
+    return found
 
 
 def every_question() -> list[Question]:

@@ -158,6 +158,15 @@ def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
 
 def _psychiatric_prescriber(case: Case, today: date) -> tuple[Status, str | None]:
     sender = case.sender
+    if sender.role is not SenderRole.provider and case.treatment.prescriber_specialty:
+        said = case.treatment.prescriber_specialty
+        who = f"the prescriber, {case.treatment.prescriber}," if case.treatment.prescriber else "the prescriber"
+        if _PSYCHIATRIC.search(said):
+            return Status.met, f"treatment.prescriber_specialty: {who} is a {said}."
+        return Status.not_met, (
+            f"treatment.prescriber_specialty: {who} is a {said}, not a psychiatric clinician. Plans often require a "
+            "psychiatrist or psychiatric nurse practitioner to prescribe or be consulted; enclose a psychiatric "
+            "consultation.")
     if sender.role is not SenderRole.provider:
         hint = next((item for item in case.enclosures if re.search(r"psychiatr|PMHNP", item, re.I)), None)
         found = "The prescriber does not sign this letter, so the case does not say their specialty."

@@ -119,6 +119,23 @@ def _label(model: BaseModel, name: str, owner: str) -> str:
     return f"{owner} {label}" if name in _GENERIC_NAMES or name.startswith("date") else label
 
 
+# Facts the letter prints whole but the case keeps in more than one field: their one blank label each, and the
+# fields that fill it.
+PATIENT_NAME = "patient's name"
+TREATMENT_NAME = "treatment requested"
+COMPOSITE_BLANKS = {PATIENT_NAME: ("patient.first_name", "patient.last_name"),
+                    TREATMENT_NAME: ("treatment.kind", "treatment.name")}
+
+
+def field_blank(path: str) -> Blank:
+    """The visible blank for a missing field ("sender.name"), labelled as a template's own blank for it is, so one
+    fact has one name wherever the letter misses it."""
+    from appeal.case_paths import field_at, plain_type
+
+    owner, _, name = path.rpartition(".")
+    return Blank(_label(plain_type(field_at(owner).annotation).model_construct(), name, owner))
+
+
 def present(value: Any, label: str = "") -> Any:
     """Wrap a case value for a template: models become views, dates and money print as a letter writes them."""
     if isinstance(value, TemplateView):

@@ -73,17 +73,22 @@ def new_document():
     styles["Denial Quote"].paragraph_format.right_indent = Pt(28)
     paragraph_style("Body Text Letter", space_after=6)
     paragraph_style("Field", space_after=2)
-    # The closing, the blank lines for a handwritten signature and the signature lines stay on one page.
+    # The closing, the blank lines for a handwritten signature and the signature lines stay on one page, and so
+    # do the last request, the reserved next step and the thanks before them: the last page never holds only the
+    # closing and the enclosures.
+    paragraph_style("Closing Text", base="Body Text Letter").paragraph_format.keep_with_next = True
     paragraph_style("Closing", space_after=6).paragraph_format.keep_with_next = True
     paragraph_style("Signature", space_after=0).paragraph_format.keep_with_next = True
     enclosures_label = paragraph_style("Enclosures Label", space_after=2)
     enclosures_label.paragraph_format.keep_with_next = True
-    enclosures_label.paragraph_format.space_before = Pt(10)
+    enclosures_label.paragraph_format.space_before = Pt(6)
     paragraph_style("Small Print", size=9, italic=True)
     paragraph_style("Table Text", size=9, space_after=0)
     paragraph_style("Table Heading", size=9, bold=True, space_after=0)
     for name in ("List Bullet", "List Number"):
         styles[name].paragraph_format.space_after = Pt(2)
+    # a paragraph right under a table or a list keeps a little air above it
+    paragraph_style("Body Spaced", base="Body Text Letter").paragraph_format.space_before = Pt(4)
     # Enclosures stay with the signature, so no page holds only the end of the list.
     paragraph_style("List Enclosure", base="List Bullet", space_after=2).paragraph_format.keep_with_next = True
     for heading in ("Heading 1", "Heading 2", "Heading 3"):
@@ -190,7 +195,7 @@ def denial_section(document, intro):
     para(document, intro)
     para(document, "“{{ denial.quote }}”", "Denial Quote")
     tag(document, "{%p if letter.reason_labels %}")
-    para(document, "The plan's stated grounds: {{ letter.reason_labels | join('; ') }}.")
+    para(document, "The stated grounds: {{ letter.reason_labels | join('; ') }}.")
     tag(document, "{%p endif %}")
 
 
@@ -250,8 +255,9 @@ def clinical_section(document, with_stakes=True):
 
 def stakes_section(document):
     """What a denial would put at stake, in the case's own recorded facts."""
-    tag(document, "{%p if letter.consequences %}")
+    tag(document, "{%p if letter.consequences or letter.if_denied %}")
     document.add_heading("What is at stake", level=2)
+    tag(document, "{%p if letter.consequences %}")
     para(
         document,
         "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
@@ -262,6 +268,10 @@ def stakes_section(document):
     tag(document, "{%p for item in letter.consequences %}")
     para(document, "{{ item }}", "List Bullet")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if letter.if_denied %}")
+    para(document, "{{ letter.if_denied }}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
 
 
@@ -351,12 +361,20 @@ def treatment_section(document, heading="The treatment requested"):
     optional_line(document, "letter.urgent", "Why this is urgent: ", "{{ treatment.urgency_reason }}")
 
 
-def list_section(document, items, heading, style="List Bullet"):
-    """A heading and one list paragraph per item, all left out when the list is empty."""
+def list_section(document, items, heading, style="List Bullet", keep_last=False):
+    """A heading and one list paragraph per item, all left out when the list is empty; with `keep_last`, the last
+    item is kept with the closing that follows it (same style, so the list's spacing stays even)."""
     tag(document, "{%p if " + items + " %}")
-    document.add_heading(heading, level=2)
+    if heading:
+        document.add_heading(heading, level=2)
     tag(document, "{%p for item in " + items + " %}")
+    if keep_last:
+        tag(document, "{%p if loop.last %}")
+        para(document, "{{ item }}", style).paragraph_format.keep_with_next = True
+        tag(document, "{%p else %}")
     para(document, "{{ item }}", style)
+    if keep_last:
+        tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
@@ -373,12 +391,12 @@ def rights_section(document, heading="Rights and deadlines that apply"):
 
 
 def requests_section(document, heading="What is requested"):
-    list_section(document, "letter.requests", heading, "List Number")
+    list_section(document, "letter.requests", heading, "List Number", keep_last=True)
 
 
 def criteria_section(document):
     tag(document, "{%p if letter.criteria_met %}")
-    labeled(document, "Usual coverage criteria met: ", "{{ letter.criteria_met | join('; ') }}.", "Body Text Letter")
+    labeled(document, "Usual coverage criteria met: ", "{{ letter.criteria_met | join('; ') }}.", "Body Spaced")
     tag(document, "{%p endif %}")
 
 
@@ -391,12 +409,13 @@ def reserve_next_level(document):
         "letter.voice.role == 'provider' %}my patient reserves the right{% else %}I reserve, on behalf of "
         "{{ patient.first_name }} {{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, "
         "and every other right under the plan and the law.",
+        "Closing Text",
     )
     tag(document, "{%p endif %}")
 
 
 def closing(document, thanks):
-    para(document, thanks)
+    para(document, thanks, "Closing Text")
     para(document, "Sincerely,", "Closing")
     para(document, "", "Signature")  # room for a handwritten signature
     para(document, "", "Signature")
@@ -407,13 +426,13 @@ def closing(document, thanks):
     para(document, "Enclosures:", "Enclosures Label")
     tag(document, "{%p for item in letter.enclosures %}")
     tag(document, "{%p if loop.last and not letter.evidence %}")
-    para(document, "{{ item }}", "List Bullet")
+    para(document, "{{ item }}", "List Enclosure").paragraph_format.keep_with_next = False  # the list ends here
     tag(document, "{%p else %}")
     para(document, "{{ item }}", "List Enclosure")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.evidence %}")
-    para(document, "Attachment A: Evidence of medical necessity", "List Bullet")
+    para(document, "Attachment A: Evidence of medical necessity", "List Enclosure").paragraph_format.keep_with_next = False
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     para(document, "{{p evidence_appendix }}")
@@ -439,7 +458,6 @@ OPEN_VOICE = (
     "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative "
     "(authorization enclosed),{% endif %}"
 )
-LEVEL = "{% if letter.level %}This letter asks for {{ letter.level }}. {% endif %}"
 
 
 def argued_case(document, arguments_heading):
@@ -462,14 +480,14 @@ def build_appeal():
         (
             OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
             "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
-            + LEVEL + "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied. "
+            "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied. "
             "{% endif %}This letter answers each reason given for the denial, summarizes the clinical facts, and "
             "lists what is requested of the plan."
         ),
         banner=True,
     )
     denial_section(
-        document, "The plan's notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
+        document, "The notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
     )
     argued_case(document, "Why the denial should be overturned")
     rights_section(document)
@@ -503,21 +521,17 @@ def build_prior_auth():
     rights_section(document, "Decision deadline and rights")
     requests_section(document)
     reserve_next_level(document)
-    closing(document, "Thank you for your prompt review. Please contact the office above with any questions.")
+    closing(document, "Thank you for your prompt review. Please contact {% if " + V_PROVIDER + " %}my office{% else %}me"
+                      "{% endif %} at the number above with any questions.")
     return document
 
 
 def build_medical_necessity():
-    document = new_document()
-    letterhead(document)
-    para(document, "To Whom It May Concern:", "Body Text Letter")
-    labeled(document, "Re: ", "Letter of medical necessity for {{ treatment.display_name or '[ADD: treatment]' }}")
-    tag(document, "{%p for line in letter.re_lines %}")
-    labeled(document, "{{ line.label }}: ", "{{ line.value }}")
-    tag(document, "{%p endfor %}")
-    para(document, "")
-    para(
-        document,
+    """Addressed to the plan's medical director (the reviewer who reads it), usable for an HSA or FSA too."""
+    document = start_letter(
+        "Medical Director",
+        "Letter of medical necessity for {{ treatment.display_name or '[ADD: treatment]' }}",
+        "Dear Medical Director:",
         "{% if " + V_PROVIDER + " %}I am the treating provider of my patient, {{ patient.first_name }} "
         "{{ patient.last_name }}{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}."
         "{% else %}[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
@@ -534,8 +548,10 @@ def build_medical_necessity():
         "my patient{% if letter.facts.failed_names %}: the conventional treatments listed above have been tried "
         "without an adequate response{% endif %}, and without effective treatment the illness is likely to "
         "continue or worsen.",
+        "Closing Text",
     )
-    closing(document, "Please contact my office with any questions.")
+    closing(document, "I am available for a peer-to-peer discussion with the plan's reviewer{% if sender.phone %} at "
+                      "{{ sender.phone }}{% endif %}. Please contact my office with any other questions.")
     return document
 
 
@@ -611,60 +627,39 @@ def build_reimbursement():
 
 
 def build_claim_file_request():
+    """One page: what is asked for, item by item with the rule behind each for this plan (the kind's requests)."""
     document = start_letter(
         "Appeals Department",
         "Request for the complete claim file, criteria and reviewer credentials",
-        "Dear Plan Administrator:",
+        "{% if insurance.plan_type in ['employer_self_funded', 'employer_fully_insured'] %}Dear Plan Administrator:"
+        "{% else %}To the Appeals Department:{% endif %}",
         (
-            OPEN_VOICE + " to request, free of charge, copies of all documents, records and other information "
-            "relevant to the claim identified above, to prepare an appeal. Please send:"
+            OPEN_VOICE + " to request, free of charge, copies of the documents relevant to the claim above, to "
+            "prepare {% if letter.next_level %}{{ letter.next_level }}{% else %}an appeal{% endif %}:"
         ),
     )
-    for item in (
-        "the complete claim file, including all notes, records and correspondence, and every document submitted, "
-        "considered or generated in deciding the claim, whether or not it was relied on;",
-        "every internal rule, guideline, protocol, medical policy or clinical criterion used to decide the claim, "
-        "and any statement of plan policy or guidance about this treatment for this diagnosis;",
-        "the plan provisions on which the denial was based;",
-        "the explanation of the scientific or clinical judgment applied to the patient's circumstances;",
-        "the name, credentials and specialty of each health care professional or expert consulted, whether or "
-        "not the plan relied on that advice;",
-        "the diagnosis and treatment codes for the claim, and their meanings.",
-    ):
-        para(document, item, "List Number")
-    rights_section(document, "The rules that require this")
+    list_section(document, "letter.requests", None, "List Number")
     closing(
         document,
-        "Please send these documents within 30 days{% if insurance.appeals_fax %}, or sooner by fax{% endif %}. "
-        "The time to appeal is running, so a prompt reply is important. Thank you for your help.",
+        "Please send these documents within 30 days{% if insurance.appeals_fax %}, by fax if you can{% endif %}: "
+        "the time to appeal is running.",
     )
     return document
 
 
 def build_parity_request():
+    """One page: the parity standard, then the documents that show whether the plan meets it, each with its rule."""
     document = start_letter(
         "Plan Administrator",
         "Request for mental health parity disclosures (MHPAEA)",
         "Dear Plan Administrator:",
         (
-            OPEN_VOICE + " to request information about how the plan applies its limits to mental health benefits, "
-            "under the Mental Health Parity and Addiction Equity Act (MHPAEA). The plan has limited coverage of "
-            "{{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health condition. "
-            "Please send, free of charge:"
+            OPEN_VOICE + " to request, free of charge, the information the plan must disclose about the limits it "
+            "places on {{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health "
+            "condition.{% for item in letter.parity %} {{ item }}{% endfor %} Please send:"
         ),
     )
-    for item in (
-        "the comparative analysis of the design and application of each nonquantitative treatment limitation "
-        "applied to this benefit (such as prior authorization, medical-necessity criteria, experimental or "
-        "investigational exclusions and network standards), compared with how the same limits apply to "
-        "medical and surgical benefits in the same classification;",
-        "the criteria for medical-necessity determinations used for this mental health benefit;",
-        "the reason for any denial of this benefit;",
-        "the processes, strategies, evidentiary standards and other factors used to apply each limitation, to "
-        "both mental health and medical and surgical benefits.",
-    ):
-        para(document, item, "List Number")
-    rights_section(document, "The rules that require this")
+    list_section(document, "letter.requests", None, "List Number")
     closing(document, "Thank you. Please send the information in writing to the address above.")
     return document
 

@@ -119,3 +119,20 @@ def test_a_depression_lookup_offers_the_specific_major_depression_codes_before_o
     codes = [code for code, _ in icd10.search("depression", limit=40)]
     assert codes[:3] == ["F33.0", "F33.1", "F33.2"]
     assert codes.index("F32.2") < codes.index("F32.A") and codes.index("F33.2") < codes.index("F33.8")
+
+
+def test_the_prescriber_and_what_the_patient_expects_are_described_and_checked():
+    from pydantic import ValidationError
+
+    from appeal.case import Case
+
+    fields = Case.model_json_schema()["$defs"]
+    assert "psychiatrist" in fields["Treatment"]["properties"]["prescriber_specialty"]["description"]
+    assert "own words" in fields["Clinical"]["properties"]["if_denied"]["description"]
+    with pytest.raises(ValidationError, match="has no letters"):
+        Case.model_validate({"treatment": {"prescriber_specialty": "1234"}})
+    with pytest.raises(ValidationError, match="at most 120"):
+        Case.model_validate({"treatment": {"prescriber": "x" * 121}})
+    case = Case.model_validate({"treatment": {"prescriber": " Dr. Priya Raman ", "prescriber_specialty": "psychiatrist"},
+                                "clinical": {"if_denied": "I could lose my job."}})
+    assert case.treatment.prescriber == "Dr. Priya Raman" and case.clinical.if_denied == "I could lose my job."

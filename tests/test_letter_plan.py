@@ -80,10 +80,46 @@ def test_the_letter_encloses_what_the_sender_listed_and_what_the_tool_drafts_and
             in medicare.suggested_enclosures)
 
 
+def test_a_request_for_documents_names_the_rule_behind_each_item_for_the_plan():
+    def items(plan_type, diagnoses=()):
+        return plan("claim-file-request", patient=PATIENT, denial={"reason": "experimental"},
+                    insurance={"plan_type": plan_type}, diagnoses=list(diagnoses)).requests
+
+    erisa = items("employer_self_funded", [{"code": "F33.2"}])
+    assert erisa[0].endswith("(29 CFR 2560.503-1(h)(2)(iii), (m)(8));") and erisa[-1].endswith(".")
+    assert any("summary plan description" in item and "104(b)(4)" in item for item in erisa)
+    assert any("mental health benefit" in item and "2590.712(d)(1)" in item for item in erisa)
+    assert not any("mental health" in item for item in items("employer_self_funded", [{"code": "G90.512"}]))
+    assert "45 CFR 147.136(b)(3)(i)" in items("individual_marketplace")[0]
+    medicare = items("medicare_original")
+    assert medicare[0].endswith("(45 CFR 164.524(a)(1); 45 CFR 164.501);")  # HIPAA access, not an ERISA right
+    assert not any("2560.503-1" in item or "summary plan description" in item for item in medicare)
+    assert any("Local Coverage Determination" in item for item in medicare) and medicare[-1].endswith(".")
+    # a parity request without a denial asks for no denial reason, and still ends its list with a full stop
+    parity = plan("parity-request", patient=PATIENT, insurance={"plan_type": "employer_fully_insured"},
+                  diagnoses=[{"code": "F33.2"}])
+    assert not any("reason for the denial" in item for item in parity.requests) and parity.requests[-1].endswith(".")
+    assert parity.parity and "no more stringently" in parity.parity[0]
+
+
+def test_the_level_goes_in_the_re_block_only_for_a_letter_that_starts_a_step():
+    denied = {"patient": PATIENT, "denial": {"reason": "experimental"}, "insurance": {"plan_type": "employer_self_funded"}}
+    appeal = plan("appeal", **denied)
+    assert ("Appeal level", "An internal appeal to the plan, the first level of appeal") in [
+        (line.label, str(line.value)) for line in appeal.re_lines]
+    external = plan("external-review", **denied)
+    assert [str(line.value) for line in external.re_lines if line.label == "Appeal level"] == ["An independent external review"]
+    documents = plan("claim-file-request", **denied)
+    assert "Appeal level" not in [line.label for line in documents.re_lines]
+    assert documents.next_level == "an internal appeal to the plan"  # the step the documents are for
+
+
 def test_a_request_for_documents_sends_only_what_the_plan_needs():
     letter = plan("claim-file-request", patient=PATIENT, denial={"reason": "experimental"}, enclosures=["Records"])
     assert letter.enclosures == ["Copy of the denial notice"]
-    assert letter.evidence == [] and letter.requests == []
+    assert letter.evidence == []
+    # what it asks for are documents, each with the rule behind it for the plan, never a decision on the claim
+    assert letter.requests[0].startswith("the complete claim file") and not any("Overturn" in r for r in letter.requests)
 
 
 def test_reimbursement_out_of_network_asks_for_the_in_network_rate():

@@ -51,11 +51,12 @@ class Terminal:
         real_text, real_select = questionary.text, questionary.select
 
         def text(message, **kwargs):
-            self.asked.append(message)
             answer = self._next(message)
-            multiline = kwargs.get("multiline", False)
-            kwargs["validate"] = self._watch(kwargs.get("validate"), answer, multiline)
-            self._send(answer, None, multiline=multiline)
+            if answer is None and self.asked and self.asked[-1] == message:
+                # asked again after a refusal with nothing left in the script: stop (the event), never loop
+                answer = CTRL_C
+            self.asked.append(message)
+            self._send(answer, None, multiline=kwargs.get("multiline", False))
             return real_text(message, **kwargs)
 
         def select(message, choices, default=None, **kwargs):
@@ -65,24 +66,6 @@ class Terminal:
 
         monkeypatch.setattr(questionary, "text", text)
         monkeypatch.setattr(questionary, "select", select)
-
-    def _watch(self, validate, answer: Any, multiline: bool):
-        """Wrap a prompt's validator: when it rejects the last answer the script typed for this prompt, no more
-        keys will come, so send Ctrl-C at once (the event, not a timer) and the test fails instead of hanging."""
-        if validate is None:
-            return None
-        typed = answer if isinstance(answer, str) else ""
-        planned = max(1, typed.count(FINISH_MULTILINE) if multiline else typed.count(ENTER))
-        calls = [0]
-
-        def watched(text):
-            verdict = validate(text)
-            calls[0] += 1
-            if verdict is not True and calls[0] >= planned:
-                self.pipe.send_text(CTRL_C)
-            return verdict
-
-        return watched
 
     def _next(self, message: str) -> Any:
         """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""
@@ -123,7 +106,7 @@ class Terminal:
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
             self.pipe = pipe
-            # A prompt left waiting (a script mistake) gets Ctrl-C from _watch instead of hanging the test run.
+            # A refused answer the script does not correct gets Ctrl-C from `text` instead of hanging the run.
             return action(pipe)
 
 
@@ -174,7 +157,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "first name": "Maria\r",
         "last name": "Alvarez\r",
         # an impossible date is refused with the model's reason; the person wipes it and types a real one
-        "date of birth": "13/45/2026\r" + CLEAR + "June 12 1985\r",
+        "date of birth": ["13/45/2026\r", CLEAR + "June 12 1985\r"],
         "Your mailing address": "418 Birchwood Lane\rColumbus, OH 43214" + FINISH_MULTILINE,
         "Your phone number": "614.555.0142\r",
         "Insurance company": "Meridian Health Administrators\r",
@@ -183,7 +166,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "Member ID": "MHA884120537\r",
         "Group number": "0047210\r",
         # a denial dated in the future is refused
-        "Date printed on the denial letter": us(NEXT_YEAR) + "\r" + CLEAR + f"{LAST_MONTH:%Y-%m-%d}\r",
+        "Date printed on the denial letter": [us(NEXT_YEAR) + "\r", CLEAR + f"{LAST_MONTH:%Y-%m-%d}\r"],
         "reference number": "PA-2026-1102-55817\r",
         "Main reason": pick("experimental"),
         "another reason": pick("done"),
@@ -197,7 +180,7 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
         "Add a diagnosis": pick("add"),
         "Add another diagnosis": pick("done"),
         # a category code is refused, then words are looked up and the billable code picked from the list
-        "Diagnosis code": ["F33\r" + CLEAR + "depression\r", "depressive recurrent severe\r"],
+        "Diagnosis code": ["F33\r", CLEAR + "depression\r", "depressive recurrent severe\r"],
         "Codes matching 'depression'": pick(title="None of these"),
         "Codes matching 'depressive recurrent severe'": pick("F33.2"),
         "already tried?": pick("add"),
@@ -225,7 +208,8 @@ def test_a_patient_appeals_a_self_funded_plan_denial(terminal, tmp_path):
     assert data["patient"]["phone"] == "(614) 555-0142"  # normalized by the model
     assert data["patient"]["member_id"] == "MHA884120537"
     assert data["insurance"]["plan_type"] == "employer_self_funded"
-    assert data["insurance"]["employer"] == "Acme Logistics, Inc."
+    assert "employer" not in data["insurance"]  # its when: holds (an employer plan) but no letter line uses it
+    assert not any("Which employer" in prompt for prompt in terminal.asked)
     assert data["denial"]["notice_date"] == LAST_MONTH.isoformat()
     assert data["denial"]["reason"] == "experimental"
     assert data["treatment"]["kind"] == "iv_ketamine"
@@ -257,7 +241,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "Your full name": "Priya Raman\r",
         "Your credentials": "MD\r",
         "Your specialty": "Psychiatry\r",
-        "Your NPI number": "1234567890\r" + CLEAR + "1234567893\r",  # bad check digit refused
+        "Your NPI number": ["1234567890\r", CLEAR + "1234567893\r"],  # bad check digit refused
         "Your phone number": "614 555 0100\r",
         "Your fax number": "(614) 555-0101\r",
         "first name": "Sam\r",
@@ -270,7 +254,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
         "billing code": pick("add"),
         "another billing code": pick("done"),
         "The code": "G2082\r",
-        "How many sessions": "0\r" + CLEAR + "8\r",  # the model's lower bound
+        "How many sessions": ["0\r", CLEAR + "8\r"],  # the model's lower bound
         "When should the treatment start": f"{start:%B} {start.day} {start.year}\r",  # a future date is fine here
         "Is this urgent": pick("expedited"),
         "Why is it urgent": "Active suicidal thoughts." + FINISH_MULTILINE,
@@ -302,7 +286,7 @@ def test_b_a_provider_requests_prior_authorization(terminal, tmp_path):
     assert data["letter_kind"] == "prior-auth"
     assert data["sender"]["npi"] == "1234567893"
     assert data["sender"]["phone"] == "(614) 555-0100"
-    assert data["insurance"]["state"] == "OH"
+    assert "state" not in data["insurance"]  # no line of this letter uses the plan's state
     assert data["treatment"]["codes"] == [{"code": "G2082"}]
     assert data["treatment"]["sessions"] == 8
     assert data["treatment"]["start_date"] == start.isoformat()
@@ -416,7 +400,7 @@ def test_a_half_filled_list_entry_survives_ctrl_c_and_an_entry_can_be_changed(te
 
     second = {
         "What was done": "IV ketamine infusion\r",
-        "Amount charged": "abc\r" + CLEAR + "$475\r",  # not an amount: refused
+        "Amount charged": ["abc\r", CLEAR + "$475\r"],  # not an amount: refused
         "Amount you paid": "475\r",
         "Add another service": [pick("change"), pick("done")],
         "Which one do you want to change": pick(0),
@@ -562,6 +546,9 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
         "The score": "22\r",
         "When was it measured": "10/01/2026\r",
         "limit your work": "On leave from work since May; cannot drive my kids to school." + FINISH_MULTILINE,
+        "What kind of clinician": "psychiatrist\r",
+        "prescriber's name": "Dr. Priya Raman\r",
+        "if this treatment is denied": "I would stay on disability leave and could lose my job." + FINISH_MULTILINE,
         "Hospital stays": "Inpatient psychiatric stay, 5 days, January 2026\r",
         "substance-use screening": pick("yes"),
         "already tried?": pick("add"),
@@ -579,6 +566,16 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
         "Is everything right": pick(title="Everything is right"),
     }
     case, _ = terminal.run(script)
+    asked = " | ".join(terminal.asked)
+    # identity and the plan first; then the facts that settle a coverage criterion, most important first (the
+    # trials, the prescriber, screening, scores), then what is at stake, then the nice-to-haves
+    order = ["first name", "Member ID", "Main reason", "Which treatment", "Add a diagnosis", "already tried?",
+             "What kind of clinician", "substance-use screening", "symptom score", "limit your work",
+             "if this treatment is denied", "Where is the treatment given", "Add a document"]
+    assert [asked.index(words) for words in order] == sorted(asked.index(words) for words in order)
+    # nothing this letter does not use, even where the question's own condition holds
+    for unused in ("Which employer", "How many years since the illness began", "In your own words"):
+        assert unused not in asked, unused
     assert case.left_out and {"patient.email", "patient.group_number"} <= set(case.left_out)
     assert all(trial.current_episode for trial in case.prior_treatments)
     drafted, text = draft_of(case)
@@ -589,6 +586,12 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
     assert "PHQ-9 22 on October 1, 2026" in text
     assert "Appeal level: An internal appeal to the plan" in text
     assert "On leave from work since May" in text and "Inpatient psychiatric stay" in text
+    # the prescriber she named, and what she expects, in her own words
+    assert "A psychiatric clinician prescribes or oversees the treatment" in text
+    assert "Prescriber: Dr. Priya Raman, psychiatrist" in text
+    assert "peer-to-peer discussion with the treating provider, Dr. Priya Raman, first" in text
+    assert "same or a similar specialty as the treating provider (the prescriber's specialty: psychiatrist)" in text
+    assert "What I expect if this treatment is denied: I would stay on disability leave and could lose my job." in text
     # no invented enclosure; the usual documents are suggested for the next steps instead
     assert "Letter from Dr. Patel" in text
     assert "Letter of medical necessity from the treating provider" not in text
@@ -647,7 +650,7 @@ def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(te
     shown = "\n".join(said)
     assert "Met: Two or more adequate antidepressant trials have failed in the current episode" in shown
     assert "Not known yet: A psychiatric clinician prescribes or oversees the treatment" in shown
-    assert "Enclose the prescriber's letter of medical necessity" in shown
+    assert "The question that settles it: What kind of clinician prescribes or oversees this treatment?" in shown
     assert shown.index("What the plan usually looks for") > shown.index("Here is everything so far")
     drafted, text = draft_of(case)
     assert "on behalf of Jorge Ruiz" in text
@@ -738,3 +741,65 @@ def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, 
     assert confirmed and "copy" in confirmed[0]
     assert path == draft.with_name(draft.stem + "-copy.yaml") and case.patient.full_name == "Ana Lopez"
     assert saved(draft)["patient"] == {"first_name": "Ana"}
+
+
+def test_a_refused_answer_is_named_right_under_its_question_and_asked_again(terminal, tmp_path):
+    """Through the real prompt on a real terminal output: the reason is printed on the line after the refused
+    answer, naming the question, before anything else is asked (not in a bottom toolbar), and the question comes
+    back holding what was typed, to correct."""
+    import io
+    import re
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=40, columns=120), term="xterm")
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("claim_file"),
+        "Which letter": pick("claim-file-request"),
+        "first name": "Ana\r",
+        "last name": "Lopez\r",
+        "date of birth": ["13/45/1990\r", CLEAR + "01/31/1990\r"],
+        "Member ID": CTRL_C,
+    }
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.drive(script, lambda pipe: questionnaire.run(input=pipe, output=output, draft_path=tmp_path / "d.yaml"))
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-2]|\r", "", screen.getvalue())
+    refusal = shown.index("✗ Date of birth: ")
+    reason = shown[refusal:].splitlines()[0]
+    assert "13/45/1990" in reason and "not a date" in reason
+    assert "date of birth" in shown[:refusal] and "Member ID" not in shown[:refusal]
+    again = shown[refusal:]
+    assert again.index("date of birth") < again.index("Member ID")  # asked again, right away
+    assert "13/45/1990" in again[len(reason):again.index("Member ID")]  # with the typed answer to correct
+    assert terminal.asked.count("Your date of birth") == 2
+    assert saved(stopped.value.path)["patient"]["date_of_birth"] == "1990-01-31"
+
+
+def test_an_older_case_file_is_asked_the_per_trial_facts_the_letter_now_needs_once(terminal, tmp_path):
+    """A case file (or a draft from before) whose trials lack what the criteria read: resuming asks just those,
+    entry by entry; one skipped on purpose is not asked again."""
+    from appeal.resources import examples_folder
+
+    data = yaml.safe_load((examples_folder() / "ketamine-trd-erisa-appeal.yaml").read_text(encoding="utf-8"))
+    del data["prior_treatments"][0]["current_episode"], data["prior_treatments"][1]["current_episode"]
+    del data["prior_treatments"][2]["adequate_weeks"]
+    source = tmp_path / "older.yaml"
+    source.write_text(yaml.safe_dump(data), encoding="utf-8")
+    first = {
+        "current episode of depression?": [pick("yes"), pick(title="Skip")],
+        "How many weeks": CTRL_C,
+    }
+    with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
+        terminal.run(first, case_path=source)
+    assert terminal.asked.count("Was it tried during your current episode of depression?") == 2
+    draft = stopped.value.path
+    second = {"How many weeks": "10\r", "Is everything right": pick(title="Everything is right")}
+    case, path = terminal.run(second, resume=draft)
+    assert not any("current episode" in prompt for prompt in terminal.asked)  # the skipped one stays skipped
+    assert terminal.asked.count("How many weeks at that full dose? (for therapy, how many weeks it lasted)") == 1
+    trials = case.prior_treatments
+    assert (trials[0].current_episode, trials[1].current_episode, trials[2].adequate_weeks) == (True, None, 10)
+    assert [trial.name for trial in trials] == [item["name"] for item in data["prior_treatments"]]

@@ -174,3 +174,18 @@ def test_every_example_gets_a_result_with_a_detail_for_each_applicable_criterion
     for result in readiness.check(example_case(name), today=TODAY):
         assert result.detail.strip()
         assert result.status in Status
+
+
+def test_a_patient_names_the_prescriber_s_specialty_and_the_criterion_is_decided():
+    from appeal import readiness
+    from appeal.case import Case
+
+    def status(specialty):
+        case = Case.model_validate({"sender": {"role": "patient"}, "treatment": {
+            "kind": "iv_ketamine", "prescriber": "Dr. Lee", "prescriber_specialty": specialty},
+            "diagnoses": [{"code": "F33.2"}]})
+        return next((r.status.value, r.detail) for r in readiness.check(case) if r.criterion.id == "psychiatric_prescriber")
+
+    assert status("psychiatrist") == ("met", "treatment.prescriber_specialty: the prescriber, Dr. Lee, is a psychiatrist.")
+    assert status("family doctor")[0] == "not_met" and "not a psychiatric clinician" in status("family doctor")[1]
+    assert status(None)[0] == "unknown"
