@@ -235,7 +235,7 @@ def test_without_the_employers_address_the_letter_shows_a_blank_and_says_where_t
     case = example_case(LATE)
     case.insurance.employer_address = None
     _, drafted = letter(case, "employer-letter")
-    assert drafted.blanks == ["employer's benefits office address"]
+    assert drafted.blanks == ["employer address"]  # named by its field, as every blank is
     assert any("summary plan description names the plan administrator" in line for line in drafted.sending)
 
 
