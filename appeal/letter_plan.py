@@ -333,8 +333,10 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
-        "regulator": regulators.for_case(case),
-        "no_regulator": regulators.why_none(case),
+        # only a letter to the regulator reads where the plan is overseen (the questionnaire asks what letters read)
+        **({"regulator": regulators.for_case(case), "no_regulator": regulators.why_none(case)}
+           if kind.recipient == "regulator" else {"regulator": None, "no_regulator": ""}),
+        "missed": complaint.breaches(case, wording_context["today"]) if kind.recipient != "plan" else [],
     }
 
 
@@ -358,7 +360,7 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
 def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
     return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
-            "case": view, "missed": complaint.breaches(case, today) if case.history else []}
+            "case": view, "today": today}
 
 
 def _view(case: Case) -> dict[str, Any]:
