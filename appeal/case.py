@@ -347,6 +347,10 @@ class Treatment(Model):
     services: list[ServiceLine] = Field(
         default_factory=list, description="For a reimbursement request: each service billed (the superbill)."
     )
+    authorization_number: str | None = Field(
+        None, description="The plan's number for the current authorization, when asking to continue a treatment."
+    )
+    authorization_end: Date | None = Field(None, description="The date the current authorization ends.")
     billing_npi: NPI | None = Field(None, description="NPI of the provider who billed the services.")
     tax_id: str | None = Field(None, description="Tax ID (EIN) of the billing provider, from the superbill.")
     prescriber: str | None = Field(
@@ -430,10 +434,26 @@ class Score(Model):
     value: float = Field(ge=0, le=100, description="The score.")
     date: PastDate | None = Field(None, description="When it was measured.")
 
+    @model_validator(mode="after")
+    def _within_the_scale(self) -> Score:
+        from appeal import scales  # data read once, on the first score checked
+
+        instrument, value = self.__dict__.get("instrument"), self.__dict__.get("value")
+        if instrument is None or value is None:  # the questionnaire fills a score one field at a time
+            return self
+        maximum = scales.get(instrument).maximum
+        if maximum is not None and value > maximum:
+            raise ValueError(f"a {self.instrument.label} total is 0 to {maximum:g}, not {self.number}")
+        return self
+
+    @property
+    def number(self) -> str:
+        """The value as a letter writes it: 21, not 21.0."""
+        return str(int(self.value)) if float(self.value).is_integer() else f"{self.value:g}"
+
     @property
     def shown(self) -> str:
-        value = int(self.value) if float(self.value).is_integer() else self.value
-        return f"{self.instrument.label} {value}"
+        return f"{self.instrument.label} {self.number}"
 
 
 class Clinical(Model):

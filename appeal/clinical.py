@@ -1,7 +1,7 @@
 """The clinical facts a letter relies on, decided once: which conditions a case is about, which trials failed,
 which count as adequate, and which were in the current episode.
 
-The letter plan (what it claims), `appeal check` (appeal.readiness: whether a payer's criterion is met) and
+The letter plan (what it claims, and the score history a request to continue treatment shows), `appeal check` (appeal.readiness: whether a payer's criterion is met) and
 evidence selection (appeal.evidence: which studies fit) all ask here, so a letter never claims a trial is
 adequate that `appeal check` would not count.
 """
@@ -9,10 +9,13 @@ adequate that `appeal check` would not count.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from appeal.case import ANTIDEPRESSANT_CLASSES, Case, PriorTreatment, Response, TreatmentKind
+from appeal import scales
+from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, Score, TreatmentKind
+from appeal.scales import Scale
 
 # An adequate trial: at least six weeks at an adequate dose, with little or no improvement (appeal/data/criteria.yaml
 # gives the sources of this common payer definition).
@@ -171,3 +174,58 @@ def conditions(case: Case) -> set[Condition]:
     if _coded(case, CHRONIC_PAIN_PREFIXES):
         found.add(Condition.chronic_pain)
     return found
+
+
+@dataclass(frozen=True)
+class ScoreCourse:
+    """One scale's dated scores over a treatment: the baseline (the last score on or before the treatment's start,
+    else the first), the latest, and whether the fall from baseline is a response and the latest is remission
+    as appeal/data/scales.yaml defines them (None where the scale has no definition there)."""
+
+    instrument: Instrument
+    points: tuple[Score, ...]  # dated, oldest first
+    baseline: Score
+    latest: Score
+    scale: Scale
+
+    @property
+    def change(self) -> float | None:
+        """The fall from baseline as a fraction of it (0.62 = 62% lower); None from a baseline of 0."""
+        return (self.baseline.value - self.latest.value) / self.baseline.value if self.baseline.value else None
+
+    @property
+    def response(self) -> bool | None:
+        if self.scale.response_reduction is None or self.change is None or self.latest is self.baseline:
+            return None
+        return self.change >= self.scale.response_reduction
+
+    @property
+    def remission(self) -> bool | None:
+        if not self.scale.defines_outcomes or self.latest is self.baseline:
+            return None
+        return self.scale.remitted(self.latest.value)
+
+
+def continuing(case: Case) -> bool:
+    """A treatment already under way: the case records a rating since treatment.start_date."""
+    start = case.treatment.start_date
+    return start is not None and any(score.date is not None and score.date > start for score in case.clinical.scores)
+
+
+def score_courses(case: Case) -> list[ScoreCourse]:
+    """Each scale with two or more dated scores, in the case's order of first appearance: what a request to
+    continue a treatment shows (the score history, response and remission)."""
+    by_instrument: dict[Instrument, list[Score]] = {}
+    for score in case.clinical.scores:
+        if score.date is not None:
+            by_instrument.setdefault(score.instrument, []).append(score)
+    start = case.treatment.start_date
+    courses = []
+    for instrument, scores in by_instrument.items():
+        if len(scores) < 2:
+            continue
+        points = tuple(sorted(scores, key=lambda score: score.date))
+        before = [score for score in points if start is not None and score.date <= start]
+        baseline = before[-1] if before else points[0]
+        courses.append(ScoreCourse(instrument, points, baseline, points[-1], scales.get(instrument.value)))
+    return courses

@@ -75,13 +75,19 @@ def draft(
     context = context_for(case, kind, today, evidence_dirs)
     chosen = context["letter"].evidence
 
+    letter = context["letter"]
+
     def attachments(template) -> dict:
-        return {"evidence_appendix": appendix_subdoc(template, chosen)}
+        made = {"evidence_appendix": appendix_subdoc(template, chosen)}
+        if kind.charts_scores:
+            from appeal.score_chart import chart_picture  # matplotlib loads only for a letter with a chart
+
+            made["score_chart"] = chart_picture(template, letter.score_courses, letter.score_chart_alt, case.treatment.start_date)
+        return made
 
     # The blanks are read from the rendered document in memory: the same tree the bytes were saved from, so
     # the same text as re-opening the bytes, without parsing them again (profiled).
     rendered = render_document(kind.template, context, attachments)
-    letter = context["letter"]
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)

@@ -104,11 +104,10 @@ def holds(case: Case, path: str) -> bool:
     return bool(value) and all(getattr(item, rest, None) not in (None, "", []) for item in value)
 
 
-def _reasons(case: Case) -> list[str]:
-    from appeal.letter_plan import CASE_FOR_TREATMENT
-
+def _reasons(case: Case, kind: kinds.LetterKind) -> list[str]:
+    """The arguments.yaml entries the letter makes: the denial's reasons, or without one the kind's own."""
     if case.denial is None:
-        return list(CASE_FOR_TREATMENT)
+        return list(kind.argues_without_denial)
     return [reason.value for reason in case.denial.reasons]
 
 
@@ -120,7 +119,7 @@ def _ranked(case: Case, kind: kinds.LetterKind) -> list[str]:
     for result in readiness.check(case):
         found.extend(result.criterion.needs)
     facts = fact_inputs(case)
-    for reason in _reasons(case):
+    for reason in _reasons(case, kind):
         for source in _argument_sources(reason):
             found.extend(_expression_paths(source, facts))
     if kind.states_consequences:  # the letter's "What is at stake" is written from these facts

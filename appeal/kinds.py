@@ -64,10 +64,12 @@ class LetterKind:
     signed_by: str = "sender"
     can_be_urgent: bool = False
     argues_case: bool = False
+    argues_without_denial: tuple[str, ...] = ("not_medically_necessary", "experimental")
     encloses_case_list: bool = False
     starts: str = "next"
     cites: tuple[str, ...] = ()
     states_consequences: bool = False
+    charts_scores: bool = False
     parity_rules: tuple[str, ...] = ()
     asks: tuple[str, ...] = ()
     requests: tuple[Sentence, ...] = ()
@@ -181,10 +183,12 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
         signed_by=str(merged["signed_by"]),
         can_be_urgent=bool(merged["can_be_urgent"]),
         argues_case=bool(merged["argues_case"]),
+        argues_without_denial=_tags(meta_path, "argues_without_denial", merged["argues_without_denial"]),
         encloses_case_list=bool(merged["encloses_case_list"]),
         starts=str(merged["starts"]),
         cites=_tags(meta_path, "cites", merged["cites"]),
         states_consequences=bool(merged["states_consequences"]),
+        charts_scores=bool(merged["charts_scores"]),
         parity_rules=_tags(meta_path, "parity_rules", merged["parity_rules"]),
         asks=tuple(merged["asks"]),
         **{key: _sentences(meta_path, key, merged[key]) for key in _SENTENCES},
@@ -234,7 +238,8 @@ def _tags(meta_path: Path, key: str, value: object) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
-    what = "a tag from rules.yaml's letters: lists" if key == "cites" else "a rule id from rules.yaml"
+    what = {"cites": "a tag from rules.yaml's letters: lists", "parity_rules": "a rule id from rules.yaml"}.get(
+        key, "an entry of appeal/data/arguments.yaml")
     raise UserError(f"{meta_path}: {key} must be {what}, or a list of them.")
 
 

@@ -66,6 +66,15 @@ class Line:
 
 
 @dataclass
+class ScoreRow:
+    """One date of the score table (the chart's numbers, for screen readers and for the record)."""
+
+    date: Any = doc("When the ratings were made, as a letter writes a date.")
+    scores: str = doc("Each scale's total that day, e.g. 'MADRS 13; PHQ-9 8'.")
+    change: str = doc("Each against its baseline, e.g. 'MADRS 62% lower; PHQ-9 62% lower', or 'baseline'.")
+
+
+@dataclass
 class LetterPlan:
     """Everything a template needs beyond the case itself, under the name `letter`."""
 
@@ -108,6 +117,15 @@ class LetterPlan:
                             default_factory=list)
     setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
                              default_factory=list)
+    score_courses: list[Any] = doc("Each scale with two or more dated scores (appeal.clinical.ScoreCourse): "
+                                   ".instrument, .points, .baseline, .latest, .response, .remission.",
+                                   default_factory=list)
+    score_summary: list[str] = doc("Each scale's course in words: baseline to latest, the change, and whether it "
+                                   "is a response and remission as defined with their source.", default_factory=list)
+    score_rows: list[ScoreRow] = doc("One row a date, oldest first, with each of those scales rated that day.",
+                                     default_factory=list)
+    score_definition: str = doc("What response and remission mean, with the source of the definitions.", default="")
+    score_chart_alt: str = doc("The chart's alt text: what it shows, in words.", default="")
     suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
                                           "never listed in the letter.", default_factory=list)
     regulator: Any = doc("The regulator of the plan (for a complaint): .name, .url, .phone, .lines, .note, "
@@ -151,6 +169,11 @@ def _on_label(case: Case, today: date) -> bool:
             and len(clinical.adequate_trials(case, today)) >= 2)
 
 
+def _judged_courses(case: Case) -> list[clinical.ScoreCourse]:
+    """The score courses whose scale defines response and remission (appeal/data/scales.yaml)."""
+    return [course for course in clinical.score_courses(case) if course.response is not None]
+
+
 # The clinical facts the wording relies on (arguments.yaml `facts.x`), as appeal.clinical decides them for
 # `appeal check` too; one function each, so appeal.goals can see what each one reads (appeal.reads).
 FACTS: dict[str, Any] = {
@@ -168,6 +191,10 @@ FACTS: dict[str, Any] = {
     "depression": lambda case, today: clinical.has_depression(case),
     "crps": lambda case, today: clinical.has_crps(case),
     "on_label": _on_label,
+    # the scales (with response and remission defined) whose course since treatment began shows each
+    "responded": lambda case, today: [course.instrument.label for course in _judged_courses(case) if course.response],
+    "remitted": lambda case, today: [course.instrument.label for course in _judged_courses(case) if course.remission],
+    "rated": lambda case, today: [course.instrument.label for course in _judged_courses(case)],
 }
 
 
@@ -197,6 +224,9 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "
         lines.append(Line("Date of denial notice", denial.notice_date))
     if level:
         lines.append(Line("Appeal level", level[0].upper() + level[1:]))
+    if case.treatment.authorization_number or case.treatment.authorization_end:
+        ends = f", ends {present(case.treatment.authorization_end)}" if case.treatment.authorization_end else ""
+        lines.append(Line("Current authorization", f"{case.treatment.authorization_number or 'number not given'}{ends}"))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank(TREATMENT_NAME)
     lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
@@ -226,10 +256,6 @@ def _refs(chosen: list[Any]) -> str:
     return ", ".join(f"[{run[0]}]" if len(run) == 1 else f"[{run[0]}]-[{run[-1]}]" for run in runs)
 
 
-# Letters without a denial still make the clinical case, from these entries of arguments.yaml.
-CASE_FOR_TREATMENT = ("not_medically_necessary", "experimental")
-
-
 def _claim(chosen_item: Any) -> str:
     """An Attachment A item as the claim it supports, cited by its number: 'Title [3].'"""
     return f"{chosen_item.snippet.title.rstrip('.')} [{chosen_item.number}]."
@@ -242,8 +268,8 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
         return []
     if case.denial is not None:
         reasons = [reason.value for reason in case.denial.reasons]
-    else:
-        reasons = list(CASE_FOR_TREATMENT)
+    else:  # no denial yet: the kind's own case for the treatment
+        reasons = list(kind.argues_without_denial)
         if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
             reasons.append("out_of_network")
     environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
@@ -582,10 +608,81 @@ def _setting(case: Case, chosen: list[Any]) -> list[str]:
     ]
 
 
+def _percent(fraction: float) -> str:
+    return f"{abs(fraction) * 100:.0f}%"
+
+
+def _course_sentence(course: clinical.ScoreCourse, start: date | None) -> str:
+    """'MADRS: 34 on May 5, 2026 (baseline, before treatment) to 8 on November 17, 2026, 76% lower: a response
+    and remission.' Response and remission are said only where scales.yaml defines them for the scale."""
+    before = " before treatment" if start is not None and course.baseline.date <= start else ""
+    text = (f"{course.instrument.label}: {course.baseline.number} on {present(course.baseline.date)} (baseline"
+            f"{before}) to {course.latest.number} on {present(course.latest.date)}")
+    change = course.change
+    if change is not None and change != 0:
+        text += f", {_percent(change)} {'lower' if change > 0 else 'higher'}"
+    if course.response is None:
+        return text + "."
+    response = "a response" if course.response else \
+        f"short of a response (a fall of at least {_percent(course.scale.response_reduction)})"
+    remission = f"remission ({course.scale.remission_text})" if course.remission else \
+        f"not yet remission ({course.scale.remission_text})"
+    return f"{text}: {response}, and {remission}."
+
+
+def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
+    """The response and remission definitions the summary applied, with their source."""
+    defined = [course for course in courses if course.response is not None]
+    if not defined:
+        return ""
+    reductions = sorted({course.scale.response_reduction for course in defined})
+    remissions = " or ".join(f"a {course.instrument.label} total {'of ' if course.scale.remission_at_most is not None else ''}"
+                             f"{course.scale.remission_text}" for course in defined)
+    sources = "; ".join(dict.fromkeys(" ".join(course.scale.citation.split()) for course in defined if course.scale.citation))
+    return (f"Response means a total at least {' or '.join(_percent(r) for r in reductions)} below the baseline; "
+            f"remission means {remissions}, as defined in {sources}.")
+
+
+def _change(course: clinical.ScoreCourse, point: Any) -> str:
+    """A rating against its scale's baseline: 'baseline', '62% lower', 'no change'."""
+    if point is course.baseline:
+        return "baseline"
+    if point.date < course.baseline.date:
+        return "before baseline"
+    fraction = (course.baseline.value - point.value) / course.baseline.value if course.baseline.value else 0
+    return "no change" if fraction == 0 else f"{_percent(fraction)} {'lower' if fraction > 0 else 'higher'}"
+
+
+def _score_rows(courses: list[clinical.ScoreCourse]) -> list[ScoreRow]:
+    """One row a date, oldest first, each scale rated that day with its change from baseline."""
+    by_date: dict[date, list[tuple[str, str]]] = {}
+    for course in courses:
+        for point in course.points:
+            by_date.setdefault(point.date, []).append(
+                (f"{course.instrument.label} {point.number}", f"{course.instrument.label} {_change(course, point)}"))
+    rows = []
+    for day in sorted(by_date):
+        scores, changes = zip(*by_date[day])
+        shown = "baseline" if all(change.endswith(" baseline") and "before" not in change for change in changes) \
+            else "; ".join(changes)
+        rows.append(ScoreRow(present(day), "; ".join(scores), shown))
+    return rows
+
+
 def _paragraphs(text: str | None) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
     blocks = re.split(r"\n[ \t]*\n", text or "")
     return [re.sub(r"[ \t]*\n[ \t]*", " ", block.strip()) for block in blocks if block.strip()]
+
+
+def _score_chart_alt(courses: list[clinical.ScoreCourse], summary: list[str]) -> str:
+    if not courses:
+        return ""
+    first = min(course.points[0].date for course in courses)
+    last = max(course.points[-1].date for course in courses)
+    scales = " and ".join(course.instrument.label for course in courses)
+    return (f"Line chart of {scales} total scores from {present(first)} to {present(last)}, with dashed lines at "
+            f"the remission thresholds. " + " ".join(summary))
 
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:
@@ -607,6 +704,8 @@ def context_for(
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
     levels = _levels(case, kind)
+    courses = clinical.score_courses(case)
+    summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
     letter = LetterPlan(
         kind=kind.name,
         title=kind.title,
@@ -639,6 +738,11 @@ def context_for(
         setting=_setting(case, chosen),
         to_draft=_to_draft(kind, sentence_context),
         sending=[text for text, _ in _say(kind.sending, sentence_context)],
+        score_courses=courses,
+        score_summary=summary,
+        score_rows=_score_rows(courses),
+        score_definition=_score_definition(courses),
+        score_chart_alt=_score_chart_alt(courses, summary),
     )
     if kind.recipient != "plan":  # a regulator or an employer is told the whole story
         letter.regulator = sentence_context["regulator"]

@@ -256,6 +256,7 @@ SITUATIONS: dict[str, str] = {
     "claim_file": "I want the plan's papers about a denial (the claim file) before appealing",
     "parity": "The plan limits mental health care more than other care (a parity request)",
     "medical_necessity": "A provider's letter that the treatment is medically necessary",
+    "continuation": "A treatment is working and the plan must approve more sessions (reauthorization)",
 }
 
 

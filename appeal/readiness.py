@@ -57,6 +57,7 @@ class Criterion(BaseModel):
     description: str
     when_unknown: str
     needs: tuple[str, ...] = ()  # the case fields the check reads; the questionnaire asks for the missing ones
+    continuing: bool = False  # only for a request to continue a treatment already started
     source: str
     checked: date
 
@@ -215,6 +216,23 @@ def _rems_certified_setting(case: Case, today: date) -> tuple[Status, str | None
     )
 
 
+def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]:
+    courses = [course for course in clinical.score_courses(case) if course.response is not None]
+    if not courses:
+        return Status.unknown, None
+
+    def described(course: clinical.ScoreCourse) -> str:
+        change = f", {course.change * 100:.0f}% lower" if course.change and course.change > 0 else ""
+        outcome = "a response" if course.response else "short of a response (at least 50% lower)"
+        if course.remission:
+            outcome += f", in remission ({course.scale.remission_text})"
+        return (f"{course.instrument.label} {course.baseline.number} ({course.baseline.date.isoformat()}) to "
+                f"{course.latest.number} ({course.latest.date.isoformat()}){change}: {outcome}")
+
+    found = "; ".join(described(course) for course in courses) + "."
+    return (Status.met if any(course.response for course in courses) else Status.not_met), found
+
+
 _CHECKS: dict[str, Check] = {
     "adult": _adult,
     "trd_adequate_trials": _adequate_trials,
@@ -223,6 +241,7 @@ _CHECKS: dict[str, Check] = {
     "substance_use_screened": _substance_use_screened,
     "severity_documented": _severity_documented,
     "rems_certified_setting": _rems_certified_setting,
+    "response_on_treatment": _response_on_treatment,
 }
 
 
@@ -244,6 +263,8 @@ def applies(criterion: Criterion, case: Case, conditions: set[Condition]) -> boo
     diagnosis criterion then says what to add, instead of the check silently returning nothing.
     """
     if case.treatment.kind not in criterion.applies_to.treatments:
+        return False
+    if criterion.continuing and not clinical.continuing(case):
         return False
     return not case.diagnoses or bool(conditions & set(criterion.applies_to.conditions))
 

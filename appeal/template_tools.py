@@ -114,6 +114,8 @@ def _walk(owner: Any, prefix: str) -> list[Variable]:
 
 EXTRAS = [
     Variable("evidence_appendix", "sub-document", "Attachment A, to place with {{p evidence_appendix }} in a paragraph of its own."),
+    Variable("score_chart", "picture", "The line chart of the rating scores (kinds with charts_scores), to place with "
+             "{{ score_chart }} in a paragraph of its own."),
     Variable("patient.full_name", "text", "First and last name together."),
     Variable("treatment.display_name", "text", "The treatment's name as the letter writes it."),
     Variable("treatment.is_urgent", "yes/no", "True when urgency is expedited."),
@@ -225,13 +227,13 @@ class _Names:
     """Resolves dotted names used in a template against the case model and the letter plan."""
 
     # Derived values whose inner fields are not listed one by one in the reference.
-    OPEN = ("letter.facts", "letter.evidence[]", "evidence_appendix")
+    OPEN = ("letter.facts", "letter.evidence[]", "evidence_appendix", "score_chart")
     # Properties the template views provide beyond the model's fields.
     PROPERTIES = {"full_name", "display_name", "is_urgent", "reasons", "label", "value", "shown", "is_patient"}
 
     def __init__(self) -> None:
         self.known = {variable.path for variable in reference()}
-        self.top = {path.split(".")[0].split("[")[0] for path in self.known} | {"evidence_appendix"}
+        self.top = {path.split(".")[0].split("[")[0] for path in self.known} | {"evidence_appendix", "score_chart"}
 
     def check(self, path: str) -> str | None:
         """None when the path exists, else a message naming the first unknown part and the nearest real name."""

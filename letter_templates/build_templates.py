@@ -220,7 +220,7 @@ def arguments_section(document, heading):
     tag(document, "{%p endif %}")
 
 
-def clinical_section(document, with_stakes=True):
+def clinical_section(document, with_stakes=True, with_scores=True):
     """Diagnoses, history, episode, ratings and the provider's assessment. The effect on daily life, hospital care
     and safety go under 'What is at stake' when the letter has that section (with_stakes=False)."""
     document.add_heading("Clinical summary", level=2)
@@ -241,7 +241,8 @@ def clinical_section(document, with_stakes=True):
     fields.append(("contraindications", "Why other options are unsuitable"))
     for field, label in fields:
         optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " }}")
-    optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
+    if with_scores:  # a letter with its own score section does not list the ratings twice
+        optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
     tag(document, "{%p if letter.notes_paragraphs %}")
     document.add_heading(
         "{% if letter.voice.role == 'provider' %}My assessment{% else %}The treating provider's assessment{% endif %}",
@@ -810,6 +811,75 @@ def build_representative_authorization():
     return document
 
 
+# The Spravato label's TRD schedule (induction twice weekly for 4 weeks; weeks 5-8 weekly; week 9 on every 2 weeks
+# or weekly, individualized to the lowest frequency that maintains remission/response; benefit evaluated at the
+# end of induction). Read 2026-11-30 on the manufacturer's HCP dosing pages quoting the prescribing information
+# (spravatohcp.com/trd/dosing-and-administration) and a drug monograph; the FDA SPL (set ID d81a6a79-...) is the
+# source to recheck. Said only for esketamine.
+LABEL_SCHEDULE = (
+    "Benefit evaluated at the end of the four-week induction; then once a week in weeks 5 to 8, and every 2 "
+    "weeks or once a week from week 9, at the lowest frequency that maintains remission or response (SPRAVATO "
+    "prescribing information, Dosage and Administration)."
+)
+
+
+def score_section(document):
+    """The rating-score history: each scale's course in words, the chart (alt text on the picture), and the same
+    numbers in a table for screen readers; the definitions of response and remission with their source."""
+    document.add_heading("Response to treatment", level=2)
+    tag(document, "{%p if letter.score_courses %}")
+    tag(document, "{%p for item in letter.score_summary %}")
+    para(document, "{{ item }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    chart = para(document, "{{ score_chart }}", "Normal")
+    chart.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    chart.paragraph_format.keep_with_next = True
+    para(document, "Figure 1. Rating scores by date; the dashed lines mark the remission thresholds. The table "
+                   "below gives the same numbers.", "Small Print")
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    fill_table(table, ("Date", "Total scores", "Change from baseline"), "row in letter.score_rows",
+               ("{{ row.date }}", "{{ row.scores }}", "{{ row.change }}"), (1.5, 2.0, 2.8))
+    optional_line(document, "letter.score_definition", "Definitions: ", "{{ letter.score_definition }}")
+    tag(document, "{%p else %}")
+    para(document, "[ADD: dated rating scores (clinical.scores) from before treatment and since, on the same scale]")
+    tag(document, "{%p endif %}")
+
+
+def build_reauthorization():
+    document = start_letter(
+        "Utilization Management / Prior Authorization",
+        "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} to continue "
+        "{{ treatment.display_name or 'treatment' }} (reauthorization)",
+        "Dear Utilization Reviewer:",
+        (
+            OPEN_VOICE + " to request authorization to continue {{ treatment.display_name or '[ADD: treatment]' }}"
+            "{% if treatment.sessions %} for {{ treatment.sessions }} further sessions{% endif %}"
+            "{% if treatment.authorization_end %}, from the end of the current authorization on "
+            "{{ treatment.authorization_end }}{% endif %}, without a gap in treatment. The rating scores recorded "
+            "before and during treatment, the dosing and session frequency, and the clinical case for continuing "
+            "follow."
+        ),
+        banner=True,
+    )
+    score_section(document)
+    treatment_section(document, "Dosing and session frequency")
+    tag(document, "{%p if treatment.kind == 'esketamine_nasal' %}")
+    labeled(document, "Labeled schedule: ", LABEL_SCHEDULE, "Field")
+    tag(document, "{%p endif %}")
+    arguments_section(document, "The case for continuing")
+    clinical_section(document, with_stakes=False, with_scores=False)
+    prior_treatments_table(document)
+    stakes_section(document)
+    parity_section(document)
+    rights_section(document, "Decision deadline and rights")
+    requests_section(document)
+    reserve_next_level(document)
+    closing(document, "Thank you for your prompt review. Please contact my office at the number above with any "
+                      "questions.")
+    return document
+
+
 BUILDERS = {
     "appeal": build_appeal,
     "prior-auth": build_prior_auth,
@@ -818,6 +888,7 @@ BUILDERS = {
     "reimbursement": build_reimbursement,
     "claim-file-request": build_claim_file_request,
     "parity-request": build_parity_request,
+    "reauthorization": build_reauthorization,
     "regulator-complaint": build_regulator_complaint,
     "employer-letter": build_employer_letter,
     "representative-authorization": build_representative_authorization,

@@ -15,13 +15,13 @@ import pytest
 from conftest import EXAMPLES, example_case
 from docx import Document
 
-from appeal import draft, kinds, regulators, rules
+from appeal import clinical, draft, kinds, regulators, rules
 from appeal.case import PlanType, SenderRole, Urgency
 from appeal.letter_plan import context_for, refusals
 from appeal.pdf_convert import docx_to_pdfs
 
 TODAY = date(2026, 11, 28)
-ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement"}
+ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement", "reauthorization"}
 NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
                  PlanType.medicaid_ffs, PlanType.tricare, PlanType.va, PlanType.fehb}
 EXTERNAL_REVIEW_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured,
@@ -44,6 +44,9 @@ def fits(kind: kinds.LetterKind, case) -> bool:
         "parity-request": mental_health and case.insurance.plan_type not in NO_PARITY_LAW,
         # a reviewer expects the regulator's own address (a state this tool does not list leaves it to fill in)
         "regulator-complaint": getattr(regulators.for_case(case), "looked_up", True) is False,
+        # a request to continue shows a score history from before and during treatment
+        "reauthorization": case.denial is None and any(
+            course.latest.date > course.baseline.date for course in clinical.score_courses(case)),
     }.get(kind.name, True)
 
 
@@ -311,6 +314,22 @@ def test_consequences_and_parity_where_they_apply(rendered, pair):
     mental_health = any(d.code.startswith("F") for d in letter.case.diagnoses)
     reaches = letter.case.insurance.plan_type not in NO_PARITY_LAW
     assert parity == (mental_health and reaches and pair[0] != "medical-necessity")
+
+
+@each({"reauthorization"})
+def test_reauthorization_shows_the_scores_as_chart_and_table_with_their_definitions(rendered, pair):
+    letter = rendered[pair]
+    body = letter.flat
+    assert "Response to treatment" in body and "Figure 1." in body and "Dosing and session frequency" in body
+    for sentence in letter.plan.score_summary:
+        assert " ".join(sentence.split()) in body
+    assert "Response means a total at least 50% below the baseline" in body
+    assert len(letter.docx.inline_shapes) == 1
+    for row in letter.plan.score_rows:
+        assert row.scores.split("; ")[0] in body
+    # the chart stays on the page of its heading, its caption under it
+    page = next(page for page in letter.pages if "Figure 1." in page)
+    assert "Response to treatment" in page
 
 
 @each({"external-review"})

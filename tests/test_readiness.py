@@ -62,9 +62,14 @@ def test_every_criterion_in_the_data_has_a_check_and_a_source():
         assert "policy number" not in criterion.source.lower()
 
 
+def first_request_criteria() -> set[str]:
+    """Every criterion but those for continuing a treatment already started."""
+    return {criterion.id for criterion in readiness.all_criteria() if not criterion.continuing}
+
+
 def test_a_ready_case_meets_every_criterion():
     found = results(case_from())
-    assert set(found) == {criterion.id for criterion in readiness.all_criteria()}
+    assert set(found) == first_request_criteria()
     assert {criterion: result.status for criterion, result in found.items() if result.status is not Status.met} == {}
     assert "age 46" in found["adult"].detail
     assert "sertraline" in found["trd_adequate_trials"].detail and "duloxetine" in found["trd_adequate_trials"].detail
@@ -74,7 +79,7 @@ def test_a_ready_case_meets_every_criterion():
 
 def test_a_case_with_nothing_known_is_unknown_everywhere_and_says_what_to_add():
     found = results(Case.model_validate({"treatment": {"kind": "esketamine_nasal"}}))
-    assert set(found) == {criterion.id for criterion in readiness.all_criteria()}
+    assert set(found) == first_request_criteria()
     assert {result.status for result in found.values()} == {Status.unknown}
     assert "patient.date_of_birth" in found["adult"].detail
     assert "diagnoses" in found["depression_diagnosis"].detail
@@ -174,6 +179,29 @@ def test_every_example_gets_a_result_with_a_detail_for_each_applicable_criterion
     for result in readiness.check(example_case(name), today=TODAY):
         assert result.detail.strip()
         assert result.status in Status
+
+
+def madrs(*pairs: tuple[int, str]) -> list[dict]:
+    return [{"instrument": "madrs", "value": value, "date": day} for value, day in pairs]
+
+
+def test_a_request_to_continue_is_checked_for_a_response_on_the_same_scale():
+    started = {"treatment.start_date": "2026-09-15"}
+    found = results(case_from({**started, "clinical.scores": madrs((34, "2026-09-10"), (15, "2026-11-01"))}))
+    assert found["response_on_treatment"].status is Status.met
+    assert "MADRS 34 (2026-09-10) to 15 (2026-11-01), 56% lower: a response" in found["response_on_treatment"].detail
+    found = results(case_from({**started, "clinical.scores": madrs((34, "2026-09-10"), (10, "2026-11-01"))}))
+    assert "in remission (12 or less)" in found["response_on_treatment"].detail
+    found = results(case_from({**started, "clinical.scores": madrs((34, "2026-09-10"), (20, "2026-11-01"))}))
+    assert found["response_on_treatment"].status is Status.not_met
+    assert "short of a response" in found["response_on_treatment"].detail
+    # one rating since the start, none before it on the same scale: what to add
+    found = results(case_from({**started, "clinical.scores": madrs((20, "2026-11-01"))}))
+    assert found["response_on_treatment"].status is Status.unknown
+    assert "before treatment.start_date" in found["response_on_treatment"].detail
+    # a first request (nothing rated since a start) is not asked for a response
+    assert "response_on_treatment" not in results(case_from({"clinical.scores": madrs((34, "2026-09-10"),
+                                                                                       (20, "2026-11-01"))}))
 
 
 def test_a_patient_names_the_prescriber_s_specialty_and_the_criterion_is_decided():
