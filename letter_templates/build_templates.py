@@ -811,16 +811,6 @@ def build_representative_authorization():
     return document
 
 
-# The Spravato label's TRD schedule (induction twice weekly for 4 weeks; weeks 5-8 weekly; week 9 on every 2 weeks
-# or weekly, individualized to the lowest frequency that maintains remission/response; benefit evaluated at the
-# end of induction). Read 2026-11-30 on the manufacturer's HCP dosing pages quoting the prescribing information
-# (spravatohcp.com/trd/dosing-and-administration) and a drug monograph; the FDA SPL (set ID d81a6a79-...) is the
-# source to recheck. Said only for esketamine.
-LABEL_SCHEDULE = (
-    "Benefit evaluated at the end of the four-week induction; then once a week in weeks 5 to 8, and every 2 "
-    "weeks or once a week from week 9, at the lowest frequency that maintains remission or response (SPRAVATO "
-    "prescribing information, Dosage and Administration)."
-)
 
 
 def score_section(document):
@@ -864,9 +854,6 @@ def build_reauthorization():
     )
     score_section(document)
     treatment_section(document, "Dosing and session frequency")
-    tag(document, "{%p if treatment.kind == 'esketamine_nasal' %}")
-    labeled(document, "Labeled schedule: ", LABEL_SCHEDULE, "Field")
-    tag(document, "{%p endif %}")
     arguments_section(document, "The case for continuing")
     clinical_section(document, with_stakes=False, with_scores=False)
     prior_treatments_table(document)

@@ -217,6 +217,8 @@ PRIMARY_DOMAINS = {
     "medicaid.gov", "hhs.gov", "dol.gov", "healthcare.gov", "va.gov", "tricare.mil", "opm.gov", "fda.gov",
 }
 CMS_BULLETINS = "https://content.govdelivery.com/accounts/USCMS"
+# CMS's own GitHub organisation: its report forms quote the regulations CMS administers (the agency's own file).
+CMS_REPOSITORIES = "https://github.com/Enterprise-CMCS/"
 # An abstract, label or agency page: PubMed, PMC, the DOI, the journal's or the society's own page, or an agency.
 EVIDENCE_DOMAINS = PRIMARY_DOMAINS | {
     "pubmed.ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "doi.org", "psychiatryonline.org", "jamanetwork.com",
@@ -230,7 +232,7 @@ def _on(url: str, domains: set[str]) -> bool:
 
 
 def _primary(url: str) -> bool:
-    return _on(url, PRIMARY_DOMAINS) or url.startswith(CMS_BULLETINS)
+    return _on(url, PRIMARY_DOMAINS) or url.startswith((CMS_BULLETINS, CMS_REPOSITORIES))
 
 
 def test_the_primary_test_rejects_mirrors_and_summaries():
@@ -238,7 +240,8 @@ def test_the_primary_test_rejects_mirrors_and_summaries():
     assert _primary("https://content.govdelivery.com/accounts/USCMSMEDICAID/bulletins/3d5c65a")
     for url in ("https://law.lawstack.com/cfr/42/405.1002/", "http://laws9.com/cfr/text/42/438/408",
                 "https://www.law.cornell.edu/cfr/text/42/422.612", "https://www.bcbsm.com/x",
-                "https://www.inovaare.com/blog/medicare-rules-changes", "https://notcms.gov.example.com/x"):
+                "https://www.inovaare.com/blog/medicare-rules-changes", "https://notcms.gov.example.com/x",
+                "https://github.com/AlextheYounga/ecfr", "https://github.com/Enterprise-CMCS-copy/x"):
         assert not _primary(url), url
 
 
@@ -282,8 +285,8 @@ def test_initial_decision_sentences_no_longer_offer_the_plan_an_unconfirmed_exte
 def test_medicaid_managed_care_appeal_figures_rest_on_cms_own_wording_of_438_408():
     for rule_id, figure in (("mmc-appeal-decision-standard", "30 calendar days"), ("mmc-appeal-decision-expedited", "72 hours")):
         rule = rules.by_id(rule_id)
-        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "copy"
-        assert "https://github.com/Enterprise-CMCS/macpro-mdct-mcr" in rule.read_at
+        assert figure in rule.letter_text and figure in rule.verified and rule.seen_in == "primary"
+        assert _primary(rule.read_at[0]) and rule.read_at[0].startswith("https://github.com/Enterprise-CMCS/macpro-mdct-mcr")
 
 
 def test_the_medicare_advantage_alj_rule_cites_its_regulation():
@@ -360,3 +363,33 @@ def test_a_web_page_nobody_read_gets_no_access_date():
     library = _snippets()
     assert "Accessed" not in evidence.citation_text(library["fda-2019-spravato-approval-trd"])
     assert "Accessed November 30, 2026" in evidence.citation_text(library["spravato-rems-certified-settings"])
+
+
+# Third pass (2026-11-30): rules whose words or figure were then read on the regulation's own page or the agency's.
+RAISED_TO_PRIMARY = {
+    "om-redetermination-decision": ("OrgMedFFSAppeals/RedeterminationbyaMedicareContractor", "within 60 days of receipt"),
+    "om-alj-hearing-filing-window": ("fee-for-service/third-level-appeal", "within 60 days of receipt"),
+    "om-appeals-council-filing-window": ("MMCAG/AppealsCouncilReview", "within 60 calendar days after receipt"),
+    "om-federal-court-filing-window": ("appeals-level-4-review-by-medicare-appeals-council", "you have 60 days"),
+    "va-clinical-appeal": ("www.va.gov/decision-reviews/clinical-appeals", "chief medical officer"),
+    "fehb-carrier-reconsideration": ("edocket.access.gpo.gov/cfr_2005/janqtr/5cfr890.105", "6 months from the date"),
+    "fehb-carrier-response": ("edocket.access.gpo.gov/cfr_2005/janqtr/5cfr890.105", "30 days after the date of receipt"),
+    "fehb-judicial-review-against-opm": ("FR-1995-03-29/html/95-7793", "brought against OPM"),
+    "partd-coverage-determination-standard": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "72 hours"),
+    "partd-coverage-determination-expedited": ("MedPrescriptDrugApplGriev/CoverageDeterminations", "24 hours"),
+    "ma-alj-hearing": ("mmcag/alj.html", "within 60 calendar days from the date of the notice"),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RAISED_TO_PRIMARY))
+def test_rules_raised_to_primary_name_the_primary_page_and_quote_it(rule_id):
+    page, words = RAISED_TO_PRIMARY[rule_id]
+    rule = rules.by_id(rule_id)
+    assert rule.seen_in == "primary"
+    assert any(page in url and _primary(url) for url in rule.read_at), rule.read_at
+    assert words in rule.verified
+
+
+def test_the_va_clinical_appeal_cites_only_what_was_read():
+    rule = rules.by_id("va-clinical-appeal")
+    assert "1041" not in rule.citation and "va.gov" in rule.citation

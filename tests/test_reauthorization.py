@@ -75,7 +75,9 @@ def test_the_letter_states_the_history_response_remission_and_dosing(letter):
     assert "PHQ-9: 21 on May 5, 2026 (baseline before treatment) to 4 on November 5, 2026, 81% lower" in text
     assert "remission means a MADRS total of 12 or less or a PHQ-9 total below 5" in text
     assert "CNS Drugs 2023;37(8):715-723, doi:10.1007/s40263-023-01026-3" in text
-    assert "every 2 weeks or once a week from week 9" in text and case.treatment.maintenance in text
+    assert case.treatment.maintenance in text
+    # the label's own schedule was read only on the maker's pages, never in the FDA label: the letter leaves it out
+    assert "Labeled schedule" not in text and "prescribing information, Dosage and Administration" not in text
     assert "REMS" in text and "for 13 further sessions" in text
     assert "Symptom ratings:" not in text  # the ratings are in the score section, not listed twice
 
