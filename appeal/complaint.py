@@ -126,7 +126,7 @@ def breaches(case: Case, today: date) -> list[Breach]:
         deadline = rule.deadline
         unit = deadline.unit.replace("_", " ")
         text = (f"The plan received {_what(case, entry)} on {format_date(start)}{how}. {rule.letter_text or rule.text} "
-                f"({rule.citation}; source: {rule.source_url}) Counted from that day, {deadline.amount} {unit} ran "
+                f"({rule.citation}; source: {rule.source_url}). Counted from that day, {deadline.amount} {unit} ran "
                 f"to {format_date(due)}. {outcome}.")
         found.append(Breach(rule, " ".join(text.split()), due, short))
     return found

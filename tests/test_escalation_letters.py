@@ -126,7 +126,7 @@ def test_the_complaint_reads_the_timeline_and_the_missed_deadline_with_its_sourc
     ]
     broken = flat.split("The rules the plan did not follow")[1].split("What I ask you to do")[0]
     assert "The plan received the internal appeal on August 20, 2026 (sent by fax that day)." in broken
-    assert "(29 CFR 2560.503-1(i)(2)(ii); source: https://www.ecfr.gov/current/title-29/section-2560.503-1)" in broken
+    assert "(29 CFR 2560.503-1(i)(2)(ii); source: https://www.ecfr.gov/current/title-29/section-2560.503-1). Counted" in broken
     assert "30 days ran to September 19, 2026. No decision had come by November 28, 2026, 70 days after it was due." \
         in broken
     assert "on behalf of Robert Chen, as Robert's daughter and authorized representative" in flat
