@@ -102,6 +102,29 @@ class ReviewLevel(Choice):
     external = "external"
 
 
+class SentStep(Choice):
+    """What was sent to the plan: the request, an appeal, or a request for external review."""
+
+    initial_request = "initial_request"
+    internal_appeal = "internal_appeal"
+    second_internal_appeal = "second_internal_appeal"
+    external_review = "external_review"
+
+
+class SendMethod(Choice):
+    fax = "fax"
+    mail = "mail"
+    portal = "portal"
+    email = "email"
+    hand = "hand"
+
+
+class Decision(Choice):
+    approved = "approved"
+    denied = "denied"
+    partial = "partial"
+
+
 class DrugClass(Choice):
     ssri = "ssri"
     snri = "snri"
@@ -167,6 +190,12 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (ReviewLevel.first_internal, "first internal appeal decided"),
     (ReviewLevel.final_internal, "final internal appeal decided"),
     (ReviewLevel.external, "external review decided"),
+    (SentStep.initial_request, "the request for approval"),
+    (SentStep.internal_appeal, "the internal appeal"),
+    (SentStep.second_internal_appeal, "the second-level internal appeal"),
+    (SentStep.external_review, "the request for external review"),
+    (SendMethod.hand, "hand delivery"),
+    (Decision.partial, "partly approved"),
     (DrugClass.ssri, "SSRI"),
     (DrugClass.snri, "SNRI"),
     (DrugClass.tca, "tricyclic (TCA)"),
@@ -260,6 +289,9 @@ class Insurance(Model):
     appeals_fax: Phone | None = Field(None, description="Fax number for appeals, from the denial letter.")
     state: str | None = Field(None, description="State whose law governs the plan (two letters, e.g. 'CA').")
     employer: str | None = Field(None, description="Employer that sponsors the plan, for employer plans.")
+    employer_address: str | None = Field(
+        None, description="Mailing address of the employer's human resources or benefits office, for employer plans."
+    )
 
     @field_validator("state")
     @classmethod
@@ -471,6 +503,27 @@ class PriorTreatment(Model):
         return self
 
 
+class HistoryEntry(Model):
+    """One request or appeal sent to the plan, and what came of it: the dispute's timeline, for a complaint to the
+    regulator (`appeal draft --from-track` fills it from the appeal record)."""
+
+    step: SentStep | None = Field(None, description="What was sent: the request, an appeal, or external review.")
+    sent: PastDate | None = Field(None, description="Date it was sent.")
+    method: SendMethod | None = Field(None, description="How it was sent: fax, mail, portal, email or hand.")
+    received: PastDate | None = Field(None, description="Date the plan received it (its decision clock starts then).")
+    decided: PastDate | None = Field(None, description="Date of the plan's decision on it, if any came.")
+    result: Decision | None = Field(None, description="The decision: approved, denied or partly approved.")
+    note: str | None = Field(None, description="Anything else worth telling a regulator, in one or two sentences.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> HistoryEntry:
+        if self.sent and self.received and self.received < self.sent:
+            raise ValueError("the date the plan received it (received) is before the date it was sent (sent)")
+        if self.sent and self.decided and self.decided < self.sent:
+            raise ValueError("the decision date (decided) is before the date it was sent (sent)")
+        return self
+
+
 class EvidenceChoice(Model):
     """The sender's changes to the evidence the tool chooses."""
 
@@ -494,6 +547,9 @@ class Case(Model):
     clinical: Clinical = Field(default_factory=Clinical, description="The clinical picture.")
     prior_treatments: list[PriorTreatment] = Field(default_factory=list, description="Treatments already tried.")
     enclosures: list[str] = Field(default_factory=list, description="Documents the sender will attach.")
+    history: list[HistoryEntry] = Field(
+        default_factory=list, description="What was sent to the plan and what came back, oldest first."
+    )
     evidence: EvidenceChoice = Field(default_factory=EvidenceChoice, description="Changes to the chosen evidence.")
     left_out: list[str] = Field(
         default_factory=list,

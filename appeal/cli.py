@@ -32,6 +32,11 @@ def _print_report(path: Path, drafted) -> None:
             print(f"  - {label}" + (f" (the question{'s' if len(questions) > 1 else ''}: {asked})" if asked else ""))
     for warning in drafted.warnings:
         print(f"\nWarning: {warning}")
+    if drafted.sending:
+        print("\nHow to send it\n" + "\n".join(f"  - {line}" for line in drafted.sending))
+    if drafted.to_draft:
+        print("\nThe letter lists documents this tool drafts too; draft each from the same case:\n"
+              + "\n".join(f"  - {line}" for line in drafted.to_draft))
 
 
 _ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
@@ -46,6 +51,8 @@ def _print_last(path: Path, drafted, case) -> None:
 
         action = (f"open it and fill in the {len(blank_facts(drafted.blanks))} [ADD: ...] blank(s) listed above, then "
                   "sign and send it.")
+    elif drafted.sending:
+        action = "sign it and send it as 'How to send it' says above; keep a copy and proof of sending."
     elif not drafted.kind.sent_to_plan:
         action = "sign it and give it to the patient or the plan."
     elif case.insurance.appeals_fax:
@@ -135,7 +142,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     today = _today(args)
     late = None  # for the next letter of a tracked appeal the plan did not answer: what that lets the person do
     if args.from_track is not None:
-        case, late = _case_from_track(args.from_track, today)
+        case, late = _case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
     elif args.case:
         case_path = Path(args.case)
         case = casefile.load(case_path)
@@ -181,7 +188,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             appeal_id = track.ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:
                 print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
-    else:
+    elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     _print_last(path, drafted, case)
     return 0
@@ -209,12 +216,15 @@ def _open_track():
     return store
 
 
-def _case_from_track(appeal_id: int, today):
-    from appeal import track
+def _case_from_track(appeal_id: int, today, letter: str | None = None, templates: tuple = ()):
+    from appeal import kinds, track
     from appeal.errors import UserError
 
     with _open_track() as store:
         appeal = store.get(appeal_id)
+        if letter and kinds.get(letter, templates).recipient != "plan":
+            # a complaint or an employer letter tells the whole story, wherever the dispute stands
+            return track.case_with_history(appeal, today), None
         case, kind, filled = track.next_case(appeal, today)
         state = track.status(appeal, today)
     if kind is None:

@@ -12,7 +12,7 @@ from appeal import kinds
 from appeal.case import Case
 from appeal.errors import UserError
 from appeal.evidence import appendix_subdoc
-from appeal.letter_plan import context_for
+from appeal.letter_plan import context_for, refusals
 from appeal.render import render_document
 from appeal.safe_write import write_bytes
 
@@ -29,6 +29,8 @@ class Drafted:
     warnings: list[str] = field(default_factory=list)
     enclosures: list[str] = field(default_factory=list)
     suggested_enclosures: list[str] = field(default_factory=list)
+    sending: list[str] = field(default_factory=list)  # how to send a letter that does not go to the plan
+    to_draft: list[str] = field(default_factory=list)  # enclosures this tool drafts, with the command
 
 
 def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ...] = ()) -> kinds.LetterKind:
@@ -36,6 +38,9 @@ def choose_kind(case: Case, requested: str | None, template_dirs: tuple[Path, ..
     if not name:
         raise UserError("Which letter? Give --letter KIND, or set letter_kind in the case file (see `appeal letters`).")
     kind = kinds.get(name, template_dirs)
+    reasons = refusals(case, kind)
+    if reasons:
+        raise UserError(f"--letter {kind.name} cannot be drafted for this case. " + " ".join(reasons))
     if kind.needs_denial and case.denial is None:
         raise UserError(
             f"The {kind.name} letter answers a denial, but the case has no 'denial' section. Add the denial "
@@ -85,7 +90,7 @@ def draft(
     rendered = render_document(kind.template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
-                   letter.suggested_enclosures)
+                   letter.suggested_enclosures, letter.sending, letter.to_draft)
 
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:

@@ -26,6 +26,8 @@ from appeal.resources import bundled, load_data, parse_bundled_yaml
 ENVIRONMENT_VARIABLE = folders_module.TEMPLATES_VARIABLE
 ALL_SENDERS = ("patient", "representative", "provider")
 STARTS = ("initial_request", "next", "external_review", "none")
+RECIPIENTS = ("plan", "regulator", "employer")
+SIGNERS = ("sender", "patient")
 QUESTION_TOPICS = ("start_date", "diagnoses", "network", "dates_of_service", "superbill")
 # The kinds suggested when nothing names one: a denial is appealed, otherwise care is asked for first.
 DEFAULT_FOR_DENIAL = "appeal"
@@ -36,11 +38,13 @@ DEFAULT_WITHOUT_DENIAL = "prior-auth"
 class Sentence:
     """A sentence a kind may print: Jinja `text`, shown when `when` (a Jinja expression) is true.
 
-    For an enclosure, `unless_listed` is a word showing the sender already listed it."""
+    For an enclosure, `unless_listed` is a word showing the sender already listed it, and `drafted_by` the letter
+    kind that drafts this document (so the letter lists it: the tool writes it too)."""
 
     text: str
     when: str | None = None
     unless_listed: str | None = None
+    drafted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class LetterKind:
     source: str = "built-in"
     situation: str | None = None
     sent_to_plan: bool = True
+    recipient: str = "plan"
+    signed_by: str = "sender"
     can_be_urgent: bool = False
     argues_case: bool = False
     argues_without_denial: tuple[str, ...] = ("not_medically_necessary", "experimental")
@@ -69,19 +75,21 @@ class LetterKind:
     requests: tuple[Sentence, ...] = ()
     enclosures: tuple[Sentence, ...] = ()
     warnings: tuple[Sentence, ...] = ()
+    refuse: tuple[Sentence, ...] = ()
+    sending: tuple[Sentence, ...] = ()
 
     def description(self) -> dict:
         """The kind as its YAML file says it (what `appeal templates new` writes for a copy)."""
         data = asdict(self)
         for key in ("name", "template", "source"):
             del data[key]
-        for key in ("requests", "enclosures", "warnings"):
+        for key in _SENTENCES:
             data[key] = [{name: value for name, value in item.items() if value is not None} for item in data[key]]
         return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
 
 
 _DECLARED = {item.name for item in fields(LetterKind)} - {"name", "template", "source"}
-_SENTENCES = ("requests", "enclosures", "warnings")
+_SENTENCES = ("requests", "enclosures", "warnings", "refuse", "sending")
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +167,8 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
     _check_choices(meta_path, "senders", merged["senders"], ALL_SENDERS)
     _check_choices(meta_path, "asks", merged["asks"], QUESTION_TOPICS)
     _check_choices(meta_path, "starts", [merged["starts"]], STARTS)
+    _check_choices(meta_path, "recipient", [merged["recipient"]], RECIPIENTS)
+    _check_choices(meta_path, "signed_by", [merged["signed_by"]], SIGNERS)
     return LetterKind(
         name=template.stem,
         title=str(merged["title"]),
@@ -169,6 +179,8 @@ def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKi
         source=source if source == "built-in" else f"{source}: {template.parent}",
         situation=merged["situation"],
         sent_to_plan=bool(merged["sent_to_plan"]),
+        recipient=str(merged["recipient"]),
+        signed_by=str(merged["signed_by"]),
         can_be_urgent=bool(merged["can_be_urgent"]),
         argues_case=bool(merged["argues_case"]),
         argues_without_denial=_tags(meta_path, "argues_without_denial", merged["argues_without_denial"]),
@@ -245,19 +257,20 @@ def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]
 
     if not isinstance(items, list):
         raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")
+    allowed = {"text", "when", "unless_listed", "drafted_by"}
     environment = shared_environment(for_docx=False)
     found = []
     for number, item in enumerate(items, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when", "unless_listed"}:
-            raise UserError(f"{meta_path}: {key} entry {number} must have 'text:', and may have 'when:' and "
-                            "'unless_listed:'.")
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - allowed:
+            raise UserError(f"{meta_path}: {key} entry {number} must have 'text:', and may have 'when:', "
+                            "'unless_listed:' and 'drafted_by:'.")
         try:
             environment.from_string(item["text"])
             if item.get("when"):
                 environment.compile_expression(str(item["when"]))
         except (TemplateSyntaxError, SecurityError) as error:
             raise UserError(f"{meta_path}: {key} entry {number}: {error.message}.") from None
-        found.append(Sentence(item["text"], item.get("when"), item.get("unless_listed")))
+        found.append(Sentence(item["text"], item.get("when"), item.get("unless_listed"), item.get("drafted_by")))
     return tuple(found)
 
 

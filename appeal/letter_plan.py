@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from appeal import clinical, dispute, evidence, readiness
+from appeal import clinical, complaint, dispute, evidence, readiness, regulators
 from appeal import rules as rules_module
 from appeal.case import Case, PlanType, SenderRole, TreatmentKind
 from appeal.errors import UserError
@@ -128,6 +128,17 @@ class LetterPlan:
     score_chart_alt: str = doc("The chart's alt text: what it shows, in words.", default="")
     suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
                                           "never listed in the letter.", default_factory=list)
+    regulator: Any = doc("The regulator of the plan (for a complaint): .name, .url, .phone, .lines, .note, "
+                         ".looked_up (a directory to find the state's office in); None when there is none.",
+                         default=None)
+    timeline: list[Line] = doc("The dispute in date order: each has .label (the date) and .value (what happened).",
+                               default_factory=list)
+    breaches: list[str] = doc("The rules the case's own dates show the plan broke (a missed decision deadline), "
+                              "each with its citation and source.", default_factory=list)
+    sending: list[str] = doc("How to send it, for a letter that does not go to the plan (the kind's `sending:`).",
+                             default_factory=list)
+    to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
+                              default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -348,6 +359,10 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
+        # only a letter to the regulator reads where the plan is overseen (the questionnaire asks what letters read)
+        **({"regulator": regulators.for_case(case), "no_regulator": regulators.why_none(case)}
+           if kind.recipient == "regulator" else {"regulator": None, "no_regulator": ""}),
+        "missed": complaint.breaches(case, wording_context["today"]) if kind.recipient != "plan" else [],
     }
 
 
@@ -371,7 +386,7 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
 def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
     return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
-            "case": view}
+            "case": view, "today": today}
 
 
 def _view(case: Case) -> dict[str, Any]:
@@ -395,18 +410,53 @@ def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> l
 def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """A letter lists only what its sender said they will send (a letter must not claim a document they do not
     have); a request for documents, which asks for no list, sends what its kind says."""
-    if kind.encloses_case_list:
-        return list(case.enclosures)
+    if kind.encloses_case_list:  # plus the documents this tool drafts itself, which the sender will have
+        return list(case.enclosures) + [item for item, _ in _unlisted(case, kind, context, drafted=True)]
     return [item for item, _ in _say(kind.enclosures, context)]
+
+
+def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
+    """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
+    listed = [item.lower() for item in case.enclosures]
+    return [(item, sentence) for item, sentence in _say(kind.enclosures, context)
+            if bool(sentence.drafted_by) == drafted
+            and not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
 
 
 def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """The kind's usual documents the sender has not listed: suggested in the next steps, never claimed as sent."""
     if not kind.encloses_case_list:
         return []
-    listed = [item.lower() for item in case.enclosures]
-    return [item for item, sentence in _say(kind.enclosures, context)
-            if not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+    return [item for item, _ in _unlisted(case, kind, context, drafted=False)]
+
+
+def _to_draft(kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The enclosures this tool drafts, with the command that drafts each."""
+    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in _say(kind.enclosures, context)
+            if sentence.drafted_by and sentence.drafted_by != kind.name]
+
+
+def refusals(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    """Why a letter of this kind cannot be drafted for this case (its `refuse:` sentences that hold)."""
+    if not kind.refuse:
+        return []
+    wording = _wording_context(case, _view(case), today or date.today())
+    return [text for text, _ in _say(kind.refuse, _sentence_context(case, kind, wording))]
+
+
+def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: Any) -> list[Any]:
+    """The address block: the plan's appeals address, the regulator's, or the employer's benefits office."""
+    insurance = view["insurance"]
+    if kind.recipient == "regulator":
+        if regulator is None:
+            return [Blank("regulator's name and address")]
+        if regulator.looked_up:  # the state's own office, to be found in the federal directory
+            return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
+        return list(regulator.lines)
+    if kind.recipient == "employer":
+        address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
+        return [insurance.employer, "Human Resources / Employee Benefits", address]
+    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")]
 
 
 def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
@@ -414,10 +464,12 @@ def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = 
     return _suggested_enclosures(case, kind, _sentence_context(case, kind, wording))
 
 
-def _signature(case: Case, patient: CaseView, sender: CaseView) -> list[Any]:
+def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind) -> list[Any]:
     """The lines under the signature. A patient's or representative's phone and email are on the letterhead and
     are not repeated; a provider's phone is, for the peer-to-peer call."""
     role = case.sender.role or SenderRole.patient
+    if kind.signed_by == "patient" and role is not SenderRole.patient:  # a document the patient signs for the sender
+        return [case.patient.full_name or Blank(PATIENT_NAME), "Date signed: ____________"]
     if role is SenderRole.patient:
         return [case.sender.name or case.patient.full_name or Blank(PATIENT_NAME)]
     if role is SenderRole.provider:
@@ -651,7 +703,6 @@ def context_for(
     wording_context = _wording_context(case, view, today)
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
-    insurance = view["insurance"]
     levels = _levels(case, kind)
     courses = clinical.score_courses(case)
     summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
@@ -661,7 +712,7 @@ def context_for(
         date=LetterDate(today.year, today.month, today.day),
         urgent=urgent,
         voice=voice,
-        recipient=[insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")],
+        recipient=_recipient(case, kind, view, sentence_context["regulator"]),
         re_lines=_re_lines(case, view, kind, levels[0]),
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),
@@ -671,7 +722,7 @@ def context_for(
         requests=[text for text, _ in _say(kind.requests, sentence_context)],
         enclosures=_enclosures(case, kind, sentence_context),
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
-        signature=[line for line in _signature(case, view["patient"], view["sender"]) if line is not None],
+        signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
         warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
         evidence=chosen,
@@ -685,10 +736,17 @@ def context_for(
         if_denied=_if_denied(case, voice) if kind.states_consequences else "",
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
+        to_draft=_to_draft(kind, sentence_context),
+        sending=[text for text, _ in _say(kind.sending, sentence_context)],
         score_courses=courses,
         score_summary=summary,
         score_rows=_score_rows(courses),
         score_definition=_score_definition(courses),
         score_chart_alt=_score_chart_alt(courses, summary),
     )
+    if kind.recipient != "plan":  # a regulator or an employer is told the whole story
+        letter.regulator = sentence_context["regulator"]
+        broken = complaint.breaches(case, today)
+        letter.breaches = [item.text for item in broken]
+        letter.timeline = [Line(str(present(event.day)), event.text) for event in complaint.timeline(case, today, broken)]
     return {**view, "letter": letter}

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from appeal import casefile, deadlines
-from appeal.case import Case, Denial, ReviewLevel
+from appeal.case import Case, Decision, Denial, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.errors import UserError
 from appeal.fields import format_date, parse_date
 from appeal.next_steps import COMPLAINT_RULE_IDS, IF_LATE_FALLBACK, LATE_OPENS_NEXT_LEVEL_RULE_IDS, if_late_rules
@@ -729,6 +729,29 @@ def next_case(appeal: Appeal, today: date | None = None) -> tuple[Case, str | No
     if kind:
         case.letter_kind = kind
     return case, kind, filled
+
+
+def history(appeal: Appeal) -> list[HistoryEntry]:
+    """The appeal record as the case's history (what was sent, when it arrived, what was decided), for a letter
+    that tells the whole story: a complaint to the regulator, a letter to the employer."""
+    sent_steps = {step.value for step in SentStep}
+    entries = []
+    for letter in appeal.letters:
+        outcome = letter.outcome
+        decided = outcome if outcome and outcome.result is not Result.no_answer else None
+        entries.append(HistoryEntry(
+            step=SentStep(letter.step.value) if letter.step.value in sent_steps else None,
+            sent=letter.sent, method=SendMethod(letter.method) if letter.method else None, received=letter.received,
+            decided=decided.date if decided else None, result=Decision(decided.result.value) if decided else None,
+        ))
+    return entries
+
+
+def case_with_history(appeal: Appeal, today: date | None = None) -> Case:
+    """The tracked appeal's case where it stands now (the plan's last decision as the denial), with its history."""
+    case, _, _ = next_case(appeal, today)
+    case.history = history(appeal)
+    return case
 
 
 def _enclose(case: Case, line: str) -> None:

@@ -1,7 +1,7 @@
 """Builds the bundled letter templates (*.docx) with python-docx.
 
 The .docx files are the product: advocates open and edit them in Word. This script is how maintainers keep
-the seven built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
+the built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
 here once, as named paragraph styles, so a user restyles a whole letter by editing a style in Word.
 
 Run `python letter_templates/build_templates.py` after changing it; tests/test_templates.py fails when the
@@ -665,6 +665,154 @@ def build_parity_request():
     return document
 
 
+def addressee(document):
+    """The address block of a letter that does not go to the plan (a regulator, an employer): letter.recipient."""
+    tag(document, "{%p for line in letter.recipient %}")
+    para(document, "{{ line }}", "Address Block")
+    tag(document, "{%p endfor %}")
+    para(document, "", "Address Block")
+
+
+def quoted_reason(document, intro):
+    """The plan's own words for its denial, when the case has them."""
+    tag(document, "{%p if denial.quote %}")
+    para(document, intro)
+    para(document, "“{{ denial.quote }}”", "Denial Quote")
+    tag(document, "{%p endif %}")
+
+
+def timeline_table(document, heading):
+    """The dispute in date order, one row a dated event."""
+    tag(document, "{%p if letter.timeline %}")
+    document.add_heading(heading, level=2)
+    table = document.add_table(rows=4, cols=2)
+    table.style = "Table Grid"
+    fill_table(table, ("Date", "What happened"), "item in letter.timeline", ("{{ item.label }}", "{{ item.value }}"),
+               (1.45, 5.05))
+    tag(document, "{%p endif %}")
+
+
+def plan_facts(document):
+    """What kind of plan this is and who runs it: what tells a regulator the complaint is theirs."""
+    optional_line(document, "insurance.plan_type", "Plan type: ", "{{ insurance.plan_type.label }}")
+    optional_line(document, "insurance.employer", "Plan sponsor (employer): ", "{{ insurance.employer }}")
+    optional_line(document, "insurance.insurer", "Insurer or claims administrator: ", "{{ insurance.insurer }}")
+    optional_line(document, "insurance.state", "State: ", "{{ insurance.state }}")
+
+
+def build_regulator_complaint():
+    document = new_document()
+    letterhead(document)
+    addressee(document)
+    re_block(document, "Complaint about {{ insurance.insurer or 'a health plan' }}: {{ treatment.display_name or 'a denied claim' }}")
+    para(document, "Dear Sir or Madam:")
+    para(
+        document,
+        OPEN_VOICE + " to file a complaint about how {{ insurance.insurer or 'the plan' }} has handled "
+        "{% if letter.voice.role == 'patient' %}my{% else %}{{ patient.first_name | possessive }}{% endif %} claim "
+        "for {{ treatment.display_name or 'care' }}, and to ask you to review it.",
+    )
+    plan_facts(document)
+    quoted_reason(document, "The plan's stated reason for the denial:")
+    timeline_table(document, "What happened, in date order")
+    list_section(document, "letter.consequences", "What is at stake")
+    document.add_heading("The rules the plan did not follow", level=2)
+    tag(document, "{%p if letter.breaches %}")
+    tag(document, "{%p for item in letter.breaches %}")
+    para(document, "{{ item }}", "List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p else %}")
+    para(
+        document,
+        "The dates above do not by themselves show a missed deadline, so none is claimed here. I ask you to review "
+        "whether the plan handled the claim and the appeal as the law and the plan's own terms require.",
+    )
+    tag(document, "{%p endif %}")
+    requests_section(document, "What I ask you to do")
+    closing(document, "Thank you for your help. I can send any further document you need.")
+    return document
+
+
+def build_employer_letter():
+    document = new_document()
+    letterhead(document)
+    addressee(document)
+    re_block(document, "{{ insurance.plan_name or 'Company health plan' }}: denial of {{ treatment.display_name or 'care' }}")
+    para(document, "Dear Benefits Manager:")
+    para(
+        document,
+        OPEN_VOICE + " about a coverage decision made under {{ insurance.plan_name or 'the company health plan' }}. "
+        "{{ insurance.employer or 'The company' }} sponsors this self-funded plan and pays its claims from its own "
+        "funds; {{ insurance.insurer or 'its claims administrator' }} decides claims for it. The plan has denied "
+        "{{ treatment.display_name or 'care' }} for {% if letter.voice.role == 'patient' %}me{% else %}"
+        "{{ patient.first_name }} {{ patient.last_name }}{% endif %}, and I ask for the company's help as plan sponsor.",
+    )
+    quoted_reason(document, "The reason the claims administrator gave:")
+    timeline_table(document, "What has happened so far")
+    list_section(document, "letter.consequences", "What is at stake")
+    list_section(document, "letter.breaches", "Deadlines the plan has not kept")
+    requests_section(document, "What I ask of the company")
+    para(document, "The plan's own appeal process is being pursued as well; this letter does not replace it.")
+    para(
+        document,
+        "This letter contains health information. Please share it only with the people who administer the plan, "
+        "and keep it out of personnel files.",
+    )
+    closing(document, "Thank you for your time. I would be glad to talk this over by phone.")
+    return document
+
+
+def build_representative_authorization():
+    document = new_document()
+    para(document, "{{ patient.first_name }} {{ patient.last_name }}", "Letterhead Name")
+    para(document, "{{ patient.address }}", "Letterhead")
+    para(document, "{{ patient.phone }}{% if patient.email %} | {{ patient.email }}{% endif %}", "Letterhead")
+    para(document, "", "Address Block")
+    para(document, "{{ letter.date }}")
+    recipient(document, "Appeals Department")
+    labeled(document, "Re: ", "Authorization of representative for {{ patient.first_name }} {{ patient.last_name }}")
+    labeled(document, "Member ID: ", "{{ patient.member_id }}")
+    optional_line(document, "insurance.plan_name", "Plan: ", "{{ insurance.plan_name }}")
+    para(document, "", "Address Block")
+    para(document, "To the plan:")
+    para(
+        document,
+        "I, {{ patient.first_name }} {{ patient.last_name }}, born {{ patient.date_of_birth }}, member ID "
+        "{{ patient.member_id }}, authorize {{ sender.name }}{% if sender.relationship %}, my "
+        "{{ sender.relationship }},{% endif %}{% if sender.organization %} of {{ sender.organization }},{% endif %} to "
+        "act as my authorized representative with {{ insurance.insurer }} about my claim for "
+        "{{ treatment.display_name or 'care' }}{% if denial.reference %} (reference {{ denial.reference }}"
+        "{% if denial.notice_date %}, denial notice dated {{ denial.notice_date }}{% endif %}){% endif %}.",
+    )
+    document.add_heading("What my representative may do", level=2)
+    for item in (
+        "file and pursue, on my behalf, every appeal, grievance and request for external review of this claim, "
+        "including a request for an expedited decision;",
+        "receive copies of every notice, decision and letter about this claim, and the claim file, including the "
+        "health information in them;",
+        "speak and write to the plan, its reviewers and any independent review organization about this claim.",
+    ):
+        para(document, item, "List Number")
+    document.add_heading("How long it lasts", level=2)
+    para(
+        document,
+        "This authorization lasts until this claim, and every appeal and review of it, is finally decided. I may "
+        "revoke it at any time by writing to the plan; a revocation does not undo what was done before the plan "
+        "received it. Information sent to my representative under this authorization may be shared again by them "
+        "and may then no longer be protected by federal privacy rules.",
+    )
+    labeled(document, "My representative: ", "{{ sender.name }}{% if sender.relationship %} ({{ sender.relationship }})"
+            "{% endif %}{% if sender.phone %}; phone {{ sender.phone }}{% endif %}{% if sender.email %}; "
+            "{{ sender.email }}{% endif %}", "Field")
+    optional_line(document, "sender.address", "Address: ", "{{ sender.address }}")
+    para(document, "Accepted by my representative: ____________________________   Date: ____________")
+    closing(document, "Please record this authorization on my file and send copies of every notice about this claim to "
+                      "both of us.")
+    return document
+
+
+
+
 def score_section(document):
     """The rating-score history: each scale's course in words, the chart (alt text on the picture), and the same
     numbers in a table for screen readers; the definitions of response and remission with their source."""
@@ -728,6 +876,9 @@ BUILDERS = {
     "claim-file-request": build_claim_file_request,
     "parity-request": build_parity_request,
     "reauthorization": build_reauthorization,
+    "regulator-complaint": build_regulator_complaint,
+    "employer-letter": build_employer_letter,
+    "representative-authorization": build_representative_authorization,
 }
 
 

@@ -45,7 +45,11 @@ def example_case(name: str):
 
 
 def applicable_kinds(case) -> list[str]:
-    return [name for name, kind in kinds.all_kinds().items() if case.denial is not None or not kind.needs_denial]
+    """The kinds a case can be drafted as: a denial where the kind needs one, and none of its `refuse:` holding."""
+    from appeal.letter_plan import refusals
+
+    return [name for name, kind in kinds.all_kinds().items()
+            if (case.denial is not None or not kind.needs_denial) and not refusals(case, kind)]
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ typed_text = (
 @given(text=typed_text)
 @example(text="\ue000 \ue001 \ue002 {_{ x }_} {_% y %_}")  # docxtpl's own escapes and our parking characters
 @example(text="Smith & Sons <LLC> {{ patient.member_id }}")
+@example(text="0\x0c")  # a form feed: str.splitlines() breaks there, a typed address must not
 def test_any_typed_text_renders_in_every_letter(name, text):
     marked = f"Ω{text}Ω"
     content = draft.draft(filled(marked), kinds.get(name)).content

@@ -48,8 +48,9 @@ def _plan(context):
 
 
 def test_every_built_in_kind_is_here():
-    assert BUILT_IN == ["appeal", "claim-file-request", "external-review", "medical-necessity", "parity-request",
-                        "prior-auth", "reauthorization", "reimbursement"]
+    assert BUILT_IN == ["appeal", "claim-file-request", "employer-letter", "external-review", "medical-necessity",
+                        "parity-request", "prior-auth", "reauthorization", "regulator-complaint", "reimbursement",
+                        "representative-authorization"]
 
 
 @pytest.mark.parametrize("source", BUILT_IN)

@@ -63,13 +63,21 @@ def test_care_already_given_asks_for_payment_not_approval():
     assert not any("peer-to-peer" in request for request in letter.requests)
 
 
-def test_the_letter_encloses_only_what_the_sender_listed_and_suggests_the_rest():
+def test_the_letter_encloses_what_the_sender_listed_and_what_the_tool_drafts_and_suggests_the_rest():
     letter = plan("appeal", sender={"role": "representative"}, patient=PATIENT, denial={"reason": "experimental"},
                   enclosures=["Denial letter of Oct 1", "Signed HIPAA release"])
-    assert letter.enclosures == ["Denial letter of Oct 1", "Signed HIPAA release"]
+    # the authorization is drafted by this tool (appeal draft --letter representative-authorization), so it is listed
+    assert letter.enclosures == ["Denial letter of Oct 1", "Signed HIPAA release",
+                                 "Authorization of representative, signed by the patient"]
+    assert letter.to_draft == ["Authorization of representative, signed by the patient: appeal draft --letter "
+                               "representative-authorization"]
     assert "Copy of the denial notice" not in letter.suggested_enclosures  # the sender listed one
-    assert "Signed authorization for the representative to act for the patient" in letter.suggested_enclosures
     assert "Medical records supporting the request" in letter.suggested_enclosures
+    medicare = plan("appeal", sender={"role": "representative"}, patient=PATIENT, denial={"reason": "experimental"},
+                    insurance={"plan_type": "medicare_advantage"}, enclosures=["Denial letter of Oct 1"])
+    assert medicare.enclosures == ["Denial letter of Oct 1"] and medicare.to_draft == []
+    assert ("Appointment of Representative form (CMS-1696), signed by the patient and the representative"
+            in medicare.suggested_enclosures)
 
 
 def test_a_request_for_documents_names_the_rule_behind_each_item_for_the_plan():

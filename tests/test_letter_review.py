@@ -15,9 +15,9 @@ import pytest
 from conftest import EXAMPLES, example_case
 from docx import Document
 
-from appeal import clinical, draft, kinds, rules
+from appeal import clinical, draft, kinds, regulators, rules
 from appeal.case import PlanType, SenderRole, Urgency
-from appeal.letter_plan import context_for
+from appeal.letter_plan import context_for, refusals
 from appeal.pdf_convert import docx_to_pdfs
 
 TODAY = date(2026, 11, 28)
@@ -31,7 +31,7 @@ EXTERNAL_REVIEW_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_
 def fits(kind: kinds.LetterKind, case) -> bool:
     """Whether a reviewer would expect this kind of letter for this case."""
     role = (case.sender.role or SenderRole.patient).value
-    if role not in kind.senders or (kind.needs_denial and case.denial is None):
+    if role not in kind.senders or (kind.needs_denial and case.denial is None) or refusals(case, kind):
         return False
     mental_health = any(d.code.startswith("F") for d in case.diagnoses)
     final = case.denial is not None and case.denial.level_exhausted is not None and \
@@ -42,6 +42,8 @@ def fits(kind: kinds.LetterKind, case) -> bool:
         "prior-auth": rules.service_timing(case) == "pre_service",
         "reimbursement": bool(case.treatment.services),
         "parity-request": mental_health and case.insurance.plan_type not in NO_PARITY_LAW,
+        # a reviewer expects the regulator's own address (a state this tool does not list leaves it to fill in)
+        "regulator-complaint": getattr(regulators.for_case(case), "looked_up", True) is False,
         # a request to continue shows a score history from before and during treatment
         "reauthorization": case.denial is None and any(
             course.latest.date > course.baseline.date for course in clinical.score_courses(case)),
@@ -58,8 +60,20 @@ def urgent(name: str):
 CASES = {name: example_case(name) for name in EXAMPLES}
 CASES["urgent-psychiatrist"] = urgent("esketamine-prior-auth-psychiatrist")
 CASES["urgent-erisa"] = urgent("ketamine-trd-erisa-appeal")
+
+
+def overseen_by(plan_type: str, state: str):
+    """The late-appeal case under another plan type: its complaint goes to another regulator."""
+    case = example_case("ketamine-erisa-late-appeal-daughter")
+    case.insurance.plan_type, case.insurance.state, case.insurance.employer = plan_type, state, None
+    return case
+
+
+CASES["complaint-insured-ny"] = overseen_by("employer_fully_insured", "NY")
+CASES["complaint-medicare-advantage"] = overseen_by("medicare_advantage", "FL")
+VARIANTS = {"urgent": ("prior-auth", "appeal"), "complaint": ("regulator-complaint",)}
 PAIRS = [(kind, name) for name, case in CASES.items() for kind, meta in kinds.all_kinds().items()
-         if fits(meta, case) and (not name.startswith("urgent") or kind in ("prior-auth", "appeal"))]
+         if fits(meta, case) and kind in VARIANTS.get(name.split("-")[0], (kind,))]
 
 
 @dataclass
@@ -197,6 +211,8 @@ def test_voice_matches_the_sender(rendered, pair):
         assert "The treating provider has determined" not in letter.flat
         assert "The treating provider certifies" not in letter.flat
         assert "NPI " in letter.flat
+    elif kinds.get(pair[0]).signed_by == "patient":  # the patient's own document, drafted by the representative
+        assert f"I, {letter.case.patient.full_name}, born" in letter.flat
     elif role == "representative":
         assert "on behalf of" in letter.flat
     else:
@@ -333,3 +349,48 @@ def test_with_no_treatments_recorded_no_sentence_claims_they_failed():
     case.denial = None
     prior_auth = " ".join(docx_text(draft.draft(case, kinds.get("prior-auth"), today=TODAY).content).split())
     assert "alternatives have been tried" not in prior_auth and "I have already tried" not in prior_auth
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The letters that do not go to the plan: the rubric points that apply to a complaint, an employer letter and an
+# authorization (routing to the right office, identification, the story in date order, only the rules the dates
+# show were broken and with their sources, requests, voice, signature and enclosures).
+ESCALATION = {"regulator-complaint", "employer-letter"}
+
+
+@each(ESCALATION)
+def test_the_letter_reaches_the_right_office_and_tells_the_story_in_date_order(rendered, pair):
+    letter = rendered[pair]
+    first = letter.pages[0]
+    assert letter.case.insurance.insurer not in first.split("Re:")[0], "addressed to the plan, not its overseer"
+    if pair[0] == "regulator-complaint":
+        assert letter.plan.regulator.name in first
+    else:
+        assert "Human Resources / Employee Benefits" in first and letter.case.insurance.employer in first
+    rows = [" ".join(cell.text for cell in row.cells) for table in letter.docx.tables for row in table.rows]
+    assert rows[0] == "Date What happened"
+    days = [item.label for item in letter.plan.timeline]
+    assert len(days) == len(rows) - 1 >= 1
+    assert " ".join(letter.case.denial.quote.split())[:60] in letter.flat
+    assert letter.plan.requests and all(request.split(",")[0] in letter.flat for request in letter.plan.requests)
+
+
+@each(ESCALATION)
+def test_only_the_rules_the_dates_show_were_broken_are_cited_each_with_its_source(rendered, pair):
+    letter = rendered[pair]
+    for breach in letter.plan.breaches:
+        assert breach.split("(")[0] in letter.flat
+        assert re.search(r"; source: https://[^ /]*\.gov/", breach), breach  # the rule's primary source
+    if not letter.case.history:
+        assert letter.plan.breaches == []
+        assert "days after it was due" not in letter.flat
+    if pair[0] == "regulator-complaint" and not letter.plan.breaches:
+        assert "none is claimed here" in letter.flat
+
+
+@each({"representative-authorization"})
+def test_the_authorization_fits_on_one_page_and_names_both_people(rendered, pair):
+    letter = rendered[pair]
+    assert len(letter.pages) == 1
+    assert letter.case.sender.name in letter.flat and letter.case.patient.full_name in letter.pages[0].split("\n")[0]
+    assert "How long it lasts" in letter.flat and "revoke" in letter.flat

@@ -61,20 +61,35 @@ def test_the_voice_follows_the_sender(name):
         assert "authorization" in text.lower()
 
 
-def test_a_representatives_letter_suggests_the_authorization_and_encloses_only_what_was_listed():
+def test_a_representatives_letter_lists_the_authorization_the_tool_drafts_and_otherwise_only_what_was_listed():
     case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
     case.sender.role, case.sender.name, case.sender.relationship = "representative", "Ana Ruiz", "sister"
     drafted = draft.draft(case, kinds.get("appeal"))
     text = docx_text(drafted.content)
     assert "on behalf of Maria Alvarez, as Maria's sister and authorized representative" in text
-    authorization = "Signed authorization for the representative to act for the patient"
-    assert authorization not in text and authorization in drafted.suggested_enclosures
-    assert all(item in text for item in case.enclosures)
+    # Not Medicare: the authorization is a document this tool drafts (representative-authorization), so it is listed.
+    authorization = "Authorization of representative, signed by the patient"
+    enclosures = text.split("Enclosures:")[1]
+    assert authorization in enclosures and authorization in drafted.enclosures
+    assert all(item in enclosures for item in case.enclosures)
+    assert drafted.suggested_enclosures == []
     case.enclosures.append("Signed authorization for Ana Ruiz to represent Maria")
     drafted = draft.draft(case, kinds.get("appeal"))
-    assert "Signed authorization for Ana Ruiz to represent Maria" in docx_text(drafted.content)
-    assert authorization not in drafted.suggested_enclosures
+    text = docx_text(drafted.content)
+    assert "Signed authorization for Ana Ruiz to represent Maria" in text and authorization not in text
     assert "Ana Ruiz (sister)" in text
+
+
+def test_a_medicare_representatives_letter_suggests_the_cms_1696_and_does_not_claim_it():
+    case = example_case("esketamine-medicare-denied")
+    case.enclosures = [item for item in case.enclosures if "CMS-1696" not in item]
+    drafted = draft.draft(case, kinds.get("appeal"))
+    text = docx_text(drafted.content)
+    form = "Appointment of Representative form (CMS-1696), signed by the patient and the representative"
+    assert form in drafted.suggested_enclosures and form not in text
+    assert "Authorization of representative, signed by the patient" not in text
+    with pytest.raises(UserError, match="CMS-1696"):
+        draft.choose_kind(case, "representative-authorization")
 
 
 def test_missing_facts_show_as_visible_blanks_and_strict_refuses(in_tmp):
