@@ -357,6 +357,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from appeal import web
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        from appeal.errors import UserError
+
+        raise UserError(f"--port {args.port}: a port is a number from 1 to 65535.")
+    return web.command(args.port, args.browser)
+
+
 def cmd_deadline(args: argparse.Namespace) -> int:
     import json
 
@@ -666,6 +676,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--yes", action="store_true", help="accept what was found without asking (for scripts)")
     importing.add_argument("--force", action="store_true", help="replace the case file if it exists")
     importing.set_defaults(handler=cmd_import)
+
+    web = commands.add_parser("web", help="the questions as a web page on this computer only (opens the browser)")
+    web.add_argument("--port", type=int, metavar="N", help="the port to serve on (default: a free one)")
+    web.add_argument("--no-browser", dest="browser", action="store_false", help="print the address, do not open it")
+    web.set_defaults(handler=cmd_web)
 
     deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
     deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")

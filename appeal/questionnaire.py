@@ -869,26 +869,34 @@ class _Interview:
             value = titles.get(key, key).removesuffix("  (suggested)").split(":")[0]
         return f"{self._label(entry)}: {_display(value)}"
 
-    def _show_readiness(self) -> None:
-        """`appeal check` in plain words, before writing: each coverage criterion met or not, and for each one not
-        settled, the one question that would settle it."""
+    def _readiness(self) -> list[tuple[str, str, str | None]]:
+        """`appeal check` in plain words: (status, criterion, what would settle it) for each coverage criterion;
+        for one not met, the one question that would settle it (or the check's own detail). The terminal review
+        and `appeal web` both show it."""
         from appeal import goals
         from appeal.readiness import Status
 
         results = goals.criteria_needs(self.case) if self._ctx().kind and self._ctx().kind.argues_case else []
-        if not results:
+        shown = []
+        own = self.case.sender.role and self.case.sender.role.value == "provider"
+        for result, missing in results:
+            settle = None
+            if result.status is not Status.met:
+                prompt = next((PROMPTS[path] for path in missing if path in PROMPTS and (own or not path.startswith("sender."))), None)
+                settle = f"The question that settles it: {self._words(prompt)}" if prompt else result.detail
+            shown.append((result.status.label.capitalize(), result.criterion.title, settle))
+        return shown
+
+    def _show_readiness(self) -> None:
+        """The readiness check before writing, printed."""
+        shown = self._readiness()
+        if not shown:
             return
         self._say("\nWhat the plan usually looks for, and where your answers stand:", TITLE_STYLE)
-        for result, missing in results:
-            self._say(f"  {result.status.label.capitalize()}: {result.criterion.title}")
-            if result.status is Status.met:
-                continue
-            own = self.case.sender.role and self.case.sender.role.value == "provider"
-            prompt = next((PROMPTS[path] for path in missing if path in PROMPTS and (own or not path.startswith("sender."))), None)
-            if prompt:
-                self._say(f"    The question that settles it: {self._words(prompt)}", HINT_STYLE)
-            else:
-                self._say(f"    {result.detail}", HINT_STYLE)
+        for status, title, settle in shown:
+            self._say(f"  {status}: {title}")
+            if settle:
+                self._say(f"    {settle}", HINT_STYLE)
 
     def _review(self) -> bool:
         """Everything at once, grouped; True when the person is happy, False after a change."""

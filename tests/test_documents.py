@@ -64,6 +64,8 @@ def test_wheel_ships_templates_and_renders_every_kind_outside_the_checkout(tmp_p
     assert any(name.startswith("appeal/evidence_snippets/") and name.endswith(".md") for name in names)
     assert "appeal/data/rules.yaml" in names and "appeal/examples/ketamine-trd-erisa-appeal.yaml" in names
     assert "appeal/data/icd10cm.tsv" in names
+    web_files = {str(path.relative_to(ROOT)) for path in (ROOT / "appeal" / "web_assets").rglob("*") if path.is_file()}
+    assert web_files and web_files <= set(names)  # `appeal web`'s pages, styles and script: nothing from the internet
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=600)

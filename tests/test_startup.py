@@ -16,7 +16,8 @@ from appeal import evidence, kinds
 from appeal.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
-HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "matplotlib")
+HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "matplotlib", "starlette",
+         "uvicorn")
 
 # Runs one command in a fresh interpreter, then prints which heavy modules it loaded and whether it read the
 # ICD-10 index (the memory map: a code was checked) or listed every billable code (only a search by words does).

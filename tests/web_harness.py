@@ -1,0 +1,284 @@
+"""Shared by the `appeal web` tests: the real server on a free loopback port in a thread, a plain HTTP client that
+can send any Host and Origin header, and Debian's chromium driven by Playwright with the keyboard alone.
+
+The server's socket is listening before the thread starts, so a request made at once waits in the socket's
+queue: nothing waits on a timer. Screenshots go to test-artifacts/screenshots/ at the top of the checkout
+(gitignored), or to $APPEAL_SCREENSHOTS.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appeal import web
+
+SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Running:
+    """`appeal web`'s server for one test: started on a free port, stopped (and joined) at the end."""
+
+    def __init__(self):
+        self.sock = web.listen(0)
+        self.port = self.sock.getsockname()[1]
+        self.session = web.Session(self.port)
+        self.server = web.server(self.sock, self.session)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return self.session.url
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def running(monkeypatch, tmp_path):
+    """The server for one test, with its own empty HOME and data folder (drafts, the tracking record)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "home").mkdir()
+    server = Running()
+    yield server
+    server.stop()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+class Client:
+    """A plain HTTP client with full control of Host, Origin and Cookie (what a hostile page could send)."""
+
+    def __init__(self, running: Running):
+        self.running = running
+        self.cookie: str | None = None
+
+    def request(self, method: str, path: str, form: dict[str, Any] | None = None, *, host: str | None = None,
+                origin: str | None = "same", cookie: str | None = "same") -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
+        headers = {"Host": host or f"127.0.0.1:{self.running.port}"}
+        if cookie == "same" and self.cookie:
+            headers["Cookie"] = self.cookie
+        elif cookie not in ("same", None):
+            headers["Cookie"] = cookie
+        body = None
+        if method == "POST":
+            if origin == "same":
+                headers["Origin"] = f"http://127.0.0.1:{self.running.port}"
+            elif origin is not None:
+                headers["Origin"] = origin
+            body = urllib.parse.urlencode(form or {}, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
+                      response.read().decode("utf-8", "replace"))
+        connection.close()
+        return reply
+
+    def login(self) -> Reply:
+        reply = self.request("GET", "/start?token=" + self.running.session.token)
+        self.cookie = reply.headers["set-cookie"].split(";")[0]
+        return reply
+
+    def post(self, path: str, form: dict[str, Any] | None = None, **options) -> Reply:
+        return self.request("POST", path, {"csrf": self.running.session.csrf, **(form or {})}, **options)
+
+    def post_files(self, path: str, form: dict[str, str], files: list[tuple[str, str, bytes]]) -> Reply:
+        """A multipart form post, as a browser sends a file input: files are (field, file name, content)."""
+        boundary = "appeal-test-boundary"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in {"csrf": self.running.session.csrf, **form}.items()]
+        parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+                  for name, filename, content in files]
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
+        connection.request("POST", path, body=body, headers={
+            "Host": f"127.0.0.1:{self.running.port}", "Origin": f"http://127.0.0.1:{self.running.port}",
+            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
+                      response.read().decode("utf-8", "replace"))
+        connection.close()
+        return reply
+
+    def get_bytes(self, path: str) -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
+        content = connection.getresponse().read()
+        connection.close()
+        return content
+
+    def get(self, path: str, **options) -> Reply:
+        return self.request("GET", path, **options)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The browser, with the keyboard alone
+
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {tag: "body"};
+  const info = {tag: el.tagName.toLowerCase(), type: el.type || "", name: el.name || "", value: el.value || "",
+                text: (el.innerText || "").trim(), id: el.id};
+  const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+  info.label = label ? label.innerText.trim() : "";
+  const set = el.closest("fieldset");
+  info.legend = set ? set.querySelector("legend").textContent.trim() : "";
+  if (el.type === "radio") {
+    const radios = [...document.querySelectorAll(`input[type=radio][name="${CSS.escape(el.name)}"]`)];
+    info.options = radios.map(r => document.querySelector(`label[for="${r.id}"]`).innerText.trim());
+    info.index = radios.indexOf(el);
+    info.checked = radios.findIndex(r => r.checked);
+  }
+  return info;
+}"""
+
+
+def settled(page) -> None:
+    """Wait until the page's autofocus has moved the focus (the browser does it just after load)."""
+    # a selector wait: it runs in Playwright's own world, which the pages' Content-Security-Policy leaves alone
+    page.wait_for_selector("[autofocus]:focus, body:not(:has([autofocus]))", state="attached")
+
+
+def _matches(script: dict[str, Any], words: str) -> Any:
+    """The scripted answer whose key is in the question (longest key wins), or None."""
+    found = [key for key in script if key.lower() in words.lower()]
+    return script[max(found, key=len)] if found else None
+
+
+class Keyboard:
+    """Answers `appeal web`'s pages with Tab, typing, arrow keys, Space and Enter only; reads the page (the focused
+    element, its label) only to decide what to type, as a person reads the screen.
+
+    script: {words in a question: answer}; a radio answer is words of the option's label. lists: {words in the
+    list's question: [ {words in an item question: answer}, ... ]}. Unscripted questions are left as they are."""
+
+    def __init__(self, page, script: dict[str, Any], lists: dict[str, list[dict[str, Any]]], shots: str | None = None):
+        self.page = page
+        self.script = script
+        self.lists = {key: list(value) for key, value in lists.items()}
+        self.entry: dict[str, Any] | None = None
+        self.seen: list[str] = []
+        self.shots = shots
+        self.count = 0
+
+    def focused(self) -> dict:
+        return self.page.evaluate(_FOCUSED)
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def submit(self) -> None:
+        with self.page.expect_navigation():
+            self.press("Enter")
+        settled(self.page)
+
+    def shot(self) -> None:
+        if self.shots:
+            self.count += 1
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^a-z0-9]+", "-", self.page.title().lower()).strip("-")[:40]
+            self.page.screenshot(path=str(SCREENSHOTS / f"{self.shots}-{self.count:02d}-{name}.png"), full_page=True)
+
+    def run(self, limit: int = 120, on_page=None) -> None:
+        """Answer page after page until the review; on_page(page) is called on each one first."""
+        for _ in range(limit):
+            if "/review" in self.page.url:
+                return
+            self.shot()
+            if on_page:
+                on_page(self.page)
+            heading = self.page.inner_text("h1")
+            self.seen.append(heading)
+            if self.page.query_selector("button[value=add]"):
+                self._group(heading)
+            else:
+                self._fields()
+        raise AssertionError(f"no review after {limit} pages; last: {self.seen[-5:]}")
+
+    def _group(self, heading: str) -> None:
+        pending = _matches(self.lists, heading)
+        wanted = "done"
+        if pending:
+            self.entry = pending.pop(0)
+            wanted = "add"
+        for _ in range(40):  # the focus starts on the usual answer; Tab (around the page) to the one wanted
+            if self.page.evaluate("document.activeElement.value || ''") == wanted:
+                self.submit()
+                return
+            self.press("Tab")
+        raise AssertionError(f"no '{wanted}' button on {heading}")
+
+    def _fields(self) -> None:
+        script = self.entry if "add one" in self.page.inner_text("h1").lower() and self.entry else self.script
+        done: set[str] = set()
+        for _ in range(80):
+            info = self.focused()
+            if info["tag"] == "button":
+                if info["text"] in ("Next", "Save this one"):
+                    self.submit()
+                    return
+                self.press("Tab")
+                continue
+            if info["tag"] in ("input", "textarea") and info["name"] not in done:
+                done.add(info["name"])
+                self._answer(info, script)
+            self.press("Tab")
+        raise AssertionError("never reached the Next button")
+
+    def _answer(self, info: dict, script: dict[str, Any]) -> None:
+        question = info["legend"] if info["type"] == "radio" else info["label"]
+        answer = _matches(script, question)
+        if isinstance(answer, list):  # answers in turn: a typo first, then the correction
+            answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        if answer is None:
+            return
+        if info["type"] == "radio":
+            wanted = next(n for n, title in enumerate(info["options"]) if str(answer).lower() in title.lower())
+            start = info["checked"] if info["checked"] >= 0 else info["index"]
+            if info["checked"] < 0 and wanted == start:
+                self.press("Space")
+            for _ in range(abs(wanted - start)):
+                self.press("ArrowDown" if wanted > start else "ArrowUp")
+            return
+        self.press("Control+A")
+        self.press("Delete")
+        text = str(answer)
+        lines = text.split("\n")
+        for number, line in enumerate(lines):
+            self.page.keyboard.type(line)
+            if number < len(lines) - 1:
+                self.press("Shift+Enter" if info["tag"] == "input" else "Enter")
+
+
+def fresh_shots(prefix: str) -> None:
+    """Remove a test's screenshots from an earlier run, so the folder shows this run's pages only."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
+        old.unlink()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
