@@ -28,12 +28,12 @@ _DATE_FORMATS = (
 
 
 _ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_US_SHAPE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
 _EXAMPLE = "write it like 03/14/2026 or 2026-03-14"
 
 
-def _why_not_iso(value: str, match: re.Match) -> str:
-    """Why text shaped like 2026-02-30 (or 2026-11-02 25:61:00) is not a date, in words."""
-    year, month, day = (int(part) for part in match.group(1, 2, 3))
+def _why_not_a_day(value: str, year: int, month: int, day: int) -> str | None:
+    """Why year/month/day name no day of the calendar, in words (None when they do)."""
     if year == 0:
         return f"'{value}' is not a date: there is no year 0; {_EXAMPLE}"
     if not 1 <= month <= 12:
@@ -41,8 +41,28 @@ def _why_not_iso(value: str, match: re.Match) -> str:
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         return f"'{value}' is not a date: {calendar.month_name[month]} has {days} days in {year}; {_EXAMPLE}"
+    return None
+
+
+def _why_not_iso(value: str, match: re.Match) -> str:
+    """Why text shaped like 2026-02-30 (or 2026-11-02 25:61:00) is not a date, in words."""
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    why = _why_not_a_day(value, year, month, day)
+    if why:
+        return why
     time = match.string[match.end(3):].strip(" T")
     return f"'{value}' is not a date: {time} is not a time of day (a date needs no time: write {year:04d}-{month:02d}-{day:02d})"
+
+
+def _why_not_us(value: str, match: re.Match) -> str:
+    """Why text shaped like 02/30/1990 or 13/45/90 (month first, as in the US) is not a date, in words."""
+    month, day, year = (int(part) for part in match.group(1, 2, 3))
+    if len(match.group(3)) == 2:  # as strptime's %y reads two digits: 69-99 are 1969-1999, 00-68 are 2000-2068
+        year += 1900 if year >= 69 else 2000
+    if month > 12 and 1 <= day <= 12:  # day first, as much of the world writes it
+        return (f"'{value}' is not a date: there is no month {month}; write the month first, like "
+                f"{day:02d}/{month:02d}/{match.group(3)}")
+    return _why_not_a_day(value, year, month, day) or f"'{value}' is not a date; {_EXAMPLE}"
 
 
 def parse_date(value: object) -> object:
@@ -66,6 +86,9 @@ def parse_date(value: object) -> object:
             except ValueError:
                 pass
         raise ValueError(_why_not_iso(text, iso))
+    us = _US_SHAPE.fullmatch(text)
+    if us:
+        raise ValueError(_why_not_us(text, us))
     raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
 
 

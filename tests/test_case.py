@@ -42,6 +42,20 @@ def test_dates_accept_the_formats_people_type():
         assert str(Patient(date_of_birth=typed).date_of_birth) == "1980-03-14"
 
 
+@pytest.mark.parametrize("typed, why", [
+    ("02/30/1990", "February has 28 days in 1990"),
+    ("2/29/25", "February has 28 days in 2025"),
+    ("13/45/1990", "there is no month 13 (months are 1 to 12)"),
+    ("31/12/2020", "there is no month 31; write the month first, like 12/31/2020"),
+    ("1/1/0000", "there is no year 0"),
+])
+def test_a_typed_date_that_is_no_day_says_why_in_words(typed, why):
+    """The terminal and the browser both show this message under the question, so a tired person sees what to fix."""
+    with pytest.raises(UserError) as error:
+        casefile.from_data({"patient": {"date_of_birth": typed}}, "case.yaml")
+    assert "patient.date_of_birth" in str(error.value) and f"'{typed}' is not a date: {why}" in str(error.value)
+
+
 def test_future_birth_date_is_refused_with_the_field_named():
     with pytest.raises(UserError) as error:
         casefile.from_data({"patient": {"date_of_birth": "2099-01-01"}}, "case.yaml")
