@@ -84,8 +84,8 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
         found.append(Section("What to send with it", enclosures))
     if suggested:
         found.append(Section(
-            "Worth sending too, if you can get them (the letter does not list them: add each one you get to the "
-            "case's enclosures and draft the letter again)", list(suggested)))
+            "Worth sending too, if you can get them (the letter lists only what you said you have: add each one you "
+            "get under 'Documents to send with the letter' and write the letter again)", list(suggested)))
     if report.decision:
         found.append(Section("When the plan must answer", [f"{rule.text} [{rule.citation}]" for rule in report.decision]))
     late = if_late_rules(case.insurance.plan_type)
