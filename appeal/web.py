@@ -26,12 +26,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from appeal import safe_write
 from appeal.errors import UserError
 from appeal.resources import PACKAGE
 
 ASSETS = PACKAGE / "web_assets"
 COOKIE = "appeal_web"
-MAX_UPLOAD = 50 * 1024 * 1024  # one attached file; the packet refuses anything it cannot read anyway
+MAX_UPLOAD = 50 * 1024 * 1024  # one attached file (checked after the upload: Starlette bounds only non-file parts)
 HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                  b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -177,6 +178,7 @@ class Guard:
 def create_app(session: Session):
     """The Starlette app for one launch."""
     from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
     from starlette.responses import RedirectResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -213,6 +215,8 @@ def create_app(session: Session):
                 return await handler(request)
             except UserError as error:
                 return problem(request, error)
+            except HTTPException as error:  # Starlette's own refusals of a form (too many files, a part too big)
+                return problem(request, UserError(f"The form could not be read: {error.detail}"))
             except Exception as error:  # a bug: say so plainly; the draft is saved; no answer goes to the log
                 print(f"appeal web: {type(error).__name__} in {request.url.path} (a bug; please report it)",
                       file=sys.stderr)
@@ -440,10 +444,17 @@ def create_app(session: Session):
             for number, upload in enumerate(data.getlist("files"), 1):
                 if not getattr(upload, "filename", None):
                     continue
-                name = Path(upload.filename).name or f"file-{number}"
+                name = Path(upload.filename).name
+                if name in ("", ".", ".."):
+                    name = f"file-{number}"
+                content = await upload.read()
+                if len(content) > MAX_UPLOAD:
+                    raise UserError(f"The file {name} is {_size(len(content))}; a file to attach can be at most "
+                                    f"{_size(MAX_UPLOAD)}. Make it smaller (for example, scan at a lower "
+                                    "resolution) and try again.")
                 path = folder / f"{number:02d}" / name  # the packet's bookmark shows the file's own name
-                path.parent.mkdir()
-                path.write_bytes(await upload.read())
+                path.parent.mkdir(mode=0o700)
+                safe_write.write_bytes(path, content, overwrite=False)  # owner-only, like every file we write
                 files.append(path)
             with web_flow.opened(session.draft) as engine:
                 kind, drafted = letter_of(engine)
@@ -499,6 +510,11 @@ def create_app(session: Session):
     return Guard(Starlette(routes=routes), session)
 
 
+def _size(count: int) -> str:
+    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
+
+
 def _download_name(case, kind) -> str:
     from appeal import draft
 
@@ -522,7 +538,7 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
     try:
         name, content = packet or (f"letter-{kind}.docx", docx)
         copy = folder / Path(name).name
-        copy.write_bytes(content)
+        safe_write.write_bytes(copy, content, overwrite=False)
         case_bytes = case_path.read_bytes() if case_path.is_file() else None
         store = track.open_store()
         with store:

@@ -320,3 +320,23 @@ def test_an_entry_is_asked_a_few_questions_at_a_time_and_its_kind_is_suggested_f
     assert "Zoloft 100 mg (SSRI)" in page
     entry = yaml.safe_load(path.read_text())["prior_treatments"][0]
     assert (entry["name"], entry["drug_class"]) == ("Zoloft 100 mg", "ssri")
+
+
+def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_bug_page(client, monkeypatch):
+    """Starlette bounds only non-file parts, so the file's size is checked by us; '..' as a name is not a path."""
+    import io
+
+    from PIL import Image
+
+    path = start_patient_appeal(client)
+    from appeal import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(picture, "PNG")
+    dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
+    # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
+    assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
+    monkeypatch.setattr(web, "MAX_UPLOAD", 1024)
+    big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
+    assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
