@@ -746,7 +746,7 @@ def context_for(
     )
     if kind.recipient != "plan":  # a regulator or an employer is told the whole story
         letter.regulator = sentence_context["regulator"]
-        broken = complaint.breaches(case, today)
+        broken = sentence_context["missed"]  # worked out once, for the sentences and for the letter
         letter.breaches = [item.text for item in broken]
         letter.timeline = [Line(str(present(event.day)), event.text) for event in complaint.timeline(case, today, broken)]
     return {**view, "letter": letter}
