@@ -59,6 +59,7 @@ class Session:
     recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
     focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
     told: list[str] = field(default_factory=list)  # said once on the next page
+    letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
 
     @property
     def hosts(self) -> set[str]:
@@ -398,10 +399,16 @@ def create_app(session: Session):
         return go("/letter")
 
     def letter_of(engine):
+        """The letter for the draft as it is on disk: drafted once, then reused by the letter page, the download,
+        the packet and 'I sent it' until an answer changes the file (or the date on the letter changes)."""
         from appeal import draft
 
-        kind = draft.choose_kind(engine.case, None)
-        return kind, draft.draft(engine.case, kind)
+        stat = engine.path.stat() if engine.path and engine.path.is_file() else None
+        key = (str(engine.path), stat.st_ino, stat.st_mtime_ns, stat.st_size, date.today()) if stat else None
+        if key is None or session.letter is None or session.letter[0] != key:
+            kind = draft.choose_kind(engine.case, None)
+            session.letter = (key, (kind, draft.draft(engine.case, kind)))
+        return session.letter[1]
 
     @guarded
     async def letter(request):

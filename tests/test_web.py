@@ -340,3 +340,26 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     monkeypatch.setattr(web, "MAX_UPLOAD", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
+
+
+def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(client, monkeypatch):
+    """The letter page, the download, the packet and 'I sent it' share one drafting until an answer changes."""
+    import io
+
+    from docx import Document
+
+    from appeal import draft, examples
+
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    made = []
+    real = draft.draft
+    monkeypatch.setattr(draft, "draft", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+
+    def letter_text() -> str:
+        return "\n".join(p.text for p in Document(io.BytesIO(client.get_bytes("/letter.docx"))).paragraphs)
+
+    assert client.get("/letter").status == 200 and "Maria Alvarez" in letter_text()
+    assert len(made) == 1  # the page and the download: drafted once
+    path.write_text(examples.text("ketamine-trd-erisa-appeal").replace("Maria", "Marisol"))
+    assert "Marisol Alvarez" in letter_text() and len(made) == 2
