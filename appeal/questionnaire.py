@@ -480,14 +480,35 @@ class _Interview:
             self._say("Stopped before any answer, so nothing was saved.", TITLE_STYLE)
         return QuestionnaireStopped(self.path if self.saved else None, where)
 
-    def _next_open(self) -> Entry | None:
+    def _next_open(self, reopen: bool = True) -> Entry | None:
+        """The entry to ask next. A list with an entry that lacks a fact the letter needs (a draft or case file
+        from before the letter needed it) comes back with that entry open (`_open_incomplete`), so the terminal
+        and the browser both ask just its missing questions; `reopen=False` only looks (the browser's look-ahead)."""
         item = self.progress.item
         if item:
             group = ENTRIES.get(item.get("group", ""))
             if isinstance(group, Group) and applies(group, self._ctx()):
                 return group
             self.progress.item = None
-        return next_open(self._ctx(), self.progress.done)
+        entry = next_open(self._ctx(), self.progress.done)
+        if reopen and isinstance(entry, Group):
+            self._open_incomplete(entry)
+        return entry
+
+    def _open_incomplete(self, group: Group) -> bool:
+        """Open the first entry of the list that lacks facts the letter's case needs, to be asked just those
+        (the entry's other answers count as done, as when changing it). False when every entry has them."""
+        lacking = incomplete_item(group, self._ctx(), self.progress.done)
+        if not lacking:
+            return False
+        index, missing = lacking
+        entries = self._entries(group)
+        self._say(f"  {index + 1}. {group.show(entries[index])}: the letter needs a little more about it.", TITLE_STYLE)
+        wanted = {question.field_name for question in missing}
+        data = entries[index].model_dump(mode="json", exclude_none=True)
+        done = [question.field_name for question in group.items if question.field_name not in wanted]
+        self.progress.item = {"group": group.path, "index": index, "data": data, "done": done, "editing": True}
+        return True
 
     def _questions(self) -> None:
         """Ask every question that applies and is not answered yet, in order; '<' steps back through history."""
@@ -763,18 +784,9 @@ class _Interview:
             if state and state.get("group") == group.path:
                 self._fill_item(group, state)
                 continue
-            entries = self._entries(group)
-            lacking = incomplete_item(group, self._ctx(), self.progress.done)
-            if lacking:  # an entry from before the letter needed these facts: ask just them
-                index, missing = lacking
-                self._say(f"  {index + 1}. {group.show(entries[index])}: the letter needs a little more about it.",
-                          TITLE_STYLE)
-                wanted = {question.field_name for question in missing}
-                data = entries[index].model_dump(mode="json", exclude_none=True)
-                done = [question.field_name for question in group.items if question.field_name not in wanted]
-                self.progress.item = {"group": group.path, "index": index, "data": data, "done": done,
-                                      "editing": True}
+            if self._open_incomplete(group):  # an entry from before the letter needed these facts: ask just them
                 continue
+            entries = self._entries(group)
             hint = self._words(group.hint or "")
             if hint and not entries:
                 self._say(f"  {hint}", HINT_STYLE)

@@ -102,16 +102,19 @@ class Page:
 def frontier(engine: Engine) -> list[str] | None:
     """The next page: the engine's next question, then the ones it would ask after it in the same section, up to
     PAGE_SIZE, ending at a choice; a list (a group) is a page of its own. None when nothing is left to ask."""
+    opened_before = engine.progress.item
     first = engine._next_open()
     if first is None:
         return None
     if isinstance(first, Group):
+        if engine.progress.item and not opened_before:  # an entry reopened for a fact the letter needs: kept, so
+            engine._save()  # the form posted next fills that entry (its page, as any entry's)
         return [first.key]
     keys, entry, kept = [first.key], first, copy.deepcopy(engine.progress)
     try:
         while len(keys) < PAGE_SIZE and entry.kind not in ("choice", "confirm"):
             engine.progress.mark(entry.key, skipped=True)  # as if answered, to see what the engine asks next
-            entry = engine._next_open()
+            entry = engine._next_open(reopen=False)
             if entry is None or isinstance(entry, Group) or entry.section != first.section:
                 break
             keys.append(entry.key)

@@ -363,3 +363,33 @@ def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(clien
     assert len(made) == 1  # the page and the download: drafted once
     path.write_text(examples.text("ketamine-trd-erisa-appeal").replace("Maria", "Marisol"))
     assert "Marisol Alvarez" in letter_text() and len(made) == 2
+
+
+def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter_is_reached(client):
+    """A draft from before the letter needed each trial's dose: the browser opens that trial at the dose question
+    (as the terminal does), and once it is answered goes on to the review and the letter, not back to the list."""
+    from appeal import examples
+
+    path = start_patient_appeal(client)
+    data = yaml.safe_load(examples.text("ketamine-trd-erisa-appeal"))
+    del data["prior_treatments"][0]["dose"]
+    path.write_text(yaml.safe_dump(data))  # finished in a terminal meanwhile, from an older case file
+    asked_dose = 0
+    for _ in range(30):
+        reply = client.get("/questions")
+        if reply.status == 303:
+            break
+        keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
+        if 'name="prior_treatments[].dose"' in reply.body:
+            asked_dose += 1
+            assert "Highest dose reached" in reply.body and 'name="prior_treatments[].name"' not in reply.body
+            client.post("/questions", {"key": keys, "prior_treatments[].dose": "200 mg"})
+        else:
+            assert keys != ["prior_treatments"], "the list is shown again instead of the entry that lacks a dose"
+            is_list = isinstance(questionnaire.ENTRIES[keys[0]], questionnaire.Group)
+            client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})  # as they stand
+    assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
+    assert client.post("/finish", {}).headers["location"] == "/letter"
+    assert client.get("/letter").status == 200
+    trials = yaml.safe_load(path.read_text())["prior_treatments"]
+    assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]
