@@ -51,6 +51,7 @@ from appeal.questions import (
     skipped_key,
     enum_options,
     field_info,
+    get_path,
     item_type,
     model_rule,
     situation_for,
@@ -267,16 +268,6 @@ class Progress:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
-
-
-def get_path(root: Any, path: str) -> Any:
-    """The value at "patient.member_id" (None when a section on the way is absent)."""
-    value = root
-    for part in path.split("."):
-        if value is None:
-            return None
-        value = getattr(value, part)
-    return value
 
 
 def set_path(root: BaseModel, path: str, value: Any, validator=model_rule) -> BaseModel:

@@ -676,7 +676,7 @@ def incomplete_item(group: Group, ctx: Context, done: Callable[[str], bool]) -> 
     episode...), with the questions that would give them; None when every entry has them. A question skipped for
     an entry is done (its key `skipped_key`), so it is not asked again."""
     wanted = set(ctx.case_facts())
-    items = list(_get(ctx.case, group.path) or [])
+    items = list(get_path(ctx.case, group.path) or [])
     for index, item in enumerate(items):
         missing = [question for question in group.items
                    if question.field_name and question.path in wanted and question.when(ctx)
@@ -692,10 +692,14 @@ def skipped_key(question: Question, index: int) -> str:
     return f"{question.path}@{index}"
 
 
-def _get(root: Any, path: str) -> Any:
+def get_path(root: Any, path: str) -> Any:
+    """The value at "patient.member_id" (None when a section on the way is absent)."""
+    value = root
     for part in path.split("."):
-        root = getattr(root, part, None) if root is not None else None
-    return root
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
 
 
 def questions_for_blank(label: str) -> list[Question]:

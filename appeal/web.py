@@ -533,14 +533,9 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
     """'I sent it': the same record `appeal track add` makes (appeal.track), with a copy of the case and of what
     was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
     from appeal import track
-    from appeal.fields import format_date, parse_date
+    from appeal.fields import format_date
 
-    try:
-        sent = parse_date(day.strip()) if day.strip() else date.today()
-        if not isinstance(sent, date):
-            raise ValueError(f"'{day}' is not a date; write it like 03/14/2026")
-    except ValueError as error:
-        raise UserError(f"The day you sent it: {error}.") from None
+    sent = track.parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
     folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))
     try:
         name, content = packet or (f"letter-{kind}.docx", docx)
