@@ -35,8 +35,10 @@ def drafted_text(example: str, kind: str, folder: Path) -> str:
     printed, errors = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
         status = main(["draft", "--case", str(case), "--letter", kind, "-o", str(out), "--today", TODAY])
-    parts = [f"exit {status}", "--- printed", printed.getvalue().replace(str(folder), "OUT"),
-             "--- errors", errors.getvalue().replace(str(folder), "OUT")]
+    def seen(text: str) -> str:  # where the checkout and the scratch folder are is no part of the text
+        return text.replace(str(folder), "OUT").replace(str(examples), "EXAMPLES")
+
+    parts = [f"exit {status}", "--- printed", seen(printed.getvalue()), "--- errors", seen(errors.getvalue())]
     if out.exists():
         parts += ["--- letter", docx_text(out)]
     return "\n".join(parts).rstrip() + "\n"
