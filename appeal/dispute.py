@@ -1,10 +1,11 @@
 """Where a dispute stands: the one calculator of steps that letters, `appeal deadline`, `appeal next-steps` and
 the questionnaire all ask, so they cannot disagree.
 
-The steps of a dispute per plan type are data (each plan type's `steps:` in appeal/data/plan_types.yaml). A case's position is read from its
-denial (`denial.level_exhausted`): no denial means the initial request; otherwise the next step to file is the
-one after the last level decided, skipping levels this plan type does not have (a Marketplace plan has one
-internal level, so after it comes external review; Medicaid fee-for-service goes straight to a fair hearing).
+The steps of a dispute per plan type are data (each plan type's `steps:` in appeal/data/plan_types.yaml). A
+case's position is read from its denial (`denial.level_exhausted`): no denial means the initial request;
+otherwise the next step to file is the one after the last level decided, skipping levels this plan type does
+not have (a Marketplace plan has one internal level, so after it comes external review; Medicaid fee-for-service
+goes straight to a fair hearing).
 
     position(case)            -> Position: the step to file now, the one after it, or none left
     letter_step(case, kind)   -> the step a letter of this kind starts (its `starts:` in the kind's YAML)

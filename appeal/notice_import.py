@@ -336,12 +336,13 @@ class _Reader:
         ranked = sorted(scores.items(), key=lambda item: -item[1][0])
         best, (weight, line, cue) = ranked[0]
         close = len(ranked) > 1 and ranked[1][1][0] >= weight - 1
+        found = PlanType(best)
         if cue.unsure:
-            self.keep("plan_type", PlanType(best), line, False, cue.unsure)
+            self.keep("plan_type", found, line, False, cue.unsure)
         elif close:
-            self.keep("plan_type", PlanType(best), line, False, f"the notice also mentions {PlanType(ranked[1][0]).label}")
+            self.keep("plan_type", found, line, False, f"the notice also mentions {PlanType(ranked[1][0]).label}")
         else:
-            self.keep("plan_type", PlanType(best), line)
+            self.keep("plan_type", found, line)
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
