@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from appeal import icd10
+from appeal import icd10, plan_types
 from appeal.fields import NPI, Date, Money, PastDate, Phone
 
 SCHEMA_VERSION = 1
@@ -48,6 +48,8 @@ class SenderRole(Choice):
 
 
 class PlanType(Choice):
+    """The kinds of coverage. What each one changes, its label included, is data: appeal/data/plan_types.yaml."""
+
     employer_self_funded = "employer_self_funded"
     employer_fully_insured = "employer_fully_insured"
     individual_marketplace = "individual_marketplace"
@@ -60,6 +62,10 @@ class PlanType(Choice):
     tricare = "tricare"
     fehb = "fehb"
     other = "other"
+
+    @property
+    def label(self) -> str:
+        return plan_types.of(self).label
 
 
 class TreatmentKind(Choice):
@@ -157,21 +163,10 @@ class Instrument(Choice):
     pain = "pain"
 
 
-# Pairs, not a dict: StrEnum members equal their values, so DrugClass.other and PlanType.other would collide.
+# Pairs, not a dict: StrEnum members equal their values, so NetworkStatus.out_of_network and DenialReason.out_of_network
+# would collide. (PlanType labels are in appeal/data/plan_types.yaml.)
 _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (SenderRole.representative, "authorized representative"),
-    (PlanType.employer_self_funded, "employer plan, self-funded (ERISA)"),
-    (PlanType.employer_fully_insured, "employer plan, fully insured"),
-    (PlanType.individual_marketplace, "individual or Marketplace plan"),
-    (PlanType.medicare_original, "Original Medicare"),
-    (PlanType.medicare_advantage, "Medicare Advantage"),
-    (PlanType.medicare_part_d, "Medicare Part D"),
-    (PlanType.medicaid_ffs, "Medicaid (fee-for-service)"),
-    (PlanType.medicaid_managed_care, "Medicaid managed care"),
-    (PlanType.va, "Veterans Health Administration (VA)"),
-    (PlanType.tricare, "TRICARE"),
-    (PlanType.fehb, "Federal Employees Health Benefits (FEHB)"),
-    (PlanType.other, "other or unknown"),
     (TreatmentKind.iv_ketamine, "intravenous (IV) ketamine infusion"),
     (TreatmentKind.esketamine_nasal, "esketamine nasal spray (Spravato)"),
     (TreatmentKind.im_ketamine, "intramuscular (IM) ketamine"),
@@ -292,6 +287,12 @@ class Insurance(Model):
     employer_address: str | None = Field(
         None, description="Mailing address of the employer's human resources or benefits office, for employer plans."
     )
+
+    def coverage(self) -> plan_types.PlanTypeData:
+        """What this plan type changes (appeal/data/plan_types.yaml). A plan type not given counts as `other`, the
+        general rules, here and only here: `plan_type` itself stays empty, so the questionnaire still asks for it and
+        a letter still prints its blank. (A method, not a property: templates see fields and properties only.)"""
+        return plan_types.of(self.plan_type)
 
     @field_validator("state")
     @classmethod

@@ -11,13 +11,11 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from appeal.case import Case, PlanType
+from appeal.case import Case
 from appeal.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
 from appeal.rules import Deadline, Rule, Step, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
-# Medicare presumes a notice arrives 5 days after its date (42 CFR 405.942(a)(1), 423.582(b) guidance).
-PRESUMED_MAIL_DAYS = {PlanType.medicare_original: 5, PlanType.medicare_part_d: 5, PlanType.medicare_advantage: 5}
 
 
 def add_months(start: date, months: int, month_end: str = "last_day") -> date:
@@ -87,7 +85,7 @@ def _start(case: Case, counted_from: str) -> tuple[date | None, str, str | None,
     if counted_from in ("notice_received", "decision_notice_received"):
         if denial and denial.received_date:
             return denial.received_date, "the day the notice reached you", None, []
-        presumed = PRESUMED_MAIL_DAYS.get(case.insurance.plan_type)
+        presumed = case.insurance.coverage().presumed_mail_days  # plan_types.yaml, with its source
         if notice_date and presumed:
             return (
                 notice_date + timedelta(days=presumed),
@@ -134,7 +132,7 @@ def count(rule: Rule, case: Case) -> Dated:
 
 
 def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
-    plan_type = case.insurance.plan_type or PlanType.other
+    plan_type = case.insurance.coverage().name
     urgent = case.treatment.is_urgent
     timing, treatment = service_timing(case), treatment_category(case)
     return [rule for rule in all_rules()
@@ -191,7 +189,7 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
     if following and not next_filing:
         next_filing = [rule for rule in all_rules() if rule.topic is Topic.next_level
-                       and rule.applies(case.insurance.plan_type or PlanType.other, following.step, False, "any")]
+                       and rule.applies(case.insurance.coverage().name, following.step, False, "any")]
     return DeadlineReport(today, step, filing, _rules(case, step.step, Topic.decision_deadline), following,
                           next_filing, warnings)
 

@@ -1,10 +1,11 @@
 """Where a dispute stands: the one calculator of steps that letters, `appeal deadline`, `appeal next-steps` and
 the questionnaire all ask, so they cannot disagree.
 
-The steps of a dispute per plan type are data (appeal/data/steps.yaml). A case's position is read from its
-denial (`denial.level_exhausted`): no denial means the initial request; otherwise the next step to file is the
-one after the last level decided, skipping levels this plan type does not have (a Marketplace plan has one
-internal level, so after it comes external review; Medicaid fee-for-service goes straight to a fair hearing).
+The steps of a dispute per plan type are data (each plan type's `steps:` in appeal/data/plan_types.yaml). A
+case's position is read from its denial (`denial.level_exhausted`): no denial means the initial request;
+otherwise the next step to file is the one after the last level decided, skipping levels this plan type does
+not have (a Marketplace plan has one internal level, so after it comes external review; Medicaid fee-for-service
+goes straight to a fair hearing).
 
     position(case)            -> Position: the step to file now, the one after it, or none left
     letter_step(case, kind)   -> the step a letter of this kind starts (its `starts:` in the kind's YAML)
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from appeal import plan_types
 from appeal.case import Case, PlanType, ReviewLevel
-from appeal.resources import load_data
 from appeal.rules import Step
 
 if TYPE_CHECKING:
@@ -33,16 +34,16 @@ class StepInfo:
 
 
 @lru_cache(maxsize=1)
-def _steps() -> dict[PlanType, tuple[StepInfo, ...]]:
-    data = load_data("steps.yaml")
+def _steps() -> dict[str, tuple[StepInfo, ...]]:
     return {
-        PlanType(plan): tuple(StepInfo(Step(item["step"]), item["name"], item.get("title", "Appeal")) for item in items)
-        for plan, items in data.items()
+        name: tuple(StepInfo(Step(item.step), item.name, item.title) for item in data.steps)
+        for name, data in plan_types.all_plan_types().items()
     }
 
 
 def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:
-    return _steps()[plan_type or PlanType.other]
+    """Every step of that plan type's dispute, in order (a plan type not given: `other`'s)."""
+    return _steps()[plan_types.of(plan_type).name]
 
 
 _INTERNAL = {Step.internal_appeal, Step.second_internal_appeal}
@@ -96,7 +97,7 @@ class Position:
 
 
 def position(case: Case) -> Position:
-    plan_type = case.insurance.plan_type or PlanType.other
+    plan_type = PlanType(case.insurance.coverage().name)
     requested = case.denial is None
     return Position(plan_type, steps_for(plan_type), requested, None if requested else next_step_index(case))
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from appeal import clinical, complaint, dispute, evidence, readiness, regulators
 from appeal import rules as rules_module
-from appeal.case import Case, PlanType, SenderRole, TreatmentKind
+from appeal.case import Case, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
 from appeal.render import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present, shared_environment
@@ -26,7 +26,6 @@ from appeal.resources import load_data
 from appeal.rules import Step
 from appeal.sandbox import PlanFunction
 
-ERISA_PLANS = {PlanType.employer_self_funded, PlanType.employer_fully_insured}
 
 
 def doc(text: str, **kwargs: Any) -> Any:
@@ -208,13 +207,13 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "
     nowhere else: the step this letter starts (an external review request names external review even while the
     case's own step is an internal appeal); a letter that starts no step (a request for documents) has none."""
     patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
-    member_label = "Medicare number (MBI)" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
+    coverage = case.insurance.coverage()
     lines = [
         Line("Patient", case.patient.full_name or Blank(PATIENT_NAME)),
         Line("Date of birth", patient.date_of_birth),
-        Line(member_label, patient.member_id),
+        Line(coverage.member_id.label, patient.member_id),
     ]
-    if case.patient.group_number or (case.insurance.plan_type in ERISA_PLANS and "patient.group_number" not in case.left_out):
+    if case.patient.group_number or (coverage.group_plan and "patient.group_number" not in case.left_out):
         lines.append(Line("Group number", patient.group_number))
     if case.patient.policy_holder:
         lines.append(Line("Policy holder", patient.policy_holder))
@@ -327,7 +326,7 @@ def _authority(case: Case):
     """`authority('rule-id', ...)` in a kind's sentence: ' (29 CFR ...)', the citation of the first of these rules
     that reaches the case's plan type, or nothing where none does (a request names the rule behind it in a few
     words instead of restating the rule)."""
-    plan_type = case.insurance.plan_type or PlanType.other
+    plan_type = case.insurance.coverage().name
 
     def authority(*rule_ids: str) -> str:
         by_id = _rules_by_id()
@@ -492,12 +491,6 @@ def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None
     return evidence.select(case, evidence.load_library(evidence_dirs))
 
 
-# Plan types outside the mental health parity law (MHPAEA applies to group and individual health insurance and
-# Medicaid managed care; see the mhpaea-* rules for their sources).
-_NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
-                  PlanType.medicaid_ffs, PlanType.tricare, PlanType.va}
-
-
 def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     """The step this letter starts ('an internal appeal to the plan, the first level of appeal') and the next one,
     which the letter reserves, as appeal.dispute places the case; empty for letters that start no step."""
@@ -582,7 +575,7 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
     Medicaid fee-for-service, TRICARE, VA or FEHB): the kind's `parity_rules` whose plan types hold the plan."""
     if not kind.parity_rules or not case.insurance.plan_type:
         return []
-    if case.insurance.plan_type in _NO_PARITY_LAW | {PlanType.fehb, PlanType.other}:
+    if not case.insurance.coverage().argues_parity:  # plan_types.yaml's parity_law
         return []
     if not _mental_health(case):
         return []

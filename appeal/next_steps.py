@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from appeal import deadlines
+from appeal import deadlines, plan_types
 from appeal.case import Case, PlanType
 from appeal.fields import format_date
 from appeal.rules import all_rules
@@ -24,8 +24,8 @@ IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the 
 
 def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = LATE_OPENS_NEXT_LEVEL_RULE_IDS + COMPLAINT_RULE_IDS):
     """The rules (of those named by `ids`) that say what this plan type's member may do when the plan is late."""
-    plan_type = plan_type or PlanType.other
-    return [rule for rule in all_rules() if rule.id in ids and plan_type in rule.plan_types]
+    name = plan_types.of(plan_type).name
+    return [rule for rule in all_rules() if rule.id in ids and name in rule.plan_types]
 
 
 @dataclass

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from appeal import icd10
+from appeal import icd10, plan_types
 from appeal.case import Case, DenialReason, PlanType, TreatmentKind
 from appeal.fields import check_npi, normalize_phone, not_in_future, parse_date
 from appeal.notice_text import Line, NoticeText
@@ -323,24 +323,26 @@ class _Reader:
             return
 
     def plan_type(self) -> None:
-        scores: dict[PlanType, tuple[int, Line]] = {}
-        for plan_type, weight, pattern in PLAN_CUES:
+        """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
+        scores: dict[str, tuple[int, Line, plan_types.NoticeCue]] = {}
+        for name, cue in plan_cues():
             for line in self.lines:
-                if re.search(pattern, line.text, re.I):
-                    if plan_type not in scores or scores[plan_type][0] < weight:
-                        scores[plan_type] = (weight, line)
+                if re.search(cue.pattern, line.text, re.I):
+                    if name not in scores or scores[name][0] < cue.weight:
+                        scores[name] = (cue.weight, line, cue)
                     break
         if not scores:
             return
         ranked = sorted(scores.items(), key=lambda item: -item[1][0])
-        best, (weight, line) = ranked[0]
+        best, (weight, line, cue) = ranked[0]
         close = len(ranked) > 1 and ranked[1][1][0] >= weight - 1
-        if best is PlanType.employer_self_funded and weight < 3:
-            self.keep("plan_type", best, line, False, "an ERISA plan, but the notice does not say self-funded or insured")
+        found = PlanType(best)
+        if cue.unsure:
+            self.keep("plan_type", found, line, False, cue.unsure)
         elif close:
-            self.keep("plan_type", best, line, False, f"the notice also mentions {ranked[1][0].label}")
+            self.keep("plan_type", found, line, False, f"the notice also mentions {PlanType(ranked[1][0]).label}")
         else:
-            self.keep("plan_type", best, line)
+            self.keep("plan_type", found, line)
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
@@ -556,21 +558,11 @@ class _Reader:
                 return
 
 
-# Cues for the kind of coverage: (plan type, weight, pattern). The strongest cue wins; close seconds are marked.
-PLAN_CUES: tuple[tuple[PlanType, int, str], ...] = (
-    (PlanType.medicare_advantage, 5, r"medicare advantage|organization determination|notice of denial of medical coverage"),
-    (PlanType.medicare_part_d, 5, r"medicare part d|part d plan|medicare prescription drug coverage|coverage determination"),
-    (PlanType.medicare_original, 5, r"original medicare|medicare administrative contractor|medicare summary notice"),
-    (PlanType.medicaid_managed_care, 5, r"medicaid managed care|managed care plan"),
-    (PlanType.medicaid_ffs, 4, r"medicaid\b.*fee-for-service|fee-for-service\b.*medicaid|state medicaid program"),
-    (PlanType.individual_marketplace, 5, r"health insurance marketplace|healthcare\.gov|covered california"),
-    (PlanType.tricare, 5, r"\btricare\b"),
-    (PlanType.fehb, 5, r"federal employees health benefits|\bFEHB\b"),
-    (PlanType.va, 5, r"veterans affairs|\bVA community care\b"),
-    (PlanType.employer_self_funded, 4, r"self-funded|self-insured|claims administration services only"),
-    (PlanType.employer_fully_insured, 4, r"fully insured|group (?:health )?insurance policy"),
-    (PlanType.employer_self_funded, 2, r"\bERISA\b|employee retirement income security act"),
-)
+def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
+    """Cues for the kind of coverage, (plan type, cue), in the data file's order: the strongest cue wins, and of
+    equally strong ones the first listed; close seconds are marked."""
+    return [(name, cue) for name, data in plan_types.all_plan_types().items() for cue in data.notice_cues]
+
 
 # Words that say which kind of reason the plan gave.
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from appeal.case import Case, PlanType, SenderRole
+from appeal.case import Case, SenderRole
 from appeal.errors import UserError
 from appeal.evidence import APPENDIX_HEADING
 from appeal.fields import format_date
@@ -291,7 +291,7 @@ def check_docx(path: Path) -> bytes:
 
 def stamp_text(case: Case, number: int, total: int) -> tuple[str, str]:
     """What every page after the cover carries: who and which claim (left), and where it goes (right)."""
-    member_label = "MBI" if case.insurance.plan_type is PlanType.medicare_original else "Member ID"
+    member_label = case.insurance.coverage().member_id.short
     left = [case.patient.full_name or "Patient"]
     if case.patient.member_id:
         left.append(f"{member_label} {case.patient.member_id}")
@@ -526,7 +526,7 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
     name, phone, fax = _sender_lines(case)
     insurance = case.insurance
     plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
-    member_label = "Medicare number (MBI)" if insurance.plan_type is PlanType.medicare_original else "Member ID"
+    member_label = insurance.coverage().member_id.label
     to_lines = [text(plan, "[ADD: plan]")]
     if _department(case):
         to_lines.append(text(_department(case)))

@@ -1,4 +1,5 @@
-"""Who oversees a plan: the regulator a complaint goes to, by plan type and state (appeal/data/regulators.yaml).
+"""Who oversees a plan: the regulator a complaint goes to, by plan type (each plan type's `regulator:` in
+appeal/data/plan_types.yaml) and state (the agencies in appeal/data/regulators.yaml).
 
 A self-funded employer plan answers to the U.S. Department of Labor (EBSA), an insured or Marketplace plan to its
 state's insurance department, Medicare Advantage and Part D plans to Medicare, Medicaid to the state Medicaid
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from appeal.case import Case, PlanType
+from appeal import plan_types
+from appeal.case import Case
 from appeal.resources import load_data
 
 STATE_KINDS = ("state_insurance", "state_medicaid")
@@ -68,8 +70,7 @@ def all_agencies() -> list[Agency]:
 def for_case(case: Case) -> Agency | None:
     """The regulator of this case's plan, or None when the plan type has none (see `why_none`)."""
     data = _data()
-    plan_type = (case.insurance.plan_type or PlanType.other).value
-    target = data["plan_types"].get(plan_type)
+    target = case.insurance.coverage().regulator
     if target is None:
         return None
     if target not in STATE_KINDS:
@@ -82,6 +83,6 @@ def for_case(case: Case) -> Agency | None:
 
 
 def why_none(case: Case) -> str:
-    """Why a plan of this type has no regulator to write to."""
-    plan_type = (case.insurance.plan_type or PlanType.other).value
-    return " ".join(_data()["none"].get(plan_type, _data()["none"]["other"]).split())
+    """Why a plan of this type has no regulator to write to (for a plan type that has one, `other`'s sentence)."""
+    why = case.insurance.coverage().no_regulator or plan_types.of(None).no_regulator or ""
+    return " ".join(why.split())

@@ -82,7 +82,7 @@ class Rule(BaseModel):
         "counted as a second deadline (the state and the federal external review)."
     )
 
-    def applies(self, plan_type: PlanType, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
+    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
         return (
             plan_type in self.plan_types
             and self.step is step
@@ -120,7 +120,7 @@ def treatment_category(case: Case) -> str:
 
 
 def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rule]:
-    plan_type = case.insurance.plan_type or PlanType.other
+    plan_type = case.insurance.coverage().name
     return [
         rule
         for rule in all_rules()
@@ -142,7 +142,7 @@ def for_letter(case: Case, kind: LetterKind | str) -> list[Rule]:
         return any(tag in rule.letters for tag in kind.cites)
 
     if kind.starts == "none":
-        plan_type = case.insurance.plan_type or PlanType.other
+        plan_type = case.insurance.coverage().name
         return [rule for rule in all_rules() if cited_by_kind(rule) and plan_type in rule.plan_types]
     step = letter_step(case, kind)
     return [rule for rule in select(case, step) if cited_by_kind(rule)] if step else []
