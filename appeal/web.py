@@ -185,7 +185,8 @@ def create_app(session: Session):
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
 
-    from appeal import questionnaire, web_flow
+    from appeal import drafts, web_flow
+    from appeal.questions import ENTRIES, Group
 
     templates = Jinja2Templates(directory=str(ASSETS / "templates"))
 
@@ -205,7 +206,7 @@ def create_app(session: Session):
         return data
 
     def problem(request, error: UserError):
-        if isinstance(error, questionnaire.DraftInUse):
+        if isinstance(error, drafts.DraftInUse):
             return render(request, "message.html", 409, title="This draft is open somewhere else",
                           text=str(error), copy=True)
         return render(request, "message.html", 400, title="Something needs your attention", text=str(error))
@@ -237,19 +238,16 @@ def create_app(session: Session):
 
     @guarded
     async def home(request):
-        from appeal.cli import _describe_draft
-
-        session.told += questionnaire.set_aside_damaged_drafts()
-        drafts = [(path.name, _describe_draft(path).removeprefix("Yes, resume "))
-                  for path in questionnaire.find_unfinished_drafts()[:8]]
-        return render(request, "home.html", drafts=drafts, folder=questionnaire.drafts_folder())
+        session.told += drafts.set_aside_damaged()
+        listed = [(path.name, drafts.describe(path)) for path in drafts.find_unfinished()[:8]]
+        return render(request, "home.html", drafts=listed, folder=drafts.folder())
 
     @guarded
     async def new(request):
         data = await form(request)
         chosen = str(data.get("draft", ""))
         if chosen:
-            found = {path.name: path for path in questionnaire.find_unfinished_drafts()}
+            found = {path.name: path for path in drafts.find_unfinished()}
             if chosen not in found:
                 raise UserError("That draft is no longer in the drafts folder.")
             session.start(found[chosen])
@@ -263,7 +261,7 @@ def create_app(session: Session):
     async def copy(request):
         await form(request)
         if session.draft:
-            session.start(questionnaire.copy_draft(session.draft))
+            session.start(drafts.copy_draft(session.draft))
         return go("/questions")
 
     # ---- the questions
@@ -322,7 +320,7 @@ def create_app(session: Session):
     async def answer(request):
         data = await form(request)
         action = str(data.get("action", "next"))
-        keys = [str(key) for key in data.getlist("key") if str(key) in questionnaire.ENTRIES]
+        keys = [str(key) for key in data.getlist("key") if str(key) in ENTRIES]
         with web_flow.opened(session.draft) as engine:
             item = engine.progress.item
             if item:
@@ -337,8 +335,8 @@ def create_app(session: Session):
                 return go("/questions")
             if not keys:
                 return go("/questions")
-            entry = questionnaire.ENTRIES[keys[0]]
-            if isinstance(entry, questionnaire.Group):
+            entry = ENTRIES[keys[0]]
+            if isinstance(entry, Group):
                 if action == "back":
                     back(engine, keys)
                 elif web_flow.group_action(engine, entry, action):
@@ -362,14 +360,14 @@ def create_app(session: Session):
 
         data = await form(request)
         key = str(data.get("key", ""))
-        if key not in questionnaire.ENTRIES or session.draft is None:
+        if key not in ENTRIES or session.draft is None:
             return JSONResponse({"error": None, "saved": False})
         with web_flow.opened(session.draft) as engine:
-            entry = questionnaire.ENTRIES[key]
-            if engine.progress.item or isinstance(entry, questionnaire.Group) or not web_flow.still_asked(engine, [key]):
+            entry = ENTRIES[key]
+            if engine.progress.item or isinstance(entry, Group) or not web_flow.still_asked(engine, [key]):
                 return JSONResponse({"error": None, "saved": False})
             shown = web_flow.page(engine, [key]).fields[0]
-            web_flow._answer(engine, entry, {**data, key: data.get("value", "")}, None, shown)
+            web_flow.answer_field(engine, entry, {**data, key: data.get("value", "")}, None, shown)
             return JSONResponse({"error": None if shown.picks else shown.error, "saved": shown.error is None})
 
     # ---- review, letter, packet, sent
@@ -377,7 +375,7 @@ def create_app(session: Session):
     @guarded
     async def review(request):
         with web_flow.opened(session.draft) as engine:
-            return render(request, "review.html", sections=web_flow.review(engine), readiness=engine._readiness(),
+            return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
                           warnings=engine.case.warnings(), left=web_flow.frontier(engine) is not None,
                           progress=progress_of(engine))
 
@@ -385,7 +383,7 @@ def create_app(session: Session):
     async def change(request):
         data = await form(request)
         key = str(data.get("key", ""))
-        if key in questionnaire.ENTRIES:
+        if key in ENTRIES:
             session.current = [key]
         return go("/questions")
 
@@ -420,7 +418,7 @@ def create_app(session: Session):
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(engine)
             case = engine.case
-        blanks = [(label, " / ".join(f"“{engine._words(question.prompt)}”" for question in questions) or None)
+        blanks = [(label, " / ".join(f"“{engine.words(question.prompt)}”" for question in questions) or None)
                   for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
         steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
         earliest = deadlines.report(case).earliest if case.denial is not None else None
