@@ -18,7 +18,7 @@ import yaml
 from web_harness import Client, running  # noqa: F401 (a fixture)
 
 from appeal import drafts as draft_files
-from appeal import questionnaire, questions, web
+from appeal import questionnaire, questions, web, web_pages
 from appeal.errors import UserError
 
 
@@ -338,7 +338,7 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
     # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
     assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
-    monkeypatch.setattr(web, "MAX_UPLOAD", 1024)
+    monkeypatch.setattr(web_pages, "MAX_UPLOAD", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
 
