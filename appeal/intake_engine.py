@@ -20,6 +20,7 @@ Why it works the way it does:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -360,6 +361,18 @@ class Engine:
         if reopen and isinstance(entry, Group):
             self.reopened = self.open_incomplete(entry)
         return entry
+
+    def next_after(self, keys: list[str]) -> Entry | None:
+        """The entry the engine would ask once these were answered, changing nothing (a page of a few questions
+        looks ahead with it)."""
+        real, reopened = self.progress, self.reopened
+        self.progress = copy.deepcopy(real)
+        try:
+            for key in keys:
+                self.progress.mark(key, skipped=True)
+            return self.next_open(reopen=False)
+        finally:
+            self.progress, self.reopened = real, reopened
 
     def open_incomplete(self, group: Group) -> int | None:
         """Open the first entry of the list that lacks facts the letter's case needs, to be asked just those

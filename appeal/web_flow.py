@@ -10,7 +10,6 @@ and turns form fields into answers.
 
 from __future__ import annotations
 
-import copy
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,16 +100,12 @@ def frontier(engine: Engine) -> list[str] | None:
         if engine.progress.item and not opened_before:  # an entry reopened for a fact the letter needs: kept, so
             engine.save()  # the form posted next fills that entry (its page, as any entry's)
         return [first.key]
-    keys, entry, kept = [first.key], first, copy.deepcopy(engine.progress)
-    try:
-        while len(keys) < PAGE_SIZE and entry.kind not in ("choice", "confirm"):
-            engine.progress.mark(entry.key, skipped=True)  # as if answered, to see what the engine asks next
-            entry = engine.next_open(reopen=False)
-            if entry is None or isinstance(entry, Group) or entry.section != first.section:
-                break
-            keys.append(entry.key)
-    finally:
-        engine.progress = kept
+    keys, entry = [first.key], first
+    while len(keys) < PAGE_SIZE and entry.kind not in ("choice", "confirm"):
+        entry = engine.next_after(keys)  # as if the page so far were answered: what the engine asks next
+        if entry is None or isinstance(entry, Group) or entry.section != first.section:
+            break
+        keys.append(entry.key)
     return keys
 
 

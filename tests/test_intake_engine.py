@@ -52,6 +52,10 @@ def test_the_engine_says_what_to_ask_next_and_saves_after_every_answer(engine, c
     first = engine.next_open()
     assert first.key == "patient.first_name" and engine.words(first.prompt) == "Your first name"
     assert progress_of(engine.path)["extras"] == {"situation": "denial"}
+    # a look ahead (a page of a few questions) changes nothing
+    before = engine.progress.to_data()
+    assert engine.next_after(["patient.first_name"]).key == "patient.last_name"
+    assert engine.progress.to_data() == before and engine.next_open().key == "patient.first_name"
     assert capsys.readouterr() == ("", "")  # nothing printed: the front ends say it
 
 
