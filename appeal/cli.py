@@ -73,7 +73,7 @@ def _interview(args: argparse.Namespace):
     """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
     import questionary
 
-    from appeal import questionnaire
+    from appeal import drafts, questionnaire
     from appeal.errors import UserError
 
     if not sys.stdin.isatty():
@@ -83,13 +83,13 @@ def _interview(args: argparse.Namespace):
         )
     if args.resume:
         return _resume(Path(args.resume))
-    for told in questionnaire.set_aside_damaged_drafts():
+    for told in drafts.set_aside_damaged():
         print(told + "\n", file=sys.stderr)
-    unfinished = questionnaire.find_unfinished_drafts()
+    unfinished = drafts.find_unfinished()
     if unfinished:
         choice = questionary.select(
             "You have an unfinished draft. Carry on with it?",
-            choices=[questionary.Choice(_describe_draft(path), value=path) for path in unfinished[:5]]
+            choices=[questionary.Choice(f"Yes, resume {drafts.describe(path)}", value=path) for path in unfinished[:5]]
             + [questionary.Choice("No, start a new letter", value="new")],
         ).ask()
         if choice is None:
@@ -105,35 +105,17 @@ def _resume(path: Path):
     """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
     import questionary
 
-    from appeal import questionnaire
+    from appeal import drafts, questionnaire
 
     try:
         return questionnaire.run(resume=path)
-    except questionnaire.DraftInUse as in_use:
+    except drafts.DraftInUse as in_use:
         print(f"appeal: {in_use}", file=sys.stderr)
         answer = questionary.confirm("Carry on in a copy of the draft (the other session keeps the original)?",
                                      default=True).ask()
         if not answer:
             raise KeyboardInterrupt from None
-        return questionnaire.run(resume=questionnaire.copy_draft(path))
-
-
-def _describe_draft(path: Path) -> str:
-    """'Resume the appeal for Dana (saved Nov 27 at 10:47)': what a person recognizes, not a file name."""
-    from datetime import datetime
-
-    from appeal import casefile
-    from appeal.errors import UserError
-
-    try:
-        data = casefile.read(path, str(path)).data
-    except UserError:
-        data = {}
-    patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
-    who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or "no name yet"
-    kind = data.get("letter_kind") or "letter"
-    saved = datetime.fromtimestamp(path.stat().st_mtime)
-    return f"Yes, resume the {kind} for {who} (saved {saved:%b} {saved.day} at {saved:%H:%M})"
+        return questionnaire.run(resume=drafts.copy_draft(path))
 
 
 def cmd_draft(args: argparse.Namespace) -> int:

@@ -154,35 +154,17 @@ def _with_lists(paths: list[str]) -> list[str]:
     return ordered
 
 
-_CACHE: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+def letter_goals(case: Case, kind: kinds.LetterKind) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the facts that make the letter's case, every fact the letter uses), each most important first.
 
-
-def _computed(case: Case, kind: kinds.LetterKind) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the facts that make the letter's case, every fact the letter uses), once per case state: the
-    questionnaire asks for them for every question."""
-    key = (case.model_dump_json(), id(kind))
-    if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        ranked = _ranked(case, kind)
-        everything = ranked + _letter_reads(case, kind) + list(_template_paths(str(kind.template)))
-        _CACHE[key] = (tuple(_with_lists(ranked)), tuple(_with_lists(everything)))
-    return _CACHE[key]
-
-
-def needed(case: Case, kind: kinds.LetterKind | None) -> list[str]:
-    """The facts this letter uses, most important first (see the module's docstring). Empty before a letter kind
-    is chosen."""
-    return list(_computed(case, kind)[1]) if kind is not None else []
-
-
-def case_facts(case: Case, kind: kinds.LetterKind | None) -> list[str]:
-    """The facts that make the letter's case (the criteria's needs, the arguments' fields, what is at stake),
-    most important first: the rest of what a letter uses (an address, a code) is not ranked."""
-    return list(_computed(case, kind)[0]) if kind is not None else []
+    The facts that make the case are the criteria's needs, the arguments' fields and what is at stake; the rest
+    of what a letter uses (an address, a code) is not ranked. This builds the letter plan, so it is worked out
+    once per state of the answers: `questions.Context` keeps it."""
+    ranked = _ranked(case, kind)
+    everything = ranked + _letter_reads(case, kind) + list(_template_paths(str(kind.template)))
+    return tuple(_with_lists(ranked)), tuple(_with_lists(everything))
 
 
 def forget() -> None:
     """Drop what was computed (after the criteria, arguments or templates changed, as tests change them)."""
-    _CACHE.clear()
     _argument_sources.cache_clear()

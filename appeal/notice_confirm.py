@@ -279,7 +279,7 @@ def start_from_notice() -> tuple[Case, Path] | None:
     """The questionnaire's first step: a notice file read into a new draft, or None to answer by hand."""
     import questionary
 
-    from appeal.questionnaire import drafts_folder
+    from appeal import drafts
 
     choice = questionary.select(
         "How would you like to start?",
@@ -294,7 +294,7 @@ def start_from_notice() -> tuple[Case, Path] | None:
         typed = questionary.path("Where is the notice? (drag the file here, or type its path)").unsafe_ask()
         if typed is None:
             raise KeyboardInterrupt
-        folder = drafts_folder()
+        folder = drafts.folder()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"imported-{date.today():%Y-%m-%d}-{len(list(folder.glob('imported-*'))) + 1}.yaml"
         try:

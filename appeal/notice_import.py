@@ -694,7 +694,7 @@ def extract(notice: NoticeText) -> Extraction:
 
 def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, list[str]]:
     """The case the notice gives (each value validated by the case model), and the values the model refused."""
-    from appeal.questionnaire import set_path
+    from appeal.case_paths import set_path
 
     case = (base or Case()).model_copy(deep=True)
     refused: list[str] = []

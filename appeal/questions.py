@@ -3,9 +3,9 @@ copier.yml), loaded and validated here.
 
 Each entry names the case field it fills, its prompt, a plain-words hint, its kind, when it applies (a Jinja
 expression in the sandbox arguments.yaml uses) and its validator. The validator is always the case model's own
-rule (`model_rule` assigns the answer into a copy of the owning model, which has validate_assignment=True), so
-a date, phone, NPI or ICD-10 code is judged exactly as a case file would be. The engine that asks them is
-`appeal.questionnaire`; a browser front end or a translator reads the YAML without it.
+rule (`case_paths.model_rule` assigns the answer into a copy of the owning model, which has
+validate_assignment=True), so a date, phone, NPI or ICD-10 code is judged exactly as a case file would be. The
+engine that asks them is `appeal.intake_engine`; a translator reads the YAML without it.
 
 Here, in code, stay only what data cannot say: choice lists made from the installation (letter kinds, evidence),
 how an entry of a list is shown, and the suggestion of a drug class. The file is validated when it loads:
@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 
 from appeal import kinds
 from appeal.case import Case, SenderRole
-from appeal.case_paths import field_at, list_item, plain_type  # noqa: F401 (plain_type: the engine's too)
+from appeal.case_paths import field_at, get_path, item_type, model_rule, value_type
 from appeal.errors import UserError
 from appeal.fields import format_money
 from appeal.resources import data_file
@@ -38,12 +38,17 @@ from appeal.resources import data_file
 
 @dataclass
 class Context:
-    """The answers so far, as conditions and choice lists need them."""
+    """The answers so far, as conditions and choice lists need them.
+
+    What it works out from the answers (the letter's goals, the conditions' values) is worked out once and kept
+    in `memo`: a Context stands for one state of the answers, so make a new one after an answer changes them
+    (the intake engine does, once per answer). `with_item` shares the memo, since no goal or condition reads the
+    list entry being filled."""
 
     case: Case
     extras: dict[str, Any] = field(default_factory=dict)
     item: dict[str, Any] | None = None
-    _names: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def role(self) -> str | None:
@@ -70,32 +75,43 @@ class Context:
             "Patients": "The patient's",
         }
 
+    def with_item(self, item: dict[str, Any] | None) -> Context:
+        """The same answers, with the list entry being filled (for its choices and suggestions)."""
+        return Context(self.case, self.extras, item, self.memo)
+
     def as_provider(self) -> Context:
         """The same answers, as if the treating provider were writing."""
-        sender = self.case.sender.model_copy(update={"role": SenderRole.provider})
-        return Context(self.case.model_copy(update={"sender": sender}), self.extras, self.item)
+        if "as_provider" not in self.memo:
+            sender = self.case.sender.model_copy(update={"role": SenderRole.provider})
+            self.memo["as_provider"] = Context(self.case.model_copy(update={"sender": sender}), self.extras)
+        return self.memo["as_provider"].with_item(self.item)
+
+    def _letter_goals(self) -> tuple[list[str], list[str]]:
+        """(the facts that make the letter's case, every fact the letter uses), worked out once (appeal.goals)."""
+        if "goals" not in self.memo:
+            from appeal import goals
+
+            self.memo["goals"] = goals.letter_goals(self.case, self.kind) if self.kind is not None else ([], [])
+        return self.memo["goals"]
 
     def goals(self) -> list[str]:
-        """The facts the chosen letter uses, most important first (appeal.goals)."""
-        from appeal import goals
-
-        return goals.needed(self.case, self.kind)
+        """The facts the chosen letter uses, most important first (appeal.goals); none before a letter is chosen."""
+        return list(self._letter_goals()[1])
 
     def case_facts(self) -> list[str]:
         """The facts that make the chosen letter's case, most important first (appeal.goals)."""
-        from appeal import goals
-
-        return goals.case_facts(self.case, self.kind)
+        return list(self._letter_goals()[0])
 
     def names(self) -> dict[str, Any]:
         """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
-        if self._names is None:
+        if "names" not in self.memo:
             from appeal.render import present
 
             base = {"role": self.role, "situation": self.situation, "kind": self.kind or NO_KIND,
                     "case": present(self.case, "case")}
-            self._names = {**base, **{name: condition.holds(base) for name, condition in _declared().conditions.items()}}
-        return self._names
+            self.memo["names"] = {**base, **{name: condition.holds(base)
+                                             for name, condition in _declared().conditions.items()}}
+        return self.memo["names"]
 
 
 class Condition:
@@ -120,22 +136,6 @@ class Condition:
 always = Condition(None)
 # Before a letter kind is chosen, every flag of it is false (a question about the letter waits for the choice).
 NO_KIND = kinds.LetterKind("", "", "", Path(), senders=(), sent_to_plan=False)
-
-# --------------------------------------------------------------------------------------------------------------
-# The validator: the model's own rule
-
-
-def model_rule(owner: BaseModel, name: str, value: Any) -> BaseModel:
-    """Assign `value` to `owner.name` on a copy and return the copy.
-
-    The model has validate_assignment=True, so this runs the field's type, its validators and the model's own
-    cross-field checks (a received date before the notice date). A failed assignment can leave the object half
-    changed, which is why it works on a copy: the case itself only ever holds answers that passed.
-    """
-    trial = owner.model_copy()
-    setattr(trial, name, value)
-    return trial
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Questions and groups
@@ -213,33 +213,14 @@ Entry = Union[Question, Group]
 # Reading the case model's fields by path
 
 
-def _list_item(annotation: Any) -> Any:
-    item = list_item(annotation)
-    if item is None:
-        raise TypeError(f"{annotation} is not a list")
-    return item
-
-
 def field_info(path: str) -> FieldInfo | None:
     """The case model's FieldInfo for a path ("denial.notice_date", "prior_treatments[].dose", "enclosures[]");
     None for an answer the questionnaire keeps for itself ("@situation")."""
     return None if path.startswith("@") else field_at(path)
 
 
-def value_type(path: str) -> Any:
-    """The type an answer becomes: the field's type, or the item type for "x[]"."""
-    info = field_info(path)
-    if info is None:
-        return str
-    return _list_item(info.annotation) if path.endswith("[]") else plain_type(info.annotation)
-
-
-def item_type(group_path: str) -> Any:
-    return _list_item(field_info(group_path).annotation)
-
-
 def enum_options(path: str) -> list[Option]:
-    enum = value_type(path)
+    enum = str if path.startswith("@") else value_type(path)  # an answer kept for itself ("@situation") is text
     if isinstance(enum, type) and issubclass(enum, Enum):
         return [(member.value, getattr(member, "label", member.value)) for member in enum]
     raise TypeError(f"{path} is not a choice field")
@@ -618,6 +599,10 @@ def _declared() -> Declared:
 
 
 QUESTIONS: list[Entry] = _declared().entries
+ENTRIES: dict[str, Entry] = {entry.key: entry for entry in QUESTIONS}  # each entry by its key (its field path)
+GROUP_OF: dict[str, Group] = {  # the list each question about a list entry belongs to
+    question.path: entry for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
+}
 
 # Each field's one question, as the readiness check and the blanks name it ("x[].y" by its own prompt, a list by
 # its group's), so the terminal and the browser say the same.
@@ -648,7 +633,7 @@ def applies(entry: Entry, ctx: Context) -> bool:
 
 def asking_order(ctx: Context) -> list[Entry]:
     """The entries to ask for this case, in the order to ask them: the opening and the basics as the file lists
-    them; then the other sections, the one holding the most important fact first (appeal.goals.case_facts), each
+    them; then the other sections, the one holding the most important fact first (Context.case_facts), each
     section's questions together, most important first, so the conversation stays on one topic at a time. A
     fact that makes no part of the letter's case (an address, a code) keeps the file's order after them."""
     rank = {path: number for number, path in enumerate(ctx.case_facts())}
@@ -692,21 +677,10 @@ def skipped_key(question: Question, index: int) -> str:
     return f"{question.path}@{index}"
 
 
-def get_path(root: Any, path: str) -> Any:
-    """The value at "patient.member_id" (None when a section on the way is absent)."""
-    value = root
-    for part in path.split("."):
-        if value is None:
-            return None
-        value = getattr(value, part)
-    return value
-
-
 def questions_for_blank(label: str) -> list[Question]:
     """The questions that fill a letter's `[ADD: label]` blank ("member ID" -> "Member ID"; "patient's name" ->
     first and last name), if any do."""
-    from appeal.case_paths import plain_type as _plain
-    from appeal.render import COMPOSITE_BLANKS, _label
+    from appeal.render import COMPOSITE_BLANKS, field_blank
 
     if label in COMPOSITE_BLANKS:
         return [question for question in every_question() if question.path in COMPOSITE_BLANKS[label]]
@@ -714,8 +688,7 @@ def questions_for_blank(label: str) -> list[Question]:
         owner, _, name = question.path.rpartition(".")
         if not owner or "[" in question.path or "." in owner:
             continue
-        model = _plain(field_at(owner).annotation)
-        if name in model.model_fields and _label(model.model_construct(), name, owner) == label:
+        if field_blank(question.path).label == label:
             return [question]
     return []
 

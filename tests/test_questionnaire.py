@@ -20,7 +20,7 @@ import yaml
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from appeal import casefile, icd10, questionnaire, questions
+from appeal import casefile, drafts, icd10, questionnaire, questions
 
 ENTER = "\r"
 CLEAR = "\x15"  # Ctrl-U: wipe the line, to type a corrected answer
@@ -323,7 +323,7 @@ def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_pa
     assert "date of birth" in stopped.value.next_question
     assert draft.parent == tmp_path / "data" / "appeal" / "drafts"
     assert_owner_only(draft)
-    assert questionnaire.find_unfinished_drafts() == [draft]
+    assert drafts.find_unfinished() == [draft]
     assert saved(draft)["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
     assert "# appeal-questionnaire:" in draft.read_text()
 
@@ -345,7 +345,7 @@ def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_pa
     }
     assert data["letter_kind"] == "claim-file-request"
     assert case.denial.notice_date == LAST_MONTH
-    assert questionnaire.find_unfinished_drafts() == []
+    assert drafts.find_unfinished() == []
     assert_owner_only(path)
     text = letter_text(case)
     assert "Ana Lopez" in text and "January 31, 1990" in text and "Q77" in text
@@ -440,7 +440,7 @@ def test_completing_a_case_file_asks_only_what_is_missing(terminal, tmp_path):
     assert path.read_text().startswith("# my notes stay\n")
     assert saved(path)["patient"]["date_of_birth"] == "1990-01-31"
     assert case.patient.first_name == "Ana"
-    assert questionnaire.completed_path(source) == tmp_path / "case-completed-2.yaml"
+    assert drafts.completed_path(source) == tmp_path / "case-completed-2.yaml"
 
 
 def test_completing_a_case_file_with_force_writes_into_it(terminal, tmp_path):
@@ -457,12 +457,12 @@ def test_a_second_session_on_the_same_draft_is_told_and_can_carry_on_in_a_copy(t
         terminal.run({"Who is writing": pick("patient"), "What happened": pick("claim_file"),
                       "Which letter": pick("claim-file-request"), "first name": "Ana\r", "last name": CTRL_C})
     draft = stopped.value.path
-    first = questionnaire._DraftLock(draft)  # the first session has it open again
+    first = drafts.DraftLock(draft)  # the first session has it open again
     try:
-        with pytest.raises(questionnaire.DraftInUse) as in_use:
+        with pytest.raises(drafts.DraftInUse) as in_use:
             terminal.run({}, resume=draft)
         assert str(draft) in str(in_use.value) and "another appeal session" in str(in_use.value)
-        copy = questionnaire.copy_draft(draft)
+        copy = drafts.copy_draft(draft)
         case, path = terminal.run({"last name": "Lopez\r", "Is everything right": pick(title="Everything is right")},
                                   resume=copy)
         assert path == copy and case.patient.full_name == "Ana Lopez"
@@ -476,24 +476,24 @@ def test_a_second_session_on_the_same_draft_is_told_and_can_carry_on_in_a_copy(t
 
 
 def test_a_damaged_draft_is_set_aside_with_a_message(terminal, tmp_path):
-    folder = questionnaire.drafts_folder()
+    folder = drafts.folder()
     folder.mkdir(parents=True)
     damaged = folder / "draft-2026-01-01-100000.yaml"
     damaged.write_text("- a list, not fields\n# appeal-questionnaire: {}\n", encoding="utf-8")
     good = folder / "draft-2026-01-02-100000.yaml"
     good.write_text("patient: {first_name: Ana}\n# appeal-questionnaire: {}\n", encoding="utf-8")
-    told = questionnaire.set_aside_damaged_drafts()
+    told = drafts.set_aside_damaged()
     assert len(told) == 1 and "draft-2026-01-01-100000.yaml cannot be read" in told[0] and "not a list" in told[0]
     assert not damaged.exists()
     assert (folder / "draft-2026-01-01-100000.yaml.damaged").read_text().startswith("- a list")
-    assert questionnaire.find_unfinished_drafts() == [good]
+    assert drafts.find_unfinished() == [good]
 
 
 def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert questionnaire.drafts_folder() == tmp_path / ".local" / "share" / "appeal" / "drafts"
-    assert questionnaire.find_unfinished_drafts() == []
+    assert drafts.folder() == tmp_path / ".local" / "share" / "appeal" / "drafts"
+    assert drafts.find_unfinished() == []
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -729,7 +729,7 @@ def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, 
         return real_confirm(message, **kwargs)
 
     monkeypatch.setattr(questionary, "confirm", confirm)
-    first = questionnaire._DraftLock(draft)  # the first session still has it open
+    first = drafts.DraftLock(draft)  # the first session still has it open
     try:
         terminal.script = {"last name": ["Lopez\r"], "Is everything right": [pick(title="Everything is right")]}
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from appeal import kinds, questionnaire, safe_write
+from appeal import drafts, kinds, safe_write
 from appeal.cli import main
 from appeal.errors import UserError
 
@@ -89,5 +89,5 @@ def test_the_suite_has_its_own_home_and_user_folders():
     home = Path(os.environ["HOME"])
     assert home.name.startswith("appeal-test-home-")
     assert kinds.user_folder().is_relative_to(home)
-    assert questionnaire.drafts_folder().is_relative_to(home)
+    assert drafts.folder().is_relative_to(home)
     assert "APPEAL_TEMPLATES" not in os.environ and "APPEAL_EVIDENCE_DIR" not in os.environ

@@ -17,7 +17,8 @@ import pytest
 import yaml
 from web_harness import Client, running  # noqa: F401 (a fixture)
 
-from appeal import questionnaire, web
+from appeal import drafts as draft_files
+from appeal import questionnaire, questions, web, web_pages
 from appeal.errors import UserError
 
 
@@ -29,7 +30,7 @@ def client(running):
 
 
 def drafts() -> list[Path]:
-    return questionnaire.find_unfinished_drafts()
+    return draft_files.find_unfinished()
 
 
 def answer(client: Client, keys: list[str], **values) -> object:
@@ -240,7 +241,7 @@ def test_a_draft_started_in_the_browser_is_finished_in_the_terminal(client, monk
 
 def test_a_draft_open_in_a_terminal_is_not_changed_from_the_browser(client):
     path = start_patient_appeal(client)
-    lock = questionnaire._DraftLock(path)
+    lock = draft_files.DraftLock(path)
     try:
         reply = client.get("/questions")
         assert reply.status == 409 and "open in another appeal session" in reply.body
@@ -337,7 +338,7 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
     # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
     assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
-    monkeypatch.setattr(web, "MAX_UPLOAD", 1024)
+    monkeypatch.setattr(web_pages, "MAX_UPLOAD", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
 
@@ -386,7 +387,7 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
             client.post("/questions", {"key": keys, "prior_treatments[].dose": "200 mg"})
         else:
             assert keys != ["prior_treatments"], "the list is shown again instead of the entry that lacks a dose"
-            is_list = isinstance(questionnaire.ENTRIES[keys[0]], questionnaire.Group)
+            is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
             client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})  # as they stand
     assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
     assert client.post("/finish", {}).headers["location"] == "/letter"

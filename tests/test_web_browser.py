@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 from test_questionnaire import CTRL_C, pick
 from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled  # noqa: F401 (a fixture)
 
-from appeal import cli, questionnaire
+from appeal import case_paths, cli, drafts, intake_engine, questionnaire
 
 NOTICE = date.today() - timedelta(days=20)
 PHONE = {"width": 390, "height": 844}
@@ -55,8 +55,8 @@ def terminal_says(path: str, typed: str) -> str:
     from appeal.case import Case
 
     with pytest.raises(ValidationError) as rejected:
-        questionnaire.set_path(Case(), path, typed)
-    return questionnaire._reason(rejected.value)
+        case_paths.set_path(Case(), path, typed)
+    return intake_engine.reason_in_words(rejected.value)
 
 
 def in_thread(function, *args, **kwargs):
@@ -176,7 +176,7 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
     assert [(item["person"], item["sent"]) for item in listed] == [("Dana Whitfield", date.today().isoformat())]
     assert listed[0]["decision_due"]  # the plan's deadline, from the same rules as `appeal track add`
     assert outside == []
-    assert not questionnaire.find_unfinished_drafts()  # finished: the progress line is gone
+    assert not drafts.find_unfinished()  # finished: the progress line is gone
     context.close()
 
 
