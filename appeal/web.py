@@ -424,7 +424,7 @@ def create_app(session: Session):
                   for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
         steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
         earliest = deadlines.report(case).earliest if case.denial is not None else None
-        from appeal.track import METHODS
+        from appeal.track_store import METHODS
 
         focus, session.focus = session.focus, ""
         return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
@@ -530,33 +530,23 @@ def _download_name(case, kind) -> str:
 
 def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str, bytes] | None, day: str,
                 method: str | None) -> list[str]:
-    """'I sent it': the same record `appeal track add` makes (appeal.track), with a copy of the case and of what
-    was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
-    from appeal import track
-    from appeal.fields import format_date
+    """'I sent it': the same record `appeal track add` makes (appeal.track_record), with a copy of the case and of
+    what was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
+    from appeal.fields import format_date, parse_day
+    from appeal.track_record import record_sent as record
+    from appeal.track_store import FieldError
 
-    sent = track.parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
-    folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))
+    sent = parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
     try:
-        name, content = packet or (f"letter-{kind}.docx", docx)
-        copy = folder / Path(name).name
-        safe_write.write_bytes(copy, content, overwrite=False)
-        case_bytes = case_path.read_bytes() if case_path.is_file() else None
-        store = track.open_store()
-        with store:
-            try:
-                appeal_id, _ = store.add(case, sent, kind=kind, method=method, case_bytes=case_bytes,
-                                         case_suffix=case_path.suffix.lower() or ".yaml", packet=copy)
-            except UserError as error:  # its words name the command line's --sent; here it is a box
-                raise UserError(str(error).replace("--sent: ", "The day you sent it: ")) from None
-            item = track.status(store.get(appeal_id), date.today())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    told = [f"Recorded as appeal #{appeal_id}: {item.level}, sent {format_date(sent)}."]
-    if item.decision_due:
-        told.append(f"The plan must decide by {format_date(item.decision_due)}.")
+        recorded = record(case, sent, kind=kind, method=method, case_path=case_path,
+                          packet=packet or (f"letter-{kind}.docx", docx))
+    except FieldError as error:  # named as the form names its boxes
+        raise error.named({"sent": "The day you sent it", "method": "How you sent it"}) from None
+    told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
+    if recorded.status.decision_due:
+        told.append(f"The plan must decide by {format_date(recorded.status.decision_due)}.")
     told.append("See every appeal you sent, with its next dates, with: appeal status")
-    return [*store.notices, *told]
+    return [*recorded.notices, *told]
 
 
 def command(port: int | None, open_browser: bool) -> int:
