@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from appeal import __version__
+from appeal.cli_track import add_track_parsers, ask_and_record, case_from_track, today_of
 from appeal.folders import add_folder_options
 
 DESCRIPTION = """\
@@ -121,10 +122,10 @@ def _resume(path: Path):
 def cmd_draft(args: argparse.Namespace) -> int:
     from appeal import casefile, draft
 
-    today = _today(args)
+    today = today_of(args)
     late = None  # for the next letter of a tracked appeal the plan did not answer: what that lets the person do
     if args.from_track is not None:
-        case, late = _case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
+        case, late = case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
     elif args.case:
         case_path = Path(args.case)
         case = casefile.load(case_path)
@@ -158,7 +159,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.from_track is not None:
         print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
     elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
-        from appeal import packet, questionnaire, track
+        from appeal import packet, questionnaire
 
         sent_as = path
         wanted = questionnaire.ask_packet()
@@ -167,168 +168,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
             sent_as = packet.default_name(path)
             print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
         if sys.stdin.isatty():
-            appeal_id = track.ask_and_record(case, case_path, kind.name, sent_as, today)
+            appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:
                 print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
     elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     _print_last(path, drafted, case)
-    return 0
-
-
-# --------------------------------------------------------------------------------------------------------------
-# appeal track / appeal status: the record of every appeal sent (appeal/track.py)
-
-
-def _today(args: argparse.Namespace):
-    """Today, or the hidden --today DATE that tests and rehearsals pass so no output depends on the clock."""
-    from datetime import date
-
-    from appeal.track import parse_day
-
-    return parse_day(args.today, "--today") if getattr(args, "today", None) else date.today()
-
-
-def _open_track():
-    from appeal import track
-
-    store = track.open_store()
-    for notice in store.notices:
-        print(f"appeal: {notice}", file=sys.stderr)
-    return store
-
-
-def _case_from_track(appeal_id: int, today, letter: str | None = None, templates: tuple = ()):
-    from appeal import kinds, track
-    from appeal.errors import UserError
-
-    with _open_track() as store:
-        appeal = store.get(appeal_id)
-        if letter and kinds.get(letter, templates).recipient != "plan":
-            # a complaint or an employer letter tells the whole story, wherever the dispute stands
-            return track.case_with_history(appeal, today), None
-        case, kind, filled = track.next_case(appeal, today)
-        state = track.status(appeal, today)
-    if kind is None:
-        lines = "\n".join(f"  - {line}" for line in state.meaning)
-        if state.closed:
-            raise UserError(f"Tracked appeal {appeal_id} was approved; there is nothing more to send.")
-        if state.next_step:
-            raise UserError(f"The next step for tracked appeal {appeal_id} is {state.next_step}; this tool does not "
-                            f"draft that letter, so nothing was written.\n{lines}")
-        if state.overdue:
-            raise UserError(f"Tracked appeal {appeal_id}: for this plan, a missed deadline opens no next letter to "
-                            f"draft, so nothing was written. What it means:\n{lines}")
-        if state.waiting:
-            due = f"by {state.decision_due:%m/%d/%Y}" if state.decision_due else "(no rule known here)"
-            raise UserError(f"Tracked appeal {appeal_id} is waiting for the plan's decision, due {due}; there is no "
-                            "next letter yet. Record what came back with: appeal track outcome "
-                            f"{appeal_id} approved|denied|partial|no-answer --date DATE")
-        raise UserError(f"Tracked appeal {appeal_id} has used every step this tool knows. " + " ".join(state.meaning))
-    for line in filled:
-        print(line)
-    # After a missed deadline the case still stands where it stood, so the generic next steps would describe the
-    # step the plan failed to decide; what the delay allows is the tracked status instead.
-    return case, (track.status_text([state]) if state.overdue else None)
-
-
-def cmd_track_add(args: argparse.Namespace) -> int:
-    from appeal import casefile, track
-    from appeal.errors import UserError
-    from appeal.fields import format_date
-
-    today = _today(args)
-    sent = track.parse_day(args.sent, "--sent")
-    received = track.parse_day(args.received, "--received") if args.received else None
-    with _open_track() as store:
-        if args.case:
-            path = Path(args.case)
-            case = casefile.load(path)
-            case_bytes, suffix = path.read_bytes(), path.suffix.lower() or ".yaml"
-        elif args.continues is not None:
-            case, kind, _ = track.next_case(store.get(args.continues), sent)  # where it stood when this was sent
-            if kind is None and not args.letter:
-                raise UserError(f"Tracked appeal {args.continues} has no next letter to record yet; give --case FILE "
-                                "and --letter KIND for the letter you sent.")
-            case_bytes, suffix = None, ".yaml"
-        else:
-            raise UserError("Which case was sent? Give --case FILE (or --continues ID for the next level of a "
-                            "tracked appeal).")
-        appeal_id, _ = store.add(case, sent, kind=args.letter, method=args.method, received=received,
-                                 case_bytes=case_bytes, case_suffix=suffix,
-                                 packet=Path(args.packet) if args.packet else None, continues=args.continues,
-                                 today=today)
-        item = track.status(store.get(appeal_id), today)
-    print(f"Tracking appeal #{appeal_id}: {item.level}, sent {format_date(sent)}.")
-    if item.decision_due:
-        print(f"The decision is due by {format_date(item.decision_due)}.")
-    print("A copy of the case" + (" and of what was sent" if args.packet else "") + " is kept with the record.")
-    return 0
-
-
-def cmd_track_outcome(args: argparse.Namespace) -> int:
-    from appeal import track
-    from appeal.fields import format_date
-
-    today = _today(args)
-    with _open_track() as store:
-        appeal = store.outcome(args.id, track.Result(args.result), track.parse_day(args.date, "--date"),
-                               notice=Path(args.notice) if args.notice else None, quote=args.quote,
-                               reference=args.reference, today=today)
-        print(f"Recorded: {args.result} on {format_date(appeal.last.outcome.date)}.\n")
-        print(track.status_text([track.status(appeal, today)]))
-    return 0
-
-
-def cmd_track_note(args: argparse.Namespace) -> int:
-    with _open_track() as store:
-        store.note(args.id, " ".join(args.text), _today(args))
-    print(f"Noted on appeal #{args.id}.")
-    return 0
-
-
-def cmd_track_show(args: argparse.Namespace) -> int:
-    from appeal import track
-
-    with _open_track() as store:
-        appeal = store.get(args.id)
-        print(track.history_text(appeal) + "\n")
-        print(track.status_text([track.status(appeal, _today(args))]))
-    return 0
-
-
-def cmd_track_export(args: argparse.Namespace) -> int:
-    with _open_track() as store:
-        count = store.export(Path(args.folder), force=args.force)
-    print(f"Exported {count} appeal(s) with their copies to {args.folder}")
-    return 0
-
-
-def cmd_track_import(args: argparse.Namespace) -> int:
-    with _open_track() as store:
-        added, present = store.import_(Path(args.folder))
-    print(f"Imported {added} appeal(s)" + (f"; {present} were already here and were left as they are." if present else "."))
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    import json
-
-    from appeal import track
-    from appeal.safe_write import write_text
-
-    today = _today(args)
-    with _open_track() as store:
-        items = track.statuses(store, today, include_closed=args.all)
-    if args.ics:
-        write_text(Path(args.ics), track.calendar(items, today), overwrite=args.force)
-    if args.json:
-        print(json.dumps({"today": today.isoformat(), "appeals": [track.status_data(item) for item in items]},
-                         indent=2))
-    else:
-        print(track.status_text(items))
-        if args.ics:
-            print(f"\nWrote every open deadline as calendar events to {args.ics}")
     return 0
 
 
@@ -580,56 +425,6 @@ def cmd_example(args: argparse.Namespace) -> int:
     write_text(Path(args.output), text, overwrite=args.force)
     print(f"Wrote the example case {args.name} to {args.output}")
     return 0
-
-
-def add_track_parsers(commands) -> None:
-    """`appeal track add/outcome/note/show/export/import` and `appeal status`."""
-    track = commands.add_parser("track", help="record what was sent, what came back, and notes")
-    track_commands = track.add_subparsers(dest="track_command", metavar="add|outcome|note|show|export|import",
-                                          required=True)
-    add = track_commands.add_parser("add", help="record a letter or packet that was sent")
-    add.add_argument("--case", metavar="FILE", help="the case file the letter was drafted from")
-    add.add_argument("--sent", metavar="DATE", required=True, help="the day it was sent")
-    add.add_argument("--method", choices=("fax", "mail", "portal", "email", "hand"), help="how it was sent")
-    add.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
-    add.add_argument("--packet", metavar="FILE", help="the letter or packet as sent; a copy is kept")
-    add.add_argument("--received", metavar="DATE", help="the day the plan received it, if known (its clock starts then)")
-    add.add_argument("--continues", metavar="ID", type=int,
-                     help="this is the next level of tracked appeal ID (without --case: the case drafted from it)")
-    add.set_defaults(handler=cmd_track_add)
-    outcome = track_commands.add_parser("outcome", help="record what came back")
-    outcome.add_argument("id", type=int, help="the tracked appeal (see `appeal status`)")
-    outcome.add_argument("result", choices=("approved", "denied", "partial", "no-answer"))
-    outcome.add_argument("--date", metavar="DATE", required=True,
-                         help="the date on the decision (for no-answer: the day you checked)")
-    outcome.add_argument("--notice", metavar="FILE", help="the decision notice; a copy is kept")
-    outcome.add_argument("--quote", metavar="TEXT", help="the plan's reason in this decision, word for word")
-    outcome.add_argument("--reference", metavar="REF", help="the reference number on this decision")
-    outcome.set_defaults(handler=cmd_track_outcome)
-    note = track_commands.add_parser("note", help="add a note (a call, a name, a promise)")
-    note.add_argument("id", type=int)
-    note.add_argument("text", nargs="+")
-    note.set_defaults(handler=cmd_track_note)
-    show = track_commands.add_parser("show", help="one appeal's whole history")
-    show.add_argument("id", type=int)
-    show.set_defaults(handler=cmd_track_show)
-    export = track_commands.add_parser("export", help="write everything to a folder (backup, another machine)")
-    export.add_argument("folder")
-    export.add_argument("--force", action="store_true", help="write into a folder that is not empty")
-    export.set_defaults(handler=cmd_track_export)
-    importing = track_commands.add_parser("import", help="bring back the appeals of an exported folder")
-    importing.add_argument("folder")
-    importing.set_defaults(handler=cmd_track_import)
-    for sub in (add, outcome, note, show):
-        sub.add_argument("--today", help=argparse.SUPPRESS)
-
-    status = commands.add_parser("status", help="every open appeal with its next dates, most urgent first")
-    status.add_argument("--json", action="store_true", help="print JSON")
-    status.add_argument("--ics", metavar="FILE", help="also write every open deadline as calendar events (.ics)")
-    status.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
-    status.add_argument("--all", action="store_true", help="include approved (closed) appeals")
-    status.add_argument("--today", help=argparse.SUPPRESS)
-    status.set_defaults(handler=cmd_status)
 
 
 def build_parser() -> argparse.ArgumentParser:

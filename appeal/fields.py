@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
+from appeal.errors import UserError
+
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%m/%d/%Y",
@@ -90,6 +92,15 @@ def parse_date(value: object) -> object:
     if us:
         raise ValueError(_why_not_us(text, us))
     raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
+
+
+def parse_day(value: str, where: str) -> date:
+    """A date a person typed for a command-line option or into a form box, in any format a case file accepts;
+    a mistake is a UserError that names `where` it was typed ('--sent', 'The day you sent it')."""
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise UserError(f"{where}: {error}") from None
 
 
 def not_in_future(value: date | None) -> date | None:

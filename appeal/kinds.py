@@ -300,6 +300,26 @@ def default_name(has_denial: bool) -> str:
     return DEFAULT_FOR_DENIAL if has_denial else DEFAULT_WITHOUT_DENIAL
 
 
+# The `starts:` value a kind declares for each step of the dispute a letter is drafted for (appeal/dispute.py reads
+# it the other way: the step a kind's letter starts). A state fair hearing and the later levels (a lawsuit, the
+# Medicare Appeals Council) have none: they are named with their deadline, not drafted.
+_STARTS_FOR_STEP = {"initial_request": "initial_request", "internal_appeal": "next", "second_internal_appeal": "next",
+                    "external_review": "external_review"}
+
+
+def kind_for_step(step: str) -> str | None:
+    """The kind drafted to start a dispute step (a rules.Step value), from what the kinds declare: one whose
+    `starts:` is that step and that answers a denial exactly when the step comes after a decision; where several
+    do, the first that every sender may send (a prior-authorization request before a provider's reauthorization).
+    None for a step no kind starts."""
+    starts = _STARTS_FOR_STEP.get(step)
+    after_decision = step != "initial_request"
+    fitting = [kind for kind in all_kinds().values() if starts and kind.starts == starts
+               and kind.needs_denial == after_decision]
+    fitting.sort(key=lambda kind: set(kind.senders) != set(ALL_SENDERS))  # stable: otherwise the kinds' order
+    return fitting[0].name if fitting else None
+
+
 def get(name: str, extra: tuple[Path, ...] = ()) -> LetterKind:
     kinds = all_kinds(extra)
     if name not in kinds:

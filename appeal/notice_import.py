@@ -700,7 +700,9 @@ def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, lis
     refused: list[str] = []
     values = dict(_case_values(extraction))
     if case.letter_kind is None:
-        values = {"letter_kind": "appeal", **values}
+        from appeal.kinds import default_name
+
+        values = {"letter_kind": default_name(has_denial=True), **values}  # a notice is a denial
     for path, value in values.items():
         try:
             case = set_path(case, path, value)

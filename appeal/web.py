@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import errno
 import secrets
-import shutil
 import socket
-import tempfile
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from appeal import safe_write
 from appeal.errors import UserError
 from appeal.resources import PACKAGE
 
@@ -207,39 +203,7 @@ def create_app(session: Session):
     app = Starlette(routes=routes)
     app.state.session = session
     app.state.templates = Jinja2Templates(directory=str(ASSETS / "templates"))
-    app.state.record_sent = record_sent  # handed in: web_pages cannot import this module, which imports it
     return Guard(app, session)
-
-
-def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str, bytes] | None, day: str,
-                method: str | None) -> list[str]:
-    """'I sent it': the same record `appeal track add` makes (appeal.track), with a copy of the case and of what
-    was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
-    from appeal import track
-    from appeal.fields import format_date
-
-    sent = track.parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
-    folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))
-    try:
-        name, content = packet or (f"letter-{kind}.docx", docx)
-        copy = folder / Path(name).name
-        safe_write.write_bytes(copy, content, overwrite=False)
-        case_bytes = case_path.read_bytes() if case_path.is_file() else None
-        store = track.open_store()
-        with store:
-            try:
-                appeal_id, _ = store.add(case, sent, kind=kind, method=method, case_bytes=case_bytes,
-                                         case_suffix=case_path.suffix.lower() or ".yaml", packet=copy)
-            except UserError as error:  # its words name the command line's --sent; here it is a box
-                raise UserError(str(error).replace("--sent: ", "The day you sent it: ")) from None
-            item = track.status(store.get(appeal_id), date.today())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    told = [f"Recorded as appeal #{appeal_id}: {item.level}, sent {format_date(sent)}."]
-    if item.decision_due:
-        told.append(f"The plan must decide by {format_date(item.decision_due)}.")
-    told.append("See every appeal you sent, with its next dates, with: appeal status")
-    return [*store.notices, *told]
 
 
 def command(port: int | None, open_browser: bool) -> int:

@@ -1,8 +1,7 @@
 """The pages of `appeal web`, one handler per page: what a request shows, and what a posted form does.
 
 Each handler finds what it works on in the app's state (`request.app.state`, set by `web.create_app`): the
-launch's `session` (its secrets, and where the person is in their draft), the `templates`, and `record_sent`
-(what 'I sent it' does). A draft is opened for the one request that needs it (`web_flow.opened`: locked, read
+launch's `session` (its secrets, and where the person is in their draft) and the `templates`. A draft is opened for the one request that needs it (`web_flow.opened`: locked, read
 from its file, unlocked again), so the terminal and the browser can take turns on it. Which questions make a page
 and what a form does to the draft is `appeal.web_flow`'s; here is only the web around it.
 """
@@ -311,7 +310,7 @@ def size_in_words(count: int) -> str:
 async def letter(request):
     from appeal import deadlines, next_steps
     from appeal.questions import blank_facts
-    from appeal.track import METHODS
+    from appeal.track_store import METHODS
 
     session = request.app.state.session
     if session.draft is None:
@@ -395,8 +394,29 @@ async def sent(request):
         return go("/letter")
     with web_flow.opened(session.draft) as engine:
         kind, drafted = letter_of(session, engine)
-        told = request.app.state.record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
+        told = record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
                                              str(data.get("day", "")), str(data.get("method", "")) or None)
     session.recorded = told  # shown in place of the form, so a second press cannot record it twice
     session.focus = "sent"
     return go("/letter")
+
+
+def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str, bytes] | None, day: str,
+                method: str | None) -> list[str]:
+    """'I sent it': the same record `appeal track add` makes (appeal.track_record), with a copy of the case and of
+    what was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
+    from appeal.fields import format_date, parse_day
+    from appeal.track_record import record_sent as record
+    from appeal.track_store import FieldError
+
+    sent = parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
+    try:
+        recorded = record(case, sent, kind=kind, method=method, case_path=case_path,
+                          packet=packet or (f"letter-{kind}.docx", docx))
+    except FieldError as error:  # named as the form names its boxes
+        raise error.named({"sent": "The day you sent it", "method": "How you sent it"}) from None
+    told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
+    if recorded.status.decision_due:
+        told.append(f"The plan must decide by {format_date(recorded.status.decision_due)}.")
+    told.append("See every appeal you sent, with its next dates, with: appeal status")
+    return [*recorded.notices, *told]

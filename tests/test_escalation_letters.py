@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import docx_text, example_case
 
-from appeal import complaint, draft, kinds, regulators, track
+from appeal import complaint, draft, kinds, regulators, track_status, track_store
 from appeal.case import HistoryEntry, PlanType
 from appeal.cli import main
 from appeal.errors import UserError
@@ -190,10 +190,10 @@ def test_the_tracked_record_becomes_the_complaints_history(tmp_path, monkeypatch
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     case = example_case(LATE)
     case.history = []
-    with track.open_store() as store:
+    with track_store.open_store() as store:
         appeal_id, _ = store.add(case, date(2026, 8, 20), kind="appeal", method="fax", today=TODAY)
         appeal = store.get(appeal_id)
-    tracked = track.case_with_history(appeal, TODAY)
+    tracked = track_status.case_with_history(appeal, TODAY)
     assert [(entry.step.value, entry.sent, entry.method.value, entry.decided) for entry in tracked.history] == [
         ("internal_appeal", date(2026, 8, 20), "fax", None)]
     assert [item.due for item in complaint.breaches(tracked, TODAY)] == [date(2026, 9, 19)]

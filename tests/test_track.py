@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import docx_text
 
-from appeal import casefile, track
+from appeal import casefile, cli_track, next_steps, track_status, track_store, track_text
 from appeal.case import Case
 from appeal.cli import main
 from appeal.errors import UserError
@@ -35,7 +35,7 @@ def private_home(tmp_path, monkeypatch):
 @pytest.fixture
 def store(tmp_path):
     """The record in the (temporary) user's data folder, where the commands find it too."""
-    with track.open_store() as opened:
+    with track_store.open_store() as opened:
         assert opened.folder == tmp_path / "home" / "data" / "appeal" / "track"
         yield opened
 
@@ -91,12 +91,12 @@ AFTER_DENIAL = {
 def test_sent_denied_next_level_approved(plan_type, store, tmp_path):
     first_level, next_level, next_kind, next_due = AFTER_DENIAL[plan_type]
     appeal_id, _ = store.add(make_case(plan_type), SENT, method="fax", today=SENT)
-    waiting = track.status(store.get(appeal_id), SENT)
+    waiting = track_status.status(store.get(appeal_id), SENT)
     assert waiting.level == first_level and waiting.waiting and not waiting.overdue
 
-    store.outcome(appeal_id, track.Result.denied, DENIED, quote="Still investigational.", reference="REF-2",
+    store.outcome(appeal_id, track_store.Result.denied, DENIED, quote="Still investigational.", reference="REF-2",
                   today=DENIED)
-    after = track.status(store.get(appeal_id), date(2025, 2, 11))
+    after = track_status.status(store.get(appeal_id), date(2025, 2, 11))
     assert not after.waiting
     assert after.next_step == next_level
     assert after.next_kind == next_kind
@@ -105,7 +105,7 @@ def test_sent_denied_next_level_approved(plan_type, store, tmp_path):
         assert any("used every appeal step" in line for line in after.meaning)
         return
 
-    case, kind, filled = track.next_case(store.get(appeal_id), date(2025, 2, 11))
+    case, kind, filled = track_status.next_case(store.get(appeal_id), date(2025, 2, 11))
     assert case.denial.notice_date == DENIED and case.denial.reference == "REF-2"
     assert case.denial.quote == "Still investigational." and case.denial.received_date is None
     assert any("February 10, 2025" in line for line in filled)
@@ -121,11 +121,11 @@ def test_sent_denied_next_level_approved(plan_type, store, tmp_path):
     appeal = store.get(appeal_id)
     assert [letter.level for letter in appeal.letters] == [1, 2]
     assert (store.folder / appeal.last.packet_file).read_bytes() == output.read_bytes()
-    assert track.status(appeal, SENT_AGAIN).waiting
+    assert track_status.status(appeal, SENT_AGAIN).waiting
 
-    store.outcome(appeal_id, track.Result.approved, APPROVED, today=APPROVED)
-    assert [item.appeal.id for item in track.statuses(store, APPROVED)] == []
-    closed = track.statuses(store, APPROVED, include_closed=True)
+    store.outcome(appeal_id, track_store.Result.approved, APPROVED, today=APPROVED)
+    assert [item.appeal.id for item in track_status.statuses(store, APPROVED)] == []
+    closed = track_status.statuses(store, APPROVED, include_closed=True)
     assert closed[0].closed and store.get(appeal_id).closed == APPROVED
 
 
@@ -156,24 +156,24 @@ WHEN_LATE = {
 def test_sent_plan_late_next_move(plan_type, store, tmp_path, capsys):
     due, next_kind, citation, next_decision = WHEN_LATE[plan_type]
     appeal_id, _ = store.add(make_case(plan_type), SENT, method="fax", today=SENT)
-    item = track.status(store.get(appeal_id), LATE_TODAY)
+    item = track_status.status(store.get(appeal_id), LATE_TODAY)
     assert item.decision_due == due
     if due is None:  # no rule sets the plan's deadline here: late only once the person records no answer
         assert not item.overdue
-        store.outcome(appeal_id, track.Result.no_answer, date(2025, 6, 1), today=LATE_TODAY)
-        item = track.status(store.get(appeal_id), LATE_TODAY)
+        store.outcome(appeal_id, track_store.Result.no_answer, date(2025, 6, 1), today=LATE_TODAY)
+        item = track_status.status(store.get(appeal_id), LATE_TODAY)
     assert item.overdue and item.waiting
     assert item.next_kind == next_kind
     text = " ".join(item.meaning)
-    assert citation in text if citation else track.IF_LATE_FALLBACK in text
-    rendered = track.status_text([item])
+    assert citation in text if citation else next_steps.IF_LATE_FALLBACK in text
+    rendered = track_text.status_text([item])
     assert "OVERDUE" in rendered
 
     output = tmp_path / "late.docx"
     if next_kind is None:  # named, with what it means, and nothing written
         assert main(["draft", "--from-track", str(appeal_id), "-o", str(output), "--today", "2025-06-30"]) == 2
         error = capsys.readouterr().err
-        assert "No decision came by" in error and (citation or track.IF_LATE_FALLBACK) in error
+        assert "No decision came by" in error and (citation or next_steps.IF_LATE_FALLBACK) in error
         assert not output.exists()
         return
     assert main(["draft", "--from-track", str(appeal_id), "-o", str(output), "--today", "2025-06-30"]) == 0
@@ -183,22 +183,22 @@ def test_sent_plan_late_next_move(plan_type, store, tmp_path, capsys):
     assert "Copy of my letter of January 15, 2025 and proof of sending (fax), to which the plan did not answer" in letter
 
     # the external review is sent, the reviewer decides for the patient
-    case, kind, _ = track.next_case(store.get(appeal_id), LATE_TODAY)
+    case, kind, _ = track_status.next_case(store.get(appeal_id), LATE_TODAY)
     store.add(case, LATE_TODAY, continues=appeal_id, today=LATE_TODAY)
-    sent = track.status(store.get(appeal_id), LATE_TODAY)
+    sent = track_status.status(store.get(appeal_id), LATE_TODAY)
     assert sent.level == item.next_step and sent.decision_due == next_decision
-    store.outcome(appeal_id, track.Result.approved, date(2025, 7, 30), today=date(2025, 7, 30))
-    assert track.statuses(store, date(2025, 7, 30)) == []
+    store.outcome(appeal_id, track_store.Result.approved, date(2025, 7, 30), today=date(2025, 7, 30))
+    assert track_status.statuses(store, date(2025, 7, 30)) == []
 
 
 def test_status_sorts_by_urgency_and_flags_what_overdue_means(store):
     waiting = store.add(make_case("medicare_original", "Al Waits"), date(2025, 6, 1), today=date(2025, 6, 1))[0]
     late = store.add(make_case("employer_self_funded", "Bo Late"), SENT, today=SENT)[0]
     denied = store.add(make_case("individual_marketplace", "Cy Denied"), SENT, today=SENT)[0]
-    store.outcome(denied, track.Result.denied, DENIED, today=DENIED)
-    items = track.statuses(store, date(2025, 6, 2))
+    store.outcome(denied, track_store.Result.denied, DENIED, today=DENIED)
+    items = track_status.statuses(store, date(2025, 6, 2))
     assert [item.appeal.id for item in items] == [late, denied, waiting]
-    text = track.status_text(items)
+    text = track_text.status_text(items)
     assert "Bo Late" in text.split("\n\n")[0] and "OVERDUE" in text.split("\n\n")[0]
     assert "let you go on to an independent external review now" in text and "Draft it: appeal draft --from-track" in text
     assert "June 10, 2025 (8 day(s) left)" in text  # Cy's external review: 4 months after the denial
@@ -206,9 +206,9 @@ def test_status_sorts_by_urgency_and_flags_what_overdue_means(store):
 
 def test_a_mailed_letter_without_its_arrival_date_says_the_plan_clock_may_start_later(store):
     appeal_id, _ = store.add(make_case("medicare_original"), SENT, method="mail", today=SENT)
-    assert any("--received" in note for note in track.status(store.get(appeal_id), SENT).notes)
+    assert any("--received" in note for note in track_status.status(store.get(appeal_id), SENT).notes)
     other, _ = store.add(make_case("medicare_original"), SENT, method="mail", received=date(2025, 1, 20), today=SENT)
-    item = track.status(store.get(other), SENT)
+    item = track_status.status(store.get(other), SENT)
     assert item.decision_due == date(2025, 3, 21) and not item.notes
 
 
@@ -221,10 +221,10 @@ def test_bad_input_is_a_clear_message(store, tmp_path):
     with pytest.raises(UserError, match="--packet: there is no file"):
         store.add(case, SENT, packet=tmp_path / "missing.docx", today=SENT)
     with pytest.raises(UserError, match="no tracked appeal 42"):
-        store.outcome(42, track.Result.denied, DENIED, today=DENIED)
+        store.outcome(42, track_store.Result.denied, DENIED, today=DENIED)
     appeal_id, _ = store.add(case, SENT, today=SENT)
     with pytest.raises(UserError, match="before the letter was sent"):
-        store.outcome(appeal_id, track.Result.denied, date(2025, 1, 10), today=DENIED)
+        store.outcome(appeal_id, track_store.Result.denied, date(2025, 1, 10), today=DENIED)
     assert len(store.appeals()) == 1 and store.get(appeal_id).last.outcome is None
 
 
@@ -266,18 +266,18 @@ def test_a_first_schema_file_opens_and_is_migrated_without_loss(tmp_path):
     old.commit()
     old.close()
 
-    with track.open_store(folder) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track.SCHEMA_VERSION == 2
+    with track_store.open_store(folder) as store:
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track_store.SCHEMA_VERSION == 2
         appeal = store.get(1)
         assert appeal.person == "Dana Reyes" and appeal.notes[0].text == "Called the plan"
-        assert appeal.last.received is None and appeal.last.outcome.result is track.Result.denied
+        assert appeal.last.received is None and appeal.last.outcome.result is track_store.Result.denied
         assert appeal.last.outcome.quote is None
-        item = track.status(appeal, date(2025, 2, 11))
+        item = track_status.status(appeal, date(2025, 2, 11))
         assert item.next_step == "a second-level internal appeal, if the plan has two levels"
         # the new columns work on the migrated file
-        store.outcome(1, track.Result.denied, date(2025, 2, 12), quote="Upheld.", today=date(2025, 2, 12))
+        store.outcome(1, track_store.Result.denied, date(2025, 2, 12), quote="Upheld.", today=date(2025, 2, 12))
         assert store.get(1).last.outcome.quote == "Upheld."
-    with track.open_store(folder) as again:  # a second open finds nothing to migrate
+    with track_store.open_store(folder) as again:  # a second open finds nothing to migrate
         assert again.connection.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
@@ -290,7 +290,7 @@ def test_a_file_from_a_newer_version_is_refused_and_left_as_it_is(tmp_path):
     newer.close()
     before = (folder / "track.db").read_bytes()
     with pytest.raises(UserError, match="newer version of appeal"):
-        track.open_store(folder)
+        track_store.open_store(folder)
     assert (folder / "track.db").read_bytes() == before
 
 
@@ -310,7 +310,7 @@ def test_store_files_are_owner_only(store, tmp_path):
 
 def test_concurrent_writers_lose_nothing(tmp_path):
     folder = tmp_path / "store"
-    with track.open_store(folder) as store:
+    with track_store.open_store(folder) as store:
         shared, _ = store.add(make_case("employer_self_funded", "Shared Case"), SENT, today=SENT)
     writers, each = 4, 6
     start = threading.Barrier(writers)
@@ -318,7 +318,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 
     def write(number: int) -> None:
         try:
-            with track.open_store(folder) as mine:
+            with track_store.open_store(folder) as mine:
                 start.wait()  # every writer begins together
                 for index in range(each):
                     mine.add(make_case("medicare_original", f"Writer{number} Case{index}"), SENT, today=SENT)
@@ -333,7 +333,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     for thread in threads:
         thread.join()
     assert errors == []
-    with track.open_store(folder) as store:
+    with track_store.open_store(folder) as store:
         appeals = store.appeals()
         assert len(appeals) == 1 + writers * each
         levels = [letter.level for letter in store.get(shared).letters]
@@ -344,7 +344,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 
 def test_a_damaged_file_is_moved_aside_untouched_and_nothing_else_is_lost(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "home" / "data" / "appeal" / "track"
-    with track.open_store(folder) as store:
+    with track_store.open_store(folder) as store:
         appeal_id, _ = store.add(make_case("va"), SENT, today=SENT)
         kept = store.folder / store.get(appeal_id).last.case_file
     kept_bytes = kept.read_bytes()
@@ -361,7 +361,7 @@ def test_a_damaged_file_is_moved_aside_untouched_and_nothing_else_is_lost(tmp_pa
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
     assert kept.read_bytes() == kept_bytes  # the copies of what was sent are still there
     assert "No open appeals" in captured.out
-    with track.open_store(folder) as fresh:  # the new record works
+    with track_store.open_store(folder) as fresh:  # the new record works
         assert fresh.notices == []
         fresh.add(make_case("va"), SENT, today=SENT)
         assert len(fresh.appeals()) == 1
@@ -371,20 +371,20 @@ def test_export_and_import_carry_everything_and_never_duplicate(store, tmp_path)
     notice = tmp_path / "decision.pdf"
     notice.write_bytes(b"%PDF the plan's decision")
     appeal_id, _ = store.add(make_case("individual_marketplace"), SENT, method="portal", today=SENT)
-    store.outcome(appeal_id, track.Result.denied, DENIED, notice=notice, quote="No.", today=DENIED)
+    store.outcome(appeal_id, track_store.Result.denied, DENIED, notice=notice, quote="No.", today=DENIED)
     store.note(appeal_id, "Asked for the claim file", today=DENIED)
     exported = tmp_path / "backup"
     assert store.export(exported) == 1
     with pytest.raises(UserError, match="not empty"):
         store.export(exported)
 
-    with track.open_store(tmp_path / "other-machine") as other:
+    with track_store.open_store(tmp_path / "other-machine") as other:
         assert other.import_(exported) == (1, 0)
         assert other.import_(exported) == (0, 1)
         moved = other.get(other.appeals()[0].id)
         original = store.get(appeal_id)
-        assert track.status_data(track.status(moved, DENIED)) | {"id": 0} == (
-            track.status_data(track.status(original, DENIED)) | {"id": 0})
+        assert track_text.status_data(track_status.status(moved, DENIED)) | {"id": 0} == (
+            track_text.status_data(track_status.status(original, DENIED)) | {"id": 0})
         assert moved.notes[0].text == "Asked for the claim file"
         assert (other.folder / moved.last.outcome.notice_file).read_bytes() == notice.read_bytes()
         assert (other.folder / moved.last.case_file).read_bytes() == (store.folder / original.last.case_file).read_bytes()
@@ -396,7 +396,7 @@ def test_a_damaged_export_imports_nothing(store, tmp_path):
     data = json.loads((tmp_path / "backup" / "appeals.json").read_text())
     data["appeals"].append({"uid": "not-a-uid"})
     (tmp_path / "backup" / "appeals.json").write_text(json.dumps(data))
-    with track.open_store(tmp_path / "other") as other:
+    with track_store.open_store(tmp_path / "other") as other:
         with pytest.raises(UserError, match="appeal number 2 is incomplete or damaged; nothing was imported|number 2"):
             other.import_(tmp_path / "backup")
         assert other.appeals() == []
@@ -449,7 +449,7 @@ def test_export_and_import_commands(tmp_path, capsys):
 def test_a_prior_authorization_the_plan_never_decided_names_deemed_exhaustion(store, tmp_path, capsys):
     case = make_case("employer_fully_insured").model_copy(update={"denial": None, "letter_kind": "prior-auth"})
     appeal_id, _ = store.add(case, SENT, method="portal", today=SENT)
-    item = track.status(store.get(appeal_id), LATE_TODAY)
+    item = track_status.status(store.get(appeal_id), LATE_TODAY)
     # 15 days for a non-urgent pre-service request (29 CFR 2560.503-1(f)(2)(iii)(A))
     assert item.level == "a decision on the prior-authorization request" and item.decision_due == date(2025, 1, 30)
     assert item.overdue and item.next_step.startswith("an independent external review") and item.next_kind is None
@@ -479,9 +479,9 @@ def test_the_questionnaire_end_records_a_letter_sent_on_another_day(tmp_path, mo
         case_path, letter = tmp_path / "case.yaml", tmp_path / "letter.docx"
         casefile.save(make_case("fehb"), case_path, overwrite=False)
         letter.write_bytes(b"the letter as written")
-        appeal_id = track.ask_and_record(make_case("fehb"), case_path, "appeal", letter, today=date(2025, 1, 20))
+        appeal_id = cli_track.ask_and_record(make_case("fehb"), case_path, "appeal", letter, today=date(2025, 1, 20))
     assert len(asked) == 3
-    with track.open_store() as store:
+    with track_store.open_store() as store:
         sent = store.get(appeal_id).last
         assert (sent.sent, sent.method, sent.kind) == (date(2025, 1, 16), "mail", "appeal")
         assert (store.folder / sent.case_file).read_bytes() == case_path.read_bytes()
@@ -496,9 +496,9 @@ def test_a_record_that_cannot_be_opened_for_another_reason_is_left_alone(store, 
     def refuse(*args, **kwargs):
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr(track.sqlite3, "connect", refuse)
+    monkeypatch.setattr(track_store.sqlite3, "connect", refuse)
     with pytest.raises(UserError, match="it was not changed"):
-        track.open_store()
+        track_store.open_store()
     assert (store.folder / "track.db").read_bytes() == before
     assert not [path for path in store.folder.iterdir() if "damaged" in path.name]
 
@@ -519,8 +519,62 @@ def test_a_writer_that_finds_the_record_locked_changes_nothing_and_says_so(store
 
 def test_a_partial_approval_keeps_the_appeal_open_with_the_next_level_for_the_rest(store):
     appeal_id, _ = store.add(make_case("individual_marketplace"), SENT, today=SENT)
-    store.outcome(appeal_id, track.Result.partial, DENIED, quote="Six of twelve infusions approved.", today=DENIED)
-    item = track.status(store.get(appeal_id), DENIED)
+    store.outcome(appeal_id, track_store.Result.partial, DENIED, quote="Six of twelve infusions approved.", today=DENIED)
+    item = track_status.status(store.get(appeal_id), DENIED)
     assert not item.closed and not item.waiting
     assert item.next_step == "an independent external review" and item.next_due == date(2025, 6, 10)
-    assert "Partial February 10, 2025." in track.status_text([item])
+    assert "Partial February 10, 2025." in track_text.status_text([item])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One home for each idea: the letter that starts a step, a sent letter recorded, a refused value named
+
+
+def test_the_letter_that_starts_each_step_is_the_one_the_kinds_declare():
+    from appeal import kinds
+    from appeal.rules import Step
+
+    assert {step.value: kinds.kind_for_step(step) for step in Step} == {
+        "initial_request": "prior-auth", "internal_appeal": "appeal", "second_internal_appeal": "appeal",
+        "external_review": "external-review", "fair_hearing": None, "later_levels": None}
+    declared = {"initial_request": "initial_request", "internal_appeal": "next", "second_internal_appeal": "next",
+                "external_review": "external_review"}
+    for step, starts in declared.items():
+        assert kinds.get(kinds.kind_for_step(step)).starts == starts
+
+
+def test_a_sent_letter_is_recorded_alike_from_the_terminal_and_the_browser(tmp_path):
+    """Both front ends record through track_record.record_sent. Where their two copies differed, a case file
+    without a suffix (the terminal kept its copy without one, the browser as .yaml), the copy is .yaml."""
+    from appeal import track_record
+
+    case_path, letter = tmp_path / "case", tmp_path / "letter.docx"
+    case_path.write_text(casefile.dumps(make_case("fehb")), encoding="utf-8")
+    letter.write_bytes(b"the letter as written")
+    from_terminal = track_record.record_sent(make_case("fehb"), SENT, kind="appeal", method="fax",
+                                             case_path=case_path, packet=letter, today=SENT)
+    from_browser = track_record.record_sent(make_case("fehb"), SENT, kind="appeal", method="fax",
+                                            case_path=case_path, packet=("letter.docx", b"the letter as written"),
+                                            today=SENT)
+    with track_store.open_store() as store:
+        kept = [store.get(recorded.appeal_id).last for recorded in (from_terminal, from_browser)]
+        for sent in kept:
+            assert sent.case_file.endswith("-case.yaml") and sent.packet_file.endswith("-sent-letter.docx")
+            assert (store.folder / sent.case_file).read_bytes() == case_path.read_bytes()
+            assert (store.folder / sent.packet_file).read_bytes() == b"the letter as written"
+    assert from_terminal.status.decision_due == from_browser.status.decision_due is not None
+
+
+def test_a_refused_value_names_its_field_and_the_command_line_names_its_option(store, tmp_path, capsys):
+    with pytest.raises(track_store.FieldError) as refused:
+        store.add(make_case("fehb"), date(2025, 2, 1), today=SENT)
+    assert refused.value.field == "sent" and str(refused.value).startswith("sent: 02/01/2025 is in the future")
+    path = tmp_path / "case.yaml"
+    casefile.save(make_case("fehb"), path, overwrite=False)
+    assert main(["track", "add", "--case", str(path), "--sent", "2025-01-15", "--received", "2025-01-10",
+                 "--today", "2025-01-15"]) == 2
+    assert "appeal: --received: the plan cannot have received" in capsys.readouterr().err
+    store.add(make_case("fehb"), SENT, today=SENT)
+    assert main(["track", "export", str(tmp_path / "backup")]) == 0
+    assert main(["track", "export", str(tmp_path / "backup")]) == 2
+    assert "is not empty. Choose an empty or new folder, or add --force." in capsys.readouterr().err
