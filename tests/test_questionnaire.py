@@ -714,7 +714,7 @@ def test_persona_c_a_provider_requests_spravato_prior_authorization(terminal, tm
 def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, tmp_path, monkeypatch, capsys):
     from prompt_toolkit.application.current import create_app_session
 
-    from appeal import cli
+    from appeal import cli_draft
 
     with pytest.raises(questionnaire.QuestionnaireStopped) as stopped:
         terminal.run({"Who is writing": pick("patient"), "What happened": pick("claim_file"),
@@ -734,7 +734,7 @@ def test_appeal_draft_tells_a_second_session_and_carries_on_in_a_copy(terminal, 
         terminal.script = {"last name": ["Lopez\r"], "Is everything right": [pick(title="Everything is right")]}
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             terminal.pipe = pipe
-            case, path = cli._resume(draft)
+            case, path = cli_draft._resume(draft)
     finally:
         first.release()
     assert "is open in another appeal session" in capsys.readouterr().err
