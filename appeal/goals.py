@@ -41,7 +41,7 @@ def _expression_paths(source: str, facts: dict[str, list[str]]) -> list[str]:
     """`case.clinical.scores`, `t.sessions` and `facts.adequate_trials` in a wording or condition, as case paths."""
     from jinja2 import nodes
 
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
 
     found: list[str] = []
     tree = shared_environment(for_docx=False).parse(source)

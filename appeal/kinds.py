@@ -253,7 +253,7 @@ def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SecurityError
 
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
 
     if not isinstance(items, list):
         raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")

@@ -21,7 +21,8 @@ from appeal import rules as rules_module
 from appeal.case import Case, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
-from appeal.render import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present, shared_environment
+from appeal.render_env import shared_environment
+from appeal.render_views import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present
 from appeal.resources import load_data
 from appeal.rules import Step
 from appeal.sandbox import PlanFunction

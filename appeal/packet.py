@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 
 from appeal.case import Case, SenderRole
 from appeal.errors import UserError
-from appeal.evidence import APPENDIX_HEADING
+from appeal.appendix import APPENDIX_HEADING
 from appeal.fields import format_date
 from appeal.images import looks_like_heif, open_image
 
