@@ -411,7 +411,7 @@ class SafeEnvironment(SandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
         if isinstance(__obj, Undefined):
-            __obj._fail_with_undefined_error()  # says which name does not exist
+            __obj()  # calling an undefined raises Jinja's own error, which says which name does not exist
         if not __self.is_safe_callable(__obj):
             name = getattr(__obj, "__name__", "this")
             raise TemplateProblem(f"calling {name}() is not allowed in a template", name)

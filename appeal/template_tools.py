@@ -410,7 +410,7 @@ def _render_examples(path: Path) -> list[Problem]:
     from appeal.resources import examples_folder
 
     meta = path.with_suffix(".yaml")
-    kind = kinds._kind(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)
+    kind = kinds.from_template(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)
     problems = []
     for example in sorted(examples_folder().glob("*.yaml")):
         case = casefile.load(example)
