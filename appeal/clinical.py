@@ -10,11 +10,12 @@ appeal/data/arguments.yaml) are here too, one function each (`FACTS`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from appeal import scales
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, Score, TreatmentKind
