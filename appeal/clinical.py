@@ -3,15 +3,19 @@ which count as adequate, and which were in the current episode.
 
 The letter plan (what it claims, and the score history a request to continue treatment shows), `appeal check` (appeal.readiness: whether a payer's criterion is met) and
 evidence selection (appeal.evidence: which studies fit) all ask here, so a letter never claims a trial is
-adequate that `appeal check` would not count.
+adequate that `appeal check` would not count. The derived facts the wording relies on (`facts.x` in
+appeal/data/arguments.yaml) are here too, one function each (`FACTS`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from appeal import scales
 from appeal.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, Score, TreatmentKind
@@ -188,10 +192,15 @@ class ScoreCourse:
     latest: Score
     scale: Scale
 
+    def change_at(self, point: Score) -> float | None:
+        """A rating's fall from baseline as a fraction of it (0.62 = 62% lower, negative when higher); None from a
+        baseline of 0, against which no fraction can be said."""
+        return (self.baseline.value - point.value) / self.baseline.value if self.baseline.value else None
+
     @property
     def change(self) -> float | None:
-        """The fall from baseline as a fraction of it (0.62 = 62% lower); None from a baseline of 0."""
-        return (self.baseline.value - self.latest.value) / self.baseline.value if self.baseline.value else None
+        """The latest rating's fall from baseline (`change_at`)."""
+        return self.change_at(self.latest)
 
     @property
     def response(self) -> bool | None:
@@ -229,3 +238,50 @@ def score_courses(case: Case) -> list[ScoreCourse]:
         baseline = before[-1] if before else points[0]
         courses.append(ScoreCourse(instrument, points, baseline, points[-1], scales.get(instrument.value)))
     return courses
+
+
+def judged_courses(courses: Iterable[ScoreCourse]) -> list[ScoreCourse]:
+    """The courses whose response can be judged: their scale defines response (appeal/data/scales.yaml) and the
+    latest rating is a change from a baseline above 0. Only these are called a response (or not) anywhere."""
+    return [course for course in courses if course.response is not None]
+
+
+def classes_tried(case: Case) -> list[str]:
+    """The antidepressant classes tried, each once, in the case's order."""
+    classes: list[str] = []
+    for item in antidepressant_trials(case):
+        if item.drug_class.label not in classes:
+            classes.append(item.drug_class.label)
+    return classes
+
+
+def on_label(case: Case, today: date) -> bool:
+    """Esketamine for depression after two adequate antidepressant trials in the episode: its FDA-labeled use."""
+    return (case.treatment.kind is TreatmentKind.esketamine_nasal and has_depression(case)
+            and len(adequate_trials(case, today)) >= 2)
+
+
+# The derived facts the wording relies on (arguments.yaml `facts.x`, `letter.facts`), decided here for the letter
+# as for `appeal check`; one function each, so appeal.goals can see what each one reads (appeal.reads). Money is
+# a Decimal; the letter plan prints it as money.
+FACTS: dict[str, Callable[[Case, date], Any]] = {
+    "total_charged": lambda case, today: sum((line.charge or 0 for line in case.treatment.services), Decimal(0)),
+    "total_paid": lambda case, today: sum((line.paid or 0 for line in case.treatment.services), Decimal(0)),
+    "antidepressant_trials": lambda case, today: antidepressant_trials(case),
+    "classes_tried": lambda case, today: classes_tried(case),
+    # six weeks or more at a full dose that did not work: a statement of duration only
+    "adequate_trials": lambda case, today: full_duration_trials(case),
+    # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly the
+    # trials `appeal check` counts
+    "adequate_in_episode": lambda case, today: adequate_trials(case, today),
+    "failed_names": lambda case, today: [item.name for item in case.prior_treatments if failed(item) and item.name],
+    "depression": lambda case, today: has_depression(case),
+    "crps": lambda case, today: has_crps(case),
+    "on_label": on_label,
+    # the scales (with response and remission defined) whose course since treatment began shows each
+    "responded": lambda case, today: [course.instrument.label for course in judged_courses(score_courses(case))
+                                      if course.response],
+    "remitted": lambda case, today: [course.instrument.label for course in judged_courses(score_courses(case))
+                                     if course.remission],
+    "rated": lambda case, today: [course.instrument.label for course in judged_courses(score_courses(case))],
+}

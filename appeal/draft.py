@@ -11,7 +11,7 @@ from pathlib import Path
 from appeal import kinds
 from appeal.case import Case
 from appeal.errors import UserError
-from appeal.evidence import appendix_subdoc
+from appeal.appendix import appendix_subdoc
 from appeal.letter_plan import context_for, refusals
 from appeal.render import render_document
 from appeal.safe_write import write_bytes

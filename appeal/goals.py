@@ -26,8 +26,8 @@ from appeal.errors import UserError
 
 
 def fact_inputs(case: Case, today: date | None = None) -> dict[str, list[str]]:
-    """What each derived fact of the wording (`facts.x`, letter_plan.FACTS) reads from this case."""
-    from appeal.letter_plan import FACTS
+    """What each derived fact of the wording (`facts.x`, clinical.FACTS) reads from this case."""
+    from appeal.clinical import FACTS
 
     found = {}
     for name, fact in FACTS.items():
@@ -41,7 +41,7 @@ def _expression_paths(source: str, facts: dict[str, list[str]]) -> list[str]:
     """`case.clinical.scores`, `t.sessions` and `facts.adequate_trials` in a wording or condition, as case paths."""
     from jinja2 import nodes
 
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
 
     found: list[str] = []
     tree = shared_environment(for_docx=False).parse(source)
@@ -64,10 +64,10 @@ def _expression_paths(source: str, facts: dict[str, list[str]]) -> list[str]:
 @lru_cache(maxsize=64)
 def _argument_sources(reason: str) -> tuple[str, ...]:
     """Each condition and wording of the answer to one denial reason, as a template source."""
-    from appeal.letter_plan import _arguments
+    from appeal.letter_plan import argument_wordings
 
     found: list[str] = []
-    for paragraph in (_arguments().get(reason) or {}).get("paragraphs", []):
+    for paragraph in (argument_wordings().get(reason) or {}).get("paragraphs", []):
         if paragraph.get("when"):
             found.append("{{ (" + paragraph["when"] + ") }}")
         if paragraph.get("text"):

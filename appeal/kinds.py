@@ -138,7 +138,9 @@ def _checked_meta(path: Path, meta: dict) -> dict:
     return meta
 
 
-def _kind(template: Path, source: str, inherited: LetterKind | None) -> LetterKind:
+def from_template(template: Path, source: str, inherited: LetterKind | None) -> LetterKind:
+    """The letter kind of a template file: its description beside it (NAME.yaml, else the document's own title and
+    subject) over what it inherits (the kind of the same name it replaces, else the defaults)."""
     meta_path = template.with_suffix(".yaml")
     if not meta_path.is_file():
         meta = {}
@@ -253,7 +255,7 @@ def _sentences(meta_path: Path, key: str, items: object) -> tuple[Sentence, ...]
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SecurityError
 
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
 
     if not isinstance(items, list):
         raise UserError(f"{meta_path}: {key} must be a list of entries with 'text:' (and 'when:').")
@@ -291,7 +293,7 @@ def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
                 refuse_if_others_can_write(template)
                 if template.with_suffix(".yaml").exists():
                     refuse_if_others_can_write(template.with_suffix(".yaml"))
-            kinds[template.stem] = _kind(template, source, kinds.get(template.stem))
+            kinds[template.stem] = from_template(template, source, kinds.get(template.stem))
     return kinds
 
 

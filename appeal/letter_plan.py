@@ -21,7 +21,8 @@ from appeal import rules as rules_module
 from appeal.case import Case, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
-from appeal.render import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present, shared_environment
+from appeal.render_env import shared_environment
+from appeal.render_views import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present
 from appeal.resources import load_data
 from appeal.rules import Step
 from appeal.sandbox import PlanFunction
@@ -141,7 +142,8 @@ class LetterPlan:
 
 
 @lru_cache(maxsize=1)
-def _arguments() -> dict[str, Any]:
+def argument_wordings() -> dict[str, Any]:
+    """The answer to each denial reason (appeal/data/arguments.yaml): headings, and paragraphs with conditions."""
     return load_data("arguments.yaml")
 
 
@@ -155,51 +157,11 @@ def _voice(case: Case, patient: CaseView) -> Voice:
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
 
 
-def _classes_tried(case: Case) -> list[str]:
-    classes: list[str] = []
-    for item in clinical.antidepressant_trials(case):
-        if item.drug_class.label not in classes:
-            classes.append(item.drug_class.label)
-    return classes
-
-
-def _on_label(case: Case, today: date) -> bool:
-    return (case.treatment.kind is TreatmentKind.esketamine_nasal and clinical.has_depression(case)
-            and len(clinical.adequate_trials(case, today)) >= 2)
-
-
-def _judged_courses(case: Case) -> list[clinical.ScoreCourse]:
-    """The score courses whose scale defines response and remission (appeal/data/scales.yaml)."""
-    return [course for course in clinical.score_courses(case) if course.response is not None]
-
-
-# The clinical facts the wording relies on (arguments.yaml `facts.x`), as appeal.clinical decides them for
-# `appeal check` too; one function each, so appeal.goals can see what each one reads (appeal.reads).
-FACTS: dict[str, Any] = {
-    "total_charged": lambda case, today: Amount(sum((line.charge or 0 for line in case.treatment.services), Decimal(0))),
-    "total_paid": lambda case, today: Amount(sum((line.paid or 0 for line in case.treatment.services), Decimal(0))),
-    "antidepressant_trials": lambda case, today: clinical.antidepressant_trials(case),
-    "classes_tried": lambda case, today: _classes_tried(case),
-    # six weeks or more at a full dose that did not work: a statement of duration only
-    "adequate_trials": lambda case, today: clinical.full_duration_trials(case),
-    # the TRD definition counts trials in the current episode: said only when the case shows it, and exactly the
-    # trials `appeal check` counts
-    "adequate_in_episode": lambda case, today: clinical.adequate_trials(case, today),
-    "failed_names": lambda case, today: [item.name for item in case.prior_treatments
-                                         if clinical.failed(item) and item.name],
-    "depression": lambda case, today: clinical.has_depression(case),
-    "crps": lambda case, today: clinical.has_crps(case),
-    "on_label": _on_label,
-    # the scales (with response and remission defined) whose course since treatment began shows each
-    "responded": lambda case, today: [course.instrument.label for course in _judged_courses(case) if course.response],
-    "remitted": lambda case, today: [course.instrument.label for course in _judged_courses(case) if course.remission],
-    "rated": lambda case, today: [course.instrument.label for course in _judged_courses(case)],
-}
-
-
 def _facts(case: Case, today: date) -> dict[str, Any]:
-    """Every derived fact of `FACTS`, for the wording and the templates (`letter.facts`)."""
-    return {name: fact(case, today) for name, fact in FACTS.items()}
+    """Every derived fact of `clinical.FACTS`, for the wording and the templates (`letter.facts`); money prints
+    as money."""
+    facts = {name: fact(case, today) for name, fact in clinical.FACTS.items()}
+    return {name: Amount(value) if isinstance(value, Decimal) else value for name, value in facts.items()}
 
 
 def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "") -> list[Line]:
@@ -272,7 +234,7 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
         if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
             reasons.append("out_of_network")
     environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
-    library = _arguments()
+    library = argument_wordings()
     numbers = {item.snippet.id: item.number for item in chosen}
     cited: set[str] = set()
 
@@ -625,7 +587,7 @@ def _course_sentence(course: clinical.ScoreCourse, start: date | None) -> str:
 
 def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
     """The response and remission definitions the summary applied, with their source."""
-    defined = [course for course in courses if course.response is not None]
+    defined = clinical.judged_courses(courses)
     if not defined:
         return ""
     reductions = sorted({course.scale.response_reduction for course in defined})
@@ -637,13 +599,18 @@ def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
 
 
 def _change(course: clinical.ScoreCourse, point: Any) -> str:
-    """A rating against its scale's baseline: 'baseline', '62% lower', 'no change'."""
+    """A rating against its scale's baseline: 'baseline', '62% lower', 'no change'; from a baseline of 0, where
+    no percentage can be said, 'higher (baseline 0)'."""
     if point is course.baseline:
         return "baseline"
     if point.date < course.baseline.date:
         return "before baseline"
-    fraction = (course.baseline.value - point.value) / course.baseline.value if course.baseline.value else 0
-    return "no change" if fraction == 0 else f"{_percent(fraction)} {'lower' if fraction > 0 else 'higher'}"
+    if point.value == course.baseline.value:
+        return "no change"
+    fraction = course.change_at(point)
+    if fraction is None:
+        return f"higher (baseline {course.baseline.number})"
+    return f"{_percent(fraction)} {'lower' if fraction > 0 else 'higher'}"
 
 
 def _score_rows(courses: list[clinical.ScoreCourse]) -> list[ScoreRow]:
@@ -680,7 +647,7 @@ def _score_chart_alt(courses: list[clinical.ScoreCourse], summary: list[str]) ->
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:
     """Load what every plan reads (wording, rules, criteria, evidence) now rather than for the first letter."""
-    _arguments()
+    argument_wordings()
     rules_module.all_rules()
     readiness.all_criteria()
     evidence.load_library(evidence_dirs)

@@ -115,7 +115,7 @@ def as_docx(found: list[Section], case: Case) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
-    from appeal.render import xml_safe
+    from appeal.xml_text import xml_safe
 
     document = Document()
     document.styles["Normal"].font.size = Pt(10)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appeal.errors import UserError
+from appeal.images import image_or_none
 
 INSTALL_TESSERACT = (
     "Reading a scan or a photo needs the Tesseract OCR program, which is not installed. Install it "
@@ -68,7 +69,7 @@ def read(path: str | Path) -> NoticeText:
     data = loader.read_bytes(path, max_bytes=MAX_NOTICE_BYTES, what="notice")
     if data.lstrip()[:5] == b"%PDF-":
         return _read_pdf(data, path)
-    image = _open_image(data, path)
+    image = image_or_none(data, path)  # an iPhone's HEIC photo too (pillow-heif)
     if image is not None:
         return from_ocr(ocr_lines(image), str(path))
     if b"\x00" in data[:4096]:
@@ -82,23 +83,6 @@ def read(path: str | Path) -> NoticeText:
 
 def from_ocr(lines: list[tuple[str, float]], name: str) -> NoticeText:
     return NoticeText(name, "ocr", tuple(Line(n, text, conf) for n, (text, conf) in enumerate(lines, 1)))
-
-
-def _open_image(data: bytes, path: Path):
-    """The picture, or None when the bytes are not one. An iPhone's HEIC photo opens as the packet's
-    attachments do (pillow-heif)."""
-    from PIL import Image, UnidentifiedImageError
-
-    from appeal import packet
-
-    if packet._looks_like_heif(data):
-        return packet._open_image(data, path)
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError):
-        return None
-    return image
 
 
 def _read_pdf(data: bytes, path: Path) -> NoticeText:

@@ -24,8 +24,9 @@ from xml.sax.saxutils import escape
 
 from appeal.case import Case, SenderRole
 from appeal.errors import UserError
-from appeal.evidence import APPENDIX_HEADING
+from appeal.appendix import APPENDIX_HEADING
 from appeal.fields import format_date
+from appeal.images import looks_like_heif, open_image
 
 POINTS_PER_INCH = 72
 PAGE_WIDTH, PAGE_HEIGHT = 8.5 * POINTS_PER_INCH, 11 * POINTS_PER_INCH  # US letter, what fax machines print
@@ -84,7 +85,7 @@ def read_attachment(path: Path) -> Part:
         raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
     if b"%PDF" in data[:1024]:
         return Part(name, _pdf_pages(data, path), fit=True, source=name)
-    if path.suffix.lower() in IMAGE_SUFFIXES or _looks_like_heif(data):
+    if path.suffix.lower() in IMAGE_SUFFIXES or looks_like_heif(data):
         return Part(name, _image_pages(data, path), fit=False, source=name)
     raise UserError(f"Attachment {path} is not a PDF or a picture appeal can read (JPG, PNG, HEIC, TIFF). Save it "
                     "as PDF (in most programs: Print, then Save as PDF) and attach that.")
@@ -119,33 +120,6 @@ def _opened_without_password(reader) -> bool:
         return False
 
 
-def _looks_like_heif(data: bytes) -> bool:
-    return data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
-
-
-def _open_image(data: bytes, path: Path):
-    from PIL import Image, UnidentifiedImageError
-
-    if _looks_like_heif(data) or path.suffix.lower() in (".heic", ".heif"):
-        try:
-            from pillow_heif import register_heif_opener
-        except ImportError:
-            raise UserError(
-                f"Attachment {path} is a HEIC photo (the iPhone's format), and reading HEIC needs the pillow-heif "
-                "package: pip install pillow-heif. Or export the photo as JPG and attach that."
-            ) from None
-        register_heif_opener()
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-        return image
-    except Image.DecompressionBombError:
-        raise UserError(f"Attachment {path} is a picture too large to add safely; scan or save it smaller.") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
-        raise UserError(f"Attachment {path} is not a picture appeal can read, or it is damaged "
-                        f"({str(error) or type(error).__name__}). Save it again as JPG or PDF.") from None
-
-
 def _image_pages(data: bytes, path: Path) -> list[Any]:
     """Each frame of a photo or scan on a letter page of its own: upright (as the camera held it), scaled to
     fit inside the margins and above the stamp band, at most IMAGE_DPI."""
@@ -153,7 +127,7 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
     from pypdf import PdfReader
     from reportlab.pdfgen import canvas
 
-    image = _open_image(data, path)
+    image = open_image(data, path)
     output = io.BytesIO()
     sheet = canvas.Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2

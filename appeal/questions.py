@@ -105,7 +105,7 @@ class Context:
     def names(self) -> dict[str, Any]:
         """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
         if "names" not in self.memo:
-            from appeal.render import present
+            from appeal.render_views import present
 
             base = {"role": self.role, "situation": self.situation, "kind": self.kind or NO_KIND,
                     "case": present(self.case, "case")}
@@ -118,7 +118,7 @@ class Condition:
     """A `when:` expression, compiled once; called with a Context, as the engine does."""
 
     def __init__(self, source: str | None):
-        from appeal.render import shared_environment
+        from appeal.render_env import shared_environment
 
         self.source = source
         self._compiled = shared_environment(for_docx=False).compile_expression(source) if source else None
@@ -426,7 +426,7 @@ def _check_expression(source: Any, allowed: set[str]) -> Condition:
     """Compile a `when:` after checking every name, `case.` path, `kind.` flag and compared value it uses."""
     from jinja2 import TemplateSyntaxError, nodes
 
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
 
     if not isinstance(source, str) or not source.strip():
         raise _Invalid("'when' must be an expression, like \"provider and clinical_letter\"")
@@ -680,7 +680,7 @@ def skipped_key(question: Question, index: int) -> str:
 def questions_for_blank(label: str) -> list[Question]:
     """The questions that fill a letter's `[ADD: label]` blank ("member ID" -> "Member ID"; "patient's name" ->
     first and last name), if any do."""
-    from appeal.render import COMPOSITE_BLANKS, field_blank
+    from appeal.render_views import COMPOSITE_BLANKS, field_blank
 
     if label in COMPOSITE_BLANKS:
         return [question for question in every_question() if question.path in COMPOSITE_BLANKS[label]]

@@ -217,7 +217,7 @@ def _rems_certified_setting(case: Case, today: date) -> tuple[Status, str | None
 
 
 def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]:
-    courses = [course for course in clinical.score_courses(case) if course.response is not None]
+    courses = clinical.judged_courses(clinical.score_courses(case))
     if not courses:
         return Status.unknown, None
 

@@ -3,8 +3,8 @@
 Templates are shared by email and zip, so a template from a stranger must not be able to run code, read or write
 files, or hang the machine. Jinja's own sandbox only blocks names starting with an underscore; this one, modelled
 on copier's `is_safe_attribute` override, allows an attribute only where it is listed below:
-- the fields of the case and the values of the letter plan, through the read-only views in `appeal/render.py`
-  (`TemplateView`), which say for themselves which names they expose;
+- the fields of the case and the values of the letter plan, through the read-only views in
+  `appeal/render_views.py` (`TemplateView`), which say for themselves which names they expose;
 - a choice's `label` and `value`, a date's `year`, `month`, `day` and `isoformat`, a loop's `loop.*`;
 - a few harmless text methods (`upper`, `lower`, `title`, `capitalize`, `strip`, `startswith`, `endswith`).
 Everything else (methods, classes, paths, documents) is refused with a message naming the attribute.
@@ -57,16 +57,21 @@ class TemplateProblem(SecurityError):
 
 
 class TemplateView:
-    """A read-only value handed to templates. Subclasses say which attribute names they expose."""
+    """A read-only value handed to templates. Subclasses say which attribute names they expose; these two
+    methods are the sandbox's questions, never something a template may read (`_allowed` refuses them)."""
 
     __slots__ = ()
 
-    def _exposes(self, name: str) -> bool:
+    def exposes(self, name: str) -> bool:
         raise NotImplementedError
 
-    def _reaches_python(self, name: str) -> bool:
+    def reaches_python(self, name: str) -> bool:
         """True for a name that exists on what the view wraps but is not exposed (a method, a path)."""
         return False
+
+
+# The sandbox's questions to a view: a view that exposes every name (a blank) must still not hand them out.
+_VIEW_QUESTIONS = frozenset({"exposes", "reaches_python"})
 
 
 @dataclass
@@ -142,7 +147,7 @@ def _allowed(obj: Any, name: str) -> bool:
     if name.startswith("_"):
         return False
     if isinstance(obj, TemplateView):
-        return obj._exposes(name)
+        return name not in _VIEW_QUESTIONS and obj.exposes(name)
     if isinstance(obj, BaseModel):
         return name in model_exposes(type(obj))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -406,7 +411,7 @@ class SafeEnvironment(SandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
         if isinstance(__obj, Undefined):
-            __obj._fail_with_undefined_error()  # says which name does not exist
+            __obj()  # calling an undefined raises Jinja's own error, which says which name does not exist
         if not __self.is_safe_callable(__obj):
             name = getattr(__obj, "__name__", "this")
             raise TemplateProblem(f"calling {name}() is not allowed in a template", name)
@@ -428,7 +433,7 @@ class SafeEnvironment(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _tick()
-        if isinstance(obj, TemplateView) and obj._reaches_python(attribute):
+        if isinstance(obj, TemplateView) and obj.reaches_python(attribute):
             return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 

@@ -331,7 +331,7 @@ def check(path: Path, render: bool = True) -> list[Problem]:
     from docx import Document
     from docxtpl import DocxTemplate
 
-    from appeal.render import make_environment
+    from appeal.render_env import make_environment
     from appeal.sandbox import TemplateProblem
     from appeal.template_package import check_package
 
@@ -395,7 +395,7 @@ def used_paths(path: Path) -> set[str]:
     """The names a template uses, as written in the reference (prior_treatments[].dose)."""
     from docxtpl import DocxTemplate
 
-    from appeal.render import make_environment
+    from appeal.render_env import make_environment
 
     template = DocxTemplate(str(path))
     template.init_docx()
@@ -410,7 +410,7 @@ def _render_examples(path: Path) -> list[Problem]:
     from appeal.resources import examples_folder
 
     meta = path.with_suffix(".yaml")
-    kind = kinds._kind(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)
+    kind = kinds.from_template(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)
     problems = []
     for example in sorted(examples_folder().glob("*.yaml")):
         case = casefile.load(example)

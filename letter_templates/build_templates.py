@@ -182,6 +182,14 @@ def recipient(document, default_line):
     para(document, "", "Address Block")
 
 
+def addressee(document):
+    """The address block of a letter that does not go to the plan (a regulator, an employer): letter.recipient."""
+    tag(document, "{%p for line in letter.recipient %}")
+    para(document, "{{ line }}", "Address Block")
+    tag(document, "{%p endfor %}")
+    para(document, "", "Address Block")
+
+
 def re_block(document, subject):
     labeled(document, "Re: ", subject)
     tag(document, "{%p for line in letter.re_lines %}")
@@ -440,12 +448,18 @@ def closing(document, thanks):
 
 
 def start_letter(recipient_line, subject, salutation, first_paragraph, banner=False):
-    """Letterhead, date, optional URGENT banner, recipient, Re: block, salutation and the first paragraph."""
+    """Letterhead, date, optional URGENT banner, recipient, Re: block, salutation and the first paragraph.
+
+    `recipient_line` is the plan's department the letter goes to; None for a letter that does not go to the plan
+    (a regulator, an employer), addressed by letter.recipient alone."""
     document = new_document()
     letterhead(document)
     if banner:
         urgent_banner(document)
-    recipient(document, recipient_line)
+    if recipient_line is None:
+        addressee(document)
+    else:
+        recipient(document, recipient_line)
     re_block(document, subject)
     para(document, salutation)
     para(document, first_paragraph)
@@ -665,14 +679,6 @@ def build_parity_request():
     return document
 
 
-def addressee(document):
-    """The address block of a letter that does not go to the plan (a regulator, an employer): letter.recipient."""
-    tag(document, "{%p for line in letter.recipient %}")
-    para(document, "{{ line }}", "Address Block")
-    tag(document, "{%p endfor %}")
-    para(document, "", "Address Block")
-
-
 def quoted_reason(document, intro):
     """The plan's own words for its denial, when the case has them."""
     tag(document, "{%p if denial.quote %}")
@@ -701,13 +707,10 @@ def plan_facts(document):
 
 
 def build_regulator_complaint():
-    document = new_document()
-    letterhead(document)
-    addressee(document)
-    re_block(document, "Complaint about {{ insurance.insurer or 'a health plan' }}: {{ treatment.display_name or 'a denied claim' }}")
-    para(document, "Dear Sir or Madam:")
-    para(
-        document,
+    document = start_letter(
+        None,
+        "Complaint about {{ insurance.insurer or 'a health plan' }}: {{ treatment.display_name or 'a denied claim' }}",
+        "Dear Sir or Madam:",
         OPEN_VOICE + " to file a complaint about how {{ insurance.insurer or 'the plan' }} has handled "
         "{% if letter.voice.role == 'patient' %}my{% else %}{{ patient.first_name | possessive }}{% endif %} claim "
         "for {{ treatment.display_name or 'care' }}, and to ask you to review it.",
@@ -734,13 +737,10 @@ def build_regulator_complaint():
 
 
 def build_employer_letter():
-    document = new_document()
-    letterhead(document)
-    addressee(document)
-    re_block(document, "{{ insurance.plan_name or 'Company health plan' }}: denial of {{ treatment.display_name or 'care' }}")
-    para(document, "Dear Benefits Manager:")
-    para(
-        document,
+    document = start_letter(
+        None,
+        "{{ insurance.plan_name or 'Company health plan' }}: denial of {{ treatment.display_name or 'care' }}",
+        "Dear Benefits Manager:",
         OPEN_VOICE + " about a coverage decision made under {{ insurance.plan_name or 'the company health plan' }}. "
         "{{ insurance.employer or 'The company' }} sponsors this self-funded plan and pays its claims from its own "
         "funds; {{ insurance.insurer or 'its claims administrator' }} decides claims for it. The plan has denied "

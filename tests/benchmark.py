@@ -62,7 +62,7 @@ def _plain(value):
     """Our template context as plain data: dicts, lists, strings, numbers and the case's enums."""
     from pydantic import BaseModel
 
-    from appeal.render import Blank, CaseView
+    from appeal.render_views import Blank, CaseView
 
     class Missing(str):  # a blank prints its [ADD: ...] and is falsy, as in ours
         def __bool__(self) -> bool:
@@ -101,7 +101,7 @@ def bare_context(kind, example: Path) -> dict:
     from docxtpl import DocxTemplate
 
     from appeal import casefile
-    from appeal.evidence import appendix_subdoc
+    from appeal.appendix import appendix_subdoc
     from appeal.letter_plan import context_for
 
     context = context_for(casefile.load(example), kind)

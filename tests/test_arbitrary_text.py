@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from appeal import draft, kinds
 from appeal.case import Case
-from appeal.render import xml_safe
+from appeal.xml_text import xml_safe
 
 SKIPPED = {"letter_kind"}  # chooses the template; not free text
 

@@ -11,7 +11,7 @@ from conftest import EXAMPLES, docx_text, example_case
 from docx import Document
 from docxtpl import DocxTemplate
 
-from appeal import evidence
+from appeal import appendix, evidence
 from appeal.case import Case, TreatmentKind
 from appeal.errors import UserError
 from appeal.evidence import Condition, EvidenceKind, EvidenceTreatment
@@ -415,7 +415,7 @@ def small_template(path: Path, with_letter_styles: bool) -> Path:
 
 def render_appendix(template_path: Path, chosen, out: Path) -> Path:
     template = DocxTemplate(str(template_path))
-    template.render({"appendix": evidence.appendix_subdoc(template, chosen)}, autoescape=True)
+    template.render({"appendix": appendix.appendix_subdoc(template, chosen)}, autoescape=True)
     template.save(str(out))
     return out
 
@@ -428,7 +428,7 @@ def test_appendix_lands_in_the_docx_with_every_citation(tmp_path, library, with_
     chosen = evidence.select(case, library)
     out = render_appendix(small_template(tmp_path / "t.docx", with_letter_styles), chosen, tmp_path / "out.docx")
     text = docx_text(out)
-    assert evidence.APPENDIX_HEADING in text
+    assert appendix.APPENDIX_HEADING in text
     assert "{{" not in text
     for item in chosen:
         assert f"[{item.number}] {item.snippet.title}" in text
@@ -452,7 +452,7 @@ def test_appendix_renders_into_a_bundled_letter_template(tmp_path, library):
     chosen = evidence.select(example_case(EXAMPLES[0]), library) or evidence.select(
         make_case(diagnoses=[{"code": "F33.2"}], treatment={"kind": "iv_ketamine"}), library
     )
-    subdoc = evidence.appendix_subdoc(template, chosen)
+    subdoc = appendix.appendix_subdoc(template, chosen)
     styles = {p.style.name for p in subdoc.paragraphs}
     assert {"Heading 2", "Heading 3", "Small Print", "Body Text Letter"} <= styles
 

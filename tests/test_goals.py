@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from appeal import goals, letter_plan, questions, readiness
+from appeal import clinical, goals, letter_plan, questions, readiness
 from appeal.case import Case
 from appeal.readiness import Criterion, Status
 
@@ -65,13 +65,13 @@ def test_a_new_criterion_that_needs_a_fact_makes_the_questionnaire_ask_for_it(mo
 
 
 def test_a_new_argument_that_reads_a_case_field_makes_the_questionnaire_ask_for_it(monkeypatch):
-    library = {key: dict(value) for key, value in letter_plan._arguments().items()}
+    library = {key: dict(value) for key, value in letter_plan.argument_wordings().items()}
     library["experimental"]["paragraphs"] = [
         *library["experimental"]["paragraphs"],
         {"when": "case.clinical.provider_notes", "text": "{{ case.clinical.provider_notes }}"},
     ]
     assert not questions.applies(entry(NOTES), patient_appeal())
-    monkeypatch.setattr(letter_plan, "_arguments", lambda: library)
+    monkeypatch.setattr(letter_plan, "argument_wordings", lambda: library)
     goals.forget()
     try:
         assert questions.applies(entry(NOTES), patient_appeal())
@@ -123,7 +123,7 @@ def test_what_each_derived_fact_reads_is_found_by_running_it():
     assert "prior_treatments[].adequate_weeks" in found["adequate_trials"]
     assert found["total_paid"] == ["treatment.services"]
     assert "diagnoses[].code" in found["on_label"] and "treatment.kind" in found["on_label"]
-    assert set(found) == set(letter_plan.FACTS)
+    assert set(found) == set(clinical.FACTS)
 
 
 def test_each_missing_fact_is_listed_once_with_the_questions_that_fill_it():

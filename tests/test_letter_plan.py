@@ -6,7 +6,7 @@ from datetime import date
 
 from appeal import kinds, letter_plan
 from appeal.case import Case
-from appeal.render import Blank
+from appeal.render_views import Blank
 
 TODAY = date(2026, 11, 2)
 

@@ -15,7 +15,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.output import DummyOutput
 from test_questionnaire import CLEAR, CTRL_C, Terminal, pick
 
-from appeal import notice_confirm, notice_import, notice_text
+from appeal import images, notice_confirm, notice_import, notice_text
 from appeal.case import DenialReason, PlanType
 from appeal.errors import UserError
 
@@ -268,7 +268,7 @@ def test_an_iphone_heic_photo_opens_like_a_jpeg(tmp_path):
     pillow_heif.register_heif_opener()
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(buffer, format="HEIF")
-    image = notice_text._open_image(buffer.getvalue(), tmp_path / "IMG_0042.HEIC")
+    image = images.image_or_none(buffer.getvalue(), tmp_path / "IMG_0042.HEIC")
     assert image is not None and image.size == (40, 30)
 
 

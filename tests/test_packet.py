@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas
 from appeal import draft, kinds, packet, pdf_convert
 from appeal.cli import main
 from appeal.errors import UserError
-from appeal.evidence import APPENDIX_HEADING
+from appeal.appendix import APPENDIX_HEADING
 
 TODAY = date(2026, 11, 29)
 EXAMPLE = "ketamine-trd-erisa-appeal"

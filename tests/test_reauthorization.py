@@ -128,3 +128,21 @@ def test_other_letters_draw_no_chart():
     drafted = draft.draft(example_case(EXAMPLE), kinds.get("prior-auth"), today=TODAY)
     assert not Document(io.BytesIO(drafted.content)).inline_shapes
     assert "Symptom ratings:" in docx_text(drafted.content)
+
+
+def test_from_a_baseline_of_0_no_percentage_and_no_response_is_claimed():
+    """`ScoreCourse.change` and the letter's table once disagreed here: the table said 'no change' for a rise
+    from 0. A fall or rise from 0 is no fraction of it; the letter says the rating is higher and claims nothing."""
+    from appeal import letter_plan
+
+    case = case_with([{"instrument": "phq9", "value": 0, "date": "2026-05-05"},
+                      {"instrument": "phq9", "value": 6, "date": "2026-07-05"},
+                      {"instrument": "phq9", "value": 0, "date": "2026-08-05"}])
+    course, = clinical.score_courses(case)
+    assert course.baseline.value == 0 and course.change is None
+    assert [course.change_at(point) for point in course.points] == [None, None, None]
+    assert course.response is None and clinical.judged_courses([course]) == []
+    letter = letter_plan.context_for(case, kinds.get("reauthorization"), today=TODAY)["letter"]
+    assert [row.change for row in letter.score_rows] == ["baseline", "PHQ-9 higher (baseline 0)", "PHQ-9 no change"]
+    assert letter.score_summary == ["PHQ-9: 0 on May 5, 2026 (baseline before treatment) to 0 on August 5, 2026."]
+    assert letter.score_definition == "" and letter.facts["rated"] == [] and letter.facts["responded"] == []

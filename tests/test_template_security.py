@@ -370,7 +370,7 @@ def test_every_value_a_template_sees_is_plain_data():
     about every attribute of every value: only fields, properties and a few harmless methods are allowed."""
     from appeal import casefile
     from appeal.letter_plan import context_for
-    from appeal.render import shared_environment
+    from appeal.render_env import shared_environment
     from appeal.sandbox import TemplateView
 
     environment = shared_environment()
