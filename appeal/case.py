@@ -557,13 +557,3 @@ class Case(Model):
         description="Facts the sender chose not to give (like patient.email): the letter leaves their lines out "
         "instead of showing a blank. The questionnaire records the questions skipped on purpose here.",
     )
-
-    def warnings(self) -> list[str]:
-        """Things that will not stop a letter but weaken it."""
-        found = [warning for diagnosis in self.diagnoses if (warning := icd10.weakness(diagnosis.code))]
-        if self.treatment.kind is TreatmentKind.other and not self.treatment.name:
-            found.append("treatment.name: the treatment kind is 'other' but no name is given")
-        from appeal import codes  # codes reads this model, so it is imported here
-
-        found += [str(problem) for problem in codes.check(self)]
-        return found

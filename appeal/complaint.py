@@ -18,7 +18,8 @@ from appeal import dispute
 from appeal.case import Case, Decision, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.deadlines import due_date
 from appeal.fields import format_date
-from appeal.rules import Rule, Step, Topic, select
+from appeal.dispute import Step
+from appeal.rules import Rule, Topic, select
 
 # Sent this way, a request reaches the plan the day it is sent; by mail the day it arrived must be given.
 SAME_DAY = {SendMethod.fax, SendMethod.portal, SendMethod.email, SendMethod.hand}

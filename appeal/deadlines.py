@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from appeal.case import Case
 from appeal.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
-from appeal.rules import Deadline, Rule, Step, Topic, all_rules, service_timing, treatment_category
+from appeal.dispute import Step
+from appeal.rules import Deadline, Rule, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14
 

@@ -8,22 +8,26 @@ not have (a Marketplace plan has one internal level, so after it comes external 
 goes straight to a fair hearing).
 
     position(case)            -> Position: the step to file now, the one after it, or none left
-    letter_step(case, kind)   -> the step a letter of this kind starts (its `starts:` in the kind's YAML)
     steps_for(plan_type)      -> every step of that plan type, in order
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from appeal import plan_types
 from appeal.case import Case, PlanType, ReviewLevel
-from appeal.rules import Step
 
-if TYPE_CHECKING:
-    from appeal.kinds import LetterKind
+
+class Step(StrEnum):
+    initial_request = "initial_request"
+    internal_appeal = "internal_appeal"
+    second_internal_appeal = "second_internal_appeal"
+    external_review = "external_review"
+    fair_hearing = "fair_hearing"
+    later_levels = "later_levels"
 
 
 @dataclass(frozen=True)
@@ -100,18 +104,6 @@ def position(case: Case) -> Position:
     plan_type = PlanType(case.insurance.coverage().name)
     requested = case.denial is None
     return Position(plan_type, steps_for(plan_type), requested, None if requested else next_step_index(case))
-
-
-def letter_step(case: Case, kind: LetterKind) -> Step | None:
-    """The step a letter of this kind starts, from its `starts:`: none (not tied to a step), the initial request,
-    external review, or the step the case is at (None when its steps are used up)."""
-    if kind.starts == "none":
-        return None
-    if kind.starts == "initial_request" or case.denial is None:
-        return Step.initial_request
-    if kind.starts == "external_review":
-        return Step.external_review
-    return position(case).step
 
 
 def request_title(case: Case) -> str:

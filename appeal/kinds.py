@@ -310,7 +310,7 @@ _STARTS_FOR_STEP = {"initial_request": "initial_request", "internal_appeal": "ne
 
 
 def kind_for_step(step: str) -> str | None:
-    """The kind drafted to start a dispute step (a rules.Step value), from what the kinds declare: one whose
+    """The kind drafted to start a dispute step (a dispute.Step value), from what the kinds declare: one whose
     `starts:` is that step and that answers a denial exactly when the step comes after a decision; where several
     do, the first that every sender may send (a prior-authorization request before a provider's reauthorization).
     None for a step no kind starts."""

@@ -16,15 +16,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from appeal import clinical, complaint, dispute, evidence, readiness, regulators
+from appeal import case_checks, clinical, complaint, dispute, evidence, readiness, regulators
 from appeal import rules as rules_module
 from appeal.case import Case, SenderRole, TreatmentKind
 from appeal.errors import UserError
 from appeal.kinds import LetterKind
 from appeal.render_env import shared_environment
 from appeal.render_views import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present
+from appeal.dispute import Step
+from appeal.letter_rules import for_letter, letter_step
 from appeal.resources import load_data
-from appeal.rules import Step
 from appeal.sandbox import PlanFunction
 
 
@@ -271,7 +272,7 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
 
 
 def _rights(case: Case, kind: LetterKind) -> list[str]:
-    return [rules_module.cited(rule) for rule in rules_module.for_letter(case, kind)]
+    return [rules_module.cited(rule) for rule in for_letter(case, kind)]
 
 
 @lru_cache(maxsize=1)
@@ -456,7 +457,7 @@ def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None
 def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     """The step this letter starts ('an internal appeal to the plan, the first level of appeal') and the next one,
     which the letter reserves, as appeal.dispute places the case; empty for letters that start no step."""
-    step = dispute.letter_step(case, kind)
+    step = letter_step(case, kind)
     steps = dispute.steps_for(case.insurance.plan_type)
 
     def plain(name: str) -> str:
@@ -489,7 +490,7 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
 
 def _urgent_deadline(case: Case, kind: LetterKind) -> str:
     """The expedited decision deadline in hours with its rule's citation, from the rules for this letter's step."""
-    step = dispute.letter_step(case, kind)
+    step = letter_step(case, kind)
     if step is None:
         return ""
     for rule in rules_module.select(case, step, {rules_module.Topic.decision_deadline}):
@@ -684,7 +685,7 @@ def context_for(
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
-        warnings=case.warnings() + [text for text, _ in _say(kind.warnings, sentence_context)],
+        warnings=case_checks.warnings(case) + [text for text, _ in _say(kind.warnings, sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],

@@ -21,7 +21,7 @@ from typing import Any
 import questionary
 from prompt_toolkit.application import create_app_session
 
-from appeal import drafts
+from appeal import case_checks, drafts
 from appeal.case import Case
 from appeal.errors import UserError
 from appeal.intake_engine import Engine, ItemState, Refusal, as_typed, from_typed, is_empty
@@ -352,7 +352,7 @@ class _Terminal:
                         self._say(f"    {number}. {entry.show(item)}")
                 else:
                     self._say(f"  {engine.summary(entry)}")
-        for warning in engine.case.warnings():
+        for warning in case_checks.warnings(engine.case):
             self._say(f"\nNote: {warning}", HINT_STYLE)
         self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
         choices = [questionary.Choice("Everything is right: save the case", value=_FINISH_VALUE)]

@@ -9,24 +9,13 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from appeal.case import Case, PlanType, TreatmentKind
+from appeal.dispute import Step
 from appeal.resources import load_data
-
-if TYPE_CHECKING:
-    from appeal.kinds import LetterKind
-
-
-class Step(StrEnum):
-    initial_request = "initial_request"
-    internal_appeal = "internal_appeal"
-    second_internal_appeal = "second_internal_appeal"
-    external_review = "external_review"
-    fair_hearing = "fair_hearing"
-    later_levels = "later_levels"
 
 
 class Topic(StrEnum):
@@ -127,25 +116,6 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
         if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case), treatment_category(case))
         and (topics is None or rule.topic in topics)
     ]
-
-
-def for_letter(case: Case, kind: LetterKind | str) -> list[Rule]:
-    """The rules a letter of this kind cites (those tagged with its `cites`) for this case: its plan type, and its
-    step, urgency and timing. A letter not tied to a step (a request for documents) cites its rules at any step."""
-    if isinstance(kind, str):  # a kind's name: its description says what it cites
-        from appeal import kinds
-
-        kind = kinds.get(kind)
-    from appeal.dispute import letter_step  # dispute reads the steps, which name this module's Step
-
-    def cited_by_kind(rule: Rule) -> bool:
-        return any(tag in rule.letters for tag in kind.cites)
-
-    if kind.starts == "none":
-        plan_type = case.insurance.coverage().name
-        return [rule for rule in all_rules() if cited_by_kind(rule) and plan_type in rule.plan_types]
-    step = letter_step(case, kind)
-    return [rule for rule in select(case, step) if cited_by_kind(rule)] if step else []
 
 
 def cited(rule: Rule) -> str:

@@ -19,7 +19,8 @@ from appeal.case import Case, Decision, Denial, HistoryEntry, ReviewLevel, SendM
 from appeal.errors import UserError
 from appeal.fields import format_date
 from appeal.next_steps import COMPLAINT_RULE_IDS, IF_LATE_FALLBACK, LATE_OPENS_NEXT_LEVEL_RULE_IDS, if_late_rules
-from appeal.rules import Rule, Step, Topic
+from appeal.dispute import Step
+from appeal.rules import Rule, Topic
 from appeal.track_store import Appeal, Result, Store
 
 # --------------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 from appeal import casefile
 from appeal.case import Case
 from appeal.errors import UserError
-from appeal.rules import Step
+from appeal.dispute import Step
 from appeal.safe_write import write_bytes
 
 DATABASE_NAME = "track.db"
@@ -68,13 +68,14 @@ METHODS = ("fax", "mail", "portal", "email", "hand")
 
 def _letter_step(case: Case, kind: str) -> Step:
     """The step of the dispute a letter of this kind starts, from the dispute-step calculator the letters use."""
-    from appeal import dispute, kinds
+    from appeal import kinds
+    from appeal.letter_rules import letter_step
 
     letter_kind = kinds.get(kind)
     if letter_kind.starts == "none":
         raise UserError(f"A {kind} letter starts no step of the dispute, so it has no decision date to track. Add it "
                         "to the appeal it belongs to as a note: appeal track note ID TEXT")
-    return dispute.letter_step(case, letter_kind) or Step.later_levels  # None: every known step is used
+    return letter_step(case, letter_kind) or Step.later_levels  # None: every known step is used
 
 
 # --------------------------------------------------------------------------------------------------------------

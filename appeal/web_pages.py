@@ -19,7 +19,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from appeal import drafts, safe_write, web_flow
+from appeal import case_checks, drafts, safe_write, web_flow
 from appeal.errors import UserError
 from appeal.intake_engine import Engine
 from appeal.questions import ENTRIES, Group
@@ -257,7 +257,7 @@ async def review(request):
     session = request.app.state.session
     with web_flow.opened(session.draft) as engine:
         return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
-                      warnings=engine.case.warnings(), left=web_flow.frontier(engine) is not None,
+                      warnings=case_checks.warnings(engine.case), left=web_flow.frontier(engine) is not None,
                       progress=progress_of(engine))
 
 

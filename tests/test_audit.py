@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import docx_text, example_case
 
-from appeal import codes, deadlines, draft, kinds, rules
+from appeal import codes, deadlines, draft, kinds, letter_rules, rules
 from appeal.case import BillingCode, Case, PlanType, TreatmentKind
 
 # The regulation's own text (eCFR, Federal Register, U.S. Code, GPO) or the agency that administers the rule.
@@ -70,20 +70,20 @@ def _case(plan: str, kind: str | None, **extra) -> Case:
 
 @pytest.mark.parametrize("kind", ["esketamine_nasal", "iv_ketamine", "im_ketamine"])
 def test_medicare_advantage_letters_for_a_part_b_drug_cite_only_the_part_b_drug_time_frames(kind):
-    cited = {rule.id for rule in rules.for_letter(_case("medicare_advantage", kind), "prior-auth")}
+    cited = {rule.id for rule in letter_rules.for_letter(_case("medicare_advantage", kind), "prior-auth")}
     assert "ma-partb-drug-determination-standard" in cited
     assert "ma-organization-determination-standard" not in cited
     report = deadlines.report(_case("medicare_advantage", kind))
     assert {rule.id for rule in report.decision} == {"ma-partb-drug-determination-standard"}
     appealed = Case.model_validate({"insurance": {"plan_type": "medicare_advantage"}, "treatment": {"kind": kind},
                                     "denial": {"notice_date": "2026-11-02", "level_exhausted": "initial"}})
-    cited = {rule.id for rule in rules.for_letter(appealed, "appeal")}
+    cited = {rule.id for rule in letter_rules.for_letter(appealed, "appeal")}
     assert "ma-partb-drug-reconsideration-standard" in cited
     assert "ma-reconsideration-decision-standard-service" not in cited
 
 
 def test_an_unknown_treatment_shows_both_medicare_advantage_time_frames():
-    cited = {rule.id for rule in rules.for_letter(_case("medicare_advantage", None), "prior-auth")}
+    cited = {rule.id for rule in letter_rules.for_letter(_case("medicare_advantage", None), "prior-auth")}
     assert {"ma-partb-drug-determination-standard", "ma-organization-determination-standard"} <= cited
 
 

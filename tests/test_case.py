@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from conftest import EXAMPLES, example_case
 
-from appeal import casefile
+from appeal import case_checks, casefile
 from appeal.case import Case, Diagnosis, Patient, Sender
 from appeal.errors import UserError
 from appeal.resources import examples_folder
@@ -94,8 +94,8 @@ def test_icd10_codes_are_checked_normalized_and_described():
 
 def test_unspecified_code_gives_a_warning():
     case = Case(diagnoses=[{"code": "F32.A"}])
-    assert any("F32.A" in warning and "unspecified" in warning for warning in case.warnings())
-    assert Case(diagnoses=[{"code": "F33.2"}]).warnings() == []
+    assert any("F32.A" in warning and "unspecified" in warning for warning in case_checks.warnings(case))
+    assert case_checks.warnings(Case(diagnoses=[{"code": "F33.2"}])) == []
 
 
 def test_npi_check_digit_and_phone_normalization():

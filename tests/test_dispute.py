@@ -10,7 +10,8 @@ from conftest import EXAMPLES, example_case
 
 from appeal import deadlines, dispute, kinds, letter_plan, next_steps
 from appeal.case import Case, PlanType, ReviewLevel
-from appeal.rules import Step, for_letter
+from appeal.dispute import Step
+from appeal.letter_rules import for_letter, letter_step
 
 TODAY = date(2026, 11, 27)
 LEVELS = [None, *ReviewLevel]
@@ -34,7 +35,7 @@ def test_letter_deadline_and_next_steps_agree(plan_type, level):
     report = deadlines.report(disputed, TODAY)
     appeal = kinds.get(kinds.DEFAULT_FOR_DENIAL)
     assert report.step == where.current and report.next_step == where.following
-    assert dispute.letter_step(disputed, appeal) == (report.step.step if report.step else None)
+    assert letter_step(disputed, appeal) == (report.step.step if report.step else None)
     rights = for_letter(disputed, appeal)
     assert all(rule.step is report.step.step for rule in rights), [rule.id for rule in rights]
     letter = letter_plan.context_for(disputed, appeal, today=TODAY)["letter"]
@@ -60,11 +61,11 @@ def test_the_two_disagreements_of_the_issue_are_gone():
 
 def test_each_kind_starts_the_step_its_description_names():
     denied = case(PlanType.employer_self_funded, ReviewLevel.initial)
-    assert dispute.letter_step(denied, kinds.get("prior-auth")) is Step.initial_request
-    assert dispute.letter_step(denied, kinds.get("appeal")) is Step.internal_appeal
-    assert dispute.letter_step(denied, kinds.get("external-review")) is Step.external_review
-    assert dispute.letter_step(denied, kinds.get("claim-file-request")) is None
-    assert dispute.letter_step(Case(), kinds.get("appeal")) is Step.initial_request
+    assert letter_step(denied, kinds.get("prior-auth")) is Step.initial_request
+    assert letter_step(denied, kinds.get("appeal")) is Step.internal_appeal
+    assert letter_step(denied, kinds.get("external-review")) is Step.external_review
+    assert letter_step(denied, kinds.get("claim-file-request")) is None
+    assert letter_step(Case(), kinds.get("appeal")) is Step.initial_request
     assert dispute.position(Case()).step is Step.initial_request and dispute.position(Case()).current is None
 
 
@@ -72,7 +73,7 @@ def test_each_kind_starts_the_step_its_description_names():
 def test_every_example_agrees(name):
     example = example_case(name)
     kind = kinds.get(example.letter_kind)
-    step = dispute.letter_step(example, kind)
+    step = letter_step(example, kind)
     assert all(rule.step is step for rule in for_letter(example, kind) if kind.starts != "none")
     report = deadlines.report(example, TODAY)
     if example.denial is not None and kind.starts == "next":

@@ -11,7 +11,8 @@ import pytest
 from appeal import deadlines, letter_plan, kinds, packet, plan_types, regulators
 from appeal.case import Case, PlanType
 from appeal.resources import load_data
-from appeal.rules import Step, all_rules
+from appeal.dispute import Step
+from appeal.rules import all_rules
 
 TODAY = date(2026, 11, 27)
 

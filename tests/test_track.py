@@ -532,7 +532,7 @@ def test_a_partial_approval_keeps_the_appeal_open_with_the_next_level_for_the_re
 
 def test_the_letter_that_starts_each_step_is_the_one_the_kinds_declare():
     from appeal import kinds
-    from appeal.rules import Step
+    from appeal.dispute import Step
 
     assert {step.value: kinds.kind_for_step(step) for step in Step} == {
         "initial_request": "prior-auth", "internal_appeal": "appeal", "second_internal_appeal": "appeal",
