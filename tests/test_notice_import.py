@@ -13,7 +13,7 @@ import pytest
 from notice_corpus import corpus, make, score, write_pdf, write_scan, write_text
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.output import DummyOutput
-from test_questionnaire import CLEAR, CTRL_C, Terminal, pick
+from terminal_harness import CLEAR, CTRL_C, Terminal, pick
 
 from appeal import images, notice_confirm, notice_import, notice_text
 from appeal.case import DenialReason, PlanType

@@ -336,7 +336,7 @@ pathlib.Path(out / pathlib.Path(args[-1]).with_suffix('.pdf').name).write_bytes(
 def test_the_questionnaires_last_step_offers_the_packet_and_checks_each_file(monkeypatch, tmp_path):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
-    from test_questionnaire import Terminal, pick
+    from terminal_harness import Terminal, pick
 
     from appeal import questionnaire
 

@@ -452,10 +452,14 @@ def test_a_summary_with_colons_and_quotes_round_trips(tmp_path, monkeypatch):
     monkeypatch.undo()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     kinds.all_kinds.cache_clear()
-    kind = kinds.all_kinds()["tricky"]
-    assert kind.summary == "Asks: 'why?' and # not a comment"
-    assert kind.title == 'Appeal: "second" level (tricky)'
-    assert path.exists()
+    try:
+        kind = kinds.all_kinds()["tricky"]
+        assert kind.summary == "Asks: 'why?' and # not a comment"
+        assert kind.title == 'Appeal: "second" level (tricky)'
+        assert path.exists()
+    finally:  # the next test on this worker must not see "tricky" among the kinds
+        monkeypatch.undo()
+        kinds.all_kinds.cache_clear()
 
 
 def test_the_loop_that_runs_too_long_is_the_one_named(home):

@@ -167,7 +167,7 @@ def test_answers_are_saved_as_the_terminal_saves_them_and_a_bad_one_keeps_what_w
     reply = answer(client, keys, patient__first_name="Dana", patient__last_name="Whitfield",
                    patient__date_of_birth="13/45/1990")
     assert reply.status == 422
-    from test_web_browser import terminal_says
+    from web_harness import terminal_says
 
     message = terminal_says("patient.date_of_birth", "13/45/1990")
     assert message.replace("'", "&#39;") in reply.body
@@ -225,7 +225,7 @@ def test_autosave_keeps_an_answer_as_soon_as_the_field_is_left(client):
 
 
 def test_a_draft_started_in_the_browser_is_finished_in_the_terminal(client, monkeypatch):
-    from test_questionnaire import CTRL_C, Terminal
+    from terminal_harness import CTRL_C, Terminal
 
     path = start_patient_appeal(client)
     answer(client, ["patient.first_name", "patient.last_name"], patient__first_name="Ana", patient__last_name="Ruiz")

@@ -12,10 +12,10 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
 from playwright.sync_api import sync_playwright
-from test_questionnaire import CTRL_C, pick
-from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled  # noqa: F401 (a fixture)
+from terminal_harness import CTRL_C, pick
+from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled, terminal_says  # noqa: F401 (a fixture)
 
-from appeal import case_paths, cli, drafts, intake_engine, questionnaire
+from appeal import cli, drafts, questionnaire
 
 NOTICE = date.today() - timedelta(days=20)
 PHONE = {"width": 390, "height": 844}
@@ -46,17 +46,6 @@ class Checks:
         assert not bad, f"{title}: {bad}"
         links = page.eval_on_selector_all("[src], [href]", "els => els.map(e => e.getAttribute('src') || e.getAttribute('href'))")
         assert all(link.startswith(("/", "#")) for link in links), (title, links)
-
-
-def terminal_says(path: str, typed: str) -> str:
-    """What the terminal questionnaire says of an answer: the case model's rule, in its words."""
-    from pydantic import ValidationError
-
-    from appeal.case import Case
-
-    with pytest.raises(ValidationError) as rejected:
-        case_paths.set_path(Case(), path, typed)
-    return intake_engine.reason_in_words(rejected.value)
 
 
 def in_thread(function, *args, **kwargs):
@@ -181,7 +170,7 @@ def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tm
 
 
 def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browser(browser, running, monkeypatch):
-    from test_questionnaire import Terminal
+    from terminal_harness import Terminal
 
     terminal = Terminal(monkeypatch)
     stopped = in_thread(terminal.run, {"Who is writing": pick("patient"), "What happened": pick("denial"),

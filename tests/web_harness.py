@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from appeal import web
+from appeal import case_paths, intake_engine, web
 
 SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
@@ -282,3 +282,14 @@ def fresh_shots(prefix: str) -> None:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
+
+
+def terminal_says(path: str, typed: str) -> str:
+    """What the terminal questionnaire says of an answer: the case model's rule, in its words."""
+    from pydantic import ValidationError
+
+    from appeal.case import Case
+
+    with pytest.raises(ValidationError) as rejected:
+        case_paths.set_path(Case(), path, typed)
+    return intake_engine.reason_in_words(rejected.value)
