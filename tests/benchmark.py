@@ -62,7 +62,7 @@ def _plain(value):
     """Our template context as plain data: dicts, lists, strings, numbers and the case's enums."""
     from pydantic import BaseModel
 
-    from appeal.render_views import Blank, CaseView
+    from appeal.letters.render_views import Blank, CaseView
 
     class Missing(str):  # a blank prints its [ADD: ...] and is falsy, as in ours
         def __bool__(self) -> bool:
@@ -100,9 +100,9 @@ def bare_context(kind, example: Path) -> dict:
     """Our context for `kind` and the case file `example` as plain data (Attachment A as its finished XML)."""
     from docxtpl import DocxTemplate
 
-    from appeal import casefile
-    from appeal.appendix import appendix_subdoc
-    from appeal.letter_plan import context_for
+    from appeal.cases import casefile
+    from appeal.letters.appendix import appendix_subdoc
+    from appeal.letters.letter_plan import context_for
 
     context = context_for(casefile.load(example), kind)
     by_hand = {key: _plain(value) for key, value in context.items()}
@@ -116,8 +116,9 @@ def one_letter(folder: Path) -> list[dict]:
     from jinja2 import Environment
     from markupsafe import Markup
 
-    from appeal import casefile, draft, kinds
-    from appeal.resources import examples_folder
+    from appeal.cases import casefile
+    from appeal.letters import draft, kinds
+    from appeal.base.resources import examples_folder
 
     rows = []
     counter = 0
@@ -233,7 +234,7 @@ def generate_cases(folder: Path, count: int, seed: int = 7) -> Path:
     """`count` case files varied from the bundled examples: names, birth dates and the denial's dates."""
     import yaml
 
-    from appeal.resources import examples_folder
+    from appeal.base.resources import examples_folder
 
     folder.mkdir(parents=True, exist_ok=True)
     examples = [yaml.safe_load(path.read_text()) for path in sorted(examples_folder().glob("*.yaml"))]
@@ -367,8 +368,8 @@ def main() -> int:
         # 2
         import json
 
-        from appeal import kinds
-        from appeal.resources import examples_folder
+        from appeal.letters import kinds
+        from appeal.base.resources import examples_folder
 
         example = examples_folder() / f"{TYPICAL}.yaml"
         template = kinds.get("appeal").template

@@ -24,8 +24,9 @@ for _variable in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR", "XDG_DATA_DIRS", "X
 import pytest
 from docx import Document
 
-from appeal import casefile, kinds
-from appeal.resources import examples_folder
+from appeal.cases import casefile
+from appeal.letters import kinds
+from appeal.base.resources import examples_folder
 
 EXAMPLES = sorted(path.stem for path in examples_folder().glob("*.yaml"))
 
@@ -46,7 +47,7 @@ def example_case(name: str):
 
 def applicable_kinds(case) -> list[str]:
     """The kinds a case can be drafted as: a denial where the kind needs one, and none of its `refuse:` holding."""
-    from appeal.letter_plan import refusals
+    from appeal.letters.letter_plan import refusals
 
     return [name for name, kind in kinds.all_kinds().items()
             if (case.denial is not None or not kind.needs_denial) and not refusals(case, kind)]

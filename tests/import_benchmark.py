@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from notice_corpus import corpus, score, write_pdf, write_scan, write_text  # noqa: E402
 
-from appeal import notice_import, notice_text  # noqa: E402
+from appeal.intake import notice_import, notice_text  # noqa: E402
 
 TARGETS = {"text": 0.95, "pdf": 0.95, "scan": 0.85}
 

@@ -14,7 +14,7 @@ import questionary
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from appeal import questionnaire
+from appeal.terminal import questionnaire
 
 ENTER = "\r"
 CLEAR = "\x15"  # Ctrl-U: wipe the line, to type a corrected answer

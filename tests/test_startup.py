@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from appeal import evidence, kinds
-from appeal.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
+from appeal.rules import evidence
+from appeal.letters import kinds
+from appeal.base.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
 HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "matplotlib", "starlette",
@@ -29,7 +30,7 @@ try:
 except SystemExit:
     pass
 loaded = sorted(name for name in {heavy!r} if name in sys.modules)
-icd10 = sys.modules.get("appeal.icd10")
+icd10 = sys.modules.get("appeal.cases.icd10")
 print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
                   "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize)}}))

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from appeal import case_paths, intake_engine, web
+from appeal.cases import case_paths
+from appeal.intake import engine as intake_engine
+from appeal.web import app as web
 
 SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
@@ -288,7 +290,7 @@ def terminal_says(path: str, typed: str) -> str:
     """What the terminal questionnaire says of an answer: the case model's rule, in its words."""
     from pydantic import ValidationError
 
-    from appeal.case import Case
+    from appeal.cases.case import Case
 
     with pytest.raises(ValidationError) as rejected:
         case_paths.set_path(Case(), path, typed)

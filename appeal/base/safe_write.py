@@ -1,0 +1,102 @@
+"""Writing files the way health information deserves: atomically, owner-only, never silently over a user's file."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from appeal.base.errors import UserError
+
+OWNER_ONLY = 0o600
+
+
+def describe_os_error(error: OSError) -> str:
+    """An operating-system error in words: what to do about it."""
+    reasons = {
+        errno.EACCES: "permission denied (choose a folder you can write to)",
+        errno.EPERM: "permission denied (choose a folder you can write to)",
+        errno.EROFS: "the disk or folder is read-only (choose another folder)",
+        errno.ENOSPC: "the disk is full (free some space, or choose another disk)",
+        errno.EDQUOT: "your disk quota is used up (free some space)",
+        errno.EISDIR: "a folder has that name (choose a file name, like letter.docx)",
+        errno.ENOTDIR: "part of the path is a file, not a folder",
+        errno.ENAMETOOLONG: "the name is too long",
+        errno.EFBIG: "the file is larger than the disk or your limits allow",
+    }
+    return reasons.get(error.errno, error.strerror or str(error))
+
+
+def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
+    """Write to a temporary file beside `path`, then move it into place in one step.
+
+    A crash leaves either the old file or the new one, never half of one. Without `overwrite`, an existing file
+    is refused (the link below fails if the name is taken, so even a race cannot clobber it). Every failure
+    (permission, a read-only or full disk, a folder in the way) is a UserError; the old file is untouched and
+    the temporary file is removed.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"Cannot write {path}: the folder {folder} does not exist.")
+    if path.is_dir():
+        raise UserError(f"Cannot write {path}: it is a folder. Give a file name, like {path / 'letter.docx'}.")
+    if path.exists() and not overwrite:
+        raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
+    temporary: str | None = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, OWNER_ONLY)
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
+            except OSError:  # a file system without hard links: check, then move
+                if path.exists():
+                    raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
+                os.replace(temporary, path)
+    except OSError as error:
+        raise UserError(f"Cannot write {path}: {describe_os_error(error)}. Nothing was changed.") from None
+    finally:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass  # moved into place
+            except OSError:
+                pass  # a folder we cannot change: mkstemp made nothing there
+    return path
+
+
+def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
+    return write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def private_folder(path: Path) -> Path:
+    """Make `path` and any missing parents readable by the owner only (0700), whatever the umask. Folders that
+    already exist are left as they are."""
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise UserError(f"Cannot create the folder {folder}: {error.strerror or error}.") from None
+        os.chmod(folder, 0o700)
+    if not path.is_dir():
+        raise UserError(f"Cannot use {path} as a folder: something else is in the way.")
+    return path

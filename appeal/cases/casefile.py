@@ -1,0 +1,96 @@
+"""Reading and writing case files (YAML or JSON), with errors a person can act on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from appeal.base import loader
+from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
+from appeal.base.errors import UserError
+from appeal.base.safe_write import write_text
+
+
+def describe_validation_error(error: ValidationError, source: str, loaded: loader.Loaded | None = None) -> str:
+    """One line per problem: the field's path (and its line in the file, when known), what is wrong. Never the
+    value's full repr or a traceback."""
+    lines = []
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "(the whole case)"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "is not a field of a case (a typo?); see `appeal schema` for the field names"
+        elif problem["type"] == "enum":
+            message = f"must be one of: {problem['ctx']['expected']}"
+        elif problem["type"] == "string_too_long":
+            message = (f"is {len(problem['input']):,} characters long; a letter holds at most "
+                       f"{MAX_TEXT_CHARACTERS:,} characters in one field (about 40 pages), and never cuts one "
+                       "short. Shorten it, or enclose the full text as a separate document (enclosures:)")
+        where = loaded.where(problem["loc"]) if loaded else ""
+        lines.append(f"  {path}{where}: {message}")
+    return f"{source} has {len(lines)} problem{'s' if len(lines) > 1 else ''}:\n" + "\n".join(lines)
+
+
+def _mapping(loaded: loader.Loaded) -> dict[str, Any]:
+    if not isinstance(loaded.data, dict):
+        shown = {list: "list", str: "line of text"}.get(type(loaded.data), type(loaded.data).__name__)
+        raise UserError(f"{loaded.source} must hold fields like 'patient:' and 'insurance:', not a {shown} "
+                        "(see `appeal example --list` for an example).")
+    return loaded.data
+
+
+def read(source: str | bytes | Path, source_name: str | None = None) -> loader.Loaded:
+    """A case file's YAML or JSON, read within the loader's limits, as a mapping with each value's line."""
+    if isinstance(source, Path):
+        source = loader.read_bytes(source, max_bytes=loader.CASE_LIMITS.max_bytes, what="case file")
+    loaded = loader.read_yaml(source, source_name=source_name, limits=loader.CASE_LIMITS)
+    _mapping(loaded)
+    return loaded
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
+    """Turn YAML or JSON text into a dict, naming the line of a problem."""
+    return read(text, source).data
+
+
+def from_data(data: dict[str, Any], source: str, loaded: loader.Loaded | None = None) -> Case:
+    try:
+        return Case.model_validate(data)
+    except ValidationError as error:
+        raise UserError(describe_validation_error(error, source, loaded)) from None
+
+
+def load(path: str | Path) -> Case:
+    path = Path(path)
+    loaded = read(path, str(path))
+    return from_data(loaded.data, str(path), loaded)
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        pruned = {key: _prune(item) for key, item in value.items()}
+        return {key: item for key, item in pruned.items() if item not in (None, [], {})}
+    if isinstance(value, list):
+        return [_prune(item) for item in value]
+    return value
+
+
+def to_data(case: Case) -> dict[str, Any]:
+    """The case as plain data, leaving out what is empty, so a saved file reads like one a person wrote."""
+    return _prune(case.model_dump(mode="json"))
+
+
+def dumps(case: Case, as_json: bool = False) -> str:
+    data = to_data(case)
+    if as_json:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(case: Case, path: str | Path, *, overwrite: bool) -> Path:
+    path = Path(path)
+    return write_text(path, dumps(case, as_json=path.suffix.lower() == ".json"), overwrite=overwrite)

@@ -1,0 +1,204 @@
+"""Field types shared by the case model: the formats people actually type, checked once, here.
+
+Each type is an ``Annotated`` pydantic type, so the same rule serves a case file, the questionnaire and a CSV row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+
+from appeal.base.errors import UserError
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%B %d %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%b. %d, %Y",
+)
+
+
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_US_SHAPE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
+_EXAMPLE = "write it like 03/14/2026 or 2026-03-14"
+
+
+def _why_not_a_day(value: str, year: int, month: int, day: int) -> str | None:
+    """Why year/month/day name no day of the calendar, in words (None when they do)."""
+    if year == 0:
+        return f"'{value}' is not a date: there is no year 0; {_EXAMPLE}"
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a date: there is no month {month} (months are 1 to 12); {_EXAMPLE}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"'{value}' is not a date: {calendar.month_name[month]} has {days} days in {year}; {_EXAMPLE}"
+    return None
+
+
+def _why_not_iso(value: str, match: re.Match) -> str:
+    """Why text shaped like 2026-02-30 (or 2026-11-02 25:61:00) is not a date, in words."""
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    why = _why_not_a_day(value, year, month, day)
+    if why:
+        return why
+    time = match.string[match.end(3):].strip(" T")
+    return f"'{value}' is not a date: {time} is not a time of day (a date needs no time: write {year:04d}-{month:02d}-{day:02d})"
+
+
+def _why_not_us(value: str, match: re.Match) -> str:
+    """Why text shaped like 02/30/1990 or 13/45/90 (month first, as in the US) is not a date, in words."""
+    month, day, year = (int(part) for part in match.group(1, 2, 3))
+    if len(match.group(3)) == 2:  # as strptime's %y reads two digits: 69-99 are 1969-1999, 00-68 are 2000-2068
+        year += 1900 if year >= 69 else 2000
+    if month > 12 and 1 <= day <= 12:  # day first, as much of the world writes it
+        return (f"'{value}' is not a date: there is no month {month}; write the month first, like "
+                f"{day:02d}/{month:02d}/{match.group(3)}")
+    return _why_not_a_day(value, year, month, day) or f"'{value}' is not a date; {_EXAMPLE}"
+
+
+def parse_date(value: object) -> object:
+    """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026 (and 2026-03-14 10:30, the date of a timestamp);
+    leave anything else for pydantic to reject. Text shaped like a date that is none says why."""
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    iso = _ISO_SHAPE.fullmatch(text)
+    if iso:
+        if iso.group(4):
+            try:
+                return datetime.fromisoformat(text.replace(" ", "T", 1)).date()
+            except ValueError:
+                pass
+        raise ValueError(_why_not_iso(text, iso))
+    us = _US_SHAPE.fullmatch(text)
+    if us:
+        raise ValueError(_why_not_us(text, us))
+    raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
+
+
+def parse_day(value: str, where: str) -> date:
+    """A date a person typed for a command-line option or into a form box, in any format a case file accepts;
+    a mistake is a UserError that names `where` it was typed ('--sent', 'The day you sent it')."""
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise UserError(f"{where}: {error}") from None
+
+
+def not_in_future(value: date | None) -> date | None:
+    """Dates of things that already happened (a birth, a denial notice) cannot be after today."""
+    if value is not None and value > date.today():
+        raise ValueError(f"{value:%m/%d/%Y} is in the future; this date must be today or earlier")
+    return value
+
+
+Date = Annotated[date, BeforeValidator(parse_date)]
+PastDate = Annotated[date, BeforeValidator(parse_date), AfterValidator(not_in_future)]
+
+
+def normalize_phone(value: object) -> object:
+    """US phone and fax numbers: keep the digits, print them as (555) 123-4567; keep an extension."""
+    if not isinstance(value, str | int):
+        return value
+    text = str(value).strip()
+    main, extension = text, ""
+    match = re.search(r"\s*(?:ext\.?|x)\s*(\d+)\s*$", text, flags=re.I)
+    if match:
+        main, extension = text[: match.start()], match.group(1)
+    digits = re.sub(r"\D", "", main)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise ValueError(f"'{value}' is not a 10-digit US phone number, like (555) 123-4567")
+    formatted = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return f"{formatted} ext. {extension}" if extension else formatted
+
+
+Phone = Annotated[str, BeforeValidator(normalize_phone)]
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI's last digit is a Luhn check digit computed with the prefix 80840 (CMS NPI standard)."""
+    digits = [int(d) for d in "80840" + npi[:-1]]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[-1])
+
+
+def check_npi(value: object) -> object:
+    if not isinstance(value, str | int):
+        return value
+    npi = re.sub(r"[\s-]", "", str(value))
+    if not re.fullmatch(r"\d{10}", npi):
+        raise ValueError(f"'{value}' is not an NPI: an NPI has exactly 10 digits")
+    if not npi_check_digit_ok(npi):
+        raise ValueError(f"'{value}' is not a valid NPI: its check digit does not match (a typo?)")
+    return npi
+
+
+NPI = Annotated[str, BeforeValidator(check_npi)]
+
+
+MAX_AMOUNT = Decimal("10000000")  # no single charge or payment a letter argues about is near $10 million
+
+
+def parse_money(value: object) -> object:
+    """Amounts as people write them: 450, 450.00, $1,250.50; never more than MAX_AMOUNT, never infinite."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return value
+    text = str(value).strip().replace("$", "").replace(",", "")
+    try:
+        amount = Decimal(text) if len(text) <= 30 else Decimal("NaN")
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValueError(f"'{str(value)[:30]}' is not an amount of money, like 450.00")
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"{str(value)[:30]} is more than {format_money(MAX_AMOUNT)}; check the amount (like 450.00)")
+    return amount
+
+
+def non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("an amount cannot be negative")
+    return value.quantize(Decimal("0.01"))
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    AfterValidator(non_negative),
+    PlainSerializer(lambda amount: float(amount), return_type=float, when_used="json"),
+]
+
+
+def format_money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"${amount:,.2f}"
+
+
+def format_date(value: date | None) -> str:
+    """Letters spell dates out (March 14, 2026): no one misreads them, whatever their country."""
+    return "" if value is None else f"{value:%B} {value.day}, {value.year}"

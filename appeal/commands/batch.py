@@ -1,0 +1,535 @@
+"""`appeal batch`: many letters in one run, for providers and advocates with many cases.
+
+Cases come from case files, folders of them, and CSV files (one row a case, appeal/csv_cases.py). Each case is
+drafted on its own: a bad case is reported with the same message `appeal draft` gives, and the others go on.
+Letters are written by this process alone, in input order, so their names are the same whatever --jobs is:
+patient-kind-date.docx, then -2, -3 ... when a run has several letters for one patient and kind.
+
+Memory stays flat however many cases there are: inputs are read as they are needed (a CSV a row at a time),
+and at most a few cases per worker are in flight; only a line of the summary is kept for each case.
+
+Only the standard library is imported here, because `appeal --help` builds this command's parser; drafting
+imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from appeal.base.folders import add_folder_options
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+CSV_SUFFIX = ".csv"
+IN_FLIGHT_PER_JOB = 4  # cases handed to each worker ahead of time: enough to keep it busy, few enough to stay small
+
+DESCRIPTION = """\
+Draft a letter for each case. INPUT is any mix of:
+  - case files (.yaml, .yml or .json), as `appeal draft --case` reads them;
+  - folders: their .yaml, .yml, .json and .csv files are read (not their subfolders);
+  - CSV files: one row a case, the first row naming the columns by case-field path, such as
+    patient.last_name, diagnoses.0.code, prior_treatments.0.name, treatment.codes.0.code. An empty cell
+    means "not given". `appeal batch --csv-template FILE` writes every column; list fields get numbered
+    columns (6 prior treatments, 4 diagnoses, 6 scores, 4 codes, 12 services, 12 dates of service,
+    6 enclosures, ...) and a file may add higher numbers. Rows are numbered as a spreadsheet shows them
+    (the first row, the column names, is row 1).
+
+Letters are named patient-kind-date.docx in the output folder, then -2, -3 ... within the run. An existing
+file is never replaced without --force: without it, that case fails and says so. A case that cannot be
+drafted is reported with its reason and the others go on; the exit status is 1 when any case failed.
+"""
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def add_batch_parser(commands) -> argparse.ArgumentParser:
+    """Add the `batch` command to `appeal`'s subcommands."""
+    batch = commands.add_parser(
+        "batch",
+        help="write a letter for each of many cases (files, folders, CSV rows)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("inputs", nargs="*", metavar="INPUT", help="case files, folders of them (not recursive), CSV files")
+    batch.add_argument("-o", "--output", metavar="DIR", help="the folder to write the letters in (made if missing)")
+    batch.add_argument("--letter", metavar="KIND", help="the kind of letter for every case (default: each case's letter_kind)")
+    batch.add_argument("--jobs", metavar="N", type=_jobs, default=None,
+                       help=f"cases drafted at once, in separate processes (default: the number of CPUs, here "
+                            f"{os.cpu_count() or 1}); 1 drafts them one by one in this process")
+    batch.add_argument("--strict", action="store_true", help="refuse (fail) each letter that still has blanks")
+    batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
+    batch.add_argument("--packet", nargs="?", const="fax", choices=("fax", "mail"),
+                       help="also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
+                            "(fax, the default) or without (mail); it holds the letter and Attachment A (add other "
+                            "files with `appeal packet --attach`)")
+
+    add_folder_options(batch)
+    batch.add_argument("--csv-template", metavar="FILE",
+                       help="write an empty CSV (its first row only) with every column, and stop")
+    batch.set_defaults(handler=cmd_batch, batch_parser=batch)
+    return batch
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Work items
+
+
+@dataclass
+class Task:
+    """One case to draft: a case file (path), a CSV row (cells), or an input already known to be bad (error)."""
+
+    index: int
+    label: str
+    path: str | None = None
+    cells: dict[str, str] | None = None
+    error: str | None = None
+
+
+@dataclass
+class Result:
+    """What a worker sends back: the drafted letter and its default name, or the reason it could not be drafted."""
+
+    index: int
+    drafted: object | None = None
+    name: str | None = None
+    error: str | None = None
+    packet: bytes | None = None  # the PDF to send, with --packet
+
+
+@dataclass
+class Outcome:
+    """One line of the summary."""
+
+    label: str
+    status: str  # WRITTEN, BLANKS or FAILED
+    detail: str  # the letter's path, or the reason it failed
+    blanks: tuple[str, ...] = ()
+
+
+WRITTEN, BLANKS, FAILED = "written", "written with blanks", "failed"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every case of a run shares, sent once to each worker."""
+
+    letter: str | None
+    evidence: tuple[Path, ...] | None
+    today: date
+    templates: tuple[Path, ...] = ()
+    packet: str | None = None  # "fax" or "mail": also make the PDF to send
+
+
+def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
+    """The cases of `inputs`, in order, read as they are needed."""
+    from appeal.cases import csv_cases
+    from appeal.base.errors import UserError
+
+    index = 0
+    for raw in inputs:
+        given = Path(raw)
+        if given.is_dir():
+            files = sorted(
+                path for path in given.iterdir()
+                if path.is_file() and not path.name.startswith(".")
+                and path.suffix.lower() in (*CASE_SUFFIXES, CSV_SUFFIX)
+            )
+        else:
+            files = [given]
+        for path in files:
+            if path.suffix.lower() == CSV_SUFFIX:
+                try:
+                    for row in csv_cases.read_rows(path):
+                        yield Task(index, row.source, cells=row.cells, error=row.error)
+                        index += 1
+                except UserError as error:
+                    yield Task(index, str(path), error=str(error))
+                    index += 1
+            else:
+                yield Task(index, str(path), path=str(path))
+                index += 1
+
+
+# --------------------------------------------------------------------------------------------------------------
+# In a worker
+
+
+_settings: Settings | None = None
+
+
+def warm(settings: Settings, worker: bool = True) -> None:
+    """Start a worker: remember the run's settings and load, once, what every letter uses (the code set,
+    rules, evidence library, letter kinds and templates). A worker leaves Ctrl-C to the main process."""
+    global _settings
+    from appeal.letters import draft
+
+    if worker:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _settings = settings
+    draft.warm(list(settings.evidence) if settings.evidence else None)
+
+
+_COLLECT_EVERY = 10
+_drafted_here = 0  # cases this process has drafted (each worker counts its own)
+
+
+def draft_task(task: Task) -> Result:
+    """Draft one case in memory. Never raises: a problem comes back as the reason, the same words `appeal draft`
+    would print for it."""
+    from appeal.cases import casefile, csv_cases
+    from appeal.letters import draft
+    from appeal.base.errors import UserError
+
+    global _drafted_here
+    _drafted_here += 1
+    if _drafted_here % _COLLECT_EVERY == 0:
+        # A rendered letter is a web of python-docx and lxml objects freed only by the cycle collector, whose
+        # counts see none of lxml's memory: without this, a worker grew from 84 to 157 MiB over 1,000 cases.
+        # Counted per process, so each worker collects after every tenth case of its own.
+        import gc
+
+        gc.collect()
+    settings = _settings
+    if settings is None:
+        raise RuntimeError("batch.warm(settings) must run in this process before draft_task")
+    try:
+        if task.cells is not None:
+            case = csv_cases.row_to_case(task.cells, task.label)
+        else:
+            case = casefile.load(task.path)
+        kind = draft.choose_kind(case, settings.letter, settings.templates)
+        drafted = draft.draft(case, kind, today=settings.today,
+                              evidence_dirs=list(settings.evidence) if settings.evidence else None)
+        made = None
+        if settings.packet:
+            from appeal.output import packet
+
+            made = packet.build(case, kind, docx=drafted.content, cover=settings.packet == "fax",
+                                today=settings.today).content
+        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made)
+    except UserError as error:
+        return Result(task.index, error=str(error))
+    except Exception as error:  # a bug must not stop the other cases, nor show a traceback
+        return Result(task.index, error=f"appeal could not draft this case because of an internal error "
+                                        f"({type(error).__name__}: {error}). Please report it.")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Running the cases
+
+
+def _run_here(tasks: Iterator[Task], settings: Settings) -> Iterator[tuple[Task, Result]]:
+    warm(settings, worker=False)
+    for task in tasks:
+        yield task, Result(task.index, error=task.error) if task.error else draft_task(task)
+
+
+def _isolated(task: Task, settings: Settings) -> Result:
+    """Draft a task in a pool of its own, to find which case stopped a worker."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1, initializer=warm, initargs=(settings,)) as executor:
+        try:
+            return executor.submit(draft_task, task).result()
+        except BrokenProcessPool:
+            return Result(task.index, error="The process drafting this case stopped unexpectedly (out of memory?).")
+
+
+def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int) -> Iterator[tuple[Task, Result]]:
+    """Draft in `jobs` processes, giving results back in input order with a bounded number in flight."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def done(result: Result) -> Future:
+        future: Future = Future()
+        future.set_result(result)
+        return future
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, initializer=warm, initargs=(settings,))
+
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":
+        # Workers forked from a warm process start warm: the code set and the rest load once, not once per
+        # worker (each worker's initializer then finds them loaded).
+        warm(settings, worker=False)
+    executor = start()
+    pending: deque[tuple[Task, Future]] = deque()
+    more = True
+    try:
+        while True:
+            while more and len(pending) < jobs * IN_FLIGHT_PER_JOB:
+                task = next(tasks, None)
+                if task is None:
+                    more = False
+                elif task.error:
+                    pending.append((task, done(Result(task.index, error=task.error))))
+                else:
+                    pending.append((task, executor.submit(draft_task, task)))
+            if not pending:
+                return
+            task, future = pending[0]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash, or the system ran out of memory). Which case did it is unknown, so each
+                # case that was in flight is drafted again on its own; then the run goes on in a new pool.
+                executor.shutdown(wait=True, cancel_futures=True)
+                recovered: deque[tuple[Task, Future]] = deque()
+                for waiting, waiting_future in pending:
+                    finished = waiting_future.done() and not waiting_future.cancelled()
+                    if finished and waiting_future.exception() is None:
+                        recovered.append((waiting, waiting_future))
+                    else:
+                        recovered.append((waiting, done(_isolated(waiting, settings))))
+                pending = recovered
+                executor = start()
+                continue
+            pending.popleft()
+            yield task, result
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Writing, in the main process
+
+
+class Namer:
+    """patient-kind-date.docx, then -2, -3 ... for names already written in this run."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def propose(self, name: str) -> str:
+        stem, suffix = os.path.splitext(name)
+        candidate, number = name, 1
+        while candidate.lower() in self.used:
+            number += 1
+            candidate = f"{stem}-{number}{suffix}"
+        return candidate
+
+    def take(self, name: str) -> None:
+        self.used.add(name.lower())
+
+
+def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: bool, force: bool) -> Outcome:
+    from appeal.letters import draft
+    from appeal.base.errors import UserError, os_reason
+
+    if result.error is not None:
+        return Outcome(task.label, FAILED, result.error)
+    drafted = result.drafted
+    path = folder / namer.propose(result.name)
+    pdf = path.with_suffix(".pdf") if result.packet else None
+    for target in (path, pdf):
+        if target and target.exists() and not force:
+            return Outcome(task.label, FAILED, f"{target} already exists (it was there before this run). Add --force "
+                                               "to replace it, or write to another folder with -o.")
+    try:
+        draft.write(drafted, path, strict=strict, force=force)
+        if pdf:
+            from appeal.base.safe_write import write_bytes
+
+            write_bytes(pdf, result.packet, overwrite=force)
+    except UserError as error:
+        return Outcome(task.label, FAILED, str(error))
+    except OSError as error:
+        return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
+    namer.take(path.name)
+    blanks = tuple(drafted.blanks)
+    return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Progress and the summary
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        return f"{lines[0]} {lines[1]}" + (" ..." if len(lines) > 2 else "")
+    return lines[0] if lines else ""
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; elsewhere (a log, a pipe) one plain line a case, no escapes."""
+
+    def __init__(self, total: int, stream=None, bar: bool | None = None):
+        self.stream = stream or sys.stdout
+        self.bar = self.stream.isatty() if bar is None else bar
+        self.total = total
+        self.done = 0
+        self.counts = {WRITTEN: 0, BLANKS: 0, FAILED: 0}
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.width = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.total = max(self.total, self.done)
+        self.counts[outcome.status] += 1
+        if not self.bar:
+            detail = _first_line(outcome.detail)
+            if outcome.status == BLANKS:
+                detail += f" ({len(outcome.blanks)} blank{'s' if len(outcome.blanks) != 1 else ''})"
+            count = len(str(self.total))
+            self.stream.write(f"[{self.done:>{count}}/{self.total}] {outcome.status}: {outcome.label}: {detail}\n")
+            self.stream.flush()
+            return
+        if outcome.status == FAILED:  # above the bar, which is drawn again under it
+            self._line(f"failed: {outcome.label}: {_first_line(outcome.detail)}")
+            return
+        now = time.monotonic()
+        if now - self.drawn >= 0.1 or self.done == self.total:
+            self._draw(now)
+
+    def _line(self, text: str) -> None:
+        self.stream.write("\r" + text.ljust(self.width) + "\n")
+        self.width = 0
+        self._draw(time.monotonic())
+
+    def _draw(self, now: float) -> None:
+        self.drawn = now
+        columns = shutil.get_terminal_size((80, 24)).columns
+        elapsed = now - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done) / rate if rate else 0.0
+        tail = (f" {self.done}/{self.total}  {self.counts[FAILED]} failed  {rate:.1f}/s  "
+                f"{int(left) // 60}:{int(left) % 60:02d} left")
+        size = max(10, min(40, columns - len(tail) - 3))
+        filled = size * self.done // self.total if self.total else size
+        text = ("[" + "#" * filled + "-" * (size - filled) + "]" + tail)[: columns - 1]
+        self.stream.write("\r" + text.ljust(self.width))
+        self.width = len(text)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.bar and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str:
+    """The table printed at the end: written, written with blanks, failed, each with its input."""
+    groups = {status: [item for item in outcomes if item.status == status] for status in (WRITTEN, BLANKS, FAILED)}
+    width = min(48, max([len("Input")] + [len(item.label) for item in outcomes]))
+    lines = [
+        f"{'Stopped' if stopped else 'Done'}: {len(groups[WRITTEN])} written, {len(groups[BLANKS])} written with "
+        f"blanks, {len(groups[FAILED])} failed, of {len(outcomes)} case{'s' if len(outcomes) != 1 else ''}."
+        f" Letters are in {folder}.",
+    ]
+    headings = {WRITTEN: "Letter", BLANKS: "Letter, and its blanks to fill in", FAILED: "Reason"}
+    for status, items in groups.items():
+        if not items:
+            continue
+        lines += ["", f"{status.capitalize()} ({len(items)})", f"  {'Input':<{width}}  {headings[status]}"]
+        for item in items:
+            detail = item.detail.splitlines() or [""]
+            if item.blanks:
+                detail.append(f"{len(item.blanks)} blank{'s' if len(item.blanks) != 1 else ''}: "
+                              + "; ".join(item.blanks))
+            label = item.label if len(item.label) <= width else "..." + item.label[-(width - 3):]
+            lines.append(f"  {label:<{width}}  {detail[0]}")
+            lines.extend(f"  {'':<{width}}  {more}" for more in detail[1:])
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The command
+
+
+def _make_folder(folder: Path) -> None:
+    from appeal.base.errors import UserError, os_reason
+
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"Cannot make the folder {folder}: {os_reason(error)}.") from None
+
+
+def run(
+    inputs: list[str], folder: Path, settings: Settings, *, jobs: int, strict: bool, force: bool
+) -> Iterator[Outcome]:
+    """Draft every case of `inputs` into `folder`, giving each outcome as it comes, in input order."""
+    tasks = iter_tasks(inputs)
+    results = _run_here(tasks, settings) if jobs <= 1 else _run_pool(tasks, settings, jobs)
+    namer = Namer()
+    for task, result in results:
+        yield _save(task, result, folder, namer, strict=strict, force=force)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from appeal.rules import evidence
+    from appeal.base.errors import UserError
+
+    parser = args.batch_parser
+    if args.csv_template:
+        if args.inputs:
+            parser.error("--csv-template writes the template only; give no INPUT with it")
+        from appeal.cases import csv_cases
+
+        path = csv_cases.write_template(Path(args.csv_template), overwrite=args.force)
+        print(f"Wrote an empty case CSV with {len(csv_cases.columns())} columns to {path}")
+        return 0
+    if not args.inputs:
+        parser.error("give at least one INPUT: a case file, a folder of them, or a CSV file")
+    if not args.output:
+        parser.error("the output folder is required: -o DIR")
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        parser.error(f"-o {args.output} is a file; give a folder for the letters")
+    evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
+    if args.packet:
+        from appeal.output.pdf_convert import find_soffice
+
+        find_soffice()  # no LibreOffice is one message now, not one per case
+    if args.letter:
+        from appeal.letters import kinds
+
+        kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
+    total = sum(1 for _ in iter_tasks(args.inputs))
+    if not total:
+        raise UserError(
+            f"Found no cases in {', '.join(args.inputs)}. A folder's .yaml, .yml, .json and .csv files are read "
+            "(not its subfolders), and a CSV file's rows after its first."
+        )
+    _make_folder(folder)
+    jobs = min(args.jobs or os.cpu_count() or 1, total)
+    settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
+                        tuple(args.templates or ()), args.packet)
+    progress = Progress(total)
+    outcomes: list[Outcome] = []
+    stopped = False
+    try:
+        for outcome in run(args.inputs, folder, settings, jobs=jobs, strict=args.strict, force=args.force):
+            outcomes.append(outcome)
+            progress.add(outcome)
+    except KeyboardInterrupt:
+        stopped = True
+    progress.close()
+    print()
+    print(summary(outcomes, folder, stopped))
+    if stopped:
+        return 130
+    return 1 if any(item.status == FAILED for item in outcomes) else 0

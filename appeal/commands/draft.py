@@ -1,0 +1,189 @@
+"""`appeal draft`: a letter from a case file, from the questionnaire (new, resumed, or filling a case file's
+gaps), or as the next letter of a tracked appeal; then what it still needs and what happens next. Only the
+standard library is imported at start-up; drafting imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from appeal.commands.track import ask_and_record, case_from_track, today_of
+from appeal.base.folders import add_folder_options
+
+
+def add_draft_parser(commands) -> argparse.ArgumentParser:
+    """Add the `draft` command to `appeal`'s subcommands."""
+    draft = commands.add_parser("draft", help="write a letter from a case file")
+    draft.add_argument("--case", metavar="FILE", help="the case file (YAML or JSON); without it, questions are asked")
+    draft.add_argument("--resume", metavar="FILE", help="carry on with an unfinished questionnaire draft")
+    draft.add_argument("--from-track", metavar="ID", type=int,
+                       help="the next letter of a tracked appeal (after a denial, or when the plan is late)")
+    draft.add_argument("--today", help=argparse.SUPPRESS)
+    draft.add_argument("--letter", metavar="KIND", help="the kind of letter (see `appeal letters`); default: the case's")
+    draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
+    draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
+    draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    add_folder_options(draft)
+    draft.set_defaults(handler=cmd_draft)
+    return draft
+
+
+def _print_report(path: Path, drafted) -> None:
+    from appeal.intake.questions import blank_facts
+
+    print(f"Wrote {drafted.kind.title.lower()} to {path}")
+    facts = blank_facts(drafted.blanks)
+    if facts:
+        print(f"\n{len(facts)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
+        for label, questions in facts:
+            asked = " / ".join(f"'{question.prompt.format_map(_ANY_VOICE)}'" for question in questions)
+            print(f"  - {label}" + (f" (the question{'s' if len(questions) > 1 else ''}: {asked})" if asked else ""))
+    for warning in drafted.warnings:
+        print(f"\nWarning: {warning}")
+    if drafted.sending:
+        print("\nHow to send it\n" + "\n".join(f"  - {line}" for line in drafted.sending))
+    if drafted.to_draft:
+        print("\nThe letter lists documents this tool drafts too; draft each from the same case:\n"
+              + "\n".join(f"  - {line}" for line in drafted.to_draft))
+
+
+_ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
+              "Patients": "The patient's", "are_in": "is in"}
+
+
+def _print_last(path: Path, drafted, case) -> None:
+    """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for)."""
+    print(f"\nYour letter: {path.resolve()}")
+    if drafted.blanks:
+        from appeal.intake.questions import blank_facts
+
+        action = (f"open it and fill in the {len(blank_facts(drafted.blanks))} [ADD: ...] blank(s) listed above, then "
+                  "sign and send it.")
+    elif drafted.sending:
+        action = "sign it and send it as 'How to send it' says above; keep a copy and proof of sending."
+    elif not drafted.kind.sent_to_plan:
+        action = "sign it and give it to the patient or the plan."
+    elif case.insurance.appeals_fax:
+        action = f"sign it and fax it to {case.insurance.appeals_fax}; keep the fax confirmation page."
+    else:
+        action = "sign it and send it as 'Where and how to send it' says above; keep proof of sending."
+    print(f"Next: {action}")
+
+
+def _print_next_steps(case, enclosures: list[str], today=None, suggested: list[str] = ()) -> None:
+    from appeal.rules import next_steps
+
+    print("\nWhat happens next\n")
+    print(next_steps.as_text(next_steps.sections(case, enclosures, today, suggested=suggested)))
+
+
+def _interview(args: argparse.Namespace):
+    """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
+    import questionary
+
+    from appeal.intake import drafts
+    from appeal.terminal import questionnaire
+    from appeal.base.errors import UserError
+
+    if not sys.stdin.isatty():
+        raise UserError(
+            "appeal draft asks its questions in a terminal, and this is not one. Run it in a terminal, or give "
+            "a case file: appeal draft --case FILE (see `appeal example --list`)."
+        )
+    if args.resume:
+        return _resume(Path(args.resume))
+    for told in drafts.set_aside_damaged():
+        print(told + "\n", file=sys.stderr)
+    unfinished = drafts.find_unfinished()
+    if unfinished:
+        choice = questionary.select(
+            "You have an unfinished draft. Carry on with it?",
+            choices=[questionary.Choice(f"Yes, resume {drafts.describe(path)}", value=path) for path in unfinished[:5]]
+            + [questionary.Choice("No, start a new letter", value="new")],
+        ).ask()
+        if choice is None:
+            raise KeyboardInterrupt
+        if choice != "new":
+            return _resume(choice)
+    from appeal.terminal.notice_confirm import start_from_notice
+
+    return start_from_notice() or questionnaire.run()
+
+
+def _resume(path: Path):
+    """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
+    import questionary
+
+    from appeal.intake import drafts
+    from appeal.terminal import questionnaire
+
+    try:
+        return questionnaire.run(resume=path)
+    except drafts.DraftInUse as in_use:
+        print(f"appeal: {in_use}", file=sys.stderr)
+        answer = questionary.confirm("Carry on in a copy of the draft (the other session keeps the original)?",
+                                     default=True).ask()
+        if not answer:
+            raise KeyboardInterrupt from None
+        return questionnaire.run(resume=drafts.copy_draft(path))
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from appeal.cases import casefile
+    from appeal.letters import draft
+
+    today = today_of(args)
+    late = None  # for the next letter of a tracked appeal the plan did not answer: what that lets the person do
+    if args.from_track is not None:
+        case, late = case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
+    elif args.case:
+        case_path = Path(args.case)
+        case = casefile.load(case_path)
+    else:
+        case, case_path = _interview(args)
+    templates = tuple(args.templates or ())
+    kind = draft.choose_kind(case, args.letter, templates)
+    drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
+    if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
+        import questionary
+
+        from appeal.terminal import questionnaire
+
+        if questionary.confirm(
+            f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
+        ).ask():
+            case, completed = questionnaire.run(case_path=case_path, overwrite_case=args.force)
+            if completed != case_path:
+                print(f"Your answers are saved in {completed}; {case_path} is unchanged "
+                      "(add --force to write them into it).")
+            case_path = completed
+            kind = draft.choose_kind(case, args.letter, templates)
+            drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
+    path = Path(args.output) if args.output else draft.default_name(case, kind, today)
+    draft.write(drafted, path, strict=args.strict, force=args.force)
+    _print_report(path, drafted)
+    if late:
+        print("\nWhat happens next\n\n" + late)
+    elif kind.sent_to_plan:
+        _print_next_steps(case, drafted.enclosures, today, drafted.suggested_enclosures)
+    if args.from_track is not None:
+        print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
+    elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
+        from appeal.output import packet
+        from appeal.terminal import questionnaire
+
+        sent_as = path
+        wanted = questionnaire.ask_packet()
+        if wanted:
+            cover, files = wanted
+            sent_as = packet.default_name(path)
+            print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
+        if sys.stdin.isatty():
+            appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
+            if appeal_id is not None:
+                print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
+    elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
+        print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
+    _print_last(path, drafted, case)
+    return 0

@@ -1,0 +1,25 @@
+"""`appeal import`: a case started from the denial notice (PDF, photo or text); appeal/notice_confirm.py does
+the work. Only the standard library is imported at start-up."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_import_parser(commands) -> argparse.ArgumentParser:
+    """Add the `import` command to `appeal`'s subcommands."""
+    importing = commands.add_parser("import", help="start a case from the denial notice (PDF, photo or text)")
+    importing.add_argument("notice", metavar="NOTICE", help="the notice: a PDF, a scan or photo (JPG/PNG), text, or - for pasted text")
+    importing.add_argument("-o", "--output", metavar="CASE.yaml", required=True, help="the case file to write")
+    importing.add_argument("--yes", action="store_true", help="accept what was found without asking (for scripts)")
+    importing.add_argument("--force", action="store_true", help="replace the case file if it exists")
+    importing.set_defaults(handler=cmd_import)
+    return importing
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from appeal.terminal import notice_confirm
+
+    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force)
+    return 0

@@ -1,0 +1,138 @@
+"""What a case file says, without writing a letter: `appeal deadline` (how long each side has), `appeal
+next-steps` (where to send, by when, what comes after) and `appeal check` (codes, the usual coverage criteria,
+the evidence a letter would attach). Only the standard library is imported at start-up."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from appeal.base.folders import add_folder_options
+
+
+def add_deadline_parser(commands) -> argparse.ArgumentParser:
+    """Add the `deadline` command to `appeal`'s subcommands."""
+    deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
+    deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    deadline.add_argument("--json", action="store_true", help="print JSON")
+    deadline.add_argument("--ics", metavar="FILE", help="also write the deadlines as calendar events (.ics)")
+    deadline.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
+    deadline.set_defaults(handler=cmd_deadline)
+    return deadline
+
+
+def add_next_steps_parser(commands) -> argparse.ArgumentParser:
+    """Add the `next-steps` command to `appeal`'s subcommands."""
+    steps = commands.add_parser("next-steps", help="where to send the letter, by when, and what comes after")
+    steps.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    steps.add_argument("--letter", metavar="KIND", help="the letter being sent (default: the case's)")
+    steps.add_argument("-o", "--output", metavar="OUT.docx", help="write a one-page Word document instead")
+    steps.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    steps.set_defaults(handler=cmd_next_steps)
+    return steps
+
+
+def add_check_parser(commands) -> argparse.ArgumentParser:
+    """Add the `check` command to `appeal`'s subcommands."""
+    check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
+    check.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    add_folder_options(check, templates=False)
+    check.set_defaults(handler=cmd_check)
+    return check
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    import json
+
+    from appeal.cases import casefile
+    from appeal.rules import deadlines
+    from appeal.cases.fields import format_date
+    from appeal.base.safe_write import write_text
+
+    case = casefile.load(args.case)
+    report = deadlines.report(case)
+    if args.ics:
+        write_text(Path(args.ics), deadlines.ics(report, case), overwrite=args.force)
+    if args.json:
+        print(json.dumps({
+            "today": report.today.isoformat(),
+            "step": report.step.name if report.step else None,
+            "filing": [
+                {"rule": item.rule.id, "due": item.due.isoformat() if item.due else None,
+                 "days_left": item.days_left(report.today), "counted_from": item.start_label or None,
+                 "missing": item.missing, "citation": item.rule.citation, "text": item.rule.text,
+                 "notes": item.notes}
+                for item in report.filing
+            ],
+            "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
+            "next_step": report.next_step.name if report.next_step else None,
+            "next_filing": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.next_filing],
+            "warnings": report.warnings,
+        }, indent=2))
+        return 0
+    def explained(rule, lead: str = "") -> str:
+        return f"{lead}{rule.text}\n    Rule: {rule.citation} [{rule.id}]"
+
+    if report.step:
+        print(f"Next step: {report.step.name}")
+    for item in report.filing:
+        if item.due:
+            print(f"  File by {format_date(item.due)} ({item.days_left(report.today)} days left), counted from "
+                  f"{item.start_label}.\n    " + explained(item.rule))
+        else:
+            print("  " + explained(item.rule))
+        for note in item.notes:
+            print(f"    Note: {note}")
+    for rule in report.decision:
+        print("  " + explained(rule, "Once filed: "))
+    if report.next_step:
+        print(f"If the answer is no: {report.next_step.name}")
+        for rule in report.next_filing:
+            print("    " + explained(rule))
+    for warning in report.warnings:
+        print(f"Warning: {warning}")
+    if args.ics:
+        print(f"Wrote the deadlines as calendar events to {args.ics}")
+    return 0
+
+
+def cmd_next_steps(args: argparse.Namespace) -> int:
+    from appeal.cases import casefile
+    from appeal.letters import kinds
+    from appeal.rules import next_steps
+    from appeal.letters.letter_plan import enclosures_for, suggested_enclosures_for
+    from appeal.base.safe_write import write_bytes
+
+    case = casefile.load(args.case)
+    kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
+    found = next_steps.sections(case, enclosures_for(case, kind), suggested=suggested_enclosures_for(case, kind))
+    if args.output:
+        write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
+        print(f"Wrote the next steps to {args.output}")
+    else:
+        print(next_steps.as_text(found))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from appeal.cases import casefile, codes
+    from appeal.rules import evidence, readiness
+
+    case = casefile.load(args.case)
+    problems = codes.check(case)
+    for problem in problems:
+        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+    if problems:
+        print()
+    results = readiness.check(case)
+    if not results:
+        print("No usual coverage criteria are known for this treatment and diagnosis.")
+    marks = {"met": "[met]    ", "not_met": "[NOT MET]", "unknown": "[unknown]"}
+    for result in results:
+        print(f"{marks[result.status.value]} {result.criterion.title}\n          {result.detail}")
+    chosen = evidence.select(case, evidence.load_library(args.evidence))
+    if chosen:
+        print(f"\nEvidence the letter will attach ({len(chosen)}):")
+        for item in chosen:
+            print(f"  [{item.number}] {item.snippet.id}: {item.why}")
+    return 1 if any(problem.error for problem in problems) else 0

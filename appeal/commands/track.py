@@ -1,0 +1,291 @@
+"""`appeal track add/outcome/note/show/export/import` and `appeal status`: the record of every appeal sent, on the
+command line (the record is appeal/track_store.py, where each appeal stands appeal/track_status.py, its words
+appeal/track_text.py). Also what `appeal draft` asks of it: the next letter of a tracked appeal (--from-track),
+and the terminal's last question after drafting, "Have you sent this letter yet?".
+
+Only argparse is imported at start-up, so `appeal --help` answers at once; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+# The option each field of the record is given with, for the store's messages (track_store.FieldError).
+OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date"}
+
+
+@contextmanager
+def _named_as_options():
+    """A value the store refuses is named by the option the person typed it with."""
+    from appeal.tracking.store import FieldError
+
+    try:
+        yield
+    except FieldError as error:
+        raise error.named(OPTION_FOR_FIELD) from None
+
+
+def today_of(args: argparse.Namespace):
+    """Today, or the hidden --today DATE that tests and rehearsals pass so no output depends on the clock."""
+    from datetime import date
+
+    from appeal.cases.fields import parse_day
+
+    return parse_day(args.today, "--today") if getattr(args, "today", None) else date.today()
+
+
+def _open_track():
+    from appeal.tracking.store import open_store
+
+    store = open_store()
+    for notice in store.notices:
+        print(f"appeal: {notice}", file=sys.stderr)
+    return store
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What `appeal draft` asks of the record
+
+
+def case_from_track(appeal_id: int, today, letter: str | None = None, templates: tuple = ()):
+    """`appeal draft --from-track ID`: the case for the appeal's next letter, and, when the plan was late, the
+    tracked status to print as what happens next (else None)."""
+    from appeal.letters import kinds
+    from appeal.base.errors import UserError
+    from appeal.tracking.status import case_with_history, next_case, status
+    from appeal.tracking.text import status_text
+
+    with _open_track() as store:
+        appeal = store.get(appeal_id)
+        if letter and kinds.get(letter, templates).recipient != "plan":
+            # a complaint or an employer letter tells the whole story, wherever the dispute stands
+            return case_with_history(appeal, today), None
+        case, kind, filled = next_case(appeal, today)
+        state = status(appeal, today)
+    if kind is None:
+        lines = "\n".join(f"  - {line}" for line in state.meaning)
+        if state.closed:
+            raise UserError(f"Tracked appeal {appeal_id} was approved; there is nothing more to send.")
+        if state.next_step:
+            raise UserError(f"The next step for tracked appeal {appeal_id} is {state.next_step}; this tool does not "
+                            f"draft that letter, so nothing was written.\n{lines}")
+        if state.overdue:
+            raise UserError(f"Tracked appeal {appeal_id}: for this plan, a missed deadline opens no next letter to "
+                            f"draft, so nothing was written. What it means:\n{lines}")
+        if state.waiting:
+            due = f"by {state.decision_due:%m/%d/%Y}" if state.decision_due else "(no rule known here)"
+            raise UserError(f"Tracked appeal {appeal_id} is waiting for the plan's decision, due {due}; there is no "
+                            "next letter yet. Record what came back with: appeal track outcome "
+                            f"{appeal_id} approved|denied|partial|no-answer --date DATE")
+        raise UserError(f"Tracked appeal {appeal_id} has used every step this tool knows. " + " ".join(state.meaning))
+    for line in filled:
+        print(line)
+    # After a missed deadline the case still stands where it stood, so the generic next steps would describe the
+    # step the plan failed to decide; what the delay allows is the tracked status instead.
+    return case, (status_text([state]) if state.overdue else None)
+
+
+def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=None) -> int | None:
+    """Asked in a terminal after a letter is written: was it sent? If so it is recorded now (with a copy of the
+    case and the letter), so nothing depends on remembering to run `appeal track add` later."""
+    from datetime import date
+
+    import questionary
+
+    from appeal.cases.fields import parse_date
+    from appeal.tracking.record import record_sent
+    from appeal.tracking.store import METHODS
+
+    today = today or date.today()
+    when = questionary.select("Have you sent this letter yet?", choices=[
+        questionary.Choice("Not yet (record it when you send it: appeal track add)", value="later"),
+        questionary.Choice("Yes, today", value="today"),
+        questionary.Choice("Yes, on another day", value="other"),
+    ]).unsafe_ask()
+    if when == "later":
+        return None
+    sent = today
+    if when == "other":
+        def valid(text: str) -> bool | str:
+            try:
+                day = parse_date(text)
+            except ValueError as error:
+                return str(error)
+            return True if day <= today else "That day is in the future; give the day it was sent."
+
+        sent = parse_date(questionary.text("On what day was it sent? (like 03/14/2026)", validate=valid).unsafe_ask())
+    method = questionary.select("How was it sent?", choices=[questionary.Choice(name, value=name) for name in METHODS]
+                                + [questionary.Choice("Skip", value=None)]).unsafe_ask()
+    with _named_as_options():
+        recorded = record_sent(case, sent, kind=kind, method=method, case_path=case_path, packet=letter, today=today)
+    return recorded.appeal_id
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The commands
+
+
+def cmd_track_add(args: argparse.Namespace) -> int:
+    from appeal.cases import casefile
+    from appeal.base.errors import UserError
+    from appeal.cases.fields import format_date, parse_day
+    from appeal.tracking.status import next_case, status
+
+    today = today_of(args)
+    sent = parse_day(args.sent, "--sent")
+    received = parse_day(args.received, "--received") if args.received else None
+    with _open_track() as store:
+        if args.case:
+            path = Path(args.case)
+            case = casefile.load(path)
+            case_bytes, suffix = path.read_bytes(), path.suffix.lower() or ".yaml"
+        elif args.continues is not None:
+            case, kind, _ = next_case(store.get(args.continues), sent)  # where it stood when this was sent
+            if kind is None and not args.letter:
+                raise UserError(f"Tracked appeal {args.continues} has no next letter to record yet; give --case FILE "
+                                "and --letter KIND for the letter you sent.")
+            case_bytes, suffix = None, ".yaml"
+        else:
+            raise UserError("Which case was sent? Give --case FILE (or --continues ID for the next level of a "
+                            "tracked appeal).")
+        with _named_as_options():
+            appeal_id, _ = store.add(case, sent, kind=args.letter, method=args.method, received=received,
+                                     case_bytes=case_bytes, case_suffix=suffix,
+                                     packet=Path(args.packet) if args.packet else None, continues=args.continues,
+                                     today=today)
+        item = status(store.get(appeal_id), today)
+    print(f"Tracking appeal #{appeal_id}: {item.level}, sent {format_date(sent)}.")
+    if item.decision_due:
+        print(f"The decision is due by {format_date(item.decision_due)}.")
+    print("A copy of the case" + (" and of what was sent" if args.packet else "") + " is kept with the record.")
+    return 0
+
+
+def cmd_track_outcome(args: argparse.Namespace) -> int:
+    from appeal.cases.fields import format_date, parse_day
+    from appeal.tracking.status import status
+    from appeal.tracking.store import Result
+    from appeal.tracking.text import status_text
+
+    today = today_of(args)
+    with _open_track() as store:
+        with _named_as_options():
+            appeal = store.outcome(args.id, Result(args.result), parse_day(args.date, "--date"),
+                                   notice=Path(args.notice) if args.notice else None, quote=args.quote,
+                                   reference=args.reference, today=today)
+        print(f"Recorded: {args.result} on {format_date(appeal.last.outcome.date)}.\n")
+        print(status_text([status(appeal, today)]))
+    return 0
+
+
+def cmd_track_note(args: argparse.Namespace) -> int:
+    with _open_track() as store:
+        store.note(args.id, " ".join(args.text), today_of(args))
+    print(f"Noted on appeal #{args.id}.")
+    return 0
+
+
+def cmd_track_show(args: argparse.Namespace) -> int:
+    from appeal.tracking.status import status
+    from appeal.tracking.text import history_text, status_text
+
+    with _open_track() as store:
+        appeal = store.get(args.id)
+        print(history_text(appeal) + "\n")
+        print(status_text([status(appeal, today_of(args))]))
+    return 0
+
+
+def cmd_track_export(args: argparse.Namespace) -> int:
+    from appeal.base.errors import UserError
+    from appeal.tracking.store import FolderNotEmpty
+
+    with _open_track() as store:
+        try:
+            count = store.export(Path(args.folder), force=args.force)
+        except FolderNotEmpty as error:
+            raise UserError(str(error).removesuffix(".") + ", or add --force.") from None
+    print(f"Exported {count} appeal(s) with their copies to {args.folder}")
+    return 0
+
+
+def cmd_track_import(args: argparse.Namespace) -> int:
+    with _open_track() as store:
+        added, present = store.import_(Path(args.folder))
+    print(f"Imported {added} appeal(s)" + (f"; {present} were already here and were left as they are." if present else "."))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    from appeal.base.safe_write import write_text
+    from appeal.tracking.status import statuses
+    from appeal.tracking.text import calendar, status_data, status_text
+
+    today = today_of(args)
+    with _open_track() as store:
+        items = statuses(store, today, include_closed=args.all)
+    if args.ics:
+        write_text(Path(args.ics), calendar(items, today), overwrite=args.force)
+    if args.json:
+        print(json.dumps({"today": today.isoformat(), "appeals": [status_data(item) for item in items]},
+                         indent=2))
+    else:
+        print(status_text(items))
+        if args.ics:
+            print(f"\nWrote every open deadline as calendar events to {args.ics}")
+    return 0
+
+
+def add_track_parsers(commands) -> None:
+    """`appeal track add/outcome/note/show/export/import` and `appeal status`."""
+    track = commands.add_parser("track", help="record what was sent, what came back, and notes")
+    track_commands = track.add_subparsers(dest="track_command", metavar="add|outcome|note|show|export|import",
+                                          required=True)
+    add = track_commands.add_parser("add", help="record a letter or packet that was sent")
+    add.add_argument("--case", metavar="FILE", help="the case file the letter was drafted from")
+    add.add_argument("--sent", metavar="DATE", required=True, help="the day it was sent")
+    add.add_argument("--method", choices=("fax", "mail", "portal", "email", "hand"), help="how it was sent")
+    add.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
+    add.add_argument("--packet", metavar="FILE", help="the letter or packet as sent; a copy is kept")
+    add.add_argument("--received", metavar="DATE", help="the day the plan received it, if known (its clock starts then)")
+    add.add_argument("--continues", metavar="ID", type=int,
+                     help="this is the next level of tracked appeal ID (without --case: the case drafted from it)")
+    add.set_defaults(handler=cmd_track_add)
+    outcome = track_commands.add_parser("outcome", help="record what came back")
+    outcome.add_argument("id", type=int, help="the tracked appeal (see `appeal status`)")
+    outcome.add_argument("result", choices=("approved", "denied", "partial", "no-answer"))
+    outcome.add_argument("--date", metavar="DATE", required=True,
+                         help="the date on the decision (for no-answer: the day you checked)")
+    outcome.add_argument("--notice", metavar="FILE", help="the decision notice; a copy is kept")
+    outcome.add_argument("--quote", metavar="TEXT", help="the plan's reason in this decision, word for word")
+    outcome.add_argument("--reference", metavar="REF", help="the reference number on this decision")
+    outcome.set_defaults(handler=cmd_track_outcome)
+    note = track_commands.add_parser("note", help="add a note (a call, a name, a promise)")
+    note.add_argument("id", type=int)
+    note.add_argument("text", nargs="+")
+    note.set_defaults(handler=cmd_track_note)
+    show = track_commands.add_parser("show", help="one appeal's whole history")
+    show.add_argument("id", type=int)
+    show.set_defaults(handler=cmd_track_show)
+    export = track_commands.add_parser("export", help="write everything to a folder (backup, another machine)")
+    export.add_argument("folder")
+    export.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    export.set_defaults(handler=cmd_track_export)
+    importing = track_commands.add_parser("import", help="bring back the appeals of an exported folder")
+    importing.add_argument("folder")
+    importing.set_defaults(handler=cmd_track_import)
+    for sub in (add, outcome, note, show):
+        sub.add_argument("--today", help=argparse.SUPPRESS)
+
+    status = commands.add_parser("status", help="every open appeal with its next dates, most urgent first")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument("--ics", metavar="FILE", help="also write every open deadline as calendar events (.ics)")
+    status.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
+    status.add_argument("--all", action="store_true", help="include approved (closed) appeals")
+    status.add_argument("--today", help=argparse.SUPPRESS)
+    status.set_defaults(handler=cmd_status)

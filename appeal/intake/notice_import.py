@@ -1,0 +1,770 @@
+"""Reading the facts of a denial notice: each field found by its label or its context, never by where it sits.
+
+Deterministic and offline: regular expressions over the notice's lines, no model, no network. Every value keeps
+the notice line it came from, so the person can check it against the paper. Nothing is guessed:
+
+* a field whose label is not on the notice is left empty and listed as not found;
+* a value that fails its format is not used (an ICD-10 code must be in the code set, a date must parse and not be
+  in the future, an NPI must pass its check digit, a fax must have 10 digits); OCR's usual slips (O for 0, l for 1,
+  S for 5...) are tried as corrections, and a corrected value is marked for checking;
+* a value read by OCR from a line Tesseract was unsure of, or found only by context, is marked for checking
+  (`certain=False`); the confirm screen asks about each of these.
+
+The deadline the notice states is kept beside the case (the case has no field for it) so that it can be compared
+with the deadline the rules give: see `deadline_comparison`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import Enum
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from appeal.cases import icd10, plan_types
+from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.cases.fields import check_npi, normalize_phone, not_in_future, parse_date
+from appeal.intake.notice_text import Line, NoticeText
+
+# Tesseract's word confidence under which a line's values are marked for checking.
+OCR_SURE = 90
+
+# (key, what the person sees). The order is the order of the confirm screen.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("patient_name", "Patient's name"),
+    ("date_of_birth", "Date of birth"),
+    ("member_id", "Member ID"),
+    ("group_number", "Group number"),
+    ("insurer", "Insurance company"),
+    ("plan_name", "Plan name"),
+    ("plan_type", "Kind of coverage"),
+    ("notice_date", "Date of the notice"),
+    ("reference", "Claim or reference number"),
+    ("service", "Service denied"),
+    ("procedure_codes", "Procedure codes (CPT/HCPCS)"),
+    ("diagnoses", "Diagnosis codes (ICD-10)"),
+    ("provider_npi", "Provider's NPI"),
+    ("reason", "Reason for the denial"),
+    ("quote", "The plan's words"),
+    ("appeal_deadline", "Appeal deadline on the notice"),
+    ("appeals_fax", "Fax for appeals"),
+    ("appeals_address", "Address for appeals"),
+    ("adjustment_codes", "Adjustment codes (CARC/RARC)"),
+)
+LABELS = dict(FIELDS)
+
+# Where each field goes in the case. Fields with no case field (the stated deadline, the CARC/RARC codes) stay
+# in the import's report and in the case file's header comment.
+CASE_PATHS = {
+    "date_of_birth": "patient.date_of_birth",
+    "member_id": "patient.member_id",
+    "group_number": "patient.group_number",
+    "insurer": "insurance.insurer",
+    "plan_name": "insurance.plan_name",
+    "plan_type": "insurance.plan_type",
+    "appeals_fax": "insurance.appeals_fax",
+    "appeals_address": "insurance.appeals_address",
+    "notice_date": "denial.notice_date",
+    "reference": "denial.reference",
+    "quote": "denial.quote",
+    "service": "treatment.name",
+    "provider_npi": "treatment.billing_npi",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One field's value, the notice line it came from, and whether it needs checking (and why)."""
+
+    key: str
+    value: Any
+    line: Line
+    certain: bool = True
+    why: str = ""
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.key]
+
+
+@dataclass(frozen=True)
+class StatedDeadline:
+    """The appeal deadline in the notice's own words: a number of days, or a date."""
+
+    days: int | None
+    due: date | None
+    words: str
+
+    def __str__(self) -> str:
+        return self.due.isoformat() if self.due else f"{self.days} days"
+
+
+@dataclass
+class Extraction:
+    notice: NoticeText
+    found: dict[str, Found] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)  # values seen but failing their format, said plainly
+    treatment_kind: TreatmentKind | None = None  # from the service's name (ketamine infusion, Spravato...)
+    other_reasons: list[DenialReason] = field(default_factory=list)  # when the plan gives several
+
+    @property
+    def missing(self) -> list[str]:
+        return [key for key, _ in FIELDS if key not in self.found]
+
+    def shown(self, key: str) -> str:
+        """A field's value as text (the confirm screen, the benchmark): dates ISO, lists comma-separated."""
+        found = self.found.get(key)
+        return "" if found is None else show(found.value)
+
+
+def show(value: Any) -> str:
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(show(item) for item in value)
+    if isinstance(value, CodeList):
+        return ", ".join(code for code, _ in value.codes)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """Procedure codes with the description printed beside each, if any."""
+
+    codes: tuple[tuple[str, str | None], ...]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{code} ({text})" if text else code for code, text in self.codes)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Patterns
+
+
+DATE = (
+    r"(?:\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
+)
+IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
+PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
+NAME_WORD = r"[A-Z][A-Za-z'’.-]*"
+# Words that end a name: the next label on the same line.
+NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case"}
+# After a label: separators and a few words ("is", "on file") before the value.
+FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
+# Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
+NEXT_LABEL = re.compile(
+    r"\s{3,}|(?<=[A-Za-z]{2})\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
+    r"|Reference number|Request received)\s*[:#]"
+)
+
+OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
+                            "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "g": "9"})
+OCR_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+
+
+def _label(*labels: str, colon: bool = False) -> re.Pattern[str]:
+    """A label, then separators. With colon=True the label must end in ':' or end its line (a heading in a form):
+    for fields whose value is free text, which a sentence like 'the requested service is not...' would fool."""
+    ending = r"(?=\s*:|\s*$)" if colon else ""
+    return re.compile(r"(?i)(?<![A-Za-z])(?:" + "|".join(labels) + r")(?![A-Za-z])" + ending + FILLER)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reading the notice
+
+
+class _Reader:
+    def __init__(self, notice: NoticeText):
+        self.notice = notice
+        self.lines = [Line(line.number, _tidy(line.text, notice.ocr), line.confidence) for line in notice.lines]
+        self.paragraphs = self._paragraphs()
+        self.result = Extraction(notice)
+
+    def _paragraphs(self) -> list[tuple[str, list[tuple[int, Line]]]]:
+        """Consecutive non-empty lines joined with spaces (sentences wrap), with where each line starts."""
+        found, text, starts = [], "", []
+        for line in self.lines + [Line(0, "")]:
+            if line.text.strip():
+                joint = "" if not text or re.search(r"[A-Za-z]-$", text) else " "  # out-of-|network: no space
+                starts.append((len(text) + len(joint), line))
+                text = f"{text}{joint}{line.text.strip()}"
+            elif text:
+                found.append((text, starts))
+                text, starts = "", []
+        return found
+
+    @staticmethod
+    def _line_at(starts: list[tuple[int, Line]], offset: int) -> Line:
+        return [line for start, line in starts if start <= offset][-1]
+
+    # ---- recording
+
+    def keep(self, key: str, value: Any, line: Line, certain: bool = True, why: str = "") -> bool:
+        if key in self.result.found or value in (None, "", [], ()):
+            return False
+        if self.notice.ocr and line.confidence is not None and line.confidence < OCR_SURE and certain:
+            certain, why = False, "the scan is unclear on this line"
+        self.result.found[key] = Found(key, value, line, certain, why)
+        return True
+
+    def reject(self, key: str, seen: str, line: Line, reason: str) -> None:
+        self.result.rejected.append(f"{LABELS[key]}: '{seen}' on line {line.number} {reason}")
+
+    # ---- label searches
+
+    def after_label(self, pattern: re.Pattern[str]) -> list[tuple[str, Line]]:
+        """What follows each occurrence of the label: the rest of its line, or the next line when the label ends
+        its line (forms print the value under the label)."""
+        hits = []
+        for index, line in enumerate(self.lines):
+            for match in pattern.finditer(line.text):
+                rest = line.text[match.end() :]
+                if rest.strip():
+                    hits.append((rest.strip(), line))
+                else:
+                    following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+                    if following is not None:
+                        hits.append((following.text.strip(), following))
+        return hits
+
+    def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True) -> bool:
+        """The first value after the label that `read` accepts (read returns None, a value, or (value, why))."""
+        for rest, line in self.after_label(pattern):
+            value = read(rest)
+            why = ""
+            if isinstance(value, tuple):
+                value, why = value
+            if value not in (None, ""):
+                return self.keep(key, value, line, certain and not why, why)
+        for text, starts in self.paragraphs:  # a label and its value split over two lines of a paragraph
+            for match in pattern.finditer(text):
+                value = read(text[match.end() :])
+                why = ""
+                if isinstance(value, tuple):
+                    value, why = value
+                if value not in (None, ""):
+                    return self.keep(key, value, self._line_at(starts, match.start()), certain and not why, why)
+        return False
+
+    # ---- the fields
+
+    def run(self) -> Extraction:
+        self.identity()
+        self.plan()
+        self.dates()
+        self.service()
+        self.codes()
+        self.reason()
+        self.appeal_route()
+        return self.result
+
+    def identity(self) -> None:
+        self.labelled("patient_name", _label(r"patient name", r"member name", r"name of (?:the )?(?:patient|member)",
+                                             r"(?:patient|member|enrollee|beneficiary)(?=\s*:)", r"^\s*name(?=\s*:)"),
+                      _name)
+        self.labelled("patient_name", _label(r"re(?=\s*:)"), _name)
+        if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
+            self.result.found["patient_name"] = replace(self.result.found["patient_name"],
+                                                        why="taken from the letter's greeting")
+        self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
+        self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
+                                          r"subscriber id", r"enrollee id", r"medicaid id", r"medicare number",
+                                          r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
+                      self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?"),
+                      self.identifier)
+        self.labelled("reference", _label(r"claim (?:number|no\.?|#|id)", r"claim(?=\s*:)", r"reference (?:number|no\.?|#)",
+                                          r"ref\.? ?#", r"case (?:number|no\.?|#|id)", r"authorization (?:number|no\.?|#)",
+                                          r"auth\.? ?#", r"appeal (?:number|no\.?|#)", r"tracking number"),
+                      self.identifier)
+
+    def identifier(self, text: str) -> Any:
+        """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
+        match = re.match(IDENTIFIER, text)
+        if not match or not re.search(r"\d", match.group()):
+            return None
+        value = match.group().rstrip("-")
+        return (value, "read by OCR: compare it with the paper") if self.notice.ocr else value
+
+    def plan(self) -> None:
+        self.labelled("insurer", _label(r"insurer", r"insurance company", r"health plan(?=\s*:)", r"plan administrator",
+                                        r"claims administrator", r"issued by"), _org)
+        if "insurer" not in self.result.found:
+            self.insurer_from_context()
+        self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
+                                          r"product(?=\s*:)", colon=True), _phrase)
+        self.plan_type()
+
+    def insurer_from_context(self) -> None:
+        """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
+        the sign-off repeats it. The letterhead alone is only a suggestion to check."""
+        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?[A-Z][\w&'.-]*){0,6})"
+        for text, starts in self.paragraphs:
+            for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
+                            org + r" provides claims administration"):
+                match = re.search(pattern, text)
+                if match and _org(match.group(1)):
+                    self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
+                    return
+        heads = [line for line in self.lines if line.text.strip()][:2]
+        for line in heads:
+            name = _org(line.text.strip())
+            if not name:
+                continue
+            signed = any(name in other.text for other in self.lines[heads[-1].number :])
+            self.keep("insurer", name, line, certain=signed,
+                      why="" if signed else "taken from the letterhead: check it is the insurance company")
+            return
+
+    def plan_type(self) -> None:
+        """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
+        scores: dict[str, tuple[int, Line, plan_types.NoticeCue]] = {}
+        for name, cue in plan_cues():
+            for line in self.lines:
+                if re.search(cue.pattern, line.text, re.I):
+                    if name not in scores or scores[name][0] < cue.weight:
+                        scores[name] = (cue.weight, line, cue)
+                    break
+        if not scores:
+            return
+        ranked = sorted(scores.items(), key=lambda item: -item[1][0])
+        best, (weight, line, cue) = ranked[0]
+        close = len(ranked) > 1 and ranked[1][1][0] >= weight - 1
+        found = PlanType(best)
+        if cue.unsure:
+            self.keep("plan_type", found, line, False, cue.unsure)
+        elif close:
+            self.keep("plan_type", found, line, False, f"the notice also mentions {PlanType(ranked[1][0]).label}")
+        else:
+            self.keep("plan_type", found, line)
+
+    def dates(self) -> None:
+        label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
+                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*:)")
+        if self.labelled("notice_date", label, _past_date):
+            return
+        # A letter's date stands alone on a line above the greeting. Used only when exactly one line does.
+        greeting = next((line.number for line in self.lines if re.match(r"(?i)\s*dear\b", line.text)), None)
+        if greeting is None:
+            return
+        alone = [line for line in self.lines[: greeting - 1] if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
+        if len(alone) == 1:
+            value, why = _past_date(alone[0].text.strip()) or (None, "")
+            self.keep("notice_date", value, alone[0], not why, why)
+
+    def service(self) -> None:
+        label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
+                       r"(?<!of )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
+                       r"drug requested", r"description of service",
+                       r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
+        if not self.labelled("service", label, _phrase):
+            for text, starts in self.paragraphs:
+                match = re.search(r"request for (.+?) \((?:codes?|CPT|HCPCS)", text)
+                if match:
+                    self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
+                    break
+        found = self.result.found.get("service")
+        if found:
+            name = found.value.lower()
+            kind = (TreatmentKind.esketamine_nasal if "esketamine" in name or "spravato" in name
+                    else TreatmentKind.im_ketamine if "ketamine" in name and ("intramuscular" in name or " im " in name)
+                    else TreatmentKind.iv_ketamine if "ketamine" in name and ("infusion" in name or " iv " in f" {name}")
+                    else None)
+            self.result.treatment_kind = kind
+
+    def codes(self) -> None:
+        procedure = _label(r"CPT(?:/HCPCS)?(?: codes?)?", r"HCPCS(?: codes?)?", r"procedure codes?", r"service codes?",
+                           r"codes?(?=\s*[:(]| \d)", r"codes")
+        for rest, line in self.after_label(procedure):
+            found = _procedure_codes(rest, self.notice.ocr)
+            if found:
+                codes, why = found
+                if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
+                    codes = [(code, None) for code, _ in codes]
+                    for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
+                        self.reject("procedure_codes", stub, line, "is not a whole CPT or HCPCS code (a letter or "
+                                    "digit lost in the scan?), so it was not used")
+                self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
+                break
+        diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
+                           r"diagnosis given was")
+        for rest, line in self.after_label(diagnosis):
+            codes, why = self.icd_codes(rest, line)
+            if codes:
+                self.keep("diagnoses", codes, line, not why, why)
+                break
+        for rest, line in self.after_label(_label(r"NPI(?: number| #)?")):
+            match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
+            if not match:
+                continue
+            value, why = _checked(match.group(), check_npi, digits=True)
+            if value:
+                self.keep("provider_npi", value, line, not why, why)
+                break
+            self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
+        for rest, line in self.after_label(_label(r"claim adjustment reason(?: and remark)?(?: codes?)?", r"CARC",
+                                                  r"RARC", r"remark codes?", r"adjustment codes?")):
+            codes = re.findall(r"\b(?:CO|PR|OA|PI|CR)-?\d{1,3}\b|\b(?:MA|N|M)\d{1,3}\b", rest)
+            if codes:
+                self.keep("adjustment_codes", codes, line)
+                break
+
+    def icd_codes(self, text: str, line: Line) -> tuple[list[str], str]:
+        codes, notes = [], []
+        for token in re.findall(r"\b[A-Z0-9][0-9A-Z]{2}\.?[0-9A-Z]{0,4}\b", text):
+            if not re.search(r"\d", token) or token.isdigit():
+                continue
+            value, why = _checked(token, icd10.check, digits=False)
+            if value:
+                codes.append(value)
+                if why:
+                    notes.append(why)
+            else:
+                self.reject("diagnoses", token, line, "is not a billable ICD-10-CM code, so it was not used")
+        return codes, "; ".join(notes)
+
+    def reason(self) -> None:
+        label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
+                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation", r"rationale",
+                       r"denial reason", r"reason(?=\s*:)")
+        for index, line in enumerate(self.lines):
+            match = label.search(line.text)
+            if not match:
+                continue
+            parts = [line.text[match.end() :].strip()]
+            for following in self.lines[index + 1 :]:
+                text = following.text.strip()
+                if not text or (text.isupper() and len(text) > 3) or re.match(r"[A-Z][A-Za-z /()#-]{2,40}:\s", text):
+                    if any(parts):
+                        break
+                    continue
+                parts.append(text)
+            quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
+            if quote:
+                first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
+                self.keep("quote", quote, first, certain=not self.notice.ocr,
+                          why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
+                break
+        quote = self.result.found.get("quote")
+        if quote is None:
+            return
+        hits = sorted((match.start(), reason) for reason, pattern in REASON_CUES
+                      if (match := re.search(pattern, quote.value, re.I)))
+        reasons = list(dict.fromkeys(reason for _, reason in hits))
+        if reasons:
+            why = "the plan gives more than one reason; the first is used" if len(reasons) > 1 else ""
+            self.keep("reason", reasons[0], quote.line, not why, why)
+            self.result.other_reasons = reasons[1:]
+
+    def appeal_route(self) -> None:
+        self.stated_deadline()
+        self.fax()
+        self.address()
+
+    def stated_deadline(self) -> None:
+        for text, starts in self.paragraphs:
+            for sentence in re.finditer(r"[^.]*(?:\.(?=\s|$)|$)", text):
+                words = sentence.group()
+                if not re.search(r"(?i)\byou\b|\byour\b", words) or not re.search(
+                    r"(?i)appeal|ask|file|request|review|reconsideration|redetermination|hearing", words
+                ) or re.search(r"(?i)\bwe will\b", words):
+                    continue
+                days = re.search(r"(?i)(?:within|have) (\d{1,3}) (?:calendar |business )?days", words)
+                due = re.search(r"(?i)(?:by|before|no later than) (" + DATE + ")", words)
+                if not (days or due):
+                    continue
+                line = self._line_at(starts, sentence.start() + (due or days).start())
+                first = self._line_at(starts, sentence.start() + len(words) - len(words.lstrip())).text.strip()
+                if words.strip().startswith(first) and len(first) < 45 and not re.search(r"[.,;:]$", first):
+                    words = words.strip()[len(first) :]  # a heading run into the sentence (Your right to appeal)
+                if due:
+                    try:
+                        value = parse_date(due.group(1))
+                    except ValueError:
+                        continue
+                    self.keep("appeal_deadline", StatedDeadline(None, value, words.strip()), line)
+                    return
+                if days:
+                    self.keep("appeal_deadline", StatedDeadline(int(days.group(1)), None, words.strip()), line)
+                    return
+
+    def fax(self) -> None:
+        candidates = []
+        for index, line in enumerate(self.lines):
+            if not re.search(r"(?i)\bfax", line.text):
+                continue
+            number = re.search(PHONE, line.text)
+            if not number:
+                continue
+            before = " ".join(item.text for item in self.lines[max(0, index - 6) : index + 1]).lower()
+            if re.search(r"doctor|provider|physician|records|clinical|medical team", line.text, re.I):
+                continue
+            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
+            candidates.append((score, line, number.group()))
+        if not candidates:
+            return
+        best = max(candidate[0] for candidate in candidates)
+        chosen = [candidate for candidate in candidates if candidate[0] == best]
+        score, line, number = chosen[0]
+        value, why = _checked(number, normalize_phone, digits=True)
+        if not value:
+            self.reject("appeals_fax", number, line, "is not a 10-digit number, so it was not used")
+            return
+        if len(chosen) > 1 and any(item[2] != number for item in chosen):
+            why = "the notice gives more than one fax number"
+        elif score == 0:
+            why = "this fax is not next to the appeal instructions"
+        self.keep("appeals_fax", value, line, not why, why)
+
+    def address(self) -> None:
+        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)(?: request)? to",
+                       r"mail (?:your )?appeals? to",
+                       r"appeals? address", r"write to us at", r"appeals should be sent to")
+        zip_line = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
+        starts = []  # (line index, the text after the label): the label on one line, or wrapped over two
+        for index, line in enumerate(self.lines):
+            match = label.search(line.text)
+            if match:
+                starts.append((index, line.text[match.end() :].strip()))
+        for text, lines in self.paragraphs:  # 'Send your written / appeal to:' wrapped, the address below
+            for match in label.finditer(text):
+                following = [start for start, _ in lines if start >= match.end()]
+                if not text[match.end() : following[0] if following else len(text)].strip():
+                    starts.append((self.lines.index(self._line_at(lines, match.end() - 1)), ""))
+        for index, rest in starts:
+            line = self.lines[index]
+            parts = [part.strip() for part in re.split(r",\s*|;\s*", rest)] if rest else []
+            for following in ([] if rest else self.lines[index + 1 : index + 8]):
+                text = following.text.strip()
+                if not text:
+                    if parts:
+                        break
+                    continue
+                if re.match(r"(?i)(?:fax|phone|tel|tty|email)\b", text):
+                    continue
+                parts.append(text)
+                if zip_line.search(text):
+                    break
+            parts = [part for part in parts if part]
+            if parts and any(zip_line.search(part) or re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part)
+                             for part in parts[-2:]):
+                self.keep("appeals_address", "\n".join(parts), line)
+                return
+
+
+def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
+    """Cues for the kind of coverage, (plan type, cue), in the data file's order: the strongest cue wins, and of
+    equally strong ones the first listed; close seconds are marked."""
+    return [(name, cue) for name, data in plan_types.all_plan_types().items() for cue in data.notice_cues]
+
+
+# Words that say which kind of reason the plan gave.
+REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
+    (DenialReason.experimental, r"experimental|investigational|unproven"),
+    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA"),
+    (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"),
+    (DenialReason.step_therapy, r"step therapy|tried and failed|must first try"),
+    (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit"),
+    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"),
+    (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
+    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity"),
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reading one value
+
+
+def _tidy(text: str, ocr: bool = False) -> str:
+    if ocr:  # OCR reads the I of a label's 'ID' as ! or l or 1
+        text = re.sub(r"(?<![A-Za-z0-9])[!|l1]D(?=[\s:#])", "ID", text)
+    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+            .replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " "))
+
+
+def _cut(text: str) -> str:
+    """A value ends where the next label on the line starts."""
+    match = NEXT_LABEL.search(text)
+    return (text[: match.start()] if match else text).strip()
+
+
+def _name(text: str) -> str | None:
+    """'Dana R. Whitfield', or 'WHITFIELD, DANA' turned round; at least two words, none of them a label."""
+    text = _cut(text).rstrip(",.;")
+    if re.fullmatch(r"[A-Z'’-]+, [A-Z'’ .-]+", text):
+        last, first = text.split(", ", 1)
+        text = f"{first} {last}"
+    words = []
+    for word in text.split():
+        if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
+            break
+        words.append(word.rstrip(","))
+    if len(words) < 2:
+        return None
+    if all(word.isupper() for word in words):
+        words = [word.capitalize() if len(word) > 1 and not word.endswith(".") else word for word in words]
+    return " ".join(words)
+
+
+def _past_date(text: str) -> Any:
+    """The first date after the label, with OCR's digit slips corrected (and marked)."""
+    match = re.match(DATE.replace(r"\d", r"[\dOlISB]"), text.strip())
+    if not match:
+        return None
+    return _checked(match.group(), lambda value: not_in_future(parse_date(value)), digits=True, month_names=True)
+
+
+def _org(text: str) -> str | None:
+    """An organization's name: capitalized words, with a word that says it is a plan or a company."""
+    text = re.sub(r"\s+(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "", text.strip())
+    text = _cut(text).rstrip(".,")
+    if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the)?\s?[A-Z][\w&'.,-]*){0,7}", text):
+        return None
+    if not re.search(r"(?i)health|insurance|plan|care|benefit|medicare|medicaid|mutual|administrat|contractor|"
+                     r"department|agency|tricare|services|company|\binc\b|assurance|blue", text):
+        return None
+    return text
+
+
+def _phrase(text: str) -> str | None:
+    value = _cut(text).rstrip(".;, ")
+    value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
+    value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
+
+    return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
+
+
+def _procedure_codes(text: str, ocr: bool) -> tuple[list[tuple[str, str | None]], str] | None:
+    found = []
+    for match in re.finditer(r"\b([0-9OlIS]{4}[0-9FTU]|[A-V][0-9OlIS]{4})\b(?:\s*\(([^)]*)\)|\s+-\s+([^,;]+))?", text):
+        code = match.group(1)
+        fixed = code[0] + code[1:].translate(OCR_DIGITS) if code[0].isalpha() and code[0] not in "OlIS" else code.translate(OCR_DIGITS)
+        if not re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", fixed):
+            continue
+        found.append((fixed, (match.group(2) or match.group(3) or "").strip() or None))
+    if not found:
+        return None
+    return found, ("read by OCR: CPT codes cannot be checked against a code set here" if ocr else "")
+
+
+def _checked(raw: str, check: Callable[[str], Any], *, digits: bool, month_names: bool = False) -> tuple[Any, str]:
+    """The value if it passes `check`; else the single OCR correction that passes it, marked; else (None, '')."""
+    try:
+        return check(raw), ""
+    except ValueError:
+        pass
+    if digits:
+        if month_names:  # keep the letters of 'March', correct only the digit groups
+            fixed = re.sub(r"[\dOlISB]{1,4}", lambda m: m.group().translate(OCR_DIGITS), raw)
+        else:
+            fixed = raw.translate(OCR_DIGITS)
+        candidates = [fixed]
+    else:  # an ICD-10 code: a letter, two digits (or a digit and a letter), then up to four characters
+        first = [raw[0]] + ([OCR_LETTERS[raw[0]]] if raw[0] in OCR_LETTERS else [])
+        middle = raw[1:3].translate(OCR_DIGITS)
+        candidates = [letter + middle + raw[3:] for letter in first]
+        candidates += [letter + middle + raw[3:].translate(OCR_DIGITS) for letter in first]
+    valid = []
+    for candidate in dict.fromkeys(candidates):
+        if candidate == raw:
+            continue
+        try:
+            valid.append(check(candidate))
+        except ValueError:
+            continue
+    if len(set(map(str, valid))) == 1:
+        return valid[0], f"corrected from '{raw}' as printed in the scan: check it"
+    return None, ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract(notice: NoticeText) -> Extraction:
+    return _Reader(notice).run()
+
+
+def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, list[str]]:
+    """The case the notice gives (each value validated by the case model), and the values the model refused."""
+    from appeal.cases.case_paths import set_path
+
+    case = (base or Case()).model_copy(deep=True)
+    refused: list[str] = []
+    values = dict(_case_values(extraction))
+    if case.letter_kind is None:
+        from appeal.letters.kinds import default_name
+
+        values = {"letter_kind": default_name(has_denial=True), **values}  # a notice is a denial
+    for path, value in values.items():
+        try:
+            case = set_path(case, path, value)
+        except ValidationError as error:
+            refused.append(f"{path}: {error.errors()[0]['msg'].removeprefix('Value error, ')}")
+        except ValueError as error:
+            refused.append(f"{path}: {error}")
+    return case, refused
+
+
+def _case_values(extraction: Extraction):
+    found = extraction.found
+    if "patient_name" in found:
+        *first, last = found["patient_name"].value.split()
+        yield "patient.first_name", " ".join(first)
+        yield "patient.last_name", last
+    for key, path in CASE_PATHS.items():
+        if key in found:
+            yield path, found[key].value
+    if extraction.treatment_kind:
+        yield "treatment.kind", extraction.treatment_kind
+    if "procedure_codes" in found:
+        yield "treatment.codes", [{"code": code, "description": text} for code, text in found["procedure_codes"].value.codes]
+    if "diagnoses" in found:
+        yield "diagnoses", [{"code": code} for code in found["diagnoses"].value]
+    if "reason" in found:
+        yield "denial.reason", found["reason"].value
+        if extraction.other_reasons:
+            yield "denial.other_reasons", extraction.other_reasons
+
+
+def stated_due(stated: StatedDeadline, case: Case) -> date | None:
+    """The notice's deadline as a date: its own date, or its days counted from the notice's date."""
+    if stated.due:
+        return stated.due
+    if case.denial and case.denial.notice_date and stated.days:
+        return case.denial.notice_date + timedelta(days=stated.days)
+    return None
+
+
+def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
+    """The notice's stated deadline beside the rule's, in words; never one silently replacing the other."""
+    from appeal.rules import deadlines
+    from appeal.cases.fields import format_date
+
+    found = extraction.found.get("appeal_deadline")
+    if found is None:
+        return None
+    stated: StatedDeadline = found.value
+    notice_due = stated_due(stated, case)
+    said = f"The notice says: \"{stated.words}\""
+    if notice_due and not stated.due:
+        said += f" ({format_date(notice_due)} counted from the date on the notice)"
+    earliest = deadlines.report(case, today).earliest if case.denial else None
+    if earliest is None or earliest.due is None:
+        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice."
+    if notice_due == earliest.due:
+        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}."
+    if notice_due is None:
+        return (said + f". The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
+                "of the two dates.")
+    safe, later = sorted([notice_due, earliest.due])
+    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}. "
+            f"They differ: {format_date(safe)}, the earlier, is the safe date to send by; the later date, "
+            f"{format_date(later)}, may also apply, but do not count on it without checking.")

@@ -1,0 +1,6 @@
+"""From a case to a rendered letter: kinds as data (kinds), the step a letter starts and the rules it cites
+(letter_rules), everything a template prints (letter_plan), what a letter reads (goals, reads), the sandboxed
+templates (sandbox, render_env, render_views, template_package, template_places, template_tools), the renderer
+(render), Attachment A (appendix), the score chart and drafting a .docx (draft).
+
+Imports: rules, cases, base."""

@@ -1,0 +1,714 @@
+"""From a case to a letter plan: every derived value a template prints, decided in one place.
+
+questions -> case -> **letter plan** -> rendered document. The plan chooses the voice, the Re: lines, the answer
+to each denial reason (appeal/data/arguments.yaml), the rights and deadlines (appeal/data/rules.yaml), the
+requests and the enclosures. Templates only lay these out, so an advocate can restyle a letter without
+re-deriving any of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from appeal.cases import checks as case_checks
+from appeal.rules import clinical, complaint, dispute, evidence, readiness, regulators
+from appeal.rules import rule_book as rules_module
+from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.base.errors import UserError
+from appeal.letters.kinds import LetterKind
+from appeal.letters.render_env import shared_environment
+from appeal.letters.render_views import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present
+from appeal.rules.dispute import Step
+from appeal.letters.letter_rules import for_letter, letter_step
+from appeal.base.resources import load_data
+from appeal.letters.sandbox import PlanFunction
+
+
+
+def doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field with its description, which `appeal templates vars` prints."""
+    return field(metadata={"doc": text}, **kwargs)
+
+
+@dataclass
+class Voice:
+    """How the letter speaks of the patient: 'I have' in a patient's letter, 'Jane Doe has' in anyone else's."""
+
+    role: str = doc("Who writes: patient, representative or provider.")
+    subject: Any = doc("'I' in a patient's letter, 'My patient' in a provider's, else the patient's name.")
+    has: str = doc("'have' or 'has', to agree with subject.")
+    is_: str = doc("'am' or 'is', to agree with subject.")
+    possessive: Any = doc("'my' or the patient's name with 's.")
+    object: Any = doc("'me' or the patient's name.")
+
+
+@dataclass
+class Section:
+    """One answer to one denial reason."""
+
+    heading: str = doc("The point being made, e.g. 'The treatment is medically necessary'.")
+    paragraphs: list[str] = doc("Its paragraphs.")
+    evidence: str = doc("The Attachment A items that bear on this point, e.g. '[1]-[3], [6]'.", default="")
+    further: list[str] = doc("Attachment A items on this point that no paragraph cites, each as its claim with its "
+                             "number: 'IV ketamine was noninferior to ECT ... [5].'", default_factory=list)
+
+
+@dataclass
+class Line:
+    """One line of the Re: block."""
+
+    label: str = doc("What it is, e.g. 'Member ID'.")
+    value: Any = doc("The value, or a visible blank.")
+
+
+@dataclass
+class ScoreRow:
+    """One date of the score table (the chart's numbers, for screen readers and for the record)."""
+
+    date: Any = doc("When the ratings were made, as a letter writes a date.")
+    scores: str = doc("Each scale's total that day, e.g. 'MADRS 13; PHQ-9 8'.")
+    change: str = doc("Each against its baseline, e.g. 'MADRS 62% lower; PHQ-9 62% lower', or 'baseline'.")
+
+
+@dataclass
+class LetterPlan:
+    """Everything a template needs beyond the case itself, under the name `letter`."""
+
+    kind: str = doc("The letter kind's name, e.g. 'appeal'.")
+    title: str = doc("The letter kind's title, e.g. 'Internal appeal'.")
+    date: LetterDate = doc("Today's date, spelled out.")
+    urgent: bool = doc("True when the case is urgent and the kind can ask for speed (its `can_be_urgent`).")
+    voice: Voice = doc("How the letter speaks of the patient (see letter.voice.*).")
+    recipient: list[Any] = doc("The address lines of the plan.")
+    re_lines: list[Line] = doc("The Re: block: each has .label and .value.")
+    reason_labels: list[str] = doc("The denial reasons in plain words.")
+    arguments: list[Section] = doc("The answer to each denial reason: each has .heading, .paragraphs, .evidence.")
+    notes_paragraphs: list[str] = doc("The provider's notes, one item per paragraph.")
+    scores: list[str] = doc("Symptom ratings as text, e.g. 'PHQ-9 22 on October 1, 2026'.")
+    rights: list[str] = doc("The rights and deadlines for this plan type and step, each with its citation.")
+    requests: list[str] = doc("What the letter asks the plan to do.")
+    enclosures: list[str] = doc("What is sent with the letter: what the sender listed (or, for a request for "
+                                "documents, what the kind must send).")
+    signature: list[Any] = doc("The signature block's lines.")
+    facts: dict[str, Any] = doc("Derived facts: total_charged, total_paid, antidepressant_trials, classes_tried, ...")
+    warnings: list[str] = doc("Warnings about the case (e.g. an unspecified diagnosis code).", default_factory=list)
+    evidence: list[Any] = doc("The chosen evidence: each has .number, .why and .snippet (title, summary, ...).",
+                              default_factory=list)
+    evidence_refs: str = doc("All Attachment A items, e.g. '[1]-[12]'.", default="")
+    criteria_met: list[str] = doc("The usual coverage criteria this case meets.", default_factory=list)
+    request_title: str = doc("What an appeal is called for this plan: 'Appeal', 'Request for redetermination'...",
+                             default="Appeal")
+    level: str = doc("The step this letter starts, in words: 'an internal appeal to the plan (the first level of "
+                     "review)'; empty for letters that start no step.", default="")
+    next_level: str = doc("The step after this one if the plan says no, e.g. 'an independent external review'; for a "
+                          "letter tied to no step (a request for documents), the step it prepares.",
+                          default="")
+    urgent_deadline: str = doc("The expedited decision deadline with its citation, e.g. '72 hours (29 CFR ...)'.",
+                               default="")
+    consequences: list[str] = doc("What a denial would mean for the patient, from the case's own clinical facts.",
+                                  default_factory=list)
+    if_denied: str = doc("What the patient expects if the treatment is denied, in their own words, as one sentence "
+                         "('What I expect if this treatment is denied: ...'); empty when not given.", default="")
+    parity: list[str] = doc("The mental health parity (MHPAEA) points, only where that law reaches the plan.",
+                            default_factory=list)
+    setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
+                             default_factory=list)
+    score_courses: list[Any] = doc("Each scale with two or more dated scores (appeal.rules.clinical.ScoreCourse): "
+                                   ".instrument, .points, .baseline, .latest, .response, .remission.",
+                                   default_factory=list)
+    score_summary: list[str] = doc("Each scale's course in words: baseline to latest, the change, and whether it "
+                                   "is a response and remission as defined with their source.", default_factory=list)
+    score_rows: list[ScoreRow] = doc("One row a date, oldest first, with each of those scales rated that day.",
+                                     default_factory=list)
+    score_definition: str = doc("What response and remission mean, with the source of the definitions.", default="")
+    score_chart_alt: str = doc("The chart's alt text: what it shows, in words.", default="")
+    suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
+                                          "never listed in the letter.", default_factory=list)
+    regulator: Any = doc("The regulator of the plan (for a complaint): .name, .url, .phone, .lines, .note, "
+                         ".looked_up (a directory to find the state's office in); None when there is none.",
+                         default=None)
+    timeline: list[Line] = doc("The dispute in date order: each has .label (the date) and .value (what happened).",
+                               default_factory=list)
+    breaches: list[str] = doc("The rules the case's own dates show the plan broke (a missed decision deadline), "
+                              "each with its citation and source.", default_factory=list)
+    sending: list[str] = doc("How to send it, for a letter that does not go to the plan (the kind's `sending:`).",
+                             default_factory=list)
+    to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
+                              default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def argument_wordings() -> dict[str, Any]:
+    """The answer to each denial reason (appeal/data/arguments.yaml): headings, and paragraphs with conditions."""
+    return load_data("arguments.yaml")
+
+
+def _voice(case: Case, patient: CaseView) -> Voice:
+    role = case.sender.role or SenderRole.patient
+    if role is SenderRole.patient:
+        return Voice(role.value, "I", "have", "am", "my", "me")
+    name = case.patient.full_name or Blank(PATIENT_NAME)
+    if role is SenderRole.provider:
+        return Voice(role.value, "My patient", "has", "is", "my patient's", "my patient")
+    return Voice(role.value, name, "has", "is", f"{name}'s", name)
+
+
+def _facts(case: Case, today: date) -> dict[str, Any]:
+    """Every derived fact of `clinical.FACTS`, for the wording and the templates (`letter.facts`); money prints
+    as money."""
+    facts = {name: fact(case, today) for name, fact in clinical.FACTS.items()}
+    return {name: Amount(value) if isinstance(value, Decimal) else value for name, value in facts.items()}
+
+
+def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "") -> list[Line]:
+    """The Re: block. The appeal level is stated here, where a reviewer routing the letter looks for it, and
+    nowhere else: the step this letter starts (an external review request names external review even while the
+    case's own step is an internal appeal); a letter that starts no step (a request for documents) has none."""
+    patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
+    coverage = case.insurance.coverage()
+    lines = [
+        Line("Patient", case.patient.full_name or Blank(PATIENT_NAME)),
+        Line("Date of birth", patient.date_of_birth),
+        Line(coverage.member_id.label, patient.member_id),
+    ]
+    if case.patient.group_number or (coverage.group_plan and "patient.group_number" not in case.left_out):
+        lines.append(Line("Group number", patient.group_number))
+    if case.patient.policy_holder:
+        lines.append(Line("Policy holder", patient.policy_holder))
+    lines.append(Line("Plan", " / ".join(str(x) for x in (insurance.insurer, insurance.plan_name) if x) or insurance.insurer))
+    if kind.needs_denial or case.denial is not None:
+        lines.append(Line("Claim or reference number", denial.reference))
+        lines.append(Line("Date of denial notice", denial.notice_date))
+    if level:
+        lines.append(Line("Appeal level", level[0].upper() + level[1:]))
+    if case.treatment.authorization_number or case.treatment.authorization_end:
+        ends = f", ends {present(case.treatment.authorization_end)}" if case.treatment.authorization_end else ""
+        lines.append(Line("Current authorization", f"{case.treatment.authorization_number or 'number not given'}{ends}"))
+    codes = ", ".join(code.code for code in case.treatment.codes)
+    name = case.treatment.display_name or Blank(TREATMENT_NAME)
+    lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
+    if case.treatment.dates_of_service:
+        lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
+    if case.sender.role is not SenderRole.provider and case.treatment.facility:
+        lines.append(Line("Provider", view["treatment"].facility))
+    if case.sender.role is not SenderRole.provider and case.treatment.prescriber:
+        specialty = case.treatment.prescriber_specialty
+        lines.append(Line("Prescriber", f"{case.treatment.prescriber}, {specialty}" if specialty else case.treatment.prescriber))
+    if case.sender.role is SenderRole.provider and case.sender.npi:
+        lines.append(Line("Treating provider NPI", case.sender.npi))
+    elif case.treatment.billing_npi:
+        lines.append(Line("Billing provider NPI", case.treatment.billing_npi))
+    return lines
+
+
+def _refs(chosen: list[Any]) -> str:
+    """[1]-[4], [7]: runs of consecutive items shown as ranges, as a reference list would."""
+    numbers = sorted(item.number for item in chosen)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"[{run[0]}]" if len(run) == 1 else f"[{run[0]}]-[{run[-1]}]" for run in runs)
+
+
+def _claim(chosen_item: Any) -> str:
+    """An Attachment A item as the claim it supports, cited by its number: 'Title [3].'"""
+    return f"{chosen_item.snippet.title.rstrip('.')} [{chosen_item.number}]."
+
+
+def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
+    """The answer to each denial reason (or, without a denial, the case for the treatment), each claim cited by
+    the Attachment A items behind it; items no paragraph cites are listed under the point they bear on."""
+    if not kind.argues_case:
+        return []
+    if case.denial is not None:
+        reasons = [reason.value for reason in case.denial.reasons]
+    else:  # no denial yet: the kind's own case for the treatment
+        reasons = list(kind.argues_without_denial)
+        if case.treatment.network_status is not None and case.treatment.network_status.value == "out_of_network":
+            reasons.append("out_of_network")
+    environment = shared_environment(for_docx=False)  # compiles each wording and condition once (profiled)
+    library = argument_wordings()
+    numbers = {item.snippet.id: item.number for item in chosen}
+    cited: set[str] = set()
+
+    def cite(*ids: str) -> str:
+        """' [2], [5]': the Attachment A numbers of these snippets, for the ones this letter carries."""
+        found = sorted(numbers[item] for item in ids if item in numbers)
+        cited.update(item for item in ids if item in numbers)
+        return " " + ", ".join(f"[{number}]" for number in found) if found else ""
+
+    context = {**context, "cite": PlanFunction(cite), "denied": case.denial is not None}
+    sections = []
+    for reason in reasons:
+        entry = library[reason]
+        paragraphs = []
+        for paragraph in entry["paragraphs"]:
+            condition = paragraph.get("when")
+            if condition and not environment.compile_expression(condition)(**context):
+                continue
+            text = environment.from_string(paragraph["text"]).render(**context)
+            paragraphs.append(" ".join(text.split()))
+        if not paragraphs:
+            continue
+        heading = entry["heading"] if case.denial is not None else entry.get("heading_without_denial", entry["heading"])
+        bearing = [item for item in chosen if reason in item.snippet.answers]
+        sections.append((reason, Section(heading, paragraphs, _refs(bearing))))
+    # Once every paragraph has cited what it cites: each item still uncited goes under the first point it bears
+    # on, or under the last point, so every item of Attachment A is cited somewhere in the letter.
+    for item in chosen:
+        if item.snippet.id in cited or not sections:
+            continue
+        home = next((section for reason, section in sections if reason in item.snippet.answers), sections[-1][1])
+        home.further.append(_claim(item))
+    return [section for _, section in sections]
+
+
+def _rights(case: Case, kind: LetterKind) -> list[str]:
+    return [rules_module.cited(rule) for rule in for_letter(case, kind)]
+
+
+@lru_cache(maxsize=1)
+def _rules_by_id() -> dict[str, Any]:
+    return {rule.id: rule for rule in rules_module.all_rules()}
+
+
+def _cited(rule_id: str) -> str:
+    """A rule's letter sentence with its citation, by its id in rules.yaml: `cited('some-id')` in a kind's sentence."""
+    return rules_module.cited(_rules_by_id()[rule_id])
+
+
+def _authority(case: Case):
+    """`authority('rule-id', ...)` in a kind's sentence: ' (29 CFR ...)', the citation of the first of these rules
+    that reaches the case's plan type, or nothing where none does (a request names the rule behind it in a few
+    words instead of restating the rule)."""
+    plan_type = case.insurance.coverage().name
+
+    def authority(*rule_ids: str) -> str:
+        by_id = _rules_by_id()
+        unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
+        if unknown:
+            raise UserError(f"authority() names no rule of rules.yaml: {', '.join(unknown)}.")
+        found = next((by_id[rule_id] for rule_id in rule_ids if plan_type in by_id[rule_id].plan_types), None)
+        return f" ({found.citation})" if found else ""
+
+    return authority
+
+
+def _mental_health(case: Case) -> bool:
+    """A mental health diagnosis (ICD-10-CM chapter F), the benefit the parity law is about."""
+    return any(d.code.startswith("F") for d in case.diagnoses)
+
+
+def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
+    """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
+    return {
+        **wording_context,
+        "kind": kind,
+        "urgent": is_urgent(case, kind),
+        "already_given": rules_module.service_timing(case) == "post_service",
+        "treatment": case.treatment.display_name or "the requested treatment",
+        "rules": _rules_by_id(),
+        "cited": PlanFunction(_cited),
+        "authority": PlanFunction(_authority(case)),
+        "mental_health": _mental_health(case),
+        "provider": case.sender.role is SenderRole.provider,
+        "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
+        # only a letter to the regulator reads where the plan is overseen (the questionnaire asks what letters read)
+        **({"regulator": regulators.for_case(case), "no_regulator": regulators.why_none(case)}
+           if kind.recipient == "regulator" else {"regulator": None, "no_regulator": ""}),
+        "missed": complaint.breaches(case, wording_context["today"]) if kind.recipient != "plan" else [],
+    }
+
+
+def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The kind's sentences whose condition holds, rendered: (text, the sentence it came from)."""
+    environment = shared_environment(for_docx=False)
+    said = []
+    for sentence in sentences:
+        if sentence.when and not environment.compile_expression(sentence.when)(**context):
+            continue
+        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
+    return said
+
+
+def is_urgent(case: Case, kind: LetterKind) -> bool:
+    """An expedited request: the case is urgent and the kind of letter can ask for speed."""
+    return case.treatment.is_urgent and kind.can_be_urgent
+
+
+def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
+    """The names arguments.yaml and the kinds' sentences see."""
+    return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
+            "case": view, "today": today}
+
+
+def _view(case: Case) -> dict[str, Any]:
+    """The case's sections as blank-aware views; a missing denial still answers with blanks."""
+    view: dict[str, Any] = {name: present(value, name) for name, value in case}  # not a read of every field
+    left_out = frozenset(case.left_out)
+    for name, value in view.items():
+        if isinstance(value, CaseView):  # each section knows which of its fields the sender chose to leave out
+            view[name] = CaseView(case.__dict__[name], name, left_out=left_out)
+    if case.denial is None:
+        view["denial"] = CaseView(type(case).model_fields["denial"].annotation.__args__[0](), "denial", False, left_out)
+    return view
+
+
+def enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    """What to send with a letter of this kind: the sender's list plus what the plan will need."""
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _enclosures(case, kind, _sentence_context(case, kind, wording))
+
+
+def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """A letter lists only what its sender said they will send (a letter must not claim a document they do not
+    have); a request for documents, which asks for no list, sends what its kind says."""
+    if kind.encloses_case_list:  # plus the documents this tool drafts itself, which the sender will have
+        return list(case.enclosures) + [item for item, _ in _unlisted(case, kind, context, drafted=True)]
+    return [item for item, _ in _say(kind.enclosures, context)]
+
+
+def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
+    """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
+    listed = [item.lower() for item in case.enclosures]
+    return [(item, sentence) for item, sentence in _say(kind.enclosures, context)
+            if bool(sentence.drafted_by) == drafted
+            and not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+
+
+def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The kind's usual documents the sender has not listed: suggested in the next steps, never claimed as sent."""
+    if not kind.encloses_case_list:
+        return []
+    return [item for item, _ in _unlisted(case, kind, context, drafted=False)]
+
+
+def _to_draft(kind: LetterKind, context: dict[str, Any]) -> list[str]:
+    """The enclosures this tool drafts, with the command that drafts each."""
+    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in _say(kind.enclosures, context)
+            if sentence.drafted_by and sentence.drafted_by != kind.name]
+
+
+def refusals(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    """Why a letter of this kind cannot be drafted for this case (its `refuse:` sentences that hold)."""
+    if not kind.refuse:
+        return []
+    wording = _wording_context(case, _view(case), today or date.today())
+    return [text for text, _ in _say(kind.refuse, _sentence_context(case, kind, wording))]
+
+
+def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: Any) -> list[Any]:
+    """The address block: the plan's appeals address, the regulator's, or the employer's benefits office."""
+    insurance = view["insurance"]
+    if kind.recipient == "regulator":
+        if regulator is None:
+            return [Blank("regulator's name and address")]
+        if regulator.looked_up:  # the state's own office, to be found in the federal directory
+            return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
+        return list(regulator.lines)
+    if kind.recipient == "employer":
+        address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
+        return [insurance.employer, "Human Resources / Employee Benefits", address]
+    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")]
+
+
+def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
+    wording = _wording_context(case, _view(case), today or date.today())
+    return _suggested_enclosures(case, kind, _sentence_context(case, kind, wording))
+
+
+def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind) -> list[Any]:
+    """The lines under the signature. A patient's or representative's phone and email are on the letterhead and
+    are not repeated; a provider's phone is, for the peer-to-peer call."""
+    role = case.sender.role or SenderRole.patient
+    if kind.signed_by == "patient" and role is not SenderRole.patient:  # a document the patient signs for the sender
+        return [case.patient.full_name or Blank(PATIENT_NAME), "Date signed: ____________"]
+    if role is SenderRole.patient:
+        return [case.sender.name or case.patient.full_name or Blank(PATIENT_NAME)]
+    if role is SenderRole.provider:
+        name = case.sender.name or field_blank("sender.name")
+        credentials = f", {case.sender.credentials}" if case.sender.credentials else ""
+        lines = [f"{name}{credentials}", sender.specialty, f"NPI {case.sender.npi}" if case.sender.npi else field_blank("sender.npi")]
+        return lines + [sender.organization, sender.phone]
+    relationship = f" ({case.sender.relationship})" if case.sender.relationship else ""
+    return [
+        f"{case.sender.name or field_blank('sender.name')}{relationship}",
+        f"Authorized representative for {case.patient.full_name or Blank(PATIENT_NAME)}",
+        sender.organization if case.sender.organization else None,
+    ]
+
+
+def _evidence_for(case: Case, kind: LetterKind, evidence_dirs: list[Path] | None) -> list[Any]:
+    """Letters that argue the clinical case carry the evidence; requests for documents do not."""
+    if not kind.argues_case:
+        return []
+    return evidence.select(case, evidence.load_library(evidence_dirs))
+
+
+def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
+    """The step this letter starts ('an internal appeal to the plan, the first level of appeal') and the next one,
+    which the letter reserves, as appeal.rules.dispute places the case; empty for letters that start no step."""
+    step = letter_step(case, kind)
+    steps = dispute.steps_for(case.insurance.plan_type)
+
+    def plain(name: str) -> str:
+        return name.split(", if ")[0]
+
+    if step is Step.initial_request:
+        # a request not yet decided: an appeal follows a denial
+        return "", steps[0].name if case.denial is None and steps else ""
+    position = dispute.position(case)
+    if step is None:  # a letter tied to no step (a request for documents) prepares the step the case is at
+        return "", plain(position.current.name) if case.denial is not None and position.current else ""
+    if position.current is not None and position.current.step is step:
+        index: int | None = position.index
+    else:  # a step named by the kind (external review), wherever the case stands
+        index = next((n for n, info in enumerate(steps) if info.step is step), None)
+    if index is None or index >= len(steps):
+        return "", ""
+    if steps[index].step is Step.internal_appeal:
+        this = f"{plain(steps[index].name)}, the first level of appeal"
+    elif steps[index].step is Step.second_internal_appeal:
+        this = f"{plain(steps[index].name)}, the second level of appeal"
+    else:
+        this = plain(steps[index].name)
+    following = plain(steps[index + 1].name) if index + 1 < len(steps) else ""
+    if following != (steps[index + 1].name if following else "") and index + 2 < len(steps):
+        # "a second-level internal appeal, if the plan has two levels": name the step after it too
+        following = f"{steps[index + 1].name.replace(', if ', ' if ')}, then {plain(steps[index + 2].name)}"
+    return this, following
+
+
+def _urgent_deadline(case: Case, kind: LetterKind) -> str:
+    """The expedited decision deadline in hours with its rule's citation, from the rules for this letter's step."""
+    step = letter_step(case, kind)
+    if step is None:
+        return ""
+    for rule in rules_module.select(case, step, {rules_module.Topic.decision_deadline}):
+        if rule.urgency == "expedited" and rule.deadline is not None and rule.deadline.unit == "hours":
+            return f"{rule.deadline.amount} hours ({rule.citation})"
+    return ""
+
+
+_NOTHING = {"none", "no", "n/a", "not applicable"}
+
+
+def _one_line(text: str) -> str:
+    """A typed text as one line: its line breaks become spaces; every other character is kept."""
+    return re.sub(r"[ \t]*\n[ \t]*", " ", text.strip())
+
+
+# The clinical facts that say what a denial puts at stake, each with its label (goals.py asks for them when a
+# kind `states_consequences`).
+STAKES = (("functional_impairment", "Daily life and work"), ("hospitalizations", "Hospital care"),
+          ("suicide_risk", "Safety"))
+# Every fact the letter's "What is at stake" is written from: those above and the patient's own expectation.
+STAKE_FACTS = (*(f"clinical.{name}" for name, _ in STAKES), "clinical.if_denied")
+
+
+def _consequences(case: Case) -> list[str]:
+    """What is at stake, in the case's own recorded facts (never a prediction the case does not make)."""
+    facts = [(getattr(case.clinical, name), label) for name, label in STAKES]
+    # A recorded absence ("None.", "No suicidal thoughts ...") is not something a denial puts at stake.
+    return [f"{label}: {_one_line(text).rstrip('.')}." for text, label in facts
+            if text and text.strip().rstrip(".").lower() not in _NOTHING
+            and not text.lstrip().lower().startswith("no ")]
+
+
+def _if_denied(case: Case, voice: Voice) -> str:
+    """The patient's own expectation of a denial, said as theirs (never turned into the letter's prediction)."""
+    text = case.clinical.if_denied
+    if not text or text.strip().rstrip(".").lower() in _NOTHING:
+        return ""
+    who = {"patient": "What I expect", "provider": "What my patient expects"}.get(voice.role, f"What {voice.subject} expects")
+    return f"{who} if this treatment is denied: {_one_line(text).rstrip('.')}."
+
+
+def _parity(case: Case, kind: LetterKind) -> list[str]:
+    """The parity point, for a mental health treatment under a plan the parity law reaches (never Medicare,
+    Medicaid fee-for-service, TRICARE, VA or FEHB): the kind's `parity_rules` whose plan types hold the plan."""
+    if not kind.parity_rules or not case.insurance.plan_type:
+        return []
+    if not case.insurance.coverage().argues_parity:  # plan_types.yaml's parity_law
+        return []
+    if not _mental_health(case):
+        return []
+    by_id = _rules_by_id()
+    unknown = [rule_id for rule_id in kind.parity_rules if rule_id not in by_id]
+    if unknown:
+        raise UserError(f"The letter kind {kind.name} ({kind.source}): parity_rules names no rule of rules.yaml: "
+                        f"{', '.join(unknown)}.")
+    return [rules_module.cited(by_id[rule_id]) for rule_id in kind.parity_rules
+            if case.insurance.plan_type in by_id[rule_id].plan_types]
+
+
+def _setting(case: Case, chosen: list[Any]) -> list[str]:
+    """Where and how the treatment is given, when the law fixes it (Spravato only under its REMS)."""
+    if case.treatment.kind is not TreatmentKind.esketamine_nasal:
+        return []
+    number = next((f" [{item.number}]" for item in chosen if item.snippet.id == "spravato-rems-certified-settings"), "")
+    return [
+        "Spravato is available only through the FDA's SPRAVATO REMS: it is never dispensed for use at home; the patient "
+        "self-administers it under supervision in a certified health care setting with a prescriber on site and a "
+        "pulse oximeter, and is monitored for at least 2 hours after each dose and until sedation, dissociation and "
+        f"respiratory depression have resolved (FDA, Approved REMS: Spravato){number}."
+    ]
+
+
+def _percent(fraction: float) -> str:
+    return f"{abs(fraction) * 100:.0f}%"
+
+
+def _course_sentence(course: clinical.ScoreCourse, start: date | None) -> str:
+    """'MADRS: 34 on May 5, 2026 (baseline, before treatment) to 8 on November 17, 2026, 76% lower: a response
+    and remission.' Response and remission are said only where scales.yaml defines them for the scale."""
+    before = " before treatment" if start is not None and course.baseline.date <= start else ""
+    text = (f"{course.instrument.label}: {course.baseline.number} on {present(course.baseline.date)} (baseline"
+            f"{before}) to {course.latest.number} on {present(course.latest.date)}")
+    change = course.change
+    if change is not None and change != 0:
+        text += f", {_percent(change)} {'lower' if change > 0 else 'higher'}"
+    if course.response is None:
+        return text + "."
+    response = "a response" if course.response else \
+        f"short of a response (a fall of at least {_percent(course.scale.response_reduction)})"
+    remission = f"remission ({course.scale.remission_text})" if course.remission else \
+        f"not yet remission ({course.scale.remission_text})"
+    return f"{text}: {response}, and {remission}."
+
+
+def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
+    """The response and remission definitions the summary applied, with their source."""
+    defined = clinical.judged_courses(courses)
+    if not defined:
+        return ""
+    reductions = sorted({course.scale.response_reduction for course in defined})
+    remissions = " or ".join(f"a {course.instrument.label} total {'of ' if course.scale.remission_at_most is not None else ''}"
+                             f"{course.scale.remission_text}" for course in defined)
+    sources = "; ".join(dict.fromkeys(" ".join(course.scale.citation.split()) for course in defined if course.scale.citation))
+    return (f"Response means a total at least {' or '.join(_percent(r) for r in reductions)} below the baseline; "
+            f"remission means {remissions}, as defined in {sources}.")
+
+
+def _change(course: clinical.ScoreCourse, point: Any) -> str:
+    """A rating against its scale's baseline: 'baseline', '62% lower', 'no change'; from a baseline of 0, where
+    no percentage can be said, 'higher (baseline 0)'."""
+    if point is course.baseline:
+        return "baseline"
+    if point.date < course.baseline.date:
+        return "before baseline"
+    if point.value == course.baseline.value:
+        return "no change"
+    fraction = course.change_at(point)
+    if fraction is None:
+        return f"higher (baseline {course.baseline.number})"
+    return f"{_percent(fraction)} {'lower' if fraction > 0 else 'higher'}"
+
+
+def _score_rows(courses: list[clinical.ScoreCourse]) -> list[ScoreRow]:
+    """One row a date, oldest first, each scale rated that day with its change from baseline."""
+    by_date: dict[date, list[tuple[str, str]]] = {}
+    for course in courses:
+        for point in course.points:
+            by_date.setdefault(point.date, []).append(
+                (f"{course.instrument.label} {point.number}", f"{course.instrument.label} {_change(course, point)}"))
+    rows = []
+    for day in sorted(by_date):
+        scores, changes = zip(*by_date[day])
+        shown = "baseline" if all(change.endswith(" baseline") and "before" not in change for change in changes) \
+            else "; ".join(changes)
+        rows.append(ScoreRow(present(day), "; ".join(scores), shown))
+    return rows
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks inside one are just wrapping, as in an email."""
+    blocks = re.split(r"\n[ \t]*\n", text or "")
+    return [re.sub(r"[ \t]*\n[ \t]*", " ", block.strip()) for block in blocks if block.strip()]
+
+
+def _score_chart_alt(courses: list[clinical.ScoreCourse], summary: list[str]) -> str:
+    if not courses:
+        return ""
+    first = min(course.points[0].date for course in courses)
+    last = max(course.points[-1].date for course in courses)
+    scales = " and ".join(course.instrument.label for course in courses)
+    return (f"Line chart of {scales} total scores from {present(first)} to {present(last)}, with dashed lines at "
+            f"the remission thresholds. " + " ".join(summary))
+
+
+def warm(evidence_dirs: list[Path] | None = None) -> None:
+    """Load what every plan reads (wording, rules, criteria, evidence) now rather than for the first letter."""
+    argument_wordings()
+    rules_module.all_rules()
+    readiness.all_criteria()
+    evidence.load_library(evidence_dirs)
+
+
+def context_for(
+    case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
+) -> dict[str, Any]:
+    """The whole template context: the case (as blank-aware views) plus `letter`, the plan."""
+    view = _view(case)
+    today = today or date.today()
+    chosen = _evidence_for(case, kind, evidence_dirs)
+    wording_context = _wording_context(case, view, today)
+    sentence_context = _sentence_context(case, kind, wording_context)
+    voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
+    levels = _levels(case, kind)
+    courses = clinical.score_courses(case)
+    summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
+    letter = LetterPlan(
+        kind=kind.name,
+        title=kind.title,
+        date=LetterDate(today.year, today.month, today.day),
+        urgent=urgent,
+        voice=voice,
+        recipient=_recipient(case, kind, view, sentence_context["regulator"]),
+        re_lines=_re_lines(case, view, kind, levels[0]),
+        reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
+        arguments=_arguments_for(case, kind, wording_context, chosen),
+        notes_paragraphs=_paragraphs(case.clinical.provider_notes),
+        scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
+        rights=_rights(case, kind),
+        requests=[text for text, _ in _say(kind.requests, sentence_context)],
+        enclosures=_enclosures(case, kind, sentence_context),
+        suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
+        signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
+        facts=facts,
+        warnings=case_checks.warnings(case) + [text for text, _ in _say(kind.warnings, sentence_context)],
+        evidence=chosen,
+        evidence_refs=_refs(chosen),
+        criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
+        request_title=dispute.request_title(case),
+        level=levels[0],
+        next_level=levels[1],
+        urgent_deadline=sentence_context["urgent_deadline"],
+        consequences=_consequences(case) if kind.states_consequences else [],
+        if_denied=_if_denied(case, voice) if kind.states_consequences else "",
+        parity=_parity(case, kind),
+        setting=_setting(case, chosen),
+        to_draft=_to_draft(kind, sentence_context),
+        sending=[text for text, _ in _say(kind.sending, sentence_context)],
+        score_courses=courses,
+        score_summary=summary,
+        score_rows=_score_rows(courses),
+        score_definition=_score_definition(courses),
+        score_chart_alt=_score_chart_alt(courses, summary),
+    )
+    if kind.recipient != "plan":  # a regulator or an employer is told the whole story
+        letter.regulator = sentence_context["regulator"]
+        broken = sentence_context["missed"]  # worked out once, for the sentences and for the letter
+        letter.breaches = [item.text for item in broken]
+        letter.timeline = [Line(str(present(event.day)), event.text) for event in complaint.timeline(case, today, broken)]
+    return {**view, "letter": letter}

@@ -1,0 +1,618 @@
+"""A send-ready packet: one PDF to fax or mail. A fax cover sheet (with the real page count), the letter as the
+person last saw it (their edited .docx, or a fresh draft) turned into PDF, Attachment A, then their attachments
+in order; every page after the cover stamped with the patient, member ID, claim number and "Page X of N", so a
+page that comes loose can be put back; bookmarks for each part.
+
+pypdf merges the pages, fits attachment pages onto letter-size paper and adds the bookmarks: pure Python, and
+it moves each page with its links and form-field appearances. reportlab draws the cover sheet, the stamps and
+the photo pages: it lays out wrapped text in fonts it embeds, which the PDF a fax server prints needs. Pillow
+reads photos and scans (pillow-heif adds iPhone HEIC photos).
+
+Everything is built in memory and checked before anything is written, so a bad attachment leaves no file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from appeal.cases.case import Case, SenderRole
+from appeal.base.errors import UserError
+from appeal.letters.appendix import APPENDIX_HEADING
+from appeal.cases.fields import format_date
+from appeal.base.images import looks_like_heif, open_image
+
+POINTS_PER_INCH = 72
+PAGE_WIDTH, PAGE_HEIGHT = 8.5 * POINTS_PER_INCH, 11 * POINTS_PER_INCH  # US letter, what fax machines print
+STAMP_BAND = 0.55 * POINTS_PER_INCH  # kept clear at the foot of every attachment page for the stamp
+STAMP_BASELINE = 0.3 * POINTS_PER_INCH  # inside the letter's 0.8 in bottom margin, above a fax's cut-off edge
+MARGIN = 0.5 * POINTS_PER_INCH
+IMAGE_DPI = 200  # fine fax resolution; more only makes the file bigger
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
+LETTER_TITLE = "Letter"
+COVER_TITLE = "Fax cover sheet"
+CONFIDENTIAL = (
+    "CONFIDENTIAL: this fax holds protected health information, which federal and state privacy laws protect. "
+    "It is meant only for the office named above. If it reached you by mistake, please call the sender at the "
+    "number above, and destroy every page. Do not read, copy or pass it on."
+)
+
+
+@dataclass
+class Part:
+    """A run of pages with one bookmark: the letter, Attachment A, or one attachment."""
+
+    title: str
+    pages: list[Any]  # pypdf PageObjects
+    fit: bool = True  # scale onto a letter page, leaving the stamp band clear (attachments)
+    source: str | None = None  # the attached file's name
+
+
+@dataclass
+class Packet:
+    """The finished PDF in memory, with what it holds and what the person should look at."""
+
+    content: bytes
+    page_count: int
+    contents: list[tuple[str, int, int]]  # (title, first page, last page), pages counted in the packet
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Attachments
+
+
+def read_attachment(path: Path) -> Part:
+    """One attached file as pages: a PDF, or a photo or scan (each frame of a TIFF a page). Anything that
+    cannot be sent gets a message naming the file."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise UserError(f"Attachment {path}: there is no such file.")
+    if not path.is_file():
+        raise UserError(f"Attachment {path} is a folder, not a file; attach the files in it one by one.")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"Attachment {path} cannot be read: {error.strerror or error}.") from None
+    if not data.strip():
+        raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
+    if b"%PDF" in data[:1024]:
+        return Part(name, _pdf_pages(data, path), fit=True, source=name)
+    if path.suffix.lower() in IMAGE_SUFFIXES or looks_like_heif(data):
+        return Part(name, _image_pages(data, path), fit=False, source=name)
+    raise UserError(f"Attachment {path} is not a PDF or a picture appeal can read (JPG, PNG, HEIC, TIFF). Save it "
+                    "as PDF (in most programs: Print, then Save as PDF) and attach that.")
+
+
+def _pdf_pages(data: bytes, path: Path) -> list[Any]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _opened_without_password(reader):
+            raise UserError(f"Attachment {path} is protected by a password, so it cannot be added. Open it, "
+                            "print it to a new PDF (Print, then Save as PDF), and attach that.")
+        pages = list(reader.pages)
+        for page in pages:  # a damaged file often fails only here, when a page is read
+            page.mediabox, page.get_contents()
+    except UserError:
+        raise
+    except Exception as error:  # pypdf raises many kinds for a damaged file; each means the same to the person
+        raise UserError(f"Attachment {path} is a damaged PDF that cannot be read ({type(error).__name__}). "
+                        "Download or scan it again, or open it and print it to a new PDF.") from None
+    if not pages:
+        raise UserError(f"Attachment {path} is a PDF with no pages.")
+    return pages
+
+
+def _opened_without_password(reader) -> bool:
+    """Many PDFs from portals are 'encrypted' only against editing, and open with an empty password."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an encryption pypdf cannot open without extra packages counts as locked
+        return False
+
+
+def _image_pages(data: bytes, path: Path) -> list[Any]:
+    """Each frame of a photo or scan on a letter page of its own: upright (as the camera held it), scaled to
+    fit inside the margins and above the stamp band, at most IMAGE_DPI."""
+    from PIL import ImageSequence
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas
+
+    image = open_image(data, path)
+    output = io.BytesIO()
+    sheet = canvas.Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2
+    try:
+        for frame in ImageSequence.Iterator(image):
+            picture = _page_ready(frame)
+            scale = min(box_width / picture.width, box_height / picture.height)
+            width, height = picture.width * scale, picture.height * scale
+            picture = _downsampled(picture, width, height)
+            x = (PAGE_WIDTH - width) / 2
+            y = STAMP_BAND + MARGIN / 2 + (box_height - height)  # at the top of the box, as a page is read
+            sheet.drawImage(_encoded(picture, image.format), x, y, width, height)
+            sheet.showPage()
+    except (OSError, ValueError) as error:
+        raise UserError(f"Attachment {path} is a damaged picture ({error}). Save it again as JPG or PDF.") from None
+    sheet.save()
+    return list(PdfReader(io.BytesIO(output.getvalue())).pages)
+
+
+def _page_ready(frame):
+    """Upright, and in a colour mode a PDF holds: transparency on white, 16-bit and CMYK made plain."""
+    from PIL import Image, ImageOps
+
+    picture = ImageOps.exif_transpose(frame)
+    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+        rgba = picture.convert("RGBA")
+        white = Image.new("RGB", rgba.size, "white")
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if picture.mode in ("1", "L", "RGB"):
+        return picture.copy()
+    if picture.mode.startswith("I"):
+        return picture.point(lambda value: value / 256).convert("L")
+    return picture.convert("RGB")
+
+
+def _downsampled(picture, width: float, height: float):
+    from PIL import Image
+
+    most = (max(1, round(width / POINTS_PER_INCH * IMAGE_DPI)), max(1, round(height / POINTS_PER_INCH * IMAGE_DPI)))
+    if picture.width > most[0] or picture.height > most[1]:
+        picture = picture.resize(most, Image.LANCZOS if picture.mode != "1" else Image.NEAREST)
+    return picture
+
+
+def _encoded(picture, source_format: str | None):
+    """Photos as JPEG (small); scans and screenshots losslessly, so small print stays sharp."""
+    from reportlab.lib.utils import ImageReader
+
+    if source_format in ("JPEG", "HEIF", "MPO") and picture.mode in ("L", "RGB"):
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=85, optimize=True)
+        buffer.seek(0)
+        return ImageReader(buffer)
+    return ImageReader(picture)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The letter
+
+
+def enclosures_in(docx: bytes) -> list[str]:
+    """The letter's own 'Enclosures:' list, read from the document (so an edited letter's list is the one used)."""
+    from docx import Document
+
+    document = Document(io.BytesIO(docx))
+    found: list[str] = []
+    listing = False
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if re.fullmatch(r"(?i)enclosures?:?", text):
+            listing, found = True, []
+            continue
+        if listing:
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            if text and style.lower().startswith("list"):
+                found.append(text)
+            elif text or found:
+                listing = False
+    return found
+
+
+def subject_in(docx: bytes) -> str | None:
+    """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet."""
+    from docx import Document
+
+    for paragraph in Document(io.BytesIO(docx)).paragraphs:
+        text = " ".join(paragraph.text.split())
+        if text.lower().startswith("re:") and len(text) > 4:
+            return text[3:].strip()
+    return None
+
+
+def letter_parts(letter_pdf: bytes) -> list[Part]:
+    """The letter's pages, split where Attachment A begins (on a page of its own) so each has a bookmark."""
+    from pypdf import PdfReader
+
+    pages = list(PdfReader(io.BytesIO(letter_pdf)).pages)
+    start = next((number for number, page in enumerate(pages) if number and _begins_with(page, APPENDIX_HEADING)),
+                 None)
+    fit = not all(_is_letter_size(page) for page in pages)
+    if start is None:
+        return [Part(LETTER_TITLE, pages, fit=fit)]
+    return [Part(LETTER_TITLE, pages[:start], fit=fit), Part(APPENDIX_HEADING, pages[start:], fit=fit)]
+
+
+def _begins_with(page, heading: str) -> bool:
+    text = " ".join((page.extract_text() or "").split())
+    return text.startswith(heading)
+
+
+def _is_letter_size(page) -> bool:
+    box = page.mediabox
+    return abs(float(box.width) - PAGE_WIDTH) < 2 and abs(float(box.height) - PAGE_HEIGHT) < 2 and not page.rotation
+
+
+def check_docx(path: Path) -> bytes:
+    """An edited letter the person gives with --docx: a Word file that opens."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"--docx {path}: there is no such file.")
+    data = path.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError):
+        raise UserError(f"--docx {path} is not a Word .docx file. Save the letter as .docx (Word Document) and "
+                        "give that.") from None
+    return data
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The packet
+
+
+def stamp_text(case: Case, number: int, total: int) -> tuple[str, str]:
+    """What every page after the cover carries: who and which claim (left), and where it goes (right)."""
+    member_label = case.insurance.coverage().member_id.short
+    left = [case.patient.full_name or "Patient"]
+    if case.patient.member_id:
+        left.append(f"{member_label} {case.patient.member_id}")
+    if case.denial is not None and case.denial.reference:
+        reference = re.sub(r"(?i)^(claim|case|reference|ref\.?)\s*(no\.?|number|#)?\s*:?\s*(?=\S*\d)", "",
+                        case.denial.reference.strip())
+        left.append(f"Claim/ref. {reference}")
+    return "  |  ".join(left), f"Page {number} of {total}"
+
+
+def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Part], *, cover: bool = True,
+             listed: list[str] | None = None, urgent: bool = False, today: date | None = None) -> Packet:
+    """Cover (optional), letter parts and attachments in one PDF, stamped and bookmarked."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    today = today or date.today()
+    warnings = _mismatch(listed, letter, attachments)
+    attachments = _named(attachments, listed)
+    parts = letter + attachments
+    body_pages = sum(len(part.pages) for part in parts)
+    cover_pages: list[Any] = []
+    if cover:
+        guess = 1
+        for _ in range(5):  # the cover's own length is part of the count it prints; a long list may need two pages
+            contents = _ranges(parts, guess)
+            cover_pages = list(PdfReader(io.BytesIO(
+                cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today))).pages)
+            if len(cover_pages) == guess:
+                break
+            guess = len(cover_pages)
+    total = len(cover_pages) + body_pages
+    contents = _ranges(parts, len(cover_pages))
+
+    writer = PdfWriter()
+    for page in cover_pages:
+        writer.add_page(page)
+    for part in parts:
+        try:
+            for page in part.pages:
+                if part.fit or not _is_letter_size(page):
+                    blank = writer.add_blank_page(PAGE_WIDTH, PAGE_HEIGHT)
+                    blank.merge_transformed_page(page, _fitting(page, Transformation))
+                else:
+                    writer.add_page(page)
+        except Exception as error:  # a PDF that opened but whose pages cannot be copied (damaged inside)
+            raise UserError(f"{part.source or part.title} could not be added to the packet ({type(error).__name__}). "
+                            "Open it and print it to a new PDF (Print, then Save as PDF), and attach that.") from None
+    stamps = PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages
+    for number in range(len(cover_pages), total):
+        writer.pages[number].merge_page(stamps[number - len(cover_pages)])
+    if cover:
+        writer.add_outline_item(title=COVER_TITLE, page_number=0)
+    for title, first, _ in contents:
+        writer.add_outline_item(title=title, page_number=first - 1)
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Title": "Send-ready packet"})
+    writer.compress_identical_objects()
+    output = io.BytesIO()
+    writer.write(output)
+    return Packet(output.getvalue(), total, contents, warnings)
+
+
+def _ranges(parts: list[Part], before: int) -> list[tuple[str, int, int]]:
+    ranges, first = [], before + 1
+    for part in parts:
+        ranges.append((part.title, first, first + len(part.pages) - 1))
+        first += len(part.pages)
+    return ranges
+
+
+def _fitting(page, Transformation):
+    """Move a page of any size or rotation onto a letter page, upright, centred, above the stamp band."""
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    turn = page.rotation % 360  # /Rotate turns the page clockwise when shown
+    move = Transformation().translate(-float(box.left), -float(box.bottom)).rotate(-turn)
+    move = move.translate(*{0: (0, 0), 90: (0, width), 180: (width, height), 270: (height, 0)}[turn])
+    if turn in (90, 270):
+        width, height = height, width
+    area_height = PAGE_HEIGHT - STAMP_BAND
+    scale = min(PAGE_WIDTH / width, area_height / height)
+    x = (PAGE_WIDTH - width * scale) / 2
+    y = STAMP_BAND + (area_height - height * scale) / 2
+    return move.scale(scale).translate(x, y)
+
+
+def _stamps(case: Case, cover_pages: int, total: int) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    regular, _ = fonts()
+    output = io.BytesIO()
+    sheet = canvas.Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
+    for number in range(cover_pages + 1, total + 1):
+        left, right = stamp_text(case, number, total)
+        size = 8.0
+        room = PAGE_WIDTH - 2 * MARGIN - sheet.stringWidth(right, regular, size) - 18
+        while sheet.stringWidth(left, regular, size) > room and size > 6:
+            size -= 0.5
+        while sheet.stringWidth(left, regular, size) > room and len(left) > 10:
+            left = left[:-2] + "…"
+        sheet.setFont(regular, size)
+        sheet.setFillGray(0.2)
+        sheet.drawString(MARGIN, STAMP_BASELINE, left)
+        sheet.drawRightString(PAGE_WIDTH - MARGIN, STAMP_BASELINE, right)
+        sheet.showPage()
+    sheet.save()
+    return output.getvalue()
+
+
+def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Part]) -> list[str]:
+    """Does the letter's enclosure list match what the packet holds? A reviewer who finds an enclosure missing
+    may decide without it."""
+    if listed is None:
+        return []
+    warnings = []
+    in_letter = [item for item in listed if item.lower().startswith("attachment a")]
+    others = [item for item in listed if item not in in_letter]
+    has_appendix = any(part.title == APPENDIX_HEADING for part in letter)
+    if in_letter and not has_appendix:
+        warnings.append("The letter lists Attachment A, but no page of the letter begins with its heading "
+                        f"('{APPENDIX_HEADING}'). Check the letter still holds it.")
+    if len(others) != len(attachments):
+        named = "".join(f"\n    - {item}" for item in others) or " none"
+        files = "".join(f"\n    - {part.source or part.title}" for part in attachments) or " none"
+        warnings.append(
+            f"The letter lists {len(others)} enclosure(s), but the packet attaches {len(attachments)} file(s). "
+            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the "
+            f"plan gets what the letter says it sent.\n  The letter lists:{named}\n  Attached:{files}"
+        )
+    return warnings
+
+
+def _named(attachments: list[Part], listed: list[str] | None) -> list[Part]:
+    """When the attachments match the letter's list one for one, each is called what the letter calls it."""
+    others = [item for item in listed or [] if not item.lower().startswith("attachment a")]
+    if len(others) != len(attachments) or not attachments:
+        return attachments
+    return [Part(f"{item} ({part.source})" if part.source else item, part.pages, part.fit, part.source)
+            for item, part in zip(others, attachments)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The cover sheet
+
+
+_fonts: tuple[str, str] | None = None
+_FONT_FILES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+)
+
+
+def fonts() -> tuple[str, str]:
+    """A regular and a bold font that print accented and non-Latin names (DejaVu where installed; otherwise
+    the Vera fonts reportlab ships, which cover Western European letters)."""
+    global _fonts
+    if _fonts is None:
+        import os
+
+        import reportlab
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        shipped = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+        candidates = [pair for pair in _FONT_FILES if all(os.path.isfile(item) for item in pair)]
+        regular, bold = candidates[0] if candidates else (f"{shipped}/Vera.ttf", f"{shipped}/VeraBd.ttf")
+        pdfmetrics.registerFont(TTFont("PacketRegular", regular))
+        pdfmetrics.registerFont(TTFont("PacketBold", bold))
+        pdfmetrics.registerFontFamily("PacketRegular", normal="PacketRegular", bold="PacketBold",
+                                      italic="PacketRegular", boldItalic="PacketBold")
+        _fonts = ("PacketRegular", "PacketBold")
+    return _fonts
+
+
+def _department(case: Case) -> str | None:
+    address = case.insurance.appeals_address or ""
+    first = address.strip().splitlines()[0].strip() if address.strip() else ""
+    match = re.match(r"(?i)(attn|attention)\s*[:.]?\s*(.+)", first)
+    if match:
+        return match.group(2).strip()
+    # 'Part B Redeterminations' above the street or box: a department's name, not an address line
+    lines = [line for line in address.strip().splitlines() if line.strip()]
+    if len(lines) >= 3 and not re.match(r"(?i)\s*(\d|p\.?\s*o\.?\s*box)", first):
+        return first
+    return None
+
+
+def _sender_lines(case: Case) -> tuple[str, str | None, str | None]:
+    """(name, phone, fax) of whoever sends it: the sender, or the patient writing for themselves."""
+    sender, patient = case.sender, case.patient
+    name = sender.name or patient.full_name or ""
+    if sender.credentials and sender.name:
+        name = f"{name}, {sender.credentials}"
+    if sender.role is SenderRole.representative and sender.name:
+        name = f"{name}, authorized representative of the patient"
+    if sender.organization:
+        name = f"{name}, {sender.organization}" if name else sender.organization
+    phone = sender.phone or patient.phone
+    return name, str(phone) if phone else None, str(sender.fax) if sender.fax else None
+
+
+def _continued(sheet, document) -> None:
+    """The top of a second cover page, so nobody takes it for part of the letter."""
+    sheet.saveState()
+    sheet.setFont(fonts()[1], 11)
+    sheet.drawString(POINTS_PER_INCH, PAGE_HEIGHT - 0.55 * POINTS_PER_INCH,
+                     f"FAX cover sheet, continued (cover page {document.page})")
+    sheet.restoreState()
+
+
+def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, int, int]], *,
+                urgent: bool = False, today: date | None = None) -> bytes:
+    """The fax cover sheet: to, from, date, the real page count, who and which claim, what is enclosed on which
+    pages, and the confidentiality notice."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    regular, bold = fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14)
+    label = ParagraphStyle("label", parent=body, fontName=bold)
+    title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=26, leading=32, spaceAfter=6)
+    banner = ParagraphStyle("banner", parent=body, fontName=bold, fontSize=15, leading=19, textColor=colors.white,
+                            backColor=colors.black, borderPadding=6, spaceAfter=10, alignment=1)
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
+
+    def text(value: object | None, blank: str = "") -> str:
+        return escape(str(value)) if value not in (None, "") else blank
+
+    name, phone, fax = _sender_lines(case)
+    insurance = case.insurance
+    plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
+    member_label = insurance.coverage().member_id.label
+    to_lines = [text(plan, "[ADD: plan]")]
+    if _department(case):
+        to_lines.append(text(_department(case)))
+    rows = [
+        ("To", "<br/>".join(to_lines)),
+        ("Fax", text(insurance.appeals_fax, "[ADD: the plan's fax number, from the denial notice]")),
+        ("From", text(name, "[ADD: your name]")),
+        ("Phone", text(phone, "[ADD: your phone number]")),
+    ]
+    if fax:
+        rows.append(("Reply fax", text(fax)))
+    rows += [
+        ("Date", text(format_date(today or date.today()))),
+        ("Pages", f"<b>{total}</b> (including this cover sheet)"),
+        ("Re", text(subject)),
+        ("Patient", text(case.patient.full_name, "[ADD: patient's name]")),
+        (member_label, text(case.patient.member_id, "[ADD: member ID, from the insurance card]")),
+    ]
+    if case.denial is not None:
+        rows.append(("Claim or reference no.", text(case.denial.reference, "[ADD: claim or reference number]")))
+    table = Table(
+        [[Paragraph(key, label), Paragraph(value, body)] for key, value in rows],
+        colWidths=[1.9 * POINTS_PER_INCH, 4.6 * POINTS_PER_INCH],
+    )
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    enclosed = Table(
+        [[Paragraph("Enclosed", label), Paragraph("Pages", label)]]
+        + [[Paragraph(text(item), body), Paragraph(f"{first}" if first == last else f"{first}–{last}", body)]
+           for item, first, last in contents],
+        colWidths=[5.5 * POINTS_PER_INCH, 1.0 * POINTS_PER_INCH], repeatRows=1,
+    )
+    enclosed.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    story = [Paragraph("FAX", title)]
+    if urgent:
+        story.append(Paragraph("URGENT: EXPEDITED REVIEW REQUESTED", banner))
+    story += [table, Spacer(1, 14), enclosed, Spacer(1, 16), KeepTogether(Paragraph(escape(CONFIDENTIAL), small))]
+    output = io.BytesIO()
+    SimpleDocTemplate(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=POINTS_PER_INCH,
+                      rightMargin=POINTS_PER_INCH, topMargin=0.8 * POINTS_PER_INCH,
+                      bottomMargin=0.8 * POINTS_PER_INCH, title="Fax cover sheet").build(story, onLaterPages=_continued)
+    return output.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# From a case to the packet
+
+
+def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,
+          today: date | None = None) -> Packet:
+    """The whole packet: attachments checked first (a bad one stops it before the slow conversion), then the
+    letter converted by LibreOffice, then everything assembled in memory."""
+    from appeal.output import pdf_convert
+
+    parts = [read_attachment(Path(path)) for path in attachments]
+    letter_pdf = pdf_convert.docx_to_pdf(docx)
+    return from_letter_pdf(case, kind, docx=docx, letter_pdf=letter_pdf, attachments=parts, cover=cover,
+                           today=today)
+
+
+def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachments: list[Part], cover: bool = True,
+                    today: date | None = None) -> Packet:
+    """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks)."""
+    from appeal.letters.draft import blanks_in
+    from appeal.letters.letter_plan import is_urgent
+
+    urgent = is_urgent(case, kind)  # the kind's own can_be_urgent, as the letter decides it
+    packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
+                      listed=enclosures_in(docx), urgent=urgent, today=today)
+    if cover:
+        missing = [label for label, value in (("the plan's fax number (insurance.appeals_fax)", case.insurance.appeals_fax),
+                                              ("the patient's name", case.patient.full_name),
+                                              ("the member ID (patient.member_id)", case.patient.member_id))
+                   if not value]
+        if missing:
+            packet.warnings.append(f"The cover sheet has a blank for {', '.join(missing)}: add it to the case file, "
+                                   "or fill it in by hand before faxing.")
+    blanks = blanks_in(docx)
+    if blanks:
+        packet.warnings.insert(0, f"The letter still has {len(blanks)} blank(s) ([ADD: ...]) that will be sent as "
+                                  f"they are: {'; '.join(blanks)}.")
+    return packet
+
+
+def default_name(letter_name: Path) -> Path:
+    """patient-kind-date.pdf, beside the letter's own name."""
+    return Path(letter_name).with_suffix(".pdf")
+
+
+def save(case: Case, kind, docx: bytes, path: Path, *, attachments: list[Path] = (), cover: bool = True,
+         force: bool = False) -> str:
+    """Build the packet and write it (atomically, owner-only); what to tell the person."""
+    from appeal.base.safe_write import write_bytes
+
+    made = build(case, kind, docx=docx, attachments=attachments, cover=cover)
+    write_bytes(path, made.content, overwrite=force)
+    return report(made, path, cover)
+
+
+def report(packet: Packet, path: Path, cover: bool) -> str:
+    """What `appeal packet` prints: what was written, what is on which pages, and what to check."""
+    what = "fax packet" if cover else "mail packet"
+    lines = [f"Wrote a {packet.page_count}-page {what} to {path}"]
+    lines += [f"  pages {first}-{last}: {title}" if first != last else f"  page {first}: {title}"
+              for title, first, last in packet.contents]
+    lines += [f"\nWarning: {warning}" for warning in packet.warnings]
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""The letter's .docx turned into a PDF by LibreOffice, run headless: the one converter that reads Word files
+faithfully on every platform without Word itself.
+
+Each run gets a LibreOffice profile of its own in a private temporary folder, so it never touches (nor waits
+for) the user's open LibreOffice and several conversions can run at once. A conversion that hangs is stopped
+after `timeout` seconds, with every process it started. The result is checked: a PDF that pypdf reads, with at
+least one page. Nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from appeal.base.errors import UserError
+
+TIMEOUT_SECONDS = 120
+INSTALL_HINT = (
+    "Install it, then run this again:\n"
+    "  Debian/Ubuntu:  sudo apt-get install libreoffice-writer\n"
+    "  Fedora:         sudo dnf install libreoffice-writer\n"
+    "  macOS:          brew install --cask libreoffice\n"
+    "  Windows:        https://www.libreoffice.org/download/\n"
+    "Or open the letter in Word, save it as PDF yourself, and send that with your attachments."
+)
+_ELSEWHERE = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",
+              r"C:\Program Files\LibreOffice\program\soffice.exe")
+
+
+def find_soffice() -> str:
+    """The LibreOffice program, or a message saying how to install it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    for candidate in _ELSEWHERE:
+        if os.path.isfile(candidate):
+            return candidate
+    raise UserError("LibreOffice is needed to turn the letter into a PDF, and it was not found.\n" + INSTALL_HINT)
+
+
+def docx_to_pdf(content: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """One .docx (bytes) in, its PDF (bytes) out."""
+    return docx_to_pdfs([content], timeout=timeout)[0]
+
+
+def docx_to_pdfs(contents: list[bytes], *, timeout: float = TIMEOUT_SECONDS) -> list[bytes]:
+    """Several .docx files converted in one LibreOffice start (it takes about a second to start)."""
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="appeal-pdf-") as folder:  # mode 0700: the letter stays private
+        work = Path(folder)
+        sources = []
+        for number, content in enumerate(contents, 1):
+            source = work / f"letter-{number}.docx"
+            source.write_bytes(content)
+            sources.append(source)
+        out = work / "out"
+        command = [
+            soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--invisible",
+            "--norestore", "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(out), *map(str, sources),
+        ]
+        _run(command, timeout, work)
+        return [_checked((out / source.name).with_suffix(".pdf")) for source in sources]
+
+
+def _run(command: list[str], timeout: float, cwd: Path) -> None:
+    try:
+        process = subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, so a hung conversion is stopped whole
+            env={**os.environ, "HOME": str(cwd)},
+        )
+    except OSError as error:
+        raise UserError(f"LibreOffice ({command[0]}) could not be started: {error.strerror or error}.\n"
+                        + INSTALL_HINT) from None
+    try:
+        _, errors = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise UserError(
+            f"LibreOffice did not finish turning the letter into a PDF within {timeout:g} seconds, so it was "
+            "stopped. Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as PDF."
+        ) from None
+    if process.returncode != 0:
+        detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise UserError(f"LibreOffice could not turn the letter into a PDF (exit status {process.returncode}: "
+                        f"{detail[0]}).")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        process.kill()
+    process.communicate()
+
+
+def _checked(path: Path) -> bytes:
+    """The converted file, if it is a PDF with pages; otherwise a message."""
+    from pypdf import PdfReader
+
+    if not path.is_file() or path.stat().st_size == 0:
+        raise UserError("LibreOffice finished but wrote no PDF. Open the letter in LibreOffice or Word to check it "
+                        "opens, then try again.")
+    data = path.read_bytes()
+    try:
+        import io
+
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # pypdf raises several kinds for a damaged file; all mean the same here
+        pages = 0
+    if not data.startswith(b"%PDF") or pages == 0:
+        raise UserError("LibreOffice wrote a PDF that cannot be read. Open the letter in LibreOffice or Word to "
+                        "check it opens, then try again.")
+    return data

@@ -1,0 +1,260 @@
+"""How long do I have? Deadlines counted from the case's dates with the cited rules, never guessed.
+
+Where the count needs a date the case does not hold, the report says which one instead of guessing. Where a
+rule allows a choice of dates, the earlier (safer) one is used and the reason is stated: a missed deadline
+loses the case, an early filing never does.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from appeal.cases.case import Case
+from appeal.rules.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
+from appeal.rules.dispute import Step
+from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, service_timing, treatment_category
+
+WARN_DAYS = 14
+
+
+def add_months(start: date, months: int, month_end: str = "last_day") -> date:
+    """Same day N months later. When that month has no such day: its last day, or, where the rule says so
+    (the federal external review, 45 CFR 147.136(d)(2)(i): Oct 30 + 4 months = Mar 1), the next month's first."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day <= last:
+        return date(year, month, start.day)
+    if month_end == "first_of_next_month":
+        return date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, last)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """Weekdays only. Federal holidays are not skipped, so the date is never later than the law's."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@dataclass
+class Dated:
+    """One rule's deadline for this case: the date, or why it could not be counted."""
+
+    rule: Rule
+    start: date | None = None
+    start_label: str = ""
+    due: date | None = None
+    missing: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def days_left(self, today: date) -> int | None:
+        return None if self.due is None else (self.due - today).days
+
+
+@dataclass
+class DeadlineReport:
+    """Everything `appeal deadline` prints, and what the letters and next steps draw on."""
+
+    today: date
+    step: StepInfo | None
+    filing: list[Dated]
+    decision: list[Rule]
+    next_step: StepInfo | None
+    next_filing: list[Rule]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> Dated | None:
+        dated = [item for item in self.filing if item.due]
+        return min(dated, key=lambda item: item.due) if dated else None
+
+
+def _start(case: Case, counted_from: str) -> tuple[date | None, str, str | None, list[str]]:
+    """The date a count starts from: (date, what it is, what is missing, notes)."""
+    denial = case.denial
+    notice_date = denial.notice_date if denial else None
+    if counted_from == "notice_date":
+        if notice_date:
+            return notice_date, "the date on the notice", None, []
+        return None, "", "denial.notice_date (the date printed on the denial notice)", []
+    if counted_from in ("notice_received", "decision_notice_received"):
+        if denial and denial.received_date:
+            return denial.received_date, "the day the notice reached you", None, []
+        presumed = case.insurance.coverage().presumed_mail_days  # plan_types.yaml, with its source
+        if notice_date and presumed:
+            return (
+                notice_date + timedelta(days=presumed),
+                f"the notice date plus {presumed} days (when the law presumes it arrived)",
+                None,
+                [],
+            )
+        if notice_date:
+            return (
+                notice_date,
+                "the date on the notice",
+                None,
+                ["Counted from the date on the notice because the date it reached you is not in the case "
+                 "(denial.received_date); the real deadline may be a few days later, never earlier."],
+            )
+        return None, "", "denial.notice_date and denial.received_date (when the notice was dated and arrived)", []
+    return None, "", None, []
+
+
+def due_date(deadline: Deadline, start: date) -> date:
+    """A rule's deadline counted from its start date (a notice, or the day a request reached the plan)."""
+    if deadline.unit == "days":
+        return start + timedelta(days=deadline.amount)
+    if deadline.unit == "months":
+        return add_months(start, deadline.amount, deadline.month_end)
+    if deadline.unit == "business_days":
+        return add_business_days(start, deadline.amount)
+    # hours: from the moment of receipt; shown as the calendar day it falls on
+    return start + timedelta(hours=deadline.amount)
+
+
+def count(rule: Rule, case: Case) -> Dated:
+    """One filing rule applied to the case's dates."""
+    deadline = rule.deadline
+    if deadline is None:
+        return Dated(rule, notes=["This rule sets no fixed number of days here; use the date on your notice."])
+    start, label, missing, notes = _start(case, deadline.counted_from)
+    if start is None:
+        return Dated(rule, missing=missing)
+    due = due_date(deadline, start)
+    if deadline.at_least:
+        notes.append("This is the least time the law allows; your notice may give a later date, which you may use.")
+    return Dated(rule, start, label, due, None, notes)
+
+
+def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
+    plan_type = case.insurance.coverage().name
+    urgent = case.treatment.is_urgent
+    timing, treatment = service_timing(case), treatment_category(case)
+    return [rule for rule in all_rules()
+            if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)]
+
+
+def _one_per_process(items) -> list[Dated]:
+    """Where two rules are alternative processes for one step (the state or the federal external review), keep
+    the one the case most likely uses, give it the earlier of the two dates, and name the other in a note."""
+    items = list(items)
+    by_id = {item.rule.id: item for item in items}
+    for item in list(items):
+        other = by_id.get(item.rule.alternative or "")
+        if other is None or other not in items:
+            continue
+        items.remove(other)
+        if other.due and (item.due is None or other.due < item.due):
+            item.due, item.start, item.start_label = other.due, other.start, other.start_label
+        item.notes.append(f"Otherwise: {other.rule.text.rstrip('.')} ({other.rule.citation}). The date above is the earlier "
+                          "of the two, so it is safe under either process.")
+    return items
+
+
+def report(case: Case, today: date | None = None) -> DeadlineReport:
+    today = today or date.today()
+    where = position(case)
+    warnings: list[str] = []
+    if case.insurance.plan_type is None:
+        warnings.append("The plan type is not in the case (insurance.plan_type); these are general rules only.")
+    if case.denial is None:
+        asked = "claim for payment" if service_timing(case) == "post_service" else "prior-authorization request"
+        initial = StepInfo(Step.initial_request, f"a decision on the {asked}")
+        return DeadlineReport(today, initial, [], _rules(case, Step.initial_request, Topic.decision_deadline),
+                              where.following, [], warnings)
+    step = where.current
+    if step is None:
+        warnings.append("The case has used every appeal step this tool knows for this plan type.")
+        return DeadlineReport(today, None, [], [], None, [], warnings)
+    filing = _one_per_process(count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline))
+    filing.sort(key=lambda item: (item.due is None, item.due or today))
+    for item in filing:
+        if item.missing:
+            warnings.append(f"Cannot count the deadline for {step.name} without {item.missing}.")
+        days = item.days_left(today)
+        if days is not None and days < 0:
+            warnings.append(f"The deadline of {item.due:%B} {item.due.day}, {item.due.year} has passed. Ask the "
+                            "plan at once whether it will accept a late appeal for good cause, and keep proof.")
+        elif days is not None and days < WARN_DAYS:
+            warnings.append(f"Only {days} day(s) left until {item.due:%B} {item.due.day}, {item.due.year}: "
+                            "send it now, by fax if you can, and keep proof of sending.")
+    if not filing:
+        warnings.append(f"No deadline rule is known for {step.name}; use the date on your notice.")
+    following = where.following
+    next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
+    if following and not next_filing:
+        next_filing = [rule for rule in all_rules() if rule.topic is Topic.next_level
+                       and rule.applies(case.insurance.coverage().name, following.step, False, "any")]
+    return DeadlineReport(today, step, filing, _rules(case, step.step, Topic.decision_deadline), following,
+                          next_filing, warnings)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One all-day calendar event."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+
+
+def calendar_text(events: list[Event], stamp: date) -> str:
+    """All-day calendar events (RFC 5545), each with a reminder a week before."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//appeal//deadlines//EN", "CALSCALE:GREGORIAN"]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}@appeal",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(event.summary)}",
+            f"DESCRIPTION:{_ics_text(event.description)}",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            "TRIGGER:-P7D",
+            f"DESCRIPTION:{_ics_text('One week left: ' + event.summary)}",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def ics(report_: DeadlineReport, case: Case) -> str:
+    """The filing deadlines as calendar events."""
+    who = case.patient.full_name or "the patient"
+    events = [
+        Event(f"{item.rule.id}-{item.due:%Y%m%d}", item.due, f"Deadline: {report_.step.name} ({who})",
+              f"{item.rule.text} Rule: {item.rule.citation}.")
+        for item in report_.filing
+        if item.due
+    ]
+    return calendar_text(events, report_.today)
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue on lines that start with a space."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for character in line:
+        piece = character.encode("utf-8")
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)

@@ -1,0 +1,134 @@
+"""What happens next, in plain words: where and how to send the letter, by when, what to enclose, and what to
+do if the plan misses its deadline or says no again. Printed after a letter is written, by
+`appeal next-steps`, and as a one-page .docx."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from appeal.rules import deadlines
+from appeal.cases import plan_types
+from appeal.cases.case import Case, PlanType
+from appeal.cases.fields import format_date
+from appeal.rules.rule_book import all_rules
+
+# Rules that say what to do when the plan does not keep to the rules, by plan type: those that let the person go
+# straight to the next level (deemed exhaustion; FEHB's review by OPM when the carrier does not answer in time),
+# and those that name a regulator to complain to.
+LATE_OPENS_NEXT_LEVEL_RULE_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
+COMPLAINT_RULE_IDS = ("fully-insured-state-complaint",)
+IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
+                    "the next step and its deadline.")
+
+
+def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = LATE_OPENS_NEXT_LEVEL_RULE_IDS + COMPLAINT_RULE_IDS):
+    """The rules (of those named by `ids`) that say what this plan type's member may do when the plan is late."""
+    name = plan_types.of(plan_type).name
+    return [rule for rule in all_rules() if rule.id in ids and name in rule.plan_types]
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[str]
+
+
+def _send(case: Case) -> list[str]:
+    fax, address = case.insurance.appeals_fax, case.insurance.appeals_address
+    lines = []
+    if fax:
+        lines.append(f"Fax it to {fax} and keep the fax confirmation page: it proves the date you sent it.")
+    if address:
+        flat = ", ".join(part.strip() for part in address.splitlines() if part.strip())
+        lines.append(f"{'Or mail' if fax else 'Mail'} it to {flat}, by certified mail with a return receipt.")
+    if not (fax or address):
+        if case.denial is not None:
+            where = "the appeals address or fax number printed on your denial notice"
+        elif case.treatment.services or case.treatment.dates_of_service:
+            where = "the claims address on the back of your member ID card or on the plan's claim form"
+        else:
+            where = "the plan's prior-authorization fax number or address (on the back of the member ID card)"
+        lines.append(f"Send it to {where}, and keep proof of sending (a fax confirmation, or a certified-mail "
+                     "receipt).")
+    lines.append("Keep a copy of everything you send, and write down the date and the name of anyone you talk to.")
+    return lines
+
+
+def _by_when(report: deadlines.DeadlineReport) -> list[str]:
+    if report.step is None:
+        return ["The case has used every appeal step this tool knows; read your last decision notice for options."]
+    if not report.filing:
+        return [rule.text for rule in report.decision] or ["Send it as soon as you can."]
+    lines = []
+    for item in report.filing:
+        if item.due:
+            left = item.days_left(report.today)
+            when = f"{format_date(item.due)} ({left} days from today)" if left is not None and left >= 0 else format_date(item.due)
+            lines.append(f"For {report.step.name}: by {when}, counted from {item.start_label}. {item.rule.text} "
+                         f"[{item.rule.citation}]")
+        elif item.missing:
+            lines.append(f"For {report.step.name}: {item.rule.text} (add {item.missing} to count the date) "
+                         f"[{item.rule.citation}]")
+        else:
+            lines.append(f"For {report.step.name}: {item.rule.text} [{item.rule.citation}]")
+    return lines
+
+
+def sections(case: Case, enclosures: list[str], today: date | None = None, suggested: list[str] = ()) -> list[Section]:
+    report = deadlines.report(case, today)
+    found = [Section("Where and how to send it", _send(case))]
+    if case.denial is not None:
+        found.append(Section("By when", _by_when(report)))
+    if enclosures:
+        found.append(Section("What to send with it", enclosures))
+    if suggested:
+        found.append(Section(
+            "Worth sending too, if you can get them (the letter lists only what you said you have: add each one you "
+            "get under 'Documents to send with the letter' and write the letter again)", list(suggested)))
+    if report.decision:
+        found.append(Section("When the plan must answer", [f"{rule.text} [{rule.citation}]" for rule in report.decision]))
+    late = if_late_rules(case.insurance.plan_type)
+    found.append(Section(
+        "If the plan misses its deadline", [f"{rule.text} [{rule.citation}]" for rule in late] or [IF_LATE_FALLBACK]
+    ))
+    if report.next_step:
+        again = [f"The next step is {report.next_step.name}."]
+        again += [f"{rule.text} [{rule.citation}]" for rule in report.next_filing]
+        found.append(Section("If the plan says no again", again))
+    if report.warnings:
+        found.insert(0, Section("Check first", report.warnings))
+    return found
+
+
+def as_text(found: list[Section]) -> str:
+    blocks = []
+    for section in found:
+        blocks.append(section.heading.upper())
+        blocks += [f"  - {line}" for line in section.lines]
+        blocks.append("")
+    return "\n".join(blocks)
+
+
+def as_docx(found: list[Section], case: Case) -> bytes:
+    """The same text as a one-page Word document to keep with the letter."""
+    from docx import Document
+    from docx.shared import Pt
+
+    from appeal.base.xml_text import xml_safe
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10)
+    who = case.patient.full_name or "the patient"
+    document.add_heading(f"What happens next: {who}", level=1)
+    for section in found:
+        document.add_heading(section.heading, level=2)
+        for line in section.lines:
+            document.add_paragraph(xml_safe(line), style="List Bullet")
+    document.add_paragraph(
+        "This is general information from cited rules, not legal advice. Check each date against your notice."
+    ).runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,281 @@
+"""Is the case ready? The medical-necessity criteria plans usually apply, checked before the letter is sent.
+
+The criteria are data (`appeal/data/criteria.yaml`): what each asks, in plain words, what to add when the
+case does not say, and where the requirement comes from. This module holds only the test of each criterion
+against a case. A criterion that is not met or not known is the likeliest reason for the next denial, so each
+result names the case field to fill in or fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from appeal.rules import clinical
+from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
+from appeal.rules.clinical import Condition
+from appeal.base.resources import load_data
+
+TRIALS_NEEDED = 2
+ADULT_AGE = 18
+_DEPRESSION_SCALES = {Instrument.phq9, Instrument.madrs, Instrument.hamd}
+_PSYCHIATRIC = re.compile(r"psychiatr|\bPMHNP|\bPMHCNS|\bD?FAPA\b", re.I)
+
+
+class Status(StrEnum):
+    met = "met"
+    not_met = "not_met"
+    unknown = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {Status.met: "met", Status.not_met: "not met", Status.unknown: "not known yet"}[self]
+
+
+class AppliesTo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    treatments: list[TreatmentKind] = Field(min_length=1)
+    conditions: list[Condition] = Field(min_length=1)
+
+
+class Criterion(BaseModel):
+    """One criterion as written in criteria.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    applies_to: AppliesTo
+    description: str
+    when_unknown: str
+    needs: tuple[str, ...] = ()  # the case fields the check reads; the questionnaire asks for the missing ones
+    continuing: bool = False  # only for a request to continue a treatment already started
+    source: str
+    checked: date
+
+    @field_validator("needs")
+    @classmethod
+    def _real_fields(cls, paths: tuple[str, ...]) -> tuple[str, ...]:
+        from appeal.cases.case_paths import field_at
+
+        for path in paths:
+            try:
+                field_at(path)
+            except (KeyError, TypeError):
+                raise ValueError(f"needs: '{path}' is not a case field") from None
+        return paths
+
+
+@dataclass(frozen=True)
+class Result:
+    """How a case stands on one criterion, and what was found or what to add."""
+
+    criterion: Criterion
+    status: Status
+    detail: str
+
+
+# A check returns the status and what was found; a detail of None means "say what to add" (when_unknown).
+Check = Callable[[Case, date], tuple[Status, str | None]]
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _adult(case: Case, today: date) -> tuple[Status, str | None]:
+    born = case.patient.date_of_birth
+    if born is None:
+        return Status.unknown, None
+    age = _age(born, today)
+    found = f"patient.date_of_birth {born.isoformat()}: age {age}"
+    if age >= ADULT_AGE:
+        return Status.met, f"{found}."
+    return Status.not_met, f"{found}; plans cover these treatments for adults only."
+
+
+def _describe_trial(trial: PriorTreatment) -> str:
+    name = trial.name or "unnamed trial"
+    facts = [trial.drug_class.label if trial.drug_class else None]
+    facts.append(f"{trial.adequate_weeks:g} weeks" if trial.adequate_weeks is not None else None)
+    facts.append(trial.response.label if trial.response else None)
+    return f"{name} ({', '.join(fact for fact in facts if fact)})"
+
+
+def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
+    qualifying: list[PriorTreatment] = []
+    not_counted: list[str] = []
+    missing: list[str] = []
+    possible_classes: set[object] = set()
+    for index, trial in enumerate(case.prior_treatments):
+        if trial.drug_class is None:
+            if trial.name:
+                missing.append(f"prior_treatments[{index}].drug_class")
+                possible_classes.add(f"unknown-{index}")
+            continue
+        if trial.drug_class not in ANTIDEPRESSANT_CLASSES:
+            continue
+        disqualified, trial_missing = clinical.trial_problems(case, index, trial, today)
+        if disqualified:
+            not_counted.append(f"{trial.name or trial.drug_class.label}: {'; '.join(disqualified)}")
+        elif trial_missing:
+            missing += trial_missing
+            possible_classes.add(trial.drug_class)
+        else:
+            qualifying.append(trial)
+    classes = {trial.drug_class for trial in qualifying}
+    counted = ", ".join(_describe_trial(trial) for trial in qualifying)
+    if len(classes) >= TRIALS_NEEDED:
+        return Status.met, f"{len(qualifying)} qualifying trials in {len(classes)} classes: {counted}."
+    if not case.prior_treatments:
+        return Status.unknown, None
+    found = f"Qualifying so far: {counted}." if qualifying else "No antidepressant trial qualifies so far."
+    if not_counted:
+        found += f" Not counted: {'; '.join(not_counted)}."
+    if len(classes | possible_classes) >= TRIALS_NEEDED:
+        return Status.unknown, f"{found} Add {', '.join(missing)} to decide."
+    if len(qualifying) > len(classes):
+        found += " Trials in the same class count once; plans ask for two different classes."
+    return Status.not_met, found
+
+
+def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
+    if not case.diagnoses:
+        return Status.unknown, None
+    depression = [d for d in case.diagnoses if d.code.startswith(clinical.DEPRESSION_PREFIXES)]
+    if depression:
+        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in depression) + "."
+    codes = ", ".join(d.code for d in case.diagnoses)
+    return Status.not_met, f"diagnoses hold {codes} but no depression code (F32.x or F33.x)."
+
+
+def _psychiatric_prescriber(case: Case, today: date) -> tuple[Status, str | None]:
+    sender = case.sender
+    if sender.role is not SenderRole.provider and case.treatment.prescriber_specialty:
+        said = case.treatment.prescriber_specialty
+        who = f"the prescriber, {case.treatment.prescriber}," if case.treatment.prescriber else "the prescriber"
+        if _PSYCHIATRIC.search(said):
+            return Status.met, f"treatment.prescriber_specialty: {who} is a {said}."
+        return Status.not_met, (
+            f"treatment.prescriber_specialty: {who} is a {said}, not a psychiatric clinician. Plans often require a "
+            "psychiatrist or psychiatric nurse practitioner to prescribe or be consulted; enclose a psychiatric "
+            "consultation.")
+    if sender.role is not SenderRole.provider:
+        hint = next((item for item in case.enclosures if re.search(r"psychiatr|PMHNP", item, re.I)), None)
+        found = "The prescriber does not sign this letter, so the case does not say their specialty."
+        if hint:
+            found += f" An enclosure names one ('{hint}'); make sure it states the prescriber's specialty."
+        else:
+            found += " Enclose the prescriber's letter of medical necessity stating their specialty (see enclosures)."
+        return Status.unknown, found
+    if not (sender.specialty or sender.credentials):
+        return Status.unknown, None
+    given = (("specialty", sender.specialty), ("credentials", sender.credentials))
+    shown = " and ".join(f"sender.{name} '{value}'" for name, value in given if value)
+    if _PSYCHIATRIC.search(f"{sender.specialty or ''} {sender.credentials or ''}"):
+        return Status.met, f"{shown}."
+    return Status.not_met, (
+        f"{shown} do not show psychiatry. Plans often require a psychiatrist or psychiatric nurse practitioner to "
+        "prescribe or be consulted; enclose a psychiatric consultation."
+    )
+
+
+def _substance_use_screened(case: Case, today: date) -> tuple[Status, str | None]:
+    screened = case.clinical.substance_use_screened
+    if screened is None:
+        return Status.unknown, None
+    if screened:
+        return Status.met, "clinical.substance_use_screened is yes."
+    return Status.not_met, "clinical.substance_use_screened is no; screen for substance use and record the result."
+
+
+def _severity_documented(case: Case, today: date) -> tuple[Status, str | None]:
+    scores = [score for score in case.clinical.scores if score.instrument in _DEPRESSION_SCALES]
+    if not scores:
+        return Status.unknown, None
+    shown = ", ".join(f"{score.shown}{f' ({score.date.isoformat()})' if score.date else ''}" for score in scores)
+    return Status.met, f"clinical.scores: {shown}."
+
+
+def _rems_certified_setting(case: Case, today: date) -> tuple[Status, str | None]:
+    facility = case.treatment.facility
+    if not facility:
+        return Status.unknown, None
+    if re.search(r"\bREMS\b", facility, re.I):
+        return Status.met, f"treatment.facility: {facility}."
+    return Status.unknown, (
+        f"treatment.facility ('{facility}') does not say it is SPRAVATO REMS-certified; confirm it and say so there."
+    )
+
+
+def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]:
+    courses = clinical.judged_courses(clinical.score_courses(case))
+    if not courses:
+        return Status.unknown, None
+
+    def described(course: clinical.ScoreCourse) -> str:
+        change = f", {course.change * 100:.0f}% lower" if course.change and course.change > 0 else ""
+        outcome = "a response" if course.response else "short of a response (at least 50% lower)"
+        if course.remission:
+            outcome += f", in remission ({course.scale.remission_text})"
+        return (f"{course.instrument.label} {course.baseline.number} ({course.baseline.date.isoformat()}) to "
+                f"{course.latest.number} ({course.latest.date.isoformat()}){change}: {outcome}")
+
+    found = "; ".join(described(course) for course in courses) + "."
+    return (Status.met if any(course.response for course in courses) else Status.not_met), found
+
+
+_CHECKS: dict[str, Check] = {
+    "adult": _adult,
+    "trd_adequate_trials": _adequate_trials,
+    "depression_diagnosis": _depression_diagnosis,
+    "psychiatric_prescriber": _psychiatric_prescriber,
+    "substance_use_screened": _substance_use_screened,
+    "severity_documented": _severity_documented,
+    "rems_certified_setting": _rems_certified_setting,
+    "response_on_treatment": _response_on_treatment,
+}
+
+
+@lru_cache(maxsize=1)
+def all_criteria() -> tuple[Criterion, ...]:
+    """The criteria from criteria.yaml, each paired with a check here (a mismatch is a packaging bug)."""
+    data = load_data("criteria.yaml")
+    criteria = tuple(Criterion.model_validate(item) for item in data)
+    ids = [criterion.id for criterion in criteria]
+    if sorted(ids) != sorted(_CHECKS):
+        raise RuntimeError(f"criteria.yaml ids {sorted(ids)} do not match the checks in readiness.py {sorted(_CHECKS)}")
+    return criteria
+
+
+def applies(criterion: Criterion, case: Case, conditions: set[Condition]) -> bool:
+    """Treatment must match; conditions must overlap, unless the case has no diagnosis to derive them from.
+
+    Without a diagnosis the conditions are unknown, so every criterion for the treatment is shown; the
+    diagnosis criterion then says what to add, instead of the check silently returning nothing.
+    """
+    if case.treatment.kind not in criterion.applies_to.treatments:
+        return False
+    if criterion.continuing and not clinical.continuing(case):
+        return False
+    return not case.diagnoses or bool(conditions & set(criterion.applies_to.conditions))
+
+
+def check(case: Case, today: date | None = None) -> list[Result]:
+    """Each criterion that applies to the case, with met / not_met / unknown and what was found or is missing."""
+    today = today or date.today()
+    conditions = clinical.conditions(case)
+    results = []
+    for criterion in all_criteria():
+        if applies(criterion, case, conditions):
+            status, detail = _CHECKS[criterion.id](case, today)
+            results.append(Result(criterion, status, detail or criterion.when_unknown))
+    return results

@@ -1,0 +1,125 @@
+"""Appeal rights and deadlines as cited data (`appeal/data/rules.yaml`), and how a case selects them.
+
+A rule is one legal fact: who it applies to (plan types), at which step of the dispute, for which urgency and
+timing, what it grants or requires, any deadline, and its citation and source. Code never restates a rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from appeal.cases.case import Case, PlanType, TreatmentKind
+from appeal.rules.dispute import Step
+from appeal.base.resources import load_data
+
+
+class Topic(StrEnum):
+    filing_deadline = "filing_deadline"
+    decision_deadline = "decision_deadline"
+    right = "right"
+    continuation = "continuation"
+    next_level = "next_level"
+
+
+class Deadline(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0)
+    unit: str = Field(pattern="^(days|business_days|months|hours)$")
+    counted_from: str = Field(pattern="^(notice_received|notice_date|request_received|decision_notice_received)$")
+    at_least: bool = False
+    # When N months later has no such day (Oct 31 + 4 months): the rule's own convention, or else the last day of
+    # that month, which is never later than any reading of the rule.
+    month_end: str = Field("last_day", pattern="^(last_day|first_of_next_month)$")
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    plan_types: list[PlanType]
+    topic: Topic
+    step: Step
+    urgency: str = Field("any", pattern="^(standard|expedited|any)$")
+    service: str = Field("any", pattern="^(pre_service|post_service|any)$")
+    # Medicare Advantage has separate time frames for Part B drugs (42 CFR 422.568, 422.572, 422.590).
+    treatment: str = Field("any", pattern="^(part_b_drug|items_services|any)$")
+    deadline: Deadline | None = None
+    text: str
+    letter_text: str | None = None
+    letters: list[str] = Field(default_factory=list, description="Tags of the letter kinds whose rights section cites "
+                               "this rule (see `cites:` in a kind's YAML).")
+    citation: str
+    source_url: str
+    checked: date
+    verified: str | None = Field(None, description="What was read on the checked date, where, and which paragraph.")
+    seen_in: Literal["primary", "copy", "secondary"] | None = Field(
+        None, description="Where the rule's own words or figure were seen: 'primary' (the regulation on eCFR, GPO or "
+        "the Federal Register, the U.S. Code, or the administering agency's page), 'copy' (only a verbatim copy of "
+        "one hosted elsewhere, the primary page not being available), 'secondary' (only summaries: its letter "
+        "sentence then states no figure)."
+    )
+    read_at: list[str] = Field(default_factory=list, description="The pages read for `verified`, in order.")
+    notes: str | None = None
+    alternative: str | None = Field(
+        None, description="Id of the rule for the other process at the same step: named beside this one, never "
+        "counted as a second deadline (the state and the federal external review)."
+    )
+
+    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
+        return (
+            plan_type in self.plan_types
+            and self.step is step
+            and self.urgency in ("any", "expedited" if urgent else "standard")
+            and (self.service == "any" or service == "any" or self.service == service)
+            and (self.treatment == "any" or treatment == "any" or self.treatment == treatment)
+        )
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    data = load_data("rules.yaml")
+    return tuple(Rule.model_validate(item) for item in data)
+
+
+def by_id(rule_id: str) -> Rule:
+    return next(rule for rule in all_rules() if rule.id == rule_id)
+
+
+def service_timing(case: Case) -> str:
+    """Pre-service when the care has not been given yet; post-service when it has (a claim for payment)."""
+    treatment = case.treatment
+    if treatment.services or treatment.dates_of_service:
+        return "post_service"
+    return "pre_service"
+
+
+# Ketamine and esketamine are given in the clinic, so a plan pays them as Part B drugs, not as items and services.
+PART_B_DRUGS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
+
+
+def treatment_category(case: Case) -> str:
+    """Part B drug for ketamine and esketamine; 'any' when the treatment is unknown, so both sets of rules show."""
+    return "part_b_drug" if case.treatment.kind in PART_B_DRUGS else "any"
+
+
+def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rule]:
+    plan_type = case.insurance.coverage().name
+    return [
+        rule
+        for rule in all_rules()
+        if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case), treatment_category(case))
+        and (topics is None or rule.topic in topics)
+    ]
+
+
+def cited(rule: Rule) -> str:
+    """The rule's letter sentence with its citation, unless the sentence already names it."""
+    sentence = (rule.letter_text or rule.text).strip()
+    first_source = rule.citation.split(";")[0].split("(")[0].strip()
+    return sentence if first_source in sentence else f"{sentence} ({rule.citation})"

@@ -1,0 +1,306 @@
+"""`appeal import`: the notice's fields shown beside the lines they came from, confirmed or corrected, saved.
+
+The person sees every value next to the notice line it was read from, so checking is comparing, not retyping.
+Values marked for checking (an unclear scan, a correction of OCR, a guess from the letterhead) are asked about
+one by one; then one menu accepts the rest or corrects any of them. A correction is checked by the case model,
+exactly as the questionnaire checks the same answer. `--yes` accepts what was found (for scripts) and still
+prints what to check.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+from appeal.cases import casefile
+from appeal.intake import notice_import, notice_text
+from appeal.cases.case import Case, DenialReason, PlanType
+from appeal.base.errors import UserError
+from appeal.cases.fields import format_date, parse_date
+from appeal.intake.notice_import import CodeList, Extraction, Found, StatedDeadline
+
+CHECK_MARK = "?"
+_DONE, _TYPE, _BLANK, _RIGHT = "\x00done", "\x00type", "\x00blank", "\x00right"
+
+
+def shown(found: Found) -> str:
+    """A value as the person reads it: dates spelled out, addresses on one line."""
+    value = found.value
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, Enum):
+        return getattr(value, "label", str(value.value))
+    if isinstance(value, StatedDeadline):
+        return format_date(value.due) if value.due else f"within {value.days} days"
+    if isinstance(value, CodeList):
+        return str(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return " / ".join(part.strip() for part in str(value).splitlines())
+
+
+def _short(text: str, width: int = 72) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _source(found: Found, width: int = 64) -> str:
+    """The notice line, cut so that the value read from it is in view."""
+    text = " ".join(found.line.text.split())
+    needle = str(found.value[0] if isinstance(found.value, list) and found.value else found.value)[:12]
+    at = text.find(needle) if isinstance(found.value, (str, list)) else -1
+    if at > width - len(needle) - 5:
+        text = "..." + text[max(0, at - 20) :]
+    return _short(text, width)
+
+
+def report(extraction: Extraction, refused: list[str]) -> list[str]:
+    """The table: each value, a '?' when it needs checking, and under it the notice line it came from."""
+    notice = extraction.notice
+    how = {"ocr": "read by OCR from a picture: compare every number with the paper",
+           "pdf": "read from the PDF's text", "text": "read from the text"}[notice.source]
+    lines = [f"What the notice says ({how}):", ""]
+    width = max([len(notice_import.LABELS[key]) for key in extraction.found] or [0])
+    for key, label in notice_import.FIELDS:
+        found = extraction.found.get(key)
+        if found is None:
+            continue
+        mark = CHECK_MARK if not found.certain else " "
+        lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
+        lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_source(found)}\"")
+        if found.why:
+            lines.append(f"  {'':<{width}}  check: {found.why}")
+    unsure = [found for found in extraction.found.values() if not found.certain]
+    if unsure:
+        lines += ["", f"{CHECK_MARK} = not certain: look at the notice for {len(unsure)} of these before you rely on them."]
+    if extraction.missing:
+        lines += ["", "Not found on the notice (left empty; the questions ask for them): "
+                  + "; ".join(notice_import.LABELS[key] for key in extraction.missing) + "."]
+    for problem in extraction.rejected + refused:
+        lines.append(f"Not used: {problem}")
+    return lines
+
+
+def header(extraction: Extraction) -> list[str]:
+    """Comment lines for the case file: where it came from, and what the notice says that the case cannot hold."""
+    notice = extraction.notice
+    lines = [f"# Case started from the denial notice {Path(notice.name).name} by `appeal import`.",
+             "# Check every value against the notice before you send a letter."]
+    deadline = extraction.found.get("appeal_deadline")
+    if deadline:
+        lines.append(f"# The notice's appeal deadline (line {deadline.line.number}): {deadline.value.words}")
+    unsure = [found.label for found in extraction.found.values() if not found.certain]
+    if unsure:
+        lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
+    codes = extraction.found.get("adjustment_codes")
+    if codes:
+        lines.append(f"# Claim adjustment codes on the notice: {' '.join(codes.value)}")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Correcting one value: the same check the questionnaire applies
+
+
+def _convert(key: str, typed: str):
+    """Typed text to the value the field holds; ValueError with a plain reason when it cannot be."""
+    text = typed.strip()
+    if key == "patient_name":
+        if len(text.split()) < 2:
+            raise ValueError("Type the first and the last name, like Dana Whitfield.")
+        return text
+    if key == "appeal_deadline":
+        match = re.fullmatch(r"(?:within )?(\d{1,3}) days?", text, re.I)
+        if match:
+            return StatedDeadline(int(match.group(1)), None, f"within {match.group(1)} days (as you typed it)")
+        return StatedDeadline(None, parse_date(text), f"by {text} (as you typed it)")
+    if key in ("notice_date", "date_of_birth"):
+        return parse_date(text)
+    if key in ("diagnoses", "adjustment_codes"):
+        return [part.strip().upper() for part in re.split(r"[,;\s]+", text) if part.strip()]
+    if key == "procedure_codes":
+        return CodeList(tuple((part.strip().upper(), None) for part in re.split(r"[,;\s]+", text) if part.strip()))
+    return text
+
+
+def _check(key: str, value) -> None:
+    """Raise ValueError (the case model's own reason) when the case would refuse the value."""
+    trial = Extraction(notice_text.from_string(""), {key: Found(key, value, notice_text.Line(0, ""))})
+    _, refused = notice_import.to_case(trial)
+    if refused:
+        raise ValueError(refused[0].split(": ", 1)[1])
+
+
+def _typed(key: str, found: Found | None):
+    import questionary
+
+    def validate(typed: str) -> bool | str:
+        if not typed.strip():
+            return True
+        try:
+            _check(key, _convert(key, typed))
+        except ValueError as error:
+            return str(error).removeprefix("Value error, ")
+        return True
+
+    current = "" if found is None else shown(found).replace(" / ", ", ")
+    if found is not None and isinstance(found.value, date):
+        current = f"{found.value:%m/%d/%Y}"
+    answer = questionary.text(f"{notice_import.LABELS[key]}:", default=current, validate=validate,
+                              instruction="(type it as on the notice; empty leaves it blank)").unsafe_ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return _convert(key, answer) if answer.strip() else None
+
+
+def _choose(key: str, found: Found | None):
+    """Plan type and reason are chosen from their lists, by the same plain labels the questionnaire shows."""
+    import questionary
+
+    kind = {"plan_type": PlanType, "reason": DenialReason}[key]
+    choices = [questionary.Choice(member.label, value=member.value) for member in kind]
+    choices.append(questionary.Choice("Leave it blank", value=_BLANK))
+    default = found.value.value if found is not None else None
+    answer = questionary.select(f"{notice_import.LABELS[key]}:", choices=choices, default=default).unsafe_ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return None if answer == _BLANK else kind(answer)
+
+
+def _correct(extraction: Extraction, key: str) -> None:
+    found = extraction.found.get(key)
+    value = _choose(key, found) if key in ("plan_type", "reason") else _typed(key, found)
+    if value is None:
+        extraction.found.pop(key, None)
+        return
+    line = found.line if found else notice_text.Line(0, "(typed by you)")
+    extraction.found[key] = Found(key, value, line, True, "")
+
+
+def confirm(extraction: Extraction, say=print) -> Extraction:
+    """Ask about each uncertain value, then offer to correct any; returns the extraction as the person left it."""
+    import questionary
+
+    for key, label in notice_import.FIELDS:
+        found = extraction.found.get(key)
+        if found is None or found.certain:
+            continue
+        say(f"\n{label}: {shown(found)}\n  on the notice, line {found.line.number}: \"{found.line.text.strip()}\""
+            + (f"\n  ({found.why})" if found.why else ""))
+        answer = questionary.select(
+            f"{label}: is this right?",
+            choices=[questionary.Choice("Yes, it matches the notice", value=_RIGHT),
+                     questionary.Choice("No, let me type it", value=_TYPE),
+                     questionary.Choice("Leave it blank", value=_BLANK)],
+        ).unsafe_ask()
+        if answer is None:
+            raise KeyboardInterrupt
+        if answer == _RIGHT:
+            extraction.found[key] = replace(found, certain=True, why="")
+        elif answer == _BLANK:
+            extraction.found.pop(key)
+        else:
+            _correct(extraction, key)
+    while True:
+        choices = [questionary.Choice("Everything is right: save it and go on", value=_DONE)]
+        for key, label in notice_import.FIELDS:
+            found = extraction.found.get(key)
+            title = f"Change  {label}: {_short(shown(found), 45)}" if found else f"Add     {label} (not found)"
+            choices.append(questionary.Choice(title, value=key))
+        answer = questionary.select("Is everything right?", choices=choices).unsafe_ask()
+        if answer is None:
+            raise KeyboardInterrupt
+        if answer == _DONE:
+            return extraction
+        _correct(extraction, answer)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The command
+
+
+def read_notice(path: str | Path) -> tuple[Extraction, Case, list[str]]:
+    extraction = notice_import.extract(notice_text.read(path))
+    case, refused = notice_import.to_case(extraction)
+    return extraction, case, refused
+
+
+def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Path:
+    from appeal.base.safe_write import write_text
+
+    text = "".join(f"{line}\n" for line in header(extraction)) + casefile.dumps(case)
+    return write_text(output, text, overwrite=force)
+
+
+def command(notice: str, output: Path, *, yes: bool, force: bool) -> tuple[Case, Path]:
+    """`appeal import`: confirming needs a terminal; --yes does not."""
+    if not yes and not sys.stdin.isatty():
+        raise UserError("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
+                        "Run it in a terminal, or add --yes to accept what it finds.")
+    return run(notice, output, interactive=not yes, force=force)
+
+
+def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[Case, Path]:
+    """Read, show, confirm (when interactive), save; then, when interactive, the questionnaire for the rest."""
+    if output.exists() and not force:
+        raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
+    extraction, case, refused = read_notice(notice)
+    if not extraction.found:
+        raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
+                        "sharper one taken straight on in good light.")
+    print("\n".join(report(extraction, refused)))
+    if interactive:
+        try:
+            confirm(extraction)
+        except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
+            save(extraction, notice_import.to_case(extraction)[0], output, force=force)
+            print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
+                  f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
+            raise
+        case, refused = notice_import.to_case(extraction)
+    save(extraction, case, output, force=force)
+    print(f"\nSaved the case to {output}")
+    comparison = notice_import.deadline_comparison(extraction, case)
+    if comparison:
+        print(f"\nDeadline. {comparison}")
+    if interactive:
+        from appeal.terminal import questionnaire
+
+        print("\nNow the questions the notice does not answer.")
+        return questionnaire.run(case_path=output)
+    print(f"\nNext: appeal draft --case {output}   (in a terminal it offers to ask what the notice does not say)")
+    return case, output
+
+
+def start_from_notice() -> tuple[Case, Path] | None:
+    """The questionnaire's first step: a notice file read into a new draft, or None to answer by hand."""
+    import questionary
+
+    from appeal.intake import drafts
+
+    choice = questionary.select(
+        "How would you like to start?",
+        choices=[questionary.Choice("Start from your denial notice (a PDF, a photo or a text file)", value="notice"),
+                 questionary.Choice("Answer the questions one by one", value="questions")],
+    ).unsafe_ask()
+    if choice is None:
+        raise KeyboardInterrupt
+    if choice != "notice":
+        return None
+    while True:
+        typed = questionary.path("Where is the notice? (drag the file here, or type its path)").unsafe_ask()
+        if typed is None:
+            raise KeyboardInterrupt
+        folder = drafts.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"imported-{date.today():%Y-%m-%d}-{len(list(folder.glob('imported-*'))) + 1}.yaml"
+        try:
+            return run(typed.strip().strip("'\""), target, interactive=True, force=False)
+        except UserError as error:
+            print(f"{error}")
+            if not questionary.confirm("Try another file?", default=True).unsafe_ask():
+                return None

@@ -1,0 +1,102 @@
+"""Tracked appeals in words: `appeal status` and `appeal track show` for people, `appeal status --json` for
+programs, and `--ics` for a calendar. What the dates are is appeal/track_status.py's; this module only says them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from appeal.rules import deadlines
+from appeal.cases.fields import format_date
+from appeal.tracking.status import Status, step_name
+from appeal.tracking.store import Appeal
+
+
+def status_data(item: Status) -> dict:
+    """One appeal's status as `appeal status --json` prints it."""
+    return {
+        "id": item.appeal.id, "person": item.appeal.person, "plan": item.appeal.plan, "level": item.level,
+        "sent": item.sent.isoformat(), "closed": item.appeal.closed.isoformat() if item.appeal.closed else None,
+        "waiting_for_decision": item.waiting,
+        "decision_due": item.decision_due.isoformat() if item.decision_due else None,
+        "decision_rules": [{"rule": rule.id, "citation": rule.citation} for rule in item.decision_rules],
+        "overdue": item.overdue, "next_step": item.next_step, "next_letter": item.next_kind,
+        "next_due": item.next_due.isoformat() if item.next_due else None,
+        "next_rules": [{"rule": rule.id, "citation": rule.citation} for rule in item.next_rules],
+        "days_left": item.days_left, "meaning": item.meaning, "notes": item.notes,
+    }
+
+
+def status_text(items: list[Status]) -> str:
+    """`appeal status`: each appeal with where it stands, its next date and what that date means."""
+    if not items:
+        return "No open appeals. Record a sent letter with: appeal track add --case FILE --sent DATE"
+    blocks = []
+    for item in items:
+        appeal = item.appeal
+        head = f"#{appeal.id}  {appeal.person or 'no name'} - {appeal.plan or 'plan not named'}"
+        lines = [head, f"    {item.level}: sent {format_date(item.sent)}"]
+        if item.closed:
+            lines.append(f"    Approved {format_date(appeal.closed)}. Closed.")
+        elif item.waiting:
+            if item.decision_due:
+                when = _days(item.decision_due, item.today)
+                lines.append(f"    Decision due {format_date(item.decision_due)} ({when})"
+                             + ("  OVERDUE" if item.overdue else ""))
+            else:
+                lines.append("    Decision due: no rule known here; use the date on your notice"
+                             + ("  OVERDUE (you recorded no answer)" if item.overdue else ""))
+        else:
+            outcome = appeal.last.outcome
+            lines.append(f"    {outcome.result.value.capitalize()} {format_date(outcome.date)}.")
+        if item.next_step:
+            due = f" by {format_date(item.next_due)} ({_days(item.next_due, item.today)})" if item.next_due else ""
+            lines.append(f"    Next: {item.next_step}{due}")
+            if item.next_kind:
+                lines.append(f"    Draft it: appeal draft --from-track {appeal.id}")
+            else:
+                lines.append("    (appeal does not draft this one: ask for it as your last notice or the plan's papers say.)")
+        lines += [f"    - {line}" for line in item.meaning + item.notes]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def history_text(appeal: Appeal) -> str:
+    """`appeal track show`: every letter, answer, kept copy and note of one appeal, in order."""
+    lines = [f"#{appeal.id}  {appeal.person or 'no name'} - {appeal.plan or 'plan not named'}"]
+    for letter in appeal.letters:
+        how = f" by {letter.method}" if letter.method else ""
+        lines.append(f"  {format_date(letter.sent)}  sent {letter.kind}{how} ({step_name(letter.case, letter.step)})")
+        if letter.received:
+            lines.append(f"  {format_date(letter.received)}  received by the plan")
+        for outcome in letter.outcomes:
+            lines.append(f"  {format_date(outcome.date)}  {outcome.result.value}")
+        kept = [name for name in (letter.case_file, letter.packet_file) if name]
+        kept += [outcome.notice_file for outcome in letter.outcomes if outcome.notice_file]
+        lines += [f"      kept: {name}" for name in kept]
+    lines += [f"  {format_date(note.written)}  note: {note.text}" for note in appeal.notes]
+    return "\n".join(lines)
+
+
+def _days(day: date, today: date) -> str:
+    left = (day - today).days
+    if left < 0:
+        return f"{-left} day(s) ago"
+    return "today" if left == 0 else f"{left} day(s) left"
+
+
+def calendar(items: list[Status], today: date) -> str:
+    """Every open deadline: the plan's decision dates and the person's filing deadlines."""
+    events = []
+    for item in items:
+        who = item.appeal.person or "the patient"
+        if item.waiting and item.decision_due and not item.overdue:
+            events.append(deadlines.Event(
+                f"track-{item.appeal.uid}-{item.appeal.last.id}-decision", item.decision_due,
+                f"Decision due: {item.level} ({who})",
+                " ".join(f"{rule.text} Rule: {rule.citation}." for rule in item.decision_rules)))
+        if item.next_due and item.next_step:
+            events.append(deadlines.Event(
+                f"track-{item.appeal.uid}-{item.appeal.last.id}-next", item.next_due,
+                f"Deadline: {item.next_step} ({who})",
+                " ".join(f"{rule.text} Rule: {rule.citation}." for rule in item.next_rules)))
+    return deadlines.calendar_text(events, today)

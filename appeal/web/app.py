@@ -1,0 +1,211 @@
+"""`appeal web`: the questionnaire as a web page served on this computer only.
+
+Why it is built this way:
+
+* Health facts never leave the machine: the server listens on 127.0.0.1 only, loads nothing from the internet
+  (its styles and one small script ship inside the package; the pages' Content-Security-Policy allows only this
+  server), makes no network call and logs nothing (no access log).
+* Other programs and web sites cannot use it: the address printed at start holds a secret made for this launch,
+  exchanged for an HttpOnly, SameSite=Strict cookie; a request without it is refused (403), and so is one whose
+  Host header is not this address (a DNS-rebinding page) and every form post without this launch's form key and
+  this server's Origin (a cross-site post).
+* The pages (appeal.web.pages, one handler a page) ask the intake engine's questions (appeal.web.flow): the
+  terminal's questions, checks and draft files.
+* Starlette, Jinja2, uvicorn and python-multipart are imported only when `appeal web` runs.
+"""
+
+from __future__ import annotations
+
+import errno
+import secrets
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from appeal.base.errors import UserError
+from appeal.base.resources import PACKAGE
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                 b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # not "no-referrer": Chromium would then post with Origin: null
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+@dataclass
+class Session:
+    """The one person using this launch: its secrets, and where they are in their draft (kept in memory; the
+    draft itself is on disk after every answer)."""
+
+    port: int
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    cookie: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    draft: Path | None = None
+    visited: list[list[str]] = field(default_factory=list)  # the pages shown as new, in order
+    current: list[str] | None = None  # a page visited again (Back, or Change from the review); None: the next new one
+    packet: tuple[str, bytes] | None = None
+    recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
+    focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
+    told: list[str] = field(default_factory=list)  # said once on the next page
+    letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
+
+    @property
+    def hosts(self) -> set[str]:
+        return {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
+
+    @property
+    def origins(self) -> set[str]:
+        return {f"http://{host}" for host in self.hosts}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/start?token={self.token}"
+
+    def start(self, draft: Path | None) -> None:
+        self.draft, self.visited, self.current, self.packet, self.recorded, self.focus = draft, [], None, None, [], ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Listening
+
+
+def listen(port: int = 0) -> socket.socket:
+    """A socket on 127.0.0.1 only (port 0: a free one), or a clear message when the port is taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise UserError(f"--port {port}: another program is already using that port. Choose another number, or "
+                            "leave --port out to use a free one.") from None
+        if error.errno == errno.EACCES:
+            raise UserError(f"--port {port}: this computer does not let you use that port; choose one above 1024, "
+                            "or leave --port out.") from None
+        raise UserError(f"--port {port}: cannot listen on it ({error.strerror}).") from None
+    sock.listen(64)
+    return sock
+
+
+def server(sock: socket.socket, session: Session):
+    """The uvicorn server for the app on an already listening socket (no access log: nothing personal in logs)."""
+    import uvicorn
+
+    config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off",
+                            server_header=False, date_header=False)
+    return uvicorn.Server(config)
+
+
+def serve(port: int = 0, open_browser: bool = True) -> int:
+    """`appeal web`: print the address, open the browser, serve until Ctrl-C."""
+    sock = listen(port)
+    session = Session(sock.getsockname()[1])
+    print(session.url, flush=True)
+    print("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop.", flush=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(session.url)
+    try:
+        server(sock, session).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
+        pass
+    finally:
+        sock.close()
+    where = f" Your answers are saved in {session.draft}." if session.draft else ""
+    print(f"Stopped.{where}", flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The guard in front of every request
+
+
+class Guard:
+    """Refuses what is not this person's browser on this address; adds the security headers to every answer."""
+
+    def __init__(self, app, session: Session):
+        self.app = app
+        self.session = session
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from starlette.requests import Request
+
+        from appeal.web.pages import COOKIE
+
+        request = Request(scope)
+        session = self.session
+        if request.headers.get("host", "") not in session.hosts:
+            return await self._refuse(scope, receive, send, "This address is not the one appeal web serves.")
+        if scope["path"] != "/start":
+            if not secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
+                return await self._refuse(scope, receive, send, "Open the address that `appeal web` printed in "
+                                          "your terminal (it holds the key to this page).")
+            if request.method not in ("GET", "HEAD", "POST"):
+                return await self._refuse(scope, receive, send, "Not allowed.")
+            if request.method == "POST" and request.headers.get("origin") not in session.origins:
+                return await self._refuse(scope, receive, send, "A form from another page was refused.")
+
+        async def secured(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + HEADERS
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+    async def _refuse(self, scope, receive, send, why: str):
+        from starlette.responses import PlainTextResponse
+
+        await PlainTextResponse(f"Refused. {why}", status_code=403, headers=dict(
+            (name.decode(), value.decode()) for name, value in HEADERS))(scope, receive, send)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The app: each address and its page (appeal.web.pages)
+
+
+def create_app(session: Session):
+    """The Starlette app for one launch: the routes to the pages, which find the session, the templates and what
+    'I sent it' does in the app's state."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+    from starlette.templating import Jinja2Templates
+
+    from appeal.web import pages
+
+    routes = [
+        Route("/start", pages.start),
+        Route("/", pages.home),
+        Route("/new", pages.new, methods=["POST"]),
+        Route("/copy", pages.copy, methods=["POST"]),
+        Route("/questions", pages.questions),
+        Route("/questions", pages.answer, methods=["POST"]),
+        Route("/autosave", pages.autosave, methods=["POST"]),
+        Route("/review", pages.review),
+        Route("/change", pages.change, methods=["POST"]),
+        Route("/finish", pages.finish, methods=["POST"]),
+        Route("/letter", pages.letter),
+        Route("/letter.docx", pages.letter_docx),
+        Route("/packet", pages.packet, methods=["POST"]),
+        Route("/packet.pdf", pages.packet_pdf),
+        Route("/sent", pages.sent, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(ASSETS / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.session = session
+    app.state.templates = Jinja2Templates(directory=str(ASSETS / "templates"))
+    return Guard(app, session)
+
+
+def command(port: int | None, open_browser: bool) -> int:
+    """The CLI entry point."""
+    return serve(port or 0, open_browser)

@@ -1,0 +1,425 @@
+"""The pages of `appeal web`, one handler per page: what a request shows, and what a posted form does.
+
+Each handler finds what it works on in the app's state (`request.app.state`, set by `web.create_app`): the
+launch's `session` (its secrets, and where the person is in their draft) and the `templates`. A draft is opened for the one request that needs it (`web_flow.opened`: locked, read
+from its file, unlocked again), so the terminal and the browser can take turns on it. Which questions make a page
+and what a form does to the draft is `appeal.web.flow`'s; here is only the web around it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from appeal.cases import checks as case_checks
+from appeal.intake import drafts
+from appeal.base import safe_write
+from appeal.web import flow as web_flow
+from appeal.base.errors import UserError
+from appeal.intake.engine import Engine
+from appeal.intake.questions import ENTRIES, Group
+
+COOKIE = "appeal_web"
+MAX_UPLOAD = 50 * 1024 * 1024  # one attached file (checked after the upload: Starlette bounds only non-file parts)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What every page uses
+
+
+def render(request, template: str, status: int = 200, **values: Any):
+    """A page from its template, with the form key and what is to be said once."""
+    session = request.app.state.session
+    told, session.told = session.told, []
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"csrf": session.csrf, "told": told, "skip": web_flow.SKIP, "again": web_flow.AGAIN,
+                            **values},
+        status_code=status)
+
+
+def go(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+async def form(request, **limits) -> Any:
+    """The posted form, refused unless it carries this launch's form key."""
+    data = await request.form(**limits)
+    if not secrets.compare_digest(str(data.get("csrf", "")), request.app.state.session.csrf):
+        raise UserError("This form is out of date (appeal web was started again). Go back to the start page.")
+    return data
+
+
+def problem(request, error: UserError):
+    if isinstance(error, drafts.DraftInUse):
+        return render(request, "message.html", 409, title="This draft is open somewhere else",
+                      text=str(error), copy=True)
+    return render(request, "message.html", 400, title="Something needs your attention", text=str(error))
+
+
+def guarded(handler):
+    """A page whose problems are shown as a page: a UserError in its words, a bug plainly (never in the log)."""
+    async def run(request):
+        try:
+            return await handler(request)
+        except UserError as error:
+            return problem(request, error)
+        except HTTPException as error:  # Starlette's own refusals of a form (too many files, a part too big)
+            return problem(request, UserError(f"The form could not be read: {error.detail}"))
+        except Exception as error:  # a bug: say so plainly; the draft is saved; no answer goes to the log
+            print(f"appeal web: {type(error).__name__} in {request.url.path} (a bug; please report it)",
+                  file=sys.stderr)
+            return render(request, "message.html", 500, title="Something went wrong",
+                          text="This page could not be shown. Your answers so far are saved. Go back to the "
+                               "start page and carry on.")
+    return run
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Start and choosing a draft
+
+
+async def start(request):
+    """The address printed at launch: its token becomes the cookie."""
+    session = request.app.state.session
+    if not secrets.compare_digest(request.query_params.get("token", ""), session.token):
+        return Response("Refused. Open the address that `appeal web` printed in your terminal.", 403)
+    response = go("/")
+    response.set_cookie(COOKIE, session.cookie, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@guarded
+async def home(request):
+    session = request.app.state.session
+    session.told += drafts.set_aside_damaged()
+    listed = [(path.name, drafts.describe(path)) for path in drafts.find_unfinished()[:8]]
+    return render(request, "home.html", drafts=listed, folder=drafts.folder())
+
+
+@guarded
+async def new(request):
+    session = request.app.state.session
+    data = await form(request)
+    chosen = str(data.get("draft", ""))
+    if chosen:
+        found = {path.name: path for path in drafts.find_unfinished()}
+        if chosen not in found:
+            raise UserError("That draft is no longer in the drafts folder.")
+        session.start(found[chosen])
+        session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
+                            "see earlier ones.")
+    else:
+        session.start(None)
+    return go("/questions")
+
+
+@guarded
+async def copy(request):
+    session = request.app.state.session
+    await form(request)
+    if session.draft:
+        session.start(drafts.copy_draft(session.draft))
+    return go("/questions")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The questions
+
+
+def progress_of(engine: Engine) -> dict:
+    done, total = web_flow.progress(engine)
+    return {"done": done, "total": max(total, 1)}
+
+
+def current_keys(session, engine: Engine) -> list[str] | None:
+    """The page to show: one visited again (Back, or Change from the review) while it is still asked, else the
+    next new one."""
+    if session.current is not None:
+        keys = web_flow.still_asked(engine, session.current)
+        if keys:
+            return keys
+        session.current = None
+    keys = web_flow.frontier(engine)
+    if keys and keys not in session.visited:
+        session.visited.append(keys)
+    return keys
+
+
+def show(request, engine: Engine, shown, status: int = 200):
+    return render(request, "questions.html", status, page=shown, progress=progress_of(engine),
+                  errors=web_flow.errors(shown),
+                  first=not [key for key in engine.progress.history if key not in shown.keys])
+
+
+@guarded
+async def questions(request):
+    session = request.app.state.session
+    with web_flow.opened(session.draft) as engine:
+        keys = current_keys(session, engine) if not engine.progress.item else [engine.progress.item["group"]]
+        if keys is None:
+            return go("/review")
+        return show(request, engine, web_flow.page(engine, keys))
+
+
+def back(session, engine: Engine, keys: list[str]) -> None:
+    """Back: the page shown before this one that the answers still ask, else the question answered before."""
+    visited = session.visited
+    at = visited.index(keys) if keys in visited else len(visited)
+    for earlier in reversed(visited[:at]):
+        if web_flow.still_asked(engine, earlier):
+            session.current = earlier
+            return
+    history = engine.progress.history
+    history = history[:history.index(keys[0])] if keys[0] in history else history
+    for key in reversed(history):
+        if key not in keys and web_flow.still_asked(engine, [key]):
+            session.current = [key]
+            return
+    session.told.append("This is the first question.")
+
+
+def forward(session, keys: list[str]) -> None:
+    """Next from a page visited again: the page visited after it, or the next new one."""
+    if session.current is None:
+        return
+    visited = session.visited
+    at = visited.index(keys) if keys in visited else None
+    session.current = visited[at + 1] if at is not None and at + 1 < len(visited) else None
+
+
+@guarded
+async def answer(request):
+    session = request.app.state.session
+    data = await form(request)
+    action = str(data.get("action", "next"))
+    keys = [str(key) for key in data.getlist("key") if str(key) in ENTRIES]
+    with web_flow.opened(session.draft) as engine:
+        item = engine.progress.item
+        if item:
+            if action == "leave":
+                web_flow.leave_item(engine)
+            else:
+                shown = web_flow.submit(engine, keys, data)
+                if web_flow.errors(shown) or shown.kind == "item":
+                    session.draft = engine.path
+                    return show(request, engine, shown, 422 if web_flow.errors(shown) else 200)
+            session.draft = engine.path
+            return go("/questions")
+        if not keys:
+            return go("/questions")
+        entry = ENTRIES[keys[0]]
+        if isinstance(entry, Group):
+            if action == "back":
+                back(session, engine, keys)
+            elif web_flow.group_action(engine, entry, action):
+                forward(session, keys)
+            session.draft = engine.path if engine.saved else session.draft
+            return go("/questions")
+        shown = web_flow.submit(engine, keys, data)
+        session.draft = engine.path if engine.saved else session.draft
+        if action == "back":
+            back(session, engine, keys)
+            return go("/questions")
+        if web_flow.errors(shown):
+            return show(request, engine, shown, 422)
+        forward(session, keys)
+    return go("/questions")
+
+
+@guarded
+async def autosave(request):
+    """One answer as the person leaves its field (the small script): saved at once, or its problem shown."""
+    session = request.app.state.session
+    data = await form(request)
+    key = str(data.get("key", ""))
+    if key not in ENTRIES or session.draft is None:
+        return JSONResponse({"error": None, "saved": False})
+    with web_flow.opened(session.draft) as engine:
+        entry = ENTRIES[key]
+        if engine.progress.item or isinstance(entry, Group) or not web_flow.still_asked(engine, [key]):
+            return JSONResponse({"error": None, "saved": False})
+        shown = web_flow.page(engine, [key]).fields[0]
+        web_flow.answer_field(engine, entry, {**data, key: data.get("value", "")}, None, shown)
+        return JSONResponse({"error": None if shown.picks else shown.error, "saved": shown.error is None})
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Review, letter, packet, sent
+
+
+@guarded
+async def review(request):
+    session = request.app.state.session
+    with web_flow.opened(session.draft) as engine:
+        return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
+                      warnings=case_checks.warnings(engine.case), left=web_flow.frontier(engine) is not None,
+                      progress=progress_of(engine))
+
+
+@guarded
+async def change(request):
+    session = request.app.state.session
+    data = await form(request)
+    key = str(data.get("key", ""))
+    if key in ENTRIES:
+        session.current = [key]
+    return go("/questions")
+
+
+@guarded
+async def finish(request):
+    session = request.app.state.session
+    await form(request)
+    with web_flow.opened(session.draft) as engine:
+        if web_flow.frontier(engine) is not None:
+            return go("/questions")
+        web_flow.finish(engine)
+    return go("/letter")
+
+
+def letter_of(session, engine: Engine):
+    """The letter for the draft as it is on disk: drafted once, then reused by the letter page, the download,
+    the packet and 'I sent it' until an answer changes the file (or the date on the letter changes)."""
+    from appeal.letters import draft
+
+    stat = engine.path.stat() if engine.path and engine.path.is_file() else None
+    key = (str(engine.path), stat.st_ino, stat.st_mtime_ns, stat.st_size, date.today()) if stat else None
+    if key is None or session.letter is None or session.letter[0] != key:
+        kind = draft.choose_kind(engine.case, None)
+        session.letter = (key, (kind, draft.draft(engine.case, kind)))
+    return session.letter[1]
+
+
+def download_name(case, kind) -> str:
+    from appeal.letters import draft
+
+    return draft.default_name(case, kind).name
+
+
+def size_in_words(count: int) -> str:
+    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
+
+
+@guarded
+async def letter(request):
+    from appeal.rules import deadlines, next_steps
+    from appeal.intake.questions import blank_facts
+    from appeal.tracking.store import METHODS
+
+    session = request.app.state.session
+    if session.draft is None:
+        return go("/")
+    with web_flow.opened(session.draft) as engine:
+        kind, drafted = letter_of(session, engine)
+        case = engine.case
+    blanks = [(label, " / ".join(f"“{engine.words(question.prompt)}”" for question in questions) or None)
+              for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
+    steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
+    earliest = deadlines.report(case).earliest if case.denial is not None else None
+    focus, session.focus = session.focus, ""
+    return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
+                  earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
+                  recorded=session.recorded, focus=focus,
+                  name=download_name(case, kind))
+
+
+@guarded
+async def letter_docx(request):
+    session = request.app.state.session
+    with web_flow.opened(session.draft) as engine:
+        kind, drafted = letter_of(session, engine)
+        name = download_name(engine.case, kind)
+    return Response(drafted.content, media_type="application/vnd.openxmlformats-officedocument."
+                    "wordprocessingml.document", headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@guarded
+async def packet(request):
+    from appeal.output import packet as packets
+
+    session = request.app.state.session
+    data = await form(request, max_files=20, max_part_size=MAX_UPLOAD)
+    folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))  # private (0700); removed below
+    try:
+        files = []
+        for number, upload in enumerate(data.getlist("files"), 1):
+            if not getattr(upload, "filename", None):
+                continue
+            name = Path(upload.filename).name
+            if name in ("", ".", ".."):
+                name = f"file-{number}"
+            content = await upload.read()
+            if len(content) > MAX_UPLOAD:
+                raise UserError(f"The file {name} is {size_in_words(len(content))}; a file to attach can be at "
+                                f"most {size_in_words(MAX_UPLOAD)}. Make it smaller (for example, scan at a lower "
+                                "resolution) and try again.")
+            path = folder / f"{number:02d}" / name  # the packet's bookmark shows the file's own name
+            path.parent.mkdir(mode=0o700)
+            safe_write.write_bytes(path, content, overwrite=False)  # owner-only, like every file we write
+            files.append(path)
+        with web_flow.opened(session.draft) as engine:
+            kind, drafted = letter_of(session, engine)
+            made = packets.build(engine.case, kind, docx=drafted.content, attachments=files,
+                                 cover=data.get("send") != "mail")
+            name = str(packets.default_name(Path(download_name(engine.case, kind))))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    session.packet = (name, made.content)
+    session.told += [f"Your {made.page_count}-page PDF is ready to download below."] + made.warnings
+    session.focus = "packet"  # not a #fragment: a browser skips autofocus on one
+    return go("/letter")
+
+
+@guarded
+async def packet_pdf(request):
+    session = request.app.state.session
+    if session.packet is None:
+        return go("/letter")
+    name, content = session.packet
+    return Response(content, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@guarded
+async def sent(request):
+    session = request.app.state.session
+    data = await form(request)
+    if session.recorded:
+        return go("/letter")
+    with web_flow.opened(session.draft) as engine:
+        kind, drafted = letter_of(session, engine)
+        told = record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
+                                             str(data.get("day", "")), str(data.get("method", "")) or None)
+    session.recorded = told  # shown in place of the form, so a second press cannot record it twice
+    session.focus = "sent"
+    return go("/letter")
+
+
+def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str, bytes] | None, day: str,
+                method: str | None) -> list[str]:
+    """'I sent it': the same record `appeal track add` makes (appeal.tracking.record), with a copy of the case and of
+    what was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
+    from appeal.cases.fields import format_date, parse_day
+    from appeal.tracking.record import record_sent as record
+    from appeal.tracking.store import FieldError
+
+    sent = parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
+    try:
+        recorded = record(case, sent, kind=kind, method=method, case_path=case_path,
+                          packet=packet or (f"letter-{kind}.docx", docx))
+    except FieldError as error:  # named as the form names its boxes
+        raise error.named({"sent": "The day you sent it", "method": "How you sent it"}) from None
+    told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
+    if recorded.status.decision_due:
+        told.append(f"The plan must decide by {format_date(recorded.status.decision_due)}.")
+    told.append("See every appeal you sent, with its next dates, with: appeal status")
+    return [*recorded.notices, *told]

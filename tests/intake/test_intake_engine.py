@@ -1,0 +1,205 @@
+"""The intake engine driven without any screen: what it asks next, what it refuses and in which words, going
+back, a list entry, and a draft resumed from its file. The terminal (test_questionnaire) and the browser
+(test_web) are front ends over this same engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from appeal.intake import drafts
+from appeal.letters import goals
+from appeal.intake.engine import Engine, Progress
+from appeal.intake.questions import ENTRIES
+
+OPENING = [("sender.role", "patient"), ("@situation", "denial"), ("letter_kind", "appeal")]
+
+
+@pytest.fixture
+def engine(tmp_path) -> Engine:
+    return Engine.open(draft_path=tmp_path / "draft.yaml")
+
+
+def answer(engine: Engine, key: str, value) -> None:
+    refusal = engine.answer(ENTRIES[key], value)
+    assert refusal is None, refusal
+
+
+def opened_appeal(engine: Engine) -> Engine:
+    for key, value in OPENING:
+        assert engine.next_open().key == key
+        answer(engine, key, value)
+    return engine
+
+
+def progress_of(path: Path) -> dict:
+    import json
+
+    return json.loads(drafts.progress_line(path.read_text()))
+
+
+def test_the_engine_says_what_to_ask_next_and_saves_after_every_answer(engine, capsys):
+    assert not engine.saved and engine.next_open().key == "sender.role"
+    answer(engine, "sender.role", "patient")
+    assert engine.saved and yaml.safe_load(engine.path.read_text())["sender"] == {"role": "patient"}
+    assert progress_of(engine.path)["answered"] == ["sender.role"]
+    answer(engine, "@situation", "denial")
+    answer(engine, "letter_kind", "appeal")
+    # once the letter is chosen, what it uses is asked, the basics first; the prompts speak to the patient
+    first = engine.next_open()
+    assert first.key == "patient.first_name" and engine.words(first.prompt) == "Your first name"
+    assert progress_of(engine.path)["extras"] == {"situation": "denial"}
+    # a look ahead (a page of a few questions) changes nothing
+    before = engine.progress.to_data()
+    assert engine.next_after(["patient.first_name"]).key == "patient.last_name"
+    assert engine.progress.to_data() == before and engine.next_open().key == "patient.first_name"
+    assert capsys.readouterr() == ("", "")  # nothing printed: the front ends say it
+
+
+def test_a_refused_answer_is_named_after_its_question_and_changes_nothing(engine):
+    opened_appeal(engine)
+    before = engine.path.read_text()
+    refusal = engine.answer(ENTRIES["patient.date_of_birth"], "13/45/2026")
+    assert refusal.label == "Date of birth" and "is not a date" in refusal.reason
+    assert refusal.message.startswith("Date of birth: '13/45/2026' is not a date")
+    assert engine.case.patient.date_of_birth is None and engine.path.read_text() == before
+    assert not engine.progress.done("patient.date_of_birth")
+    # a number the model bounds, in its words; the first word after the colon is not capitalised
+    sessions = engine.answer(ENTRIES["treatment.sessions"], "0")
+    assert sessions.reason == "The number must be at least 1." and sessions.message == (
+        f"{engine.label(ENTRIES['treatment.sessions'])}: the number must be at least 1.")
+
+
+def test_a_needed_answer_an_unknown_choice_and_diagnosis_words_are_refused(engine):
+    assert engine.answer(ENTRIES["sender.role"], None).reason == "This one is needed: choose one."
+    assert engine.answer(ENTRIES["sender.role"], "martian").reason == "Choose one of these."
+    assert engine.case.sender.role is None
+    opened_appeal(engine)
+    code = ENTRIES["diagnoses"].items[0]
+    engine.add_entry(ENTRIES["diagnoses"])
+    words = engine.answer(code, "depressive recurrent severe", engine.progress.item)
+    assert "F33.2" in [found for found, _ in words.picks] and words.reason.startswith("Choose the code that fits")
+    nothing = engine.answer(code, "zzzz qqqq", engine.progress.item)
+    assert nothing.picks == [] and nothing.reason.startswith("No diagnosis name holds all of 'zzzz qqqq'")
+    assert engine.answer(code, "F33.2", engine.progress.item) is None
+
+
+def test_a_skipped_fact_is_left_out_of_the_letter_unless_it_is_essential(engine):
+    opened_appeal(engine)
+    answer(engine, "patient.first_name", None)  # essential: it stays a visible blank
+    answer(engine, "patient.phone", None)
+    assert engine.case.left_out == ["patient.phone"]
+    assert engine.progress.skipped == ["patient.first_name", "patient.phone"]
+
+
+def test_going_back_gives_the_question_before_that_is_still_asked(engine):
+    opened_appeal(engine)
+    answer(engine, "patient.first_name", "Ana")
+    current = engine.next_open()
+    assert current.key == "patient.last_name"
+    assert engine.previous(current.key).key == "patient.first_name"
+    assert engine.previous("patient.first_name").key == "letter_kind"
+
+
+def test_changing_an_answer_asks_again_the_questions_it_resets(engine):
+    answer(engine, "sender.role", "patient")
+    answer(engine, "@situation", "denial")
+    answer(engine, "letter_kind", "appeal")
+    situation = ENTRIES["@situation"]
+    assert "letter_kind" in situation.resets
+    answer(engine, "@situation", "prior_auth")  # the engine's conditions see the new situation at once
+    assert not engine.progress.done("letter_kind") and engine.context().situation == "prior_auth"
+    assert engine.next_open().key == "letter_kind"
+
+
+def test_a_list_entry_is_filled_question_by_question_and_stored_in_the_case(engine):
+    opened_appeal(engine)
+    trials = ENTRIES["prior_treatments"]
+    engine.add_entry(trials)
+    asked = []
+    given = {"name": "Zoloft 100 mg", "adequate_weeks": "10", "response": "none"}
+    while engine.pending():
+        question = engine.pending()[0]
+        asked.append(question.field_name)
+        if question.field_name == "drug_class":
+            assert engine.proposed(question, engine.progress.item) == "ssri"  # suggested from the name
+            value = "ssri"
+        else:
+            value = given.get(question.field_name)
+        assert engine.answer(question, value, engine.progress.item) is None
+    assert asked[:2] == ["name", "drug_class"]
+    stored = engine.close_entry()
+    assert stored.name == "Zoloft 100 mg" and stored.adequate_weeks == 10 and engine.progress.item is None
+    assert [trial.name for trial in engine.case.prior_treatments] == ["Zoloft 100 mg"]
+    assert yaml.safe_load(engine.path.read_text())["prior_treatments"][0]["name"] == "Zoloft 100 mg"
+    engine.finish_list(trials)
+    assert engine.progress.done("prior_treatments")
+
+
+def test_leaving_a_new_entry_drops_it_and_a_changed_one_keeps_its_answers(engine):
+    opened_appeal(engine)
+    trials = ENTRIES["prior_treatments"]
+    name = trials.items[0]
+    engine.add_entry(trials)
+    engine.answer(name, "sertraline", engine.progress.item)
+    assert engine.step_back_in_entry() and not engine.step_back_in_entry()  # back to its first question, then out
+    engine.leave_entry()
+    assert engine.entries(trials) == [] and engine.progress.item is None
+    engine.add_entry(trials)
+    engine.answer(name, "sertraline", engine.progress.item)
+    engine.close_entry()
+    engine.change_entry(trials, 0)
+    engine.answer(name, "bupropion", engine.progress.item)
+    engine.leave_entry()
+    assert [trial.name for trial in engine.entries(trials)] == ["bupropion"]
+    engine.remove_entry(trials, 0)
+    assert engine.entries(trials) == []
+
+
+def test_a_draft_resumed_from_its_file_carries_on_where_it_stopped(engine):
+    opened_appeal(engine)
+    answer(engine, "patient.first_name", "Ana")
+    engine.add_entry(ENTRIES["prior_treatments"])
+    engine.answer(ENTRIES["prior_treatments"].items[0], "sertraline", engine.progress.item)
+    expected = engine.next_open()
+    resumed = Engine.open(resume=engine.path)
+    assert resumed.resumed and resumed.case == engine.case
+    assert resumed.progress == engine.progress and isinstance(resumed.progress, Progress)
+    assert resumed.next_open().key == expected.key == "prior_treatments"  # the open entry first
+    assert [question.field_name for question in resumed.pending()] == [q.field_name for q in engine.pending()]
+    assert resumed.header == drafts.NEW_DRAFT_HEADER
+
+
+def test_a_finished_draft_loses_its_progress_line(engine):
+    opened_appeal(engine)
+    assert drafts.progress_line(engine.path.read_text()) is not None
+    assert engine.finish() == engine.path
+    assert drafts.progress_line(engine.path.read_text()) is None and "letter_kind: appeal" in engine.path.read_text()
+
+
+def test_what_the_letter_uses_is_worked_out_once_per_answer_not_once_per_question(engine, monkeypatch):
+    opened_appeal(engine)
+    real, made = goals.letter_goals, []
+    monkeypatch.setattr(goals, "letter_goals", lambda case, kind: made.append(1) or real(case, kind))
+    for _ in range(3):
+        engine.next_open(), engine.sections(), engine.readiness(), engine.asks(ENTRIES["clinical.scores"])
+    assert len(made) == 1
+    answer(engine, "patient.first_name", "Ana")
+    engine.next_open(), engine.sections()
+    assert len(made) == 2
+    # and the answers it is worked out from are the engine's own: what a fresh look at the case says
+    from appeal.intake.questions import Context
+
+    assert engine.context().goals() == Context(engine.case, {"situation": "denial"}).goals()
+
+
+def test_the_engine_imports_no_terminal_code():
+    code = ("import sys, appeal.intake.engine, appeal.web.flow; "
+            "assert 'questionary' not in sys.modules and 'prompt_toolkit' not in sys.modules; "
+            "assert 'appeal.terminal.questionnaire' not in sys.modules; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

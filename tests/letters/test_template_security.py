@@ -1,0 +1,481 @@
+"""A shared template cannot run code, read or write files, or hang the machine (issue 10).
+
+Every attack is tried through `appeal draft --templates DIR` and `appeal templates check`, each in a child process
+forked from this one with a processor-time limit (RLIMIT_CPU, 20 s) and a memory limit (1 GiB above what the test
+process already holds), so a hang or a memory blow-up kills the child and fails the test instead of stalling the
+run. The parent waits for the child to exit (an event, not a timer). Each run must exit 2 or 1 with a message, print
+no traceback, write no letter and leave no side effect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import resource
+import shutil
+import signal
+import stat
+import sys
+import types
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from appeal import cli
+from appeal.letters import kinds
+from appeal.base.resources import bundled, examples_folder
+
+EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
+CPU_SECONDS = 20
+
+
+def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
+    """Run `appeal ARGS` in a forked child under CPU and memory limits; return its exit status and output."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        status = 99
+        output = io.StringIO()
+        try:
+            os.close(read_end)
+            resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+            signal.alarm(600)  # a last resort should the child ever block without using the processor
+            limit = _virtual_memory() + (1 << 30)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            os.environ.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")})
+            os.environ.pop("APPEAL_TEMPLATES", None)
+            os.chdir(home)
+            kinds.all_kinds.cache_clear()
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                status = cli.main(args)
+        except BaseException:  # noqa: BLE001 - anything escaping main is what the test looks for
+            import traceback
+
+            output.write("Traceback (escaped main)\n" + traceback.format_exc())
+        finally:
+            with contextlib.suppress(Exception):
+                os.write(write_end, output.getvalue().encode("utf-8", "replace"))
+            os._exit(status if isinstance(status, int) else 98)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        text = pipe.read().decode("utf-8", "replace")
+    _, wait_status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(wait_status):
+        pytest.fail(f"`appeal {' '.join(args)}` was killed by signal {os.WTERMSIG(wait_status)} (over its CPU or "
+                    f"memory limit); output so far:\n{text[-2000:]}")
+    return os.WEXITSTATUS(wait_status), text
+
+
+def _virtual_memory() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 4 << 30
+
+
+@pytest.fixture
+def home(tmp_path):
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+def folder_with(home: Path, tag: str, name: str = "appeal") -> Path:
+    """A template folder holding the built-in appeal letter with one more paragraph: `tag`."""
+    folder = home / "shared-templates"
+    folder.mkdir(exist_ok=True)
+    document = Document(str(bundled("letter_templates") / "appeal.docx"))
+    document.add_paragraph(tag)
+    document.save(str(folder / f"{name}.docx"))
+    return folder
+
+
+def assert_refused(status: int, output: str, expected: str, home: Path) -> None:
+    assert status in (1, 2), output
+    assert "Traceback" not in output, output
+    assert expected.lower() in output.lower(), output
+    assert not list(home.glob("*.docx")), "a letter was written"
+
+
+def draft_with(folder: Path, home: Path) -> tuple[int, str]:
+    return run_bounded(["draft", "--case", str(EXAMPLE), "--templates", str(folder), "-o", "out.docx"], home)
+
+
+def check_of(path: Path, home: Path) -> tuple[int, str]:
+    return run_bounded(["templates", "check", str(path)], home)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Escapes: each refused by the sandbox in `draft` and reported (never run) by `templates check`
+
+ESCAPES = {
+    "pydantic parse_raw": ("{{ patient.parse_raw('x', proto='pickle', allow_pickle=True) }}", "parse_raw"),
+    "model_validate_json": ("{{ patient.model_validate_json('{}') }}", "model_validate_json"),
+    "model_construct": ("{{ patient.model_construct() }}", "model_construct"),
+    "class and mro": ("{{ patient.__class__.__mro__ }}", "__class__"),
+    "subclasses from a string": ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
+    "attr filter to parse_raw": ("{{ (patient | attr('parse_raw'))('x') }}", "parse_raw"),
+    "attr filter to __class__": ("{{ patient | attr('__class__') }}", "__class__"),
+    "item access to __class__": ("{{ patient['__class__'] }}", "__class__"),
+    "lipsum globals": ("{{ lipsum.__globals__ }}", "lipsum"),
+    "cycler internals": ("{{ cycler.__init__.__globals__ }}", "cycler"),
+    "joiner": ("{{ joiner('x')() }}", "joiner"),
+    "namespace": ("{% set ns = namespace(x=1) %}{{ ns.x }}", "namespace"),
+    "format-string trick": ("{{ '{0.__class__}'.format(patient) }}", "format"),
+    "format_map": ("{{ patient.first_name.format_map({}) }}", "format_map"),
+    "snippet parse_raw": ("{{ letter.evidence[0].snippet.parse_raw('x') }}", "parse_raw"),
+    "snippet file path": ("{{ letter.evidence[0].snippet.source_path.read_text() }}", "source_path"),
+    "appendix save": ("{{ evidence_appendix.save('stolen.docx') }}", "save"),
+    "a date's constructor": ("{{ letter.date.fromtimestamp(0) }}", "fromtimestamp"),
+    "a text's class": ("{{ patient.first_name.__class__ }}", "__class__"),
+    "include": ("{% include '/etc/passwd' %}", "include"),
+    "import": ("{% import '/etc/passwd' as secrets %}", "import"),
+    "extends": ("{% extends '/etc/passwd' %}", "extends"),
+}
+
+
+def refused_by_draft_and_check(tag: str, expected: str, home: Path) -> None:
+    """The built-in appeal letter plus `tag`: `draft --templates` and `templates check` both refuse it, and the
+    draft's message names the template file."""
+    folder = folder_with(home, tag)
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, expected, home)
+    assert "appeal.docx" in output
+    assert_refused(*check_of(folder / "appeal.docx", home), expected, home)
+
+
+@pytest.mark.parametrize("attack", ESCAPES, ids=list(ESCAPES))
+def test_escape_is_refused_by_draft_and_check(attack, home):
+    refused_by_draft_and_check(*ESCAPES[attack], home)
+    assert not (home / "stolen.docx").exists()
+
+
+def test_a_pickle_payload_never_runs(home):
+    """The red-team's own attack: pickle bytes through parse_raw would create a file when unpickled."""
+    marker = home / "pwned"
+    payload = pickle.dumps(_Touch(str(marker)), protocol=0).decode("ascii")
+    literal = payload.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    folder = folder_with(home, f"{{{{ patient.parse_raw('{literal}', proto='pickle', allow_pickle=True) }}}}")
+    for args in (["draft", "--case", str(EXAMPLE), "--templates", str(folder), "-o", "out.docx"],
+                 ["templates", "check", str(folder / "appeal.docx")]):
+        status, output = run_bounded(args, home)
+        assert_refused(status, output, "parse_raw", home)
+        assert not marker.exists(), "the pickle payload ran"
+    # The same template placed in the user's own template folder, where the red-team saw exit 0 and silence.
+    user_folder = home / "data" / "appeal" / "templates"
+    user_folder.mkdir(parents=True)
+    shutil.copy(folder / "appeal.docx", user_folder / "appeal.docx")
+    status, output = run_bounded(["draft", "--case", str(EXAMPLE), "-o", "out.docx"], home)
+    assert_refused(status, output, "parse_raw", home)
+    assert not marker.exists()
+
+
+class _Touch:
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bounds: each fails within seconds with a message naming the tag
+
+BOUNDS = {
+    "huge repeated text": ("{{ 'x' * 10**9 }}", "characters long"),
+    "huge power": ("{{ 10 ** (10 ** 8) }}", "too large"),
+    "huge power of a power": ("{{ (10 ** 10) ** (10 ** 7) }}", "too large"),
+    "huge range": ("{% for i in range(10**9) %}{% endfor %}", "range"),
+    "nested loops": ("{% for a in range(10000) %}{% for b in range(10000) %}{% endfor %}{% endfor %}",
+                     "loops ran more than"),
+    "loop over a long text": ("{% for a in 'x' * 1000000 %}{% for b in 'y' * 1000000 %}{% endfor %}{% endfor %}",
+                              "loops ran more than"),
+    "center filter": ("{{ 'x' | center(10**9) }}", "center"),
+    "doubling with ~": ("{% set a = 'x' * 100000 %}{{ a~a~a~a~a~a~a~a~a~a~a~a }}", "characters long"),
+    "percent width": ("{{ '%0999999999d' % 1 }}", "width"),
+    "format filter width": ("{{ '%0999999999d' | format(1) }}", "width"),
+    "replace blow-up": ("{{ ('x' * 100000) | replace('x', 'yyyyyyyyyyyyyyyyyyyy') }}", "characters long"),
+    "indent blow-up": ("{{ ('\\n' * 100000) | indent(1000) }}", "characters long"),
+    "batch": ("{{ [1] | batch(10**9, 0) | list }}", "batch"),
+    "division by zero": ("{{ 1 / 0 }}", "division by zero"),
+    "text plus number": ("{{ 'a' + 1 }}", "cannot be computed"),
+    "endless macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "stopped"),
+    "exponential macro": ("{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+                          "stopped"),
+}
+
+
+@pytest.mark.parametrize("attack", BOUNDS, ids=list(BOUNDS))
+def test_bound_stops_the_template(attack, home):
+    refused_by_draft_and_check(*BOUNDS[attack], home)
+
+
+def folder_of(home: Path, *paragraphs: tuple[str, str]) -> Path:
+    """A template folder holding a small appeal.docx of (style, text) paragraphs: 'heading' or 'text'."""
+    document = Document()
+    for style, text in paragraphs:
+        document.add_heading(text, level=2) if style == "heading" else document.add_paragraph(text)
+    folder = home / "shared-templates"
+    folder.mkdir()
+    document.save(str(folder / "appeal.docx"))
+    return folder
+
+
+def test_a_failing_tag_is_located_in_words(home):
+    folder = folder_of(home, ("heading", "Why the treatment is needed"),
+                       ("text", "Dear reviewer, {{ patient.last_name | center(10**9) }} thank you."))
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, "center", home)
+    assert "Dear reviewer" in output and "Why the treatment is needed" in output, output
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hostile template packages and kind files: refused by draft, letters and templates check
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def _built_in_parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(bundled("letter_templates") / "appeal.docx") as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def _with_part(folder: Path, name: str, data: bytes) -> None:
+    parts = _built_in_parts()
+    parts[name] = data
+    _zip(folder / "appeal.docx", parts)
+
+
+def _zip_bomb(folder):
+    _with_part(folder, "word/document.xml", b"<a>" + b" " * (200 * 1024 * 1024) + b"</a>")
+
+
+def _entity_bomb(folder):
+    lol = b'<!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+    ) + b"]><lolz>&lol9;</lolz>"
+    _with_part(folder, "word/document.xml", lol)
+
+
+def _rel_outside(folder):
+    parts = _built_in_parts()
+    rels = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdEvil" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        b'Target="../../../../etc/passwd"/></Relationships>')
+    parts["word/_rels/document.xml.rels"] = rels
+    _zip(folder / "appeal.docx", parts)
+
+
+def _rel_network(folder):
+    parts = _built_in_parts()
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdEvil" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        b'Target="http://example.invalid/track.png" TargetMode="External"/></Relationships>')
+    _zip(folder / "appeal.docx", parts)
+
+
+def _not_a_zip(folder):
+    (folder / "appeal.docx").write_bytes(b"this is just text pretending to be a document\n")
+
+
+def _empty(folder):
+    (folder / "appeal.docx").write_bytes(b"")
+
+
+def _zip_without_word(folder):
+    _zip(folder / "appeal.docx", {"hello.txt": b"hi"})
+
+
+def _old_doc(folder):
+    (folder / "appeal.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+
+
+PACKAGES = {
+    "zip bomb": (_zip_bomb, "zip bomb"),
+    "entity bomb": (_entity_bomb, "DOCTYPE"),
+    "relationship outside the package": (_rel_outside, "not inside it"),
+    "external picture link": (_rel_network, "outside the document"),
+    "not a zip": (_not_a_zip, "not a Word document"),
+    "empty file": (_empty, "empty file"),
+    "zip that is not Word": (_zip_without_word, "not a Word document"),
+    "old .doc": (_old_doc, "old Word .doc"),
+}
+
+
+@pytest.mark.parametrize("hostile", PACKAGES, ids=list(PACKAGES))
+def test_hostile_package_is_refused(hostile, home):
+    make, expected = PACKAGES[hostile]
+    folder = home / "shared-templates"
+    folder.mkdir()
+    make(folder)
+    assert_refused(*draft_with(folder, home), expected, home)
+    assert_refused(*check_of(folder / "appeal.docx", home), expected, home)
+    # A new kind without a description is read for its title by `appeal letters`.
+    (folder / "appeal.docx").rename(folder / "hostile-kind.docx")
+    assert_refused(*run_bounded(["letters", "--templates", str(folder)], home), expected, home)
+
+
+KIND_FILES = {
+    "alias bomb": ("a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8))
+        + "title: *i\n", "alias"),
+    "binary bytes": ("\0\1\2binary", "not text"),
+    "a list where text belongs": ("title: [a, b]\n", "title must be a line of text"),
+    "number where a list belongs": ("title: Mine\nsenders: 5\n", "senders must be a list"),
+    "deep nesting": ("title: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+    "a date where yes/no belongs": ("title: Mine\nneeds_denial: 2026-02-30\n", "needs_denial must be true or false"),
+    "not a mapping": ("- just\n- a list\n", "must hold fields"),
+    "latin-1 text": ("title: Se\xf1or\n".encode("latin-1").decode("latin-1"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("hostile", KIND_FILES, ids=list(KIND_FILES))
+def test_hostile_kind_file_is_refused(hostile, home):
+    text, expected = KIND_FILES[hostile]
+    folder = folder_with(home, "A harmless paragraph.", name="mine")
+    data = text.encode("latin-1") if hostile == "latin-1 text" else text.encode("utf-8")
+    (folder / "mine.yaml").write_bytes(data)
+    for args in (["draft", "--case", str(EXAMPLE), "--templates", str(folder), "--letter", "mine", "-o", "out.docx"],
+                 ["letters", "--templates", str(folder)],
+                 ["templates", "check", str(folder / "mine.docx")]):
+        assert_refused(*run_bounded(args, home), expected, home)
+
+
+def test_a_template_folder_others_can_write_is_refused(home):
+    folder = folder_with(home, "A harmless paragraph.", name="mine")
+    folder.chmod(0o777)
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, "can be changed by other users", home)
+    folder.chmod(0o700)
+    (folder / "mine.docx").chmod(0o666)
+    assert_refused(*run_bounded(["letters", "--templates", str(folder)], home), "other users", home)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What templates are handed: every value the letter plan gives is plain data
+
+
+def test_every_value_a_template_sees_is_plain_data():
+    """Walk everything reachable from a real letter's context the way a template can, and ask the sandbox
+    about every attribute of every value: only fields, properties and a few harmless methods are allowed."""
+    from appeal.cases import casefile
+    from appeal.letters.letter_plan import context_for
+    from appeal.letters.render_env import shared_environment
+    from appeal.letters.sandbox import TemplateView
+
+    environment = shared_environment()
+    harmless_methods = {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith",
+                        "endswith", "isdigit", "isalpha", "isspace", "isoformat", "items", "keys", "values", "get"}
+    case = casefile.load(EXAMPLE)
+    context = context_for(case, kinds.get("appeal"))
+    seen: set[int] = set()
+    reached = 0
+
+    def visit(value, path, depth):
+        nonlocal reached
+        if depth > 8 or id(value) in seen:
+            return
+        seen.add(id(value))
+        reached += 1
+        assert not isinstance(value, Path | type | types.FunctionType | types.ModuleType), path
+        assert type(value).__module__.split(".")[0] not in ("docx", "docxtpl", "lxml", "pydantic"), path
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                visit(item, f"{path}[{index}]", depth + 1)
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, f"{path}.{key}", depth + 1)
+            return
+        for name in dir(value):
+            if name.startswith("_"):
+                continue
+            if not environment.is_safe_attribute(value, name, None):
+                continue
+            attribute = getattr(value, name)
+            if callable(attribute) and not isinstance(attribute, TemplateView):
+                assert name in harmless_methods, f"{path}.{name} is a method a template can call"
+            visit(attribute, f"{path}.{name}", depth + 1)
+
+    for name, value in context.items():
+        visit(value, name, 0)
+    assert reached > 100  # the walk really went through the case and the plan
+
+
+def test_templates_new_writes_private_files_and_never_follows_a_link(tmp_path, monkeypatch):
+    from appeal.letters import template_tools
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    kinds.all_kinds.cache_clear()
+    old_umask = os.umask(0)
+    try:
+        path = template_tools.new("hardship-letter", "prior-auth")
+    finally:
+        os.umask(old_umask)
+    meta = path.with_suffix(".yaml")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(meta.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    import yaml
+
+    described = yaml.safe_load(meta.read_text())
+    assert described["title"].endswith("(hardship-letter)") and described["senders"]
+    # A dangling symlink where the description would go: refused, and nothing written through it.
+    target = tmp_path / "elsewhere.txt"
+    (path.parent / "other.yaml").symlink_to(target)
+    with pytest.raises(Exception, match="already exists"):
+        template_tools.new("other", "appeal")
+    assert not target.exists() and not (path.parent / "other.docx").exists()
+
+
+def test_a_summary_with_colons_and_quotes_round_trips(tmp_path, monkeypatch):
+    from appeal.letters import template_tools
+    from appeal.letters.kinds import LetterKind
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    kinds.all_kinds.cache_clear()
+    tricky = LetterKind("appeal", "Appeal: \"second\" level", "Asks: 'why?' and # not a comment", 
+                        bundled("letter_templates") / "appeal.docx")
+    monkeypatch.setattr(kinds, "get", lambda name, extra=(): tricky)
+    path = template_tools.new("tricky", "appeal")
+    kinds.all_kinds.cache_clear()
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    kinds.all_kinds.cache_clear()
+    try:
+        kind = kinds.all_kinds()["tricky"]
+        assert kind.summary == "Asks: 'why?' and # not a comment"
+        assert kind.title == 'Appeal: "second" level (tricky)'
+        assert path.exists()
+    finally:  # the next test on this worker must not see "tricky" among the kinds
+        monkeypatch.undo()
+        kinds.all_kinds.cache_clear()
+
+
+def test_the_loop_that_runs_too_long_is_the_one_named(home):
+    folder = folder_of(home, ("text", "{% for line in letter.recipient %}{{ line }}{% endfor %}"),
+                       ("heading", "Evidence"),
+                       ("text", "Items {% for a in range(5000) %}{% for b in range(5000) %}{% endfor %}{% endfor %}"))
+    status, output = draft_with(folder, home)
+    assert_refused(status, output, "loops ran more than", home)
+    assert "{% for b in range(5000) %}" in output and "Evidence" in output, output
+
+
+def test_every_built_in_template_passes_the_package_check():
+    """The built-in templates skip the check at run time (they ship with the program); this proves they pass it."""
+    from appeal.letters.template_package import _check_cached
+
+    for template in bundled("letter_templates").glob("*.docx"):
+        status = template.stat()
+        _check_cached(str(template.resolve()), status.st_size, status.st_mtime_ns)

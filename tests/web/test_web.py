@@ -1,0 +1,400 @@
+"""`appeal web` over plain HTTP: who it refuses (no token, another Host, another Origin, no form key), that it
+listens on 127.0.0.1 only, that its first line is the address with the token and Ctrl-C stops it, and what the
+pages do to the draft (the terminal questionnaire's draft file, answers and messages)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from web_harness import Client, running  # noqa: F401 (a fixture)
+
+from appeal.intake import drafts as draft_files
+from appeal.terminal import questionnaire
+from appeal.intake import questions
+from appeal.web import app as web, pages as web_pages
+from appeal.base.errors import UserError
+
+
+@pytest.fixture
+def client(running):
+    client = Client(running)
+    assert client.login().status == 303
+    return client
+
+
+def drafts() -> list[Path]:
+    return draft_files.find_unfinished()
+
+
+def answer(client: Client, keys: list[str], **values) -> object:
+    form = {"key": keys, "action": values.pop("action", "next")}
+    form.update({key.replace("__", "."): value for key, value in values.items()})
+    return client.post("/questions", form)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Who is refused
+
+
+def test_without_the_token_every_page_and_file_is_refused(running):
+    client = Client(running)
+    for path in ("/", "/questions", "/review", "/letter", "/letter.docx", "/static/style.css", "/static/app.js"):
+        reply = client.get(path)
+        assert reply.status == 403 and "Refused" in reply.body and "appeal" not in reply.headers.get("set-cookie", "")
+    wrong = client.get("/start?token=" + running.session.token[:-1] + "x")
+    assert wrong.status == 403 and "set-cookie" not in wrong.headers
+    assert client.post("/new", {"csrf": running.session.csrf}).status == 403
+    assert client.get("/", cookie="appeal_web=" + running.session.token).status == 403  # the token is not the cookie
+    assert drafts() == []
+
+
+def test_the_token_becomes_a_strict_http_only_cookie(running):
+    client = Client(running)
+    reply = client.login()
+    assert reply.headers["location"] == "/"
+    cookie = reply.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+    page = client.get("/")
+    assert page.status == 200 and "Start a new letter" in page.body
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "[::1]:{port}",
+                                  "192.0.2.1:{port}"])
+def test_a_host_header_that_is_not_this_address_is_refused_even_with_the_cookie(client, running, host):
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: its Host header gives it away."""
+    reply = client.get("/", host=host.format(port=running.port))
+    assert reply.status == 403 and "not the one appeal web serves" in reply.body
+    assert client.get("/", host=f"localhost:{running.port}").status == 200
+    assert client.request("GET", "/start?token=" + running.session.token, host=host.format(port=running.port)).status == 403
+
+
+def test_a_form_posted_from_another_site_or_without_the_form_key_changes_nothing(client, running):
+    assert client.post("/new", origin="http://evil.example").status == 403
+    assert client.post("/new", origin=None).status == 403
+    assert client.post("/new", origin="null").status == 403
+    refused = client.request("POST", "/new", {"csrf": "guess"})
+    assert refused.status == 400 and "out of date" in refused.body
+    assert client.post("/new").status == 303
+    for form in ({"csrf": "guess"}, {}):
+        reply = client.request("POST", "/questions", {**form, "key": "sender.role", "sender.role": "patient"})
+        assert reply.status == 400
+    assert drafts() == []  # nothing was saved by any of them
+    assert answer(client, ["sender.role"], sender__role="patient").status == 303
+    assert len(drafts()) == 1
+
+
+def test_it_listens_on_127_0_0_1_only(running):
+    assert running.sock.getsockname()[0] == "127.0.0.1"
+    for address in ("127.0.0.2", *_other_addresses()):
+        with pytest.raises(OSError):
+            socket.create_connection((address, running.port), timeout=5).close()
+
+
+def _other_addresses() -> list[str]:
+    """This machine's own non-loopback IPv4 addresses (the ones another computer would reach)."""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    except OSError:
+        found = set()
+    return sorted(address for address in found if not address.startswith("127."))
+
+
+def test_a_port_in_use_gets_a_clear_message():
+    taken = web.listen(0)
+    try:
+        with pytest.raises(UserError, match=rf"--port {taken.getsockname()[1]}: another program is already using"):
+            web.listen(taken.getsockname()[1])
+    finally:
+        taken.close()
+
+
+def test_the_command_prints_its_address_first_and_stops_on_ctrl_c(tmp_path):
+    environment = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    process = subprocess.Popen([sys.executable, "-m", "appeal", "web", "--no-browser"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path)
+    try:
+        first = process.stdout.readline().strip()
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/start\?token=([A-Za-z0-9_-]{40,})", first)
+        assert match, first
+        port = int(match.group(1))
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            connection.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+            assert connection.makefile("rb").readline().startswith(b"HTTP/1.1 403")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Stopped." in out and "Traceback" not in err
+    assert match.group(2) not in err  # the token is not logged
+
+
+def test_the_port_option_is_checked(capsys):
+    from appeal import cli
+
+    assert cli.main(["web", "--no-browser", "--port", "70000"]) == 2
+    assert "--port 70000" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the pages do to the draft
+
+
+def start_patient_appeal(client: Client) -> Path:
+    client.post("/new")
+    answer(client, ["sender.role"], sender__role="patient")
+    answer(client, ["@situation"], **{"@situation": "denial"})
+    answer(client, ["letter_kind"], letter_kind="appeal")
+    return drafts()[0]
+
+
+def test_answers_are_saved_as_the_terminal_saves_them_and_a_bad_one_keeps_what_was_typed(client):
+    path = start_patient_appeal(client)
+    page = client.get("/questions").body
+    assert "Your first name" in page and "Your last name" in page  # a short group of questions, one page
+    keys = re.findall(r'name="key" value="([^"]+)"', page)
+    reply = answer(client, keys, patient__first_name="Dana", patient__last_name="Whitfield",
+                   patient__date_of_birth="13/45/1990")
+    assert reply.status == 422
+    from web_harness import terminal_says
+
+    message = terminal_says("patient.date_of_birth", "13/45/1990")
+    assert message.replace("'", "&#39;") in reply.body
+    assert 'value="13/45/1990"' in reply.body and 'aria-invalid="true"' in reply.body
+    assert re.search(r'id="f-patient-date-of-birth"[^>]*aria-describedby="[^"]*f-patient-date-of-birth-error', reply.body)
+    assert re.search(r'id="f-patient-date-of-birth"[^>]*autofocus', reply.body)  # the cursor goes to the problem
+    saved = yaml.safe_load(path.read_text())
+    assert saved["patient"] == {"first_name": "Dana", "last_name": "Whitfield"}  # the good answers are kept
+    assert "# appeal-questionnaire: " in path.read_text() and oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_back_and_forward_keep_every_answer(client):
+    path = start_patient_appeal(client)
+    first = re.findall(r'name="key" value="([^"]+)"', client.get("/questions").body)
+    answer(client, first, patient__first_name="Dana", patient__last_name="Whitfield")
+    second = re.findall(r'name="key" value="([^"]+)"', client.get("/questions").body)
+    assert second != first
+    answer(client, second, action="back", patient__phone="555-201-4477")  # typed, then Back: kept
+    again = client.get("/questions").body
+    assert re.findall(r'name="key" value="([^"]+)"', again) == first and 'value="Dana"' in again
+    answer(client, first, patient__first_name="Dana", patient__last_name="Whitfield-Ross")
+    assert re.findall(r'name="key" value="([^"]+)"', client.get("/questions").body) == second  # forward
+    saved = yaml.safe_load(path.read_text())["patient"]
+    assert saved["last_name"] == "Whitfield-Ross" and saved["phone"]
+
+
+def test_a_list_is_added_to_changed_and_removed(client):
+    path = start_patient_appeal(client)
+    client.post("/change", {"key": "diagnoses"})
+    page = client.get("/questions").body
+    assert "Add a diagnosis?" in page
+    client.post("/questions", {"key": "diagnoses", "action": "add"})
+    item = client.get("/questions").body
+    assert "Diagnosis code" in item
+    looked_up = client.post("/questions", {"key": "diagnoses[].code", "action": "next",
+                                           "diagnoses[].code": "major depressive recurrent severe"})
+    assert looked_up.status == 422 and 'value="F33.2"' in looked_up.body  # words: the codes to choose from
+    client.post("/questions", {"key": "diagnoses[].code", "action": "next", "diagnoses[].code": "major depressive",
+                               "diagnoses[].code:pick": "F33.2"})
+    listed = client.get("/questions").body
+    assert "F33.2" in listed and "Add another diagnosis?" in listed
+    assert [entry["code"] for entry in yaml.safe_load(path.read_text())["diagnoses"]] == ["F33.2"]
+    client.post("/questions", {"key": "diagnoses", "action": "remove-0"})
+    assert "diagnoses" not in yaml.safe_load(path.read_text())
+    client.post("/questions", {"key": "diagnoses", "action": "done"})
+
+
+def test_autosave_keeps_an_answer_as_soon_as_the_field_is_left(client):
+    path = start_patient_appeal(client)
+    reply = client.post("/autosave", {"key": "patient.first_name", "value": "Dana"})
+    assert reply.status == 200 and '"saved":true' in reply.body.replace(" ", "")
+    assert yaml.safe_load(path.read_text())["patient"]["first_name"] == "Dana"
+    bad = client.post("/autosave", {"key": "patient.date_of_birth", "value": "13/45/1990"})
+    assert "is not a date" in bad.body and "date_of_birth" not in yaml.safe_load(path.read_text())["patient"]
+
+
+def test_a_draft_started_in_the_browser_is_finished_in_the_terminal(client, monkeypatch):
+    from terminal_harness import CTRL_C, Terminal
+
+    path = start_patient_appeal(client)
+    answer(client, ["patient.first_name", "patient.last_name"], patient__first_name="Ana", patient__last_name="Ruiz")
+    terminal = Terminal(monkeypatch)
+    with pytest.raises(questionnaire.QuestionnaireStopped):
+        terminal.run({"date of birth": "03/01/1990\r", "Insurance company": CTRL_C}, resume=path)
+    assert terminal.asked[0].startswith("Your date of birth")  # nothing the browser answered is asked again
+    saved = yaml.safe_load(path.read_text())
+    assert saved["patient"]["first_name"] == "Ana" and saved["letter_kind"] == "appeal"
+    # ...and back: the browser carries on after the terminal's answers.
+    assert "Insurance company" in client.get("/questions").body or "mailing address" in client.get("/questions").body
+
+
+def test_a_draft_open_in_a_terminal_is_not_changed_from_the_browser(client):
+    path = start_patient_appeal(client)
+    lock = draft_files.DraftLock(path)
+    try:
+        reply = client.get("/questions")
+        assert reply.status == 409 and "open in another appeal session" in reply.body
+        before = path.read_text()
+        assert answer(client, ["patient.first_name"], patient__first_name="X").status == 409
+        assert path.read_text() == before
+    finally:
+        lock.release()
+
+
+def test_i_sent_it_is_recorded_in_the_tracking_store(client, capsys):
+    import json
+
+    from conftest import example_case
+
+    from appeal import cli
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))  # the draft, finished in a terminal meanwhile
+    case = example_case("ketamine-trd-erisa-appeal")
+    letter = client.get("/letter")
+    assert letter.status == 200 and "I sent it" in letter.body
+    docx = client.get("/letter.docx")
+    assert docx.status == 200 and docx.headers["content-disposition"].startswith("attachment")
+    bad = client.post("/sent", {"day": "someday", "method": "fax"})
+    assert bad.status == 400 and "The day you sent it" in bad.body
+    future = client.post("/sent", {"day": "12/31/2099", "method": "fax"})
+    assert future.status == 400 and "The day you sent it: 12/31/2099 is in the future" in future.body
+    reply = client.post("/sent", {"day": f"{date.today():%m/%d/%Y}", "method": "fax"})
+    assert reply.status == 303
+    page = client.get("/letter").body
+    assert "Recorded as appeal #1" in page and 'action="/sent"' not in page
+    assert client.post("/sent", {"day": f"{date.today():%m/%d/%Y}", "method": "fax"}).status == 303  # pressed twice
+    capsys.readouterr()
+    assert cli.main(["status", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["appeals"]
+    assert len(listed) == 1 and listed[0]["person"] == case.patient.full_name and listed[0]["decision_due"]
+
+
+def test_the_packet_pdf_holds_the_letter_and_the_persons_files(client):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    path = start_patient_appeal(client)
+    from appeal.cases import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(picture, "PNG")
+    reply = client.post_files("/packet", {"send": "mail"}, [("files", "denial-notice.png", picture.getvalue())])
+    assert reply.status == 303
+    page = client.get("/letter").body
+    assert "ready to download" in page and "/packet.pdf" in page
+    pdf = PdfReader(io.BytesIO(client.get_bytes("/packet.pdf")))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "FAX" not in text.split("\n")[0].upper()  # mailed: no cover sheet
+    assert f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text and "denial-notice.png" in str(pdf.outline) and "01-" not in str(pdf.outline)
+    unreadable = client.post_files("/packet", {"send": "fax"}, [("files", "notes.pdf", b"not a pdf at all")])
+    assert unreadable.status == 400 and "notes.pdf" in unreadable.body
+
+
+def test_an_entry_is_asked_a_few_questions_at_a_time_and_its_kind_is_suggested_from_its_name(client):
+    path = start_patient_appeal(client)
+    client.post("/change", {"key": "prior_treatments"})
+    client.post("/questions", {"key": "prior_treatments", "action": "add"})
+    first = client.get("/questions").body
+    assert "Name of the medication" in first and "What kind is it?" not in first
+    client.post("/questions", {"key": "prior_treatments[].name", "prior_treatments[].name": "Zoloft 100 mg"})
+    second = client.get("/questions").body
+    assert "What kind is it?" in second and re.search(r'value="ssri" checked', second)  # as the terminal suggests
+    client.post("/questions", {"key": "prior_treatments[].drug_class", "prior_treatments[].drug_class": "ssri"})
+    while "Tried before: add one" in (page := client.get("/questions").body):
+        keys = re.findall(r'name="key" value="([^"]+)"', page)
+        client.post("/questions", {"key": keys})
+    assert "Zoloft 100 mg (SSRI)" in page
+    entry = yaml.safe_load(path.read_text())["prior_treatments"][0]
+    assert (entry["name"], entry["drug_class"]) == ("Zoloft 100 mg", "ssri")
+
+
+def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_bug_page(client, monkeypatch):
+    """Starlette bounds only non-file parts, so the file's size is checked by us; '..' as a name is not a path."""
+    import io
+
+    from PIL import Image
+
+    path = start_patient_appeal(client)
+    from appeal.cases import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(picture, "PNG")
+    dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
+    # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
+    assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
+    monkeypatch.setattr(web_pages, "MAX_UPLOAD", 1024)
+    big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
+    assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
+
+
+def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(client, monkeypatch):
+    """The letter page, the download, the packet and 'I sent it' share one drafting until an answer changes."""
+    import io
+
+    from docx import Document
+
+    from appeal.letters import draft
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    made = []
+    real = draft.draft
+    monkeypatch.setattr(draft, "draft", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+
+    def letter_text() -> str:
+        return "\n".join(p.text for p in Document(io.BytesIO(client.get_bytes("/letter.docx"))).paragraphs)
+
+    assert client.get("/letter").status == 200 and "Maria Alvarez" in letter_text()
+    assert len(made) == 1  # the page and the download: drafted once
+    path.write_text(examples.text("ketamine-trd-erisa-appeal").replace("Maria", "Marisol"))
+    assert "Marisol Alvarez" in letter_text() and len(made) == 2
+
+
+def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter_is_reached(client):
+    """A draft from before the letter needed each trial's dose: the browser opens that trial at the dose question
+    (as the terminal does), and once it is answered goes on to the review and the letter, not back to the list."""
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    data = yaml.safe_load(examples.text("ketamine-trd-erisa-appeal"))
+    del data["prior_treatments"][0]["dose"]
+    path.write_text(yaml.safe_dump(data))  # finished in a terminal meanwhile, from an older case file
+    asked_dose = 0
+    for _ in range(30):
+        reply = client.get("/questions")
+        if reply.status == 303:
+            break
+        keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
+        if 'name="prior_treatments[].dose"' in reply.body:
+            asked_dose += 1
+            assert "Highest dose reached" in reply.body and 'name="prior_treatments[].name"' not in reply.body
+            client.post("/questions", {"key": keys, "prior_treatments[].dose": "200 mg"})
+        else:
+            assert keys != ["prior_treatments"], "the list is shown again instead of the entry that lacks a dose"
+            is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
+            client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})  # as they stand
+    assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
+    assert client.post("/finish", {}).headers["location"] == "/letter"
+    assert client.get("/letter").status == 200
+    trials = yaml.safe_load(path.read_text())["prior_treatments"]
+    assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]

@@ -1,0 +1,221 @@
+"""`appeal web` in a real browser: Debian's chromium driven by Playwright with the keyboard alone, axe-core (from
+the axe-playwright-python package) on every page, the letter downloaded and read back, screenshots kept for review
+(test-artifacts/screenshots/), and a draft handed between the terminal and the browser."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from conftest import docx_text
+from playwright.sync_api import sync_playwright
+from terminal_harness import CTRL_C, pick
+from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled, terminal_says  # noqa: F401 (a fixture)
+
+from appeal import cli
+from appeal.intake import drafts
+from appeal.terminal import questionnaire
+
+NOTICE = date.today() - timedelta(days=20)
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+class Checks:
+    """Run on every page: axe-core finds no serious or critical violation, and every src and href is local."""
+
+    def __init__(self, port: int):
+        self.axe = Axe()
+        self.port = port
+        self.pages: list[str] = []
+
+    def __call__(self, page) -> None:
+        title = page.title()
+        self.pages.append(title)
+        found = self.axe.run(page)
+        bad = [f"{item['id']} ({item['impact']}): {item['help']}" for item in found.response["violations"]
+               if item["impact"] in ("serious", "critical")]
+        assert not bad, f"{title}: {bad}"
+        links = page.eval_on_selector_all("[src], [href]", "els => els.map(e => e.getAttribute('src') || e.getAttribute('href'))")
+        assert all(link.startswith(("/", "#")) for link in links), (title, links)
+
+
+def in_thread(function, *args, **kwargs):
+    """Run the terminal questionnaire in a thread of its own (Playwright's event loop holds this one); its
+    result, or the exception it raised."""
+    import threading
+
+    found = []
+
+    def run():
+        try:
+            found.append(function(*args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 (the test looks at it)
+            found.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return found[0]
+
+
+def open_app(context, running, checks: Checks | None = None):
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(f"http://127.0.0.1:{running.port}/")
+            else outside.append(request.url))
+    page.goto(running.url)
+    settled(page)
+    if checks:
+        checks(page)
+    return page, outside
+
+
+PERSONA = {
+    "Who is writing": "I am the patient",
+    "What happened": "said no",
+    "Which letter": "appeal",
+    "first name": "Dana",
+    "last name": "Whitfield",
+    "date of birth": ["13/45/1990", "04/02/1986"],  # a tired typo first: the page says why, the cursor is on it
+    "mailing address": "12 Elm Street\nSpringfield, IL 62701",
+    "Insurance company": "Acme Health Plan",
+    "kind of coverage": "self-funded",
+    "Member ID": "XJH123456789",
+    "Date printed on the denial": f"{NOTICE:%m/%d/%Y}",
+    "reference number": "CLM-2026-0042",
+    "Main reason": "not medically necessary",
+    "word for word": "Ketamine infusion therapy is not medically necessary.",
+    "Which 'no'": "initial decision",
+    "Which treatment": "intravenous",
+    "history with this illness": "Depression since I was 20. Many medicines did not help.",
+}
+LISTS = {
+    "diagnosis": [{"Diagnosis code": "major depressive recurrent severe without psychotic",
+                   "Codes that match": "F33.2"}],
+    "medication or therapy": [{"Name of the medication": "sertraline", "Highest dose": "200 mg",
+                               "How many weeks": "10", "What happened": "no improvement"}],
+}
+
+
+def test_a_patient_writes_an_appeal_with_the_keyboard_alone(browser, running, tmp_path, capsys):
+    context = browser.new_context(accept_downloads=True)
+    checks = Checks(running.port)
+    page, outside = open_app(context, running, checks)
+    fresh_shots("persona")
+    page.screenshot(path=str(SCREENSHOTS / "persona-00-start.png"), full_page=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Start a new letter" has the focus
+    settled(page)
+    errors_seen = []
+
+    def on_page(page) -> None:
+        checks(page)
+        if page.query_selector(".error-summary"):  # focus is on the first field with a problem, tied to it
+            focused = page.evaluate("document.activeElement.getAttribute('aria-describedby') || ''")
+            errors_seen.append((page.inner_text(".error-summary"), focused))
+
+    keyboard = Keyboard(page, PERSONA, LISTS, shots="persona")
+    keyboard.run(on_page=on_page)
+    assert any("date" in summary.lower() and "error" in focus for summary, focus in errors_seen), errors_seen
+
+    # The review: every answer, the readiness check, and the button that writes the letter has the focus.
+    checks(page)
+    keyboard.shot()
+    review = page.inner_text("main")
+    assert "Dana" in review and "XJH123456789" in review and "F33.2" in review and "sertraline" in review
+    assert "What the plan usually looks for" in review
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    settled(page)
+    checks(page)
+    keyboard.shot()
+    assert "Your deadline" in page.inner_text("main") and "What happens next" in page.inner_text("main")
+
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")  # "Download your letter" has the focus
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("whitfield-dana-appeal-")
+    text = docx_text(saved)
+    for fact in ("Dana Whitfield", "XJH123456789", "CLM-2026-0042", "Ketamine infusion therapy is not medically "
+                 "necessary.", "sertraline", "F33.2"):
+        assert fact in text, fact
+
+    # "I sent it", with the keyboard: the record `appeal status` reads.
+    while not page.evaluate("document.activeElement.innerText || ''").startswith("I sent it"):
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    settled(page)
+    checks(page)
+    keyboard.shot()
+    assert "Recorded as appeal #1" in page.evaluate("document.activeElement.innerText")  # the focus is on it
+    capsys.readouterr()
+    assert cli.main(["status", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["appeals"]
+    assert [(item["person"], item["sent"]) for item in listed] == [("Dana Whitfield", date.today().isoformat())]
+    assert listed[0]["decision_due"]  # the plan's deadline, from the same rules as `appeal track add`
+    assert outside == []
+    assert not drafts.find_unfinished()  # finished: the progress line is gone
+    context.close()
+
+
+def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browser(browser, running, monkeypatch):
+    from terminal_harness import Terminal
+
+    terminal = Terminal(monkeypatch)
+    stopped = in_thread(terminal.run, {"Who is writing": pick("patient"), "What happened": pick("denial"),
+                                       "Which letter": pick("appeal"), "first name": "Ana\r", "last name": CTRL_C})
+    assert isinstance(stopped, questionnaire.QuestionnaireStopped)
+    draft = stopped.path
+
+    context = browser.new_context(viewport=PHONE)
+    checks = Checks(running.port)
+    page, outside = open_app(context, running, checks)
+    assert "Ana" in page.inner_text("main")  # the terminal's draft is offered, and has the focus
+    fresh_shots("phone")
+    page.screenshot(path=str(SCREENSHOTS / "phone-00-start.png"), full_page=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    settled(page)
+    labels = page.inner_text("form")
+    assert "last name" in labels and "Who is writing" not in labels  # carries on where the terminal stopped
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
+    assert "Welcome back" in page.inner_text("main") and page.is_visible("button[value=back]")
+    page.keyboard.type("Ruiz")  # the focus is on the first box; leaving it saves it (the page's small script)
+    page.keyboard.press("Tab")
+    page.wait_for_selector(".saved:has-text('Saved.')")
+    assert yaml.safe_load(draft.read_text())["patient"]["last_name"] == "Ruiz"
+    keyboard = Keyboard(page, {"last name": "Ruiz", "date of birth": "02/30/1990"}, {}, shots="phone")
+    keyboard.shot()
+    keyboard._fields()
+    checks(page)
+    keyboard.shot()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert terminal_says("patient.date_of_birth", "02/30/1990") in page.inner_text(".error-summary")
+    assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
+    page.goto(running.url.split("/start")[0] + "/letter")  # the letter before the denial is told: a message
+    checks(page)
+    assert "denial" in page.inner_text("main") and "Traceback" not in page.content()
+    assert outside == []
+    context.close()
+
+    # And back to the terminal: it does not ask again what the browser answered.
+    terminal.asked = []
+    stopped = in_thread(terminal.run, {"date of birth": "03/01/1990\r", "Insurance company": CTRL_C},
+                        resume=draft)
+    assert isinstance(stopped, questionnaire.QuestionnaireStopped)
+    assert not any("last name" in asked or "mailing address" in asked for asked in terminal.asked)  # done in the browser
+    assert any("date of birth" in asked for asked in terminal.asked)
+    assert yaml.safe_load(draft.read_text())["patient"]["date_of_birth"] == "1990-03-01"
