@@ -4,7 +4,7 @@ The .docx files are the product: advocates open and edit them in Word. This scri
 the built-in ones consistent (one letterhead, one Re: block, one signature), and styles are defined
 here once, as named paragraph styles, so a user restyles a whole letter by editing a style in Word.
 
-Run `python letter_templates/build_templates.py` after changing it; tests/test_templates.py fails when the
+Run `python letter_templates/build_templates.py` after changing it; tests/letters/test_documents.py fails when the
 committed .docx files no longer match what this script builds.
 """
 

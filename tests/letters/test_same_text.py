@@ -5,7 +5,7 @@ example is drafted as every kind through the real command (`appeal draft --case 
 the letter's text, with what the command printed (blanks, next steps, warnings) or the refusal it gave, is
 compared with the recorded file. When a letter is meant to change, record it again and read the diff:
 
-    python tests/test_same_text.py --record
+    python tests/letters/test_same_text.py --record
 """
 
 from __future__ import annotations
