@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from appeal import __version__
-from appeal.commands import draft, library, notice, packet, reports, templates, track, web
+from appeal.commands import batch, draft, library, notice, packet, reports, templates, track, web
 
 DESCRIPTION = """\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
@@ -41,9 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     track.add_track_parsers(commands)
     library.add_schema_parser(commands)
     library.add_example_parser(commands)
-    from appeal.commands.batch import add_batch_parser  # standard library only at import: --help stays fast
-
-    add_batch_parser(commands)
+    batch.add_batch_parser(commands)
     return parser
 
 

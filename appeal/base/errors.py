@@ -22,14 +22,6 @@ def cannot_read(path: object, error: OSError, what: str = "") -> UserError:
     return UserError(f"{what + ' ' if what else ''}{path} cannot be read: {os_reason(error)}.")
 
 
-def yaml_problem(error: Exception, first_line: int = 1) -> tuple[str, str]:
-    """Where a YAML syntax error is (' at line 3, column 5', counting the text's first line as `first_line`) and
-    what it is."""
-    mark = getattr(error, "problem_mark", None)
-    where = f" at line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
-    return where, getattr(error, "problem", None) or "it is not valid YAML"
-
-
 def problem_words(problem: dict, messages: dict[str, str] | None = None,
                   pattern_hints: dict[str, str] | None = None) -> str:
     """One pydantic problem in words: the caller's message for its type, the choices of an enum, a hint for a

@@ -11,7 +11,7 @@ Why each limit:
 - Every value is counted, an alias as many times as the values it stands for, so an alias bomb stops at the
   count without being expanded.
 - Dates stay text: YAML would turn `2026-02-30` into an error and `2026-03-14` into a date behind the case
-  model's back; the model's own date rule (appeal/fields.py) judges them, with its own message.
+  model's back; the model's own date rule (appeal/cases/fields.py) judges them, with its own message.
 - Numbers longer than any field can mean, or not finite, are refused; each field then applies its own range.
 - A key written twice is an error naming both lines (YAML would silently keep the last).
 Every error is a UserError naming the file, the line and column, and the field path where known.

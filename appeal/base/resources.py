@@ -35,7 +35,7 @@ def parse_bundled_yaml(text: str):
 
 
 def load_data(name: str):
-    """A bundled data file (rules, arguments, criteria, steps, medications), parsed."""
+    """A bundled data file (rules, kinds, plan types, arguments, criteria, medications), parsed."""
     return parse_bundled_yaml(data_file(name).read_text(encoding="utf-8"))
 
 

@@ -10,9 +10,9 @@ import yaml
 from pydantic import ValidationError
 
 from appeal.base import loader
-from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
 from appeal.base.errors import UserError
 from appeal.base.safe_write import write_text
+from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
 
 
 def describe_validation_error(error: ValidationError, source: str, loaded: loader.Loaded | None = None) -> str:

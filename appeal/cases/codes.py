@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from appeal.cases.case import Case, PlanType
 from appeal.base.resources import load_data
+from appeal.cases.case import Case, PlanType
 
 
 class CodeFact(BaseModel):

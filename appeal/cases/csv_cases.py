@@ -1,7 +1,7 @@
 """Cases as CSV rows: one row a case, one column a case field, named by its path (`patient.last_name`,
 `prior_treatments.0.name`, `diagnoses.0.code`, `treatment.codes.0.code`).
 
-The columns come from the case model (appeal/case.py), so a new field gets its column without a change here.
+The columns come from the case model (appeal/cases/case.py), so a new field gets its column without a change here.
 An empty cell means "not given", as a missing line does in a YAML case file. Cells are text; the model reads
 them as it reads a case file (dates like 03/14/2026 or 2026-03-14, amounts like $450.00, true/false).
 
@@ -25,11 +25,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from appeal.base import loader
+from appeal.base.errors import UserError
+from appeal.base.safe_write import write_text
 from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
 from appeal.cases.case_paths import as_model, list_item, plain_type
 from appeal.cases.casefile import describe_validation_error, to_data
-from appeal.base.errors import UserError, cannot_read
-from appeal.base.safe_write import write_text
 
 # Bounds on what one row may hold, so a bad row is reported in flat memory and the others go on. A cell holds a
 # little more than a text field may, so the case model (not the CSV reader) names an over-long field.

@@ -4,7 +4,7 @@ The index is the code set that simple-icd-10-cm ships (1.5: its icd10c-tabular-A
 as one sorted line per code: code, billable (1) or not (0), description, children. A look-up is a binary search in
 the memory-mapped file, so a process loads nothing (simple-icd-10-cm builds ~98,000 objects from XML: about
 two seconds and 150 MB in every process that checked a code). Regenerate it with `python -m appeal.cases.icd10`
-(needs the test extras); tests/test_icd10.py compares every code's answers with simple-icd-10-cm's.
+(needs the test extras); tests/cases/test_icd10.py compares every code's answers with simple-icd-10-cm's.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`appeal batch`: many letters in one run, for providers and advocates with many cases.
 
-Cases come from case files, folders of them, and CSV files (one row a case, appeal/csv_cases.py). Each case is
+Cases come from case files, folders of them, and CSV files (one row a case, appeal/cases/csv_cases.py). Each case is
 drafted on its own: a bad case is reported with the same message `appeal draft` gives, and the others go on.
 Letters are written by this process alone, in input order, so their names are the same whatever --jobs is:
 patient-kind-date.docx, then -2, -3 ... when a run has several letters for one patient and kind.
@@ -137,8 +137,8 @@ class Settings:
 
 def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
     """The cases of `inputs`, in order, read as they are needed."""
-    from appeal.cases import csv_cases
     from appeal.base.errors import UserError
+    from appeal.cases import csv_cases
 
     index = 0
     for raw in inputs:
@@ -193,9 +193,9 @@ _drafted_here = 0  # cases this process has drafted (each worker counts its own)
 def draft_task(task: Task) -> Result:
     """Draft one case in memory. Never raises: a problem comes back as the reason, the same words `appeal draft`
     would print for it."""
+    from appeal.base.errors import UserError
     from appeal.cases import casefile, csv_cases
     from appeal.letters import draft
-    from appeal.base.errors import UserError
 
     global _drafted_here
     _drafted_here += 1
@@ -334,8 +334,8 @@ class Namer:
 
 
 def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: bool, force: bool) -> Outcome:
-    from appeal.letters import draft
     from appeal.base.errors import UserError, os_reason
+    from appeal.letters import draft
 
     if result.error is not None:
         return Outcome(task.label, FAILED, result.error)
@@ -480,8 +480,8 @@ def run(
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from appeal.rules import evidence
     from appeal.base.errors import UserError
+    from appeal.rules import evidence
 
     parser = args.batch_parser
     if args.csv_template:

@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from appeal.commands.track import ask_and_record, case_from_track, today_of
 from appeal.base.folders import add_folder_options
+from appeal.commands.track import ask_and_record, case_from_track, today_of
 
 
 def add_draft_parser(commands) -> argparse.ArgumentParser:
@@ -82,9 +82,9 @@ def _interview(args: argparse.Namespace):
     """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
     import questionary
 
+    from appeal.base.errors import UserError
     from appeal.intake import drafts
     from appeal.terminal import questionnaire
-    from appeal.base.errors import UserError
 
     if not sys.stdin.isatty():
         raise UserError(

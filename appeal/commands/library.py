@@ -80,8 +80,8 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
 def cmd_evidence_show(args: argparse.Namespace) -> int:
     import difflib
 
-    from appeal.rules import evidence
     from appeal.base.errors import UserError
+    from appeal.rules import evidence
 
     library = evidence.load_library(args.evidence)
     if args.id not in library:
@@ -119,8 +119,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_example(args: argparse.Namespace) -> int:
-    from appeal.cases import examples
     from appeal.base.safe_write import write_text
+    from appeal.cases import examples
 
     if args.list or not args.name:
         for name, summary in examples.catalog().items():

@@ -1,4 +1,4 @@
-"""`appeal import`: a case started from the denial notice (PDF, photo or text); appeal/notice_confirm.py does
+"""`appeal import`: a case started from the denial notice (PDF, photo or text); appeal/terminal/notice_confirm.py does
 the work. Only the standard library is imported at start-up."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`appeal packet`: one PDF to fax or mail (cover sheet, letter, attachments); appeal/packet.py builds it. Only
+"""`appeal packet`: one PDF to fax or mail (cover sheet, letter, attachments); appeal/output/packet.py builds it. Only
 the standard library is imported at start-up."""
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ def add_packet_parser(commands) -> argparse.ArgumentParser:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
+    from appeal.base.errors import UserError
     from appeal.cases import casefile
     from appeal.letters import draft
     from appeal.output import packet
-    from appeal.base.errors import UserError
 
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))

@@ -44,10 +44,10 @@ def add_check_parser(commands) -> argparse.ArgumentParser:
 def cmd_deadline(args: argparse.Namespace) -> int:
     import json
 
-    from appeal.cases import casefile
-    from appeal.rules import deadlines
-    from appeal.cases.fields import format_date
     from appeal.base.safe_write import write_text
+    from appeal.cases import casefile
+    from appeal.cases.fields import format_date
+    from appeal.rules import deadlines
 
     case = casefile.load(args.case)
     report = deadlines.report(case)
@@ -97,11 +97,11 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 
 def cmd_next_steps(args: argparse.Namespace) -> int:
+    from appeal.base.safe_write import write_bytes
     from appeal.cases import casefile
     from appeal.letters import kinds
-    from appeal.rules import next_steps
     from appeal.letters.letter_plan import enclosures_for, suggested_enclosures_for
-    from appeal.base.safe_write import write_bytes
+    from appeal.rules import next_steps
 
     case = casefile.load(args.case)
     kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))

@@ -1,5 +1,5 @@
 """`appeal templates new / vars / check`: make, list the variables of, and check letter templates;
-appeal/template_tools.py does the work. Only the standard library is imported at start-up."""
+appeal/letters/template_tools.py does the work. Only the standard library is imported at start-up."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def cmd_templates_new(args: argparse.Namespace) -> int:
 
 
 def cmd_templates_vars(args: argparse.Namespace) -> int:
-    from appeal.letters import kinds, template_tools
     from appeal.base.safe_write import write_bytes
+    from appeal.letters import kinds, template_tools
 
     variables = template_tools.reference()
     used = template_tools.used_paths(kinds.get(args.kind).template) if args.kind else set()

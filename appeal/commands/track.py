@@ -1,6 +1,6 @@
 """`appeal track add/outcome/note/show/export/import` and `appeal status`: the record of every appeal sent, on the
-command line (the record is appeal/track_store.py, where each appeal stands appeal/track_status.py, its words
-appeal/track_text.py). Also what `appeal draft` asks of it: the next letter of a tracked appeal (--from-track),
+command line (the record is appeal/tracking/store.py, where each appeal stands appeal/tracking/status.py, its words
+appeal/tracking/text.py). Also what `appeal draft` asks of it: the next letter of a tracked appeal (--from-track),
 and the terminal's last question after drafting, "Have you sent this letter yet?".
 
 Only argparse is imported at start-up, so `appeal --help` answers at once; each command imports what it needs.
@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-# The option each field of the record is given with, for the store's messages (track_store.FieldError).
+# The option each field of the record is given with, for the store's messages (appeal.tracking.store.FieldError).
 OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date"}
 
 
@@ -53,8 +53,8 @@ def _open_track():
 def case_from_track(appeal_id: int, today, letter: str | None = None, templates: tuple = ()):
     """`appeal draft --from-track ID`: the case for the appeal's next letter, and, when the plan was late, the
     tracked status to print as what happens next (else None)."""
-    from appeal.letters import kinds
     from appeal.base.errors import UserError
+    from appeal.letters import kinds
     from appeal.tracking.status import case_with_history, next_case, status
     from appeal.tracking.text import status_text
 
@@ -129,8 +129,8 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
 
 
 def cmd_track_add(args: argparse.Namespace) -> int:
-    from appeal.cases import casefile
     from appeal.base.errors import UserError
+    from appeal.cases import casefile
     from appeal.cases.fields import format_date, parse_day
     from appeal.tracking.status import next_case, status
 

@@ -1,4 +1,4 @@
-"""`appeal web`: the questions as a web page on this computer only; appeal/web.py serves it. Only the standard
+"""`appeal web`: the questions as a web page on this computer only; appeal/web/app.py serves it. Only the standard
 library is imported at start-up (Starlette and uvicorn load when the command runs)."""
 
 from __future__ import annotations

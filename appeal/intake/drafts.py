@@ -22,10 +22,10 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from appeal.cases import casefile
 from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.safe_write import describe_os_error, write_text
+from appeal.cases import casefile
 
 PROGRESS_MARK = "# appeal-questionnaire: "
 NEW_DRAFT_HEADER = [

@@ -33,32 +33,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from appeal.cases import casefile, icd10
-from appeal.intake import drafts
-from appeal.letters import kinds
 from appeal.base import loader
+from appeal.base.errors import UserError, problem_words
+from appeal.base.safe_write import write_text
+from appeal.cases import casefile, icd10
 from appeal.cases.case import Case
 from appeal.cases.case_paths import get_path, item_type, model_rule, set_path
-from appeal.base.errors import UserError, problem_words
 from appeal.cases.fields import format_money
-from appeal.intake.questions import (
-    ENTRIES,
-    GROUP_OF,
-    PROMPTS,
-    QUESTIONS,
-    Context,
-    Entry,
-    Group,
-    Question,
-    applies,
-    enum_options,
-    field_info,
-    incomplete_item,
-    next_open,
-    situation_for,
-    skipped_key,
-)
-from appeal.base.safe_write import write_text
+from appeal.intake import drafts
+from appeal.intake.questions import (ENTRIES, GROUP_OF, PROMPTS, QUESTIONS, Context, Entry, Group, Question, applies,
+                                     enum_options, field_info, incomplete_item, next_open, situation_for, skipped_key)
+from appeal.letters import kinds
 
 ItemState = dict[str, Any]  # the list entry being filled: group, index, data, done, editing
 

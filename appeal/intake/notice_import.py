@@ -745,8 +745,8 @@ def stated_due(stated: StatedDeadline, case: Case) -> date | None:
 
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
     """The notice's stated deadline beside the rule's, in words; never one silently replacing the other."""
-    from appeal.rules import deadlines
     from appeal.cases.fields import format_date
+    from appeal.rules import deadlines
 
     found = extraction.found.get("appeal_deadline")
     if found is None:

@@ -25,12 +25,12 @@ from typing import Any, Callable, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from appeal.letters import kinds
+from appeal.base.errors import UserError
+from appeal.base.resources import data_file
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.case_paths import field_at, get_path, item_type, model_rule, value_type
-from appeal.base.errors import UserError
 from appeal.cases.fields import format_money
-from appeal.base.resources import data_file
+from appeal.letters import kinds
 
 # --------------------------------------------------------------------------------------------------------------
 # What a condition sees

@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from appeal.rules.evidence import Chosen, citation_text
 from appeal.base.xml_text import xml_safe
+from appeal.rules.evidence import Chosen, citation_text
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate

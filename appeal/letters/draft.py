@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from appeal.letters import kinds
-from appeal.cases.case import Case
 from appeal.base.errors import UserError
+from appeal.base.safe_write import write_bytes
+from appeal.cases.case import Case
+from appeal.letters import kinds
 from appeal.letters.appendix import appendix_subdoc
 from appeal.letters.letter_plan import context_for, refusals
 from appeal.letters.render import render_document
-from appeal.base.safe_write import write_bytes
 
 _BLANK = re.compile(r"\[ADD: ([^\]]+)\]")
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from appeal.base.errors import UserError
+from appeal.cases.case import Case
 from appeal.letters import kinds, reads
 from appeal.rules import readiness
-from appeal.cases.case import Case
-from appeal.base.errors import UserError
 
 
 def fact_inputs(case: Case, today: date | None = None) -> dict[str, list[str]]:
@@ -132,9 +132,9 @@ def _ranked(case: Case, kind: kinds.LetterKind) -> list[str]:
 
 def _letter_reads(case: Case, kind: kinds.LetterKind) -> list[str]:
     """Every case field the letter plan and the next-steps sheet read for this case (appeal.letters.reads)."""
+    from appeal.cases.case import Denial
     from appeal.letters import letter_plan
     from appeal.rules import next_steps
-    from appeal.cases.case import Denial
 
     if case.denial is None and kind.needs_denial:  # the letter reads the denial's fields once there is one
         case = case.model_copy(update={"denial": Denial()})

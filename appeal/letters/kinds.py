@@ -5,7 +5,7 @@ sends it, whether it answers a denial or can be urgent, whether it argues the cl
 starts, its requests and enclosures); appeal/data/kinds.yaml lists the fields and their defaults. No code looks
 at a kind's name, so a copy under a new name behaves exactly like its source.
 
-Templates come from folders in the order appeal/folders.py sets for every user folder: each `--templates DIR`,
+Templates come from folders in the order appeal/base/folders.py sets for every user folder: each `--templates DIR`,
 then $APPEAL_TEMPLATES, then the per-user folder (`appeal templates new` puts copies there), then the built-in
 `letter_templates/`.
 A template named like a built-in kind replaces it; a new name adds a kind. A template without its YAML file
@@ -113,7 +113,7 @@ _TEXT_FIELDS = ("title", "summary")
 
 
 def _read_meta(path: Path) -> dict:
-    """A kind's description, read with the bounded loader every user file goes through (appeal/loader.py):
+    """A kind's description, read with the bounded loader every user file goes through (appeal/base/loader.py):
     a shared template folder may hold anything."""
     from appeal.base import loader
 
@@ -302,8 +302,8 @@ def default_name(has_denial: bool) -> str:
     return DEFAULT_FOR_DENIAL if has_denial else DEFAULT_WITHOUT_DENIAL
 
 
-# The `starts:` value a kind declares for each step of the dispute a letter is drafted for (appeal/dispute.py reads
-# it the other way: the step a kind's letter starts). A state fair hearing and the later levels (a lawsuit, the
+# The `starts:` value a kind declares for each step of the dispute a letter is drafted for (appeal/letters/letter_rules.py
+# reads it the other way: the step a kind's letter starts). A state fair hearing and the later levels (a lawsuit, the
 # Medicare Appeals Council) have none: they are named with their deadline, not drafted.
 _STARTS_FOR_STEP = {"initial_request": "initial_request", "internal_appeal": "next", "second_internal_appeal": "next",
                     "external_review": "external_review"}

@@ -16,19 +16,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from appeal.base.errors import UserError
+from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
+from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.letters.kinds import LetterKind
+from appeal.letters.letter_rules import for_letter, letter_step
+from appeal.letters.render_env import shared_environment
+from appeal.letters.render_views import (PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank,
+                                         present)
+from appeal.letters.sandbox import PlanFunction
 from appeal.rules import clinical, complaint, dispute, evidence, readiness, regulators
 from appeal.rules import rule_book as rules_module
-from appeal.cases.case import Case, SenderRole, TreatmentKind
-from appeal.base.errors import UserError
-from appeal.letters.kinds import LetterKind
-from appeal.letters.render_env import shared_environment
-from appeal.letters.render_views import PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank, present
 from appeal.rules.dispute import Step
-from appeal.letters.letter_rules import for_letter, letter_step
-from appeal.base.resources import load_data
-from appeal.letters.sandbox import PlanFunction
-
 
 
 def doc(text: str, **kwargs: Any) -> Any:

@@ -6,8 +6,8 @@ Both read a letter kind's declarations (`starts:`, `cites:`), so they live with 
 
 from __future__ import annotations
 
-from appeal.letters import kinds
 from appeal.cases.case import Case
+from appeal.letters import kinds
 from appeal.rules.dispute import Step, position
 from appeal.rules.rule_book import Rule, all_rules, select
 

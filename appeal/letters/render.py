@@ -1,7 +1,7 @@
-"""Rendering a .docx template safely: in the sandboxed environment (appeal/render_env.py), checked before writing.
+"""Rendering a .docx template safely: in the sandboxed environment (appeal/letters/render_env.py), checked before writing.
 
 Why each piece:
-- The template file is checked as a package first (appeal/template_package.py): zip and entity bombs, outside links.
+- The template file is checked as a package first (appeal/letters/template_package.py): zip and entity bombs, outside links.
 - Undeclared variables are found before rendering, so a bad template never leaves a half-written file.
 - A render that docxtpl would cut short (a value too long for Word) is refused: a letter is never cut short.
 - Any failure becomes one message naming the template and the tag; the document only ever exists in memory here.
@@ -143,8 +143,8 @@ def render_document(
 ) -> Rendered:
     """`render_docx`, also giving back the rendered python-docx document.
 
-    The template file is checked as a package first (appeal/template_package.py); the render runs in the bounded
-    sandbox (appeal/sandbox.py); any failure becomes one message naming the template and the tag, and nothing
+    The template file is checked as a package first (appeal/letters/template_package.py); the render runs in the bounded
+    sandbox (appeal/letters/sandbox.py); any failure becomes one message naming the template and the tag, and nothing
     is written, since the document only ever exists in memory here.
     """
     from appeal.letters.template_package import check_package

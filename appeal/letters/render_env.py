@@ -2,10 +2,10 @@
 wording data (arguments.yaml, the kinds' sentences) whose output a .docx template prints later.
 
 Why each piece:
-- The sandbox (appeal/sandbox.py): templates are user-editable and shared, so a template must not reach Python.
+- The sandbox (appeal/letters/sandbox.py): templates are user-editable and shared, so a template must not reach Python.
 - Autoescape (.docx): without it docxtpl silently drops text after a typed `&` or `<` (the XML breaks).
 - `finalize`: None prints as nothing, a choice as its label, text without the characters XML forbids
-  (appeal/xml_text.py); in a .docx, typed braces are kept from docxtpl's own escapes (`restore_braces`).
+  (appeal/base/xml_text.py); in a .docx, typed braces are kept from docxtpl's own escapes (`restore_braces`).
 - Each source is compiled once per process (`shared_environment`): compiling is most of docxtpl's render.
 """
 
@@ -21,10 +21,9 @@ from typing import Any, Callable
 from jinja2 import StrictUndefined
 from markupsafe import Markup
 
+from appeal.base.xml_text import xml_safe
 from appeal.cases.fields import format_date, format_money
 from appeal.letters.sandbox import SafeEnvironment
-from appeal.base.xml_text import xml_safe
-
 
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" in the rendered XML into "{{" and friends (an escape for template
 # authors). Typed text must survive untouched, so its braces next to "_" are parked on private-use characters
@@ -71,7 +70,7 @@ def _printable_in_docx(value: Any) -> Any:
 
 def make_environment(for_docx: bool = True) -> SafeEnvironment:
     """The one Jinja environment kind, for .docx templates and (for_docx=False) for the wording data whose
-    output a .docx template prints later: sandboxed, bounded and strict either way (appeal/sandbox.py)."""
+    output a .docx template prints later: sandboxed, bounded and strict either way (appeal/letters/sandbox.py)."""
     return _configure(SafeEnvironment, for_docx)
 
 

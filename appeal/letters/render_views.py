@@ -3,7 +3,7 @@
 A case model reaches a template only as a `CaseView`: its declared fields and the properties the case model
 defines, nothing else (no pydantic methods, no file paths). A fact the case does not hold prints as a visible
 `Blank` (`[ADD: label]`, named after the field), so the drafting step can list it for `--strict`; dates and money
-print as a letter writes them (`LetterDate`, `Amount`). The sandbox (appeal/sandbox.py) asks each view which
+print as a letter writes them (`LetterDate`, `Amount`). The sandbox (appeal/letters/sandbox.py) asks each view which
 names it exposes.
 """
 

@@ -4,7 +4,7 @@ Templates are shared by email and zip, so a template from a stranger must not be
 files, or hang the machine. Jinja's own sandbox only blocks names starting with an underscore; this one, modelled
 on copier's `is_safe_attribute` override, allows an attribute only where it is listed below:
 - the fields of the case and the values of the letter plan, through the read-only views in
-  `appeal/render_views.py` (`TemplateView`), which say for themselves which names they expose;
+  `appeal/letters/render_views.py` (`TemplateView`), which say for themselves which names they expose;
 - a choice's `label` and `value`, a date's `year`, `month`, `day` and `isoformat`, a loop's `loop.*`;
 - a few harmless text methods (`upper`, `lower`, `title`, `capitalize`, `strip`, `startswith`, `endswith`).
 Everything else (methods, classes, paths, documents) is refused with a message naming the attribute.

@@ -11,7 +11,6 @@ import dataclasses
 import difflib
 import os
 import re
-import types
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +23,12 @@ import yaml
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
-from appeal.letters import kinds
+from appeal.base.errors import UserError
+from appeal.base.safe_write import private_folder, write_bytes, write_text
 from appeal.cases.case import Case
 from appeal.cases.case_paths import list_item, plain_type
-from appeal.base.errors import UserError
+from appeal.letters import kinds
 from appeal.letters.letter_plan import LetterPlan
-from appeal.base.safe_write import private_folder, write_bytes, write_text
 from appeal.letters.template_places import locate, places
 
 # --------------------------------------------------------------------------------------------------------------
@@ -406,9 +405,9 @@ def used_paths(path: Path) -> set[str]:
 
 def _render_examples(path: Path) -> list[Problem]:
     """Render the template with every bundled example: what fails here would fail for a user."""
+    from appeal.base.resources import examples_folder
     from appeal.cases import casefile
     from appeal.letters import draft
-    from appeal.base.resources import examples_folder
 
     meta = path.with_suffix(".yaml")
     kind = kinds.from_template(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from appeal.cases.case import Case, SenderRole
 from appeal.base.errors import UserError
-from appeal.letters.appendix import APPENDIX_HEADING
-from appeal.cases.fields import format_date
 from appeal.base.images import looks_like_heif, open_image
+from appeal.cases.case import Case, SenderRole
+from appeal.cases.fields import format_date
+from appeal.letters.appendix import APPENDIX_HEADING
 
 POINTS_PER_INCH = 72
 PAGE_WIDTH, PAGE_HEIGHT = 8.5 * POINTS_PER_INCH, 11 * POINTS_PER_INCH  # US letter, what fax machines print

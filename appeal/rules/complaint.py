@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from appeal.rules import dispute
 from appeal.cases.case import Case, Decision, HistoryEntry, ReviewLevel, SendMethod, SentStep
-from appeal.rules.deadlines import due_date
 from appeal.cases.fields import format_date
+from appeal.rules import dispute
+from appeal.rules.deadlines import due_date
 from appeal.rules.dispute import Step
 from appeal.rules.rule_book import Rule, Topic, select
 

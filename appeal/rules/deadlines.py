@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from appeal.cases.case import Case
-from appeal.rules.dispute import StepInfo, next_step_index, position, steps_for  # noqa: F401 (steps_for: the API)
-from appeal.rules.dispute import Step
+from appeal.rules.dispute import Step, StepInfo, position
 from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, service_timing, treatment_category
 
 WARN_DAYS = 14

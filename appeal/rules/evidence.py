@@ -5,7 +5,7 @@ citation, when and how it was checked) and a body of 2-5 sentences that a review
 paper. Advocates add or correct snippets as files, without touching code, so a file is checked strictly and a
 mistake is reported with the file and the field, never as a traceback.
 
-Where snippets come from, in the order appeal/folders.py sets for every user folder, a higher one replacing a
+Where snippets come from, in the order appeal/base/folders.py sets for every user folder, a higher one replacing a
 snippet with the same id: each --evidence folder, then those in $APPEAL_EVIDENCE_DIR, then the bundled folder.
 A user folder can therefore correct a bundled snippet without editing the installation.
 """
@@ -25,14 +25,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from appeal.rules import clinical
 from appeal.base import folders, loader
-from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
-from appeal.rules.clinical import Condition, mentions_active_ideation  # noqa: F401 (part of this module's API)
-from appeal.rules.clinical import conditions as case_conditions  # noqa: F401 (the name tests and callers know)
 from appeal.base.errors import UserError, describe_validation
-from appeal.cases.fields import format_date
 from appeal.base.resources import bundled, parse_bundled_yaml
+from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.cases.fields import format_date
+from appeal.rules import clinical
+from appeal.rules.clinical import Condition
 
 ENVIRONMENT_VARIABLE = folders.EVIDENCE_VARIABLE
 
@@ -296,7 +295,7 @@ def _builtin_snippets() -> dict[str, Snippet]:
 
 
 def load_library(extra_dirs: Iterable[Path] | None = None) -> dict[str, Snippet]:
-    """All snippets by id, in the order of appeal/folders.py: built-in, then $APPEAL_EVIDENCE_DIR, then
+    """All snippets by id, in the order of appeal/base/folders.py: built-in, then $APPEAL_EVIDENCE_DIR, then
     `extra_dirs` (--evidence); a later id replaces an earlier."""
     library = dict(_builtin_snippets())
     for folder in folders.from_environment(ENVIRONMENT_VARIABLE) + [Path(item) for item in extra_dirs or ()]:

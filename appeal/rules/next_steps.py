@@ -8,10 +8,10 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from appeal.rules import deadlines
 from appeal.cases import plan_types
 from appeal.cases.case import Case, PlanType
 from appeal.cases.fields import format_date
+from appeal.rules import deadlines
 from appeal.rules.rule_book import all_rules
 
 # Rules that say what to do when the plan does not keep to the rules, by plan type: those that let the person go

@@ -15,13 +15,12 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from appeal.rules import clinical
-from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
-from appeal.rules.clinical import Condition
 from appeal.base.resources import load_data
+from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
+from appeal.rules import clinical
+from appeal.rules.clinical import Condition
 
 TRIALS_NEEDED = 2
 ADULT_AGE = 18

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from appeal.base.resources import load_data
 from appeal.cases import plan_types
 from appeal.cases.case import Case
-from appeal.base.resources import load_data
 
 STATE_KINDS = ("state_insurance", "state_medicaid")
 

@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from appeal.base.resources import load_data
 from appeal.cases.case import Case, PlanType, TreatmentKind
 from appeal.rules.dispute import Step
-from appeal.base.resources import load_data
 
 
 class Topic(StrEnum):

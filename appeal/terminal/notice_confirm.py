@@ -16,11 +16,11 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
-from appeal.cases import casefile
-from appeal.intake import notice_import, notice_text
-from appeal.cases.case import Case, DenialReason, PlanType
 from appeal.base.errors import UserError
+from appeal.cases import casefile
+from appeal.cases.case import Case, DenialReason, PlanType
 from appeal.cases.fields import format_date, parse_date
+from appeal.intake import notice_import, notice_text
 from appeal.intake.notice_import import CodeList, Extraction, Found, StatedDeadline
 
 CHECK_MARK = "?"

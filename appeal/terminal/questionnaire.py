@@ -21,10 +21,10 @@ from typing import Any
 import questionary
 from prompt_toolkit.application import create_app_session
 
-from appeal.cases import checks as case_checks
-from appeal.intake import drafts
-from appeal.cases.case import Case
 from appeal.base.errors import UserError
+from appeal.cases import checks as case_checks
+from appeal.cases.case import Case
+from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, Refusal, as_typed, from_typed, is_empty
 from appeal.intake.questions import Entry, Group, Question
 

@@ -2,7 +2,7 @@
 after drafting and the browser's "I sent it" make the same record `appeal track add` makes.
 
 Each front end asks in its own way (a prompt, a form) and names the refused fields in its own words
-(track_store.FieldError); what is kept and what the plan must decide by is decided here.
+(appeal.tracking.store.FieldError); what is kept and what the plan must decide by is decided here.
 """
 
 from __future__ import annotations

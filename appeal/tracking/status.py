@@ -2,9 +2,9 @@
 after a no and the case for its letter, and the appeal told as the case's history.
 
 Every date that matters (the plan's decision deadline, the next level and its filing deadline, what a missed
-deadline allows) comes from the same dispute-step rules the letters use, through the adapter functions below; the
+deadline allows) comes from the same dispute-step rules the letters use, through the functions below; the
 letter that starts a step is the one the kinds declare (kinds.kind_for_step). The record itself is
-appeal/track_store.py's; the words for people, appeal/track_text.py's.
+appeal/tracking/store.py's; the words for people, appeal/tracking/text.py's.
 """
 
 from __future__ import annotations
@@ -14,26 +14,23 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from appeal.cases import casefile
-from appeal.rules import deadlines
-from appeal.letters import kinds
-from appeal.cases.case import Case, Decision, Denial, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.base.errors import UserError
+from appeal.cases import casefile
+from appeal.cases.case import Case, Decision, Denial, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.cases.fields import format_date
-from appeal.rules.next_steps import COMPLAINT_RULE_IDS, IF_LATE_FALLBACK, LATE_OPENS_NEXT_LEVEL_RULE_IDS, if_late_rules
+from appeal.letters import kinds
+from appeal.rules import deadlines, dispute
 from appeal.rules.dispute import Step
-from appeal.rules.rule_book import Rule, Topic
+from appeal.rules.next_steps import COMPLAINT_RULE_IDS, IF_LATE_FALLBACK, LATE_OPENS_NEXT_LEVEL_RULE_IDS, if_late_rules
+from appeal.rules.rule_book import Rule, Topic, select
 from appeal.tracking.store import Appeal, Result, Store
 
 # --------------------------------------------------------------------------------------------------------------
-# Adapter: the one place this module asks the dispute-step calculator (appeal/dispute.py) and the deadline rules
-# (appeal/deadlines.py, rules.py) anything.
+# The steps and rules this module asks about (appeal/rules/dispute.py, appeal/rules/rule_book.py)
 
 
 def step_name(case: Case, step: Step) -> str:
     """The step a letter started, in words ('a decision on the prior-authorization request', 'an internal appeal')."""
-    from appeal.rules import dispute
-
     if step is Step.initial_request:
         return "a decision on the prior-authorization request"
     found = [info.name for info in dispute.steps_for(case.insurance.plan_type) if info.step is step]
@@ -41,19 +38,11 @@ def step_name(case: Case, step: Step) -> str:
 
 
 def _decision_rules(case: Case, step: Step) -> list[Rule]:
-    from appeal.rules.rule_book import select
-
     return [rule for rule in select(case, step, {Topic.decision_deadline}) if rule.deadline]
-
-
-def _next_level(case: Case, today: date) -> deadlines.DeadlineReport:
-    return deadlines.report(case, today)
 
 
 def _step_after_internal(case: Case):
     """Where deemed exhaustion leads: the first step that is not the plan's own review (a dispute.StepInfo)."""
-    from appeal.rules import dispute
-
     internal = {Step.internal_appeal, Step.second_internal_appeal}
     return next((info for info in dispute.steps_for(case.insurance.plan_type) if info.step not in internal), None)
 
@@ -152,7 +141,7 @@ def _after_no(found: Status, appeal: Appeal, today: date) -> None:
     except UserError as error:  # one odd record must not hide the rest of the list
         found.meaning = [str(error)]
         return
-    report = _next_level(case, today)
+    report = deadlines.report(case, today)
     if report.step is None:
         found.meaning = report.warnings
         return
@@ -211,7 +200,7 @@ def next_case(appeal: Appeal, today: date | None = None) -> tuple[Case, str | No
                           "... --quote TEXT`), so the letter leaves a blank to fill in.")
         _enclose(case, f"Copy of my letter of {format_date(letter.sent)} and the plan's decision of "
                        f"{format_date(outcome.date)}")
-        report = _next_level(case, today)
+        report = deadlines.report(case, today)
         kind = kinds.kind_for_step(report.step.step) if report.step else None
     else:
         state = status(appeal, today) if outcome is None or outcome.result is Result.no_answer else None

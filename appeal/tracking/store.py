@@ -6,7 +6,7 @@ no server and no new dependency. The schema is four small tables, so an ORM woul
 version is SQLite's own `PRAGMA user_version`, and numbered migrations bring an older file up to date in one
 transaction. Beside the file, `files/` keeps a copy of each case and each letter or packet as it was sent.
 
-What each appeal's dates mean is appeal/track_status.py's; how they are worded, appeal/track_text.py's. A value
+What each appeal's dates mean is appeal/tracking/status.py's; how they are worded, appeal/tracking/text.py's. A value
 the store refuses names the record's field (FieldError), and each front end calls the field what the person typed
 it into: the command line's --sent, the browser's "The day you sent it".
 """
@@ -22,11 +22,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from appeal.base.errors import UserError
+from appeal.base.safe_write import write_bytes
 from appeal.cases import casefile
 from appeal.cases.case import Case
-from appeal.base.errors import UserError
 from appeal.rules.dispute import Step
-from appeal.base.safe_write import write_bytes
 
 DATABASE_NAME = "track.db"
 FILES_FOLDER = "files"

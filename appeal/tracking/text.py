@@ -1,12 +1,12 @@
 """Tracked appeals in words: `appeal status` and `appeal track show` for people, `appeal status --json` for
-programs, and `--ics` for a calendar. What the dates are is appeal/track_status.py's; this module only says them."""
+programs, and `--ics` for a calendar. What the dates are is appeal/tracking/status.py's; this module only says them."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from appeal.rules import deadlines
 from appeal.cases.fields import format_date
+from appeal.rules import deadlines
 from appeal.tracking.status import Status, step_name
 from appeal.tracking.store import Appeal
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from appeal.base.errors import UserError
-from appeal.base.resources import PACKAGE
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 HEADERS = [
@@ -173,8 +172,8 @@ class Guard:
 
 
 def create_app(session: Session):
-    """The Starlette app for one launch: the routes to the pages, which find the session, the templates and what
-    'I sent it' does in the app's state."""
+    """The Starlette app for one launch: the routes to the pages, which find the session and the templates in the
+    app's state."""
     from starlette.applications import Starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles

@@ -1,9 +1,10 @@
 """The pages of `appeal web`, one handler per page: what a request shows, and what a posted form does.
 
-Each handler finds what it works on in the app's state (`request.app.state`, set by `web.create_app`): the
-launch's `session` (its secrets, and where the person is in their draft) and the `templates`. A draft is opened for the one request that needs it (`web_flow.opened`: locked, read
-from its file, unlocked again), so the terminal and the browser can take turns on it. Which questions make a page
-and what a form does to the draft is `appeal.web.flow`'s; here is only the web around it.
+Each handler finds what it works on in the app's state (`request.app.state`, set by `appeal.web.app.create_app`):
+the launch's `session` (its secrets, and where the person is in their draft) and the `templates`. A draft is
+opened for the one request that needs it (`flow.opened`: locked, read from its file, unlocked again), so the
+terminal and the browser can take turns on it. Which questions make a page and what a form does to the draft is
+`appeal.web.flow`'s; here is only the web around it.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from appeal.base import safe_write
+from appeal.base.errors import UserError
 from appeal.cases import checks as case_checks
 from appeal.intake import drafts
-from appeal.base import safe_write
-from appeal.web import flow as web_flow
-from appeal.base.errors import UserError
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
+from appeal.web import flow as web_flow
 
 COOKIE = "appeal_web"
 MAX_UPLOAD = 50 * 1024 * 1024  # one attached file (checked after the upload: Starlette bounds only non-file parts)
@@ -311,8 +312,8 @@ def size_in_words(count: int) -> str:
 
 @guarded
 async def letter(request):
-    from appeal.rules import deadlines, next_steps
     from appeal.intake.questions import blank_facts
+    from appeal.rules import deadlines, next_steps
     from appeal.tracking.store import METHODS
 
     session = request.app.state.session

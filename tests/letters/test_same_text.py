@@ -1,4 +1,4 @@
-"""Every bundled example drafted as every letter kind gives the text recorded in tests/same_text/.
+"""Every bundled example drafted as every letter kind gives the text recorded in tests/letters/same_text/.
 
 A restructuring of the code (the house in rooms) must not change a single word a person or an insurer reads. Each
 example is drafted as every kind through the real command (`appeal draft --case ... --letter ... --today ...`), and

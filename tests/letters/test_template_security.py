@@ -17,7 +17,6 @@ import resource
 import shutil
 import signal
 import stat
-import sys
 import types
 import zipfile
 from pathlib import Path

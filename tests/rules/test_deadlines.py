@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from conftest import docx_text, example_case
 
-from appeal.rules import deadlines, next_steps
+from appeal.rules import deadlines, dispute, next_steps
 from appeal.letters import draft, kinds
 from appeal.cases.case import Case, PlanType
 from appeal.rules.rule_book import all_rules
@@ -162,7 +162,7 @@ def test_every_rule_has_a_source_and_was_checked_within_a_year():
 
 def test_every_plan_type_has_steps_and_a_first_filing_rule_or_note():
     for plan_type in PlanType:
-        steps = deadlines.steps_for(plan_type)
+        steps = dispute.steps_for(plan_type)
         assert steps, plan_type
         if plan_type is not PlanType.other:
             report = deadlines.report(case(plan_type.value, "initial", "2026-11-01", "2026-11-02"), TODAY)

@@ -12,7 +12,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from appeal.letters import appendix
-from appeal.rules import evidence
+from appeal.rules import clinical, evidence
 from appeal.cases.case import Case, TreatmentKind
 from appeal.base.errors import UserError
 from appeal.rules.evidence import Condition, EvidenceKind, EvidenceTreatment
@@ -122,7 +122,7 @@ FAILED_TWO = [
     ],
 )
 def test_case_conditions_come_from_codes_and_trials(case_data, expected):
-    assert evidence.case_conditions(make_case(**case_data)) == expected
+    assert clinical.conditions(make_case(**case_data)) == expected
 
 
 @pytest.mark.parametrize(
@@ -138,8 +138,8 @@ def test_case_conditions_come_from_codes_and_trials(case_data, expected):
     ],
 )
 def test_active_ideation_is_read_from_the_suicide_risk_text(suicide_risk, active):
-    assert evidence.mentions_active_ideation(suicide_risk) is active
-    conditions = evidence.case_conditions(make_case(clinical={"suicide_risk": suicide_risk}))
+    assert clinical.mentions_active_ideation(suicide_risk) is active
+    conditions = clinical.conditions(make_case(clinical={"suicide_risk": suicide_risk}))
     assert (Condition.suicidal_ideation in conditions) is active
 
 
@@ -166,7 +166,7 @@ def automatic_match(snippet, case, conditions) -> bool:
 def test_every_example_gets_only_evidence_that_applies(name, library):
     case = example_case(name)
     chosen = evidence.select(case, library)
-    conditions = evidence.case_conditions(case)
+    conditions = clinical.conditions(case)
     assert [item.number for item in chosen] == list(range(1, len(chosen) + 1))
     strengths = [(item.snippet.evidence_kind.rank, -(item.snippet.citation.year or 0)) for item in chosen]
     assert strengths == sorted(strengths)
@@ -325,7 +325,7 @@ def test_user_folder_replaces_a_builtin_snippet(tmp_path):
 
 
 def test_the_command_line_beats_the_environment_and_later_folders_win(tmp_path, monkeypatch):
-    """The one order of appeal/folders.py (issue 12: $APPEAL_EVIDENCE_DIR used to beat --evidence)."""
+    """The one order of appeal/base/folders.py (issue 12: $APPEAL_EVIDENCE_DIR used to beat --evidence)."""
     first, second, extra = tmp_path / "first", tmp_path / "second", tmp_path / "extra"
     for folder, title in ((first, "first"), (second, "second"), (extra, "extra")):
         folder.mkdir()

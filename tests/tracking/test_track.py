@@ -6,12 +6,10 @@ XDG_DATA_HOME point there too, so no test touches a real user's data."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
 import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
 from conftest import docx_text
