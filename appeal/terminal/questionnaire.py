@@ -85,19 +85,16 @@ class _Terminal:
     # ---- the main flow
 
     def run(self) -> tuple[Case, Path]:
-        engine = self.engine
-        lock = drafts.DraftLock(engine.path)
-        try:
-            self._welcome()
-            while True:
-                self._questions()
-                if self._review():
-                    break
-            return self._finish()
-        except (KeyboardInterrupt, EOFError):
-            raise self._stopped() from None
-        finally:
-            lock.release()
+        with drafts.DraftLock(self.engine.path):
+            try:
+                self._welcome()
+                while True:
+                    self._questions()
+                    if self._review():
+                        break
+                return self._finish()
+            except (KeyboardInterrupt, EOFError):
+                raise self._stopped() from None
 
     def _welcome(self) -> None:
         engine = self.engine

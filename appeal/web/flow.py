@@ -31,19 +31,12 @@ def opened(path: Path | None) -> Iterator[Engine]:
     """A draft for one request: locked (a terminal session with it open raises DraftInUse), read from its file
     (so an answer given in a terminal meanwhile is seen), and unlocked again. None starts a new draft."""
     if path:
-        lock = drafts.DraftLock(path)
-        try:
-            engine = Engine.open(resume=path)
-        except BaseException:
-            lock.release()
-            raise
+        with drafts.DraftLock(path):
+            yield Engine.open(resume=path)
     else:
         engine = Engine.open()
-        lock = drafts.DraftLock(engine.path)
-    try:
-        yield engine
-    finally:
-        lock.release()
+        with drafts.DraftLock(engine.path):
+            yield engine
 
 
 def field_id(key: str) -> str:
