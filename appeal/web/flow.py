@@ -232,12 +232,6 @@ def _submit_item(engine: Engine, form: dict[str, str], shown: Page) -> Page:
     return page(engine, [group.key])
 
 
-def leave_item(engine: Engine) -> None:
-    """'Back to the list' from an entry: a new entry is dropped (as '<' from its first question in the terminal);
-    changes to an existing one are already saved."""
-    engine.leave_entry()
-
-
 def group_action(engine: Engine, group: Group, action: str) -> bool:
     """A list's menu: add, change-N, remove-N, or done. True when the list is finished."""
     if action == "done":
@@ -277,8 +271,3 @@ def review(engine: Engine) -> list[tuple[str, list[Answer]]]:
             answers.append(Answer(entry.key, engine.label(entry), engine.shown_answer(entry), items))
         found.append((title, answers))
     return found
-
-
-def finish(engine: Engine) -> Path:
-    """The case file without its progress line, as the terminal leaves it at the end."""
-    return engine.finish()

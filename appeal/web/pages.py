@@ -206,7 +206,7 @@ async def answer(request):
         item = engine.progress.item
         if item:
             if action == "leave":
-                web_flow.leave_item(engine)
+                engine.leave_entry()  # a new entry is dropped; changes to an existing one are saved
             else:
                 shown = web_flow.submit(engine, keys, data)
                 if web_flow.errors(shown) or shown.kind == "item":
@@ -282,7 +282,7 @@ async def finish(request):
     with web_flow.opened(session.draft) as engine:
         if web_flow.frontier(engine) is not None:
             return go("/questions")
-        web_flow.finish(engine)
+        engine.finish()
     return go("/letter")
 
 
