@@ -29,12 +29,16 @@ def case(plan_type: str, level: str = "initial", notice: str | None = None, rece
 TABLE = [
     ("employer_self_funded", "initial", "2026-01-05", "2026-01-10", [("aca-internal-appeal-filing-window", "2026-07-09")]),
     ("employer_fully_insured", "initial", "2026-02-27", "2026-03-02", [("aca-internal-appeal-filing-window", "2026-08-29")]),
-    # one external-review date for an insured plan: the state process, with the federal one named in a note; at
-    # month-end it gets the safe last day of February, never the federal first-of-next-month a day later
-    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-state", "2026-02-28")]),
+    # an insured plan's external review: the state's process or the federal one, both dated (which one applies is
+    # the state's, see test_insured_external_review_shows_both_processes_with_their_reasons); at month-end the state
+    # date is the last day of February, the federal one the first of March (45 CFR 147.136(d)(2)(i))
+    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30",
+     [("aca-external-review-filing-state", "2026-02-28"), ("aca-external-review-filing-federal", "2026-03-01")]),
     # leap year: Oct 29 + 4 months is Feb 29 in 2024
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29", [("aca-external-review-filing-state", "2024-02-29")]),
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31", [("aca-external-review-filing-state", "2024-02-29")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29",
+     [("aca-external-review-filing-state", "2024-02-29"), ("aca-external-review-filing-federal", "2024-02-29")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31",
+     [("aca-external-review-filing-state", "2024-02-29"), ("aca-external-review-filing-federal", "2024-03-01")]),
     # a self-funded plan has only the federal process, with its own month-end rule (Oct 30 + 4 months = Mar 1)
     ("employer_self_funded", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-federal", "2026-03-01")]),
     ("employer_self_funded", "first_internal", "2026-03-01", "2026-03-04", []),  # second level: plan-set, no rule
