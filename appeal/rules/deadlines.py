@@ -176,8 +176,9 @@ def _process_choice(case: Case, rules: list[Rule], dated: list[Dated] = ()) -> l
     days = [item.due for item in dated if item.due]
     if days:
         earlier = min(days)
-        line += (f" Until you know, send it by the earlier date, {earlier:%B} {earlier.day}, {earlier.year}: it is in "
-                 "time under either process.")
+        when = f"{earlier:%B} {earlier.day}, {earlier.year}"
+        line += (f" Here both come to the same day, {when}." if len(set(days)) == 1 else
+                 f" Until you know, send it by the earlier date, {when}: it is in time under either process.")
     return [line]
 
 
@@ -225,7 +226,8 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
         warnings.append("The case has used every appeal step this tool knows for this plan type.")
         return DeadlineReport(today, None, [], [], None, [], warnings)
     filing = [count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline)]
-    filing.sort(key=lambda item: (item.due is None, item.due or today))
+    targets = {item.rule.alternative for item in filing}  # the federal process after the state's on the same day
+    filing.sort(key=lambda item: (item.due is None, item.due or today, item.rule.id in targets))
     later = {second.rule.id for first, second in alternatives(filing) if first.due and second.due and first.due <= second.due}
     for item in filing:
         if item.rule.id in later:  # two processes, one step: warned once, on the earlier date
