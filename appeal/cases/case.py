@@ -99,6 +99,14 @@ class DenialReason(Choice):
     other = "other"
 
 
+class AppealLevels(Choice):
+    """How many levels of internal appeal an employer plan has: one, or two (the most it may require, 29 CFR
+    2560.503-1(c)(2)). It decides how long the plan has to decide each appeal (2560.503-1(i)(2)(ii)-(iii))."""
+
+    one = "one"
+    two = "two"
+
+
 class ReviewLevel(Choice):
     """How far the dispute has gone: the last decision the plan (or a reviewer) has made."""
 
@@ -181,6 +189,8 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (DenialReason.benefit_exclusion, "benefit exclusion"),
     (DenialReason.insufficient_documentation, "insufficient documentation"),
     (DenialReason.coding_billing, "coding or billing"),
+    (AppealLevels.one, "one level: the plan's answer to the first appeal is its last"),
+    (AppealLevels.two, "two levels: after a no on the first appeal, the plan reviews it once more"),
     (ReviewLevel.initial, "initial decision only (no appeal yet)"),
     (ReviewLevel.first_internal, "first internal appeal decided"),
     (ReviewLevel.final_internal, "final internal appeal decided"),
@@ -283,6 +293,11 @@ class Insurance(Model):
     appeals_address: str | None = Field(None, description="Where appeals go: the address on the denial letter.")
     appeals_fax: Phone | None = Field(None, description="Fax number for appeals, from the denial letter.")
     state: str | None = Field(None, description="State whose law governs the plan (two letters, e.g. 'CA').")
+    internal_appeal_levels: AppealLevels | None = Field(
+        None,
+        description="How many levels of internal appeal the plan has, one or two (an employer plan's summary plan "
+        "description or denial notice says). It decides how long the plan has to decide each appeal.",
+    )
     employer: str | None = Field(None, description="Employer that sponsors the plan, for employer plans.")
     employer_address: str | None = Field(
         None, description="Mailing address of the employer's human resources or benefits office, for employer plans."
@@ -293,6 +308,19 @@ class Insurance(Model):
         general rules, here and only here: `plan_type` itself stays empty, so the questionnaire still asks for it and
         a letter still prints its blank. (A method, not a property: templates see fields and properties only.)"""
         return plan_types.of(self.plan_type)
+
+    @field_validator("internal_appeal_levels", mode="before")
+    @classmethod
+    def _one_or_two(cls, value: object) -> object:
+        """1 and 2 (as numbers or digits) mean one and two; anything else is named, with what to write."""
+        words = {"1": "one", "2": "two"}
+        if value is None or isinstance(value, AppealLevels):
+            return value
+        text = str(value).strip().lower()
+        if text in words or text in words.values():
+            return words.get(text, text)
+        raise ValueError(f"'{value}' is not a number of appeal levels: write 1 or 2 (one or two); an employer plan "
+                         "may require at most two levels of internal appeal")
 
     @field_validator("state")
     @classmethod

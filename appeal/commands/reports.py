@@ -64,9 +64,14 @@ def cmd_deadline(args: argparse.Namespace) -> int:
                  "notes": item.notes}
                 for item in report.filing
             ],
-            "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.decision],
+            "decision": [{"rule": rule.id, "citation": rule.citation, "text": rule.text,
+                          "due": report.decision_due[rule.id].isoformat() if rule.id in report.decision_due else None}
+                         for rule in report.decision],
+            "decision_note": report.decision_choice,
             "next_step": report.next_step.name if report.next_step else None,
             "next_filing": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.next_filing],
+            "external_review": [{"rule": rule.id, "citation": rule.citation, "text": rule.text} for rule in report.process],
+            "external_review_note": report.process_choice,
             "warnings": report.warnings,
         }, indent=2))
         return 0
@@ -84,11 +89,17 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         for note in item.notes:
             print(f"    Note: {note}")
     for rule in report.decision:
-        print("  " + explained(rule, "Once filed: "))
+        print("  " + explained(rule, "Once filed: " + deadlines.decided_by(report, rule)))
+    for note in report.decision_choice:
+        print(f"    Note: {note}")
     if report.next_step:
         print(f"If the answer is no: {report.next_step.name}")
         for rule in report.next_filing:
             print("    " + explained(rule))
+    for rule in report.process:
+        print("Which external review: " + explained(rule))
+    for note in report.process_choice:
+        print(f"    Note: {note}")
     for warning in report.warnings:
         print(f"Warning: {warning}")
     if args.ics:

@@ -459,7 +459,7 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     """The step this letter starts ('an internal appeal to the plan, the first level of appeal') and the next one,
     which the letter reserves, as appeal.rules.dispute places the case; empty for letters that start no step."""
     step = letter_step(case, kind)
-    steps = dispute.steps_for(case.insurance.plan_type)
+    steps = dispute.case_steps(case) if case.denial is not None else dispute.steps_for(case.insurance.plan_type)
 
     def plain(name: str) -> str:
         return name.split(", if ")[0]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from appeal.cases.case import Case
 from appeal.rules.dispute import Step, StepInfo, position
-from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, service_timing, treatment_category
+from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, by_levels, service_timing, treatment_category
 
 WARN_DAYS = 14
 
@@ -67,6 +67,15 @@ class DeadlineReport:
     next_step: StepInfo | None
     next_filing: list[Rule]
     warnings: list[str] = field(default_factory=list)
+    # The day the plan must decide by, per decision rule, when the case says when the plan received the request.
+    decision_due: dict[str, date] = field(default_factory=dict)
+    decision_start: date | None = None
+    # Where both the one-level and the two-level decision times are shown: why, and what settles it.
+    decision_choice: list[str] = field(default_factory=list)
+    # Which external review process applies to this plan type, with its source, and, where it may be the state's
+    # or the federal one, why both are shown and who can say (when external review is the step now or next).
+    process: list[Rule] = field(default_factory=list)
+    process_choice: list[str] = field(default_factory=list)
 
     @property
     def earliest(self) -> Dated | None:
@@ -135,25 +144,70 @@ def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
     plan_type = case.insurance.coverage().name
     urgent = case.treatment.is_urgent
     timing, treatment = service_timing(case), treatment_category(case)
-    return [rule for rule in all_rules()
-            if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)]
+    return by_levels([rule for rule in all_rules()
+                      if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)], case)
 
 
-def _one_per_process(items) -> list[Dated]:
-    """Where two rules are alternative processes for one step (the state or the federal external review), keep
-    the one the case most likely uses, give it the earlier of the two dates, and name the other in a note."""
-    items = list(items)
+def alternatives(items: list[Dated]) -> list[tuple[Dated, Dated]]:
+    """The pairs of filing rules that are alternative processes for one step (the state or the federal external
+    review): both are shown, each with its condition, never one chosen silently."""
     by_id = {item.rule.id: item for item in items}
-    for item in list(items):
-        other = by_id.get(item.rule.alternative or "")
-        if other is None or other not in items:
-            continue
-        items.remove(other)
-        if other.due and (item.due is None or other.due < item.due):
-            item.due, item.start, item.start_label = other.due, other.start, other.start_label
-        item.notes.append(f"Otherwise: {other.rule.text.rstrip('.')} ({other.rule.citation}). The date above is the earlier "
-                          "of the two, so it is safe under either process.")
-    return items
+    return [(item, by_id[item.rule.alternative]) for item in items if item.rule.alternative in by_id]
+
+
+def _process_choice(case: Case, rules: list[Rule], dated: list[Dated] = ()) -> list[str]:
+    """Why both external review processes are shown, who can say which applies, and the date that is safe either
+    way. No list of which state runs which process is kept here: CMS decides and publishes that, and it changes."""
+    ids = {rule.id for rule in rules}
+    if not any(rule.alternative in ids for rule in rules):
+        return []
+    from appeal.rules import regulators
+
+    agency = regulators.for_case(case)
+    if agency is None or agency.looked_up:
+        who = "your state's department of insurance"
+        if not case.insurance.state:
+            who += " (add the state whose law governs the plan as insurance.state to have it named)"
+    else:
+        who = agency.name + (f" ({agency.phone})" if agency.phone else "")
+    line = ("Both are shown because which one applies depends on the state: CMS decides whether a state's own process "
+            f"meets the federal standards and lists its decisions at {STATE_PROCESS_LIST}. Your final denial notice "
+            f"should say which review is yours and how to ask for it; {who} can tell you too.")
+    days = [item.due for item in dated if item.due]
+    if days:
+        earlier = min(days)
+        when = f"{earlier:%B} {earlier.day}, {earlier.year}"
+        line += (f" Here both come to the same day, {when}." if len(set(days)) == 1 else
+                 f" Until you know, send it by the earlier date, {when}: it is in time under either process.")
+    return [line]
+
+
+# CMS's list of the states whose own external review process meets the federal standards (from its page
+# "HHS-Administered Federal External Review Process for Health Insurance Coverage": "To see whether a state's
+# external review process meets our standards, go to /cciio/resources/files/external_appeals").
+STATE_PROCESS_LIST = "https://www.cms.gov/cciio/resources/files/external_appeals"
+
+
+def _levels_choice(decision: list[Rule]) -> list[str]:
+    """Why both the one-level and the two-level decision times are shown, when the case does not say which."""
+    if {rule.levels for rule in decision} >= {"one", "two"}:
+        return ["Both decision times are shown because the case does not say whether the plan has one level of "
+                "internal appeal or two (insurance.internal_appeal_levels): the plan's benefits booklet (summary "
+                "plan description) or the denial notice says. With one level the longer time applies; with two, "
+                "the shorter time applies to each level."]
+    return []
+
+
+def _decision_dates(case: Case, step: Step, decision: list[Rule]) -> tuple[date | None, dict[str, date]]:
+    """When the case's history says the plan received the request for this step: that day, and the day each
+    decision rule's count ends."""
+    received = [entry.received for entry in case.history
+                if entry.step is not None and entry.step.value == step.value and entry.received]
+    if not received:
+        return None, {}
+    start = received[-1]
+    return start, {rule.id: due_date(rule.deadline, start) for rule in decision
+                   if rule.deadline and rule.deadline.counted_from == "request_received"}
 
 
 def report(case: Case, today: date | None = None) -> DeadlineReport:
@@ -171,9 +225,13 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     if step is None:
         warnings.append("The case has used every appeal step this tool knows for this plan type.")
         return DeadlineReport(today, None, [], [], None, [], warnings)
-    filing = _one_per_process(count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline))
-    filing.sort(key=lambda item: (item.due is None, item.due or today))
+    filing = [count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline)]
+    targets = {item.rule.alternative for item in filing}  # the federal process after the state's on the same day
+    filing.sort(key=lambda item: (item.due is None, item.due or today, item.rule.id in targets))
+    later = {second.rule.id for first, second in alternatives(filing) if first.due and second.due and first.due <= second.due}
     for item in filing:
+        if item.rule.id in later:  # two processes, one step: warned once, on the earlier date
+            continue
         if item.missing:
             warnings.append(f"Cannot count the deadline for {step.name} without {item.missing}.")
         days = item.days_left(today)
@@ -188,10 +246,34 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     following = where.following
     next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
     if following and not next_filing:
-        next_filing = [rule for rule in all_rules() if rule.topic is Topic.next_level
-                       and rule.applies(case.insurance.coverage().name, following.step, False, "any")]
-    return DeadlineReport(today, step, filing, _rules(case, step.step, Topic.decision_deadline), following,
-                          next_filing, warnings)
+        next_filing = _next_level(case, following.step)
+    decision = _rules(case, step.step, Topic.decision_deadline)
+    start, due = _decision_dates(case, step.step, decision)
+    near = {step.step, following.step if following else None}
+    process = _next_level(case, Step.external_review) if Step.external_review in near else []
+    if step.step is Step.external_review:
+        process_choice = _process_choice(case, [item.rule for item in filing], filing)
+    else:
+        process_choice = _process_choice(case, next_filing) if following else []
+    return DeadlineReport(today, step, filing, decision, following, next_filing, warnings, due, start,
+                          _levels_choice(decision), process, process_choice)
+
+
+def decided_by(report_: DeadlineReport, rule: Rule) -> str:
+    """'The plan must decide by December 2, 2026 (counted from November 2, 2026, the day it received the request). '
+    when the case says when the plan received it; otherwise nothing (the rule's own words say how long)."""
+    due = report_.decision_due.get(rule.id)
+    if due is None or report_.decision_start is None:
+        return ""
+    start = report_.decision_start
+    return (f"The plan must decide by {due:%B} {due.day}, {due.year} (counted from {start:%B} {start.day}, "
+            f"{start.year}, the day it received the request). ")
+
+
+def _next_level(case: Case, step: Step) -> list[Rule]:
+    """What the rules say about a step that has no filing rule of its own here (who runs an external review)."""
+    return [rule for rule in all_rules() if rule.topic is Topic.next_level
+            and rule.applies(case.insurance.coverage().name, step, False, "any")]
 
 
 @dataclass(frozen=True)
@@ -230,11 +312,13 @@ def calendar_text(events: list[Event], stamp: date) -> str:
 def ics(report_: DeadlineReport, case: Case) -> str:
     """The filing deadlines as calendar events."""
     who = case.patient.full_name or "the patient"
+    later = {max(pair, key=lambda item: item.due).rule.id for pair in alternatives(report_.filing)
+             if all(item.due for item in pair)}  # one date per step: the earlier of two processes, safe under both
     events = [
         Event(f"{item.rule.id}-{item.due:%Y%m%d}", item.due, f"Deadline: {report_.step.name} ({who})",
               f"{item.rule.text} Rule: {item.rule.citation}.")
         for item in report_.filing
-        if item.due
+        if item.due and item.rule.id not in later
     ]
     return calendar_text(events, report_.today)
 

@@ -5,10 +5,12 @@ The steps of a dispute per plan type are data (each plan type's `steps:` in appe
 case's position is read from its denial (`denial.level_exhausted`): no denial means the initial request;
 otherwise the next step to file is the one after the last level decided, skipping levels this plan type does
 not have (a Marketplace plan has one internal level, so after it comes external review; Medicaid fee-for-service
-goes straight to a fair hearing).
+goes straight to a fair hearing). An employer plan may have one internal level or two: when the case says it has
+one (`insurance.internal_appeal_levels`), its second level is not a step of this case.
 
     position(case)            -> Position: the step to file now, the one after it, or none left
     steps_for(plan_type)      -> every step of that plan type, in order
+    case_steps(case)          -> the steps of this case's plan (without a second level the plan does not have)
 """
 
 from __future__ import annotations
@@ -50,12 +52,29 @@ def steps_for(plan_type: PlanType | None) -> tuple[StepInfo, ...]:
     return _steps()[plan_types.of(plan_type).name]
 
 
+def has_second_level(plan_type: PlanType | None) -> bool:
+    """Whether plans of this type may have a second internal appeal level (so a case may say how many it has)."""
+    return any(info.step is Step.second_internal_appeal for info in steps_for(plan_type))
+
+
+def case_steps(case: Case) -> tuple[StepInfo, ...]:
+    """The steps of this case's plan: its plan type's, without the second internal level when the case says the
+    plan has one level (29 CFR 2560.503-1(c)(2) lets an employer plan require one or two)."""
+    steps = steps_for(case.insurance.plan_type)
+    if not has_second_level(case.insurance.plan_type):
+        return steps
+    levels = case.insurance.internal_appeal_levels
+    if levels is not None and levels.value == "one":
+        return tuple(info for info in steps if info.step is not Step.second_internal_appeal)
+    return steps
+
+
 _INTERNAL = {Step.internal_appeal, Step.second_internal_appeal}
 
 
 def next_step_index(case: Case) -> int | None:
-    """The index (in steps_for) of the step to file next, or None when the steps are used up."""
-    steps = steps_for(case.insurance.plan_type)
+    """The index (in case_steps) of the step to file next, or None when the steps are used up."""
+    steps = case_steps(case)
     level = case.denial.level_exhausted if case.denial else None
     if level in (None, ReviewLevel.initial):
         index = 0
@@ -103,7 +122,9 @@ class Position:
 def position(case: Case) -> Position:
     plan_type = PlanType(case.insurance.coverage().name)
     requested = case.denial is None
-    return Position(plan_type, steps_for(plan_type), requested, None if requested else next_step_index(case))
+    if requested:  # the request is pending: its steps are the plan type's (the number of levels matters later)
+        return Position(plan_type, steps_for(plan_type), True, None)
+    return Position(plan_type, case_steps(case), False, next_step_index(case))
 
 
 def request_title(case: Case) -> str:

@@ -80,7 +80,7 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
     report = deadlines.report(case, today)
     found = [Section("Where and how to send it", _send(case))]
     if case.denial is not None:
-        found.append(Section("By when", _by_when(report)))
+        found.append(Section("By when", _by_when(report) + (report.process_choice if report.filing else [])))
     if enclosures:
         found.append(Section("What to send with it", enclosures))
     if suggested:
@@ -88,7 +88,9 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
             "Worth sending too, if you can get them (the letter lists only what you said you have: add each one you "
             "get under 'Documents to send with the letter' and write the letter again)", list(suggested)))
     if report.decision:
-        found.append(Section("When the plan must answer", [f"{rule.text} [{rule.citation}]" for rule in report.decision]))
+        found.append(Section("When the plan must answer", [
+            f"{deadlines.decided_by(report, rule)}{rule.text} [{rule.citation}]" for rule in report.decision
+        ] + report.decision_choice))
     late = if_late_rules(case.insurance.plan_type)
     found.append(Section(
         "If the plan misses its deadline", [f"{rule.text} [{rule.citation}]" for rule in late] or [IF_LATE_FALLBACK]
@@ -97,6 +99,9 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
         again = [f"The next step is {report.next_step.name}."]
         again += [f"{rule.text} [{rule.citation}]" for rule in report.next_filing]
         found.append(Section("If the plan says no again", again))
+    if report.process:
+        found.append(Section("Which external review", [f"{rule.text} [{rule.citation}]" for rule in report.process]
+                             + ([] if report.filing else report.process_choice)))
     if report.warnings:
         found.insert(0, Section("Check first", report.warnings))
     return found

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from appeal.base.resources import load_data
 from appeal.cases.case import Case, PlanType, TreatmentKind
-from appeal.rules.dispute import Step
+from appeal.rules.dispute import Step, has_second_level
 
 
 class Topic(StrEnum):
@@ -66,14 +66,20 @@ class Rule(BaseModel):
     )
     read_at: list[str] = Field(default_factory=list, description="The pages read for `verified`, in order.")
     notes: str | None = None
+    levels: Literal["one", "two"] | None = Field(
+        None, description="For a plan type whose plans choose one or two internal appeal levels (an employer plan), "
+        "the number this rule is for (29 CFR 2560.503-1(i)(2)(ii)-(iii)); left out when the case does not say."
+    )
     alternative: str | None = Field(
         None, description="Id of the rule for the other process at the same step: named beside this one, never "
         "counted as a second deadline (the state and the federal external review)."
     )
 
-    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
+    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any",
+                levels: str | None = None) -> bool:
         return (
             plan_type in self.plan_types
+            and (self.levels is None or levels is None or self.levels == levels)
             and self.step is step
             and self.urgency in ("any", "expedited" if urgent else "standard")
             and (self.service == "any" or service == "any" or self.service == service)
@@ -109,13 +115,32 @@ def treatment_category(case: Case) -> str:
 
 
 def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rule]:
+    """The rules for this case at a step: its plan type, urgency, timing, treatment and, where rules differ by it
+    and the case says, its plan's number of internal appeal levels."""
     plan_type = case.insurance.coverage().name
-    return [
+    found = [
         rule
         for rule in all_rules()
         if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case), treatment_category(case))
         and (topics is None or rule.topic in topics)
     ]
+    return by_levels(found, case)
+
+
+def by_levels(rules: list[Rule], case: Case) -> list[Rule]:
+    """Of rules that differ by the number of internal appeal levels, those for the case's plan; all of them when
+    the case does not say (the case is read only when such rules are there, so the question is asked only then)."""
+    if not any(rule.levels for rule in rules):
+        return rules
+    levels = appeal_levels(case)
+    return [rule for rule in rules if rule.levels is None or levels is None or rule.levels == levels]
+
+
+def appeal_levels(case: Case) -> str | None:
+    """The plan's number of internal appeal levels ('one', 'two'), where its plan type lets a plan have a second
+    level (a step `second_internal_appeal`); None when the case does not say or the plan type has one level by law."""
+    levels = case.insurance.internal_appeal_levels
+    return levels.value if levels is not None and has_second_level(case.insurance.plan_type) else None
 
 
 def cited(rule: Rule) -> str:

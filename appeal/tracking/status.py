@@ -150,7 +150,7 @@ def _after_no(found: Status, appeal: Appeal, today: date) -> None:
     earliest = report.earliest
     found.next_due = earliest.due if earliest else None
     found.meaning = [f"{item.rule.text} [{item.rule.citation}]" for item in report.filing]
-    found.notes += [note for item in report.filing for note in item.notes] + report.warnings
+    found.notes += [note for item in report.filing for note in item.notes] + report.process_choice + report.warnings
 
 
 def _when_late(found: Status, appeal: Appeal, today: date) -> None:

@@ -89,15 +89,26 @@ def test_an_unknown_treatment_shows_both_medicare_advantage_time_frames():
     assert {"ma-partb-drug-determination-standard", "ma-organization-determination-standard"} <= cited
 
 
-def test_marketplace_external_review_is_one_date_naming_the_other_process():
+def test_marketplace_external_review_shows_the_state_and_the_federal_date_each_with_its_reason():
+    # issue 26 point 5: which process applies is the state's (45 CFR 147.136(c)) or else the federal one
+    # (147.136(d)); with no confirmed list of states, both dates are shown, never one chosen silently
     case = Case.model_validate({
         "insurance": {"plan_type": "individual_marketplace"}, "treatment": {"kind": "iv_ketamine"},
         "denial": {"notice_date": "2026-10-28", "received_date": "2026-10-30", "level_exhausted": "final_internal"},
     })
     report = deadlines.report(case, date(2026, 11, 29))
-    assert [item.rule.id for item in report.filing] == ["aca-external-review-filing-state"]
-    assert report.filing[0].due == date(2027, 2, 28)
-    assert any("federal process" in note and "147.136(d)(2)(i)" in note for note in report.filing[0].notes)
+    dates = {item.rule.id: item.due for item in report.filing}
+    assert dates == {"aca-external-review-filing-state": date(2027, 2, 28),
+                     "aca-external-review-filing-federal": date(2027, 3, 1)}
+    texts = {item.rule.id: (item.rule.text, item.rule.citation) for item in report.filing}
+    assert texts["aca-external-review-filing-state"][0].startswith("If your state runs its own external review")
+    assert texts["aca-external-review-filing-state"][1] == "45 CFR 147.136(c)"
+    assert texts["aca-external-review-filing-federal"][0].startswith("If your state does not run its own")
+    assert texts["aca-external-review-filing-federal"][1] == "45 CFR 147.136(d)(2)(i)"
+    [why] = report.process_choice
+    assert "depends on the state" in why and "https://www.cms.gov/cciio/resources/files/external_appeals" in why
+    assert "your state's department of insurance" in why and "insurance.state" in why
+    assert "send it by the earlier date, February 28, 2027" in why
 
 
 def _codes(plan: str, code: str, when: str) -> list[codes.CodeProblem]:

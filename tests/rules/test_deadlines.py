@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import yaml
 from conftest import docx_text, example_case
 
 from appeal.rules import deadlines, dispute, next_steps
@@ -29,12 +30,16 @@ def case(plan_type: str, level: str = "initial", notice: str | None = None, rece
 TABLE = [
     ("employer_self_funded", "initial", "2026-01-05", "2026-01-10", [("aca-internal-appeal-filing-window", "2026-07-09")]),
     ("employer_fully_insured", "initial", "2026-02-27", "2026-03-02", [("aca-internal-appeal-filing-window", "2026-08-29")]),
-    # one external-review date for an insured plan: the state process, with the federal one named in a note; at
-    # month-end it gets the safe last day of February, never the federal first-of-next-month a day later
-    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-state", "2026-02-28")]),
+    # an insured plan's external review: the state's process or the federal one, both dated (which one applies is
+    # the state's, see test_insured_external_review_shows_both_processes_with_their_reasons); at month-end the state
+    # date is the last day of February, the federal one the first of March (45 CFR 147.136(d)(2)(i))
+    ("individual_marketplace", "final_internal", "2025-10-27", "2025-10-30",
+     [("aca-external-review-filing-state", "2026-02-28"), ("aca-external-review-filing-federal", "2026-03-01")]),
     # leap year: Oct 29 + 4 months is Feb 29 in 2024
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29", [("aca-external-review-filing-state", "2024-02-29")]),
-    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31", [("aca-external-review-filing-state", "2024-02-29")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-29",
+     [("aca-external-review-filing-state", "2024-02-29"), ("aca-external-review-filing-federal", "2024-02-29")]),
+    ("individual_marketplace", "final_internal", "2023-10-25", "2023-10-31",
+     [("aca-external-review-filing-state", "2024-02-29"), ("aca-external-review-filing-federal", "2024-03-01")]),
     # a self-funded plan has only the federal process, with its own month-end rule (Oct 30 + 4 months = Mar 1)
     ("employer_self_funded", "final_internal", "2025-10-27", "2025-10-30", [("aca-external-review-filing-federal", "2026-03-01")]),
     ("employer_self_funded", "first_internal", "2026-03-01", "2026-03-04", []),  # second level: plan-set, no rule
@@ -185,3 +190,119 @@ def test_next_steps_say_where_by_when_what_and_what_if():
 def test_letters_state_the_decision_deadline_for_the_plan_type():
     text = docx_text(draft.draft(example_case("esketamine-medicare-denied"), kinds.get("appeal")).content)
     assert "within 60 days" in text and "405.9" in text
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Issue 26 point 6: the decision time for the plan's own number of appeal levels (29 CFR 2560.503-1(i)(2)(ii)-(iii))
+
+
+def _deadline_output(tmp_path, capsys, data: dict) -> str:
+    from appeal.cli import main
+
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["deadline", "--case", str(path)]) == 0
+    return capsys.readouterr().out
+
+
+POST_SERVICE_ERISA = {
+    "insurance": {"plan_type": "employer_self_funded"},
+    "treatment": {"dates_of_service": ["2026-09-01"]},
+    "denial": {"notice_date": "2026-10-01", "received_date": "2026-10-05", "level_exhausted": "initial"},
+    "history": [{"step": "internal_appeal", "sent": "2026-10-20", "method": "mail", "received": "2026-10-23"}],
+}
+
+
+def test_a_two_level_plan_prints_thirty_days_for_the_first_level_and_no_sixty_day_line(tmp_path, capsys):
+    data = {**POST_SERVICE_ERISA, "insurance": {"plan_type": "employer_self_funded", "internal_appeal_levels": 2}}
+    out = _deadline_output(tmp_path, capsys, data)
+    # received October 23, 2026 + 30 days (29 CFR 2560.503-1(i)(2)(iii), each of two levels)
+    assert "The plan must decide by November 22, 2026 (counted from October 23, 2026" in out
+    assert "within 30 days after it receives it. This is the first level." in out
+    assert "[erisa-internal-decision-post-service-two-levels-first]" in out and "29 CFR 2560.503-1(i)(2)(iii)" in out
+    assert "60 days" not in out and "December 22, 2026" not in out and "Both decision times" not in out
+    assert "If the answer is no: a second-level internal appeal" in out
+
+
+def test_a_one_level_plan_prints_sixty_days_and_goes_on_to_external_review(tmp_path, capsys):
+    data = {**POST_SERVICE_ERISA, "insurance": {"plan_type": "employer_self_funded", "internal_appeal_levels": "one"}}
+    out = _deadline_output(tmp_path, capsys, data)
+    assert "The plan must decide by December 22, 2026 (counted from October 23, 2026" in out  # + 60 days
+    assert "[aca-internal-decision-post-service-one-level]" in out
+    assert "two-levels" not in out and "November 22, 2026" not in out
+    # no second level for this plan: a no on the appeal leads to the federal external review (self-funded)
+    assert "If the answer is no: an independent external review" in out
+    assert "Which external review: If your employer pays claims itself" in out and "29 CFR 2590.715-2719(d)" in out
+    denied = Case.model_validate({**data, "denial": {**data["denial"], "level_exhausted": "first_internal"}})
+    assert deadlines.report(denied, TODAY).step.step is dispute.Step.external_review
+
+
+def test_an_unknown_number_of_levels_shows_both_times_and_says_why(tmp_path, capsys):
+    out = _deadline_output(tmp_path, capsys, POST_SERVICE_ERISA)
+    assert "The plan must decide by December 22, 2026" in out and "The plan must decide by November 22, 2026" in out
+    assert "Note: Both decision times are shown because the case does not say whether the plan has one level" in out
+    assert "insurance.internal_appeal_levels" in out
+    steps = next_steps.as_text(next_steps.sections(Case.model_validate(POST_SERVICE_ERISA), [], TODAY))
+    answer = steps[steps.index("WHEN THE PLAN MUST ANSWER"):steps.index("IF THE PLAN MISSES")]
+    assert "within 60 days" in answer and "within 30 days" in answer and "Both decision times are shown" in answer
+
+
+def test_a_wrong_number_of_levels_is_named_not_a_traceback(tmp_path, capsys):
+    from appeal.cli import main
+
+    path = tmp_path / "case.yaml"
+    path.write_text("insurance:\n  plan_type: employer_self_funded\n  internal_appeal_levels: 3\n", encoding="utf-8")
+    assert main(["deadline", "--case", str(path)]) != 0
+    err = capsys.readouterr().err
+    assert "insurance.internal_appeal_levels (line 3): '3' is not a number of appeal levels: write 1 or 2" in err
+    assert "Traceback" not in err
+
+
+def test_the_letter_cites_only_the_plans_own_decision_time_when_the_case_says():
+    example = example_case("ketamine-trd-erisa-appeal")
+    both = docx_text(draft.draft(example, kinds.get("appeal")).content)
+    assert "Where the plan provides a single level of appeal" in both and "Where the plan provides two levels" in both
+    example.insurance.internal_appeal_levels = "two"
+    two = docx_text(draft.draft(example, kinds.get("appeal")).content)
+    assert "Where the plan provides two levels" in two and "single level of appeal" not in two
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Issue 26 point 5: the state's external review or the federal one (45 CFR 147.136(c), (d))
+
+MARKETPLACE_FINAL = {
+    "insurance": {"plan_type": "individual_marketplace"},
+    "denial": {"notice_date": "2026-10-27", "received_date": "2026-10-30", "level_exhausted": "final_internal"},
+}
+
+
+def test_unknown_state_for_a_marketplace_plan_prints_the_state_and_federal_dates_with_reasons(tmp_path, capsys):
+    out = _deadline_output(tmp_path, capsys, MARKETPLACE_FINAL)
+    state = out.index("File by February 28, 2027")  # Oct 30 + 4 months, last day of the month (147.136(c))
+    federal = out.index("File by March 1, 2027")  # first day of the fifth month (147.136(d)(2)(i))
+    assert state < federal
+    assert "If your state runs its own external review process" in out[state:federal]
+    assert "[aca-external-review-filing-state]" in out[state:federal]
+    assert "If your state does not run its own external review process" in out[federal:]
+    assert "[aca-external-review-filing-federal]" in out[federal:]
+    assert "Which external review: If your plan is insured" in out and "42 USC 300gg-19(a)(1)(B), (b)" in out
+    assert "CMS decides whether a state's own process meets the federal standards" in out
+    assert "add the state whose law governs the plan as insurance.state" in out
+    assert "send it by the earlier date, February 28, 2027" in out
+    assert out.count("has passed") + out.count("day(s) left") <= 1  # one step, warned once
+
+
+def test_a_known_state_names_its_insurance_department_and_still_shows_both(tmp_path, capsys):
+    data = {**MARKETPLACE_FINAL, "insurance": {"plan_type": "individual_marketplace", "state": "tx"}}
+    out = _deadline_output(tmp_path, capsys, data)
+    assert "File by February 28, 2027" in out and "File by March 1, 2027" in out
+    assert "Texas Department of Insurance (1-800-252-3439) can tell you too" in out
+    assert "insurance.state" not in out
+
+
+def test_a_self_funded_plan_has_only_the_federal_external_review():
+    data = {**MARKETPLACE_FINAL, "insurance": {"plan_type": "employer_self_funded", "state": "TX"}}
+    report = deadlines.report(Case.model_validate(data), TODAY)
+    assert [item.rule.id for item in report.filing] == ["aca-external-review-filing-federal"]
+    assert report.process_choice == []
+    assert [rule.id for rule in report.process] == ["aca-self-funded-federal-external-review"]

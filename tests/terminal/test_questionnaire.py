@@ -713,3 +713,64 @@ def test_an_older_case_file_is_asked_the_per_trial_facts_the_letter_now_needs_on
     trials = case.prior_treatments
     assert (trials[0].current_episode, trials[1].current_episode, trials[2].adequate_weeks) == (True, None, 10)
     assert [trial.name for trial in trials] == [item["name"] for item in data["prior_treatments"]]
+
+
+def test_an_insured_employer_plan_is_asked_its_levels_of_appeal_then_its_state(terminal):
+    # issue 26 points 5 and 6: asked in plain words, read back from the case, and the next steps print only the
+    # decision time for the plan's own number of levels (29 CFR 2560.503-1(i)(2)(ii)) and the state's office
+    from appeal.rules import next_steps
+
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "kind of coverage": pick("employer_fully_insured"),
+        "How many levels of appeal": pick("one"),
+        "Which state": "oh\r",
+        "Date printed on the denial letter": f"{LAST_MONTH:%Y-%m-%d}\r",
+        "Which 'no' is this": pick("initial"),
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script)
+    levels = next(n for n, prompt in enumerate(terminal.asked) if "How many levels of appeal" in prompt)
+    state = next(n for n, prompt in enumerate(terminal.asked) if "Which state" in prompt)
+    assert levels < state
+    data = saved(path)
+    assert data["insurance"]["internal_appeal_levels"] == "one" and data["insurance"]["state"] == "OH"
+    text = next_steps.as_text(next_steps.sections(case, []))
+    answer = text[text.index("WHEN THE PLAN MUST ANSWER"):text.index("IF THE PLAN MISSES")]
+    assert "a plan with one appeal level must decide within 30 days" in answer
+    assert "15 days" not in answer and "Both decision times" not in answer
+    assert "The next step is an independent external review (usually through your state)." in text
+    assert "Ohio Department of Insurance" in text and "CMS decides whether a state's own process" in text
+
+
+def test_a_marketplace_appeal_asks_the_state_but_not_the_levels(terminal):
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "kind of coverage": pick("individual_marketplace"),
+        "Which state": "tx\r",
+        "Which 'no' is this": pick("initial"),
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script)
+    assert any("Which state is the plan in" in prompt for prompt in terminal.asked)
+    assert not any("How many levels of appeal" in prompt for prompt in terminal.asked)  # one level by law
+    assert saved(path)["insurance"]["state"] == "TX"
+
+
+def test_a_self_funded_plan_is_not_asked_its_state(terminal):
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "kind of coverage": pick("employer_self_funded"),
+        "How many levels of appeal": pick("two"),
+        "Which 'no' is this": pick("initial"),
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script)
+    assert not any("Which state" in prompt for prompt in terminal.asked)
+    assert saved(path)["insurance"]["internal_appeal_levels"] == "two"
