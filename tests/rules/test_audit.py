@@ -36,12 +36,16 @@ def test_the_allow_list_rejects_mirrors_insurers_and_blogs():
         assert urlparse(url).hostname not in PRIMARY_HOSTS
 
 
-def test_ma_reconsideration_gives_the_safe_60_days_and_names_the_65_cms_allows():
-    rule = rules.by_id("ma-reconsideration-filing-window")
-    assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_date"
-    assert "65 calendar days" in rule.text
-    assert "not from when you received it" not in rule.text
-    assert "422.582(b)" not in (rule.letter_text or "")
+def test_ma_reconsideration_counts_60_days_from_receipt_like_part_d():
+    """42 CFR 422.582(b) as amended (CMS-4205-F): 60 days after receipt, presumed 5 days after the notice date."""
+    for rule_id in ("ma-reconsideration-filing-window", "partd-redetermination-filing-window"):
+        rule = rules.by_id(rule_id)
+        assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_received", rule_id
+    ma = rules.by_id("ma-reconsideration-filing-window")
+    assert "65 days from the notice date" in ma.text and "within 60 calendar days from the date" not in ma.text
+    assert "422.582(b)" in ma.letter_text and "after receipt" in ma.letter_text
+    assert "65 days calendar days from the date of the notice" in ma.verified and ma.checked == date(2026, 12, 6)
+    assert "counts from the notice date" not in rules.by_id("partd-redetermination-filing-window").notes
 
 
 def test_cms_0057_f_is_cited_by_volume_page_and_date():
