@@ -401,3 +401,28 @@ def test_rules_raised_to_primary_name_the_primary_page_and_quote_it(rule_id):
 def test_the_va_clinical_appeal_cites_only_what_was_read():
     rule = rules.by_id("va-clinical-appeal")
     assert "1041" not in rule.citation and "va.gov" in rule.citation
+
+
+# Claims the audit of 2026-12-06 found no source for (issue 26 point 7): the words must not come back anywhere a
+# letter draws text from, the .docx templates included.
+UNSOURCED = ("within accepted standards of care", "level 1 evidence", "canmat level 1")
+
+
+def test_claims_without_a_source_are_gone_from_every_letter_text():
+    import zipfile
+
+    from appeal.base.resources import bundled, data_file
+
+    folders = (data_file("rules.yaml").parent, bundled("evidence_snippets"), bundled("letter_templates"))
+    texts = {path: path.read_text(encoding="utf-8") for folder in folders
+             for path in folder.rglob("*") if path.suffix in {".yaml", ".md", ".py"}}
+    for docx in bundled("letter_templates").glob("*.docx"):
+        with zipfile.ZipFile(docx) as package:
+            texts[docx] = package.read("word/document.xml").decode("utf-8")
+    assert len(texts) > 20
+    for path, text in texts.items():
+        flat = " ".join(text.lower().split())
+        assert not [words for words in UNSOURCED if words in flat], path
+    letter = " ".join(docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content).split())
+    assert "This letter's position is that a treatment a national clinical practice guideline suggests for patients in " \
+        "this situation should not be treated as investigational" in letter
