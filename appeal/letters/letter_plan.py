@@ -281,23 +281,37 @@ def _rules_by_id() -> dict[str, Any]:
     return {rule.id: rule for rule in rules_module.all_rules()}
 
 
-def _cited(rule_id: str) -> str:
-    """A rule's letter sentence with its citation, by its id in rules.yaml: `cited('some-id')` in a kind's sentence."""
-    return rules_module.cited(_rules_by_id()[rule_id])
+def _first_reaching(case: Case, function: str, rule_ids: tuple[str, ...]):
+    """Of the rules a kind's sentence names (by id in rules.yaml), the first whose plan types hold the case's."""
+    by_id = _rules_by_id()
+    unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
+    if unknown or not rule_ids:
+        raise UserError(f"{function}() names no rule of rules.yaml: {', '.join(unknown) or 'none given'}.")
+    plan_type = case.insurance.coverage().name
+    return next((by_id[rule_id] for rule_id in rule_ids if plan_type in by_id[rule_id].plan_types), None)
+
+
+def _cited(case: Case):
+    """`cited('some-id')` in a kind's sentence: that rule's letter sentence with its citation. Given several ids (one
+    rule issued for different plan types, as deemed exhaustion is), the first that reaches the case's plan type, or
+    nothing where none does."""
+
+    def cited(*rule_ids: str) -> str:
+        found = _first_reaching(case, "cited", rule_ids)
+        if len(rule_ids) == 1:
+            return rules_module.cited(_rules_by_id()[rule_ids[0]])
+        return rules_module.cited(found) if found else ""
+
+    return cited
 
 
 def _authority(case: Case):
     """`authority('rule-id', ...)` in a kind's sentence: ' (29 CFR ...)', the citation of the first of these rules
     that reaches the case's plan type, or nothing where none does (a request names the rule behind it in a few
     words instead of restating the rule)."""
-    plan_type = case.insurance.coverage().name
 
     def authority(*rule_ids: str) -> str:
-        by_id = _rules_by_id()
-        unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
-        if unknown:
-            raise UserError(f"authority() names no rule of rules.yaml: {', '.join(unknown)}.")
-        found = next((by_id[rule_id] for rule_id in rule_ids if plan_type in by_id[rule_id].plan_types), None)
+        found = _first_reaching(case, "authority", rule_ids)
         return f" ({found.citation})" if found else ""
 
     return authority
@@ -317,7 +331,7 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "already_given": rules_module.service_timing(case) == "post_service",
         "treatment": case.treatment.display_name or "the requested treatment",
         "rules": _rules_by_id(),
-        "cited": PlanFunction(_cited),
+        "cited": PlanFunction(_cited(case)),
         "authority": PlanFunction(_authority(case)),
         "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,

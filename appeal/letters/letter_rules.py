@@ -1,4 +1,5 @@
-"""Where a letter of a kind stands in the dispute: the step it starts and the rules it cites.
+"""Where a letter of a kind stands in the dispute: the step it starts and the rules it cites (an appeal first the
+rule that makes it timely).
 
 Both read a letter kind's declarations (`starts:`, `cites:`), so they live with the letters; the dispute's steps
 (`dispute`) and the rules (`rules`) below them know nothing of letter kinds.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from appeal.cases.case import Case
 from appeal.letters import kinds
 from appeal.rules.dispute import Step, position
-from appeal.rules.rule_book import Rule, all_rules, select
+from appeal.rules.rule_book import Rule, Topic, all_rules, select
 
 
 def letter_step(case: Case, kind: kinds.LetterKind) -> Step | None:
@@ -37,4 +38,21 @@ def for_letter(case: Case, kind: kinds.LetterKind | str) -> list[Rule]:
         plan_type = case.insurance.coverage().name
         return [rule for rule in all_rules() if cited_by_kind(rule) and plan_type in rule.plan_types]
     step = letter_step(case, kind)
-    return [rule for rule in select(case, step) if cited_by_kind(rule)] if step else []
+    if step is None:
+        return []
+    timely = timely_by(case, kind, step)
+    return timely + [rule for rule in select(case, step) if cited_by_kind(rule) and rule not in timely]
+
+
+def timely_by(case: Case, kind: kinds.LetterKind, step: Step) -> list[Rule]:
+    """The rule that makes an appeal timely, named first in its rights section: an appeal (a kind that answers a
+    denial by starting a step after it) cites the filing rules of that step that have a letter sentence. Where two
+    rules are alternative processes for the step (the state or the federal external review) and both reach the
+    case, neither is named: which one applies is for the plan's notice to say, not for the letter to guess."""
+    if not kind.needs_denial or step is Step.initial_request:
+        return []
+    filing = select(case, step, {Topic.filing_deadline})
+    ids = {rule.id for rule in filing}
+    undecided = {rule.id for rule in filing if rule.alternative in ids} | {rule.alternative for rule in filing
+                                                                         if rule.alternative in ids}
+    return [rule for rule in filing if rule.letter_text and rule.id not in undecided]

@@ -15,9 +15,10 @@ from appeal.rules import deadlines
 from appeal.rules.rule_book import all_rules
 
 # Rules that say what to do when the plan does not keep to the rules, by plan type: those that let the person go
-# straight to the next level (deemed exhaustion; FEHB's review by OPM when the carrier does not answer in time),
-# and those that name a regulator to complain to.
-LATE_OPENS_NEXT_LEVEL_RULE_IDS = ("aca-deemed-exhaustion", "mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
+# straight to the next level (deemed exhaustion, each plan type under its own agency's rule; FEHB's review by OPM
+# when the carrier does not answer in time), and those that name a regulator to complain to.
+DEEMED_EXHAUSTION_RULE_IDS = ("erisa-deemed-exhaustion", "insured-group-deemed-exhaustion", "individual-deemed-exhaustion")
+LATE_OPENS_NEXT_LEVEL_RULE_IDS = DEEMED_EXHAUSTION_RULE_IDS + ("mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
 COMPLAINT_RULE_IDS = ("fully-insured-state-complaint",)
 IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
                     "the next step and its deadline.")

@@ -137,7 +137,10 @@ def test_the_complaint_reads_the_timeline_and_the_missed_deadline_with_its_sourc
     assert "Authorization of representative, signed by the patient" in enclosures
     assert "Copies of each request and appeal sent to the plan, with proof of the date sent" in enclosures
     assert "Ask the plan to decide, now and in writing, the internal appeal it has not yet decided" in flat
-    assert "the claimant is deemed to have exhausted the internal process under 45 CFR 147.136(b)(2)(ii)(F)" in flat
+    # a self-funded ERISA plan: the Labor Department's rule, not HHS's (issue 26)
+    assert "Under the Labor Department's rule for group health plans that are not grandfathered, 29 CFR " \
+           "2590.715-2719(b)(2)(ii)(F)" in flat and "see also 29 CFR 2560.503-1(l)" in flat
+    assert "147.136(b)(2)(ii)(F)" not in flat
     assert drafted.blanks == []
 
 
@@ -293,3 +296,31 @@ def test_the_cli_drafts_each_new_kind_and_says_how_to_send_it(tmp_path, monkeypa
     assert "It is for a self-funded employer plan" in capsys.readouterr().err
     assert not (tmp_path / "no.docx").exists()
     assert kinds.get("regulator-complaint").recipient == "regulator"
+
+
+# plan type -> the deemed-exhaustion citation its letters and next steps give, and one they must not (issue 26):
+# the Labor Department's rule for an ERISA plan, HHS's for the insurer and for individual coverage
+DEEMED_EXHAUSTION = {
+    "employer_self_funded": ("29 CFR 2590.715-2719(b)(2)(ii)(F); 29 CFR 2560.503-1(l)", "147.136"),
+    "employer_fully_insured": ("29 CFR 2590.715-2719(b)(2)(ii)(F); 45 CFR 147.136(b)(2)(ii)(F); 29 CFR 2560.503-1(l)",
+                               "147.136(b)(3)"),
+    "individual_marketplace": ("45 CFR 147.136(b)(3)(ii)(F)", "2590.715-2719"),
+}
+
+
+@pytest.mark.parametrize("plan_type", sorted(DEEMED_EXHAUSTION))
+def test_deemed_exhaustion_is_cited_by_plan_type_in_the_complaint_and_the_next_steps(plan_type):
+    from appeal.rules import next_steps
+
+    citation, wrong = DEEMED_EXHAUSTION[plan_type]
+    case = example_case(LATE).model_copy(deep=True)
+    case.insurance.plan_type = plan_type
+    case.history = [history(method="fax")]
+    text = squash(letter(case, "regulator-complaint")[0])
+    asked = text.split("What I ask you to do")[1]
+    assert "deemed to have exhausted the internal claims and appeals process" in asked
+    assert "not grandfathered" in asked and citation.split(";")[0] in asked and wrong not in asked
+    late = next(section for section in next_steps.sections(case, [], TODAY)
+                if section.heading == "If the plan misses its deadline")
+    [line] = [line for line in late.lines if "finished the internal appeal process" in line]
+    assert line.endswith(f"[{citation}]") and "not grandfathered" in line and wrong not in line

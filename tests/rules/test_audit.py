@@ -36,12 +36,16 @@ def test_the_allow_list_rejects_mirrors_insurers_and_blogs():
         assert urlparse(url).hostname not in PRIMARY_HOSTS
 
 
-def test_ma_reconsideration_gives_the_safe_60_days_and_names_the_65_cms_allows():
-    rule = rules.by_id("ma-reconsideration-filing-window")
-    assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_date"
-    assert "65 calendar days" in rule.text
-    assert "not from when you received it" not in rule.text
-    assert "422.582(b)" not in (rule.letter_text or "")
+def test_ma_reconsideration_counts_60_days_from_receipt_like_part_d():
+    """42 CFR 422.582(b) as amended (CMS-4205-F): 60 days after receipt, presumed 5 days after the notice date."""
+    for rule_id in ("ma-reconsideration-filing-window", "partd-redetermination-filing-window"):
+        rule = rules.by_id(rule_id)
+        assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_received", rule_id
+    ma = rules.by_id("ma-reconsideration-filing-window")
+    assert "65 days from the notice date" in ma.text and "within 60 calendar days from the date" not in ma.text
+    assert "422.582(b)" in ma.letter_text and "after receipt" in ma.letter_text
+    assert "65 days calendar days from the date of the notice" in ma.verified and ma.checked == date(2026, 12, 6)
+    assert "counts from the notice date" not in rules.by_id("partd-redetermination-filing-window").notes
 
 
 def test_cms_0057_f_is_cited_by_volume_page_and_date():
@@ -272,7 +276,8 @@ def test_every_rule_records_the_pages_read_and_whether_its_words_were_seen_in_a_
 
 @pytest.mark.parametrize("rule", rules.all_rules(), ids=lambda rule: rule.id)
 def test_a_rule_seen_only_in_summaries_prints_no_figure_in_a_letter(rule):
-    if rule.seen_in != "secondary" or not rule.letters or not rule.deadline:
+    in_letters = rule.letters or (rule.topic is rules.Topic.filing_deadline and rule.letter_text)  # an appeal's own
+    if rule.seen_in != "secondary" or not in_letters or not rule.deadline:
         return
     sentence = rule.letter_text or rule.text
     assert not re.search(rf"\b{rule.deadline.amount}\b", sentence), f"{rule.id}: unconfirmed figure in a letter"
@@ -407,3 +412,28 @@ def test_rules_raised_to_primary_name_the_primary_page_and_quote_it(rule_id):
 def test_the_va_clinical_appeal_cites_only_what_was_read():
     rule = rules.by_id("va-clinical-appeal")
     assert "1041" not in rule.citation and "va.gov" in rule.citation
+
+
+# Claims the audit of 2026-12-06 found no source for (issue 26 point 7): the words must not come back anywhere a
+# letter draws text from, the .docx templates included.
+UNSOURCED = ("within accepted standards of care", "level 1 evidence", "canmat level 1")
+
+
+def test_claims_without_a_source_are_gone_from_every_letter_text():
+    import zipfile
+
+    from appeal.base.resources import bundled, data_file
+
+    folders = (data_file("rules.yaml").parent, bundled("evidence_snippets"), bundled("letter_templates"))
+    texts = {path: path.read_text(encoding="utf-8") for folder in folders
+             for path in folder.rglob("*") if path.suffix in {".yaml", ".md", ".py"}}
+    for docx in bundled("letter_templates").glob("*.docx"):
+        with zipfile.ZipFile(docx) as package:
+            texts[docx] = package.read("word/document.xml").decode("utf-8")
+    assert len(texts) > 20
+    for path, text in texts.items():
+        flat = " ".join(text.lower().split())
+        assert not [words for words in UNSOURCED if words in flat], path
+    letter = " ".join(docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content).split())
+    assert "This letter's position is that a treatment a national clinical practice guideline suggests for patients in " \
+        "this situation should not be treated as investigational" in letter

@@ -48,7 +48,9 @@ TABLE = [
     ("medicare_original", "initial", "2026-01-10", None, [("om-redetermination-filing-window", "2026-05-15")]),
     ("medicare_original", "first_internal", "2026-01-10", "2026-01-20", [("om-qic-reconsideration-filing-window", "2026-07-19")]),
     ("medicare_original", "final_internal", "2026-01-10", None, [("om-alj-hearing-filing-window", "2026-03-16")]),
-    ("medicare_advantage", "initial", "2026-03-31", "2026-04-10", [("ma-reconsideration-filing-window", "2026-05-30")]),
+    # Medicare Advantage since 2025, like Part D: 60 days after receipt (42 CFR 422.582(b) as amended by CMS-4205-F)
+    ("medicare_advantage", "initial", "2026-03-31", "2026-04-10", [("ma-reconsideration-filing-window", "2026-06-09")]),
+    ("medicare_advantage", "initial", "2026-10-13", None, [("ma-reconsideration-filing-window", "2026-12-17")]),
     ("medicare_part_d", "initial", "2026-01-10", None, [("partd-redetermination-filing-window", "2026-03-16")]),
     ("medicaid_managed_care", "initial", "2026-02-01", "2026-02-03", [("mmc-appeal-filing-window", "2026-04-02")]),
     ("medicaid_managed_care", "first_internal", "2026-02-01", None, [("mmc-fair-hearing-filing-window", "2026-05-02")]),
@@ -131,8 +133,23 @@ def test_received_date_missing_counts_from_the_notice_date_and_says_so():
 def test_passed_and_close_deadlines_are_flagged():
     passed = deadlines.report(case("medicare_advantage", "initial", "2026-08-01"), TODAY)
     assert any("has passed" in warning for warning in passed.warnings)
-    close = deadlines.report(case("medicare_advantage", "initial", "2026-10-01"), TODAY)  # due Nov 30: 3 days left
+    close = deadlines.report(case("medicare_advantage", "initial", "2026-09-26"), TODAY)  # due Nov 30: 3 days left
     assert any("Only 3 day(s) left" in warning for warning in close.warnings)
+
+
+def test_appeal_deadline_gives_a_medicare_advantage_reconsideration_65_days_from_the_notice(tmp_path, capsys):
+    """CMS's guidance of 11/20/2024: "from 60 calendar days to 65 days calendar days from the date of the notice"."""
+    from appeal import cli
+
+    path = tmp_path / "case.yaml"
+    path.write_text("insurance: {plan_type: medicare_advantage}\n"
+                    "denial: {notice_date: 2026-10-13, level_exhausted: initial}\n", encoding="utf-8")
+    cli.main(["deadline", "--case", str(path)])
+    printed = capsys.readouterr().out
+    assert "File by December 17, 2026" in printed and "42 CFR 422.582(b)" in printed
+    assert "December 12, 2026" not in printed  # the old 60 days from the notice date
+    later = case("medicare_advantage", "initial", "2026-10-13", "2026-10-20")  # a notice that came late
+    assert deadlines.report(later, TODAY).filing[0].due == date(2026, 12, 19)
 
 
 def test_prior_authorization_has_a_decision_deadline_and_no_filing_deadline():

@@ -137,11 +137,12 @@ def test_sent_denied_next_level_approved(plan_type, store, tmp_path):
 # letter (drafted) or None (named), a citation the explanation must give, the next level's decision due once it
 # is sent on Jun 30 2025)
 WHEN_LATE = {
-    # 30 days for a one-level plan (29 CFR 2560.503-1(i)(2)(ii)); deemed exhaustion (45 CFR 147.136(b)(2)(ii)(F));
-    # the external reviewer decides within 45 days (45 CFR 147.136(d)(2)(ii))
-    "employer_self_funded": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)", date(2025, 8, 14)),
+    # 30 days for a one-level plan (29 CFR 2560.503-1(i)(2)(ii)); deemed exhaustion under each plan type's own rule
+    # (29 CFR 2590.715-2719 for ERISA, 45 CFR 147.136 for individual coverage); the external reviewer decides within
+    # 45 days (45 CFR 147.136(d)(2)(ii))
+    "employer_self_funded": (date(2025, 2, 14), "external-review", "29 CFR 2590.715-2719(b)(2)(ii)(F)", date(2025, 8, 14)),
     "employer_fully_insured": (date(2025, 2, 14), "external-review", "42 USC 300gg-19", date(2025, 8, 14)),
-    "individual_marketplace": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(2)(ii)(F)", date(2025, 8, 14)),
+    "individual_marketplace": (date(2025, 2, 14), "external-review", "45 CFR 147.136(b)(3)(ii)(F)", date(2025, 8, 14)),
     # the carrier has 30 days (5 CFR 890.105(b)(2)); if it does not answer, OPM reviews (5 CFR 890.105)
     "fehb": (date(2025, 2, 14), "external-review", "5 CFR 890.105", None),
     # 60 days (42 CFR 405.950); no deemed exhaustion: named, not drafted
@@ -455,7 +456,8 @@ def test_a_prior_authorization_the_plan_never_decided_names_deemed_exhaustion(st
     assert item.level == "a decision on the prior-authorization request" and item.decision_due == date(2025, 1, 30)
     assert item.overdue and item.next_step.startswith("an independent external review") and item.next_kind is None
     assert main(["draft", "--from-track", str(appeal_id), "-o", str(tmp_path / "x.docx"), "--today", "2025-06-30"]) == 2
-    assert "45 CFR 147.136(b)(2)(ii)(F)" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
+    error = capsys.readouterr().err  # an insured employer plan: the Labor Department's rule and HHS's for its insurer
+    assert "29 CFR 2590.715-2719(b)(2)(ii)(F); 45 CFR 147.136(b)(2)(ii)(F)" in error and not (tmp_path / "x.docx").exists()
 
 
 def test_the_questionnaire_end_records_a_letter_sent_on_another_day(tmp_path, monkeypatch):
