@@ -48,11 +48,8 @@ def timely_by(case: Case, kind: kinds.LetterKind, step: Step) -> list[Rule]:
     """The rule that makes an appeal timely, named first in its rights section: an appeal (a kind that answers a
     denial by starting a step after it) cites the filing rules of that step that have a letter sentence. Where two
     rules are alternative processes for the step (the state or the federal external review) and both reach the
-    case, neither is named: which one applies is for the plan's notice to say, not for the letter to guess."""
+    case, both are named, each sentence saying when it applies: which one is the plan's is for its notice to say,
+    not for the letter to guess."""
     if not kind.needs_denial or step is Step.initial_request:
         return []
-    filing = select(case, step, {Topic.filing_deadline})
-    ids = {rule.id for rule in filing}
-    undecided = {rule.id for rule in filing if rule.alternative in ids} | {rule.alternative for rule in filing
-                                                                         if rule.alternative in ids}
-    return [rule for rule in filing if rule.letter_text and rule.id not in undecided]
+    return [rule for rule in select(case, step, {Topic.filing_deadline}) if rule.letter_text]

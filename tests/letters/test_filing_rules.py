@@ -18,10 +18,8 @@ APPEAL_KINDS = [kind for kind in kinds.all_kinds().values()
 ANSWERS = {"next": "initial", "external_review": "final_internal"}
 # (kind, plan type) where no filing rule is named yet, and why; every other pair must name one
 NOT_YET = {
-    # the state or the federal external review: which one applies is issue 26 point 5 (another change)
-    ("external-review", "employer_fully_insured"), ("external-review", "individual_marketplace"),
-    # an ALJ hearing is asked for on the form the IRE or QIC decision names; its rules have no letter sentence yet
-    ("external-review", "medicare_original"), ("external-review", "medicare_advantage"),
+    # Part D's ALJ window (42 CFR 423.2002) was seen only in CFR mirrors, and Medicare.gov counts it from the date of
+    # the IRE's decision while the mirrors count from receipt: no sentence until a primary text settles it
     ("external-review", "medicare_part_d"),
 }
 # the four letters the audit found silent, with the citation each must now give
@@ -68,3 +66,28 @@ def test_the_filing_rule_comes_first_and_only_in_appeals():
     assert "29 CFR 2560.503-1(h)(3)(i) requires the plan to allow at least 180 days following receipt" in text
     for name in ("medical-necessity", "prior-auth", "reimbursement"):
         assert "aca-internal-appeal-filing-window" not in {rule.id for rule in letter_rules.for_letter(case, name)}
+
+
+def test_an_insured_plans_external_review_names_both_processes_each_with_when_it_applies():
+    """The state or the federal external review: the tool cannot tell which one the state runs, so the letter names
+    both rules, each sentence saying when it applies, instead of naming neither or guessing."""
+    for plan in (PlanType.employer_fully_insured, PlanType.individual_marketplace):
+        case = example_case("ketamine-crps-marketplace-external-review").model_copy(deep=True)
+        case.insurance.plan_type = plan
+        text = " ".join(docx_text(draft.draft(case, kinds.get("external-review")).content).split())
+        assert "Under 45 CFR 147.136(d)(2)(i), a request for external review may be filed within four months" in text
+        assert "Where a State external review process applies, 45 CFR 147.136(c) requires it to allow at least four" \
+            " months" in text
+    case.insurance.plan_type = PlanType.employer_self_funded  # the federal process only
+    text = " ".join(docx_text(draft.draft(case, kinds.get("external-review")).content).split())
+    assert "147.136(d)(2)(i)" in text and "Where a State external review process applies" not in text
+
+
+def test_a_medicare_hearing_request_names_its_own_rule():
+    case = example_case("esketamine-medicare-denied").model_copy(deep=True)
+    case.denial.level_exhausted = "final_internal"
+    for plan, rule in ((PlanType.medicare_advantage, "Under 42 CFR 422.602(b), a request for an ALJ hearing"),
+                       (PlanType.medicare_original, "Under 42 CFR 405.1002(a), a request for an ALJ hearing")):
+        case.insurance.plan_type = plan
+        text = " ".join(docx_text(draft.draft(case, kinds.get("external-review")).content).split())
+        assert rule in text
