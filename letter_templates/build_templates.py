@@ -838,7 +838,8 @@ def medicare_appointment(document):
     optional_line(document, "denial.reference", "Claim or reference number: ", "{{ denial.reference }}")
     para(
         document,
-        "I, " + patient + ", appoint {{ sender.name }}{% if sender.relationship and not sender.npi %}, my "
+        "I, " + patient + "{% if patient.date_of_birth %}, born {{ patient.date_of_birth }},{% endif %} appoint "
+        "{{ sender.name }}{% if sender.relationship and not sender.npi %}, my "
         "{{ sender.relationship }},{% elif sender.organization %} of {{ sender.organization }}{% endif %} as my "
         "representative, to act for me in my Medicare claim for {{ treatment.display_name or 'care' }}"
         "{% if denial.reference %}, reference {{ denial.reference }}{% if denial.notice_date %} (notice dated "

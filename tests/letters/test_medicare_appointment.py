@@ -55,9 +55,9 @@ def test_a_daughter_appoints_herself_for_her_father_under_original_medicare_with
     assert "it takes the place of form CMS-1696" in out and "send a copy with each appeal" in out
     text = squash(docx_text(tmp_path / "aor.docx"))
     # (b) appoints the representative for the claim and its appeals; the Medicare number
-    assert ("I, Harold Whitfield, appoint Karen Whitfield-Moss, my daughter, as my representative, to act for me in "
-            "my Medicare claim for esketamine nasal spray (Spravato), reference Claim 0526278419310 (notice dated "
-            "October 13, 2026), and in every appeal of it.") in text
+    assert ("I, Harold Whitfield, born February 11, 1954, appoint Karen Whitfield-Moss, my daughter, as my "
+            "representative, to act for me in my Medicare claim for esketamine nasal spray (Spravato), reference "
+            "Claim 0526278419310 (notice dated October 13, 2026), and in every appeal of it.") in text
     assert "Medicare number: 3QF7-WD2-RN48" in text
     # purpose and scope; (d) limits
     assert "Purpose and scope: Karen Whitfield-Moss may, for me, ask for and pursue every appeal of this claim" in text
@@ -68,7 +68,8 @@ def test_a_daughter_appoints_herself_for_her_father_under_original_medicare_with
     # (e) both names, addresses and phones; (g) relationship
     assert ("Beneficiary: Harold Whitfield; phone (828) 555-0174; 305 Laurel Crest Drive, Hendersonville, NC 28739"
             in text)
-    assert "Representative: Karen Whitfield-Moss; phone (828) 555-0119; 88 Juniper Hollow Road, Asheville, NC 28804" in text
+    assert ("Representative: Karen Whitfield-Moss; phone (828) 555-0119; 88 Juniper Hollow Road, Asheville, NC "
+            "28804") in text
     assert "Relationship to Harold Whitfield or professional status: daughter" in text
     # (a) signed and dated by both
     assert "Signature of Harold Whitfield: ____" in text and "Signature of Karen Whitfield-Moss: ____" in text
@@ -85,8 +86,8 @@ def test_a_daughter_appoints_herself_for_her_father_under_original_medicare_with
 
 def test_a_clinic_representative_under_medicare_advantage_promises_no_fee_and_the_medicare_number_is_a_blank():
     text, drafted = appointment(medicare_case("medicare_advantage", clinic=True))
-    assert ("I, Harold Whitfield, appoint Dana Okafor of Mountain Laurel Behavioral Health as my representative"
-            in text)
+    assert ("I, Harold Whitfield, born February 11, 1954, appoint Dana Okafor of Mountain Laurel Behavioral Health as "
+            "my representative") in text
     assert ("Neither Mountain Laurel Behavioral Health, which provided the care at issue, nor I will charge Harold "
             "Whitfield any fee for this representation.") in text
     assert ("Relationship to Harold Whitfield or professional status: practice manager; Mountain Laurel Behavioral "
@@ -100,14 +101,20 @@ def test_a_clinic_representative_under_medicare_advantage_promises_no_fee_and_th
     assert ("each element of a written request appointing a representative (Medicare.gov, \"Can someone file an "
             "appeal for me?\")") in text
     assert "405.910" not in text  # the Original Medicare regulation is not cited for a Medicare plan
-    assert not any("add that NPI" in line for line in drafted.sending)
+    assert not any("add its NPI" in line for line in drafted.sending)
 
 
-def test_a_daughter_under_medicare_advantage_gets_no_fee_sentence_and_is_told_when_one_is_needed():
+def test_a_daughter_under_medicare_advantage_gets_no_fee_sentence_and_a_clinic_without_its_npi_is_told_to_add_it():
     text, drafted = appointment(medicare_case("medicare_advantage"))
     assert FEE not in text
     assert "appoint Karen Whitfield-Moss, my daughter, as my representative" in text
-    assert any("add that NPI to the case (sender.npi)" in line for line in drafted.sending)
+    assert not any("NPI" in line for line in drafted.sending)
+    clinic = medicare_case("medicare_advantage", clinic=True)
+    clinic.sender.npi = None
+    text, drafted = appointment(clinic)
+    assert FEE not in text
+    assert any("If Mountain Laurel Behavioral Health is the doctor's office, clinic or supplier that gave the care, "
+               "add its NPI to the case (sender.npi)" in line for line in drafted.sending)
 
 
 def test_an_original_medicare_clinic_representative_promises_no_fee():
