@@ -762,7 +762,15 @@ def build_employer_letter():
     return document
 
 
+MEDICARE = "insurance.plan_type in ['medicare_original', 'medicare_advantage', 'medicare_part_d']"
+# Original Medicare's card number is the Medicare number; a Medicare plan's member ID is the plan's own.
+MEDICARE_NUMBER = ("{% if insurance.plan_type == 'medicare_original' %}{{ patient.member_id }}{% else %}"
+                   "[ADD: Medicare number (MBI) from the Medicare card]{% endif %}")
+
+
 def build_representative_authorization():
+    """The patient's authorization of a representative; for Medicare, the written appointment that takes the place
+    of form CMS-1696, with every element Medicare requires (letter.rights names the source)."""
     document = new_document()
     para(document, "{{ patient.first_name }} {{ patient.last_name }}", "Letterhead Name")
     para(document, "{{ patient.address }}", "Letterhead")
@@ -770,6 +778,9 @@ def build_representative_authorization():
     para(document, "", "Address Block")
     para(document, "{{ letter.date }}")
     recipient(document, "Appeals Department")
+    tag(document, "{%p if " + MEDICARE + " %}")
+    medicare_appointment(document)
+    tag(document, "{%p else %}")
     labeled(document, "Re: ", "Authorization of representative for {{ patient.first_name }} {{ patient.last_name }}")
     labeled(document, "Member ID: ", "{{ patient.member_id }}")
     optional_line(document, "insurance.plan_name", "Plan: ", "{{ insurance.plan_name }}")
@@ -808,9 +819,75 @@ def build_representative_authorization():
     para(document, "Accepted by my representative: ____________________________   Date: ____________")
     closing(document, "Please record this authorization on my file and send copies of every notice about this claim to "
                       "both of us.")
+    tag(document, "{%p endif %}")
     return document
 
 
+def medicare_appointment(document):
+    """The written appointment Medicare accepts in place of form CMS-1696: signed and dated by both; appoints the
+    representative and authorizes the release of health information; its purpose, scope and limits; both names,
+    addresses and phones; the Medicare number; the representative's relationship or professional status; a
+    provider's promise of no fee (a representative with an NPI); one year's validity and a copy with each appeal."""
+    patient = "{{ patient.first_name }} {{ patient.last_name }}"
+    one_line = " | replace('\\n', ', ')"  # an address typed on several lines, on one
+    document.add_heading("Appointment of representative for " + patient, level=2)
+    labeled(document, "Medicare number: ", MEDICARE_NUMBER)
+    tag(document, "{%p if insurance.plan_type != 'medicare_original' %}")
+    labeled(document, "Plan member ID: ", "{{ patient.member_id }}")
+    tag(document, "{%p endif %}")
+    optional_line(document, "denial.reference", "Claim or reference number: ", "{{ denial.reference }}")
+    para(
+        document,
+        "I, " + patient + "{% if patient.date_of_birth %}, born {{ patient.date_of_birth }},{% endif %} appoint "
+        "{{ sender.name }}{% if sender.relationship and not sender.npi %}, my "
+        "{{ sender.relationship }},{% elif sender.organization %} of {{ sender.organization }}{% endif %} as my "
+        "representative, to act for me in my Medicare claim for {{ treatment.display_name or 'care' }}"
+        "{% if denial.reference %}, reference {{ denial.reference }}{% if denial.notice_date %} (notice dated "
+        "{{ denial.notice_date }}){% endif %},{% endif %} and in every appeal of it.", "Body Spaced",
+    )
+    scope = labeled(document, "Purpose and scope: ",
+                    "{{ sender.name }} may, for me, ask for and pursue every appeal of this claim, including a fast "
+                    "(expedited) decision where it applies; present evidence and arguments; receive every notice and "
+                    "decision and the claim file; and speak and write to Medicare, {{ insurance.insurer }} and anyone "
+                    "who reviews this claim. ", "Body Text Letter")
+    scope.add_run("Limits: ").bold = True
+    scope.add_run("none beyond this purpose and scope.")
+    labeled(document, "Release of health information: ",
+            "I authorize Medicare, {{ insurance.insurer }} and anyone who decides this claim or an appeal of it to "
+            "release to {{ sender.name }} my identifiable health information about this claim and its appeals.",
+            "Body Text Letter")
+    labeled(document, "How long it lasts: ",
+            "This appointment is valid for one year from the later of the two dates signed below, unless I revoke "
+            "it sooner. A copy of it goes with each appeal filed for me in that year.", "Body Text Letter")
+    labeled(document, "Beneficiary: ", patient + "; phone {{ patient.phone }}; {{ patient.address" + one_line + " }}",
+            "Field")
+    signature_line(document, "Signature of " + patient)
+    document.add_heading("Accepted by the representative", level=2)
+    para(
+        document,
+        "I, {{ sender.name }}, accept this appointment. I am not disqualified, suspended or otherwise prohibited by "
+        "law from acting as a representative before the Department of Health and Human Services."
+        "{% if sender.npi %} {% if sender.organization %}Neither {{ sender.organization }}, which provided the care "
+        "at issue, nor I will charge{% else %}As a provider of the care at issue, I will not charge{% endif %} "
+        + patient + " any fee for this representation.{% endif %}",
+    )
+    labeled(document, "Representative: ", "{{ sender.name }}; phone {{ sender.phone }}; {{ sender.address"
+            + one_line + " }}", "Field")
+    labeled(document, "Relationship to " + patient + " or professional status: ",
+            "{{ sender.relationship }}{% if sender.credentials %}, {{ sender.credentials }}{% endif %}"
+            "{% if sender.organization %}; {{ sender.organization }}{% endif %}"
+            "{% if sender.npi %} (NPI {{ sender.npi }}){% endif %}", "Field")
+    signature_line(document, "Signature of {{ sender.name }}")
+    tag(document, "{%p for item in letter.rights %}")
+    para(document, "{{ item }}", "Small Print")
+    tag(document, "{%p endfor %}")
+
+
+def signature_line(document, who):
+    """Room for a handwritten signature, then the line naming who signs, with the date beside it."""
+    para(document, "", "Signature")
+    para(document, who + ": ______________________________   Date: ____________", "Signature")
+    para(document, "", "Address Block")
 
 
 def score_section(document):

@@ -265,18 +265,10 @@ def test_the_authorization_names_patient_representative_plan_claim_scope_and_dur
     assert any("Have Robert sign and date it" in line for line in drafted.sending)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"plan_type": "medicare_advantage"}, "Appointment of Representative form, CMS-1696"),
-    ({"plan_type": "medicare_original"}, "CMS-1696"),
-    ({"role": "patient"}, "set sender.role to representative"),
-])
-def test_the_authorization_is_refused_for_medicare_and_without_a_representative(change, message):
+def test_the_authorization_is_refused_without_a_representative():
     case = example_case(LATE)
-    if "plan_type" in change:
-        case.insurance.plan_type = change["plan_type"]
-    else:
-        case.sender.role = change["role"]
-    with pytest.raises(UserError, match=message):
+    case.sender.role = "patient"
+    with pytest.raises(UserError, match="set sender.role to representative"):
         draft.choose_kind(case, "representative-authorization")
 
 

@@ -75,9 +75,11 @@ def test_the_letter_encloses_what_the_sender_listed_and_what_the_tool_drafts_and
     assert "Medical records supporting the request" in letter.suggested_enclosures
     medicare = plan("appeal", sender={"role": "representative"}, patient=PATIENT, denial={"reason": "experimental"},
                     insurance={"plan_type": "medicare_advantage"}, enclosures=["Denial letter of Oct 1"])
-    assert medicare.enclosures == ["Denial letter of Oct 1"] and medicare.to_draft == []
-    assert ("Appointment of Representative form (CMS-1696), signed by the patient and the representative"
-            in medicare.suggested_enclosures)
+    # Medicare: the written appointment that takes the place of form CMS-1696, which this tool drafts too
+    appointment = "Appointment of representative, signed and dated by the patient and the representative"
+    assert medicare.enclosures == ["Denial letter of Oct 1", appointment]
+    assert medicare.to_draft == [f"{appointment}: appeal draft --letter representative-authorization"]
+    assert not any("CMS-1696" in item for item in medicare.suggested_enclosures)
 
 
 def test_a_request_for_documents_names_the_rule_behind_each_item_for_the_plan():

@@ -80,16 +80,15 @@ def test_a_representatives_letter_lists_the_authorization_the_tool_drafts_and_ot
     assert "Ana Ruiz (sister)" in text
 
 
-def test_a_medicare_representatives_letter_suggests_the_cms_1696_and_does_not_claim_it():
+def test_a_medicare_representatives_letter_lists_the_written_appointment_the_tool_drafts():
     case = example_case("esketamine-medicare-denied")
-    case.enclosures = [item for item in case.enclosures if "CMS-1696" not in item]
+    case.enclosures = [item for item in case.enclosures if "representative" not in item]
     drafted = draft.draft(case, kinds.get("appeal"))
-    text = docx_text(drafted.content)
-    form = "Appointment of Representative form (CMS-1696), signed by the patient and the representative"
-    assert form in drafted.suggested_enclosures and form not in text
-    assert "Authorization of representative, signed by the patient" not in text
-    with pytest.raises(UserError, match="CMS-1696"):
-        draft.choose_kind(case, "representative-authorization")
+    appointment = "Appointment of representative, signed and dated by the patient and the representative"
+    assert appointment in docx_text(drafted.content).split("Enclosures:")[1] and appointment in drafted.enclosures
+    assert drafted.to_draft == [f"{appointment}: appeal draft --letter representative-authorization"]
+    assert "Authorization of representative, signed by the patient" not in docx_text(drafted.content)
+    assert draft.choose_kind(case, "representative-authorization").name == "representative-authorization"
 
 
 def test_missing_facts_show_as_visible_blanks_and_strict_refuses(in_tmp):

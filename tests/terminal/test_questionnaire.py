@@ -568,9 +568,9 @@ def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(te
     assert "PHQ-9 19 on September 15, 2026" in text
     assert "Appeal level: A reconsideration by the Medicare Advantage plan" in text
     assert "Signed authorization for the representative" not in text  # she did not say she has it
-    # Medicare: the Appointment of Representative form is suggested, never claimed (no letter of this tool's)
-    assert any("CMS-1696" in item for item in drafted.suggested_enclosures)
-    assert "CMS-1696" not in text
+    # Medicare: the written appointment that takes the place of form CMS-1696 is drafted by this tool, so listed
+    assert "Appointment of representative, signed and dated by the patient and the representative" in text
+    assert any(item.endswith("appeal draft --letter representative-authorization") for item in drafted.to_draft)
     assert not any("email" in blank for blank in drafted.blanks)
 
 
