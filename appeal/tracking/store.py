@@ -22,6 +22,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.safe_write import write_bytes
 from appeal.cases import casefile
@@ -553,14 +554,12 @@ def _move_aside(path: Path) -> Path:
 def _read_input(path: Path, option: str) -> bytes:
     """A file handed over by its path. Only the command line does that (--packet, --notice; the terminal hands over
     the letter it has just written), so the message names its option, as the tests pin."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{option}: there is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{option}: {path} is a folder; give the file that was sent.") from None
-    except OSError as error:
-        raise UserError(f"{option}: {path} cannot be read: {error.strerror}.") from None
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{option}: there is no file {path}.")
+    if path.is_dir():
+        raise UserError(f"{option}: {path} is a folder; give the file that was sent.")
+    return loader.read_regular(path, None, name=f"{option} {path}")  # a pipe or a device: named, never opened
 
 
 def _safe_name(name: str) -> str:
