@@ -44,7 +44,8 @@ class Model(BaseModel):
         if isinstance(value, list) and any(isinstance(item, str) for item in value):
             return [_item_text(number, item) if isinstance(item, str) else item
                     for number, item in enumerate(value, start=1)]
-        if isinstance(value, bool) and info.field_name and _takes_a_number(cls.model_fields[info.field_name].annotation):
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _takes_a_number(field.annotation):
             raise ValueError("a yes/no value (yes, no, true, false, on, off) is not a number; write the number itself")
         return value
 
