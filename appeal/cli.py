@@ -51,12 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
+    from appeal.base.control_chars import printable
     from appeal.base.errors import UserError
 
     try:
         return args.handler(args)
     except UserError as error:
-        print(f"appeal: {error}", file=sys.stderr)
+        print(f"appeal: {printable(error)}", file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt:
         print("\nappeal: stopped.", file=sys.stderr)

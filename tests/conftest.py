@@ -53,6 +53,30 @@ def applicable_kinds(case) -> list[str]:
             if (case.denial is not None or not kind.needs_denial) and not refusals(case, kind)]
 
 
+BOUND_MEMORY, BOUND_CPU_SECONDS = 600 << 20, 20
+
+
+def appeal_bounded(*args: str, cwd: Path, home: Path | None = None, prelude: str = "") -> "subprocess.CompletedProcess":
+    """`appeal ARGS` in a child process the kernel holds to 600 MB of memory and 20 s of processor time (over
+    either, it is killed and the caller's assertions fail); the test waits for it to exit, never on a timer.
+    `home` is its HOME (its tracking record, drafts, templates); `prelude` is Python run first (a simulated
+    full disk)."""
+    import resource
+    import subprocess
+    import sys
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (BOUND_MEMORY, BOUND_MEMORY))
+        resource.setrlimit(resource.RLIMIT_CPU, (BOUND_CPU_SECONDS, BOUND_CPU_SECONDS))
+
+    environment = dict(os.environ)
+    if home is not None:
+        environment.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"))
+    script = f"{prelude}\nimport sys\nfrom appeal.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    return subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, env=environment, capture_output=True,
+                          text=True, preexec_fn=bounded)
+
+
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -144,16 +146,78 @@ def check_characters(text: str, source: str, *, first_line: int = 1) -> None:
 
 
 def _head(path: Path, size: int, what: str) -> bytes:
-    """The first `size` bytes of a file; a missing file, a folder or an unreadable file is a UserError."""
+    """The first `size` bytes of a file; a missing file, a folder, a pipe or an unreadable file is a UserError."""
+    if not Path(path).exists():
+        raise UserError(f"No {what} at {path}. Check the name.")
+    if Path(path).is_dir():
+        raise UserError(f"{path} is a folder; give the path of a {what}.")
+    return read_regular(path, size, name=str(path), what=what, cut=True)
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a link to another place"),
+                (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a file-system entry is when it is not a regular file ('a named pipe (FIFO)'), else None."""
+    return next((kind for test, kind in _NOT_REGULAR if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+
+
+def read_regular(path: Path, max_bytes: int | None, *, name: str, what: str = "file", under: Path | None = None,
+                 cut: bool = False) -> bytes:
+    """A regular file's bytes, at most `max_bytes` of them (None: no bound): more is refused (or, with `cut`, left
+    unread).
+
+    Anything else is refused by what it is, from its status, before it is opened: opening a named pipe would wait
+    for a writer for ever, and a device can be endless. The file is then opened without waiting and without
+    following a link, and checked again once open, so nothing swapped in between is read. With `under` (a folder
+    the person gave), every part of the path below it must be a real folder or file, not a link: a link inside
+    an export would copy a file from elsewhere. Messages start with `name` ('Attachment scan.pdf')."""
+    path = Path(path)
+    parts = path.relative_to(under).parts if under is not None else (path.name or ".",)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        with open(path, "rb") as handle:
-            return handle.read(size)
+        folder = os.open(under if under is not None else path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise UserError(f"No {what} at {path}. Check the name.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder; give the path of a {what}.") from None
+        raise UserError(f"{name}: there is no such {what}.") from None
     except OSError as error:
-        raise UserError(f"{path} cannot be read: {error.strerror or error}.") from None
+        raise UserError(f"{name} cannot be read: {error.strerror or error}.") from None
+    try:
+        for number, part in enumerate(parts):
+            last = number == len(parts) - 1
+            subject = f"{name}: {Path(*parts[: number + 1])}" if under is not None else name
+            try:
+                mode = os.stat(part, dir_fd=folder, follow_symlinks=under is None).st_mode
+            except FileNotFoundError:
+                raise UserError(f"{subject}: there is no such {what if last else 'folder'}.") from None
+            except OSError as error:
+                raise UserError(f"{subject} cannot be read: {error.strerror or error}.") from None
+            kind = not_a_file(mode) if last else (None if stat.S_ISDIR(mode) else not_a_file(mode))
+            if kind:
+                raise UserError(f"{subject} is {kind}, not a {'regular ' + what if last else 'folder'}; "
+                                + ("give the file itself." if under is None else "it was not read."))
+            try:
+                opened = os.open(part, (flags if last else flags | os.O_DIRECTORY)
+                                 | (os.O_NOFOLLOW if under is not None else 0), dir_fd=folder)
+            except OSError as error:
+                raise UserError(f"{subject} cannot be read: {error.strerror or error}.") from None
+            os.close(folder)
+            folder = opened
+        if not stat.S_ISREG(os.fstat(folder).st_mode):
+            raise UserError(f"{name} changed while it was opened; it was not read.")
+        with os.fdopen(folder, "rb", closefd=True) as handle:
+            folder = -1
+            data = handle.read(-1 if max_bytes is None else max_bytes + 1)
+    finally:
+        if folder >= 0:
+            os.close(folder)
+    if max_bytes is None:
+        return data
+    if len(data) > max_bytes and not cut:
+        raise UserError(f"{name} is larger than {max_bytes:,} bytes, more than a {what} holds; check it is the "
+                        "right file.")
+    return data[:max_bytes]
 
 
 def read_bytes(path: Path, *, max_bytes: int, what: str = "file") -> bytes:

@@ -28,6 +28,10 @@ def describe_os_error(error: OSError) -> str:
     return reasons.get(error.errno, error.strerror or str(error))
 
 
+# Errors that are the folder's (its permissions, its disk), so the message names the folder as well.
+_FOLDER_ERRORS = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+
+
 def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
     """Write to a temporary file beside `path`, then move it into place in one step.
 
@@ -64,7 +68,8 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
                     raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
                 os.replace(temporary, path)
     except OSError as error:
-        raise UserError(f"Cannot write {path}: {describe_os_error(error)}. Nothing was changed.") from None
+        where = f" in the folder {folder.resolve()}" if error.errno in _FOLDER_ERRORS else ""
+        raise UserError(f"Cannot write {path}: {describe_os_error(error)}{where}. Nothing was changed.") from None
     finally:
         if temporary is not None:
             try:

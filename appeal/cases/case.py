@@ -8,10 +8,15 @@ missing as a visible blank instead of refusing to load.
 
 from __future__ import annotations
 
+import types
+import typing
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from appeal.base.control_chars import refuse_controls
 from appeal.cases import icd10, plan_types
 from appeal.cases.fields import NPI, Date, Money, PastDate, Phone
 
@@ -27,6 +32,37 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", validate_assignment=True, str_strip_whitespace=True, str_max_length=MAX_TEXT_CHARACTERS
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text_and_real_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every field, whatever its type, before its own rule: text holds no control characters (see
+        appeal/base/control_chars.py; a list's texts too), and a number field refuses a yes/no, which YAML makes of
+        `yes`, `no`, `on`, `off` and which pydantic would otherwise take as 1 or 0."""
+        if isinstance(value, str):
+            return refuse_controls(value)
+        if isinstance(value, list) and any(isinstance(item, str) for item in value):
+            return [_item_text(number, item) if isinstance(item, str) else item
+                    for number, item in enumerate(value, start=1)]
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _takes_a_number(field.annotation):
+            raise ValueError("a yes/no value (yes, no, true, false, on, off) is not a number; write the number itself")
+        return value
+
+
+def _item_text(number: int, text: str) -> str:
+    try:
+        return refuse_controls(text)
+    except ValueError as error:
+        raise ValueError(f"item {number} {error}") from None
+
+
+def _takes_a_number(annotation: Any) -> bool:
+    """Whether a field's type is a number (int, float, money), possibly optional, and never a yes/no."""
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    parts = typing.get_args(annotation) if union else (annotation,)
+    bases = {typing.get_args(part)[0] if typing.get_origin(part) is typing.Annotated else part for part in parts}
+    return bool(bases & {int, float, Decimal}) and bool not in bases
 
 
 class Choice(StrEnum):

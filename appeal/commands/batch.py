@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from appeal.base.control_chars import printable
 from appeal.base.folders import add_folder_options
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -394,7 +395,8 @@ class Progress:
             if outcome.status == BLANKS:
                 detail += f" ({len(outcome.blanks)} blank{'s' if len(outcome.blanks) != 1 else ''})"
             count = len(str(self.total))
-            self.stream.write(f"[{self.done:>{count}}/{self.total}] {outcome.status}: {outcome.label}: {detail}\n")
+            self.stream.write(printable(f"[{self.done:>{count}}/{self.total}] {outcome.status}: {outcome.label}: "
+                                        f"{detail}") + "\n")
             self.stream.flush()
             return
         if outcome.status == FAILED:  # above the bar, which is drawn again under it
@@ -405,7 +407,7 @@ class Progress:
             self._draw(now)
 
     def _line(self, text: str) -> None:
-        self.stream.write("\r" + text.ljust(self.width) + "\n")
+        self.stream.write("\r" + printable(text).ljust(self.width) + "\n")
         self.width = 0
         self._draw(time.monotonic())
 
@@ -529,7 +531,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         stopped = True
     progress.close()
     print()
-    print(summary(outcomes, folder, stopped))
+    print(printable(summary(outcomes, folder, stopped)))
     if stopped:
         return 130
     return 1 if any(item.status == FAILED for item in outcomes) else 0

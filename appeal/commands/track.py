@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # The option each field of the record is given with, for the store's messages (appeal.tracking.store.FieldError).
-OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date"}
+OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date",
+                    "quote": "--quote", "reference": "--reference"}
 
 
 @contextmanager
@@ -53,6 +54,7 @@ def _open_track():
 def case_from_track(appeal_id: int, today, letter: str | None = None, templates: tuple = ()):
     """`appeal draft --from-track ID`: the case for the appeal's next letter, and, when the plan was late, the
     tracked status to print as what happens next (else None)."""
+    from appeal.base.control_chars import printable
     from appeal.base.errors import UserError
     from appeal.letters import kinds
     from appeal.tracking.status import case_with_history, next_case, status
@@ -82,7 +84,7 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
                             f"{appeal_id} approved|denied|partial|no-answer --date DATE")
         raise UserError(f"Tracked appeal {appeal_id} has used every step this tool knows. " + " ".join(state.meaning))
     for line in filled:
-        print(line)
+        print(printable(line))
     # After a missed deadline the case still stands where it stood, so the generic next steps would describe the
     # step the plan failed to decide; what the delay allows is the tracked status instead.
     return case, (status_text([state]) if state.overdue else None)
@@ -165,6 +167,7 @@ def cmd_track_add(args: argparse.Namespace) -> int:
 
 
 def cmd_track_outcome(args: argparse.Namespace) -> int:
+    from appeal.base.control_chars import printable
     from appeal.cases.fields import format_date, parse_day
     from appeal.tracking.status import status
     from appeal.tracking.store import Result
@@ -177,7 +180,7 @@ def cmd_track_outcome(args: argparse.Namespace) -> int:
                                    notice=Path(args.notice) if args.notice else None, quote=args.quote,
                                    reference=args.reference, today=today)
         print(f"Recorded: {args.result} on {format_date(appeal.last.outcome.date)}.\n")
-        print(status_text([status(appeal, today)]))
+        print(printable(status_text([status(appeal, today)])))
     return 0
 
 
@@ -189,13 +192,14 @@ def cmd_track_note(args: argparse.Namespace) -> int:
 
 
 def cmd_track_show(args: argparse.Namespace) -> int:
+    from appeal.base.control_chars import printable
     from appeal.tracking.status import status
     from appeal.tracking.text import history_text, status_text
 
     with _open_track() as store:
         appeal = store.get(args.id)
-        print(history_text(appeal) + "\n")
-        print(status_text([status(appeal, today_of(args))]))
+        print(printable(history_text(appeal)) + "\n")  # a note recorded before control characters were refused
+        print(printable(status_text([status(appeal, today_of(args))])))
     return 0
 
 
@@ -222,6 +226,7 @@ def cmd_track_import(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
+    from appeal.base.control_chars import printable
     from appeal.base.safe_write import write_text
     from appeal.tracking.status import statuses
     from appeal.tracking.text import calendar, status_data, status_text
@@ -235,7 +240,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps({"today": today.isoformat(), "appeals": [status_data(item) for item in items]},
                          indent=2))
     else:
-        print(status_text(items))
+        print(printable(status_text(items)))
         if args.ics:
             print(f"\nWrote every open deadline as calendar events to {args.ics}")
     return 0

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from appeal.base import loader
+from appeal.base.control_chars import control_problem, printable
 from appeal.base.errors import UserError, problem_words
 from appeal.base.safe_write import write_text
 from appeal.cases import casefile, icd10
@@ -165,7 +166,7 @@ def _display(value: Any) -> str:
         return format_money(value)
     if isinstance(value, float):
         return f"{value:g}"
-    text = " / ".join(line.strip() for line in str(value).splitlines() if line.strip())
+    text = printable(" / ".join(line.strip() for line in str(value).splitlines() if line.strip()))
     return text if len(text) <= 70 else text[:67] + "..."
 
 
@@ -404,6 +405,10 @@ class Engine:
         if value is None and question.required:
             wanted = "choose one." if question.kind in ("choice", "confirm") else "type an answer."
             return self.refusal(question, "This one is needed: " + wanted)
+        for typed in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+            problem = isinstance(typed, str) and control_problem(typed)
+            if problem:  # before anything quotes the answer back (a code search names the words it looked for)
+                return self.refusal(question, f"The answer {problem}.")
         if question.kind == "icd10" and isinstance(value, str) and not looks_like_code(value):
             picks = self.search(value)
             reason = (f"Choose the code that fits '{value}' below, or type other words or the code." if picks else

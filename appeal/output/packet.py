@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.images import looks_like_heif, open_image
 from appeal.cases.case import Case, SenderRole
@@ -73,14 +74,9 @@ def read_attachment(path: Path) -> Part:
     cannot be sent gets a message naming the file."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise UserError(f"Attachment {path}: there is no such file.")
-    if not path.is_file():
+    if path.is_dir():
         raise UserError(f"Attachment {path} is a folder, not a file; attach the files in it one by one.")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UserError(f"Attachment {path} cannot be read: {error.strerror or error}.") from None
+    data = loader.read_regular(path, None, name=f"Attachment {path}")  # a pipe or a device: named, never opened
     if not data.strip():
         raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
     if b"%PDF" in data[:1024]:
@@ -247,9 +243,7 @@ def _is_letter_size(page) -> bool:
 def check_docx(path: Path) -> bytes:
     """An edited letter the person gives with --docx: a Word file that opens."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"--docx {path}: there is no such file.")
-    data = path.read_bytes()
+    data = loader.read_regular(path, None, name=f"--docx {path}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")

@@ -16,6 +16,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
+from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
 from appeal.cases import casefile
 from appeal.cases.case import Case, DenialReason, PlanType
@@ -252,7 +253,7 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
     if not extraction.found:
         raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
                         "sharper one taken straight on in good light.")
-    print("\n".join(report(extraction, refused)))
+    print(printable("\n".join(report(extraction, refused))))
     if interactive:
         try:
             confirm(extraction)
@@ -301,6 +302,6 @@ def start_from_notice() -> tuple[Case, Path] | None:
         try:
             return run(typed.strip().strip("'\""), target, interactive=True, force=False)
         except UserError as error:
-            print(f"{error}")
+            print(printable(error))
             if not questionary.confirm("Try another file?", default=True).unsafe_ask():
                 return None

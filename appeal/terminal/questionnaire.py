@@ -21,6 +21,7 @@ from typing import Any
 import questionary
 from prompt_toolkit.application import create_app_session
 
+from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Case
@@ -69,7 +70,7 @@ class _Terminal:
     # ---- talking
 
     def _say(self, text: str, style: str = "") -> None:
-        questionary.print(text, style=style)
+        questionary.print(printable(text), style=style)
 
     def _ask(self, question: questionary.Question) -> Any:
         """Ctrl-C raises KeyboardInterrupt; a None answer (questionary's own Ctrl-C) means the same."""
@@ -425,7 +426,7 @@ def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
             try:
                 read_attachment(path)
             except UserError as error:
-                questionary.print(str(error), style=ERROR_STYLE)
+                questionary.print(printable(error), style=ERROR_STYLE)
                 continue
             files.append(path)
 

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from appeal.base import loader
+from appeal.base.control_chars import control_problem, refuse_controls
 from appeal.base.errors import UserError
 from appeal.base.safe_write import write_bytes
 from appeal.cases import casefile
@@ -32,6 +36,13 @@ DATABASE_NAME = "track.db"
 FILES_FOLDER = "files"
 EXPORT_NAME = "appeals.json"
 EXPORT_FORMAT = "appeal-track-export"
+# The largest appeals.json `track import` reads. An appeal of two letters takes about 22 KB there (each letter
+# carries its case, 5-10 KB for the bundled examples), so 64 MiB holds some 3,000 appeals, years of a busy practice;
+# parsing that much takes about 260 MB and under a second. Only this many bytes (and one) are ever read.
+EXPORT_MAX_BYTES = 64 << 20
+# How deep appeals.json may nest: an export is 6 levels to a letter's case and a case about 5 more (a superbill's
+# codes); anything deeper is refused before it is parsed, where Python's own parser would fail with RecursionError.
+EXPORT_MAX_DEPTH = 32
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -275,6 +286,7 @@ class Store:
             raise FieldError("date", f"{when:%m/%d/%Y} is in the future.")
         if when < letter.sent:
             raise FieldError("date", f"{when:%m/%d/%Y} is before the letter was sent ({letter.sent:%m/%d/%Y}).")
+        quote, reference = _plain("quote", quote), _plain("reference", reference)
         notice_bytes = _read_input(notice, "--notice") if notice else None
         with self._write() as db:
             outcome_id = db.execute(
@@ -289,6 +301,7 @@ class Store:
         return self.get(appeal_id)
 
     def note(self, appeal_id: int, text: str, today: date | None = None) -> None:
+        text = _plain("note", text)
         if not text.strip():
             raise UserError("The note is empty; write what happened, e.g. 'Called the plan, spoke to Sam'.")
         with self._write() as db:
@@ -364,72 +377,87 @@ class Store:
         return len(everything)
 
     def import_(self, source: Path) -> tuple[int, int]:
-        """Add the appeals of an export that are not here yet (matched by their id). Returns (added, already here)."""
+        """Add the appeals of an export that are not here yet (matched by their id). Returns (added, already here).
+
+        All or nothing: a damaged appeal, a link or a pipe among the copies, or a full disk leaves the record and
+        files/ as they were (the copies written so far are removed)."""
         source = Path(source)
         path = source / EXPORT_NAME
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UserError(f"{source} holds no {EXPORT_NAME}; give the folder `appeal track export` wrote.") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise UserError(f"{path} cannot be read as an export: {error}.") from None
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise UserError(f"{path} is not an export of `appeal track export`.")
-        if int(data.get("schema_version", 0)) > SCHEMA_VERSION:
-            raise UserError(f"{path} was written by a newer version of appeal; upgrade appeal to import it.")
+        appeals = _read_export(source)
         added = present = 0
-        with self._write() as db:
-            for number, item in enumerate(data.get("appeals") or [], start=1):
-                try:
-                    if db.execute("SELECT 1 FROM appeals WHERE uid = ?", (item["uid"],)).fetchone():
-                        present += 1
-                        continue
-                    self._import_one(db, item, source)
-                except (KeyError, TypeError, ValueError) as error:
-                    raise UserError(f"{path}: appeal number {number} is incomplete or damaged ({error}); nothing "
-                                    "was imported.") from None
-                added += 1
+        written: list[Path] = []
+        try:
+            with self._write() as db:
+                for number, item in enumerate(appeals, start=1):
+                    try:
+                        uid = uuid.UUID(hex=_field(item, "uid", str)).hex  # a uid is safe as a folder name
+                        if db.execute("SELECT 1 FROM appeals WHERE uid = ?", (uid,)).fetchone():
+                            present += 1
+                            continue
+                        self._import_one(db, uid, item, source, written)
+                    except (KeyError, TypeError, ValueError, AttributeError) as error:
+                        raise UserError(f"{path}: appeal number {number} is incomplete or damaged ({error}); nothing "
+                                        "was imported.") from None
+                    except UserError as error:
+                        raise UserError(f"{path}: appeal number {number}: {str(error).rstrip('.')}; nothing was "
+                                        "imported.") from None
+                    added += 1
+        except BaseException:
+            for copy in written:
+                copy.unlink(missing_ok=True)
+            raise
         return added, present
 
-    def _import_one(self, db: sqlite3.Connection, item: dict, source: Path) -> None:
-        uid = uuid.UUID(hex=item["uid"]).hex  # also refuses a uid that is not one, so it is safe as a folder name
+    def _import_one(self, db: sqlite3.Connection, uid: str, item: dict, source: Path, written: list[Path]) -> None:
         appeal_id = db.execute(
             "INSERT INTO appeals (uid, person, plan, plan_type, created, closed) VALUES (?, ?, ?, ?, ?, ?)",
-            (uid, item.get("person"), item.get("plan"), item.get("plan_type"),
-             date.fromisoformat(item["created"]).isoformat(), _iso_or_none(item.get("closed"))),
+            (uid, _field(item, "person"), _field(item, "plan"), _field(item, "plan_type"),
+             date.fromisoformat(_field(item, "created", str)).isoformat(), _iso_or_none(_field(item, "closed"))),
         ).lastrowid
-        for letter in item["letters"]:
-            case = casefile.from_data(letter["case"], f"the export's appeal {item['uid']}")
+        for letter in _field(item, "letters", list):
+            case = casefile.from_data(_field(letter, "letters.case", dict), f"letters.case of appeal {uid}")
+            level = _field(letter, "letters.level", int)
             letter_id = db.execute(
                 "INSERT INTO letters (appeal_id, level, kind, step, sent, method, case_json, received) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (appeal_id, int(letter["level"]), str(letter["kind"]), Step(letter["step"]).value,
-                 date.fromisoformat(letter["sent"]).isoformat(), letter.get("method"),
-                 json.dumps(casefile.to_data(case)), _iso_or_none(letter.get("received"))),
+                (appeal_id, level, _field(letter, "letters.kind", str),
+                 Step(_field(letter, "letters.step", str)).value,
+                 date.fromisoformat(_field(letter, "letters.sent", str)).isoformat(),
+                 _field(letter, "letters.method"), json.dumps(casefile.to_data(case)),
+                 _iso_or_none(_field(letter, "letters.received"))),
             ).lastrowid
-            copies = {key: self._import_file(source, uid, letter.get(key)) for key in ("case_file", "packet_file")}
+            copies = {key: self._import_file(source, uid, _field(letter, f"letters.{key}"), written)
+                      for key in ("case_file", "packet_file")}
             db.execute("UPDATE letters SET case_file = ?, packet_file = ? WHERE id = ?",
                        (copies["case_file"], copies["packet_file"], letter_id))
-            for outcome in letter.get("outcomes") or []:
+            for outcome in _field(letter, "letters.outcomes", list, optional=True) or []:
                 db.execute(
                     "INSERT INTO outcomes (letter_id, result, date, notice_file, quote, reference) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (letter_id, Result(outcome["result"]).value, date.fromisoformat(outcome["date"]).isoformat(),
-                     self._import_file(source, uid, outcome.get("notice_file")), outcome.get("quote"),
-                     outcome.get("reference")),
+                    (letter_id, Result(_field(outcome, "letters.outcomes.result", str)).value,
+                     date.fromisoformat(_field(outcome, "letters.outcomes.date", str)).isoformat(),
+                     self._import_file(source, uid, _field(outcome, "letters.outcomes.notice_file"), written),
+                     _field(outcome, "letters.outcomes.quote"), _field(outcome, "letters.outcomes.reference")),
                 )
-        for note in item.get("notes") or []:
+        for note in _field(item, "notes", list, optional=True) or []:
             db.execute("INSERT INTO notes (appeal_id, written, text) VALUES (?, ?, ?)",
-                       (appeal_id, date.fromisoformat(note["written"]).isoformat(), str(note["text"])))
+                       (appeal_id, date.fromisoformat(_field(note, "notes.written", str)).isoformat(),
+                        _field(note, "notes.text", str)))
 
-    def _import_file(self, source: Path, uid: str, relative: str | None) -> str | None:
+    def _import_file(self, source: Path, uid: str, relative: str | None, written: list[Path]) -> str | None:
+        """A copy the export holds, read only as a regular file inside it (a link, a pipe or a device is refused
+        by name), kept in files/; `written` collects what was new, to remove if the import fails."""
         if not relative:
             return None
         name = Path(relative).name
         path = source / FILES_FOLDER / uid / name
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise ValueError(f"the copy {relative} is missing from the export")
-        return self._keep(uid, name, path.read_bytes())
+        data = loader.read_regular(path, None, name=f"The export {source}", what="file", under=source)
+        kept = self.files / uid / _safe_name(name)
+        if not kept.exists():
+            written.append(kept)
+        return self._keep(uid, name, data)
 
 
 class _Transaction:
@@ -553,14 +581,12 @@ def _move_aside(path: Path) -> Path:
 def _read_input(path: Path, option: str) -> bytes:
     """A file handed over by its path. Only the command line does that (--packet, --notice; the terminal hands over
     the letter it has just written), so the message names its option, as the tests pin."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{option}: there is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{option}: {path} is a folder; give the file that was sent.") from None
-    except OSError as error:
-        raise UserError(f"{option}: {path} cannot be read: {error.strerror}.") from None
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{option}: there is no file {path}.")
+    if path.is_dir():
+        raise UserError(f"{option}: {path} is a folder; give the file that was sent.")
+    return loader.read_regular(path, None, name=f"{option} {path}")  # a pipe or a device: named, never opened
 
 
 def _safe_name(name: str) -> str:
@@ -573,6 +599,108 @@ def _plan_label(case: Case) -> str:
     name = insurance.insurer or insurance.plan_name or ""
     kind = insurance.plan_type.label if insurance.plan_type else ""
     return f"{name} ({kind})" if name and kind else name or kind
+
+
+def _plain(field: str, text: str | None) -> str | None:
+    """A text the person typed for the record (a note, the plan's words), with plain line ends; a control
+    character is refused by the field's name (see appeal/base/control_chars.py)."""
+    if text is None:
+        return None
+    try:
+        return refuse_controls(text)
+    except ValueError as error:
+        raise FieldError(field, f"{error}.") from None
+
+
+_KIND_WORDS = {str: "text", int: "a whole number", list: "a list", dict: "a set of fields"}
+
+
+def _field(record: Any, name: str, kind: type | None = None, *, optional: bool = False) -> Any:
+    """One value of an export's appeal by its field name (`letters.level`: the key `level`), of `kind` and required
+    when a kind is given, else text or nothing. A text holds no control character; a whole number is not a yes/no.
+    Anything else is a ValueError naming the field."""
+    key = name.rsplit(".", 1)[-1]
+    if not isinstance(record, dict):
+        raise ValueError(f"what holds {name} is not a set of fields")
+    value = record.get(key)
+    if value is None and (kind is None or optional):
+        return None
+    if value is None:
+        raise ValueError(f"{name} is missing")
+    wanted = kind or str
+    if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+        raise ValueError(f"{name} must be {_KIND_WORDS[wanted]}, not {type(value).__name__}")
+    if isinstance(value, str):
+        problem = control_problem(value)
+        if problem:
+            raise ValueError(f"{name} {problem}")
+    return value
+
+
+def _read_export(source: Path) -> list:
+    """The appeals of an export's appeals.json, read within bounds: a regular file inside the folder (not a link,
+    pipe or device), at most EXPORT_MAX_BYTES, nested at most EXPORT_MAX_DEPTH deep, with a whole-number
+    schema_version. Every refusal names the field or the entry."""
+    path = source / EXPORT_NAME
+    if not source.is_dir() or not os.path.lexists(path):
+        raise UserError(f"{source} holds no {EXPORT_NAME}; give the folder `appeal track export` wrote.")
+    raw = loader.read_regular(path, EXPORT_MAX_BYTES + 1, name=f"The export {source}", what="file", under=source,
+                              cut=True)
+    if len(raw) > EXPORT_MAX_BYTES:
+        raise UserError(f"{path} is larger than {EXPORT_MAX_BYTES >> 20} MB, more than an export of appeal holds "
+                        "(some 3,000 appeals); nothing was imported. Check it is the right file.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path} is not UTF-8 text (byte {error.start:,}); nothing was imported.") from None
+    too_deep = _too_deep(text, EXPORT_MAX_DEPTH)
+    if too_deep:
+        raise UserError(f"{path}: {too_deep}; an export is never nested that deep, so nothing was imported.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"{path} cannot be read as an export: {error}.") from None
+    except RecursionError:  # _too_deep should have stopped it; never a traceback
+        raise UserError(f"{path} is nested too deep to be an export; nothing was imported.") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise UserError(f"{path} is not an export of `appeal track export`.")
+    version = data.get("schema_version", 0)
+    if type(version) is not int:  # noqa: E721 - a yes/no or 2.0 is not a version
+        shown = json.dumps(version)
+        raise UserError(f"{path}: schema_version must be a whole number like {SCHEMA_VERSION}, not "
+                        f"{shown if len(shown) <= 40 else shown[:37] + '...'}; nothing was imported.")
+    if version > SCHEMA_VERSION:
+        raise UserError(f"{path} was written by a newer version of appeal; upgrade appeal to import it.")
+    appeals = data.get("appeals")
+    if not isinstance(appeals, list):
+        raise UserError(f"{path}: appeals must be a list of appeals, not {type(appeals).__name__}; nothing was "
+                        "imported.")
+    return appeals
+
+
+# A JSON string (whole, with the colon after it when it is a key) or a bracket: the text's structure, strings skipped.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[\[\]{}]')  # 64 MB in about 2 s
+
+
+def _too_deep(text: str, limit: int) -> str | None:
+    """Where JSON text nests deeper than `limit` ('appeals.letters.case...: nested more than 32 levels deep, at
+    line 4'), found without parsing it, or None."""
+    keys: list[str | None] = []
+    for token in _JSON_TOKENS.finditer(text):
+        character = token.group()[0]
+        if character in "[{":
+            keys.append(None)
+            if len(keys) > limit:
+                line = text.count("\n", 0, token.start()) + 1
+                where = ".".join(key for key in keys if key) or "the top level"
+                return f"{where} is nested more than {limit} levels deep (line {line:,})"
+        elif character in "]}":
+            if keys:
+                keys.pop()
+        elif token.group(1) and keys:
+            key = token.group()[1: token.group().rindex('"')]
+            keys[-1] = key if len(key) <= 40 else key[:37] + "..."
+    return None
 
 
 def _iso_or_none(value) -> str | None:

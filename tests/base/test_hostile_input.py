@@ -74,6 +74,21 @@ CORPUS: dict[str, tuple[str, bytes, list[str]]] = {
     "merge key": ("case.yaml", b"x: &x {last_name: Doe}\npatient:\n  <<: *x\n", ["line 3", "merge keys"]),
     "control bytes": ("case.yaml", b"patient:\n  last_name: Do\x07e\n", ["line 2, column 16", "U+0007"]),
     "escape sequence": ("case.yaml", b"patient:\n  first_name: \x1b[31mAna\n", ["line 2", "U+001B"]),
+    "YAML escape \\e": ("case.yaml", b'patient:\n  first_name: "Maria\\e[31m"\n',
+                       ["patient.first_name (line 2)", "control character U+001B (escape)"]),
+    "YAML escape \\x9b in a list": ("case.yaml", b'enclosures: [records, "bill\\x9b2J"]\n',
+                                   ["enclosures (line 1)", "item 2 holds the control character U+009B"]),
+    "JSON \\u0007": ("case.json", b'{"clinical": {"history": "ten years\\u0007"}}',
+                      ["clinical.history (line 1)", "U+0007 (bell)"]),
+    "sessions: yes": ("case.yaml", b"treatment:\n  sessions: yes\n",
+                      ["treatment.sessions (line 2)", "a yes/no value", "not a number"]),
+    "schema_version: true": ("case.yaml", b"schema_version: true\n", ["schema_version (line 1)", "not a number"]),
+    "illness_years: on": ("case.yaml", b"clinical:\n  illness_years: on\n", ["clinical.illness_years", "not a number"]),
+    "adequate_weeks: no": ("case.yaml", b"prior_treatments:\n  - adequate_weeks: no\n",
+                           ["prior_treatments.0.adequate_weeks", "not a number"]),
+    "a score of yes": ("case.yaml", b"clinical:\n  scores:\n    - {instrument: phq9, value: yes}\n",
+                       ["clinical.scores.0.value", "not a number"]),
+    "cost: off": ("case.yaml", b"treatment:\n  cost_per_session: off\n", ["treatment.cost_per_session", "not a number"]),
     "empty file": ("case.yaml", b"", ["the file is empty"]),
     "blank file": ("case.yaml", b"  \n\n", ["the file is empty"]),
     "comments only": ("case.yaml", b"# nothing yet\n", ["the file is empty", "comments"]),
@@ -108,6 +123,7 @@ def test_a_hostile_case_file_gets_a_clear_message(tmp_path, name):
     for word in words:
         assert word in result.stderr, (word, result.stderr[:2000])
     assert len(result.stderr) < 3000  # a message, not a dump of the file
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr  # never printed, even when quoted
 
 
 @pytest.mark.parametrize(("name", "size"), [("57-MB list of enclosures", 57 << 20), ("50-MB note", 50 << 20),

@@ -88,6 +88,24 @@ def test_a_needed_answer_an_unknown_choice_and_diagnosis_words_are_refused(engin
     assert engine.answer(code, "F33.2", engine.progress.item) is None
 
 
+def test_a_typed_control_character_is_refused_by_name_and_a_persons_own_text_is_kept(engine):
+    """An escape sequence pasted into an answer would act on a terminal that prints it later; accents, ñ, emoji,
+    apostrophes and a Windows line end (a browser's text box sends one) are a person's own text."""
+    opened_appeal(engine)
+    before = engine.path.read_text()
+    for question, typed in (("patient.first_name", "Maria\x1b[31m"), ("patient.last_name", "Ruiz\x9b2J"),
+                            ("enclosures", "records, bill\x07"), ("@situation", "denial\x00")):
+        refusal = engine.answer(ENTRIES[question], typed)
+        assert refusal is not None and refusal.label == engine.label(ENTRIES[question]), (question, refusal)
+        assert "control character U+" in refusal.reason and "\x1b" not in refusal.message
+    assert engine.path.read_text() == before and engine.case.patient.first_name is None
+    answer(engine, "patient.first_name", "José Ñoño 😀")
+    answer(engine, "patient.last_name", "O’Brien-D'Arcy")
+    answer(engine, "patient.address", "1 Calle Mayor\r\nApt 2")
+    assert (engine.case.patient.full_name, engine.case.patient.address) == (
+        "José Ñoño 😀 O’Brien-D'Arcy", "1 Calle Mayor\nApt 2")
+
+
 def test_a_skipped_fact_is_left_out_of_the_letter_unless_it_is_essential(engine):
     opened_appeal(engine)
     answer(engine, "patient.first_name", None)  # essential: it stays a visible blank
