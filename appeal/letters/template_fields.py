@@ -32,6 +32,7 @@ _TEXTS = frozenset({W + "instrText", W + "delInstrText", W + "t", W + "delText"}
 _WALKED = (_FLDCHAR, _FLDSIMPLE, *_TEXTS)
 _CONTAINERS = {W + "body": "", W + "hdr": "", W + "ftr": "", W + "footnote": "footnote", W + "endnote": "endnote",
                W + "comment": "comment", W + "docPartBody": "building block"}
+_VML = "{urn:schemas-microsoft-com:vml}*"  # legacy pictures, which can name their source in an attribute
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 _PASTE_PICTURE = "paste the picture into the template itself (Insert > Pictures > This Device)"
@@ -201,9 +202,10 @@ def _linked_addresses(root: Any) -> list[tuple[Any, str]]:
     """(element, address) for every picture or fill that names an outside address in an attribute (VML's `src`,
     `o:href`) rather than a relationship."""
     found = []
-    for value in root.xpath("//@*[local-name()='src' or local-name()='href']"):
-        if _EXTERNAL_ADDRESS.match(value.strip()):
-            found.append((value.getparent(), str(value)))
+    for element in root.iter(_VML):
+        for name, value in element.attrib.items():
+            if name.rpartition("}")[2] in ("src", "href") and _EXTERNAL_ADDRESS.match(value.strip()):
+                found.append((element, value))
     return found
 
 
