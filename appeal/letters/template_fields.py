@@ -54,6 +54,10 @@ _LINK_KINDS = {
     "package": "a linked package", "mailMergeSource": "a mail merge data source",
     "mailMergeHeaderSource": "a mail merge data source", "recipientData": "a mail merge recipient list",
 }
+_NORMAL_DOCUMENT = "make it a normal document (Mailings > Start Mail Merge > Normal Word Document)"
+_LINK_ADVICE = {"image": _PASTE_PICTURE, "attachedTemplate": "attach the Normal template instead (Developer > "
+                "Document Template)", "mailMergeSource": _NORMAL_DOCUMENT, "mailMergeHeaderSource": _NORMAL_DOCUMENT,
+                "recipientData": _NORMAL_DOCUMENT}
 _WEB_ADDRESS = re.compile(r"(https?://|mailto:|#)", re.I)
 _EXTERNAL_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*:|\\\\|//", re.I)  # a scheme (http:, file:), a UNC or // path
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
@@ -157,7 +161,7 @@ def field_problem(item: Field) -> str | None:
 
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
 
 
 def part_label(part: str) -> str:
@@ -222,8 +226,7 @@ def part_problems(part: str, root: Any) -> list[str]:
                         f"instead of held in the template; {_PASTE_PICTURE}")
     if root.tag == W + "settings" and root.find(W + "mailMerge") is not None:
         problems.append(f"{part_label(part)}: the template is a mail merge document with a data source, which Word "
-                        "reads when it opens the letter; make it a normal document (Mailings > Start Mail Merge > "
-                        "Normal Word Document)")
+                        f"reads when it opens the letter; {_NORMAL_DOCUMENT}")
     return problems
 
 
@@ -242,7 +245,7 @@ def relationship_problem(rels_part: str, relationship: Any) -> str | None:
             return (f"a link in {label} points at {_short(target)}, which is not a web page or an e-mail address "
                     "(a file or a shared folder); link to an https:// address, or delete the link")
         what = _LINK_KINDS.get(kind, "a link")
-        advice = _PASTE_PICTURE if kind == "image" else _PASTE_CONTENT
+        advice = _LINK_ADVICE.get(kind, _PASTE_CONTENT)
         return (f"{what} in {label} links to {_short(target)}, outside the document, which Word would fetch; "
                 f"{advice}")
     if kind == "aFChunk":
