@@ -366,3 +366,18 @@ def test_a_typed_web_link_and_a_page_number_are_kept(home):
     assert "Our reference: the EBSA's page1HealthCare.gov" in text
     body = _parts(letter)["word/document.xml"].decode()
     assert f'HYPERLINK "{address}"' in body and " PAGE " in body
+
+
+def test_an_instruction_is_joined_across_runs_and_nested_fields():
+    """What the check judges: the pieces of one instruction joined, a nested field's text inside its outer one, the
+    name read from the field's own words only."""
+    from appeal.letters.template_fields import fields
+
+    root = parse_xml(paragraph(
+        complex_field("HYPER", 'LINK "https://x.invalid/a', 'b"') +
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> IF 1 = 1 "</w:instrText></w:r>'
+        + complex_field("PAGE", result="7") + '<w:r><w:instrText>"</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + simple_field("NUMPAGES")))
+    found = {item.name: item.instruction for item in fields(root)}
+    assert found == {"HYPERLINK": 'HYPERLINK "https://x.invalid/ab"', "PAGE": "PAGE", "IF": ' IF 1 = 1 "PAGE7"',
+                     "NUMPAGES": "NUMPAGES"}
