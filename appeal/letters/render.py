@@ -1,7 +1,10 @@
 """Rendering a .docx template safely: in the sandboxed environment (appeal/letters/render_env.py), checked before writing.
 
 Why each piece:
-- The template file is checked as a package first (appeal/letters/template_package.py): zip and entity bombs, outside links.
+- The template file is checked as a package first (appeal/letters/template_package.py): zip and entity bombs, outside links,
+  field codes that fetch outside content or hold tags (appeal/letters/template_fields.py).
+- A field or linked picture the render made that the template did not hold (raw XML printed with `|safe`) is
+  refused: a template cannot build a link out of case data.
 - Undeclared variables are found before rendering, so a bad template never leaves a half-written file.
 - A render that docxtpl would cut short (a value too long for Word) is refused: a letter is never cut short.
 - Any failure becomes one message naming the template and the tag; the document only ever exists in memory here.
@@ -147,6 +150,7 @@ def render_document(
     sandbox (appeal/letters/sandbox.py); any failure becomes one message naming the template and the tag, and nothing
     is written, since the document only ever exists in memory here.
     """
+    from appeal.letters.template_fields import external_marks, new_external, rendered_parts
     from appeal.letters.template_package import check_package
 
     template = Path(template)
@@ -154,6 +158,7 @@ def render_document(
     try:
         document = _whole_document_template()(str(template))
         document.init_docx()
+        before = external_marks(rendered_parts(document.docx))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
         raise UserError(f"The template {template.name} is not a Word document that can be opened ({error}).") from None
     environment = shared_environment()
@@ -176,6 +181,9 @@ def render_document(
                     f"{', '.join(sorted(undeclared))}. The names it provides are: {', '.join(sorted(context))}."
                 )
             document.render(context, environment, autoescape=True)
+            made = new_external(template.name, before, external_marks(rendered_parts(document.docx)))
+            if made:
+                raise UserError(made)
             restore_braces(document)
             buffer = io.BytesIO()
             document.save(buffer)

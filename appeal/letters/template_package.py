@@ -2,8 +2,9 @@
 
 A .docx is a zip of XML parts. A shared template could be a zip bomb (a part that decompresses to gigabytes), an
 XML entity bomb, a relationship that points outside the package (a file on disk, or an address on the network
-that LibreOffice would fetch), or not a Word document at all. Each is refused here with a message naming the
-file, before python-docx or docxtpl parse it. A file that passed is remembered by its size and modification time,
+that LibreOffice would fetch), a field code that fetches or includes outside content or holds a tag
+(appeal/letters/template_fields.py), or not a Word document at all. Each is refused here with a message naming
+the file, before python-docx or docxtpl parse it. A file that passed is remembered by its size and modification time,
 so a batch checks each template once.
 """
 
@@ -16,12 +17,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from appeal.base.errors import UserError
+from appeal.letters.template_fields import part_problems, relationship_problem
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # the .docx itself
 MAX_PART_BYTES = 25 * 1024 * 1024  # one part, decompressed
 MAX_TOTAL_BYTES = 100 * 1024 * 1024  # all parts, decompressed
 MAX_PARTS = 2_000
-_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+MAX_SHOWN = 10  # field and link problems listed in one message
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
@@ -73,7 +75,7 @@ def _check_parts(name: str, package: zipfile.ZipFile) -> None:
     names = {part.filename for part in parts}
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         raise UserError(f"The template {name} is a zip file but not a Word document (no [Content_Types].xml).")
-    total = 0
+    total, outside = 0, []
     for part in parts:
         if part.is_dir():
             continue
@@ -84,7 +86,14 @@ def _check_parts(name: str, package: zipfile.ZipFile) -> None:
         if part.filename.endswith((".xml", ".rels")):
             tree = _parse_xml(name, part.filename, data)
             if part.filename.endswith(".rels"):
-                _check_relationships(name, part.filename, tree, names)
+                outside += _check_relationships(name, part.filename, tree, names)
+            else:
+                outside += part_problems(part.filename, tree)
+    if outside:
+        shown = "\n".join(f"    - {problem}." for problem in outside[:MAX_SHOWN])
+        more = f"\n    ... and {len(outside) - MAX_SHOWN} more." if len(outside) > MAX_SHOWN else ""
+        raise UserError(f"The template {name} holds field codes or links that reach outside the letter, which a "
+                        f"template may not (case details could leave this computer through them):\n{shown}{more}")
 
 
 def _read_bounded(name: str, package: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes:
@@ -114,17 +123,21 @@ def _parse_xml(name: str, part: str, data: bytes):
         raise UserError(f"The template {name} has a damaged part ({part}): {error}.") from None
 
 
-def _check_relationships(name: str, part: str, tree, names: set[str]) -> None:
-    """Every relationship stays inside the package, but for hyperlinks (which nothing follows on its own)."""
+def _check_relationships(name: str, part: str, tree, names: set[str]) -> list[str]:
+    """Every relationship stays inside the package, but for web links (which nothing follows on its own); the
+    ones that reach outside are returned (template_fields.relationship_problem says why), a path that climbs out
+    of the package is refused at once."""
     source_folder = posixpath.dirname(posixpath.dirname(part))  # word/_rels/document.xml.rels -> word
+    outside = []
     for relationship in tree.iter(_RELATIONSHIPS):
         target = unquote(relationship.get("Target", ""))
+        problem = relationship_problem(part, relationship)
+        if problem:
+            outside.append(problem)
         if relationship.get("TargetMode") == "External":
-            if relationship.get("Type") != _HYPERLINK:
-                raise UserError(f"The template {name} links to something outside the document ({target[:80]}); "
-                                "a template may hold pictures, not links to files or web addresses.")
             continue
         resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/")
                                       else posixpath.join(source_folder, target))
         if resolved.startswith("../") or resolved == ".." or resolved not in names:
             raise UserError(f"The template {name} refers to a part that is not inside it ({target[:80]}).")
+    return outside
