@@ -56,11 +56,13 @@ def applicable_kinds(case) -> list[str]:
 BOUND_MEMORY, BOUND_CPU_SECONDS = 600 << 20, 20
 
 
-def appeal_bounded(*args: str, cwd: Path, home: Path | None = None, prelude: str = "") -> "subprocess.CompletedProcess":
+def appeal_bounded(*args: str, cwd: Path, home: Path | None = None, prelude: str = "",
+                   as_anyone: bool = False) -> "subprocess.CompletedProcess":
     """`appeal ARGS` in a child process the kernel holds to 600 MB of memory and 20 s of processor time (over
     either, it is killed and the caller's assertions fail); the test waits for it to exit, never on a timer.
     `home` is its HOME (its tracking record, drafts, templates); `prelude` is Python run first (a simulated
-    full disk)."""
+    full disk); `as_anyone` starts it without the superuser's right to write in any folder (CI runs as root), so
+    file permissions hold for it as they do for everyone else."""
     import resource
     import subprocess
     import sys
@@ -73,7 +75,10 @@ def appeal_bounded(*args: str, cwd: Path, home: Path | None = None, prelude: str
     if home is not None:
         environment.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"))
     script = f"{prelude}\nimport sys\nfrom appeal.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    return subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, env=environment, capture_output=True,
+    command = [sys.executable, "-c", script, *args]
+    if as_anyone and os.geteuid() == 0:  # setpriv (util-linux, always on Debian) drops the override at exec
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    return subprocess.run(command, cwd=cwd, env=environment, capture_output=True,
                           text=True, preexec_fn=bounded)
 
 
