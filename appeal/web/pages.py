@@ -20,16 +20,15 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from appeal.base import safe_write
 from appeal.base.errors import UserError
 from appeal.cases import checks as case_checks
 from appeal.intake import drafts
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
 from appeal.web import flow as web_flow
+from appeal.web import uploads
 
 COOKIE = "appeal_web"
-MAX_UPLOAD = 50 * 1024 * 1024  # one attached file (checked after the upload: Starlette bounds only non-file parts)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -50,11 +49,17 @@ def go(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-async def form(request, **limits) -> Any:
-    """The posted form, refused unless it carries this launch's form key."""
-    data = await request.form(**limits)
+def form_key(request, data) -> None:
+    """Refuses a posted form without this launch's form key."""
     if not secrets.compare_digest(str(data.get("csrf", "")), request.app.state.session.csrf):
         raise UserError("This form is out of date (appeal web was started again). Go back to the start page.")
+
+
+async def form(request) -> Any:
+    """The posted form (no files: a page with files reads them with appeal.web.uploads), refused unless it
+    carries this launch's form key."""
+    data = await request.form(max_files=0)
+    form_key(request, data)
     return data
 
 
@@ -305,11 +310,6 @@ def download_name(case, kind) -> str:
     return draft.default_name(case, kind).name
 
 
-def size_in_words(count: int) -> str:
-    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
-    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
-
-
 @guarded
 async def letter(request):
     from appeal.intake.questions import blank_facts
@@ -348,29 +348,15 @@ async def packet(request):
     from appeal.output import packet as packets
 
     session = request.app.state.session
-    data = await form(request, max_files=20, max_part_size=MAX_UPLOAD)
     folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))  # private (0700); removed below
     try:
-        files = []
-        for number, upload in enumerate(data.getlist("files"), 1):
-            if not getattr(upload, "filename", None):
-                continue
-            name = Path(upload.filename).name
-            if name in ("", ".", ".."):
-                name = f"file-{number}"
-            content = await upload.read()
-            if len(content) > MAX_UPLOAD:
-                raise UserError(f"The file {name} is {size_in_words(len(content))}; a file to attach can be at "
-                                f"most {size_in_words(MAX_UPLOAD)}. Make it smaller (for example, scan at a lower "
-                                "resolution) and try again.")
-            path = folder / f"{number:02d}" / name  # the packet's bookmark shows the file's own name
-            path.parent.mkdir(mode=0o700)
-            safe_write.write_bytes(path, content, overwrite=False)  # owner-only, like every file we write
-            files.append(path)
+        posted = await uploads.receive(request, folder, lambda fields: form_key(request, fields))
+        form_key(request, posted.fields)  # a form with no file: checked here
+        files = [path for name, path in posted.files if name == "files"]
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(session, engine)
             made = packets.build(engine.case, kind, docx=drafted.content, attachments=files,
-                                 cover=data.get("send") != "mail")
+                                 cover=posted.fields.get("send") != "mail")
             name = str(packets.default_name(Path(download_name(engine.case, kind))))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -20,7 +20,7 @@ from web_harness import Client, running  # noqa: F401 (a fixture)
 from appeal.intake import drafts as draft_files
 from appeal.terminal import questionnaire
 from appeal.intake import questions
-from appeal.web import app as web, pages as web_pages
+from appeal.web import app as web, pages as web_pages, uploads
 from appeal.base.errors import UserError
 
 
@@ -341,9 +341,117 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
     # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
     assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
-    monkeypatch.setattr(web_pages, "MAX_UPLOAD", 1024)
+    monkeypatch.setattr(uploads, "MAX_FILE", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
+
+
+def _raw_post(running, client: Client, head: dict[str, str], body: bytes) -> tuple[socket.socket, str]:
+    """A post whose body may be cut short (the rest never sent): the socket, and the reply read up to its end. A
+    server that waited for the rest would never answer: the socket's timeout only ends such a failing test."""
+    connection = socket.create_connection(("127.0.0.1", running.port), timeout=60)
+    lines = [f"POST /packet HTTP/1.1", f"Host: 127.0.0.1:{running.port}", f"Origin: http://127.0.0.1:{running.port}",
+             f"Cookie: {client.cookie}", *(f"{name}: {value}" for name, value in head.items())]
+    connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    reader = connection.makefile("rb")
+    status = reader.readline().decode()
+    headers = {}
+    while (line := reader.readline().decode().strip()):
+        name, _, value = line.partition(":")
+        headers[name.lower()] = value.strip()
+    reply = reader.read(int(headers["content-length"])).decode()
+    return connection, status + reply
+
+
+def _file_part(running, name: str) -> bytes:
+    return (f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{running.session.csrf}\r\n'
+            f'--b\r\nContent-Disposition: form-data; name="send"\r\n\r\nmail\r\n'
+            f'--b\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n\r\n').encode()
+
+
+@pytest.fixture
+def private_temp(monkeypatch, tmp_path) -> Path:
+    """The folder the server makes its private upload folders in, to see what is left there."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_post_whose_length_is_over_the_bound_is_refused_before_its_body_is_read(client, running, private_temp):
+    start_patient_appeal(client)
+    declared = 600 * 1024 * 1024
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Content-Length": str(declared)}, _file_part(running, "scan.pdf"))
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "These files are 600 MB together" in reply
+    assert "at most 150 MB together" in reply and "Traceback" not in reply
+    assert list(private_temp.iterdir()) == []  # no folder, no file: nothing was stored
+
+
+def test_a_chunked_post_stops_at_the_bound_and_its_partial_file_is_removed(client, running, private_temp, monkeypatch):
+    """No Content-Length (chunked): the file is counted as it arrives and the post refused at the bound, without
+    waiting for the rest (never sent here); the partial file is gone when the page says so."""
+    start_patient_appeal(client)
+    monkeypatch.setattr(uploads, "MAX_FILE", 64 * 1024)
+    written: list[int] = []
+    real_write = os.write
+    monkeypatch.setattr(uploads.os, "write", lambda fd, data: written.append(len(data)) or real_write(fd, data))
+    body = _file_part(running, "scan.pdf") + b"\0" * (256 * 1024)
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + 8192]), body[at:at + 8192])
+                       for at in range(0, len(body), 8192))  # no last chunk: the body never ends
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Transfer-Encoding": "chunked"}, chunked)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "The file scan.pdf is more than 64 KB" in reply
+    assert sum(written) <= 64 * 1024  # never more than the bound on disk
+    assert list(private_temp.iterdir()) == []
+    assert client.get("/review").status == 200  # the server carries on
+
+
+def test_a_chunked_post_within_the_bound_makes_the_packet(client, running, private_temp):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    path = start_patient_appeal(client)
+    from appeal.cases import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(picture, "PNG")
+    body = _file_part(running, "notice.png") + picture.getvalue() + b"\r\n--b--\r\n"
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + 4096]), body[at:at + 4096])
+                       for at in range(0, len(body), 4096)) + b"0\r\n\r\n"
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Transfer-Encoding": "chunked"}, chunked)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 303"), reply
+    pdf = PdfReader(io.BytesIO(client.get_bytes("/packet.pdf")))
+    assert "notice.png" in str(pdf.outline)
+    assert list(private_temp.iterdir()) == []
+
+
+def test_a_file_posted_without_the_form_key_is_not_stored(client, running, private_temp, monkeypatch):
+    start_patient_appeal(client)
+    created: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *rest, **options):
+        if flags & os.O_CREAT:
+            created.append(str(path))
+        return real_open(path, flags, *rest, **options)
+
+    monkeypatch.setattr(uploads.os, "open", spy)
+    body = _file_part(running, "scan.pdf").replace(running.session.csrf.encode(), b"guess") + b"%PDF\r\n--b--\r\n"
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Content-Length": str(len(body))}, body)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "out of date" in reply
+    assert created == [] and list(private_temp.iterdir()) == []
 
 
 def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(client, monkeypatch):
