@@ -329,8 +329,8 @@ async def letter(request):
     focus, session.focus = session.focus, ""
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
                   earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
-                  recorded=session.recorded, focus=focus,
-                  name=download_name(case, kind))
+                  recorded=session.recorded, focus=focus, name=download_name(case, kind),
+                  limits=(uploads.size_in_words(uploads.MAX_FILE), uploads.size_in_words(uploads.MAX_TOTAL)))
 
 
 @guarded
