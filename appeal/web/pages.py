@@ -93,11 +93,25 @@ def guarded(handler):
 
 
 async def start(request):
-    """The address printed at launch: its token becomes the cookie."""
+    """The start link printed at launch: at its first visit its token becomes the cookie, and the browser moves on
+    to the start page, an address without it. Later visits open nothing (the link may be in a history, or seen by someone else),
+    except in the browser that already has the cookie, which goes to the start page."""
+    from appeal.web import opener
+
     session = request.app.state.session
+    if secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
+        return go("/")
     if not secrets.compare_digest(request.query_params.get("token", ""), session.token):
         return Response("Refused. Open the address that `appeal web` printed in your terminal.", 403)
-    response = go("/")
+    if session.token_used:
+        return request.app.state.templates.TemplateResponse(request, "link_used.html", {}, status_code=410)
+    session.token_used = True
+    opener.remove(session.opener)  # the page that led the browser here has done its work
+    session.opener = None
+    # Not a 303 to "/": when the browser came from appeal.web.opener's page on disk, the whole redirect chain counts
+    # as coming from another site, and the browser would not send a SameSite=Strict cookie with it. A page of this
+    # server that moves on by itself starts a navigation from this site, which does.
+    response = request.app.state.templates.TemplateResponse(request, "started.html", {})
     response.set_cookie(COOKIE, session.cookie, httponly=True, samesite="strict", path="/")
     return response
 

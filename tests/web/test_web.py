@@ -4,6 +4,7 @@ pages do to the draft (the terminal questionnaire's draft file, answers and mess
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -27,7 +28,7 @@ from appeal.base.errors import UserError
 @pytest.fixture
 def client(running):
     client = Client(running)
-    assert client.login().status == 303
+    assert client.login().status == 200
     return client
 
 
@@ -60,7 +61,9 @@ def test_without_the_token_every_page_and_file_is_refused(running):
 def test_the_token_becomes_a_strict_http_only_cookie(running):
     client = Client(running)
     reply = client.login()
-    assert reply.headers["location"] == "/"
+    # a page that moves on to "/" (a 303 from a page on disk would not carry the Strict cookie), without the token
+    assert reply.status == 200 and '<meta http-equiv="refresh" content="0; url=/">' in reply.body
+    assert running.session.token not in reply.body and "location" not in reply.headers
     cookie = reply.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
     page = client.get("/")
@@ -68,6 +71,25 @@ def test_the_token_becomes_a_strict_http_only_cookie(running):
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert page.headers["x-content-type-options"] == "nosniff" and page.headers["cache-control"] == "no-store"
+
+
+def test_the_start_link_works_once(running):
+    """Its first visit gives the cookie; later, a browser without it (another person, another program, a link
+    kept in a history) gets a page saying so, and nothing else: no cookie, no form key, no draft."""
+    first = Client(running)
+    assert first.login().status == 200
+    first.post("/new")
+    first.post("/questions", {"key": "sender.role", "sender.role": "patient"})
+    later = Client(running)
+    reply = later.get("/start?token=" + running.session.token)
+    assert reply.status == 410 and "This link was already used" in reply.body and "set-cookie" not in reply.headers
+    assert "start <code>appeal web</code> again" in reply.body and "browser tab" in reply.body
+    assert running.session.csrf not in reply.body and "draft-" not in reply.body
+    assert reply.headers["cache-control"] == "no-store" and "default-src 'none'" in reply.headers["content-security-policy"]
+    assert later.get("/").status == 403
+    again = first.get("/start?token=" + running.session.token)  # the browser that has the cookie: its start page
+    assert again.status == 303 and again.headers["location"] == "/" and "set-cookie" not in again.headers
+    assert first.get("/").status == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "[::1]:{port}",
@@ -140,6 +162,66 @@ def test_the_command_prints_its_address_first_and_stops_on_ctrl_c(tmp_path):
             process.communicate()
     assert process.returncode == 0 and "Stopped." in out and "Traceback" not in err
     assert match.group(2) not in err  # the token is not logged
+
+
+FAKE_BROWSER = """#!{python}
+import http.client, json, os, re, stat, sys
+url = sys.argv[1]
+page = url[len("file://"):]
+told = {{"argv": sys.argv[1:], "mode": stat.S_IMODE(os.stat(page).st_mode),
+        "folder_mode": stat.S_IMODE(os.stat(os.path.dirname(page)).st_mode)}}
+if os.environ.get("FAKE_BROWSER_VISITS"):
+    link = re.search(r'url=([^"]+)"', open(page).read()).group(1)
+    port = int(re.search(r":(\\d+)/", link).group(1))
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", link[link.index("/start"):], headers={{"Host": f"127.0.0.1:{{port}}"}})
+    reply = connection.getresponse()
+    told.update(link=link, status=reply.status, cookie=reply.getheader("set-cookie", ""), left=os.path.exists(page))
+print("BROWSER " + json.dumps(told), flush=True)
+"""
+
+
+@pytest.mark.parametrize("visits", [True, False])
+def test_the_browser_is_opened_on_a_private_page_not_with_the_link_on_its_command_line(tmp_path, visits):
+    """`appeal web` opens the browser ($BROWSER, as Python's webbrowser reads it: here a stand-in that reports what
+    it was given and, like a browser, follows the page to the start link). Its command line (what `ps` shows)
+    holds only a file:// address; the file is owner-only, leads to the link, and is gone after the first visit,
+    or at Ctrl-C when no browser came."""
+    fake = tmp_path / "fake-browser"
+    fake.write_text(FAKE_BROWSER.format(python=sys.executable))
+    fake.chmod(0o700)
+    environment = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+                   "BROWSER": str(fake), "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    environment.pop("FAKE_BROWSER_VISITS", None)
+    if visits:
+        environment["FAKE_BROWSER_VISITS"] = "1"
+    process = subprocess.Popen([sys.executable, "-m", "appeal", "web"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path)
+    try:
+        printed = process.stdout.readline().strip()
+        token = printed.rsplit("token=", 1)[1]
+        while not (line := process.stdout.readline()).startswith("BROWSER "):
+            assert line, "the browser was not opened"
+        told = json.loads(line[len("BROWSER "):])
+        assert len(told["argv"]) == 1 and told["argv"][0].startswith("file://") and token not in told["argv"][0]
+        assert told["mode"] == 0o600 and told["folder_mode"] == 0o700
+        if visits:
+            assert told["link"] == printed and told["status"] == 200 and "httponly" in told["cookie"].lower()
+            assert told["left"] is False  # removed at the first visit
+            port = int(printed.split(":")[2].split("/")[0])
+            with socket.create_connection(("127.0.0.1", port)) as connection:  # the printed link: used already
+                connection.sendall(f"GET /start?token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                                   "Connection: close\r\n\r\n".encode())
+                assert connection.makefile("rb").readline().startswith(b"HTTP/1.1 410")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Traceback" not in err and token not in err
+    assert list((tmp_path / "tmp").iterdir()) == []  # the page and its folder are gone either way
 
 
 def test_the_port_option_is_checked(capsys):
