@@ -133,9 +133,12 @@ async def new(request):
         found = {path.name: path for path in drafts.find_unfinished()}
         if chosen not in found:
             raise UserError("That draft is no longer in the drafts folder.")
-        session.start(found[chosen])
+        session.start(found[chosen])  # first: open somewhere else, it is what "carry on in a copy" copies
+        with web_flow.opened(found[chosen]) as engine:  # open somewhere else, or edited by hand: said here
+            notice = engine.notice
         session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
                             "see earlier ones.")
+        session.told += [notice] if notice else []
     else:
         session.start(None)
     return go("/questions")

@@ -588,3 +588,146 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
     assert client.get("/letter").status == 200
     trials = yaml.safe_load(path.read_text())["prior_treatments"]
     assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Two sessions on one draft, in separate processes; a draft edited by hand
+
+
+class TerminalSession:
+    """`appeal draft --resume DRAFT` in a child process on a pseudo-terminal, read up to the words awaited (an
+    event: the child's own output), never on a timer."""
+
+    def __init__(self, draft: Path, home: Path):
+        import pty
+
+        environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"], "TERM": "xterm",
+                       "COLUMNS": "120", "LINES": "40"}
+        self.master, child_side = pty.openpty()
+        self.process = subprocess.Popen([sys.executable, "-m", "appeal", "draft", "--resume", str(draft)],
+                                        stdin=child_side, stdout=child_side, stderr=child_side, env=environment)
+        os.close(child_side)
+        self.seen = b""
+
+    def shown(self) -> str:
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self.seen.decode("utf-8", "replace"))
+
+    def until(self, words: str) -> None:
+        while words not in self.shown():
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # the child has gone and its terminal with it
+                chunk = b""
+            assert chunk, f"{words!r} never shown; last shown: {self.shown()[-400:]}"
+            self.seen += chunk
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self) -> int:
+        code = self.process.wait()
+        os.close(self.master)
+        return code
+
+
+def _answered_draft() -> Path:
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    keys = ["sender.role", "@situation", "letter_kind", "patient.first_name"]
+    progress = {"answered": keys, "skipped": [], "extras": {"situation": "denial"}, "history": keys, "item": None}
+    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana}\n"
+                    f"# appeal-questionnaire: {json.dumps(progress)}\n", encoding="utf-8")
+    return path
+
+
+def test_two_sessions_in_two_processes_never_save_over_each_other(client, tmp_path):
+    """A terminal session has the draft open: a second terminal (another process) and the browser are told so,
+    by name, and can carry on in a copy; when the first stops, every answer of both is on disk."""
+    draft = _answered_draft()
+    first = TerminalSession(draft, tmp_path / "home")
+    try:
+        first.until("Your last name")
+        second = TerminalSession(draft, tmp_path / "home")
+        second.until("Carry on in a copy of the draft")
+        assert f"{draft} is open in another appeal session" in second.shown().replace("\r\n", "")
+        second.type("n")
+        assert second.wait() != 0 and "Traceback" not in second.shown()
+
+        refused = client.post("/new", {"draft": draft.name})
+        assert refused.status == 409 and "open in another appeal session" in refused.body
+        assert "Carry on in a copy of the draft" in refused.body
+        assert client.post("/copy").status == 303
+        assert "last name" in client.get("/questions").body
+        assert answer(client, ["patient.last_name"], patient__last_name="Ruiz").status == 303
+
+        first.type("Lopez\r")
+        first.until("date of birth")  # the answer is saved before the next question
+        first.type("\x03")
+        first.until("Stopped. Your answers so far are saved")
+    finally:
+        if first.process.poll() is None:
+            first.process.kill()
+        first.wait()
+    copy = draft.with_name("draft-2026-01-01-100000-copy.yaml")
+    assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+    assert yaml.safe_load(copy.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
+    assert client.post("/new", {"draft": draft.name}).status == 303  # released: the browser opens it now
+    assert "date of birth" in client.get("/questions").body
+
+
+def test_a_session_killed_with_its_draft_open_leaves_it_whole_and_free(client, tmp_path):
+    draft = _answered_draft()
+    session = TerminalSession(draft, tmp_path / "home")
+    session.until("Your last name")
+    session.type("Lopez\r")
+    session.until("date of birth")
+    session.process.send_signal(signal.SIGKILL)
+    assert session.wait() == -signal.SIGKILL
+    assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+    assert client.post("/new", {"draft": draft.name}).status == 303  # the system released its lock
+    assert "date of birth" in client.get("/questions").body
+
+
+PROGRESS = '# appeal-questionnaire: {"answered": ["sender.role"], "skipped": [], "extras": {}, "history": [], "item": null}\n'
+
+
+@pytest.mark.parametrize("text, why", [
+    ("patient: {first_name: Ana\n", "column 1: did not find expected ',' or '}'"),
+    ("patient: {first_name: Ana, date_of_birth: [1990]}\n", "patient.date_of_birth (line 1)"),
+    ("patient: {first_name: Ana}\nfavourite_colour: blue\n", "favourite_colour (line 2): is not a field of a case"),
+    ("patient: {first_name: 'Ana\x1b[31m'}\n", "the control character U+001B is not allowed"),
+    ("patient: {first_name: 'Ana\xe9'}\n".encode("latin-1"), "is not UTF-8 text"),
+])
+def test_a_draft_broken_by_hand_is_set_aside_with_where_and_why(client, text, why):
+    """Bad YAML, a field of the wrong kind, an unknown field, a control character, another encoding: the start
+    page says which draft, where its unchanged copy is and why (the field and line); it is not offered."""
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    content = (text if isinstance(text, bytes) else text.encode()) + PROGRESS.encode()
+    path.write_bytes(content)
+    page = client.get("/")
+    assert page.status == 200 and "Traceback" not in page.body
+    said = re.sub(r"<[^>]+>", "", page.body).replace("&#39;", "'")
+    aside = folder / "draft-2026-01-01-100000.yaml.damaged"
+    assert f"The draft {path.name} cannot be read, so it was set aside as {aside}" in said and why in said, said[said.index("The draft"):][:700]
+    assert aside.read_bytes() == content and not path.exists()
+    assert f'value="{path.name}"' not in page.body
+
+
+@pytest.mark.parametrize("line", ['{"answered": 5', '{"answered": 5}', '{"item": "x"}', '[1, 2]',
+                                  '{"item": {"group": "prior_treatments"}}',
+                                  '{"item": {"group": "prior_treatments", "index": 3, "data": {}, "done": []}}'])
+def test_a_draft_whose_progress_line_was_edited_resumes_with_every_answer_and_says_so(client, line):
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana, last_name: Lopez}\n"
+                    f"# appeal-questionnaire: {line}\n", encoding="utf-8")
+    assert client.post("/new", {"draft": path.name}).status == 303
+    page = client.get("/questions")
+    assert page.status == 200 and "Traceback" not in page.body
+    assert "could not be read, so the questions done were worked out again from your answers" in page.body
+    assert "Your last name" not in page.body  # answered in the file: not asked again
+    assert yaml.safe_load(path.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
