@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from appeal.base.errors import UserError
+from appeal.web import opener
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 HEADERS = [
@@ -115,18 +116,13 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
                                            if open_browser else "Copy it into your browser."), flush=True)
     try:
         if open_browser:
-            from appeal.web import opener
-
             session.opener = opener.open_browser(session.url)
         server(sock, session).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
         pass
     finally:
         sock.close()
-        if session.opener:
-            from appeal.web import opener
-
-            opener.remove(session.opener)
+        opener.remove(session.opener)
     where = f" Your answers are saved in {session.draft}." if session.draft else ""
     print(f"Stopped.{where}", flush=True)
     return 0

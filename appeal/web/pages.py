@@ -26,7 +26,7 @@ from appeal.intake import drafts
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
 from appeal.web import flow as web_flow
-from appeal.web import uploads
+from appeal.web import opener, uploads
 
 COOKIE = "appeal_web"
 
@@ -94,10 +94,8 @@ def guarded(handler):
 
 async def start(request):
     """The start link printed at launch: at its first visit its token becomes the cookie, and the browser moves on
-    to the start page, an address without it. Later visits open nothing (the link may be in a history, or seen by someone else),
-    except in the browser that already has the cookie, which goes to the start page."""
-    from appeal.web import opener
-
+    to the start page, an address without it. Later visits open nothing (the link may be in a history, or seen by
+    someone else), except in the browser that already has the cookie, which goes to the start page."""
     session = request.app.state.session
     if secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
         return go("/")
@@ -133,8 +131,8 @@ async def new(request):
         found = {path.name: path for path in drafts.find_unfinished()}
         if chosen not in found:
             raise UserError("That draft is no longer in the drafts folder.")
-        session.start(found[chosen])  # first: open somewhere else, it is what "carry on in a copy" copies
-        with web_flow.opened(found[chosen]) as engine:  # open somewhere else, or edited by hand: said here
+        session.start(found[chosen])  # first, so that "carry on in a copy" copies it if it is open elsewhere
+        with web_flow.opened(found[chosen]) as engine:  # open elsewhere (DraftInUse), or edited by hand: said now
             notice = engine.notice
         session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
                             "see earlier ones.")

@@ -85,7 +85,8 @@ def test_the_start_link_works_once(running):
     assert reply.status == 410 and "This link was already used" in reply.body and "set-cookie" not in reply.headers
     assert "start <code>appeal web</code> again" in reply.body and "browser tab" in reply.body
     assert running.session.csrf not in reply.body and "draft-" not in reply.body
-    assert reply.headers["cache-control"] == "no-store" and "default-src 'none'" in reply.headers["content-security-policy"]
+    assert reply.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in reply.headers["content-security-policy"]
     assert later.get("/").status == 403
     again = first.get("/start?token=" + running.session.token)  # the browser that has the cookie: its start page
     assert again.status == 303 and again.headers["location"] == "/" and "set-cookie" not in again.headers
@@ -689,7 +690,8 @@ def test_a_session_killed_with_its_draft_open_leaves_it_whole_and_free(client, t
     assert "date of birth" in client.get("/questions").body
 
 
-PROGRESS = '# appeal-questionnaire: {"answered": ["sender.role"], "skipped": [], "extras": {}, "history": [], "item": null}\n'
+PROGRESS = ('# appeal-questionnaire: {"answered": ["sender.role"], "skipped": [], "extras": {}, "history": [], '
+            '"item": null}\n')
 
 
 @pytest.mark.parametrize("text, why", [
@@ -711,7 +713,7 @@ def test_a_draft_broken_by_hand_is_set_aside_with_where_and_why(client, text, wh
     assert page.status == 200 and "Traceback" not in page.body
     said = re.sub(r"<[^>]+>", "", page.body).replace("&#39;", "'")
     aside = folder / "draft-2026-01-01-100000.yaml.damaged"
-    assert f"The draft {path.name} cannot be read, so it was set aside as {aside}" in said and why in said, said[said.index("The draft"):][:700]
+    assert f"The draft {path.name} cannot be read, so it was set aside as {aside}" in said and why in said
     assert aside.read_bytes() == content and not path.exists()
     assert f'value="{path.name}"' not in page.body
 
