@@ -11,7 +11,9 @@ Why it works the way it does:
   finished: a draft with it is unfinished.
 * A session (a terminal, or one request of `appeal web`) locks the draft it works on, so two sessions never
   save over each other's answers; the operating system releases the lock if the session dies.
-* A draft that can no longer be read as a case (hand-edited into a list, say) is set aside, never deleted.
+* An unfinished draft that can no longer be read as a case (edited by hand: bad YAML, a field of the wrong kind,
+  a control character) is set aside unchanged with a message saying where and why, never deleted or skipped
+  without a word.
 
 The terminal and the browser use the same drafts, so a draft started in one can be finished in the other.
 """
@@ -93,19 +95,47 @@ def _unused_name(path: Path, tail: str) -> Path:
     return candidate
 
 
-def set_aside_damaged() -> list[str]:
-    """Move each unfinished draft that can no longer be read as a case (hand-edited into a list, say) out of the
-    way, renamed to NAME.yaml.damaged, so `appeal draft` starts fresh instead of failing. Returns what to tell."""
-    told = []
-    for path in find_unfinished():
+def _marked(path: Path) -> bool:
+    """Whether a file that is no longer text still holds a draft's progress mark (read within the case bound)."""
+    try:
+        return PROGRESS_MARK.encode() in loader.read_bytes(path, max_bytes=loader.CASE_LIMITS.max_bytes)
+    except UserError:
+        return False
+
+
+def _damaged() -> list[tuple[Path, UserError]]:
+    """The unfinished drafts that cannot be resumed, each with why: one that is no longer a case (a field of the
+    wrong kind or an unknown one, bad YAML), or no longer text at all (a control character, another encoding),
+    found by its progress mark in the bytes. A finished draft is a case file like any other, and left alone."""
+    place = folder()
+    found = []
+    for path in sorted(place.glob("*.yaml")) if place.is_dir() else []:
         try:
-            loaded = casefile.read(path, str(path))
+            try:
+                text = loader.read_text(path, what="draft")
+            except UserError as unreadable:
+                if not _marked(path):
+                    continue
+                raise unreadable from None
+            if progress_line(text) is None:
+                continue
+            loaded = casefile.read(text, str(path))
             casefile.from_data(loaded.data, str(path), loaded)
         except UserError as error:
-            aside = _unused_name(path.with_name(path.name + ".damaged"), "")
-            os.replace(path, aside)
-            told.append(f"The draft {path.name} cannot be read, so it was set aside as {aside} (nothing in it "
-                        f"was deleted; open it in a text editor to copy your answers). Why:\n{error}")
+            found.append((path, error))
+    return found
+
+
+def set_aside_damaged() -> list[str]:
+    """Move each draft that can no longer be resumed (see `_damaged`) out of the way, renamed to NAME.yaml.damaged
+    and unchanged, so `appeal draft` and `appeal web` start fresh instead of failing or forgetting it without a
+    word. Returns what to tell: which draft, where it is now, and why (naming the field and line)."""
+    told = []
+    for path, error in _damaged():
+        aside = _unused_name(path.with_name(path.name + ".damaged"), "")
+        os.replace(path, aside)
+        told.append(f"The draft {path.name} cannot be read, so it was set aside as {aside} (nothing in it "
+                    f"was deleted; open it in a text editor to copy your answers). Why:\n{error}")
     return told
 
 

@@ -75,14 +75,21 @@ class Progress:
         }
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Progress:
-        return cls(
-            answered=list(data.get("answered", [])),
-            skipped=list(data.get("skipped", [])),
-            extras=dict(data.get("extras", {})),
-            history=list(data.get("history", [])),
-            item=data.get("item"),
-        )
+    def from_data(cls, data: Any) -> Progress:
+        """The progress a draft's last line records. Raises ValueError for anything but the shape `to_data` writes
+        (a line edited by hand), so it is worked out again from the answers instead of failing later."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        lists = {name: data.get(name, []) for name in ("answered", "skipped", "history")}
+        if not all(isinstance(keys, list) and all(isinstance(key, str) for key in keys) for keys in lists.values()):
+            raise ValueError("a list of question keys is not one")
+        if not isinstance(data.get("extras", {}), dict):
+            raise ValueError("extras is not an object")
+        item = data.get("item")
+        if item is not None and not _item_shape(item):
+            raise ValueError("item is not a list entry")
+        return cls(answered=lists["answered"], skipped=lists["skipped"], extras=dict(data.get("extras", {})),
+                   history=lists["history"], item=item)
 
     def mark(self, key: str, *, skipped: bool) -> None:
         for seen in (self.answered, self.skipped):
@@ -97,6 +104,25 @@ class Progress:
 
     def done(self, key: str) -> bool:
         return key in self.answered or key in self.skipped
+
+
+def _item_shape(item: Any) -> bool:
+    """Whether a progress line's list entry in the making has the shape `Engine.add_entry` and `change_entry` give."""
+    return (isinstance(item, dict) and isinstance(ENTRIES.get(item.get("group")), Group)
+            and isinstance(item.get("index"), int) and not isinstance(item.get("index"), bool)
+            and isinstance(item.get("data"), dict) and isinstance(item.get("done"), list)
+            and all(isinstance(name, str) for name in item["done"]) and isinstance(item.get("editing", False), bool))
+
+
+def _item_fits(item: ItemState | None, case: Case) -> bool:
+    """Whether the entry in the making is one the case has (changing it), or the last one or the next (adding it:
+    its answers so far are already in the case), so leaving it can never remove another entry."""
+    if item is None:
+        return True
+    count = len(get_path(case, item["group"]) or [])
+    if item.get("editing"):
+        return 0 <= item["index"] < count
+    return 0 <= item["index"] and item["index"] in (count - 1, count)
 
 
 def _derive_progress(case: Case) -> Progress:
@@ -221,6 +247,7 @@ class Engine:
         self.saved = path.exists()
         self.finished = False
         self.reopened: int | None = None  # the list entry the last `next_open` opened again for a missing fact
+        self.progress_redone = False  # the draft's progress line could not be read (edited by hand): see `notice`
         self._searches: dict[str, list[tuple[str, str]]] = {}
         self._context: Context | None = None
         self._context_extras: dict[str, Any] = {}
@@ -244,14 +271,27 @@ class Engine:
         text = loader.read_text(source, what="draft" if resume else "case file")
         loaded = casefile.read(text, str(source))
         case = casefile.from_data(loaded.data, str(source), loaded)
-        progress = None
+        progress, redone = None, False
         line = drafts.progress_line(text)
         if line is not None:
             try:
                 progress = Progress.from_data(json.loads(line))
+                if not _item_fits(progress.item, case):
+                    raise ValueError("item is not an entry of the list")
             except (ValueError, TypeError, AttributeError, RecursionError):  # hand-edited: derive it again
-                progress = None
-        return cls(case, target, progress or _derive_progress(case), drafts.header_lines(text), resumed=True)
+                progress, redone = None, True
+        engine = cls(case, target, progress or _derive_progress(case), drafts.header_lines(text), resumed=True)
+        engine.progress_redone = redone
+        return engine
+
+    @property
+    def notice(self) -> str | None:
+        """What a front end says when it opens the draft, if anything: that its progress line was worked out again."""
+        if not self.progress_redone:
+            return None
+        return (f"The last line of {self.path.name}, which records the questions done, was changed and could not be "
+                "read, so the questions done were worked out again from your answers: every answer in the file is "
+                "kept. A list entry you were in the middle of adding, if any, needs adding again.")
 
     def save(self) -> None:
         """After every answer: the whole draft, atomically, readable by its owner only."""

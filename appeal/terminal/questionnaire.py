@@ -102,6 +102,8 @@ class _Terminal:
         if engine.resumed:
             count = len(engine.progress.answered) + len(engine.progress.skipped)
             self._say(f"Carrying on with {engine.path} ({count} questions done so far).", TITLE_STYLE)
+            if engine.notice:
+                self._say(engine.notice, ERROR_STYLE)
         else:
             self._say("Let's fill in the case, one question at a time.", TITLE_STYLE)
         self._say(f"  Your answers are saved after each one, in {engine.path}.", HINT_STYLE)

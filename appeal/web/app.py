@@ -5,10 +5,12 @@ Why it is built this way:
 * Health facts never leave the machine: the server listens on 127.0.0.1 only, loads nothing from the internet
   (its styles and one small script ship inside the package; the pages' Content-Security-Policy allows only this
   server), makes no network call and logs nothing (no access log).
-* Other programs and web sites cannot use it: the address printed at start holds a secret made for this launch,
-  exchanged for an HttpOnly, SameSite=Strict cookie; a request without it is refused (403), and so is one whose
-  Host header is not this address (a DNS-rebinding page) and every form post without this launch's form key and
-  this server's Origin (a cross-site post).
+* Other programs and web sites cannot use it: the address printed at start (the start link) holds a secret made
+  for this launch, exchanged at its first visit for an HttpOnly, SameSite=Strict cookie; the link then works no
+  more (a copy in the browser's history, or seen by someone else, opens nothing). A request without the cookie is
+  refused (403), and so is one whose Host header is not this address (a DNS-rebinding page) and every form post
+  without this launch's form key and this server's Origin (a cross-site post). The browser is opened on a
+  private page on disk that leads to the link (appeal.web.opener), never with the link on its command line.
 * The pages (appeal.web.pages, one handler a page) ask the intake engine's questions (appeal.web.flow): the
   terminal's questions, checks and draft files.
 * Starlette, Jinja2, uvicorn and python-multipart are imported only when `appeal web` runs.
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from appeal.base.errors import UserError
+from appeal.web import opener
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 HEADERS = [
@@ -43,6 +46,8 @@ class Session:
 
     port: int
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    token_used: bool = False  # the start link works once
+    opener: Path | None = None  # the redirect page the browser was opened on (appeal.web.opener), until used
     cookie: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     draft: Path | None = None
@@ -107,16 +112,17 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     session = Session(sock.getsockname()[1])
     print(session.url, flush=True)
     print("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop.", flush=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(session.url)
+    print("The link above works once. " + ("If your browser does not open it, copy it into your browser."
+                                           if open_browser else "Copy it into your browser."), flush=True)
     try:
+        if open_browser:
+            session.opener = opener.open_browser(session.url)
         server(sock, session).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
         pass
     finally:
         sock.close()
+        opener.remove(session.opener)
     where = f" Your answers are saved in {session.draft}." if session.draft else ""
     print(f"Stopped.{where}", flush=True)
     return 0

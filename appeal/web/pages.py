@@ -20,16 +20,15 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from appeal.base import safe_write
 from appeal.base.errors import UserError
 from appeal.cases import checks as case_checks
 from appeal.intake import drafts
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
 from appeal.web import flow as web_flow
+from appeal.web import opener, uploads
 
 COOKIE = "appeal_web"
-MAX_UPLOAD = 50 * 1024 * 1024  # one attached file (checked after the upload: Starlette bounds only non-file parts)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -50,11 +49,17 @@ def go(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-async def form(request, **limits) -> Any:
-    """The posted form, refused unless it carries this launch's form key."""
-    data = await request.form(**limits)
+def form_key(request, data) -> None:
+    """Refuses a posted form without this launch's form key."""
     if not secrets.compare_digest(str(data.get("csrf", "")), request.app.state.session.csrf):
         raise UserError("This form is out of date (appeal web was started again). Go back to the start page.")
+
+
+async def form(request) -> Any:
+    """The posted form (no files: a page with files reads them with appeal.web.uploads), refused unless it
+    carries this launch's form key."""
+    data = await request.form(max_files=0)
+    form_key(request, data)
     return data
 
 
@@ -88,11 +93,23 @@ def guarded(handler):
 
 
 async def start(request):
-    """The address printed at launch: its token becomes the cookie."""
+    """The start link printed at launch: at its first visit its token becomes the cookie, and the browser moves on
+    to the start page, an address without it. Later visits open nothing (the link may be in a history, or seen by
+    someone else), except in the browser that already has the cookie, which goes to the start page."""
     session = request.app.state.session
+    if secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
+        return go("/")
     if not secrets.compare_digest(request.query_params.get("token", ""), session.token):
         return Response("Refused. Open the address that `appeal web` printed in your terminal.", 403)
-    response = go("/")
+    if session.token_used:
+        return request.app.state.templates.TemplateResponse(request, "link_used.html", {}, status_code=410)
+    session.token_used = True
+    opener.remove(session.opener)  # the page that led the browser here has done its work
+    session.opener = None
+    # Not a 303 to "/": when the browser came from appeal.web.opener's page on disk, the whole redirect chain counts
+    # as coming from another site, and the browser would not send a SameSite=Strict cookie with it. A page of this
+    # server that moves on by itself starts a navigation from this site, which does.
+    response = request.app.state.templates.TemplateResponse(request, "started.html", {})
     response.set_cookie(COOKIE, session.cookie, httponly=True, samesite="strict", path="/")
     return response
 
@@ -114,9 +131,12 @@ async def new(request):
         found = {path.name: path for path in drafts.find_unfinished()}
         if chosen not in found:
             raise UserError("That draft is no longer in the drafts folder.")
-        session.start(found[chosen])
+        session.start(found[chosen])  # first, so that "carry on in a copy" copies it if it is open elsewhere
+        with web_flow.opened(found[chosen]) as engine:  # open elsewhere (DraftInUse), or edited by hand: said now
+            notice = engine.notice
         session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
                             "see earlier ones.")
+        session.told += [notice] if notice else []
     else:
         session.start(None)
     return go("/questions")
@@ -305,11 +325,6 @@ def download_name(case, kind) -> str:
     return draft.default_name(case, kind).name
 
 
-def size_in_words(count: int) -> str:
-    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
-    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
-
-
 @guarded
 async def letter(request):
     from appeal.intake.questions import blank_facts
@@ -329,8 +344,8 @@ async def letter(request):
     focus, session.focus = session.focus, ""
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
                   earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
-                  recorded=session.recorded, focus=focus,
-                  name=download_name(case, kind))
+                  recorded=session.recorded, focus=focus, name=download_name(case, kind),
+                  limits=(uploads.size_in_words(uploads.MAX_FILE), uploads.size_in_words(uploads.MAX_TOTAL)))
 
 
 @guarded
@@ -348,29 +363,15 @@ async def packet(request):
     from appeal.output import packet as packets
 
     session = request.app.state.session
-    data = await form(request, max_files=20, max_part_size=MAX_UPLOAD)
     folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))  # private (0700); removed below
     try:
-        files = []
-        for number, upload in enumerate(data.getlist("files"), 1):
-            if not getattr(upload, "filename", None):
-                continue
-            name = Path(upload.filename).name
-            if name in ("", ".", ".."):
-                name = f"file-{number}"
-            content = await upload.read()
-            if len(content) > MAX_UPLOAD:
-                raise UserError(f"The file {name} is {size_in_words(len(content))}; a file to attach can be at "
-                                f"most {size_in_words(MAX_UPLOAD)}. Make it smaller (for example, scan at a lower "
-                                "resolution) and try again.")
-            path = folder / f"{number:02d}" / name  # the packet's bookmark shows the file's own name
-            path.parent.mkdir(mode=0o700)
-            safe_write.write_bytes(path, content, overwrite=False)  # owner-only, like every file we write
-            files.append(path)
+        posted = await uploads.receive(request, folder, lambda fields: form_key(request, fields))
+        form_key(request, posted.fields)  # a form with no file: checked here
+        files = [path for name, path in posted.files if name == "files"]
         with web_flow.opened(session.draft) as engine:
             kind, drafted = letter_of(session, engine)
             made = packets.build(engine.case, kind, docx=drafted.content, attachments=files,
-                                 cover=data.get("send") != "mail")
+                                 cover=posted.fields.get("send") != "mail")
             name = str(packets.default_name(Path(download_name(engine.case, kind))))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -399,6 +399,23 @@ def test_a_damaged_draft_is_set_aside_with_a_message(terminal, tmp_path):
     assert drafts.find_unfinished() == [good]
 
 
+def test_a_draft_with_its_progress_line_edited_by_hand_resumes_with_every_answer_and_says_so(terminal, tmp_path,
+                                                                                              monkeypatch):
+    folder = drafts.folder()
+    folder.mkdir(parents=True)
+    draft = folder / "draft-2026-01-01-100000.yaml"
+    draft.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana, last_name: Lopez}\n"
+                     '# appeal-questionnaire: {"item": "hand-edited"}\n', encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(questionary, "print", lambda text, **kwargs: shown.append(text))
+    with pytest.raises(questionnaire.QuestionnaireStopped):
+        terminal.run({"What happened": pick("denial"), "date of birth": CTRL_C}, resume=draft)
+    said = " ".join(" ".join(shown).split())
+    assert "could not be read, so the questions done were worked out again from your answers" in said
+    assert not any("last name" in asked for asked in terminal.asked)  # in the file: not asked again
+    assert saved(draft)["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+
+
 def test_drafts_go_under_home_when_xdg_data_home_is_not_set(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -4,6 +4,7 @@ pages do to the draft (the terminal questionnaire's draft file, answers and mess
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -20,14 +21,14 @@ from web_harness import Client, running  # noqa: F401 (a fixture)
 from appeal.intake import drafts as draft_files
 from appeal.terminal import questionnaire
 from appeal.intake import questions
-from appeal.web import app as web, pages as web_pages
+from appeal.web import app as web, pages as web_pages, uploads
 from appeal.base.errors import UserError
 
 
 @pytest.fixture
 def client(running):
     client = Client(running)
-    assert client.login().status == 303
+    assert client.login().status == 200
     return client
 
 
@@ -60,7 +61,9 @@ def test_without_the_token_every_page_and_file_is_refused(running):
 def test_the_token_becomes_a_strict_http_only_cookie(running):
     client = Client(running)
     reply = client.login()
-    assert reply.headers["location"] == "/"
+    # a page that moves on to "/" (a 303 from a page on disk would not carry the Strict cookie), without the token
+    assert reply.status == 200 and '<meta http-equiv="refresh" content="0; url=/">' in reply.body
+    assert running.session.token not in reply.body and "location" not in reply.headers
     cookie = reply.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
     page = client.get("/")
@@ -68,6 +71,26 @@ def test_the_token_becomes_a_strict_http_only_cookie(running):
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert page.headers["x-content-type-options"] == "nosniff" and page.headers["cache-control"] == "no-store"
+
+
+def test_the_start_link_works_once(running):
+    """Its first visit gives the cookie; later, a browser without it (another person, another program, a link
+    kept in a history) gets a page saying so, and nothing else: no cookie, no form key, no draft."""
+    first = Client(running)
+    assert first.login().status == 200
+    first.post("/new")
+    first.post("/questions", {"key": "sender.role", "sender.role": "patient"})
+    later = Client(running)
+    reply = later.get("/start?token=" + running.session.token)
+    assert reply.status == 410 and "This link was already used" in reply.body and "set-cookie" not in reply.headers
+    assert "start <code>appeal web</code> again" in reply.body and "browser tab" in reply.body
+    assert running.session.csrf not in reply.body and "draft-" not in reply.body
+    assert reply.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in reply.headers["content-security-policy"]
+    assert later.get("/").status == 403
+    again = first.get("/start?token=" + running.session.token)  # the browser that has the cookie: its start page
+    assert again.status == 303 and again.headers["location"] == "/" and "set-cookie" not in again.headers
+    assert first.get("/").status == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "[::1]:{port}",
@@ -140,6 +163,66 @@ def test_the_command_prints_its_address_first_and_stops_on_ctrl_c(tmp_path):
             process.communicate()
     assert process.returncode == 0 and "Stopped." in out and "Traceback" not in err
     assert match.group(2) not in err  # the token is not logged
+
+
+FAKE_BROWSER = """#!{python}
+import http.client, json, os, re, stat, sys
+url = sys.argv[1]
+page = url[len("file://"):]
+told = {{"argv": sys.argv[1:], "mode": stat.S_IMODE(os.stat(page).st_mode),
+        "folder_mode": stat.S_IMODE(os.stat(os.path.dirname(page)).st_mode)}}
+if os.environ.get("FAKE_BROWSER_VISITS"):
+    link = re.search(r'url=([^"]+)"', open(page).read()).group(1)
+    port = int(re.search(r":(\\d+)/", link).group(1))
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", link[link.index("/start"):], headers={{"Host": f"127.0.0.1:{{port}}"}})
+    reply = connection.getresponse()
+    told.update(link=link, status=reply.status, cookie=reply.getheader("set-cookie", ""), left=os.path.exists(page))
+print("BROWSER " + json.dumps(told), flush=True)
+"""
+
+
+@pytest.mark.parametrize("visits", [True, False])
+def test_the_browser_is_opened_on_a_private_page_not_with_the_link_on_its_command_line(tmp_path, visits):
+    """`appeal web` opens the browser ($BROWSER, as Python's webbrowser reads it: here a stand-in that reports what
+    it was given and, like a browser, follows the page to the start link). Its command line (what `ps` shows)
+    holds only a file:// address; the file is owner-only, leads to the link, and is gone after the first visit,
+    or at Ctrl-C when no browser came."""
+    fake = tmp_path / "fake-browser"
+    fake.write_text(FAKE_BROWSER.format(python=sys.executable))
+    fake.chmod(0o700)
+    environment = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+                   "BROWSER": str(fake), "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    environment.pop("FAKE_BROWSER_VISITS", None)
+    if visits:
+        environment["FAKE_BROWSER_VISITS"] = "1"
+    process = subprocess.Popen([sys.executable, "-m", "appeal", "web"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path)
+    try:
+        printed = process.stdout.readline().strip()
+        token = printed.rsplit("token=", 1)[1]
+        while not (line := process.stdout.readline()).startswith("BROWSER "):
+            assert line, "the browser was not opened"
+        told = json.loads(line[len("BROWSER "):])
+        assert len(told["argv"]) == 1 and told["argv"][0].startswith("file://") and token not in told["argv"][0]
+        assert told["mode"] == 0o600 and told["folder_mode"] == 0o700
+        if visits:
+            assert told["link"] == printed and told["status"] == 200 and "httponly" in told["cookie"].lower()
+            assert told["left"] is False  # removed at the first visit
+            port = int(printed.split(":")[2].split("/")[0])
+            with socket.create_connection(("127.0.0.1", port)) as connection:  # the printed link: used already
+                connection.sendall(f"GET /start?token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                                   "Connection: close\r\n\r\n".encode())
+                assert connection.makefile("rb").readline().startswith(b"HTTP/1.1 410")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Traceback" not in err and token not in err
+    assert list((tmp_path / "tmp").iterdir()) == []  # the page and its folder are gone either way
 
 
 def test_the_port_option_is_checked(capsys):
@@ -341,9 +424,117 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
     # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
     assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
-    monkeypatch.setattr(web_pages, "MAX_UPLOAD", 1024)
+    monkeypatch.setattr(uploads, "MAX_FILE", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
+
+
+def _raw_post(running, client: Client, head: dict[str, str], body: bytes) -> tuple[socket.socket, str]:
+    """A post whose body may be cut short (the rest never sent): the socket, and the reply read up to its end. A
+    server that waited for the rest would never answer: the socket's timeout only ends such a failing test."""
+    connection = socket.create_connection(("127.0.0.1", running.port), timeout=60)
+    lines = [f"POST /packet HTTP/1.1", f"Host: 127.0.0.1:{running.port}", f"Origin: http://127.0.0.1:{running.port}",
+             f"Cookie: {client.cookie}", *(f"{name}: {value}" for name, value in head.items())]
+    connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    reader = connection.makefile("rb")
+    status = reader.readline().decode()
+    headers = {}
+    while (line := reader.readline().decode().strip()):
+        name, _, value = line.partition(":")
+        headers[name.lower()] = value.strip()
+    reply = reader.read(int(headers["content-length"])).decode()
+    return connection, status + reply
+
+
+def _file_part(running, name: str) -> bytes:
+    return (f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{running.session.csrf}\r\n'
+            f'--b\r\nContent-Disposition: form-data; name="send"\r\n\r\nmail\r\n'
+            f'--b\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n\r\n').encode()
+
+
+@pytest.fixture
+def private_temp(monkeypatch, tmp_path) -> Path:
+    """The folder the server makes its private upload folders in, to see what is left there."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_post_whose_length_is_over_the_bound_is_refused_before_its_body_is_read(client, running, private_temp):
+    start_patient_appeal(client)
+    declared = 600 * 1024 * 1024
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Content-Length": str(declared)}, _file_part(running, "scan.pdf"))
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "These files are 600 MB together" in reply
+    assert "at most 150 MB together" in reply and "Traceback" not in reply
+    assert list(private_temp.iterdir()) == []  # no folder, no file: nothing was stored
+
+
+def test_a_chunked_post_stops_at_the_bound_and_its_partial_file_is_removed(client, running, private_temp, monkeypatch):
+    """No Content-Length (chunked): the file is counted as it arrives and the post refused at the bound, without
+    waiting for the rest (never sent here); the partial file is gone when the page says so."""
+    start_patient_appeal(client)
+    monkeypatch.setattr(uploads, "MAX_FILE", 64 * 1024)
+    written: list[int] = []
+    real_write = os.write
+    monkeypatch.setattr(uploads.os, "write", lambda fd, data: written.append(len(data)) or real_write(fd, data))
+    body = _file_part(running, "scan.pdf") + b"\0" * (256 * 1024)
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + 8192]), body[at:at + 8192])
+                       for at in range(0, len(body), 8192))  # no last chunk: the body never ends
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Transfer-Encoding": "chunked"}, chunked)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "The file scan.pdf is more than 64 KB" in reply
+    assert sum(written) <= 64 * 1024  # never more than the bound on disk
+    assert list(private_temp.iterdir()) == []
+    assert client.get("/review").status == 200  # the server carries on
+
+
+def test_a_chunked_post_within_the_bound_makes_the_packet(client, running, private_temp):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    path = start_patient_appeal(client)
+    from appeal.cases import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(picture, "PNG")
+    body = _file_part(running, "notice.png") + picture.getvalue() + b"\r\n--b--\r\n"
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + 4096]), body[at:at + 4096])
+                       for at in range(0, len(body), 4096)) + b"0\r\n\r\n"
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Transfer-Encoding": "chunked"}, chunked)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 303"), reply
+    pdf = PdfReader(io.BytesIO(client.get_bytes("/packet.pdf")))
+    assert "notice.png" in str(pdf.outline)
+    assert list(private_temp.iterdir()) == []
+
+
+def test_a_file_posted_without_the_form_key_is_not_stored(client, running, private_temp, monkeypatch):
+    start_patient_appeal(client)
+    created: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *rest, **options):
+        if flags & os.O_CREAT:
+            created.append(str(path))
+        return real_open(path, flags, *rest, **options)
+
+    monkeypatch.setattr(uploads.os, "open", spy)
+    body = _file_part(running, "scan.pdf").replace(running.session.csrf.encode(), b"guess") + b"%PDF\r\n--b--\r\n"
+    connection, reply = _raw_post(running, client, {"Content-Type": "multipart/form-data; boundary=b",
+                                                      "Content-Length": str(len(body))}, body)
+    connection.close()
+    assert reply.startswith("HTTP/1.1 400") and "out of date" in reply
+    assert created == [] and list(private_temp.iterdir()) == []
 
 
 def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(client, monkeypatch):
@@ -398,3 +589,147 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
     assert client.get("/letter").status == 200
     trials = yaml.safe_load(path.read_text())["prior_treatments"]
     assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Two sessions on one draft, in separate processes; a draft edited by hand
+
+
+class TerminalSession:
+    """`appeal draft --resume DRAFT` in a child process on a pseudo-terminal, read up to the words awaited (an
+    event: the child's own output), never on a timer."""
+
+    def __init__(self, draft: Path, home: Path):
+        import pty
+
+        environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"], "TERM": "xterm",
+                       "COLUMNS": "120", "LINES": "40"}
+        self.master, child_side = pty.openpty()
+        self.process = subprocess.Popen([sys.executable, "-m", "appeal", "draft", "--resume", str(draft)],
+                                        stdin=child_side, stdout=child_side, stderr=child_side, env=environment)
+        os.close(child_side)
+        self.seen = b""
+
+    def shown(self) -> str:
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self.seen.decode("utf-8", "replace"))
+
+    def until(self, words: str) -> None:
+        while words not in self.shown():
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # the child has gone and its terminal with it
+                chunk = b""
+            assert chunk, f"{words!r} never shown; last shown: {self.shown()[-400:]}"
+            self.seen += chunk
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self) -> int:
+        code = self.process.wait()
+        os.close(self.master)
+        return code
+
+
+def _answered_draft() -> Path:
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    keys = ["sender.role", "@situation", "letter_kind", "patient.first_name"]
+    progress = {"answered": keys, "skipped": [], "extras": {"situation": "denial"}, "history": keys, "item": None}
+    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana}\n"
+                    f"# appeal-questionnaire: {json.dumps(progress)}\n", encoding="utf-8")
+    return path
+
+
+def test_two_sessions_in_two_processes_never_save_over_each_other(client, tmp_path):
+    """A terminal session has the draft open: a second terminal (another process) and the browser are told so,
+    by name, and can carry on in a copy; when the first stops, every answer of both is on disk."""
+    draft = _answered_draft()
+    first = TerminalSession(draft, tmp_path / "home")
+    try:
+        first.until("Your last name")
+        second = TerminalSession(draft, tmp_path / "home")
+        second.until("Carry on in a copy of the draft")
+        assert f"{draft} is open in another appeal session" in second.shown().replace("\r\n", "")
+        second.type("n")
+        assert second.wait() != 0 and "Traceback" not in second.shown()
+
+        refused = client.post("/new", {"draft": draft.name})
+        assert refused.status == 409 and "open in another appeal session" in refused.body
+        assert "Carry on in a copy of the draft" in refused.body
+        assert client.post("/copy").status == 303
+        assert "last name" in client.get("/questions").body
+        assert answer(client, ["patient.last_name"], patient__last_name="Ruiz").status == 303
+
+        first.type("Lopez\r")
+        first.until("date of birth")  # the answer is saved before the next question
+        first.type("\x03")
+        first.until("Stopped. Your answers so far are saved")
+    finally:
+        if first.process.poll() is None:
+            first.process.kill()
+        first.wait()
+    copy = draft.with_name("draft-2026-01-01-100000-copy.yaml")
+    assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+    assert yaml.safe_load(copy.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
+    assert client.post("/new", {"draft": draft.name}).status == 303  # released: the browser opens it now
+    assert "date of birth" in client.get("/questions").body
+
+
+def test_a_session_killed_with_its_draft_open_leaves_it_whole_and_free(client, tmp_path):
+    draft = _answered_draft()
+    session = TerminalSession(draft, tmp_path / "home")
+    session.until("Your last name")
+    session.type("Lopez\r")
+    session.until("date of birth")
+    session.process.send_signal(signal.SIGKILL)
+    assert session.wait() == -signal.SIGKILL
+    assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+    assert client.post("/new", {"draft": draft.name}).status == 303  # the system released its lock
+    assert "date of birth" in client.get("/questions").body
+
+
+PROGRESS = ('# appeal-questionnaire: {"answered": ["sender.role"], "skipped": [], "extras": {}, "history": [], '
+            '"item": null}\n')
+
+
+@pytest.mark.parametrize("text, why", [
+    ("patient: {first_name: Ana\n", "column 1: did not find expected ',' or '}'"),
+    ("patient: {first_name: Ana, date_of_birth: [1990]}\n", "patient.date_of_birth (line 1)"),
+    ("patient: {first_name: Ana}\nfavourite_colour: blue\n", "favourite_colour (line 2): is not a field of a case"),
+    ("patient: {first_name: 'Ana\x1b[31m'}\n", "the control character U+001B is not allowed"),
+    ("patient: {first_name: 'Ana\xe9'}\n".encode("latin-1"), "is not UTF-8 text"),
+])
+def test_a_draft_broken_by_hand_is_set_aside_with_where_and_why(client, text, why):
+    """Bad YAML, a field of the wrong kind, an unknown field, a control character, another encoding: the start
+    page says which draft, where its unchanged copy is and why (the field and line); it is not offered."""
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    content = (text if isinstance(text, bytes) else text.encode()) + PROGRESS.encode()
+    path.write_bytes(content)
+    page = client.get("/")
+    assert page.status == 200 and "Traceback" not in page.body
+    said = re.sub(r"<[^>]+>", "", page.body).replace("&#39;", "'")
+    aside = folder / "draft-2026-01-01-100000.yaml.damaged"
+    assert f"The draft {path.name} cannot be read, so it was set aside as {aside}" in said and why in said
+    assert aside.read_bytes() == content and not path.exists()
+    assert f'value="{path.name}"' not in page.body
+
+
+@pytest.mark.parametrize("line", ['{"answered": 5', '{"answered": 5}', '{"item": "x"}', '[1, 2]',
+                                  '{"item": {"group": "prior_treatments"}}',
+                                  '{"item": {"group": "prior_treatments", "index": 3, "data": {}, "done": []}}'])
+def test_a_draft_whose_progress_line_was_edited_resumes_with_every_answer_and_says_so(client, line):
+    folder = draft_files.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "draft-2026-01-01-100000.yaml"
+    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana, last_name: Lopez}\n"
+                    f"# appeal-questionnaire: {line}\n", encoding="utf-8")
+    assert client.post("/new", {"draft": path.name}).status == 303
+    page = client.get("/questions")
+    assert page.status == 200 and "Traceback" not in page.body
+    assert "could not be read, so the questions done were worked out again from your answers" in page.body
+    assert "Your last name" not in page.body  # answered in the file: not asked again
+    assert yaml.safe_load(path.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}

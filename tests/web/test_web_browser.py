@@ -219,3 +219,38 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     assert not any("last name" in asked or "mailing address" in asked for asked in terminal.asked)  # done in the browser
     assert any("date of birth" in asked for asked in terminal.asked)
     assert yaml.safe_load(draft.read_text())["patient"]["date_of_birth"] == "1990-03-01"
+
+
+def test_the_private_page_opens_the_app_once_and_the_link_then_works_no_more(browser, running):
+    """What `appeal web` opens the browser on (appeal.web.opener's page on disk) leads to the start page, without
+    the link in the address bar; it is gone at once; the same link in another browser opens the page saying it
+    was used, with nothing of the person's on it. The browser that has the cookie is taken to its start page."""
+    from appeal.web import opener
+
+    redirect = running.session.opener = opener.redirect_page(running.url)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(redirect.as_uri())
+    page.wait_for_url(f"http://127.0.0.1:{running.port}/")
+    settled(page)
+    assert "token" not in page.url and "Start a new letter" in page.inner_text("main")
+    assert not redirect.parent.exists()  # removed at the first visit
+    fresh_shots("start-link")
+    page.screenshot(path=str(SCREENSHOTS / "start-link-01-opened.png"), full_page=True)
+
+    other = browser.new_context()
+    later = other.new_page()
+    reply = later.goto(running.url)
+    assert reply.status == 410 and later.title().startswith("This link was already used")
+    said = later.inner_text("main")
+    assert "browser tab" in said and "appeal web again" in said
+    assert running.session.csrf not in later.content() and other.cookies() == []
+    checks = Checks(running.port)
+    checks(later)
+    later.screenshot(path=str(SCREENSHOTS / "start-link-02-already-used.png"), full_page=True)
+    other.close()
+
+    page.goto(running.url)  # the person's own browser, the printed link clicked again: their start page
+    settled(page)
+    assert page.url == f"http://127.0.0.1:{running.port}/" and "Start a new letter" in page.inner_text("main")
+    context.close()

@@ -1,0 +1,182 @@
+"""Files posted to `appeal web` (the packet's attachments), written to disk as they arrive and refused at the bound.
+
+Why it is done here and not by Starlette's form parser: that parser bounds only the form's text fields, so a file
+was taken whole (spooled to disk, then read into memory by the page) before its size could be checked; a 600 MB
+post held 650 MB. Here:
+
+* a body whose Content-Length already says it is over the bound is refused before a byte of it is read;
+* otherwise (a length within the bound, a chunked body, or none) the body is read in the chunks the server hands
+  over, each file written straight to an owner-only file in the caller's private folder, and the post is refused
+  the moment one file, or all of them together, pass the bound: the partial file is removed at once and nothing
+  more is stored (the server throws away the rest of the body, so the browser still gets the page that says why);
+* the form key is checked before the first file is stored, so a post without it writes nothing.
+
+Memory stays at about one chunk whatever is posted. The files of one packet are bounded together too, because the
+packet is built in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from appeal.base.errors import UserError
+
+try:  # python-multipart's import name since 0.0.13; the older one before
+    from python_multipart.multipart import MultipartParser, parse_options_header
+except ModuleNotFoundError:  # pragma: no cover - older python-multipart
+    from multipart.multipart import MultipartParser, parse_options_header
+
+MAX_FILE = 50 * 1024 * 1024  # one attached file
+MAX_TOTAL = 150 * 1024 * 1024  # all files of one packet together (the packet is built in memory)
+MAX_FILES = 20
+MAX_FIELD = 64 * 1024  # a text field of the form (the form key, how it is sent)
+MAX_FIELDS = 50
+FORM_ROOM = 1024 * 1024  # the form's text fields and part headers, beyond the files themselves
+
+
+def size_in_words(count: int) -> str:
+    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
+
+
+def too_big(name: str | None, size: int) -> UserError:
+    if name is None:
+        return UserError(f"These files are {size_in_words(size)} together; the files for one PDF can be at most "
+                         f"{size_in_words(MAX_TOTAL)} together. Attach fewer or smaller files (for example, scan "
+                         "at a lower resolution) and try again.")
+    return UserError(f"The file {name} is more than {size_in_words(MAX_FILE)}; a file to attach can be at most "
+                     f"{size_in_words(MAX_FILE)}. Make it smaller (for example, scan at a lower resolution) and "
+                     "try again.")
+
+
+@dataclass
+class Posted:
+    """A posted form: its text fields (the last value of each name) and its files, in the order sent, as
+    (field name, path). A file's path keeps the name the person's computer gave it."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    files: list[tuple[str, Path]] = field(default_factory=list)
+
+
+class _Reader:
+    """python-multipart's callbacks: text fields into memory (bounded), file parts into files (bounded)."""
+
+    def __init__(self, folder: Path, before_files: Callable[[dict[str, str]], None]):
+        self.folder = folder
+        self.before_files = before_files
+        self.posted = Posted()
+        self.header_name = bytearray()
+        self.header_value = bytearray()
+        self.disposition = b""
+        self.name = ""
+        self.text: bytearray | None = None  # the text field being read
+        self.descriptor: int | None = None  # the file being written
+        self.path: Path | None = None
+        self.filename = ""
+        self.size = 0
+        self.total = 0
+        self.count = 0
+
+    def on_part_begin(self) -> None:
+        self.disposition, self.text, self.path, self.size = b"", None, None, 0
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+        if len(self.header_value) > MAX_FIELD:
+            raise UserError("The form could not be read: a part's header is too long.")
+
+    def on_header_end(self) -> None:
+        if bytes(self.header_name).lower() == b"content-disposition":
+            self.disposition = bytes(self.header_value)
+        self.header_name, self.header_value = bytearray(), bytearray()
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self.disposition)
+        self.name = options.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" not in options:
+            if len(self.posted.fields) >= MAX_FIELDS:
+                raise UserError("The form could not be read: it has too many fields.")
+            self.text = bytearray()
+            return
+        self.filename = options[b"filename"].decode("utf-8", "replace")
+        if not self.filename:  # a file box left empty
+            return
+        if self.count == 0:
+            self.before_files(self.posted.fields)
+        self.count += 1
+        if self.count > MAX_FILES:
+            raise UserError(f"At most {MAX_FILES} files can be attached at once.")
+        name = Path(self.filename).name
+        if name in ("", ".", ".."):
+            name = f"file-{self.count}"
+        self.filename = name
+        self.path = self.folder / f"{self.count:02d}" / name  # the packet's bookmark shows the file's own name
+        self.path.parent.mkdir(mode=0o700)
+        self.descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.text is not None:
+            self.text += data[start:end]
+            if len(self.text) > MAX_FIELD:
+                raise UserError(f"The form could not be read: the field {self.name} is too long.")
+        elif self.descriptor is not None:
+            self.size += end - start
+            self.total += end - start
+            if self.size > MAX_FILE:
+                raise too_big(self.filename, self.size)
+            if self.total > MAX_TOTAL:
+                raise too_big(None, self.total)
+            view = memoryview(data)[start:end]
+            while view:
+                view = view[os.write(self.descriptor, view):]
+
+    def on_part_end(self) -> None:
+        if self.text is not None:
+            self.posted.fields[self.name] = self.text.decode("utf-8", "replace")
+        elif self.descriptor is not None:
+            os.close(self.descriptor)
+            self.descriptor = None
+            self.posted.files.append((self.name, self.path))
+
+    def abandon(self) -> None:
+        """The post was refused or cut off: the file being written goes (the caller removes the folder too)."""
+        if self.descriptor is not None:
+            os.close(self.descriptor)
+            self.descriptor = None
+            self.path.unlink(missing_ok=True)
+
+    def callbacks(self) -> dict:
+        return {name: getattr(self, name) for name in (
+            "on_part_begin", "on_header_field", "on_header_value", "on_header_end", "on_headers_finished",
+            "on_part_data", "on_part_end")}
+
+
+async def receive(request, folder: Path, before_files: Callable[[dict[str, str]], None]) -> Posted:
+    """The multipart form of `request`, its files written into `folder` (private, made by the caller, who removes
+    it). `before_files(fields)` runs before the first file is stored (the form-key check). A post over a bound, or
+    not a form, raises UserError."""
+    kind, options = parse_options_header(request.headers.get("content-type", ""))
+    if kind != b"multipart/form-data" or not options.get(b"boundary"):
+        raise UserError("The form could not be read: it was not sent as a form with files.")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_TOTAL + FORM_ROOM:
+        raise too_big(None, int(length))
+    reader = _Reader(folder, before_files)
+    parser = MultipartParser(options[b"boundary"], reader.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except UserError:
+        reader.abandon()
+        raise
+    except Exception:  # python-multipart's refusal of a malformed body, or the browser going away mid-post
+        reader.abandon()
+        raise UserError("The form could not be read (it was cut off or malformed). Try again.") from None
+    return reader.posted
