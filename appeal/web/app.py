@@ -39,6 +39,11 @@ HEADERS = [
 ]
 
 
+# what a browser may fetch without the cookie: the start link itself, and the stylesheet (shipped in the package,
+# nothing personal), so that the "link already used" page reads like the rest
+WITHOUT_KEY = {"/start", "/static/style.css"}
+
+
 @dataclass
 class Session:
     """The one person using this launch: its secrets, and where they are in their draft (kept in memory; the
@@ -150,7 +155,7 @@ class Guard:
         session = self.session
         if request.headers.get("host", "") not in session.hosts:
             return await self._refuse(scope, receive, send, "This address is not the one appeal web serves.")
-        if scope["path"] != "/start":
+        if scope["path"] not in WITHOUT_KEY:
             if not secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
                 return await self._refuse(scope, receive, send, "Open the address that `appeal web` printed in "
                                           "your terminal (it holds the key to this page).")

@@ -48,9 +48,12 @@ def answer(client: Client, keys: list[str], **values) -> object:
 
 def test_without_the_token_every_page_and_file_is_refused(running):
     client = Client(running)
-    for path in ("/", "/questions", "/review", "/letter", "/letter.docx", "/static/style.css", "/static/app.js"):
+    for path in ("/", "/questions", "/review", "/letter", "/letter.docx", "/static/app.js", "/static/style.css/x"):
         reply = client.get(path)
         assert reply.status == 403 and "Refused" in reply.body and "appeal" not in reply.headers.get("set-cookie", "")
+    # the stylesheet alone (shipped, nothing personal) is open, so the "link already used" page is styled
+    style = client.get("/static/style.css")
+    assert style.status == 200 and "set-cookie" not in style.headers
     wrong = client.get("/start?token=" + running.session.token[:-1] + "x")
     assert wrong.status == 403 and "set-cookie" not in wrong.headers
     assert client.post("/new", {"csrf": running.session.csrf}).status == 403
@@ -85,6 +88,7 @@ def test_the_start_link_works_once(running):
     assert reply.status == 410 and "This link was already used" in reply.body and "set-cookie" not in reply.headers
     assert "start <code>appeal web</code> again" in reply.body and "browser tab" in reply.body
     assert running.session.csrf not in reply.body and "draft-" not in reply.body
+    assert '<link rel="stylesheet" href="/static/style.css">' in reply.body
     assert reply.headers["cache-control"] == "no-store"
     assert "default-src 'none'" in reply.headers["content-security-policy"]
     assert later.get("/").status == 403
