@@ -331,7 +331,7 @@ def check(path: Path, render: bool = True) -> list[Problem]:
     from docxtpl import DocxTemplate
 
     from appeal.letters.render_env import make_environment
-    from appeal.letters.sandbox import TemplateProblem
+    from appeal.letters.sandbox import TemplateProblem, bounded_nesting
     from appeal.letters.template_package import check_package
 
     if not path.is_file():
@@ -354,22 +354,24 @@ def check(path: Path, render: bool = True) -> list[Problem]:
         problems += _block_problems(where, paragraph, in_table)
     environment = make_environment()
     try:
-        tree = environment.parse(patched)
+        with bounded_nesting():  # the walks below recurse once a level, as the parser does
+            tree = environment.parse(patched)
+            unsafe, found = _unsafe_names(tree), []
+            _paths(tree, {}, found)
+            # Names the template itself defines: {% set %}, macros and their arguments.
+            own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+            own |= {node.name for node in tree.find_all(nodes.Macro)} | {"caller", "varargs", "kwargs"}
     except TemplateSyntaxError as error:
         problems.append(Problem(_syntax_location(error, patched, places), f"Jinja syntax error: {error.message}"))
         return problems
     except TemplateProblem as error:
         problems.append(Problem(locate(document, error.token) or "the template", error.message))
         return problems
-    for name in _unsafe_names(tree):
+    for name in unsafe:
         problems.append(Problem(locate(document, name) or "the template",
                                 f"'{name}' reaches Python rather than the case, and is refused; templates may only use "
                                 "the case's fields and letter.* (see `appeal templates vars`)"))
-    names, found = _Names(), []
-    _paths(tree, {}, found)
-    # Names the template itself defines: {% set %}, macros and their arguments.
-    own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
-    own |= {node.name for node in tree.find_all(nodes.Macro)} | {"caller", "varargs", "kwargs"}
+    names = _Names()
     reported = set()
     for dotted in found:
         top = dotted.split(".")[0].split("[")[0]
