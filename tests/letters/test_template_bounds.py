@@ -92,6 +92,12 @@ def test_a_condition_is_bounded_and_named(home):
     refused_within_bounds(draft_args(folder, "mine"), home, "characters long", "enclosures entry 3")
 
 
+def test_templates_check_reports_a_refused_name_in_a_sentence_no_example_reaches(home):
+    folder = kind_folder(home, "warnings", "{{ rules.__class__ }}", when="false")
+    refused_within_bounds(["templates", "check", str(folder / "mine.docx")], home, "__class__",
+                          "mine.yaml, warnings entry 3 (text)")
+
+
 def test_a_sentence_nested_too_deeply_is_named_when_the_kind_is_read(home):
     folder = kind_folder(home, "requests", "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")
     for args in (draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]):
