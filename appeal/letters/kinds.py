@@ -83,13 +83,13 @@ class LetterKind:
         data = asdict(self)
         for key in ("name", "template", "source"):
             del data[key]
-        for key in _SENTENCES:
+        for key in SENTENCE_FIELDS:
             data[key] = [{name: value for name, value in item.items() if value is not None} for item in data[key]]
         return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
 
 
 _DECLARED = {item.name for item in fields(LetterKind)} - {"name", "template", "source"}
-_SENTENCES = ("requests", "enclosures", "warnings", "refuse", "sending")
+SENTENCE_FIELDS = ("requests", "enclosures", "warnings", "refuse", "sending")
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +193,7 @@ def from_template(template: Path, source: str, inherited: LetterKind | None) -> 
         charts_scores=bool(merged["charts_scores"]),
         parity_rules=_tags(meta_path, "parity_rules", merged["parity_rules"]),
         asks=tuple(merged["asks"]),
-        **{key: _sentences(meta_path, key, merged[key]) for key in _SENTENCES},
+        **{key: _sentences(meta_path, key, merged[key]) for key in SENTENCE_FIELDS},
     )
 
 

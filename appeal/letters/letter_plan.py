@@ -20,12 +20,13 @@ from appeal.base.errors import UserError
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
 from appeal.letters.letter_rules import for_letter, letter_step
 from appeal.letters.render_env import shared_environment
 from appeal.letters.render_views import (PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank,
                                          present)
-from appeal.letters.sandbox import PlanFunction
+from appeal.letters.sandbox import PlanFunction, within_render_budget
 from appeal.rules import clinical, complaint, dispute, evidence, readiness, regulators
 from appeal.rules import rule_book as rules_module
 from appeal.rules.dispute import Step
@@ -343,18 +344,6 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
     }
 
 
-def _say(sentences: Any, context: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The kind's sentences whose condition holds, rendered: (text, the sentence it came from)."""
-    environment = shared_environment(for_docx=False)
-    said = []
-    for sentence in sentences:
-        if sentence.when and not environment.compile_expression(sentence.when)(**context):
-            continue
-        text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
-        said.append((" ".join(text.split()), sentence))  # plain sentences skip Jinja: a third of the plan's time
-    return said
-
-
 def is_urgent(case: Case, kind: LetterKind) -> bool:
     """An expedited request: the case is urgent and the kind of letter can ask for speed."""
     return case.treatment.is_urgent and kind.can_be_urgent
@@ -389,13 +378,13 @@ def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[s
     have); a request for documents, which asks for no list, sends what its kind says."""
     if kind.encloses_case_list:  # plus the documents this tool drafts itself, which the sender will have
         return list(case.enclosures) + [item for item, _ in _unlisted(case, kind, context, drafted=True)]
-    return [item for item, _ in _say(kind.enclosures, context)]
+    return [item for item, _ in say(kind, "enclosures", context)]
 
 
 def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
     """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
     listed = [item.lower() for item in case.enclosures]
-    return [(item, sentence) for item, sentence in _say(kind.enclosures, context)
+    return [(item, sentence) for item, sentence in say(kind, "enclosures", context)
             if bool(sentence.drafted_by) == drafted
             and not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
 
@@ -409,7 +398,7 @@ def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any])
 
 def _to_draft(kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """The enclosures this tool drafts, with the command that drafts each."""
-    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in _say(kind.enclosures, context)
+    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in say(kind, "enclosures", context)
             if sentence.drafted_by and sentence.drafted_by != kind.name]
 
 
@@ -418,7 +407,7 @@ def refusals(case: Case, kind: LetterKind, today: date | None = None) -> list[st
     if not kind.refuse:
         return []
     wording = _wording_context(case, _view(case), today or date.today())
-    return [text for text, _ in _say(kind.refuse, _sentence_context(case, kind, wording))]
+    return [text for text, _ in say(kind, "refuse", _sentence_context(case, kind, wording))]
 
 
 def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: Any) -> list[Any]:
@@ -669,6 +658,7 @@ def warm(evidence_dirs: list[Path] | None = None) -> None:
     evidence.load_library(evidence_dirs)
 
 
+@within_render_budget  # the wording and the kind's sentences of one plan share one budget
 def context_for(
     case: Case, kind: LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
 ) -> dict[str, Any]:
@@ -695,12 +685,12 @@ def context_for(
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
-        requests=[text for text, _ in _say(kind.requests, sentence_context)],
+        requests=[text for text, _ in say(kind, "requests", sentence_context)],
         enclosures=_enclosures(case, kind, sentence_context),
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
-        warnings=case_checks.warnings(case) + [text for text, _ in _say(kind.warnings, sentence_context)],
+        warnings=case_checks.warnings(case) + [text for text, _ in say(kind, "warnings", sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
         criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
@@ -713,7 +703,7 @@ def context_for(
         parity=_parity(case, kind),
         setting=_setting(case, chosen),
         to_draft=_to_draft(kind, sentence_context),
-        sending=[text for text, _ in _say(kind.sending, sentence_context)],
+        sending=[text for text, _ in say(kind, "sending", sentence_context)],
         score_courses=courses,
         score_summary=summary,
         score_rows=_score_rows(courses),

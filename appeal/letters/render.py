@@ -26,27 +26,31 @@ from markupsafe import Markup
 
 from appeal.base.errors import UserError
 from appeal.letters.render_env import restore_braces, shared_environment
-from appeal.letters.sandbox import REMOVED_GLOBALS, SafeEnvironment, TemplateProblem, render_budget
+from appeal.letters.sandbox import REMOVED_GLOBALS, SafeEnvironment, TemplateProblem, bounded_nesting, render_budget
 
 
 def describe_template_error(error: BaseException, template: Path) -> str:
     """One paragraph for the person: which template, what went wrong, and where (the tag, in words)."""
-    where = _where(error, template)
+    return describe_failure(error, f"The template {template.name}", _where(error, template))
+
+
+def describe_failure(error: BaseException, what: str, where: str | None) -> str:
+    """What went wrong in `what` (a template, a kind's sentence) and where, in words; never a traceback."""
     at = f" ({where})" if where else ""
     if isinstance(error, TemplateProblem):
-        return f"The template {template.name} was stopped{at}: {error.message}. Nothing was written."
+        return f"{what} was stopped{at}: {error.message}. Nothing was written."
     if isinstance(error, SecurityError):
-        return f"The template {template.name} tried something unsafe and was stopped{at}: {error}. Nothing was written."
+        return f"{what} tried something unsafe and was stopped{at}: {error}. Nothing was written."
     if isinstance(error, TemplateSyntaxError):
-        return f"The template {template.name} has a Jinja syntax error{at}: {error.message}."
+        return f"{what} has a Jinja syntax error{at}: {error.message}."
     if isinstance(error, UndefinedError):
-        return f"The template {template.name} uses something that does not exist{at}: {error.message}."
+        return f"{what} uses something that does not exist{at}: {error.message}."
     if isinstance(error, RecursionError):
-        return f"The template {template.name} calls itself without end{at} and was stopped. Nothing was written."
+        return f"{what} calls itself without end{at} and was stopped. Nothing was written."
     if isinstance(error, MemoryError):
-        return f"The template {template.name} needed more memory than this computer has{at}. Nothing was written."
+        return f"{what} needed more memory than this computer has{at}. Nothing was written."
     detail = str(error) or type(error).__name__
-    return f"The template {template.name} could not be rendered{at}: {detail}. Nothing was written."
+    return f"{what} could not be rendered{at}: {detail}. Nothing was written."
 
 
 _UNDEFINED_NAME = re.compile(r"'([A-Za-z_][\w]*)'")
@@ -78,7 +82,8 @@ def _template_names(template: str, digest: bytes) -> frozenset[str]:
     from appeal.letters.template_package import check_package
 
     check_package(Path(template))
-    return frozenset(DocxTemplate(template).get_undeclared_template_variables(shared_environment()))
+    with bounded_nesting():  # Jinja walks the tags recursively to find the names
+        return frozenset(DocxTemplate(template).get_undeclared_template_variables(shared_environment()))
 
 
 def _undeclared(document: Any, template: Path, environment: SafeEnvironment, context: dict[str, Any]) -> set[str]:

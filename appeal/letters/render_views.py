@@ -26,6 +26,9 @@ class Blank(TemplateView):
     def exposes(self, name: str) -> bool:
         return not name.startswith("_")  # any field of a missing section is itself a blank
 
+    def prints_as_text(self) -> bool:
+        return True
+
     def __init__(self, label: str):
         self.label = label
 

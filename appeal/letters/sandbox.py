@@ -9,11 +9,18 @@ on copier's `is_safe_attribute` override, allows an attribute only where it is l
 - a few harmless text methods (`upper`, `lower`, `title`, `capitalize`, `strip`, `startswith`, `endswith`).
 Everything else (methods, classes, paths, documents) is refused with a message naming the attribute.
 
+What a template prints is text, numbers and dates only (`printable`): a list, a mapping, a section of the case or
+the plan, a path or a function is refused with a message naming the tag, never printed as Python writes it (a
+repr can hold the user's home folder). `|pprint` is refused for the same reason.
+
 Bounds, so that no template can exhaust the machine: any text a template builds (`*`, `+`, `~`, `%`, filters)
-is at most MAX_TEXT characters, a number at most MAX_INT_BITS bits, `range()`, `batch` and `slice` at most
-MAX_ITEMS items, all loops together at most MAX_ITERATIONS turns, a whole rendered part at most MAX_OUTPUT
-characters, and one render at most RENDER_SECONDS of processor time. `{% include %}`, `{% import %}` and
-`{% extends %}` are refused when the template is read: a template cannot reach other files.
+is at most MAX_TEXT characters, a number at most MAX_INT_BITS bits, a list it builds and `range()`, `batch` and
+`slice` at most MAX_ITEMS items, all loops together at most MAX_ITERATIONS turns, a whole rendered part at most
+MAX_OUTPUT characters, and one render at most RENDER_SECONDS of processor time. Sizes are worked out before
+anything is built (repeating, `%` and `|format`, `|tojson`, `|wordwrap`, ...), so memory never grows past a bound
+first; a filter that can run long (`|wordwrap`) reads the clock as it goes. `{% include %}`, `{% import %}` and
+`{% extends %}` are refused when the template is read: a template cannot reach other files, and a tag nested too
+deeply to read is refused with a message rather than a crash.
 """
 
 from __future__ import annotations
@@ -22,18 +29,22 @@ import dataclasses
 import functools
 import inspect
 import re
+import textwrap
 import time
 import types
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import Enum
+from pathlib import PurePath
 from typing import Any, Iterable, Iterator
 
-from jinja2 import Undefined, nodes, pass_eval_context
+from jinja2 import TemplateSyntaxError, Undefined, nodes, pass_environment, pass_eval_context
 from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import _PassArg
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
@@ -69,9 +80,13 @@ class TemplateView:
         """True for a name that exists on what the view wraps but is not exposed (a method, a path)."""
         return False
 
+    def prints_as_text(self) -> bool:
+        """True for a view a letter may print as it is (a visible blank); a section is printed field by field."""
+        return False
+
 
 # The sandbox's questions to a view: a view that exposes every name (a blank) must still not hand them out.
-_VIEW_QUESTIONS = frozenset({"exposes", "reaches_python"})
+_VIEW_QUESTIONS = frozenset({"exposes", "reaches_python", "prints_as_text"})
 
 
 @dataclass
@@ -87,12 +102,25 @@ _budget: ContextVar[_Budget | None] = ContextVar("appeal_render_budget", default
 @contextmanager
 def render_budget(seconds: float = RENDER_SECONDS) -> Iterator[None]:
     """Bound everything rendered inside the `with` block: at most `seconds` of processor time and
-    MAX_ITERATIONS loop turns in all."""
+    MAX_ITERATIONS loop turns in all. A `with` inside another shares the outer one's budget, so the many
+    sentences of one letter plan cannot each spend a budget of their own."""
+    if _budget.get() is not None:
+        yield
+        return
     token = _budget.set(_Budget(time.process_time() + seconds))
     try:
         yield
     finally:
         _budget.reset(token)
+
+
+def within_render_budget(function: Any) -> Any:
+    """`function`, run inside one render budget that everything it renders shares."""
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        with render_budget():
+            return function(*args, **kwargs)
+    return bounded
 
 
 def _tick(turns: int = 0) -> None:
@@ -181,8 +209,38 @@ def _describe(obj: Any) -> str:
         return "a case value"
     if isinstance(obj, str):
         return "a text"
-    return {int: "a number", float: "a number", list: "a list", tuple: "a list", dict: "a mapping"}.get(
-        type(obj), "this value")
+    if isinstance(obj, PurePath):
+        return "a file path"
+    if isinstance(obj, list | tuple | set | frozenset | range):
+        return "a list"
+    if isinstance(obj, dict | types.MappingProxyType):
+        return "a mapping"
+    if callable(obj):
+        return "a function"
+    return {int: "a number", float: "a number"}.get(type(obj), "this value")
+
+
+def printable(value: Any) -> bool:
+    """What a letter may print: text, a number, a date, a choice (printed as its label), a visible blank, nothing
+    (None), or finished XML (Attachment A, the chart). An undefined name passes, to fail with Jinja's own message
+    naming it."""
+    return (value is None or isinstance(value, str | int | float | Decimal | date | Enum | Undefined)
+            or (isinstance(value, TemplateView) and value.prints_as_text())
+            or (not isinstance(value, TemplateView) and hasattr(value, "__html__")))
+
+
+def _refuse_unprintable(value: Any, token: str, shown: str = "") -> None:
+    if not printable(value):
+        raise TemplateProblem(
+            f"{shown or f'a value given to {token}'} is {_describe(value)}, and a letter prints only text, numbers "
+            "and dates (print one of its fields by name, or its items one by one in a {% for %} loop)", token)
+
+
+def _printed(value: Any, expression: str = "", tag: str = "") -> Any:
+    """Every `{{ ... }}` prints through this: `value` itself when a letter may print it, else a refusal naming
+    the tag's expression (`tag` is how the tag is likely written, to find it by)."""
+    _refuse_unprintable(value, tag or expression, f"'{expression}'" if expression else "what a tag prints")
+    return value
 
 
 def bounded_range(*args: int) -> range:
@@ -201,19 +259,36 @@ def bounded_range(*args: int) -> range:
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
 
 
-def _check_percent_format(text: Any, token: str) -> None:
+_MOST_PER_SPEC = 2_500  # what one %-spec can add beyond its value: a width or precision of at most 1,000, a float's digits
+
+
+def _check_percent(text: Any, arguments: Any, token: str) -> None:
+    """`text % arguments` (and `|format`), refused before it is built when a width is over 1,000, a value is not
+    text, a number or a date, or the result could pass MAX_TEXT characters (one value may fill many specs)."""
     if not isinstance(text, str):
         return
+    specs = 0
     for match in _PERCENT_SPEC.finditer(text):
+        specs += 1
         for number in match.groups():
-            if number == "*" or (number and int(number) > 1000):
-                raise TemplateProblem(f"the format {match.group(0)!r} asks for a width over 1,000", token)
+            if number == "*" or (number and (len(number) > 4 or int(number) > 1000)):
+                raise TemplateProblem(f"the format {match.group(0)[:20]!r} asks for a width over 1,000", token)
+    values = list(arguments.values()) if isinstance(arguments, dict) else \
+        list(arguments) if isinstance(arguments, tuple) else [arguments]
+    for value in values:
+        _refuse_unprintable(value, token)
+    sizes = [len(soft_str(value)) for value in values]
+    filled = sum(sizes) if not isinstance(arguments, dict) else specs * max(sizes, default=0)
+    size = len(text) + filled + specs * _MOST_PER_SPEC
+    if size > MAX_TEXT:
+        raise _too_long("the formatted text", size, token)
 
 
 def _count_text(parts: Iterable[Any], token: str, limit: int = MAX_TEXT) -> list[str]:
     texts, total = [], 0
     for part in parts:
         _tick(1)
+        _refuse_unprintable(part, token)
         text = soft_str(part)
         total += len(text)
         if total > limit:
@@ -224,6 +299,11 @@ def _count_text(parts: Iterable[Any], token: str, limit: int = MAX_TEXT) -> list
 
 def _check_join(arguments: dict[str, Any]) -> None:
     items = list(arguments["value"])
+    if arguments.get("attribute") is not None:  # join(', ', attribute='label'): the attributes are what is joined
+        from jinja2.filters import make_attrgetter
+
+        getter = make_attrgetter(arguments["eval_ctx"].environment, arguments["attribute"])
+        items, arguments["attribute"] = [getter(item) for item in items], None
     separators = len(soft_str(arguments.get("d", ""))) * max(len(items) - 1, 0)
     if separators > MAX_TEXT:
         raise _too_long("the joined text", separators, "join")
@@ -259,7 +339,39 @@ def _check_size_argument(name: str, limit: int, token: str):
 
 
 def _check_format(arguments: dict[str, Any]) -> None:
-    _check_percent_format(arguments.get("value"), "format")
+    _check_percent(arguments.get("value"), arguments.get("kwargs") or arguments.get("args", ()), "format")
+
+
+def _check_sum(arguments: dict[str, Any]) -> None:
+    if not isinstance(arguments.get("start"), int | float | Decimal):  # sum(start=[]) would join lists quadratically
+        raise TemplateProblem("|sum adds numbers only: its start must be a number", "sum")
+
+
+_ESCAPED = 12  # the most characters one character becomes when written out: \uXXXX in JSON, %XX%XX%XX%XX in a URL
+
+
+def _check_written_out(name: str, value: str, indent: str | None = None):
+    """For filters that write a whole list or mapping out as text (`tojson`, `urlencode`, `xmlattr`): it holds
+    only text, numbers and dates, and its written length (counted before writing, indents included) is within
+    MAX_TEXT."""
+    def check(arguments: dict[str, Any]) -> None:
+        width = arguments.get(indent) if indent else 0
+        width = len(width) if isinstance(width, str) else width if isinstance(width, int) and width > 0 else 0
+        size, stack = 0, [(arguments.get(value), 1)]
+        while stack:
+            item, depth = stack.pop()
+            _tick()
+            if isinstance(item, dict | list | tuple):
+                size += 2 + len(item) * (4 + width * depth)
+                for key, inner in (item.items() if isinstance(item, dict) else ((None, inner) for inner in item)):
+                    stack.extend([(key, depth + 1)] if key is not None else [])
+                    stack.append((inner, depth + 1))
+            else:
+                _refuse_unprintable(item, name)
+                size += 2 + _ESCAPED * len(soft_str(item))
+            if size > MAX_TEXT:
+                raise _too_long(f"the text |{name} writes", size, name)
+    return check
 
 
 _FILTER_CHECKS = {
@@ -270,23 +382,73 @@ _FILTER_CHECKS = {
     "batch": _check_size_argument("linecount", MAX_ITEMS, "batch"),
     "slice": _check_size_argument("slices", MAX_ITEMS, "slice"),
     "format": _check_format,
+    "sum": _check_sum,
+    "tojson": _check_written_out("tojson", "value", indent="indent"),
+    "urlencode": _check_written_out("urlencode", "value"),
+    "xmlattr": _check_written_out("xmlattr", "d"),
 }
+# Filters that turn their value into text: it must be text, a number or a date, never an object's repr.
+_TEXT_FILTERS = frozenset({"capitalize", "center", "e", "escape", "forceescape", "format", "indent", "lower",
+                           "replace", "safe", "string", "striptags", "title", "trim", "truncate", "upper", "urlize",
+                           "wordcount", "wordwrap", "possessive", "filesizeformat"})
+_CONTEXT_PARAMETERS = frozenset({"eval_ctx", "environment", "env", "context"})
+
+
+class _ClockedWrapper(textwrap.TextWrapper):
+    """textwrap's wrapper, reading the clock at each long word it breaks: breaking one long word into pieces
+    of width 1 copies the rest of the word each time, minutes of processor time on a long text."""
+
+    def _handle_long_word(self, *args: Any) -> None:
+        _tick()
+        super()._handle_long_word(*args)
+
+
+@pass_environment
+def _wordwrap(environment: Any, s: str, width: int = 79, break_long_words: bool = True, wrapstring: str | None = None,
+              break_on_hyphens: bool = True) -> str:
+    """Jinja's `wordwrap`, its length counted before wrapping and the clock read as it goes."""
+    text = soft_str(s)
+    wrapstring = environment.newline_sequence if wrapstring is None else soft_str(wrapstring)
+    if not isinstance(width, int) or width < 1:
+        raise TemplateProblem("|wordwrap needs a width of 1 or more", "wordwrap")
+    # Two lines in a row hold more than `width` characters (else the second's first word would have fitted).
+    breaks = min(len(text), 2 * len(text) // width + 2 * text.count("\n") + 2)
+    size = len(text) + breaks * len(wrapstring)
+    if size > MAX_TEXT:
+        raise _too_long("the wrapped text", size, "wordwrap")
+    wrapper = _ClockedWrapper(width=width, expand_tabs=False, replace_whitespace=False,
+                              break_long_words=break_long_words, break_on_hyphens=break_on_hyphens)
+    return wrapstring.join(wrapstring.join(wrapper.wrap(line)) for line in text.splitlines())
+
+
+def _no_pprint(value: Any) -> str:
+    raise TemplateProblem("|pprint prints a value as Python writes it (with the program's own names and folders); "
+                          "a letter prints only text, numbers and dates", "pprint")
 
 
 def _guarded_filter(name: str, function: Any) -> Any:
-    """`function` with its arguments checked (where a filter can blow up) and its result's length bounded."""
+    """`function` with its arguments checked (where a filter can blow up, or would print an object) and its
+    result's length bounded."""
     check = _FILTER_CHECKS.get(name)
-    signature = inspect.signature(function) if check else None
+    text_in = name in _TEXT_FILTERS
+    signature = inspect.signature(function) if check or text_in else None
+    # Jinja hands some filters (slice, list) an evaluation context that their own signature does not show.
+    hidden = 1 if _PassArg.from_obj(function) and not _PassArg.from_obj(inspect.unwrap(function)) else 0
+    value_name = next((item for item in signature.parameters if item not in _CONTEXT_PARAMETERS), "") \
+        if signature else ""
 
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _tick()
-        if check is not None:
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            check(bound.arguments)
-            args, kwargs = bound.args, bound.kwargs
         try:
+            if signature is not None:
+                bound = signature.bind(*args[hidden:], **kwargs)
+                bound.apply_defaults()
+                if text_in:
+                    _refuse_unprintable(bound.arguments.get(value_name), name)
+                if check is not None:
+                    check(bound.arguments)
+                args, kwargs = (*args[:hidden], *bound.args), bound.kwargs
             result = function(*args, **kwargs)
         except TemplateProblem:
             raise
@@ -339,8 +501,25 @@ def _bounded_output(chunks: Iterable[str]) -> str:
 _FILE_TAGS = {nodes.Extends: "extends", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import"}
 
 
+def _written(node: nodes.Node) -> str:
+    """An expression as a template author writes it, for a message and for finding its tag: `letter.evidence[0]`,
+    `kind.template`; a filtered value as the value; anything else as nothing."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _written(node.node)
+        return f"{base}.{node.attr}" if base else ""
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, int):
+        base = _written(node.node)
+        return f"{base}[{node.arg.value}]" if base else ""
+    if isinstance(node, nodes.Filter) and node.node is not None:
+        return _written(node.node)
+    return ""
+
+
 def _rewrite(node: nodes.Node) -> nodes.Node:
-    """Route every loop through `_counted` and every `~` through `_concat`."""
+    """Route every loop through `_counted`, every `~` through `_concat` and every printed value through
+    `_printed`."""
     for name, value in node.iter_fields():
         if isinstance(value, nodes.Node):
             setattr(node, name, _rewrite(value))
@@ -354,7 +533,40 @@ def _rewrite(node: nodes.Node) -> nodes.Node:
     if isinstance(node, nodes.Concat):
         return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_concat", [], [], None, None,
                             lineno=node.lineno)
+    if isinstance(node, nodes.Output):
+        node.nodes = [item if isinstance(item, nodes.TemplateData) else _printing(item) for item in node.nodes]
     return node
+
+
+def _printing(node: nodes.Expr) -> nodes.Expr:
+    """`node` printed through `_printed`, told the expression and the tag as it is most likely written:
+    `{{ letter.facts }}`, or `{{ letter.evidence` before a filter."""
+    expression = _written(node)
+    tag = "" if not expression else f"{{{{ {expression}" if isinstance(node, nodes.Filter) else f"{{{{ {expression} }}}}"
+    return nodes.Filter(node, "_printed", [nodes.Const(expression), nodes.Const(tag)], [], None, None,
+                        lineno=node.lineno)
+
+
+def _rewritten(tree: nodes.Template) -> bool:
+    return any(node.name in ("_counted", "_printed", "_concat") for node in tree.find_all(nodes.Filter))
+
+
+TOO_DEEP = ("a tag is nested too deeply to read (hundreds of brackets or 'not's inside one another); write it in "
+            "simpler steps")
+
+
+@contextmanager
+def bounded_nesting() -> Iterator[None]:
+    """Reading, compiling and walking a template recurse once for each level of nesting: a tag nested thousands
+    deep is refused with a message, never a crash."""
+    try:
+        yield
+    except RecursionError:
+        raise TemplateProblem(TOO_DEEP) from None
+    except SyntaxError as error:  # Python's own limit on the nesting of the code Jinja writes
+        if isinstance(error, TemplateSyntaxError):
+            raise
+        raise TemplateProblem(TOO_DEEP) from None
 
 
 class SafeEnvironment(SandboxedEnvironment):
@@ -368,7 +580,9 @@ class SafeEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals.clear()
         self.globals["range"] = bounded_range
+        self.filters.update({"wordwrap": _wordwrap, "pprint": _no_pprint})
         self.filters = {name: _guarded_filter(name, function) for name, function in self.filters.items()}
+        self.filters["_printed"] = _printed
         self.filters["_counted"] = _counted
         self.filters["_concat"] = _concat
 
@@ -378,16 +592,30 @@ class SafeEnvironment(SandboxedEnvironment):
             self.filters[name] = _guarded_filter(name, function)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        for kind, word in _FILE_TAGS.items():
-            for _ in tree.find_all(kind):
-                raise TemplateProblem(
-                    f"{{% {word} %}} is not allowed: a template cannot read other files (copy the text in instead)",
-                    word,
-                )
-        tree = _rewrite(tree)
-        tree.set_environment(self)
+        with bounded_nesting():
+            tree = super()._parse(source, name, filename)
+            for kind, word in _FILE_TAGS.items():
+                for _ in tree.find_all(kind):
+                    raise TemplateProblem(
+                        f"{{% {word} %}} is not allowed: a template cannot read other files (copy the text in "
+                        "instead)", word,
+                    )
+            tree = _rewrite(tree)
+            tree.set_environment(self)
         return tree
+
+    def compile(self, source: Any, *args: Any, **kwargs: Any) -> Any:
+        """Jinja's compile, also for an expression's tree (`compile_expression` hands one over without reading
+        text through `_parse`): rewritten the same way, and refused when nested too deeply."""
+        with bounded_nesting():
+            if isinstance(source, nodes.Template) and not _rewritten(source):
+                source = _rewrite(source)
+                source.set_environment(self)
+            return super().compile(source, *args, **kwargs)
+
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
+        with bounded_nesting():
+            return super().compile_expression(source, undefined_to_none)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         _tick()
@@ -423,7 +651,8 @@ class SafeEnvironment(SandboxedEnvironment):
         try:
             result = self.binop_table[operator](left, right)
         except (ArithmeticError, TypeError, ValueError) as error:
-            raise TemplateProblem(f"{left!r:.40} {operator} {right!r:.40} cannot be computed: {error}", operator) from None
+            raise TemplateProblem(f"{_operand(left)} {operator} {_operand(right)} cannot be computed: {error}",
+                                  operator) from None
         return _check_text(result, operator)
 
     def wrap_str_format(self, value: Any) -> None:
@@ -446,6 +675,20 @@ class SafeEnvironment(SandboxedEnvironment):
         return super().getitem(obj, argument)
 
 
+def _check_sequence_size(doing: str, sequence: Any, size: int, token: str) -> None:
+    """A text is at most MAX_TEXT characters; a list at most MAX_ITEMS items (each may be a long text)."""
+    if isinstance(sequence, str):
+        if size > MAX_TEXT:
+            raise _too_long(f"{doing} texts", size, token)
+    elif size > MAX_ITEMS:
+        raise TemplateProblem(f"{doing} lists would make {size:,} items (the limit is {MAX_ITEMS:,})", token)
+
+
+def _operand(value: Any) -> str:
+    """An operand as an error message shows it: a number itself, anything else only by what it is."""
+    return f"{value!r:.40}" if isinstance(value, int | float | Decimal) else _describe(value)
+
+
 def _check_operands(operator: str, left: Any, right: Any) -> None:
     """Refuse, before computing it, an operation whose result could not fit in memory."""
     sequence = (str, list, tuple)
@@ -455,14 +698,13 @@ def _check_operands(operator: str, left: Any, right: Any) -> None:
     elif operator == "*":
         if isinstance(left, int) and isinstance(right, sequence):
             left, right = right, left
-        if isinstance(left, sequence) and isinstance(right, int) and len(left) * right > MAX_TEXT:
-            raise _too_long("repeating a text or list", len(left) * right, "*")
+        if isinstance(left, sequence) and isinstance(right, int):
+            _check_sequence_size("repeating", left, len(left) * right, "*")
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_INT_BITS:
             raise TemplateProblem("multiplying makes a number far too large to print", "*")
     elif operator == "+" and isinstance(left, sequence) and isinstance(right, sequence):
-        if len(left) + len(right) > MAX_TEXT:
-            raise _too_long("joining two texts or lists", len(left) + len(right), "+")
+        _check_sequence_size("adding", left, len(left) + len(right), "+")
     elif operator == "%" and isinstance(left, str):
-        _check_percent_format(left, "%")
+        _check_percent(left, right, "%")
 
 

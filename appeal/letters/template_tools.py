@@ -320,6 +320,33 @@ def _unsafe_names(tree: nodes.Node) -> list[str]:
     return found
 
 
+def _reaches_python(name: str) -> str:
+    return (f"'{name}' reaches Python rather than the case, and is refused; templates may only use the case's fields "
+            "and letter.* (see `appeal templates vars`)")
+
+
+def _sentence_problems(kind: kinds.LetterKind) -> list[Problem]:
+    """A kind's sentences checked like the template's tags, so a name that reaches Python is reported even in a
+    sentence whose `when:` no bundled example meets."""
+    from appeal.letters.render_env import make_environment
+    from appeal.letters.sandbox import TemplateProblem, bounded_nesting
+
+    environment = make_environment(for_docx=False)
+    problems = []
+    for field in kinds.SENTENCE_FIELDS:
+        for number, sentence in enumerate(getattr(kind, field), 1):
+            for part, source in (("when", sentence.when), ("text", sentence.text)):
+                try:
+                    with bounded_nesting():
+                        tree = environment.parse(source if part == "text" else f"{{{{ {source} }}}}") if source else None
+                        unsafe = _unsafe_names(tree) if tree else []
+                except (TemplateSyntaxError, TemplateProblem):
+                    continue  # reported when the kind is read, or as the sentence renders
+                problems += [Problem(f"{kind.template.with_suffix('.yaml').name}, {field} entry {number} ({part})",
+                                     _reaches_python(name)) for name in unsafe]
+    return problems
+
+
 def check(path: Path, render: bool = True) -> list[Problem]:
     """Every problem in the template at `path`; an empty list means it is ready to use.
 
@@ -331,7 +358,7 @@ def check(path: Path, render: bool = True) -> list[Problem]:
     from docxtpl import DocxTemplate
 
     from appeal.letters.render_env import make_environment
-    from appeal.letters.sandbox import TemplateProblem
+    from appeal.letters.sandbox import TemplateProblem, bounded_nesting
     from appeal.letters.template_package import check_package
 
     if not path.is_file():
@@ -354,22 +381,22 @@ def check(path: Path, render: bool = True) -> list[Problem]:
         problems += _block_problems(where, paragraph, in_table)
     environment = make_environment()
     try:
-        tree = environment.parse(patched)
+        with bounded_nesting():  # the walks below recurse once a level, as the parser does
+            tree = environment.parse(patched)
+            unsafe, found = _unsafe_names(tree), []
+            _paths(tree, {}, found)
+            # Names the template itself defines: {% set %}, macros and their arguments.
+            own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+            own |= {node.name for node in tree.find_all(nodes.Macro)} | {"caller", "varargs", "kwargs"}
     except TemplateSyntaxError as error:
         problems.append(Problem(_syntax_location(error, patched, places), f"Jinja syntax error: {error.message}"))
         return problems
     except TemplateProblem as error:
         problems.append(Problem(locate(document, error.token) or "the template", error.message))
         return problems
-    for name in _unsafe_names(tree):
-        problems.append(Problem(locate(document, name) or "the template",
-                                f"'{name}' reaches Python rather than the case, and is refused; templates may only use "
-                                "the case's fields and letter.* (see `appeal templates vars`)"))
-    names, found = _Names(), []
-    _paths(tree, {}, found)
-    # Names the template itself defines: {% set %}, macros and their arguments.
-    own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
-    own |= {node.name for node in tree.find_all(nodes.Macro)} | {"caller", "varargs", "kwargs"}
+    for name in unsafe:
+        problems.append(Problem(locate(document, name) or "the template", _reaches_python(name)))
+    names = _Names()
     reported = set()
     for dotted in found:
         top = dotted.split(".")[0].split("[")[0]
@@ -411,7 +438,9 @@ def _render_examples(path: Path) -> list[Problem]:
 
     meta = path.with_suffix(".yaml")
     kind = kinds.from_template(path, "checked", kinds.all_kinds().get(path.stem) if not meta.is_file() else None)
-    problems = []
+    problems = _sentence_problems(kind)
+    if problems:
+        return problems
     for example in sorted(examples_folder().glob("*.yaml")):
         case = casefile.load(example)
         if kind.needs_denial and case.denial is None:

@@ -34,6 +34,13 @@ CPU_SECONDS = 20
 
 def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
     """Run `appeal ARGS` in a forked child under CPU and memory limits; return its exit status and output."""
+    status, output, _ = run_measured(args, home)
+    return status, output
+
+
+def run_measured(args: list[str], home: Path) -> tuple[int, str, resource.struct_rusage]:
+    """`run_bounded`, also giving back what the child used (its processor time and its peak resident memory,
+    which counts the pages it shares with this process: see `memory_grown`)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -62,18 +69,27 @@ def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         text = pipe.read().decode("utf-8", "replace")
-    _, wait_status = os.waitpid(pid, 0)
+    _, wait_status, usage = os.wait4(pid, 0)
     if os.WIFSIGNALED(wait_status):
         pytest.fail(f"`appeal {' '.join(args)}` was killed by signal {os.WTERMSIG(wait_status)} (over its CPU or "
                     f"memory limit); output so far:\n{text[-2000:]}")
-    return os.WEXITSTATUS(wait_status), text
+    return os.WEXITSTATUS(wait_status), text, usage
+
+
+def memory_grown(usage: resource.struct_rusage) -> int:
+    """Bytes a child's peak resident memory went above this process's (which it started with, shared)."""
+    return usage.ru_maxrss * 1024 - _status_field("VmRSS:")
 
 
 def _virtual_memory() -> int:
+    return _status_field("VmSize:") or 4 << 30
+
+
+def _status_field(name: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmSize:"):
+        if line.startswith(name):
             return int(line.split()[1]) * 1024
-    return 4 << 30
+    return 0
 
 
 @pytest.fixture
