@@ -426,6 +426,11 @@ def _no_pprint(value: Any) -> str:
                           "a letter prints only text, numbers and dates", "pprint")
 
 
+def _no_safe(value: Any) -> str:
+    raise TemplateProblem("|safe would print its text as raw Word XML, which can build fields and links the "
+                          "template does not show; a letter prints only text, numbers and dates", "safe")
+
+
 def _guarded_filter(name: str, function: Any) -> Any:
     """`function` with its arguments checked (where a filter can blow up, or would print an object) and its
     result's length bounded."""
@@ -580,7 +585,7 @@ class SafeEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals.clear()
         self.globals["range"] = bounded_range
-        self.filters.update({"wordwrap": _wordwrap, "pprint": _no_pprint})
+        self.filters.update({"wordwrap": _wordwrap, "pprint": _no_pprint, "safe": _no_safe})
         self.filters = {name: _guarded_filter(name, function) for name, function in self.filters.items()}
         self.filters["_printed"] = _printed
         self.filters["_counted"] = _counted
@@ -600,6 +605,9 @@ class SafeEnvironment(SandboxedEnvironment):
                         f"{{% {word} %}} is not allowed: a template cannot read other files (copy the text in "
                         "instead)", word,
                     )
+            for _ in tree.find_all((nodes.ScopedEvalContextModifier, nodes.EvalContextModifier)):
+                raise TemplateProblem("{% autoescape %} is not allowed: with it off, text would be printed as raw "
+                                      "Word XML; a letter prints only text, numbers and dates", "autoescape")
             tree = _rewrite(tree)
             tree.set_environment(self)
         return tree

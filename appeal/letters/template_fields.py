@@ -272,9 +272,8 @@ def new_external(template_name: str, before: dict[str, str], after: dict[str, st
     made = [after[key] for key in after if key not in before]
     if not made:
         return None
-    return (f"The template {template_name} was stopped: it made {made[0]} while the letter was written (printing "
-            "raw XML with |safe or {% autoescape false %}); a template may not build field codes or links out of "
-            "text. Nothing was written.")
+    return (f"The template {template_name} was stopped: it made {made[0]} while the letter was written (raw XML "
+            "printed into it); a template may not build field codes or links out of text. Nothing was written.")
 
 
 _RENDERED = frozenset({"header", "footer", "footnotes"})  # the parts docxtpl renders beside the body

@@ -314,7 +314,8 @@ def test_the_message_says_where_and_what_to_do(home):
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Built by the render: raw XML printed with |safe or autoescape off
+# Built by the render: raw XML printed with |safe or autoescape off. Both are refused when the template is read;
+# the render's own before/after comparison of fields (render.render_document) stays as the second wall.
 
 RAW_FIELD = ("</w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>INCLUDEPICTURE "
              f"\"{URL}' ~ patient.member_id ~ '\"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
@@ -339,8 +340,25 @@ def with_tag_paragraph(tag: str):
 
 @pytest.mark.parametrize("attack", BUILT, ids=list(BUILT))
 def test_a_field_built_while_rendering_is_refused(attack, home):
-    expected = "a linked picture" if "VML" in attack else "made the INCLUDEPICTURE field"
+    expected = "{% autoescape %} is not allowed" if "autoescape" in attack else "|safe would print its text as raw"
     refused_everywhere(with_tag_paragraph(BUILT[attack]), expected, home)
+
+
+def test_the_render_compares_fields_before_and_after():
+    """The second wall, should some other way to print raw XML appear: a field in the rendered letter that the
+    template did not hold is named (never its text), and nothing new means no message."""
+    from appeal.letters import template_fields
+
+    body = ('<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>Dear'
+            '</w:t></w:r></w:p>{}</w:body>')
+    before = template_fields.external_marks([("word/document.xml", parse_xml(body.format("")))])
+    made = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDEPICTURE "http://h/MHA1"'
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    after = template_fields.external_marks([("word/document.xml", parse_xml(body.format(made)))])
+    message = template_fields.new_external("mine.docx", before, after)
+    assert message and "made the INCLUDEPICTURE field" in message and "mine.docx" in message
+    assert "MHA1" not in message and "http" not in message
+    assert template_fields.new_external("mine.docx", before, before) is None
 
 
 # --------------------------------------------------------------------------------------------------------------
