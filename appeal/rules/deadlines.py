@@ -78,6 +78,11 @@ class DeadlineReport:
     process_choice: list[str] = field(default_factory=list)
 
     @property
+    def choosing_now(self) -> bool:
+        """Whether `process_choice` is about the step being filed now (external review) rather than the next one."""
+        return self.step is not None and self.step.step is Step.external_review
+
+    @property
     def earliest(self) -> Dated | None:
         dated = [item for item in self.filing if item.due]
         return min(dated, key=lambda item: item.due) if dated else None

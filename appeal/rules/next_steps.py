@@ -81,7 +81,7 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
     report = deadlines.report(case, today)
     found = [Section("Where and how to send it", _send(case))]
     if case.denial is not None:
-        found.append(Section("By when", _by_when(report) + (report.process_choice if report.filing else [])))
+        found.append(Section("By when", _by_when(report) + (report.process_choice if report.choosing_now else [])))
     if enclosures:
         found.append(Section("What to send with it", enclosures))
     if suggested:
@@ -102,7 +102,7 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
         found.append(Section("If the plan says no again", again))
     if report.process:
         found.append(Section("Which external review", [f"{rule.text} [{rule.citation}]" for rule in report.process]
-                             + ([] if report.filing else report.process_choice)))
+                             + ([] if report.choosing_now else report.process_choice)))
     if report.warnings:
         found.insert(0, Section("Check first", report.warnings))
     return found

@@ -323,3 +323,15 @@ def test_a_self_funded_plan_has_only_the_federal_external_review():
     assert [item.rule.id for item in report.filing] == ["aca-external-review-filing-federal"]
     assert report.process_choice == []
     assert [rule.id for rule in report.process] == ["aca-self-funded-federal-external-review"]
+
+
+def test_the_note_on_which_external_review_sits_with_the_step_it_is_about():
+    """At the internal appeal, the note on the state's or the federal review explains the next step, so it is under
+    'Which external review', not under the internal appeal's 'By when'; at external review it is under 'By when'."""
+    case = example_case("ketamine-crps-marketplace-external-review").model_copy(deep=True)
+    for level, home, away in (("initial", "Which external review", "By when"),
+                              ("final_internal", "By when", "Which external review")):
+        case.denial.level_exhausted = level
+        found = {section.heading: " ".join(section.lines) for section in next_steps.sections(case, [], TODAY)}
+        assert "Both are shown because which one applies depends on the state" in found[home], level
+        assert "Both are shown" not in found.get(away, ""), level
