@@ -43,7 +43,9 @@ def test_ma_reconsideration_counts_60_days_from_receipt_like_part_d():
         assert rule.deadline.amount == 60 and rule.deadline.counted_from == "notice_received", rule_id
     ma = rules.by_id("ma-reconsideration-filing-window")
     assert "65 days from the notice date" in ma.text and "within 60 calendar days from the date" not in ma.text
-    assert "422.582(b)" in ma.letter_text and "after receipt" in ma.letter_text
+    # the letter states what was read (CMS's 65 days from the notice date), not regulation wording not found
+    assert "422.582(b)" in ma.letter_text and "65 calendar days from the date of the organization determination notice" \
+        in ma.letter_text and "60 calendar days" not in ma.letter_text
     assert "65 days calendar days from the date of the notice" in ma.verified and ma.checked == date(2026, 12, 6)
     assert "counts from the notice date" not in rules.by_id("partd-redetermination-filing-window").notes
 
