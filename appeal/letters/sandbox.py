@@ -44,7 +44,6 @@ from typing import Any, Iterable, Iterator
 from jinja2 import TemplateSyntaxError, Undefined, nodes, pass_environment, pass_eval_context
 from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from jinja2.utils import _PassArg
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
@@ -389,7 +388,7 @@ _FILTER_CHECKS = {
 }
 # Filters that turn their value into text: it must be text, a number or a date, never an object's repr.
 _TEXT_FILTERS = frozenset({"capitalize", "center", "e", "escape", "forceescape", "format", "indent", "lower",
-                           "replace", "safe", "string", "striptags", "title", "trim", "truncate", "upper", "urlize",
+                           "replace", "string", "striptags", "title", "trim", "truncate", "upper", "urlize",
                            "wordcount", "wordwrap", "possessive", "filesizeformat"})
 _CONTEXT_PARAMETERS = frozenset({"eval_ctx", "environment", "env", "context"})
 
@@ -431,6 +430,10 @@ def _no_safe(value: Any) -> str:
                           "template does not show; a letter prints only text, numbers and dates", "safe")
 
 
+def _passes_argument(function: Any) -> bool:
+    return getattr(function, "jinja_pass_arg", None) is not None
+
+
 def _guarded_filter(name: str, function: Any) -> Any:
     """`function` with its arguments checked (where a filter can blow up, or would print an object) and its
     result's length bounded."""
@@ -438,7 +441,8 @@ def _guarded_filter(name: str, function: Any) -> Any:
     text_in = name in _TEXT_FILTERS
     signature = inspect.signature(function) if check or text_in else None
     # Jinja hands some filters (slice, list) an evaluation context that their own signature does not show.
-    hidden = 1 if _PassArg.from_obj(function) and not _PassArg.from_obj(inspect.unwrap(function)) else 0
+    # (Jinja marks them with the public attribute `jinja_pass_arg`, which functools.wraps copies onto a wrapper.)
+    hidden = 1 if _passes_argument(function) and not _passes_argument(inspect.unwrap(function)) else 0
     value_name = next((item for item in signature.parameters if item not in _CONTEXT_PARAMETERS), "") \
         if signature else ""
 

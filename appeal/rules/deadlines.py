@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from appeal.cases.case import Case
 from appeal.rules.dispute import Step, StepInfo, position
-from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, by_levels, service_timing, treatment_category
+from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, select, service_timing
 
 WARN_DAYS = 14
 
@@ -146,11 +146,7 @@ def count(rule: Rule, case: Case) -> Dated:
 
 
 def _rules(case: Case, step: Step, topic: Topic) -> list[Rule]:
-    plan_type = case.insurance.coverage().name
-    urgent = case.treatment.is_urgent
-    timing, treatment = service_timing(case), treatment_category(case)
-    return by_levels([rule for rule in all_rules()
-                      if rule.topic is topic and rule.applies(plan_type, step, urgent, timing, treatment)], case)
+    return select(case, step, {topic})
 
 
 def alternatives(items: list[Dated]) -> list[tuple[Dated, Dated]]:

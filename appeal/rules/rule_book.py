@@ -75,11 +75,10 @@ class Rule(BaseModel):
         "counted as a second deadline (the state and the federal external review)."
     )
 
-    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any",
-                levels: str | None = None) -> bool:
+    def applies(self, plan_type: str, step: Step, urgent: bool, service: str, treatment: str = "any") -> bool:
+        """Whether the rule reaches a case with these facts; the number of appeal levels is `by_levels`'s."""
         return (
             plan_type in self.plan_types
-            and (self.levels is None or levels is None or self.levels == levels)
             and self.step is step
             and self.urgency in ("any", "expedited" if urgent else "standard")
             and (self.service == "any" or service == "any" or self.service == service)
