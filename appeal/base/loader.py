@@ -31,6 +31,7 @@ from typing import IO, Any
 import yaml
 from yaml.nodes import ScalarNode
 
+from appeal.base.control_chars import control_problem
 from appeal.base.errors import UserError
 
 
@@ -477,6 +478,9 @@ class _Builder:
     def scalar(self, event: Any) -> None:
         path = self.next_path(event.start_mark, "scalar")
         self.count_in(1, event.start_mark)
+        problem = control_problem(event.value)  # written as a YAML escape ("\e[2J"): the text check cannot see it
+        if problem:
+            raise _Refused(f"{_dotted(path) or 'a value'}: {problem}", event.start_mark)
         value = self.resolve(event, path)
         if event.anchor is not None:
             self.anchors[event.anchor] = _Anchored(value, 1, 0)

@@ -85,6 +85,19 @@ def test_every_sentence_field_is_bounded(field, home):
     refused_within_bounds(draft_args(folder, "mine"), home, "__class__", f"{field} entry 3", "mine.yaml")
 
 
+@pytest.mark.parametrize("field", ["requests", "sending"])
+def test_a_control_character_written_as_a_yaml_escape_in_a_sentence_is_refused_never_printed(field, home):
+    """A shared kind whose sentence holds "\\e[2J" (clear the screen) as a YAML escape: refused where the .yaml is
+    read, with the entry named, and the escape never reaches the terminal."""
+    folder = kind_folder(home, field, "Plain")
+    (folder / "mine.yaml").write_text((folder / "mine.yaml").read_text().replace("text: Plain\n",
+                                                                                  'text: "Plain\\e[2J"\n'))
+    assert '"Plain\\e[2J"' in (folder / "mine.yaml").read_text()
+    for args in (draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]):
+        output = refused_within_bounds(args, home, "U+001B", "mine.yaml", f"{field}.2.text")
+        assert "\x1b" not in output
+
+
 def test_a_condition_is_bounded_and_named(home):
     folder = kind_folder(home, "requests", "Words.", when="kind.template.read_bytes()")
     refused_within_bounds(draft_args(folder, "mine"), home, "read_bytes", "requests entry 3", "in its when")
