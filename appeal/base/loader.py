@@ -165,10 +165,10 @@ def not_a_file(mode: int) -> str | None:
     return next((kind for test, kind in _NOT_REGULAR if test(mode)), None if stat.S_ISREG(mode) else "not a file")
 
 
-def read_regular(path: Path, max_bytes: int | None, *, name: str, what: str = "file", under: Path | None = None,
+def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", under: Path | None = None,
                  cut: bool = False) -> bytes:
-    """A regular file's bytes, at most `max_bytes` of them (None: no bound): more is refused (or, with `cut`, left
-    unread).
+    """A regular file's bytes, at most `max_bytes` of them: more is refused (or, with `cut`, left unread); nothing
+    is ever read whole without a bound.
 
     Anything else is refused by what it is, from its status, before it is opened: opening a named pipe would wait
     for a writer for ever, and a device can be endless. The file is then opened without waiting and without
@@ -209,12 +209,10 @@ def read_regular(path: Path, max_bytes: int | None, *, name: str, what: str = "f
             raise UserError(f"{name} changed while it was opened; it was not read.")
         with os.fdopen(folder, "rb", closefd=True) as handle:
             folder = -1
-            data = handle.read(-1 if max_bytes is None else max_bytes + 1)
+            data = handle.read(max_bytes + 1)
     finally:
         if folder >= 0:
             os.close(folder)
-    if max_bytes is None:
-        return data
     if len(data) > max_bytes and not cut:
         raise UserError(f"{name} is larger than {max_bytes:,} bytes, more than a {what} holds; check it is the "
                         "right file.")

@@ -14,6 +14,7 @@ Everything is built in memory and checked before anything is written, so a bad a
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -69,6 +70,27 @@ class Packet:
 # Attachments
 
 
+# The packet is built in memory, so what it holds is bounded: the same limits on the command line and in the browser.
+MAX_FILE = 50 * 1024 * 1024  # one attached file
+MAX_TOTAL = 150 * 1024 * 1024  # all files of one packet together
+
+
+def size_in_words(count: int) -> str:
+    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
+
+
+def too_big(name: str | None, size: int) -> UserError:
+    """The message for one file over MAX_FILE (`name`), or for files over MAX_TOTAL together (no name)."""
+    if name is None:
+        return UserError(f"These files are {size_in_words(size)} together; the files for one PDF can be at most "
+                         f"{size_in_words(MAX_TOTAL)} together. Attach fewer or smaller files (for example, scan "
+                         "at a lower resolution) and try again.")
+    return UserError(f"The file {name} is more than {size_in_words(MAX_FILE)}; a file to attach can be at most "
+                     f"{size_in_words(MAX_FILE)}. Make it smaller (for example, scan at a lower resolution) and "
+                     "try again.")
+
+
 def read_attachment(path: Path) -> Part:
     """One attached file as pages: a PDF, or a photo or scan (each frame of a TIFF a page). Anything that
     cannot be sent gets a message naming the file."""
@@ -76,7 +98,10 @@ def read_attachment(path: Path) -> Part:
     name = path.name
     if path.is_dir():
         raise UserError(f"Attachment {path} is a folder, not a file; attach the files in it one by one.")
-    data = loader.read_regular(path, None, name=f"Attachment {path}")  # a pipe or a device: named, never opened
+    # a pipe or a device: named, never opened; read no more than one byte past the bound
+    data = loader.read_regular(path, MAX_FILE + 1, name=f"Attachment {path}", cut=True)
+    if len(data) > MAX_FILE:
+        raise too_big(str(path), len(data))
     if not data.strip():
         raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
     if b"%PDF" in data[:1024]:
@@ -243,7 +268,7 @@ def _is_letter_size(page) -> bool:
 def check_docx(path: Path) -> bytes:
     """An edited letter the person gives with --docx: a Word file that opens."""
     path = Path(path)
-    data = loader.read_regular(path, None, name=f"--docx {path}")
+    data = loader.read_regular(path, MAX_FILE, name=f"--docx {path}", what="Word file")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")
@@ -557,6 +582,12 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
     letter converted by LibreOffice, then everything assembled in memory."""
     from appeal.output import pdf_convert
 
+    sizes = {str(path): os.stat(path).st_size for path in attachments if os.path.isfile(path)}
+    for name, size in sizes.items():  # each, then all together, before anything is read
+        if size > MAX_FILE:
+            raise too_big(name, size)
+    if sum(sizes.values()) > MAX_TOTAL:
+        raise too_big(None, sum(sizes.values()))
     parts = [read_attachment(Path(path)) for path in attachments]
     letter_pdf = pdf_convert.docx_to_pdf(docx)
     return from_letter_pdf(case, kind, docx=docx, letter_pdf=letter_pdf, attachments=parts, cover=cover,

@@ -43,6 +43,10 @@ EXPORT_MAX_BYTES = 64 << 20
 # How deep appeals.json may nest: an export is 6 levels to a letter's case and a case about 5 more (a superbill's
 # codes); anything deeper is refused before it is parsed, where Python's own parser would fail with RecursionError.
 EXPORT_MAX_DEPTH = 32
+# The largest copy the record keeps (a letter, its case, a notice, a packet): a packet holds at most 150 MB of
+# attachments (appeal.output.packet.MAX_TOTAL) plus the letter, so 200 MiB is more than any copy we make; a larger
+# file handed over or found in an export is refused, never read whole.
+COPY_MAX_BYTES = 200 << 20
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -453,7 +457,7 @@ class Store:
         path = source / FILES_FOLDER / uid / name
         if not os.path.lexists(path):
             raise ValueError(f"the copy {relative} is missing from the export")
-        data = loader.read_regular(path, None, name=f"The export {source}", what="file", under=source)
+        data = loader.read_regular(path, COPY_MAX_BYTES, name=f"The export {source}", what="file", under=source)
         kept = self.files / uid / _safe_name(name)
         if not kept.exists():
             written.append(kept)
@@ -586,7 +590,7 @@ def _read_input(path: Path, option: str) -> bytes:
         raise UserError(f"{option}: there is no file {path}.")
     if path.is_dir():
         raise UserError(f"{option}: {path} is a folder; give the file that was sent.")
-    return loader.read_regular(path, None, name=f"{option} {path}")  # a pipe or a device: named, never opened
+    return loader.read_regular(path, COPY_MAX_BYTES, name=f"{option} {path}")  # a pipe or a device: named, never opened
 
 
 def _safe_name(name: str) -> str:

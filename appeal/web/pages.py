@@ -328,6 +328,7 @@ def download_name(case, kind) -> str:
 @guarded
 async def letter(request):
     from appeal.intake.questions import blank_facts
+    from appeal.output import packet as packets
     from appeal.rules import deadlines, next_steps
     from appeal.tracking.store import METHODS
 
@@ -345,7 +346,7 @@ async def letter(request):
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
                   earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
                   recorded=session.recorded, focus=focus, name=download_name(case, kind),
-                  limits=(uploads.size_in_words(uploads.MAX_FILE), uploads.size_in_words(uploads.MAX_TOTAL)))
+                  limits=(packets.size_in_words(packets.MAX_FILE), packets.size_in_words(packets.MAX_TOTAL)))
 
 
 @guarded

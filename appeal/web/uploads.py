@@ -23,33 +23,17 @@ from pathlib import Path
 from typing import Callable
 
 from appeal.base.errors import UserError
+from appeal.output import packet as packets
 
 try:  # python-multipart's import name since 0.0.13; the older one before
     from python_multipart.multipart import MultipartParser, parse_options_header
 except ModuleNotFoundError:  # pragma: no cover - older python-multipart
     from multipart.multipart import MultipartParser, parse_options_header
 
-MAX_FILE = 50 * 1024 * 1024  # one attached file
-MAX_TOTAL = 150 * 1024 * 1024  # all files of one packet together (the packet is built in memory)
 MAX_FILES = 20
 MAX_FIELD = 64 * 1024  # a text field of the form (the form key, how it is sent)
 MAX_FIELDS = 50
 FORM_ROOM = 1024 * 1024  # the form's text fields and part headers, beyond the files themselves
-
-
-def size_in_words(count: int) -> str:
-    """A byte count as a person reads it: '52 MB', or '3 KB' below one megabyte."""
-    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
-
-
-def too_big(name: str | None, size: int) -> UserError:
-    if name is None:
-        return UserError(f"These files are {size_in_words(size)} together; the files for one PDF can be at most "
-                         f"{size_in_words(MAX_TOTAL)} together. Attach fewer or smaller files (for example, scan "
-                         "at a lower resolution) and try again.")
-    return UserError(f"The file {name} is more than {size_in_words(MAX_FILE)}; a file to attach can be at most "
-                     f"{size_in_words(MAX_FILE)}. Make it smaller (for example, scan at a lower resolution) and "
-                     "try again.")
 
 
 @dataclass
@@ -128,10 +112,10 @@ class _Reader:
         elif self.descriptor is not None:
             self.size += end - start
             self.total += end - start
-            if self.size > MAX_FILE:
-                raise too_big(self.filename, self.size)
-            if self.total > MAX_TOTAL:
-                raise too_big(None, self.total)
+            if self.size > packets.MAX_FILE:
+                raise packets.too_big(self.filename, self.size)
+            if self.total > packets.MAX_TOTAL:
+                raise packets.too_big(None, self.total)
             view = memoryview(data)[start:end]
             while view:
                 view = view[os.write(self.descriptor, view):]
@@ -165,8 +149,8 @@ async def receive(request, folder: Path, before_files: Callable[[dict[str, str]]
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
         raise UserError("The form could not be read: it was not sent as a form with files.")
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_TOTAL + FORM_ROOM:
-        raise too_big(None, int(length))
+    if length.isdigit() and int(length) > packets.MAX_TOTAL + FORM_ROOM:
+        raise packets.too_big(None, int(length))
     reader = _Reader(folder, before_files)
     parser = MultipartParser(options[b"boundary"], reader.callbacks())
     try:

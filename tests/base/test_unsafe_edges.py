@@ -48,6 +48,28 @@ def test_a_named_pipe_given_as_a_file_is_named_and_never_opened(tmp_path, args, 
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Files handed to the packet: each and all together bounded (the packet is built in memory), never read whole
+
+
+def _sparse(path: Path, size: int) -> str:
+    with open(path, "wb") as handle:  # no disk used: a hole the size of a large scan
+        handle.truncate(size)
+    return path.name
+
+
+@pytest.mark.parametrize(("sizes", "words"), [
+    ([1 << 30], ["The file", "is more than 50 MB; a file to attach can be at most 50 MB"]),
+    ([45 << 20] * 4, ["These files are 180 MB together; the files for one PDF can be at most 150 MB together"]),
+], ids=["one file of 1 GB", "four of 45 MB"])
+def test_attachments_over_the_bound_are_refused_before_they_are_read_whole(tmp_path, sizes, words):
+    names = [_sparse(tmp_path / f"scan-{number}.pdf", size) for number, size in enumerate(sizes)]
+    args = ["packet", "--case", str(EXAMPLE), "-o", "out.pdf"] + [item for name in names for item in ("--attach", name)]
+    result = appeal_bounded(*args, cwd=tmp_path, home=tmp_path / "home")
+    assert_refused(result, *words)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Control characters in a CSV cell
 
 

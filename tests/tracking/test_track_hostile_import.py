@@ -124,6 +124,12 @@ def _huge_appeals_json(export):
     return f"appeals.json is larger than {track_store.EXPORT_MAX_BYTES >> 20} MB"
 
 
+def _huge_copy(export):
+    with open(_copy(export, "notice_file"), "r+b") as handle:  # sparse; only 200 MiB and one byte may be read
+        handle.truncate(1 << 30)
+    return f"is larger than {track_store.COPY_MAX_BYTES:,} bytes"
+
+
 def _appeals_not_a_list(export):
     _rewrite(export, lambda data: data.update(appeals=5))
     return "appeals must be a list of appeals, not int"
@@ -162,6 +168,7 @@ ATTACKS = {
     "100,000 nested lists": _deep_appeals,
     "a case nested 200 deep": _deep_case,
     "a 1-GB appeals.json": _huge_appeals_json,
+    "a 1-GB copy": _huge_copy,
     "appeals that is a number": _appeals_not_a_list,
     "a level that is a yes": _level_a_yes,
     "a person that is not text": _person_not_text,

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from web_harness import Client, running  # noqa: F401 (a fixture)
 
+from appeal.output import packet as packets
 from appeal.intake import drafts as draft_files
 from appeal.terminal import questionnaire
 from appeal.intake import questions
@@ -428,7 +429,7 @@ def test_an_attached_file_over_the_limit_or_named_dot_dot_gets_a_message_not_a_b
     dots = client.post_files("/packet", {"send": "mail"}, [("files", "..", picture.getvalue())])
     # a name that is no file name becomes file-1; with no type to read, the packet says so (before: the bug page)
     assert dots.status == 400 and "file-1 is not a PDF or a picture" in dots.body
-    monkeypatch.setattr(uploads, "MAX_FILE", 1024)
+    monkeypatch.setattr(packets, "MAX_FILE", 1024)
     big = client.post_files("/packet", {"send": "mail"}, [("files", "scan.png", picture.getvalue() + b"\0" * 2048)])
     assert big.status == 400 and "The file scan.png is" in big.body and "at most 0 MB" not in big.body
 
@@ -482,7 +483,7 @@ def test_a_chunked_post_stops_at_the_bound_and_its_partial_file_is_removed(clien
     """No Content-Length (chunked): the file is counted as it arrives and the post refused at the bound, without
     waiting for the rest (never sent here); the partial file is gone when the page says so."""
     start_patient_appeal(client)
-    monkeypatch.setattr(uploads, "MAX_FILE", 64 * 1024)
+    monkeypatch.setattr(packets, "MAX_FILE", 64 * 1024)
     written: list[int] = []
     real_write = os.write
     monkeypatch.setattr(uploads.os, "write", lambda fd, data: written.append(len(data)) or real_write(fd, data))
