@@ -13,6 +13,7 @@ from appeal.base.safe_write import write_bytes
 from appeal.cases.case import Case
 from appeal.letters import kinds
 from appeal.letters.appendix import appendix_subdoc
+from appeal.letters.enclosure_check import check_document
 from appeal.letters.letter_plan import context_for, refusals
 from appeal.letters.render import render_document
 
@@ -89,7 +90,8 @@ def draft(
     # the same text as re-opening the bytes, without parsing them again (profiled).
     rendered = render_document(kind.template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
-    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
+    warnings = letter.warnings + check_document(rendered.document)  # what it calls enclosed is listed, and back
+    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)
 
 

@@ -20,6 +20,7 @@ from appeal.base.errors import UserError
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.letters.enclosure_check import enclosed_types
 from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
 from appeal.letters.letter_rules import for_letter, letter_step
@@ -142,6 +143,9 @@ class LetterPlan:
                              default_factory=list)
     to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
                               default_factory=list)
+    enclosed: list[str] = doc("The types of document the enclosures hold (appeal/data/documents.yaml): 'records', "
+                              "'superbill', 'claim', 'authorization', ...; a sentence says 'the enclosed records' only "
+                              "when 'records' in letter.enclosed.", default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -352,7 +356,7 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
 def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
     return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
-            "case": view, "today": today}
+            "case": view, "today": today, "enclosed": []}
 
 
 def _view(case: Case) -> dict[str, Any]:
@@ -669,6 +673,10 @@ def context_for(
     wording_context = _wording_context(case, view, today)
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
+    # what the sentences may call enclosed: the types of document the Enclosures hold, decided before any sentence
+    enclosures = _enclosures(case, kind, sentence_context)
+    enclosed = enclosed_types(enclosures)
+    wording_context["enclosed"] = sentence_context["enclosed"] = enclosed
     levels = _levels(case, kind)
     courses = clinical.score_courses(case)
     summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
@@ -686,7 +694,8 @@ def context_for(
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
         requests=[text for text, _ in say(kind, "requests", sentence_context)],
-        enclosures=_enclosures(case, kind, sentence_context),
+        enclosures=enclosures,
+        enclosed=enclosed,
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
