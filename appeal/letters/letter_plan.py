@@ -426,7 +426,11 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
     if kind.recipient == "employer":
         address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
         return [insurance.employer, "Human Resources / Employee Benefits", address]
-    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")]
+    if case.insurance.appeals_address:
+        return [insurance.insurer, insurance.appeals_address]
+    if case.insurance.appeals_fax:  # a letter the plan gets by fax needs no mailing address (the fax line follows)
+        return [insurance.insurer]
+    return [insurance.insurer, field_blank("insurance.appeals_address")]
 
 
 def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
