@@ -115,8 +115,9 @@ class LetterPlan:
                                default="")
     consequences: list[str] = doc("What a denial would mean for the patient, from the case's own clinical facts.",
                                   default_factory=list)
-    if_denied: str = doc("What the patient expects if the treatment is denied, in their own words, as one sentence "
-                         "('What I expect if this treatment is denied: ...'); empty when not given.", default="")
+    if_denied: str = doc("What the sender expects if the treatment is denied, in the sender's own words, as one "
+                         "sentence ('What I expect if this treatment is denied: ...', 'What I expect for Jorge Ruiz "
+                         "if ...' from a representative); empty when not given.", default="")
     parity: list[str] = doc("The mental health parity (MHPAEA) points, only where that law reaches the plan.",
                             default_factory=list)
     setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
@@ -537,11 +538,12 @@ def _consequences(case: Case) -> list[str]:
 
 
 def _if_denied(case: Case, voice: Voice) -> str:
-    """The patient's own expectation of a denial, said as theirs (never turned into the letter's prediction)."""
+    """The sender's own expectation of a denial, said as the sender's (never turned into the letter's prediction,
+    and never put in the patient's mouth: a representative or a provider typed it, so it is theirs)."""
     text = case.clinical.if_denied
     if not text or text.strip().rstrip(".").lower() in _NOTHING:
         return ""
-    who = {"patient": "What I expect", "provider": "What my patient expects"}.get(voice.role, f"What {voice.subject} expects")
+    who = "What I expect" if voice.role == "patient" else f"What I expect for {voice.object}"
     return f"{who} if this treatment is denied: {_one_line(text).rstrip('.')}."
 
 
