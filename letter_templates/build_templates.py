@@ -271,7 +271,8 @@ def stakes_section(document):
         document,
         "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
         "patient's illness has{% else %}{{ letter.voice.possessive }} illness has{% endif %} already had these "
-        "effects, documented in the enclosed records; they are what is at stake if effective treatment is refused:",
+        "effects{% if 'records' in letter.enclosed %}, documented in the enclosed records{% endif %}; they are what is at "
+        "stake if effective treatment is refused:",
         "Field",
     )
     tag(document, "{%p for item in letter.consequences %}")
@@ -604,8 +605,8 @@ def build_reimbursement():
             OPEN_VOICE + " to claim reimbursement for {{ treatment.display_name or '[ADD: treatment]' }}, which "
             "{% if " + V_PATIENT + " %}I{% else %}{{ patient.first_name }} {{ patient.last_name }}{% endif %} "
             "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %} and paid for out of pocket. "
-            "The services are itemized below and on the enclosed superbill; the clinical facts that made them "
-            "medically necessary follow."
+            "The services are itemized below{% if 'superbill' in letter.enclosed %} and on the enclosed "
+            "superbill{% endif %}; the clinical facts that made them medically necessary follow."
         ),
     )
     document.add_heading("Services billed", level=2)

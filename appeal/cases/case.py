@@ -535,8 +535,9 @@ class Clinical(Model):
     substance_use_screened: bool | None = Field(None, description="Whether substance use was screened.")
     if_denied: str | None = Field(
         None,
-        description="What the patient expects if the treatment is denied, in their own words, e.g. 'I would stay "
-        "on disability leave and could lose my job'.",
+        description="What the sender expects if the treatment is denied, in the sender's own words (the letter "
+        "says it as the sender's, never as the patient's unless the patient writes), e.g. 'I would stay on "
+        "disability leave and could lose my job'.",
     )
     contraindications: str | None = Field(
         None, description="Why other options (e.g. ECT, more medications) are unsuitable for this patient."

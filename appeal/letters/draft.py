@@ -10,9 +10,11 @@ from pathlib import Path
 
 from appeal.base.errors import UserError
 from appeal.base.safe_write import write_bytes
+from appeal.cases import voice
 from appeal.cases.case import Case
 from appeal.letters import kinds
 from appeal.letters.appendix import appendix_subdoc
+from appeal.letters.enclosure_check import check_document
 from appeal.letters.letter_plan import context_for, refusals
 from appeal.letters.render import render_document
 
@@ -56,13 +58,22 @@ def blanks_in(content: bytes) -> list[str]:
     return blanks_in_document(Document(io.BytesIO(content)))
 
 
-def blanks_in_document(document) -> list[str]:
-    """`blanks_in` for a python-docx document already in memory (the one a letter's bytes were saved from)."""
+def _texts(document) -> list[str]:
+    """Every paragraph's and table cell's text, in order."""
     texts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         texts.extend(cell.text for row in table.rows for cell in row.cells)
+    return texts
+
+
+def _text_of(document) -> str:
+    return "\n".join(_texts(document))
+
+
+def blanks_in_document(document) -> list[str]:
+    """`blanks_in` for a python-docx document already in memory (the one a letter's bytes were saved from)."""
     found: list[str] = []
-    for text in texts:
+    for text in _texts(document):
         for label in _BLANK.findall(text):
             if label not in found:
                 found.append(label)
@@ -89,7 +100,9 @@ def draft(
     # the same text as re-opening the bytes, without parsing them again (profiled).
     rendered = render_document(kind.template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
-    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), letter.warnings, enclosures,
+    warnings = (letter.warnings + check_document(rendered.document)  # what it calls enclosed is listed, and back
+                + voice.warnings(case, _text_of(rendered.document)))  # a chart's note in the patient's own letter
+    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)
 
 

@@ -20,6 +20,7 @@ from appeal.base.errors import UserError
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.letters.enclosure_check import enclosed_types
 from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
 from appeal.letters.letter_rules import for_letter, letter_step
@@ -114,8 +115,9 @@ class LetterPlan:
                                default="")
     consequences: list[str] = doc("What a denial would mean for the patient, from the case's own clinical facts.",
                                   default_factory=list)
-    if_denied: str = doc("What the patient expects if the treatment is denied, in their own words, as one sentence "
-                         "('What I expect if this treatment is denied: ...'); empty when not given.", default="")
+    if_denied: str = doc("What the sender expects if the treatment is denied, in the sender's own words, as one "
+                         "sentence ('What I expect if this treatment is denied: ...', 'What I expect for Jorge Ruiz "
+                         "if ...' from a representative); empty when not given.", default="")
     parity: list[str] = doc("The mental health parity (MHPAEA) points, only where that law reaches the plan.",
                             default_factory=list)
     setting: list[str] = doc("Required setting and monitoring of the treatment (the Spravato REMS), each sourced.",
@@ -142,6 +144,9 @@ class LetterPlan:
                              default_factory=list)
     to_draft: list[str] = doc("Enclosures this tool drafts too, as 'document: appeal draft --letter KIND'.",
                               default_factory=list)
+    enclosed: list[str] = doc("The types of document the enclosures hold (appeal/data/documents.yaml): 'records', "
+                              "'superbill', 'claim', 'authorization', ...; a sentence says 'the enclosed records' only "
+                              "when 'records' in letter.enclosed.", default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -352,7 +357,7 @@ def is_urgent(case: Case, kind: LetterKind) -> bool:
 def _wording_context(case: Case, view: dict[str, Any], today: date) -> dict[str, Any]:
     """The names arguments.yaml and the kinds' sentences see."""
     return {**view, "v": _voice(case, view["patient"]), "t": view["treatment"], "facts": _facts(case, today),
-            "case": view, "today": today}
+            "case": view, "today": today, "enclosed": []}
 
 
 def _view(case: Case) -> dict[str, Any]:
@@ -422,7 +427,11 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
     if kind.recipient == "employer":
         address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
         return [insurance.employer, "Human Resources / Employee Benefits", address]
-    return [insurance.insurer, insurance.appeals_address if case.insurance.appeals_address else field_blank("insurance.appeals_address")]
+    if case.insurance.appeals_address:
+        return [insurance.insurer, insurance.appeals_address]
+    if case.insurance.appeals_fax:  # a letter the plan gets by fax needs no mailing address (the fax line follows)
+        return [insurance.insurer]
+    return [insurance.insurer, field_blank("insurance.appeals_address")]
 
 
 def suggested_enclosures_for(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:
@@ -529,11 +538,12 @@ def _consequences(case: Case) -> list[str]:
 
 
 def _if_denied(case: Case, voice: Voice) -> str:
-    """The patient's own expectation of a denial, said as theirs (never turned into the letter's prediction)."""
+    """The sender's own expectation of a denial, said as the sender's (never turned into the letter's prediction,
+    and never put in the patient's mouth: a representative or a provider typed it, so it is theirs)."""
     text = case.clinical.if_denied
     if not text or text.strip().rstrip(".").lower() in _NOTHING:
         return ""
-    who = {"patient": "What I expect", "provider": "What my patient expects"}.get(voice.role, f"What {voice.subject} expects")
+    who = "What I expect" if voice.role == "patient" else f"What I expect for {voice.object}"
     return f"{who} if this treatment is denied: {_one_line(text).rstrip('.')}."
 
 
@@ -669,6 +679,10 @@ def context_for(
     wording_context = _wording_context(case, view, today)
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
+    # what the sentences may call enclosed: the types of document the Enclosures hold, decided before any sentence
+    enclosures = _enclosures(case, kind, sentence_context)
+    enclosed = enclosed_types(enclosures)
+    wording_context["enclosed"] = sentence_context["enclosed"] = enclosed
     levels = _levels(case, kind)
     courses = clinical.score_courses(case)
     summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
@@ -686,7 +700,8 @@ def context_for(
         scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
         rights=_rights(case, kind),
         requests=[text for text, _ in say(kind, "requests", sentence_context)],
-        enclosures=_enclosures(case, kind, sentence_context),
+        enclosures=enclosures,
+        enclosed=enclosed,
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,

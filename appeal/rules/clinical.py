@@ -277,6 +277,8 @@ FACTS: dict[str, Callable[[Case, date], Any]] = {
     "failed_names": lambda case, today: [item.name for item in case.prior_treatments if failed(item) and item.name],
     "depression": lambda case, today: has_depression(case),
     "crps": lambda case, today: has_crps(case),
+    # suicidal ideation coded (R45.851) or described as active: with depression, esketamine's second indication
+    "suicidal_ideation": lambda case, today: Condition.suicidal_ideation in conditions(case),
     "on_label": on_label,
     # the scales (with response and remission defined) whose course since treatment began shows each
     "responded": lambda case, today: [course.instrument.label for course in judged_courses(score_courses(case))

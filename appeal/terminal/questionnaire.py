@@ -23,7 +23,7 @@ from prompt_toolkit.application import create_app_session
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
-from appeal.cases import checks as case_checks
+from appeal.cases import checks as case_checks, voice
 from appeal.cases.case import Case
 from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, Refusal, as_typed, from_typed, is_empty
@@ -353,7 +353,7 @@ class _Terminal:
                         self._say(f"    {number}. {entry.show(item)}")
                 else:
                     self._say(f"  {engine.summary(entry)}")
-        for warning in case_checks.warnings(engine.case):
+        for warning in case_checks.warnings(engine.case) + voice.warnings(engine.case):
             self._say(f"\nNote: {warning}", HINT_STYLE)
         self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
         choices = [questionary.Choice("Everything is right: save the case", value=_FINISH_VALUE)]

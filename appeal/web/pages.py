@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from appeal.base.errors import UserError
-from appeal.cases import checks as case_checks
+from appeal.cases import checks as case_checks, voice
 from appeal.intake import drafts
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
@@ -281,7 +281,7 @@ async def review(request):
     session = request.app.state.session
     with web_flow.opened(session.draft) as engine:
         return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
-                      warnings=case_checks.warnings(engine.case), left=web_flow.frontier(engine) is not None,
+                      warnings=case_checks.warnings(engine.case) + voice.warnings(engine.case), left=web_flow.frontier(engine) is not None,
                       progress=progress_of(engine))
 
 

@@ -160,7 +160,7 @@ def test_recording_sees_field_and_list_entry_reads_and_leaves_the_models_as_they
     assert again == []
 
 
-def test_what_a_representative_says_the_patient_expects_is_said_as_the_patient_s():
+def test_what_a_representative_expects_is_said_as_the_representative_s_never_as_the_patient_s():
     from conftest import docx_text
 
     from appeal.letters import draft, kinds
@@ -172,6 +172,8 @@ def test_what_a_representative_says_the_patient_expects_is_said_as_the_patient_s
                                 "denial": {"reason": "not_medically_necessary"},
                                 "clinical": {"if_denied": "He would likely be hospitalized again.\n"}})
     text = docx_text(draft.draft(case, kinds.get("appeal")).content)
-    assert "What Jorge Ruiz expects if this treatment is denied: He would likely be hospitalized again." in text
+    # Ana typed it: printing it as "What Jorge Ruiz expects" would put her words in his mouth
+    assert "What I expect for Jorge Ruiz if this treatment is denied: He would likely be hospitalized again." in text
+    assert "Jorge Ruiz expects" not in text
     assert "Prescriber: Dr. Lee, Psychiatrist" in text and "(the prescriber's specialty: psychiatrist)" in text
     assert "What is at stake" in text  # the section stands on the expectation alone

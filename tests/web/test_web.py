@@ -738,3 +738,26 @@ def test_a_draft_whose_progress_line_was_edited_resumes_with_every_answer_and_sa
     assert "could not be read, so the questions done were worked out again from your answers" in page.body
     assert "Your last name" not in page.body  # answered in the file: not asked again
     assert yaml.safe_load(path.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+
+
+def test_a_chart_note_in_a_patients_own_words_is_named_on_the_review_and_the_letter_page(client):
+    """'Patient reports ...' typed by the patient about herself: the review and the letter page say which answer
+    reads as someone else's note, and the letter keeps the words as typed."""
+    import html
+    import io
+
+    from docx import Document
+
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    data = yaml.safe_load(examples.text("ketamine-trd-erisa-appeal"))
+    data["clinical"]["functional_impairment"] = "Patient reports she missed 14 shifts since August."
+    path.write_text(yaml.safe_dump(data))
+    said = "clinical.functional_impairment (&#39;Effect on daily life&#39;) speaks of you in the third person"
+    review = client.get("/review").body
+    assert said in review or html.unescape(said) in html.unescape(review)
+    letter = client.get("/letter").body
+    assert html.unescape(said) in html.unescape(letter)
+    text = "\n".join(p.text for p in Document(io.BytesIO(client.get_bytes("/letter.docx"))).paragraphs)
+    assert "Patient reports she missed 14 shifts since August" in text
