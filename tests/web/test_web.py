@@ -737,3 +737,31 @@ def test_a_draft_whose_progress_line_was_edited_resumes_with_every_answer_and_sa
     assert "could not be read, so the questions done were worked out again from your answers" in page.body
     assert "Your last name" not in page.body  # answered in the file: not asked again
     assert yaml.safe_load(path.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+
+
+def test_a_likely_typo_is_listed_on_the_question_page_to_fix_or_keep(client):
+    """The web's proofreading: the answer is saved as typed, the page comes back with each likely typo and its
+    choices; one fix accepted, one word kept as typed (not shown again), the plan's quoted words never changed."""
+    path = start_patient_appeal(client)
+    typed = "I recieve my infusions weekly and dont want to stop"
+    client.post("/change", {"key": "clinical.history"})
+    first = answer(client, ["clinical.history"], clinical__history=typed)
+    assert first.status == 200 and "Check the spelling" in first.body
+    assert "recieve → receive?" in first.body and "dont → don&#39;t?" in first.body
+    assert yaml.safe_load(path.read_text())["clinical"]["history"] == typed  # saved as typed, nothing lost
+    settled = answer(client, ["clinical.history"], clinical__history=typed,
+                     **{"clinical.history:spell:recieve": "use:receive", "clinical.history:spell:dont": "keep"})
+    assert settled.status == 303 and "Check the spelling" not in client.get("/questions").body
+    data = yaml.safe_load(path.read_text())
+    assert data["clinical"]["history"] == "I receive my infusions weekly and dont want to stop"
+    assert data["kept_spellings"] == {"clinical.history": ["dont"]}
+    again = answer(client, ["clinical.history"], clinical__history="I dont sleep well")  # kept: not asked again
+    assert again.status == 303
+    # the plan's words: checked against the notice, never corrected
+    client.post("/change", {"key": "denial.quote"})
+    quoted = "Ketamine infusions are experimental for depresion."
+    shown = answer(client, ["denial.quote"], denial__quote=quoted)
+    assert "“depresion” may be a typo. Check it against the notice" in shown.body and "Use “" not in shown.body
+    answer(client, ["denial.quote"], denial__quote=quoted, **{"denial.quote:spell:depresion": "keep"})
+    data = yaml.safe_load(path.read_text())
+    assert data["denial"]["quote"] == quoted and data["kept_spellings"]["denial.quote"] == ["depresion"]
