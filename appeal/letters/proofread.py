@@ -233,5 +233,9 @@ def warnings(case: Case) -> list[str]:
 
 
 def corrected(text: str, word: str, meant: str) -> str:
-    """The text with every `word` (as a whole word, as typed) replaced by the word meant."""
-    return re.sub(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", lambda _: meant, text)
+    """The text with every `word` (as a whole word, in any case) replaced by the word meant, each capitalized as
+    it was typed (a typo is asked about once per field)."""
+    if word[0].isupper() and not meant.startswith("I'"):  # "Recieve -> Receive" also mends a lower-case "recieve"
+        meant = meant[0].lower() + meant[1:]
+    return re.sub(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", lambda match: _like(match[0], meant), text,
+                  flags=re.IGNORECASE)
