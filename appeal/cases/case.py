@@ -622,3 +622,8 @@ class Case(Model):
         description="Facts the sender chose not to give (like patient.email): the letter leaves their lines out "
         "instead of showing a blank. The questionnaire records the questions skipped on purpose here.",
     )
+    kept_spellings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Words the sender chose to keep as typed, by field (clinical.history: [Ketalar]): proofreading "
+        "does not flag them there again.",
+    )

@@ -110,6 +110,7 @@ class Result:
     name: str | None = None
     error: str | None = None
     packet: bytes | None = None  # the PDF to send, with --packet
+    spelling: tuple[str, ...] = ()  # likely typos in the case's free text (field: word -> word meant?)
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Outcome:
     status: str  # WRITTEN, BLANKS or FAILED
     detail: str  # the letter's path, or the reason it failed
     blanks: tuple[str, ...] = ()
+    spelling: tuple[str, ...] = ()
 
 
 WRITTEN, BLANKS, FAILED = "written", "written with blanks", "failed"
@@ -224,7 +226,10 @@ def draft_task(task: Task) -> Result:
 
             made = packet.build(case, kind, docx=drafted.content, cover=settings.packet == "fax",
                                 today=settings.today).content
-        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made)
+        from appeal.letters import proofread
+
+        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made,
+                      spelling=tuple(proofread.warnings(case)))
     except UserError as error:
         return Result(task.index, error=str(error))
     except Exception as error:  # a bug must not stop the other cases, nor show a traceback
@@ -359,7 +364,8 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
         return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
     namer.take(path.name)
     blanks = tuple(drafted.blanks)
-    return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks)
+    return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks,
+                   result.spelling)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -451,6 +457,7 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
             if item.blanks:
                 detail.append(f"{len(item.blanks)} blank{'s' if len(item.blanks) != 1 else ''}: "
                               + "; ".join(item.blanks))
+            detail += [f"spelling to check: {line}" for line in item.spelling]
             label = item.label if len(item.label) <= width else "..." + item.label[-(width - 3):]
             lines.append(f"  {label:<{width}}  {detail[0]}")
             lines.extend(f"  {'':<{width}}  {more}" for more in detail[1:])

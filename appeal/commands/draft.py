@@ -48,6 +48,17 @@ def _print_report(path: Path, drafted) -> None:
               + "\n".join(f"  - {line}" for line in drafted.to_draft))
 
 
+def _print_spelling(case) -> None:
+    """Likely typos in the case's free text, by field, with the word meant; the letter is printed as typed."""
+    from appeal.base.control_chars import printable
+    from appeal.letters import proofread
+
+    found = proofread.warnings(case)
+    if found:
+        print("\nSpelling to check (the letter has them as typed; fix them in the case file, or in the letter):")
+        print("\n".join(printable(f"  - {line}") for line in found))
+
+
 _ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
               "Patients": "The patient's", "are_in": "is in"}
 
@@ -163,6 +174,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     path = Path(args.output) if args.output else draft.default_name(case, kind, today)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     _print_report(path, drafted)
+    _print_spelling(case)
     if late:
         print("\nWhat happens next\n\n" + late)
     elif kind.sent_to_plan:

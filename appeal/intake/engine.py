@@ -44,7 +44,7 @@ from appeal.cases.fields import format_money
 from appeal.intake import drafts
 from appeal.intake.questions import (ENTRIES, GROUP_OF, PROMPTS, QUESTIONS, Context, Entry, Group, Question, applies,
                                      enum_options, field_info, incomplete_item, next_open, situation_for, skipped_key)
-from appeal.letters import kinds
+from appeal.letters import kinds, proofread
 
 ItemState = dict[str, Any]  # the list entry being filled: group, index, data, done, editing
 
@@ -462,6 +462,30 @@ class Engine:
             self._commit(question, value, state)
         except (ValidationError, ValueError) as error:
             return self.refusal(question, reason_in_words(error))
+        return None
+
+    # ---- proofreading a free-text answer
+
+    def typos(self, question: Question, state: ItemState | None = None) -> list[proofread.Typo]:
+        """The likely typos in a free-text answer as stored, for the person to settle one by one (the words kept
+        as typed in this field and the case's names are not among them)."""
+        text = self.current(question, state)
+        if not proofread.checks(question.path) or not isinstance(text, str) or not text.strip():
+            return []
+        return proofread.typos(text, question.path, proofread.case_words(self.case),
+                               self.case.kept_spellings.get(question.path, []))
+
+    def settle_typo(self, question: Question, typo: proofread.Typo, fix: bool,
+                    state: ItemState | None = None) -> Refusal | None:
+        """The person's choice for a likely typo, saved at once: the word meant put into the answer (`fix`), or
+        the word kept as typed, remembered in the case so this field never asks about it again."""
+        if fix and typo.suggestion:
+            text = self.current(question, state)
+            return self.answer(question, proofread.corrected(text, typo.word, typo.suggestion), state)
+        kept = dict(self.case.kept_spellings)
+        kept[question.path] = list(dict.fromkeys([*kept.get(question.path, []), typo.word]))
+        self.case = model_rule(self.case, "kept_spellings", kept)
+        self.save()
         return None
 
     def _item_owner(self, group: Group, data: dict[str, Any]) -> BaseModel:

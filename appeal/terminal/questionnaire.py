@@ -179,9 +179,33 @@ class _Terminal:
                     continue
                 refusal = engine.answer(question, answer, state)
             if refusal is None:
-                return
+                typed = self._proofread(question, state)
+                if typed is None:
+                    return
+                continue
             self._refuse(refusal)
             typed = as_typed(answer)
+
+    def _proofread(self, question: Question, state: ItemState | None) -> str | None:
+        """Each likely typo in the answer just taken, for the person to settle ("recieve → receive?": the fix, or
+        as typed; each choice saved at once). Words quoted from the plan's notice are only checked against it.
+        Returns the answer to show again when the person wants to correct what they copied, else None."""
+        engine = self.engine
+        for typo in engine.typos(question, state):
+            if typo.suggestion is None:
+                answer = self._select(f"'{typo.word}' may be a typo. Check it against {typo.source}:", [
+                    questionary.Choice(f"It is as {typo.source} has it: keep it", value="keep"),
+                    questionary.Choice("Let me correct what I copied", value="edit")])
+                if answer == "edit":
+                    return as_typed(engine.current(question, state))
+            else:
+                answer = self._select(f"Spelling: {typo.word} → {typo.suggestion}?", [
+                    questionary.Choice(f"Use '{typo.suggestion}'", value="fix"),
+                    questionary.Choice(f"Keep '{typo.word}' as typed", value="keep")])
+            refusal = engine.settle_typo(question, typo, answer == "fix", state)
+            if refusal is not None:
+                self._refuse(refusal)
+        return None
 
     def _refuse(self, refusal: Refusal) -> None:
         """Why an answer was not taken, on the line under the question, naming it."""

@@ -20,6 +20,7 @@ from typing import Iterator
 from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, as_typed, from_typed
 from appeal.intake.questions import ENTRIES, GROUP_OF, QUESTIONS, Group, Question
+from appeal.letters.proofread import Typo, corrected
 
 PAGE_SIZE = 4  # questions on one page at most; a choice ends a page, since later questions often depend on it
 SKIP = "(skip)"  # form values no option has
@@ -56,6 +57,7 @@ class Field:
     options: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
     picks: list[tuple[str, str]] = field(default_factory=list)  # ICD-10 codes matching words typed
+    typos: list[Typo] = field(default_factory=list)  # likely typos in the answer saved, for the person to settle
 
     @property
     def id(self) -> str:
@@ -186,10 +188,33 @@ def answer_field(engine: Engine, question: Question, form: dict[str, str], state
         pick = form.get(question.key + ":pick")
         if pick and pick != AGAIN:
             text = shown.value = pick
+        spelling = _spelling_choices(question, form)
+        for word, choice in spelling.items():
+            if choice.startswith("use:"):
+                text = corrected(text, word, choice[4:])
         value = from_typed(question, text) if text else None
     refusal = engine.answer(question, value, state)
     if refusal is not None:
         shown.error, shown.picks = refusal.reason, refusal.picks
+        return
+    if question.kind in ("choice", "confirm"):
+        return
+    for word, choice in spelling.items():
+        if choice == "keep":
+            engine.settle_typo(question, Typo(question.path, word, None), False, state)
+    shown.typos = engine.typos(question, state)
+    if shown.typos:
+        shown.value = as_typed(engine.current(question, state))
+
+
+SPELL = ":spell:"
+
+
+def _spelling_choices(question: Question, form) -> dict[str, str]:
+    """The choices posted for the likely typos shown under a field: {word: "use:WORD MEANT" or "keep"}."""
+    prefix = question.key + SPELL
+    return {str(name)[len(prefix):]: str(form.get(name)) for name in list(form.keys())
+            if str(name).startswith(prefix) and form.get(name)}
 
 
 def submit(engine: Engine, keys: list[str], form: dict[str, str]) -> Page:
@@ -206,14 +231,20 @@ def submit(engine: Engine, keys: list[str], form: dict[str, str]) -> Page:
 
 
 def _with_errors(fresh: Page, answered: Page) -> Page:
-    """The page again with the answers as stored, except that a field with a problem keeps what was typed."""
-    problems = {item.key: item for item in answered.fields if item.error}
+    """The page again with the answers as stored, except that a field with a problem keeps what was typed (and
+    one with likely typos shows them to settle)."""
+    problems = {item.key: item for item in answered.fields if item.error or item.typos}
     fresh.fields = [problems.get(item.key, item) for item in fresh.fields]
     return fresh
 
 
 def errors(shown: Page) -> list[Field]:
     return [item for item in shown.fields if item.error]
+
+
+def spelling(shown: Page) -> list[Field]:
+    """The fields whose saved answers hold likely typos: the page is shown again with them, to choose."""
+    return [item for item in shown.fields if item.typos]
 
 
 def _submit_item(engine: Engine, form: dict[str, str], shown: Page) -> Page:
@@ -223,7 +254,7 @@ def _submit_item(engine: Engine, form: dict[str, str], shown: Page) -> Page:
         question = next(q for q in GROUP_OF[entry_field.key].items if q.key == entry_field.key)
         if engine.asks(question, state["data"]):
             answer_field(engine, question, form, state, entry_field)
-    if any(item.error for item in shown.fields):
+    if any(item.error or item.typos for item in shown.fields):
         return _with_errors(page(engine, shown.keys), shown)
     if engine.pending():  # an answer here brought in another question about the entry
         return page(engine, shown.keys)

@@ -176,7 +176,7 @@ def current_keys(session, engine: Engine) -> list[str] | None:
 
 def show(request, engine: Engine, shown, status: int = 200):
     return render(request, "questions.html", status, page=shown, progress=progress_of(engine),
-                  errors=web_flow.errors(shown),
+                  errors=web_flow.errors(shown), spelling=web_flow.spelling(shown),
                   first=not [key for key in engine.progress.history if key not in shown.keys])
 
 
@@ -251,6 +251,8 @@ async def answer(request):
             return go("/questions")
         if web_flow.errors(shown):
             return show(request, engine, shown, 422)
+        if web_flow.spelling(shown):  # saved as typed; the page again, to choose for each word
+            return show(request, engine, shown)
         forward(session, keys)
     return go("/questions")
 

@@ -791,3 +791,41 @@ def test_a_self_funded_plan_is_not_asked_its_state(terminal):
     case, path = terminal.run(script)
     assert not any("Which state" in prompt for prompt in terminal.asked)
     assert saved(path)["insurance"]["internal_appeal_levels"] == "two"
+
+
+def test_a_likely_typo_is_shown_with_its_fix_and_the_person_chooses(terminal, tmp_path):
+    """"recieve → receive?" after a free-text answer: one fix accepted, one word kept as typed (and never asked
+    again in that field), a typo in the plan's quoted words only checked against the notice, never changed."""
+    script = {
+        "Who is writing": pick("patient"),
+        "What happened": pick("denial"),
+        "Which letter": pick("appeal"),
+        "first name": "Dana\r",
+        "last name": "Okonkwo\r",
+        "word for word": "Ketamine infusions are experimental for depresion." + FINISH_MULTILINE,
+        "'depresion' may be a typo": pick("keep"),
+        "history with this illness": "I recieve my infusions weekly and dont want to stop" + FINISH_MULTILINE,
+        "Spelling: recieve → receive?": pick("fix"),
+        "Spelling: dont → don't?": pick("keep"),
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script, draft_path=tmp_path / "okonkwo.yaml")
+
+    spelling = [prompt for prompt in terminal.asked if "Spelling:" in prompt or "may be a typo" in prompt]
+    assert spelling == ["'depresion' may be a typo. Check it against the notice:",
+                        "Spelling: recieve → receive?", "Spelling: dont → don't?"]
+    data = saved(path)
+    assert data["clinical"]["history"] == "I receive my infusions weekly and dont want to stop"
+    assert data["denial"]["quote"] == "Ketamine infusions are experimental for depresion."  # verbatim
+    assert data["kept_spellings"] == {"denial.quote": ["depresion"], "clinical.history": ["dont"]}
+    text = letter_text(case)
+    assert "I receive my infusions weekly" in text and "recieve" not in text
+    assert "experimental for depresion." in text
+    # the word kept as typed is not asked about again in that field, even when the answer changes
+    from appeal.intake.engine import Engine
+    from appeal.intake.questions import ENTRIES
+
+    engine = Engine.open(draft_path=path)
+    history = ENTRIES["clinical.history"]
+    assert engine.answer(history, "I dont sleep and recieve nothing") is None
+    assert [typo.word for typo in engine.typos(history)] == ["recieve"]

@@ -761,3 +761,31 @@ def test_a_chart_note_in_a_patients_own_words_is_named_on_the_review_and_the_let
     assert html.unescape(said) in html.unescape(letter)
     text = "\n".join(p.text for p in Document(io.BytesIO(client.get_bytes("/letter.docx"))).paragraphs)
     assert "Patient reports she missed 14 shifts since August" in text
+
+
+def test_a_likely_typo_is_listed_on_the_question_page_to_fix_or_keep(client):
+    """The web's proofreading: the answer is saved as typed, the page comes back with each likely typo and its
+    choices; one fix accepted, one word kept as typed (not shown again), the plan's quoted words never changed."""
+    path = start_patient_appeal(client)
+    typed = "I recieve my infusions weekly and dont want to stop"
+    client.post("/change", {"key": "clinical.history"})
+    first = answer(client, ["clinical.history"], clinical__history=typed)
+    assert first.status == 200 and "Check the spelling" in first.body
+    assert "recieve → receive?" in first.body and "dont → don&#39;t?" in first.body
+    assert yaml.safe_load(path.read_text())["clinical"]["history"] == typed  # saved as typed, nothing lost
+    settled = answer(client, ["clinical.history"], clinical__history=typed,
+                     **{"clinical.history:spell:recieve": "use:receive", "clinical.history:spell:dont": "keep"})
+    assert settled.status == 303 and "Check the spelling" not in client.get("/questions").body
+    data = yaml.safe_load(path.read_text())
+    assert data["clinical"]["history"] == "I receive my infusions weekly and dont want to stop"
+    assert data["kept_spellings"] == {"clinical.history": ["dont"]}
+    again = answer(client, ["clinical.history"], clinical__history="I dont sleep well")  # kept: not asked again
+    assert again.status == 303
+    # the plan's words: checked against the notice, never corrected
+    client.post("/change", {"key": "denial.quote"})
+    quoted = "Ketamine infusions are experimental for depresion."
+    shown = answer(client, ["denial.quote"], denial__quote=quoted)
+    assert "“depresion” may be a typo. Check it against the notice" in shown.body and "Use “" not in shown.body
+    answer(client, ["denial.quote"], denial__quote=quoted, **{"denial.quote:spell:depresion": "keep"})
+    data = yaml.safe_load(path.read_text())
+    assert data["denial"]["quote"] == quoted and data["kept_spellings"]["denial.quote"] == ["depresion"]

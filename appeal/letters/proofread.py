@@ -1,0 +1,241 @@
+"""Proofreading: the free text a person typed, checked for likely typos before it goes into a formal letter.
+
+A letter to a plan's medical reviewer is read as evidence of care; "I recieve my infusions" costs it credibility.
+The words are checked with pyspellchecker (a maintained checker ranking suggestions by English word frequency; its
+word list ships inside the package, so nothing is fetched), to which this module adds every word the tool itself
+knows: its data files (medications, codes, criteria, rules), its letter templates and their sentences, its
+evidence snippets, the ICD-10-CM descriptions, `data/proofread.yaml`'s drug and clinical terms, and the names and
+places of the case at hand. So "esketamine", "Spravato" or the patient's own name are never flagged.
+
+It only points: nothing here changes a case. The questionnaire asks the person about each word ("recieve ->
+receive?": use the fix, or keep it as typed, remembered in the case's `kept_spellings` for that field); `appeal
+draft --case` and `batch` print the words after drafting. The plan's quoted words (`denial.quote`) are the
+plan's, so a likely typo there is only flagged to check against the notice.
+
+The checker and the word lists load on the first text checked, never at start-up (a quarter of a second).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator
+
+from appeal.base.resources import bundled, data_file, load_data
+from appeal.cases.case import Case
+
+# The case's free text that a letter prints: what a person writes in sentences. Names, addresses, codes and
+# numbers are not here (they are checked by their own rules, or are the person's to spell).
+FREE_TEXT = (
+    "denial.quote",
+    "treatment.urgency_reason",
+    "treatment.induction",
+    "treatment.maintenance",
+    "clinical.history",
+    "clinical.current_episode",
+    "clinical.functional_impairment",
+    "clinical.hospitalizations",
+    "clinical.suicide_risk",
+    "clinical.if_denied",
+    "clinical.contraindications",
+    "clinical.provider_notes",
+    "prior_treatments[].reason_stopped",
+    "history[].note",
+    "enclosures[]",
+)
+
+# Copied word for word from a document: flagged to check against it, never corrected.
+VERBATIM = {"denial.quote": "the notice"}
+
+# The case's names and places: never flagged in its own text.
+_NAMES = (
+    "sender.name", "sender.relationship", "sender.organization", "sender.address", "sender.specialty",
+    "patient.first_name", "patient.last_name", "patient.address", "patient.policy_holder",
+    "insurance.insurer", "insurance.plan_name", "insurance.employer", "insurance.employer_address",
+    "insurance.appeals_address", "treatment.name", "treatment.facility", "treatment.prescriber",
+    "treatment.prescriber_specialty", "denial.reviewer", "diagnoses[].description", "prior_treatments[].name",
+)
+
+_WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
+_SENTENCE_END = re.compile(r"(^|[.!?:;\n\"“(]\s*)$")
+
+
+@dataclass(frozen=True)
+class Typo:
+    """A likely typo in one field: the word as typed and the word meant (None where the text is quoted)."""
+
+    field: str  # the field's path, a list's entries as `prior_treatments[].reason_stopped`
+    word: str
+    suggestion: str | None
+    source: str | None = None  # for quoted text: the document to check it against
+
+    @property
+    def shown(self) -> str:
+        """The word and what to do, in plain words: "recieve → receive?"."""
+        if self.suggestion is None:
+            return f"'{self.word}' may be a typo: check it against {self.source}; the letter quotes it as typed"
+        return f"{self.word} → {self.suggestion}?"
+
+
+def checks(path: str) -> bool:
+    """Whether a field's text is proofread."""
+    return path in FREE_TEXT
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What is known
+
+
+@lru_cache(maxsize=1)
+def _extra() -> dict[str, Any]:
+    return load_data("proofread.yaml")
+
+
+def _words_of(text: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[A-Za-z]{2,}", text)}
+
+
+@lru_cache(maxsize=1)
+def bundled_words() -> frozenset[str]:
+    """Every word of the tool's own data, templates and evidence, in lower case (the proofreading list itself
+    aside: its typed-without-apostrophe keys are what it flags)."""
+    import zipfile
+
+    found = set(_extra()["words"])
+    for path in sorted(data_file("x").parent.glob("*.yaml")):
+        if path.name != "proofread.yaml":
+            found |= _words_of(path.read_text(encoding="utf-8"))
+    for folder, pattern in (("letter_templates", "*.yaml"), ("evidence_snippets", "*.md")):
+        for path in sorted(bundled(folder).glob(pattern)):
+            found |= _words_of(path.read_text(encoding="utf-8"))
+    for path in sorted(bundled("letter_templates").glob("*.docx")):
+        with zipfile.ZipFile(path) as package:
+            found |= _words_of(re.sub(r"<[^>]+>", " ", package.read("word/document.xml").decode("utf-8")))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _checker():
+    """pyspellchecker's English list with the tool's words in it, so a misspelled drug name is offered its
+    spelling too. Distance 1 (one letter added, dropped, changed or two swapped): the typos people make, and
+    fast; a word further from every known word is more likely a term the list lacks than a typo."""
+    from spellchecker import SpellChecker
+
+    checker = SpellChecker(distance=1)
+    checker.word_frequency.load_words(bundled_words())
+    return checker
+
+
+def _in_code_set(word: str) -> bool:
+    from appeal.cases import icd10
+
+    return icd10.has_word(word)
+
+
+def _values(case: Case, path: str) -> Iterator[tuple[str, str]]:
+    """(the value's own path, its text) for a field path, a list's entries each with its index."""
+    head, _, rest = path.partition("[]")
+    if not rest and not path.endswith("[]"):
+        value: Any = case
+        for part in path.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        if isinstance(value, str):
+            yield path, value
+        return
+    owner: Any = case
+    for part in head.split("."):
+        owner = getattr(owner, part, None) if owner is not None else None
+    for index, item in enumerate(owner or []):
+        value = getattr(item, rest.lstrip("."), None) if rest else item
+        if isinstance(value, str):
+            yield f"{head}[{index}]{rest}", value
+
+
+def case_words(case: Case) -> frozenset[str]:
+    """The names and places the case itself gives, in lower case."""
+    found: set[str] = set()
+    for path in _NAMES:
+        for _, text in _values(case, path):
+            found |= _words_of(text)
+    return frozenset(found)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Checking
+
+
+def _like(typed: str, meant: str) -> str:
+    """The word meant, capitalized as typed ("Recieve" -> "Receive"); "I'm" keeps its capital."""
+    if typed.isupper() and len(typed) > 1:
+        return meant.upper()
+    return meant[0].upper() + meant[1:] if typed[0].isupper() else meant
+
+
+def _skipped(text: str, match: re.Match) -> bool:
+    """Words not judged: one or two letters, acronyms (PHQ, IV), words with a capital inside (McKesson), and a
+    capitalized word inside a sentence, which is a name the case may not give (a doctor's, a town's)."""
+    word = match[0]
+    if len(word) < 3 or (word.isupper() and len(word) > 1) or any(c.isupper() for c in word[1:]):
+        return True
+    return word[0].isupper() and not _SENTENCE_END.search(text[: match.start()])
+
+
+def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tuple[str, ...] | list[str] = ()
+          ) -> list[Typo]:
+    """The likely typos in one field's text, each word once, in the order typed; `known` are more words not to
+    flag (the case's names), `kept` the words the person chose to keep as typed in this field."""
+    source = VERBATIM.get(field)
+    apostrophes = _extra()["apostrophes"]
+    kept_lower = {word.lower() for word in kept}
+    found: list[Typo] = []
+    seen: set[str] = set()
+    unknown: list[tuple[str, str]] = []
+    for match in _WORD.finditer(text):
+        word = match[0]
+        lower = word.lower().replace("’", "'")
+        if lower in seen or lower in kept_lower:
+            continue
+        seen.add(lower)
+        if lower in apostrophes:
+            found.append(Typo(field, word, None if source else _like(word, apostrophes[lower]), source))
+            continue
+        base = re.sub(r"'s$", "", lower)
+        if _skipped(text, match) or base in known or "'" in base:
+            continue
+        unknown.append((word, base))
+    if unknown:
+        checker = _checker()
+        unknown = [(word, base) for word, base in unknown if not checker.known([base])]
+    for word, base in unknown:
+        meant = _checker().correction(base)
+        if meant and meant != base and not _in_code_set(base):  # the code set asked last: only for a typo
+                found.append(Typo(field, word, None if source else _like(word, meant), source))
+    order = {typo.word: text.find(typo.word) for typo in found}
+    return sorted(found, key=lambda typo: order[typo.word])
+
+
+def case_typos(case: Case) -> list[tuple[str, Typo]]:
+    """Every likely typo in the case's free text not kept as typed: (the value's own path, the typo)."""
+    known = case_words(case)
+    found = []
+    for field in FREE_TEXT:
+        kept = case.kept_spellings.get(field, [])
+        for path, text in _values(case, field):
+            found += [(path, typo) for typo in typos(text, field, known, kept)]
+    return found
+
+
+def warnings(case: Case) -> list[str]:
+    """The likely typos as `appeal draft --case` prints them, naming the field and the word; the letter is not
+    changed."""
+    return [f"{path}: {typo.shown}" for path, typo in case_typos(case)]
+
+
+def corrected(text: str, word: str, meant: str) -> str:
+    """The text with every `word` (as a whole word, in any case) replaced by the word meant, each capitalized as
+    it was typed (a typo is asked about once per field)."""
+    if word[0].isupper() and not meant.startswith("I'"):  # "Recieve -> Receive" also mends a lower-case "recieve"
+        meant = meant[0].lower() + meant[1:]
+    return re.sub(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", lambda match: _like(match[0], meant), text,
+                  flags=re.IGNORECASE)

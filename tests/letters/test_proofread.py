@@ -1,0 +1,109 @@
+"""Proofreading the case's free text (appeal/letters/proofread.py): likely typos with the word meant, words typed
+without their apostrophe, the names the tool and the case know left alone, the plan's quoted words only checked
+against the notice, and `appeal draft --case` / `appeal batch` printing the words without changing the letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import docx_text
+
+from appeal.base.resources import examples_folder, load_data
+from appeal.cases import casefile
+from appeal.cases.case import Case
+from appeal.cases.case_paths import value_type
+from appeal.cli import main
+from appeal.letters import proofread
+
+ERISA = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
+
+
+def words(text: str, field: str = "clinical.history", case: Case | None = None) -> list[tuple[str, str | None]]:
+    known = proofread.case_words(case) if case else frozenset()
+    return [(typo.word, typo.suggestion) for typo in proofread.typos(text, field, known)]
+
+
+def test_a_likely_typo_gets_the_word_meant_capitalized_as_typed():
+    assert words("Recieve it. I recieve my infusions weekly.") == [("Recieve", "Receive")]  # once a field
+    assert (proofread.corrected("Recieve it. I recieve it; recieved stays.", "Recieve", "Receive")
+            == "Receive it. I receive it; recieved stays.")
+
+
+@pytest.mark.parametrize("typed, meant", [("dont", "don't"), ("im", "I'm"), ("Im", "I'm"), ("doesnt", "doesn't"),
+                                          ("cant", "can't"), ("ive", "I've"), ("wont", "won't"), ("isnt", "isn't")])
+def test_words_typed_without_their_apostrophe_are_offered_it(typed, meant):
+    assert words(f"Some days {typed} manage.") == [(typed, meant)]
+
+
+def test_drug_condition_and_code_set_words_are_not_flagged():
+    text = ("I tried esketamine (Spravato), ketamine, gabapentin, duloxetine, sertraline, Zoloft and pregabalin. "
+            "Causalgia and allodynia of the left arm; treatment-resistant depression with anhedonia; "
+            "dissociation after each infusion settled within two hours.")
+    assert words(text) == []
+    assert words("Ketamin helped.") == [("Ketamin", "Ketamine")]  # a misspelled drug is offered its spelling
+
+
+def test_the_names_and_places_of_the_case_are_not_flagged():
+    case = Case.model_validate({
+        "patient": {"first_name": "Tylar", "last_name": "Kellen"},
+        "treatment": {"prescriber": "Dr. Ana Marlow", "facility": "Bertil Clinic"},
+    })
+    # (a capitalized word inside a sentence, like Kellen here, is taken for a name the case may not give)
+    text = "Tylar Kellen has tried four medications. Marlow prescribed them. Bertil Clinic gives the infusions."
+    assert words(text, case=case) == []
+    assert [word for word, _ in words(text)] == ["Tylar", "Marlow", "Bertil"]  # known from the case only
+
+
+def test_the_plans_quoted_words_are_only_checked_against_the_notice():
+    found = proofread.typos("Ketamine is experimantal and dont apply.", "denial.quote")
+    assert [(typo.word, typo.suggestion, typo.source) for typo in found] == [
+        ("experimantal", None, "the notice"), ("dont", None, "the notice")]
+    assert found[0].shown == ("'experimantal' may be a typo: check it against the notice; the letter quotes it "
+                              "as typed")
+
+
+def test_every_bundled_example_reads_clean():
+    for path in sorted(examples_folder().glob("*.yaml")):
+        assert proofread.warnings(casefile.load(path)) == [], path.name
+
+
+def test_the_free_text_fields_are_the_case_models_text_and_every_multiline_question_is_one_or_an_address():
+    for path in proofread.FREE_TEXT:
+        assert value_type(path) is str, path
+    multiline = [question["path"] for section in load_data("questions.yaml")["sections"]
+                 for question in section["questions"] if question.get("kind") == "multiline"]
+    unchecked = [path for path in multiline if not proofread.checks(path)]
+    assert unchecked and all(path.endswith("address") for path in unchecked), unchecked
+
+
+def typo_case(folder: Path) -> Path:
+    data = yaml.safe_load(ERISA.read_text(encoding="utf-8"))
+    data["denial"]["quote"] = "Ketamine for depresion is experimental."
+    data["clinical"]["functional_impairment"] = "I recieve disability pay and dont drive my children to school."
+    data["kept_spellings"] = {"clinical.functional_impairment": ["dont"]}
+    path = folder / "typos.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_draft_case_prints_each_likely_typo_with_its_field_and_leaves_the_letter_as_typed(tmp_path, capsys,
+                                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draft", "--case", str(typo_case(tmp_path)), "-o", "letter.docx"]) == 0
+    out = capsys.readouterr().out
+    assert "  - clinical.functional_impairment: recieve → receive?" in out
+    assert "  - denial.quote: 'depresion' may be a typo: check it against the notice" in out
+    assert "dont" not in out  # kept as typed in that field: not flagged again
+    text = docx_text(tmp_path / "letter.docx")
+    assert "Ketamine for depresion is experimental." in text  # the plan's words, verbatim
+    assert "I recieve disability pay and dont drive" in text  # not changed silently
+
+
+def test_batch_lists_the_likely_typos_under_the_letter(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", str(typo_case(tmp_path)), "-o", "out", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "spelling to check: clinical.functional_impairment: recieve → receive?" in out
+    assert "spelling to check: denial.quote: 'depresion' may be a typo" in out
