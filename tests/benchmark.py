@@ -51,7 +51,8 @@ PROCESS_RUNS = 5  # runs of each whole command
 BATCH_CASES = 500
 MEMORY_SMALL, MEMORY_LARGE = 10, 1000
 TYPICAL = "ketamine-trd-erisa-appeal"
-FOR_KIND = {"reimbursement": "ketamine-oon-reimbursement-superbill"}  # kinds the typical case does not fit
+FOR_KIND = {"reimbursement": "ketamine-oon-reimbursement-superbill",  # kinds the typical case does not fit
+            "representative-authorization": "ketamine-erisa-late-appeal-daughter"}
 
 
 # --------------------------------------------------------------------------------------------------------------
