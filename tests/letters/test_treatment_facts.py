@@ -90,3 +90,12 @@ def test_a_representative_says_enclosed_only_when_the_enclosures_list_the_author
     else:
         assert len(listed) == 1 and listed[0] in text.split("Enclosures:")[1]
         assert f"authorized representative ({paper} enclosed)," in text
+
+
+def test_a_self_funded_plans_complaint_names_the_employer_or_leaves_a_blank_for_it():
+    case = example_case("ketamine-erisa-late-appeal-daughter").model_copy(deep=True)
+    assert "Plan sponsor (employer): Harborview Manufacturing Co." in letter(case, "regulator-complaint")
+    case.insurance.employer = None
+    assert "Plan sponsor (employer): [ADD: employer]" in letter(case, "regulator-complaint")
+    case.insurance.plan_type = "employer_fully_insured"  # a state insurance department: the insurer is enough
+    assert "Plan sponsor" not in letter(case, "regulator-complaint")

@@ -101,3 +101,18 @@ def test_a_representative_is_asked_for_the_authorization_and_enclosed_is_said_on
     assert ("enclosed)" in body) is listed
     # a representative is asked the prescriber's contact too, and the letter gives it for the peer-to-peer call
     assert "who can be reached at (614) 555-0148 (fax (614) 555-0149)." in text
+
+
+def test_a_complaint_about_a_self_funded_plan_asks_the_employer_and_names_it(terminal):
+    # the Labor Department (EBSA) knows a self-funded plan by its sponsor (a case file without it shows a blank)
+    script = {"Who is writing": pick("patient"), "What happened": pick("denial"),
+              "Which letter": pick("regulator-complaint"),
+              "kind of coverage": pick("employer_self_funded"),
+              "Which employer": "Acme Logistics, Inc.\r",
+              "Date printed on the denial letter": f"{LAST_MONTH:%Y-%m-%d}\r",
+              "Is everything right": pick(title="Everything is right")}
+    case, _ = terminal.run(script)
+    assert any("Which employer provides the plan" in prompt for prompt in terminal.asked)
+    assert not any("Which state" in prompt for prompt in terminal.asked)  # EBSA is federal
+    _, text = drafted_text(case)
+    assert "Plan sponsor (employer): Acme Logistics, Inc." in text
