@@ -201,7 +201,7 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is not SenderRole.provider and case.treatment.facility:
         lines.append(Line("Provider", view["treatment"].facility))
-    if case.sender.role is not SenderRole.provider and case.treatment.prescriber:
+    if case.sender.role is not SenderRole.provider and case.treatment.prescriber and kind.argues_case:
         specialty = case.treatment.prescriber_specialty
         contact = "; ".join(f"{what} {number}" for what, number in (("phone", case.treatment.prescriber_phone),
                                                                      ("fax", case.treatment.prescriber_fax)) if number)

@@ -28,12 +28,12 @@ def test_iv_ketamine_for_depression_states_its_dose_schedule_and_monitoring_with
     case = example_case("ketamine-trd-erisa-appeal")
     text = letter(case)
     assert f"Dose and schedule: {case.treatment.induction}" in text
-    assert "Ketamine is FDA-approved as a general anesthetic (Ketalar), so its use here is off-label." in text
+    assert "Ketamine is FDA-approved as a general anesthetic (Ketalar), so this use is off-label." in text
     monitoring = paragraph(case, "Setting and monitoring: ")
     assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076) [" in monitoring
-    for safeguard in ("a clinician able to manage airway and cardiovascular events", "blood pressure and heart rate",
-                      "pulse oximetry", "observation for dissociation and sedation",
-                      "returned to baseline, with a responsible adult"):
+    for safeguard in ("a clinician able to manage airway and cardiovascular events",
+                      "blood pressure, heart rate and pulse oximetry monitored", "observation for dissociation and sedation",
+                      "discharge at baseline with a responsible adult"):
         assert safeguard in monitoring
     assert "FDA-approved for" not in text and "approved for depression" not in text
 
@@ -42,7 +42,7 @@ def test_iv_ketamine_for_pain_cites_the_pain_societies_guidelines_not_the_mood_s
     monitoring = paragraph(example_case("ketamine-crps-marketplace-external-review"), "Setting and monitoring: ",
                            "external-review")
     assert "(Cohen SP et al., Reg Anesth Pain Med 2018; PMID 29870458) [" in monitoring
-    assert "Sanacora" not in monitoring and "so its use here is off-label" in monitoring
+    assert "Sanacora" not in monitoring and "so this use is off-label" in monitoring
 
 
 def test_spravato_keeps_its_rems_statement_and_a_treatment_the_data_does_not_describe_gets_no_paragraph():
