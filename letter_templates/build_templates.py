@@ -354,7 +354,7 @@ def treatment_section(document, heading="The treatment requested"):
         "{% for code in treatment.codes %}{{ code.code }}{% if code.description %} ({{ code.description }})"
         "{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}",
     )
-    labeled(document, "Schedule: ", "{{ treatment.induction }}", "Field")
+    labeled(document, "Dose and schedule: ", "{{ treatment.induction }}", "Field")
     optional_line(document, "treatment.maintenance", "Maintenance: ", "{{ treatment.maintenance }}")
     optional_line(document, "treatment.sessions", "Sessions requested: ", "{{ treatment.sessions }}")
     labeled(
@@ -471,8 +471,8 @@ OPEN_VOICE = (
     "{% if " + V_PATIENT + " %}I am writing{% elif " + V_PROVIDER + " %}I am writing as the treating "
     "provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am writing on behalf "
     "of {{ patient.first_name }} {{ patient.last_name }}, as {% if sender.relationship %}"
-    "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative "
-    "(authorization enclosed),{% endif %}"
+    "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative"
+    "{% if letter.representative_authority %} ({{ letter.representative_authority }}){% endif %},{% endif %}"
 )
 
 
@@ -702,7 +702,9 @@ def timeline_table(document, heading):
 def plan_facts(document):
     """What kind of plan this is and who runs it: what tells a regulator the complaint is theirs."""
     optional_line(document, "insurance.plan_type", "Plan type: ", "{{ insurance.plan_type.label }}")
-    optional_line(document, "insurance.employer", "Plan sponsor (employer): ", "{{ insurance.employer }}")
+    # the Labor Department files a self-funded plan's complaint under its sponsor: a blank when it is not known
+    optional_line(document, "insurance.employer or insurance.plan_type == 'employer_self_funded'",
+                  "Plan sponsor (employer): ", "{{ insurance.employer }}")
     optional_line(document, "insurance.insurer", "Insurer or claims administrator: ", "{{ insurance.insurer }}")
     optional_line(document, "insurance.state", "State: ", "{{ insurance.state }}")
 

@@ -111,6 +111,16 @@ class TreatmentKind(Choice):
     other = "other"
 
 
+class Authorization(Choice):
+    """Where a representative's written authority (for Medicare, the appointment of representative) is: a letter
+    says it is enclosed only when it goes with the letter."""
+
+    enclosed = "enclosed"
+    to_draft = "to_draft"
+    on_file = "on_file"
+    to_follow = "to_follow"
+
+
 class Urgency(Choice):
     standard = "standard"
     expedited = "expedited"
@@ -214,6 +224,10 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (TreatmentKind.iv_ketamine, "intravenous (IV) ketamine infusion"),
     (TreatmentKind.esketamine_nasal, "esketamine nasal spray (Spravato)"),
     (TreatmentKind.im_ketamine, "intramuscular (IM) ketamine"),
+    (Authorization.enclosed, "signed: it goes with the letter"),
+    (Authorization.to_draft, "not yet: draft it for the patient to sign, and it goes with the letter"),
+    (Authorization.on_file, "the plan already has it on file"),
+    (Authorization.to_follow, "not yet: it will be sent separately, after the letter"),
     (NetworkStatus.in_network, "in network"),
     (NetworkStatus.out_of_network, "out of network"),
     (DenialReason.not_medically_necessary, "not medically necessary"),
@@ -282,6 +296,13 @@ class Sender(Model):
     name: str | None = Field(None, description="Full name of the person signing (a patient may leave it empty).")
     relationship: str | None = Field(
         None, description="A representative's relationship to the patient, e.g. 'spouse' or 'patient advocate'."
+    )
+    authorization: Authorization | None = Field(
+        None,
+        description="A representative's written authority from the patient (for Medicare, the appointment of "
+        "representative): enclosed (signed, sent with the letter), to_draft (this tool drafts it for the patient "
+        "to sign; sent with the letter), on_file (the plan already has it) or to_follow (sent separately). A letter "
+        "says 'authorization enclosed' only when it is in the enclosures; not given counts as to_draft.",
     )
     credentials: str | None = Field(None, description="Provider's credentials, e.g. 'MD' or 'PMHNP-BC'.")
     specialty: str | None = Field(None, description="Provider's specialty, e.g. 'Psychiatry' or 'Pain medicine'.")
@@ -427,6 +448,11 @@ class Treatment(Model):
         description="The prescriber's specialty in plain words, e.g. 'psychiatrist' or 'psychiatric nurse "
         "practitioner' (plans often require a psychiatric prescriber).",
     )
+
+    prescriber_phone: Phone | None = Field(
+        None, description="The prescriber's office phone, for the plan's reviewer to call for a peer-to-peer discussion."
+    )
+    prescriber_fax: Phone | None = Field(None, description="The prescriber's office fax number.")
 
     @field_validator("prescriber", "prescriber_specialty")
     @classmethod

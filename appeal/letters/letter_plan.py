@@ -19,7 +19,7 @@ from typing import Any
 from appeal.base.errors import UserError
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
-from appeal.cases.case import Case, SenderRole, TreatmentKind
+from appeal.cases.case import Authorization, Case, SenderRole
 from appeal.letters.enclosure_check import enclosed_types
 from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
@@ -28,7 +28,7 @@ from appeal.letters.render_env import shared_environment
 from appeal.letters.render_views import (PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank,
                                          present)
 from appeal.letters.sandbox import PlanFunction, within_render_budget
-from appeal.rules import clinical, complaint, dispute, evidence, readiness, regulators
+from appeal.rules import administration, clinical, complaint, dispute, evidence, readiness, regulators
 from appeal.rules import rule_book as rules_module
 from appeal.rules.dispute import Step
 
@@ -147,6 +147,9 @@ class LetterPlan:
     enclosed: list[str] = doc("The types of document the enclosures hold (appeal/data/documents.yaml): 'records', "
                               "'superbill', 'claim', 'authorization', ...; a sentence says 'the enclosed records' only "
                               "when 'records' in letter.enclosed.", default_factory=list)
+    representative_authority: str = doc("For a representative, where the patient's written authority is, as the opening says it: "
+                         "'authorization enclosed' only when the enclosures list it, otherwise 'authorization on file "
+                         "with the plan' or that it will be sent separately; empty for anyone else.", default="")
 
 
 @lru_cache(maxsize=1)
@@ -203,9 +206,12 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "
         lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is not SenderRole.provider and case.treatment.facility:
         lines.append(Line("Provider", view["treatment"].facility))
-    if case.sender.role is not SenderRole.provider and case.treatment.prescriber:
+    if case.sender.role is not SenderRole.provider and case.treatment.prescriber and kind.argues_case:
         specialty = case.treatment.prescriber_specialty
-        lines.append(Line("Prescriber", f"{case.treatment.prescriber}, {specialty}" if specialty else case.treatment.prescriber))
+        contact = "; ".join(f"{what} {number}" for what, number in (("phone", case.treatment.prescriber_phone),
+                                                                     ("fax", case.treatment.prescriber_fax)) if number)
+        name = f"{case.treatment.prescriber}, {specialty}" if specialty else case.treatment.prescriber
+        lines.append(Line("Prescriber", f"{name} ({contact})" if contact else name))
     if case.sender.role is SenderRole.provider and case.sender.npi:
         lines.append(Line("Treating provider NPI", case.sender.npi))
     elif case.treatment.billing_npi:
@@ -565,17 +571,34 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
             if case.insurance.plan_type in by_id[rule_id].plan_types]
 
 
-def _setting(case: Case, chosen: list[Any]) -> list[str]:
-    """Where and how the treatment is given, when the law fixes it (Spravato only under its REMS)."""
-    if case.treatment.kind is not TreatmentKind.esketamine_nasal:
+def _setting(case: Case, chosen: list[Any], evidence_dirs: list[Path] | None) -> list[str]:
+    """Where and how the treatment is given safely (appeal/data/administration.yaml: the Spravato REMS, the
+    monitoring consensus guidance describes for IV ketamine), with its source's short citation and, when the snippet
+    is in Attachment A, its number."""
+    entry = administration.for_case(case)
+    if entry is None:
         return []
-    number = next((f" [{item.number}]" for item in chosen if item.snippet.id == "spravato-rems-certified-settings"), "")
-    return [
-        "Spravato is available only through the FDA's SPRAVATO REMS: it is never dispensed for use at home; the patient "
-        "self-administers it under supervision in a certified health care setting with a prescriber on site and a "
-        "pulse oximeter, and is monitored for at least 2 hours after each dose and until sedation, dissociation and "
-        f"respiratory depression have resolved (FDA, Approved REMS: Spravato){number}."
-    ]
+    number = next((f" [{item.number}]" for item in chosen if item.snippet.id == entry.source), "")
+    cite = entry.cite
+    if not cite:
+        snippet = evidence.load_library(evidence_dirs).get(entry.source)
+        if snippet is None:  # a user's evidence folder replaced the library without it: say nothing unsourced
+            return []
+        cite = evidence.short_citation(snippet)
+    return [entry.text.replace("{source}", f"({cite}){number}")]
+
+
+def _representative_authority(case: Case, enclosures: list[str]) -> str:
+    """A representative's authority, as the opening says it: enclosed only when the Enclosures list holds it (the
+    tool's own draft or the sender's copy), so the letter never claims a paper that is not in the envelope."""
+    if case.sender.role is not SenderRole.representative:
+        return ""
+    paper = "appointment of representative" if case.insurance.coverage().family == "medicare" else "authorization"
+    if any(word in item.lower() for item in enclosures for word in ("represent", "cms-1696", "appointment")):
+        return f"{paper} enclosed"
+    if case.sender.authorization is Authorization.on_file:
+        return f"{paper} on file with the plan"
+    return f"the patient's signed {paper} will be sent separately"
 
 
 def _percent(fraction: float) -> str:
@@ -686,6 +709,7 @@ def context_for(
     levels = _levels(case, kind)
     courses = clinical.score_courses(case)
     summary = [_course_sentence(course, case.treatment.start_date) for course in courses]
+    enclosures = _enclosures(case, kind, sentence_context)
     letter = LetterPlan(
         kind=kind.name,
         title=kind.title,
@@ -702,6 +726,7 @@ def context_for(
         requests=[text for text, _ in say(kind, "requests", sentence_context)],
         enclosures=enclosures,
         enclosed=enclosed,
+        representative_authority=_representative_authority(case, enclosures),
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
@@ -716,7 +741,7 @@ def context_for(
         consequences=_consequences(case) if kind.states_consequences else [],
         if_denied=_if_denied(case, voice) if kind.states_consequences else "",
         parity=_parity(case, kind),
-        setting=_setting(case, chosen),
+        setting=_setting(case, chosen, evidence_dirs),
         to_draft=_to_draft(kind, sentence_context),
         sending=[text for text, _ in say(kind, "sending", sentence_context)],
         score_courses=courses,

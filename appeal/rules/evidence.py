@@ -404,6 +404,17 @@ def _join_sentences(parts: list[str]) -> str:
     return text
 
 
+def short_citation(snippet: Snippet) -> str:
+    """A reference short enough for a sentence: 'Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076'."""
+    citation = snippet.citation
+    first = citation.authors.split(",")[0].strip().rstrip(".")
+    who = first if first == citation.authors.strip().rstrip(".") else f"{first} et al."
+    where = citation.source if citation.source.rstrip(".") != first else ""
+    text = ", ".join(part for part in (who, " ".join(str(p) for p in (where, citation.year) if p)) if part)
+    identifier = f"PMID {citation.pmid}" if citation.pmid else f"doi:{citation.doi}" if citation.doi else citation.url
+    return f"{text}; {identifier}" if identifier else text
+
+
 def citation_text(snippet: Snippet) -> str:
     """One reference in AMA style: authors. Title. Source. Year;volume(issue):pages. PMID. doi. Accessed. URL"""
     citation = snippet.citation

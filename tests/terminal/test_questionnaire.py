@@ -516,7 +516,7 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
     # the prescriber she named, and what she expects, in her own words
     assert "A psychiatric clinician prescribes or oversees the treatment" in text
     assert "Prescriber: Dr. Priya Raman, psychiatrist" in text
-    assert "peer-to-peer discussion with the treating provider, Dr. Priya Raman, first" in text
+    assert "first arrange a peer-to-peer discussion with the treating provider, Dr. Priya Raman (psychiatrist)." in text
     assert "same or a similar specialty as the treating provider (the prescriber's specialty: psychiatrist)" in text
     assert "What I expect if this treatment is denied: I would stay on disability leave and could lose my job." in text
     # no invented enclosure; the usual documents are suggested for the next steps instead
