@@ -19,7 +19,7 @@ from typing import Any
 
 from appeal.cases import conditions as condition_data
 from appeal.cases import scales
-from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, Score, TreatmentKind
+from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, DrugClass, Instrument, PriorTreatment, Response, Score, TreatmentKind
 from appeal.cases.scales import Scale
 
 # An adequate trial: at least six weeks at an adequate dose, with little or no improvement (appeal/data/criteria.yaml
@@ -311,6 +311,10 @@ FACTS: dict[str, Callable[[Case, date], Any]] = {
     # trials `appeal check` counts
     "adequate_in_episode": lambda case, today: adequate_trials(case, today),
     "failed_names": lambda case, today: [item.name for item in case.prior_treatments if failed(item) and item.name],
+    # the kinds of the treatments that did not work (physical therapy, nerve block, ...), each once; 'other' is no kind
+    "failed_kinds": lambda case, today: list(dict.fromkeys(
+        item.drug_class.label for item in case.prior_treatments
+        if failed(item) and item.name and item.drug_class not in (None, DrugClass.other))),
     "depression": lambda case, today: has_depression(case),
     "crps": lambda case, today: has_crps(case),
     "pain": lambda case, today: has_pain(case),
