@@ -89,7 +89,7 @@ class Context:
     def _item_is_drug(self) -> bool | None:
         """Whether the list entry being filled is a medication (None: not a treatment, or its kind not known)."""
         value = (self.item or {}).get("drug_class")
-        return DrugClass(value).drug if value in DrugClass._value2member_map_ else None
+        return DrugClass(value).drug if value in conditions.all_classes() else None
 
     def with_item(self, item: dict[str, Any] | None) -> Context:
         """The same answers, with the list entry being filled (for its choices and suggestions)."""
@@ -127,7 +127,8 @@ class Context:
         return self.memo["conditions"]
 
     def names(self) -> dict[str, Any]:
-        """What a `when:` sees: role, situation, kind, case, conditions, episodic, and each named condition's value (computed once)."""
+        """What a `when:` sees: role, situation, kind, case, conditions, episodic, and each named condition's value
+        (computed once)."""
         if "names" not in self.memo:
             from appeal.letters.render_views import present
 
@@ -323,7 +324,7 @@ def treatment_class_options(ctx: Context) -> list[Option]:
     antidepressants), most usual first; the entry's suggested or stored kind is kept even when another condition's."""
     offered = conditions.classes_for(ctx.conditions())
     for value in (suggested_drug_class(ctx), (ctx.item or {}).get("drug_class")):
-        if value in DrugClass._value2member_map_ and value not in offered:
+        if value in conditions.all_classes() and value not in offered:
             offered.insert(len(offered) - 1, value)  # before 'other'
     return [(value, _class_option(value)) for value in offered]
 
