@@ -241,7 +241,8 @@ def clinical_section(document, with_stakes=True, with_scores=True):
     )
     fields = [
         ("history", "History"),
-        ("current_episode", "Current episode"),
+        # "episode" only for a condition payers count in episodes (depression); a pain letter says "condition"
+        ("current_episode", "Current {% if letter.facts.episodic %}episode{% else %}condition{% endif %}"),
     ]
     if with_stakes:
         fields += [("functional_impairment", "Effect on daily life"), ("hospitalizations", "Hospitalizations"),
@@ -329,7 +330,7 @@ def prior_treatments_table(document):
     tag(document, "{%p if prior_treatments %}")
     table = document.add_table(rows=4, cols=6)
     table.style = "Table Grid"
-    headers = ("Treatment", "Class", "Dose", "Weeks", "Response", "Why stopped")
+    headers = ("Treatment", "Class", "Dose or sessions", "Weeks", "Response", "Why stopped")
     values = (
         "{{ item.name }}",
         "{{ item.drug_class.label if item.drug_class else '' }}",

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from appeal.base.control_chars import refuse_controls
-from appeal.cases import icd10, plan_types
+from appeal.cases import conditions, icd10, plan_types
 from appeal.cases.fields import NPI, Date, Money, PastDate, Phone
 
 SCHEMA_VERSION = 1
@@ -186,6 +186,9 @@ class Decision(Choice):
 
 
 class DrugClass(Choice):
+    """The kind of a treatment already tried, medication or not. Its label, whether it is a drug and the conditions
+    it is offered for are data: appeal/data/conditions.yaml."""
+
     ssri = "ssri"
     snri = "snri"
     bupropion = "bupropion"
@@ -194,10 +197,27 @@ class DrugClass(Choice):
     maoi = "maoi"
     antipsychotic_augmentation = "antipsychotic_augmentation"
     lithium = "lithium"
+    gabapentinoid = "gabapentinoid"
+    opioid = "opioid"
+    topical = "topical"
+    anti_inflammatory = "anti_inflammatory"
+    bisphosphonate = "bisphosphonate"
     psychotherapy = "psychotherapy"
     ect = "ect"
     tms = "tms"
+    physical_therapy = "physical_therapy"
+    nerve_block = "nerve_block"
+    spinal_cord_stimulation = "spinal_cord_stimulation"
     other = "other"
+
+    @property
+    def label(self) -> str:
+        return conditions.treatment_class(self.value).label
+
+    @property
+    def drug(self) -> bool | None:
+        """A medication (with a dose and weeks at full dose), a non-drug treatment (False), or not known (None)."""
+        return conditions.treatment_class(self.value).drug
 
 
 class Response(Choice):
@@ -218,7 +238,7 @@ class Instrument(Choice):
 
 
 # Pairs, not a dict: StrEnum members equal their values, so NetworkStatus.out_of_network and DenialReason.out_of_network
-# would collide. (PlanType labels are in appeal/data/plan_types.yaml.)
+# would collide. (PlanType labels are in appeal/data/plan_types.yaml, DrugClass labels in appeal/data/conditions.yaml.)
 _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (SenderRole.representative, "authorized representative"),
     (TreatmentKind.iv_ketamine, "intravenous (IV) ketamine infusion"),
@@ -251,13 +271,6 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (SentStep.external_review, "the request for external review"),
     (SendMethod.hand, "hand delivery"),
     (Decision.partial, "partly approved"),
-    (DrugClass.ssri, "SSRI"),
-    (DrugClass.snri, "SNRI"),
-    (DrugClass.tca, "tricyclic (TCA)"),
-    (DrugClass.maoi, "MAOI"),
-    (DrugClass.antipsychotic_augmentation, "antipsychotic augmentation"),
-    (DrugClass.ect, "electroconvulsive therapy (ECT)"),
-    (DrugClass.tms, "transcranial magnetic stimulation (TMS)"),
     (Response.none, "no improvement"),
     (Response.partial, "partial improvement only"),
     (Response.intolerable, "intolerable side effects"),
@@ -272,15 +285,9 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
 ]
 _LABELS = {(type(member), member.value): label for member, label in _LABEL_PAIRS}
 
-# Drug classes that are antidepressant medications (used to judge treatment resistance).
-ANTIDEPRESSANT_CLASSES = {
-    DrugClass.ssri,
-    DrugClass.snri,
-    DrugClass.bupropion,
-    DrugClass.mirtazapine,
-    DrugClass.tca,
-    DrugClass.maoi,
-}
+# Drug classes that are antidepressant medications (used to judge treatment resistance): the classes
+# appeal/data/conditions.yaml counts for treatment-resistant depression.
+ANTIDEPRESSANT_CLASSES = frozenset(DrugClass(name) for name in conditions.of("treatment_resistant_depression").counted)
 
 # --------------------------------------------------------------------------------------------------------------
 # Parts of a case
@@ -577,12 +584,16 @@ class PriorTreatment(Model):
     """A treatment already tried."""
 
     name: str | None = Field(None, description="Medication or therapy, e.g. 'sertraline' or 'CBT'.")
-    drug_class: DrugClass | None = Field(None, description="Its class.")
-    dose: str | None = Field(None, description="Highest dose reached, e.g. '200 mg daily'.")
+    drug_class: DrugClass | None = Field(
+        None, description="Its kind: a medication's class, or a non-drug treatment such as physical therapy or a nerve "
+        "block (appeal/data/conditions.yaml).")
+    dose: str | None = Field(None, description="Highest dose reached, e.g. '200 mg daily'; for a non-drug treatment, "
+                             "how often or how many, e.g. 'twice weekly' or 'three blocks'.")
     start_date: PastDate | None = Field(None, description="When it began.")
     end_date: PastDate | None = Field(None, description="When it stopped (empty if still taking it).")
     adequate_weeks: float | None = Field(
-        None, ge=0, le=1000, description="Weeks at an adequate dose (usually at least 6 weeks for antidepressants)."
+        None, ge=0, le=1000, description="Weeks at an adequate dose (usually at least 6 weeks for antidepressants); for a "
+        "non-drug treatment, the weeks it lasted."
     )
     response: Response | None = Field(None, description="What happened.")
     reason_stopped: str | None = Field(None, description="Side effects or why it was stopped.")

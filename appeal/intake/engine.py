@@ -327,7 +327,8 @@ class Engine:
 
     def words(self, text: str) -> str:
         """A prompt in the words for this sender ("your" to the patient, "the patient's" to others)."""
-        return text.format_map(self.context().words)
+        item = self.progress.item
+        return text.format_map(self.context(item["data"] if item else None).words)
 
     def label(self, entry: Entry) -> str:
         """The short name of a question or list, as the review and a refusal name it."""

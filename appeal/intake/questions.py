@@ -27,13 +27,26 @@ from pydantic.fields import FieldInfo
 
 from appeal.base.errors import UserError
 from appeal.base.resources import data_file
-from appeal.cases.case import Case, SenderRole
+from appeal.cases import conditions
+from appeal.cases.case import Case, DrugClass, SenderRole
 from appeal.cases.case_paths import field_at, get_path, item_type, model_rule, value_type
 from appeal.cases.fields import format_money
 from appeal.letters import kinds
 
 # --------------------------------------------------------------------------------------------------------------
 # What a condition sees
+
+# How a prompt asks about a treatment tried, by whether it is a medication (True), a non-drug treatment such as
+# physical therapy or a nerve block (False), or of a kind not known yet (None): `{dose_asked}`, `{weeks_asked}`.
+_TREATMENT_WORDS: dict[bool | None, dict[str, str]] = {
+    True: {"dose_asked": "Highest dose reached", "weeks_asked": "How many weeks at that full dose?",
+           "weeks_label": "Weeks at full dose"},
+    False: {"dose_asked": "How often, or how many sessions or procedures",
+            "weeks_asked": "How many weeks did it last?", "weeks_label": "Weeks it lasted"},
+    None: {"dose_asked": "Highest dose reached (for a therapy or procedure, how often or how many)",
+           "weeks_asked": "How many weeks at that full dose? (for a therapy or procedure, how many weeks it lasted)",
+           "weeks_label": "Weeks"},
+}
 
 
 @dataclass
@@ -64,16 +77,19 @@ class Context:
 
     @property
     def words(self) -> dict[str, str]:
-        """How prompts speak of the patient: to them, or about them."""
+        """How prompts speak of the patient (to them, or about them), and of a treatment tried: a medication's
+        dose and weeks at full dose, a non-drug treatment's sessions and weeks (never "full dose")."""
         if self.role == "patient":
-            return {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"}
-        return {
-            "are_in": "is in",
-            "patient": "the patient",
-            "patients": "the patient's",
-            "Patient": "The patient",
-            "Patients": "The patient's",
-        }
+            words = {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"}
+        else:
+            words = {"are_in": "is in", "patient": "the patient", "patients": "the patient's",
+                     "Patient": "The patient", "Patients": "The patient's"}
+        return {**words, **_TREATMENT_WORDS[self._item_is_drug()]}
+
+    def _item_is_drug(self) -> bool | None:
+        """Whether the list entry being filled is a medication (None: not a treatment, or its kind not known)."""
+        value = (self.item or {}).get("drug_class")
+        return DrugClass(value).drug if value in conditions.all_classes() else None
 
     def with_item(self, item: dict[str, Any] | None) -> Context:
         """The same answers, with the list entry being filled (for its choices and suggestions)."""
@@ -102,13 +118,23 @@ class Context:
         """The facts that make the chosen letter's case, most important first (appeal.letters.goals)."""
         return list(self._letter_goals()[0])
 
+    def conditions(self) -> list[str]:
+        """The conditions the answers so far are about (appeal/data/conditions.yaml ids; ['other'] when none)."""
+        if "conditions" not in self.memo:
+            from appeal.rules import clinical
+
+            self.memo["conditions"] = clinical.condition_names(self.case)
+        return self.memo["conditions"]
+
     def names(self) -> dict[str, Any]:
-        """What a `when:` sees: role, situation, kind, case, and each named condition's value (computed once)."""
+        """What a `when:` sees: role, situation, kind, case, conditions, episodic, and each named condition's value
+        (computed once)."""
         if "names" not in self.memo:
             from appeal.letters.render_views import present
 
             base = {"role": self.role, "situation": self.situation, "kind": self.kind or NO_KIND,
-                    "case": present(self.case, "case")}
+                    "case": present(self.case, "case"), "conditions": self.conditions(),
+                    "episodic": conditions.episodic(self.conditions())}
             self.memo["names"] = {**base, **{name: condition.holds(base)
                                              for name, condition in _declared().conditions.items()}}
         return self.memo["names"]
@@ -293,6 +319,21 @@ def suggested_drug_class(ctx: Context) -> str | None:
     return next((table()[word] for word in re.findall(r"[a-z]+", name) if word in table()), None)
 
 
+def treatment_class_options(ctx: Context) -> list[Option]:
+    """The kinds of treatment for the case's conditions (a pain patient is offered pain treatments, not
+    antidepressants), most usual first; the entry's suggested or stored kind is kept even when another condition's."""
+    offered = conditions.classes_for(ctx.conditions())
+    for value in (suggested_drug_class(ctx), (ctx.item or {}).get("drug_class")):
+        if value in conditions.all_classes() and value not in offered:
+            offered.insert(len(offered) - 1, value)  # before 'other'
+    return [(value, _class_option(value)) for value in offered]
+
+
+def _class_option(value: str) -> str:
+    kind = conditions.treatment_class(value)
+    return f"{kind.label} ({kind.hint})" if kind.hint else kind.label
+
+
 def letter_options(ctx: Context) -> list[Option]:
     """Letters this sender can send, the one that fits the situation first."""
     suggested = suggested_kind(ctx.situation)
@@ -364,6 +405,7 @@ CHOICES: dict[str, Callable[[Context], list[Option]]] = {
     "letters": letter_options,
     "chosen_evidence": chosen_evidence_options,
     "other_evidence": other_evidence_options,
+    "treatment_classes": treatment_class_options,
 }
 SUGGESTIONS: dict[str, Callable[[Context], Any]] = {"drug_class": suggested_drug_class}
 SHOW: dict[str, Callable[[Any], str]] = {
@@ -376,7 +418,7 @@ SHOW: dict[str, Callable[[Any], str]] = {
     "diagnosis": _show_diagnosis,
     "treatment": _show_treatment,
 }
-BASE_NAMES = ("role", "situation", "kind", "case")
+BASE_NAMES = ("role", "situation", "kind", "case", "conditions", "episodic")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
                   "suggest", "recommend", "essential"}
 _GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items", "recommend"}

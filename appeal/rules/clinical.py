@@ -17,8 +17,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from appeal.cases import conditions as condition_data
 from appeal.cases import scales
-from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, Response, Score, TreatmentKind
+from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, DrugClass, Instrument, PriorTreatment, Response, Score, TreatmentKind
 from appeal.cases.scales import Scale
 
 # An adequate trial: at least six weeks at an adequate dose, with little or no improvement (appeal/data/criteria.yaml
@@ -28,10 +29,12 @@ LITTLE_OR_NO_IMPROVEMENT = {Response.none, Response.partial}
 # A treatment that did not work, for listing what was tried: also intolerable or relapsed.
 FAILED = {Response.none, Response.partial, Response.relapse, Response.intolerable}
 
-DEPRESSION_PREFIXES = ("F32", "F33")
-CRPS_PREFIXES = ("G90.5", "G56.4", "G57.7")
-# G89 holds chronic pain, except G89.1x, which is *acute* pain.
-CHRONIC_PAIN_PREFIXES = ("G89.0", "G89.2", "G89.3", "G89.4")
+# The ICD-10-CM code prefixes that recognize each condition (appeal/data/conditions.yaml, with their source).
+DEPRESSION_PREFIXES = condition_data.of("treatment_resistant_depression").codes
+CRPS_PREFIXES = condition_data.of("crps").codes
+# G89 holds chronic pain, except G89.1x, which is *acute* pain; neuralgias and phantom limb pain count too.
+CHRONIC_PAIN_PREFIXES = condition_data.of("chronic_pain").codes
+PAIN_PREFIXES = CRPS_PREFIXES + CHRONIC_PAIN_PREFIXES
 KETAMINE_KINDS = {TreatmentKind.iv_ketamine, TreatmentKind.esketamine_nasal, TreatmentKind.im_ketamine}
 
 
@@ -68,6 +71,11 @@ def has_depression(case: Case) -> bool:
 
 def has_crps(case: Case) -> bool:
     return _coded(case, CRPS_PREFIXES)
+
+
+def has_pain(case: Case) -> bool:
+    """CRPS or another chronic (neuropathic) pain code."""
+    return _coded(case, PAIN_PREFIXES)
 
 
 def antidepressant_trials(case: Case) -> list[PriorTreatment]:
@@ -165,19 +173,47 @@ def conditions(case: Case) -> set[Condition]:
     (esketamine's label requires it), and withholding the evidence for a missing list would weaken the letter
     at the very point `appeal check` already flags as missing.
     """
-    codes = [diagnosis.code for diagnosis in case.diagnoses]
     found: set[Condition] = set()
     if has_depression(case) and (failed_antidepressant_trials(case) >= 2 or case.treatment.kind in KETAMINE_KINDS):
         found.add(Condition.treatment_resistant_depression)
-    if "R45.851" in codes or mentions_active_ideation(case.clinical.suicide_risk):
+    if _coded(case, condition_data.of("suicidal_ideation").codes) or mentions_active_ideation(case.clinical.suicide_risk):
         found.add(Condition.suicidal_ideation)
-    if _coded(case, ("F43.1",)):
+    if _coded(case, condition_data.of("ptsd").codes):
         found.add(Condition.ptsd)
     if has_crps(case):
         found.add(Condition.crps)
     if _coded(case, CHRONIC_PAIN_PREFIXES):
         found.add(Condition.chronic_pain)
     return found
+
+
+def condition_names(case: Case) -> list[str]:
+    """The ids (appeal/data/conditions.yaml) of the conditions the case is about, in the file's order; ['other']
+    when none is recognized. A depression code counts as depression here even before trials make it
+    treatment-resistant: what to ask and offer follows the diagnosis."""
+    found = {str(condition) for condition in conditions(case)}
+    if has_depression(case):
+        found.add(Condition.treatment_resistant_depression.value)
+    return [name for name in condition_data.all_conditions() if name in found] or [condition_data.OTHER]
+
+
+def episodic(case: Case) -> bool:
+    """Trials are counted within an episode for this case's conditions (depression; or a condition not known)."""
+    return condition_data.episodic(condition_names(case))
+
+
+def counted_classes(case: Case) -> set[str]:
+    """The treatment classes payers count as "tried first" for the case's conditions."""
+    return {name for condition in condition_names(case) for name in condition_data.of(condition).counted}
+
+
+def failed_standard_treatments(case: Case) -> list[PriorTreatment]:
+    """Treatments of a counted class for a pain condition that did not work (no or partial improvement,
+    intolerable, or a relapse), medications and non-drug treatments alike."""
+    pain = {name for name in condition_names(case) if name in (Condition.crps, Condition.chronic_pain)}
+    classes = {name for condition in pain for name in condition_data.of(condition).counted}
+    return [trial for trial in case.prior_treatments
+            if trial.drug_class is not None and trial.drug_class.value in classes and failed(trial)]
 
 
 @dataclass(frozen=True)
@@ -275,10 +311,17 @@ FACTS: dict[str, Callable[[Case, date], Any]] = {
     # trials `appeal check` counts
     "adequate_in_episode": lambda case, today: adequate_trials(case, today),
     "failed_names": lambda case, today: [item.name for item in case.prior_treatments if failed(item) and item.name],
+    # the kinds of the treatments that did not work (physical therapy, nerve block, ...), each once; 'other' is no kind
+    "failed_kinds": lambda case, today: list(dict.fromkeys(
+        item.drug_class.label for item in case.prior_treatments
+        if failed(item) and item.name and item.drug_class not in (None, DrugClass.other))),
     "depression": lambda case, today: has_depression(case),
     "crps": lambda case, today: has_crps(case),
     # suicidal ideation coded (R45.851) or described as active: with depression, esketamine's second indication
     "suicidal_ideation": lambda case, today: Condition.suicidal_ideation in conditions(case),
+    "pain": lambda case, today: has_pain(case),
+    # payers count trials within the current episode (depression): the letter says "current episode" only then
+    "episodic": lambda case, today: episodic(case),
     "on_label": on_label,
     # the scales (with response and remission defined) whose course since treatment began shows each
     "responded": lambda case, today: [course.instrument.label for course in judged_courses(score_courses(case))

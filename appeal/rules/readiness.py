@@ -18,6 +18,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appeal.base.resources import load_data
+from appeal.cases import conditions as condition_data
 from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
 from appeal.rules import clinical
 from appeal.rules.clinical import Condition
@@ -104,7 +105,8 @@ def _adult(case: Case, today: date) -> tuple[Status, str | None]:
 def _describe_trial(trial: PriorTreatment) -> str:
     name = trial.name or "unnamed trial"
     facts = [trial.drug_class.label if trial.drug_class else None]
-    facts.append(f"{trial.adequate_weeks:g} weeks" if trial.adequate_weeks is not None else None)
+    weeks = trial.adequate_weeks
+    facts.append(f"{weeks:g} week{'' if weeks == 1 else 's'}" if weeks is not None else None)
     facts.append(trial.response.label if trial.response else None)
     return f"{name} ({', '.join(fact for fact in facts if fact)})"
 
@@ -154,6 +156,32 @@ def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
         return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in depression) + "."
     codes = ", ".join(d.code for d in case.diagnoses)
     return Status.not_met, f"diagnoses hold {codes} but no depression code (F32.x or F33.x)."
+
+
+def _pain_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
+    if not case.diagnoses:
+        return Status.unknown, None
+    pain = [d for d in case.diagnoses if d.code.startswith(clinical.PAIN_PREFIXES)]
+    if pain:
+        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in pain) + "."
+    codes = ", ".join(d.code for d in case.diagnoses)
+    return Status.not_met, f"diagnoses hold {codes} but no CRPS (G90.5x, G56.4x, G57.7x) or chronic pain code."
+
+
+def _pain_standard_treatments(case: Case, today: date) -> tuple[Status, str | None]:
+    if not case.prior_treatments:
+        return Status.unknown, None
+    failed = clinical.failed_standard_treatments(case)
+    classes = {trial.drug_class for trial in failed}
+    counted = ", ".join(_describe_trial(trial) for trial in failed)
+    if len(classes) >= TRIALS_NEEDED:
+        return Status.met, f"{len(failed)} treatments of {len(classes)} kinds tried without enough relief: {counted}."
+    missing = [f"prior_treatments[{index}].{name}" for index, trial in enumerate(case.prior_treatments)
+               for name, value in (("drug_class", trial.drug_class), ("response", trial.response)) if value is None]
+    found = f"So far: {counted}." if failed else "No standard pain treatment is recorded as tried without relief."
+    if missing:
+        return Status.unknown, f"{found} Add {', '.join(missing)} to decide."
+    return Status.not_met, found + " Plans usually ask for two kinds of standard treatment tried first."
 
 
 def _psychiatric_prescriber(case: Case, today: date) -> tuple[Status, str | None]:
@@ -236,6 +264,8 @@ _CHECKS: dict[str, Check] = {
     "adult": _adult,
     "trd_adequate_trials": _adequate_trials,
     "depression_diagnosis": _depression_diagnosis,
+    "pain_diagnosis": _pain_diagnosis,
+    "pain_standard_treatments": _pain_standard_treatments,
     "psychiatric_prescriber": _psychiatric_prescriber,
     "substance_use_screened": _substance_use_screened,
     "severity_documented": _severity_documented,
@@ -252,6 +282,12 @@ def all_criteria() -> tuple[Criterion, ...]:
     ids = [criterion.id for criterion in criteria]
     if sorted(ids) != sorted(_CHECKS):
         raise RuntimeError(f"criteria.yaml ids {sorted(ids)} do not match the checks in readiness.py {sorted(_CHECKS)}")
+    for condition in Condition:  # conditions.yaml lists each condition's criteria; criteria.yaml must agree
+        listed = set(condition_data.of(condition.value).criteria)
+        named = {criterion.id for criterion in criteria if condition in criterion.applies_to.conditions}
+        if listed != named:
+            raise RuntimeError(f"conditions.yaml lists criteria {sorted(listed)} for {condition.value}, but "
+                               f"criteria.yaml applies {sorted(named)} to it")
     return criteria
 
 

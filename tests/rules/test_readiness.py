@@ -63,8 +63,9 @@ def test_every_criterion_in_the_data_has_a_check_and_a_source():
 
 
 def first_request_criteria() -> set[str]:
-    """Every criterion but those for continuing a treatment already started."""
-    return {criterion.id for criterion in readiness.all_criteria() if not criterion.continuing}
+    """Every criterion for esketamine (READY's treatment) but those for continuing a treatment already started."""
+    return {criterion.id for criterion in readiness.all_criteria()
+            if not criterion.continuing and "esketamine_nasal" in criterion.applies_to.treatments}
 
 
 def test_a_ready_case_meets_every_criterion():
@@ -168,7 +169,7 @@ def test_a_trial_dated_inside_the_episode_counts_without_the_current_episode_fla
 
 def test_only_criteria_for_the_treatment_and_condition_apply():
     crps = case_from({"treatment": {"kind": "iv_ketamine"}, "diagnoses": [{"code": "G90.512"}]})
-    assert set(results(crps)) == {"adult", "substance_use_screened"}
+    assert set(results(crps)) == {"adult", "substance_use_screened", "pain_diagnosis", "pain_standard_treatments"}
     iv_depression = results(case_from({"treatment": {"kind": "iv_ketamine"}}))
     assert "rems_certified_setting" not in iv_depression and "trd_adequate_trials" in iv_depression
     assert readiness.check(case_from({"treatment": {"kind": "other", "name": "TMS"}}), today=TODAY) == []
