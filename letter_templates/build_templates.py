@@ -330,7 +330,7 @@ def prior_treatments_table(document):
     tag(document, "{%p if prior_treatments %}")
     table = document.add_table(rows=4, cols=6)
     table.style = "Table Grid"
-    headers = ("Treatment", "Class", "Dose or sessions", "Weeks", "Response", "Why stopped")
+    headers = ("Treatment", "Class", "{{ letter.dose_heading }}", "Weeks", "Response", "Why stopped")
     values = (
         "{{ item.name }}",
         "{{ item.drug_class.label if item.drug_class else '' }}",

@@ -130,6 +130,8 @@ class LetterPlan:
     score_rows: list[ScoreRow] = doc("One row a date, oldest first, with each of those scales rated that day.",
                                      default_factory=list)
     score_definition: str = doc("What response and remission mean, with the source of the definitions.", default="")
+    dose_heading: str = doc("The prior-treatment table's dose column: 'Dose or sessions' when a treatment tried is not a "
+                            "drug (physical therapy, a nerve block), else 'Dose'.", default="Dose")
     score_chart_alt: str = doc("The chart's alt text: what it shows, in words.", default="")
     suggested_enclosures: list[str] = doc("Documents worth adding that the sender did not list: for the next steps, "
                                           "never listed in the letter.", default_factory=list)
@@ -748,6 +750,8 @@ def context_for(
         score_summary=summary,
         score_rows=_score_rows(courses),
         score_definition=_score_definition(courses),
+        dose_heading="Dose or sessions" if any(item.drug_class and item.drug_class.drug is False
+                                               for item in case.prior_treatments) else "Dose",
         score_chart_alt=_score_chart_alt(courses, summary),
     )
     if kind.recipient != "plan":  # a regulator or an employer is told the whole story

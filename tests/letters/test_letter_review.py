@@ -276,9 +276,12 @@ def test_the_last_page_holds_more_than_the_closing(rendered, pair):
     assert len(lines) >= 3, f"the last page holds only the closing and enclosures ({len(lines)} lines above it)"
 
 
-# The last request, reserved step, thanks, closing, signature and enclosures move to the next page together, which
-# can leave nearly a quarter page blank on the bundled examples (24% at most today); more is a hole in the letter.
-MAX_GAP = 0.27
+# The last request, reserved step, thanks, closing, signature and enclosures move to the next page together (letting
+# the block break leaves a last page with the signature alone: test_the_last_page_holds_more_than_the_closing), so a
+# page before the last can end early by as much as that block: 18 lines, 40% of a page, for a provider's letter with
+# two closing paragraphs and three enclosures (35% on the bundled examples today). A larger gap is not the block
+# moving but a hole in the letter (a stray page break, a table kept whole).
+MAX_GAP = 0.40
 
 
 @each()

@@ -28,8 +28,10 @@ def test_iv_ketamine_for_depression_states_its_dose_schedule_and_monitoring_with
     case = example_case("ketamine-trd-erisa-appeal")
     text = letter(case)
     assert f"Dose and schedule: {case.treatment.induction}" in text
-    assert "Ketamine is FDA-approved as a general anesthetic (Ketalar), so this use is off-label." in text
+    # off-label said once, in the argument on FDA status (arguments.yaml), not again in the safety paragraph
+    assert "is approved by the FDA as a general anesthetic" in text and "off-label" in text
     monitoring = paragraph(case, "Setting and monitoring: ")
+    assert "off-label" not in monitoring
     assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076) [" in monitoring
     for safeguard in ("a clinician able to manage airway and cardiovascular events",
                       "blood pressure, heart rate and pulse oximetry monitored", "observation for dissociation and sedation",
@@ -42,7 +44,7 @@ def test_iv_ketamine_for_pain_cites_the_pain_societies_guidelines_not_the_mood_s
     monitoring = paragraph(example_case("ketamine-crps-marketplace-external-review"), "Setting and monitoring: ",
                            "external-review")
     assert "(Cohen SP et al., Reg Anesth Pain Med 2018; PMID 29870458) [" in monitoring
-    assert "Sanacora" not in monitoring and "so this use is off-label" in monitoring
+    assert "Sanacora" not in monitoring and "off-label" not in monitoring
 
 
 def test_spravato_keeps_its_rems_statement_and_a_treatment_the_data_does_not_describe_gets_no_paragraph():

@@ -68,7 +68,7 @@ def test_a_patient_is_asked_the_dose_and_the_prescribers_contact_and_the_letter_
     _, text = drafted_text(case)
     assert "Dose and schedule: 0.5 mg/kg over 40 minutes, twice a week for three weeks" in text
     monitoring = next(line for line in text.splitlines() if line.startswith("Setting and monitoring: "))
-    assert "so this use is off-label" in monitoring
+    assert "off-label" not in monitoring and "general anesthetic" in text  # said once, in the FDA argument
     assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076)" in monitoring and "pulse oximetry" in monitoring
     assert ("first arrange a peer-to-peer discussion with the treating provider, Dr. Priya Raman (psychiatrist), "
             "who can be reached at (614) 555-0148 (fax (614) 555-0149).") in text
