@@ -16,7 +16,8 @@ from appeal.letters import goals
 from appeal.intake.engine import Engine, Progress
 from appeal.intake.questions import ENTRIES
 
-OPENING = [("sender.role", "patient"), ("@situation", "denial"), ("letter_kind", "appeal")]
+OPENING = [("sender.role", "patient"), ("@situation", "denial"), ("denial.level_exhausted", "initial"),
+           ("letter_kind", "appeal")]
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def test_the_engine_says_what_to_ask_next_and_saves_after_every_answer(engine, c
     assert engine.saved and yaml.safe_load(engine.path.read_text())["sender"] == {"role": "patient"}
     assert progress_of(engine.path)["answered"] == ["sender.role"]
     answer(engine, "@situation", "denial")
+    answer(engine, "denial.level_exhausted", "initial")
     answer(engine, "letter_kind", "appeal")
     # once the letter is chosen, what it uses is asked, the basics first; the prompts speak to the patient
     first = engine.next_open()

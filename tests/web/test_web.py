@@ -244,6 +244,7 @@ def start_patient_appeal(client: Client) -> Path:
     client.post("/new")
     answer(client, ["sender.role"], sender__role="patient")
     answer(client, ["@situation"], **{"@situation": "denial"})
+    answer(client, ["denial.level_exhausted"], denial__level_exhausted="initial")
     answer(client, ["letter_kind"], letter_kind="appeal")
     return drafts()[0]
 
@@ -591,7 +592,9 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
     assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
     assert client.post("/finish", {}).headers["location"] == "/letter"
     assert client.get("/letter").status == 200
-    trials = yaml.safe_load(path.read_text())["prior_treatments"]
+    (kept,) = Path.cwd().glob("*.yaml")  # the finished case moved from the drafts folder to beside the letter
+    assert not path.exists() and kept.with_suffix(".docx").is_file()
+    trials = yaml.safe_load(kept.read_text())["prior_treatments"]
     assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]
 
 
@@ -639,9 +642,10 @@ def _answered_draft() -> Path:
     folder = draft_files.folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "draft-2026-01-01-100000.yaml"
-    keys = ["sender.role", "@situation", "letter_kind", "patient.first_name"]
+    keys = ["sender.role", "@situation", "denial.level_exhausted", "letter_kind", "patient.first_name"]
     progress = {"answered": keys, "skipped": [], "extras": {"situation": "denial"}, "history": keys, "item": None}
-    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana}\n"
+    path.write_text("sender: {role: patient}\ndenial: {level_exhausted: initial}\nletter_kind: appeal\n"
+                    "patient: {first_name: Ana}\n"
                     f"# appeal-questionnaire: {json.dumps(progress)}\n", encoding="utf-8")
     return path
 
