@@ -85,4 +85,4 @@ def read(typed: str, unit: str = "") -> Reading:
         if found is None or not unit_word:
             return Reading(question=f"'{text}': type {wanted}, like {number}.")
     shown = f"{number} {unit}".strip() if number != "1" or not unit else f"1 {unit_word}"
-    return Reading(number, said=f"Kept {shown} (you typed '{text}').")
+    return Reading(number, said=f"kept {shown} (you typed '{text}').")

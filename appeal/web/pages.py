@@ -229,7 +229,7 @@ async def answer(request):
                 engine.leave_entry()  # a new entry is dropped; changes to an existing one are saved
             else:
                 shown = web_flow.submit(engine, keys, data)
-                session.told += engine.readings  # "Kept 10 weeks (you typed 'about 10')"
+                session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
                 if web_flow.errors(shown) or shown.kind == "item":
                     session.draft = engine.path
                     return show(request, engine, shown, 422 if web_flow.errors(shown) else 200)
@@ -246,7 +246,7 @@ async def answer(request):
             session.draft = engine.path if engine.saved else session.draft
             return go("/questions")
         shown = web_flow.submit(engine, keys, data)
-        session.told += engine.readings  # "Kept 10 weeks (you typed 'about 10')"
+        session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
         session.draft = engine.path if engine.saved else session.draft
         if action == "back":
             back(session, engine, keys)
