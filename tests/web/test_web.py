@@ -741,3 +741,47 @@ def test_a_draft_whose_progress_line_was_edited_resumes_with_every_answer_and_sa
     assert "could not be read, so the questions done were worked out again from your answers" in page.body
     assert "Your last name" not in page.body  # answered in the file: not asked again
     assert yaml.safe_load(path.read_text())["patient"] == {"first_name": "Ana", "last_name": "Lopez"}
+
+
+def test_the_finished_letter_is_kept_beside_its_case_file_with_the_commands_for_them(client, tmp_path, monkeypatch):
+    """Finishing writes NAME.docx and NAME.yaml side by side in the folder `appeal web` started in (never over a
+    file: the pair is numbered), the draft leaves the drafts folder, and the letter page gives the commands with
+    the real paths, quoted for the shell. The review shows every word of a long answer."""
+    import html
+    import shlex
+
+    from docx import Document
+
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    quote = yaml.safe_load(path.read_text())["denial"]["quote"].strip()
+    assert len(quote) > 100
+    review = html.unescape(client.get("/review").body)
+    assert " ".join(quote.split()) in " ".join(review.split())  # in full, no "..."
+    from datetime import date
+
+    from appeal.intake import questions
+
+    while (reply := client.get("/questions")).status == 200:  # the example leaves a few questions open: skip them
+        keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
+        is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
+        client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})
+    taken = tmp_path / f"alvarez-maria-appeal-{date.today().isoformat()}.yaml"
+    taken.write_text("a case file of the person's own, kept\n")
+    assert client.post("/finish", {}).headers["location"] == "/letter"
+    (letter,) = tmp_path.glob("*.docx")
+    case_file = letter.with_suffix(".yaml")
+    assert letter.name == f"alvarez-maria-appeal-{date.today().isoformat()}-2.docx"
+    assert case_file.is_file() and not path.exists() and taken.read_text() == "a case file of the person's own, kept\n"
+    assert oct(case_file.stat().st_mode & 0o777) == "0o600" and oct(letter.stat().st_mode & 0o777) == "0o600"
+    assert yaml.safe_load(case_file.read_text())["patient"]["first_name"] == "Maria"
+    assert "Maria Alvarez" in "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    page = html.unescape(client.get("/letter").body)
+    for command in ("check", "deadline", "packet", "track add"):
+        assert f"appeal {command} --case {shlex.quote(str(case_file))}" in page
+    assert f"--docx {shlex.quote(str(letter))}" in page and f"--packet {shlex.quote(str(letter))}" in page
+    from appeal.intake import beside_letter
+
+    assert beside_letter.shell_path(Path("/home/dana/My Letters/a.yaml")) == "'/home/dana/My Letters/a.yaml'"
