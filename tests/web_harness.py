@@ -56,6 +56,7 @@ def running(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)  # finished letters and their case files are kept in the folder it starts in
     server = Running()
     yield server
     server.stop()

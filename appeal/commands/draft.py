@@ -172,7 +172,16 @@ def cmd_draft(args: argparse.Namespace) -> int:
             kind = draft.choose_kind(case, args.letter, templates)
             drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
     path = Path(args.output) if args.output else draft.default_name(case, kind, today)
+    asked = not args.case and args.from_track is None  # the questionnaire made the case: keep it beside the letter
+    if asked and not args.output:
+        from appeal.intake import beside_letter
+
+        path = beside_letter.free_letter_name(path)
     draft.write(drafted, path, strict=args.strict, force=args.force)
+    if asked:
+        from appeal.intake import beside_letter
+
+        case_path = beside_letter.keep_beside(case_path, path)
     _print_report(path, drafted)
     _print_spelling(case)
     if late:
@@ -185,7 +194,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from appeal.output import packet
         from appeal.terminal import questionnaire
 
-        sent_as = path
+        sent_as, appeal_id = path, None
         wanted = questionnaire.ask_packet()
         if wanted:
             cover, files = wanted
@@ -197,5 +206,18 @@ def cmd_draft(args: argparse.Namespace) -> int:
                 print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
     elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
+    if asked:
+        _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None)
     _print_last(path, drafted, case)
     return 0
+
+
+def _print_follow_up(case_path: Path, letter: Path, today, recorded: bool) -> None:
+    """Where the answers are kept (beside the letter), and the commands that use them, with the real paths."""
+    from appeal.intake import beside_letter
+
+    print(f"\nYour answers (the case file): {case_path.resolve()}")
+    print("Commands for this case (copy a line into the terminal):")
+    for command, what in beside_letter.follow_up(case_path, letter, today):
+        if not (recorded and command.startswith("appeal track add")):
+            print(f"  {command}\n      {what}")

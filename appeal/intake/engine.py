@@ -41,7 +41,7 @@ from appeal.cases import casefile, icd10
 from appeal.cases.case import Case
 from appeal.cases.case_paths import get_path, item_type, model_rule, set_path
 from appeal.cases.fields import format_money
-from appeal.intake import drafts
+from appeal.intake import drafts, number_words
 from appeal.intake.questions import (ENTRIES, GROUP_OF, PROMPTS, QUESTIONS, Context, Entry, Group, Question, applies,
                                      enum_options, field_info, incomplete_item, next_open, situation_for, skipped_key)
 from appeal.letters import kinds, proofread
@@ -192,8 +192,7 @@ def _display(value: Any) -> str:
         return format_money(value)
     if isinstance(value, float):
         return f"{value:g}"
-    text = printable(" / ".join(line.strip() for line in str(value).splitlines() if line.strip()))
-    return text if len(text) <= 70 else text[:67] + "..."
+    return "\n".join(printable(line.rstrip()) for line in str(value).strip().splitlines())
 
 
 def reason_in_words(error: Exception) -> str:
@@ -251,6 +250,7 @@ class Engine:
         self._searches: dict[str, list[tuple[str, str]]] = {}
         self._context: Context | None = None
         self._context_extras: dict[str, Any] = {}
+        self.readings: list[str] = []  # how answers typed in words were read ("kept 10 weeks"), for a front end to say
 
     # ---- opening and saving
 
@@ -342,7 +342,15 @@ class Engine:
         return self.words(question.hint)
 
     def options(self, question: Question, item: dict[str, Any] | None = None) -> list[tuple[str, str]]:
-        """(stored value, what the person sees) for a choice or yes/no question."""
+        """(stored value, what the person sees) for a choice or yes/no question; the values its `default:` gives
+        come first, in its order (Medicare first for a patient over 65)."""
+        options = self._options(question, item)
+        if question.kind != "choice" or question.default is None:
+            return options
+        first = self.defaults(question, {"data": item} if item is not None else None)
+        return sorted(options, key=lambda option: first.index(str(option[0])) if str(option[0]) in first else len(first))
+
+    def _options(self, question: Question, item: dict[str, Any] | None = None) -> list[tuple[str, str]]:
         if question.kind == "confirm":
             return [("yes", "Yes"), ("no", "No")]
         if question.choices is not None:
@@ -361,11 +369,36 @@ class Engine:
         return items[state["index"]] if state["index"] < len(items) else None
 
     def proposed(self, question: Question, state: ItemState | None = None) -> Any:
-        """The answer a question starts on: the stored one, else its suggestion ('Zoloft' suggests SSRI)."""
+        """The answer a question starts on: the stored one, else its suggestion ('Zoloft' suggests SSRI), else its
+        `default:` from what was already said (the first of a list), else its recommended yes or no."""
         current = self.current(question, state)
         if is_empty(current) and question.suggest:
             current = question.suggest(self.context(state and state["data"]))
+        if is_empty(current):
+            defaults = self.defaults(question, state)
+            current = defaults[0] if defaults else None
+        if current is None and question.recommend is not None:
+            current = question.recommend
         return current
+
+    def defaults(self, question: Question, state: ItemState | None = None) -> list[str]:
+        """What a question's `default:` gives for the answers so far, as a list ('medicare_advantage', ... for a
+        patient over 65), keeping only the values the question offers: a default can never be a wrong answer."""
+        if question.default is None:
+            return []
+        given = question.default.value(self.context(state and state["data"]))
+        given = [given] if isinstance(given, str) else list(given) if isinstance(given, (list, tuple)) else []
+        if question.kind != "choice":
+            return [str(value) for value in given if value]
+        offered = {str(value) for value, _ in self._options(question, state and state["data"])}
+        return [str(value) for value in given if str(value) in offered]
+
+    def list_start(self, group: Group) -> str:
+        """Where a list's menu starts, the same for every list: on 'add' for the first entry of a list the letter
+        counts on, on 'No' once it has an entry (a tired person pressing Enter moves on instead of opening an
+        empty entry; one more is a deliberate choice, and the review can add it) and for an optional list most
+        people skip (`recommend: false`)."""
+        return "done" if group.recommend is False or self.entries(group) else "add"
 
     def search(self, words: str) -> list[tuple[str, str]]:
         """Billable ICD-10-CM codes whose names hold these words: (code, name)."""
@@ -450,6 +483,11 @@ class Engine:
             problem = isinstance(typed, str) and control_problem(typed)
             if problem:  # before anything quotes the answer back (a code search names the words it looked for)
                 return self.refusal(question, f"The answer {problem}.")
+        reading = number_words.read(value, question.unit) if question.kind == "number" and isinstance(value, str) else None
+        if reading is not None:  # "about 10" is 10, said back; "10-12" is asked about, never guessed
+            if reading.question:
+                return self.refusal(question, reading.question)
+            value = reading.text
         if question.kind == "icd10" and isinstance(value, str) and not looks_like_code(value):
             picks = self.search(value)
             reason = (f"Choose the code that fits '{value}' below, or type other words or the code." if picks else
@@ -463,6 +501,8 @@ class Engine:
             self._commit(question, value, state)
         except (ValidationError, ValueError) as error:
             return self.refusal(question, reason_in_words(error))
+        if reading is not None and reading.said:
+            self.readings.append(f"{self.label(question)}: {reading.said}")
         return None
 
     # ---- proofreading a free-text answer
@@ -662,8 +702,7 @@ class Engine:
         """An entry's answer as the review shows it: a list's entries on one line, a choice by its title."""
         if isinstance(entry, Group):
             entries = self.entries(entry)
-            shown = "; ".join(entry.show(item) for item in entries) if entries else "(none)"
-            return shown if len(shown) <= 90 else shown[:87] + "..."
+            return "; ".join(entry.show(item) for item in entries) if entries else "(none)"
         value = self.current(entry, None)
         if entry.choices is not None and value is not None:
             titles = dict(entry.choices(self.context()))
@@ -671,9 +710,14 @@ class Engine:
             value = titles.get(key, key).removesuffix("  (suggested)").split(":")[0]
         return _display(value)
 
-    def summary(self, entry: Entry) -> str:
-        """'Label: answer', one line of the review."""
-        return f"{self.label(entry)}: {self.shown_answer(entry)}"
+    def summary(self, entry: Entry, width: int | None = None) -> str:
+        """'Label: answer' as the review shows it, every word of the answer (to proofread); `width` shortens it to
+        one line of that many characters, for a menu that only names the answer to change."""
+        text = f"{self.label(entry)}: {self.shown_answer(entry)}"
+        if width is None:
+            return text
+        line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+        return line if len(line) <= width else line[:width - 3].rstrip() + "..."
 
     def readiness(self) -> list[tuple[str, str, str | None]]:
         """`appeal check` in plain words: (status, criterion, what would settle it) for each coverage criterion;

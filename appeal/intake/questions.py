@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +75,15 @@ class Context:
     @property
     def kind(self) -> kinds.LetterKind | None:
         return kinds.all_kinds().get(self.case.letter_kind or "")
+
+    @property
+    def age(self) -> int | None:
+        """The patient's age today in whole years, from the date of birth (None before it is known)."""
+        born = self.case.patient.date_of_birth
+        if born is None:
+            return None
+        today = date.today()
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     @property
     def words(self) -> dict[str, str]:
@@ -134,7 +144,8 @@ class Context:
 
             base = {"role": self.role, "situation": self.situation, "kind": self.kind or NO_KIND,
                     "case": present(self.case, "case"), "conditions": self.conditions(),
-                    "episodic": conditions.episodic(self.conditions())}
+                    "episodic": conditions.episodic(self.conditions()),
+                    "age": self.age}
             self.memo["names"] = {**base, **{name: condition.holds(base)
                                              for name, condition in _declared().conditions.items()}}
         return self.memo["names"]
@@ -151,6 +162,10 @@ class Condition:
 
     def holds(self, names: dict[str, Any]) -> bool:
         return True if self._compiled is None else bool(self._compiled(**names))
+
+    def value(self, ctx: Context) -> Any:
+        """What the expression gives for these answers (a question's `default:`), not only whether it holds."""
+        return None if self._compiled is None else self._compiled(**ctx.names())
 
     def __call__(self, ctx: Context) -> bool:
         return self._compiled is None or self.holds(ctx.names())
@@ -199,6 +214,8 @@ class Question:
     recommend: bool | None = None  # a yes/no question starts on this answer
     essential: bool = False  # skipped, it stays a visible [ADD: ...] blank; other skipped facts are left out
     stage: str = "ranked"  # its section's place in the order: one of STAGES
+    default: Condition | None = None  # an expression over earlier answers: the answer it starts on (a list: first)
+    unit: str = ""  # a number's unit, said back when a number is read from words ("kept 10 weeks")
 
     @property
     def key(self) -> str:
@@ -334,9 +351,28 @@ def _class_option(value: str) -> str:
     return f"{kind.label} ({kind.hint})" if kind.hint else kind.label
 
 
+def suggested_for_case(ctx: Context) -> str | None:
+    """The letter that fits what was said: after a denial, the kind that starts the dispute's next step for how far
+    it has gone (appeal.rules.dispute; a final internal denial: external review, not another internal appeal;
+    a first-level one only once the plan type says whether a second internal level follows); otherwise the first
+    kind that serves the situation."""
+    from appeal.rules import dispute
+
+    denial = ctx.case.denial
+    level = denial.level_exhausted.value if denial is not None and denial.level_exhausted else None
+    # a first-level decision leads to a second internal level on some plans: said only once the plan type is known
+    if ctx.situation == "denial" and (level == "final_internal" or (level and ctx.case.insurance.plan_type)):
+        index = dispute.next_step_index(ctx.case)
+        step = dispute.case_steps(ctx.case)[index].step.value if index is not None else None
+        fitting = kinds.kind_for_step(step) if step else None
+        if fitting and kinds.all_kinds()[fitting].situation == ctx.situation:
+            return fitting
+    return suggested_kind(ctx.situation)
+
+
 def letter_options(ctx: Context) -> list[Option]:
-    """Letters this sender can send, the one that fits the situation first."""
-    suggested = suggested_kind(ctx.situation)
+    """Letters this sender can send, the one that fits the situation (and a denial's level) first."""
+    suggested = suggested_for_case(ctx)
     options = []
     for name, kind in kinds.all_kinds().items():
         if ctx.role and ctx.role not in kind.senders:
@@ -418,9 +454,9 @@ SHOW: dict[str, Callable[[Any], str]] = {
     "diagnosis": _show_diagnosis,
     "treatment": _show_treatment,
 }
-BASE_NAMES = ("role", "situation", "kind", "case", "conditions", "episodic")
+BASE_NAMES = ("role", "situation", "kind", "case", "conditions", "episodic", "age")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
-                  "suggest", "recommend", "essential"}
+                  "suggest", "recommend", "essential", "default", "unit"}
 _GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items", "recommend"}
 
 
@@ -550,7 +586,17 @@ def _question(item: Any, section: str, conditions: set[str], stage: str = "ranke
         recommend=_recommend(item, kind),
         essential=bool(item.get("essential", False)),
         stage=stage,
+        default=_check_expression(item["default"], conditions) if "default" in item else None,
+        unit=_unit(item, kind),
     )
+
+
+def _unit(item: dict, kind: str) -> str:
+    if "unit" not in item:
+        return ""
+    if kind != "number" or not isinstance(item["unit"], str):
+        raise _Invalid("'unit:' (a word, like weeks) is for a number question")
+    return item["unit"]
 
 
 def _recommend(item: dict, kind: str) -> bool | None:

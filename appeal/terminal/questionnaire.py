@@ -14,6 +14,7 @@ its questions and what it says, reads the keys and hands the answers back:
 
 from __future__ import annotations
 
+import textwrap
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,7 @@ class _Terminal:
                     continue
                 refusal = engine.answer(question, answer, state)
             if refusal is None:
+                self._say_readings()
                 typed = self._proofread(question, state)
                 if typed is None:
                     return
@@ -207,6 +209,12 @@ class _Terminal:
                 self._refuse(refusal)
         return None
 
+    def _say_readings(self) -> None:
+        """How an answer typed in words was read ('Weeks at full dose: Kept 10 weeks (you typed 'about 10')')."""
+        for reading in self.engine.readings:
+            self._say(f"  ✓ {reading}", HINT_STYLE)
+        self.engine.readings.clear()
+
     def _refuse(self, refusal: Refusal) -> None:
         """Why an answer was not taken, on the line under the question, naming it."""
         self._say(f"  ✗ {refusal.message}", ERROR_STYLE)
@@ -218,21 +226,17 @@ class _Terminal:
         hint = engine.hint(question)
         if hint and typed is None:
             self._say(f"  {hint}", HINT_STYLE)
-        current = typed if typed is not None else engine.current(question, state)
-        if is_empty(current) and question.suggest:
-            current = question.suggest(engine.context(state and state["data"]))
+        current = typed if typed is not None else engine.proposed(question, state)
         if question.kind in ("choice", "confirm"):
             options = engine.options(question, state and state["data"])
             choices = [questionary.Choice(title, value=value) for value, title in options]
             if not question.required:
                 choices.append(questionary.Choice("Skip: leave it out for now", value=_SKIP_VALUE))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
-            if current is None and question.recommend is not None:
-                current = question.recommend
             if isinstance(current, bool):
                 default = "yes" if current else "no"
-            elif question.kind == "confirm" and current is None and not question.required:
-                default = _SKIP_VALUE  # no recommended answer: Enter must not claim a yes the person never gave
+            elif current is None and not question.required:
+                default = _SKIP_VALUE  # nothing said or implied yet: Enter must not claim an answer never given
             else:
                 default = current.value if isinstance(current, Enum) else current
             answer = self._select(message, choices, default)
@@ -305,8 +309,8 @@ class _Terminal:
                 choices.append(questionary.Choice("Change one of them", value="change"))
                 choices.append(questionary.Choice("Remove one of them", value="remove"))
             choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
-            start = "done" if group.recommend is False else None  # an optional list most people skip starts on No
-            answer = self._select(engine.words(group.more if entries else group.prompt), choices, start)
+            answer = self._select(engine.words(group.more if entries else group.prompt), choices,
+                                  engine.list_start(group))
             if answer == _BACK_VALUE:
                 raise GoBack
             if answer == "done":
@@ -376,7 +380,7 @@ class _Terminal:
                     for number, item in enumerate(items, 1):
                         self._say(f"    {number}. {entry.show(item)}")
                 else:
-                    self._say(f"  {engine.summary(entry)}")
+                    self._say_answer(engine.label(entry), engine.shown_answer(entry))
         for warning in case_checks.warnings(engine.case) + voice.warnings(engine.case):
             self._say(f"\nNote: {warning}", HINT_STYLE)
         self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
@@ -386,7 +390,7 @@ class _Terminal:
         if answer == _FINISH_VALUE:
             return True
         entries = sections[answer]
-        picks = [questionary.Choice(engine.summary(entry), value=n) for n, entry in enumerate(entries)]
+        picks = [questionary.Choice(engine.summary(entry, width=90), value=n) for n, entry in enumerate(entries)]
         picks.append(questionary.Choice("<  Back to the summary", value=_BACK_VALUE))
         pick = self._select("Which one?", picks)
         if pick == _BACK_VALUE:
@@ -397,10 +401,22 @@ class _Terminal:
             pass
         return False
 
+    def _say_answer(self, label: str, shown: str) -> None:
+        """One answer of the review, every word of it (to proofread): a long or multi-line answer starts on the
+        line under its label, each of its lines indented, so it never runs off the screen or gets cut."""
+        lines = shown.splitlines() or [""]
+        if len(lines) == 1 and len(label) + len(lines[0]) <= 90:
+            self._say(f"  {label}: {lines[0]}")
+            return
+        self._say(f"  {label}:")
+        for line in lines:
+            for part in textwrap.wrap(line, width=90, break_long_words=False, break_on_hyphens=False) or [""]:
+                self._say(f"      {part}")
+
     def _finish(self) -> tuple[Case, Path]:
         self.current = None
         path = self.engine.finish()
-        self._say(f"\nSaved the case to {path}", TITLE_STYLE)
+        self._say("\nEvery answer is saved.", TITLE_STYLE)  # where: the command says, once the letter is beside it
         return self.engine.case, path
 
 

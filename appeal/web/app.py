@@ -63,6 +63,8 @@ class Session:
     focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
     told: list[str] = field(default_factory=list)  # said once on the next page
     letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
+    folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
+    saved: tuple[Path, Path, bytes] | None = None  # the letter and case file kept there, and the letter as written
 
     @property
     def hosts(self) -> set[str]:
@@ -78,6 +80,7 @@ class Session:
 
     def start(self, draft: Path | None) -> None:
         self.draft, self.visited, self.current, self.packet, self.recorded, self.focus = draft, [], None, None, [], ""
+        self.saved = None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -119,6 +122,7 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     print("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop.", flush=True)
     print("The link above works once. " + ("If your browser does not open it, copy it into your browser."
                                            if open_browser else "Copy it into your browser."), flush=True)
+    print(f"Finished letters are saved in {session.folder}, each with its case file beside it.", flush=True)
     try:
         if open_browser:
             session.opener = opener.open_browser(session.url)

@@ -77,6 +77,7 @@ class Page:
     entries: list[str] = field(default_factory=list)  # a group's entries so far, as one line each
     add_label: str = ""
     recommend: bool | None = None  # false: most people skip this list, so "No" is the usual answer
+    start: str = "add"  # where a list's buttons start (Engine.list_start): "add" or "done", as in the terminal
     editing: bool = False
 
 
@@ -162,7 +163,7 @@ def page(engine: Engine, keys: list[str]) -> Page:
         entries = [first.show(item) for item in engine.entries(first)]
         return Page("group", keys, first.section, title=engine.words(first.more if entries else first.prompt),
                     hint=engine.words(first.hint or ""), entries=entries, add_label=first.add_label,
-                    recommend=first.recommend)
+                    recommend=first.recommend, start=engine.list_start(first))
     return Page("questions", keys, first.section, [_field(engine, ENTRIES[key], None) for key in keys])
 
 

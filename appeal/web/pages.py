@@ -229,6 +229,7 @@ async def answer(request):
                 engine.leave_entry()  # a new entry is dropped; changes to an existing one are saved
             else:
                 shown = web_flow.submit(engine, keys, data)
+                session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
                 if web_flow.errors(shown) or shown.kind == "item":
                     session.draft = engine.path
                     return show(request, engine, shown, 422 if web_flow.errors(shown) else 200)
@@ -245,6 +246,7 @@ async def answer(request):
             session.draft = engine.path if engine.saved else session.draft
             return go("/questions")
         shown = web_flow.submit(engine, keys, data)
+        session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
         session.draft = engine.path if engine.saved else session.draft
         if action == "back":
             back(session, engine, keys)
@@ -305,7 +307,32 @@ async def finish(request):
         if web_flow.frontier(engine) is not None:
             return go("/questions")
         engine.finish()
+        keep_letter(session, engine)
     return go("/letter")
+
+
+def keep_letter(session, engine: Engine) -> None:
+    """The finished letter and its case file, side by side in the folder `appeal web` was started in
+    (appeal.intake.beside_letter), as `appeal draft` keeps them. After a change from the review, the same pair is
+    written again, unless the letter was changed on disk since (edited in Word): then a new numbered pair, so no
+    edit is lost. A folder that cannot be written is said; the letter still downloads."""
+    from appeal.base.safe_write import write_bytes
+    from appeal.intake import beside_letter
+
+    kind, drafted = letter_of(session, engine)
+    try:
+        saved = session.saved
+        if saved and saved[1] == engine.path and saved[0].is_file() and saved[0].read_bytes() == saved[2]:
+            letter = write_bytes(saved[0], drafted.content, overwrite=True)
+            session.told.append(f"Your letter and its case file were updated: {letter}")
+        else:
+            letter = beside_letter.free_letter_name(session.folder / download_name(engine.case, kind))
+            write_bytes(letter, drafted.content, overwrite=False)
+            session.draft = engine.path = beside_letter.keep_beside(engine.path, letter)
+        session.saved = (letter, session.draft, drafted.content)
+    except UserError as error:
+        session.told.append(f"The letter could not be kept in {session.folder}: {error} Download it below; your "
+                            "answers stay in the drafts folder.")
 
 
 def letter_of(session, engine: Engine):
@@ -345,10 +372,23 @@ async def letter(request):
     steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
     earliest = deadlines.report(case).earliest if case.denial is not None else None
     focus, session.focus = session.focus, ""
-    return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps,
+    kept = follow_up(session)
+    return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps, kept=kept,
                   earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
                   recorded=session.recorded, focus=focus, name=download_name(case, kind),
                   limits=(packets.size_in_words(packets.MAX_FILE), packets.size_in_words(packets.MAX_TOTAL)))
+
+
+def follow_up(session) -> dict | None:
+    """Where the letter and its case file are kept, and the commands for them with their real paths (None when
+    they were not kept)."""
+    from appeal.intake import beside_letter
+
+    if session.saved is None or session.saved[1] != session.draft:
+        return None
+    letter, case_path, _ = session.saved
+    return {"letter": letter.resolve(), "case": case_path.resolve(),
+            "commands": beside_letter.follow_up(case_path, letter)}
 
 
 @guarded

@@ -16,7 +16,8 @@ from appeal.letters import goals
 from appeal.intake.engine import Engine, Progress
 from appeal.intake.questions import ENTRIES
 
-OPENING = [("sender.role", "patient"), ("@situation", "denial"), ("letter_kind", "appeal")]
+OPENING = [("sender.role", "patient"), ("@situation", "denial"), ("denial.level_exhausted", "initial"),
+           ("letter_kind", "appeal")]
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def test_the_engine_says_what_to_ask_next_and_saves_after_every_answer(engine, c
     assert engine.saved and yaml.safe_load(engine.path.read_text())["sender"] == {"role": "patient"}
     assert progress_of(engine.path)["answered"] == ["sender.role"]
     answer(engine, "@situation", "denial")
+    answer(engine, "denial.level_exhausted", "initial")
     answer(engine, "letter_kind", "appeal")
     # once the letter is chosen, what it uses is asked, the basics first; the prompts speak to the patient
     first = engine.next_open()
@@ -221,3 +223,103 @@ def test_the_engine_imports_no_terminal_code():
             "assert 'appeal.terminal.questionnaire' not in sys.modules; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Issue 28: defaults follow what was said, numbers in words, the review in full
+
+
+def test_defaults_follow_what_was_already_said(engine):
+    """Past 65 the menu of plan types starts with Medicare; the treatment the plan's quoted words name is chosen
+    already; a final internal denial suggests external review (a first one, the appeal); no reason is
+    preselected; every list starts on 'add' while empty and on 'No' once it has an entry."""
+    from datetime import date
+
+    answer(engine, "sender.role", "patient")
+    answer(engine, "@situation", "denial")
+    answer(engine, "denial.level_exhausted", "final_internal")
+    letters = engine.options(ENTRIES["letter_kind"])
+    assert letters[0][0] == "external-review" and letters[0][1].endswith("(suggested)")
+    answer(engine, "denial.level_exhausted", "initial")
+    assert engine.options(ENTRIES["letter_kind"])[0][0] == "appeal"
+    answer(engine, "letter_kind", "appeal")
+
+    plan_type = ENTRIES["insurance.plan_type"]
+    assert engine.proposed(plan_type) is None and engine.options(plan_type)[0][0] == "employer_self_funded"
+    answer(engine, "patient.date_of_birth", f"{date.today().year - 70}-01-01")
+    assert engine.proposed(plan_type) == "medicare_advantage"
+    assert [value for value, _ in engine.options(plan_type)[:3]] == ["medicare_advantage", "medicare_original",
+                                                                      "medicare_part_d"]
+    answer(engine, "patient.date_of_birth", f"{date.today().year - 40}-01-01")
+    assert engine.proposed(plan_type) is None
+
+    kind = ENTRIES["treatment.kind"]
+    assert engine.proposed(kind) is None
+    answer(engine, "denial.quote", "Spravato (esketamine) is not covered until two oral antidepressants fail.")
+    assert engine.proposed(kind) == "esketamine_nasal"
+    answer(engine, "denial.quote", "Intravenous ketamine infusion is experimental for this use.")
+    assert engine.proposed(kind) == "iv_ketamine"
+    answer(engine, "denial.quote", "Physical therapy beyond 20 visits is not medically necessary.")
+    assert engine.proposed(kind) is None  # no treatment named: nothing guessed
+    answer(engine, "treatment.kind", "esketamine_nasal")
+    answer(engine, "denial.quote", "IV ketamine infusion is experimental.")
+    assert engine.proposed(kind).value == "esketamine_nasal"  # an answer given is never replaced by a default
+
+    assert engine.proposed(ENTRIES["denial.reason"]) is None  # no reason preselected
+    for group in ("diagnoses", "prior_treatments", "clinical.scores", "enclosures", "treatment.codes"):
+        assert engine.list_start(ENTRIES[group]) == ("done" if ENTRIES[group].recommend is False else "add")
+    engine.add_entry(ENTRIES["prior_treatments"])
+    assert engine.answer(ENTRIES["prior_treatments"].items[0], "sertraline", engine.progress.item) is None
+    engine.close_entry()
+    assert engine.list_start(ENTRIES["prior_treatments"]) == "done"
+
+
+@pytest.mark.parametrize("typed, stored, said", [
+    ("about 10", 10, "kept 10 weeks (you typed 'about 10')."),
+    ("ten", 10, "kept 10 weeks (you typed 'ten')."),
+    ("~8 weeks", 8, "kept 8 weeks (you typed '~8 weeks')."),
+    ("12", 12, None),
+])
+def test_a_number_typed_in_words_is_kept_and_said_back(engine, typed, stored, said):
+    opened_appeal(engine)
+    group = ENTRIES["prior_treatments"]
+    engine.add_entry(group)
+    state = engine.progress.item
+    assert engine.answer(group.items[0], "sertraline", state) is None
+    weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
+    assert engine.answer(weeks, typed, state) is None
+    assert state["data"]["adequate_weeks"] == stored
+    assert engine.readings == ([f"Weeks at full dose: {said}"] if said else [])
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("10-12", "'10-12' is a range: type one number of weeks. Not sure? The lower one, 10, is the safe choice"),
+    ("10 to 12 weeks", "is a range"),
+    ("3 months", "this question counts in weeks"),
+    ("a few", "Type a number"),
+])
+def test_a_number_that_cannot_be_read_without_a_guess_is_asked_and_the_correction_is_what_is_kept(engine, typed, words):
+    opened_appeal(engine)
+    group = ENTRIES["prior_treatments"]
+    engine.add_entry(group)
+    state = engine.progress.item
+    assert engine.answer(group.items[0], "sertraline", state) is None
+    weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
+    refusal = engine.answer(weeks, typed, state)
+    assert refusal is not None and words.lower() in refusal.reason.lower()
+    assert "adequate_weeks" not in state["data"] and engine.readings == []
+    assert engine.answer(weeks, "10", state) is None
+    engine.close_entry()
+    saved = yaml.safe_load(engine.path.read_text())["prior_treatments"][0]
+    assert saved["adequate_weeks"] == 10 and typed not in engine.path.read_text()
+
+
+def test_the_review_shows_every_word_of_a_long_answer(engine):
+    opened_appeal(engine)
+    quote = ("Intravenous ketamine infusion therapy for treatment-resistant depression is considered experimental "
+             "and investigational because its safety and efficacy have not been established in peer-reviewed "
+             "literature; the plan does not cover it under the medical benefit.\nSee policy MP-0412.")
+    answer(engine, "denial.quote", quote)
+    shown = engine.shown_answer(ENTRIES["denial.quote"])
+    assert shown == quote and "..." not in engine.summary(ENTRIES["denial.quote"])
+    assert len(engine.summary(ENTRIES["denial.quote"], width=90)) == 90  # only a menu naming it is shortened

@@ -94,7 +94,7 @@ def asked_order(ctx: questions.Context) -> list[str]:
 def test_only_what_the_letter_uses_is_asked_and_the_case_s_facts_come_first_in_criteria_order(monkeypatch):
     order = asked_order(patient_appeal())
     # the opening and the basics keep the file's order, ahead of everything else
-    assert order[:3] == ["sender.role", "@situation", "letter_kind"]
+    assert order[:4] == ["sender.role", "@situation", "denial.level_exhausted", "letter_kind"]  # the level first: it picks the letter
     assert order.index("insurance.insurer") < order.index("denial.reason") < order.index("prior_treatments")
     # the facts that settle a criterion, in criteria.yaml's order, before what is at stake and the nice-to-haves
     ranked = ["prior_treatments", "treatment.prescriber_specialty", "clinical.substance_use_screened",

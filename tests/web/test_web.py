@@ -245,6 +245,7 @@ def start_patient_appeal(client: Client) -> Path:
     client.post("/new")
     answer(client, ["sender.role"], sender__role="patient")
     answer(client, ["@situation"], **{"@situation": "denial"})
+    answer(client, ["denial.level_exhausted"], denial__level_exhausted="initial")
     answer(client, ["letter_kind"], letter_kind="appeal")
     return drafts()[0]
 
@@ -592,7 +593,9 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
     assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
     assert client.post("/finish", {}).headers["location"] == "/letter"
     assert client.get("/letter").status == 200
-    trials = yaml.safe_load(path.read_text())["prior_treatments"]
+    (kept,) = Path.cwd().glob("*.yaml")  # the finished case moved from the drafts folder to beside the letter
+    assert not path.exists() and kept.with_suffix(".docx").is_file()
+    trials = yaml.safe_load(kept.read_text())["prior_treatments"]
     assert trials[0]["dose"] == "200 mg" and [trial["name"] for trial in trials] == [t["name"] for t in data["prior_treatments"]]
 
 
@@ -640,9 +643,10 @@ def _answered_draft() -> Path:
     folder = draft_files.folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "draft-2026-01-01-100000.yaml"
-    keys = ["sender.role", "@situation", "letter_kind", "patient.first_name"]
+    keys = ["sender.role", "@situation", "denial.level_exhausted", "letter_kind", "patient.first_name"]
     progress = {"answered": keys, "skipped": [], "extras": {"situation": "denial"}, "history": keys, "item": None}
-    path.write_text("sender: {role: patient}\nletter_kind: appeal\npatient: {first_name: Ana}\n"
+    path.write_text("sender: {role: patient}\ndenial: {level_exhausted: initial}\nletter_kind: appeal\n"
+                    "patient: {first_name: Ana}\n"
                     f"# appeal-questionnaire: {json.dumps(progress)}\n", encoding="utf-8")
     return path
 
@@ -789,3 +793,47 @@ def test_a_likely_typo_is_listed_on_the_question_page_to_fix_or_keep(client):
     answer(client, ["denial.quote"], denial__quote=quoted, **{"denial.quote:spell:depresion": "keep"})
     data = yaml.safe_load(path.read_text())
     assert data["denial"]["quote"] == quoted and data["kept_spellings"]["denial.quote"] == ["depresion"]
+
+
+def test_the_finished_letter_is_kept_beside_its_case_file_with_the_commands_for_them(client, tmp_path, monkeypatch):
+    """Finishing writes NAME.docx and NAME.yaml side by side in the folder `appeal web` started in (never over a
+    file: the pair is numbered), the draft leaves the drafts folder, and the letter page gives the commands with
+    the real paths, quoted for the shell. The review shows every word of a long answer."""
+    import html
+    import shlex
+
+    from docx import Document
+
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    quote = yaml.safe_load(path.read_text())["denial"]["quote"].strip()
+    assert len(quote) > 100
+    review = html.unescape(client.get("/review").body)
+    assert " ".join(quote.split()) in " ".join(review.split())  # in full, no "..."
+    from datetime import date
+
+    from appeal.intake import questions
+
+    while (reply := client.get("/questions")).status == 200:  # the example leaves a few questions open: skip them
+        keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
+        is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
+        client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})
+    taken = tmp_path / f"alvarez-maria-appeal-{date.today().isoformat()}.yaml"
+    taken.write_text("a case file of the person's own, kept\n")
+    assert client.post("/finish", {}).headers["location"] == "/letter"
+    (letter,) = tmp_path.glob("*.docx")
+    case_file = letter.with_suffix(".yaml")
+    assert letter.name == f"alvarez-maria-appeal-{date.today().isoformat()}-2.docx"
+    assert case_file.is_file() and not path.exists() and taken.read_text() == "a case file of the person's own, kept\n"
+    assert oct(case_file.stat().st_mode & 0o777) == "0o600" and oct(letter.stat().st_mode & 0o777) == "0o600"
+    assert yaml.safe_load(case_file.read_text())["patient"]["first_name"] == "Maria"
+    assert "Maria Alvarez" in "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    page = html.unescape(client.get("/letter").body)
+    for command in ("check", "deadline", "packet", "track add"):
+        assert f"appeal {command} --case {shlex.quote(str(case_file))}" in page
+    assert f"--docx {shlex.quote(str(letter))}" in page and f"--packet {shlex.quote(str(letter))}" in page
+    from appeal.intake import beside_letter
+
+    assert beside_letter.shell_path(Path("/home/dana/My Letters/a.yaml")) == "'/home/dana/My Letters/a.yaml'"

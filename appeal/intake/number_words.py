@@ -1,0 +1,88 @@
+"""A number typed as people type it: "about 10", "10 weeks", "ten", "$1,200", read as the number it means, and
+said back; a range ("10-12") or a number of another unit ("3 months" for weeks) gets a question instead.
+
+Why: a tired person answers "about 10" or "ten", and refusing it with "type a number" loses the answer for
+nothing, while reading "10-12" as either end would be a guess put in a letter. So what is certain is kept and
+said ("kept 10 weeks"), and what is not is asked, naming the choice that is safe to make.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+WORDS: dict[str, int] = {word: number for number, word in enumerate(_ONES)} | _TENS | {"a dozen": 12, "dozen": 12}
+
+# Words that soften a number without changing it ("about 10", "at least 8": the number is what is known).
+_SOFTENERS = re.compile(r"^(?:about|around|approximately|approx\.?|roughly|circa|ca\.?|~|at least|over|"
+                        r"more than|maybe|probably)\s*", re.IGNORECASE)
+# Units people type after a number, by the unit a question counts in.
+UNITS = {"week": ("weeks", "week", "wks", "wk", "w"), "month": ("months", "month", "mos", "mo"),
+         "year": ("years", "year", "yrs", "yr", "y"), "day": ("days", "day", "d"),
+         "session": ("sessions", "session", "infusions", "infusion", "treatments", "treatment", "visits", "visit")}
+_NUMBER = r"\$?\s*\d[\d,]*(?:\.\d+)?"
+_RANGE = re.compile(rf"^({_NUMBER})\s*(?:-|–|—|to|or|/)\s*({_NUMBER})(?:\s+([a-z]+))?$", re.IGNORECASE)
+_PLAIN = re.compile(rf"^({_NUMBER})(?:\s*([a-z]+\.?))?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed number was read as: `text` the plain number for the model, `said` what to tell the person
+    (None when it was typed as a plain number already), or `question` when it cannot be read without a guess."""
+
+    text: str | None = None
+    said: str | None = None
+    question: str | None = None
+
+
+def _unit_of(word: str) -> str | None:
+    word = word.lower().rstrip(".")
+    return next((unit for unit, spellings in UNITS.items() if word in spellings), None)
+
+
+def _words_to_digits(text: str) -> str:
+    """'ten' -> '10', 'twenty four' / 'twenty-four' -> '24', 'a dozen' -> '12'; other text unchanged."""
+    def tens_and_ones(match: re.Match) -> str:
+        return str(_TENS[match.group(1).lower()] + WORDS[match.group(2).lower()])
+
+    ones = "|".join(_ONES[1:10])
+    text = re.sub(rf"\b({'|'.join(_TENS)})[\s-]+({ones})\b", tens_and_ones, text, flags=re.IGNORECASE)
+    for word in sorted(WORDS, key=len, reverse=True):
+        text = re.sub(rf"\b{word}\b", str(WORDS[word]), text, flags=re.IGNORECASE)
+    return text
+
+
+def _plain(number: str) -> str:
+    return number.replace("$", "").replace(",", "").replace(" ", "")
+
+
+def read(typed: str, unit: str = "") -> Reading:
+    """Read a typed number for a question counting in `unit` ('weeks', 'sessions', 'years'; '' for an amount)."""
+    text = " ".join(typed.strip().split())
+    if re.fullmatch(_NUMBER, text) and "$" not in text and "," not in text:
+        return Reading(text)  # typed as a plain number: nothing to say
+    softened = _SOFTENERS.sub("", text)
+    digits = _words_to_digits(softened)
+    unit_word = unit.rstrip("s") if unit else ""
+    wanted = f"one number{f' of {unit}' if unit else ''}"
+    ranged = _RANGE.match(digits)
+    if ranged:
+        low = _plain(ranged.group(1))
+        return Reading(question=f"'{text}' is a range: type {wanted}. Not sure? The lower one, {low}, is the "
+                                "safe choice: it is what you know for certain.")
+    plain = _PLAIN.match(digits)
+    if not plain:
+        return Reading(text)  # not a number in words either: the model's own message says what to type
+    number, typed_unit = _plain(plain.group(1)), plain.group(2)
+    if typed_unit:
+        found = _unit_of(typed_unit)
+        if unit_word and found is not None and found != _unit_of(unit_word):
+            return Reading(question=f"'{text}': this question counts in {unit}; type {wanted}.")
+        if found is None or not unit_word:
+            return Reading(question=f"'{text}': type {wanted}, like {number}.")
+    shown = f"{number} {unit}".strip() if number != "1" or not unit else f"1 {unit_word}"
+    return Reading(number, said=f"kept {shown} (you typed '{text}').")
