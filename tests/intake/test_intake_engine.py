@@ -286,6 +286,8 @@ def test_a_number_typed_in_words_is_kept_and_said_back(engine, typed, stored, sa
     engine.add_entry(group)
     state = engine.progress.item
     assert engine.answer(group.items[0], "sertraline", state) is None
+    kind = next(question for question in group.items if question.field_name == "drug_class")
+    assert engine.answer(kind, "ssri", state) is None  # a medication: its weeks are 'Weeks at full dose'
     weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
     assert engine.answer(weeks, typed, state) is None
     assert state["data"]["adequate_weeks"] == stored
@@ -304,6 +306,8 @@ def test_a_number_that_cannot_be_read_without_a_guess_is_asked_and_the_correctio
     engine.add_entry(group)
     state = engine.progress.item
     assert engine.answer(group.items[0], "sertraline", state) is None
+    kind = next(question for question in group.items if question.field_name == "drug_class")
+    assert engine.answer(kind, "ssri", state) is None  # a medication: its weeks are 'Weeks at full dose'
     weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
     refusal = engine.answer(weeks, typed, state)
     assert refusal is not None and words.lower() in refusal.reason.lower()
