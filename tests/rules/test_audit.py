@@ -180,7 +180,7 @@ def test_guideline_arguments_are_worded_as_arguments_not_settled_law():
     text = _letter("employer_self_funded", "iv_ketamine", ["experimental"], "F33.2")
     assert "is an accepted standard of care, not an investigational one" not in text
     assert "is not an investigational one" not in text
-    assert "This letter's position is" in text and "definition" in text
+    assert "should not be treated as investigational" in text and "plan's own definition" in text
 
 
 @pytest.mark.parametrize("plan", ["medicare_original", "medicare_advantage", "medicaid_ffs", "tricare", "va"])
@@ -437,5 +437,5 @@ def test_claims_without_a_source_are_gone_from_every_letter_text():
         flat = " ".join(text.lower().split())
         assert not [words for words in UNSOURCED if words in flat], path
     letter = " ".join(docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content).split())
-    assert "This letter's position is that a treatment a national clinical practice guideline suggests for patients in " \
-        "this situation should not be treated as investigational" in letter
+    assert "A treatment that a national clinical practice guideline suggests for patients in this situation should not " \
+        "be treated as investigational" in letter

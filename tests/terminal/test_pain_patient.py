@@ -85,7 +85,7 @@ def test_a_crps_patient_is_asked_about_pain_treatments_and_gets_a_letter_without
     text = docx_text(draft.draft(case, kinds.get(case.letter_kind)).content)
     assert not re.search(r"depress|antidepressant|episode", text, re.I), re.findall(r".{60}(?:depress|episode).{40}",
                                                                                text, re.I)
-    criteria = next(line for line in text.splitlines() if line.startswith("Usual coverage criteria met:"))
+    criteria = next(line for line in text.splitlines() if line.startswith("Payers' usual coverage criteria, as met here:"))
     assert criteria.count(";") >= 2, criteria  # three criteria or more
     for met in ("The patient is an adult", "A CRPS or chronic pain diagnosis code is on the request",
                 "Standard treatments for the pain have been tried without enough relief"):
