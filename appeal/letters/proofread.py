@@ -186,10 +186,11 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
     """The likely typos in one field's text, each word once, in the order typed; `known` are more words not to
     flag (the case's names), `kept` the words the person chose to keep as typed in this field."""
     source = VERBATIM.get(field)
-    apostrophes = _extra()["apostrophes"]
+    apostrophes, capitals = _extra()["apostrophes"], _extra()["capitals"]
     kept_lower = {word.lower() for word in kept}
     found: list[Typo] = []
     seen: set[str] = set()
+    first: dict[str, int] = {}  # where each word is first typed, for the order (a search would find "i" in "since")
     unknown: list[tuple[str, str]] = []
     for match in _WORD.finditer(text):
         word = match[0]
@@ -197,6 +198,10 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
         if lower in seen or lower in kept_lower:
             continue
         seen.add(lower)
+        first[word] = match.start()
+        if word in capitals:  # typed in lower case: "i", "november"
+            found.append(Typo(field, word, None if source else capitals[word], source))
+            continue
         if lower in apostrophes:
             found.append(Typo(field, word, None if source else _like(word, apostrophes[lower]), source))
             continue
@@ -211,8 +216,7 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
         meant = _checker().correction(base)
         if meant and meant != base and not _in_code_set(base):  # the code set asked last: only for a typo
                 found.append(Typo(field, word, None if source else _like(word, meant), source))
-    order = {typo.word: text.find(typo.word) for typo in found}
-    return sorted(found, key=lambda typo: order[typo.word])
+    return sorted(found, key=lambda typo: first[typo.word])
 
 
 def case_typos(case: Case) -> list[tuple[str, Typo]]:

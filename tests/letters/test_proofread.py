@@ -37,6 +37,14 @@ def test_words_typed_without_their_apostrophe_are_offered_it(typed, meant):
     assert words(f"Some days {typed} manage.") == [(typed, meant)]
 
 
+def test_a_lower_case_i_and_month_are_offered_their_capital_and_may_is_left_alone():
+    """A tired patient's "i" and "november" (a reviewer scored a letter that printed them); "may" and "march" are
+    ordinary words too, so they are not flagged."""
+    assert words("since november i may march less") == [("november", "November"), ("i", "I")]
+    assert proofread.corrected("i said i would", "i", "I") == "I said I would"
+    assert words("In November I may walk.") == []
+
+
 def test_drug_condition_and_code_set_words_are_not_flagged():
     text = ("I tried esketamine (Spravato), ketamine, gabapentin, duloxetine, sertraline, Zoloft and pregabalin. "
             "Causalgia and allodynia of the left arm; treatment-resistant depression with anhedonia; "
