@@ -148,24 +148,23 @@ def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
     return Status.not_met, found
 
 
-def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
+def _diagnosis_among(case: Case, prefixes: tuple[str, ...], wanted: str) -> tuple[Status, str | None]:
+    """Met when a diagnosis code starts with one of `prefixes`; not met, naming the codes held and `wanted`."""
     if not case.diagnoses:
         return Status.unknown, None
-    depression = [d for d in case.diagnoses if d.code.startswith(clinical.DEPRESSION_PREFIXES)]
-    if depression:
-        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in depression) + "."
+    found = [d for d in case.diagnoses if d.code.startswith(prefixes)]
+    if found:
+        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in found) + "."
     codes = ", ".join(d.code for d in case.diagnoses)
-    return Status.not_met, f"diagnoses hold {codes} but no depression code (F32.x or F33.x)."
+    return Status.not_met, f"diagnoses hold {codes} but no {wanted}."
+
+
+def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
+    return _diagnosis_among(case, clinical.DEPRESSION_PREFIXES, "depression code (F32.x or F33.x)")
 
 
 def _pain_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
-    if not case.diagnoses:
-        return Status.unknown, None
-    pain = [d for d in case.diagnoses if d.code.startswith(clinical.PAIN_PREFIXES)]
-    if pain:
-        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in pain) + "."
-    codes = ", ".join(d.code for d in case.diagnoses)
-    return Status.not_met, f"diagnoses hold {codes} but no CRPS (G90.5x, G56.4x, G57.7x) or chronic pain code."
+    return _diagnosis_among(case, clinical.PAIN_PREFIXES, "CRPS (G90.5x, G56.4x, G57.7x) or chronic pain code")
 
 
 def _pain_standard_treatments(case: Case, today: date) -> tuple[Status, str | None]:
