@@ -131,6 +131,7 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
 
 
 def cmd_track_add(args: argparse.Namespace) -> int:
+    from appeal.base import loader
     from appeal.base.errors import UserError
     from appeal.cases import casefile
     from appeal.cases.fields import format_date, parse_day
@@ -143,7 +144,9 @@ def cmd_track_add(args: argparse.Namespace) -> int:
         if args.case:
             path = Path(args.case)
             case = casefile.load(path)
-            case_bytes, suffix = path.read_bytes(), path.suffix.lower() or ".yaml"
+            # the copy kept is read as the case was: bounded, a regular file (never a pipe or a huge file)
+            case_bytes = loader.read_bytes(path, max_bytes=loader.CASE_LIMITS.max_bytes, what="case file")
+            suffix = path.suffix.lower() or ".yaml"
         elif args.continues is not None:
             case, kind, _ = next_case(store.get(args.continues), sent)  # where it stood when this was sent
             if kind is None and not args.letter:
