@@ -7,7 +7,11 @@ Kept out of the case model because the billing-code check reads the model (and c
 
 from __future__ import annotations
 
-from appeal.cases import codes, icd10
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from appeal.cases import codes, icd10, plan_types
 from appeal.cases.case import Case, TreatmentKind
 
 
@@ -17,4 +21,38 @@ def warnings(case: Case) -> list[str]:
     if case.treatment.kind is TreatmentKind.other and not case.treatment.name:
         found.append("treatment.name: the treatment kind is 'other' but no name is given")
     found += [str(problem) for problem in codes.check(case)]
+    found += other_plan_types_words(case)
+    return found
+
+
+def _texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, text) of every text in a case's data, lists numbered from 1 as the error messages number them."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield from _texts(item, f"{path}[{number}]")
+
+
+def other_plan_types_words(case: Case) -> list[str]:
+    """A text that names another plan type's own document or office (plan_types.yaml `own_words`): the case says
+    Medicare Advantage but its enclosures list a Medicare Summary Notice. Such a case was likely copied from an old
+    one, or the plan type changed after the answers; the letter would print both, and a reviewer notices."""
+    own = case.insurance.plan_type
+    if own is None:
+        return []
+    others = [(data, words) for name, data in plan_types.all_plan_types().items() if name != own
+              for words in data.own_words]
+    found = []
+    for path, text in _texts(case.model_dump(mode="json", exclude={"insurance": {"plan_type"}})):
+        for data, words in others:
+            match = re.search(words.pattern, text)
+            if match:
+                found.append(f"{path} names '{match.group(0)}' ({words.what}), but insurance.plan_type is "
+                             f"{plan_types.of(own).label}: correct the one that is wrong, or the letter will mix "
+                             "the two.")
+                break
     return found

@@ -49,6 +49,13 @@ class NoticeCue(_Data):
     unsure: str | None = None
 
 
+class OwnWords(_Data):
+    """Words that name a document or office of this plan type and of no other (`what` says it in plain words)."""
+
+    pattern: str
+    what: str
+
+
 class PlanTypeData(_Data):
     """One plan type's entry in plan_types.yaml (its header documents each field)."""
 
@@ -62,6 +69,7 @@ class PlanTypeData(_Data):
     no_regulator: str | None = None
     steps: tuple[DisputeStep, ...]
     notice_cues: tuple[NoticeCue, ...] = ()
+    own_words: tuple[OwnWords, ...] = ()
 
     @model_validator(mode="after")
     def _one_regulator_route(self) -> PlanTypeData:

@@ -126,14 +126,19 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from appeal.cases import casefile, codes
+    from appeal.cases import casefile, checks, codes, voice
     from appeal.rules import evidence, readiness
 
     case = casefile.load(args.case)
     problems = codes.check(case)
     for problem in problems:
         print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
-    if problems:
+    coded = {str(problem) for problem in problems}
+    # the same warnings `draft` and the review screens give, so a case can be put right before any letter is drafted
+    warnings = [warning for warning in checks.warnings(case) if warning not in coded] + voice.warnings(case)
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    if problems or warnings:
         print()
     results = readiness.check(case)
     if not results:

@@ -4,14 +4,17 @@ point at things that exist, and the code follows the data rather than naming pla
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
+from conftest import example_case
 
 from appeal.rules import deadlines, regulators
 from appeal.letters import letter_plan, kinds
 from appeal.output import packet
-from appeal.cases import plan_types
+from appeal.cases import casefile, checks as case_checks, plan_types
 from appeal.cases.case import Case, PlanType
 from appeal.base.resources import load_data
 from appeal.rules.dispute import Step
@@ -91,3 +94,30 @@ def test_of_equally_strong_notice_cues_the_plan_type_listed_first_wins():
     found = both.found["plan_type"]
     assert found.value is PlanType.medicare_advantage and not found.certain
     assert found.why == "the notice also mentions Medicare Part D"
+
+
+def test_a_case_naming_another_plan_types_own_papers_is_warned_field_by_field(tmp_path):
+    # the daughter's Original Medicare case, with the plan type changed to Medicare Advantage after the answers
+    case = example_case("esketamine-medicare-denied").model_copy(deep=True)
+    assert case_checks.other_plan_types_words(case) == []  # its own plan type: nothing to say
+    case.insurance.plan_type = "medicare_advantage"
+    said = case_checks.other_plan_types_words(case)
+    assert any(line.startswith("insurance.plan_name names 'Medicare Administrative Contractor'") for line in said)
+    assert any(line.startswith("enclosures[2] names 'CMS-20027'") for line in said)
+    assert any(line.startswith("enclosures[3] names 'Medicare Summary Notice'") for line in said)
+    assert any(line.startswith("enclosures[5] names 'Advance Beneficiary Notice'") for line in said)
+    assert all("insurance.plan_type is Medicare Advantage" in line for line in said)
+    assert set(said) <= set(case_checks.warnings(case))  # what `check`, `draft` and the review screens print
+    path = tmp_path / "ma.yaml"
+    casefile.save(case, path, overwrite=False)
+    result = subprocess.run([sys.executable, "-m", "appeal", "check", "--case", str(path)], capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert "enclosures[3] names 'Medicare Summary Notice'" in result.stdout + result.stderr
+
+
+def test_own_words_are_matched_as_whole_names_not_inside_other_words():
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.enclosures = ["Machine-readable summary (MACHINE) of the ABNORMAL labs", "Letter from Dr. Mac Abney"]
+    assert case_checks.other_plan_types_words(case) == []
+    case.enclosures = ["Copy of the ABN I signed"]
+    assert case_checks.other_plan_types_words(case)[0].startswith("enclosures[1] names 'ABN'")
