@@ -8,6 +8,7 @@ missing as a visible blank instead of refusing to load.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from decimal import Decimal
@@ -479,6 +480,12 @@ class Treatment(Model):
         return self.urgency is Urgency.expedited
 
 
+# A label typed in front of a claim or reference number, followed by the number itself (something with a digit).
+_REFERENCE_LABEL = re.compile(
+    r"^(?:claim|case|ref(?:erence)?|auth(?:orization)?|request|appeal|icn|dcn)\.?(?:\s*(?:no\.?|number|num\.?|#|id))?"
+    r"(?:\s*[:#]\s*|\s+)(?=\S*\d)", re.IGNORECASE)
+
+
 class Denial(Model):
     """The plan's decision being appealed. Absent for a prior-authorization request."""
 
@@ -497,6 +504,15 @@ class Denial(Model):
     def reasons(self) -> list[DenialReason]:
         first = [self.reason] if self.reason else []
         return first + [reason for reason in self.other_reasons if reason not in first]
+
+    @field_validator("reference")
+    @classmethod
+    def _number_without_its_label(cls, value: str | None) -> str | None:
+        """'Claim 0526...' or 'Auth #: A123' keeps only the number: letters print it after their own label ('Claim
+        or reference number:'), and the label typed in front of it would print twice."""
+        if value is None:
+            return None
+        return _REFERENCE_LABEL.sub("", value, count=1) or value
 
     @model_validator(mode="after")
     def _received_after_notice(self) -> Denial:

@@ -150,3 +150,15 @@ def test_the_prescriber_and_what_the_patient_expects_are_described_and_checked()
     case = Case.model_validate({"treatment": {"prescriber": " Dr. Priya Raman ", "prescriber_specialty": "psychiatrist"},
                                 "clinical": {"if_denied": "I could lose my job."}})
     assert case.treatment.prescriber == "Dr. Priya Raman" and case.clinical.if_denied == "I could lose my job."
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Claim 0526278419310", "0526278419310"), ("Auth #: A123", "A123"), ("Claim No. 55-1", "55-1"),
+    ("Reference number: UM88", "UM88"), ("ICN 1234", "1234"),
+    # no label, or a label with no number after it: kept as typed
+    ("CLM-12345678", "CLM-12345678"), ("claims 12", "claims 12"), ("Appeal", "Appeal"),
+])
+def test_a_label_typed_before_the_reference_number_is_not_printed_twice(typed, kept):
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.denial.reference = typed
+    assert case.denial.reference == kept
