@@ -270,8 +270,8 @@ def stakes_section(document):
     tag(document, "{%p if letter.consequences %}")
     para(
         document,
-        "{% if letter.voice.role == 'patient' %}My illness has{% elif letter.voice.role == 'provider' %}My "
-        "patient's illness has{% else %}{{ letter.voice.possessive }} illness has{% endif %} already had these "
+        "{% if letter.voice.role == 'patient' %}My condition has{% elif letter.voice.role == 'provider' %}My "
+        "patient's condition has{% else %}{{ letter.voice.possessive }} condition has{% endif %} already had these "
         "effects{% if 'records' in letter.enclosed %}, documented in the enclosed records{% endif %}; they are what is at "
         "stake if effective treatment is refused:",
         "Field",

@@ -573,21 +573,23 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
             if case.insurance.plan_type in by_id[rule_id].plan_types]
 
 
-def _setting(case: Case, chosen: list[Any], evidence_dirs: list[Path] | None) -> list[str]:
+def setting_and_monitoring(case: Case, chosen: list[Any], evidence_dirs: list[Path] | None) -> list[str]:
     """Where and how the treatment is given safely (appeal/data/administration.yaml: the Spravato REMS, the
-    monitoring consensus guidance describes for IV ketamine), with its source's short citation and, when the snippet
-    is in Attachment A, its number."""
+    monitoring consensus guidance describes for IV ketamine), with its source's Attachment A number, or its short
+    citation when the snippet is not attached."""
     entry = administration.for_case(case)
     if entry is None:
         return []
-    number = next((f" [{item.number}]" for item in chosen if item.snippet.id == entry.source), "")
+    number = next((f"[{item.number}]" for item in chosen if item.snippet.id == entry.source), "")
+    if number:  # Attachment A gives the full citation, and the argument has named it: the number is enough
+        return [entry.text.replace("{source}", number)]
     cite = entry.cite
     if not cite:
         snippet = evidence.load_library(evidence_dirs).get(entry.source)
         if snippet is None:  # a user's evidence folder replaced the library without it: say nothing unsourced
             return []
         cite = evidence.short_citation(snippet)
-    return [entry.text.replace("{source}", f"({cite}){number}")]
+    return [entry.text.replace("{source}", f"({cite})")]
 
 
 def _representative_authority(case: Case, enclosures: list[str]) -> str:
@@ -743,7 +745,7 @@ def context_for(
         consequences=_consequences(case) if kind.states_consequences else [],
         if_denied=_if_denied(case, voice) if kind.states_consequences else "",
         parity=_parity(case, kind),
-        setting=_setting(case, chosen, evidence_dirs),
+        setting=setting_and_monitoring(case, chosen, evidence_dirs),
         to_draft=_to_draft(kind, sentence_context),
         sending=[text for text, _ in say(kind, "sending", sentence_context)],
         score_courses=courses,

@@ -4,12 +4,15 @@ representative's authorization said to be enclosed only when the Enclosures list
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import docx_text, example_case
 
 from appeal.base.errors import UserError
 from appeal.cases import casefile
-from appeal.letters import draft, kinds
+from appeal.letters import draft, kinds, letter_plan
+from appeal.rules import administration
 
 
 def letter(case, kind="appeal") -> str:
@@ -32,7 +35,9 @@ def test_iv_ketamine_for_depression_states_its_dose_schedule_and_monitoring_with
     assert "is approved by the FDA as a general anesthetic" in text and "off-label" in text
     monitoring = paragraph(case, "Setting and monitoring: ")
     assert "off-label" not in monitoring
-    assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076) [" in monitoring
+    number = re.search(r"consensus statement \[(\d+)\]:", monitoring).group(1)  # its full citation: Attachment A
+    assert f"[{number}] " in text.split("Attachment A")[-1] and "PMID 28249076" in text.split("Attachment A")[-1]
+    assert "Sanacora" not in monitoring  # named once, in the appendix, not again at every mention
     for safeguard in ("a clinician able to manage airway and cardiovascular events",
                       "blood pressure, heart rate and pulse oximetry monitored", "observation for dissociation and sedation",
                       "discharge at baseline with a responsible adult"):
@@ -43,8 +48,17 @@ def test_iv_ketamine_for_depression_states_its_dose_schedule_and_monitoring_with
 def test_iv_ketamine_for_pain_cites_the_pain_societies_guidelines_not_the_mood_statement():
     monitoring = paragraph(example_case("ketamine-crps-marketplace-external-review"), "Setting and monitoring: ",
                            "external-review")
-    assert "(Cohen SP et al., Reg Anesth Pain Med 2018; PMID 29870458) [" in monitoring
-    assert "Sanacora" not in monitoring and "off-label" not in monitoring
+    assert re.search(r"ASRA, AAPM and ASA consensus guidelines \[\d+\]:", monitoring)
+    assert "Cohen" not in monitoring and "Sanacora" not in monitoring and "off-label" not in monitoring
+
+
+def test_the_monitoring_source_is_cited_in_full_when_attachment_a_does_not_hold_it(tmp_path):
+    # an evidence folder of the user's own, without the guideline: the short citation takes the number's place
+    case = example_case("ketamine-trd-erisa-appeal")
+    entry = administration.for_case(case)
+    text = letter_plan.setting_and_monitoring(case, [], None)[0]
+    assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076)" in text and "[" not in text
+    assert entry.source == "sanacora-2017-apa-ketamine-consensus-statement"
 
 
 def test_spravato_keeps_its_rems_statement_and_a_treatment_the_data_does_not_describe_gets_no_paragraph():
@@ -101,3 +115,19 @@ def test_a_self_funded_plans_complaint_names_the_employer_or_leaves_a_blank_for_
     assert "Plan sponsor (employer): [ADD: employer]" in letter(case, "regulator-complaint")
     case.insurance.plan_type = "employer_fully_insured"  # a state insurance department: the insurer is enough
     assert "Plan sponsor" not in letter(case, "regulator-complaint")
+
+
+def test_an_external_review_request_asks_for_a_same_specialty_reviewer_the_whole_file_and_offers_the_prescriber():
+    text = letter(example_case("ketamine-crps-marketplace-external-review"), "external-review")
+    asked = text.split("What is requested")[1].split("Sincerely")[0]
+    assert ("Assign the review to a physician with experience treating this condition and of the same specialty as "
+            "the treating provider (anesthesiology and pain medicine)") in asked
+    assert "the plan's complete file on this claim" in asked and "free of charge" in asked
+    assert ("The treating provider, Dr. Samuel Oyelaran (anesthesiology and pain medicine), is available to discuss "
+            "the case with the reviewer at (303) 555-0172 (fax (303) 555-0173).") in asked
+    assert "seriously jeopardize my life" in asked  # the patient's own letter speaks in the first person
+    stake = text.split("What is at stake")[1].split("Rights and deadlines")[0]
+    assert "What I expect if this treatment is denied: My doctors have no other treatment left" in stake
+    # Medicare's external step is a hearing before a judge, not a clinician's review: no such request there
+    medicare = letter(example_case("esketamine-medicare-denied"), "external-review")
+    assert "Assign the review to a physician" not in medicare

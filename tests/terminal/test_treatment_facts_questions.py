@@ -69,7 +69,8 @@ def test_a_patient_is_asked_the_dose_and_the_prescribers_contact_and_the_letter_
     assert "Dose and schedule: 0.5 mg/kg over 40 minutes, twice a week for three weeks" in text
     monitoring = next(line for line in text.splitlines() if line.startswith("Setting and monitoring: "))
     assert "off-label" not in monitoring and "general anesthetic" in text  # said once, in the FDA argument
-    assert "(Sanacora G et al., JAMA Psychiatry 2017; PMID 28249076)" in monitoring and "pulse oximetry" in monitoring
+    assert "APA Council of Research consensus statement [" in monitoring and "pulse oximetry" in monitoring
+    assert "PMID 28249076" in text.split("Attachment A")[-1]  # cited in full in the appendix
     assert ("first arrange a peer-to-peer discussion with the treating provider, Dr. Priya Raman (psychiatrist), "
             "who can be reached at (614) 555-0148 (fax (614) 555-0149).") in text
     assert "authorization" not in text.split("Dear")[1].split("\n")[1]  # the patient's own opening line
