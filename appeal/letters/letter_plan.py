@@ -349,12 +349,28 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "authority": PlanFunction(_authority(case)),
         "mental_health": _mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
+        **_prescriber(case),
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
         # only a letter to the regulator reads where the plan is overseen (the questionnaire asks what letters read)
         **({"regulator": regulators.for_case(case), "no_regulator": regulators.why_none(case)}
            if kind.recipient == "regulator" else {"regulator": None, "no_regulator": ""}),
         "missed": complaint.breaches(case, wording_context["today"]) if kind.recipient != "plan" else [],
     }
+
+
+def _prescriber(case: Case) -> dict[str, str]:
+    """The treating prescriber as a request for a discussion names them: 'Dr. A (psychiatrist)' and how to reach
+    them, 'at (614) 555-0148 (fax (614) 555-0149)' or 'by fax at ...' (empty when the case does not say)."""
+    treatment = case.treatment
+    named = treatment.prescriber or ""
+    if named and treatment.prescriber_specialty:
+        named += f" ({treatment.prescriber_specialty.lower()})"
+    if treatment.prescriber_phone:
+        reached = f"at {treatment.prescriber_phone}" + (f" (fax {treatment.prescriber_fax})"
+                                                         if treatment.prescriber_fax else "")
+    else:
+        reached = f"by fax at {treatment.prescriber_fax}" if treatment.prescriber_fax else ""
+    return {"prescriber_named": named, "prescriber_reached": reached}
 
 
 def is_urgent(case: Case, kind: LetterKind) -> bool:

@@ -76,7 +76,7 @@ def test_records_not_listed_no_sentence_calls_them_enclosed(tmp_path):
     body, listed = _body_and_enclosures(tmp_path / "without.docx")
     assert status == 0 and not any("records" in line.lower() for line in listed)
     assert "enclosed records" not in body
-    assert "My illness has already had these effects; they are what is at stake" in body
+    assert "My condition has already had these effects; they are what is at stake" in body
     assert "Warning: The letter says" not in printed
     _draft(_without_records(tmp_path, "ketamine-oon-reimbursement-superbill"), "prior-auth", tmp_path / "prior-auth.docx")
     body, _ = _body_and_enclosures(tmp_path / "prior-auth.docx")

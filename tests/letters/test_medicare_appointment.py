@@ -57,7 +57,7 @@ def test_a_daughter_appoints_herself_for_her_father_under_original_medicare_with
     # (b) appoints the representative for the claim and its appeals; the Medicare number
     assert ("I, Harold Whitfield, born February 11, 1954, appoint Karen Whitfield-Moss, my daughter, as my "
             "representative, to act for me in my Medicare claim for esketamine nasal spray (Spravato), reference "
-            "Claim 0526278419310 (notice dated October 13, 2026), and in every appeal of it.") in text
+            "0526278419310 (notice dated October 13, 2026), and in every appeal of it.") in text
     assert "Medicare number: 3QF7-WD2-RN48" in text
     # purpose and scope; (d) limits
     assert "Purpose and scope: Karen Whitfield-Moss may, for me, ask for and pursue every appeal of this claim" in text

@@ -131,3 +131,14 @@ def test_an_external_review_request_asks_for_a_same_specialty_reviewer_the_whole
     # Medicare's external step is a hearing before a judge, not a clinician's review: no such request there
     medicare = letter(example_case("esketamine-medicare-denied"), "external-review")
     assert "Assign the review to a physician" not in medicare
+
+
+def test_an_appeal_for_care_already_given_offers_the_prescriber_for_a_discussion_instead_of_a_peer_to_peer():
+    # no decision is pending on care already given, so no peer-to-peer before one; the reviewer still gets a number
+    text = letter(example_case("esketamine-medicare-denied"))
+    assert ("The treating provider, Dr. Naomi Feld (psychiatrist), is available to discuss the case with the plan's "
+            "reviewer at (828) 555-0131 (fax (828) 555-0132).") in text
+    assert "peer-to-peer" not in text
+    case = example_case("esketamine-medicare-denied").model_copy(deep=True)
+    case.treatment.prescriber_phone = None
+    assert "reviewer by fax at (828) 555-0132." in letter(case)
