@@ -255,17 +255,18 @@ class _Terminal:
         else:
             keys = "" if question.required else "Enter skips; "
         instruction = f"({keys}< goes back)" + ("\n " if multiline else "")  # long answers get the full width
+        shown = as_typed(current)
         text = self._ask(
             questionary.text(
                 message,
-                default=as_typed(current),
+                default=shown,
                 multiline=multiline,
                 instruction=instruction,
                 **({"key_bindings": _finish_on_empty_line()} if multiline else {}),
             )
         )
         text = text.strip()
-        if text == BACK:
+        if text == BACK or (shown.strip() and text == shown.strip() + BACK):  # '<' typed after the answer shown
             raise GoBack
         if not text:
             return _SKIP

@@ -292,6 +292,26 @@ def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
     assert "Ana Lopez" not in text.replace("Anna Lopez", "")
 
 
+def test_lt_typed_after_an_answer_already_shown_goes_back_instead_of_being_refused(terminal, tmp_path):
+    # back at the first name (shown, 'Enter keeps it'), a tired person types '<' at the end of it: that goes back
+    script = {
+        "Who is writing": pick("representative"),
+        "What happened": pick("parity"),
+        "Which letter": pick("parity-request"),
+        "Your full name": "Jo Lopez\r",
+        "relationship": "spouse\r",
+        "first name": ["Ana\r", "<\r"],
+        "last name": ["<\r", "Lopez\r"],
+        "Is everything right": pick(title="Everything is right"),
+    }
+    case, path = terminal.run(script, draft_path=tmp_path / "ana.yaml")
+    asked = terminal.asked
+    second = asked.index("The patient's first name", asked.index("The patient's first name") + 1)
+    assert asked[second + 1] == "Your phone number"  # the question before it, not a refusal of 'Ana<'
+    assert not any("is not" in prompt for prompt in asked)
+    assert saved(path)["patient"]["first_name"] == "Ana" and case.patient.last_name == "Lopez"
+
+
 def test_a_half_filled_list_entry_survives_ctrl_c_and_an_entry_can_be_changed(terminal):
     first_day, second_day = LAST_MONTH, LAST_MONTH + timedelta(days=1)
     first = {
