@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from appeal.base.control_chars import refuse_controls
-from appeal.cases import conditions, icd10, plan_types
+from appeal.cases import conditions, icd10, plan_types, states
 from appeal.cases.fields import NPI, Date, Money, PastDate, Phone
 
 SCHEMA_VERSION = 1
@@ -390,9 +390,7 @@ class Insurance(Model):
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str | None) -> str | None:
-        if value is not None and (len(value) != 2 or not value.isalpha()):
-            raise ValueError(f"'{value}' is not a two-letter state code like CA or NY")
-        return value.upper() if value else value
+        return states.code_of(value) if value else value
 
 
 class BillingCode(Model):

@@ -162,3 +162,21 @@ def test_a_label_typed_before_the_reference_number_is_not_printed_twice(typed, k
     case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
     case.denial.reference = typed
     assert case.denial.reference == kept
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("co", "CO"), ("Colorado", "CO"), (" new  york", "NY"), ("N.Y.", "NY"),
+                                             ("district of columbia", "DC"), ("pr", "PR")])
+def test_the_plans_state_is_taken_as_its_code_or_its_name(typed, kept):
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.insurance.state = typed
+    assert case.insurance.state == kept
+
+
+@pytest.mark.parametrize(("typed", "hint"), [("Colorodo", "did you mean CO, Colorado?"), ("ZZ", "not a US state")])
+def test_a_state_that_is_none_is_refused_with_the_nearest_names(typed, hint, tmp_path):
+    path = tmp_path / "case.yaml"
+    text = (examples_folder() / "ketamine-crps-marketplace-external-review.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("state: CO", f"state: {typed}"), encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        casefile.load(path)
+    assert "insurance.state" in str(error.value) and hint in str(error.value)
