@@ -6,6 +6,7 @@ Each type is an ``Annotated`` pydantic type, so the same rule serves a case file
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -67,6 +68,26 @@ def _why_not_us(value: str, match: re.Match) -> str:
     return _why_not_a_day(value, year, month, day) or f"'{value}' is not a date; {_EXAMPLE}"
 
 
+_MONTHS = [calendar.month_name[number].lower() for number in range(1, 13)]
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _month_words(text: str) -> str:
+    """'sept 22nd 2026', 'Dec. 1 2026', 'Febuary 3 2026' as strptime reads them: each word that starts a month's
+    name (three letters or more) or is one letter off it becomes the month's full name; ordinals lose their suffix."""
+    words = []
+    for word in _ORDINAL.sub(r"\1", text).split(" "):
+        bare = word.rstrip(".,").lower()
+        month = None
+        if bare.isalpha() and len(bare) >= 3:
+            month = next((name for name in _MONTHS if name.startswith(bare)), None)
+            if month is None:
+                near = difflib.get_close_matches(bare, _MONTHS, n=1, cutoff=0.75)
+                month = near[0] if near else None
+        words.append(month.capitalize() + ("," if word.endswith(",") else "") if month else word)
+    return " ".join(words)
+
+
 def parse_date(value: object) -> object:
     """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026 (and 2026-03-14 10:30, the date of a timestamp);
     leave anything else for pydantic to reject. Text shaped like a date that is none says why."""
@@ -74,7 +95,7 @@ def parse_date(value: object) -> object:
         return value.date()
     if not isinstance(value, str):
         return value
-    text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
+    text = _month_words(" ".join(value.replace(",", ", ").split()).replace(" ,", ","))
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -91,6 +112,10 @@ def parse_date(value: object) -> object:
     us = _US_SHAPE.fullmatch(text)
     if us:
         raise ValueError(_why_not_us(text, us))
+    no_year = re.fullmatch(r"([A-Z][a-z]+),? (\d{1,2})|(\d{1,2}) ([A-Z][a-z]+)", text)
+    if no_year and (no_year.group(1) or no_year.group(4)).lower() in _MONTHS:
+        month, day = no_year.group(1) or no_year.group(4), no_year.group(2) or no_year.group(3)
+        raise ValueError(f"'{value}' has no year; write it with the year, like {month} {day}, {date.today().year}")
     raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
 
 

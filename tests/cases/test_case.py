@@ -38,8 +38,18 @@ def test_examples_are_internally_consistent(name):
 
 
 def test_dates_accept_the_formats_people_type():
-    for typed in ("03/14/1980", "1980-03-14", "March 14 1980", "Mar 14, 1980", "3/14/80"):
-        assert str(Patient(date_of_birth=typed).date_of_birth) == "1980-03-14"
+    for typed in ("03/14/1980", "1980-03-14", "March 14 1980", "Mar 14, 1980", "3/14/80",
+                  # as a tired person types them: short or misspelt months, ordinals, day first
+                  "march 14 1980", "Mar. 14th, 1980", "14 march 1980", "Marhc 14 1980"):
+        assert str(Patient(date_of_birth=typed).date_of_birth) == "1980-03-14", typed
+    assert str(Patient(date_of_birth="sept 22 1980").date_of_birth) == "1980-09-22"
+
+
+def test_a_month_and_day_without_a_year_asks_for_the_year():
+    with pytest.raises(UserError) as error:
+        casefile.from_data({"patient": {"date_of_birth": "sept 22"}}, "case.yaml")
+    assert "'sept 22' has no year; write it with the year, like Sept 22" not in str(error.value)
+    assert "'sept 22' has no year; write it with the year, like September 22, " in str(error.value)
 
 
 @pytest.mark.parametrize("typed, why", [
