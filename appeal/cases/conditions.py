@@ -44,6 +44,7 @@ class ConditionData(_Data):
     classes: tuple[str, ...]
     counted: tuple[str, ...]
     criteria: tuple[str, ...]
+    scales: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _counted_are_offered(self) -> ConditionData:
@@ -102,6 +103,14 @@ def classes_for(names: list[str] | set[str]) -> list[str]:
     if OTHER in offered:  # 'other' stays last
         offered.remove(OTHER)
         offered.append(OTHER)
+    return offered
+
+
+def scales_for(names: list[str] | set[str]) -> list[str]:
+    """The rating scales usual for these conditions, most usual first: the questionnaire offers them first."""
+    offered: list[str] = []
+    for name in names or [OTHER]:
+        offered += [scale for scale in of(name).scales if scale not in offered]
     return offered
 
 

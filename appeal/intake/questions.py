@@ -137,7 +137,7 @@ class Context:
         return self.memo["conditions"]
 
     def names(self) -> dict[str, Any]:
-        """What a `when:` sees: role, situation, kind, case, conditions, episodic, and each named condition's value
+        """What a `when:` sees: role, situation, kind, case, conditions, episodic, scales, and each named condition's value
         (computed once)."""
         if "names" not in self.memo:
             from appeal.letters.render_views import present
@@ -145,6 +145,7 @@ class Context:
             base = {"role": self.role, "situation": self.situation, "kind": self.kind or NO_KIND,
                     "case": present(self.case, "case"), "conditions": self.conditions(),
                     "episodic": conditions.episodic(self.conditions()),
+                    "scales": conditions.scales_for(self.conditions()),
                     "age": self.age}
             self.memo["names"] = {**base, **{name: condition.holds(base)
                                              for name, condition in _declared().conditions.items()}}
@@ -454,7 +455,7 @@ SHOW: dict[str, Callable[[Any], str]] = {
     "diagnosis": _show_diagnosis,
     "treatment": _show_treatment,
 }
-BASE_NAMES = ("role", "situation", "kind", "case", "conditions", "episodic", "age")
+BASE_NAMES = ("role", "situation", "kind", "case", "conditions", "episodic", "scales", "age")
 _QUESTION_KEYS = {"path", "prompt", "hint", "kind", "when", "required", "label", "choices", "validator", "resets",
                   "suggest", "recommend", "essential", "default", "unit"}
 _GROUP_KEYS = {"group", "prompt", "more", "hint", "when", "label", "show", "add_label", "items", "recommend"}

@@ -327,3 +327,21 @@ def test_the_review_shows_every_word_of_a_long_answer(engine):
     shown = engine.shown_answer(ENTRIES["denial.quote"])
     assert shown == quote and "..." not in engine.summary(ENTRIES["denial.quote"])
     assert len(engine.summary(ENTRIES["denial.quote"], width=90)) == 90  # only a menu naming it is shortened
+
+
+@pytest.mark.parametrize(("code", "first"), [("G90.512", "pain"), ("G89.4", "pain"), ("F33.2", "phq9"),
+                                             ("F43.12", "pcl5")])
+def test_the_rating_scales_offered_first_are_the_conditions_own(engine, code, first):
+    """A CRPS patient was offered the PHQ-9 first and typed her pain score into it: the scale list starts on the
+    scales conditions.yaml names for the case's condition (the rest stay offered after them)."""
+    opened_appeal(engine)
+    group = ENTRIES["diagnoses"]
+    engine.add_entry(group)
+    assert engine.answer(group.items[0], code, engine.progress.item) is None
+    engine.close_entry()
+    scores = ENTRIES["clinical.scores"]
+    engine.add_entry(scores)
+    state, question = engine.progress.item, scores.items[0]
+    offered = [value for value, _ in engine.options(question, state["data"])]
+    assert offered[0] == first and engine.proposed(question, state) == first
+    assert set(offered) >= {"phq9", "madrs", "pain", "pcl5"}  # every scale still there

@@ -122,3 +122,13 @@ def test_a_depression_letter_keeps_its_episode_wording(tmp_path: Path, capsys):
                  "-o", str(out)]) == 0
     text = docx_text(out)
     assert "Current episode:" in text and "antidepressant" in text
+
+
+def test_each_conditions_scales_are_scales_the_case_model_knows():
+    from appeal.cases.case import Instrument
+
+    known = {instrument.value for instrument in Instrument}
+    for condition in conditions.all_conditions().values():
+        assert set(condition.scales) <= known, condition.id
+    assert conditions.scales_for(["crps"]) == ["pain"]
+    assert conditions.scales_for(["treatment_resistant_depression", "ptsd"]) == ["phq9", "madrs", "hamd", "pcl5"]
