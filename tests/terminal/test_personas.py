@@ -236,15 +236,21 @@ FATHER = {
 }
 
 
-def test_b_a_daughter_appeals_for_her_father_under_medicare_advantage(person, capsys):
+def test_b_a_daughter_appeals_for_her_father_under_medicare_advantage(person, capsys, monkeypatch):
     text, screen, case, letter = person.draft(FATHER, capsys)
     assert person.asked.count("The patient's last name") == 2  # back from the next question, corrected
     assert case["patient"]["last_name"] == "Whitaker" and letter.name.startswith("whitaker-harold-appeal-")
     assert case["insurance"]["plan_type"] == "medicare_advantage"  # offered first to a person of 71
     assert case["sender"]["authorization"] == "to_draft"
     assert_father_letter(text)
-    # the authorization she asked the tool to draft: the command that drafts it, from the same case
-    assert "appeal draft --letter representative-authorization" in screen
+    # the authorization she asked the tool to draft: the command that drafts it from the case file kept, which
+    # gives the appointment for both to sign
+    command = f"appeal draft --case {letter.with_suffix('.yaml')} --letter representative-authorization"
+    assert command in screen
+    monkeypatch.setattr(sys, "stdin", io.StringIO())  # run as typed, without offering to fill its blanks
+    assert cli.main(command.split()[1:] + ["-o", str(person.folder / "appointment.docx")]) == 0
+    appointment = docx_text(person.folder / "appointment.docx")
+    assert "Harold Whitaker" in appointment and "Grace Whitaker" in appointment
     assert_answers_shown_in_full(person.review, [
         "My father has had depression since my mother died in 2019. He has tried four medicines and none helped "
         "for long.", "Spravato is not medically necessary. Step therapy requirements have not been met: the member "

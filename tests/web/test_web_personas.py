@@ -137,6 +137,145 @@ def test_a_pain_patient_in_the_browser(browser, running, tmp_path):
     assert_commands_for_the_case_file(letter_page, name, tmp_path)
 
 
+
+FATHER = {
+    "Who is writing": "helping the patient",
+    "What happened": "said no",
+    "Which 'no'": "initial decision",
+    "Which letter": "appeal",
+    "Your full name": "Grace Whitaker",
+    "Your relationship": "daughter",
+    "signed a paper": "draft it",
+    "mailing address": "88 Linden Court\nAkron, OH 44303",
+    "Your phone number": "330 555 0119",
+    "first name": "Harold",
+    "last name": "Whitaker",
+    "date of birth": ["02/30/1955", "03/02/1955"],
+    "Insurance company": "Summit Senior Advantage",
+    "Member ID": "SSA4471920",
+    "fax number for this letter": "(614) 555-0187",
+    "Date printed on the denial": f"{NOTICE:%m/%d/%Y}",
+    "reference number": "MA-2026-55103",
+    "Main reason": "step therapy",
+    "word for word": ("Spravato is not medically necessary. Step therapy requirements have not been met: the member "
+                      "must try and fail two antidepressants and augmentation first."),
+    "Which treatment": "esketamine",
+    "Is this urgent": "standard",
+    "What kind of clinician": "psychiatrist",
+    "prescriber's name": "Dr. Lena Park",
+    "prescriber's office phone": "330 555 0140",
+    "prescriber's office fax": "330 555 0141",
+    "dose and schedule": "56 mg twice a week for weeks 1-4, then 84 mg once a week",
+    "Where is the treatment given": "Summit Psychiatry, a SPRAVATO REMS-certified clinic, Akron",
+    "history with this illness": ("My father has had depression since my mother died in 2019. He has tried four "
+                                  "medicines and none helped for long."),
+    "current episode of depression begin": "01/15/2025",
+    "work, family and daily life": "Dad stopped driving and seeing friends; I do his shopping.",
+    "if this treatment is denied": "He will keep losing weight and may need the hospital again.",
+    "Hospital stays": "Inpatient psychiatric stay, 6 days, February 2025",
+}
+FATHER_LISTS = {
+    "another reason": [{"Which other reason": "not medically necessary"}],
+    "diagnosis": [{"Diagnosis code": "F33.2"}],
+    "symptom score": [{"Which scale": "PHQ-9", "The score": "21", "When was it measured": f"{NOTICE:%m/%d/%Y}"}],
+    "medication or therapy": [
+        {"Name of the medication": "sertraline", "Highest dose": "150 mg daily", "How many weeks": "12",
+         "What happened": "no improvement"},
+        {"Name of the medication": "mirtazapine", "Highest dose": "30 mg at night", "How many weeks": "8",
+         "What happened": "partial"},
+        {"Name of the medication": "aripiprazole", "Highest dose": "5 mg daily", "How many weeks": "6",
+         "What happened": "intolerable"},
+    ],
+    "document": [{"Name of the document": "Denial notice from Summit Senior Advantage"},
+                 {"Name of the document": "Dr. Park's treatment notes"}],
+}
+
+
+def test_b_a_daughter_for_her_father_under_medicare_advantage_in_the_browser(browser, running, tmp_path):
+    coverage: list[str] = []
+
+    def on_page(page) -> None:
+        chosen = page.query_selector("fieldset:has(legend:text('What kind of coverage')) input:checked + label")
+        if chosen:  # what the page offers first to a person of 71, before anything is chosen
+            coverage.append(chosen.inner_text())
+
+    text, review, letter_page, name, _ = reach_the_letter(browser, running, tmp_path, FATHER, FATHER_LISTS,
+                                                          on_page)
+    assert coverage[:1] == ["Medicare Advantage"], coverage  # left as offered: the letter is Medicare Advantage's
+    assert name.startswith("whitaker-harold-appeal-")
+    assert_father_letter(text)
+    assert_answers_shown_in_full(review, [FATHER["history with this illness"], FATHER["word for word"],
+                                          FATHER["work, family and daily life"]])
+    # the authorization she asked the tool to draft: the command that drafts it from this case file
+    case_file = shlex.quote(str((tmp_path / name).with_suffix(".yaml")))
+    assert f"appeal draft --case {case_file} --letter representative-authorization" in letter_page, letter_page
+    assert_commands_for_the_case_file(letter_page, name, tmp_path)
+
+
+LOWERCASE = {
+    "Who is writing": "I am the patient",
+    "What happened": "said no",
+    "Which 'no'": "initial decision",
+    "Which letter": "appeal",
+    "first name": "Jordan",
+    "last name": "Reyes",
+    "date of birth": ["7/9/198", "7/9/1988"],
+    "mailing address": "501 Cedar St Apt 4\nTacoma, WA 98402",
+    "Your phone number": "253 555 0166",
+    "Insurance company": "Evergreen Benefit Administrators",
+    "kind of coverage": "self-funded",
+    "How many levels of appeal": "one",
+    "Member ID": "EBA20931177",
+    "Group number": "77120",
+    "address for this letter": "Appeals Unit, PO Box 3310\nSeattle, WA 98101",
+    "Date printed on the denial": f"{NOTICE:%m/%d/%Y}",
+    "reference number": "EBA-CLM-880412",
+    "Main reason": "experimental",
+    "word for word": LOWERCASE_QUOTE,
+    "Check the spelling: The plan's reason": "It is as",
+    "Which treatment": "intravenous",
+    "Is this urgent": "standard",
+    "What kind of clinician": "psychiatrist",
+    "prescriber's name": "Dr. Amir Haddad",
+    "prescriber's office phone": "253 555 0190",
+    "dose and schedule": "0.5 mg/kg over 40 minutes, twice a week for 3 weeks",
+    "How many sessions": "6",
+    "history with this illness": LOWERCASE_HISTORY,
+    "Check the spelling: Your history": "Use",
+    "work, family and daily life": "im on leave from work and i dont leave the house most days",
+    "Check the spelling: How does the illness": "Use",
+}
+LOWERCASE_LISTS = {
+    "diagnosis": [{"Diagnosis code": "f33.2"}],
+    "medication or therapy": [
+        {"Name of the medication": "sertraline", "Highest dose": "200 mg daily", "How many weeks": "about 10",
+         "What happened": "no improvement"},
+        {"Name of the medication": "venlafaxine", "Highest dose": "225 mg daily", "How many weeks": "12",
+         "What happened": "partial"},
+        {"Name of the medication": "bupropion", "Highest dose": "450 mg daily", "How many weeks": "8",
+         "What happened": "no improvement"},
+    ],
+    "document": [{"Name of the document": "denial letter"}],
+}
+
+
+def test_c_a_patient_who_types_without_apostrophes_in_the_browser(browser, running, tmp_path):
+    offered: list[str] = []
+
+    def on_page(page) -> None:
+        if page.query_selector("fieldset.spelling"):
+            offered.extend(page.inner_text(".spelling").splitlines())
+
+    text, review, letter_page, name, _ = reach_the_letter(browser, running, tmp_path, LOWERCASE, LOWERCASE_LISTS,
+                                                          on_page)
+    for shown in ("recieved → received?", "i → I?", "cant → can't?", "didnt → didn't?", "im → I'm?"):
+        assert shown in offered, (shown, offered)
+    assert any("“depresion” may be a typo. Check it against the notice" in line for line in offered), offered
+    assert not any("meds" in line for line in offered), offered
+    assert_lowercase_letter(text)
+    assert_answers_shown_in_full(review, [LOWERCASE_QUOTE])
+    assert_commands_for_the_case_file(letter_page, name, tmp_path)
+
 def test_next_waits_for_a_save_still_on_its_way_and_keeps_the_choice_left_on(browser, running):
     """Arrow keys through a list of choices save it at every step (the page's small script). A save still on its
     way when Next is pressed must not reach the app after the page and put back a choice passed over (the pain
