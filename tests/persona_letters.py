@@ -165,6 +165,8 @@ def assert_lowercase_letter(text: str) -> None:
     assert "I'm on leave from work and I don't leave the house" in text
     assert f"“{LOWERCASE_QUOTE}”" in text  # verbatim, its typo included
     assert "Dose and schedule: 0.5 mg/kg over 40 minutes, twice a week for 3 weeks" in text
+    # the prescriber's name typed in lower case, given its capitals where the letter names him
+    assert "Prescriber: Dr. Amir Haddad, psychiatrist" in text and "haddad" not in text
     assert table_row(text, "sertraline")[3] == "10"  # "about 10" weeks kept as 10
     assert_enclosures_match(text)
 

@@ -291,6 +291,7 @@ LOWERCASE = {
     "Diagnosis code": "f33.2\r",
     "What kind of clinician": "psychiatrist\r",
     "prescriber's name": "dr. amir haddad\r",
+    "Spelling: dr. amir haddad → Dr. Amir Haddad?": pick("fix"),
     "prescriber's office phone": "253 555 0190\r",
     "dose and schedule": "0.5 mg/kg over 40 minutes, twice a week for 3 weeks\r",
     "How many sessions": "6\r",
@@ -321,7 +322,7 @@ LOWERCASE = {
 def test_c_a_patient_who_types_without_apostrophes_or_capitals(person, capsys):
     text, screen, case, letter = person.draft(LOWERCASE, capsys)
     spelling = [prompt for prompt in person.asked if prompt.startswith("Spelling:") or "may be a typo" in prompt]
-    for offered in ("Spelling: recieved → received?", "Spelling: i → I?", "Spelling: cant → can't?",
+    for offered in ("Spelling: dr. amir haddad → Dr. Amir Haddad?", "Spelling: recieved → received?", "Spelling: i → I?", "Spelling: cant → can't?",
                     "Spelling: didnt → didn't?", "Spelling: im → I'm?", "'depresion' may be a typo. Check it "
                     "against the notice:"):
         assert offered in spelling, (offered, spelling)

@@ -236,7 +236,8 @@ LOWERCASE = {
     "Which treatment": "intravenous",
     "Is this urgent": "standard",
     "What kind of clinician": "psychiatrist",
-    "prescriber's name": "Dr. Amir Haddad",
+    "prescriber's name": "dr. amir haddad",
+    "Check the spelling: The prescriber's name": "Use",
     "prescriber's office phone": "253 555 0190",
     "dose and schedule": "0.5 mg/kg over 40 minutes, twice a week for 3 weeks",
     "How many sessions": "6",
@@ -268,7 +269,7 @@ def test_c_a_patient_who_types_without_apostrophes_in_the_browser(browser, runni
 
     text, review, letter_page, name, _ = reach_the_letter(browser, running, tmp_path, LOWERCASE, LOWERCASE_LISTS,
                                                           on_page)
-    for shown in ("recieved → received?", "i → I?", "cant → can't?", "didnt → didn't?", "im → I'm?"):
+    for shown in ("dr. amir haddad → Dr. Amir Haddad?", "recieved → received?", "i → I?", "cant → can't?", "didnt → didn't?", "im → I'm?"):
         assert shown in offered, (shown, offered)
     assert any("“depresion” may be a typo. Check it against the notice" in line for line in offered), offered
     assert not any("meds" in line for line in offered), offered
