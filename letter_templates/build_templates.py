@@ -358,12 +358,12 @@ def treatment_section(document, heading="The treatment requested"):
     labeled(document, "Dose and schedule: ", "{{ treatment.induction }}", "Field")
     optional_line(document, "treatment.maintenance", "Maintenance: ", "{{ treatment.maintenance }}")
     optional_line(document, "treatment.sessions", "Sessions requested: ", "{{ treatment.sessions }}")
-    labeled(
+    optional_line(  # a place skipped on purpose is left out (None); one not yet given stays a visible blank
         document,
+        "treatment.facility is not none",
         "Where: ",
         "{{ treatment.facility }}{% if treatment.network_status %} ({{ treatment.network_status.label }})"
         "{% endif %}",
-        "Field",
     )
     tag(document, "{%p for item in letter.setting %}")
     labeled(document, "Setting and monitoring: ", "{{ item }}", "Field")

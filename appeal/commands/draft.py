@@ -207,17 +207,17 @@ def cmd_draft(args: argparse.Namespace) -> int:
     elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     if asked:
-        _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None)
+        _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None, to_draft=drafted.to_draft)
     _print_last(path, drafted, case)
     return 0
 
 
-def _print_follow_up(case_path: Path, letter: Path, today, recorded: bool) -> None:
+def _print_follow_up(case_path: Path, letter: Path, today, recorded: bool, to_draft: list[str]) -> None:
     """Where the answers are kept (beside the letter), and the commands that use them, with the real paths."""
     from appeal.intake import beside_letter
 
     print(f"\nYour answers (the case file): {case_path.resolve()}")
     print("Commands for this case (copy a line into the terminal):")
-    for command, what in beside_letter.follow_up(case_path, letter, today):
+    for command, what in beside_letter.follow_up(case_path, letter, today, to_draft):
         if not (recorded and command.startswith("appeal track add")):
             print(f"  {command}\n      {what}")

@@ -11,6 +11,7 @@ the terminal and of the browser prints the commands with these real paths, quote
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -57,11 +58,20 @@ def shell_path(path: Path) -> str:
     return shlex.quote(str(Path(path).resolve()))
 
 
-def follow_up(case_path: Path, letter: Path, today: date | None = None) -> list[tuple[str, str]]:
-    """(command, what it does) for the case file beside the letter, with the real paths."""
+def follow_up(case_path: Path, letter: Path, today: date | None = None, to_draft: Iterable[str] = ()
+              ) -> list[tuple[str, str]]:
+    """(command, what it does) for the case file beside the letter, with the real paths. `to_draft` are the
+    letter's enclosures this tool drafts too ('Appointment of representative, ...: appeal draft --letter KIND', as
+    the letter plan gives them): each gets its command on this case file, which a person who asked for the
+    document to be drafted (a representative's authorization not signed yet) could not otherwise find."""
     case, sent_as = shell_path(case_path), shell_path(letter)
     day = f"{today or date.today():%Y-%m-%d}"
-    return [
+    drafts = []
+    for line in to_draft:
+        document, _, command = line.rpartition(": ")
+        drafts.append((f"appeal draft --case {case} --letter {command.split()[-1]}",
+                       f"drafts the enclosure '{document}', to complete and send with the letter"))
+    return drafts + [
         (f"appeal check --case {case}", "what the plan usually looks for, and where your answers stand"),
         (f"appeal deadline --case {case}", "how long you have, how long the plan has, and the next level"),
         (f"appeal packet --case {case} --docx {sent_as}",

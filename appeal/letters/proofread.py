@@ -45,6 +45,11 @@ FREE_TEXT = (
     "enclosures[]",
 )
 
+# Names the letter prints in its heading, its requests and its signature. No word list holds a name, so they are
+# not spell-checked; typed all in lower case ("dr. amir haddad") they are offered their capitals, as one fix.
+NAMES_CAPITALIZED = ("patient.first_name", "patient.last_name", "patient.policy_holder", "sender.name",
+                     "treatment.prescriber")
+
 # Copied word for word from a document: flagged to check against it, never corrected.
 VERBATIM = {"denial.quote": "the notice"}
 
@@ -80,7 +85,7 @@ class Typo:
 
 def checks(path: str) -> bool:
     """Whether a field's text is proofread."""
-    return path in FREE_TEXT
+    return path in FREE_TEXT or path in NAMES_CAPITALIZED
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -188,6 +193,8 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
     source = VERBATIM.get(field)
     apostrophes, capitals = _extra()["apostrophes"], _extra()["capitals"]
     kept_lower = {word.lower() for word in kept}
+    if field in NAMES_CAPITALIZED:
+        return _name_capitals(text.strip(), field, kept_lower)
     found: list[Typo] = []
     seen: set[str] = set()
     first: dict[str, int] = {}  # where each word is first typed, for the order (a search would find "i" in "since")
@@ -219,11 +226,19 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
     return sorted(found, key=lambda typo: first[typo.word])
 
 
+def _name_capitals(name: str, field: str, kept_lower: set[str]) -> list[Typo]:
+    """A name typed all in lower case, offered with a capital on each word ("dr. amir haddad -> Dr. Amir Haddad",
+    "o'brien -> O'Brien"); a name with any capital is left as the person typed it."""
+    if name != name.lower() or not re.search(r"[a-z]", name) or name in kept_lower:
+        return []
+    return [Typo(field, name, re.sub(r"[a-z]+", lambda word: word[0].capitalize(), name))]
+
+
 def case_typos(case: Case) -> list[tuple[str, Typo]]:
     """Every likely typo in the case's free text not kept as typed: (the value's own path, the typo)."""
     known = case_words(case)
     found = []
-    for field in FREE_TEXT:
+    for field in FREE_TEXT + NAMES_CAPITALIZED:
         kept = case.kept_spellings.get(field, [])
         for path, text in _values(case, field):
             found += [(path, typo) for typo in typos(text, field, known, kept)]

@@ -372,23 +372,23 @@ async def letter(request):
     steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
     earliest = deadlines.report(case).earliest if case.denial is not None else None
     focus, session.focus = session.focus, ""
-    kept = follow_up(session)
+    kept = follow_up(session, drafted.to_draft)
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps, kept=kept,
                   earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
                   recorded=session.recorded, focus=focus, name=download_name(case, kind),
                   limits=(packets.size_in_words(packets.MAX_FILE), packets.size_in_words(packets.MAX_TOTAL)))
 
 
-def follow_up(session) -> dict | None:
-    """Where the letter and its case file are kept, and the commands for them with their real paths (None when
-    they were not kept)."""
+def follow_up(session, to_draft: list[str]) -> dict | None:
+    """Where the letter and its case file are kept, and the commands for them with their real paths, the
+    enclosures this tool drafts first (None when they were not kept)."""
     from appeal.intake import beside_letter
 
     if session.saved is None or session.saved[1] != session.draft:
         return None
     letter, case_path, _ = session.saved
     return {"letter": letter.resolve(), "case": case_path.resolve(),
-            "commands": beside_letter.follow_up(case_path, letter)}
+            "commands": beside_letter.follow_up(case_path, letter, to_draft=to_draft)}
 
 
 @guarded

@@ -115,3 +115,15 @@ def test_batch_lists_the_likely_typos_under_the_letter(tmp_path, capsys, monkeyp
     out = capsys.readouterr().out
     assert "spelling to check: clinical.functional_impairment: recieve → receive?" in out
     assert "spelling to check: denial.quote: 'depresion' may be a typo" in out
+
+
+def test_a_name_typed_all_in_lower_case_is_offered_its_capitals_as_one_fix():
+    """No word list holds a name, so names are not spell-checked; but "dr. amir haddad" would print so in the
+    letter's heading and requests (the no-capitals persona): the whole name is offered with its capitals."""
+    (typo,) = proofread.typos("dr. amir haddad", "treatment.prescriber")
+    assert typo.shown == "dr. amir haddad → Dr. Amir Haddad?"
+    assert proofread.corrected("dr. amir haddad", typo.word, typo.suggestion) == "Dr. Amir Haddad"
+    assert proofread.typos("o'brien-smith", "patient.last_name")[0].suggestion == "O'Brien-Smith"
+    assert proofread.typos("Dr. amir Haddad", "treatment.prescriber") == []  # any capital: as the person typed it
+    assert proofread.typos("dr. amir haddad", "treatment.prescriber", kept=["dr. amir haddad"]) == []
+    assert proofread.typos("kept as typed", "clinical.history") == []  # free text is not capitalized
