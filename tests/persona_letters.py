@@ -117,8 +117,11 @@ def assert_pain_letter(text: str) -> None:
     # the dose and schedule asked for, and how it is given safely, with the guideline that says so
     assert f"Dose and schedule: {PAIN_DOSE}" in text
     monitoring = next(line for line in text.splitlines() if line.startswith("Setting and monitoring:"))
-    for fact in ("Cohen", "2018", "pulse oximetry", "dissociation", "blood pressure"):
+    for fact in ("ASRA, AAPM and ASA consensus guidelines [", "pulse oximetry", "dissociation", "blood pressure"):
         assert fact in monitoring, (fact, monitoring)
+    number = re.search(r"consensus guidelines \[(\d+)\]", monitoring).group(1)  # cited in full in Attachment A
+    appendix = text.split("Attachment A")[-1]
+    assert re.search(rf"\[{number}\][^\[]*Cohen SP[^\[]*2018[^\[]*PMID 29870458", appendix), "Cohen 2018 in the appendix"
     # exact claims: FDA-approved as an anesthetic, so its use for pain is off-label
     assert re.search(r"approved by the FDA as a general anesthetic.{0,40}off-label", text), "off-label"
     assert_prescriber_reachable(text, *PAIN_PRESCRIBER)
