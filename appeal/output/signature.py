@@ -289,14 +289,14 @@ def has_signature(docx: bytes) -> bool:
 
 def sign(docx: bytes, *, picture: Path | None = None, typed_on: str | None = None) -> tuple[bytes, str]:
     """The letter signed as the person asked (a picture of their signature, or a typed '/s/' line dated
-    `typed_on`), and what to tell them. With neither, the letter is unchanged and the message says the line is
-    left to sign by hand. A letter already signed keeps its signature."""
+    `typed_on`), and what to tell them. A letter already signed keeps its signature; with neither, the letter is
+    unchanged and the message says the line is left to sign by hand."""
+    if has_signature(docx):
+        return docx, "The letter is signed already (under its closing); that signature is kept."
     if picture is None and typed_on is None:
         return docx, ("The signature line is left empty, to sign by hand: print the letter, sign above your name, "
                       "and send the signed pages. Or add --signature PHOTO (a photo of your signature on white "
                       "paper), or --typed-signature only if your plan accepts electronic signatures.")
-    if has_signature(docx):
-        return docx, "The letter is signed already (under its closing); that signature is kept."
     if picture is not None:
         cleaned = clean_signature(read_signature(picture), f"--signature {Path(picture).name}")
         return place_signature(docx, cleaned), "Your signature is on the letter, above your name."
