@@ -42,12 +42,17 @@ def add_packet_parser(commands) -> argparse.ArgumentParser:
 def cmd_packet(args: argparse.Namespace) -> int:
     from appeal.base.errors import UserError
     from appeal.cases import casefile
+    from appeal.cases.case import SenderRole
     from appeal.cases.fields import format_date
     from appeal.letters import draft
     from appeal.output import packet, signature
 
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
+    if args.typed_signature and kind.signed_by == "patient" and case.sender.role not in (None, SenderRole.patient):
+        raise UserError(f"--typed-signature: the {kind.name} letter is signed by the patient themself, so nobody else "
+                        "can type it for them. Print it for the patient to sign, or give --signature with a photo of "
+                        "the patient's own signature.")
     docx, used, said = _letter(args, case, kind)
     print(said)
     if args.strict:  # before the signature and the slow conversion: nothing is made of a letter with blanks

@@ -255,3 +255,12 @@ def test_no_cover_carries_a_blank_for_any_example_and_kind_even_with_the_plans_f
                 assert "[ADD" not in cover, (name, kind_name, cover)
                 covers += 1
     assert covers > 40
+
+
+def test_nobody_types_the_patients_signature_for_them(tmp_path, converter, capsys):
+    case_file = tmp_path / "daughter.yaml"
+    case_file.write_text(example_text("ketamine-erisa-late-appeal-daughter"))
+    assert main(["packet", "--case", str(case_file), "--letter", "representative-authorization",
+                 "--typed-signature", "-o", str(tmp_path / "out.pdf")]) == 2
+    assert "signed by the patient themself" in capsys.readouterr().err
+    assert not (tmp_path / "out.pdf").exists() and not converter
