@@ -211,6 +211,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
             cover, files = wanted
             sent_as = packet.default_name(path)
             print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
+            if signed is None:
+                print("\nThe packet's signature line is empty, to sign by hand: print the letter, sign above your "
+                      "name, and send the signed pages; or make the packet again with appeal packet --signature PHOTO.")
         if sys.stdin.isatty():
             appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from appeal.base import loader
 from appeal.base.errors import UserError
+from appeal.base.images import upright_and_plain
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
 MAX_PIXELS = 60_000_000  # read from the header, before any pixel is decoded
@@ -68,11 +69,9 @@ def clean_signature(data: bytes, name: str = "The signature picture") -> bytes:
     """A PNG of the signature's ink alone: transparent background, cropped to the ink with a small margin, scaled
     to SIGNATURE_HEIGHT_INCHES at OUTPUT_DPI. `data` is a PNG or JPEG; anything else, a blank page or a picture
     too large is a UserError starting with `name`."""
-    from PIL import Image, ImageOps
+    from PIL import Image
 
-    picture = _opened(data, name)
-    picture = ImageOps.exif_transpose(picture)
-    gray = _on_white(picture)
+    gray = upright_and_plain(_opened(data, name)).convert("L")  # a drawn signature's transparency on white
     if max(gray.size) > WORK_SIZE:
         gray.thumbnail((WORK_SIZE, WORK_SIZE), Image.LANCZOS)
     alpha = _ink(gray)
@@ -121,20 +120,6 @@ def _opened(data: bytes, name: str):
         raise UserError(f"{name} is damaged or not a picture appeal can read ({str(error) or type(error).__name__}). "
                         "Save it again as PNG or JPEG.") from None
     return picture
-
-
-def _on_white(picture):
-    """Greyscale, with any transparency (a signature drawn in the browser) laid on white paper."""
-    from PIL import Image
-
-    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
-        rgba = picture.convert("RGBA")
-        white = Image.new("RGB", rgba.size, "white")
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        picture = white
-    if picture.mode.startswith("I"):
-        picture = picture.point(lambda value: value / 256)
-    return picture.convert("L")
 
 
 def _ink(gray):
