@@ -6,7 +6,9 @@ paper (a shadow across one side, a warm lamp), lots of empty paper around the in
 letter that would print as a grey box, and through a fax as a black smear. So the paper's own brightness is
 estimated across the picture (the ink is thin, so the brightest nearby pixels are paper), the ink is what is
 clearly darker than the paper around it, everything else becomes transparent, and the picture is cropped to the
-ink with a small margin and scaled to the height of a signature line. A signature drawn in the browser (a
+ink with a small margin and scaled to the height of a signature line. Where the sheet does not fill the photo,
+the dark surface reaching in from the photo's edges (a table, a lap) is left out, so the sheet's edge is not taken
+for ink. A signature drawn in the browser (a
 transparent PNG) goes through the same steps.
 
 Bounds come before decoding: the file's size is checked from its status before it is read, and the picture's
@@ -133,11 +135,48 @@ def _ink(gray):
     paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(3))
     paper = paper.resize(gray.size, Image.BILINEAR)
     darker = ImageChops.subtract(paper, gray)  # 0 where the pixel is as bright as the paper around it
+    outside = _outside_paper(small, gray.size)
+    if outside is not None:  # the paper's edge against a dark table looks like ink to the step above
+        darker = ImageChops.subtract(darker, outside)
     threshold = max(_otsu(darker.histogram()), 28)  # never below what paper grain and JPEG noise reach
     low, high = threshold * 0.6, threshold * 1.4  # a soft edge, so the strokes stay smooth when scaled
     alpha = darker.point(lambda value: 0 if value <= low else 255 if value >= high
                          else round(255 * (value - low) / (high - low)))
     return alpha
+
+
+def _outside_paper(small, full_size):
+    """Where the photo shows something darker than the paper reaching in from its edges (a table, a lap, a
+    sleeve): the part of it connected to the picture's border, widened by the paper estimate's reach, at full
+    size. None when the paper fills the frame."""
+    from collections import deque
+
+    from PIL import Image, ImageFilter
+
+    histogram = small.histogram()
+    total, seen, paper = small.width * small.height, 0, 255
+    for level in range(255, -1, -1):  # the paper's brightness: the level the brightest tenth of the picture reaches
+        seen += histogram[level]
+        if seen >= total / 10:
+            paper = level
+            break
+    dark = small.point(lambda value: 255 if value < paper / 2 else 0)
+    pixels, width, height = dark.load(), dark.width, dark.height
+    outside = Image.new("L", dark.size, 0)
+    marked = outside.load()
+    queue = deque((x, y) for x in range(width) for y in (0, height - 1))
+    queue.extend((x, y) for y in range(height) for x in (0, width - 1))
+    count = 0
+    while queue:
+        x, y = queue.popleft()
+        if not (0 <= x < width and 0 <= y < height) or marked[x, y] or not pixels[x, y]:
+            continue
+        marked[x, y] = 255
+        count += 1
+        queue.extend(((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)))
+    if count < total * 0.02:  # a stroke that touches the edge, not a table
+        return None
+    return outside.filter(ImageFilter.MaxFilter(9)).resize(full_size, Image.BILINEAR)
 
 
 def _otsu(histogram: list[int]) -> int:

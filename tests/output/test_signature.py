@@ -76,6 +76,18 @@ def test_a_phone_photo_becomes_the_ink_alone_cropped_and_scaled_to_a_signature_l
     assert 2.5 < cleaned.width / cleaned.height < 5
 
 
+def test_the_edge_of_a_sheet_lying_on_a_dark_table_is_not_taken_for_ink():
+    photo = Image.new("RGB", (3000, 2200), (70, 50, 40))  # the table, all around the sheet
+    sheet = Image.new("RGB", (2400, 1700), (225, 220, 205))
+    ImageDraw.Draw(sheet).line([(600 + step * 10, 850 + 90 * math.sin(step / 5)) for step in range(110)],
+                               fill=(35, 35, 70), width=8)
+    photo.paste(sheet, (300, 250))
+    output = io.BytesIO()
+    photo.filter(ImageFilter.GaussianBlur(1.2)).save(output, "JPEG", quality=80)
+    cleaned = opened(signature.clean_signature(output.getvalue()))
+    assert cleaned.width / cleaned.height > 4  # the stroke's proportions (1090 x 190), not the sheet's (24 x 17)
+
+
 def test_a_signature_drawn_in_the_browser_is_cleaned_the_same_way():
     cleaned = opened(signature.clean_signature(drawn_png()))
     assert cleaned.height == round(signature.SIGNATURE_HEIGHT_INCHES * signature.OUTPUT_DPI)
