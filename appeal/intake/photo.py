@@ -1,4 +1,5 @@
-"""A photo or a scan of a page made ready for OCR: upright, gray, evenly lit, straight, then black on white.
+"""A photo or a scan of a page made ready for OCR: upright, gray, specks removed, evenly lit, straight, then black
+on white.
 
 People photograph a notice on a table with a phone: the light falls off across the page, and the phone and the
 hand throw a shadow over part of it. One threshold for the whole page then turns the shadowed part black, and
@@ -26,13 +27,13 @@ _CLOSING = 9
 
 def prepare(image: Any) -> Any:
     """`image` (a photo or a scan, any mode) as a black-on-white page at about 300 dpi, ready for Tesseract."""
+    from PIL import Image, ImageFilter
+
     gray = upright_gray(image)
     if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
-        from PIL import Image
-
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * TARGET_WIDTH / gray.width))),
                            Image.Resampling.LANCZOS)
-    gray = straightened(even_lighting(gray))
+    gray = straightened(even_lighting(gray.filter(ImageFilter.MedianFilter(3))))  # specks of dust gone first
     level = otsu_threshold(gray)
     return gray.point(lambda value: 255 if value > level else 0)
 
