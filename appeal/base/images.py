@@ -105,3 +105,21 @@ def _loaded(image: Any, name: str, max_pixels: int | None, fit: tuple[int, int] 
         raise UserError(f"{name} is a damaged picture that cannot be read ({str(error) or type(error).__name__}). "
                         "Save it again as JPEG or PDF.") from None
     return image
+
+
+def upright(picture: Any) -> Any:
+    """A picture (or one page of a TIFF) turned as the camera was held (its EXIF orientation), in a plain colour
+    mode: transparency on white, 16-bit scans made 8-bit, CMYK and the rest made RGB; 1, L and RGB kept."""
+    from PIL import Image, ImageOps
+
+    picture = ImageOps.exif_transpose(picture)
+    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+        rgba = picture.convert("RGBA")
+        white = Image.new("RGB", rgba.size, "white")
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if picture.mode in ("1", "L", "RGB"):
+        return picture.copy()
+    if picture.mode.startswith("I"):
+        return picture.point(lambda value: value / 256).convert("L")
+    return picture.convert("RGB")

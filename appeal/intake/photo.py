@@ -40,17 +40,12 @@ def prepare(image: Any) -> Any:
 
 def upright_gray(image: Any) -> Any:
     """Turned as the camera was held (EXIF orientation), in shades of gray; transparency on white."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGB", rgba.size, "white")
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        image = white
-    if image.mode.startswith("I"):  # 16-bit scans
-        image = image.point(lambda value: value / 256)
-    return ImageOps.grayscale(image) if image.mode != "L" else image
+    from appeal.base.images import upright
+
+    picture = upright(image)
+    return picture if picture.mode == "L" else ImageOps.grayscale(picture)
 
 
 def paper_brightness(gray: Any) -> Any:

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.images import looks_like_heif, open_image
+from appeal.base.images import looks_like_heif, open_image, upright
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -154,7 +154,7 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
     box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2
     try:
         for frame in ImageSequence.Iterator(image):
-            picture = _page_ready(frame)
+            picture = upright(frame)
             scale = min(box_width / picture.width, box_height / picture.height)
             width, height = picture.width * scale, picture.height * scale
             picture = _downsampled(picture, width, height)
@@ -166,23 +166,6 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
         raise UserError(f"Attachment {path} is a damaged picture ({error}). Save it again as JPG or PDF.") from None
     sheet.save()
     return list(PdfReader(io.BytesIO(output.getvalue())).pages)
-
-
-def _page_ready(frame):
-    """Upright, and in a colour mode a PDF holds: transparency on white, 16-bit and CMYK made plain."""
-    from PIL import Image, ImageOps
-
-    picture = ImageOps.exif_transpose(frame)
-    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
-        rgba = picture.convert("RGBA")
-        white = Image.new("RGB", rgba.size, "white")
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        return white
-    if picture.mode in ("1", "L", "RGB"):
-        return picture.copy()
-    if picture.mode.startswith("I"):
-        return picture.point(lambda value: value / 256).convert("L")
-    return picture.convert("RGB")
 
 
 def _downsampled(picture, width: float, height: float):
