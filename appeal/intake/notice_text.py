@@ -72,7 +72,7 @@ class NoticeText:
 
     def where(self, line: Line) -> str:
         """'line 12', or 'page 2, line 3' in a notice of several pages (lines counted on their page)."""
-        if self.pages_read <= 1:
+        if self.pages_read <= 1 or line.number == 0:  # one page, or a value the person typed
             return f"line {line.number}"
         first = next((item.number for item in self.lines if item.page == line.page), line.number)
         return f"page {line.page}, line {line.number - first + 1}"
