@@ -391,3 +391,46 @@ def score(notice: Notice, extraction) -> list[Outcome]:
         got = " ".join(extraction.shown(key).replace("\n", ", ").split())
         outcomes.append(Outcome(key, truth or "", got, bool(found and found.certain)))
     return outcomes
+
+
+def photo_image(notice: Notice, seed: int = 0, shadow: float = 0.5, skew: float = 3.0):
+    """The notice photographed with a phone, as people do: tilted `skew` degrees, the light falling off across the
+    page, and the shadow of the phone and hand over its lower part, where the appeal address and fax are (that
+    part `shadow` times as bright: 0.5 is half as bright). What the paper says is what `make` says."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    rng = random.Random(seed)
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 28)
+    y = 120
+    for line in _wrapped(notice.lines, 90):
+        draw.text((130, y), line, fill=rng.randrange(0, 40), font=font)
+        y += 40
+    # light falling off from the top left (1.0) to the bottom right (0.8): a horizontal and a vertical ramp
+    ramp = Image.linear_gradient("L").resize(page.size).point(lambda value: 255 - value * 0.1)
+    page = Image.composite(page, Image.new("L", page.size, 0), ramp.transpose(Image.Transpose.ROTATE_90)
+                           .resize(page.size).point(lambda value: 255 - (255 - value) * 0.5))
+    # the shadow: a soft-edged shape over the lower part of the page, from the left edge to beyond the middle
+    mask = Image.new("L", page.size, 0)
+    ImageDraw.Draw(mask).polygon([(0, 1150), (1250, 1300), (1500, 2200), (0, 2200)], fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(40))
+    page = Image.composite(page.point(lambda value: int(value * shadow)), page, mask)
+    page = page.rotate(skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=90)
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    buffer = io.BytesIO()
+    page.convert("RGB").save(buffer, format="JPEG", quality=75)
+    buffer.seek(0)
+    return Image.open(buffer)
+
+
+def write_photo(notice: Notice, folder: Path, seed: int = 0, shadow: float = 0.5, skew: float = 3.0) -> Path:
+    path = folder / f"{notice.name}-photo.jpg"
+    path.write_bytes(_jpeg_bytes(photo_image(notice, seed, shadow, skew)))
+    return path
+
+
+def _jpeg_bytes(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

@@ -182,7 +182,7 @@ def _label(*labels: str, colon: bool = False) -> re.Pattern[str]:
 class _Reader:
     def __init__(self, notice: NoticeText):
         self.notice = notice
-        self.lines = [Line(line.number, _tidy(line.text, notice.ocr), line.confidence) for line in notice.lines]
+        self.lines = [replace(line, text=_tidy(line.text, notice.ocr)) for line in notice.lines]
         self.paragraphs = self._paragraphs()
         self.result = Extraction(notice)
 

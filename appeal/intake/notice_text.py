@@ -1,54 +1,87 @@
-"""A denial notice as lines of text, whatever it came as: plain text, a text PDF, a scanned PDF or a photo.
+"""A denial notice as lines of text, whatever it came as: plain text, a text PDF, a scanned PDF, a fax TIFF or a
+photo; every page of it, and a plain account of what could not be read.
 
-Everything stays on this machine. Text PDFs are read with pypdf (pure Python, well kept, no system library; it
-also hands over the page images of a scanned PDF, so one library serves both). Scans and photos are read by the
-Tesseract OCR program, after the usual clean-up with Pillow: grayscale, contrast, speckle removal, deskew and a
-threshold. Tesseract reports how sure it is of each word; each OCR line keeps the lowest of these, so the fields
-read from it can be marked for checking.
+Everything stays on this machine. PDFs are read with pypdf (pure Python, well kept, no system library): each page
+by its own text, or, when a page has none, by OCR of its picture, so a scanned page after a typed one is read
+too. Pictures (JPEG, PNG, TIFF with each of its pages, an iPhone's HEIC) are cleaned up (appeal/intake/photo.py)
+and read by Tesseract (appeal/intake/ocr.py), which also says which lines it could not read clearly.
+
+A file is a notice only within bounds, all checked before the text is parsed: at most 50 MB read (a regular file
+only: a pipe or a device is refused by name), a text notice at most 2 MB, at most 20 pages read, 3,000 lines and
+500,000 characters in all, 20,000 characters a line, 50 million pixels a picture (Pillow's decompression-bomb
+limit first), and 20 seconds of processor time for pypdf's work on a PDF (a subprocess's timeout for Tesseract's).
+A file past a bound is a message that names it and says what is wrong; pages past the page bound are left unread
+and said to be.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from appeal.base.errors import UserError
-from appeal.base.images import image_or_none
+from appeal.intake.photo import TARGET_WIDTH
 
-INSTALL_TESSERACT = (
-    "Reading a scan or a photo needs the Tesseract OCR program, which is not installed. Install it "
-    "(Debian/Ubuntu: sudo apt-get install tesseract-ocr tesseract-ocr-eng; macOS: brew install tesseract), "
-    "or give the notice as a text PDF or as text."
-)
 # A PDF page with less text than this is a scanned image, not typed text.
 MIN_TEXT_CHARS = 40
-# Tesseract reads best when capital letters are 20-40 pixels tall: photos are scaled to about 300 dpi.
-TARGET_WIDTH = 2500
+MAX_NOTICE_BYTES = 50 * 1024 * 1024  # a scanned multi-page notice is a few MB; a larger file is not a notice
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # a notice typed out is a few kB a page
+MAX_PAGES = 20  # a notice is 1-10 pages; an explanation of benefits a few more
+MAX_LINES = 3_000  # 20 full pages, with room: the field search looks back over lines, so lines cost time
+MAX_TEXT_CHARS = 500_000
+MAX_LINE_CHARS = 20_000  # a paragraph pasted as one line is a few thousand characters
+MAX_PICTURE_PIXELS = 50_000_000  # a 48-megapixel phone photo; a larger JPEG is decoded at a smaller scale first
+PDF_SECONDS = 20
+# A page's drawing instructions, decompressed: a typed page is 10-100 kB, one with charts a few MB. Millions of
+# instructions cost pypdf seconds and hundreds of MB before its own token limit stops it.
+MAX_PAGE_CONTENT = 10 * 1024 * 1024
+# A large JPEG is decoded at the smallest scale (a half, a quarter, an eighth) still this size.
+_FIT = (TARGET_WIDTH, TARGET_WIDTH)
+# A page with this little typed text and a picture this large is a scan with a typed stamp (a fax header): both
+# are read.
+STAMP_CHARS = 400
+SCAN_PIXELS = 1_000_000
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the notice. `confidence` is Tesseract's lowest word confidence (0-100); None for typed text."""
+    """One line of the notice. `confidence` is Tesseract's lowest word confidence (0-100); None for typed text.
+    `number` counts the lines of the whole notice; `page` is the page it is on."""
 
     number: int
     text: str
     confidence: float | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class NoticeText:
     name: str
-    source: str  # "text", "pdf" or "ocr"
+    source: str  # "text", "pdf" or "ocr" (a picture, or a PDF with at least one page read from its picture)
     lines: tuple[Line, ...]
+    pages: int = 1  # the pages the file has
+    pages_read: int = 1  # the first `pages_read` of them were read
+    notes: tuple[str, ...] = field(default=())  # what could not be read, in plain words, page by page
 
     @property
     def ocr(self) -> bool:
         return self.source == "ocr"
+
+    def where(self, line: Line) -> str:
+        """'line 12', or 'page 2, line 3' in a notice of several pages (lines counted on their page)."""
+        if self.pages_read <= 1 or line.number == 0:  # one page, or a value the person typed
+            return f"line {line.number}"
+        first = next((item.number for item in self.lines if item.page == line.page), line.number)
+        return f"page {line.page}, line {line.number - first + 1}"
+
+    def pages_said(self) -> str:
+        """Which pages were read: 'its one page', 'pages 1-3 of 3', 'pages 1-20 of 45'."""
+        if self.pages <= 1:
+            return "its one page"
+        return f"pages 1-{self.pages_read} of {self.pages}" if self.pages_read > 1 else f"page 1 of {self.pages}"
 
 
 def from_string(text: str, name: str = "the notice", source: str = "text") -> NoticeText:
@@ -56,175 +89,253 @@ def from_string(text: str, name: str = "the notice", source: str = "text") -> No
     return NoticeText(name, source, tuple(Line(n, line.rstrip()) for n, line in enumerate(lines, 1)))
 
 
-MAX_NOTICE_BYTES = 50 * 1024 * 1024  # a scanned multi-page notice is a few MB; a larger file is not a notice
+def from_ocr(lines: list[tuple[str, float]], name: str) -> NoticeText:
+    return NoticeText(name, "ocr", tuple(Line(n, text, conf) for n, (text, conf) in enumerate(lines, 1)))
 
 
 def read(path: str | Path) -> NoticeText:
     """The notice at `path` ('-' for standard input), read by what its bytes are, not by its name."""
     if str(path) == "-":
-        return from_string(sys.stdin.read(), "the pasted text")
-    from appeal.base import loader
+        stream = getattr(sys.stdin, "buffer", None)
+        pasted = stream.read(MAX_TEXT_BYTES + 1) if stream else sys.stdin.read(MAX_TEXT_BYTES + 1).encode()
+        return _text_notice(pasted, "the pasted text")
+    from appeal.base import images, loader
 
     path = Path(path)
     data = loader.read_bytes(path, max_bytes=MAX_NOTICE_BYTES, what="notice")
     if data.lstrip()[:5] == b"%PDF-":
-        return _read_pdf(data, path)
-    image = image_or_none(data, path)  # an iPhone's HEIC photo too (pillow-heif)
+        return _read_pdf(data, str(path))
+    image = images.image_or_none(data, path, max_pixels=MAX_PICTURE_PIXELS, fit=_FIT)  # HEIC too (pillow-heif)
     if image is not None:
-        return from_ocr(ocr_lines(image), str(path))
-    if b"\x00" in data[:4096]:
+        return _read_picture(image, str(path))
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{path} is neither a PDF, an image nor text; give the notice as a PDF, a photo or text.")
+    return _text_notice(data, str(path))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Text, and the bounds every notice's text is held to
+
+
+def _text_notice(data: bytes, name: str) -> NoticeText:
+    if len(data) > MAX_TEXT_BYTES:
+        raise UserError(f"{name} is more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of text, far more than a denial "
+                        "notice (a few pages). Check that it is the right file, or copy just the notice into a file "
+                        "of its own.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", "replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    notice = from_string(text, name)
+    problem = _past_bounds(notice.lines)
+    if problem:
+        raise UserError(f"{name} {problem}, more than a denial notice holds. Check that it is the right file.")
+    return notice
+
+
+def _past_bounds(lines: tuple[Line, ...] | list[Line]) -> str | None:
+    """What makes these lines more than a notice: too many, too long in all, or one too long; None if nothing."""
+    if len(lines) > MAX_LINES:
+        return f"has {len(lines):,} lines"
+    if sum(len(line.text) for line in lines) > MAX_TEXT_CHARS:
+        return f"has more than {MAX_TEXT_CHARS:,} characters"
+    longest = max(lines, key=lambda line: len(line.text), default=None)
+    if longest is not None and len(longest.text) > MAX_LINE_CHARS:
+        return f"has a line {len(longest.text):,} characters long (line {longest.number})"
+    return None
+
+
+@dataclass
+class _Pages:
+    """A notice put together page by page, stopping at the bounds: the pages after are left unread, and said."""
+
+    name: str
+    pages: int
+    lines: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    read: int = 0
+    ocr: bool = False
+    full: bool = False
+
+    def add(self, number: int, texts: list[tuple[str, float | None]]) -> None:
+        start = len(self.lines)
+        new = [Line(start + index, text.rstrip(), confidence, number)
+               for index, (text, confidence) in enumerate(texts, 1)]
+        if _past_bounds(self.lines + new):
+            self.full = True
+            self.notes.append(f"Page {number} and the pages after it were not read: together with the pages before "
+                              "they hold more text than a notice. If what you need is there, save those pages as a "
+                              "file of their own and import that.")
+            return
+        self.lines += new
+        self.read = number
+
+    def notice(self, source: str) -> NoticeText:
+        if self.read < self.pages and not self.full:
+            self.notes.append(f"Only pages 1-{self.read} of {self.pages} were read: a notice is rarely longer. If what "
+                              "you need is on a later page, save those pages as a file of their own and import that.")
+        if not any(line.text.strip() for line in self.lines):
+            raise UserError(f"{self.name} has no text and no scanned pages that could be read."
+                            + (" " + " ".join(self.notes) if self.notes else ""))
+        return NoticeText(self.name, "ocr" if self.ocr else source, tuple(self.lines), self.pages, self.read,
+                          tuple(self.notes))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pictures: a photo, a scan, each page of a TIFF
+
+
+def _read_picture(image: Any, name: str) -> NoticeText:
+    """A photo or a scan; every page of a multi-page TIFF (a fax), each within the picture bound."""
+    from appeal.base.images import too_large
+
+    count = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+    pages = _Pages(name, count, ocr=True)
+    for number in range(1, min(count, MAX_PAGES) + 1):
+        if number > 1:
+            image.seek(number - 1)
+            width, height = image.size
+            if width * height > MAX_PICTURE_PIXELS:
+                raise too_large(f"Page {number} of {name}", width, height)
+        _ocr_page(pages, number, image)
+        if pages.full:
+            break
+    return pages.notice("ocr")
+
+
+def _ocr_page(pages: _Pages, number: int, picture: Any, typed: list[tuple[str, None]] | None = None) -> None:
+    """The page's picture read by OCR, after the page's typed lines if it has any (a fax header)."""
+    from appeal.intake import ocr
+
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return from_string(text, str(path))
+        reading = ocr.read_page(picture, f"page {number} of {pages.name}")
+    except (OSError, ValueError, SyntaxError, EOFError) as error:  # a frame damaged past its header
+        raise UserError(f"Page {number} of {pages.name} is a damaged picture that cannot be read "
+                        f"({str(error) or type(error).__name__}). Save or scan it again.") from None
+    pages.notes += ocr.unclear_notes(number, reading, typed_text=bool(typed))
+    pages.add(number, (typed or []) + [(line.text, line.confidence) for line in reading.lines])
 
 
-def from_ocr(lines: list[tuple[str, float]], name: str) -> NoticeText:
-    return NoticeText(name, "ocr", tuple(Line(n, text, conf) for n, (text, conf) in enumerate(lines, 1)))
+# --------------------------------------------------------------------------------------------------------------
+# PDFs: each page by its text, or by its picture
 
 
-def _read_pdf(data: bytes, path: Path) -> NoticeText:
+def _read_pdf(data: bytes, name: str) -> NoticeText:
+    from appeal.base.time_bound import processor_time_bound
+
+    late = (f"{name} took more than {PDF_SECONDS} seconds of work to read, so reading it was stopped: it may be "
+            "damaged. Open it and print it to a new PDF (Print, then Save as PDF), and import that.")
+    with processor_time_bound(PDF_SECONDS, late):
+        reader, count = _opened_pdf(data, name)
+        pages = _Pages(name, count)
+        for number in range(1, min(count, MAX_PAGES) + 1):
+            page = _pdf_step(name, lambda: _bounded_page(reader, number, name))
+            text = _pdf_step(name, lambda: _page_text(page))
+            typed = [(line, None) for line in text.replace("\r", "\n").split("\n")] if text.strip() else []
+            picture = None
+            if len(text.strip()) < STAMP_CHARS:
+                picture = _pdf_step(name, lambda: _page_picture(page, number, name))
+            if picture is not None and (len(text.strip()) < MIN_TEXT_CHARS
+                                        or picture.width * picture.height >= SCAN_PIXELS):
+                pages.ocr = True
+                _ocr_page(pages, number, picture, typed)
+            else:
+                pages.add(number, typed)
+            if pages.full:
+                break
+    return pages.notice("pdf")
+
+
+def _opened_pdf(data: bytes, name: str) -> tuple[Any, int]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+
+    def opened() -> tuple[Any, int]:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            _unlock(reader, name)
+        return reader, len(reader.pages)
+
+    reader, count = _pdf_step(name, opened)
+    if count == 0:
+        raise UserError(f"{name} is a PDF with no pages.")
+    return reader, count
+
+
+def _unlock(reader: Any, name: str) -> None:
+    """Most 'encrypted' PDFs from portals open with an empty password (AES, read with the cryptography package);
+    one that needs a real password is a message."""
+    from pypdf.errors import DependencyError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UserError(f"{path} is protected by a password; save an unprotected copy and import that.")
-        pages = list(reader.pages)
-        texts = [_page_text(page) for page in pages]
-    except PdfReadError as error:
-        raise UserError(f"{path} is a damaged PDF ({error}); try printing it to a new PDF.") from None
-    if sum(len(text.strip()) for text in texts) >= MIN_TEXT_CHARS * len(pages):
-        return from_string("\n".join(texts), str(path), source="pdf")
-    lines: list[tuple[str, float]] = []
-    for page in pages:  # a scan: one picture per page, the largest if there are several
-        images = [item.image for item in page.images]
-        if images:
-            lines += ocr_lines(max(images, key=lambda image: image.width * image.height))
-    if not lines:
-        raise UserError(f"{path} has no text and no scanned pages to read.")
-    return from_ocr(lines, str(path))
+        opened = reader.decrypt("")
+    except DependencyError:  # pragma: no cover - cryptography is installed with appeal
+        raise UserError(f"{name} is encrypted, and opening it needs the cryptography package: pip install "
+                        "cryptography.") from None
+    if not opened:
+        raise UserError(f"{name} is protected by a password. Open it with the password, print it to a new PDF "
+                        "(Print, then Save as PDF), and import that.")
 
 
-def _page_text(page) -> str:
+def _pdf_step(name: str, step):
+    """One step of pypdf's work, its failures in words: a PDF can be damaged, or built to break readers."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        return step()
+    except UserError:
+        raise
+    except RecursionError:
+        raise UserError(f"{name} is built in a way too deeply nested to read (it may be damaged). Open it and "
+                        "print it to a new PDF (Print, then Save as PDF), and import that.") from None
+    except (LimitReachedError, MemoryError):
+        raise UserError(f"{name} holds a part too large to read safely (a picture or a page's contents). Open it "
+                        "and print it to a new PDF, or scan the paper again, and import that.") from None
+    except Exception as error:  # pypdf raises many kinds for a damaged file; each means the same to the person
+        raise UserError(f"{name} is a damaged PDF that cannot be read ({type(error).__name__}). Download or scan "
+                        "it again, or open it and print it to a new PDF.") from None
+
+
+def _bounded_page(reader: Any, number: int, name: str) -> Any:
+    page = reader.pages[number - 1]
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    if size > MAX_PAGE_CONTENT:
+        raise UserError(f"Page {number} of {name} holds {size / 1024 / 1024:,.0f} MB of drawing instructions, far "
+                        "more than a page of a letter; it was not read. Open the PDF and print it to a new PDF "
+                        "(Print, then Save as PDF), or scan the paper, and import that.")
+    return page
+
+
+def _page_text(page: Any) -> str:
     """Layout mode keeps the blank lines between paragraphs and the gaps between columns, which the labels and
     paragraphs are found by; plain mode is the fallback for the rare page layout mode cannot handle."""
     try:
         return page.extract_text(extraction_mode="layout") or ""
+    except (RecursionError, MemoryError):
+        raise
     except Exception:  # pypdf's layout mode is newer and less tested than its plain mode
         return page.extract_text() or ""
 
 
-# --------------------------------------------------------------------------------------------------------------
-# Cleaning a scan up before OCR
+def _page_picture(page: Any, number: int, name: str) -> Any:
+    """A scanned page's picture (the largest if there are several), its size checked before it is decoded;
+    None for a page with no picture."""
+    from appeal.base.images import too_large
 
-
-def clean(image):
-    """Grayscale, scaled, contrast stretched, speckles removed, straightened, and black on white."""
-    from PIL import Image, ImageFilter, ImageOps
-
-    gray = ImageOps.grayscale(ImageOps.exif_transpose(image))
-    if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
-        scale = TARGET_WIDTH / gray.width
-        gray = gray.resize((TARGET_WIDTH, round(gray.height * scale)), Image.Resampling.LANCZOS)
-    gray = ImageOps.autocontrast(gray.filter(ImageFilter.MedianFilter(3)), cutoff=1)
-    angle = skew_angle(gray)
-    if abs(angle) >= 0.1:
-        gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    level = otsu_threshold(gray)
-    return gray.point(lambda value: 255 if value > level else 0)
-
-
-def otsu_threshold(gray) -> int:
-    """The gray level that best separates ink from paper (Otsu's method, on the histogram)."""
-    histogram = gray.histogram()[:256]
-    total = sum(histogram)
-    weighted_total = sum(level * count for level, count in enumerate(histogram))
-    background = weighted = 0.0
-    best, best_level = -1.0, 128
-    for level, count in enumerate(histogram):
-        background += count
-        if background == 0 or background == total:
-            continue
-        weighted += level * count
-        mean_dark = weighted / background
-        mean_light = (weighted_total - weighted) / (total - background)
-        between = background * (total - background) * (mean_dark - mean_light) ** 2
-        if between > best:
-            best, best_level = between, level
-    return best_level
-
-
-def skew_angle(gray, limit: float = 5.0, step: float = 0.25) -> float:
-    """The rotation that makes the text lines horizontal: where rows of ink are sharpest (projection profile)."""
-    from PIL import Image
-
-    small = gray.resize((800, max(1, round(gray.height * 800 / gray.width))))
-    level = otsu_threshold(small)
-    ink = small.point(lambda value: 255 if value <= level else 0)
-
-    def sharpness(angle: float) -> float:
-        turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-        width = turned.width
-        data = turned.tobytes()
-        rows = [sum(data[start : start + width]) for start in range(0, len(data), width)]
-        return sum((a - b) ** 2 for a, b in zip(rows, rows[1:]))
-
-    angles = [n * step for n in range(-round(limit / step), round(limit / step) + 1)]
-    return max(angles, key=lambda angle: (sharpness(angle), -abs(angle)))
-
-
-# --------------------------------------------------------------------------------------------------------------
-# OCR
-
-
-def tesseract_path() -> str:
-    found = shutil.which("tesseract")
-    if not found:
-        raise UserError(INSTALL_TESSERACT)
-    return found
-
-
-def ocr_lines(image) -> list[tuple[str, float]]:
-    """The picture's text lines, each with Tesseract's lowest word confidence. Wide gaps become three spaces,
-    so 'Member ID: X   Group: Y' keeps its two columns apart."""
-    program = tesseract_path()
-    buffer = io.BytesIO()
-    clean(image).save(buffer, format="PNG", dpi=(300, 300))
-    try:
-        result = subprocess.run(
-            [program, "stdin", "stdout", "-l", "eng", "--psm", "4", "--dpi", "300", "tsv"],
-            input=buffer.getvalue(), capture_output=True, check=False, timeout=300,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one page: threads only contend with each other
-        )
-    except subprocess.TimeoutExpired:
-        raise UserError("Tesseract took too long to read the picture; try a smaller or clearer photo.") from None
-    if result.returncode != 0:
-        problem = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        hint = " Is the English language data installed (tesseract-ocr-eng)?" if "eng" in " ".join(problem) else ""
-        raise UserError(f"Tesseract could not read the picture: {problem[-1] if problem else 'unknown error'}.{hint}")
-    return _tsv_lines(result.stdout.decode("utf-8", "replace"))
-
-
-def _tsv_lines(tsv: str) -> list[tuple[str, float]]:
-    grouped: dict[tuple[str, ...], list[tuple[int, int, int, float, str]]] = {}
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
-            continue
-        key = tuple(cells[1:5])
-        left, width, height = int(cells[6]), int(cells[8]), int(cells[9])
-        grouped.setdefault(key, []).append((left, width, height, float(cells[10]), cells[11]))
-    lines = []
-    for words in grouped.values():
-        text, end = "", None
-        for left, width, height, _, word in words:
-            if end is not None:
-                text += "   " if left - end > 1.5 * height else " "
-            text += word
-            end = left + width
-        lines.append((text, min(conf for _, _, _, conf, _ in words)))
-    return lines
+    resources = page.get("/Resources")
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    sizes = []
+    for key, value in (objects.get_object().items() if objects is not None else []):
+        entry = value.get_object()
+        if entry.get("/Subtype") == "/Image":
+            width, height = int(entry.get("/Width", 0)), int(entry.get("/Height", 0))
+            sizes.append((width * height, key, width, height))
+    if not sizes:
+        return None
+    _, key, width, height = max(sizes)
+    if width * height > MAX_PICTURE_PIXELS:
+        raise too_large(f"The picture on page {number} of {name}", width, height)
+    return page.images[key].image

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.images import looks_like_heif, open_image, upright_and_plain
+from appeal.base.images import looks_like_heif, open_image, upright
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -163,7 +163,7 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
     box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2
     try:
         for frame in ImageSequence.Iterator(image):
-            picture = upright_and_plain(frame)
+            picture = upright(frame)
             scale = min(box_width / picture.width, box_height / picture.height)
             width, height = picture.width * scale, picture.height * scale
             picture = _downsampled(picture, width, height)

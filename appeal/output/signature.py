@@ -28,7 +28,7 @@ from pathlib import Path
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.images import upright_and_plain
+from appeal.base.images import upright
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
 MAX_PIXELS = 60_000_000  # read from the header, before any pixel is decoded
@@ -73,7 +73,7 @@ def clean_signature(data: bytes, name: str = "The signature picture") -> bytes:
     too large is a UserError starting with `name`."""
     from PIL import Image
 
-    gray = upright_and_plain(_opened(data, name)).convert("L")  # a drawn signature's transparency on white
+    gray = upright(_opened(data, name)).convert("L")  # a drawn signature's transparency on white
     if max(gray.size) > WORK_SIZE:
         gray.thumbnail((WORK_SIZE, WORK_SIZE), Image.LANCZOS)
     alpha = _ink(gray)

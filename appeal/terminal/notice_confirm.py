@@ -64,7 +64,9 @@ def report(extraction: Extraction, refused: list[str]) -> list[str]:
     notice = extraction.notice
     how = {"ocr": "read by OCR from a picture: compare every number with the paper",
            "pdf": "read from the PDF's text", "text": "read from the text"}[notice.source]
-    lines = [f"What the notice says ({how}):", ""]
+    lines = [f"What the notice says ({how}; {notice.pages_said()} read):", ""]
+    if notice.notes:
+        lines += ["Not everything could be read:", *(f"  {note}" for note in notice.notes), ""]
     width = max([len(notice_import.LABELS[key]) for key in extraction.found] or [0])
     for key, label in notice_import.FIELDS:
         found = extraction.found.get(key)
@@ -72,7 +74,7 @@ def report(extraction: Extraction, refused: list[str]) -> list[str]:
             continue
         mark = CHECK_MARK if not found.certain else " "
         lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
-        lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_source(found)}\"")
+        lines.append(f"  {'':<{width}}  {notice.where(found.line)}: \"{_source(found)}\"")
         if found.why:
             lines.append(f"  {'':<{width}}  check: {found.why}")
     unsure = [found for found in extraction.found.values() if not found.certain]
@@ -90,10 +92,12 @@ def header(extraction: Extraction) -> list[str]:
     """Comment lines for the case file: where it came from, and what the notice says that the case cannot hold."""
     notice = extraction.notice
     lines = [f"# Case started from the denial notice {Path(notice.name).name} by `appeal import`.",
-             "# Check every value against the notice before you send a letter."]
+             "# Check every value against the notice before you send a letter.",
+             f"# Read: {notice.pages_said()}."]
+    lines += [f"# {note}" for note in notice.notes]
     deadline = extraction.found.get("appeal_deadline")
     if deadline:
-        lines.append(f"# The notice's appeal deadline (line {deadline.line.number}): {deadline.value.words}")
+        lines.append(f"# The notice's appeal deadline ({notice.where(deadline.line)}): {deadline.value.words}")
     unsure = [found.label for found in extraction.found.values() if not found.certain]
     if unsure:
         lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
@@ -190,7 +194,8 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         found = extraction.found.get(key)
         if found is None or found.certain:
             continue
-        say(f"\n{label}: {shown(found)}\n  on the notice, line {found.line.number}: \"{found.line.text.strip()}\""
+        say(f"\n{label}: {shown(found)}\n  on the notice, {extraction.notice.where(found.line)}: "
+            f"\"{found.line.text.strip()}\""
             + (f"\n  ({found.why})" if found.why else ""))
         answer = questionary.select(
             f"{label}: is this right?",
@@ -252,9 +257,11 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
     extraction, case, refused = read_notice(notice)
     if not extraction.found:
         raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
-                        "sharper one taken straight on in good light.")
+                        "sharper one taken straight on in good light."
+                        + "".join(f" {note}" for note in extraction.notice.notes))
     print(printable("\n".join(report(extraction, refused))))
     if interactive:
+        go_on_despite_unread(extraction)
         try:
             confirm(extraction)
         except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
@@ -275,6 +282,25 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
         return questionnaire.run(case_path=output)
     print(f"\nNext: appeal draft --case {output}   (in a terminal it offers to ask what the notice does not say)")
     return case, output
+
+
+def go_on_despite_unread(extraction: Extraction) -> None:
+    """When part of the notice could not be read (listed above the values), ask before going on: a value that
+    was there is now missing, or may be wrong, and only the paper can say which."""
+    import questionary
+
+    if not extraction.notice.notes:
+        return
+    answer = questionary.select(
+        "Part of the notice could not be read (listed above). What would you like to do?",
+        choices=[questionary.Choice("Go on: I will check those parts against the paper", value=_RIGHT),
+                 questionary.Choice("Stop: I will take a clearer photo or scan and try again", value=_DONE)],
+    ).unsafe_ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    if answer == _DONE:
+        raise UserError(f"Stopped; nothing was saved. Photograph {Path(extraction.notice.name).name} flat, in even "
+                        "light, with the whole page in view (or scan it), and import the new file.")
 
 
 def start_from_notice() -> tuple[Case, Path] | None:

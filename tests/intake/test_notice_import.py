@@ -17,7 +17,7 @@ from terminal_harness import CLEAR, CTRL_C, Terminal, pick
 
 from appeal.base import images
 from appeal.terminal import notice_confirm
-from appeal.intake import notice_import, notice_text
+from appeal.intake import notice_import, notice_text, ocr
 from appeal.cases.case import DenialReason, PlanType
 from appeal.base.errors import UserError
 
@@ -256,7 +256,7 @@ def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, caps
 
 def test_without_tesseract_a_photo_gets_the_install_command(tmp_path, monkeypatch):
     path = write_scan(NOTICES[0], tmp_path)
-    monkeypatch.setattr(notice_text.shutil, "which", lambda name: None)
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     with pytest.raises(UserError, match="apt-get install tesseract-ocr tesseract-ocr-eng"):
         notice_text.read(path)
 
