@@ -53,8 +53,6 @@ def open_image(data: bytes, path: Path, *, name: str | None = None, max_pixels: 
     """The picture in `data` (read from `path`), loaded; a UserError starting with `name` ('Attachment scan.jpg'
     by default) when it cannot be opened, or when it has more than `max_pixels` (after a JPEG is decoded at the
     smallest scale still at least `fit`)."""
-    from PIL import Image
-
     name = name or f"Attachment {path}"
     if looks_like_heif(data) or path.suffix.lower() in (".heic", ".heif"):
         _heif_opener(path, name)

@@ -6,7 +6,6 @@ on screen: the review with every answer in full, the case file kept beside the l
 from __future__ import annotations
 
 import io
-import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
