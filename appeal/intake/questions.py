@@ -398,8 +398,9 @@ def role_options(ctx: Context) -> list[Option]:
 
 def _show_treatment(item: Any) -> str:
     details = [item.drug_class.label if item.drug_class else None, item.dose]
-    if item.adequate_weeks is not None:
-        details.append(f"{item.adequate_weeks:g} weeks at full dose")
+    if item.adequate_weeks is not None:  # "at full dose" only for a medication, never for therapy or a procedure
+        medication = item.drug_class is not None and item.drug_class.drug
+        details.append(f"{item.adequate_weeks:g} weeks" + (" at full dose" if medication else ""))
     text = f"{item.name or '(no name)'}"
     shown = ", ".join(part for part in details if part)
     text += f" ({shown})" if shown else ""

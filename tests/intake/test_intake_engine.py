@@ -345,3 +345,16 @@ def test_the_rating_scales_offered_first_are_the_conditions_own(engine, code, fi
     offered = [value for value, _ in engine.options(question, state["data"])]
     assert offered[0] == first and engine.proposed(question, state) == first
     assert set(offered) >= {"phq9", "madrs", "pain", "pcl5"}  # every scale still there
+
+
+def test_a_tried_therapy_is_listed_in_weeks_never_at_full_dose():
+    """The list of treatments tried showed 'physical therapy (..., 40 weeks at full dose)' in tmux."""
+    from appeal.cases.case import PriorTreatment
+    from appeal.intake.questions import SHOW
+
+    therapy = PriorTreatment(name="physical therapy", drug_class="physical_therapy", dose="twice a week",
+                             adequate_weeks=40, response="partial")
+    drug = PriorTreatment(name="gabapentin", drug_class="gabapentinoid", dose="2400 mg a day", adequate_weeks=10)
+    assert SHOW["treatment"](therapy) == ("physical therapy (physical or occupational therapy, twice a week, 40 weeks): "
+                                          "partial improvement only")
+    assert "10 weeks at full dose" in SHOW["treatment"](drug)
