@@ -33,12 +33,13 @@ class DocumentType:
     label: str
     names: tuple[str, ...]
     standard: bool
+    single: bool = False
 
 
 @lru_cache(maxsize=1)
 def document_types() -> tuple[DocumentType, ...]:
-    return tuple(DocumentType(name, entry["label"], tuple(entry["names"]), bool(entry.get("standard")))
-                 for name, entry in load_data("documents.yaml").items())
+    return tuple(DocumentType(name, entry["label"], tuple(entry["names"]), bool(entry.get("standard")),
+                              bool(entry.get("single"))) for name, entry in load_data("documents.yaml").items())
 
 
 def _names(text: str, words: Iterable[str]) -> bool:
@@ -50,6 +51,11 @@ def _names(text: str, words: Iterable[str]) -> bool:
 def types_of(text: str) -> set[str]:
     """The document types a line or a mention names."""
     return {kind.name for kind in document_types() if _names(text, kind.names)}
+
+
+def single_types() -> set[str]:
+    """The types a letter sends one document of (the denial notice, the letter of medical necessity, ...)."""
+    return {kind.name for kind in document_types() if kind.single}
 
 
 def enclosed_types(enclosures: Iterable[str]) -> list[str]:

@@ -20,7 +20,7 @@ from appeal.base.errors import UserError
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Authorization, Case, SenderRole
-from appeal.letters.enclosure_check import enclosed_types
+from appeal.letters.enclosure_check import enclosed_types, single_types, types_of
 from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
 from appeal.letters.letter_rules import for_letter, letter_step
@@ -413,9 +413,18 @@ def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[s
 def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
     """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
     listed = [item.lower() for item in case.enclosures]
+    listed_types = set(enclosed_types(listed))
+
+    def already_listed(item: str, sentence: Any) -> bool:
+        """Named by its word ('represent'), or a document a letter sends one of, in other words ('letter from
+        Dr. Oyelaran' is the letter of medical necessity: documents.yaml `single`)."""
+        if sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed):
+            return True
+        types = types_of(item)
+        return bool(types) and types <= listed_types & single_types()
+
     return [(item, sentence) for item, sentence in say(kind, "enclosures", context)
-            if bool(sentence.drafted_by) == drafted
-            and not (sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed))]
+            if bool(sentence.drafted_by) == drafted and not already_listed(item, sentence)]
 
 
 def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:

@@ -119,3 +119,15 @@ def test_typed_text_that_claims_an_enclosure_and_a_stray_enclosure_are_warned_ab
     path = casefile.save(case, tmp_path / "case.yaml", overwrite=True)
     _, printed = _draft(path, "appeal", tmp_path / "letter.docx")
     assert "enclosed MRI" not in printed
+
+
+def test_a_document_listed_in_other_words_is_not_suggested_again_but_records_and_forms_still_are():
+    """In tmux a patient listed 'letter from dr oyelaran' and was told it was worth getting a letter of medical
+    necessity too: a document a letter sends one of counts in any words; records come in many, so they do not."""
+    from appeal.letters import kinds, letter_plan
+
+    case = example_case("ketamine-crps-marketplace-external-review").model_copy(deep=True)
+    case.enclosures = ["copy of the final denial letter", "letter from dr oyelaran"]
+    suggested = letter_plan.suggested_enclosures_for(case, kinds.get("external-review"))
+    assert not any("medical necessity" in item.lower() or "denial" in item.lower() for item in suggested), suggested
+    assert any("records" in item.lower() for item in suggested), suggested
