@@ -249,7 +249,7 @@ def clinical_section(document, with_stakes=True, with_scores=True):
                    ("suicide_risk", "Suicide risk")]
     fields.append(("contraindications", "Why other options are unsuitable"))
     for field, label in fields:
-        optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " }}")
+        optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " | sentence }}")
     if with_scores:  # a letter with its own score section does not list the ratings twice
         optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
     tag(document, "{%p if letter.notes_paragraphs %}")

@@ -68,6 +68,17 @@ def _printable_in_docx(value: Any) -> Any:
     return printable if hasattr(printable, "__html__") else _park_braces(printable)
 
 
+def as_sentence(value: Any) -> Any:
+    """Typed text printed as a sentence in a formal letter: a capital first letter and a closing full stop when
+    the person left them off ('depressed since college' -> 'Depressed since college.'); no word is changed."""
+    if not isinstance(value, str) or hasattr(value, "__html__") or not value.strip():
+        return value
+    text = value.rstrip()
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)\"'”’…" else text + "."
+
+
 def make_environment(for_docx: bool = True) -> SafeEnvironment:
     """The one Jinja environment kind, for .docx templates and (for_docx=False) for the wording data whose
     output a .docx template prints later: sandboxed, bounded and strict either way (appeal/letters/sandbox.py)."""
@@ -85,6 +96,7 @@ def _configure(kind: type[SafeEnvironment], for_docx: bool) -> SafeEnvironment:
         "money": lambda value: format_money(value) if value not in (None, "") else "",
         "possessive": lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s",
         "letter_date": lambda value: format_date(value) if isinstance(value, date) else value,
+        "sentence": as_sentence,
     })
     return environment
 

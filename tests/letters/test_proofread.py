@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import docx_text
+from conftest import docx_text, example_case
 
 from appeal.base.resources import examples_folder, load_data
 from appeal.cases import casefile
@@ -127,3 +127,17 @@ def test_a_name_typed_all_in_lower_case_is_offered_its_capitals_as_one_fix():
     assert proofread.typos("Dr. amir Haddad", "treatment.prescriber") == []  # any capital: as the person typed it
     assert proofread.typos("dr. amir haddad", "treatment.prescriber", kept=["dr. amir haddad"]) == []
     assert proofread.typos("kept as typed", "clinical.history") == []  # free text is not capitalized
+
+
+def test_typed_text_prints_as_a_sentence_with_every_word_as_typed(tmp_path):
+    """A patient typed 'depressed since college, ... since march' with no capital and no full stop: the letter
+    prints it with both, and not one word changed (no 'March': it is a word too)."""
+    from appeal.letters import draft, kinds
+    from appeal.letters.render_env import as_sentence
+
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    case.clinical.history = "depressed since college, worse since march, the meds didnt help"
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "History: Depressed since college, worse since march, the meds didnt help." in text
+    assert as_sentence("Done already.") == "Done already." and as_sentence("(see notes)") == "(see notes)"
+    assert as_sentence("it hurts!") == "It hurts!" and as_sentence("") == ""
