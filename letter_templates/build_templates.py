@@ -407,7 +407,8 @@ def requests_section(document, heading="What is requested"):
 
 def criteria_section(document):
     tag(document, "{%p if letter.criteria_met %}")
-    labeled(document, "Payers' usual coverage criteria, as met here: ", "{{ letter.criteria_met | join('; ') }}.",
+    labeled(document, "The usual coverage criteria for this treatment, each met here: ",
+            "{{ letter.criteria_met | join('; ') }}.",
             "Body Spaced")
     tag(document, "{%p endif %}")
 

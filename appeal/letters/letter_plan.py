@@ -762,7 +762,8 @@ def context_for(
         warnings=case_checks.warnings(case) + [text for text, _ in say(kind, "warnings", sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
-        criteria_met=[result.criterion.title for result in readiness.check(case, today) if result.status == "met"],
+        criteria_met=[result.criterion.met or result.criterion.title
+                      for result in readiness.check(case, today) if result.status == "met"],
         request_title=dispute.request_title(case),
         level=levels[0],
         next_level=levels[1],

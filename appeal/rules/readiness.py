@@ -53,6 +53,7 @@ class Criterion(BaseModel):
 
     id: str
     title: str
+    met: str = ""  # the criterion as a letter lists it when met, in no one's voice: 'adult age (18 or older)'
     applies_to: AppliesTo
     description: str
     when_unknown: str

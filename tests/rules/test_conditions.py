@@ -106,7 +106,7 @@ def test_the_bundled_crps_letter_has_no_depression_wording_and_names_its_criteri
     assert main(["draft", "--case", str(examples_folder() / f"{CRPS_EXAMPLE}.yaml"), "-o", str(out)]) == 0
     text = docx_text(out)
     assert not re.search(r"depress|antidepressant|episode", text, re.I)
-    criteria = next(line for line in text.splitlines() if line.startswith("Payers' usual coverage criteria, as met here:"))
+    criteria = next(line for line in text.splitlines() if line.startswith("The usual coverage criteria for this treatment, each met here:"))
     assert criteria.count(";") >= 2
     rows = [line for line in text.splitlines() if " | " in line]
     for name in ("occupational and physical therapy", "stellate ganglion", "spinal cord stimulator"):

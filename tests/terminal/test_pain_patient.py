@@ -85,11 +85,12 @@ def test_a_crps_patient_is_asked_about_pain_treatments_and_gets_a_letter_without
     text = docx_text(draft.draft(case, kinds.get(case.letter_kind)).content)
     assert not re.search(r"depress|antidepressant|episode", text, re.I), re.findall(r".{60}(?:depress|episode).{40}",
                                                                                text, re.I)
-    criteria = next(line for line in text.splitlines() if line.startswith("Payers' usual coverage criteria, as met here:"))
+    criteria = next(line for line in text.splitlines() if line.startswith("The usual coverage criteria for this treatment, each met here:"))
     assert criteria.count(";") >= 2, criteria  # three criteria or more
-    for met in ("The patient is an adult", "A CRPS or chronic pain diagnosis code is on the request",
-                "Standard treatments for the pain have been tried without enough relief"):
+    for met in ("adult age (18 or older)", "a CRPS or chronic pain diagnosis code on the request",
+                "standard pain treatments tried without enough relief"):
         assert met in criteria
+    assert "The patient is" not in criteria  # her own letter never calls her "the patient"
     rows = [line for line in text.splitlines() if " | " in line]
     for name, kind in (("physical therapy", "physical or occupational therapy"), ("stellate", "nerve block"),
                        ("spinal cord stimulator", "spinal cord stimulation")):
