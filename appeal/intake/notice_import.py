@@ -27,7 +27,10 @@ from pydantic import ValidationError
 from appeal.cases import icd10, plan_types
 from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
 from appeal.cases.fields import check_npi, normalize_phone, not_in_future, parse_date
+from appeal.intake import notice_kind, notice_windows
+from appeal.intake.notice_kind import DocumentKind
 from appeal.intake.notice_text import Line, NoticeText
+from appeal.intake.notice_windows import Window
 
 # Tesseract's word confidence under which a line's values are marked for checking.
 OCR_SURE = 90
@@ -92,14 +95,17 @@ class Found:
 
 @dataclass(frozen=True)
 class StatedDeadline:
-    """The appeal deadline in the notice's own words: a number of days, or a date."""
+    """The appeal deadline in the notice's own words: a number of days (or months), or a date."""
 
     days: int | None
     due: date | None
     words: str
+    months: int | None = None
 
     def __str__(self) -> str:
-        return self.due.isoformat() if self.due else f"{self.days} days"
+        if self.due:
+            return self.due.isoformat()
+        return f"{self.months} months" if self.months else f"{self.days} days"
 
 
 @dataclass
@@ -109,6 +115,22 @@ class Extraction:
     rejected: list[str] = field(default_factory=list)  # values seen but failing their format, said plainly
     treatment_kind: TreatmentKind | None = None  # from the service's name (ketamine infusion, Spravato...)
     other_reasons: list[DenialReason] = field(default_factory=list)  # when the plan gives several
+    document: DocumentKind | None = None  # what the document is (a denial, an approval, an EOB...)
+    windows: list[Window] = field(default_factory=list)  # every time limit the notice states, with its role
+    denial_confirmed: bool = False  # the person said to treat a document that is not a denial as one
+
+    @property
+    def writes_denial(self) -> bool:
+        """Whether the case gets the denial's fields: for a denial, or when the person said to treat it as one.
+        A notice whose type could not be told is read as a denial, as before (its type is shown as unknown)."""
+        return self.document is None or self.document.is_denial or self.denial_confirmed
+
+    @property
+    def other_windows(self) -> list[Window]:
+        """The windows that are not the appeal deadline (peer-to-peer, records, decision times...)."""
+        chosen = self.found.get("appeal_deadline")
+        return [window for window in self.windows if chosen is None or window.line != chosen.line
+                or window.words not in chosen.value.words]
 
     @property
     def missing(self) -> list[str]:
@@ -255,12 +277,14 @@ class _Reader:
     # ---- the fields
 
     def run(self) -> Extraction:
+        self.result.document = notice_kind.classify(self.lines)
         self.identity()
         self.plan()
         self.dates()
         self.service()
         self.codes()
-        self.reason()
+        if self.result.document is None or self.result.document.is_denial:  # an approval has no reason to answer
+            self.reason()
         self.appeal_route()
         return self.result
 
@@ -468,31 +492,17 @@ class _Reader:
         self.address()
 
     def stated_deadline(self) -> None:
-        for text, starts in self.paragraphs:
-            for sentence in re.finditer(r"[^.]*(?:\.(?=\s|$)|$)", text):
-                words = sentence.group()
-                if not re.search(r"(?i)\byou\b|\byour\b", words) or not re.search(
-                    r"(?i)appeal|ask|file|request|review|reconsideration|redetermination|hearing", words
-                ) or re.search(r"(?i)\bwe will\b", words):
-                    continue
-                days = re.search(r"(?i)(?:within|have) (\d{1,3}) (?:calendar |business )?days", words)
-                due = re.search(r"(?i)(?:by|before|no later than) (" + DATE + ")", words)
-                if not (days or due):
-                    continue
-                line = self._line_at(starts, sentence.start() + (due or days).start())
-                first = self._line_at(starts, sentence.start() + len(words) - len(words.lstrip())).text.strip()
-                if words.strip().startswith(first) and len(first) < 45 and not re.search(r"[.,;:]$", first):
-                    words = words.strip()[len(first) :]  # a heading run into the sentence (Your right to appeal)
-                if due:
-                    try:
-                        value = parse_date(due.group(1))
-                    except ValueError:
-                        continue
-                    self.keep("appeal_deadline", StatedDeadline(None, value, words.strip()), line)
-                    return
-                if days:
-                    self.keep("appeal_deadline", StatedDeadline(int(days.group(1)), None, words.strip()), line)
-                    return
+        """The appeal deadline is the first window whose clause is about filing an appeal (notice_windows); the
+        peer-to-peer, records, decision and continuation windows are kept beside it with their roles."""
+        said = notice_kind.sentences(self.lines)
+        self.result.windows = notice_windows.find(said, DATE, parse_date)
+        window = notice_windows.appeal_window(self.result.windows)
+        if window is None:
+            return
+        stated = StatedDeadline(window.days, window.due, window.sentence, window.months)
+        if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
+            return
+        self.keep("appeal_deadline", stated, window.line)
 
     def fax(self) -> None:
         candidates = []
