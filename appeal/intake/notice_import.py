@@ -25,10 +25,10 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from appeal.cases import icd10, plan_types
-from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.cases.case import Case, DenialReason, PlanType, ReviewLevel, TreatmentKind
 from appeal.cases.fields import check_npi, normalize_phone, not_in_future, parse_date
 from appeal.intake import notice_kind, notice_windows
-from appeal.intake.notice_kind import DocumentKind
+from appeal.intake.notice_kind import DocumentKind, DocumentType
 from appeal.intake.notice_text import Line, NoticeText
 from appeal.intake.notice_windows import Window
 
@@ -709,10 +709,12 @@ def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, lis
     case = (base or Case()).model_copy(deep=True)
     refused: list[str] = []
     values = dict(_case_values(extraction))
-    if case.letter_kind is None:
+    if not extraction.writes_denial:  # an approval, a paid EOB...: nothing of a denial goes into the case
+        values = {path: value for path, value in values.items() if not path.startswith("denial.")}
+    elif case.letter_kind is None:
         from appeal.letters.kinds import default_name
 
-        values = {"letter_kind": default_name(has_denial=True), **values}  # a notice is a denial
+        values = {"letter_kind": default_name(has_denial=True), **values}
     for path, value in values.items():
         try:
             case = set_path(case, path, value)
@@ -738,43 +740,70 @@ def _case_values(extraction: Extraction):
         yield "treatment.codes", [{"code": code, "description": text} for code, text in found["procedure_codes"].value.codes]
     if "diagnoses" in found:
         yield "diagnoses", [{"code": code} for code in found["diagnoses"].value]
+    level = LEVELS.get(extraction.document.type) if extraction.document and extraction.document.certain else None
+    if level:
+        yield "denial.level_exhausted", level
     if "reason" in found:
         yield "denial.reason", found["reason"].value
         if extraction.other_reasons:
             yield "denial.other_reasons", extraction.other_reasons
 
 
+# The last decision made, where the kind of denial says it (the case's `denial.level_exhausted`): a final internal
+# denial's next step is an outside review. A first denial is what a case without a level already means, and an
+# appeal's decision may be the first of two levels or the last, which the plan's levels settle, so neither is set.
+LEVELS = {DocumentType.final_internal_denial: ReviewLevel.final_internal}
+
+
 def stated_due(stated: StatedDeadline, case: Case) -> date | None:
-    """The notice's deadline as a date: its own date, or its days counted from the notice's date."""
+    """The notice's deadline as a date: its own date, or its days (months) counted from the notice's date."""
+    from appeal.rules.deadlines import add_months
+
     if stated.due:
         return stated.due
-    if case.denial and case.denial.notice_date and stated.days:
+    if not (case.denial and case.denial.notice_date):
+        return None
+    if stated.months:
+        return add_months(case.denial.notice_date, stated.months)
+    if stated.days:
         return case.denial.notice_date + timedelta(days=stated.days)
     return None
 
 
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
-    """The notice's stated deadline beside the rule's, in words; never one silently replacing the other."""
+    """The appeal deadline: the notice's stated one beside the rule's, in words, never one silently replacing the
+    other; the earlier is the one to go by. Without a stated one, the rule's, and a word that the notice's other
+    time limits (a peer-to-peer call's, the records') are not it."""
     from appeal.cases.fields import format_date
     from appeal.rules import deadlines
 
-    found = extraction.found.get("appeal_deadline")
-    if found is None:
+    if not extraction.writes_denial:
         return None
+    earliest = deadlines.report(case, today).earliest if case.denial else None
+    found = extraction.found.get("appeal_deadline")
+    others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
+    not_it = (" The other time limits on the notice (" + ", ".join(f"{window.words} {window.role.label.split(';')[0]}"
+                                                                     for window in others[:3])
+              + ") are not your appeal deadline.") if others else ""
+    if found is None:
+        if earliest is None or earliest.due is None:
+            return None
+        return (f"The notice does not state a deadline for an appeal. The rule ({earliest.rule.citation}) gives "
+                f"{format_date(earliest.due)}, counted from {earliest.start_label}: send your appeal by then." + not_it)
     stated: StatedDeadline = found.value
     notice_due = stated_due(stated, case)
     said = f"The notice says: \"{stated.words}\""
     if notice_due and not stated.due:
         said += f" ({format_date(notice_due)} counted from the date on the notice)"
-    earliest = deadlines.report(case, today).earliest if case.denial else None
     if earliest is None or earliest.due is None:
-        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice."
+        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice." + not_it
     if notice_due == earliest.due:
-        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}."
+        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
     if notice_due is None:
         return (said + f". The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
-                "of the two dates.")
+                "of the two dates." + not_it)
     safe, later = sorted([notice_due, earliest.due])
-    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}. "
-            f"They differ: {format_date(safe)}, the earlier, is the safe date to send by; the later date, "
-            f"{format_date(later)}, may also apply, but do not count on it without checking.")
+    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
+            f"counted from {earliest.start_label}. They differ: {format_date(safe)}, the earlier, is the safe date "
+            f"to send your appeal by. The later date, {format_date(later)}, may also apply, but do not count on it without "
+            "checking with the plan." + not_it)

@@ -25,6 +25,8 @@ from appeal.intake import notice_import, notice_text
 from appeal.intake.notice_import import CodeList, Extraction, Found, StatedDeadline
 
 CHECK_MARK = "?"
+# Where the letter goes and by when: asked about every time, certain or not, each beside its line (issue 29).
+MUST_CONFIRM = ("appeals_fax", "appeals_address", "appeal_deadline")
 _DONE, _TYPE, _BLANK, _RIGHT = "\x00done", "\x00type", "\x00blank", "\x00right"
 
 
@@ -64,17 +66,20 @@ def report(extraction: Extraction, refused: list[str]) -> list[str]:
     notice = extraction.notice
     how = {"ocr": "read by OCR from a picture: compare every number with the paper",
            "pdf": "read from the PDF's text", "text": "read from the text"}[notice.source]
-    lines = [f"What the notice says ({how}):", ""]
+    lines = [*document_lines(extraction), "", f"What the notice says ({how}):", ""]
     width = max([len(notice_import.LABELS[key]) for key in extraction.found] or [0])
     for key, label in notice_import.FIELDS:
         found = extraction.found.get(key)
         if found is None:
             continue
         mark = CHECK_MARK if not found.certain else " "
+        if key == "service" and not extraction.writes_denial:
+            label = "Service"
         lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
         lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_source(found)}\"")
         if found.why:
             lines.append(f"  {'':<{width}}  check: {found.why}")
+    lines += window_lines(extraction)
     unsure = [found for found in extraction.found.values() if not found.certain]
     if unsure:
         lines += ["", f"{CHECK_MARK} = not certain: look at the notice for {len(unsure)} of these before you rely on them."]
@@ -86,17 +91,67 @@ def report(extraction: Extraction, refused: list[str]) -> list[str]:
     return lines
 
 
+def document_lines(extraction: Extraction) -> list[str]:
+    """What the document is, with the line whose words show it; for anything but a denial, that said plainly."""
+    document = extraction.document
+    if document is None:
+        return ["What this is: the tool could not tell from its words whether this is a denial; it is read as one. "
+                "Check that it is."]
+    mark = CHECK_MARK if not document.certain else " "
+    lines = [f"{mark} What this is: {document.type.label}",
+             f"  line {document.line.number}: \"{_short(document.line.text, 64)}\""]
+    if document.why:
+        lines.append(f"  check: {document.why}")
+    if document.not_a_denial:
+        lines += ["", document.not_a_denial]
+    return lines
+
+
+def window_lines(extraction: Extraction) -> list[str]:
+    """The notice's other time limits, each with what it is for: none of them is the appeal deadline."""
+    others = extraction.other_windows
+    if not others:
+        return []
+    lines = ["", "Other time limits on the notice (not the appeal deadline unless it says so above):"]
+    for window in others:
+        lines.append(f"  {window.words}: {window.role.label}")
+        lines.append(f"    line {window.line.number}: \"{_short(window.line.text, 64)}\"")
+    return lines
+
+
+def must_check(extraction: Extraction) -> list[str]:
+    """Where to send and by when, each beside its line: always shown for checking, found or not."""
+    lines = ["", "Check these three against the notice before anything is sent; a wrong one loses the appeal:"]
+    for key in MUST_CONFIRM:
+        found = extraction.found.get(key)
+        if found is None:
+            lines.append(f"  {notice_import.LABELS[key]}: not found on the notice; look for it and add it.")
+            continue
+        lines.append(f"  {notice_import.LABELS[key]}: {shown(found)}")
+        lines.append(f"    line {found.line.number}: \"{_short(found.line.text, 64)}\"")
+    return lines
+
+
 def header(extraction: Extraction) -> list[str]:
     """Comment lines for the case file: where it came from, and what the notice says that the case cannot hold."""
     notice = extraction.notice
-    lines = [f"# Case started from the denial notice {Path(notice.name).name} by `appeal import`.",
+    what = "denial notice" if extraction.writes_denial else "notice"
+    lines = [f"# Case started from the {what} {Path(notice.name).name} by `appeal import`.",
              "# Check every value against the notice before you send a letter."]
+    if extraction.document is not None:
+        lines.append(f"# What it is: {extraction.document.type.label} (line {extraction.document.line.number})")
+        if not extraction.writes_denial:
+            lines.append("# Not a denial, so no denial was written into this case.")
+        elif extraction.denial_confirmed:
+            lines.append("# Not a denial by its words; read as one because you said so.")
     deadline = extraction.found.get("appeal_deadline")
     if deadline:
         lines.append(f"# The notice's appeal deadline (line {deadline.line.number}): {deadline.value.words}")
     unsure = [found.label for found in extraction.found.values() if not found.certain]
     if unsure:
         lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
+    for window in extraction.other_windows:
+        lines.append(f"# Also on the notice (line {window.line.number}): {window.words}, {window.role.label}")
     codes = extraction.found.get("adjustment_codes")
     if codes:
         lines.append(f"# Claim adjustment codes on the notice: {' '.join(codes.value)}")
@@ -188,10 +243,11 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
 
     for key, label in notice_import.FIELDS:
         found = extraction.found.get(key)
-        if found is None or found.certain:
+        if found is None or (found.certain and key not in MUST_CONFIRM):
             continue
         say(f"\n{label}: {shown(found)}\n  on the notice, line {found.line.number}: \"{found.line.text.strip()}\""
-            + (f"\n  ({found.why})" if found.why else ""))
+            + (f"\n  ({found.why})" if found.why else "")
+            + ("\n  (where the letter goes and by when: always checked)" if found.certain else ""))
         answer = questionary.select(
             f"{label}: is this right?",
             choices=[questionary.Choice("Yes, it matches the notice", value=_RIGHT),
@@ -237,16 +293,43 @@ def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Pa
     return write_text(output, text, overwrite=force)
 
 
-def command(notice: str, output: Path, *, yes: bool, force: bool) -> tuple[Case, Path]:
+def command(notice: str, output: Path, *, yes: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
     """`appeal import`: confirming needs a terminal; --yes does not."""
     if not yes and not sys.stdin.isatty():
         raise UserError("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
                         "Run it in a terminal, or add --yes to accept what it finds.")
-    return run(notice, output, interactive=not yes, force=force)
+    return run(notice, output, interactive=not yes, force=force, as_denial=as_denial)
 
 
-def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[Case, Path]:
-    """Read, show, confirm (when interactive), save; then, when interactive, the questionnaire for the rest."""
+def ask_as_denial(extraction: Extraction) -> bool:
+    """For a document that is not a denial: read it as one only if the person says so (No by default)."""
+    import questionary
+
+    answer = questionary.confirm("Read it as a denial anyway, to appeal it? (only if part of it was denied)",
+                                 default=False).unsafe_ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return bool(answer)
+
+
+def decide_denial(extraction: Extraction, *, interactive: bool, as_denial: bool, notice: str) -> None:
+    """Whether a document that is not a denial goes into the case as one: --as-denial, or the person's yes."""
+    if extraction.writes_denial:
+        return
+    if as_denial:
+        extraction.denial_confirmed = True
+        print("\nRead as a denial because you asked for it (--as-denial).")
+    elif interactive:
+        extraction.denial_confirmed = ask_as_denial(extraction)
+    else:
+        print(f"\nNo denial was written into the case: {extraction.document.type.label} is not one. If part of it "
+              f"was denied and you want to appeal that part, run: appeal import {notice} -o CASE.yaml --yes "
+              "--as-denial")
+
+
+def run(notice: str, output: Path, *, interactive: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
+    """Read, show what the document is, confirm (when interactive), save; then, for a denial and when interactive,
+    the questionnaire for the rest."""
     if output.exists() and not force:
         raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
     extraction, case, refused = read_notice(notice)
@@ -254,20 +337,27 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
         raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
                         "sharper one taken straight on in good light.")
     print(printable("\n".join(report(extraction, refused))))
-    if interactive:
-        try:
+    try:
+        decide_denial(extraction, interactive=interactive, as_denial=as_denial, notice=notice)
+        if interactive:
             confirm(extraction)
-        except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
-            save(extraction, notice_import.to_case(extraction)[0], output, force=force)
-            print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
-                  f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
-            raise
-        case, refused = notice_import.to_case(extraction)
+    except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
+        save(extraction, notice_import.to_case(extraction)[0], output, force=force)
+        print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
+              f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
+        raise
+    case, refused = notice_import.to_case(extraction)
+    if not interactive and extraction.writes_denial:
+        print(printable("\n".join(must_check(extraction))))
     save(extraction, case, output, force=force)
     print(f"\nSaved the case to {output}")
     comparison = notice_import.deadline_comparison(extraction, case)
     if comparison:
-        print(f"\nDeadline. {comparison}")
+        print(printable(f"\nDeadline. {comparison}"))
+    if not extraction.writes_denial:
+        print("It holds your and your plan's details and no denial. If the plan later denies something, import "
+              "that notice.")
+        return case, output
     if interactive:
         from appeal.terminal import questionnaire
 
