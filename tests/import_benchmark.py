@@ -89,11 +89,28 @@ def items(limit: int | None) -> list[Item]:
         }))
     for notice in notice_variants.load_wide()[:limit]:
         kinds = notice_variants.source_types(notice)
-        found.append(Item("wide", notice.name, notice.expected["fields"], notice.expected["document_type"],
+        fields = dict(notice.expected["fields"])
+        if fields.get("provider_npi") and not _valid_npi(fields["provider_npi"]):
+            INVALID_NPIS.append(notice.name)  # the import must refuse it: an NPI that fails its check digit
+            fields["provider_npi"] = None
+        found.append(Item("wide", notice.name, fields, notice.expected["document_type"],
                           notice.expected.get("other_windows", []),
                           {kind: (lambda folder, n=notice, k=kind: notice_variants.WRITERS[k](n, folder))
                            for kind in kinds}))
     return found
+
+
+INVALID_NPIS: list[str] = []
+
+
+def _valid_npi(value: str) -> bool:
+    from appeal.cases.fields import check_npi
+
+    try:
+        check_npi(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -180,6 +197,9 @@ def main() -> int:
                 if source in item.write:
                     measure(item, source, Path(folder), tally, args.verbose)
             print(f"  {source}: done ({tally.notices} notices, {tally.seconds:.0f} s)", flush=True)
+    if INVALID_NPIS:
+        print(f"\nNote: {len(INVALID_NPIS)} wide notices print an NPI that fails the NPI check digit; the import refuses "
+              "such a number, so the right answer for them is no NPI.")
     print()
     print("| source | notices | fields right | wrong, marked ? | wrong, unmarked | missing | right % | target "
           "| document types right | non-denials recognised | appeal deadline from another window |")

@@ -174,7 +174,7 @@ DATE = (
 )
 IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
 PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
-NAME_WORD = r"[A-Z][A-Za-z'’.-]*"
+NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
 NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case"}
 # After a label: separators and a few words ("is", "on file") before the value.
@@ -289,24 +289,44 @@ class _Reader:
         return self.result
 
     def identity(self) -> None:
-        self.labelled("patient_name", _label(r"patient name", r"member name", r"name of (?:the )?(?:patient|member)",
-                                             r"(?:patient|member|enrollee|beneficiary)(?=\s*:)", r"^\s*name(?=\s*:)"),
+        self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
+                                             r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
+                                             r"(?:patient|member|enrollee|beneficiary|client)(?=\s*:)", r"^\s*name(?=\s*:)"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*:)"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*:)", r"notice for", r"^\s*to(?=\s*:)"), _name)
+        self.name_from_address_block()
         if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
                                                         why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
-                                          r"subscriber id", r"enrollee id", r"medicaid id", r"medicare number",
+                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?",
+                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
                                           r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
         self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?"),
                       self.identifier)
-        self.labelled("reference", _label(r"claim (?:number|no\.?|#|id)", r"claim(?=\s*:)", r"reference (?:number|no\.?|#)",
-                                          r"ref\.? ?#", r"case (?:number|no\.?|#|id)", r"authorization (?:number|no\.?|#)",
-                                          r"auth\.? ?#", r"appeal (?:number|no\.?|#)", r"tracking number"),
+        self.labelled("reference", _label(
+            r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
+            r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
+            r"control|document|redetermination|reconsideration|UM|utilization review)\.? ?(?:number|no\.?|#|id)",
+            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)"),
                       self.identifier)
+
+    def name_from_address_block(self) -> None:
+        """The person a letter is mailed to, from the address block near its top (a name, a street, a town with
+        its ZIP code): marked, since a letter may be mailed to someone else."""
+        top = self.lines[:25]
+        for index, line in enumerate(top[:-2]):
+            street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
+            if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
+                continue
+            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", line.text.strip())
+            text = re.sub(r"\s+\((?:Ret|Self)\.?\)$", "", text)
+            name = _name(text)
+            if name and _org(text) is None and len(name.split()) == len(text.split()) <= 4:
+                self.keep("patient_name", name, line, False, "taken from the address the letter was mailed to")
+                return
 
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
@@ -488,8 +508,67 @@ class _Reader:
 
     def appeal_route(self) -> None:
         self.stated_deadline()
+        document = self.result.document
+        if document is not None and document.type in NO_APPEAL_ROUTE:
+            return  # its fax and address are for the records or the call, not for an appeal
         self.fax()
         self.address()
+        if "appeals_address" not in self.result.found:
+            self.address_block()
+
+    def address_block(self) -> None:
+        """An address under words about an appeal: a block of short lines ending in a town and ZIP code whose
+        lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
+        reconsideration, a redetermination, a hearing or an external review request; or the same address run into
+        the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
+        about = re.compile(r"(?i)appeal|grievance|reconsideration|redetermination|hearing|external review|review request")
+        for index, line in enumerate(self.lines):
+            if index < 6 or not ZIP_LINE.search(line.text.strip()):
+                continue  # the letterhead's own address is not where appeals go
+            parts, start = [line.text.strip()], index
+            while start > 0 and len(parts) < 5:
+                above = self.lines[start - 1].text.strip()
+                if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
+                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
+                    break
+                if re.match(r"(?i)(?:fax|phone|tel|tty|e-?mail|call)\b", above):
+                    break
+                parts.insert(0, above)
+                start -= 1
+            lead = " ".join(item.text for item in self.lines[max(0, start - 3) : start])
+            first = parts[0]
+            label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
+            if label:
+                lead, parts[0] = lead + " " + label.group(1), label.group(2)
+            elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
+                lead, parts = lead + " " + first, parts[1:]
+            if not about.search(lead + " " + " ".join(parts)) or not re.search(
+                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead):
+                continue
+            parts = [part for part in (item.strip() for item in parts) if part]
+            if len(parts) >= 2 and not any(re.search(r"(?i)\b(?:fax|phone)\b", part) for part in parts):
+                self.keep("appeals_address", "\n".join(parts), self.lines[start])
+                return
+        self.address_in_sentence()
+
+    def address_in_sentence(self) -> None:
+        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
+        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsideration|redetermination)\b.{0,200}?\b(?:write|send|sent|"
+                             r"mail|mailed|submit)\w*(?: it| them| your \w+)? (?:to|at):? ((?:[^,;:]+(?:: [^,;]+)?, ){1,5}"
+                             r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
+        for text, starts in self.paragraphs:
+            match = pattern.search(text)
+            if not match:
+                continue
+            parts: list[str] = []
+            for part in match.group(1).split(", "):
+                if parts and re.fullmatch(r"(?i)(?:inc|llc|co|corp|ltd|l\.?p)\.?", part):
+                    parts[-1] += f", {part}"  # 'Crestwood Administrators, Inc.' is one name
+                else:
+                    parts.append(part)
+            parts[-2:] = [", ".join(parts[-2:])]  # the town and its state stay on one line
+            self.keep("appeals_address", "\n".join(parts), self._line_at(starts, match.start(1)))
+            return
 
     def stated_deadline(self) -> None:
         """The appeal deadline is the first window whose clause is about filing an appeal (notice_windows); the
@@ -568,6 +647,12 @@ class _Reader:
                 return
 
 
+# Documents whose fax and address are for records or a call: they offer no appeal yet.
+NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
+# A line ending in a town, its state and ZIP code (an address's last line).
+ZIP_LINE = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
+
+
 def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
     """Cues for the kind of coverage, (plan type, cue), in the data file's order: the strongest cue wins, and of
     equally strong ones the first listed; close seconds are marked."""
@@ -619,7 +704,8 @@ def _name(text: str) -> str | None:
     if len(words) < 2:
         return None
     if all(word.isupper() for word in words):
-        words = [word.capitalize() if len(word) > 1 and not word.endswith(".") else word for word in words]
+        words = ["-".join(part.capitalize() for part in word.split("-")) if len(word) > 1 and not word.endswith(".")
+                 else word for word in words]
     return " ".join(words)
 
 
