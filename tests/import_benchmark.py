@@ -64,6 +64,8 @@ def _norm(key: str, value) -> str:
         text = re.sub(r"\D", "", text)[-10:]
     if key == "insurer":
         text = text.casefold()
+    if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
+        text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
     return text
 
 

@@ -176,7 +176,8 @@ IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
 PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
 NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
-NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case"}
+NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
+            "part", "medical", "insurance", "services", "health"}
 # After a label: separators and a few words ("is", "on file") before the value.
 FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
@@ -185,6 +186,8 @@ NEXT_LABEL = re.compile(
     r"|Reference number|Request received)\s*[:#]"
 )
 
+# A claim adjustment reason code with its group (CO-45) or a remark code (N115, MA130).
+ADJUSTMENT_CODE = r"(?:(?:CO|PR|OA|PI|CR)-?\d{1,3}|(?:MA|N|M)\d{1,3})"
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "g": "9"})
 OCR_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
@@ -330,15 +333,16 @@ class _Reader:
 
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
+        text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
         match = re.match(IDENTIFIER, text)
-        if not match or not re.search(r"\d", match.group()):
+        if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
         return (value, "read by OCR: compare it with the paper") if self.notice.ocr else value
 
     def plan(self) -> None:
-        self.labelled("insurer", _label(r"insurer", r"insurance company", r"health plan(?=\s*:)", r"plan administrator",
-                                        r"claims administrator", r"issued by"), _org)
+        self.labelled("insurer", _label(r"insurer(?=\s*:)", r"insurance company(?=\s*:)", r"health plan(?=\s*:)",
+                                        r"plan administrator", r"claims administrator", r"issued by"), _org)
         if "insurer" not in self.result.found:
             self.insurer_from_context()
         self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
@@ -404,12 +408,12 @@ class _Reader:
 
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
-                       r"(?<!of )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
+                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
                        r"drug requested", r"description of service",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
         if not self.labelled("service", label, _phrase):
             for text, starts in self.paragraphs:
-                match = re.search(r"request for (.+?) \((?:codes?|CPT|HCPCS)", text)
+                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(.+?) \((?:codes?|CPT|HCPCS)", text)
                 if match:
                     self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
                     break
@@ -429,6 +433,9 @@ class _Reader:
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
+                for row in self.table_rows(line):  # an EOB's table: a code on each service line
+                    more = _procedure_codes(row, self.notice.ocr)
+                    codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
                 if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
                     codes = [(code, None) for code, _ in codes]
                     for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
@@ -452,12 +459,30 @@ class _Reader:
                 self.keep("provider_npi", value, line, not why, why)
                 break
             self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
+        adjustment, first = [], None  # every labelled code (an EOB's lines each have theirs), in order, once
         for rest, line in self.after_label(_label(r"claim adjustment reason(?: and remark)?(?: codes?)?", r"CARC",
                                                   r"RARC", r"remark codes?", r"adjustment codes?")):
-            codes = re.findall(r"\b(?:CO|PR|OA|PI|CR)-?\d{1,3}\b|\b(?:MA|N|M)\d{1,3}\b", rest)
-            if codes:
-                self.keep("adjustment_codes", codes, line)
+            for text in [rest, *self.table_rows(line), *self.table_rows(line, ADJUSTMENT_CODE)]:
+                for code in re.findall(r"\b" + ADJUSTMENT_CODE + r"\b(?!\s*\(not applied\))", text):
+                    if code not in adjustment:
+                        adjustment.append(code)
+                        first = first or line
+        if adjustment:
+            self.keep("adjustment_codes", adjustment, first)
+
+    def table_rows(self, line: Line, starts: str = r"\d{1,2}/\d{1,2}/\d{2,4}\b") -> list[str]:
+        """The rows under a row that starts like `starts` (an EOB's service lines start with a date, its list of
+        remark codes with a code), up to the first that does not."""
+        if not re.match(r"\s*" + starts, line.text):
+            return []
+        rows = []
+        for following in self.lines[self.lines.index(line) + 1 :]:
+            if not re.match(r"\s*" + starts, following.text):
+                if following.text.startswith(" ") and following.text.strip():
+                    continue  # an explanation wrapped under its code
                 break
+            rows.append(following.text)
+        return rows
 
     def icd_codes(self, text: str, line: Line) -> tuple[list[str], str]:
         codes, notes = [], []
@@ -475,7 +500,7 @@ class _Reader:
 
     def reason(self) -> None:
         label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
-                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation", r"rationale",
+                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*:)", r"rationale",
                        r"denial reason", r"reason(?=\s*:)")
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
@@ -490,7 +515,7 @@ class _Reader:
                     continue
                 parts.append(text)
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
-            if quote:
+            if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
                           why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
@@ -720,7 +745,9 @@ def _past_date(text: str) -> Any:
 def _org(text: str) -> str | None:
     """An organization's name: capitalized words, with a word that says it is a plan or a company."""
     text = re.sub(r"\s+(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "", text.strip())
-    text = _cut(text).rstrip(".,")
+    text = _cut(text).rstrip(",")
+    if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
+        text = text.rstrip(".")
     if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the)?\s?[A-Z][\w&'.,-]*){0,7}", text):
         return None
     if not re.search(r"(?i)health|insurance|plan|care|benefit|medicare|medicaid|mutual|administrat|contractor|"
@@ -733,6 +760,8 @@ def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
+    value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
+    value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
 
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
