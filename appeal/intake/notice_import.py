@@ -307,7 +307,8 @@ class _Reader:
                                           r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
                                           r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?"),
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?",
+                                             r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
@@ -346,7 +347,7 @@ class _Reader:
         if "insurer" not in self.result.found:
             self.insurer_from_context()
         self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
-                                          r"product(?=\s*:)", colon=True), _phrase)
+                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _phrase)
         self.plan_type()
 
     def insurer_from_context(self) -> None:
@@ -409,7 +410,10 @@ class _Reader:
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
                        r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service",
+                       r"drug requested", r"description of service", r"request(?=\s*:)", r"service or item",
+                       r"drug(?=\s*:)", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
+                       r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
+                       r"asked (?:us )?for(?=\s*:\s*$)",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
         if not self.labelled("service", label, _phrase):
             for text, starts in self.paragraphs:
@@ -500,6 +504,9 @@ class _Reader:
 
     def reason(self) -> None:
         label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
+                       r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
+                       r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
+                       r"why(?=\s*:)",
                        r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*:)", r"rationale",
                        r"denial reason", r"reason(?=\s*:)")
         for index, line in enumerate(self.lines):
@@ -687,14 +694,15 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 # Words that say which kind of reason the plan gave.
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.experimental, r"experimental|investigational|unproven"),
-    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA"),
+    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"),
-    (DenialReason.step_therapy, r"step therapy|tried and failed|must first try"),
+    (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
+                                r"alternatives?|antidepressants?)|documented trials? of"),
     (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover this service|funded line"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
-    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity"),
+    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"),
 )
 
 
@@ -762,6 +770,7 @@ def _phrase(text: str) -> str | None:
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*)+\)$", "", value)  # '(G2082, G2083)': the codes, read apart
 
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
