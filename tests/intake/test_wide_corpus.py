@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from notice_variants import (  # noqa: E402
     DENIALS, DOCUMENT_TYPES, FIELD_KEYS, PLAN_TYPES, REASONS, WIDE, WINDOW_ROLES, load_wide, photo_orientation,
-    write_pdf, write_photo, write_scan, write_text, write_tiff,
+    photo_page, write_pdf, write_photo, write_scan, write_text, write_tiff,
 )
 
 NOTICES = load_wide()
@@ -159,8 +159,8 @@ def test_text_and_pdf_keep_every_page(notice, tmp_path):
     assert flat(last_line)[:20] in last_page, "the last page holds the notice's last lines"
 
 
-SAMPLE = [notice for notice in NOTICES if len(notice.pages) > 1][:2] + [
-    notice for notice in NOTICES if len(notice.pages) == 1][:2]
+SAMPLE = [next(notice for notice in NOTICES if len(notice.pages) == 3),
+          next(notice for notice in NOTICES if len(notice.pages) == 1 and notice.fax_like)]
 
 
 @pytest.mark.parametrize("notice", SAMPLE, ids=[notice.name for notice in SAMPLE])
@@ -197,16 +197,17 @@ def test_photos_are_seeded_and_some_are_stored_sideways(tmp_path):
     assert {1, 6, 8} <= orientations
 
 
-def test_a_photo_has_a_shadow_but_no_black_region(tmp_path):
-    from PIL import Image, ImageOps, ImageStat
+@pytest.mark.parametrize("seed", range(3))
+def test_a_photo_has_a_shadow_but_no_black_region(seed):
+    """On a blank sheet the paper's brightness is the light: somewhere 30% darker or more, nowhere black."""
+    import random
 
-    notice = next(notice for notice in NOTICES if len(notice.pages) == 1)
-    with Image.open(write_photo(notice, tmp_path, seed=2)) as image:
-        gray = ImageOps.exif_transpose(image).convert("L")
+    from PIL import ImageStat
+
+    gray = photo_page([""], random.Random(seed)).convert("L")
     width, height = gray.size
-    tiles = [gray.crop((x, y, x + width // 8, y + height // 8))
-             for x in range(width // 8, width * 6 // 8, width // 8) for y in range(height // 8, height * 6 // 8,
-                                                                                   height // 8)]
-    paper = [ImageStat.Stat(tile).median[0] for tile in tiles]  # the paper's brightness where it is
-    assert max(paper) - min(paper) > 40, "light is uneven"
-    assert min(paper) > 60, "the shadow darkens the page, it does not blacken it"
+    inset, step = 340, 60  # always on the paper, whatever the tilt and keystone
+    paper = [ImageStat.Stat(gray.crop((x, y, x + step, y + step))).median[0]
+             for x in range(inset, width - inset - step, step) for y in range(inset, height - inset - step, step)]
+    assert min(paper) < 0.7 * max(paper), "light is uneven and a shadow falls on the page"
+    assert min(paper) > 0.3 * max(paper), "the shadow darkens the page, it does not blacken it"
