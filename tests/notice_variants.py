@@ -280,8 +280,7 @@ def photo_page(lines: list[str], rng: random.Random):
 
 
 def photo_pages(notice: WideNotice, seed: int = 0) -> list:
-    rng = _rng(notice, seed, "photo")
-    return [photo_page(lines, rng) for lines in notice.pages]
+    return [photo_page(lines, _rng(notice, seed, f"photo-page-{index}")) for index, lines in enumerate(notice.pages)]
 
 
 def photo_orientation(notice: WideNotice, seed: int = 0) -> int:
@@ -289,17 +288,19 @@ def photo_orientation(notice: WideNotice, seed: int = 0) -> int:
     return _rng(notice, seed, "orientation").choice((1, 1, 1, 1, 6, 8))
 
 
-def write_photo(notice: WideNotice, folder: Path, seed: int = 0, page: int | None = None) -> Path:
-    """A phone photo, JPEG quality 75. A one-page notice (or `page=k`, 1-based) gives one JPEG, possibly stored
-    sideways with an EXIF orientation tag; a longer notice gives the PDF a phone scanning app makes of its
-    pages' photos."""
+PHOTO_FORMATS = {"jpeg": ("jpg", "JPEG"), "heic": ("heic", "HEIF"), "png": ("png", "PNG")}
+
+
+def write_photo(notice: WideNotice, folder: Path, seed: int = 0, page: int | None = None, fmt: str = "jpeg") -> Path:
+    """A phone photo (JPEG quality 75; or HEIC, as iPhones save them, or PNG, as screenshots are). A one-page
+    notice, or `page=k` (1-based), gives one image, possibly stored sideways with an EXIF orientation tag; a
+    longer notice gives the PDF a phone scanning app makes of its pages' JPEG photos."""
     from PIL import Image
 
-    photos = photo_pages(notice, seed)
-    if page is None and len(photos) > 1:
+    if page is None and len(notice.pages) > 1:
         path = Path(folder) / f"{notice.name}-photo.pdf"
         jpegs = []
-        for photo in photos:  # each page JPEG-compressed first, as the app does
+        for photo in photo_pages(notice, seed):  # each page JPEG-compressed first, as the app does
             buffer = io.BytesIO()
             photo.save(buffer, format="JPEG", quality=75)
             buffer.seek(0)
@@ -307,17 +308,22 @@ def write_photo(notice: WideNotice, folder: Path, seed: int = 0, page: int | Non
         jpegs[0].save(path, format="PDF", save_all=True, append_images=jpegs[1:], resolution=float(DPI))
         return path
     index = (page or 1) - 1
-    photo = photos[index]
+    photo = photo_page(notice.pages[index], _rng(notice, seed, f"photo-page-{index}"))
     orientation = photo_orientation(notice, seed + index)
-    exif = Image.Exif()
     if orientation == 6:  # the viewer turns it 90 degrees clockwise to show it upright
         photo = photo.transpose(Image.Transpose.ROTATE_90)
     elif orientation == 8:  # the viewer turns it 90 degrees counter-clockwise
         photo = photo.transpose(Image.Transpose.ROTATE_270)
+    exif = Image.Exif()
     exif[0x0112] = orientation
-    suffix = f"-p{page}" if page is not None else ""
-    path = Path(folder) / f"{notice.name}-photo{suffix}.jpg"
-    photo.save(path, format="JPEG", quality=75, exif=exif.tobytes(), dpi=(DPI, DPI))
+    suffix, kind = PHOTO_FORMATS[fmt]
+    if fmt == "heic":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    path = Path(folder) / f"{notice.name}-photo{f'-p{page}' if page is not None else ''}.{suffix}"
+    options = {"quality": 75} if fmt != "png" else {"optimize": False}
+    photo.save(path, format=kind, exif=exif.tobytes(), **options)
     return path
 
 

@@ -211,3 +211,17 @@ def test_a_photo_has_a_shadow_but_no_black_region(seed):
              for x in range(inset, width - inset - step, step) for y in range(inset, height - inset - step, step)]
     assert min(paper) < 0.7 * max(paper), "light is uneven and a shadow falls on the page"
     assert min(paper) > 0.3 * max(paper), "the shadow darkens the page, it does not blacken it"
+
+
+@pytest.mark.parametrize("fmt", ["heic", "png"])
+def test_photos_come_as_heic_and_png_too(fmt, tmp_path):
+    import pillow_heif
+    from PIL import Image, ImageOps
+
+    pillow_heif.register_heif_opener()
+    notice = next(item for item in NOTICES if len(item.pages) == 1 and photo_orientation(item, 0) != 1)
+    path = write_photo(notice, tmp_path, seed=0, fmt=fmt)
+    assert path.suffix == {"heic": ".heic", "png": ".png"}[fmt]
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image)
+        assert upright.height > upright.width, "shown upright, the page is portrait"
