@@ -119,7 +119,8 @@ _APPROVED = re.compile(
     r"(?i)\b(?:(?:has|have) been (?:approved|authorized|certified)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized|certified)"
     r"|we (?:have )?(?:approved|authorized|certified)|(?:decision|determination|status|outcome|result)\s*:?\s*"
     r"(?:approved|authorized|certified)|approval (?:notice|letter|of)|notice of approval|(?:authorization|request) "
-    r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))")
+    r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
+    r"(?! (?:through|until|from) )")  # 'was approved through 06/30': an earlier approval ending
 _PARTIAL = re.compile(
     r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial)|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
     r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
@@ -137,12 +138,13 @@ _NOT_DECIDED = re.compile(
     r"|before (?:we|the plan) (?:make|makes|issue|issues|reach|reaches) (?:a|our|its|the) (?:final )?(?:decision|determination)"
     r"|no (?:final )?(?:decision|determination) (?:has been|was|is) (?:made|issued)|(?:is|remains) (?:pending|pended|on hold)"
     r"|(?:decision|determination) (?:has|have) not (?:yet )?been (?:made|issued|reached)|\bpending (?:adverse|denial)\b"
+    r"|before (?:a|the|any) (?:final )?(?:decision|determination) is (?:made|issued|reached)"
     r"|(?:not|no) (?:a )?(?:denial|final decision)\b|intends? to deny|(?:could|may|will) (?:not )?be (?:denied|approved)")
 
 _FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
                     r"|\bfinal (?:appeal )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
-                    r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)|final level of (?:internal )?appeal"
-                    r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:is|are|has been) (?:now )?(?:complete|exhausted)")
+                    r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)"
+                    r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:has|have) (?:now )?been (?:completed|exhausted)")
 _APPEAL_DECISION = re.compile(
     r"(?i)\b(?:(?:this|the) (?:is (?:the |our )?)?decision on (?:your|the) (?:appeal|grievance|request for reconsideration)"
     r"|(?:we|have) (?:reviewed|considered) (?:your|the) (?:first[- ]level |second[- ]level |level \w+ )?(?:appeal|grievance|request for reconsideration|redetermination request)"
@@ -151,7 +153,7 @@ _APPEAL_DECISION = re.compile(
     r"|^\W*(?:\w+ )?(?:appeal|grievance|reconsideration|redetermination) (?:decision |determination )?(?:decision|determination|outcome|result|notice)\W*$"
     r"|we (?:are not changing|will not change|did not change|have not changed) (?:our|the|this) (?:decision|denial)"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
-    r"|upheld|uphold)")
+    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b)")
 _CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"
                     r"|\bpayment (?:for|of) (?:services|care|the)|\bwe will not pay\b|\bdate of service\b|\bbilled\b|\bamount billed\b")
 _PRIOR_AUTH = re.compile(r"(?i)\bprior authori[sz]ation|\bpre-?service\b|\bpre-?certification|\bprecert|\bpre-?authori[sz]ation"
@@ -199,13 +201,18 @@ def sentences(lines: list[Line]) -> list[Sentence]:
     return found
 
 
-def _hits(pattern: re.Pattern[str], said: list[Sentence]) -> list[tuple[Sentence, Line]]:
-    """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'),
-    each with the line the words are on."""
+# 'no request to extend it was approved': a 'no' or 'not' earlier in the clause turns the words round.
+_NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
+
+
+def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False) -> list[tuple[Sentence, Line]]:
+    """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
+    `negatable` words, not after a 'no'), each with the line the words are on."""
     found = []
     for sentence in said:
         for match in pattern.finditer(sentence.text):
-            if _CONDITIONAL.search(sentence.text[: match.start()][-100:]):
+            before = sentence.text[: match.start()][-100:]
+            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before):
                 continue
             found.append((sentence, sentence.line_at(match.start())))
             break
@@ -220,11 +227,12 @@ def classify(lines: list[Line]) -> DocumentKind | None:
     eob = next((line for line in lines if _NOT_A_BILL.search(line.text) or _EOB_TITLE.match(line.text)), None)
     if eob is not None:
         denied = [(s, line) for s, line in _hits(_EOB_DENIED, said)
-                  if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)]
+                  if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)
+                  or re.search(r"(?i)\bthe denied (?:lines?|services?|charges?|items?|amounts?)\b", s.text)]
         if denied:
             return DocumentKind(DocumentType.eob_denied, denied[0][1])
         return DocumentKind(DocumentType.eob_paid, eob)
-    denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said)
+    denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
     partial = _hits(_PARTIAL, said)
     undecided = _hits(_NOT_DECIDED, said)
     if partial or (approved and denied and not undecided):

@@ -31,6 +31,7 @@ class WindowRole(str, Enum):
     decision_time = "decision_time"
     continuation_of_benefits = "continuation_of_benefits"
     renewal_request = "renewal_request"
+    corrected_claim = "corrected_claim"
     other = "other"
 
     @property
@@ -53,6 +54,7 @@ _LABELS = {
     WindowRole.decision_time: "the time the plan has to decide",
     WindowRole.continuation_of_benefits: "to ask to keep getting your care while you appeal; not the appeal deadline",
     WindowRole.renewal_request: "to ask for a renewal before the approval ends",
+    WindowRole.corrected_claim: "for your provider to send a corrected claim; not the appeal deadline",
     WindowRole.other: "a time limit the tool could not place; read its sentence",
 }
 
@@ -75,7 +77,7 @@ class Window:
 _NUMBER_WORDS = "|".join(sorted((re.escape(word) for word in WORDS if " " not in word), key=len, reverse=True))
 _COUNT = (r"(?:(?:(?P<word>(?:" + _NUMBER_WORDS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\s*"
           r"(?:\((?P<paren>\d{1,3})\))?)|(?P<digits>\d{1,3}))")
-_AMOUNT = re.compile(r"(?i)(?<![\w$.,/-])" + _COUNT + r"[- ](?:(?:calendar|business|working|consecutive)[- ])?"
+_AMOUNT = re.compile(r"(?i)(?<![\w$.,/-])" + _COUNT + r" (?:(?:calendar|business|working|consecutive) )?"
                      r"(?P<unit>days?|hours?|months?)\b")
 
 
@@ -120,16 +122,19 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
     (WindowRole.external_review, re.compile(
         r"(?i)\bexternal review\b|\bindependent (?:external |medical )?review|\bindependent review organization\b"
         r"|\bIRO\b|\bOPM\b[^.;]{0,40}\breview|\breview by (?:the )?(?:Office of Personnel Management|OPM)")),
+    (WindowRole.corrected_claim, re.compile(r"(?i)\bcorrected claim\b|\b(?:re-?submit|rebill|re-?bill) the claim\b")),
     (WindowRole.submit_records, re.compile(
-        r"(?i)\b(?:send|submit|provide|give|fax|mail|get) (?:us |the plan |to us )?(?:[\w-]+ ){0,3}(?:information|records|documents|"
+        r"(?i)\b(?:send|submit|provide|give|fax|mail|get)(?:e?s)? (?:us |the plan |to us )?(?:[\w-]+ ){0,3}(?:information|records|documents|"
         r"documentation|notes|test results|details|forms?)\b|\bif we (?:do not|don't) (?:get|receive|have)"
         r"|(?:information|records)\b[^.;]{0,40}\b(?:send|submit|provide) (?:it|them)\b")),
     (WindowRole.appeal, re.compile(
         r"(?i)\b(?:file|submit|send|request|ask for|make|start|mail|fax|filing|requesting|submitting)\b[^.;]{0,40}?"
         r"\b(?:appeal|grievance|reconsideration|redetermination|complaint|review of (?:this|our|the) (?:decision|denial))"
         r"|\bappeals? (?:must|should|has to|needs to) be (?:received|filed|sent|made|submitted|postmarked|requested)"
-        r"|\bto appeal\b|\b(?:you|your \w+) (?:can|may|must|have|has) (?:\w+ )?appeal\b|\bright to appeal\b"
-        r"|\b(?:ask|request|tell) (?:us |the plan )?(?:[\w-]+ ){0,3}(?:to )?(?:review|reconsider|look at|change) (?:this|our|the|it|that)\b"
+        r"|\bto appeal\b|\b(?:can|may|must|might|have|has) (?:\w+ )?appeal\b|\bright to appeal\b"
+        r"|\b(?:ask|request|tell) (?:us |the plan )?(?:[\w-]+ ){0,3}(?:to )?(?:review|reconsider|look at|change)\b"
+        r"|\b(?:ask|asking)(?: us| the plan)? for (?:an? |your )?(?:\w+ )?(?:appeal|reconsideration|redetermination|review)\b"
+        r"|\breceive (?:your|the|an?) (?:written )?(?:appeal|grievance|request for (?:reconsideration|redetermination))"
         r"|\b(?:appeal|grievance|reconsideration|redetermination) (?:request )?(?:deadline|time limit|period)")),
 )
 
@@ -146,13 +151,15 @@ def role_of(clause: str) -> WindowRole | None:
 _PERSON_ACTS = re.compile(
     r"(?i)\byou(?:r \w+)? (?:must|may|can|have to|need to|should|will need to) (?:\w+ ){0,3}(?:ask|write|request|file|send|"
     r"submit|make|call|appeal)|\b(?:request|appeal|letter|it) must be (?:filed|made|sent|received|postmarked|submitted|"
-    r"in writing)|\byou have (?:\w+ ){1,3}(?:days?|months?) to\b")
+    r"in writing)|\byou have (?:\w+ ){1,3}(?:days?|months?) to\b"
+    r"|^\W*(?:and )?(?:complete|send|submit|mail|fax|file|write)\b")  # an instruction: 'Complete the form and send it'
+
 # Roles the person acts in; a decision time is the plan's.
 _PERSON_ROLES = (WindowRole.appeal, WindowRole.fair_hearing, WindowRole.external_review, WindowRole.submit_records,
                  WindowRole.peer_to_peer, WindowRole.continuation_of_benefits, WindowRole.renewal_request)
 # Amounts that are not time limits: office hours, a supply, a history.
 _NOT_A_WINDOW = re.compile(r"(?i)^\s*a (?:day|week)\b|^\s*(?:supply|of (?:medication|therapy|treatment))")
-_NOT_A_WINDOW_BEFORE = re.compile(r"(?i)(?:\bper|\bevery|\beach|\blast|\bpast|\bprevious|\bprior|#\d+)\s*$")
+_NOT_A_WINDOW_BEFORE = re.compile(r"(?i)(?:\bper|\bevery|\beach|\blast|\bpast|\bprevious|\bprior|\bfor|#\d+)\s*$")
 
 
 def _clause(text: str, start: int, end: int) -> str:
