@@ -177,7 +177,11 @@ PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
 NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
 NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
-            "part", "medical", "insurance", "services", "health"}
+            "part", "medical", "insurance", "services", "health", "appeal", "decision", "notice", "denial", "request",
+            "determination", "first-level", "second-level", "level", "review"}
+# A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
+TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
+          "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
 # After a label: separators and a few words ("is", "on file") before the value.
 FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
@@ -243,14 +247,19 @@ class _Reader:
 
     # ---- label searches
 
-    def after_label(self, pattern: re.Pattern[str]) -> list[tuple[str, Line]]:
+    def after_label(self, pattern: re.Pattern[str], wraps: bool = False) -> list[tuple[str, Line]]:
         """What follows each occurrence of the label: the rest of its line, or the next line when the label ends
-        its line (forms print the value under the label)."""
+        its line (forms print the value under the label). With `wraps`, a value that runs on to the next line of
+        its sentence (no full stop, the next line no label of its own) gets that line too."""
         hits = []
         for index, line in enumerate(self.lines):
             for match in pattern.finditer(line.text):
                 rest = line.text[match.end() :]
                 if rest.strip():
+                    after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
+                    if wraps and after and not re.search(r"[.;:]\s*$", rest) and not re.match(r"[A-Z][\w /()#'-]{1,40}:", after) \
+                            and len(rest) > 30:
+                        rest = f"{rest.rstrip()} {after}"
                     hits.append((rest.strip(), line))
                 else:
                     following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
@@ -258,9 +267,10 @@ class _Reader:
                         hits.append((following.text.strip(), following))
         return hits
 
-    def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True) -> bool:
+    def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True,
+                 wraps: bool = False) -> bool:
         """The first value after the label that `read` accepts (read returns None, a value, or (value, why))."""
-        for rest, line in self.after_label(pattern):
+        for rest, line in self.after_label(pattern, wraps):
             value = read(rest)
             why = ""
             if isinstance(value, tuple):
@@ -302,6 +312,9 @@ class _Reader:
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
                                                         why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
+        # the plan's own number first: a Medicaid plan's letter may print the state's ID too
+        self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
+                                          r"plan member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
                                           r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?",
                                           r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
@@ -313,7 +326,8 @@ class _Reader:
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
-            r"control|document|redetermination|reconsideration|UM|utilization review)\.? ?(?:number|no\.?|#|id)",
+            r"control|document|redetermination|reconsideration|UM|utilization review)\.? ?(?:number|no\.?|#|id)"
+            r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
             r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)"),
                       self.identifier)
 
@@ -347,7 +361,7 @@ class _Reader:
         if "insurer" not in self.result.found:
             self.insurer_from_context()
         self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
-                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _phrase)
+                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _plan_name)
         self.plan_type()
 
     def insurer_from_context(self) -> None:
@@ -410,14 +424,15 @@ class _Reader:
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
                        r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service", r"request(?=\s*:)", r"service or item",
+                       r"drug requested", r"description of service", r"^\s*request(?=\s*:)", r"service or item",
                        r"drug(?=\s*:)", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
-                       r"asked (?:us )?for(?=\s*:\s*$)",
+                       r"asked (?:us )?for(?=\s*:)",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
-        if not self.labelled("service", label, _phrase):
+        if not self.labelled("service", label, _phrase, wraps=True):
             for text, starts in self.paragraphs:
-                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(.+?) \((?:codes?|CPT|HCPCS)", text)
+                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
+                                  r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)", text)
                 if match:
                     self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
                     break
@@ -730,7 +745,10 @@ def _name(text: str) -> str | None:
         last, first = text.split(", ", 1)
         text = f"{first} {last}"
     words = []
-    for word in text.split():
+    split = text.split()
+    if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
+        split = split[1:]
+    for word in split:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break
         words.append(word.rstrip(","))
@@ -764,13 +782,23 @@ def _org(text: str) -> str | None:
     return text
 
 
+def _plan_name(text: str) -> str | None:
+    """A plan's name without what the notice adds after it in brackets ('(self-funded; Group 88-4150)',
+    '(HealthCare.gov)'); a one-word bracket that is part of the name stays ('(HMO)', '(PDP)', '(Group)')."""
+    value = _phrase(text)
+    if value is None:
+        return None
+    return re.sub(r"\s*\((?![\w-]+\))[^)]*\)?$", "", value) or None
+
+
 def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
-    value = re.sub(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*)+\)$", "", value)  # '(G2082, G2083)': the codes, read apart
+    value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
+    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
