@@ -21,7 +21,6 @@ corpus, `-v` lists every miss.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -34,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import notice_corpus  # noqa: E402
 import notice_variants  # noqa: E402
+from notice_scoring import DENIALS, FIELD_KEYS, expected_fields, judge, valid_npi  # noqa: E402
 
 from appeal.intake import notice_import, notice_text  # noqa: E402
 
 TARGETS = {"text": 0.97, "pdf": 0.97, "scan": 0.90, "tiff": 0.90, "photo": 0.90}
 SOURCES = ("text", "pdf", "scan", "tiff", "photo")
-DENIALS = {"denial_prior_authorization", "denial_claim", "denial_appeal_decision", "final_internal_denial", "eob_denied"}
 
 
 @dataclass
@@ -54,32 +53,6 @@ class Item:
     write: dict
 
 
-def _norm(key: str, value) -> str:
-    """The value as compared: the same fact written two ways is the same (a fax's digits, '180 calendar days' and
-    '180 days', a company's name in capitals or not)."""
-    text = " ".join(str(value or "").replace("\n", ", ").split())
-    if key == "appeal_deadline":
-        text = re.sub(r"(?i)\b(?:calendar) ", "", text)
-    if key == "appeals_fax":
-        text = re.sub(r"\D", "", text)[-10:]
-    if key == "insurer":
-        text = text.casefold()
-    if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
-        text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
-    return text
-
-
-def _same(key: str, truth: str, got: str) -> bool:
-    """The plan's words are right when one holds the other and they are nearly as long (a lead-in such as 'We
-    denied your request because' kept or left out)."""
-    if truth == got:
-        return True
-    if key == "quote" and truth and got:
-        short, long = sorted((truth, got), key=len)
-        return short in long and len(short) >= 0.7 * len(long)
-    return False
-
-
 def items(limit: int | None) -> list[Item]:
     found = []
     for notice in notice_corpus.corpus(36)[:limit]:
@@ -91,10 +64,9 @@ def items(limit: int | None) -> list[Item]:
         }))
     for notice in notice_variants.load_wide()[:limit]:
         kinds = notice_variants.source_types(notice)
-        fields = dict(notice.expected["fields"])
-        if fields.get("provider_npi") and not _valid_npi(fields["provider_npi"]):
+        fields = expected_fields(notice.expected["fields"])
+        if notice.expected["fields"].get("provider_npi") and not valid_npi(notice.expected["fields"]["provider_npi"]):
             INVALID_NPIS.append(notice.name)  # the import must refuse it: an NPI that fails its check digit
-            fields["provider_npi"] = None
         found.append(Item("wide", notice.name, fields, notice.expected["document_type"],
                           notice.expected.get("other_windows", []),
                           {kind: (lambda folder, n=notice, k=kind: notice_variants.WRITERS[k](n, folder))
@@ -103,16 +75,6 @@ def items(limit: int | None) -> list[Item]:
 
 
 INVALID_NPIS: list[str] = []
-
-
-def _valid_npi(value: str) -> bool:
-    from appeal.cases.fields import check_npi
-
-    try:
-        check_npi(value)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass
@@ -138,33 +100,30 @@ def measure(item: Item, source: str, folder: Path, tally: Tally, verbose: bool) 
     except Exception as error:  # a crash is every field missing, and said
         print(f"    {item.name} [{source}]: FAILED: {type(error).__name__}: {error}"[:300])
         tally.notices += 1
-        tally.fields += len(notice_variants.FIELD_KEYS)
-        tally.missing += sum(1 for key in notice_variants.FIELD_KEYS if item.truth.get(key))
+        tally.fields += len(FIELD_KEYS)
+        tally.missing += sum(1 for key in FIELD_KEYS if item.truth.get(key))
         return
     tally.seconds += time.monotonic() - started
     tally.notices += 1
     document = getattr(extraction, "document", None)
     got_type = document.type.value if document is not None else None
     writes_denial = getattr(extraction, "writes_denial", True)
-    for key in notice_variants.FIELD_KEYS:
-        truth = _norm(key, item.truth.get(key))
-        found = extraction.found.get(key)
-        got = _norm(key, extraction.shown(key))
+    for judged in judge(item.truth, extraction):
         tally.fields += 1
-        if _same(key, truth, got):
+        if judged.right:
             tally.right += 1
             continue
-        if not got:
+        if not judged.got:
             tally.missing += 1
             what = "missed"
-        elif found is not None and not found.certain:
+        elif not judged.certain:
             tally.flagged += 1
             what = "wrong (marked ?)"
         else:
             tally.certain += 1
             what = "WRONG+CERTAIN"
         if verbose or what == "WRONG+CERTAIN":
-            print(f"    {item.name} [{source}] {key}: {what}: expected {truth!r}, got {got!r}")
+            print(f"    {item.name} [{source}] {judged.key}: {what}: expected {judged.truth!r}, got {judged.got!r}")
     if item.document_type is None:
         type_right = got_type is None or got_type in DENIALS
     else:

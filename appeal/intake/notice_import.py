@@ -328,7 +328,8 @@ class _Reader:
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
             r"control|document|redetermination|reconsideration|UM|utilization review)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)"),
+            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
+            r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
 
     def name_from_address_block(self) -> None:
@@ -528,9 +529,11 @@ class _Reader:
             match = label.search(line.text)
             if not match:
                 continue
-            parts = [line.text[match.end() :].strip()]
+            parts = [re.sub(r"^(?:of|for) [\w ]{1,30}?:\s*", "", line.text[match.end() :].strip())]  # '... of these lines:'
             for following in self.lines[index + 1 :]:
                 text = following.text.strip()
+                if re.search(r"(?i)\bpage \d+ of \d+\b", text):  # a page's foot or head: the reason ends there
+                    break
                 if not text or (text.isupper() and len(text) > 3) or re.match(r"[A-Z][A-Za-z /()#-]{2,40}:\s", text):
                     if any(parts):
                         break
@@ -675,7 +678,7 @@ class _Reader:
                     starts.append((self.lines.index(self._line_at(lines, match.end() - 1)), ""))
         for index, rest in starts:
             line = self.lines[index]
-            parts = [part.strip() for part in re.split(r",\s*|;\s*", rest)] if rest else []
+            parts = [part.strip() for part in re.split(r",\s*|;\s*", rest.rstrip(". "))] if rest else []
             for following in ([] if rest else self.lines[index + 1 : index + 8]):
                 text = following.text.strip()
                 if not text:

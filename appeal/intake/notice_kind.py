@@ -227,6 +227,8 @@ def classify(lines: list[Line]) -> DocumentKind | None:
     eob = next((line for line in lines if _NOT_A_BILL.search(line.text) or _EOB_TITLE.match(line.text)), None)
     if eob is not None:
         denied = [(s, line) for s, line in _hits(_EOB_DENIED, said)
+                  if not re.search(r"\S {2,}\S.* {2,}\S", line.text) or re.search(r"\d", line.text)]  # not a header
+        denied = [(s, line) for s, line in denied
                   if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)
                   or re.search(r"(?i)\bthe denied (?:lines?|services?|charges?|items?|amounts?)\b", s.text)]
         if denied:
