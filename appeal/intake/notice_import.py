@@ -463,6 +463,8 @@ class _Reader:
                                     "digit lost in the scan?), so it was not used")
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
+        if "procedure_codes" not in self.result.found:
+            self.codes_in_table() or self.codes_beside_service()
         diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
@@ -489,6 +491,41 @@ class _Reader:
                         first = first or line
         if adjustment:
             self.keep("adjustment_codes", adjustment, first)
+
+    def codes_in_table(self) -> bool:
+        """The codes in a table's code column: a header row (columns apart, no digits) naming a code, and the
+        rows under it up to a blank line or the totals."""
+        for index, line in enumerate(self.lines):
+            text = line.text
+            if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
+                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code)\b", text):
+                continue
+            codes: list[tuple[str, str | None]] = []
+            for row in self.lines[index + 1 : index + 30]:
+                if not row.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
+                    if codes:
+                        break
+                    continue
+                found = _procedure_codes(row.text, self.notice.ocr)
+                codes += [(code, None) for code, _ in (found[0] if found else []) if code not in {c for c, _ in codes}]
+            if codes:
+                why = "read by OCR: CPT codes cannot be checked against a code set here" if self.notice.ocr else ""
+                return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
+        return False
+
+    def codes_beside_service(self) -> bool:
+        """Codes in brackets right after the service's name: 'IV ketamine infusion, 6 sessions (96365, J3490)'."""
+        service = self.result.found.get("service")
+        if service is None:
+            return False
+        at = self.lines.index(service.line)
+        text = " ".join(line.text for line in self.lines[at : at + 2])  # the name may wrap onto the next line
+        match = re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+        found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
+        if not found:
+            return False
+        codes, why = found
+        return self.keep("procedure_codes", CodeList(tuple((code, None) for code, _ in codes)), service.line, not why, why)
 
     def table_rows(self, line: Line, starts: str = r"\d{1,2}/\d{1,2}/\d{2,4}\b") -> list[str]:
         """The rows under a row that starts like `starts` (an EOB's service lines start with a date, its list of
