@@ -1,6 +1,6 @@
 """`appeal import`: the notice's fields shown beside the lines they came from, confirmed or corrected, saved.
 
-The person sees every value next to the notice line it was read from, so checking is comparing, not retyping.
+The person sees (appeal/intake/notice_report.py) every value next to the notice line it was read from, so checking is comparing, not retyping.
 Values marked for checking (an unclear scan, a correction of OCR, a guess from the letterhead) are asked about
 one by one; then one menu accepts the rest or corrects any of them. A correction is checked by the case model,
 exactly as the questionnaire checks the same answer. `--yes` accepts what was found (for scripts) and still
@@ -13,149 +13,17 @@ import re
 import sys
 from dataclasses import replace
 from datetime import date
-from enum import Enum
 from pathlib import Path
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
-from appeal.cases import casefile
 from appeal.cases.case import Case, DenialReason, PlanType
-from appeal.cases.fields import format_date, parse_date
+from appeal.cases.fields import parse_date
 from appeal.intake import notice_import, notice_text
+from appeal.intake.notice_report import MUST_CONFIRM, case_file_text, must_check, report, shown, short
 from appeal.intake.notice_import import CodeList, Extraction, Found, StatedDeadline
 
-CHECK_MARK = "?"
-# Where the letter goes and by when: asked about every time, certain or not, each beside its line (issue 29).
-MUST_CONFIRM = ("appeals_fax", "appeals_address", "appeal_deadline")
 _DONE, _TYPE, _BLANK, _RIGHT = "\x00done", "\x00type", "\x00blank", "\x00right"
-
-
-def shown(found: Found) -> str:
-    """A value as the person reads it: dates spelled out, addresses on one line."""
-    value = found.value
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, Enum):
-        return getattr(value, "label", str(value.value))
-    if isinstance(value, StatedDeadline):
-        return format_date(value.due) if value.due else f"within {value.days} days"
-    if isinstance(value, CodeList):
-        return str(value)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return " / ".join(part.strip() for part in str(value).splitlines())
-
-
-def _short(text: str, width: int = 72) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _source(found: Found, width: int = 64) -> str:
-    """The notice line, cut so that the value read from it is in view."""
-    text = " ".join(found.line.text.split())
-    needle = str(found.value[0] if isinstance(found.value, list) and found.value else found.value)[:12]
-    at = text.find(needle) if isinstance(found.value, (str, list)) else -1
-    if at > width - len(needle) - 5:
-        text = "..." + text[max(0, at - 20) :]
-    return _short(text, width)
-
-
-def report(extraction: Extraction, refused: list[str]) -> list[str]:
-    """The table: each value, a '?' when it needs checking, and under it the notice line it came from."""
-    notice = extraction.notice
-    how = {"ocr": "read by OCR from a picture: compare every number with the paper",
-           "pdf": "read from the PDF's text", "text": "read from the text"}[notice.source]
-    lines = [*document_lines(extraction), "", f"What the notice says ({how}):", ""]
-    width = max([len(notice_import.LABELS[key]) for key in extraction.found] or [0])
-    for key, label in notice_import.FIELDS:
-        found = extraction.found.get(key)
-        if found is None:
-            continue
-        mark = CHECK_MARK if not found.certain else " "
-        if key == "service" and not extraction.writes_denial:
-            label = "Service"
-        lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
-        lines.append(f"  {'':<{width}}  line {found.line.number}: \"{_source(found)}\"")
-        if found.why:
-            lines.append(f"  {'':<{width}}  check: {found.why}")
-    lines += window_lines(extraction)
-    unsure = [found for found in extraction.found.values() if not found.certain]
-    if unsure:
-        lines += ["", f"{CHECK_MARK} = not certain: look at the notice for {len(unsure)} of these before you rely on them."]
-    if extraction.missing:
-        lines += ["", "Not found on the notice (left empty; the questions ask for them): "
-                  + "; ".join(notice_import.LABELS[key] for key in extraction.missing) + "."]
-    for problem in extraction.rejected + refused:
-        lines.append(f"Not used: {problem}")
-    return lines
-
-
-def document_lines(extraction: Extraction) -> list[str]:
-    """What the document is, with the line whose words show it; for anything but a denial, that said plainly."""
-    document = extraction.document
-    if document is None:
-        return ["What this is: the tool could not tell from its words whether this is a denial; it is read as one. "
-                "Check that it is."]
-    mark = CHECK_MARK if not document.certain else " "
-    lines = [f"{mark} What this is: {document.type.label}",
-             f"  line {document.line.number}: \"{_short(document.line.text, 64)}\""]
-    if document.why:
-        lines.append(f"  check: {document.why}")
-    if document.not_a_denial:
-        lines += ["", document.not_a_denial]
-    return lines
-
-
-def window_lines(extraction: Extraction) -> list[str]:
-    """The notice's other time limits, each with what it is for: none of them is the appeal deadline."""
-    others = extraction.other_windows
-    if not others:
-        return []
-    lines = ["", "Other time limits on the notice (not the appeal deadline unless it says so above):"]
-    for window in others:
-        lines.append(f"  {window.words}: {window.role.label}")
-        lines.append(f"    line {window.line.number}: \"{_short(window.line.text, 64)}\"")
-    return lines
-
-
-def must_check(extraction: Extraction) -> list[str]:
-    """Where to send and by when, each beside its line: always shown for checking, found or not."""
-    lines = ["", "Check these three against the notice before anything is sent; a wrong one loses the appeal:"]
-    for key in MUST_CONFIRM:
-        found = extraction.found.get(key)
-        if found is None:
-            lines.append(f"  {notice_import.LABELS[key]}: not found on the notice; look for it and add it.")
-            continue
-        lines.append(f"  {notice_import.LABELS[key]}: {shown(found)}")
-        lines.append(f"    line {found.line.number}: \"{_short(found.line.text, 64)}\"")
-    return lines
-
-
-def header(extraction: Extraction) -> list[str]:
-    """Comment lines for the case file: where it came from, and what the notice says that the case cannot hold."""
-    notice = extraction.notice
-    what = "denial notice" if extraction.writes_denial else "notice"
-    lines = [f"# Case started from the {what} {Path(notice.name).name} by `appeal import`.",
-             "# Check every value against the notice before you send a letter."]
-    if extraction.document is not None:
-        lines.append(f"# What it is: {extraction.document.type.label} (line {extraction.document.line.number})")
-        if not extraction.writes_denial:
-            lines.append("# Not a denial, so no denial was written into this case.")
-        elif extraction.denial_confirmed:
-            lines.append("# Not a denial by its words; read as one because you said so.")
-    deadline = extraction.found.get("appeal_deadline")
-    if deadline:
-        lines.append(f"# The notice's appeal deadline (line {deadline.line.number}): {deadline.value.words}")
-    unsure = [found.label for found in extraction.found.values() if not found.certain]
-    if unsure:
-        lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
-    for window in extraction.other_windows:
-        lines.append(f"# Also on the notice (line {window.line.number}): {window.words}, {window.role.label}")
-    codes = extraction.found.get("adjustment_codes")
-    if codes:
-        lines.append(f"# Claim adjustment codes on the notice: {' '.join(codes.value)}")
-    return lines
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -266,7 +134,7 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         choices = [questionary.Choice("Everything is right: save it and go on", value=_DONE)]
         for key, label in notice_import.FIELDS:
             found = extraction.found.get(key)
-            title = f"Change  {label}: {_short(shown(found), 45)}" if found else f"Add     {label} (not found)"
+            title = f"Change  {label}: {short(shown(found), 45)}" if found else f"Add     {label} (not found)"
             choices.append(questionary.Choice(title, value=key))
         answer = questionary.select("Is everything right?", choices=choices).unsafe_ask()
         if answer is None:
@@ -289,8 +157,7 @@ def read_notice(path: str | Path) -> tuple[Extraction, Case, list[str]]:
 def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Path:
     from appeal.base.safe_write import write_text
 
-    text = "".join(f"{line}\n" for line in header(extraction)) + casefile.dumps(case)
-    return write_text(output, text, overwrite=force)
+    return write_text(output, case_file_text(extraction, case), overwrite=force)
 
 
 def command(notice: str, output: Path, *, yes: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
