@@ -730,6 +730,8 @@ class _Reader:
             parts = [part for part in parts if part]
             if parts and any(zip_line.search(part) or re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part)
                              for part in parts[-2:]):
+                if len(parts) > 2 and re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", parts[-1]):
+                    parts[-2:] = [", ".join(parts[-2:])]  # 'Lexington, KY 40512' is one line of an address
                 self.keep("appeals_address", "\n".join(parts), line)
                 return
 
