@@ -3,7 +3,19 @@
 The notices were written by hand, by someone who had not read the importer, in the styles real plans use
 (ERISA and insured group plans, Marketplace, Medicare Advantage, Part D, Original Medicare, Medicaid managed
 care and fee-for-service, TRICARE, FEHB; denials and non-denials). Each `<name>.txt` marks a page break with a
-form feed on its own line; `<name>.expected.json` holds what a careful human reader takes from it.
+form feed on its own line; `<name>.expected.json` holds what a careful human reader takes from it:
+the document type, the page count, the fields, the windows that are NOT the appeal deadline (`other_windows`,
+each with its role) and a note on what is tricky.
+
+Conventions where a reader could hesitate: the patient is "First Last" (no title, rank or middle initial);
+the insurer is the organisation as printed atop the letterhead (capitals kept); when a state Medicaid ID and
+the plan's own member number are both printed, the member ID is the plan's; the reference is the number of
+THIS decision (the appeal number on an appeal decision, not the original request's); in a table of claim
+lines without a "Service" label the service is the first denied line's description (the first line on a paid
+EOB); codes are listed once each, in the order first printed; a partial approval carries the reason and quote
+of its denied part; the appeal deadline is the window for the next filing the notice offers (external review,
+a QIC, OPM or a state hearing included), written "N days" (also for "N calendar days"), "N months" or an ISO
+date; the appeals address is the address block's lines, without the fax, joined with ", ".
 
 Only the text is kept in git. This module turns a notice into the source types the benchmark measures:
 plain text, a text PDF with one PDF page per notice page, a clean 200-dpi scan (JPEG, or a PDF of page
