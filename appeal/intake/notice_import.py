@@ -267,15 +267,28 @@ class _Reader:
                         hits.append((following.text.strip(), following))
         return hits
 
+    @staticmethod
+    def other_values(value: Any, hits: list[tuple[str, Line]], read: Callable[[str], Any]) -> bool:
+        """Whether the label gives a different value further on (an EOB of two claims, each with its number)."""
+        for rest, _ in hits:
+            other = read(rest)
+            other = other[0] if isinstance(other, tuple) else other
+            if other not in (None, "") and other != value:
+                return True
+        return False
+
     def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True,
                  wraps: bool = False) -> bool:
         """The first value after the label that `read` accepts (read returns None, a value, or (value, why))."""
-        for rest, line in self.after_label(pattern, wraps):
+        hits = self.after_label(pattern, wraps)
+        for index, (rest, line) in enumerate(hits):
             value = read(rest)
             why = ""
             if isinstance(value, tuple):
                 value, why = value
             if value not in (None, ""):
+                if not why and key in ONE_OF_SEVERAL and self.other_values(value, hits[index + 1 :], read):
+                    why = "the notice gives more than one under this label; check this is the one denied"
                 return self.keep(key, value, line, certain and not why, why)
         for text, starts in self.paragraphs:  # a label and its value split over two lines of a paragraph
             for match in pattern.finditer(text):
@@ -299,7 +312,20 @@ class _Reader:
         if self.result.document is None or self.result.document.is_denial:  # an approval has no reason to answer
             self.reason()
         self.appeal_route()
+        self.several_claims()
         return self.result
+
+    def several_claims(self) -> None:
+        """A notice of several claims (an EOB, a summary notice): what belongs to one claim is marked for checking
+        when the claim number itself is one of several."""
+        reference = self.result.found.get("reference")
+        if reference is None or "more than one" not in reference.why:
+            return
+        for key in ("procedure_codes", "service", "provider_npi"):
+            found = self.result.found.get(key)
+            if found is not None and found.certain:
+                self.result.found[key] = replace(found, certain=False,
+                                                 why="the notice lists several claims; check this is the one denied")
 
     def identity(self) -> None:
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
@@ -456,6 +482,9 @@ class _Reader:
                 for row in self.table_rows(line):  # an EOB's table: a code on each service line
                     more = _procedure_codes(row, self.notice.ocr)
                     codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
+                others = [_procedure_codes(more, self.notice.ocr) for more, _ in self.after_label(procedure)]
+                if not why and any(other and {c for c, _ in other[0]} - {c for c, _ in codes} for other in others):
+                    why = "the notice lists other codes too (another claim?); check these are the ones denied"
                 if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
                     codes = [(code, None) for code, _ in codes]
                     for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
@@ -472,15 +501,22 @@ class _Reader:
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break
+        npis: list[tuple[str, str, Line]] = []
         for rest, line in self.after_label(_label(r"NPI(?: number| #)?")):
             match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
             if not match:
                 continue
             value, why = _checked(match.group(), check_npi, digits=True)
             if value:
-                self.keep("provider_npi", value, line, not why, why)
-                break
+                npis.append((value, why, line))
+                continue
             self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
+        printed = {re.sub(r"\D", "", rest)[:10] for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))} - {""}
+        if npis:
+            value, why, line = npis[0]
+            if not why and len(printed) > 1:
+                why = "the notice gives more than one NPI; check this is the provider of the care denied"
+            self.keep("provider_npi", value, line, not why, why)
         adjustment, first = [], None  # every labelled code (an EOB's lines each have theirs), in order, once
         for rest, line in self.after_label(_label(r"claim adjustment reason(?: and remark)?(?: codes?)?", r"CARC",
                                                   r"RARC", r"remark codes?", r"adjustment codes?")):
@@ -577,6 +613,9 @@ class _Reader:
                     continue
                 parts.append(text)
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
+            # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
+            quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
+                             r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed))", quote)[0]
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
@@ -736,6 +775,9 @@ class _Reader:
                 return
 
 
+# Fields an EOB or a notice of several claims gives once a claim: a second value under the label marks the first.
+ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
+
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
 # A line ending in a town, its state and ZIP code (an address's last line).
@@ -830,7 +872,9 @@ def _plan_name(text: str) -> str | None:
     value = _phrase(text)
     if value is None:
         return None
-    return re.sub(r"\s*\((?![\w-]+\))[^)]*\)?$", "", value) or None
+    if "(" in value:  # whether a bracket is part of the name, only the person can say
+        return value, "the brackets at its end may not be part of the plan's name"
+    return value
 
 
 def _phrase(text: str) -> str | None:
@@ -840,7 +884,7 @@ def _phrase(text: str) -> str | None:
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
-    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
+    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 

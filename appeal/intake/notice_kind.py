@@ -98,7 +98,7 @@ class DocumentKind:
 
 
 # A sentence whose cue is only a possibility: "if your request is denied", "may be denied", "unless approved".
-_CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case)\b[^.;:]*$|"
+_CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\b[^.;:]*$|"
                           r"\b(?:may|might|could|would|can|will)(?: not)? (?:be|have been|also be)\s*$|\bto be\s*$")
 
 _EOB_TITLE = re.compile(r"(?i)^\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
@@ -116,7 +116,8 @@ _DENIED = re.compile(
     r"|notice of (?:adverse|denial)|adverse (?:benefit |coverage )?(?:determination|decision)|denial notice"
     r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b))")
 _APPROVED = re.compile(
-    r"(?i)\b(?:(?:has|have) been (?:approved|authorized|certified)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized|certified)"
+    r"(?i)\b(?:(?:has|have) been (?:approved|authorized)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized)"
+    r"|(?:request|service|stay|admission|days|visits|sessions|treatments?) (?:is|are|has been|have been) certified"
     r"|we (?:have )?(?:approved|authorized|certified)|(?:decision|determination|status|outcome|result)\s*:?\s*"
     r"(?:approved|authorized|certified)|approval (?:notice|letter|of)|notice of approval|(?:authorization|request) "
     r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
@@ -129,17 +130,21 @@ _ASKS_FOR_MORE = re.compile(
     r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
     r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"
     r"|(?:have|has) not (?:yet )?(?:made|reached) (?:a|our) (?:final )?decision|no decision (?:has been|was) made"
-    r"|(?:before|so) (?:we|that we) can (?:make a decision|decide|finish|complete)|(?:is|remains) (?:pending|pended|on hold)"
+    r"|(?:before|so) (?:we|that we) can (?:make a decision|decide|finish|complete)"
+    r"|(?:request|claim|authorization|review|case) (?:is|remains|has been) (?:pending|pended|on hold)"
     r"|additional information (?:is )?(?:needed|required|requested)|information (?:we|that we) need")
 _PEER_TO_PEER = re.compile(r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\bspeak (?:directly )?with (?:our|the|a) "
                            r"(?:physician |medical |clinical )?reviewer")
 _NOT_DECIDED = re.compile(
     r"(?i)(?:have|has) not (?:yet )?(?:made|reached|issued) (?:a|our|the) (?:final )?(?:decision|determination)"
     r"|before (?:we|the plan) (?:make|makes|issue|issues|reach|reaches) (?:a|our|its|the) (?:final )?(?:decision|determination)"
-    r"|no (?:final )?(?:decision|determination) (?:has been|was|is) (?:made|issued)|(?:is|remains) (?:pending|pended|on hold)"
+    r"|no (?:final )?(?:decision|determination) (?:has been|was|is) (?:made|issued)"
+    r"|(?:request|claim|authorization|review|case) (?:is|remains|has been) (?:pending|pended|on hold)"
     r"|(?:decision|determination) (?:has|have) not (?:yet )?been (?:made|issued|reached)|\bpending (?:adverse|denial)\b"
     r"|before (?:a|the|any) (?:final )?(?:decision|determination) is (?:made|issued|reached)"
-    r"|(?:not|no) (?:a )?(?:denial|final decision)\b|intends? to deny|(?:could|may|will) (?:not )?be (?:denied|approved)")
+    r"|(?:not|no) (?:a )?(?:denial|final decision)\b|intends? to deny")
+# A decision still to come, said only as a possibility ('may be denied'): weaker than the words above.
+_MAY_BE_DECIDED = re.compile(r"(?i)(?:could|may|will) (?:not )?be (?:denied|approved)")
 
 _FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
                     r"|\bfinal (?:appeal )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
@@ -236,14 +241,19 @@ def classify(lines: list[Line]) -> DocumentKind | None:
         return DocumentKind(DocumentType.eob_paid, eob)
     denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
     partial = _hits(_PARTIAL, said)
-    undecided = _hits(_NOT_DECIDED, said)
+    stated = _hits(_NOT_DECIDED, said)
+    undecided = stated + _hits(_MAY_BE_DECIDED, said)
+    more, peer = _hits(_ASKS_FOR_MORE, said), _hits(_PEER_TO_PEER, said)
+    if stated and (more or peer) and not partial:  # 'This is not a denial. Additional information requested'
+        if more and (not peer or more[0][1].number <= peer[0][1].number):
+            return DocumentKind(DocumentType.request_for_information, more[0][1])
+        return DocumentKind(DocumentType.peer_to_peer_offer, peer[0][1])
     if partial or (approved and denied and not undecided):
         line = (partial or approved)[0][1]
         return DocumentKind(DocumentType.partial_approval, line, certain=bool(partial),
                             why="" if partial else "the notice speaks both of an approval and of a denial")
     if approved and not denied:
         return DocumentKind(DocumentType.approval, approved[0][1])
-    more, peer = _hits(_ASKS_FOR_MORE, said), _hits(_PEER_TO_PEER, said)
     if (more or peer) and (undecided or not denied):
         unsure = "" if undecided or not denied else "the notice also uses the word denied"
         if more and (not peer or more[0][1].number <= peer[0][1].number):
