@@ -177,7 +177,7 @@ PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
 NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
 NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
-            "part", "medical", "insurance", "services", "health", "appeal", "decision", "notice", "denial", "request",
+            "part", "medical", "insurance", "services", "health", "decision", "notice", "denial", "request",
             "determination", "first-level", "second-level", "level", "review"}
 # A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
