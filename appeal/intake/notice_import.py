@@ -34,6 +34,8 @@ from appeal.intake.notice_windows import Window
 
 # Tesseract's word confidence under which a line's values are marked for checking.
 OCR_SURE = 90
+# Values in words that no format can check: read by OCR, they are always marked (a sure-looking 'Pian' for 'Plan').
+OCR_WORDS = ("patient_name", "insurer", "plan_name", "service", "appeals_address")
 
 # (key, what the person sees). The order is the order of the confirm screen.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -239,6 +241,8 @@ class _Reader:
             return False
         if self.notice.ocr and line.confidence is not None and line.confidence < OCR_SURE and certain:
             certain, why = False, "the scan is unclear on this line"
+        elif self.notice.ocr and key in OCR_WORDS and certain:  # no format to check words against: 'Pian' for 'Plan'
+            certain, why = False, "read by OCR: compare the words with the paper"
         self.result.found[key] = Found(key, value, line, certain, why)
         return True
 
