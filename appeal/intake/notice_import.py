@@ -356,7 +356,7 @@ class _Reader:
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
-            r"control|document|redetermination|reconsideration|UM|utilization review)\.? ?(?:number|no\.?|#|id)"
+            r"control|document|redetermination|reconsideration|UM|utilization review|file)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
             r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),

@@ -123,9 +123,9 @@ _APPROVED = re.compile(
     r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
     r"(?! (?:through|until|from) )")  # 'was approved through 06/30': an earlier approval ending
 _PARTIAL = re.compile(
-    r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial)|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
+    r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial|favorable|favourable)|partly favou?rable|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
     r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
-    r"|approved \d+ (?:of|out of) (?:the )?\d+)")
+    r"|approved \d+ (?:of|out of) (?:the )?\d+|will pay for \d+ (?:of|out of) (?:the )?\d+)")
 _ASKS_FOR_MORE = re.compile(
     r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
     r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"
@@ -147,7 +147,7 @@ _NOT_DECIDED = re.compile(
 _MAY_BE_DECIDED = re.compile(r"(?i)(?:could|may|will) (?:not )?be (?:denied|approved)")
 
 _FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
-                    r"|\bfinal (?:appeal )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
+                    r"|\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
                     r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)"
                     r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:has|have) (?:now )?been (?:completed|exhausted)")
 _APPEAL_DECISION = re.compile(
