@@ -14,6 +14,9 @@ def add_import_parser(commands) -> argparse.ArgumentParser:
     importing.add_argument("-o", "--output", metavar="CASE.yaml", required=True, help="the case file to write")
     importing.add_argument("--yes", action="store_true", help="accept what was found without asking (for scripts)")
     importing.add_argument("--force", action="store_true", help="replace the case file if it exists")
+    importing.add_argument("--as-denial", action="store_true",
+                           help="read the notice as a denial even when its words say it is not one (an approval, "
+                                "a paid EOB, a request for records): only if part of it was denied")
     importing.set_defaults(handler=cmd_import)
     return importing
 
@@ -21,5 +24,5 @@ def add_import_parser(commands) -> argparse.ArgumentParser:
 def cmd_import(args: argparse.Namespace) -> int:
     from appeal.terminal import notice_confirm
 
-    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force)
+    notice_confirm.command(args.notice, Path(args.output), yes=args.yes, force=args.force, as_denial=args.as_denial)
     return 0

@@ -25,12 +25,17 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from appeal.cases import icd10, plan_types
-from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
+from appeal.cases.case import Case, DenialReason, PlanType, ReviewLevel, TreatmentKind
 from appeal.cases.fields import check_npi, normalize_phone, not_in_future, parse_date
+from appeal.intake import notice_kind, notice_windows
+from appeal.intake.notice_kind import DocumentKind, DocumentType
 from appeal.intake.notice_text import Line, NoticeText
+from appeal.intake.notice_windows import Window
 
 # Tesseract's word confidence under which a line's values are marked for checking.
 OCR_SURE = 90
+# Values in words that no format can check: read by OCR, they are always marked (a sure-looking 'Pian' for 'Plan').
+OCR_WORDS = ("patient_name", "insurer", "plan_name", "service", "appeals_address")
 
 # (key, what the person sees). The order is the order of the confirm screen.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -92,14 +97,17 @@ class Found:
 
 @dataclass(frozen=True)
 class StatedDeadline:
-    """The appeal deadline in the notice's own words: a number of days, or a date."""
+    """The appeal deadline in the notice's own words: a number of days (or months), or a date."""
 
     days: int | None
     due: date | None
     words: str
+    months: int | None = None
 
     def __str__(self) -> str:
-        return self.due.isoformat() if self.due else f"{self.days} days"
+        if self.due:
+            return self.due.isoformat()
+        return f"{self.months} months" if self.months else f"{self.days} days"
 
 
 @dataclass
@@ -109,6 +117,22 @@ class Extraction:
     rejected: list[str] = field(default_factory=list)  # values seen but failing their format, said plainly
     treatment_kind: TreatmentKind | None = None  # from the service's name (ketamine infusion, Spravato...)
     other_reasons: list[DenialReason] = field(default_factory=list)  # when the plan gives several
+    document: DocumentKind | None = None  # what the document is (a denial, an approval, an EOB...)
+    windows: list[Window] = field(default_factory=list)  # every time limit the notice states, with its role
+    denial_confirmed: bool = False  # the person said to treat a document that is not a denial as one
+
+    @property
+    def writes_denial(self) -> bool:
+        """Whether the case gets the denial's fields: for a denial, or when the person said to treat it as one.
+        A notice whose type could not be told is read as a denial, as before (its type is shown as unknown)."""
+        return self.document is None or self.document.is_denial or self.denial_confirmed
+
+    @property
+    def other_windows(self) -> list[Window]:
+        """The windows that are not the appeal deadline (peer-to-peer, records, decision times...)."""
+        chosen = self.found.get("appeal_deadline")
+        return [window for window in self.windows if chosen is None or window.line != chosen.line
+                or window.words not in chosen.value.words]
 
     @property
     def missing(self) -> list[str]:
@@ -152,9 +176,14 @@ DATE = (
 )
 IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
 PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
-NAME_WORD = r"[A-Z][A-Za-z'’.-]*"
+NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
-NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case"}
+NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
+            "part", "medical", "insurance", "services", "health", "decision", "notice", "denial", "request",
+            "determination", "first-level", "second-level", "level", "review"}
+# A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
+TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
+          "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
 # After a label: separators and a few words ("is", "on file") before the value.
 FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
@@ -163,6 +192,8 @@ NEXT_LABEL = re.compile(
     r"|Reference number|Request received)\s*[:#]"
 )
 
+# A claim adjustment reason code with its group (CO-45) or a remark code (N115, MA130).
+ADJUSTMENT_CODE = r"(?:(?:CO|PR|OA|PI|CR)-?\d{1,3}|(?:MA|N|M)\d{1,3})"
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "g": "9"})
 OCR_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
@@ -210,6 +241,8 @@ class _Reader:
             return False
         if self.notice.ocr and line.confidence is not None and line.confidence < OCR_SURE and certain:
             certain, why = False, "the scan is unclear on this line"
+        elif self.notice.ocr and key in OCR_WORDS and certain:  # no format to check words against: 'Pian' for 'Plan'
+            certain, why = False, "read by OCR: compare the words with the paper"
         self.result.found[key] = Found(key, value, line, certain, why)
         return True
 
@@ -218,14 +251,19 @@ class _Reader:
 
     # ---- label searches
 
-    def after_label(self, pattern: re.Pattern[str]) -> list[tuple[str, Line]]:
+    def after_label(self, pattern: re.Pattern[str], wraps: bool = False) -> list[tuple[str, Line]]:
         """What follows each occurrence of the label: the rest of its line, or the next line when the label ends
-        its line (forms print the value under the label)."""
+        its line (forms print the value under the label). With `wraps`, a value that runs on to the next line of
+        its sentence (no full stop, the next line no label of its own) gets that line too."""
         hits = []
         for index, line in enumerate(self.lines):
             for match in pattern.finditer(line.text):
                 rest = line.text[match.end() :]
                 if rest.strip():
+                    after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
+                    if wraps and after and not re.search(r"[.;:]\s*$", rest) and not re.match(r"[A-Z][\w /()#'-]{1,40}:", after) \
+                            and len(rest) > 30:
+                        rest = f"{rest.rstrip()} {after}"
                     hits.append((rest.strip(), line))
                 else:
                     following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
@@ -233,14 +271,28 @@ class _Reader:
                         hits.append((following.text.strip(), following))
         return hits
 
-    def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True) -> bool:
+    @staticmethod
+    def other_values(value: Any, hits: list[tuple[str, Line]], read: Callable[[str], Any]) -> bool:
+        """Whether the label gives a different value further on (an EOB of two claims, each with its number)."""
+        for rest, _ in hits:
+            other = read(rest)
+            other = other[0] if isinstance(other, tuple) else other
+            if other not in (None, "") and other != value:
+                return True
+        return False
+
+    def labelled(self, key: str, pattern: re.Pattern[str], read: Callable[[str], Any], certain: bool = True,
+                 wraps: bool = False) -> bool:
         """The first value after the label that `read` accepts (read returns None, a value, or (value, why))."""
-        for rest, line in self.after_label(pattern):
+        hits = self.after_label(pattern, wraps)
+        for index, (rest, line) in enumerate(hits):
             value = read(rest)
             why = ""
             if isinstance(value, tuple):
                 value, why = value
             if value not in (None, ""):
+                if not why and key in ONE_OF_SEVERAL and self.other_values(value, hits[index + 1 :], read):
+                    why = "the notice gives more than one under this label; check this is the one denied"
                 return self.keep(key, value, line, certain and not why, why)
         for text, starts in self.paragraphs:  # a label and its value split over two lines of a paragraph
             for match in pattern.finditer(text):
@@ -255,50 +307,92 @@ class _Reader:
     # ---- the fields
 
     def run(self) -> Extraction:
+        self.result.document = notice_kind.classify(self.lines)
         self.identity()
         self.plan()
         self.dates()
         self.service()
         self.codes()
-        self.reason()
+        if self.result.document is None or self.result.document.is_denial:  # an approval has no reason to answer
+            self.reason()
         self.appeal_route()
+        self.several_claims()
         return self.result
 
+    def several_claims(self) -> None:
+        """A notice of several claims (an EOB, a summary notice): what belongs to one claim is marked for checking
+        when the claim number itself is one of several."""
+        reference = self.result.found.get("reference")
+        if reference is None or "more than one" not in reference.why:
+            return
+        for key in ("procedure_codes", "service", "provider_npi"):
+            found = self.result.found.get(key)
+            if found is not None and found.certain:
+                self.result.found[key] = replace(found, certain=False,
+                                                 why="the notice lists several claims; check this is the one denied")
+
     def identity(self) -> None:
-        self.labelled("patient_name", _label(r"patient name", r"member name", r"name of (?:the )?(?:patient|member)",
-                                             r"(?:patient|member|enrollee|beneficiary)(?=\s*:)", r"^\s*name(?=\s*:)"),
+        self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
+                                             r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
+                                             r"(?:patient|member|enrollee|beneficiary|client)(?=\s*:)", r"^\s*name(?=\s*:)"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*:)"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*:)", r"notice for", r"^\s*to(?=\s*:)"), _name)
+        self.name_from_address_block()
         if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
                                                         why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
+        # the plan's own number first: a Medicaid plan's letter may print the state's ID too
+        self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
+                                          r"plan member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
-                                          r"subscriber id", r"enrollee id", r"medicaid id", r"medicare number",
+                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?",
+                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
                                           r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?"),
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?",
+                                             r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
-        self.labelled("reference", _label(r"claim (?:number|no\.?|#|id)", r"claim(?=\s*:)", r"reference (?:number|no\.?|#)",
-                                          r"ref\.? ?#", r"case (?:number|no\.?|#|id)", r"authorization (?:number|no\.?|#)",
-                                          r"auth\.? ?#", r"appeal (?:number|no\.?|#)", r"tracking number"),
+        self.labelled("reference", _label(
+            r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
+            r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
+            r"control|document|redetermination|reconsideration|UM|utilization review|file)\.? ?(?:number|no\.?|#|id)"
+            r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
+            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
+            r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
+
+    def name_from_address_block(self) -> None:
+        """The person a letter is mailed to, from the address block near its top (a name, a street, a town with
+        its ZIP code): marked, since a letter may be mailed to someone else."""
+        top = self.lines[:25]
+        for index, line in enumerate(top[:-2]):
+            street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
+            if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
+                continue
+            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", line.text.strip())
+            text = re.sub(r"\s+\((?:Ret|Self)\.?\)$", "", text)
+            name = _name(text)
+            if name and _org(text) is None and len(name.split()) == len(text.split()) <= 4:
+                self.keep("patient_name", name, line, False, "taken from the address the letter was mailed to")
+                return
 
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
+        text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
         match = re.match(IDENTIFIER, text)
-        if not match or not re.search(r"\d", match.group()):
+        if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
         return (value, "read by OCR: compare it with the paper") if self.notice.ocr else value
 
     def plan(self) -> None:
-        self.labelled("insurer", _label(r"insurer", r"insurance company", r"health plan(?=\s*:)", r"plan administrator",
-                                        r"claims administrator", r"issued by"), _org)
+        self.labelled("insurer", _label(r"insurer(?=\s*:)", r"insurance company(?=\s*:)", r"health plan(?=\s*:)",
+                                        r"plan administrator", r"claims administrator", r"issued by"), _org)
         if "insurer" not in self.result.found:
             self.insurer_from_context()
         self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
-                                          r"product(?=\s*:)", colon=True), _phrase)
+                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _plan_name)
         self.plan_type()
 
     def insurer_from_context(self) -> None:
@@ -360,12 +454,16 @@ class _Reader:
 
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
-                       r"(?<!of )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service",
+                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
+                       r"drug requested", r"description of service", r"^\s*request(?=\s*:)", r"service or item",
+                       r"drug(?=\s*:)", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
+                       r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
+                       r"asked (?:us )?for(?=\s*:)",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
-        if not self.labelled("service", label, _phrase):
+        if not self.labelled("service", label, _phrase, wraps=True):
             for text, starts in self.paragraphs:
-                match = re.search(r"request for (.+?) \((?:codes?|CPT|HCPCS)", text)
+                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
+                                  r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)", text)
                 if match:
                     self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
                     break
@@ -385,6 +483,12 @@ class _Reader:
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
+                for row in self.table_rows(line):  # an EOB's table: a code on each service line
+                    more = _procedure_codes(row, self.notice.ocr)
+                    codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
+                others = [_procedure_codes(more, self.notice.ocr) for more, _ in self.after_label(procedure)]
+                if not why and any(other and {c for c, _ in other[0]} - {c for c, _ in codes} for other in others):
+                    why = "the notice lists other codes too (another claim?); check these are the ones denied"
                 if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
                     codes = [(code, None) for code, _ in codes]
                     for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
@@ -392,6 +496,8 @@ class _Reader:
                                     "digit lost in the scan?), so it was not used")
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
+        if "procedure_codes" not in self.result.found:
+            self.codes_in_table() or self.codes_beside_service()
         diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
@@ -399,21 +505,81 @@ class _Reader:
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break
+        npis: list[tuple[str, str, Line]] = []
         for rest, line in self.after_label(_label(r"NPI(?: number| #)?")):
             match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
             if not match:
                 continue
             value, why = _checked(match.group(), check_npi, digits=True)
             if value:
-                self.keep("provider_npi", value, line, not why, why)
-                break
+                npis.append((value, why, line))
+                continue
             self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
+        printed = {re.sub(r"\D", "", rest)[:10] for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))} - {""}
+        if npis:
+            value, why, line = npis[0]
+            if not why and len(printed) > 1:
+                why = "the notice gives more than one NPI; check this is the provider of the care denied"
+            self.keep("provider_npi", value, line, not why, why)
+        adjustment, first = [], None  # every labelled code (an EOB's lines each have theirs), in order, once
         for rest, line in self.after_label(_label(r"claim adjustment reason(?: and remark)?(?: codes?)?", r"CARC",
                                                   r"RARC", r"remark codes?", r"adjustment codes?")):
-            codes = re.findall(r"\b(?:CO|PR|OA|PI|CR)-?\d{1,3}\b|\b(?:MA|N|M)\d{1,3}\b", rest)
+            for text in [rest, *self.table_rows(line), *self.table_rows(line, ADJUSTMENT_CODE)]:
+                for code in re.findall(r"\b" + ADJUSTMENT_CODE + r"\b(?!\s*\(not applied\))", text):
+                    if code not in adjustment:
+                        adjustment.append(code)
+                        first = first or line
+        if adjustment:
+            self.keep("adjustment_codes", adjustment, first)
+
+    def codes_in_table(self) -> bool:
+        """The codes in a table's code column: a header row (columns apart, no digits) naming a code, and the
+        rows under it up to a blank line or the totals."""
+        for index, line in enumerate(self.lines):
+            text = line.text
+            if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
+                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code)\b", text):
+                continue
+            codes: list[tuple[str, str | None]] = []
+            for row in self.lines[index + 1 : index + 30]:
+                if not row.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
+                    if codes:
+                        break
+                    continue
+                found = _procedure_codes(row.text, self.notice.ocr)
+                codes += [(code, None) for code, _ in (found[0] if found else []) if code not in {c for c, _ in codes}]
             if codes:
-                self.keep("adjustment_codes", codes, line)
+                why = "read by OCR: CPT codes cannot be checked against a code set here" if self.notice.ocr else ""
+                return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
+        return False
+
+    def codes_beside_service(self) -> bool:
+        """Codes in brackets right after the service's name: 'IV ketamine infusion, 6 sessions (96365, J3490)'."""
+        service = self.result.found.get("service")
+        if service is None:
+            return False
+        at = self.lines.index(service.line)
+        text = " ".join(line.text for line in self.lines[at : at + 2])  # the name may wrap onto the next line
+        match = re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+        found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
+        if not found:
+            return False
+        codes, why = found
+        return self.keep("procedure_codes", CodeList(tuple((code, None) for code, _ in codes)), service.line, not why, why)
+
+    def table_rows(self, line: Line, starts: str = r"\d{1,2}/\d{1,2}/\d{2,4}\b") -> list[str]:
+        """The rows under a row that starts like `starts` (an EOB's service lines start with a date, its list of
+        remark codes with a code), up to the first that does not."""
+        if not re.match(r"\s*" + starts, line.text):
+            return []
+        rows = []
+        for following in self.lines[self.lines.index(line) + 1 :]:
+            if not re.match(r"\s*" + starts, following.text):
+                if following.text.startswith(" ") and following.text.strip():
+                    continue  # an explanation wrapped under its code
                 break
+            rows.append(following.text)
+        return rows
 
     def icd_codes(self, text: str, line: Line) -> tuple[list[str], str]:
         codes, notes = [], []
@@ -431,22 +597,30 @@ class _Reader:
 
     def reason(self) -> None:
         label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
-                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation", r"rationale",
+                       r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
+                       r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
+                       r"why(?=\s*:)",
+                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*:)", r"rationale",
                        r"denial reason", r"reason(?=\s*:)")
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
             if not match:
                 continue
-            parts = [line.text[match.end() :].strip()]
+            parts = [re.sub(r"^(?:of|for) [\w ]{1,30}?:\s*", "", line.text[match.end() :].strip())]  # '... of these lines:'
             for following in self.lines[index + 1 :]:
                 text = following.text.strip()
+                if re.search(r"(?i)\bpage \d+ of \d+\b", text):  # a page's foot or head: the reason ends there
+                    break
                 if not text or (text.isupper() and len(text) > 3) or re.match(r"[A-Z][A-Za-z /()#-]{2,40}:\s", text):
                     if any(parts):
                         break
                     continue
                 parts.append(text)
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
-            if quote:
+            # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
+            quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
+                             r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed))", quote)[0]
+            if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
                           why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
@@ -464,35 +638,80 @@ class _Reader:
 
     def appeal_route(self) -> None:
         self.stated_deadline()
+        document = self.result.document
+        if document is not None and document.type in NO_APPEAL_ROUTE:
+            return  # its fax and address are for the records or the call, not for an appeal
         self.fax()
         self.address()
+        if "appeals_address" not in self.result.found:
+            self.address_block()
+
+    def address_block(self) -> None:
+        """An address under words about an appeal: a block of short lines ending in a town and ZIP code whose
+        lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
+        reconsideration, a redetermination, a hearing or an external review request; or the same address run into
+        the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
+        about = re.compile(r"(?i)appeal|grievance|reconsideration|redetermination|hearing|external review|review request")
+        for index, line in enumerate(self.lines):
+            if index < 6 or not ZIP_LINE.search(line.text.strip()):
+                continue  # the letterhead's own address is not where appeals go
+            parts, start = [line.text.strip()], index
+            while start > 0 and len(parts) < 5:
+                above = self.lines[start - 1].text.strip()
+                if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
+                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
+                    break
+                if re.match(r"(?i)(?:fax|phone|tel|tty|e-?mail|call)\b", above):
+                    break
+                parts.insert(0, above)
+                start -= 1
+            lead = " ".join(item.text for item in self.lines[max(0, start - 3) : start])
+            first = parts[0]
+            label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
+            if label:
+                lead, parts[0] = lead + " " + label.group(1), label.group(2)
+            elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
+                lead, parts = lead + " " + first, parts[1:]
+            if not about.search(lead + " " + " ".join(parts)) or not re.search(
+                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead):
+                continue
+            parts = [part for part in (item.strip() for item in parts) if part]
+            if len(parts) >= 2 and not any(re.search(r"(?i)\b(?:fax|phone)\b", part) for part in parts):
+                self.keep("appeals_address", "\n".join(parts), self.lines[start])
+                return
+        self.address_in_sentence()
+
+    def address_in_sentence(self) -> None:
+        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
+        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsideration|redetermination)\b.{0,200}?\b(?:write|send|sent|"
+                             r"mail|mailed|submit)\w*(?: it| them| your \w+)? (?:to|at):? ((?:[^,;:]+(?:: [^,;]+)?, ){1,5}"
+                             r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
+        for text, starts in self.paragraphs:
+            match = pattern.search(text)
+            if not match:
+                continue
+            parts: list[str] = []
+            for part in match.group(1).split(", "):
+                if parts and re.fullmatch(r"(?i)(?:inc|llc|co|corp|ltd|l\.?p)\.?", part):
+                    parts[-1] += f", {part}"  # 'Crestwood Administrators, Inc.' is one name
+                else:
+                    parts.append(part)
+            parts[-2:] = [", ".join(parts[-2:])]  # the town and its state stay on one line
+            self.keep("appeals_address", "\n".join(parts), self._line_at(starts, match.start(1)))
+            return
 
     def stated_deadline(self) -> None:
-        for text, starts in self.paragraphs:
-            for sentence in re.finditer(r"[^.]*(?:\.(?=\s|$)|$)", text):
-                words = sentence.group()
-                if not re.search(r"(?i)\byou\b|\byour\b", words) or not re.search(
-                    r"(?i)appeal|ask|file|request|review|reconsideration|redetermination|hearing", words
-                ) or re.search(r"(?i)\bwe will\b", words):
-                    continue
-                days = re.search(r"(?i)(?:within|have) (\d{1,3}) (?:calendar |business )?days", words)
-                due = re.search(r"(?i)(?:by|before|no later than) (" + DATE + ")", words)
-                if not (days or due):
-                    continue
-                line = self._line_at(starts, sentence.start() + (due or days).start())
-                first = self._line_at(starts, sentence.start() + len(words) - len(words.lstrip())).text.strip()
-                if words.strip().startswith(first) and len(first) < 45 and not re.search(r"[.,;:]$", first):
-                    words = words.strip()[len(first) :]  # a heading run into the sentence (Your right to appeal)
-                if due:
-                    try:
-                        value = parse_date(due.group(1))
-                    except ValueError:
-                        continue
-                    self.keep("appeal_deadline", StatedDeadline(None, value, words.strip()), line)
-                    return
-                if days:
-                    self.keep("appeal_deadline", StatedDeadline(int(days.group(1)), None, words.strip()), line)
-                    return
+        """The appeal deadline is the first window whose clause is about filing an appeal (notice_windows); the
+        peer-to-peer, records, decision and continuation windows are kept beside it with their roles."""
+        said = notice_kind.sentences(self.lines)
+        self.result.windows = notice_windows.find(said, DATE, parse_date)
+        window = notice_windows.appeal_window(self.result.windows)
+        if window is None:
+            return
+        stated = StatedDeadline(window.days, window.due, window.sentence, window.months)
+        if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
+            return
+        self.keep("appeal_deadline", stated, window.line)
 
     def fax(self) -> None:
         candidates = []
@@ -539,7 +758,7 @@ class _Reader:
                     starts.append((self.lines.index(self._line_at(lines, match.end() - 1)), ""))
         for index, rest in starts:
             line = self.lines[index]
-            parts = [part.strip() for part in re.split(r",\s*|;\s*", rest)] if rest else []
+            parts = [part.strip() for part in re.split(r",\s*|;\s*", rest.rstrip(". "))] if rest else []
             for following in ([] if rest else self.lines[index + 1 : index + 8]):
                 text = following.text.strip()
                 if not text:
@@ -554,8 +773,19 @@ class _Reader:
             parts = [part for part in parts if part]
             if parts and any(zip_line.search(part) or re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part)
                              for part in parts[-2:]):
+                if len(parts) > 2 and re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", parts[-1]):
+                    parts[-2:] = [", ".join(parts[-2:])]  # 'Lexington, KY 40512' is one line of an address
                 self.keep("appeals_address", "\n".join(parts), line)
                 return
+
+
+# Fields an EOB or a notice of several claims gives once a claim: a second value under the label marks the first.
+ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
+
+# Documents whose fax and address are for records or a call: they offer no appeal yet.
+NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
+# A line ending in a town, its state and ZIP code (an address's last line).
+ZIP_LINE = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
 
 
 def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
@@ -567,14 +797,15 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 # Words that say which kind of reason the plan gave.
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.experimental, r"experimental|investigational|unproven"),
-    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA"),
+    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"),
-    (DenialReason.step_therapy, r"step therapy|tried and failed|must first try"),
+    (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
+                                r"alternatives?|antidepressants?)|documented trials? of"),
     (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover this service|funded line"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
-    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity"),
+    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"),
 )
 
 
@@ -602,14 +833,18 @@ def _name(text: str) -> str | None:
         last, first = text.split(", ", 1)
         text = f"{first} {last}"
     words = []
-    for word in text.split():
+    split = text.split()
+    if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
+        split = split[1:]
+    for word in split:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break
         words.append(word.rstrip(","))
     if len(words) < 2:
         return None
     if all(word.isupper() for word in words):
-        words = [word.capitalize() if len(word) > 1 and not word.endswith(".") else word for word in words]
+        words = ["-".join(part.capitalize() for part in word.split("-")) if len(word) > 1 and not word.endswith(".")
+                 else word for word in words]
     return " ".join(words)
 
 
@@ -624,7 +859,9 @@ def _past_date(text: str) -> Any:
 def _org(text: str) -> str | None:
     """An organization's name: capitalized words, with a word that says it is a plan or a company."""
     text = re.sub(r"\s+(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "", text.strip())
-    text = _cut(text).rstrip(".,")
+    text = _cut(text).rstrip(",")
+    if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
+        text = text.rstrip(".")
     if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the)?\s?[A-Z][\w&'.,-]*){0,7}", text):
         return None
     if not re.search(r"(?i)health|insurance|plan|care|benefit|medicare|medicaid|mutual|administrat|contractor|"
@@ -633,10 +870,25 @@ def _org(text: str) -> str | None:
     return text
 
 
+def _plan_name(text: str) -> str | None:
+    """A plan's name without what the notice adds after it in brackets ('(self-funded; Group 88-4150)',
+    '(HealthCare.gov)'); a one-word bracket that is part of the name stays ('(HMO)', '(PDP)', '(Group)')."""
+    value = _phrase(text)
+    if value is None:
+        return None
+    if "(" in value:  # whether a bracket is part of the name, only the person can say
+        return value, "the brackets at its end may not be part of the plan's name"
+    return value
+
+
 def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
+    value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
+    value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
+    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
@@ -699,10 +951,12 @@ def to_case(extraction: Extraction, base: Case | None = None) -> tuple[Case, lis
     case = (base or Case()).model_copy(deep=True)
     refused: list[str] = []
     values = dict(_case_values(extraction))
-    if case.letter_kind is None:
+    if not extraction.writes_denial:  # an approval, a paid EOB...: nothing of a denial goes into the case
+        values = {path: value for path, value in values.items() if not path.startswith("denial.")}
+    elif case.letter_kind is None:
         from appeal.letters.kinds import default_name
 
-        values = {"letter_kind": default_name(has_denial=True), **values}  # a notice is a denial
+        values = {"letter_kind": default_name(has_denial=True), **values}
     for path, value in values.items():
         try:
             case = set_path(case, path, value)
@@ -728,43 +982,70 @@ def _case_values(extraction: Extraction):
         yield "treatment.codes", [{"code": code, "description": text} for code, text in found["procedure_codes"].value.codes]
     if "diagnoses" in found:
         yield "diagnoses", [{"code": code} for code in found["diagnoses"].value]
+    level = LEVELS.get(extraction.document.type) if extraction.document and extraction.document.certain else None
+    if level:
+        yield "denial.level_exhausted", level
     if "reason" in found:
         yield "denial.reason", found["reason"].value
         if extraction.other_reasons:
             yield "denial.other_reasons", extraction.other_reasons
 
 
+# The last decision made, where the kind of denial says it (the case's `denial.level_exhausted`): a final internal
+# denial's next step is an outside review. A first denial is what a case without a level already means, and an
+# appeal's decision may be the first of two levels or the last, which the plan's levels settle, so neither is set.
+LEVELS = {DocumentType.final_internal_denial: ReviewLevel.final_internal}
+
+
 def stated_due(stated: StatedDeadline, case: Case) -> date | None:
-    """The notice's deadline as a date: its own date, or its days counted from the notice's date."""
+    """The notice's deadline as a date: its own date, or its days (months) counted from the notice's date."""
+    from appeal.rules.deadlines import add_months
+
     if stated.due:
         return stated.due
-    if case.denial and case.denial.notice_date and stated.days:
+    if not (case.denial and case.denial.notice_date):
+        return None
+    if stated.months:
+        return add_months(case.denial.notice_date, stated.months)
+    if stated.days:
         return case.denial.notice_date + timedelta(days=stated.days)
     return None
 
 
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
-    """The notice's stated deadline beside the rule's, in words; never one silently replacing the other."""
+    """The appeal deadline: the notice's stated one beside the rule's, in words, never one silently replacing the
+    other; the earlier is the one to go by. Without a stated one, the rule's, and a word that the notice's other
+    time limits (a peer-to-peer call's, the records') are not it."""
     from appeal.cases.fields import format_date
     from appeal.rules import deadlines
 
-    found = extraction.found.get("appeal_deadline")
-    if found is None:
+    if not extraction.writes_denial:
         return None
+    earliest = deadlines.report(case, today).earliest if case.denial else None
+    found = extraction.found.get("appeal_deadline")
+    others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
+    not_it = (" The other time limits on the notice (" + ", ".join(f"{window.words} {window.role.label.split(';')[0]}"
+                                                                     for window in others[:3])
+              + ") are not your appeal deadline.") if others else ""
+    if found is None:
+        if earliest is None or earliest.due is None:
+            return None
+        return (f"The notice does not state a deadline for an appeal. The rule ({earliest.rule.citation}) gives "
+                f"{format_date(earliest.due)}, counted from {earliest.start_label}: send your appeal by then." + not_it)
     stated: StatedDeadline = found.value
     notice_due = stated_due(stated, case)
     said = f"The notice says: \"{stated.words}\""
     if notice_due and not stated.due:
         said += f" ({format_date(notice_due)} counted from the date on the notice)"
-    earliest = deadlines.report(case, today).earliest if case.denial else None
     if earliest is None or earliest.due is None:
-        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice."
+        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice." + not_it
     if notice_due == earliest.due:
-        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}."
+        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
     if notice_due is None:
         return (said + f". The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
-                "of the two dates.")
+                "of the two dates." + not_it)
     safe, later = sorted([notice_due, earliest.due])
-    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}. "
-            f"They differ: {format_date(safe)}, the earlier, is the safe date to send by; the later date, "
-            f"{format_date(later)}, may also apply, but do not count on it without checking.")
+    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
+            f"counted from {earliest.start_label}. They differ: {format_date(safe)}, the earlier, is the safe date "
+            f"to send your appeal by. The later date, {format_date(later)}, may also apply, but do not count on it without "
+            "checking with the plan." + not_it)

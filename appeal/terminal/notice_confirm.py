@@ -1,6 +1,6 @@
 """`appeal import`: the notice's fields shown beside the lines they came from, confirmed or corrected, saved.
 
-The person sees every value next to the notice line it was read from, so checking is comparing, not retyping.
+The person sees (appeal/intake/notice_report.py) every value next to the notice line it was read from, so checking is comparing, not retyping.
 Values marked for checking (an unclear scan, a correction of OCR, a guess from the letterhead) are asked about
 one by one; then one menu accepts the rest or corrects any of them. A correction is checked by the case model,
 exactly as the questionnaire checks the same answer. `--yes` accepts what was found (for scripts) and still
@@ -13,98 +13,17 @@ import re
 import sys
 from dataclasses import replace
 from datetime import date
-from enum import Enum
 from pathlib import Path
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
-from appeal.cases import casefile
 from appeal.cases.case import Case, DenialReason, PlanType
-from appeal.cases.fields import format_date, parse_date
+from appeal.cases.fields import parse_date
 from appeal.intake import notice_import, notice_text
+from appeal.intake.notice_report import MUST_CONFIRM, case_file_text, must_check, report, shown, short
 from appeal.intake.notice_import import CodeList, Extraction, Found, StatedDeadline
 
-CHECK_MARK = "?"
 _DONE, _TYPE, _BLANK, _RIGHT = "\x00done", "\x00type", "\x00blank", "\x00right"
-
-
-def shown(found: Found) -> str:
-    """A value as the person reads it: dates spelled out, addresses on one line."""
-    value = found.value
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, Enum):
-        return getattr(value, "label", str(value.value))
-    if isinstance(value, StatedDeadline):
-        return format_date(value.due) if value.due else f"within {value.days} days"
-    if isinstance(value, CodeList):
-        return str(value)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return " / ".join(part.strip() for part in str(value).splitlines())
-
-
-def _short(text: str, width: int = 72) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _source(found: Found, width: int = 64) -> str:
-    """The notice line, cut so that the value read from it is in view."""
-    text = " ".join(found.line.text.split())
-    needle = str(found.value[0] if isinstance(found.value, list) and found.value else found.value)[:12]
-    at = text.find(needle) if isinstance(found.value, (str, list)) else -1
-    if at > width - len(needle) - 5:
-        text = "..." + text[max(0, at - 20) :]
-    return _short(text, width)
-
-
-def report(extraction: Extraction, refused: list[str]) -> list[str]:
-    """The table: each value, a '?' when it needs checking, and under it the notice line it came from."""
-    notice = extraction.notice
-    how = {"ocr": "read by OCR from a picture: compare every number with the paper",
-           "pdf": "read from the PDF's text", "text": "read from the text"}[notice.source]
-    lines = [f"What the notice says ({how}; {notice.pages_said()} read):", ""]
-    if notice.notes:
-        lines += ["Not everything could be read:", *(f"  {note}" for note in notice.notes), ""]
-    width = max([len(notice_import.LABELS[key]) for key in extraction.found] or [0])
-    for key, label in notice_import.FIELDS:
-        found = extraction.found.get(key)
-        if found is None:
-            continue
-        mark = CHECK_MARK if not found.certain else " "
-        lines.append(f"{mark} {label:<{width}}  {_short(shown(found), 60)}")
-        lines.append(f"  {'':<{width}}  {notice.where(found.line)}: \"{_source(found)}\"")
-        if found.why:
-            lines.append(f"  {'':<{width}}  check: {found.why}")
-    unsure = [found for found in extraction.found.values() if not found.certain]
-    if unsure:
-        lines += ["", f"{CHECK_MARK} = not certain: look at the notice for {len(unsure)} of these before you rely on them."]
-    if extraction.missing:
-        lines += ["", "Not found on the notice (left empty; the questions ask for them): "
-                  + "; ".join(notice_import.LABELS[key] for key in extraction.missing) + "."]
-    for problem in extraction.rejected + refused:
-        lines.append(f"Not used: {problem}")
-    return lines
-
-
-def header(extraction: Extraction) -> list[str]:
-    """Comment lines for the case file: where it came from, and what the notice says that the case cannot hold."""
-    notice = extraction.notice
-    lines = [f"# Case started from the denial notice {Path(notice.name).name} by `appeal import`.",
-             "# Check every value against the notice before you send a letter.",
-             f"# Read: {notice.pages_said()}."]
-    lines += [f"# {note}" for note in notice.notes]
-    deadline = extraction.found.get("appeal_deadline")
-    if deadline:
-        lines.append(f"# The notice's appeal deadline ({notice.where(deadline.line)}): {deadline.value.words}")
-    unsure = [found.label for found in extraction.found.values() if not found.certain]
-    if unsure:
-        lines.append(f"# Not certain, check against the notice: {', '.join(unsure)}")
-    codes = extraction.found.get("adjustment_codes")
-    if codes:
-        lines.append(f"# Claim adjustment codes on the notice: {' '.join(codes.value)}")
-    return lines
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -192,11 +111,12 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
 
     for key, label in notice_import.FIELDS:
         found = extraction.found.get(key)
-        if found is None or found.certain:
+        if found is None or (found.certain and key not in MUST_CONFIRM):
             continue
         say(f"\n{label}: {shown(found)}\n  on the notice, {extraction.notice.where(found.line)}: "
             f"\"{found.line.text.strip()}\""
-            + (f"\n  ({found.why})" if found.why else ""))
+            + (f"\n  ({found.why})" if found.why else "")
+            + ("\n  (where the letter goes and by when: always checked)" if found.certain else ""))
         answer = questionary.select(
             f"{label}: is this right?",
             choices=[questionary.Choice("Yes, it matches the notice", value=_RIGHT),
@@ -215,7 +135,7 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         choices = [questionary.Choice("Everything is right: save it and go on", value=_DONE)]
         for key, label in notice_import.FIELDS:
             found = extraction.found.get(key)
-            title = f"Change  {label}: {_short(shown(found), 45)}" if found else f"Add     {label} (not found)"
+            title = f"Change  {label}: {short(shown(found), 45)}" if found else f"Add     {label} (not found)"
             choices.append(questionary.Choice(title, value=key))
         answer = questionary.select("Is everything right?", choices=choices).unsafe_ask()
         if answer is None:
@@ -238,20 +158,46 @@ def read_notice(path: str | Path) -> tuple[Extraction, Case, list[str]]:
 def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Path:
     from appeal.base.safe_write import write_text
 
-    text = "".join(f"{line}\n" for line in header(extraction)) + casefile.dumps(case)
-    return write_text(output, text, overwrite=force)
+    return write_text(output, case_file_text(extraction, case), overwrite=force)
 
 
-def command(notice: str, output: Path, *, yes: bool, force: bool) -> tuple[Case, Path]:
+def command(notice: str, output: Path, *, yes: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
     """`appeal import`: confirming needs a terminal; --yes does not."""
     if not yes and not sys.stdin.isatty():
         raise UserError("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
                         "Run it in a terminal, or add --yes to accept what it finds.")
-    return run(notice, output, interactive=not yes, force=force)
+    return run(notice, output, interactive=not yes, force=force, as_denial=as_denial)
 
 
-def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[Case, Path]:
-    """Read, show, confirm (when interactive), save; then, when interactive, the questionnaire for the rest."""
+def ask_as_denial(extraction: Extraction) -> bool:
+    """For a document that is not a denial: read it as one only if the person says so (No by default)."""
+    import questionary
+
+    answer = questionary.confirm("Read it as a denial anyway, to appeal it? (only if part of it was denied)",
+                                 default=False).unsafe_ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return bool(answer)
+
+
+def decide_denial(extraction: Extraction, *, interactive: bool, as_denial: bool, notice: str) -> None:
+    """Whether a document that is not a denial goes into the case as one: --as-denial, or the person's yes."""
+    if extraction.writes_denial:
+        return
+    if as_denial:
+        extraction.denial_confirmed = True
+        print("\nRead as a denial because you asked for it (--as-denial).")
+    elif interactive:
+        extraction.denial_confirmed = ask_as_denial(extraction)
+    else:
+        print(f"\nNo denial was written into the case: {extraction.document.type.label} is not one. If part of it "
+              f"was denied and you want to appeal that part, run: appeal import {notice} -o CASE.yaml --yes "
+              "--as-denial")
+
+
+def run(notice: str, output: Path, *, interactive: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
+    """Read, show what the document is, confirm (when interactive), save; then, for a denial and when interactive,
+    the questionnaire for the rest."""
     if output.exists() and not force:
         raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
     extraction, case, refused = read_notice(notice)
@@ -262,19 +208,27 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool) -> tuple[C
     print(printable("\n".join(report(extraction, refused))))
     if interactive:
         go_on_despite_unread(extraction)
-        try:
+    try:
+        decide_denial(extraction, interactive=interactive, as_denial=as_denial, notice=notice)
+        if interactive:
             confirm(extraction)
-        except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
-            save(extraction, notice_import.to_case(extraction)[0], output, force=force)
-            print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
-                  f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
-            raise
-        case, refused = notice_import.to_case(extraction)
+    except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
+        save(extraction, notice_import.to_case(extraction)[0], output, force=force)
+        print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
+              f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
+        raise
+    case, refused = notice_import.to_case(extraction)
+    if not interactive and extraction.writes_denial:
+        print(printable("\n".join(must_check(extraction))))
     save(extraction, case, output, force=force)
     print(f"\nSaved the case to {output}")
     comparison = notice_import.deadline_comparison(extraction, case)
     if comparison:
-        print(f"\nDeadline. {comparison}")
+        print(printable(f"\nDeadline. {comparison}"))
+    if not extraction.writes_denial:
+        print("It holds your and your plan's details and no denial. If the plan later denies something, import "
+              "that notice.")
+        return case, output
     if interactive:
         from appeal.terminal import questionnaire
 

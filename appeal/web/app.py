@@ -65,6 +65,7 @@ class Session:
     letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
     folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
     saved: tuple[Path, Path, bytes] | None = None  # the letter and case file kept there, and the letter as written
+    notice: Any = None  # a denial notice read on the notice page, until its answers start from it
 
     @property
     def hosts(self) -> set[str]:
@@ -194,7 +195,7 @@ def create_app(session: Session):
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
 
-    from appeal.web import pages
+    from appeal.web import notice_page, pages
 
     routes = [
         Route("/start", pages.start),
@@ -211,6 +212,9 @@ def create_app(session: Session):
         Route("/letter.docx", pages.letter_docx),
         Route("/packet", pages.packet, methods=["POST"]),
         Route("/packet.pdf", pages.packet_pdf),
+        Route("/notice", notice_page.notice_form),
+        Route("/notice", notice_page.notice_read, methods=["POST"]),
+        Route("/notice/use", notice_page.notice_use, methods=["POST"]),
         Route("/sent", pages.sent, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(ASSETS / "static")), name="static"),
     ]

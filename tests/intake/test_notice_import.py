@@ -252,6 +252,8 @@ def test_the_questionnaire_can_start_from_the_notice(monkeypatch, tmp_path, caps
     # the questionnaire then asks only what the notice does not say
     assert "Member ID" not in terminal.asked and "Your mailing address" in terminal.asked
     assert saved_to.read_text().startswith("# Case started from the denial notice")
+    # where the letter goes and by when are asked about even when the notice was clear
+    assert {"Fax for appeals: is this right?", "Address for appeals: is this right?"} <= set(terminal.asked)
 
 
 def test_without_tesseract_a_photo_gets_the_install_command(tmp_path, monkeypatch):

@@ -1,0 +1,281 @@
+"""What kind of document a notice is, decided from its own words before any field is read as a denial's.
+
+Why: people import whatever the plan mailed them. An approval, an Explanation of Benefits for a claim that was
+paid, a request for more records or an offer of a peer-to-peer call all look like a denial to a reader that only
+looks for labels, and a letter then appeals "the decision to deny coverage" that never happened. So the import
+first names the document, with the line that says so, and only a denial (or an EOB with a denied line) is read
+as one without the person's say-so.
+
+The words are what plans print: "has been denied", "Decision: APPROVED", "THIS IS NOT A BILL", "we need more
+information", "peer-to-peer". A cue inside a condition ("if your request is denied", "may be denied") says
+nothing about this document and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from appeal.intake.notice_text import Line
+
+
+class DocumentType(str, Enum):
+    """The kinds of document a plan sends about coverage (the names the test corpus uses)."""
+
+    denial_prior_authorization = "denial_prior_authorization"
+    denial_claim = "denial_claim"
+    denial_appeal_decision = "denial_appeal_decision"
+    final_internal_denial = "final_internal_denial"
+    approval = "approval"
+    partial_approval = "partial_approval"
+    eob_paid = "eob_paid"
+    eob_denied = "eob_denied"
+    request_for_information = "request_for_information"
+    peer_to_peer_offer = "peer_to_peer_offer"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def is_denial(self) -> bool:
+        """A decision that can be appealed as it stands: a denial at any level, or an EOB with a denied line."""
+        return self in DENIALS
+
+
+_LABELS = {
+    DocumentType.denial_prior_authorization: "a denial of a request to approve care before it is given (prior authorization)",
+    DocumentType.denial_claim: "a denial of a claim (payment for care already given)",
+    DocumentType.denial_appeal_decision: "a decision on an appeal that keeps the denial",
+    DocumentType.final_internal_denial: "a final internal denial (the plan's last word; next is an outside review)",
+    DocumentType.approval: "an approval",
+    DocumentType.partial_approval: "a partial approval (part approved, part denied)",
+    DocumentType.eob_paid: "an Explanation of Benefits for a claim the plan paid",
+    DocumentType.eob_denied: "an Explanation of Benefits with a denied line",
+    DocumentType.request_for_information: "a request for more information (no decision yet)",
+    DocumentType.peer_to_peer_offer: "an offer of a peer-to-peer call with the plan's reviewer (no final decision yet)",
+}
+DENIALS = frozenset({DocumentType.denial_prior_authorization, DocumentType.denial_claim,
+                     DocumentType.denial_appeal_decision, DocumentType.final_internal_denial,
+                     DocumentType.eob_denied})
+
+# What a person is told when the document is not a denial, in plain words.
+NOT_A_DENIAL = {
+    DocumentType.approval: "This looks like an approval, not a denial; there is nothing to appeal.",
+    DocumentType.partial_approval: (
+        "This looks like a partial approval: part of the request was approved and part was not. Only the part "
+        "that was not approved can be appealed."),
+    DocumentType.eob_paid: (
+        "This looks like an Explanation of Benefits for a claim the plan paid, not a denial. An EOB is not a "
+        "bill, and there is nothing to appeal unless a line of it was denied."),
+    DocumentType.request_for_information: (
+        "This looks like a request for more information, not a denial: the plan has not decided yet. Send what "
+        "it asks for by the date it gives; if it then denies the request, import that notice."),
+    DocumentType.peer_to_peer_offer: (
+        "This looks like an offer for your doctor to talk with the plan's reviewer (a peer-to-peer call), not a "
+        "final denial. Ask your doctor to call within the time it gives; an appeal answers the written denial."),
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """The document's type, the line whose words show it, and whether those words were plain (certain)."""
+
+    type: DocumentType
+    line: Line
+    certain: bool = True
+    why: str = ""
+
+    @property
+    def is_denial(self) -> bool:
+        return self.type.is_denial
+
+    @property
+    def not_a_denial(self) -> str | None:
+        """The plain sentence for a document that is not a denial; None for a denial."""
+        return None if self.is_denial else NOT_A_DENIAL[self.type]
+
+
+# A sentence whose cue is only a possibility: "if your request is denied", "may be denied", "unless approved".
+_CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\b[^.;:]*$|"
+                          r"\b(?:may|might|could|would|can|will)(?: not)? (?:be|have been|also be)\s*$|\bto be\s*$")
+
+_EOB_TITLE = re.compile(r"(?i)^\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
+                        r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
+_NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
+# An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
+_EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|"
+                         r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
+
+_DENIED = re.compile(
+    r"(?i)\b(?:(?:has|have|was|were|is|are|being) (?:been )?(?:denied|not approved|not authorized|upheld)"
+    r"|we (?:have )?(?:denied|upheld)|we (?:are|must) (?:deny|denying|uphold)|we (?:have )?decided to (?:deny|uphold)"
+    r"|(?:decision|determination|status|outcome|result)\s*:?\s*(?:denied|deny|not approved|adverse|upheld)"
+    r"|(?:we )?(?:can ?not|are unable to|will not|won't) (?:approve|cover|pay|authorize)"
+    r"|notice of (?:adverse|denial)|adverse (?:benefit |coverage )?(?:determination|decision)|denial notice"
+    r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b))")
+_APPROVED = re.compile(
+    r"(?i)\b(?:(?:has|have) been (?:approved|authorized)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized)"
+    r"|(?:request|service|stay|admission|days|visits|sessions|treatments?) (?:is|are|has been|have been) certified"
+    r"|we (?:have )?(?:approved|authorized|certified)|(?:decision|determination|status|outcome|result)\s*:?\s*"
+    r"(?:approved|authorized|certified)|approval (?:notice|letter|of)|notice of approval|(?:authorization|request) "
+    r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
+    r"(?! (?:through|until|from) )")  # 'was approved through 06/30': an earlier approval ending
+_PARTIAL = re.compile(
+    r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial|favorable|favourable)|partly favou?rable|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
+    r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
+    r"|approved \d+ (?:of|out of) (?:the )?\d+|will pay for \d+ (?:of|out of) (?:the )?\d+)")
+_ASKS_FOR_MORE = re.compile(
+    r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
+    r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"
+    r"|(?:have|has) not (?:yet )?(?:made|reached) (?:a|our) (?:final )?decision|no decision (?:has been|was) made"
+    r"|(?:before|so) (?:we|that we) can (?:make a decision|decide|finish|complete)"
+    r"|(?:request|claim|authorization|review|case) (?:is|remains|has been) (?:pending|pended|on hold)"
+    r"|additional information (?:is )?(?:needed|required|requested)|information (?:we|that we) need")
+_PEER_TO_PEER = re.compile(r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\bspeak (?:directly )?with (?:our|the|a) "
+                           r"(?:physician |medical |clinical )?reviewer")
+_NOT_DECIDED = re.compile(
+    r"(?i)(?:have|has) not (?:yet )?(?:made|reached|issued) (?:a|our|the) (?:final )?(?:decision|determination)"
+    r"|before (?:we|the plan) (?:make|makes|issue|issues|reach|reaches) (?:a|our|its|the) (?:final )?(?:decision|determination)"
+    r"|no (?:final )?(?:decision|determination) (?:has been|was|is) (?:made|issued)"
+    r"|(?:request|claim|authorization|review|case) (?:is|remains|has been) (?:pending|pended|on hold)"
+    r"|(?:decision|determination) (?:has|have) not (?:yet )?been (?:made|issued|reached)|\bpending (?:adverse|denial)\b"
+    r"|before (?:a|the|any) (?:final )?(?:decision|determination) is (?:made|issued|reached)"
+    r"|(?:not|no) (?:a )?(?:denial|final decision)\b|intends? to deny")
+# A decision still to come, said only as a possibility ('may be denied'): weaker than the words above.
+_MAY_BE_DECIDED = re.compile(r"(?i)(?:could|may|will) (?:not )?be (?:denied|approved)")
+
+_FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
+                    r"|\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
+                    r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)"
+                    r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:has|have) (?:now )?been (?:completed|exhausted)")
+_APPEAL_DECISION = re.compile(
+    r"(?i)\b(?:(?:this|the) (?:is (?:the |our )?)?decision on (?:your|the) (?:appeal|grievance|request for reconsideration)"
+    r"|(?:we|have) (?:reviewed|considered) (?:your|the) (?:first[- ]level |second[- ]level |level \w+ )?(?:appeal|grievance|request for reconsideration|redetermination request)"
+    r"|(?:your|the) (?:first[- ]level |second[- ]level |level \w+ )?(?:appeal|grievance) (?:was|has been|is) (?:denied|upheld|not approved)"
+    r"|(?:notice of|re:?|subject:?|this is (?:the|our)) (?:\w+ )?(?:reconsideration|redetermination|appeal)(?: (?:decision|determination|outcome|result))?"
+    r"|^\W*(?:\w+ )?(?:appeal|grievance|reconsideration|redetermination) (?:decision |determination )?(?:decision|determination|outcome|result|notice)\W*$"
+    r"|we (?:are not changing|will not change|did not change|have not changed) (?:our|the|this) (?:decision|denial)"
+    r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
+    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b)")
+_CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"
+                    r"|\bpayment (?:for|of) (?:services|care|the)|\bwe will not pay\b|\bdate of service\b|\bbilled\b|\bamount billed\b")
+_PRIOR_AUTH = re.compile(r"(?i)\bprior authori[sz]ation|\bpre-?service\b|\bpre-?certification|\bprecert|\bpre-?authori[sz]ation"
+                         r"|\b(?:coverage|organization) determination\b|\brequest(?:ed)? (?:for )?(?:coverage|service)|\bbefore (?:you get|receiving) (?:the )?(?:care|service)")
+
+# A document that never says its decision but reads as a denial (a reason for denial, the appeal rights).
+_DENIAL_SIGNS = re.compile(r"(?i)\breason for (?:the |this |our )?(?:denial|decision)|\bdenial reason\b|\bnot medically necessary\b"
+                           r"|\bexperimental\b|\binvestigational\b|\bexcluded\b|\bnot a covered\b|\b(?:how|your right) to appeal\b"
+                           r"|\bappeal rights\b|\bwhy we denied\b")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the notice: `begin` is where it starts in its paragraph (lines joined with spaces), and
+    `starts` where each of the paragraph's lines starts, so any word can be traced to its line."""
+
+    text: str
+    begin: int
+    starts: tuple[tuple[int, Line], ...]
+
+    def line_at(self, offset: int) -> Line:
+        """The line holding the sentence's character at `offset`."""
+        return [line for start, line in self.starts if start <= self.begin + offset][-1]
+
+
+# A sentence runs to a '.', '!' or '?' (and a closing bracket or quote) followed by a space or the paragraph's end;
+# the dots of 'P.O. Box' or '1.5 mg' do not end it.
+_SENTENCE = re.compile(r"(?:[^.!?]|[.!?]+(?![\"')\]]*(?:\s|$)))+(?:[.!?]+[\"')\]]*)?")
+
+
+def sentences(lines: list[Line]) -> list[Sentence]:
+    """The notice's sentences: consecutive non-empty lines joined, then cut after '.', '!' or '?'."""
+    found: list[Sentence] = []
+    text, starts = "", []
+    for line in [*lines, Line(0, "")]:
+        if line.text.strip():
+            joint = "" if not text or re.search(r"[A-Za-z]-$", text) else " "  # out-of-|network: no space
+            starts.append((len(text) + len(joint), line))
+            text = f"{text}{joint}{line.text.strip()}"
+            continue
+        for match in _SENTENCE.finditer(text):
+            if match.group().strip():
+                found.append(Sentence(match.group(), match.start(), tuple(starts)))
+        text, starts = "", []
+    return found
+
+
+# 'no request to extend it was approved': a 'no' or 'not' earlier in the clause turns the words round.
+_NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
+
+
+def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False) -> list[tuple[Sentence, Line]]:
+    """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
+    `negatable` words, not after a 'no'), each with the line the words are on."""
+    found = []
+    for sentence in said:
+        for match in pattern.finditer(sentence.text):
+            before = sentence.text[: match.start()][-100:]
+            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before):
+                continue
+            found.append((sentence, sentence.line_at(match.start())))
+            break
+    return found
+
+
+def classify(lines: list[Line]) -> DocumentKind | None:
+    """The document's type from its words, with the line that shows it; None when nothing says what it is."""
+    said = sentences(lines)
+    if not said:
+        return None
+    eob = next((line for line in lines if _NOT_A_BILL.search(line.text) or _EOB_TITLE.match(line.text)), None)
+    if eob is not None:
+        denied = [(s, line) for s, line in _hits(_EOB_DENIED, said)
+                  if not re.search(r"\S {2,}\S.* {2,}\S", line.text) or re.search(r"\d", line.text)]  # not a header
+        denied = [(s, line) for s, line in denied
+                  if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)
+                  or re.search(r"(?i)\bthe denied (?:lines?|services?|charges?|items?|amounts?)\b", s.text)]
+        if denied:
+            return DocumentKind(DocumentType.eob_denied, denied[0][1])
+        return DocumentKind(DocumentType.eob_paid, eob)
+    denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
+    partial = _hits(_PARTIAL, said)
+    stated = _hits(_NOT_DECIDED, said)
+    undecided = stated + _hits(_MAY_BE_DECIDED, said)
+    more, peer = _hits(_ASKS_FOR_MORE, said), _hits(_PEER_TO_PEER, said)
+    if stated and (more or peer) and not partial:  # 'This is not a denial. Additional information requested'
+        if more and (not peer or more[0][1].number <= peer[0][1].number):
+            return DocumentKind(DocumentType.request_for_information, more[0][1])
+        return DocumentKind(DocumentType.peer_to_peer_offer, peer[0][1])
+    if partial or (approved and denied and not undecided):
+        line = (partial or approved)[0][1]
+        return DocumentKind(DocumentType.partial_approval, line, certain=bool(partial),
+                            why="" if partial else "the notice speaks both of an approval and of a denial")
+    if approved and not denied:
+        return DocumentKind(DocumentType.approval, approved[0][1])
+    if (more or peer) and (undecided or not denied):
+        unsure = "" if undecided or not denied else "the notice also uses the word denied"
+        if more and (not peer or more[0][1].number <= peer[0][1].number):
+            return DocumentKind(DocumentType.request_for_information, more[0][1], not unsure, unsure)
+        return DocumentKind(DocumentType.peer_to_peer_offer, peer[0][1], not unsure, unsure)
+    if denied:
+        return _denial(denied[0][1], said, certain=True)
+    signs = _hits(_DENIAL_SIGNS, said)
+    if signs:
+        return _denial(signs[0][1], said, certain=False,
+                       why="the notice does not say 'denied' in so many words; it gives a reason and appeal rights")
+    return None
+
+
+def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -> DocumentKind:
+    """Which denial: a final internal one, an appeal's decision, a claim's, or a prior authorization's."""
+    for pattern, kind in ((_FINAL, DocumentType.final_internal_denial),
+                          (_APPEAL_DECISION, DocumentType.denial_appeal_decision)):
+        hits = _hits(pattern, said)
+        if hits:
+            return DocumentKind(kind, hits[0][1], certain, why)
+    claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)
+    if claim and (not before or len(claim) > len(before)):
+        return DocumentKind(DocumentType.denial_claim, line, certain, why)
+    return DocumentKind(DocumentType.denial_prior_authorization, line, certain, why)
