@@ -527,14 +527,14 @@ def test_persona_a_patient_appeals_an_experimental_denial_under_an_employer_plan
     assert all(trial.current_episode for trial in case.prior_treatments)
     drafted, text = draft_of(case)
     # the criteria the answers meet are listed as met, with the score and its date, and the appeal level
-    for met in ("The patient is an adult", "Two or more adequate antidepressant trials have failed",
-                "Substance use has been screened", "Depression severity is documented"):
+    for met in ("adult age (18 or older)", "two or more adequate antidepressant trials failed",
+                "substance use screened", "depression severity documented"):
         assert met in text, met
     assert "PHQ-9 22 on October 1, 2026" in text
     assert "Appeal level: An internal appeal to the plan" in text
     assert "On leave from work since May" in text and "Inpatient psychiatric stay" in text
     # the prescriber she named, and what she expects, in her own words
-    assert "A psychiatric clinician prescribes or oversees the treatment" in text
+    assert "a psychiatric clinician prescribing or overseeing the treatment" in text
     assert "Prescriber: Dr. Priya Raman, psychiatrist" in text
     assert "first arrange a peer-to-peer discussion with the treating provider, Dr. Priya Raman (psychiatrist)." in text
     assert "same or a similar specialty as the treating provider (the prescriber's specialty: psychiatrist)" in text
@@ -601,7 +601,7 @@ def test_persona_b_a_daughter_appeals_for_her_father_under_medicare_advantage(te
     assert shown.index("What the plan usually looks for") > shown.index("Here is everything so far")
     drafted, text = draft_of(case)
     assert "on behalf of Jorge Ruiz" in text
-    assert "Two or more adequate antidepressant trials have failed" in text
+    assert "two or more adequate antidepressant trials failed in the current episode" in text
     assert "PHQ-9 19 on September 15, 2026" in text
     assert "Appeal level: A reconsideration by the Medicare Advantage plan" in text
     assert "Signed authorization for the representative" not in text  # she did not say she has it
@@ -650,8 +650,8 @@ def test_persona_c_a_provider_requests_spravato_prior_authorization(terminal, tm
     }
     case, _ = terminal.run(script)
     drafted, text = draft_of(case)
-    for met in ("A psychiatric clinician prescribes", "SPRAVATO REMS-certified setting",
-                "Two or more adequate antidepressant trials have failed", "Depression severity is documented"):
+    for met in ("a psychiatric clinician prescribing", "SPRAVATO REMS-certified setting",
+                "two or more adequate antidepressant trials failed", "depression severity documented"):
         assert met in text, met
     assert "MADRS 34 on October 20, 2026" in text
     assert "Medical records supporting the request" not in text
