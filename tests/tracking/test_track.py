@@ -269,7 +269,7 @@ def test_a_first_schema_file_opens_and_is_migrated_without_loss(tmp_path):
     old.close()
 
     with track_store.open_store(folder) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track_store.SCHEMA_VERSION == 2
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track_store.SCHEMA_VERSION == 3
         appeal = store.get(1)
         assert appeal.person == "Dana Reyes" and appeal.notes[0].text == "Called the plan"
         assert appeal.last.received is None and appeal.last.outcome.result is track_store.Result.denied
@@ -280,7 +280,7 @@ def test_a_first_schema_file_opens_and_is_migrated_without_loss(tmp_path):
         store.outcome(1, track_store.Result.denied, date(2025, 2, 12), quote="Upheld.", today=date(2025, 2, 12))
         assert store.get(1).last.outcome.quote == "Upheld."
     with track_store.open_store(folder) as again:  # a second open finds nothing to migrate
-        assert again.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert again.connection.execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_a_file_from_a_newer_version_is_refused_and_left_as_it_is(tmp_path):
