@@ -1,7 +1,8 @@
 """Opening a photo or a scan with Pillow, once for every reader: a packet's attachments and an imported notice.
 
 An iPhone saves photos as HEIC, which Pillow opens only with the pillow-heif package; the bytes say whether a file
-is one, whatever its name. A picture too large to open safely, or damaged, is a message naming the file.
+is one, whatever its name. A picture too large to open safely, or damaged, is a message naming the file. A picture
+is then turned upright and made plain (transparency on white) the same way for a packet's page and a signature.
 """
 
 from __future__ import annotations
@@ -57,3 +58,21 @@ def image_or_none(data: bytes, path: Path) -> Any:
     except (UnidentifiedImageError, OSError):
         return None
     return image
+
+
+def upright_and_plain(frame: Any) -> Any:
+    """A picture turned upright (as the camera held it), in a colour mode a PDF and a clean-up take: transparency
+    laid on white paper (a signature drawn in a browser), 16-bit and CMYK made plain."""
+    from PIL import Image, ImageOps
+
+    picture = ImageOps.exif_transpose(frame)
+    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+        rgba = picture.convert("RGBA")
+        white = Image.new("RGB", rgba.size, "white")
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if picture.mode in ("1", "L", "RGB"):
+        return picture.copy()
+    if picture.mode.startswith("I"):
+        return picture.point(lambda value: value / 256).convert("L")
+    return picture.convert("RGB")

@@ -23,6 +23,9 @@ def add_draft_parser(commands) -> argparse.ArgumentParser:
     draft.add_argument("--letter", metavar="KIND", help="the kind of letter (see `appeal letters`); default: the case's")
     draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
     draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
+    draft.add_argument("--signature", metavar="IMAGE", type=Path,
+                       help="a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
+                            "cleaned and placed above your name")
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
     add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)
@@ -145,6 +148,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from appeal.letters import draft
 
     today = today_of(args)
+    signed = None  # the signature picture, cleaned before any question is asked, so a bad photo is said at once
+    if args.signature:
+        from appeal.output import signature
+
+        signed = signature.clean_signature(signature.read_signature(args.signature),
+                                           f"--signature {args.signature.name}")
     late = None  # for the next letter of a tracked appeal the plan did not answer: what that lets the person do
     if args.from_track is not None:
         case, late = case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
@@ -177,6 +186,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from appeal.intake import beside_letter
 
         path = beside_letter.free_letter_name(path)
+    if signed is not None:
+        drafted.content = signature.place_signature(drafted.content, signed)
     draft.write(drafted, path, strict=args.strict, force=args.force)
     if asked:
         from appeal.intake import beside_letter
@@ -200,6 +211,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
             cover, files = wanted
             sent_as = packet.default_name(path)
             print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
+            if signed is None:
+                print("\nThe packet's signature line is empty, to sign by hand: print the letter, sign above your "
+                      "name, and send the signed pages; or make the packet again with appeal packet --signature PHOTO.")
         if sys.stdin.isatty():
             appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:

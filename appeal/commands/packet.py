@@ -4,6 +4,8 @@ the standard library is imported at start-up."""
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date
 from pathlib import Path
 
 from appeal.base.folders import add_folder_options
@@ -14,9 +16,20 @@ def add_packet_parser(commands) -> argparse.ArgumentParser:
     packet = commands.add_parser("packet", help="one PDF to fax or mail: cover sheet, letter, your attachments")
     packet.add_argument("--case", metavar="FILE", required=True, help="the case file")
     packet.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
-    packet.add_argument("--docx", metavar="EDITED.docx", help="the letter as you edited it (default: draft it afresh)")
+    packet.add_argument("--docx", metavar="EDITED.docx",
+                        help="the letter as you edited it (default: the letter beside the case file, NAME.docx by "
+                             "NAME.yaml, if there is one; else a fresh draft)")
     packet.add_argument("--attach", metavar="FILE", action="append", type=Path,
                         help="a PDF, photo or scan to send with it, in the letter's order (repeatable)")
+    packet.add_argument("--strict", action="store_true",
+                        help="refuse a letter that still has [ADD: ...] blanks (each is named) and write nothing")
+    signing = packet.add_mutually_exclusive_group()
+    signing.add_argument("--signature", metavar="IMAGE", type=Path,
+                         help="a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
+                              "cleaned and placed above your name")
+    signing.add_argument("--typed-signature", action="store_true",
+                         help="sign with a typed line, '/s/ Your Name, date'. Use it only where your plan accepts "
+                              "electronic signatures (ask the plan, or check its appeal form); otherwise sign by hand")
     packet.add_argument("--no-cover", "--mail", dest="cover", action="store_false",
                         help="no fax cover sheet: a packet to print and mail")
     packet.add_argument("-o", "--output", metavar="PACKET.pdf", help="where to write (default: patient-kind-date.pdf)")
@@ -29,14 +42,67 @@ def add_packet_parser(commands) -> argparse.ArgumentParser:
 def cmd_packet(args: argparse.Namespace) -> int:
     from appeal.base.errors import UserError
     from appeal.cases import casefile
+    from appeal.cases.case import SenderRole
+    from appeal.cases.fields import format_date
     from appeal.letters import draft
-    from appeal.output import packet
+    from appeal.output import packet, signature
 
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
-    path = Path(args.output) if args.output else packet.default_name(draft.default_name(case, kind))
+    if args.typed_signature and kind.signed_by == "patient" and case.sender.role not in (None, SenderRole.patient):
+        raise UserError(f"--typed-signature: the {kind.name} letter is signed by the patient themself, so nobody else "
+                        "can type it for them. Print it for the patient to sign, or give --signature with a photo of "
+                        "the patient's own signature.")
+    docx, used, said = _letter(args, case, kind)
+    print(said)
+    if args.strict:  # before the signature and the slow conversion: nothing is made of a letter with blanks
+        packet.refuse_blanks(docx)
+    default = used.with_suffix(".pdf") if used is not None else packet.default_name(draft.default_name(case, kind))
+    path = Path(args.output) if args.output else default
     if path.exists() and not args.force:  # before the slow conversion, not after it
         raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
-    docx = packet.check_docx(Path(args.docx)) if args.docx else draft.draft(case, kind, evidence_dirs=args.evidence).content
+    docx, signed = signature.sign(docx, picture=args.signature,
+                                  typed_on=format_date(date.today()) if args.typed_signature else None)
     print(packet.save(case, kind, docx, path, attachments=args.attach or [], cover=args.cover, force=args.force))
+    print(f"\n{signed}")
     return 0
+
+
+def _letter(args: argparse.Namespace, case, kind) -> tuple[bytes, Path | None, str]:
+    """The letter to send, the file it came from (None for a fresh draft) and the line that says which it is: the
+    file given with --docx; else the letter beside the case file (NAME.docx by NAME.yaml, as the questionnaire
+    keeps them) when there is one, asked about in a terminal when it was changed since `appeal draft` wrote it;
+    else a fresh draft."""
+    from appeal.letters import draft
+    from appeal.letters.written_mark import state
+    from appeal.output import packet
+
+    if args.docx:
+        given = Path(args.docx)
+        docx = packet.check_docx(given)
+        return docx, given, f"Using the letter {given}{_SAID[state(docx)]}."
+    beside = Path(args.case).with_suffix(".docx")
+    if beside.is_file():
+        docx = packet.check_docx(beside)
+        found = state(docx)
+        if found == "unchanged" or not sys.stdin.isatty():
+            return docx, beside, f"Using the letter beside the case file, {beside}{_SAID[found]}."
+        import questionary
+
+        question = (f"{beside} has been changed since appeal draft wrote it. Make the packet from it, with your "
+                    "changes?" if found == "changed" else f"Make the packet from the letter beside the case file, "
+                    f"{beside}?")
+        answer = questionary.confirm(question, default=True).ask()
+        if answer is None:
+            raise KeyboardInterrupt
+        if answer:
+            return docx, beside, f"Using the letter {beside}{_SAID[found]}."
+        fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
+        return fresh, None, f"Drafting the letter afresh from {args.case}; {beside} is not used."
+    fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
+    return fresh, None, (f"Drafting the letter afresh from {args.case} (to send a letter you edited, give it with "
+                         "--docx EDITED.docx).")
+
+
+_SAID = {"changed": " (your edited version: it was changed since appeal draft wrote it)",
+         "unchanged": " (as appeal draft wrote it)", "unknown": ""}

@@ -58,13 +58,15 @@ def shell_path(path: Path) -> str:
 
 
 def follow_up(case_path: Path, letter: Path, today: date | None = None) -> list[tuple[str, str]]:
-    """(command, what it does) for the case file beside the letter, with the real paths."""
+    """(command, what it does) for the case file beside the letter, with the real paths. `letter` is what was sent
+    (the .docx, or the packet made from it, NAME.pdf by NAME.docx): the packet command names the .docx."""
     case, sent_as = shell_path(case_path), shell_path(letter)
+    docx = shell_path(Path(letter).with_suffix(".docx"))
     day = f"{today or date.today():%Y-%m-%d}"
     return [
         (f"appeal check --case {case}", "what the plan usually looks for, and where your answers stand"),
         (f"appeal deadline --case {case}", "how long you have, how long the plan has, and the next level"),
-        (f"appeal packet --case {case} --docx {sent_as}",
+        (f"appeal packet --case {case} --docx {docx}",
          "one PDF to fax or mail: the letter as you edited it, page numbers, your files (add --attach FILE)"),
         (f"appeal track add --case {case} --sent {day} --packet {sent_as}",
          "once it is sent: keeps a record (change the date to the day you sent it)"),

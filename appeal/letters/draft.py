@@ -128,7 +128,10 @@ def default_name(case: Case, kind: kinds.LetterKind, today: date | None = None) 
 
 
 def write(drafted: Drafted, path: Path, *, strict: bool, force: bool) -> Path:
+    """Write the letter, marked with the checksum of what was written (so the packet can tell an edited one)."""
+    from appeal.letters.written_mark import mark
+
     if strict and drafted.blanks:
         listed = "\n".join(f"  - {label}" for label in drafted.blanks)
         raise UserError(f"--strict: the letter still has {len(drafted.blanks)} blank(s), so nothing was written:\n{listed}")
-    return write_bytes(path, drafted.content, overwrite=force)
+    return write_bytes(path, mark(drafted.content), overwrite=force)

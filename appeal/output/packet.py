@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.images import looks_like_heif, open_image
+from appeal.base.images import looks_like_heif, open_image, upright_and_plain
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -73,6 +73,9 @@ class Packet:
 # The packet is built in memory, so what it holds is bounded: the same limits on the command line and in the browser.
 MAX_FILE = 50 * 1024 * 1024  # one attached file
 MAX_TOTAL = 150 * 1024 * 1024  # all files of one packet together
+# Past this many pages a fax takes long and is more likely to break off partway, and then all of it is sent again:
+# our own threshold (no plan's rule) for suggesting the mail or the plan's portal instead.
+FAX_PAGES_WELL = 50
 
 
 def size_in_words(count: int) -> str:
@@ -98,6 +101,12 @@ def read_attachment(path: Path) -> Part:
     name = path.name
     if path.is_dir():
         raise UserError(f"Attachment {path} is a folder, not a file; attach the files in it one by one.")
+    try:  # its size from its status first: a file over the bound is refused before a byte of it is read
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # a missing or unreadable file: read_regular names what is wrong
+    if size > MAX_FILE:
+        raise too_big(str(path), size)
     # a pipe or a device: named, never opened; read no more than one byte past the bound
     data = loader.read_regular(path, MAX_FILE + 1, name=f"Attachment {path}", cut=True)
     if len(data) > MAX_FILE:
@@ -154,7 +163,7 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
     box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2
     try:
         for frame in ImageSequence.Iterator(image):
-            picture = _page_ready(frame)
+            picture = upright_and_plain(frame)
             scale = min(box_width / picture.width, box_height / picture.height)
             width, height = picture.width * scale, picture.height * scale
             picture = _downsampled(picture, width, height)
@@ -166,23 +175,6 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
         raise UserError(f"Attachment {path} is a damaged picture ({error}). Save it again as JPG or PDF.") from None
     sheet.save()
     return list(PdfReader(io.BytesIO(output.getvalue())).pages)
-
-
-def _page_ready(frame):
-    """Upright, and in a colour mode a PDF holds: transparency on white, 16-bit and CMYK made plain."""
-    from PIL import Image, ImageOps
-
-    picture = ImageOps.exif_transpose(frame)
-    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
-        rgba = picture.convert("RGBA")
-        white = Image.new("RGB", rgba.size, "white")
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        return white
-    if picture.mode in ("1", "L", "RGB"):
-        return picture.copy()
-    if picture.mode.startswith("I"):
-        return picture.point(lambda value: value / 256).convert("L")
-    return picture.convert("RGB")
 
 
 def _downsampled(picture, width: float, height: float):
@@ -232,13 +224,27 @@ def enclosures_in(docx: bytes) -> list[str]:
 
 
 def subject_in(docx: bytes) -> str | None:
-    """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet."""
+    """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet; None when it still
+    holds a blank (the cover then names the kind of letter)."""
     from docx import Document
 
     for paragraph in Document(io.BytesIO(docx)).paragraphs:
         text = " ".join(paragraph.text.split())
         if text.lower().startswith("re:") and len(text) > 4:
-            return text[3:].strip()
+            return None if "[ADD:" in text else text[3:].strip()
+    return None
+
+
+def department_in(docx: bytes) -> str | None:
+    """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
+    the person left it; None when it is a blank or the letter has no address block."""
+    from docx import Document
+
+    for paragraph in Document(io.BytesIO(docx)).paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        text = " ".join(paragraph.text.split())
+        if style == "Address Block" and text:
+            return None if "[ADD:" in text else text
     return None
 
 
@@ -296,7 +302,8 @@ def stamp_text(case: Case, number: int, total: int) -> tuple[str, str]:
 
 
 def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Part], *, cover: bool = True,
-             listed: list[str] | None = None, urgent: bool = False, today: date | None = None) -> Packet:
+             listed: list[str] | None = None, urgent: bool = False, today: date | None = None,
+             department: str | None = None, decision: str | None = None) -> Packet:
     """Cover (optional), letter parts and attachments in one PDF, stamped and bookmarked."""
     from pypdf import PdfReader, PdfWriter, Transformation
 
@@ -311,12 +318,23 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
         for _ in range(5):  # the cover's own length is part of the count it prints; a long list may need two pages
             contents = _ranges(parts, guess)
             cover_pages = list(PdfReader(io.BytesIO(
-                cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today))).pages)
+                cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today,
+                            department=department, decision=decision))).pages)
             if len(cover_pages) == guess:
                 break
             guess = len(cover_pages)
     total = len(cover_pages) + body_pages
     contents = _ranges(parts, len(cover_pages))
+    if cover and total > FAX_PAGES_WELL:
+        longest = max(attachments, key=lambda part: len(part.pages), default=None)
+        biggest = (f" ({longest.source or longest.title} alone is {len(longest.pages)} pages)"
+                   if longest is not None and len(longest.pages) > FAX_PAGES_WELL // 2 else "")
+        warnings.append(
+            f"This fax is {total} pages long{biggest}: past about {FAX_PAGES_WELL} pages a fax takes long and "
+            "is more likely to break off partway, and then all of it is sent again. Consider mailing it instead "
+            "(--mail, by certified mail with a return receipt), or uploading the records on the plan's member portal "
+            "if it has one and faxing the letter with a line saying where the records are; or call the plan and ask "
+            "how it wants a long appeal sent.")
 
     writer = PdfWriter()
     for page in cover_pages:
@@ -422,7 +440,8 @@ def _named(attachments: list[Part], listed: list[str] | None) -> list[Part]:
     others = [item for item in listed or [] if not item.lower().startswith("attachment a")]
     if len(others) != len(attachments) or not attachments:
         return attachments
-    return [Part(f"{item} ({part.source})" if part.source else item, part.pages, part.fit, part.source)
+    return [Part(part.title if "[ADD:" in item else f"{item} ({part.source})" if part.source else item,
+                 part.pages, part.fit, part.source)  # a line with a blank in it: the file's own name on the cover
             for item, part in zip(others, attachments)]
 
 
@@ -497,10 +516,81 @@ def _continued(sheet, document) -> None:
     sheet.restoreState()
 
 
+def cover_rows(case: Case, subject: str, total: int, *, department: str | None = None, decision: str | None = None,
+               today: date | None = None) -> list[tuple[str, str]]:
+    """(label, plain text) of each line of the cover sheet that the case has a value for: to (the department and
+    the plan), the plan's fax, from, phone, date, pages, re, patient, member ID, reference and when the decision is
+    due. A fact the case does not hold leaves its line out: a fax clerk reads '[ADD: ...]' as the sender's
+    mistake, and `missing_on_cover` tells the sender instead."""
+    name, phone, fax = _sender_lines(case)
+    insurance = case.insurance
+    plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
+    department = _department(case) or department
+    to_lines = [line for line in (department, plan) if line]
+    rows = [
+        ("To", "\n".join(to_lines)),
+        ("Fax", insurance.appeals_fax),
+        ("From", name),
+        ("Phone", phone),
+        ("Reply fax", fax),
+        ("Date", format_date(today or date.today())),
+        ("Pages", f"{total} (including this cover sheet)"),
+        ("Re", subject),
+        ("Patient", case.patient.full_name),
+        (insurance.coverage().member_id.label, case.patient.member_id),
+        ("Claim or reference no.", case.denial.reference if case.denial is not None else None),
+        ("Decision due", decision),
+    ]
+    return [(label, str(value)) for label, value in rows if value not in (None, "")]
+
+
+def missing_on_cover(case: Case, department: str | None = None) -> list[str]:
+    """The facts the cover sheet leaves out because the case does not hold them, as the person would add them."""
+    insurance = case.insurance
+    wanted = [
+        ("the plan's name (insurance.insurer)", insurance.insurer or insurance.plan_name),
+        ("the appeals department (the first line of insurance.appeals_address, 'Attn: ...')",
+         _department(case) or department),
+        ("the plan's fax number (insurance.appeals_fax)", insurance.appeals_fax),
+        ("your name (sender.name)", _sender_lines(case)[0]),
+        ("your phone number (sender.phone)", _sender_lines(case)[1]),
+        ("the patient's name", case.patient.full_name),
+        ("the member ID (patient.member_id)", case.patient.member_id),
+    ]
+    if case.denial is not None:
+        wanted.append(("the claim or reference number (denial.reference)", case.denial.reference))
+    return [label for label, value in wanted if not value]
+
+
+def decision_due(case: Case, kind, sent: date) -> str | None:
+    """When the plan must decide the request this letter starts, counted as if it receives the fax the day it is
+    sent, with the rule that says so; None when no rule with a primary source sets one day for this case (no rule,
+    or several the case does not choose between, such as one or two appeal levels)."""
+    from appeal.letters.letter_rules import letter_step
+    from appeal.rules.deadlines import due_date
+    from appeal.rules.rule_book import Topic, select
+
+    step = letter_step(case, kind)
+    if step is None:
+        return None
+    rules = [rule for rule in select(case, step, {Topic.decision_deadline})
+             if rule.deadline is not None and rule.deadline.counted_from == "request_received"
+             and rule.seen_in != "secondary"]
+    if len({(rule.deadline.amount, rule.deadline.unit) for rule in rules}) != 1:
+        return None
+    rule = rules[0]
+    amount, unit = rule.deadline.amount, rule.deadline.unit.replace("_", " ")
+    if rule.deadline.unit == "hours":
+        return f"within {amount} hours of receipt ({rule.citation})"
+    return (f"{format_date(due_date(rule.deadline, sent))}, if received today: {amount} {unit} from receipt "
+            f"({rule.citation})")
+
+
 def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, int, int]], *,
-                urgent: bool = False, today: date | None = None) -> bytes:
-    """The fax cover sheet: to, from, date, the real page count, who and which claim, what is enclosed on which
-    pages, and the confidentiality notice."""
+                urgent: bool = False, today: date | None = None, department: str | None = None,
+                decision: str | None = None) -> bytes:
+    """The fax cover sheet: to, from, date, the real page count, who and which claim, when the decision is due,
+    what is enclosed on which pages, and the confidentiality notice; no line for a fact the case lacks."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -513,33 +603,12 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
                             backColor=colors.black, borderPadding=6, spaceAfter=10, alignment=1)
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
 
-    def text(value: object | None, blank: str = "") -> str:
-        return escape(str(value)) if value not in (None, "") else blank
+    def text(value: str) -> str:
+        return escape(value).replace("\n", "<br/>")
 
-    name, phone, fax = _sender_lines(case)
-    insurance = case.insurance
-    plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
-    member_label = insurance.coverage().member_id.label
-    to_lines = [text(plan, "[ADD: plan]")]
-    if _department(case):
-        to_lines.append(text(_department(case)))
-    rows = [
-        ("To", "<br/>".join(to_lines)),
-        ("Fax", text(insurance.appeals_fax, "[ADD: the plan's fax number, from the denial notice]")),
-        ("From", text(name, "[ADD: your name]")),
-        ("Phone", text(phone, "[ADD: your phone number]")),
-    ]
-    if fax:
-        rows.append(("Reply fax", text(fax)))
-    rows += [
-        ("Date", text(format_date(today or date.today()))),
-        ("Pages", f"<b>{total}</b> (including this cover sheet)"),
-        ("Re", text(subject)),
-        ("Patient", text(case.patient.full_name, "[ADD: patient's name]")),
-        (member_label, text(case.patient.member_id, "[ADD: member ID, from the insurance card]")),
-    ]
-    if case.denial is not None:
-        rows.append(("Claim or reference no.", text(case.denial.reference, "[ADD: claim or reference number]")))
+    rows = [(label, f"<b>{total}</b> (including this cover sheet)" if label == "Pages" else text(value))
+            for label, value in cover_rows(case, subject, total, department=department, decision=decision,
+                                           today=today)]
     table = Table(
         [[Paragraph(key, label), Paragraph(value, body)] for key, value in rows],
         colWidths=[1.9 * POINTS_PER_INCH, 4.6 * POINTS_PER_INCH],
@@ -576,11 +645,25 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
 # From a case to the packet
 
 
+def refuse_blanks(docx: bytes) -> None:
+    """--strict: a letter that still has [ADD: ...] blanks is refused, each named, before anything is made."""
+    from appeal.letters.draft import blanks_in
+
+    blanks = blanks_in(docx)
+    if blanks:
+        listed = "\n".join(f"  - [ADD: {label}]" for label in blanks)
+        raise UserError(f"--strict: the letter still has {len(blanks)} blank(s), so no packet was written. Fill "
+                        f"each in (in the case file, or in the letter with --docx), then try again:\n{listed}")
+
+
 def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,
-          today: date | None = None) -> Packet:
-    """The whole packet: attachments checked first (a bad one stops it before the slow conversion), then the
-    letter converted by LibreOffice, then everything assembled in memory."""
+          today: date | None = None, strict: bool = False) -> Packet:
+    """The whole packet: with `strict`, a letter with blanks refused; attachments checked first (a bad one stops it
+    before the slow conversion), then the letter converted by LibreOffice, then everything assembled in memory."""
     from appeal.output import pdf_convert
+
+    if strict:
+        refuse_blanks(docx)
 
     sizes = {str(path): os.stat(path).st_size for path in attachments if os.path.isfile(path)}
     for name, size in sizes.items():  # each, then all together, before anything is read
@@ -601,16 +684,16 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
     from appeal.letters.letter_plan import is_urgent
 
     urgent = is_urgent(case, kind)  # the kind's own can_be_urgent, as the letter decides it
+    department = department_in(docx) if kind.recipient == "plan" else None
     packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
-                      listed=enclosures_in(docx), urgent=urgent, today=today)
+                      listed=enclosures_in(docx), urgent=urgent, today=today, department=department,
+                      decision=decision_due(case, kind, today or date.today()) if kind.recipient == "plan" else None)
     if cover:
-        missing = [label for label, value in (("the plan's fax number (insurance.appeals_fax)", case.insurance.appeals_fax),
-                                              ("the patient's name", case.patient.full_name),
-                                              ("the member ID (patient.member_id)", case.patient.member_id))
-                   if not value]
+        missing = missing_on_cover(case, department)
         if missing:
-            packet.warnings.append(f"The cover sheet has a blank for {', '.join(missing)}: add it to the case file, "
-                                   "or fill it in by hand before faxing.")
+            packet.warnings.append(f"The cover sheet leaves out {', '.join(missing)}, which the case does not hold: "
+                                   "add it to the case file and make the packet again, or write it on the cover by "
+                                   "hand before faxing.")
     blanks = blanks_in(docx)
     if blanks:
         packet.warnings.insert(0, f"The letter still has {len(blanks)} blank(s) ([ADD: ...]) that will be sent as "
@@ -624,11 +707,11 @@ def default_name(letter_name: Path) -> Path:
 
 
 def save(case: Case, kind, docx: bytes, path: Path, *, attachments: list[Path] = (), cover: bool = True,
-         force: bool = False) -> str:
+         force: bool = False, strict: bool = False) -> str:
     """Build the packet and write it (atomically, owner-only); what to tell the person."""
     from appeal.base.safe_write import write_bytes
 
-    made = build(case, kind, docx=docx, attachments=attachments, cover=cover)
+    made = build(case, kind, docx=docx, attachments=attachments, cover=cover, strict=strict)
     write_bytes(path, made.content, overwrite=force)
     return report(made, path, cover)
 

@@ -404,7 +404,7 @@ def test_cover_names_the_department_and_the_representative():
     assert "URGENT: EXPEDITED REVIEW REQUESTED" in urgent
 
 
-def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_warned(letter):
+def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_left_off_the_cover_and_warned(letter):
     case, docx, letter_pdf = letter
     medicare = example_case("esketamine-medicare-denied")
     assert packet.stamp_text(medicare, 3, 9) == ("Harold Whitfield  |  MBI 3QF7-WD2-RN48  |  Claim/ref. 0526278419310",
@@ -412,8 +412,10 @@ def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_warned(le
     no_fax = case.model_copy(update={"insurance": case.insurance.model_copy(update={"appeals_fax": None})})
     made = packet.from_letter_pdf(no_fax, kinds.get("appeal"), docx=docx, letter_pdf=letter_pdf, attachments=[],
                                   today=TODAY)
-    assert any("blank for the plan's fax number" in warning for warning in made.warnings)
-    assert "[ADD: the plan's fax number" in texts(made.content)[0]
+    assert any("The cover sheet leaves out the plan's fax number (insurance.appeals_fax)" in warning
+               for warning in made.warnings)
+    cover = texts(made.content)[0]
+    assert "[ADD" not in cover and "Fax\n" not in cover and "Appeals Unit" in cover
 
 
 def test_a_hung_conversion_is_stopped_with_every_process_it_started(tmp_path, monkeypatch):
