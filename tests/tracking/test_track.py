@@ -581,3 +581,24 @@ def test_a_refused_value_names_its_field_and_the_command_line_names_its_option(s
     assert main(["track", "export", str(tmp_path / "backup")]) == 0
     assert main(["track", "export", str(tmp_path / "backup")]) == 2
     assert "is not empty. Choose an empty or new folder, or add --force." in capsys.readouterr().err
+
+
+def test_a_letter_recorded_once_is_found_again_not_added_twice(tmp_path, monkeypatch):
+    """The browser's "I sent it" (once=True): the same case and kind, or the same file sent, gives back the record
+    already made; another letter is a new record."""
+    from appeal.tracking.record import record_sent
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = tmp_path / "case.yaml"
+    casefile.save(make_case("tricare"), path, overwrite=False)
+    case = casefile.load(path)
+    first = record_sent(case, SENT, kind="appeal", method="fax", case_path=path, packet=("a.pdf", b"%PDF one"),
+                        today=SENT, once=True)
+    again = record_sent(case, SENT, kind="appeal", method="fax", case_path=path, packet=("b.pdf", b"%PDF two"),
+                        today=SENT, once=True)
+    assert not first.already and again.already and again.appeal_id == first.appeal_id
+    other = record_sent(case, SENT, kind="external-review", method="fax", case_path=path,
+                        packet=("c.pdf", b"%PDF three"), today=SENT, once=True)
+    assert not other.already and other.appeal_id != first.appeal_id
+    with track_store.open_store() as store:
+        assert len(store.appeals()) == 2
