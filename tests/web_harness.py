@@ -273,6 +273,8 @@ class Keyboard:
         answer = _matches(script, question)
         if isinstance(answer, list):  # answers in turn: a typo first, then the correction
             answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        if answer is None and info["type"] == "radio" and info["checked"] < 0 and "Skip" in info["options"][-1]:
+            answer = "Skip"  # nothing is preselected: a person leaving it out chooses Skip
         if answer is None:
             return
         if info["type"] == "radio":

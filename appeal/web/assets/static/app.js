@@ -14,7 +14,7 @@ document.addEventListener("change", async (event) => {
   body.append("value", input.value);
   let result;
   try {
-    const response = await fetch("/autosave" + new URL(form.action).search, { method: "POST", body, credentials: "same-origin" });
+    const response = await fetch("/autosave" + new URL(form.getAttribute("action"), location.href).search, { method: "POST", body, credentials: "same-origin" });
     result = await response.json();
   } catch (error) {
     return; // the page's own "Next" still saves it
