@@ -205,7 +205,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert terminal_says("patient.date_of_birth", "02/30/1990") in page.inner_text(".error-summary")
     assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
-    page.goto(running.url.split("/start")[0] + "/letter")  # the letter before the denial is told: a message
+    page.goto(page.url.replace("/questions?", "/letter?"))  # this window's letter before the denial is told: a message
     checks(page)
     assert "denial" in page.inner_text("main") and "Traceback" not in page.content()
     assert outside == []
