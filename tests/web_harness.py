@@ -70,11 +70,26 @@ class Reply:
 
 
 class Client:
-    """A plain HTTP client with full control of Host, Origin and Cookie (what a hostile page could send)."""
+    """A plain HTTP client with full control of Host, Origin and Cookie (what a hostile page could send).
+
+    Like a browser window, it keeps to the letter it opened: the `?w=ID` of the last address it was sent on to is
+    added to the addresses of a letter's pages that lack one (`work`; None: as typed)."""
 
     def __init__(self, running: Running):
         self.running = running
         self.cookie: str | None = None
+        self.work: str | None = None
+
+    def at(self, path: str) -> str:
+        """The path, with this window's letter when it is a letter's page."""
+        if self.work is None or "w=" in path or path == "/" or path.startswith(("/start", "/static", "/new")):
+            return path
+        return f"{path}{'&' if '?' in path else '?'}w={self.work}"
+
+    def _follow(self, headers: dict[str, str]) -> None:
+        found = re.search(r"[?&]w=([^&]+)", headers.get("location", ""))
+        if found:
+            self.work = found.group(1)
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None, *, host: str | None = None,
                 origin: str | None = "same", cookie: str | None = "same") -> Reply:
@@ -92,11 +107,12 @@ class Client:
                 headers["Origin"] = origin
             body = urllib.parse.urlencode(form or {}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
+        connection.request(method, self.at(path), body=body, headers=headers)
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
         connection.close()
+        self._follow(reply.headers)
         return reply
 
     def login(self) -> Reply:
@@ -117,18 +133,19 @@ class Client:
                   for name, filename, content in files]
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("POST", path, body=body, headers={
+        connection.request("POST", self.at(path), body=body, headers={
             "Host": f"127.0.0.1:{self.running.port}", "Origin": f"http://127.0.0.1:{self.running.port}",
             "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"})
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
         connection.close()
+        self._follow(reply.headers)
         return reply
 
     def get_bytes(self, path: str) -> bytes:
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("GET", path, headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
+        connection.request("GET", self.at(path), headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
         content = connection.getresponse().read()
         connection.close()
         return content
@@ -256,6 +273,8 @@ class Keyboard:
         answer = _matches(script, question)
         if isinstance(answer, list):  # answers in turn: a typo first, then the correction
             answer = answer.pop(0) if len(answer) > 1 else answer[0]
+        if answer is None and info["type"] == "radio" and info["checked"] < 0 and "Skip" in info["options"][-1]:
+            answer = "Skip"  # nothing is preselected: a person leaving it out chooses Skip
         if answer is None:
             return
         if info["type"] == "radio":

@@ -66,14 +66,20 @@ _ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": 
               "Patients": "The patient's", "are_in": "is in"}
 
 
-def _print_last(path: Path, drafted, case) -> None:
-    """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for)."""
+def _print_last(path: Path, drafted, case, send_by: str | None = None) -> None:
+    """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for),
+    sent the way the person chose in the packet's question (`send_by`: "fax" or "mail")."""
+    from appeal.intake import beside_letter
+
     print(f"\nYour letter: {path.resolve()}")
+    chosen = beside_letter.sending(case, send_by) if drafted.kind.sent_to_plan and not drafted.sending else None
     if drafted.blanks:
         from appeal.intake.questions import blank_facts
 
         action = (f"open it and fill in the {len(blank_facts(drafted.blanks))} [ADD: ...] blank(s) listed above, then "
-                  "sign and send it.")
+                  + (f"sign it and {chosen}" if chosen else "sign and send it."))
+    elif chosen:
+        action = f"sign it and {chosen}"
     elif drafted.sending:
         action = "sign it and send it as 'How to send it' says above; keep a copy and proof of sending."
     elif not drafted.kind.sent_to_plan:
@@ -154,6 +160,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
         signed = signature.clean_signature(signature.read_signature(args.signature),
                                            f"--signature {args.signature.name}")
+    send_by = None  # "fax" or "mail", as the person chose in the packet question
     late = None  # for the next letter of a tracked appeal the plan did not answer: what that lets the person do
     if args.from_track is not None:
         case, late = case_from_track(args.from_track, today, args.letter, tuple(args.templates or ()))
@@ -209,6 +216,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         wanted = questionnaire.ask_packet()
         if wanted:
             cover, files = wanted
+            send_by = "fax" if cover else "mail"
             sent_as = packet.default_name(path)
             print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
             if signed is None:
@@ -222,7 +230,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
     if asked:
         _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None, to_draft=drafted.to_draft)
-    _print_last(path, drafted, case)
+    _print_last(path, drafted, case, send_by)
     return 0
 
 

@@ -5,7 +5,8 @@ a person finds them again by the letter they sent, not in a data folder under a 
 case goes next to the letter as `<letter name>.yaml` (`dana-smith-appeal-2026-03-14.docx` and `.yaml`),
 written atomically and owner-only, never over an existing file (the pair is numbered -2, -3 instead), and the
 draft it came from is then removed from the drafts folder, so there is one copy to change. The last screen of
-the terminal and of the browser prints the commands with these real paths, quoted for the shell.
+the terminal and of the browser prints the commands with these real paths, quoted for the shell, and where to
+send the letter the way the person chose to send it (fax or mail).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from appeal.base import loader
 from appeal.base.safe_write import write_text
+from appeal.cases.case import Case
 from appeal.intake import drafts
 
 # The files one letter's name stands for: the letter, its case file, and the PDF packet made from it.
@@ -81,3 +83,20 @@ def follow_up(case_path: Path, letter: Path, today: date | None = None, to_draft
         (f"appeal track add --case {case} --sent {day} --packet {sent_as}",
          "once it is sent: keeps a record (change the date to the day you sent it)"),
     ]
+
+
+def sending(case: Case, by: str | None) -> str | None:
+    """'fax it to NUMBER ...' or 'mail it to ADDRESS ...', as the person chose to send it ("fax" or "mail", the
+    packet's question), with the plan's number or address from the case; None when nothing was chosen. A number
+    or address the case lacks is named as where to find it, never guessed."""
+    insurance = case.insurance
+    if by == "fax":
+        if insurance.appeals_fax:
+            return f"fax it to {insurance.appeals_fax}; keep the fax confirmation page."
+        return "fax it to the plan's fax number for appeals (on the denial notice); keep the fax confirmation page."
+    if by == "mail":
+        if insurance.appeals_address:
+            lines = [line.strip().rstrip(",") for line in insurance.appeals_address.splitlines() if line.strip()]
+            return f"mail it to {', '.join(lines)}; keep the mailing receipt."
+        return "mail it to the plan's address for appeals (on the denial notice); keep the mailing receipt."
+    return None

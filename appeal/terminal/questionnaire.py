@@ -41,6 +41,9 @@ _SKIP = object()
 _BACK_VALUE = "\x00back"
 _SKIP_VALUE = "\x00skip"
 _AGAIN_VALUE = "\x00again"
+_CHOOSE_VALUE = "\x00choose"  # where the cursor starts when nothing is known: Enter there chooses nothing
+CHOOSE_TITLE = "(choose an answer below with the arrow keys)"
+NOTHING_CHOSEN = "Nothing is chosen yet: move to an answer, or to “Skip: leave it out for now”, then press Enter."
 _FINISH_VALUE = "\x00finish"
 
 
@@ -236,10 +239,16 @@ class _Terminal:
             if isinstance(current, bool):
                 default = "yes" if current else "no"
             elif current is None and not question.required:
-                default = _SKIP_VALUE  # nothing said or implied yet: Enter must not claim an answer never given
+                # Nothing said or implied yet: Enter must neither claim an answer never given nor skip the question
+                # unseen, so the cursor starts on a line that chooses nothing, and Skip is an answer to move to.
+                choices.insert(0, questionary.Choice(CHOOSE_TITLE, value=_CHOOSE_VALUE))
+                default = _CHOOSE_VALUE
             else:
                 default = current.value if isinstance(current, Enum) else current
             answer = self._select(message, choices, default)
+            while answer == _CHOOSE_VALUE:
+                self._say(f"  ✗ {NOTHING_CHOSEN}", ERROR_STYLE)
+                answer = self._select(message, choices, default)
             if answer == _BACK_VALUE:
                 raise GoBack
             if answer == _SKIP_VALUE:

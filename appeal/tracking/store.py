@@ -71,6 +71,14 @@ class FolderNotEmpty(UserError):
         self.folder = folder
 
 
+class AlreadySent(Exception):
+    """`Store.add` with `keys`: one of them already names a letter recorded, so nothing was added."""
+
+    def __init__(self, appeal_id: int, letter_id: int) -> None:
+        super().__init__(f"already recorded as appeal {appeal_id}")
+        self.appeal_id, self.letter_id = appeal_id, letter_id
+
+
 class Result(StrEnum):
     approved = "approved"
     denied = "denied"
@@ -106,7 +114,8 @@ def store_folder() -> Path:
 
 # Numbered migrations: MIGRATIONS[n] takes a file from user_version n to n + 1. Never edit one that has shipped;
 # add the next. 1: the first schema. 2: the day the plan received a letter (its clock starts then), and the
-# plan's own words and reference number in a new denial, for the next letter.
+# plan's own words and reference number in a new denial, for the next letter. 3: what identifies a letter sent (a
+# checksum of its case and kind, of the packet), so the browser's "I sent it" pressed twice records it once.
 MIGRATIONS = (
     """
     CREATE TABLE appeals (
@@ -130,6 +139,9 @@ MIGRATIONS = (
     CREATE INDEX letters_by_appeal ON letters(appeal_id, level);
     CREATE INDEX outcomes_by_letter ON outcomes(letter_id);
     CREATE INDEX notes_by_appeal ON notes(appeal_id);
+    """,
+    """
+    CREATE TABLE sent_keys (key TEXT PRIMARY KEY, letter_id INTEGER NOT NULL REFERENCES letters(id));
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -224,10 +236,12 @@ class Store:
     def add(self, case: Case, sent: date, *, kind: str | None = None, method: str | None = None,
             received: date | None = None, case_bytes: bytes | None = None, case_suffix: str = ".yaml",
             packet: Path | tuple[str, bytes] | None = None, continues: int | None = None,
-            today: date | None = None) -> tuple[int, int]:
+            today: date | None = None, keys: tuple[str, ...] = ()) -> tuple[int, int]:
         """Record a sent letter: a new appeal, or the next level of appeal `continues`. Returns (appeal, letter).
 
-        `packet` is what was sent, kept as a copy: a file, or its name and content (the browser holds no file)."""
+        `packet` is what was sent, kept as a copy: a file, or its name and content (the browser holds no file).
+        `keys` identify the letter (appeal.tracking.record.sent_keys): when one of them is already recorded, in the
+        same transaction, nothing is added and AlreadySent names the record (two windows pressing at once too)."""
         today = today or date.today()
         if sent > today:
             raise FieldError("sent", f"{sent:%m/%d/%Y} is in the future; record a letter once it is sent.")
@@ -249,6 +263,11 @@ class Store:
             case_bytes, case_suffix = casefile.dumps(case).encode("utf-8"), ".yaml"
         step = _letter_step(case, kind)
         with self._write() as db:
+            found = db.execute(
+                f"SELECT letters.appeal_id, letters.id FROM sent_keys JOIN letters ON letters.id = sent_keys.letter_id "
+                f"WHERE sent_keys.key IN ({', '.join('?' for _ in keys)})", keys).fetchone() if keys else None
+            if found:
+                raise AlreadySent(*found)
             if continues is None:
                 uid = uuid.uuid4().hex
                 appeal_id = db.execute(
@@ -278,6 +297,8 @@ class Store:
                 if packet is not None else None
             db.execute("UPDATE letters SET case_file = ?, packet_file = ? WHERE id = ?",
                        (case_file, packet_file, letter_id))
+            db.executemany("INSERT OR IGNORE INTO sent_keys (key, letter_id) VALUES (?, ?)",
+                           [(key, letter_id) for key in keys])
         return appeal_id, letter_id
 
     def outcome(self, appeal_id: int, result: Result, when: date, *, notice: Path | None = None,

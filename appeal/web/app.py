@@ -45,9 +45,29 @@ WITHOUT_KEY = {"/start", "/static/style.css"}
 
 
 @dataclass
+class Work:
+    """One window's letter: the draft it works on and where the person is in it (kept in memory; the draft itself
+    is on disk after every answer). Its id is in the address and the forms of that window (`?w=ID`), never in a
+    cookie, so a second window opened on the start page chooses its own draft instead of taking over the first's."""
+
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(8))
+    draft: Path | None = None
+    visited: list[list[str]] = field(default_factory=list)  # the pages shown as new, in order
+    current: list[str] | None = None  # a page visited again (Back, or Change from the review); None: the next new one
+    packet: tuple[str, bytes] | None = None
+    recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
+    appeal_id: int | None = None  # the tracked appeal "I sent it" recorded (or found already recorded)
+    focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
+    told: list[str] = field(default_factory=list)  # said once on this window's next page
+    letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
+    saved: tuple[Path, Path, bytes] | None = None  # the letter and case file kept, and the letter as written
+    edited: tuple[str, Path] | None = None  # the letter as the person edited it and gave it back: (its name, our copy)
+    title: str = ""  # how the start page names this letter ("Dana Whitfield: appeal")
+
+
+@dataclass
 class Session:
-    """The one person using this launch: its secrets, and where they are in their draft (kept in memory; the
-    draft itself is on disk after every answer)."""
+    """The one person using this launch: its secrets, and the letters its windows work on."""
 
     port: int
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -55,17 +75,10 @@ class Session:
     opener: Path | None = None  # the redirect page the browser was opened on (appeal.web.opener), until used
     cookie: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    draft: Path | None = None
-    visited: list[list[str]] = field(default_factory=list)  # the pages shown as new, in order
-    current: list[str] | None = None  # a page visited again (Back, or Change from the review); None: the next new one
-    packet: tuple[str, bytes] | None = None
-    recorded: list[str] = field(default_factory=list)  # "I sent it" was recorded: what the record says
-    focus: str = ""  # where the letter's page puts the focus once: "packet" or "sent" just done, else the download
-    told: list[str] = field(default_factory=list)  # said once on the next page
-    letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
-    folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
-    saved: tuple[Path, Path, bytes] | None = None  # the letter and case file kept there, and the letter as written
+    works: dict[str, Work] = field(default_factory=dict)  # by id, in the order started
     notice: Any = None  # a denial notice read on the notice page, until its answers start from it
+    told: list[str] = field(default_factory=list)  # said once on the start page
+    folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
 
     @property
     def hosts(self) -> set[str]:
@@ -79,9 +92,16 @@ class Session:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/start?token={self.token}"
 
-    def start(self, draft: Path | None) -> None:
-        self.draft, self.visited, self.current, self.packet, self.recorded, self.focus = draft, [], None, None, [], ""
-        self.saved = None
+    def start(self, draft: Path | None) -> Work:
+        """A new window's letter: a draft chosen on the start page (None: a new one)."""
+        work = Work(draft=draft)
+        self.works[work.id] = work
+        return work
+
+    @property
+    def last_draft(self) -> Path | None:
+        drafts = [work.draft for work in self.works.values() if work.draft]
+        return drafts[-1] if drafts else None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -133,7 +153,7 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     finally:
         sock.close()
         opener.remove(session.opener)
-    where = f" Your answers are saved in {session.draft}." if session.draft else ""
+    where = f" Your answers are saved in {session.last_draft}." if session.last_draft else ""
     print(f"Stopped.{where}", flush=True)
     return 0
 
@@ -215,7 +235,9 @@ def create_app(session: Session):
         Route("/notice", notice_page.notice_form),
         Route("/notice", notice_page.notice_read, methods=["POST"]),
         Route("/notice/use", notice_page.notice_use, methods=["POST"]),
+        Route("/edited", pages.edited, methods=["POST"]),
         Route("/sent", pages.sent, methods=["POST"]),
+        Route("/track", pages.track),
         Mount("/static", StaticFiles(directory=str(ASSETS / "static")), name="static"),
     ]
     app = Starlette(routes=routes)

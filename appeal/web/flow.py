@@ -25,6 +25,7 @@ from appeal.letters.proofread import Typo, corrected
 PAGE_SIZE = 4  # questions on one page at most; a choice ends a page, since later questions often depend on it
 SKIP = "(skip)"  # form values no option has
 AGAIN = "(again)"
+NOTHING_CHOSEN = "Nothing is chosen yet: choose an answer, or “Skip: leave it out for now”."
 
 
 @contextmanager
@@ -128,7 +129,7 @@ def _field(engine: Engine, question: Question, state: ItemState | None) -> Field
         elif current is None and options and options[0][1].endswith("(suggested)"):
             value = options[0][0]  # as the terminal's cursor starts on the suggested letter: Next takes it
         elif current is None:
-            value = "" if question.required else SKIP
+            value = ""  # nothing chosen, not even Skip: Enter (Next) asks for a choice instead of skipping it
         else:
             value = str(current.value if isinstance(current, Enum) else current)
     else:
@@ -176,7 +177,10 @@ def answer_field(engine: Engine, question: Question, form: dict[str, str], state
     """Give one form field to the engine, as the terminal gives a typed answer; a problem goes on `shown`."""
     raw = form.get(question.key)
     if question.kind in ("choice", "confirm"):
-        shown.value = raw or SKIP
+        shown.value = raw or ""
+        if raw in (None, "") and not question.required:  # never a silent skip: Skip is an answer to choose
+            shown.error = NOTHING_CHOSEN
+            return
         if raw in (None, "", SKIP):
             value = None
         elif question.kind == "confirm":
@@ -262,6 +266,16 @@ def _submit_item(engine: Engine, form: dict[str, str], shown: Page) -> Page:
     group = ENTRIES[state["group"]]
     engine.close_entry()
     return page(engine, [group.key])
+
+
+def removing(engine: Engine, group: Group, action: str) -> str | None:
+    """The entry a 'remove-N' would remove, as one line (what the page asks about before removing it), or None
+    when there is no such entry (the list changed meanwhile, say in another window)."""
+    verb, _, number = action.partition("-")
+    entries = engine.entries(group)
+    if verb != "remove" or not number.isdigit() or int(number) >= len(entries):
+        return None
+    return group.show(entries[int(number)])
 
 
 def group_action(engine: Engine, group: Group, action: str) -> bool:

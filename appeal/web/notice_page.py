@@ -90,6 +90,6 @@ async def notice_use(request):
     path = drafts.new_path()
     write_text(path, notice_report.case_file_text(extraction, case), overwrite=False)
     session.notice = None
-    session.start(path)
-    session.told.append("Your answers start from the notice. Now the questions it does not answer.")
-    return go("/questions")
+    work = request.state.work = session.start(path)  # this window's own letter (`?w=` in its addresses)
+    work.told.append("Your answers start from the notice. Now the questions it does not answer.")
+    return go("/questions", work)

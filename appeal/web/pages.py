@@ -1,7 +1,9 @@
 """The pages of `appeal web`, one handler per page: what a request shows, and what a posted form does.
 
 Each handler finds what it works on in the app's state (`request.app.state`, set by `appeal.web.app.create_app`):
-the launch's `session` (its secrets, and where the person is in their draft) and the `templates`. A draft is
+the launch's `session` (its secrets, and the letters its windows work on) and the `templates`. Which letter a page
+is about is in its address and its forms (`?w=ID`, a `Work` of the session), so two windows each keep their own
+draft; a page without one goes to the start page, the list of drafts. A draft is
 opened for the one request that needs it (`flow.opened`: locked, read from its file, unlocked again), so the
 terminal and the browser can take turns on it. Which questions make a page and what a form does to the draft is
 `appeal.web.flow`'s; here is only the web around it.
@@ -28,6 +30,8 @@ from appeal.intake.questions import ENTRIES, Group
 from appeal.web import flow as web_flow
 from appeal.web import opener, uploads
 
+Work = Any  # appeal.web.app.Work, one window's letter (not imported: the app imports this module)
+
 COOKIE = "appeal_web"
 
 
@@ -35,18 +39,40 @@ COOKIE = "appeal_web"
 # What every page uses
 
 
+class NoWork(Exception):
+    """A page about a letter, asked for without one of this launch's letters in its address (`?w=ID`): a window
+    opened afresh, a bookmark, or a page from before `appeal web` was started again."""
+
+
+def work_of(request) -> Work:
+    """The letter this window works on, from the address (`?w=ID`); NoWork when there is none."""
+    work = request.app.state.session.works.get(request.query_params.get("w", ""))
+    if work is None:
+        raise NoWork
+    request.state.work = work
+    return work
+
+
+def at(path: str, work: Work | None) -> str:
+    """An address of this window's letter."""
+    return f"{path}?w={work.id}" if work else path
+
+
 def render(request, template: str, status: int = 200, **values: Any):
-    """A page from its template, with the form key and what is to be said once."""
+    """A page from its template, with the form key, this window's letter and what is to be said once."""
     session = request.app.state.session
+    work = getattr(request.state, "work", None)
     told, session.told = session.told, []
+    if work is not None:
+        told, work.told = told + work.told, []
     return request.app.state.templates.TemplateResponse(
         request, template, {"csrf": session.csrf, "told": told, "skip": web_flow.SKIP, "again": web_flow.AGAIN,
-                            **values},
+                            "w": work.id if work else "", **values},
         status_code=status)
 
 
-def go(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
+def go(path: str, work: Work | None = None) -> RedirectResponse:
+    return RedirectResponse(at(path, work), status_code=303)
 
 
 def form_key(request, data) -> None:
@@ -75,6 +101,10 @@ def guarded(handler):
     async def run(request):
         try:
             return await handler(request)
+        except NoWork:
+            request.app.state.session.told.append("Choose the letter to work on below. Each window works on the "
+                                                  "letter chosen in it.")
+            return go("/")
         except UserError as error:
             return problem(request, error)
         except HTTPException as error:  # Starlette's own refusals of a form (too many files, a part too big)
@@ -119,7 +149,8 @@ async def home(request):
     session = request.app.state.session
     session.told += drafts.set_aside_damaged()
     listed = [(path.name, drafts.describe(path)) for path in drafts.find_unfinished()[:8]]
-    return render(request, "home.html", drafts=listed, folder=drafts.folder())
+    letters = [work for work in session.works.values() if work.saved is not None]
+    return render(request, "home.html", drafts=listed, letters=letters, folder=drafts.folder())
 
 
 @guarded
@@ -131,24 +162,26 @@ async def new(request):
         found = {path.name: path for path in drafts.find_unfinished()}
         if chosen not in found:
             raise UserError("That draft is no longer in the drafts folder.")
-        session.start(found[chosen])  # first, so that "carry on in a copy" copies it if it is open elsewhere
+        # first, so that "carry on in a copy" copies it if it is open elsewhere
+        work = request.state.work = session.start(found[chosen])
         with web_flow.opened(found[chosen]) as engine:  # open elsewhere (DraftInUse), or edited by hand: said now
             notice = engine.notice
-        session.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
-                            "see earlier ones.")
-        session.told += [notice] if notice else []
+        work.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
+                         "see earlier ones.")
+        work.told += [notice] if notice else []
     else:
-        session.start(None)
-    return go("/questions")
+        work = session.start(None)
+    return go("/questions", work)
 
 
 @guarded
 async def copy(request):
     session = request.app.state.session
+    work = work_of(request)
     await form(request)
-    if session.draft:
-        session.start(drafts.copy_draft(session.draft))
-    return go("/questions")
+    if work.draft:
+        work = session.start(drafts.copy_draft(work.draft))
+    return go("/questions", work)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -160,17 +193,17 @@ def progress_of(engine: Engine) -> dict:
     return {"done": done, "total": max(total, 1)}
 
 
-def current_keys(session, engine: Engine) -> list[str] | None:
+def current_keys(work: Work, engine: Engine) -> list[str] | None:
     """The page to show: one visited again (Back, or Change from the review) while it is still asked, else the
     next new one."""
-    if session.current is not None:
-        keys = web_flow.still_asked(engine, session.current)
+    if work.current is not None:
+        keys = web_flow.still_asked(engine, work.current)
         if keys:
             return keys
-        session.current = None
+        work.current = None
     keys = web_flow.frontier(engine)
-    if keys and keys not in session.visited:
-        session.visited.append(keys)
+    if keys and keys not in work.visited:
+        work.visited.append(keys)
     return keys
 
 
@@ -182,92 +215,102 @@ def show(request, engine: Engine, shown, status: int = 200):
 
 @guarded
 async def questions(request):
-    session = request.app.state.session
-    with web_flow.opened(session.draft) as engine:
-        keys = current_keys(session, engine) if not engine.progress.item else [engine.progress.item["group"]]
+    work = work_of(request)
+    with web_flow.opened(work.draft) as engine:
+        keys = current_keys(work, engine) if not engine.progress.item else [engine.progress.item["group"]]
         if keys is None:
-            return go("/review")
+            return go("/review", work)
         return show(request, engine, web_flow.page(engine, keys))
 
 
-def back(session, engine: Engine, keys: list[str]) -> None:
+def back(work: Work, engine: Engine, keys: list[str]) -> None:
     """Back: the page shown before this one that the answers still ask, else the question answered before."""
-    visited = session.visited
+    visited = work.visited
     at = visited.index(keys) if keys in visited else len(visited)
     for earlier in reversed(visited[:at]):
         if web_flow.still_asked(engine, earlier):
-            session.current = earlier
+            work.current = earlier
             return
     history = engine.progress.history
     history = history[:history.index(keys[0])] if keys[0] in history else history
     for key in reversed(history):
         if key not in keys and web_flow.still_asked(engine, [key]):
-            session.current = [key]
+            work.current = [key]
             return
-    session.told.append("This is the first question.")
+    work.told.append("This is the first question.")
 
 
-def forward(session, keys: list[str]) -> None:
+def forward(work: Work, keys: list[str]) -> None:
     """Next from a page visited again: the page visited after it, or the next new one."""
-    if session.current is None:
+    if work.current is None:
         return
-    visited = session.visited
+    visited = work.visited
     at = visited.index(keys) if keys in visited else None
-    session.current = visited[at + 1] if at is not None and at + 1 < len(visited) else None
+    work.current = visited[at + 1] if at is not None and at + 1 < len(visited) else None
 
 
 @guarded
 async def answer(request):
-    session = request.app.state.session
+    work = work_of(request)
     data = await form(request)
     action = str(data.get("action", "next"))
     keys = [str(key) for key in data.getlist("key") if str(key) in ENTRIES]
-    with web_flow.opened(session.draft) as engine:
+    with web_flow.opened(work.draft) as engine:
         item = engine.progress.item
         if item:
             if action == "leave":
                 engine.leave_entry()  # a new entry is dropped; changes to an existing one are saved
             else:
                 shown = web_flow.submit(engine, keys, data)
-                session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
+                work.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
                 if web_flow.errors(shown) or shown.kind == "item":
-                    session.draft = engine.path
+                    work.draft = engine.path
                     return show(request, engine, shown, 422 if web_flow.errors(shown) else 200)
-            session.draft = engine.path
-            return go("/questions")
+            work.draft = engine.path
+            return go("/questions", work)
         if not keys:
-            return go("/questions")
+            return go("/questions", work)
         entry = ENTRIES[keys[0]]
         if isinstance(entry, Group):
             if action == "back":
-                back(session, engine, keys)
+                back(work, engine, keys)
+            elif action.startswith("remove-"):  # asked first, on a page of its own; done only once confirmed
+                removing = web_flow.removing(engine, entry, action)
+                if removing is None:
+                    work.told.append("That one is no longer in the list; nothing was removed.")
+                elif data.get("confirmed") != "yes" or data.get("entry") != removing:
+                    return render(request, "remove.html", key=entry.key, action=action, entry=removing,
+                                  title=engine.words(entry.prompt))
+                else:
+                    web_flow.group_action(engine, entry, action)
+                    work.told.append(f"Removed: {removing}")
             elif web_flow.group_action(engine, entry, action):
-                forward(session, keys)
-            session.draft = engine.path if engine.saved else session.draft
-            return go("/questions")
+                forward(work, keys)
+            work.draft = engine.path if engine.saved else work.draft
+            return go("/questions", work)
         shown = web_flow.submit(engine, keys, data)
-        session.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
-        session.draft = engine.path if engine.saved else session.draft
+        work.told += engine.readings  # "kept 10 weeks (you typed 'about 10')"
+        work.draft = engine.path if engine.saved else work.draft
         if action == "back":
-            back(session, engine, keys)
-            return go("/questions")
+            back(work, engine, keys)
+            return go("/questions", work)
         if web_flow.errors(shown):
             return show(request, engine, shown, 422)
         if web_flow.spelling(shown):  # saved as typed; the page again, to choose for each word
             return show(request, engine, shown)
-        forward(session, keys)
-    return go("/questions")
+        forward(work, keys)
+    return go("/questions", work)
 
 
 @guarded
 async def autosave(request):
     """One answer as the person leaves its field (the small script): saved at once, or its problem shown."""
-    session = request.app.state.session
+    work = work_of(request)
     data = await form(request)
     key = str(data.get("key", ""))
-    if key not in ENTRIES or session.draft is None:
+    if key not in ENTRIES or work.draft is None:
         return JSONResponse({"error": None, "saved": False})
-    with web_flow.opened(session.draft) as engine:
+    with web_flow.opened(work.draft) as engine:
         entry = ENTRIES[key]
         if engine.progress.item or isinstance(entry, Group) or not web_flow.still_asked(engine, [key]):
             return JSONResponse({"error": None, "saved": False})
@@ -282,8 +325,8 @@ async def autosave(request):
 
 @guarded
 async def review(request):
-    session = request.app.state.session
-    with web_flow.opened(session.draft) as engine:
+    work = work_of(request)
+    with web_flow.opened(work.draft) as engine:
         return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
                       warnings=case_checks.warnings(engine.case) + voice.warnings(engine.case), left=web_flow.frontier(engine) is not None,
                       progress=progress_of(engine))
@@ -291,27 +334,28 @@ async def review(request):
 
 @guarded
 async def change(request):
-    session = request.app.state.session
+    work = work_of(request)
     data = await form(request)
     key = str(data.get("key", ""))
     if key in ENTRIES:
-        session.current = [key]
-    return go("/questions")
+        work.current = [key]
+    return go("/questions", work)
 
 
 @guarded
 async def finish(request):
     session = request.app.state.session
+    work = work_of(request)
     await form(request)
-    with web_flow.opened(session.draft) as engine:
+    with web_flow.opened(work.draft) as engine:
         if web_flow.frontier(engine) is not None:
-            return go("/questions")
+            return go("/questions", work)
         engine.finish()
-        keep_letter(session, engine)
-    return go("/letter")
+        keep_letter(session, work, engine)
+    return go("/letter", work)
 
 
-def keep_letter(session, engine: Engine) -> None:
+def keep_letter(session, work: Work, engine: Engine) -> None:
     """The finished letter and its case file, side by side in the folder `appeal web` was started in
     (appeal.intake.beside_letter), as `appeal draft` keeps them. After a change from the review, the same pair is
     written again, unless the letter was changed on disk since (edited in Word): then a new numbered pair, so no
@@ -319,33 +363,34 @@ def keep_letter(session, engine: Engine) -> None:
     from appeal.base.safe_write import write_bytes
     from appeal.intake import beside_letter
 
-    kind, drafted = letter_of(session, engine)
+    kind, drafted = letter_of(work, engine)
+    work.title = f"{engine.case.patient.full_name or 'No name yet'}: {kind.title}"
     try:
-        saved = session.saved
+        saved = work.saved
         if saved and saved[1] == engine.path and saved[0].is_file() and saved[0].read_bytes() == saved[2]:
             letter = write_bytes(saved[0], drafted.content, overwrite=True)
-            session.told.append(f"Your letter and its case file were updated: {letter}")
+            work.told.append(f"Your letter and its case file were updated: {letter}")
         else:
             letter = beside_letter.free_letter_name(session.folder / download_name(engine.case, kind))
             write_bytes(letter, drafted.content, overwrite=False)
-            session.draft = engine.path = beside_letter.keep_beside(engine.path, letter)
-        session.saved = (letter, session.draft, drafted.content)
+            work.draft = engine.path = beside_letter.keep_beside(engine.path, letter)
+        work.saved = (letter, work.draft, drafted.content)
     except UserError as error:
-        session.told.append(f"The letter could not be kept in {session.folder}: {error} Download it below; your "
+        work.told.append(f"The letter could not be kept in {session.folder}: {error} Download it below; your "
                             "answers stay in the drafts folder.")
 
 
-def letter_of(session, engine: Engine):
+def letter_of(work: Work, engine: Engine):
     """The letter for the draft as it is on disk: drafted once, then reused by the letter page, the download,
     the packet and 'I sent it' until an answer changes the file (or the date on the letter changes)."""
     from appeal.letters import draft
 
     stat = engine.path.stat() if engine.path and engine.path.is_file() else None
     key = (str(engine.path), stat.st_ino, stat.st_mtime_ns, stat.st_size, date.today()) if stat else None
-    if key is None or session.letter is None or session.letter[0] != key:
+    if key is None or work.letter is None or work.letter[0] != key:
         kind = draft.choose_kind(engine.case, None)
-        session.letter = (key, (kind, draft.draft(engine.case, kind)))
-    return session.letter[1]
+        work.letter = (key, (kind, draft.draft(engine.case, kind)))
+    return work.letter[1]
 
 
 def download_name(case, kind) -> str:
@@ -361,41 +406,56 @@ async def letter(request):
     from appeal.rules import deadlines, next_steps
     from appeal.tracking.store import METHODS
 
-    session = request.app.state.session
-    if session.draft is None:
+    work = work_of(request)
+    if work.draft is None:
         return go("/")
-    with web_flow.opened(session.draft) as engine:
-        kind, drafted = letter_of(session, engine)
+    with web_flow.opened(work.draft) as engine:
+        kind, drafted = letter_of(work, engine)
         case = engine.case
     blanks = [(label, " / ".join(f"“{engine.words(question.prompt)}”" for question in questions) or None)
               for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
     steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
     earliest = deadlines.report(case).earliest if case.denial is not None else None
-    focus, session.focus = session.focus, ""
-    kept = follow_up(session, drafted.to_draft)
+    focus, work.focus = work.focus, ""
+    kept = follow_up(work, drafted.to_draft)
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps, kept=kept,
-                  earliest=earliest, today=date.today(), packet=session.packet, methods=METHODS,
-                  recorded=session.recorded, focus=focus, name=download_name(case, kind),
+                  earliest=earliest, today=date.today(), packet=work.packet, methods=METHODS,
+                  recorded=work.recorded, appeal_id=work.appeal_id, focus=focus, name=download_name(case, kind),
+                  edited=edited_blanks(work, drafted), docx_limit=packets.size_in_words(uploads.MAX_DOCX),
+                  signature_limit=packets.size_in_words(uploads.MAX_SIGNATURE),
                   limits=(packets.size_in_words(packets.MAX_FILE), packets.size_in_words(packets.MAX_TOTAL)))
 
 
-def follow_up(session, to_draft: list[str]) -> dict | None:
+def edited_blanks(work: Work, drafted) -> dict | None:
+    """The letter the person gave back, and what became of the draft's blanks in it: the ones filled, the ones
+    still there (and any the person added), so they see what still needs filling before it is sent."""
+    from appeal.letters.draft import blanks_in
+
+    if work.edited is None:
+        return None
+    name, path = work.edited
+    left = blanks_in(path.read_bytes())
+    return {"name": name, "filled": [label for label in drafted.blanks if label not in left], "left": left,
+            "changed": path.read_bytes() != drafted.content}
+
+
+def follow_up(work: Work, to_draft: list[str]) -> dict | None:
     """Where the letter and its case file are kept, and the commands for them with their real paths, the
     enclosures this tool drafts first (None when they were not kept)."""
     from appeal.intake import beside_letter
 
-    if session.saved is None or session.saved[1] != session.draft:
+    if work.saved is None or work.saved[1] != work.draft:
         return None
-    letter, case_path, _ = session.saved
+    letter, case_path, _ = work.saved
     return {"letter": letter.resolve(), "case": case_path.resolve(),
             "commands": beside_letter.follow_up(case_path, letter, to_draft=to_draft)}
 
 
 @guarded
 async def letter_docx(request):
-    session = request.app.state.session
-    with web_flow.opened(session.draft) as engine:
-        kind, drafted = letter_of(session, engine)
+    work = work_of(request)
+    with web_flow.opened(work.draft) as engine:
+        kind, drafted = letter_of(work, engine)
         name = download_name(engine.case, kind)
     return Response(drafted.content, media_type="application/vnd.openxmlformats-officedocument."
                     "wordprocessingml.document", headers={"content-disposition": f'attachment; filename="{name}"'})
@@ -405,54 +465,114 @@ async def letter_docx(request):
 async def packet(request):
     from appeal.output import packet as packets
 
-    session = request.app.state.session
+    work = work_of(request)
     folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))  # private (0700); removed below
     try:
         posted = await uploads.receive(request, folder, lambda fields: form_key(request, fields))
         form_key(request, posted.fields)  # a form with no file: checked here
         files = [path for name, path in posted.files if name == "files"]
-        with web_flow.opened(session.draft) as engine:
-            kind, drafted = letter_of(session, engine)
-            made = packets.build(engine.case, kind, docx=drafted.content, attachments=files,
+        signature = uploads.signature(posted)
+        with web_flow.opened(work.draft) as engine:
+            kind, drafted = letter_of(work, engine)
+            docx = work.edited[1].read_bytes() if work.edited else drafted.content
+            if signature is not None:
+                docx = signed(docx, signature)
+            made = packets.build(engine.case, kind, docx=docx, attachments=files,
                                  cover=posted.fields.get("send") != "mail")
             name = str(packets.default_name(Path(download_name(engine.case, kind))))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    session.packet = (name, made.content)
-    session.told += [f"Your {made.page_count}-page PDF is ready to download below."] + made.warnings
-    session.focus = "packet"  # not a #fragment: a browser skips autofocus on one
-    return go("/letter")
+    work.packet = (name, made.content)
+    used = f"your edited letter ({work.edited[0]})" if work.edited else "the letter as drafted"
+    work.told += [f"Your {made.page_count}-page PDF is ready to download below. It holds {used}"
+                  + (", signed." if signature is not None else ".")] + made.warnings
+    work.focus = "packet"  # not a #fragment: a browser skips autofocus on one
+    return go("/letter", work)
+
+
+def signed(docx: bytes, picture: bytes) -> bytes:
+    """The letter with the person's signature (drawn here, or a photo of it) above their typed name."""
+    from appeal.output import signature
+
+    return signature.place_signature(docx, signature.clean_signature(picture, "Your signature"))
+
+
+@guarded
+async def edited(request):
+    """The letter as the person edited it in Word, given back: checked, kept owner-only beside its case file, and
+    used for the PDF from now on."""
+    work = work_of(request)
+    folder = Path(tempfile.mkdtemp(prefix="appeal-web-"))  # private (0700); removed below
+    try:
+        posted = await uploads.receive(request, folder, lambda fields: form_key(request, fields),
+                                       limit=uploads.MAX_DOCX)
+        form_key(request, posted.fields)
+        given = [path for name, path in posted.files if name == "letter"]
+        if not given:
+            raise UserError("Your edited letter: choose the Word file (.docx) you saved, then press the button.")
+        content = uploads.edited_letter(given[0])
+        with web_flow.opened(work.draft) as engine:
+            kind, _ = letter_of(work, engine)
+            beside = (work.saved[0] if work.saved else (engine.path or work.draft)).with_name(
+                Path(download_name(engine.case, kind)).stem + "-edited.docx")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    from appeal.base.safe_write import write_bytes
+
+    write_bytes(beside, content, overwrite=True)  # our copy of the person's own file, owner-only
+    work.edited, work.packet = (given[0].name, beside), None  # a PDF made before holds the old letter
+    work.told.append(f"Your edited letter {given[0].name} is kept as {beside}; the PDF will be made from it.")
+    work.focus = "edited"
+    return go("/letter", work)
 
 
 @guarded
 async def packet_pdf(request):
-    session = request.app.state.session
-    if session.packet is None:
-        return go("/letter")
-    name, content = session.packet
+    work = work_of(request)
+    if work.packet is None:
+        return go("/letter", work)
+    name, content = work.packet
     return Response(content, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 @guarded
 async def sent(request):
-    session = request.app.state.session
+    work = work_of(request)
     data = await form(request)
-    if session.recorded:
-        return go("/letter")
-    with web_flow.opened(session.draft) as engine:
-        kind, drafted = letter_of(session, engine)
-        told = record_sent(engine.case, engine.path, kind.name, drafted.content, session.packet,
-                                             str(data.get("day", "")), str(data.get("method", "")) or None)
-    session.recorded = told  # shown in place of the form, so a second press cannot record it twice
-    session.focus = "sent"
-    return go("/letter")
+    if work.recorded:
+        return go("/letter", work)
+    with web_flow.opened(work.draft) as engine:
+        kind, drafted = letter_of(work, engine)
+        docx = (work.edited[1].read_bytes() if work.edited else drafted.content)
+        work.recorded, work.appeal_id = record_sent(engine.case, engine.path, kind.name, docx, work.packet,
+                                                    str(data.get("day", "")), str(data.get("method", "")) or None)
+    work.focus = "sent"  # the record is shown in place of the form
+    return go("/letter", work)
+
+
+@guarded
+async def track(request):
+    """'Track this appeal': where the appeal recorded by "I sent it" stands, from the tracking record."""
+    from appeal.tracking.status import status
+    from appeal.tracking.store import open_store
+    from appeal.tracking.text import status_text
+
+    work = work_of(request)
+    if work.appeal_id is None:
+        return go("/letter", work)
+    with open_store() as store:
+        now = status(store.get(work.appeal_id))
+    return render(request, "track.html", lines=status_text([now]).splitlines(), appeal_id=work.appeal_id,
+                  title=work.title)
 
 
 def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str, bytes] | None, day: str,
-                method: str | None) -> list[str]:
+                method: str | None) -> tuple[list[str], int]:
     """'I sent it': the same record `appeal track add` makes (appeal.tracking.record), with a copy of the case and of
-    what was sent (the PDF if one was made here, else the letter). Returns what to tell the person."""
+    what was sent (the PDF if one was made here, else the letter), once per letter: a second press, from this
+    window or another, finds the record already made and shows it. Returns what to tell the person, and the
+    appeal's number."""
     from appeal.cases.fields import format_date, parse_day
     from appeal.tracking.record import record_sent as record
     from appeal.tracking.store import FieldError
@@ -460,11 +580,15 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
     sent = parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
     try:
         recorded = record(case, sent, kind=kind, method=method, case_path=case_path,
-                          packet=packet or (f"letter-{kind}.docx", docx))
+                          packet=packet or (f"letter-{kind}.docx", docx), once=True)
     except FieldError as error:  # named as the form names its boxes
         raise error.named({"sent": "The day you sent it", "method": "How you sent it"}) from None
-    told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
+    if recorded.already:
+        told = [f"This letter was already recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent "
+                f"{format_date(recorded.status.sent)}. Nothing was recorded twice."]
+    else:
+        told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
     if recorded.status.decision_due:
         told.append(f"The plan must decide by {format_date(recorded.status.decision_due)}.")
     told.append("See every appeal you sent, with its next dates, with: appeal status")
-    return [*recorded.notices, *told]
+    return [*recorded.notices, *told], recorded.appeal_id

@@ -1,4 +1,5 @@
-"""Files posted to `appeal web` (the packet's attachments), written to disk as they arrive and refused at the bound.
+"""Files posted to `appeal web` (the packet's attachments, the edited letter, a signature), written to disk as they
+arrive and refused at the bound.
 
 Why it is done here and not by Starlette's form parser: that parser bounds only the form's text fields, so a file
 was taken whole (spooled to disk, then read into memory by the page) before its size could be checked; a 600 MB
@@ -12,17 +13,22 @@ post held 650 MB. Here:
 * the form key is checked before the first file is stored, so a post without it writes nothing.
 
 Memory stays at about one chunk whatever is posted. The files of one packet are bounded together too, because the
-packet is built in memory.
+packet is built in memory. The edited letter given back has a bound of its own (a .docx's, as for a template), and
+is checked as a Word file before it is kept; a signature drawn on the page arrives as a PNG in a text field.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from appeal.base.errors import UserError
+from appeal.letters import template_package
 from appeal.output import packet as packets
 
 try:  # python-multipart's import name since 0.0.13; the older one before
@@ -33,7 +39,12 @@ except ModuleNotFoundError:  # pragma: no cover - older python-multipart
 MAX_FILES = 20
 MAX_FIELD = 64 * 1024  # a text field of the form (the form key, how it is sent)
 MAX_FIELDS = 50
-FORM_ROOM = 1024 * 1024  # the form's text fields and part headers, beyond the files themselves
+FORM_ROOM = 4 * 1024 * 1024  # the form's text fields and part headers, beyond the files themselves
+MAX_DOCX = template_package.MAX_FILE_BYTES  # the edited letter: as large as a template may be
+MAX_SIGNATURE = 15 * 1024 * 1024  # a photo of a signature (a 48-megapixel phone photo as JPEG is about 12 MB)
+DRAWN = "drawn"  # the text field holding a signature drawn on the page, as a data: address of a PNG
+DRAWN_PREFIX = "data:image/png;base64,"
+MAX_DRAWN = 2 * 1024 * 1024  # a drawn signature's text: a 600 x 180 drawing is some 10-40 KB
 
 
 @dataclass
@@ -48,8 +59,9 @@ class Posted:
 class _Reader:
     """python-multipart's callbacks: text fields into memory (bounded), file parts into files (bounded)."""
 
-    def __init__(self, folder: Path, before_files: Callable[[dict[str, str]], None]):
+    def __init__(self, folder: Path, before_files: Callable[[dict[str, str]], None], limit: int):
         self.folder = folder
+        self.limit = limit
         self.before_files = before_files
         self.posted = Posted()
         self.header_name = bytearray()
@@ -107,13 +119,15 @@ class _Reader:
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.text is not None:
             self.text += data[start:end]
-            if len(self.text) > MAX_FIELD:
+            if len(self.text) > (MAX_DRAWN if self.name == DRAWN else MAX_FIELD):
                 raise UserError(f"The form could not be read: the field {self.name} is too long.")
         elif self.descriptor is not None:
             self.size += end - start
             self.total += end - start
-            if self.size > packets.MAX_FILE:
-                raise packets.too_big(self.filename, self.size)
+            if self.size > self.limit:
+                raise packets.too_big(self.filename, self.size) if self.limit != MAX_DOCX else UserError(
+                    f"The file {self.filename} is more than {packets.size_in_words(self.limit)}, more than a letter "
+                    "ever is. Choose the letter you saved from Word (.docx).")
             if self.total > packets.MAX_TOTAL:
                 raise packets.too_big(None, self.total)
             view = memoryview(data)[start:end]
@@ -141,17 +155,18 @@ class _Reader:
             "on_part_data", "on_part_end")}
 
 
-async def receive(request, folder: Path, before_files: Callable[[dict[str, str]], None]) -> Posted:
+async def receive(request, folder: Path, before_files: Callable[[dict[str, str]], None],
+                  limit: int | None = None) -> Posted:
     """The multipart form of `request`, its files written into `folder` (private, made by the caller, who removes
-    it). `before_files(fields)` runs before the first file is stored (the form-key check). A post over a bound, or
-    not a form, raises UserError."""
+    it). `before_files(fields)` runs before the first file is stored (the form-key check); `limit` bounds each
+    file (None: an attachment's bound). A post over a bound, or not a form, raises UserError."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
         raise UserError("The form could not be read: it was not sent as a form with files.")
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > packets.MAX_TOTAL + FORM_ROOM:
         raise packets.too_big(None, int(length))
-    reader = _Reader(folder, before_files)
+    reader = _Reader(folder, before_files, packets.MAX_FILE if limit is None else limit)
     parser = MultipartParser(options[b"boundary"], reader.callbacks())
     try:
         async for chunk in request.stream():
@@ -164,3 +179,58 @@ async def receive(request, folder: Path, before_files: Callable[[dict[str, str]]
         reader.abandon()
         raise UserError("The form could not be read (it was cut off or malformed). Try again.") from None
     return reader.posted
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What a posted file must be
+
+
+def edited_letter(path: Path) -> bytes:
+    """The letter the person edited in Word and gave back: a .docx within MAX_DOCX, a zip holding a Word
+    document whose parts do not decompress past a template's bound (a zip bomb), that python-docx opens. Anything
+    else is a message naming the file and what to do."""
+    from docx import Document
+
+    name = f"Your edited letter {path.name}"
+    data = path.read_bytes()  # written by receive() within MAX_DOCX
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("word/document.xml")
+            if sum(part.file_size for part in archive.infolist()) > template_package.MAX_TOTAL_BYTES:
+                raise UserError(f"{name} unpacks to more than {template_package.MAX_TOTAL_BYTES // 2**20} MB, more "
+                                "than a letter ever is. Save it again from Word as a .docx and choose that.")
+        Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise UserError(f"{name} is not a Word .docx file. In Word or LibreOffice choose Save As, pick "
+                        "\"Word Document (.docx)\", and choose that file here.") from None
+    except UserError:
+        raise
+    except Exception:  # python-docx's refusal of a damaged package
+        raise UserError(f"{name} cannot be opened as a Word document (it may be damaged). Save it again from "
+                        "Word as a .docx and choose that.") from None
+    return data
+
+
+def signature(posted: Posted) -> bytes | None:
+    """The signature posted with the packet form: drawn on the page (a PNG in the DRAWN field) or a photo (the
+    `signature` file), as picture bytes; None when neither was given. Both at once is a question back."""
+    photos = [path for name, path in posted.files if name == "signature"]
+    drawn = posted.fields.get(DRAWN, "").strip()
+    if photos and drawn:
+        raise UserError("Your signature: you drew one and chose a photo too. Clear the drawing, or leave the photo "
+                        "out, and make the PDF again.")
+    if photos:
+        if photos[0].stat().st_size > MAX_SIGNATURE:
+            raise UserError(f"The photo {photos[0].name} is more than {packets.size_in_words(MAX_SIGNATURE)}, too "
+                            "large for a signature. Take it again closer to the signature, or save it smaller.")
+        return photos[0].read_bytes()
+    if not drawn:
+        return None
+    if not drawn.startswith(DRAWN_PREFIX):
+        raise UserError("Your signature: the drawing did not arrive as a picture. Clear it, draw it again, and make "
+                        "the PDF again.")
+    try:
+        return base64.b64decode(drawn[len(DRAWN_PREFIX):], validate=True)
+    except ValueError:
+        raise UserError("Your signature: the drawing arrived damaged. Clear it, draw it again, and make the PDF "
+                        "again.") from None

@@ -849,3 +849,57 @@ def test_a_likely_typo_is_shown_with_its_fix_and_the_person_chooses(terminal, tm
     history = ENTRIES["clinical.history"]
     assert engine.answer(history, "I dont sleep and recieve nothing") is None
     assert [typo.word for typo in engine.typos(history)] == ["recieve"]
+
+
+def test_the_last_screen_names_the_case_file_the_commands_and_where_to_mail_it_as_chosen(terminal, tmp_path,
+                                                                                         monkeypatch, capsys):
+    """`appeal draft` with no case, through its real prompts to the end: the person chooses to mail it, and the last
+    screen names the case file kept beside the letter, the commands for it, and "mail it to" the plan's address."""
+    from prompt_toolkit.application.current import create_app_session
+
+    from appeal import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a person at a terminal (the prompts read the pipe)
+    terminal.script = {
+        "Who is writing": [pick("patient")], "What happened": [pick("claim_file")],
+        "Which letter": [pick("claim-file-request")], "first name": ["Ana\r"], "last name": ["Lopez\r"],
+        "Insurance company": ["Acme Health Plan\r"], "Date printed on the denial": [us(LAST_MONTH) + "\r"],
+        "The plan's address for this letter": ["PO Box 100\rSpringfield, IL 62701" + FINISH_MULTILINE],
+        "Is everything right": [pick(title="Everything is right")],
+        "Make one PDF": [pick("mail")], "Have you sent": [pick("later")], "How would you like to start": [pick("questions")],
+    }
+    terminal.asked = []
+    real_ask_packet = questionnaire.ask_packet  # its own prompt session: on the same pipe
+    monkeypatch.setattr(questionnaire, "ask_packet",
+                        lambda: real_ask_packet(input=terminal.pipe, output=DummyOutput()))
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        terminal.pipe = pipe
+        assert cli.main(["draft"]) == 0
+    shown = capsys.readouterr().out
+    (letter,) = tmp_path.glob("lopez-ana-*.docx")
+    case_file = letter.with_suffix(".yaml")
+    assert saved(case_file)["insurance"]["appeals_address"].startswith("PO Box 100")
+    assert f"Your answers (the case file): {case_file}" in shown
+    for command in ("appeal check --case", "appeal deadline --case", "appeal packet --case", "appeal track add --case"):
+        assert f"{command} {case_file}" in shown, command
+    assert f"--sent {TODAY:%Y-%m-%d}" in shown and letter.with_suffix(".pdf").is_file()
+    last = shown.strip().splitlines()[-1]
+    assert last.startswith("Next: ") and "mail it to PO Box 100, Springfield, IL 62701" in last, last
+    assert not any("fax it" in line for line in shown.splitlines()[-3:])
+
+
+def test_enter_on_a_choice_never_skips_it_unseen(terminal, tmp_path):
+    """Nothing is preselected in an optional choice with no answer yet: the cursor starts on a line that chooses
+    nothing, Enter there is told so under the question and asked again; Skip is an answer to move to."""
+    from terminal_harness import ENTER
+
+    with pytest.raises(questionnaire.QuestionnaireStopped):
+        terminal.run({"Who is writing": pick("patient"), "What happened": pick("denial"),
+                      "Which letter": pick("appeal"), "first name": "Ana\r", "last name": "Lopez\r",
+                      "date of birth": "\r", "mailing address": FINISH_MULTILINE, "phone": "\r",
+                      "Insurance company": "Acme\r", "kind of coverage": [ENTER, CTRL_C]})
+    asked = [message for message in terminal.asked if "kind of coverage" in message]
+    assert len(asked) == 2  # Enter on the first line chose nothing: asked again, not skipped
+    draft = drafts.find_unfinished()[0]
+    assert "plan_type" not in (saved(draft).get("insurance") or {})

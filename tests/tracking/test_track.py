@@ -269,7 +269,7 @@ def test_a_first_schema_file_opens_and_is_migrated_without_loss(tmp_path):
     old.close()
 
     with track_store.open_store(folder) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track_store.SCHEMA_VERSION == 2
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == track_store.SCHEMA_VERSION == 3
         appeal = store.get(1)
         assert appeal.person == "Dana Reyes" and appeal.notes[0].text == "Called the plan"
         assert appeal.last.received is None and appeal.last.outcome.result is track_store.Result.denied
@@ -280,7 +280,7 @@ def test_a_first_schema_file_opens_and_is_migrated_without_loss(tmp_path):
         store.outcome(1, track_store.Result.denied, date(2025, 2, 12), quote="Upheld.", today=date(2025, 2, 12))
         assert store.get(1).last.outcome.quote == "Upheld."
     with track_store.open_store(folder) as again:  # a second open finds nothing to migrate
-        assert again.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert again.connection.execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_a_file_from_a_newer_version_is_refused_and_left_as_it_is(tmp_path):
@@ -581,3 +581,24 @@ def test_a_refused_value_names_its_field_and_the_command_line_names_its_option(s
     assert main(["track", "export", str(tmp_path / "backup")]) == 0
     assert main(["track", "export", str(tmp_path / "backup")]) == 2
     assert "is not empty. Choose an empty or new folder, or add --force." in capsys.readouterr().err
+
+
+def test_a_letter_recorded_once_is_found_again_not_added_twice(tmp_path, monkeypatch):
+    """The browser's "I sent it" (once=True): the same case and kind, or the same file sent, gives back the record
+    already made; another letter is a new record."""
+    from appeal.tracking.record import record_sent
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = tmp_path / "case.yaml"
+    casefile.save(make_case("tricare"), path, overwrite=False)
+    case = casefile.load(path)
+    first = record_sent(case, SENT, kind="appeal", method="fax", case_path=path, packet=("a.pdf", b"%PDF one"),
+                        today=SENT, once=True)
+    again = record_sent(case, SENT, kind="appeal", method="fax", case_path=path, packet=("b.pdf", b"%PDF two"),
+                        today=SENT, once=True)
+    assert not first.already and again.already and again.appeal_id == first.appeal_id
+    other = record_sent(case, SENT, kind="external-review", method="fax", case_path=path,
+                        packet=("c.pdf", b"%PDF three"), today=SENT, once=True)
+    assert not other.already and other.appeal_id != first.appeal_id
+    with track_store.open_store() as store:
+        assert len(store.appeals()) == 2

@@ -4,6 +4,7 @@ pages do to the draft (the terminal questionnaire's draft file, answers and mess
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from appeal.output import packet as packets
 from appeal.intake import drafts as draft_files
 from appeal.terminal import questionnaire
 from appeal.intake import questions
-from appeal.web import app as web, pages as web_pages, uploads
+from appeal.web import app as web, flow as web_flow, pages as web_pages, uploads
 from appeal.base.errors import UserError
 
 
@@ -241,6 +242,16 @@ def test_the_port_option_is_checked(capsys):
 # What the pages do to the draft
 
 
+def as_they_stand(page: str) -> dict[str, str]:
+    """The page's choices as a browser posts them: the option checked, else "Skip" where the question offers it
+    (nothing is preselected, so a person chooses Skip; Next alone is refused)."""
+    found = {}
+    for name in re.findall(r'type="radio" name="([^"]+)" id="[^"]+-skip" value="\(skip\)"', page):
+        checked = re.search(rf'type="radio" name="{re.escape(name)}" id="[^"]+" value="([^"]*)" checked', page)
+        found[html.unescape(name)] = html.unescape(checked.group(1)) if checked else web_flow.SKIP
+    return found
+
+
 def start_patient_appeal(client: Client) -> Path:
     client.post("/new")
     answer(client, ["sender.role"], sender__role="patient")
@@ -301,8 +312,18 @@ def test_a_list_is_added_to_changed_and_removed(client):
     listed = client.get("/questions").body
     assert "F33.2" in listed and "Add another diagnosis?" in listed
     assert [entry["code"] for entry in yaml.safe_load(path.read_text())["diagnoses"]] == ["F33.2"]
-    client.post("/questions", {"key": "diagnoses", "action": "remove-0"})
+    # Remove asks first, on a page of its own (no script needed): nothing is removed until "Yes, remove it".
+    asked = client.post("/questions", {"key": "diagnoses", "action": "remove-0"})
+    assert asked.status == 200 and "Remove this one?" in asked.body and "F33.2" in asked.body
+    assert "Yes, remove it" in asked.body and "No, keep it" in asked.body
+    assert [entry["code"] for entry in yaml.safe_load(path.read_text())["diagnoses"]] == ["F33.2"]
+    entry = html.unescape(re.search(r'name="entry" value="([^"]*)"', asked.body).group(1))
+    stale = client.post("/questions", {"key": "diagnoses", "action": "remove-0", "confirmed": "yes",
+                                       "entry": "something else"})  # the list changed since the question: asked again
+    assert "Remove this one?" in stale.body and "diagnoses" in yaml.safe_load(path.read_text())
+    client.post("/questions", {"key": "diagnoses", "action": "remove-0", "confirmed": "yes", "entry": entry})
     assert "diagnoses" not in yaml.safe_load(path.read_text())
+    assert "Removed: " in client.get("/questions").body
     client.post("/questions", {"key": "diagnoses", "action": "done"})
 
 
@@ -409,7 +430,7 @@ def test_an_entry_is_asked_a_few_questions_at_a_time_and_its_kind_is_suggested_f
     client.post("/questions", {"key": "prior_treatments[].drug_class", "prior_treatments[].drug_class": "ssri"})
     while "Tried before: add one" in (page := client.get("/questions").body):
         keys = re.findall(r'name="key" value="([^"]+)"', page)
-        client.post("/questions", {"key": keys})
+        client.post("/questions", {"key": keys, **as_they_stand(page)})
     assert "Zoloft 100 mg (SSRI)" in page
     entry = yaml.safe_load(path.read_text())["prior_treatments"][0]
     assert (entry["name"], entry["drug_class"]) == ("Zoloft 100 mg", "ssri")
@@ -439,7 +460,7 @@ def _raw_post(running, client: Client, head: dict[str, str], body: bytes) -> tup
     """A post whose body may be cut short (the rest never sent): the socket, and the reply read up to its end. A
     server that waited for the rest would never answer: the socket's timeout only ends such a failing test."""
     connection = socket.create_connection(("127.0.0.1", running.port), timeout=60)
-    lines = [f"POST /packet HTTP/1.1", f"Host: 127.0.0.1:{running.port}", f"Origin: http://127.0.0.1:{running.port}",
+    lines = [f"POST {client.at('/packet')} HTTP/1.1", f"Host: 127.0.0.1:{running.port}", f"Origin: http://127.0.0.1:{running.port}",
              f"Cookie: {client.cookie}", *(f"{name}: {value}" for name, value in head.items())]
     connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
     reader = connection.makefile("rb")
@@ -589,9 +610,9 @@ def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter
         else:
             assert keys != ["prior_treatments"], "the list is shown again instead of the entry that lacks a dose"
             is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
-            client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})  # as they stand
-    assert reply.status == 303 and reply.headers["location"] == "/review" and asked_dose == 1
-    assert client.post("/finish", {}).headers["location"] == "/letter"
+            client.post("/questions", {"key": keys, "action": "done" if is_list else "next", **as_they_stand(reply.body)})
+    assert reply.status == 303 and reply.headers["location"].startswith("/review?w=") and asked_dose == 1
+    assert client.post("/finish", {}).headers["location"].startswith("/letter?w=")
     assert client.get("/letter").status == 200
     (kept,) = Path.cwd().glob("*.yaml")  # the finished case moved from the drafts folder to beside the letter
     assert not path.exists() and kept.with_suffix(".docx").is_file()
@@ -667,7 +688,7 @@ def test_two_sessions_in_two_processes_never_save_over_each_other(client, tmp_pa
         refused = client.post("/new", {"draft": draft.name})
         assert refused.status == 409 and "open in another appeal session" in refused.body
         assert "Carry on in a copy of the draft" in refused.body
-        assert client.post("/copy").status == 303
+        assert client.post(re.search(r'action="(/copy[^"]*)"', refused.body).group(1)).status == 303  # its button
         assert "last name" in client.get("/questions").body
         assert answer(client, ["patient.last_name"], patient__last_name="Ruiz").status == 303
 
@@ -819,10 +840,10 @@ def test_the_finished_letter_is_kept_beside_its_case_file_with_the_commands_for_
     while (reply := client.get("/questions")).status == 200:  # the example leaves a few questions open: skip them
         keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
         is_list = isinstance(questions.ENTRIES[keys[0]], questions.Group)
-        client.post("/questions", {"key": keys, "action": "done" if is_list else "next"})
+        client.post("/questions", {"key": keys, "action": "done" if is_list else "next", **as_they_stand(reply.body)})
     taken = tmp_path / f"alvarez-maria-appeal-{date.today().isoformat()}.yaml"
     taken.write_text("a case file of the person's own, kept\n")
-    assert client.post("/finish", {}).headers["location"] == "/letter"
+    assert client.post("/finish", {}).headers["location"].startswith("/letter?w=")
     (letter,) = tmp_path.glob("*.docx")
     case_file = letter.with_suffix(".yaml")
     assert letter.name == f"alvarez-maria-appeal-{date.today().isoformat()}-2.docx"

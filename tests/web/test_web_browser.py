@@ -205,7 +205,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert terminal_says("patient.date_of_birth", "02/30/1990") in page.inner_text(".error-summary")
     assert yaml.safe_load(draft.read_text())["patient"] == {"first_name": "Ana", "last_name": "Ruiz"}
-    page.goto(running.url.split("/start")[0] + "/letter")  # the letter before the denial is told: a message
+    page.goto(page.url.replace("/questions?", "/letter?"))  # this window's letter before the denial is told: a message
     checks(page)
     assert "denial" in page.inner_text("main") and "Traceback" not in page.content()
     assert outside == []
@@ -253,4 +253,105 @@ def test_the_private_page_opens_the_app_once_and_the_link_then_works_no_more(bro
     page.goto(running.url)  # the person's own browser, the printed link clicked again: their start page
     settled(page)
     assert page.url == f"http://127.0.0.1:{running.port}/" and "Start a new letter" in page.inner_text("main")
+    context.close()
+
+
+def test_the_edited_letter_a_drawn_signature_the_packet_and_i_sent_it_from_two_windows(browser, running, tmp_path,
+                                                                                         capsys):
+    """The letter page end to end: the edited .docx given back (the blanks filled and left shown), a signature
+    drawn with the mouse, the PDF made from both (the edit in its text, a picture on the closing page), and "I sent
+    it" pressed in two windows of the letter giving one record; a third window opens the list, not their letter,
+    and a new letter there preselects no answer."""
+    import io
+    import re
+
+    from docx import Document
+    from pypdf import PdfReader
+    from web_harness import Client
+
+    from appeal.cases import examples
+    from appeal.web import flow as web_flow
+
+    client = Client(running)  # the letter made quickly over HTTP; the browser shares its cookie (one browser)
+    client.login()
+    client.post("/new")
+    client.post("/questions", {"key": "sender.role", "sender.role": "patient"})
+    (draft,) = drafts.find_unfinished()
+    draft.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    while (reply := client.get("/questions")).status == 200:
+        keys = re.findall(r'name="key" value="([^"]+)"', reply.body)
+        chosen = {name: web_flow.SKIP for name in re.findall(r'name="([^"]+)" id="[^"]+-skip"', reply.body)}
+        chosen.update(dict(re.findall(r'type="radio" name="([^"]+)" id="[^"]+" value="([^"]*)" checked', reply.body)))
+        client.post("/questions", {"key": keys, "action": "done" if "button" in reply.body and 'value="add"' in
+                                   reply.body else "next", **chosen})
+    assert client.post("/finish", {}).status == 303
+    base = f"http://127.0.0.1:{running.port}"
+    letter_url = f"{base}/letter?w={client.work}"
+    edited = Document(io.BytesIO(client.get_bytes("/letter.docx")))
+    edited.paragraphs[-1].insert_paragraph_before("I add this sentence in Word before I sign it.")
+    edited_path = tmp_path / "my-edited-letter.docx"
+    edited.save(edited_path)
+
+    context = browser.new_context(accept_downloads=True)
+    context.add_cookies([{"name": "appeal_web", "value": running.session.cookie, "url": base}])
+    checks = Checks(running.port)
+    fresh_shots("sending")
+    first = context.new_page()
+    first.goto(letter_url)
+    settled(first)
+    first.set_input_files("#edited-letter", str(edited_path))
+    with first.expect_navigation():
+        first.click("text=Use my edited letter")
+    settled(first)
+    assert "Using your edited letter: my-edited-letter.docx" in first.inner_text("main")
+    checks(first)
+
+    first.locator("#signature-pad").scroll_into_view_if_needed()
+    box = first.locator("#signature-pad").bounding_box()  # the signature, drawn with the mouse
+    first.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
+    first.mouse.down()
+    for step in range(1, 25):
+        first.mouse.move(box["x"] + 30 + step * 14, box["y"] + box["height"] * (0.7 - 0.4 * ((step % 6) / 6)))
+    first.mouse.up()
+    assert first.input_value("#signature-drawn").startswith("data:image/png;base64,")
+    first.screenshot(path=str(SCREENSHOTS / "sending-01-edited-and-signed.png"), full_page=True)
+    with first.expect_navigation():
+        first.click("text=Make the PDF")
+    settled(first)
+    assert "signed" in first.inner_text(".told")
+    with first.expect_download() as download:
+        first.click("a[href^='/packet.pdf']")
+    pdf = PdfReader(download.value.path())
+    texts = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    assert any("I add this sentence in Word before I sign it." in text for text in texts)
+    closing = next(number for number, text in enumerate(texts) if "Sincerely" in text)
+    assert pdf.pages[closing].images, "no signature picture on the page with the closing"
+
+    second = context.new_page()  # a second window on the same letter, open before either press
+    second.goto(letter_url)
+    settled(second)
+    for page in (first, second):
+        with page.expect_navigation():
+            page.click("text=I sent it: keep a record")
+        settled(page)
+    assert "Recorded as appeal #1" in second.inner_text("main")
+    second.screenshot(path=str(SCREENSHOTS / "sending-02-sent-twice.png"), full_page=True)
+    capsys.readouterr()
+    assert cli.main(["status", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["appeals"]) == 1  # one record, not two
+
+    third = context.new_page()  # a window opened afresh: the list, with the letter's Track and Change
+    third.goto(f"{base}/letter")
+    settled(third)
+    assert third.url == f"{base}/" and "Choose the letter to work on" in third.inner_text("main")
+    assert "Track this appeal" in third.inner_text("main") and "Change my answers" in third.inner_text("main")
+    checks(third)
+    third.screenshot(path=str(SCREENSHOTS / "sending-03-start-page.png"), full_page=True)
+    with third.expect_navigation():
+        third.click("text=Start a new letter")
+    settled(third)
+    assert third.eval_on_selector_all("input[type=radio]:checked", "els => els.length") == 0  # no preselected Skip
+    first.reload()
+    settled(first)
+    assert "Recorded as appeal #1" in first.inner_text("main")  # the first window keeps its own letter
     context.close()
