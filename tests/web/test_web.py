@@ -418,6 +418,21 @@ def test_the_packet_pdf_holds_the_letter_and_the_persons_files(client):
     assert unreadable.status == 400 and "notes.pdf" in unreadable.body
 
 
+def test_the_pdf_to_send_is_refused_while_the_letter_has_blanks_each_named(client):
+    """What is sent carries no [ADD: ...]: the browser's send step refuses as `appeal packet --strict` does."""
+    import html
+
+    from appeal.cases import examples
+
+    path = start_patient_appeal(client)
+    path.write_text(re.sub(r"\n  member_id: .*", "", examples.text("ketamine-trd-erisa-appeal"), count=1))
+    assert "[ADD: " in html.unescape(client.get("/letter").body)
+    refused = client.post_files("/packet", {"send": "fax"}, [])
+    said = html.unescape(refused.body)
+    assert refused.status == 400 and "so no PDF was made" in said and "[ADD: member ID]" in said
+    assert "/packet.pdf" not in client.get("/letter").body  # nothing made
+
+
 def test_an_entry_is_asked_a_few_questions_at_a_time_and_its_kind_is_suggested_from_its_name(client):
     path = start_patient_appeal(client)
     client.post("/change", {"key": "prior_treatments"})
