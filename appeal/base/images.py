@@ -123,3 +123,25 @@ def upright(picture: Any) -> Any:
     if picture.mode.startswith("I"):
         return picture.point(lambda value: value / 256).convert("L")
     return picture.convert("RGB")
+
+
+def otsu_level(histogram: list[int], no_split: int) -> int:
+    """The gray level that best splits a histogram in two, ink from paper (Otsu's method): the level whose two
+    sides differ most in mean, weighted by their sizes. A histogram of one level only has no split: `no_split`."""
+    total = sum(histogram)
+    weighted = sum(level * count for level, count in enumerate(histogram))
+    below = below_weighted = 0
+    best, best_level = -1.0, no_split
+    for level, count in enumerate(histogram):
+        below += count
+        if below == 0:
+            continue
+        above = total - below
+        if above == 0:
+            break
+        below_weighted += level * count
+        mean_below, mean_above = below_weighted / below, (weighted - below_weighted) / above
+        between = below * above * (mean_below - mean_above) ** 2
+        if between > best:
+            best, best_level = between, level
+    return best_level

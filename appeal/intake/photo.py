@@ -17,6 +17,8 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
+from appeal.base.images import otsu_level
+
 # Tesseract reads best when capital letters are 20-40 pixels tall: a page is scaled to about 300 dpi.
 TARGET_WIDTH = 2500
 # The copy the paper's brightness is estimated on, and the width of the closing there (about two lines of text
@@ -81,23 +83,8 @@ def straightened(gray: Any) -> Any:
 
 
 def otsu_threshold(gray: Any) -> int:
-    """The gray level that best separates ink from paper (Otsu's method, on the histogram)."""
-    histogram = gray.histogram()[:256]
-    total = sum(histogram)
-    weighted_total = sum(level * count for level, count in enumerate(histogram))
-    background = weighted = 0.0
-    best, best_level = -1.0, 128
-    for level, count in enumerate(histogram):
-        background += count
-        if background == 0 or background == total:
-            continue
-        weighted += level * count
-        mean_dark = weighted / background
-        mean_light = (weighted_total - weighted) / (total - background)
-        between = background * (total - background) * (mean_dark - mean_light) ** 2
-        if between > best:
-            best, best_level = between, level
-    return best_level
+    """The gray level that best separates ink from paper (128 for a page of one level)."""
+    return otsu_level(gray.histogram()[:256], no_split=128)
 
 
 def skew_angle(gray: Any, limit: float = 5.0) -> float:

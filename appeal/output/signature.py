@@ -28,7 +28,7 @@ from pathlib import Path
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.images import upright
+from appeal.base.images import otsu_level, upright
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
 MAX_PIXELS = 60_000_000  # read from the header, before any pixel is decoded
@@ -138,7 +138,7 @@ def _ink(gray):
     outside = _outside_paper(small, gray.size)
     if outside is not None:  # the paper's edge against a dark table looks like ink to the step above
         darker = ImageChops.subtract(darker, outside)
-    threshold = max(_otsu(darker.histogram()), 28)  # never below what paper grain and JPEG noise reach
+    threshold = max(otsu_level(darker.histogram(), no_split=0), 28)  # never below what paper grain and JPEG noise reach
     low, high = threshold * 0.6, threshold * 1.4  # a soft edge, so the strokes stay smooth when scaled
     alpha = darker.point(lambda value: 0 if value <= low else 255 if value >= high
                          else round(255 * (value - low) / (high - low)))
@@ -177,27 +177,6 @@ def _outside_paper(small, full_size):
     if count < total * 0.02:  # a stroke that touches the edge, not a table
         return None
     return outside.filter(ImageFilter.MaxFilter(9)).resize(full_size, Image.BILINEAR)
-
-
-def _otsu(histogram: list[int]) -> int:
-    """The level that best splits a histogram in two (Otsu's method): paper from ink."""
-    total = sum(histogram)
-    weighted = sum(level * count for level, count in enumerate(histogram))
-    below = below_weighted = 0
-    best, best_level = -1.0, 0
-    for level, count in enumerate(histogram):
-        below += count
-        if below == 0:
-            continue
-        above = total - below
-        if above == 0:
-            break
-        below_weighted += level * count
-        mean_below, mean_above = below_weighted / below, (weighted - below_weighted) / above
-        between = below * above * (mean_below - mean_above) ** 2
-        if between > best:
-            best, best_level = between, level
-    return best_level
 
 
 def _ink_box(alpha, name: str) -> tuple[int, int, int, int]:
