@@ -274,6 +274,19 @@ def test_defaults_follow_what_was_already_said(engine):
     assert engine.list_start(ENTRIES["prior_treatments"]) == "done"
 
 
+def sertraline_weeks(engine: Engine):
+    """A first treatment tried, sertraline (a medication: its weeks are 'Weeks at full dose'), up to its weeks
+    question: (the entry's state, that question)."""
+    opened_appeal(engine)
+    group = ENTRIES["prior_treatments"]
+    engine.add_entry(group)
+    state = engine.progress.item
+    assert engine.answer(group.items[0], "sertraline", state) is None
+    kind = next(question for question in group.items if question.field_name == "drug_class")
+    assert engine.answer(kind, "ssri", state) is None
+    return state, next(question for question in group.items if question.field_name == "adequate_weeks")
+
+
 @pytest.mark.parametrize("typed, stored, said", [
     ("about 10", 10, "kept 10 weeks (you typed 'about 10')."),
     ("ten", 10, "kept 10 weeks (you typed 'ten')."),
@@ -281,14 +294,7 @@ def test_defaults_follow_what_was_already_said(engine):
     ("12", 12, None),
 ])
 def test_a_number_typed_in_words_is_kept_and_said_back(engine, typed, stored, said):
-    opened_appeal(engine)
-    group = ENTRIES["prior_treatments"]
-    engine.add_entry(group)
-    state = engine.progress.item
-    assert engine.answer(group.items[0], "sertraline", state) is None
-    kind = next(question for question in group.items if question.field_name == "drug_class")
-    assert engine.answer(kind, "ssri", state) is None  # a medication: its weeks are 'Weeks at full dose'
-    weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
+    state, weeks = sertraline_weeks(engine)
     assert engine.answer(weeks, typed, state) is None
     assert state["data"]["adequate_weeks"] == stored
     assert engine.readings == ([f"Weeks at full dose: {said}"] if said else [])
@@ -301,14 +307,7 @@ def test_a_number_typed_in_words_is_kept_and_said_back(engine, typed, stored, sa
     ("a few", "Type a number"),
 ])
 def test_a_number_that_cannot_be_read_without_a_guess_is_asked_and_the_correction_is_what_is_kept(engine, typed, words):
-    opened_appeal(engine)
-    group = ENTRIES["prior_treatments"]
-    engine.add_entry(group)
-    state = engine.progress.item
-    assert engine.answer(group.items[0], "sertraline", state) is None
-    kind = next(question for question in group.items if question.field_name == "drug_class")
-    assert engine.answer(kind, "ssri", state) is None  # a medication: its weeks are 'Weeks at full dose'
-    weeks = next(question for question in group.items if question.field_name == "adequate_weeks")
+    state, weeks = sertraline_weeks(engine)
     refusal = engine.answer(weeks, typed, state)
     assert refusal is not None and words.lower() in refusal.reason.lower()
     assert "adequate_weeks" not in state["data"] and engine.readings == []
