@@ -261,13 +261,19 @@ def test_c_ctrl_c_keeps_the_draft_and_resume_asks_only_the_rest(terminal, tmp_pa
     assert "Ana Lopez" in text and "January 31, 1990" in text and "Q77" in text
 
 
+# A spouse asking for a parity analysis: the shortest way to the patient's name questions
+SPOUSES_PARITY_REQUEST = {
+    "Who is writing": pick("representative"),
+    "What happened": pick("parity"),
+    "Which letter": pick("parity-request"),
+    "Your full name": "Jo Lopez\r",
+    "relationship": "spouse\r",
+}
+
+
 def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
     script = {
-        "Who is writing": pick("representative"),
-        "What happened": pick("parity"),
-        "Which letter": pick("parity-request"),
-        "Your full name": "Jo Lopez\r",
-        "relationship": "spouse\r",
+        **SPOUSES_PARITY_REQUEST,
         # '<' on the last name goes back to the first name, which is corrected
         "first name": ["Ana\r", CLEAR + "Anna\r"],
         "last name": ["<\r", "Lopez\r", CLEAR + "Lopez-Ruiz\r"],
@@ -295,11 +301,7 @@ def test_d_going_back_and_changing_an_answer_in_the_review(terminal, tmp_path):
 def test_lt_typed_after_an_answer_already_shown_goes_back_instead_of_being_refused(terminal, tmp_path):
     # back at the first name (shown, 'Enter keeps it'), a tired person types '<' at the end of it: that goes back
     script = {
-        "Who is writing": pick("representative"),
-        "What happened": pick("parity"),
-        "Which letter": pick("parity-request"),
-        "Your full name": "Jo Lopez\r",
-        "relationship": "spouse\r",
+        **SPOUSES_PARITY_REQUEST,
         "first name": ["Ana\r", "<\r"],
         "last name": ["<\r", "Lopez\r"],
         "Is everything right": pick(title="Everything is right"),
