@@ -645,15 +645,16 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
 # From a case to the packet
 
 
-def refuse_blanks(docx: bytes) -> None:
-    """--strict: a letter that still has [ADD: ...] blanks is refused, each named, before anything is made."""
+def refuse_blanks(docx: bytes, *, refused: str = "--strict: the letter still has {count} blank(s), so no packet "
+                  "was written", fill_in: str = "in the case file, or in the letter with --docx") -> None:
+    """A letter that still has [ADD: ...] blanks is refused, each named, before anything is made (`--strict`, and
+    the browser's PDF to send, each saying it in its own words: what was refused, and how to fill them in)."""
     from appeal.letters.draft import blanks_in
 
     blanks = blanks_in(docx)
     if blanks:
         listed = "\n".join(f"  - [ADD: {label}]" for label in blanks)
-        raise UserError(f"--strict: the letter still has {len(blanks)} blank(s), so no packet was written. Fill "
-                        f"each in (in the case file, or in the letter with --docx), then try again:\n{listed}")
+        raise UserError(f"{refused.format(count=len(blanks))}. Fill each in ({fill_in}), then try again:\n{listed}")
 
 
 def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,

@@ -475,7 +475,9 @@ async def packet(request):
         with web_flow.opened(work.draft) as engine:
             kind, drafted = letter_of(work, engine)
             docx = work.edited[1].read_bytes() if work.edited else drafted.content
-            refuse_blanks(docx)  # what is sent carries no [ADD: ...]: the terminal's `packet --strict`, always
+            packets.refuse_blanks(  # what is sent carries no [ADD: ...]: the terminal's `packet --strict`, always
+                docx, refused="The letter still has {count} blank(s), so no PDF was made",
+                fill_in="change your answers, or fill them in Word and give the letter back on this page")
             if signature is not None:
                 docx = signed(docx, signature)
             made = packets.build(engine.case, kind, docx=docx, attachments=files,
@@ -489,18 +491,6 @@ async def packet(request):
                   + (", signed." if signature is not None else ".")] + made.warnings
     work.focus = "packet"  # not a #fragment: a browser skips autofocus on one
     return go("/letter", work)
-
-
-def refuse_blanks(docx: bytes) -> None:
-    """The PDF to send is refused while the letter still has blanks, each named, with the two ways to fill them."""
-    from appeal.letters.draft import blanks_in
-
-    left = blanks_in(docx)
-    if left:
-        listed = "; ".join(f"[ADD: {label}]" for label in left)
-        raise UserError(f"The letter still has {len(left)} blank{'s' if len(left) != 1 else ''}, so no PDF was made: "
-                        f"{listed}. Fill each in (change your answers, or fill them in Word and give the letter "
-                        "back on this page), then make the PDF.")
 
 
 def signed(docx: bytes, picture: bytes) -> bytes:
