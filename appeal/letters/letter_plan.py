@@ -413,7 +413,7 @@ def _enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[s
 def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bool) -> list[tuple[str, Any]]:
     """The kind's usual documents the sender has not listed: those this tool drafts, or the others."""
     listed = [item.lower() for item in case.enclosures]
-    listed_types = set(enclosed_types(listed))
+    listed_singles = set(enclosed_types(listed)) & single_types()  # one each: listed in any words, it is there
 
     def already_listed(item: str, sentence: Any) -> bool:
         """Named by its word ('represent'), or a document a letter sends one of, in other words ('letter from
@@ -421,7 +421,7 @@ def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bo
         if sentence.unless_listed and any(sentence.unless_listed in existing for existing in listed):
             return True
         types = types_of(item)
-        return bool(types) and types <= listed_types & single_types()
+        return bool(types) and types <= listed_singles
 
     return [(item, sentence) for item, sentence in say(kind, "enclosures", context)
             if bool(sentence.drafted_by) == drafted and not already_listed(item, sentence)]
