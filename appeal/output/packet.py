@@ -658,10 +658,11 @@ def refuse_blanks(docx: bytes, *, refused: str = "--strict: the letter still has
 
 
 def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,
-          today: date | None = None, strict: bool = False) -> Packet:
+          today: date | None = None, strict: bool = False, office=None) -> Packet:
     """The whole packet: with `strict`, a letter with blanks refused; attachments checked first (a bad one stops it
-    before the slow conversion), then the letter converted by LibreOffice, then everything assembled in memory."""
-    from appeal.output import pdf_convert
+    before the slow conversion), then the letter converted by LibreOffice (through `office`, a kept one, when given),
+    then everything assembled in memory."""
+    from appeal.output import office_server
 
     if strict:
         refuse_blanks(docx)
@@ -673,7 +674,7 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
     if sum(sizes.values()) > MAX_TOTAL:
         raise too_big(None, sum(sizes.values()))
     parts = [read_attachment(Path(path)) for path in attachments]
-    letter_pdf = pdf_convert.docx_to_pdf(docx)
+    letter_pdf = office_server.docx_to_pdf(docx, office)  # a kept LibreOffice (`office`, the process's), or its own
     return from_letter_pdf(case, kind, docx=docx, letter_pdf=letter_pdf, attachments=parts, cover=cover,
                            today=today)
 
