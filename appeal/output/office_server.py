@@ -175,8 +175,8 @@ class Server(Client):
 
     def _launch(self) -> None:
         soffice = pdf_convert.find_soffice()
-        if not hasattr(socket, "AF_UNIX"):
-            self._fail("this system has no Unix sockets")
+        if os.name != "posix":  # process groups and Unix sockets as used here: Linux and macOS
+            self._fail("kept running on Linux and macOS only", quiet=True)
             return
         if self.folder_path is None:
             self.folder_path = private_folder()
@@ -236,13 +236,14 @@ class Server(Client):
             else:
                 self._fail("it stopped again and again")
 
-    def _fail(self, reason: str, hint: bool = False) -> None:
+    def _fail(self, reason: str, hint: bool = False, quiet: bool = False) -> None:
         self.failed = reason
         if self.folder_path is not None:
             (self.folder_path / FAILED_NAME).write_text(reason)
         self.ready.set()
-        self.announce(NO_UNO_HINT if hint else f"Note: LibreOffice could not be kept running ({reason}); each PDF "
-                      "starts LibreOffice on its own, which is slower.")
+        if not quiet:
+            self.announce(NO_UNO_HINT if hint else f"Note: LibreOffice could not be kept running ({reason}); each "
+                          "PDF starts LibreOffice on its own, which is slower.")
 
     def convert(self, docx: bytes, timeout: float = pdf_convert.TIMEOUT_SECONDS) -> bytes:
         """The letter's PDF from the kept LibreOffice, started now if it is not running."""
