@@ -340,6 +340,94 @@ def run_batch(cases: Path, out: Path, jobs: int, cwd: Path, measure_memory: bool
 
 
 # --------------------------------------------------------------------------------------------------------------
+# 4. Packets through one LibreOffice kept running
+
+
+PACKET_CASES = 24
+PACKET_RUNS = 3  # of the batch and of the one soffice call, taking turns
+PAGE_RUNS = 5  # the browser's packet page, after the first
+
+
+def packets(work: Path) -> list[tuple[str, str, str, str]]:
+    """`appeal batch --packet fax --jobs 2` over 24 generated cases (drafting, one kept LibreOffice converting,
+    the packets assembled and written) against ONE `soffice --convert-to pdf` call converting the same 24 letters
+    (target: within 1.5x), the median of PACKET_RUNS taking turns; and the browser's packet page (POST /packet,
+    the real server in this process, with its session's LibreOffice) the first time and after it, the median of
+    PAGE_RUNS. Needs python3-uno."""
+    import shutil
+
+    from appeal.output import office_server, pdf_convert
+
+    found = office_server.uno_pythons()
+    print(f"\n4. Packets: LibreOffice's Python looked for in {', '.join(found) or 'nowhere'}")
+    cases = generate_cases(work / f"cases-{PACKET_CASES}", PACKET_CASES, seed=17)
+    batches, floors = [], []
+    for run in range(PACKET_RUNS):  # taking turns, so a busy spell on a shared machine slows both alike
+        out = work / f"out-packets-{run}"
+        started = time.perf_counter()
+        done = subprocess.run(appeal_command("batch", str(cases), "-o", str(out), "--jobs", "2", "--packet", "fax"),
+                              cwd=work, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        batches.append(time.perf_counter() - started)
+        if done.returncode != 0 or "Note:" in done.stderr:
+            raise RuntimeError(f"appeal batch --packet failed or kept no LibreOffice: {done.stderr[-2000:]}")
+        letters = sorted(out.glob("*.docx"))
+        profile = work / f"soffice-profile-{run}"
+        started = time.perf_counter()
+        subprocess.run([pdf_convert.find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--norestore", "--convert-to", "pdf", "--outdir", str(work / f"out-soffice-{run}"),
+                        *map(str, letters)], cwd=work, capture_output=True, check=True)
+        floors.append(time.perf_counter() - started)
+        shutil.rmtree(profile, ignore_errors=True)
+    converted = len(list((work / "out-soffice-0").glob("*.pdf")))
+    batch, floor = statistics.median(batches), statistics.median(floors)
+
+    from web_harness import Client, Running
+
+    from appeal.cases import examples
+    from appeal.intake import drafts
+
+    saved = {name: os.environ.get(name) for name in ("HOME", "XDG_DATA_HOME")}
+    here = os.getcwd()
+    os.environ.update(HOME=str(work / "web-home"), XDG_DATA_HOME=str(work / "web-data"))
+    (work / "web-home").mkdir()
+    os.chdir(work)
+    running = Running()
+    try:
+        client = Client(running)
+        client.login()
+        client.post("/new")
+        for keys, values in ((["sender.role"], {"sender.role": "patient"}), (["@situation"], {"@situation": "denial"}),
+                             (["denial.level_exhausted"], {"denial.level_exhausted": "initial"}),
+                             (["letter_kind"], {"letter_kind": "appeal"})):
+            client.post("/questions", {"key": keys, "action": "next", **values})
+        drafts.find_unfinished()[0].write_text(examples.text(TYPICAL))
+        times = []
+        for _ in range(1 + PAGE_RUNS):
+            started = time.perf_counter()
+            reply = client.post_files("/packet", {"send": "fax"}, [])
+            times.append(time.perf_counter() - started)
+            if reply.status != 303 or not client.get_bytes("/packet.pdf").startswith(b"%PDF"):
+                raise RuntimeError(f"the packet page answered {reply.status}: {reply.body[-500:]}")
+    finally:
+        running.stop()
+        os.chdir(here)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    first, after = times[0], statistics.median(times[1:])
+    ratio = batch / floor
+    return [
+        (f"batch --packet fax --jobs 2, {PACKET_CASES} cases / ONE soffice call, {converted} letters (median of "
+         f"{PACKET_RUNS})",
+         f"{batch:.1f} / {floor:.1f} s = {ratio:.2f}x", "<= 1.5x", verdict(ratio <= 1.5)),
+        ("browser packet page: the first / after the first (median of 5)", f"{first:.2f} / {after:.2f} s",
+         "(no target)", ""),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------------------
 
 
 def verdict(ok: bool) -> str:
@@ -419,6 +507,8 @@ def main() -> int:
                      verdict(max(large_largest, small_largest) <= 120 * 2**20)))
         rows.append((f"  batch of {MEMORY_LARGE} cases, --jobs {jobs}", f"{large_wall:.1f} s "
                      f"({MEMORY_LARGE / large_wall:.1f} letters/s)", "(no target)", ""))
+
+        rows += packets(work)  # 4
 
     width = max(len(row[0]) for row in rows)
     value_width = max(len(row[1]) for row in rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -80,6 +81,52 @@ def appeal_bounded(*args: str, cwd: Path, home: Path | None = None, prelude: str
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
     return subprocess.run(command, cwd=cwd, env=environment, capture_output=True,
                           text=True, preexec_fn=bounded)
+
+
+def libreoffices(marker: Path) -> dict[int, str]:
+    """The running LibreOffice processes (soffice.bin) whose command line names `marker` (a test's own temporary
+    folder, so other LibreOffices on this shared machine are never counted): pid -> its profile."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if words and words[0].endswith(b"soffice.bin") and any(str(marker).encode() in word for word in words):
+            profile = next((word.decode() for word in words if word.startswith(b"-env:UserInstallation=")), "")
+            found[int(entry.name)] = profile
+    return found
+
+
+def ancestors(pid: int) -> set[int]:
+    """The processes `pid` descends from."""
+    found = set()
+    while pid > 1:
+        try:
+            pid = int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        found.add(pid)
+    return found
+
+
+@pytest.fixture
+def short_temp(monkeypatch):
+    """A temporary folder with a short path (a Unix socket's must be short), made for this test: every process
+    the test looks at has it in its command line."""
+    folder = Path(tempfile.mkdtemp(prefix="ko", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    leftover = libreoffices(folder)
+    for pid in leftover:  # never leave one running, even when the test failed
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

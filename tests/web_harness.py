@@ -48,6 +48,7 @@ class Running:
         self.server.should_exit = True
         self.thread.join()
         self.sock.close()
+        self.session.stop()
 
 
 @pytest.fixture

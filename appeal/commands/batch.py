@@ -20,7 +20,8 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +46,16 @@ Draft a letter for each case. INPUT is any mix of:
 Letters are named patient-kind-date.docx in the output folder, then -2, -3 ... within the run. An existing
 file is never replaced without --force: without it, that case fails and says so. A case that cannot be
 drafted is reported with its reason and the others go on; the exit status is 1 when any case failed.
+
+With --packet, one LibreOffice is kept running for the whole run to make the PDFs (it needs LibreOffice's
+Python bridge, python3-uno; without it each PDF starts LibreOffice on its own, more slowly).
+--attach-dir DIR attaches each case's own files, from a folder of DIR named after the case:
+  - a case file: its name without the extension (cases/alvarez.yaml -> DIR/alvarez/);
+  - a CSV row: the CSV file's name without the extension, then -row and the row number as a spreadsheet
+    shows it (clinic.csv, row 2 -> DIR/clinic-row2/).
+The files directly in that folder (PDFs, photos, scans) are attached in the order of their names (name them
+1-denial.pdf, 2-records.pdf ... to choose it); files whose names start with a dot are left out. A case whose
+folder is missing fails, saying which folder it looked for: make it, empty, for a case with nothing to attach.
 """
 
 
@@ -76,8 +87,11 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
     batch.add_argument("--packet", nargs="?", const="fax", choices=("fax", "mail"),
                        help="also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
-                            "(fax, the default) or without (mail); it holds the letter and Attachment A (add other "
-                            "files with `appeal packet --attach`)")
+                            "(fax, the default) or without (mail); it holds the letter, Attachment A and the case's "
+                            "files from --attach-dir")
+    batch.add_argument("--attach-dir", metavar="DIR",
+                       help="with --packet: a folder holding a folder of files to attach for each case, named after "
+                            "the case (see above)")
 
     add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
@@ -96,6 +110,7 @@ class Task:
 
     index: int
     label: str
+    name: str = ""  # the folder of --attach-dir that holds its files: the case file's stem, or CSV-stem-rowN
     path: str | None = None
     cells: dict[str, str] | None = None
     error: str | None = None
@@ -136,6 +151,8 @@ class Settings:
     today: date
     templates: tuple[Path, ...] = ()
     packet: str | None = None  # "fax" or "mail": also make the PDF to send
+    attach_dir: Path | None = None  # a folder per case of files to attach to its packet
+    office: str | None = None  # the address of the run's LibreOffice server (appeal.output.office_server)
 
 
 def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
@@ -158,13 +175,13 @@ def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
             if path.suffix.lower() == CSV_SUFFIX:
                 try:
                     for row in csv_cases.read_rows(path):
-                        yield Task(index, row.source, cells=row.cells, error=row.error)
+                        yield Task(index, row.source, f"{path.stem}-row{row.number}", cells=row.cells, error=row.error)
                         index += 1
                 except UserError as error:
                     yield Task(index, str(path), error=str(error))
                     index += 1
             else:
-                yield Task(index, str(path), path=str(path))
+                yield Task(index, str(path), path.stem, path=str(path))
                 index += 1
 
 
@@ -185,6 +202,10 @@ def warm(settings: Settings, worker: bool = True) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if settings.packet:
+            from appeal.output import office_server
+
+            office_server.connect(settings.office)  # the run's one LibreOffice, started by the main process
     _settings = settings
     draft.warm(list(settings.evidence) if settings.evidence else None)
 
@@ -225,7 +246,7 @@ def draft_task(task: Task) -> Result:
             from appeal.output import packet
 
             made = packet.build(case, kind, docx=drafted.content, cover=settings.packet == "fax",
-                                today=settings.today).content
+                                attachments=attachments_of(task, settings.attach_dir), today=settings.today).content
         from appeal.letters import proofread
 
         return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made,
@@ -235,6 +256,26 @@ def draft_task(task: Task) -> Result:
     except Exception as error:  # a bug must not stop the other cases, nor show a traceback
         return Result(task.index, error=f"appeal could not draft this case because of an internal error "
                                         f"({type(error).__name__}: {error}). Please report it.")
+
+
+def attachments_of(task: Task, attach_dir: Path | None) -> list[Path]:
+    """The files to attach to this case's packet: those directly in its folder of --attach-dir, by name."""
+    from appeal.base.errors import UserError
+
+    if attach_dir is None:
+        return []
+    folder = attach_dir / task.name
+    if not folder.is_dir():
+        raise UserError(f"--attach-dir: there is no folder {folder} with this case's files to attach. Make it (leave "
+                        "it empty when there is nothing to attach), or check its name: a case file's name without "
+                        "its extension, or a CSV file's name, -row and the row number.")
+    try:
+        return sorted((path for path in folder.iterdir() if not path.name.startswith(".")),
+                      key=lambda path: (path.name.lower(), path.name))
+    except OSError as error:
+        from appeal.base.errors import os_reason
+
+        raise UserError(f"--attach-dir: the folder {folder} cannot be read: {os_reason(error)}.") from None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -382,8 +423,9 @@ def _first_line(text: str) -> str:
 class Progress:
     """A bar redrawn in place on a terminal; elsewhere (a log, a pipe) one plain line a case, no escapes."""
 
-    def __init__(self, total: int, stream=None, bar: bool | None = None):
+    def __init__(self, total: int, stream=None, bar: bool | None = None, unit: str = "letters"):
         self.stream = stream or sys.stdout
+        self.unit = unit  # what is counted: letters, or packets (each a letter and its PDF)
         self.bar = self.stream.isatty() if bar is None else bar
         self.total = total
         self.done = 0
@@ -423,7 +465,7 @@ class Progress:
         elapsed = now - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.done) / rate if rate else 0.0
-        tail = (f" {self.done}/{self.total}  {self.counts[FAILED]} failed  {rate:.1f}/s  "
+        tail = (f" {self.done}/{self.total} {self.unit}  {self.counts[FAILED]} failed  {rate:.1f}/s  "
                 f"{int(left) // 60}:{int(left) % 60:02d} left")
         size = max(10, min(40, columns - len(tail) - 3))
         filled = size * self.done // self.total if self.total else size
@@ -488,6 +530,20 @@ def run(
         yield _save(task, result, folder, namer, strict=strict, force=force)
 
 
+@contextmanager
+def _office(settings: Settings) -> Iterator[Settings]:
+    """With --packet: one LibreOffice for the run, started now (while the first letters are drafted) and stopped
+    when the run ends, however it ends; the workers are given its address."""
+    if not settings.packet:
+        yield settings
+        return
+    from appeal.output import office_server
+
+    with office_server.kept_running() as server:
+        server.start_soon()
+        yield replace(settings, office=server.address or None)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from appeal.base.errors import UserError
     from appeal.rules import evidence
@@ -509,6 +565,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         parser.error(f"-o {args.output} is a file; give a folder for the letters")
     evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
+    if args.attach_dir and not args.packet:
+        parser.error("--attach-dir attaches files to the packets: add --packet (fax or mail)")
+    if args.attach_dir and not Path(args.attach_dir).is_dir():
+        raise UserError(f"--attach-dir {args.attach_dir}: there is no such folder. Give the folder that holds a "
+                        "folder of files for each case (see appeal batch --help).")
     if args.packet:
         from appeal.output.pdf_convert import find_soffice
 
@@ -526,16 +587,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     _make_folder(folder)
     jobs = min(args.jobs or os.cpu_count() or 1, total)
     settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
-                        tuple(args.templates or ()), args.packet)
-    progress = Progress(total)
+                        tuple(args.templates or ()), args.packet, Path(args.attach_dir) if args.attach_dir else None)
+    progress = Progress(total, unit="packets" if args.packet else "letters")
     outcomes: list[Outcome] = []
     stopped = False
-    try:
-        for outcome in run(args.inputs, folder, settings, jobs=jobs, strict=args.strict, force=args.force):
-            outcomes.append(outcome)
-            progress.add(outcome)
-    except KeyboardInterrupt:
-        stopped = True
+    with _office(settings) as settings:
+        try:
+            for outcome in run(args.inputs, folder, settings, jobs=jobs, strict=args.strict, force=args.force):
+                outcomes.append(outcome)
+                progress.add(outcome)
+        except KeyboardInterrupt:
+            stopped = True
     progress.close()
     print()
     print(printable(summary(outcomes, folder, stopped)))

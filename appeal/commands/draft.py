@@ -212,13 +212,17 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from appeal.output import packet
         from appeal.terminal import questionnaire
 
+        from appeal.output import office_server
+
         sent_as, appeal_id = path, None
-        wanted = questionnaire.ask_packet()
-        if wanted:
-            cover, files = wanted
-            send_by = "fax" if cover else "mail"
-            sent_as = packet.default_name(path)
-            print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover, force=args.force))
+        with office_server.kept_running():  # LibreOffice starts as soon as a PDF is wanted, while files are named
+            wanted = questionnaire.ask_packet()
+            if wanted:
+                cover, files = wanted
+                send_by = "fax" if cover else "mail"
+                sent_as = packet.default_name(path)
+                print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover,
+                                  force=args.force))
             if signed is None:
                 print("\nThe packet's signature line is empty, to sign by hand: print the letter, sign above your "
                       "name, and send the signed pages; or make the packet again with appeal packet --signature PHOTO.")

@@ -13,6 +13,7 @@ Everything is built in memory and checked before anything is written, so a bad a
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -35,6 +36,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 8.5 * POINTS_PER_INCH, 11 * POINTS_PER_INCH  # US lett
 STAMP_BAND = 0.55 * POINTS_PER_INCH  # kept clear at the foot of every attachment page for the stamp
 STAMP_BASELINE = 0.3 * POINTS_PER_INCH  # inside the letter's 0.8 in bottom margin, above a fax's cut-off edge
 MARGIN = 0.5 * POINTS_PER_INCH
+TOP_OF_PAGE = 1.5 * POINTS_PER_INCH  # a heading bookmarked this near the top of its page begins that page
 IMAGE_DPI = 200  # fine fax resolution; more only makes the file bigger
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
 LETTER_TITLE = "Letter"
@@ -202,11 +204,17 @@ def _encoded(picture, source_format: str | None):
 # The letter
 
 
-def enclosures_in(docx: bytes) -> list[str]:
-    """The letter's own 'Enclosures:' list, read from the document (so an edited letter's list is the one used)."""
+@functools.lru_cache(maxsize=1)
+def _opened(docx: bytes):
+    """The letter parsed once for the several things a packet reads from it (a parse takes 15-20 ms), only read."""
     from docx import Document
 
-    document = Document(io.BytesIO(docx))
+    return Document(io.BytesIO(docx))
+
+
+def enclosures_in(docx: bytes) -> list[str]:
+    """The letter's own 'Enclosures:' list, read from the document (so an edited letter's list is the one used)."""
+    document = _opened(docx)
     found: list[str] = []
     listing = False
     for paragraph in document.paragraphs:
@@ -226,9 +234,7 @@ def enclosures_in(docx: bytes) -> list[str]:
 def subject_in(docx: bytes) -> str | None:
     """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet; None when it still
     holds a blank (the cover then names the kind of letter)."""
-    from docx import Document
-
-    for paragraph in Document(io.BytesIO(docx)).paragraphs:
+    for paragraph in _opened(docx).paragraphs:
         text = " ".join(paragraph.text.split())
         if text.lower().startswith("re:") and len(text) > 4:
             return None if "[ADD:" in text else text[3:].strip()
@@ -238,9 +244,7 @@ def subject_in(docx: bytes) -> str | None:
 def department_in(docx: bytes) -> str | None:
     """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
     the person left it; None when it is a blank or the letter has no address block."""
-    from docx import Document
-
-    for paragraph in Document(io.BytesIO(docx)).paragraphs:
+    for paragraph in _opened(docx).paragraphs:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         text = " ".join(paragraph.text.split())
         if style == "Address Block" and text:
@@ -252,13 +256,34 @@ def letter_parts(letter_pdf: bytes) -> list[Part]:
     """The letter's pages, split where Attachment A begins (on a page of its own) so each has a bookmark."""
     from pypdf import PdfReader
 
-    pages = list(PdfReader(io.BytesIO(letter_pdf)).pages)
-    start = next((number for number, page in enumerate(pages) if number and _begins_with(page, APPENDIX_HEADING)),
-                 None)
+    reader = PdfReader(io.BytesIO(letter_pdf))
+    pages = list(reader.pages)
+    # LibreOffice bookmarks each heading, with its page and height: the heading at the top of a page (reading every
+    # page's text instead took 80% of a packet's assembly). A letter without that bookmark (a heading restyled in
+    # Word) is read page by page.
+    marked = _bookmarked(reader, APPENDIX_HEADING)
+    if marked is not None:
+        number, top = marked
+        start = number if number and top is not None and top >= float(pages[number].mediabox.top) - TOP_OF_PAGE else None
+    else:
+        start = next((number for number, page in enumerate(pages) if number and _begins_with(page, APPENDIX_HEADING)),
+                     None)
     fit = not all(_is_letter_size(page) for page in pages)
     if start is None:
         return [Part(LETTER_TITLE, pages, fit=fit)]
     return [Part(LETTER_TITLE, pages[:start], fit=fit), Part(APPENDIX_HEADING, pages[start:], fit=fit)]
+
+
+def _bookmarked(reader, title: str) -> tuple[int, float | None] | None:
+    """The page (from 0) and height of the PDF's top-level bookmark with this title, if it has one."""
+    try:
+        for item in reader.outline:
+            if not isinstance(item, list) and " ".join(str(item.title).split()) == title:
+                top = item.get("/Top")
+                return reader.get_destination_page_number(item), float(top) if top is not None else None
+    except Exception:  # a damaged outline: the pages are read instead
+        return None
+    return None
 
 
 def _begins_with(page, heading: str) -> bool:
@@ -658,10 +683,11 @@ def refuse_blanks(docx: bytes, *, refused: str = "--strict: the letter still has
 
 
 def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,
-          today: date | None = None, strict: bool = False) -> Packet:
+          today: date | None = None, strict: bool = False, office=None) -> Packet:
     """The whole packet: with `strict`, a letter with blanks refused; attachments checked first (a bad one stops it
-    before the slow conversion), then the letter converted by LibreOffice, then everything assembled in memory."""
-    from appeal.output import pdf_convert
+    before the slow conversion), then the letter converted by LibreOffice (through `office`, a kept one, when given),
+    then everything assembled in memory."""
+    from appeal.output import office_server
 
     if strict:
         refuse_blanks(docx)
@@ -673,7 +699,7 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
     if sum(sizes.values()) > MAX_TOTAL:
         raise too_big(None, sum(sizes.values()))
     parts = [read_attachment(Path(path)) for path in attachments]
-    letter_pdf = pdf_convert.docx_to_pdf(docx)
+    letter_pdf = office_server.docx_to_pdf(docx, office)  # a kept LibreOffice (`office`, the process's), or its own
     return from_letter_pdf(case, kind, docx=docx, letter_pdf=letter_pdf, attachments=parts, cover=cover,
                            today=today)
 
@@ -681,7 +707,7 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
 def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachments: list[Part], cover: bool = True,
                     today: date | None = None) -> Packet:
     """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks)."""
-    from appeal.letters.draft import blanks_in
+    from appeal.letters.draft import blanks_in_document
     from appeal.letters.letter_plan import is_urgent
 
     urgent = is_urgent(case, kind)  # the kind's own can_be_urgent, as the letter decides it
@@ -695,7 +721,7 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
             packet.warnings.append(f"The cover sheet leaves out {', '.join(missing)}, which the case does not hold: "
                                    "add it to the case file and make the packet again, or write it on the cover by "
                                    "hand before faxing.")
-    blanks = blanks_in(docx)
+    blanks = blanks_in_document(_opened(docx))
     if blanks:
         packet.warnings.insert(0, f"The letter still has {len(blanks)} blank(s) ([ADD: ...]) that will be sent as "
                                   f"they are: {'; '.join(blanks)}.")

@@ -64,7 +64,7 @@ def docx_to_pdfs(contents: list[bytes], *, timeout: float = TIMEOUT_SECONDS) -> 
             "--outdir", str(out), *map(str, sources),
         ]
         _run(command, timeout, work)
-        return [_checked((out / source.name).with_suffix(".pdf")) for source in sources]
+        return [checked(_written((out / source.name).with_suffix(".pdf"))) for source in sources]
 
 
 def _run(command: list[str], timeout: float, cwd: Path) -> None:
@@ -99,14 +99,17 @@ def _stop(process: subprocess.Popen) -> None:
     process.communicate()
 
 
-def _checked(path: Path) -> bytes:
-    """The converted file, if it is a PDF with pages; otherwise a message."""
-    from pypdf import PdfReader
-
+def _written(path: Path) -> bytes:
     if not path.is_file() or path.stat().st_size == 0:
         raise UserError("LibreOffice finished but wrote no PDF. Open the letter in LibreOffice or Word to check it "
                         "opens, then try again.")
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def checked(data: bytes) -> bytes:
+    """The converted file, if it is a PDF with pages (from the one-shot run or the kept server); else a message."""
+    from pypdf import PdfReader
+
     try:
         import io
 

@@ -466,6 +466,9 @@ def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
         ).ask()
         if choice in (None, "no"):
             return None
+        from appeal.output import office_server
+
+        office_server.start_soon()  # LibreOffice starts while the person names the files
         files: list[Path] = []
         while True:
             typed = questionary.text(

@@ -79,6 +79,12 @@ class Session:
     notice: Any = None  # a denial notice read on the notice page, until its answers start from it
     told: list[str] = field(default_factory=list)  # said once on the start page
     folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
+    office: Any = None  # the LibreOffice kept for this session's PDFs (appeal.output.office_server), from the first
+
+    def stop(self) -> None:
+        """What the session leaves running stopped: its LibreOffice."""
+        if self.office is not None:
+            self.office.stop()
 
     @property
     def hosts(self) -> set[str]:
@@ -153,6 +159,7 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     finally:
         sock.close()
         opener.remove(session.opener)
+        session.stop()
     where = f" Your answers are saved in {session.last_draft}." if session.last_draft else ""
     print(f"Stopped.{where}", flush=True)
     return 0

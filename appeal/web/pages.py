@@ -481,7 +481,7 @@ async def packet(request):
             if signature is not None:
                 docx = signed(docx, signature)
             made = packets.build(engine.case, kind, docx=docx, attachments=files,
-                                 cover=posted.fields.get("send") != "mail")
+                                 cover=posted.fields.get("send") != "mail", office=office_of(request))
             name = str(packets.default_name(Path(download_name(engine.case, kind))))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -491,6 +491,16 @@ async def packet(request):
                   + (", signed." if signature is not None else ".")] + made.warnings
     work.focus = "packet"  # not a #fragment: a browser skips autofocus on one
     return go("/letter", work)
+
+
+def office_of(request):
+    """The session's LibreOffice, kept from its first PDF to its end, so each PDF after the first is quick."""
+    from appeal.output import office_server
+
+    session = request.app.state.session
+    if session.office is None:
+        session.office = office_server.Server()
+    return session.office
 
 
 def signed(docx: bytes, picture: bytes) -> bytes:

@@ -334,3 +334,45 @@ def test_batch_does_not_import_the_cli_that_imports_it():
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     assert "appeal.base.folders" in imported and "appeal.cli" not in imported
+
+
+def test_each_packet_attaches_the_files_of_its_own_folder_and_a_missing_folder_names_the_case(tmp_path, short_temp):
+    from PIL import Image
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(ERISA, cases / "alvarez.yaml")
+    shutil.copy(ERISA, cases / "no-files.yaml")
+    csv_cases.write_cases(cases / "clinic.csv", [casefile.load(PRIOR_AUTH)], overwrite=False)
+    files = tmp_path / "files"
+    (files / "alvarez").mkdir(parents=True)
+    (files / "clinic-row2").mkdir()  # the CSV's first case is its row 2, as a spreadsheet numbers it
+    Image.new("RGB", (300, 400), "white").save(files / "alvarez" / "1-notice.png")
+    records = canvas.Canvas(str(files / "alvarez" / "2-records.pdf"))
+    records.drawString(72, 700, "Records")
+    records.save()
+    (files / "alvarez" / ".DS_Store").write_bytes(b"\0")  # a hidden file is never attached
+    result = run(str(cases), "-o", "out", "--packet", "fax", "--attach-dir", str(files), "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 1
+    assert re.search(r"no-files\.yaml\s+--attach-dir: there is no folder \S*files/no-files with this case's files",
+                     result.stdout)
+    outlines = {path.name: [item.title for item in PdfReader(path).outline if not isinstance(item, list)]
+                for path in (tmp_path / "out").glob("*.pdf")}
+    assert len(outlines) == 2
+    with_files = [titles for titles in outlines.values() if "1-notice.png" in titles]
+    assert len(with_files) == 1 and with_files[0].index("1-notice.png") < with_files[0].index("2-records.pdf")
+    assert not any(".DS_Store" in titles for titles in outlines.values())
+
+    missing = run(str(cases), "-o", "out2", "--packet", "--attach-dir", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "--attach-dir nowhere: there is no such folder" in missing.stderr
+    alone = run(str(cases), "-o", "out2", "--attach-dir", str(files), cwd=tmp_path)
+    assert alone.returncode == 2 and "add --packet" in alone.stderr
+
+
+def test_the_progress_bar_counts_packets():
+    stream = io.StringIO()
+    progress = batch.Progress(3, stream=stream, bar=True, unit="packets")
+    progress.add(batch.Outcome("a.yaml", batch.WRITTEN, "out/a.docx and a.pdf"))
+    assert "1/3 packets" in stream.getvalue()

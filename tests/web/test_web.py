@@ -873,3 +873,20 @@ def test_the_finished_letter_is_kept_beside_its_case_file_with_the_commands_for_
     from appeal.intake import beside_letter
 
     assert beside_letter.shell_path(Path("/home/dana/My Letters/a.yaml")) == "'/home/dana/My Letters/a.yaml'"
+
+
+def test_the_sessions_pdfs_share_one_libreoffice_which_is_gone_when_the_session_ends(client, running, short_temp):
+    from conftest import libreoffices
+
+    path = start_patient_appeal(client)
+    from appeal.cases import examples
+
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+    seen = []
+    for send in ("fax", "mail"):
+        assert client.post_files("/packet", {"send": send}, []).status == 303
+        assert client.get_bytes("/packet.pdf").startswith(b"%PDF")
+        seen.append(libreoffices(short_temp))
+    assert len(seen[0]) == 1 and seen[1] == seen[0]  # the second PDF was made by the first one's LibreOffice
+    running.stop()  # what Ctrl-C in appeal web's terminal ends with
+    assert not libreoffices(short_temp)

@@ -1,0 +1,130 @@
+"""One LibreOffice kept running for many conversions (appeal/output/office_server.py), with the real LibreOffice:
+it converts letter after letter, starts again when killed in the middle of a batch, is stopped by Ctrl-C, and two
+batches at once each have their own. Every process is found by its private folder in /proc/*/cmdline, under a
+temporary folder of the test's own, so other LibreOffices on this machine are never counted or touched."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from conftest import ancestors, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+from pypdf import PdfReader
+
+from appeal.base.resources import examples_folder
+from appeal.letters import draft, kinds
+from appeal.output import office_server, pdf_convert
+
+ERISA = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
+TODAY = date(2026, 11, 29)
+
+
+def letter_docx(name: str = "ketamine-trd-erisa-appeal") -> bytes:
+    return draft.draft(example_case(name), kinds.get("appeal"), today=TODAY).content
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def case_folder(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for number in range(1, count + 1):
+        shutil.copy(ERISA, folder / f"case{number}.yaml")
+    return folder
+
+
+def start_batch(tmp_path: Path, cases: Path, out: str, *more: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "appeal", "batch", str(cases), "-o", out, "--packet", "fax", *more],
+        cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job: Ctrl-C goes to all of it
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+
+
+def written_packets(folder: Path) -> list[str]:
+    texts = [pdf_text(path.read_bytes()) for path in sorted(folder.glob("*.pdf"))]
+    assert all("Maria Alvarez" in text and "Page 2 of" in text for text in texts)  # the cover, then the letter
+    return texts
+
+
+def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(short_temp):
+    docx = letter_docx()
+    with office_server.kept_running() as server:
+        assert not offices(short_temp)  # nothing starts before the first letter
+        first = office_server.docx_to_pdf(docx)
+        running = offices(short_temp)
+        assert len(running) == 1
+        folder = server.folder
+        assert folder.parent == short_temp and (folder.stat().st_mode & 0o777) == 0o700
+        assert str(folder / "profile") in next(iter(running.values()))
+        second = office_server.docx_to_pdf(letter_docx("esketamine-prior-auth-psychiatrist"))
+        assert offices(short_temp) == running  # the same LibreOffice, not a new one
+    assert "Maria Alvarez" in pdf_text(first) and "Maria Alvarez" not in pdf_text(second)
+    assert pdf_text(first) == pdf_text(pdf_convert.docx_to_pdf(docx))  # as the one-shot LibreOffice makes it
+    assert not offices(short_temp) and not folder.exists()
+
+
+def test_without_libreoffices_python_each_letter_is_converted_on_its_own_and_the_person_is_told(short_temp,
+                                                                                                monkeypatch):
+    monkeypatch.setenv("APPEAL_UNO_PYTHON", sys.executable)  # appeal's own Python: it has no `uno`
+    told: list[str] = []
+    with office_server.kept_running(announce=told.append):
+        pdf = office_server.docx_to_pdf(letter_docx())
+    assert "Maria Alvarez" in pdf_text(pdf)
+    assert len(told) == 1 and "sudo apt-get install python3-uno" in told[0]
+    assert not offices(short_temp)
+
+
+def test_a_batch_starts_libreoffice_again_when_it_is_killed_and_writes_every_packet(tmp_path, short_temp):
+    batch = start_batch(tmp_path, case_folder(tmp_path, 5), "out", "--jobs", "1")
+    lines = []
+    killed = None
+    for line in batch.stdout:
+        lines.append(line)
+        if len(lines) == 1:  # the first packet is written: LibreOffice is running; kill it
+            (killed, _), = offices(short_temp).items()
+            assert ancestors(killed) >= {batch.pid}
+            os.kill(killed, signal.SIGKILL)
+        elif len(lines) == 4:  # two more converted since: by a LibreOffice started again
+            again = offices(short_temp)
+            assert len(again) == 1 and killed not in again
+    assert batch.wait() == 0, batch.stderr.read()
+    assert len(written_packets(tmp_path / "out")) == 5
+    assert not offices(short_temp)
+
+
+def test_ctrl_c_stops_the_batch_and_its_libreoffice(tmp_path, short_temp):
+    batch = start_batch(tmp_path, case_folder(tmp_path, 6), "out", "--jobs", "2")
+    first = batch.stdout.readline()
+    assert first.startswith("[1/6]") and offices(short_temp)
+    os.killpg(batch.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+    rest, _ = batch.communicate()
+    assert batch.returncode == 130 and "Stopped" in rest
+    assert not offices(short_temp)
+    assert not list(short_temp.glob("appeal-office-*"))  # its private folder is removed too
+
+
+def test_two_batches_at_once_each_have_a_libreoffice_and_profile_of_their_own(tmp_path, short_temp):
+    cases = case_folder(tmp_path, 4)
+    first, second = start_batch(tmp_path, cases, "one", "--jobs", "1"), start_batch(tmp_path, cases, "two", "--jobs", "1")
+    profiles = []
+    for batch in (first, second):
+        batch.stdout.readline()  # its first packet is written: its LibreOffice is running
+        own = [profile for pid, profile in offices(short_temp).items() if batch.pid in ancestors(pid)]
+        assert len(own) == 1
+        profiles.append(own[0])
+    assert profiles[0] != profiles[1]
+    for batch in (first, second):
+        batch.communicate()
+        assert batch.returncode == 0
+    assert len(written_packets(tmp_path / "one")) == len(written_packets(tmp_path / "two")) == 4
+    assert not offices(short_temp)
