@@ -12,7 +12,9 @@ receive?": use the fix, or keep it as typed, remembered in the case's `kept_spel
 draft --case` and `batch` print the words after drafting. The plan's quoted words (`denial.quote`) are the
 plan's, so a likely typo there is only flagged to check against the notice.
 
-The checker and the word lists load on the first text checked, never at start-up (a quarter of a second).
+The checker and the word lists load on the first text checked, never at start-up (a quarter of a second), and
+the finished list is kept in the user's cache (appeal/letters/compile_cache.py): reading it back is faster than
+unpacking the checker's own list and adding ours again.
 """
 
 from __future__ import annotations
@@ -125,10 +127,24 @@ def _checker():
     """pyspellchecker's English list with the tool's words in it, so a misspelled drug name is offered its
     spelling too. Distance 1 (one letter added, dropped, changed or two swapped): the typos people make, and
     fast; a word further from every known word is more likely a term the list lacks than a typo."""
-    from spellchecker import SpellChecker
+    import hashlib
 
-    checker = SpellChecker(distance=1)
-    checker.word_frequency.load_words(bundled_words())
+    import spellchecker
+
+    from appeal.letters.compile_cache import user_compiled_cache
+
+    disk = user_compiled_cache()
+    words = bundled_words()
+    digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()
+    key = disk.key(f"pyspellchecker {spellchecker.__version__} English and ours", digest)
+    kept = disk.load(key, expected=dict)
+    if kept is not None:
+        checker = spellchecker.SpellChecker(language=None, distance=1)
+        checker.word_frequency.load_json(kept)
+        return checker
+    checker = spellchecker.SpellChecker(distance=1)
+    checker.word_frequency.load_words(words)
+    disk.store(key, dict(checker.word_frequency.dictionary))
     return checker
 
 
