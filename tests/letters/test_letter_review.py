@@ -22,9 +22,6 @@ from appeal.cases.case import PlanType, SenderRole, Urgency
 from appeal.letters.letter_plan import context_for, refusals
 
 TODAY = date(2026, 11, 28)
-# All on one worker under `pytest -n`: the module's one LibreOffice conversion of every letter then runs once, not
-# once on each worker (pyproject's --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("letter_review")
 ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement", "reauthorization"}
 NO_PARITY_LAW = {PlanType.medicare_original, PlanType.medicare_advantage, PlanType.medicare_part_d,
                  PlanType.medicaid_ffs, PlanType.tricare, PlanType.va, PlanType.fehb}
