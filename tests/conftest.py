@@ -129,6 +129,37 @@ def short_temp(monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def converted_once(contents: list[bytes], tmp_path_factory) -> list[bytes]:
+    """The PDFs of .docx `contents`, each converted by LibreOffice once in the whole run: under `pytest -n` the
+    workers share one folder, and a worker needing a document another has converted waits for that worker's lock
+    (an event, not a timer) and reads its PDF. A PDF is found by a hash of what its .docx holds (each part's
+    name and bytes: the zip's own dates differ between two drafts of the same letter), so it is never another's."""
+    import fcntl
+    import hashlib
+    import zipfile
+
+    from appeal.output.pdf_convert import docx_to_pdfs
+
+    def digest(content: bytes) -> str:
+        found = hashlib.sha256()
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            for name in sorted(package.namelist()):
+                found.update(name.encode() + b"\0" + hashlib.sha256(package.read(name)).digest())
+        return found.hexdigest()
+
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "converted-once"
+    shared.mkdir(exist_ok=True)
+    pdfs = [shared / f"{digest(content)}.pdf" for content in contents]
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = [number for number, pdf in enumerate(pdfs) if not pdf.exists()]
+        if missing:  # one LibreOffice start for all of them
+            for number, made in zip(missing, docx_to_pdfs([contents[number] for number in missing], timeout=600)):
+                pdfs[number].write_bytes(made)
+    return [pdf.read_bytes() for pdf in pdfs]
+
+
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

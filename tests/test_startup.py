@@ -31,15 +31,20 @@ except SystemExit:
     pass
 loaded = sorted(name for name in {heavy!r} if name in sys.modules)
 icd10 = sys.modules.get("appeal.cases.icd10")
+render_env = sys.modules.get("appeal.letters.render_env")
+caches = [render_env.shared_environment(**flag).disk for flag in ({{}}, {{"for_docx": False}})] if render_env else []
 print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
-                  "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize)}}))
+                  "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize),
+                  "compiled": sum(cache.stored for cache in caches),
+                  "from_cache": sum(cache.loaded for cache in caches)}}))
 """
 
 
 def loaded_by(*args: str, home: Path) -> dict:
     """What `appeal ARGS` loaded, run with its own empty HOME (never the real user's folders)."""
-    environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    environment = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+                   "XDG_CACHE_HOME": str(home / "cache")}
     for name in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR"):
         environment.pop(name, None)
     result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), *args], capture_output=True,
@@ -60,6 +65,22 @@ def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(tmp_p
     found = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "letter.docx"), home=tmp_path)
     assert (tmp_path / "letter.docx").is_file()
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
+
+
+def test_a_second_draft_process_compiles_no_template_and_no_sentence(tmp_path):
+    """The first run compiles the kinds' sentences and the template and keeps them in the user's cache
+    (appeal/letters/compile_cache.py); the next process takes them from there."""
+    first = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "first.docx"), home=tmp_path)
+    assert first["compiled"] > 100 and first["from_cache"] == 0
+    second = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "second.docx"), home=tmp_path)
+    assert second["compiled"] == 0 and second["from_cache"] > 100
+    assert (tmp_path / "second.docx").is_file()
+
+
+@pytest.mark.parametrize("command", [["--help"], ["deadline", "--case", EXAMPLE], ["check", "--case", EXAMPLE]])
+def test_commands_that_write_no_document_leave_no_compile_cache(command, tmp_path):
+    found = loaded_by(*command, home=tmp_path)
+    assert found["compiled"] == 0 and not (tmp_path / "cache").exists()
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in (PACKAGE / "data").glob("*.yaml")))

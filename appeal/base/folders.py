@@ -30,6 +30,19 @@ def user_data() -> Path:
     return Path(platformdirs.user_data_dir("appeal", appauthor=False))
 
 
+def user_cache() -> Path:
+    """appeal's per-user cache folder (compiled templates): $XDG_CACHE_HOME/appeal, else ~/.cache/appeal on Linux.
+    Everything in it can be made again; deleting it only costs the next run some time."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if base and os.path.isabs(base):
+        return Path(base) / "appeal"
+    if base:  # the XDG rule: a relative path is invalid and is ignored
+        return Path.home() / ".cache" / "appeal"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("appeal", appauthor=False))
+
+
 def from_environment(variable: str) -> list[Path]:
     value = os.environ.get(variable, "")
     return [Path(part.strip()).expanduser() for part in value.split(os.pathsep) if part.strip()]

@@ -32,13 +32,14 @@ def describe_os_error(error: OSError) -> str:
 _FOLDER_ERRORS = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
 
 
-def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
+def write_bytes(path: Path, data: bytes, *, overwrite: bool, durable: bool = True) -> Path:
     """Write to a temporary file beside `path`, then move it into place in one step.
 
     A crash leaves either the old file or the new one, never half of one. Without `overwrite`, an existing file
     is refused (the link below fails if the name is taken, so even a race cannot clobber it). Every failure
     (permission, a read-only or full disk, a folder in the way) is a UserError; the old file is untouched and
-    the temporary file is removed.
+    the temporary file is removed. `durable=False` skips waiting for the disk (a cache, which checks what it
+    reads, can lose a file to a power cut; a letter cannot).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -54,7 +55,8 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool) -> Path:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temporary, OWNER_ONLY)
         if overwrite:
             os.replace(temporary, path)

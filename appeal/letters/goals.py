@@ -40,26 +40,35 @@ def fact_inputs(case: Case, today: date | None = None) -> dict[str, list[str]]:
 
 def _expression_paths(source: str, facts: dict[str, list[str]]) -> list[str]:
     """`case.clinical.scores`, `t.sessions` and `facts.adequate_trials` in a wording or condition, as case paths."""
+    found: list[str] = []
+    for name, parts in _attribute_chains(source):
+        if name == "case":
+            found.append(".".join(parts[:2]))
+        elif name == "t":
+            found.append(f"treatment.{parts[0]}")
+        elif name == "facts":
+            found.extend(facts.get(parts[0], ()))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _attribute_chains(source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each `name.attribute...` a wording or condition reads, as (name, attributes): the source is read once per
+    process, not at every answer (the questionnaire asks for a case's goals after each one; profiled)."""
     from jinja2 import nodes
 
     from appeal.letters.render_env import shared_environment
 
-    found: list[str] = []
+    found: list[tuple[str, tuple[str, ...]]] = []
     tree = shared_environment(for_docx=False).parse(source)
     for node in tree.find_all(nodes.Getattr):
         parts: list[str] = []
         while isinstance(node, nodes.Getattr):
             parts.insert(0, node.attr)
             node = node.node
-        if not isinstance(node, nodes.Name):
-            continue
-        if node.name == "case" and parts:
-            found.append(".".join(parts[:2]))
-        elif node.name == "t" and parts:
-            found.append(f"treatment.{parts[0]}")
-        elif node.name == "facts" and parts:
-            found.extend(facts.get(parts[0], ()))
-    return found
+        if isinstance(node, nodes.Name) and parts:
+            found.append((node.name, tuple(parts)))
+    return tuple(found)
 
 
 @lru_cache(maxsize=64)

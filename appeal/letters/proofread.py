@@ -12,7 +12,8 @@ receive?": use the fix, or keep it as typed, remembered in the case's `kept_spel
 draft --case` and `batch` print the words after drafting. The plan's quoted words (`denial.quote`) are the
 plan's, so a likely typo there is only flagged to check against the notice.
 
-The checker and the word lists load on the first text checked, never at start-up (a quarter of a second).
+The checker and the word lists load on the first text checked, never at start-up (a quarter of a second), and
+the finished list is kept in the user's cache (appeal/letters/compile_cache.py) for the next run.
 """
 
 from __future__ import annotations
@@ -124,12 +125,46 @@ def bundled_words() -> frozenset[str]:
 def _checker():
     """pyspellchecker's English list with the tool's words in it, so a misspelled drug name is offered its
     spelling too. Distance 1 (one letter added, dropped, changed or two swapped): the typos people make, and
-    fast; a word further from every known word is more likely a term the list lacks than a typo."""
-    from spellchecker import SpellChecker
+    fast; a word further from every known word is more likely a term the list lacks than a typo.
 
-    checker = SpellChecker(distance=1)
-    checker.word_frequency.load_words(bundled_words())
+    The finished list is kept in the user's cache: unpacking pyspellchecker's own list and adding ours is a
+    quarter of a cold `appeal draft` (profiled), reading it back a fifth of that."""
+    import hashlib
+
+    import spellchecker
+
+    from appeal.letters.compile_cache import user_compiled_cache
+
+    disk = user_compiled_cache()
+    words = bundled_words()
+    digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()
+    key = disk.key(f"pyspellchecker {spellchecker.__version__} English and ours", digest)
+    kept = disk.load(key, expected=tuple)
+    checker = spellchecker.SpellChecker(language=None, distance=1)
+    if kept is not None and len(kept) == 3 and isinstance(kept[0], dict):
+        checker._word_frequency = _KeptWords(*kept)  # the checker's own lookups and corrections, on our list
+        return checker
+    checker = spellchecker.SpellChecker(distance=1)
+    checker.word_frequency.load_words(words)
+    found = checker.word_frequency
+    disk.store(key, (dict(found.dictionary), "".join(sorted(found.letters)), found.longest_word_length))
     return checker
+
+
+class _KeptWords:
+    """The word list as pyspellchecker's SpellChecker reads it (its `WordFrequency`: `dictionary`, `letters`,
+    `longest_word_length`, `[word]`), from the cache as it was built, without building it again."""
+
+    __slots__ = ("dictionary", "letters", "longest_word_length")
+
+    def __init__(self, counts: dict[str, int], letters: str, longest: int):
+        self.dictionary, self.letters, self.longest_word_length = counts, set(letters), longest
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.dictionary
+
+    def __getitem__(self, word: str) -> int:
+        return self.dictionary.get(word, 0)
 
 
 def _in_code_set(word: str) -> bool:

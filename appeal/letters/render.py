@@ -76,14 +76,25 @@ def _where(error: BaseException, template: Path) -> str | None:
 
 @lru_cache(maxsize=64)
 def _template_names(template: str, digest: bytes) -> frozenset[str]:
-    """Every name the template file uses, read once per process for each content of the file."""
+    """Every name the template file uses, read once for each content of the file: per process, and kept in the
+    user's compile cache (appeal/letters/compile_cache.py) for the next."""
+    import docxtpl
     from docxtpl import DocxTemplate
 
     from appeal.letters.template_package import check_package
 
+    environment = shared_environment()
+    disk = getattr(environment, "disk", None)
+    key = disk.key(f"names used by a .docx, docxtpl {docxtpl.__version__}", digest.hex()) if disk else ""
+    kept = disk.load(key, expected=tuple) if disk else None
+    if kept is not None and all(isinstance(name, str) for name in kept):
+        return frozenset(kept)
     check_package(Path(template))
     with bounded_nesting():  # Jinja walks the tags recursively to find the names
-        return frozenset(DocxTemplate(template).get_undeclared_template_variables(shared_environment()))
+        names = frozenset(DocxTemplate(template).get_undeclared_template_variables(environment))
+    if disk:
+        disk.store(key, tuple(sorted(names)))
+    return names
 
 
 def _undeclared(document: Any, template: Path, environment: SafeEnvironment, context: dict[str, Any]) -> set[str]:

@@ -6,23 +6,27 @@ Why each piece:
 - Autoescape (.docx): without it docxtpl silently drops text after a typed `&` or `<` (the XML breaks).
 - `finalize`: None prints as nothing, a choice as its label, text without the characters XML forbids
   (appeal/base/xml_text.py); in a .docx, typed braces are kept from docxtpl's own escapes (`restore_braces`).
-- Each source is compiled once per process (`shared_environment`): compiling is most of docxtpl's render.
+- Each source is compiled once per process (`shared_environment`): compiling is most of docxtpl's render; and
+  once per user, not per run: the compiled code is kept in the user's cache folder (appeal/letters/compile_cache.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from contextvars import ContextVar
 from datetime import date
 from enum import Enum
 from functools import lru_cache
 from typing import Any, Callable
 
 from jinja2 import StrictUndefined
+from jinja2.environment import TemplateExpression
 from markupsafe import Markup
 
 from appeal.base.xml_text import xml_safe
 from appeal.cases.fields import format_date, format_money
+from appeal.letters.compile_cache import CompiledCache, user_compiled_cache
 from appeal.letters.sandbox import SafeEnvironment
 
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" in the rendered XML into "{{" and friends (an escape for template
@@ -85,8 +89,9 @@ def make_environment(for_docx: bool = True) -> SafeEnvironment:
     return _configure(SafeEnvironment, for_docx)
 
 
-def _configure(kind: type[SafeEnvironment], for_docx: bool) -> SafeEnvironment:
+def _configure(kind: type[SafeEnvironment], for_docx: bool, **options: Any) -> SafeEnvironment:
     environment = kind(
+        **options,
         autoescape=for_docx,
         finalize=_printable_in_docx if for_docx else _printable,
         undefined=StrictUndefined,
@@ -101,8 +106,13 @@ def _configure(kind: type[SafeEnvironment], for_docx: bool) -> SafeEnvironment:
     return environment
 
 
+# The source of the expression `compile_expression` is compiling (Jinja hands `compile` only its tree).
+_expression_source: ContextVar[str | None] = ContextVar("appeal_expression_source", default=None)
+
+
 class _CompilingOnce(SafeEnvironment):
-    """A sandboxed environment that compiles each template source once per process.
+    """A sandboxed environment that compiles each template source once per process, and takes the code from
+    the user's compile cache when an earlier run compiled the same source.
 
     docxtpl hands the environment the whole document's XML as one string on every render, and compiling that
     to Python is the largest part of docxtpl's own render (about 15 ms of a 40 ms letter, measured). A compiled
@@ -111,9 +121,28 @@ class _CompilingOnce(SafeEnvironment):
 
     _LIMIT = 256  # sources kept: a body and a few document properties per template, the wording paragraphs
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, flavour: str = "", disk: CompiledCache | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._compiled: OrderedDict[Any, Any] = OrderedDict()
+        self.flavour = flavour  # what sets the code apart beside the source: the .docx or the wording options
+        self.disk = disk or CompiledCache(None)
+
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:
+        """The sandbox's compile, through the disk cache for a template's text or an expression's."""
+        expression = _expression_source.get()
+        if raw or defer_init or name is not None or filename is not None or (
+                not isinstance(source, str) and expression is None):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = self._key(source) if isinstance(source, str) else self._key(expression, expression=True)
+        code = self.disk.load(key)
+        if code is None:
+            code = super().compile(source)
+            self.disk.store(key, code)
+        return code
+
+    def _key(self, source: str, expression: bool = False) -> str:
+        return self.disk.key(f"{self.flavour} expression" if expression else self.flavour, source)
 
     def _remember(self, key: Any, compile_it: Callable[[], Any]) -> Any:
         compiled = self._compiled.get(key)
@@ -131,14 +160,25 @@ class _CompilingOnce(SafeEnvironment):
         return self._remember(source, lambda: super(_CompilingOnce, self).from_string(source))
 
     def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
-        return self._remember(
-            ("expression", source, undefined_to_none),
-            lambda: super(_CompilingOnce, self).compile_expression(source, undefined_to_none),
-        )
+        return self._remember(("expression", source, undefined_to_none),
+                              lambda: self._expression(source, undefined_to_none))
+
+    def _expression(self, source: str, undefined_to_none: bool) -> Any:
+        """Jinja's compile_expression; from the disk cache without even reading the expression when it is there."""
+        code = self.disk.load(self._key(source, expression=True))
+        if code is not None:
+            template = self.template_class.from_code(self, code, self.make_globals(None), None)
+            return TemplateExpression(template, undefined_to_none)
+        token = _expression_source.set(source)
+        try:
+            return super().compile_expression(source, undefined_to_none)
+        finally:
+            _expression_source.reset(token)
 
 
 @lru_cache(maxsize=None)
 def shared_environment(for_docx: bool = True) -> SafeEnvironment:
     """One environment of `make_environment`'s kind per process, compiling each source once; for the renderer
     and the wording data, which never change it (filters and options are set here, once)."""
-    return _configure(_CompilingOnce, for_docx)
+    return _configure(_CompilingOnce, for_docx, flavour="docx" if for_docx else "wording",
+                      disk=user_compiled_cache())

@@ -1,6 +1,7 @@
 """Each letter kind read as an insurer's medical reviewer reads it: every bundled example that fits the kind is
-drafted, converted to PDF by LibreOffice once (one soffice run for the whole module), and its pages checked
-against the reviewer's rubric (length, tables, signature, routing, argument, rights, voice, form)."""
+drafted, converted to PDF by LibreOffice once (one soffice run for the whole run, shared by pytest -n's workers:
+conftest.converted_once), and its pages checked against the reviewer's rubric (length, tables, signature, routing,
+argument, rights, voice, form)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from conftest import EXAMPLES, example_case
+from conftest import EXAMPLES, converted_once, example_case
 from docx import Document
 
 from appeal.rules import clinical, regulators, rule_book as rules
 from appeal.letters import draft, kinds
 from appeal.cases.case import PlanType, SenderRole, Urgency
 from appeal.letters.letter_plan import context_for, refusals
-from appeal.output.pdf_convert import docx_to_pdfs
 
 TODAY = date(2026, 11, 28)
 ARGUING = {"appeal", "external-review", "prior-auth", "medical-necessity", "reimbursement", "reauthorization"}
@@ -103,7 +103,7 @@ def rendered(tmp_path_factory) -> dict[tuple[str, str], Rendered]:
     for kind, name in PAIRS:
         drafted = draft.draft(CASES[name], kinds.get(kind), today=TODAY)
         plans[kind, name] = (drafted, context_for(CASES[name], kinds.get(kind), TODAY)["letter"])
-    pdfs = docx_to_pdfs([drafted.content for drafted, _ in plans.values()], timeout=600)  # one LibreOffice start
+    pdfs = converted_once([drafted.content for drafted, _ in plans.values()], tmp_path_factory)  # once in the run
     found = {}
     for ((kind, name), (drafted, plan)), content in zip(plans.items(), pdfs):
         pdf = folder / f"{kind}--{name}.pdf"

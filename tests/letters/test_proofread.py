@@ -141,3 +141,22 @@ def test_typed_text_prints_as_a_sentence_with_every_word_as_typed(tmp_path):
     assert "History: Depressed since college, worse since march, the meds didnt help." in text
     assert as_sentence("Done already.") == "Done already." and as_sentence("(see notes)") == "(see notes)"
     assert as_sentence("it hurts!") == "It hurts!" and as_sentence("") == ""
+
+
+def test_the_checker_read_back_from_the_cache_knows_and_corrects_as_the_one_built_afresh(tmp_path, monkeypatch):
+    """The finished word list is kept in the user's cache (appeal/letters/compile_cache.py); the checker made from
+    it answers every lookup and correction as pyspellchecker's own list with ours added."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    proofread._checker.cache_clear()
+    built = proofread._checker()  # built from pyspellchecker's list, and kept
+    proofread._checker.cache_clear()
+    kept = proofread._checker()  # read back
+    proofread._checker.cache_clear()
+    assert type(kept.word_frequency) is not type(built.word_frequency)
+    for word in ["recieve", "akathisia", "esketamine", "esketamin", "spravatto", "teh", "infusoins", "depresion",
+                 "nan", "infinity", "a", "x" * 40, "ketamine's"]:
+        assert kept.known([word]) == built.known([word]), word
+        assert kept.candidates(word) == built.candidates(word), word
+        assert kept[kept.correction(word) or ""] == built[built.correction(word) or ""], word
+    assert kept.correction("recieve") == "receive" and kept.correction("esketamin") == "esketamine"
+    assert kept.correction("akathisia") is None

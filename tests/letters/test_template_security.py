@@ -1,10 +1,11 @@
 """A shared template cannot run code, read or write files, or hang the machine (issue 10).
 
 Every attack is tried through `appeal draft --templates DIR` and `appeal templates check`, each in a child process
-forked from this one with a processor-time limit (RLIMIT_CPU, 20 s) and a memory limit (1 GiB above what the test
-process already holds), so a hang or a memory blow-up kills the child and fails the test instead of stalling the
-run. The parent waits for the child to exit (an event, not a timer). Each run must exit 2 or 1 with a message, print
-no traceback, write no letter and leave no side effect.
+forked from this one with a processor-time limit (RLIMIT_CPU, 20 s), a memory limit (1 GiB above what the test
+process already holds) and the sandbox's own render budget lowered from 5 s to RENDER_SECONDS (so an attack only
+the clock stops does not spend 5 s), so a hang or a memory blow-up kills the child and fails the test instead of
+stalling the run. The parent waits for the child to exit (an event, not a timer). Each run must exit 2 or 1 with a
+message, print no traceback, write no letter and leave no side effect.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ import pytest
 from docx import Document
 
 from appeal import cli
-from appeal.letters import kinds
+from appeal.letters import kinds, sandbox
 from appeal.base.resources import bundled, examples_folder
 
 EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
 CPU_SECONDS = 20
+# The sandbox's processor-time budget in these children: the real one is 5 s (sandbox.RENDER_SECONDS), and an
+# attack that only the clock stops would spend it all; a letter itself renders in a fifth of this.
+RENDER_SECONDS = 1.0
 
 
 def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
@@ -55,6 +59,7 @@ def run_measured(args: list[str], home: Path) -> tuple[int, str, resource.struct
             os.environ.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")})
             os.environ.pop("APPEAL_TEMPLATES", None)
             os.chdir(home)
+            sandbox.RENDER_SECONDS = RENDER_SECONDS
             kinds.all_kinds.cache_clear()
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 status = cli.main(args)
@@ -227,6 +232,22 @@ BOUNDS = {
 @pytest.mark.parametrize("attack", BOUNDS, ids=list(BOUNDS))
 def test_bound_stops_the_template(attack, home):
     refused_by_draft_and_check(*BOUNDS[attack], home)
+
+
+DOUBLING = "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}"
+
+
+def test_the_render_budget_is_five_seconds_of_processor_time_unless_lowered(monkeypatch):
+    """The children above run with a lower budget; the one every user gets is 5 s, read when a budget opens."""
+    from appeal.letters.render_env import make_environment
+
+    assert sandbox.RENDER_SECONDS == 5.0
+    template = make_environment(for_docx=False).from_string(DOUBLING)
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.2)
+    with pytest.raises(sandbox.TemplateProblem, match="more than 0.2 seconds to render"), sandbox.render_budget():
+        template.render()
+    with pytest.raises(sandbox.TemplateProblem, match="more than 0.1 seconds to render"), sandbox.render_budget(0.1):
+        template.render()
 
 
 def folder_of(home: Path, *paragraphs: tuple[str, str]) -> Path:
