@@ -1,8 +1,9 @@
 """The language the person reads, chosen once: `--lang es` on any command, else the environment as gettext reads it
 (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG; the first one set decides), else English.
 
-Everything said to the person goes through `translate()` (imported as `_`) and `ngettext()` (GNU gettext catalogs under appeal/locale/, made
-and compiled with Babel: see the README's "Translations"); dates for the person through `long_date()`. What goes
+Everything said to the person goes through `translate()` (imported as `_`) and `ngettext()` (GNU gettext catalogs
+under appeal/locale/, made and compiled with Babel: see the README's "Translations"); dates for the person through
+`long_date()`. What goes
 to the plan (the letter, its appendix, the fax cover) is never passed through here: it stays English whatever the
 person reads. A language without a catalog falls back to English, never to an error.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -110,3 +112,16 @@ def shown_date(day: date) -> str:
     """A date in an answer shown back: 03/14/2026 in English (as it is typed), in words in another language
     ('14 de marzo de 2026'), where 03/04 could be read day first."""
     return long_date(day) if current() in CATALOGS else f"{day:%m/%d/%Y}"
+
+
+# Spanish words that are never English ones (no "a", "me", "no", "son": English has them too), for telling an
+# answer typed in Spanish: the letter to the plan is English, so the person is told it will appear as typed.
+_SPANISH_WORDS = frozenset("""de la que el en y los las se por con una para mi es lo al del su muy pero más
+    como cuando porque desde hace años trabajo puedo tengo estoy está ella él mis sus nada dolor también""".split())
+
+
+def looks_spanish(text: str) -> bool:
+    """Whether free text reads as Spanish: at least two Spanish words, and one word in five."""
+    words = re.findall(r"[a-záéíóúñü]+", text.lower())
+    hits = sum(word in _SPANISH_WORDS for word in words)
+    return hits >= 2 and hits * 5 >= len(words)

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from appeal.base import loader
-from appeal.base.language import shown_date, translate as _
+from appeal.base.language import looks_spanish, shown_date, translate as _
 from appeal.base.control_chars import control_problem, printable
 from appeal.base.errors import UserError, problem_words
 from appeal.base.safe_write import write_text
@@ -208,9 +208,11 @@ def reason_in_words(error: Exception) -> str:
     if kind in ("float_parsing", "decimal_parsing"):
         return _("Type a number, like 8 or 10.5.")
     if kind in ("greater_than_equal", "greater_than"):
-        return _("The number must be at least {number}.").format(number=problem['ctx'].get('ge', problem['ctx'].get('gt')))
+        bound = problem["ctx"].get("ge", problem["ctx"].get("gt"))
+        return _("The number must be at least {number}.").format(number=bound)
     if kind in ("less_than_equal", "less_than"):
-        return _("The number must be at most {number}.").format(number=problem['ctx'].get('le', problem['ctx'].get('lt')))
+        bound = problem["ctx"].get("le", problem["ctx"].get("lt"))
+        return _("The number must be at most {number}.").format(number=bound)
     return problem_words(problem)
 
 
@@ -517,6 +519,8 @@ class Engine:
         text = self.current(question, state)
         if not proofread.checks(question.path) or not isinstance(text, str) or not text.strip():
             return []
+        if looks_spanish(text):  # an English spelling check would "correct" every word; the review says instead
+            return []
         return proofread.typos(text, question.path, proofread.case_words(self.case),
                                self.case.kept_spellings.get(question.path, []))
 
@@ -532,6 +536,13 @@ class Engine:
         self.case = model_rule(self.case, "kept_spellings", kept)
         self.save()
         return None
+
+    def typed_in_spanish(self) -> list[str]:
+        """The free-text answers written in Spanish, by their labels: the letter to the plan is in English and
+        prints them as typed, so both reviews say so and offer to change them."""
+        return [self.label(entry) for entry in QUESTIONS if isinstance(entry, Question)
+                and proofread.checks(entry.path) and applies(entry, self.context())
+                and isinstance(self.current(entry), str) and looks_spanish(self.current(entry))]
 
     def _item_owner(self, group: Group, data: dict[str, Any]) -> BaseModel:
         """The group entry being filled, as a model holding only the answers given so far."""

@@ -47,7 +47,8 @@ _TREATMENT_WORDS: dict[bool | None, dict[str, str]] = {
     False: {"dose_asked": N_("How often, or how many sessions or procedures"),
             "weeks_asked": N_("How many weeks did it last?"), "weeks_label": N_("Weeks it lasted")},
     None: {"dose_asked": N_("Highest dose reached (for a therapy or procedure, how often or how many)"),
-           "weeks_asked": N_("How many weeks at that full dose? (for a therapy or procedure, how many weeks it lasted)"),
+           "weeks_asked": N_("How many weeks at that full dose? (for a therapy or procedure, how many weeks it "
+                             "lasted)"),
            "weeks_label": N_("Weeks")},
 }
 

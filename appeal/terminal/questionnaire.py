@@ -46,7 +46,8 @@ _CHOOSE_VALUE = "\x00choose"  # where the cursor starts when nothing is known: E
 CHOOSE_TITLE = N_("(choose an answer below with the arrow keys)")
 SKIP_TITLE = N_("Skip: leave it out for now")
 BACK_TITLE = N_("<  Go back")
-NOTHING_CHOSEN = N_("Nothing is chosen yet: move to an answer, or to “Skip: leave it out for now”, then press Enter.")
+NOTHING_CHOSEN = N_("Nothing is chosen yet: move to an answer, or to “Skip: leave it out for now”, then press "
+                    "Enter.")
 _FINISH_VALUE = "\x00finish"
 
 
@@ -403,6 +404,10 @@ class _Terminal:
                     self._say_answer(engine.label(entry), engine.shown_answer(entry))
         for warning in case_checks.warnings(engine.case) + voice.warnings(engine.case):
             self._say("\n" + _("Note: {warning}").format(warning=warning), HINT_STYLE)
+        for label in engine.typed_in_spanish():
+            self._say("\n" + _("Note: “{answer}” is written in Spanish. The letter to the plan is in English and will "
+                                "show it as you typed it: keep it, or change it and write it in English.").format(
+                answer=label), HINT_STYLE)
         self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
         choices = [questionary.Choice(_("Everything is right: save the case"), value=_FINISH_VALUE)]
         choices += [questionary.Choice(_("Change something in '{section}'").format(section=_(title)), value=title)

@@ -65,6 +65,18 @@ def test_spanish_dates_are_the_locale_s():
     assert language.shown_date(date(2026, 3, 4)) == "03/04/2026"
 
 
+@pytest.mark.parametrize("text, spanish", [
+    ("Tengo depresión desde el año 2015. Probé muchos medicamentos y ninguno me ayudó.", True),
+    ("No puedo trabajar desde marzo y casi no salgo de la casa.", True),
+    ("Dad stopped driving and seeing friends; I do his shopping.", False),
+    ("im on leave from work and i dont leave the house most days", False),
+    ("No improvement after 10 weeks; me and my wife are worried.", False),
+    ("José García, Los Angeles", False),
+])
+def test_an_answer_typed_in_spanish_is_told_from_english(text, spanish):
+    assert language.looks_spanish(text) is spanish
+
+
 def _extracted() -> set[str]:
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)

@@ -72,7 +72,8 @@ def test_the_stop_word_check_finds_english():
 @pytest.mark.parametrize("patient_writes", [True, False])
 @pytest.mark.parametrize("drug", [True, False, None])
 def test_every_spanish_prompt_fills_in_its_words_for_every_sender(patient_writes, drug):
-    words = {**_PERSON_WORDS["es"][patient_writes], **{name: _spanish(text) for name, text in _TREATMENT_WORDS[drug].items()}}
+    words = {**_PERSON_WORDS["es"][patient_writes],
+             **{name: _spanish(text) for name, text in _TREATMENT_WORDS[drug].items()}}
     for _, text in question_strings.shown_strings():
         filled = _spanish(text).format_map(words)  # a name the Spanish uses that the words lack: KeyError
         assert "{" not in filled and "  " not in filled.strip(), filled
