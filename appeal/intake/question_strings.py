@@ -1,8 +1,9 @@
 """Every string the questionnaire shows that is declared as data, not code: each section title, prompt, hint, label,
 `more` and `add_label` of appeal/data/questions.yaml, and the labels of the choices its questions offer (the case
-model's choice labels, plan types, kinds of treatment, letter kinds). The data stays the one source: Babel reads
-them from here into the catalog (`extract`, named in babel.cfg), and the tests walk the same list to prove each
-one has its translation.
+model's choice labels, plan types, kinds of treatment, letter kinds); and the names of each plan type's dispute
+steps (appeal/data/plan_types.yaml), which `appeal deadline`, `next-steps` and `status` print. The data stays the
+one source: Babel reads them from here into the catalog (`extract`, `extract_steps`, named in babel.cfg), and the
+tests walk the same list to prove each one has its translation.
 
 The strings the code itself says (`_()` in the engine and the terminal) are Babel's own Python extraction."""
 
@@ -82,3 +83,13 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict)
         yield line, None, message, [f"questions.yaml {key}"]
     for where, label in choice_labels():
         yield 0, None, label, [f"choice: {where}"]
+
+
+def extract_steps(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+    """Babel's extraction method for plan_types.yaml: the name of each step of each plan type's dispute (the
+    steps' titles name the request in the letter, which stays English)."""
+    from appeal.cases import plan_types
+
+    for name, data in plan_types.all_plan_types().items():
+        for step in data.steps:
+            yield 0, None, step.name, [f"dispute step of {name}"]

@@ -34,6 +34,7 @@ def _words(text: str) -> list[str]:
     """The words of a text a reader reads as the translation's own: not 'quoted' words (the English a person looks
     for on their papers), nor {names} filled in later."""
     text = re.sub(r"\{[^}]*\}", " ", text)
+    text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # commands, field paths
     text = re.sub(r"'[^']*'|“[^”]*”|\[[^]]*\]", " ", text)  # [ADD: ...] is the letter's mark
     return re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü']+", text)
 
