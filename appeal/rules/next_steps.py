@@ -36,7 +36,8 @@ class Section:
     lines: list[str]
 
 
-def _send(case: Case) -> list[str]:
+def send_lines(case: Case) -> list[str]:
+    """Where and how to send the letter, and to keep proof: the next steps and the letter's summary say it."""
     fax, address = case.insurance.appeals_fax, case.insurance.appeals_address
     lines = []
     if fax:
@@ -84,7 +85,7 @@ def _by_when(report: deadlines.DeadlineReport) -> list[str]:
 
 def sections(case: Case, enclosures: list[str], today: date | None = None, suggested: list[str] = ()) -> list[Section]:
     report = deadlines.report(case, today)
-    found = [Section(_("Where and how to send it"), _send(case))]
+    found = [Section(_("Where and how to send it"), send_lines(case))]
     if case.denial is not None:
         found.append(Section(_("By when"), _by_when(report) + (report.process_choice if report.choosing_now else [])))
     if enclosures:

@@ -64,7 +64,7 @@ class Persona:
 
         assert self.terminal.drive({**ending, **script}, run) == 0
         screen = capsys.readouterr().out
-        (letter,) = self.folder.glob("*.docx")
+        (letter,) = [path for path in self.folder.glob("*.docx") if not path.stem.endswith("-que-dice-su-carta")]
         (kept,) = self.folder.glob("*.yaml")
         return docx_text(letter), screen, yaml.safe_load(kept.read_text(encoding="utf-8")), letter
 

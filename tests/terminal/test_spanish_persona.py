@@ -96,3 +96,14 @@ def test_a_spanish_speaking_patient_answers_in_spanish_and_her_letter_is_in_engl
     for spanish in ("Apelación", "Número de miembro", "denegación", "Estimado"):
         assert spanish not in text
     assert letter.name.startswith("morales-ana-appeal-")
+    # beside it, "Qué dice su carta": what it asks, by when, how long the plan has, what to do now, in Spanish
+    summary = letter.with_name(letter.stem + "-que-dice-su-carta.docx")
+    assert f"Qué dice su carta, en su idioma: {summary.name}" in screen
+    said = docx_text(summary)
+    assert "Qué dice su carta: Ana Morales" in said and "Lo que pide su carta" in said
+    assert "Responde al motivo que dio el plan: experimental o de investigación." in said
+    assert "Para una apelación interna al plan: a más tardar el " in said and " de 20" in said
+    assert "El plan tiene 30 días para decidir, desde que recibe su carta." in said
+    assert "Mándela por correo a Appeals Unit, PO Box 3310, Seattle, WA 98101" in said
+    assert "Qué hacer ahora" in said and "appeal" not in said.split("Qué hacer ahora")[0].lower().replace(
+        "apelación", "")  # no English before the commands it names
