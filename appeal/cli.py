@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="appeal", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"appeal {__version__}")
+    parser.add_argument("--lang", metavar="CODE", help="the language of what is shown to you (es: Spanish; default: "
+                        "LANGUAGE, LC_ALL, LC_MESSAGES or LANG); letters to the plan stay in English. Before or after "
+                        "the command.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # in the order `appeal --help` lists them
     draft.add_draft_parser(commands)
@@ -45,7 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang es` (or `--lang=es`) wherever it is typed, before or after the command, and the rest of the line."""
+    wanted, rest, words = None, [], iter(argv)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+        elif word == "--lang":
+            wanted = next(words, "")
+        elif word.startswith("--lang="):
+            wanted = word.partition("=")[2]
+        else:
+            rest.append(word)
+    return wanted, rest
+
+
 def main(argv: list[str] | None = None) -> int:
+    from appeal.base import language
+
+    wanted, argv = _take_lang(sys.argv[1:] if argv is None else list(argv))
+    language.choose(wanted)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

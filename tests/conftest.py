@@ -21,6 +21,11 @@ for _variable, _folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME"
     os.environ[_variable] = str(_OWN_HOME / _folder)
 for _variable in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR", "XDG_DATA_DIRS", "XDG_CONFIG_DIRS"):
     os.environ.pop(_variable, None)
+# The tests read English unless one chooses another language (tests/base/test_language.py): a machine set to
+# Spanish must not change what they see.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 import pytest
 from docx import Document
@@ -30,6 +35,15 @@ from appeal.letters import kinds
 from appeal.base.resources import examples_folder
 
 EXAMPLES = sorted(path.stem for path in examples_folder().glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A test that chose a language (`--lang`, `language.choose`) leaves the next one reading the environment."""
+    yield
+    from appeal.base import language
+
+    language.choose(None)
 
 
 def docx_text(source: bytes | Path) -> str:

@@ -78,7 +78,8 @@ class Terminal:
         start = values.index(default) if default in values else 0
         if answer is None:
             # unscripted: "Skip" in a question's list, "No" in a group's menu
-            skip = [n for n, choice in enumerate(choices) if "Skip" in str(choice.title) or choice.value == "done"]
+            skip = [n for n, choice in enumerate(choices)
+                    if str(choice.title).startswith(("Skip", "Saltar")) or choice.value == "done"]
             target = skip[0] if skip else start
         elif isinstance(answer, Pick):
             if answer.title is not None:

@@ -51,6 +51,23 @@ def _print_report(path: Path, drafted) -> None:
               + "\n".join(f"  - {line}" for line in drafted.to_draft))
 
 
+def _write_summary(case, kind, letter: Path, today, force: bool) -> None:
+    """For a person reading another language than English: "Qué dice su carta" beside the letter, which stays in
+    English (appeal.letters.summary)."""
+    from appeal.base import language
+    from appeal.base.language import translate as _
+
+    if language.current() == language.ENGLISH or not kind.sent_to_plan:
+        return
+    from appeal.base.safe_write import write_bytes
+    from appeal.letters import summary
+
+    name = _("what-your-letter-says")  # a file name: a few words, no spaces
+    path = letter.with_name(f"{letter.stem}-{name}.docx")
+    write_bytes(path, summary.as_docx(summary.sections(case, kind, today), case), overwrite=force)
+    print(_("What your letter says, in your language: {file}").format(file=path))
+
+
 def _print_spelling(case) -> None:
     """Likely typos in the case's free text, by field, with the word meant; the letter is printed as typed."""
     from appeal.base.control_chars import printable
@@ -201,6 +218,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
         case_path = beside_letter.keep_beside(case_path, path)
     _print_report(path, drafted)
+    _write_summary(case, kind, path, today, args.force)
     _print_spelling(case)
     if late:
         print("\nWhat happens next\n\n" + late)

@@ -44,9 +44,9 @@ def add_check_parser(commands) -> argparse.ArgumentParser:
 def cmd_deadline(args: argparse.Namespace) -> int:
     import json
 
+    from appeal.base.language import long_date, ngettext, translate as _
     from appeal.base.safe_write import write_text
     from appeal.cases import casefile
-    from appeal.cases.fields import format_date
     from appeal.rules import deadlines
 
     case = casefile.load(args.case)
@@ -76,34 +76,39 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         }, indent=2))
         return 0
     def explained(rule, lead: str = "") -> str:
-        return f"{lead}{rule.text}\n    Rule: {rule.citation} [{rule.id}]"
+        return f"{lead}{rule.text}\n    " + _("Rule: {citation}").format(citation=rule.citation) + f" [{rule.id}]"
+
+    def noted(note: str) -> str:
+        return "    " + _("Note: {note}").format(note=note)
 
     if report.step:
-        print(f"Next step: {report.step.name}")
+        print(_("Next step: {step}").format(step=_(report.step.name)))
     for item in report.filing:
         if item.due:
-            print(f"  File by {format_date(item.due)} ({item.days_left(report.today)} days left), counted from "
-                  f"{item.start_label}.\n    " + explained(item.rule))
+            left = item.days_left(report.today)
+            print("  " + ngettext("File by {date} ({days} day left), counted from {start}.",
+                                  "File by {date} ({days} days left), counted from {start}.", left).format(
+                date=long_date(item.due), days=left, start=item.start_label) + "\n    " + explained(item.rule))
         else:
             print("  " + explained(item.rule))
         for note in item.notes:
-            print(f"    Note: {note}")
+            print(noted(note))
     for rule in report.decision:
-        print("  " + explained(rule, "Once filed: " + deadlines.decided_by(report, rule)))
+        print("  " + explained(rule, _("Once filed: ") + deadlines.decided_by(report, rule)))
     for note in report.decision_choice:
-        print(f"    Note: {note}")
+        print(noted(note))
     if report.next_step:
-        print(f"If the answer is no: {report.next_step.name}")
+        print(_("If the answer is no: {step}").format(step=_(report.next_step.name)))
         for rule in report.next_filing:
             print("    " + explained(rule))
     for rule in report.process:
-        print("Which external review: " + explained(rule))
+        print(_("Which external review: ") + explained(rule))
     for note in report.process_choice:
-        print(f"    Note: {note}")
+        print(noted(note))
     for warning in report.warnings:
-        print(f"Warning: {warning}")
+        print(_("Warning: {warning}").format(warning=warning))
     if args.ics:
-        print(f"Wrote the deadlines as calendar events to {args.ics}")
+        print(_("Wrote the deadlines as calendar events to {file}").format(file=args.ics))
     return 0
 
 
@@ -118,14 +123,17 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     kind = kinds.get(args.letter or case.letter_kind or kinds.default_name(case.denial is not None))
     found = next_steps.sections(case, enclosures_for(case, kind), suggested=suggested_enclosures_for(case, kind))
     if args.output:
+        from appeal.base.language import translate as _
+
         write_bytes(Path(args.output), next_steps.as_docx(found, case), overwrite=args.force)
-        print(f"Wrote the next steps to {args.output}")
+        print(_("Wrote the next steps to {file}").format(file=args.output))
     else:
         print(next_steps.as_text(found))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from appeal.base.language import translate as _
     from appeal.cases import casefile, checks, codes, voice
     from appeal.rules import evidence, readiness
 
@@ -137,18 +145,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     # the same warnings `draft` and the review screens give, so a case can be put right before any letter is drafted
     warnings = [warning for warning in checks.warnings(case) if warning not in coded] + voice.warnings(case)
     for warning in warnings:
-        print(f"Warning: {warning}")
+        print(_("Warning: {warning}").format(warning=warning))
     if problems or warnings:
         print()
     results = readiness.check(case)
     if not results:
-        print("No usual coverage criteria are known for this treatment and diagnosis.")
-    marks = {"met": "[met]    ", "not_met": "[NOT MET]", "unknown": "[unknown]"}
+        print(_("No usual coverage criteria are known for this treatment and diagnosis."))
+    marks = {"met": _("[met]    "), "not_met": _("[NOT MET]"), "unknown": _("[unknown]")}
     for result in results:
         print(f"{marks[result.status.value]} {result.criterion.title}\n          {result.detail}")
     chosen = evidence.select(case, evidence.load_library(args.evidence))
     if chosen:
-        print(f"\nEvidence the letter will attach ({len(chosen)}):")
+        print("\n" + _("Evidence the letter will attach ({count}):").format(count=len(chosen)))
         for item in chosen:
             print(f"  [{item.number}] {item.snippet.id}: {item.why}")
     return 1 if any(problem.error for problem in problems) else 0

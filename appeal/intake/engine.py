@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from appeal.base import loader
+from appeal.base.language import looks_spanish, shown_date, translate as _
 from appeal.base.control_chars import control_problem, printable
 from appeal.base.errors import UserError, problem_words
 from appeal.base.safe_write import write_text
@@ -42,8 +43,9 @@ from appeal.cases.case import Case
 from appeal.cases.case_paths import get_path, item_type, model_rule, set_path
 from appeal.cases.fields import format_money
 from appeal.intake import drafts, number_words
-from appeal.intake.questions import (ENTRIES, GROUP_OF, PROMPTS, QUESTIONS, Context, Entry, Group, Question, applies,
-                                     enum_options, field_info, incomplete_item, next_open, situation_for, skipped_key)
+from appeal.intake.questions import (ENTRIES, GROUP_OF, PROMPTS, QUESTIONS, SUGGESTED, Context, Entry, Group, Question,
+                                     applies, enum_options, field_info, incomplete_item, next_open, prompt_words,
+                                     situation_for, skipped_key)
 from appeal.letters import kinds, proofread
 
 ItemState = dict[str, Any]  # the list entry being filled: group, index, data, done, editing
@@ -181,13 +183,13 @@ def as_typed(value: Any) -> str:
 def _display(value: Any) -> str:
     """An answer as the review shows it."""
     if is_empty(value):
-        return "(blank)"
+        return _("(blank)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Enum):
-        return getattr(value, "label", str(value.value))
+        return _(getattr(value, "label", str(value.value)))
     if isinstance(value, date):
-        return f"{value:%m/%d/%Y}"
+        return shown_date(value)
     if isinstance(value, Decimal):
         return format_money(value)
     if isinstance(value, float):
@@ -202,13 +204,15 @@ def reason_in_words(error: Exception) -> str:
     problem = error.errors()[0]
     kind = problem["type"]
     if kind == "int_parsing" or kind == "int_from_float":
-        return "Type a whole number, like 6."
+        return _("Type a whole number, like 6.")
     if kind in ("float_parsing", "decimal_parsing"):
-        return "Type a number, like 8 or 10.5."
+        return _("Type a number, like 8 or 10.5.")
     if kind in ("greater_than_equal", "greater_than"):
-        return f"The number must be at least {problem['ctx'].get('ge', problem['ctx'].get('gt'))}."
+        bound = problem["ctx"].get("ge", problem["ctx"].get("gt"))
+        return _("The number must be at least {number}.").format(number=bound)
     if kind in ("less_than_equal", "less_than"):
-        return f"The number must be at most {problem['ctx'].get('le', problem['ctx'].get('lt'))}."
+        bound = problem["ctx"].get("le", problem["ctx"].get("lt"))
+        return _("The number must be at most {number}.").format(number=bound)
     return problem_words(problem)
 
 
@@ -289,9 +293,9 @@ class Engine:
         """What a front end says when it opens the draft, if anything: that its progress line was worked out again."""
         if not self.progress_redone:
             return None
-        return (f"The last line of {self.path.name}, which records the questions done, was changed and could not be "
-                "read, so the questions done were worked out again from your answers: every answer in the file is "
-                "kept. A list entry you were in the middle of adding, if any, needs adding again.")
+        return _("The last line of {file}, which records the questions done, was changed and could not be read, so "
+                 "the questions done were worked out again from your answers: every answer in the file is kept. A "
+                 "list entry you were in the middle of adding, if any, needs adding again.").format(file=self.path.name)
 
     def save(self) -> None:
         """After every answer: the whole draft, atomically, readable by its owner only."""
@@ -326,13 +330,14 @@ class Engine:
         return applies(entry, self.context(item))
 
     def words(self, text: str) -> str:
-        """A prompt in the words for this sender ("your" to the patient, "the patient's" to others)."""
+        """A prompt in the person's language (its catalog), in the words for this sender ("your" to the patient,
+        "the patient's" to others)."""
         item = self.progress.item
-        return text.format_map(self.context(item["data"] if item else None).words)
+        return _(text).format_map(self.context(item["data"] if item else None).words)
 
     def label(self, entry: Entry) -> str:
         """The short name of a question or list, as the review and a refusal name it."""
-        return self.words(entry.label or entry.prompt).rstrip("?")
+        return self.words(entry.label or entry.prompt).rstrip("?").removeprefix("¿")
 
     def hint(self, question: Question) -> str:
         """The plain-words help shown with a question (the field's description when the file gives none)."""
@@ -352,10 +357,10 @@ class Engine:
 
     def _options(self, question: Question, item: dict[str, Any] | None = None) -> list[tuple[str, str]]:
         if question.kind == "confirm":
-            return [("yes", "Yes"), ("no", "No")]
+            return [("yes", _("Yes")), ("no", _("No"))]
         if question.choices is not None:
             return question.choices(self.context(item))
-        return enum_options(question.path)
+        return [(value, _(label)) for value, label in enum_options(question.path)]
 
     def current(self, question: Question, state: ItemState | None = None) -> Any:
         """The answer stored for a question (in the list entry being filled, given its state)."""
@@ -477,12 +482,12 @@ class Engine:
         out (skipped on purpose). `state` is the list entry being filled, for a question about one. Returns why
         the answer was refused (nothing is changed then), or None."""
         if value is None and question.required:
-            wanted = "choose one." if question.kind in ("choice", "confirm") else "type an answer."
-            return self.refusal(question, "This one is needed: " + wanted)
+            wanted = _("choose one.") if question.kind in ("choice", "confirm") else _("type an answer.")
+            return self.refusal(question, _("This one is needed: {what}").format(what=wanted))
         for typed in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
             problem = isinstance(typed, str) and control_problem(typed)
             if problem:  # before anything quotes the answer back (a code search names the words it looked for)
-                return self.refusal(question, f"The answer {problem}.")
+                return self.refusal(question, _("The answer {problem}.").format(problem=problem))
         reading = number_words.read(value, question.unit) if question.kind == "number" and isinstance(value, str) else None
         if reading is not None:  # "about 10" is 10, said back; "10-12" is asked about, never guessed
             if reading.question:
@@ -490,13 +495,14 @@ class Engine:
             value = reading.text
         if question.kind == "icd10" and isinstance(value, str) and not looks_like_code(value):
             picks = self.search(value)
-            reason = (f"Choose the code that fits '{value}' below, or type other words or the code." if picks else
-                      f"No diagnosis name holds all of '{value}'. Try fewer or other words, or type the code.")
+            reason = (_("Choose the code that fits '{words}' below, or type other words or the code.") if picks else
+                      _("No diagnosis name holds all of '{words}'. Try fewer or other words, or type the code.")
+                      ).format(words=value)
             return Refusal(self.label(question), reason, picks)
         if question.kind == "choice" and value is not None:
             allowed = {str(option) for option, _ in self.options(question, state and state["data"])}
             if str(value) not in allowed:
-                return self.refusal(question, "Choose one of these.")
+                return self.refusal(question, _("Choose one of these."))
         try:
             self._commit(question, value, state)
         except (ValidationError, ValueError) as error:
@@ -513,6 +519,8 @@ class Engine:
         text = self.current(question, state)
         if not proofread.checks(question.path) or not isinstance(text, str) or not text.strip():
             return []
+        if looks_spanish(text):  # an English spelling check would "correct" every word; the review says instead
+            return []
         return proofread.typos(text, question.path, proofread.case_words(self.case),
                                self.case.kept_spellings.get(question.path, []))
 
@@ -528,6 +536,13 @@ class Engine:
         self.case = model_rule(self.case, "kept_spellings", kept)
         self.save()
         return None
+
+    def typed_in_spanish(self) -> list[str]:
+        """The free-text answers written in Spanish, by their labels: the letter to the plan is in English and
+        prints them as typed, so both reviews say so and offer to change them."""
+        return [self.label(entry) for entry in QUESTIONS if isinstance(entry, Question)
+                and proofread.checks(entry.path) and applies(entry, self.context())
+                and isinstance(self.current(entry), str) and looks_spanish(self.current(entry))]
 
     def _item_owner(self, group: Group, data: dict[str, Any]) -> BaseModel:
         """The group entry being filled, as a model holding only the answers given so far."""
@@ -702,12 +717,12 @@ class Engine:
         """An entry's answer as the review shows it: a list's entries on one line, a choice by its title."""
         if isinstance(entry, Group):
             entries = self.entries(entry)
-            return "; ".join(entry.show(item) for item in entries) if entries else "(none)"
+            return "; ".join(entry.show(item) for item in entries) if entries else _("(none)")
         value = self.current(entry, None)
         if entry.choices is not None and value is not None:
             titles = dict(entry.choices(self.context()))
             key = value.value if isinstance(value, Enum) else value
-            value = titles.get(key, key).removesuffix("  (suggested)").split(":")[0]
+            value = titles.get(key, key).removesuffix(_(SUGGESTED)).split(":")[0]
         return _display(value)
 
     def summary(self, entry: Entry, width: int | None = None) -> str:
@@ -733,8 +748,9 @@ class Engine:
         for result, missing in results:
             settle = None
             if result.status is not Status.met:
-                prompt = next((PROMPTS[path] for path in missing
+                prompt = next((prompt_words(path) for path in missing
                                if path in PROMPTS and (own or not path.startswith("sender."))), None)
-                settle = f"The question that settles it: {self.words(prompt)}" if prompt else result.detail
+                settle = _("The question that settles it: {question}").format(question=self.words(prompt)) \
+                    if prompt else result.detail
             shown.append((result.status.label.capitalize(), result.criterion.title, settle))
         return shown

@@ -26,7 +26,9 @@ from typing import Any, Callable, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from appeal.base import language
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 from appeal.base.resources import data_file
 from appeal.cases import conditions
 from appeal.cases.case import Case, DrugClass, SenderRole
@@ -40,13 +42,31 @@ from appeal.letters import kinds
 # How a prompt asks about a treatment tried, by whether it is a medication (True), a non-drug treatment such as
 # physical therapy or a nerve block (False), or of a kind not known yet (None): `{dose_asked}`, `{weeks_asked}`.
 _TREATMENT_WORDS: dict[bool | None, dict[str, str]] = {
-    True: {"dose_asked": "Highest dose reached", "weeks_asked": "How many weeks at that full dose?",
-           "weeks_label": "Weeks at full dose"},
-    False: {"dose_asked": "How often, or how many sessions or procedures",
-            "weeks_asked": "How many weeks did it last?", "weeks_label": "Weeks it lasted"},
-    None: {"dose_asked": "Highest dose reached (for a therapy or procedure, how often or how many)",
-           "weeks_asked": "How many weeks at that full dose? (for a therapy or procedure, how many weeks it lasted)",
-           "weeks_label": "Weeks"},
+    True: {"dose_asked": N_("Highest dose reached"), "weeks_asked": N_("How many weeks at that full dose?"),
+           "weeks_label": N_("Weeks at full dose")},
+    False: {"dose_asked": N_("How often, or how many sessions or procedures"),
+            "weeks_asked": N_("How many weeks did it last?"), "weeks_label": N_("Weeks it lasted")},
+    None: {"dose_asked": N_("Highest dose reached (for a therapy or procedure, how often or how many)"),
+           "weeks_asked": N_("How many weeks at that full dose? (for a therapy or procedure, how many weeks it "
+                             "lasted)"),
+           "weeks_label": N_("Weeks")},
+}
+
+# How prompts speak of the patient, by language, to the patient writing (True) or about them (False). Each
+# language has the names its own sentences need: Spanish says "usted" to the patient, and puts "del paciente"
+# after the noun where English says "the patient's" before it (appeal/locale/es/glossary.md).
+_PERSON_WORDS: dict[str, dict[bool, dict[str, str]]] = {
+    "en": {
+        True: {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"},
+        False: {"are_in": "is in", "patient": "the patient", "patients": "the patient's", "Patient": "The patient",
+                "Patients": "The patient's"},
+    },
+    "es": {
+        True: {"patient": "usted", "Patient": "Usted", "patients": "su", "Patients": "Su", "are_in": "está",
+               "del_paciente": "", "al_paciente": "a usted"},
+        False: {"patient": "el paciente", "Patient": "El paciente", "patients": "su", "Patients": "Su",
+                "are_in": "está", "del_paciente": " del paciente", "al_paciente": "al paciente"},
+    },
 }
 
 
@@ -89,12 +109,8 @@ class Context:
     def words(self) -> dict[str, str]:
         """How prompts speak of the patient (to them, or about them), and of a treatment tried: a medication's
         dose and weeks at full dose, a non-drug treatment's sessions and weeks (never "full dose")."""
-        if self.role == "patient":
-            words = {"patient": "you", "patients": "your", "Patient": "You", "Patients": "Your", "are_in": "are in"}
-        else:
-            words = {"are_in": "is in", "patient": "the patient", "patients": "the patient's",
-                     "Patient": "The patient", "Patients": "The patient's"}
-        return {**words, **_TREATMENT_WORDS[self._item_is_drug()]}
+        words = _PERSON_WORDS.get(language.current(), _PERSON_WORDS["en"])[self.role == "patient"]
+        return {**words, **{name: _(text) for name, text in _TREATMENT_WORDS[self._item_is_drug()].items()}}
 
     def _item_is_drug(self) -> bool | None:
         """Whether the list entry being filled is a medication (None: not a treatment, or its kind not known)."""
@@ -241,7 +257,7 @@ class Group:
     label: str | None = None
     show: Callable[[Any], str] = str  # one line per entry in the list shown so far
     section: str = ""
-    add_label: str = "Yes, add one"  # the menu choice that starts a new entry
+    add_label: str = N_("Yes, add one")  # the menu choice that starts a new entry
     recommend: bool | None = None  # false: the menu starts on "No" (an optional list most people skip)
     stage: str = "ranked"
 
@@ -275,14 +291,16 @@ def enum_options(path: str) -> list[Option]:
 
 # What the person sees for each situation; a letter kind says which situation it serves (`situation:` in its YAML).
 SITUATIONS: dict[str, str] = {
-    "denial": "The plan said no (a denial), and I want to appeal it",
-    "prior_auth": "The plan must approve a treatment before it starts (prior authorization)",
-    "reimbursement": "I paid for care myself and want the plan to pay me back",
-    "claim_file": "I want the plan's papers about a denial (the claim file) before appealing",
-    "parity": "The plan limits mental health care more than other care (a parity request)",
-    "medical_necessity": "A provider's letter that the treatment is medically necessary",
-    "continuation": "A treatment is working and the plan must approve more sessions (reauthorization)",
+    "denial": N_("The plan said no (a denial), and I want to appeal it"),
+    "prior_auth": N_("The plan must approve a treatment before it starts (prior authorization)"),
+    "reimbursement": N_("I paid for care myself and want the plan to pay me back"),
+    "claim_file": N_("I want the plan's papers about a denial (the claim file) before appealing"),
+    "parity": N_("The plan limits mental health care more than other care (a parity request)"),
+    "medical_necessity": N_("A provider's letter that the treatment is medically necessary"),
+    "continuation": N_("A treatment is working and the plan must approve more sessions (reauthorization)"),
 }
+# After the letter that fits what was said, in the menu of letters (the review shows the title without it).
+SUGGESTED = N_("  (suggested)")
 
 
 def situation_for(letter_kind: str | None, has_denial_section: bool = False) -> str | None:
@@ -299,7 +317,7 @@ def suggested_kind(situation: str | None) -> str | None:
 
 
 def situation_options(ctx: Context) -> list[Option]:
-    return list(SITUATIONS.items())
+    return [(value, _(text)) for value, text in SITUATIONS.items()]
 
 
 def chosen_evidence_options(ctx: Context) -> list[Option]:
@@ -349,7 +367,7 @@ def treatment_class_options(ctx: Context) -> list[Option]:
 
 def _class_option(value: str) -> str:
     kind = conditions.treatment_class(value)
-    return f"{kind.label} ({kind.hint})" if kind.hint else kind.label
+    return f"{_(kind.label)} ({_(kind.hint)})" if kind.hint else _(kind.label)
 
 
 def suggested_for_case(ctx: Context) -> str | None:
@@ -378,17 +396,17 @@ def letter_options(ctx: Context) -> list[Option]:
     for name, kind in kinds.all_kinds().items():
         if ctx.role and ctx.role not in kind.senders:
             continue
-        title = f"{kind.title}: {kind.summary}"
-        options.append((name, f"{title}  (suggested)" if name == suggested else title))
+        title = f"{_(kind.title)}: {_(kind.summary)}"
+        options.append((name, title + _(SUGGESTED) if name == suggested else title))
     options.sort(key=lambda option: option[0] != suggested)
     return options
 
 
 def role_options(ctx: Context) -> list[Option]:
     return [
-        ("patient", "I am the patient"),
-        ("representative", "I am helping the patient (family member, friend or advocate)"),
-        ("provider", "I am the patient's doctor or clinician, or work in their office"),
+        ("patient", _("I am the patient")),
+        ("representative", _("I am helping the patient (family member, friend or advocate)")),
+        ("provider", _("I am the patient's doctor or clinician, or work in their office")),
     ]
 
 
@@ -397,33 +415,34 @@ def role_options(ctx: Context) -> list[Option]:
 
 
 def _show_treatment(item: Any) -> str:
-    details = [item.drug_class.label if item.drug_class else None, item.dose]
+    details = [_(item.drug_class.label) if item.drug_class else None, item.dose]
     if item.adequate_weeks is not None:  # "at full dose" only for a medication, never for therapy or a procedure
         medication = item.drug_class is not None and item.drug_class.drug
-        details.append(f"{item.adequate_weeks:g} weeks" + (" at full dose" if medication else ""))
-    text = f"{item.name or '(no name)'}"
+        details.append((_("{weeks:g} weeks at full dose") if medication else _("{weeks:g} weeks")).format(
+            weeks=item.adequate_weeks))
+    text = f"{item.name or _('(no name)')}"
     shown = ", ".join(part for part in details if part)
     text += f" ({shown})" if shown else ""
-    return text + (f": {item.response.label}" if item.response else "")
+    return text + (f": {_(item.response.label)}" if item.response else "")
 
 
 def _show_score(item: Any) -> str:
-    return item.shown + (f" on {item.date:%m/%d/%Y}" if item.date else "")
+    return item.shown + (_(" on {date}").format(date=language.shown_date(item.date)) if item.date else "")
 
 
 def _show_service(item: Any) -> str:
-    parts = [f"{item.date:%m/%d/%Y}" if item.date else None, ", ".join(item.codes) or None, item.description]
-    money = [f"charged {format_money(item.charge)}" if item.charge is not None else None]
-    money.append(f"paid {format_money(item.paid)}" if item.paid is not None else None)
-    return " ".join(part for part in parts + money if part) or "(empty)"
+    parts = [language.shown_date(item.date) if item.date else None, ", ".join(item.codes) or None, item.description]
+    money = [_("charged {amount}").format(amount=format_money(item.charge)) if item.charge is not None else None]
+    money.append(_("paid {amount}").format(amount=format_money(item.paid)) if item.paid is not None else None)
+    return " ".join(part for part in parts + money if part) or _("(empty)")
 
 
 def _show_label(item: Any) -> str:
-    return getattr(item, "label", str(item))
+    return _(getattr(item, "label", str(item)))
 
 
 def _show_date(item: Any) -> str:
-    return f"{item:%m/%d/%Y}"
+    return language.shown_date(item)
 
 
 def _show_code(item: Any) -> str:
@@ -635,7 +654,7 @@ def _group(item: dict, section: str, conditions: set[str], stage: str = "ranked"
         label=item.get("label"),
         show=_named(SHOW, item.get("show", "text"), "show"),
         section=section,
-        add_label=str(item.get("add_label", "Yes, add one")),
+        add_label=str(item.get("add_label", Group.add_label)),
         recommend=item.get("recommend") if isinstance(item.get("recommend"), bool) else None,
         stage=stage,
     )
@@ -681,6 +700,7 @@ def _load(path: Path) -> Declared:
 
 
 QUESTIONS_FILE = data_file("questions.yaml")
+FOR_EACH_ENTRY = N_(", for each entry: ")
 
 
 @lru_cache(maxsize=1)
@@ -697,9 +717,18 @@ GROUP_OF: dict[str, Group] = {  # the list each question about a list entry belo
 # Each field's one question, as the readiness check and the blanks name it ("x[].y" by its own prompt, a list by
 # its group's), so the terminal and the browser say the same.
 PROMPTS: dict[str, str] = {entry.key: entry.prompt for entry in QUESTIONS} | {
-    question.path: f"{entry.label or entry.prompt}, for each entry: {question.prompt}"
+    question.path: f"{entry.label or entry.prompt}{FOR_EACH_ENTRY}{question.prompt}"
     for entry in QUESTIONS if isinstance(entry, Group) for question in entry.items
 }
+
+
+def prompt_words(path: str) -> str:
+    """A field's question as PROMPTS names it, in the person's language (a list entry's by both its parts)."""
+    group = GROUP_OF.get(path)
+    if group is None:
+        return _(PROMPTS[path])
+    question = next(question for question in group.items if question.path == path)
+    return _(group.label or group.prompt) + _(FOR_EACH_ENTRY) + _(question.prompt)
 
 
 def applies(entry: Entry, ctx: Context) -> bool:

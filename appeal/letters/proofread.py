@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
+from appeal.base.language import N_
 from appeal.base.resources import bundled, data_file, load_data
 from appeal.cases.case import Case
 
@@ -52,7 +53,7 @@ NAMES_CAPITALIZED = ("patient.first_name", "patient.last_name", "patient.policy_
                      "treatment.prescriber")
 
 # Copied word for word from a document: flagged to check against it, never corrected.
-VERBATIM = {"denial.quote": "the notice"}
+VERBATIM = {"denial.quote": N_("the notice")}
 
 # The case's names and places: never flagged in its own text.
 _NAMES = (

@@ -11,6 +11,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from appeal.base.language import N_, long_date, translate as _
 from appeal.cases.case import Case
 from appeal.rules.dispute import Step, StepInfo, position
 from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, select, service_timing
@@ -94,28 +95,28 @@ def _start(case: Case, counted_from: str) -> tuple[date | None, str, str | None,
     notice_date = denial.notice_date if denial else None
     if counted_from == "notice_date":
         if notice_date:
-            return notice_date, "the date on the notice", None, []
-        return None, "", "denial.notice_date (the date printed on the denial notice)", []
+            return notice_date, _("the date on the notice"), None, []
+        return None, "", _("denial.notice_date (the date printed on the denial notice)"), []
     if counted_from in ("notice_received", "decision_notice_received"):
         if denial and denial.received_date:
-            return denial.received_date, "the day the notice reached you", None, []
+            return denial.received_date, _("the day the notice reached you"), None, []
         presumed = case.insurance.coverage().presumed_mail_days  # plan_types.yaml, with its source
         if notice_date and presumed:
             return (
                 notice_date + timedelta(days=presumed),
-                f"the notice date plus {presumed} days (when the law presumes it arrived)",
+                _("the notice date plus {days} days (when the law presumes it arrived)").format(days=presumed),
                 None,
                 [],
             )
         if notice_date:
             return (
                 notice_date,
-                "the date on the notice",
+                _("the date on the notice"),
                 None,
-                ["Counted from the date on the notice because the date it reached you is not in the case "
-                 "(denial.received_date); the real deadline may be a few days later, never earlier."],
+                [_("Counted from the date on the notice because the date it reached you is not in the case "
+                   "(denial.received_date); the real deadline may be a few days later, never earlier.")],
             )
-        return None, "", "denial.notice_date and denial.received_date (when the notice was dated and arrived)", []
+        return None, "", _("denial.notice_date and denial.received_date (when the notice was dated and arrived)"), []
     return None, "", None, []
 
 
@@ -135,13 +136,14 @@ def count(rule: Rule, case: Case) -> Dated:
     """One filing rule applied to the case's dates."""
     deadline = rule.deadline
     if deadline is None:
-        return Dated(rule, notes=["This rule sets no fixed number of days here; use the date on your notice."])
+        return Dated(rule, notes=[_("This rule sets no fixed number of days here; use the date on your notice.")])
     start, label, missing, notes = _start(case, deadline.counted_from)
     if start is None:
         return Dated(rule, missing=missing)
     due = due_date(deadline, start)
     if deadline.at_least:
-        notes.append("This is the least time the law allows; your notice may give a later date, which you may use.")
+        notes.append(_("This is the least time the law allows; your notice may give a later date, which you may "
+                       "use."))
     return Dated(rule, start, label, due, None, notes)
 
 
@@ -166,20 +168,21 @@ def _process_choice(case: Case, rules: list[Rule], dated: list[Dated] = ()) -> l
 
     agency = regulators.for_case(case)
     if agency is None or agency.looked_up:
-        who = "your state's department of insurance"
+        who = _("your state's department of insurance")
         if not case.insurance.state:
-            who += " (add the state whose law governs the plan as insurance.state to have it named)"
+            who += _(" (add the state whose law governs the plan as insurance.state to have it named)")
     else:
         who = agency.name + (f" ({agency.phone})" if agency.phone else "")
-    line = ("Both are shown because which one applies depends on the state: CMS decides whether a state's own process "
-            f"meets the federal standards and lists its decisions at {STATE_PROCESS_LIST}. Your final denial notice "
-            f"should say which review is yours and how to ask for it; {who} can tell you too.")
+    line = _("Both are shown because which one applies depends on the state: CMS decides whether a state's own "
+             "process meets the federal standards and lists its decisions at {list}. Your final denial notice should "
+             "say which review is yours and how to ask for it; {who} can tell you too.").format(
+        list=STATE_PROCESS_LIST, who=who)
     days = [item.due for item in dated if item.due]
     if days:
-        earlier = min(days)
-        when = f"{earlier:%B} {earlier.day}, {earlier.year}"
-        line += (f" Here both come to the same day, {when}." if len(set(days)) == 1 else
-                 f" Until you know, send it by the earlier date, {when}: it is in time under either process.")
+        when = long_date(min(days))
+        line += (_(" Here both come to the same day, {date}.") if len(set(days)) == 1 else
+                 _(" Until you know, send it by the earlier date, {date}: it is in time under either process.")
+                 ).format(date=when)
     return [line]
 
 
@@ -192,10 +195,10 @@ STATE_PROCESS_LIST = "https://www.cms.gov/cciio/resources/files/external_appeals
 def _levels_choice(decision: list[Rule]) -> list[str]:
     """Why both the one-level and the two-level decision times are shown, when the case does not say which."""
     if {rule.levels for rule in decision} >= {"one", "two"}:
-        return ["Both decision times are shown because the case does not say whether the plan has one level of "
-                "internal appeal or two (insurance.internal_appeal_levels): the plan's benefits booklet (summary "
-                "plan description) or the denial notice says. With one level the longer time applies; with two, "
-                "the shorter time applies to each level."]
+        return [_("Both decision times are shown because the case does not say whether the plan has one level of "
+                  "internal appeal or two (insurance.internal_appeal_levels): the plan's benefits booklet (summary "
+                  "plan description) or the denial notice says. With one level the longer time applies; with two, "
+                  "the shorter time applies to each level.")]
     return []
 
 
@@ -216,15 +219,16 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
     where = position(case)
     warnings: list[str] = []
     if case.insurance.plan_type is None:
-        warnings.append("The plan type is not in the case (insurance.plan_type); these are general rules only.")
+        warnings.append(_("The plan type is not in the case (insurance.plan_type); these are general rules only."))
     if case.denial is None:
-        asked = "claim for payment" if service_timing(case) == "post_service" else "prior-authorization request"
-        initial = StepInfo(Step.initial_request, f"a decision on the {asked}")
+        initial = StepInfo(Step.initial_request,
+                           N_("a decision on the claim for payment") if service_timing(case) == "post_service"
+                           else N_("a decision on the prior-authorization request"))
         return DeadlineReport(today, initial, [], _rules(case, Step.initial_request, Topic.decision_deadline),
                               where.following, [], warnings)
     step = where.current
     if step is None:
-        warnings.append("The case has used every appeal step this tool knows for this plan type.")
+        warnings.append(_("The case has used every appeal step this tool knows for this plan type."))
         return DeadlineReport(today, None, [], [], None, [], warnings)
     filing = [count(rule, case) for rule in _rules(case, step.step, Topic.filing_deadline)]
     targets = {item.rule.alternative for item in filing}  # the federal process after the state's on the same day
@@ -234,16 +238,18 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
         if item.rule.id in later:  # two processes, one step: warned once, on the earlier date
             continue
         if item.missing:
-            warnings.append(f"Cannot count the deadline for {step.name} without {item.missing}.")
+            warnings.append(_("Cannot count the deadline for {step} without {missing}.").format(
+                step=_(step.name), missing=item.missing))
         days = item.days_left(today)
         if days is not None and days < 0:
-            warnings.append(f"The deadline of {item.due:%B} {item.due.day}, {item.due.year} has passed. Ask the "
-                            "plan at once whether it will accept a late appeal for good cause, and keep proof.")
+            warnings.append(_("The deadline of {date} has passed. Ask the plan at once whether it will accept a late "
+                              "appeal for good cause, and keep proof.").format(date=long_date(item.due)))
         elif days is not None and days < WARN_DAYS:
-            warnings.append(f"Only {days} day(s) left until {item.due:%B} {item.due.day}, {item.due.year}: "
-                            "send it now, by fax if you can, and keep proof of sending.")
+            warnings.append(_("Only {days} day(s) left until {date}: send it now, by fax if you can, and keep proof "
+                              "of sending.").format(days=days, date=long_date(item.due)))
     if not filing:
-        warnings.append(f"No deadline rule is known for {step.name}; use the date on your notice.")
+        warnings.append(_("No deadline rule is known for {step}; use the date on your notice.").format(
+            step=_(step.name)))
     following = where.following
     next_filing = _rules(case, following.step, Topic.filing_deadline) if following else []
     if following and not next_filing:
@@ -267,8 +273,8 @@ def decided_by(report_: DeadlineReport, rule: Rule) -> str:
     if due is None or report_.decision_start is None:
         return ""
     start = report_.decision_start
-    return (f"The plan must decide by {due:%B} {due.day}, {due.year} (counted from {start:%B} {start.day}, "
-            f"{start.year}, the day it received the request). ")
+    return _("The plan must decide by {date} (counted from {start}, the day it received the request). ").format(
+        date=long_date(due), start=long_date(start))
 
 
 def _next_level(case: Case, step: Step) -> list[Rule]:

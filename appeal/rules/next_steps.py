@@ -8,9 +8,9 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from appeal.base.language import N_, long_date, ngettext, translate as _
 from appeal.cases import plan_types
 from appeal.cases.case import Case, PlanType
-from appeal.cases.fields import format_date
 from appeal.rules import deadlines
 from appeal.rules.rule_book import all_rules
 
@@ -20,8 +20,8 @@ from appeal.rules.rule_book import all_rules
 DEEMED_EXHAUSTION_RULE_IDS = ("erisa-deemed-exhaustion", "insured-group-deemed-exhaustion", "individual-deemed-exhaustion")
 LATE_OPENS_NEXT_LEVEL_RULE_IDS = DEEMED_EXHAUSTION_RULE_IDS + ("mmc-exhaustion-and-deemed-exhaustion", "fehb-opm-review")
 COMPLAINT_RULE_IDS = ("fully-insured-state-complaint",)
-IF_LATE_FALLBACK = ("Call the plan, ask for the status in writing, and note the date; its decision notice must tell you "
-                    "the next step and its deadline.")
+IF_LATE_FALLBACK = N_("Call the plan, ask for the status in writing, and note the date; its decision notice must tell "
+                      "you the next step and its deadline.")
 
 
 def if_late_rules(plan_type: PlanType | None, ids: tuple[str, ...] = LATE_OPENS_NEXT_LEVEL_RULE_IDS + COMPLAINT_RULE_IDS):
@@ -36,75 +36,82 @@ class Section:
     lines: list[str]
 
 
-def _send(case: Case) -> list[str]:
+def send_lines(case: Case) -> list[str]:
+    """Where and how to send the letter, and to keep proof: the next steps and the letter's summary say it."""
     fax, address = case.insurance.appeals_fax, case.insurance.appeals_address
     lines = []
     if fax:
-        lines.append(f"Fax it to {fax} and keep the fax confirmation page: it proves the date you sent it.")
+        lines.append(_("Fax it to {fax} and keep the fax confirmation page: it proves the date you sent it.").format(
+            fax=fax))
     if address:
         flat = ", ".join(part.strip() for part in address.splitlines() if part.strip())
-        lines.append(f"{'Or mail' if fax else 'Mail'} it to {flat}, by certified mail with a return receipt.")
+        lines.append((_("Or mail it to {address}, by certified mail with a return receipt.") if fax else
+                      _("Mail it to {address}, by certified mail with a return receipt.")).format(address=flat))
     if not (fax or address):
         if case.denial is not None:
-            where = "the appeals address or fax number printed on your denial notice"
+            where = _("the appeals address or fax number printed on your denial notice")
         elif case.treatment.services or case.treatment.dates_of_service:
-            where = "the claims address on the back of your member ID card or on the plan's claim form"
+            where = _("the claims address on the back of your member ID card or on the plan's claim form")
         else:
-            where = "the plan's prior-authorization fax number or address (on the back of the member ID card)"
-        lines.append(f"Send it to {where}, and keep proof of sending (a fax confirmation, or a certified-mail "
-                     "receipt).")
-    lines.append("Keep a copy of everything you send, and write down the date and the name of anyone you talk to.")
+            where = _("the plan's prior-authorization fax number or address (on the back of the member ID card)")
+        lines.append(_("Send it to {where}, and keep proof of sending (a fax confirmation, or a certified-mail "
+                       "receipt).").format(where=where))
+    lines.append(_("Keep a copy of everything you send, and write down the date and the name of anyone you talk "
+                   "to."))
     return lines
 
 
 def _by_when(report: deadlines.DeadlineReport) -> list[str]:
     if report.step is None:
-        return ["The case has used every appeal step this tool knows; read your last decision notice for options."]
+        return [_("The case has used every appeal step this tool knows; read your last decision notice for options.")]
     if not report.filing:
-        return [rule.text for rule in report.decision] or ["Send it as soon as you can."]
+        return [rule.text for rule in report.decision] or [_("Send it as soon as you can.")]
     lines = []
+    step = _(report.step.name)
     for item in report.filing:
         if item.due:
             left = item.days_left(report.today)
-            when = f"{format_date(item.due)} ({left} days from today)" if left is not None and left >= 0 else format_date(item.due)
-            lines.append(f"For {report.step.name}: by {when}, counted from {item.start_label}. {item.rule.text} "
-                         f"[{item.rule.citation}]")
+            when = (ngettext("{date} ({days} day from today)", "{date} ({days} days from today)", left).format(
+                date=long_date(item.due), days=left) if left is not None and left >= 0 else long_date(item.due))
+            lines.append(_("For {step}: by {when}, counted from {start}.").format(
+                step=step, when=when, start=item.start_label) + f" {item.rule.text} [{item.rule.citation}]")
         elif item.missing:
-            lines.append(f"For {report.step.name}: {item.rule.text} (add {item.missing} to count the date) "
-                         f"[{item.rule.citation}]")
+            lines.append(_("For {step}: {rule} (add {missing} to count the date)").format(
+                step=step, rule=item.rule.text, missing=item.missing) + f" [{item.rule.citation}]")
         else:
-            lines.append(f"For {report.step.name}: {item.rule.text} [{item.rule.citation}]")
+            lines.append(_("For {step}: {rule}").format(step=step, rule=item.rule.text) + f" [{item.rule.citation}]")
     return lines
 
 
 def sections(case: Case, enclosures: list[str], today: date | None = None, suggested: list[str] = ()) -> list[Section]:
     report = deadlines.report(case, today)
-    found = [Section("Where and how to send it", _send(case))]
+    found = [Section(_("Where and how to send it"), send_lines(case))]
     if case.denial is not None:
-        found.append(Section("By when", _by_when(report) + (report.process_choice if report.choosing_now else [])))
+        found.append(Section(_("By when"), _by_when(report) + (report.process_choice if report.choosing_now else [])))
     if enclosures:
-        found.append(Section("What to send with it", enclosures))
+        found.append(Section(_("What to send with it"), enclosures))
     if suggested:
         found.append(Section(
-            "Worth sending too, if you can get them (the letter lists only what you said you have: add each one you "
-            "get under 'Documents to send with the letter' and write the letter again)", list(suggested)))
+            _("Worth sending too, if you can get them (the letter lists only what you said you have: add each one "
+              "you get under 'Documents to send with the letter' and write the letter again)"), list(suggested)))
     if report.decision:
-        found.append(Section("When the plan must answer", [
+        found.append(Section(_("When the plan must answer"), [
             f"{deadlines.decided_by(report, rule)}{rule.text} [{rule.citation}]" for rule in report.decision
         ] + report.decision_choice))
     late = if_late_rules(case.insurance.plan_type)
     found.append(Section(
-        "If the plan misses its deadline", [f"{rule.text} [{rule.citation}]" for rule in late] or [IF_LATE_FALLBACK]
+        _("If the plan misses its deadline"),
+        [f"{rule.text} [{rule.citation}]" for rule in late] or [_(IF_LATE_FALLBACK)]
     ))
     if report.next_step:
-        again = [f"The next step is {report.next_step.name}."]
+        again = [_("The next step is {step}.").format(step=_(report.next_step.name))]
         again += [f"{rule.text} [{rule.citation}]" for rule in report.next_filing]
-        found.append(Section("If the plan says no again", again))
+        found.append(Section(_("If the plan says no again"), again))
     if report.process:
-        found.append(Section("Which external review", [f"{rule.text} [{rule.citation}]" for rule in report.process]
+        found.append(Section(_("Which external review"), [f"{rule.text} [{rule.citation}]" for rule in report.process]
                              + ([] if report.choosing_now else report.process_choice)))
     if report.warnings:
-        found.insert(0, Section("Check first", report.warnings))
+        found.insert(0, Section(_("Check first"), report.warnings))
     return found
 
 
@@ -126,14 +133,14 @@ def as_docx(found: list[Section], case: Case) -> bytes:
 
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
-    who = case.patient.full_name or "the patient"
-    document.add_heading(f"What happens next: {who}", level=1)
+    who = case.patient.full_name or _("the patient")
+    document.add_heading(_("What happens next: {who}").format(who=who), level=1)
     for section in found:
         document.add_heading(section.heading, level=2)
         for line in section.lines:
             document.add_paragraph(xml_safe(line), style="List Bullet")
     document.add_paragraph(
-        "This is general information from cited rules, not legal advice. Check each date against your notice."
+        _("This is general information from cited rules, not legal advice. Check each date against your notice.")
     ).runs[0].italic = True
     buffer = io.BytesIO()
     document.save(buffer)

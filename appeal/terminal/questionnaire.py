@@ -23,6 +23,7 @@ import questionary
 from prompt_toolkit.application import create_app_session
 
 from appeal.base.control_chars import printable
+from appeal.base.language import N_, ngettext, translate as _
 from appeal.base.errors import UserError
 from appeal.cases import checks as case_checks, voice
 from appeal.cases.case import Case
@@ -30,7 +31,7 @@ from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, Refusal, as_typed, from_typed, is_empty
 from appeal.intake.questions import Entry, Group, Question
 
-RESUME_HINT = "To carry on, run `appeal draft` again and choose to resume, or run: appeal draft --resume {path}"
+RESUME_HINT = N_("To carry on, run `appeal draft` again and choose to resume, or run: appeal draft --resume {path}")
 BACK = "<"
 
 HINT_STYLE = "fg:ansibrightblack italic"
@@ -42,8 +43,11 @@ _BACK_VALUE = "\x00back"
 _SKIP_VALUE = "\x00skip"
 _AGAIN_VALUE = "\x00again"
 _CHOOSE_VALUE = "\x00choose"  # where the cursor starts when nothing is known: Enter there chooses nothing
-CHOOSE_TITLE = "(choose an answer below with the arrow keys)"
-NOTHING_CHOSEN = "Nothing is chosen yet: move to an answer, or to “Skip: leave it out for now”, then press Enter."
+CHOOSE_TITLE = N_("(choose an answer below with the arrow keys)")
+SKIP_TITLE = N_("Skip: leave it out for now")
+BACK_TITLE = N_("<  Go back")
+NOTHING_CHOSEN = N_("Nothing is chosen yet: move to an answer, or to “Skip: leave it out for now”, then press "
+                    "Enter.")
 _FINISH_VALUE = "\x00finish"
 
 
@@ -105,35 +109,38 @@ class _Terminal:
         engine = self.engine
         if engine.resumed:
             count = len(engine.progress.answered) + len(engine.progress.skipped)
-            self._say(f"Carrying on with {engine.path} ({count} questions done so far).", TITLE_STYLE)
+            self._say(ngettext("Carrying on with {path} ({count} question done so far).",
+                               "Carrying on with {path} ({count} questions done so far).", count).format(
+                path=engine.path, count=count), TITLE_STYLE)
             if engine.notice:
                 self._say(engine.notice, ERROR_STYLE)
         else:
-            self._say("Let's fill in the case, one question at a time.", TITLE_STYLE)
-        self._say(f"  Your answers are saved after each one, in {engine.path}.", HINT_STYLE)
-        self._say("  Enter on an empty answer skips a question: the letter leaves that line out (a few facts it cannot do\n"
-                  "  without stay as [ADD: ...] blanks, listed at the end).", HINT_STYLE)
-        self._say("  Type < and Enter to go back one question; in a list, choose 'Go back'.", HINT_STYLE)
-        self._say("  Ctrl-C stops at any time; your answers stay saved.", HINT_STYLE)
+            self._say(_("Let's fill in the case, one question at a time."), TITLE_STYLE)
+        self._say("  " + _("Your answers are saved after each one, in {path}.").format(path=engine.path), HINT_STYLE)
+        self._say("  " + _("Enter on an empty answer skips a question: the letter leaves that line out (a few facts it "
+                           "cannot do\n  without stay as [ADD: ...] blanks, listed at the end)."), HINT_STYLE)
+        self._say("  " + _("Type < and Enter to go back one question; in a list, choose 'Go back'."), HINT_STYLE)
+        self._say("  " + _("Ctrl-C stops at any time; your answers stay saved."), HINT_STYLE)
 
     def _stopped(self) -> QuestionnaireStopped:
         """Ctrl-C: say where the draft is and how to carry on (every answer is already saved)."""
         engine, where = self.engine, self.current
         self._say("")
         if engine.saved:
-            self._say(f"Stopped. Your answers so far are saved in {engine.path}.", TITLE_STYLE)
+            self._say(_("Stopped. Your answers so far are saved in {path}.").format(path=engine.path), TITLE_STYLE)
             if where:
-                self._say(f"Next question: {where}")
-            self._say(RESUME_HINT.format(path=engine.path))
+                self._say(_("Next question: {question}").format(question=where))
+            self._say(_(RESUME_HINT).format(path=engine.path))
         else:
-            self._say("Stopped before any answer, so nothing was saved.", TITLE_STYLE)
+            self._say(_("Stopped before any answer, so nothing was saved."), TITLE_STYLE)
         return QuestionnaireStopped(engine.path if engine.saved else None, where)
 
     def _say_reopened(self, group: Group, index: int | None) -> None:
         """An entry of a list opened again by the engine, for a fact the letter needs that it lacks."""
         if index is not None:
             entry = self.engine.entries(group)[index]
-            self._say(f"  {index + 1}. {group.show(entry)}: the letter needs a little more about it.", TITLE_STYLE)
+            self._say(_("  {number}. {entry}: the letter needs a little more about it.").format(
+                number=index + 1, entry=group.show(entry)), TITLE_STYLE)
 
     def _questions(self) -> None:
         """Ask every question that applies and is not answered yet, in order; '<' steps back through history."""
@@ -151,7 +158,7 @@ class _Terminal:
             except GoBack:
                 forced = engine.previous(entry.key)
                 if forced is None:
-                    self._say("This is the first question.", HINT_STYLE)
+                    self._say(_("This is the first question."), HINT_STYLE)
                     forced = entry
 
     def _run_entry(self, entry: Entry) -> None:
@@ -173,7 +180,7 @@ class _Terminal:
             typed = None
             if answer is _SKIP:
                 if question.required:
-                    self._refuse(engine.refusal(question, "this one is needed: type an answer, or < to go back."))
+                    self._refuse(engine.refusal(question, _("this one is needed: type an answer, or < to go back.")))
                     continue
                 answer = None
             refusal = engine.answer(question, answer, state)
@@ -198,15 +205,18 @@ class _Terminal:
         engine = self.engine
         for typo in engine.typos(question, state):
             if typo.suggestion is None:
-                answer = self._select(f"'{typo.word}' may be a typo. Check it against {typo.source}:", [
-                    questionary.Choice(f"It is as {typo.source} has it: keep it", value="keep"),
-                    questionary.Choice("Let me correct what I copied", value="edit")])
+                answer = self._select(_("'{word}' may be a typo. Check it against {source}:").format(
+                    word=typo.word, source=_(typo.source)), [
+                    questionary.Choice(_("It is as {source} has it: keep it").format(source=_(typo.source)),
+                                       value="keep"),
+                    questionary.Choice(_("Let me correct what I copied"), value="edit")])
                 if answer == "edit":
                     return as_typed(engine.current(question, state))
             else:
-                answer = self._select(f"Spelling: {typo.word} → {typo.suggestion}?", [
-                    questionary.Choice(f"Use '{typo.suggestion}'", value="fix"),
-                    questionary.Choice(f"Keep '{typo.word}' as typed", value="keep")])
+                answer = self._select(_("Spelling: {word} → {suggestion}?").format(
+                    word=typo.word, suggestion=typo.suggestion), [
+                    questionary.Choice(_("Use '{suggestion}'").format(suggestion=typo.suggestion), value="fix"),
+                    questionary.Choice(_("Keep '{word}' as typed").format(word=typo.word), value="keep")])
             refusal = engine.settle_typo(question, typo, answer == "fix", state)
             if refusal is not None:
                 self._refuse(refusal)
@@ -234,20 +244,20 @@ class _Terminal:
             options = engine.options(question, state and state["data"])
             choices = [questionary.Choice(title, value=value) for value, title in options]
             if not question.required:
-                choices.append(questionary.Choice("Skip: leave it out for now", value=_SKIP_VALUE))
-            choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
+                choices.append(questionary.Choice(_(SKIP_TITLE), value=_SKIP_VALUE))
+            choices.append(questionary.Choice(_(BACK_TITLE), value=_BACK_VALUE))
             if isinstance(current, bool):
                 default = "yes" if current else "no"
             elif current is None and not question.required:
                 # Nothing said or implied yet: Enter must neither claim an answer never given nor skip the question
                 # unseen, so the cursor starts on a line that chooses nothing, and Skip is an answer to move to.
-                choices.insert(0, questionary.Choice(CHOOSE_TITLE, value=_CHOOSE_VALUE))
+                choices.insert(0, questionary.Choice(_(CHOOSE_TITLE), value=_CHOOSE_VALUE))
                 default = _CHOOSE_VALUE
             else:
                 default = current.value if isinstance(current, Enum) else current
             answer = self._select(message, choices, default)
             while answer == _CHOOSE_VALUE:
-                self._say(f"  ✗ {NOTHING_CHOSEN}", ERROR_STYLE)
+                self._say(f"  ✗ {_(NOTHING_CHOSEN)}", ERROR_STYLE)
                 answer = self._select(message, choices, default)
             if answer == _BACK_VALUE:
                 raise GoBack
@@ -256,14 +266,14 @@ class _Terminal:
             return answer == "yes" if question.kind == "confirm" else answer
         multiline = question.kind == "multiline"
         if multiline:
-            keys = "Enter on an empty line finishes; "
+            keys = _("Enter on an empty line finishes; ")
         elif typed is not None:  # the refused answer, shown to correct: Enter alone would only refuse it again
-            keys = "correct it and press Enter; "
+            keys = _("correct it and press Enter; ")
         elif not is_empty(current):
-            keys = "Enter keeps it; "
+            keys = _("Enter keeps it; ")
         else:
-            keys = "" if question.required else "Enter skips; "
-        instruction = f"({keys}< goes back)" + ("\n " if multiline else "")  # long answers get the full width
+            keys = "" if question.required else _("Enter skips; ")
+        instruction = f"({keys}{_('< goes back')})" + ("\n " if multiline else "")  # long answers get the full width
         shown = as_typed(current)
         text = self._ask(
             questionary.text(
@@ -284,8 +294,8 @@ class _Terminal:
     def _pick_code(self, words: str, found: list[tuple[str, str]]) -> str | None:
         """Words typed instead of a code: offer the matching billable codes."""
         choices = [questionary.Choice(f"{code}  {text}", value=code) for code, text in found]
-        choices.append(questionary.Choice("None of these: try other words, or type the code", value=_AGAIN_VALUE))
-        answer = self._select(f"Codes matching '{words}': which one?", choices)
+        choices.append(questionary.Choice(_("None of these: try other words, or type the code"), value=_AGAIN_VALUE))
+        answer = self._select(_("Codes matching '{words}': which one?").format(words=words), choices)
         return None if answer == _AGAIN_VALUE else answer
 
     # ---- repeating groups
@@ -308,17 +318,17 @@ class _Terminal:
             if hint and not entries:
                 self._say(f"  {hint}", HINT_STYLE)
             if entries:
-                self._say(f"  {engine.label(group)} so far:", TITLE_STYLE)
+                self._say("  " + _("{list} so far:").format(list=engine.label(group)), TITLE_STYLE)
                 for number, entry in enumerate(entries, 1):
                     self._say(f"    {number}. {group.show(entry)}")
             choices = [
-                questionary.Choice(group.add_label, value="add"),
-                questionary.Choice("No, go on" if entries else "No", value="done"),
+                questionary.Choice(_(group.add_label), value="add"),
+                questionary.Choice(_("No, go on") if entries else _("No"), value="done"),
             ]
             if entries:
-                choices.append(questionary.Choice("Change one of them", value="change"))
-                choices.append(questionary.Choice("Remove one of them", value="remove"))
-            choices.append(questionary.Choice("<  Go back", value=_BACK_VALUE))
+                choices.append(questionary.Choice(_("Change one of them"), value="change"))
+                choices.append(questionary.Choice(_("Remove one of them"), value="remove"))
+            choices.append(questionary.Choice(_(BACK_TITLE), value=_BACK_VALUE))
             answer = self._select(engine.words(group.more if entries else group.prompt), choices,
                                   engine.list_start(group))
             if answer == _BACK_VALUE:
@@ -339,8 +349,9 @@ class _Terminal:
 
     def _pick_entry(self, group: Group, entries: list[Any], verb: str) -> int | None:
         choices = [questionary.Choice(f"{n}. {group.show(entry)}", value=n - 1) for n, entry in enumerate(entries, 1)]
-        choices.append(questionary.Choice("<  Cancel", value=_BACK_VALUE))
-        answer = self._select(f"Which one do you want to {verb}?", choices)
+        choices.append(questionary.Choice(_("<  Cancel"), value=_BACK_VALUE))
+        question = _("Which one do you want to change?") if verb == "change" else _("Which one do you want to remove?")
+        answer = self._select(question, choices)
         return None if answer == _BACK_VALUE else answer
 
     def _fill_item(self, group: Group) -> None:
@@ -351,7 +362,7 @@ class _Terminal:
             if not pending:
                 stored = engine.close_entry()
                 if stored is not None:
-                    self._say(f"  Saved: {group.show(stored)}", HINT_STYLE)
+                    self._say("  " + _("Saved: {entry}").format(entry=group.show(stored)), HINT_STYLE)
                 return
             try:
                 self._ask_question(pending[0], engine.progress.item)
@@ -368,7 +379,7 @@ class _Terminal:
         shown = self.engine.readiness()
         if not shown:
             return
-        self._say("\nWhat the plan usually looks for, and where your answers stand:", TITLE_STYLE)
+        self._say("\n" + _("What the plan usually looks for, and where your answers stand:"), TITLE_STYLE)
         for status, title, settle in shown:
             self._say(f"  {status}: {title}")
             if settle:
@@ -377,12 +388,12 @@ class _Terminal:
     def _review(self) -> bool:
         """Everything at once, grouped; True when the person is happy, False after a change."""
         engine = self.engine
-        self.current = "the review of your answers"
+        self.current = _("the review of your answers")
         engine.save()
         sections = engine.sections()
-        self._say("\nHere is everything so far.", TITLE_STYLE)
+        self._say("\n" + _("Here is everything so far."), TITLE_STYLE)
         for title, entries in sections.items():
-            self._say(f"\n{title}", TITLE_STYLE)
+            self._say(f"\n{_(title)}", TITLE_STYLE)
             for entry in entries:
                 items = engine.entries(entry) if isinstance(entry, Group) else []
                 if items:
@@ -392,17 +403,22 @@ class _Terminal:
                 else:
                     self._say_answer(engine.label(entry), engine.shown_answer(entry))
         for warning in case_checks.warnings(engine.case) + voice.warnings(engine.case):
-            self._say(f"\nNote: {warning}", HINT_STYLE)
+            self._say("\n" + _("Note: {warning}").format(warning=warning), HINT_STYLE)
+        for label in engine.typed_in_spanish():
+            self._say("\n" + _("Note: “{answer}” is written in Spanish. The letter to the plan is in English and will "
+                                "show it as you typed it: keep it, or change it and write it in English.").format(
+                answer=label), HINT_STYLE)
         self._show_readiness()  # last, next to the choice, so it is on screen when the person decides
-        choices = [questionary.Choice("Everything is right: save the case", value=_FINISH_VALUE)]
-        choices += [questionary.Choice(f"Change something in '{title}'", value=title) for title in sections]
-        answer = self._select("Is everything right?", choices)
+        choices = [questionary.Choice(_("Everything is right: save the case"), value=_FINISH_VALUE)]
+        choices += [questionary.Choice(_("Change something in '{section}'").format(section=_(title)), value=title)
+                    for title in sections]
+        answer = self._select(_("Is everything right?"), choices)
         if answer == _FINISH_VALUE:
             return True
         entries = sections[answer]
         picks = [questionary.Choice(engine.summary(entry, width=90), value=n) for n, entry in enumerate(entries)]
-        picks.append(questionary.Choice("<  Back to the summary", value=_BACK_VALUE))
-        pick = self._select("Which one?", picks)
+        picks.append(questionary.Choice(_("<  Back to the summary"), value=_BACK_VALUE))
+        pick = self._select(_("Which one?"), picks)
         if pick == _BACK_VALUE:
             return False
         try:
@@ -426,7 +442,7 @@ class _Terminal:
     def _finish(self) -> tuple[Case, Path]:
         self.current = None
         path = self.engine.finish()
-        self._say("\nEvery answer is saved.", TITLE_STYLE)  # where: the command says, once the letter is beside it
+        self._say("\n" + _("Every answer is saved."), TITLE_STYLE)  # where: the command says, once the letter is beside it
         return self.engine.case, path
 
 
@@ -459,10 +475,10 @@ def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
 
     with create_app_session(input=input, output=output):
         choice = questionary.select(
-            "Make one PDF to send now (your letter, page numbers, and your files such as the denial notice)?",
-            choices=[questionary.Choice("Yes, to fax it (with a fax cover sheet)", value="fax"),
-                     questionary.Choice("Yes, to print and mail it (no cover sheet)", value="mail"),
-                     questionary.Choice("Not now", value="no")],
+            _("Make one PDF to send now (your letter, page numbers, and your files such as the denial notice)?"),
+            choices=[questionary.Choice(_("Yes, to fax it (with a fax cover sheet)"), value="fax"),
+                     questionary.Choice(_("Yes, to print and mail it (no cover sheet)"), value="mail"),
+                     questionary.Choice(_("Not now"), value="no")],
         ).ask()
         if choice in (None, "no"):
             return None
@@ -472,8 +488,8 @@ def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
         files: list[Path] = []
         while True:
             typed = questionary.text(
-                f"File {len(files) + 1} to attach (a PDF or a photo; drag it here), in the letter's order. "
-                "Press Enter when done:"
+                _("File {number} to attach (a PDF or a photo; drag it here), in the letter's order. "
+                  "Press Enter when done:").format(number=len(files) + 1)
             ).ask()
             if typed is None or not typed.strip():
                 return choice == "fax", files

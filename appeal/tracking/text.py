@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from appeal.base.language import N_, long_date, translate as _
 from appeal.cases.fields import format_date
 from appeal.rules import deadlines
 from appeal.tracking.status import Status, step_name
@@ -29,32 +30,35 @@ def status_data(item: Status) -> dict:
 def status_text(items: list[Status]) -> str:
     """`appeal status`: each appeal with where it stands, its next date and what that date means."""
     if not items:
-        return "No open appeals. Record a sent letter with: appeal track add --case FILE --sent DATE"
+        return _("No open appeals. Record a sent letter with: appeal track add --case FILE --sent DATE")
     blocks = []
     for item in items:
         appeal = item.appeal
-        head = f"#{appeal.id}  {appeal.person or 'no name'} - {appeal.plan or 'plan not named'}"
-        lines = [head, f"    {item.level}: sent {format_date(item.sent)}"]
+        head = f"#{appeal.id}  {appeal.person or _('no name')} - {appeal.plan or _('plan not named')}"
+        lines = [head, "    " + _("{level}: sent {date}").format(level=_(item.level), date=long_date(item.sent))]
         if item.closed:
-            lines.append(f"    Approved {format_date(appeal.closed)}. Closed.")
+            lines.append("    " + _("Approved {date}. Closed.").format(date=long_date(appeal.closed)))
         elif item.waiting:
             if item.decision_due:
                 when = _days(item.decision_due, item.today)
-                lines.append(f"    Decision due {format_date(item.decision_due)} ({when})"
-                             + ("  OVERDUE" if item.overdue else ""))
+                lines.append("    " + _("Decision due {date} ({when})").format(date=long_date(item.decision_due),
+                                                                          when=when)
+                             + ("  " + _("OVERDUE") if item.overdue else ""))
             else:
-                lines.append("    Decision due: no rule known here; use the date on your notice"
-                             + ("  OVERDUE (you recorded no answer)" if item.overdue else ""))
+                lines.append("    " + _("Decision due: no rule known here; use the date on your notice")
+                             + ("  " + _("OVERDUE (you recorded no answer)") if item.overdue else ""))
         else:
             outcome = appeal.last.outcome
-            lines.append(f"    {outcome.result.value.capitalize()} {format_date(outcome.date)}.")
+            lines.append("    " + _(_OUTCOMES[outcome.result.value]).format(date=long_date(outcome.date)))
         if item.next_step:
-            due = f" by {format_date(item.next_due)} ({_days(item.next_due, item.today)})" if item.next_due else ""
-            lines.append(f"    Next: {item.next_step}{due}")
+            due = (_(" by {date} ({when})").format(date=long_date(item.next_due), when=_days(item.next_due, item.today))
+                   if item.next_due else "")
+            lines.append("    " + _("Next: {step}").format(step=_(item.next_step)) + due)
             if item.next_kind:
-                lines.append(f"    Draft it: appeal draft --from-track {appeal.id}")
+                lines.append("    " + _("Draft it: appeal draft --from-track {id}").format(id=appeal.id))
             else:
-                lines.append("    (appeal does not draft this one: ask for it as your last notice or the plan's papers say.)")
+                lines.append("    " + _("(appeal does not draft this one: ask for it as your last notice or the plan's "
+                                      "papers say.)"))
         lines += [f"    - {line}" for line in item.meaning + item.notes]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -77,11 +81,15 @@ def history_text(appeal: Appeal) -> str:
     return "\n".join(lines)
 
 
+# An answer recorded, as `appeal status` says it (the result, capitalized, and its date).
+_OUTCOMES = {"approved": N_("Approved {date}."), "denied": N_("Denied {date}."), "partial": N_("Partial {date}.")}
+
+
 def _days(day: date, today: date) -> str:
     left = (day - today).days
     if left < 0:
-        return f"{-left} day(s) ago"
-    return "today" if left == 0 else f"{left} day(s) left"
+        return _("{days} day(s) ago").format(days=-left)
+    return _("today") if left == 0 else _("{days} day(s) left").format(days=left)
 
 
 def calendar(items: list[Status], today: date) -> str:

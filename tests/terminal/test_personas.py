@@ -53,18 +53,18 @@ class Persona:
         self.said: list[str] = []  # what the questionnaire printed (the review, notes, readings)
         monkeypatch.setattr(questionary, "print", lambda text, **kwargs: self.said.append(str(text)))
 
-    def draft(self, script: dict, capsys) -> tuple[str, str, dict, Path]:
-        """Run `appeal draft`; returns (the letter's text, the last screen, the case file kept, the letter)."""
+    def draft(self, script: dict, capsys, command: tuple[str, ...] = ("draft",)) -> tuple[str, str, dict, Path]:
+        """Run `appeal draft` (or `command`, such as `--lang es draft`); returns (the letter's text, the last screen, the case file kept, the letter)."""
         ending = {"How would you like to start": pick("questions"), "Make one PDF": pick("no"),
                   "Have you sent this letter yet": pick("later")}
 
         def run(pipe):
             with create_app_session(input=pipe, output=DummyOutput()):
-                return cli.main(["draft"])
+                return cli.main(list(command))
 
         assert self.terminal.drive({**ending, **script}, run) == 0
         screen = capsys.readouterr().out
-        (letter,) = self.folder.glob("*.docx")
+        (letter,) = [path for path in self.folder.glob("*.docx") if not path.stem.endswith("-que-dice-su-carta")]
         (kept,) = self.folder.glob("*.yaml")
         return docx_text(letter), screen, yaml.safe_load(kept.read_text(encoding="utf-8")), letter
 

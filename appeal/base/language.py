@@ -1,0 +1,127 @@
+"""The language the person reads, chosen once: `--lang es` on any command, else the environment as gettext reads it
+(LANGUAGE, then LC_ALL, LC_MESSAGES, LANG; the first one set decides), else English.
+
+Everything said to the person goes through `translate()` (imported as `_`) and `ngettext()` (GNU gettext catalogs
+under appeal/locale/, made and compiled with Babel: see the README's "Translations"); dates for the person through
+`long_date()`. What goes
+to the plan (the letter, its appendix, the fax cover) is never passed through here: it stays English whatever the
+person reads. A language without a catalog falls back to English, never to an error.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+DOMAIN = "appeal"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+ENGLISH = "en"
+# The languages with a catalog (besides English, the language of the code), with the locale their dates use.
+CATALOGS = {"es": "es_US"}
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None  # set by `--lang`; None: read the environment
+_translations: gettext.NullTranslations | None = None
+
+
+def from_environment(environ: os._Environ | dict[str, str] | None = None) -> str:
+    """The language the environment asks for, as gettext reads it: the first of LANGUAGE, LC_ALL, LC_MESSAGES and
+    LANG that is set (LANGUAGE may list several, 'es:en'); 'C' or 'POSIX' ends the list. 'en' when none has a
+    catalog."""
+    environ = os.environ if environ is None else environ
+    for name in _ENVIRONMENT:
+        value = environ.get(name)
+        if value:
+            for wanted in value.split(":"):
+                code = _code(wanted)
+                if code in ("c", "posix"):
+                    return ENGLISH
+                if code in CATALOGS or code == ENGLISH:
+                    return code
+            return ENGLISH
+    return ENGLISH
+
+
+def _code(locale_name: str) -> str:
+    """'es_US.UTF-8' -> 'es', 'C.UTF-8' -> 'c'."""
+    return locale_name.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+
+
+def choose(wanted: str | None) -> str:
+    """`--lang` (None: the environment decides). A language without a catalog is English, said once on stderr
+    (no traceback: the person asked for something the tool cannot give yet). Returns the language now in use."""
+    global _chosen, _translations
+    _translations = None
+    if wanted is None:
+        _chosen = None
+        return current()
+    code = _code(wanted)
+    if code not in CATALOGS and code != ENGLISH:
+        print(f"appeal: there is no '{wanted}' translation yet; using English.", file=sys.stderr)
+        code = ENGLISH
+    _chosen = code
+    return code
+
+
+def current() -> str:
+    """The language in use: 'en' or a key of CATALOGS."""
+    return _chosen or from_environment()
+
+
+def translations() -> gettext.NullTranslations:
+    """The catalog of the language in use (English: the messages as written), loaded once."""
+    global _translations
+    if _translations is None:
+        code = current()
+        _translations = (gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+                         if code in CATALOGS else gettext.NullTranslations())
+    return _translations
+
+
+def translate(message: str) -> str:
+    """A message in the person's language (the message itself when its catalog has none)."""
+    return translations().gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """One of two messages by a count, in the person's language (its own plural rule)."""
+    return translations().ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is declared; `_()` translates it where it is shown."""
+    return message
+
+
+def long_date(day: date) -> str:
+    """A date for the person to read: 'March 14, 2026' in English, '14 de marzo de 2026' in Spanish (Babel's CLDR
+    data, so the month names and order are the locale's)."""
+    code = current()
+    if code not in CATALOGS:
+        return f"{day:%B} {day.day}, {day.year}"
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=CATALOGS[code])
+
+
+def shown_date(day: date) -> str:
+    """A date in an answer shown back: 03/14/2026 in English (as it is typed), in words in another language
+    ('14 de marzo de 2026'), where 03/04 could be read day first."""
+    return long_date(day) if current() in CATALOGS else f"{day:%m/%d/%Y}"
+
+
+# Spanish words that are never English ones (no "a", "me", "no", "son": English has them too), for telling an
+# answer typed in Spanish: the letter to the plan is English, so the person is told it will appear as typed.
+_SPANISH_WORDS = frozenset("""de la que el en y los las se por con una para mi es lo al del su muy pero más
+    como cuando porque desde hace años trabajo puedo tengo estoy está ella él mis sus nada dolor también""".split())
+
+
+def looks_spanish(text: str) -> bool:
+    """Whether free text reads as Spanish: at least two Spanish words, and one word in five."""
+    words = re.findall(r"[a-záéíóúñü]+", text.lower())
+    hits = sum(word in _SPANISH_WORDS for word in words)
+    return hits >= 2 and hits * 5 >= len(words)

@@ -1,0 +1,74 @@
+"""`appeal deadline`, `next-steps`, `check` and `status` in Spanish, chosen by a Spanish locale or by `--lang es`, as a
+person runs them: the words and the dates are Spanish, and the same commands in English are unchanged."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from appeal import cli
+from appeal.base import language
+
+SPANISH_DATE = re.compile(r"\b\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+                          r"noviembre|diciembre) de \d{4}\b")
+
+
+@pytest.fixture
+def case_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    path = tmp_path / "case.yaml"
+    assert cli.main(["example", "ketamine-trd-erisa-appeal", "-o", str(path)]) == 0
+    return path
+
+
+def _run(capsys, *argv: str) -> str:
+    capsys.readouterr()
+    assert cli.main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_deadline_under_a_spanish_locale_prints_spanish_with_spanish_dates(case_file, capsys, monkeypatch):
+    english = _run(capsys, "deadline", "--case", str(case_file))
+    assert "Next step: an internal appeal to the plan" in english and "File by " in english
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    out = _run(capsys, "deadline", "--case", str(case_file))
+    assert "Siguiente paso: una apelación interna al plan" in out
+    assert re.search(r"Presentar a más tardar el " + SPANISH_DATE.pattern + r" \(quedan \d+ días\), contando desde "
+                     r"el día en que usted recibió el aviso\.", out)
+    assert "Una vez presentada: " in out and "Regla: 29 CFR 2560.503-1" in out
+    for english_words in ("Next step", "File by", "days left", "counted from", "Once filed", "Note:"):
+        assert english_words not in out
+
+
+def test_next_steps_with_lang_es_prints_spanish(case_file, capsys):
+    out = _run(capsys, "--lang", "es", "next-steps", "--case", str(case_file))
+    for heading in ("DÓNDE Y CÓMO ENVIARLA", "HASTA CUÁNDO", "QUÉ ENVIAR CON LA CARTA", "CUÁNDO TIENE QUE RESPONDER "
+                    "EL PLAN", "SI EL PLAN NO CUMPLE SU PLAZO", "SI EL PLAN VUELVE A DECIR QUE NO"):
+        assert heading in out
+    assert "Mándela por fax al (937) 555-0199" in out and SPANISH_DATE.search(out)
+    assert "WHERE AND HOW" not in out and "Fax it to" not in out
+    # the .docx kept with the letter says the same, in Spanish
+    from conftest import docx_text
+
+    sheet = case_file.with_name("next.docx")
+    _run(capsys, "next-steps", "--case", str(case_file), "-o", str(sheet), "--lang", "es")
+    text = docx_text(sheet)
+    assert "Qué sigue ahora:" in text and "Dónde y cómo enviarla" in text and "no asesoría legal" in text
+
+
+def test_check_and_status_speak_spanish(case_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "es")
+    out = _run(capsys, "check", "--case", str(case_file))
+    assert "[cumple]" in out and "[met]" not in out
+    sent = date.today() - timedelta(days=3)
+    _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
+    language.choose(None)
+    out = _run(capsys, "status")
+    assert f"una apelación interna al plan: enviada el {language.long_date(sent)}" in out
+    assert re.search(r"Decisión a más tardar el " + SPANISH_DATE.pattern + r" \(quedan \d+ día\(s\)\)", out)
+    monkeypatch.delenv("LANGUAGE")
+    english = _run(capsys, "status")
+    assert f"an internal appeal to the plan: sent {sent:%B} {sent.day}, {sent.year}" in english
