@@ -890,3 +890,17 @@ def test_the_sessions_pdfs_share_one_libreoffice_which_is_gone_when_the_session_
     assert len(seen[0]) == 1 and seen[1] == seen[0]  # the second PDF was made by the first one's LibreOffice
     running.stop()  # what Ctrl-C in appeal web's terminal ends with
     assert not libreoffices(short_temp)
+
+
+def test_a_spanish_locale_gets_english_pages_and_is_told_where_the_spanish_is(client, monkeypatch, capsys):
+    """The pages are not translated yet: one Spanish question inside an English page would help no one."""
+    from appeal.base import language
+    from appeal.commands import web as web_command
+
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    assert language.current() == "es"
+    web_command._english_pages()
+    client.post("/new")
+    page = client.get("/questions").body
+    assert "Who is writing this letter?" in page and "¿Quién" not in page
+    assert "las páginas del navegador están en inglés" in capsys.readouterr().err
