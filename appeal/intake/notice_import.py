@@ -172,7 +172,8 @@ class CodeList:
 
 DATE = (
     r"(?:\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[A-Za-z]*\.? \d{4})"  # 17 AUG 2003
 )
 IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
 PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
@@ -185,7 +186,7 @@ NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", 
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
           "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
 # After a label: separators and a few words ("is", "on file") before the value.
-FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
+FILLER = r"(?:\s*(?:[:#\-–]|\.{2,}|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
 NEXT_LABEL = re.compile(
     r"\s{3,}|(?<=[A-Za-z]{2})\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
@@ -258,6 +259,10 @@ class _Reader:
         hits = []
         for index, line in enumerate(self.lines):
             for match in pattern.finditer(line.text):
+                cell = self.form_cell(index, match.start())
+                if cell is not None:
+                    hits.append(cell)
+                    continue
                 rest = line.text[match.end() :]
                 if rest.strip():
                     after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
@@ -270,6 +275,20 @@ class _Reader:
                     if following is not None:
                         hits.append((following.text.strip(), following))
         return hits
+
+    def form_cell(self, index: int, start: int) -> tuple[str, Line] | None:
+        """A form's boxes: a row of headings in capitals, columns apart ('MEMBER NAME      MEMBER ID'), with the
+        values on the line under them; the value under the heading at `start`. None when the line is no such row."""
+        text = self.lines[index].text
+        if not FORM_HEADINGS.fullmatch(text) or start not in [m.start() for m in re.finditer(r"(?:^|(?<= {3}))\S", text)]:
+            return None
+        following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+        if following is None or FORM_HEADINGS.fullmatch(following.text):
+            return None
+        end = next((m.start() for m in re.finditer(r"(?<= {3})\S", text) if m.start() > start), None)
+        # a value may start a little before its heading, never past the next one
+        value = following.text[max(0, start - 2) : end].strip() if end else following.text[max(0, start - 2) :].strip()
+        return (value, following) if value else None
 
     @staticmethod
     def other_values(value: Any, hits: list[tuple[str, Line]], read: Callable[[str], Any]) -> bool:
@@ -334,9 +353,11 @@ class _Reader:
     def identity(self) -> None:
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
-                                             r"(?:patient|member|enrollee|beneficiary|client)(?=\s*:)", r"^\s*name(?=\s*:)"),
+                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*:)"),
                       _name)
         self.labelled("patient_name", _label(r"re(?=\s*:)", r"notice for", r"^\s*to(?=\s*:)"), _name)
+        # the employee a plan covers, who may not be the patient (a child on the plan)
+        self.labelled("patient_name", _label(r"participant|subscriber|policyholder|sponsor(?=\s*:)"), _name, certain=False)
         self.name_from_address_block()
         if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
@@ -346,19 +367,31 @@ class _Reader:
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
                                           r"plan member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
-                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?",
-                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
-                                          r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
+                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?(?: \([^)]{1,20}\))?",
+                                          r"(?:participant|client|recipient)(?:'s)? id(?: \([^)]{1,20}\))?",
+                                          r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
+                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/(?:id|DBN)",
+                                          r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
+                                          r"(?:^\s*|\s{3})id(?=\s*:)"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?",
+        # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
+        self.labelled("member_id", _label(r"(?!(?:" + NOT_MEMBER_IDS + r")\b)(?-i:[A-Z][A-Za-z]+) ID(?=\s*:)"),
+                      self.identifier, certain=False)
+        # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
+        self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
+                      lambda text: (m.group(), "the notice prints only the end of this number; check it")
+                      if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*:)", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
-            r"control|document|redetermination|reconsideration|UM|utilization review|file)\.? ?(?:number|no\.?|#|id)"
+            r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
+            r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
             r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
+            r"(?:prior authorization|precertification|authorization) request(?=\s*:)",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
 
@@ -380,7 +413,8 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        match = re.match(IDENTIFIER, text)
+        # an ID printed in groups ('PHG 881 204 557'), the value alone in its field
+        match = re.match(r"[A-Z0-9]{2,6}(?: \d{3,4}){2,4}(?=\s{2,}|\s*$)", text) or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
@@ -440,16 +474,20 @@ class _Reader:
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
-                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*:)")
+                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*:)",
+                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
+                       r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*:)")
         if self.labelled("notice_date", label, _past_date):
             return
         # A letter's date stands alone on a line above the greeting. Used only when exactly one line does.
+        # Without a greeting (a form, an EOB), a date alone on a line near the top is likely its date: marked.
         greeting = next((line.number for line in self.lines if re.match(r"(?i)\s*dear\b", line.text)), None)
-        if greeting is None:
-            return
-        alone = [line for line in self.lines[: greeting - 1] if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
+        top = self.lines[: greeting - 1] if greeting is not None else self.lines[:15]
+        alone = [line for line in top if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
         if len(alone) == 1:
             value, why = _past_date(alone[0].text.strip()) or (None, "")
+            if greeting is None and not why:
+                why = "a date alone near the top of the notice, without a label: check it is the notice's date"
             self.keep("notice_date", value, alone[0], not why, why)
 
     def service(self) -> None:
@@ -784,6 +822,12 @@ ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
 
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
+# Labels ending in 'ID' that name something else than the member's ID.
+NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
+                  "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
+                  "facility|vendor|submitter|batch|check|payment|eob|statement|notice|letter|order|referral|PA|UM")
+# A row of a form's headings: words in capitals (no digits), two or more columns apart.
+FORM_HEADINGS = re.compile(r"\s*[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*(?: {3,}[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*)+\s*")
 # A line ending in a town, its state and ZIP code (an address's last line).
 ZIP_LINE = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
 
