@@ -203,7 +203,7 @@ OCR_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 def _label(*labels: str, colon: bool = False) -> re.Pattern[str]:
     """A label, then separators. With colon=True the label must end in ':' or end its line (a heading in a form):
     for fields whose value is free text, which a sentence like 'the requested service is not...' would fool."""
-    ending = r"(?=\s*:|\s*$)" if colon else ""
+    ending = r"(?=\s*:|\s*\.{3,}|\s*$)" if colon else ""
     return re.compile(r"(?i)(?<![A-Za-z])(?:" + "|".join(labels) + r")(?![A-Za-z])" + ending + FILLER)
 
 
@@ -353,11 +353,11 @@ class _Reader:
     def identity(self) -> None:
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
-                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*:)"),
+                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*:)", r"notice for", r"^\s*to(?=\s*:)"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
         # the employee a plan covers, who may not be the patient (a child on the plan)
-        self.labelled("patient_name", _label(r"participant|subscriber|policyholder|sponsor(?=\s*:)"), _name, certain=False)
+        self.labelled("patient_name", _label(r"(?:participant|subscriber|policyholder|sponsor)(?=\s*(?::|\.{3,}))"), _name, certain=False)
         self.name_from_address_block()
         if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
@@ -372,16 +372,16 @@ class _Reader:
                                           r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
                                           r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/(?:id|DBN)",
                                           r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
-                                          r"(?:^\s*|\s{3})id(?=\s*:)"),
+                                          r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
         # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
-        self.labelled("member_id", _label(r"(?!(?:" + NOT_MEMBER_IDS + r")\b)(?-i:[A-Z][A-Za-z]+) ID(?=\s*:)"),
+        self.labelled("member_id", _label(r"(?!(?:" + NOT_MEMBER_IDS + r")\b)(?-i:[A-Z][A-Za-z]+) ID(?=\s*(?::|\.{3,}))"),
                       self.identifier, certain=False)
         # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
                       lambda text: (m.group(), "the notice prints only the end of this number; check it")
                       if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*:)", r"grp\.?",
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
         self.labelled("reference", _label(
@@ -390,8 +390,8 @@ class _Reader:
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
-            r"(?:prior authorization|precertification|authorization) request(?=\s*:)",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization) reference(?=\s*(?::|\.{3,}))",
+            r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
 
@@ -421,13 +421,43 @@ class _Reader:
         return (value, "read by OCR: compare it with the paper") if self.notice.ocr else value
 
     def plan(self) -> None:
-        self.labelled("insurer", _label(r"insurer(?=\s*:)", r"insurance company(?=\s*:)", r"health plan(?=\s*:)",
+        self.labelled("insurer", _label(r"insurer(?=\s*(?::|\.{3,}))", r"insurance company(?=\s*(?::|\.{3,}))", r"health plan(?=\s*(?::|\.{3,}))",
                                         r"plan administrator", r"claims administrator", r"issued by"), _org)
         if "insurer" not in self.result.found:
             self.insurer_from_context()
-        self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
-                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _plan_name)
+        self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?-i:(?:^\s*|(?<= {3}))PLAN(?= {3}|\s*$))", r"(?:your |benefit )?plan(?=\s*(?::|\.{3,}))",
+                                          r"product(?=\s*(?::|\.{3,}))", r"program(?=\s*(?::|\.{3,}))", colon=True), _plan_name)
+        # 'Coverage:' or 'Group:' given as a plan's name ('Group: Valley School District Employee Benefit Plan')
+        self.labelled("plan_name", _label(r"coverage", r"group", r"beneficiary category", colon=True),
+                      lambda text: _plan_name(next((part for part in _cut(text).split(" - ") if re.search(PLAN_WORDS, part)),
+                                                   "")), certain=False)
+        if "plan_name" not in self.result.found:
+            self.plan_from_letterhead()
         self.plan_type()
+
+    def plan_from_letterhead(self) -> None:
+        """The plan's name at the top of the letter, marked: a line naming a plan by its type's letters ('Senior
+        Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
+        ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
+        is a health plan ('A Medicaid Managed Care Plan')."""
+        top = [line for line in self.lines[:8] if line.text.strip() and not re.search(r"(?i)\bOMB\b", line.text)][:4]
+        for line in top:
+            text = re.split(r"\s{3,}|\s+[·|]\s+", line.text.strip())[0]
+            title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
+            behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
+                               text)
+            value = (title.group(1) if title else behalf.group(1) if behalf
+                     else text if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", text)
+                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)", text) and line is not top[0]
+                     else None)
+            if value:
+                self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
+                return
+        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
+                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?:Health Plan|Care|Health Partners)",
+                                 top[0].text.strip()):
+            self.keep("plan_name", top[0].text.strip(), top[0], False,
+                      "taken from the letterhead: check it is your plan's name")
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
@@ -474,9 +504,9 @@ class _Reader:
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
-                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*:)",
+                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*(?::|\.{3,}))",
                        r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
-                       r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*:)")
+                       r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
             return
         # A letter's date stands alone on a line above the greeting. Used only when exactly one line does.
@@ -492,11 +522,11 @@ class _Reader:
 
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
-                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service", r"^\s*request(?=\s*:)", r"service or item",
-                       r"drug(?=\s*:)", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
+                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*(?::|\.{3,}))", r"treatment(?=\s*(?::|\.{3,}))", r"procedure(?=\s*(?::|\.{3,}))", r"medication(?=\s*(?::|\.{3,}))",
+                       r"drug requested", r"description of service", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
+                       r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
-                       r"asked (?:us )?for(?=\s*:)",
+                       r"asked (?:us )?for(?=\s*(?::|\.{3,}))",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
         if not self.labelled("service", label, _phrase, wraps=True):
             for text, starts in self.paragraphs:
@@ -637,9 +667,9 @@ class _Reader:
         label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
                        r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
                        r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
-                       r"why(?=\s*:)",
-                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*:)", r"rationale",
-                       r"denial reason", r"reason(?=\s*:)")
+                       r"why(?=\s*(?::|\.{3,}))",
+                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*(?::|\.{3,}))", r"rationale",
+                       r"denial reason", r"reason(?=\s*(?::|\.{3,}))")
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
             if not match:
@@ -822,6 +852,15 @@ ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
 
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
+# Words that make a value a plan's name.
+PLAN_WORDS = r"(?i)\b(?:plan|fund|trust|program|medicaid|medicare|tricare \w+|option|HMO|PPO|EPO|POS|PDP)\b"
+# Words in brackets after a plan's name that say how it was bought or who pays, not its name: an exchange's
+# name, 'self-funded', an enrollment code.
+NOT_PLAN_NAME = (r"(?i:self|insured|enrollment|through|via|marketplace|exchange|healthplanfinder|bewell|covered california|"
+                 r"health link|health connection|mnsure|kynect|pennie|access health|get covered|state of health|"
+                 r"your health idaho|connect for health|georgia access)")
+# A plan type's letters, kept in brackets after a plan's name: 'Senior Advantage (HMO)', 'Drug Plan (PDP)'.
+PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP|PPO-SNP|Group)"
 # Labels ending in 'ID' that name something else than the member's ID.
 NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
                   "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
@@ -920,8 +959,13 @@ def _plan_name(text: str) -> str | None:
     value = _phrase(text)
     if value is None:
         return None
-    if "(" in value:  # whether a bracket is part of the name, only the person can say
-        return value, "the brackets at its end may not be part of the plan's name"
+    # what the notice adds in brackets after the name ('(self-funded; Group 88-4150)', '(HealthCare.gov)') is left
+    # out, and said; a plan type's letters ('(HMO)', '(PDP)') are part of the name
+    bare = re.sub(r"\s*\((?:[^()]*(?:\d|;|\.|" + NOT_PLAN_NAME + r")[^()]*\)|[^()]*$)$", "", value)
+    if bare != value and len(bare) >= 3:
+        return bare, "words in brackets after the name were left out; check the plan's name"
+    if "(" in value and not re.search(r"\(" + PLAN_LETTERS + r"\)$", value):
+        return value, "the brackets in it may not be part of the plan's name"
     return value
 
 
