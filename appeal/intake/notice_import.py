@@ -526,15 +526,12 @@ class _Reader:
                        r"drug requested", r"description of service", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
                        r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
-                       r"asked (?:us )?for(?=\s*(?::|\.{3,}))",
+                       r"asked (?:us )?for(?=\s*(?::|\.{3,}))", r"(?:(?:^\s*)(?:services|requested)|service under (?:appeal|review)|services? (?:approved|denied|at issue)"
+                       r"|service\(s\)(?: at issue| requested| denied)?|items? or services|(?:approved|denied|requested) "
+                       r"(?:care|services?))(?=\s*:)",
                        r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
         if not self.labelled("service", label, _phrase, wraps=True):
-            for text, starts in self.paragraphs:
-                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
-                                  r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)", text)
-                if match:
-                    self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
-                    break
+            self.service_in_prose() or self.service_in_table()
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -543,6 +540,61 @@ class _Reader:
                     else TreatmentKind.iv_ketamine if "ketamine" in name and ("infusion" in name or " iv " in f" {name}")
                     else None)
             self.result.treatment_kind = kind
+
+    def service_in_prose(self) -> bool:
+        """'your request for X (CPT ...)', 'the denial of X (96365, J3490)', 'our decision to deny coverage for X
+        (HCPCS ...)': the service named in a sentence, just before its codes. The first form is the plan's usual
+        wording; the others are read from prose and marked."""
+        codes = r"\((?:codes?|CPT|HCPCS|[A-Z]?\d{4}[0-9A-Z]?\b)"
+        usual = re.compile(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
+                           r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)")
+        other = re.compile(r"(?i:\b(?:request|appeal|denial|deny(?: coverage)?|approved?|review|coverage|payment))\b"
+                           r"(?:[^.]|(?<=\b(?:Dr|Mr|Ms))\.){0,120}?"
+                           r"\b(?:for|of) (?:coverage (?:of|for) )?(?!(?i:reconsideration|redetermination|an? appeal|"
+                           r"review|the denial|our decision|this|that|your|the request)\b)\"?([^.\"]{3,120}?)\"? " + codes)
+        for pattern, certain in ((usual, True), (other, False)):
+            for text, starts in self.paragraphs:
+                match = pattern.search(text)
+                value = _phrase(re.sub(r"(?i)^.*\b(?:denial|claim|request|appeal|coverage)(?: \w+){0,2} (?:for|of) ", "",
+                                       match.group(1))) if match else None
+                if value:
+                    why = "" if certain else "read from a sentence of the notice: check it names the care denied"
+                    return self.keep("service", value, self._line_at(starts, match.start(1)), certain, why)
+        # 'Payment for the services listed below was denied.' and, under it, 'Physical therapy visits (CPT ...)'
+        for number, (text, _) in enumerate(self.paragraphs[:-1]):
+            if re.search(r"(?i)\bservices? (?:listed )?below\b", text):
+                following, starts = self.paragraphs[number + 1]
+                match = re.match(r"([^()]{3,120}?) " + codes, following)
+                if match and _phrase(match.group(1)):
+                    return self.keep("service", _phrase(match.group(1)), starts[0][1], False,
+                                     "read from the list under the notice's sentence: check it names the care denied")
+        return False
+
+    def service_in_table(self) -> bool:
+        """An EOB's or a claim notice's table: the first service line's cell under 'Description' (or 'Service'),
+        marked (which line was denied, the person can tell better)."""
+        for index, line in enumerate(self.lines):
+            text = line.text
+            if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text):
+                continue
+            column = re.search(r"(?i)(?:^|(?<=  ))(?:description|services?(?: provided)?(?: & billing code)?)(?= {2,}|\s*$)", text)
+            if column is None:
+                continue
+            rows = []
+            for row in self.lines[index + 1 : index + 12]:
+                if not row.text.strip() and rows or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
+                    break
+                if re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text):
+                    rows.append(row)
+            # the first line the table marks as denied, else its first line
+            denied = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
+            for row in (denied or rows)[:1]:
+                cell = re.split(r" {2,}", row.text[max(0, column.start() - 2) :].strip())[0]
+                value = _phrase(cell)
+                if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
+                    return self.keep("service", value, row, False,
+                                     "a service line of the notice's table: check it is the one denied")
+        return False
 
     def codes(self) -> None:
         procedure = _label(r"CPT(?:/HCPCS)?(?: codes?)?", r"HCPCS(?: codes?)?", r"procedure codes?", r"service codes?",
@@ -628,6 +680,16 @@ class _Reader:
             return False
         at = self.lines.index(service.line)
         text = " ".join(line.text for line in self.lines[at : at + 2])  # the name may wrap onto the next line
+        if "table" in service.why:  # a table's service lines: the codes of each, up to its end
+            rows = []
+            for line in self.lines[at:]:
+                if not line.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", line.text):
+                    break
+                rows.append(line.text)
+            codes = [code for row in rows for code in re.findall(r"\(([A-Z]?\d{4}[0-9A-Z]?)\)", row)]
+            if codes:
+                return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
+                                 service.line, False, "read from the table's service lines: check them")
         match = re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
         found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
         if not found:
@@ -975,6 +1037,8 @@ def _phrase(text: str) -> str | None:
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r"\s+-\s+(?:CPT |HCPCS )?[A-Z]?\d{4}[0-9A-Z]?\b.*$", "", value)  # '... (8 sessions) - G2082'
+    value = re.sub(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+", "", value)  # a table row's date of service before it
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
     value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
