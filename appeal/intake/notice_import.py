@@ -332,7 +332,8 @@ class _Reader:
         self.dates()
         self.service()
         self.codes()
-        if self.result.document is None or self.result.document.is_denial:  # an approval has no reason to answer
+        document = self.result.document  # an approval has no reason to answer; a partial one has, for its denied part
+        if document is None or document.is_denial or document.type == DocumentType.partial_approval:
             self.reason()
         self.appeal_route()
         self.several_claims()
@@ -726,12 +727,15 @@ class _Reader:
         return codes, "; ".join(notes)
 
     def reason(self) -> None:
-        label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
+        label = _label(r"reason for (?:the |this |our )?(?:denial|decision|action)", r"why we denied(?: it| this| (?:part of )?(?:your|the) request)?",
                        r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
                        r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
                        r"why(?=\s*(?::|\.{3,}))",
                        r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*(?::|\.{3,}))", r"rationale",
-                       r"denial reason", r"reason(?=\s*(?::|\.{3,}))")
+                       r"denial reason", r"reason(?=\s*(?::|\.{3,}))", r"^\s*why\s*$", r"our reasons?(?=\s*:)",
+                       r"explanation of (?:the|our) (?:decision|denial)", r"why did we (?:deny|deny|not approve) [\w ]{1,30}\?",
+                       r"why [\w ]{1,40} (?:was|were) (?:denied|not approved)(?=\s*:)",
+                       r"reason for the [\w ]{1,30} not approved", r"why we denied part of (?:your|the) request")
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
             if not match:
@@ -755,6 +759,8 @@ class _Reader:
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
                           why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
                 break
+        if "quote" not in self.result.found:
+            self.quote_in_notes() or self.quote_in_prose()
         quote = self.result.found.get("quote")
         if quote is None:
             return
@@ -763,8 +769,59 @@ class _Reader:
         reasons = list(dict.fromkeys(reason for _, reason in hits))
         if reasons:
             why = "the plan gives more than one reason; the first is used" if len(reasons) > 1 else ""
+            if not why and not quote.certain:
+                why = "the kind of reason was told from words read without a label: check it"
             self.keep("reason", reasons[0], quote.line, not why, why)
             self.result.other_reasons = reasons[1:]
+
+    def quote_in_notes(self) -> bool:
+        """An EOB's or a summary notice's notes under the table ('Remarks', 'Notes for Claims Above', 'Remark code
+        explanations'), each a key and its words: the first note that gives a kind of reason, without the codes
+        it starts with ('CO-242, N130: ...'). Marked: which note goes with the denied line, the person can tell."""
+        for index, line in enumerate(self.lines):
+            if not NOTES_HEADING.fullmatch(line.text):
+                continue
+            notes: list[tuple[Line, str]] = []
+            for following in self.lines[index + 1 : index + 40]:
+                text = following.text
+                entry = re.match(r"\s{0,3}([A-Z0-9]{1,4}|" + ADJUSTMENT_CODE + r")\s+(\S.*)$", text)
+                if entry and not text.startswith("    "):
+                    notes.append((following, entry.group(2).strip()))
+                elif notes and text.startswith(" ") and text.strip():
+                    notes[-1] = (notes[-1][0], f"{notes[-1][1]} {text.strip()}")
+                elif notes or text.strip():
+                    break
+            for first, words in notes:
+                words = re.sub(r"^(?:(?:Denied|Not paid)\.?\s*)?(?:" + ADJUSTMENT_CODE + r"(?:,\s*|\s+))*" + ADJUSTMENT_CODE
+                               + r"\s*[:.]\s*|^(?:Denied|Not paid)\.\s*", "", words)
+                words = re.sub(r"(?:\s*\(?" + ADJUSTMENT_CODE + r"(?:,\s*" + ADJUSTMENT_CODE + r")*\)?\.?)+$", "", words)
+                if any(re.search(pattern, words, re.I) for _, pattern in REASON_CUES):
+                    return self.keep("quote", words if words.endswith(".") else words + ".", first, False,
+                                     "a note under the notice's table: check it is the one for the denied line")
+        return False
+
+    def quote_in_prose(self) -> bool:
+        """A reason given without a heading, in the letter's words: the paragraph that says 'because' or gives a
+        kind of reason, from its first sentence that does (the sentence before it only says what was decided).
+        Marked: only the person can say these are the plan's reasons."""
+        greeting = next((index for index, line in enumerate(self.lines) if re.match(r"(?i)\s*dear\b", line.text)), 0)
+        after = self.lines[greeting].number if greeting else 0
+        for text, starts in self.paragraphs:
+            if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
+                                                          r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
+                continue
+            sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+            for number, sentence in enumerate(sentences):
+                if len(sentence) < 80 and re.search(r"(?i)\b(?:approve|deny|denied|denying|cover|pay)\b", sentence) \
+                        and not re.search(r"(?i)\bbecause\b", sentence):
+                    continue  # 'We are unable to approve this request.': what was decided, not why
+                if re.search(PROSE_REASON, sentence):
+                    quote = " ".join(sentences[number:])
+                    at = text.index(sentence)
+                    return self.keep("quote", quote, self._line_at(starts, at), False,
+                                     "read from the letter's words, not under a heading: check these are the plan's "
+                                     "reasons")
+        return False
 
     def appeal_route(self) -> None:
         self.stated_deadline()
@@ -927,6 +984,13 @@ PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP
 NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
                   "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
                   "facility|vendor|submitter|batch|check|payment|eob|statement|notice|letter|order|referral|PA|UM")
+# Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
+PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
+                r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
+                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary")
+# The heading of the notes under an EOB's table.
+NOTES_HEADING = re.compile(r"(?i)\s*(?:remark code explanations?|explanation of (?:remark |reason |the )?codes|notes(?: for "
+                           r"claims? above)?|remarks|message codes?|notes? (?:and|&) remarks)\s*:?\s*")
 # A row of a form's headings: words in capitals (no digits), two or more columns apart.
 FORM_HEADINGS = re.compile(r"\s*[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*(?: {3,}[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*)+\s*")
 # A line ending in a town, its state and ZIP code (an address's last line).
@@ -943,14 +1007,23 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.experimental, r"experimental|investigational|unproven"),
     (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
-    (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"),
+    (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
+                                          r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
+                                          r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
-                                r"alternatives?|antidepressants?)|documented trials? of"),
+                                r"alternatives?|antidepressants?)|documented trials? of|adequate trials? of|trials? of at least"
+                                r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
     (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover this service|funded line"),
-    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover (?:this|the) service|funded line"
+                                     r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
+                                     r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),
+    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"
+                                              r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
+                                              r"|(?:does|do) not show why"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
-    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"),
+    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
+                                           r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
+                                           r"|does not meet medical policy"),
 )
 
 
