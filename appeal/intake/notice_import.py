@@ -619,13 +619,15 @@ class _Reader:
                 break
         if "procedure_codes" not in self.result.found:
             self.codes_in_table() or self.codes_beside_service()
-        diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
+        diagnosis = _label(r"diagnos[ie]s(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
             codes, why = self.icd_codes(rest, line)
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break
+        if "diagnoses" not in self.result.found:
+            self.diagnoses_in_prose()
         npis: list[tuple[str, str, Line]] = []
         for rest, line in self.after_label(_label(r"NPI(?: number| #)?")):
             match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
@@ -652,6 +654,41 @@ class _Reader:
                         first = first or line
         if adjustment:
             self.keep("adjustment_codes", adjustment, first)
+        else:
+            self.adjustment_codes_in_text()
+
+    def adjustment_codes_in_text(self) -> bool:
+        """Claim adjustment codes printed without a label: a group and a reason ('CO-50', 'PR-2'), with the remark
+        codes listed after one ('CO-50, N386'), every one in the notice once; not one marked '(not applied)'.
+        Marked: found in the text, not under a label."""
+        group = r"(?<![\w-])(?:CO|PR|OA|PI|CR)-\d{1,3}(?![\w-])"
+        codes, first = [], None
+        said = r"(?:\s*\((?!not applied)[^()]{1,200}\))?"  # 'CO-119 (Benefit maximum ... reached), N362 (...)'
+        for text, starts in self.paragraphs:
+            for listed in re.finditer(group + said + r"(?:,?\s*(?:" + group + r"|(?<![\w-])(?:MA|N|M)\d{1,3}(?![\w-]))"
+                                      + said + r")*", text):
+                if re.match(r"\s*\(not applied\)", text[listed.end() :]):
+                    continue
+                for code in re.findall(r"(?<![\w(-])(?:CO|PR|OA|PI|CR|MA|N|M)-?\d{1,3}(?![\w-])", re.sub(r"\([^()]*\)", "", listed.group())):
+                    if code not in codes:
+                        codes.append(code)
+                        first = first or self._line_at(starts, listed.start())
+        if not codes:
+            return False
+        return self.keep("adjustment_codes", codes, first, False, "found in the notice's text, not under a label: check them")
+
+    def diagnoses_in_prose(self) -> bool:
+        """ICD-10 codes in brackets after the conditions they name ('post-traumatic stress disorder (F43.10)'),
+        each a real code: marked, since they were read from a sentence."""
+        codes, first = [], None
+        for line in self.lines:
+            for token in re.findall(r"\(([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\)", line.text):
+                value, _ = _checked(token, icd10.check, digits=False)
+                if value and value not in codes:
+                    codes.append(value)
+                    first = first or line
+        return bool(codes) and self.keep("diagnoses", codes, first, False,
+                                         "read from codes in brackets in the letter's sentences: check them")
 
     def codes_in_table(self) -> bool:
         """The codes in a table's code column: a header row (columns apart, no digits) naming a code, and the
@@ -659,7 +696,7 @@ class _Reader:
         for index, line in enumerate(self.lines):
             text = line.text
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
-                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code)\b", text):
+                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code|procedure)\b", text):
                 continue
             codes: list[tuple[str, str | None]] = []
             for row in self.lines[index + 1 : index + 30]:
@@ -691,7 +728,8 @@ class _Reader:
             if codes:
                 return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
                                  service.line, False, "read from the table's service lines: check them")
-        match = re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+        match = (re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+                 or re.search(r" - ((?:(?:CPT|HCPCS)\s*)?[A-Z]?\d{4}[0-9A-Z]?(?:,\s*[A-Z]?\d{4}[0-9A-Z]?)*)\s*$", service.line.text))
         found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
         if not found:
             return False
