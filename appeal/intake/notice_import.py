@@ -471,9 +471,17 @@ class _Reader:
                 if match and _org(match.group(1)):
                     self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
                     return
-        heads = [line for line in self.lines if line.text.strip()][:2]
-        for line in heads:
+        cms = re.compile(r"\bfrom (?:the )?(Centers for Medicare (?:&|and) Medicaid Services)\b")  # the MSN's own words
+        for line in self.lines[:6]:
+            if match := cms.search(line.text):
+                self.keep("insurer", match.group(1), line)
+                return
+        heads = [line for line in self.lines if line.text.strip()][:4]
+        for number, line in enumerate(heads):
             name = _org(line.text.strip())
+            if not name and number + 1 < len(heads) and re.search(
+                    r"(?i)\b(?:contractor|administrator|agency|plan)\b", heads[number + 1].text):
+                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", line.text.strip()) and line.text.strip()
             if not name:
                 continue
             signed = any(name in other.text for other in self.lines[heads[-1].number :])
@@ -1114,11 +1122,14 @@ def _past_date(text: str) -> Any:
 
 def _org(text: str) -> str | None:
     """An organization's name: capitalized words, with a word that says it is a plan or a company."""
-    text = re.sub(r"\s+(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "", text.strip())
+    text = re.sub(r"(?i)\s+(?:-\s+)?(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "",
+                  text.strip())
     text = _cut(text).rstrip(",")
+    if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an |the )", text):
+        return None  # a document's title or a line about the plan, not a name
     if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
         text = text.rstrip(".")
-    if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the)?\s?[A-Z][\w&'.,-]*){0,7}", text):
+    if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the|-)?\s?[A-Z][\w&'.,-]*){0,7}(?: \([A-Z]{2,6}\))?", text):
         return None
     if not re.search(r"(?i)health|insurance|plan|care|benefit|medicare|medicaid|mutual|administrat|contractor|"
                      r"department|agency|tricare|services|company|\binc\b|assurance|blue", text):
