@@ -884,12 +884,12 @@ class _Reader:
         lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
         reconsideration, a redetermination, a hearing or an external review request; or the same address run into
         the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
-        about = re.compile(r"(?i)appeal|grievance|reconsideration|redetermination|hearing|external review|review request")
+        about = re.compile(r"(?i)appeal|grievance|reconsider|redetermination|hearing|external review|review request|to review")
         for index, line in enumerate(self.lines):
             if index < 6 or not ZIP_LINE.search(line.text.strip()):
                 continue  # the letterhead's own address is not where appeals go
             parts, start = [line.text.strip()], index
-            while start > 0 and len(parts) < 5:
+            while start > 0 and len(parts) < 7:
                 above = self.lines[start - 1].text.strip()
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
                         r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
@@ -898,7 +898,7 @@ class _Reader:
                     break
                 parts.insert(0, above)
                 start -= 1
-            lead = " ".join(item.text for item in self.lines[max(0, start - 3) : start])
+            lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
             first = parts[0]
             label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
             if label:
@@ -916,8 +916,9 @@ class _Reader:
 
     def address_in_sentence(self) -> None:
         """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
-        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsideration|redetermination)\b.{0,200}?\b(?:write|send|sent|"
-                             r"mail|mailed|submit)\w*(?: it| them| your \w+)? (?:to|at):? ((?:[^,;:]+(?:: [^,;]+)?, ){1,5}"
+        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsider\w*|redetermination)\b.{0,200}?(?:\b(?:write|send|sent|"
+                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:) "
+                             r"((?=(?-i:[A-Z0-9]))(?:(?:(?!(?<=[a-z][a-z])\. [A-Z])[^,;:])+(?:: [^,;]+)?, ){1,5}"
                              r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
         for text, starts in self.paragraphs:
             match = pattern.search(text)
