@@ -1126,7 +1126,7 @@ def _org(text: str) -> str | None:
     text = re.sub(r"(?i)\s+(?:-\s+)?(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "",
                   text.strip())
     text = _cut(text).rstrip(",")
-    if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an |the )", text):
+    if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an )\b", text):
         return None  # a document's title or a line about the plan, not a name
     if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
         text = text.rstrip(".")
@@ -1160,6 +1160,7 @@ def _phrase(text: str) -> str | None:
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r"^(?:an?|the) (?=\w)", "", value)  # 'coverage of an MRI of the knee': the MRI
     value = re.sub(r"\s+-\s+(?:CPT |HCPCS )?[A-Z]?\d{4}[0-9A-Z]?\b.*$", "", value)  # '... (8 sessions) - G2082'
     value = re.sub(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+", "", value)  # a table row's date of service before it
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)

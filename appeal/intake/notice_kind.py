@@ -105,7 +105,7 @@ _EOB_TITLE = re.compile(r"(?i)^\W*(?:your |member |medicare )?(?:explanation of 
                         r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
 _NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
-_EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|"
+_EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|(?:is|are|was|were) excluded|"
                          r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
 
 _DENIED = re.compile(

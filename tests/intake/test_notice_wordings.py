@@ -191,3 +191,30 @@ def test_plan_type_cues_for_marketplaces_medicaid_and_insurers():
     lcd = read("Northern Medicare Services\nPart B Medicare Administrative Contractor\n\n"
                "Medicare covers this under its Local Coverage Determination (LCD).\n").found["plan_type"]
     assert lcd.value == PlanType.medicare_original
+
+
+def test_an_eob_whose_lines_are_excluded_is_a_denied_eob_with_its_note_as_the_reason():
+    extraction = read("""STATE HEALTH BENEFITS ADMINISTRATION                         EXPLANATION OF BENEFITS
+                                                              THIS IS NOT A BILL
+Processed: 08/12/2026
+Subscriber: KAREN OYELA                      Subscriber ID: SHB-440912
+Patient: MILES OYELA (son)                    Patient DOB: 05/05/2012
+
+Service dates   Description                          Charged    Allowed   Paid     Remarks
+07/30/2026      Speech therapy evaluation (92523)    $310.00    $0.00     $0.00    X4
+
+Remarks
+X4  CO-96: Speech therapy for a developmental delay is excluded under your plan's benefit terms.
+""")
+    assert extraction.document.type.value == "eob_denied"
+    assert value(extraction, "patient_name") == "Miles Oyela"
+    assert value(extraction, "notice_date") == "2026-08-12"
+    assert value(extraction, "service") == "Speech therapy evaluation"
+    assert value(extraction, "quote") == "Speech therapy for a developmental delay is excluded under your plan's benefit terms."
+    assert extraction.found["reason"].value == DenialReason.benefit_exclusion
+    assert value(extraction, "adjustment_codes") == "CO-96"
+
+
+def test_an_article_before_the_service_is_left_out():
+    extraction = read("We reviewed your doctor's request for coverage of an MRI of the left knee (CPT 73721).\n")
+    assert value(extraction, "service") == "MRI of the left knee"
