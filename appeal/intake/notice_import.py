@@ -538,7 +538,8 @@ class _Reader:
                        r"asked (?:us )?for(?=\s*(?::|\.{3,}))", r"(?:(?:^\s*)(?:services|requested)|service under (?:appeal|review)|services? (?:approved|denied|at issue)"
                        r"|service\(s\)(?: at issue| requested| denied)?|items? or services|(?:approved|denied|requested) "
                        r"(?:care|services?))(?=\s*:)",
-                       r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
+                       r"\(or payment\) listed below that you \(or your doctor\) requested",  # CMS-10003
+                       r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
             self.service_in_prose() or self.service_in_table()
         found = self.result.found.get("service")

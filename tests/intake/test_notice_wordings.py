@@ -218,3 +218,9 @@ X4  CO-96: Speech therapy for a developmental delay is excluded under your plan'
 def test_an_article_before_the_service_is_left_out():
     extraction = read("We reviewed your doctor's request for coverage of an MRI of the left knee (CPT 73721).\n")
     assert value(extraction, "service") == "MRI of the left knee"
+
+
+def test_the_services_listed_below_that_you_requested():
+    extraction = read("We denied the medical services/items listed below that you or your physician requested:\n"
+                      "Home health aide visits, 3 per week for 8 weeks\n")
+    assert value(extraction, "service") == "Home health aide visits, 3 per week for 8 weeks"
