@@ -285,9 +285,15 @@ class _Reader:
         following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
         if following is None or FORM_HEADINGS.fullmatch(following.text):
             return None
-        end = next((m.start() for m in re.finditer(r"(?<= {3})\S", text) if m.start() > start), None)
-        # a value may start a little before its heading, never past the next one
-        value = following.text[max(0, start - 2) : end].strip() if end else following.text[max(0, start - 2) :].strip()
+        headings = [m.start() for m in re.finditer(r"(?:^|(?<= {3}))\S", text)]
+        cells = re.split(r" {2,}", following.text.strip())
+        if len(cells) == len(headings):  # as many values as headings: each under its own
+            value = cells[headings.index(start)].strip()
+        elif self.notice.ocr:  # a scan's columns do not line up closely enough to cut by position
+            return None
+        else:  # a value may start a little before its heading, never past the next one
+            end = next((at for at in headings if at > start), None)
+            value = following.text[max(0, start - 2) : end].strip()
         return (value, following) if value else None
 
     @staticmethod
