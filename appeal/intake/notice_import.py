@@ -391,6 +391,10 @@ class _Reader:
         self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
+        # 'Group: Mile High Engineering LLC (5530-22)': the employer's name, its group number in brackets after it
+        self.labelled("group_number", _label(r"group(?=\s*:)"),
+                      lambda text: (m.group(1), "the number in brackets after the employer's name: check it")
+                      if (m := re.search(r"\(([A-Z0-9-]*\d[A-Z0-9-]*)\)\s*$", _cut(text))) else None)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"

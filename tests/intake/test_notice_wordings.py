@@ -224,3 +224,8 @@ def test_the_services_listed_below_that_you_requested():
     extraction = read("We denied the medical services/items listed below that you or your physician requested:\n"
                       "Home health aide visits, 3 per week for 8 weeks\n")
     assert value(extraction, "service") == "Home health aide visits, 3 per week for 8 weeks"
+
+
+def test_a_group_number_in_brackets_after_the_employer():
+    extraction = read("Group: Alder Creek Tooling LLC (7741-09)\n")
+    assert value(extraction, "group_number") == "7741-09" and not certain(extraction, "group_number")
