@@ -956,6 +956,10 @@ class _Reader:
         stated = StatedDeadline(window.days, window.due, window.sentence, window.months)
         if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
             return
+        if window.role is notice_windows.WindowRole.expedited_filing:
+            self.keep("appeal_deadline", stated, window.line, False, "this window is for a fast (expedited) appeal; "
+                      "the notice gives no standard one")
+            return
         self.keep("appeal_deadline", stated, window.line)
 
     def fax(self) -> None:
