@@ -967,12 +967,18 @@ class _Reader:
         for index, line in enumerate(self.lines):
             if not re.search(r"(?i)\bfax", line.text):
                 continue
-            number = re.search(PHONE, line.text)
+            # 'Phone: 1-888-... Fax: 1-225-...': the number after the word fax, not the line's first
+            number = re.search(r"(?i)\bfax\b\W{0,12}(?:number\W{0,4})?(" + PHONE + ")", line.text)
+            number = re.search(PHONE, line.text) if number is None else re.search(PHONE, number.group())
+            if not number and re.search(r"(?i)\bfax(?: (?:us|it))?(?: at)?:?\s*$", line.text) and index + 1 < len(self.lines):
+                number = re.match(PHONE, self.lines[index + 1].text.strip())  # '... or fax' / '(703) 555-...'
             if not number:
                 continue
             before = " ".join(item.text for item in self.lines[max(0, index - 6) : index + 1]).lower()
             if re.search(r"doctor|provider|physician|records|clinical|medical team", line.text, re.I):
                 continue
+            if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
+                continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
             candidates.append((score, line, number.group()))
         if not candidates:

@@ -46,3 +46,33 @@ You must write to OPM within 90 days after the date of our letter upholding our 
 """)
     assert extraction.found["appeal_deadline"].value.months == 6
     assert extraction.found["appeal_deadline"].certain
+
+
+def test_the_fax_is_the_number_after_the_word_fax_on_a_line_with_a_phone():
+    extraction = read("""You must ask for an appeal within 60 calendar days from the date on this notice.
+   Attn: Appeals Department
+   P.O. Box 100
+   Springfield, IL 62701
+   Phone: 1-888-555-0135     Fax: 1-225-555-0119
+""")
+    assert extraction.shown("appeals_fax") == "(225) 555-0119"
+    assert extraction.found["appeals_fax"].certain
+
+
+def test_a_fax_number_wrapped_to_the_next_line_is_read():
+    extraction = read("""DISPUTED CLAIMS: If you disagree, you may ask us to reconsider. Write to us within 6 months
+at Reconsideration, P.O. Box 100, Springfield, IL 62701, or fax
+(703) 555-0159. If we deny your request, you may ask for an outside review.
+""")
+    assert extraction.shown("appeals_fax") == "(703) 555-0159"
+
+
+def test_a_copy_to_the_doctor_is_not_the_appeals_fax():
+    extraction = read("""We upheld our decision. You may ask for the next level of appeal.
+
+Sincerely,
+Medicare Appeals Department
+
+cc: Dana Whitfield, MD, Riverside Pain Clinic, fax 605-555-0113
+""")
+    assert "appeals_fax" not in extraction.found
