@@ -657,7 +657,8 @@ class _Reader:
                 npis.append((value, why, line))
                 continue
             self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
-        printed = {re.sub(r"\D", "", rest)[:10] for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))} - {""}
+        printed = {number for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))  # 'NPI: A (group) / B'
+                   for number in [re.sub(r"\D", "", rest)[:10], *re.findall(r"(?<!\d)\d{10}(?!\d)", rest)]} - {""}
         if npis:
             value, why, line = npis[0]
             if not why and len(printed) > 1:

@@ -76,3 +76,11 @@ Medicare Appeals Department
 cc: Dana Whitfield, MD, Riverside Pain Clinic, fax 605-555-0113
 """)
     assert "appeals_fax" not in extraction.found
+
+
+def test_two_npis_under_one_label_are_a_guess():
+    extraction = read("""We denied the request.
+Provider: Lakeside Psychiatry Associates
+     NPI: 1508362740 (group)  /  1682510932 (rendering)
+""")
+    assert not extraction.found["provider_npi"].certain
