@@ -623,6 +623,14 @@ class _Reader:
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
+                lead = line.text[: line.text.find(rest)] if rest in line.text else ""
+                at = self.lines.index(line)
+                before = self.lines[at - 1].text if at and re.search(r"\b[a-z]+ \w+\s*$", lead) else ""
+                on_line = _procedure_codes(before + " " + line.text if not re.search(r"[.:]\s*$", before) else line.text,
+                                           self.notice.ocr)  # the sentence's codes, its line before included
+                if not why and (re.search(r"\b[a-z]+ \w+\s*$", lead) or on_line and {c for c, _ in on_line[0]} - {c for c, _ in codes}):
+                    why = "read from a sentence, not under a label: check the codes"
+                    codes = on_line[0] if on_line and len(on_line[0]) > len(codes) else codes  # the line's codes, all
                 for row in self.table_rows(line):  # an EOB's table: a code on each service line
                     more = _procedure_codes(row, self.notice.ocr)
                     codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
@@ -1195,7 +1203,12 @@ def _procedure_codes(text: str, ocr: bool) -> tuple[list[tuple[str, str | None]]
     found = []
     for match in re.finditer(r"\b([0-9OlIS]{4}[0-9FTU]|[A-V][0-9OlIS]{4})\b(?:\s*\(([^)]*)\)|\s+-\s+([^,;]+))?", text):
         code = match.group(1)
-        fixed = code[0] + code[1:].translate(OCR_DIGITS) if code[0].isalpha() and code[0] not in "OlIS" else code.translate(OCR_DIGITS)
+        if re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", code):
+            fixed = code  # a code as printed ('S9480' is a HCPCS code, not 59480 misread)
+        elif not ocr:
+            continue  # OCR repairs only where the text came from OCR
+        else:
+            fixed = code[0] + code[1:].translate(OCR_DIGITS) if code[0].isalpha() and code[0] not in "OlIS" else code.translate(OCR_DIGITS)
         if not re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", fixed):
             continue
         found.append((fixed, (match.group(2) or match.group(3) or "").strip() or None))

@@ -84,3 +84,20 @@ Provider: Lakeside Psychiatry Associates
      NPI: 1508362740 (group)  /  1682510932 (rendering)
 """)
     assert not extraction.found["provider_npi"].certain
+
+
+def test_a_hcpcs_s_code_in_clean_text_is_not_repaired_into_digits():
+    extraction = read("""We denied the request.
+Procedure code: S9480 - Intensive outpatient psychiatric services, per diem
+""")
+    assert extraction.shown("procedure_codes").startswith("S9480")
+    assert "59480" not in extraction.shown("procedure_codes")
+
+
+def test_codes_named_in_a_sentence_are_all_read_and_marked():
+    extraction = read("""The appeal concerns the request by your doctor for infusions every
+8 weeks for Crohn's disease, billed as J1745
+with administration codes 96413 and 96415.
+""")
+    assert extraction.shown("procedure_codes") == "J1745, 96413, 96415"
+    assert not extraction.found["procedure_codes"].certain
