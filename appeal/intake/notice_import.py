@@ -189,7 +189,7 @@ TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "ma
 FILLER = r"(?:\s*(?:[:#\-–]|\.{2,}|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
 NEXT_LABEL = re.compile(
-    r"\s{3,}|(?<=[A-Za-z]{2})\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
+    r"\s{3,}|(?<=[A-Za-z]{2})(?<!\bCo)(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bBros)(?<!\bSt)(?<!\bMt)(?<!\bDr)\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
     r"|Reference number|Request received)\s*[:#]"
 )
 
@@ -478,6 +478,8 @@ class _Reader:
             for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
                             org + r" provides claims administration"):
                 match = re.search(pattern, text)
+                if match and re.search(r"\.\s+(?:We|It|They|I|Our)$", match.group(1)):
+                    continue  # '... Health Plan. We have reviewed': the subject is 'We', not the name before it
                 if match and _org(match.group(1)):
                     self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
                     return
@@ -566,7 +568,8 @@ class _Reader:
         (HCPCS ...)': the service named in a sentence, just before its codes. The first form is the plan's usual
         wording; the others are read from prose and marked."""
         codes = r"\((?:codes?|CPT|HCPCS|[A-Z]?\d{4}[0-9A-Z]?\b)"
-        usual = re.compile(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
+        usual = re.compile(r"request for (?:(?:coverage|payment|(?:prior )?(?:approval|authori[sz]ation)|pre-?certification|"
+                           r"pre-?authori[sz]ation) (?:of|for) )?(?!(?:reconsideration|"
                            r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)")
         other = re.compile(r"(?i:\b(?:request|appeal|denial|deny(?: coverage)?|approved?|review|coverage|payment))\b"
                            r"(?:[^.]|(?<=\b(?:Dr|Mr|Ms))\.){0,120}?"
@@ -650,6 +653,12 @@ class _Reader:
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
             codes, why = self.icd_codes(rest, line)
+            for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line
+                if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text):
+                    break
+                more, also = self.icd_codes(below.text.split(" - ")[0], below)
+                codes += [code for code in more if code not in codes]
+                why = why or also
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break

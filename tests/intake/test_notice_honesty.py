@@ -101,3 +101,32 @@ with administration codes 96413 and 96415.
 """)
     assert extraction.shown("procedure_codes") == "J1745, 96413, 96415"
     assert not extraction.found["procedure_codes"].certain
+
+
+def test_a_company_abbreviation_does_not_end_a_plans_name():
+    extraction = read("""Plan:   Lakeshore Tool & Die Co. Group Health Plan
+Claim Number:     E26027R48816
+""")
+    assert extraction.shown("plan_name") == "Lakeshore Tool & Die Co. Group Health Plan"
+
+
+def test_a_request_for_prior_approval_of_names_the_service_after_it():
+    extraction = read("""We received a request for prior approval of intravenous ketamine infusion
+therapy, 6 infusions over 3 weeks (CPT 96365, 96366), for you.
+""")
+    assert extraction.shown("service") == "intravenous ketamine infusion therapy, 6 infusions over 3 weeks"
+
+
+def test_diagnosis_codes_listed_one_a_line_under_the_label_are_all_read():
+    extraction = read("""   Diagnosis codes:  M54.16 - Radiculopathy, lumbar region
+                     M51.16 - Intervertebral disc disorders with radiculopathy
+""")
+    assert extraction.shown("diagnoses") == "M54.16, M51.16"
+
+
+def test_we_after_a_plans_name_is_not_part_of_the_insurers_name():
+    extraction = read("""                    HARBOR ADMINISTRATIVE GROUP
+Harbor Administrative Group processes claims on behalf of the Lakeshore Tool
+& Die Co. Group Health Plan. We have reviewed the claim below.
+""")
+    assert extraction.shown("insurer") == "HARBOR ADMINISTRATIVE GROUP"
