@@ -273,7 +273,12 @@ class _Reader:
                 else:
                     following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
                     if following is not None:
-                        hits.append((following.text.strip(), following))
+                        value, at = following.text.strip(), self.lines.index(following)
+                        after = self.lines[at + 1].text if at + 1 < len(self.lines) else ""
+                        if wraps and re.search(r"\b(?:for|of|and|or|with|per|to|by|in)$", value) and after.strip() \
+                                and len(after) - len(after.lstrip()) == len(following.text) - len(following.text.lstrip()):
+                            value = f"{value} {after.strip()}"  # 'twice weekly for' / '4 weeks': the value wraps
+                        hits.append((value, following))
         return hits
 
     def form_cell(self, index: int, start: int) -> tuple[str, Line] | None:

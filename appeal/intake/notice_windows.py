@@ -195,7 +195,8 @@ def _role(text: str, start: int, end: int, before: list[Sentence], amount: str) 
             re.search(r"(?i)hour", amount) or re.search(
             r"(?i)\b(?:expedited|urgent|fast)\b", clause + " ".join(sentence.text for sentence in before[-1:]))):
         role = WindowRole.expedited_decision
-    if role is WindowRole.appeal and _EXPEDITED.search(clause) and not _STANDARD.search(clause):
+    scope = clause if role_of(clause) else text  # 'ask for an expedited reconsideration; it must be received within'
+    if role is WindowRole.appeal and _EXPEDITED.search(scope) and not _STANDARD.search(scope):
         role = WindowRole.expedited_filing  # 'An expedited request must be received within 3 days'
     return role or WindowRole.other
 

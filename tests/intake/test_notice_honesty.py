@@ -130,3 +130,23 @@ Harbor Administrative Group processes claims on behalf of the Lakeshore Tool
 & Die Co. Group Health Plan. We have reviewed the claim below.
 """)
     assert extraction.shown("insurer") == "HARBOR ADMINISTRATIVE GROUP"
+
+
+def test_a_service_under_its_heading_that_wraps_is_read_whole():
+    extraction = read("""Riverbend Health has reviewed the request for the following:
+
+   Spravato (esketamine) nasal spray, 84 mg per session, twice weekly for
+   4 weeks (induction phase), HCPCS G2083
+   Diagnosis: F32.2 Major depressive disorder
+""")
+    assert extraction.shown("service") == ("Spravato (esketamine) nasal spray, 84 mg per session, twice weekly for "
+                                           "4 weeks (induction phase)")
+
+
+def test_a_fast_appeal_window_after_a_semicolon_is_still_the_fast_ones():
+    extraction = read("""A request for reconsideration must be received within 90 days from the date of this notice.
+If delay could seriously harm your health, you may ask for an expedited
+reconsideration; it must be received within 3 calendar days of the date of this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90
+    assert [window.role.value for window in extraction.other_windows] == ["expedited_filing"]
