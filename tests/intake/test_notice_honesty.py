@@ -150,3 +150,61 @@ reconsideration; it must be received within 3 calendar days of the date of this 
 """)
     assert extraction.found["appeal_deadline"].value.days == 90
     assert [window.role.value for window in extraction.other_windows] == ["expedited_filing"]
+
+
+# Document types, from the document's own words.
+
+def kind(text: str) -> str:
+    return read(text).document.type.value
+
+
+def test_a_policys_criterion_is_not_an_approval():
+    assert kind("""NOTICE OF DENIAL OF PRIOR AUTHORIZATION
+We have reviewed the request and we are denying it.
+Imaging of the low back is approved after at least six weeks of conservative care.
+""") == "denial_prior_authorization"
+
+
+def test_another_level_of_care_approved_instead_is_not_a_partial_approval():
+    assert kind("""Your request was denied.
+We denied this request because your needs can be met in a skilled nursing facility, which we have approved.
+""") == "denial_prior_authorization"
+
+
+def test_an_eob_titled_in_the_letterheads_column_with_a_denied_line():
+    assert kind("""LAKE HEALTH INSURANCE CO.
+Value PPO 3000                                      EXPLANATION OF BENEFITS
+
+02/09/26  Office visit                 99214   $210.00   $84.52
+02/09/26  Epidural injection           64483 $1,450.00    $0.00
+You are not responsible for the denied charges from this network provider.
+""") == "eob_denied"
+
+
+def test_denial_upheld_is_an_appeal_decision():
+    assert kind("""Thank you for your appeal received on July 9, 2026.
+APPEAL DECISION: DENIAL UPHELD
+""") == "denial_appeal_decision"
+    assert kind("""Subject: Your request for reconsideration
+A physician who was not involved in the first decision reviewed your appeal.
+We are not able to change our original decision.
+""") == "denial_appeal_decision"
+
+
+def test_a_fully_favorable_redetermination_is_an_approval():
+    assert kind("""NOTICE OF REDETERMINATION - FULLY FAVORABLE
+We received your request for a redetermination of our decision denying coverage.
+We have decided to APPROVE your request. Our decision is fully favorable.
+""") == "approval"
+
+
+def test_a_final_decision_still_to_come_is_not_a_final_internal_denial():
+    assert kind("""NOTICE OF ADVERSE BENEFIT DETERMINATION
+We denied your claim for physical therapy.
+You may appeal. We will send you a final decision on your appeal within 30 days.
+""") != "final_internal_denial"
+
+
+def test_fewer_units_than_asked_is_a_partial_approval():
+    assert kind("""We approved 12 visits instead of the 24 visits requested.
+""") == "partial_approval"
