@@ -185,6 +185,8 @@ NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", 
 # A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
           "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
+# A clinician's letters after a name: a name with them is never the patient's.
+CREDENTIAL = r"(?:M\.?D|D\.?O|N\.?P|PA-C|APRN|FNP(?:-BC)?|DNP|PhD|Psy\.?D|DDS|DPM|DMD|LCSW|LPC|LMFT|RN|CRNP)\.?"
 # After a label: separators and a few words ("is", "on file") before the value.
 FILLER = r"(?:\s*(?:[:#\-–]|\.{2,}|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
@@ -371,7 +373,8 @@ class _Reader:
         # the employee a plan covers, who may not be the patient (a child on the plan)
         self.labelled("patient_name", _label(r"(?:participant|subscriber|policyholder|sponsor)(?=\s*(?::|\.{3,}))"), _name, certain=False)
         self.name_from_address_block()
-        if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
+        if self.labelled("patient_name", _label(r"dear"),  # 'Dear Dr. Patel': the letter is to the doctor
+                         lambda text: None if re.match(r"(?i)(?:dr|doctor)\b", text.strip()) else _name(text), certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
                                                         why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
@@ -1151,6 +1154,8 @@ def _name(text: str) -> str | None:
         words.append(word.rstrip(","))
     if len(words) < 2:
         return None
+    if any(re.fullmatch(CREDENTIAL, word.rstrip(",")) and not (word == "DO" and text.isupper()) for word in words[1:]):
+        return None  # 'Rahul Mehta-Sorensen MD', 'Ana Ruiz, NP': a clinician, never the patient
     if all(word.isupper() for word in words):
         words = ["-".join(part.capitalize() for part in word.split("-")) if len(word) > 1 and not word.endswith(".")
                  else word for word in words]

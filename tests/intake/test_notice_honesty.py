@@ -208,3 +208,16 @@ You may appeal. We will send you a final decision on your appeal within 30 days.
 def test_fewer_units_than_asked_is_a_partial_approval():
     assert kind("""We approved 12 visits instead of the 24 visits requested.
 """) == "partial_approval"
+
+
+def test_a_clinicians_name_is_never_the_patients():
+    extraction = read("""Requesting provider: Rahul Mehta-Sorensen MD
+Subscriber: Rahul Mehta-Sorensen MD
+Dear Dr. Mehta-Sorensen,
+We denied the request.
+""")
+    assert "patient_name" not in extraction.found
+    extraction = read("""Member: Minh Do
+We denied the request.
+""")
+    assert extraction.shown("patient_name") == "Minh Do"
