@@ -381,6 +381,8 @@ class _Reader:
         # the plan's own number first: a Medicaid plan's letter may print the state's ID too
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
                                           r"plan member (?:number|#)"), self.identifier)
+        self.labelled("member_id", _label(r"(?<!medicaid )(?<!state )member id(?:entification)?(?: number| no\.?| #)?",
+                                          r"(?<!medicaid )(?<!state )member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
                                           r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?(?: \([^)]{1,20}\))?",
                                           r"(?:participant|client|recipient)(?:'s)? id(?: \([^)]{1,20}\))?",
@@ -392,6 +394,7 @@ class _Reader:
         # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
         self.labelled("member_id", _label(r"(?!(?:" + NOT_MEMBER_IDS + r")\b)(?-i:[A-Z][A-Za-z]+) ID(?=\s*(?::|\.{3,}))"),
                       self.identifier, certain=False)
+        self.state_id_beside_member_id()
         # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
                       lambda text: (m.group(), "the notice prints only the end of this number; check it")
@@ -413,6 +416,20 @@ class _Reader:
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
+
+    def state_id_beside_member_id(self) -> None:
+        """A Medicaid plan's letter may print the state's Medicaid ID beside the plan's member number: the plan's
+        is kept, and marked when the state's differs (an appeal to the plan quotes the plan's)."""
+        found = self.result.found.get("member_id")
+        if found is None or not found.certain:
+            return
+        state = _label(r"(?:state |medicaid |state medicaid )(?:id(?:entification)?|number|no\.?|#)(?: number)?",
+                       r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#")
+        values = {value[0] if isinstance(value, tuple) else value
+                  for rest, _ in self.after_label(state) if (value := self.identifier(rest))}
+        if values - {found.value}:
+            self.result.found["member_id"] = replace(found, certain=False, why=(
+                "the notice gives both the plan's member number and the state's Medicaid ID; check this is the plan's"))
 
     def name_from_address_block(self) -> None:
         """The person a letter is mailed to, from the address block near its top (a name, a street, a town with

@@ -221,3 +221,16 @@ We denied the request.
 We denied the request.
 """)
     assert extraction.shown("patient_name") == "Minh Do"
+
+
+def test_the_plans_member_number_is_preferred_to_the_states_medicaid_id_and_marked():
+    extraction = read("""Medicaid ID:   112233445566
+Member ID:     CBH-7788-01
+We denied the request.
+""")
+    assert extraction.shown("member_id") == "CBH-7788-01"
+    assert not extraction.found["member_id"].certain
+    extraction = read("""Member ID:     CBH-7788-01
+We denied the request.
+""")
+    assert extraction.found["member_id"].certain
