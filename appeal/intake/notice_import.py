@@ -477,22 +477,25 @@ class _Reader:
         ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
         is a health plan ('A Medicaid Managed Care Plan')."""
         top = [line for line in self.lines[:8] if line.text.strip() and not re.search(r"(?i)\bOMB\b", line.text)][:4]
-        for line in top:
-            text = re.split(r"\s{3,}|\s+[·|]\s+", line.text.strip())[0]
+        for line, cell, text in ((line, cell, text) for line in top
+                                 for cell, text in enumerate(re.split(r"\s{3,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
             title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
             behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
                                text)
             value = (title.group(1) if title else behalf.group(1) if behalf
                      else text if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", text)
-                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)", text) and line is not top[0]
+                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
+                                     r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
+                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
                      else None)
             if value:
                 self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
                 return
         if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
-                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?:Health Plan|Care|Health Partners)",
+                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
                                  top[0].text.strip()):
-            self.keep("plan_name", top[0].text.strip(), top[0], False,
+            name = top[0].text.strip()
+            self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       "taken from the letterhead: check it is your plan's name")
 
     def insurer_from_context(self) -> None:

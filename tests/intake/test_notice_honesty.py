@@ -234,3 +234,17 @@ We denied the request.
 We denied the request.
 """)
     assert extraction.found["member_id"].certain
+
+
+def test_a_plans_name_in_the_letterhead_is_read_and_marked():
+    for letterhead, name in (
+            ("PINE HEALTH INSURANCE COMPANY\nPine Choice PPO 2500\nUtilization Management\n", "Pine Choice PPO 2500"),
+            ("Lark Rx Plans, Inc.                          Lark Rx Value (PDP)\n", "Lark Rx Value (PDP)"),
+            ("Bay Community Health Plan\nBay Silver 3500 HMO - Individual & Family\n",
+             "Bay Silver 3500 HMO - Individual & Family"),
+            ("        BAYOU HEALTH PLAN\n   A Louisiana Medicaid Managed Care Plan\n", "Bayou Health Plan"),
+            ("SUNRISE HEALTH COOPERATIVE                      Sunrise Bronze Essential EPO\n", "Sunrise Bronze Essential EPO"),
+            ("ALLEGHENY FEDERAL HEALTH PLAN                           Standard Option\n", "Standard Option")):
+        extraction = read(letterhead + "\nWe denied the request.\n")
+        assert extraction.shown("plan_name") == name
+        assert not extraction.found["plan_name"].certain
