@@ -242,7 +242,7 @@ def test_a_plans_name_in_the_letterhead_is_read_and_marked():
             ("Lark Rx Plans, Inc.                          Lark Rx Value (PDP)\n", "Lark Rx Value (PDP)"),
             ("Bay Community Health Plan\nBay Silver 3500 HMO - Individual & Family\n",
              "Bay Silver 3500 HMO - Individual & Family"),
-            ("        BAYOU HEALTH PLAN\n   A Louisiana Medicaid Managed Care Plan\n", "Bayou Health Plan"),
+            ("        RIVER BEND HEALTH PLAN\n   A Louisiana Medicaid Managed Care Plan\n", "River Bend Health Plan"),
             ("SUNRISE HEALTH COOPERATIVE                      Sunrise Bronze Essential EPO\n", "Sunrise Bronze Essential EPO"),
             ("ALLEGHENY FEDERAL HEALTH PLAN                           Standard Option\n", "Standard Option")):
         extraction = read(letterhead + "\nWe denied the request.\n")
