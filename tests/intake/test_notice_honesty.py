@@ -248,3 +248,14 @@ def test_a_plans_name_in_the_letterhead_is_read_and_marked():
         extraction = read(letterhead + "\nWe denied the request.\n")
         assert extraction.shown("plan_name") == name
         assert not extraction.found["plan_name"].certain
+
+
+def test_plan_types_from_a_plans_own_words():
+    for text, plan, sure in (("Bay Silver 3500 HMO - Individual & Family\nWe denied the request.\n", "individual_marketplace", True),
+                             ("Lake Gold 1500 PPO (Marketplace)\nWe denied the request.\n", "individual_marketplace", True),
+                             ("Subject: Your request for reconsideration (Part C appeal)\n", "medicare_advantage", True),
+                             ("Tall Rx Premier (PDP)\nPart D Appeals Unit\n", "medicare_part_d", True),
+                             ("RED HILL COMMUNITY HEALTH PLAN\nSooner Plan - Oklahoma Medicaid\n", "medicaid_managed_care", False)):
+        extraction = read(text)
+        assert extraction.shown("plan_type") == plan
+        assert extraction.found["plan_type"].certain is sure
