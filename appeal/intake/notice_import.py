@@ -274,6 +274,9 @@ class _Reader:
                     hits.append((rest.strip(), line))
                 else:
                     following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+                    if following is not None and (label := pattern.search(following.text)) \
+                            and not following.text[: label.start()].strip() and re.search(r":|\S\s{2,}", label.group()):
+                        continue  # 'for the following service:' / 'Service:  X': the next line is its own hit
                     if following is not None:
                         value, at = following.text.strip(), self.lines.index(following)
                         after = self.lines[at + 1].text if at + 1 < len(self.lines) else ""
@@ -572,7 +575,8 @@ class _Reader:
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
                        r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*(?::|\.{3,}))", r"treatment(?=\s*(?::|\.{3,}))", r"procedure(?=\s*(?::|\.{3,}))", r"medication(?=\s*(?::|\.{3,}))",
-                       r"drug requested", r"description of service", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
+                       r"drug requested", r"description of service",
+                       r"(?:test|item|equipment|device|supplies)(?: requested| denied)?(?=\s*(?::|\.{3,}))", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
                        r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
                        r"asked (?:us )?for(?=\s*(?::|\.{3,}))", r"(?:(?:^\s*)(?:services|requested)|service under (?:appeal|review)|services? (?:approved|denied|at issue)"

@@ -259,3 +259,19 @@ def test_plan_types_from_a_plans_own_words():
         extraction = read(text)
         assert extraction.shown("plan_type") == plan
         assert extraction.found["plan_type"].certain is sure
+
+
+def test_a_heading_above_a_labelled_line_does_not_give_the_label_as_the_value():
+    extraction = read("""We denied the request received on October 7, 2026 for the following service:
+
+   Service:          Intravenous ketamine infusions, 6 treatments
+   Codes:            96365, J3490
+""")
+    assert extraction.shown("service") == "Intravenous ketamine infusions, 6 treatments"
+
+
+def test_a_test_or_an_item_under_its_own_label_is_the_service():
+    assert read("   Test requested:   MRI lumbar spine without contrast (CPT 72148)\n").shown("service") == \
+        "MRI lumbar spine without contrast"
+    assert read("   Item:        Continuous glucose monitor and monthly sensor supplies\n").shown("service") == \
+        "Continuous glucose monitor and monthly sensor supplies"
