@@ -1141,7 +1141,8 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
     (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
                                            r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
-                                           r"|does not meet medical policy"),
+                                           r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"
+                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|\blevel of (?:care|therapy|services?)\b"),
 )
 
 

@@ -275,3 +275,16 @@ def test_a_test_or_an_item_under_its_own_label_is_the_service():
         "MRI lumbar spine without contrast"
     assert read("   Item:        Continuous glucose monitor and monthly sensor supplies\n").shown("service") == \
         "Continuous glucose monitor and monthly sensor supplies"
+
+
+def test_criteria_not_met_and_a_lower_level_of_care_are_medical_necessity():
+    extraction = read("""Why did we deny your request?
+We denied this request because you do not need the intensive level of therapy
+given at an inpatient rehabilitation facility.
+""")
+    assert extraction.shown("reason") == "not_medically_necessary"
+    extraction = read("""REASON FOR DENIAL:
+Continued stay is approved only when the patient still needs 24-hour nursing supervision. The records do not
+meet these criteria.
+""")
+    assert extraction.shown("reason") == "not_medically_necessary"
