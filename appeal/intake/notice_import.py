@@ -691,6 +691,9 @@ class _Reader:
                 more, also = self.icd_codes(below.text.split(" - ")[0], below)
                 codes += [code for code in more if code not in codes]
                 why = why or also
+            lead = line.text[: line.text.find(rest)] if rest in line.text else ""
+            if codes and not why and ":" not in lead[-20:] and re.search(r"\b[a-z]{2,}\b", lead.strip().rpartition(" ")[0]):
+                why = "read from a sentence, not under a label: check the codes"  # '...; diagnoses S83.511D and M25.661'
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break

@@ -288,3 +288,12 @@ Continued stay is approved only when the patient still needs 24-hour nursing sup
 meet these criteria.
 """)
     assert extraction.shown("reason") == "not_medically_necessary"
+
+
+def test_diagnosis_codes_read_from_a_sentence_are_marked():
+    extraction = read("""You asked us to pay for physical therapy visits (procedure codes
+97110 and 97530; diagnoses S83.511D and M25.661) after your knee surgery.
+""")
+    assert "M25.661" in extraction.shown("diagnoses")
+    assert not extraction.found["diagnoses"].certain
+    assert read("Diagnosis codes:  M54.16\nWe denied the request.\n").found["diagnoses"].certain
