@@ -17,8 +17,8 @@ def norm(key: str, value) -> str:
         text = re.sub(r"(?i)\b(?:calendar) ", "", text)
     if key == "appeals_fax":
         text = re.sub(r"\D", "", text)[-10:]
-    if key == "insurer":
-        text = text.casefold()
+    if key == "insurer":  # 'Larkspur Rx Plans, Inc.' is Larkspur Rx Plans, Inc and Larkspur Rx Plans
+        text = re.sub(r"(?:,? (?:inc|llc|co|corp|corporation|company|ltd)\.?)?\.?$", "", text.casefold())
     if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
         text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
     return text
@@ -29,6 +29,8 @@ def same(key: str, truth: str, got: str) -> bool:
     denied your request because' kept or left out)."""
     if truth == got:
         return True
+    if key == "service" and truth and got.startswith(truth):  # the service and its dose or frequency after it
+        return bool(re.match(r",? (?:\d|per\b|every\b|once\b|twice\b|daily\b|weekly\b|monthly\b|x ?\d)", got[len(truth):]))
     if key == "quote" and truth and got:
         short, long = sorted((truth, got), key=len)
         return short in long and len(short) >= 0.7 * len(long)

@@ -64,6 +64,8 @@ WINDOW_ROLES = (
     "peer_to_peer", "submit_records", "expedited_decision", "decision_time", "continuation_of_benefits",
     "fair_hearing", "external_review", "renewal_request", "next_level_appeal", "corrected_claim", "extension_request",
     "received_presumption",
+    # roles the second hand-written set (held-*) names
+    "acknowledgement", "expedited_filing", "opm_review", "reimbursement", "resubmission",
 )
 # Sent to a doctor's office by fax rather than mailed to the member: these also come as a fax TIFF.
 FAXED_TYPES = ("request_for_information", "peer_to_peer_offer")

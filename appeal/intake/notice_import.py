@@ -172,7 +172,8 @@ class CodeList:
 
 DATE = (
     r"(?:\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[A-Za-z]*\.? \d{4})"  # 17 AUG 2003
 )
 IDENTIFIER = r"[A-Z0-9][A-Z0-9-]{3,24}"
 PHONE = r"(?:\+?1[\s.-]*)?\(?[0-9OlI]{3}\)?[\s.-]*[0-9OlI]{3}[\s.-]*[0-9OlI]{4}"
@@ -184,11 +185,13 @@ NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", 
 # A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
           "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
+# A clinician's letters after a name: a name with them is never the patient's.
+CREDENTIAL = r"(?:M\.?D|D\.?O|N\.?P|PA-C|APRN|FNP(?:-BC)?|DNP|PhD|Psy\.?D|DDS|DPM|DMD|LCSW|LPC|LMFT|RN|CRNP)\.?"
 # After a label: separators and a few words ("is", "on file") before the value.
-FILLER = r"(?:\s*(?:[:#\-–]|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
+FILLER = r"(?:\s*(?:[:#\-–]|\.{2,}|\bis\b|\bwas\b|\bon file\b|\bno\.|\bnumber\b|\bfor this \w+\b))*\s*"
 # Labels that start another field: a value stops before them ("Patient: Dana Bell   Member ID: ...").
 NEXT_LABEL = re.compile(
-    r"\s{3,}|(?<=[A-Za-z]{2})\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
+    r"\s{3,}|(?<=[A-Za-z]{2})(?<!\bCo)(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bBros)(?<!\bSt)(?<!\bMt)(?<!\bDr)\.\s+(?=[A-Z][a-z])|\s+(?:Member ID|ID|DOB|Group(?: number| No\.)?|Claim(?: number)?|Codes?|Plan(?: name)?"
     r"|Reference number|Request received)\s*[:#]"
 )
 
@@ -202,7 +205,7 @@ OCR_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 def _label(*labels: str, colon: bool = False) -> re.Pattern[str]:
     """A label, then separators. With colon=True the label must end in ':' or end its line (a heading in a form):
     for fields whose value is free text, which a sentence like 'the requested service is not...' would fool."""
-    ending = r"(?=\s*:|\s*$)" if colon else ""
+    ending = r"(?=\s*:|\s*\.{3,}|\s*$)" if colon else ""
     return re.compile(r"(?i)(?<![A-Za-z])(?:" + "|".join(labels) + r")(?![A-Za-z])" + ending + FILLER)
 
 
@@ -258,6 +261,10 @@ class _Reader:
         hits = []
         for index, line in enumerate(self.lines):
             for match in pattern.finditer(line.text):
+                cell = self.form_cell(index, match.start())
+                if cell is not None:
+                    hits.append(cell)
+                    continue
                 rest = line.text[match.end() :]
                 if rest.strip():
                     after = self.lines[index + 1].text.strip() if index + 1 < len(self.lines) else ""
@@ -267,9 +274,37 @@ class _Reader:
                     hits.append((rest.strip(), line))
                 else:
                     following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+                    if following is not None and (label := pattern.search(following.text)) \
+                            and not following.text[: label.start()].strip() and re.search(r":|\S\s{2,}", label.group()):
+                        continue  # 'for the following service:' / 'Service:  X': the next line is its own hit
                     if following is not None:
-                        hits.append((following.text.strip(), following))
+                        value, at = following.text.strip(), self.lines.index(following)
+                        after = self.lines[at + 1].text if at + 1 < len(self.lines) else ""
+                        if wraps and re.search(r"\b(?:for|of|and|or|with|per|to|by|in)$", value) and after.strip() \
+                                and len(after) - len(after.lstrip()) == len(following.text) - len(following.text.lstrip()):
+                            value = f"{value} {after.strip()}"  # 'twice weekly for' / '4 weeks': the value wraps
+                        hits.append((value, following))
         return hits
+
+    def form_cell(self, index: int, start: int) -> tuple[str, Line] | None:
+        """A form's boxes: a row of headings in capitals, columns apart ('MEMBER NAME      MEMBER ID'), with the
+        values on the line under them; the value under the heading at `start`. None when the line is no such row."""
+        text = self.lines[index].text
+        if not FORM_HEADINGS.fullmatch(text) or start not in [m.start() for m in re.finditer(r"(?:^|(?<= {3}))\S", text)]:
+            return None
+        following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+        if following is None or FORM_HEADINGS.fullmatch(following.text):
+            return None
+        headings = [m.start() for m in re.finditer(r"(?:^|(?<= {3}))\S", text)]
+        cells = re.split(r" {2,}", following.text.strip())
+        if len(cells) == len(headings):  # as many values as headings: each under its own
+            value = cells[headings.index(start)].strip()
+        elif self.notice.ocr:  # a scan's columns do not line up closely enough to cut by position
+            return None
+        else:  # a value may start a little before its heading, never past the next one
+            end = next((at for at in headings if at > start), None)
+            value = following.text[max(0, start - 2) : end].strip()
+        return (value, following) if value else None
 
     @staticmethod
     def other_values(value: Any, hits: list[tuple[str, Line]], read: Callable[[str], Any]) -> bool:
@@ -313,7 +348,8 @@ class _Reader:
         self.dates()
         self.service()
         self.codes()
-        if self.result.document is None or self.result.document.is_denial:  # an approval has no reason to answer
+        document = self.result.document  # an approval has no reason to answer; a partial one has, for its denied part
+        if document is None or document.is_denial or document.type == DocumentType.partial_approval:
             self.reason()
         self.appeal_route()
         self.several_claims()
@@ -334,33 +370,69 @@ class _Reader:
     def identity(self) -> None:
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
-                                             r"(?:patient|member|enrollee|beneficiary|client)(?=\s*:)", r"^\s*name(?=\s*:)"),
+                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*:)", r"notice for", r"^\s*to(?=\s*:)"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
+        # the employee a plan covers, who may not be the patient (a child on the plan)
+        self.labelled("patient_name", _label(r"(?:participant|subscriber|policyholder|sponsor)(?=\s*(?::|\.{3,}))"), _name, certain=False)
         self.name_from_address_block()
-        if self.labelled("patient_name", _label(r"dear"), _name, certain=False):
+        if self.labelled("patient_name", _label(r"dear"),  # 'Dear Dr. Patel': the letter is to the doctor
+                         lambda text: None if re.match(r"(?i)(?:dr|doctor)\b", text.strip()) else _name(text), certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
                                                         why="taken from the letter's greeting")
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         # the plan's own number first: a Medicaid plan's letter may print the state's ID too
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
                                           r"plan member (?:number|#)"), self.identifier)
+        self.labelled("member_id", _label(r"(?<!medicaid )(?<!state )member id(?:entification)?(?: number| no\.?| #)?",
+                                          r"(?<!medicaid )(?<!state )member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"member id(?:entification)?(?: number| no\.?| #)?", r"member (?:number|#)",
-                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?",
-                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/id",
-                                          r"identification number", r"(?:^\s*|\s{3})id ?#", r"(?:^\s*|\s{3})id(?=\s*:)"),
+                                          r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?(?: \([^)]{1,20}\))?",
+                                          r"(?:participant|client|recipient)(?:'s)? id(?: \([^)]{1,20}\))?",
+                                          r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
+                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/(?:id|DBN)",
+                                          r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
+                                          r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group(?=\s*:)", r"grp\.?",
+        # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
+        self.labelled("member_id", _label(r"(?!(?:" + NOT_MEMBER_IDS + r")\b)(?-i:[A-Z][A-Za-z]+) ID(?=\s*(?::|\.{3,}))"),
+                      self.identifier, certain=False)
+        self.state_id_beside_member_id()
+        # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
+        self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
+                      lambda text: (m.group(), "the notice prints only the end of this number; check it")
+                      if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
+        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
+        # 'Group: Mile High Engineering LLC (5530-22)': the employer's name, its group number in brackets after it
+        self.labelled("group_number", _label(r"group(?=\s*:)"),
+                      lambda text: (m.group(1), "the number in brackets after the employer's name: check it")
+                      if (m := re.search(r"\(([A-Z0-9-]*\d[A-Z0-9-]*)\)\s*$", _cut(text))) else None)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
-            r"control|document|redetermination|reconsideration|UM|utilization review|file)\.? ?(?:number|no\.?|#|id)"
+            r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
+            r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*:)", r"(?:precertification|authorization|prior authorization) reference(?=\s*:)",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization) reference(?=\s*(?::|\.{3,}))",
+            r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
+
+    def state_id_beside_member_id(self) -> None:
+        """A Medicaid plan's letter may print the state's Medicaid ID beside the plan's member number: the plan's
+        is kept, and marked when the state's differs (an appeal to the plan quotes the plan's)."""
+        found = self.result.found.get("member_id")
+        if found is None or not found.certain:
+            return
+        state = _label(r"(?:state |medicaid |state medicaid )(?:id(?:entification)?|number|no\.?|#)(?: number)?",
+                       r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#")
+        values = {value[0] if isinstance(value, tuple) else value
+                  for rest, _ in self.after_label(state) if (value := self.identifier(rest))}
+        if values - {found.value}:
+            self.result.found["member_id"] = replace(found, certain=False, why=(
+                "the notice gives both the plan's member number and the state's Medicaid ID; check this is the plan's"))
 
     def name_from_address_block(self) -> None:
         """The person a letter is mailed to, from the address block near its top (a name, a street, a town with
@@ -380,20 +452,54 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        match = re.match(IDENTIFIER, text)
+        # an ID printed in groups ('PHG 881 204 557'), the value alone in its field
+        match = re.match(r"[A-Z0-9]{2,6}(?: \d{3,4}){2,4}(?=\s{2,}|\s*$)", text) or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
         return (value, "read by OCR: compare it with the paper") if self.notice.ocr else value
 
     def plan(self) -> None:
-        self.labelled("insurer", _label(r"insurer(?=\s*:)", r"insurance company(?=\s*:)", r"health plan(?=\s*:)",
+        self.labelled("insurer", _label(r"insurer(?=\s*(?::|\.{3,}))", r"insurance company(?=\s*(?::|\.{3,}))", r"health plan(?=\s*(?::|\.{3,}))",
                                         r"plan administrator", r"claims administrator", r"issued by"), _org)
         if "insurer" not in self.result.found:
             self.insurer_from_context()
-        self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?:your |benefit )?plan(?=\s*:)",
-                                          r"product(?=\s*:)", r"program(?=\s*:)", colon=True), _plan_name)
+        self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?-i:(?:^\s*|(?<= {3}))PLAN(?= {3}|\s*$))", r"(?:your |benefit )?plan(?=\s*(?::|\.{3,}))",
+                                          r"product(?=\s*(?::|\.{3,}))", r"program(?=\s*(?::|\.{3,}))", colon=True), _plan_name)
+        # 'Coverage:' or 'Group:' given as a plan's name ('Group: Valley School District Employee Benefit Plan')
+        self.labelled("plan_name", _label(r"coverage", r"group", r"beneficiary category", colon=True),
+                      lambda text: _plan_name(next((part for part in _cut(text).split(" - ") if re.search(PLAN_WORDS, part)),
+                                                   "")), certain=False)
+        if "plan_name" not in self.result.found:
+            self.plan_from_letterhead()
         self.plan_type()
+
+    def plan_from_letterhead(self) -> None:
+        """The plan's name at the top of the letter, marked: a line naming a plan by its type's letters ('Senior
+        Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
+        ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
+        is a health plan ('A Medicaid Managed Care Plan')."""
+        top = [line for line in self.lines[:8] if line.text.strip() and not re.search(r"(?i)\bOMB\b", line.text)][:4]
+        for line, cell, text in ((line, cell, text) for line in top
+                                 for cell, text in enumerate(re.split(r"\s{3,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
+            title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
+            behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
+                               text)
+            value = (title.group(1) if title else behalf.group(1) if behalf
+                     else text if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", text)
+                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
+                                     r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
+                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
+                     else None)
+            if value:
+                self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
+                return
+        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
+                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
+                                 top[0].text.strip()):
+            name = top[0].text.strip()
+            self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
+                      "taken from the letterhead: check it is your plan's name")
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
@@ -403,12 +509,22 @@ class _Reader:
             for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
                             org + r" provides claims administration"):
                 match = re.search(pattern, text)
+                if match and re.search(r"\.\s+(?:We|It|They|I|Our)$", match.group(1)):
+                    continue  # '... Health Plan. We have reviewed': the subject is 'We', not the name before it
                 if match and _org(match.group(1)):
                     self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
                     return
-        heads = [line for line in self.lines if line.text.strip()][:2]
-        for line in heads:
+        cms = re.compile(r"\bfrom (?:the )?(Centers for Medicare (?:&|and) Medicaid Services)\b")  # the MSN's own words
+        for line in self.lines[:6]:
+            if match := cms.search(line.text):
+                self.keep("insurer", match.group(1), line)
+                return
+        heads = [line for line in self.lines if line.text.strip()][:4]
+        for number, line in enumerate(heads):
             name = _org(line.text.strip())
+            if not name and number + 1 < len(heads) and re.search(
+                    r"(?i)\b(?:contractor|administrator|agency|plan)\b", heads[number + 1].text):
+                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", line.text.strip()) and line.text.strip()
             if not name:
                 continue
             signed = any(name in other.text for other in self.lines[heads[-1].number :])
@@ -440,33 +556,36 @@ class _Reader:
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
-                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*:)")
+                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*(?::|\.{3,}))",
+                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
+                       r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
             return
         # A letter's date stands alone on a line above the greeting. Used only when exactly one line does.
+        # Without a greeting (a form, an EOB), a date alone on a line near the top is likely its date: marked.
         greeting = next((line.number for line in self.lines if re.match(r"(?i)\s*dear\b", line.text)), None)
-        if greeting is None:
-            return
-        alone = [line for line in self.lines[: greeting - 1] if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
+        top = self.lines[: greeting - 1] if greeting is not None else self.lines[:15]
+        alone = [line for line in top if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
         if len(alone) == 1:
             value, why = _past_date(alone[0].text.strip()) or (None, "")
+            if greeting is None and not why:
+                why = "a date alone near the top of the notice, without a label: check it is the notice's date"
             self.keep("notice_date", value, alone[0], not why, why)
 
     def service(self) -> None:
         label = _label(r"service requested", r"requested service", r"item or service", r"service denied",
-                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*:)", r"treatment(?=\s*:)", r"procedure(?=\s*:)", r"medication(?=\s*:)",
-                       r"drug requested", r"description of service", r"^\s*request(?=\s*:)", r"service or item",
-                       r"drug(?=\s*:)", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
+                       r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*(?::|\.{3,}))", r"treatment(?=\s*(?::|\.{3,}))", r"procedure(?=\s*(?::|\.{3,}))", r"medication(?=\s*(?::|\.{3,}))",
+                       r"drug requested", r"description of service",
+                       r"(?:test|item|equipment|device|supplies)(?: requested| denied)?(?=\s*(?::|\.{3,}))", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
+                       r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
-                       r"asked (?:us )?for(?=\s*:)",
-                       r"\(or payment\) listed below that you \(or your doctor\) requested", colon=True)  # CMS-10003
+                       r"asked (?:us )?for(?=\s*(?::|\.{3,}))", r"(?:(?:^\s*)(?:services|requested)|service under (?:appeal|review)|services? (?:approved|denied|at issue)"
+                       r"|service\(s\)(?: at issue| requested| denied)?|items? or services|(?:approved|denied|requested) "
+                       r"(?:care|services?))(?=\s*:)",
+                       r"\(or payment\) listed below that you \(or your doctor\) requested",  # CMS-10003
+                       r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
-            for text, starts in self.paragraphs:
-                match = re.search(r"request for (?:(?:coverage|payment|approval) (?:of|for) )?(?!(?:reconsideration|"
-                                  r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)", text)
-                if match:
-                    self.keep("service", match.group(1).strip(), self._line_at(starts, match.start(1)))
-                    break
+            self.service_in_prose() or self.service_in_table()
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -476,6 +595,62 @@ class _Reader:
                     else None)
             self.result.treatment_kind = kind
 
+    def service_in_prose(self) -> bool:
+        """'your request for X (CPT ...)', 'the denial of X (96365, J3490)', 'our decision to deny coverage for X
+        (HCPCS ...)': the service named in a sentence, just before its codes. The first form is the plan's usual
+        wording; the others are read from prose and marked."""
+        codes = r"\((?:codes?|CPT|HCPCS|[A-Z]?\d{4}[0-9A-Z]?\b)"
+        usual = re.compile(r"request for (?:(?:coverage|payment|(?:prior )?(?:approval|authori[sz]ation)|pre-?certification|"
+                           r"pre-?authori[sz]ation) (?:of|for) )?(?!(?:reconsideration|"
+                           r"redetermination|an? appeal|review)\b)(.+?) \((?:codes?|CPT|HCPCS)")
+        other = re.compile(r"(?i:\b(?:request|appeal|denial|deny(?: coverage)?|approved?|review|coverage|payment))\b"
+                           r"(?:[^.]|(?<=\b(?:Dr|Mr|Ms))\.){0,120}?"
+                           r"\b(?:for|of) (?:coverage (?:of|for) )?(?!(?i:reconsideration|redetermination|an? appeal|"
+                           r"review|the denial|our decision|this|that|your|the request)\b)\"?([^.\"]{3,120}?)\"? " + codes)
+        for pattern, certain in ((usual, True), (other, False)):
+            for text, starts in self.paragraphs:
+                match = pattern.search(text)
+                value = _phrase(re.sub(r"(?i)^.*\b(?:denial|claim|request|appeal|coverage)(?: \w+){0,2} (?:for|of) ", "",
+                                       match.group(1))) if match else None
+                if value:
+                    why = "" if certain else "read from a sentence of the notice: check it names the care denied"
+                    return self.keep("service", value, self._line_at(starts, match.start(1)), certain, why)
+        # 'Payment for the services listed below was denied.' and, under it, 'Physical therapy visits (CPT ...)'
+        for number, (text, _) in enumerate(self.paragraphs[:-1]):
+            if re.search(r"(?i)\bservices? (?:listed )?below\b", text):
+                following, starts = self.paragraphs[number + 1]
+                match = re.match(r"([^()]{3,120}?) " + codes, following)
+                if match and _phrase(match.group(1)):
+                    return self.keep("service", _phrase(match.group(1)), starts[0][1], False,
+                                     "read from the list under the notice's sentence: check it names the care denied")
+        return False
+
+    def service_in_table(self) -> bool:
+        """An EOB's or a claim notice's table: the first service line's cell under 'Description' (or 'Service'),
+        marked (which line was denied, the person can tell better)."""
+        for index, line in enumerate(self.lines):
+            text = line.text
+            if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text):
+                continue
+            column = re.search(r"(?i)(?:^|(?<=  ))(?:description|services?(?: provided)?(?: & billing code)?)(?= {2,}|\s*$)", text)
+            if column is None:
+                continue
+            rows = []
+            for row in self.lines[index + 1 : index + 12]:
+                if not row.text.strip() and rows or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
+                    break
+                if re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text):
+                    rows.append(row)
+            # the first line the table marks as denied, else its first line
+            denied = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
+            for row in (denied or rows)[:1]:
+                cell = re.split(r" {2,}", row.text[max(0, column.start() - 2) :].strip())[0]
+                value = _phrase(cell)
+                if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
+                    return self.keep("service", value, row, False,
+                                     "a service line of the notice's table: check it is the one denied")
+        return False
+
     def codes(self) -> None:
         procedure = _label(r"CPT(?:/HCPCS)?(?: codes?)?", r"HCPCS(?: codes?)?", r"procedure codes?", r"service codes?",
                            r"codes?(?=\s*[:(]| \d)", r"codes")
@@ -483,6 +658,14 @@ class _Reader:
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
+                lead = line.text[: line.text.find(rest)] if rest in line.text else ""
+                at = self.lines.index(line)
+                before = self.lines[at - 1].text if at and re.search(r"\b[a-z]+ \w+\s*$", lead) else ""
+                on_line = _procedure_codes(before + " " + line.text if not re.search(r"[.:]\s*$", before) else line.text,
+                                           self.notice.ocr)  # the sentence's codes, its line before included
+                if not why and (re.search(r"\b[a-z]+ \w+\s*$", lead) or on_line and {c for c, _ in on_line[0]} - {c for c, _ in codes}):
+                    why = "read from a sentence, not under a label: check the codes"
+                    codes = on_line[0] if on_line and len(on_line[0]) > len(codes) else codes  # the line's codes, all
                 for row in self.table_rows(line):  # an EOB's table: a code on each service line
                     more = _procedure_codes(row, self.notice.ocr)
                     codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
@@ -498,13 +681,24 @@ class _Reader:
                 break
         if "procedure_codes" not in self.result.found:
             self.codes_in_table() or self.codes_beside_service()
-        diagnosis = _label(r"diagnosis(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
+        diagnosis = _label(r"diagnos[ie]s(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
             codes, why = self.icd_codes(rest, line)
+            for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line
+                if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text):
+                    break
+                more, also = self.icd_codes(below.text.split(" - ")[0], below)
+                codes += [code for code in more if code not in codes]
+                why = why or also
+            lead = line.text[: line.text.find(rest)] if rest in line.text else ""
+            if codes and not why and ":" not in lead[-20:] and re.search(r"\b[a-z]{2,}\b", lead.strip().rpartition(" ")[0]):
+                why = "read from a sentence, not under a label: check the codes"  # '...; diagnoses S83.511D and M25.661'
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break
+        if "diagnoses" not in self.result.found:
+            self.diagnoses_in_prose()
         npis: list[tuple[str, str, Line]] = []
         for rest, line in self.after_label(_label(r"NPI(?: number| #)?")):
             match = re.match(r"[0-9OlISB]{10}(?![0-9])", rest.replace(" ", ""))
@@ -515,7 +709,8 @@ class _Reader:
                 npis.append((value, why, line))
                 continue
             self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
-        printed = {re.sub(r"\D", "", rest)[:10] for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))} - {""}
+        printed = {number for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))  # 'NPI: A (group) / B'
+                   for number in [re.sub(r"\D", "", rest)[:10], *re.findall(r"(?<!\d)\d{10}(?!\d)", rest)]} - {""}
         if npis:
             value, why, line = npis[0]
             if not why and len(printed) > 1:
@@ -531,6 +726,41 @@ class _Reader:
                         first = first or line
         if adjustment:
             self.keep("adjustment_codes", adjustment, first)
+        else:
+            self.adjustment_codes_in_text()
+
+    def adjustment_codes_in_text(self) -> bool:
+        """Claim adjustment codes printed without a label: a group and a reason ('CO-50', 'PR-2'), with the remark
+        codes listed after one ('CO-50, N386'), every one in the notice once; not one marked '(not applied)'.
+        Marked: found in the text, not under a label."""
+        group = r"(?<![\w-])(?:CO|PR|OA|PI|CR)-\d{1,3}(?![\w-])"
+        codes, first = [], None
+        said = r"(?:\s*\((?!not applied)[^()]{1,200}\))?"  # 'CO-119 (Benefit maximum ... reached), N362 (...)'
+        for text, starts in self.paragraphs:
+            for listed in re.finditer(group + said + r"(?:,?\s*(?:" + group + r"|(?<![\w-])(?:MA|N|M)\d{1,3}(?![\w-]))"
+                                      + said + r")*", text):
+                if re.match(r"\s*\(not applied\)", text[listed.end() :]):
+                    continue
+                for code in re.findall(r"(?<![\w(-])(?:CO|PR|OA|PI|CR|MA|N|M)-?\d{1,3}(?![\w-])", re.sub(r"\([^()]*\)", "", listed.group())):
+                    if code not in codes:
+                        codes.append(code)
+                        first = first or self._line_at(starts, listed.start())
+        if not codes:
+            return False
+        return self.keep("adjustment_codes", codes, first, False, "found in the notice's text, not under a label: check them")
+
+    def diagnoses_in_prose(self) -> bool:
+        """ICD-10 codes in brackets after the conditions they name ('post-traumatic stress disorder (F43.10)'),
+        each a real code: marked, since they were read from a sentence."""
+        codes, first = [], None
+        for line in self.lines:
+            for token in re.findall(r"\(([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\)", line.text):
+                value, _ = _checked(token, icd10.check, digits=False)
+                if value and value not in codes:
+                    codes.append(value)
+                    first = first or line
+        return bool(codes) and self.keep("diagnoses", codes, first, False,
+                                         "read from codes in brackets in the letter's sentences: check them")
 
     def codes_in_table(self) -> bool:
         """The codes in a table's code column: a header row (columns apart, no digits) naming a code, and the
@@ -538,7 +768,7 @@ class _Reader:
         for index, line in enumerate(self.lines):
             text = line.text
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
-                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code)\b", text):
+                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code|procedure)\b", text):
                 continue
             codes: list[tuple[str, str | None]] = []
             for row in self.lines[index + 1 : index + 30]:
@@ -560,7 +790,18 @@ class _Reader:
             return False
         at = self.lines.index(service.line)
         text = " ".join(line.text for line in self.lines[at : at + 2])  # the name may wrap onto the next line
-        match = re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+        if "table" in service.why:  # a table's service lines: the codes of each, up to its end
+            rows = []
+            for line in self.lines[at:]:
+                if not line.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", line.text):
+                    break
+                rows.append(line.text)
+            codes = [code for row in rows for code in re.findall(r"\(([A-Z]?\d{4}[0-9A-Z]?)\)", row)]
+            if codes:
+                return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
+                                 service.line, False, "read from the table's service lines: check them")
+        match = (re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
+                 or re.search(r" - ((?:(?:CPT|HCPCS)\s*)?[A-Z]?\d{4}[0-9A-Z]?(?:,\s*[A-Z]?\d{4}[0-9A-Z]?)*)\s*$", service.line.text))
         found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
         if not found:
             return False
@@ -596,12 +837,15 @@ class _Reader:
         return codes, "; ".join(notes)
 
     def reason(self) -> None:
-        label = _label(r"reason for (?:the |this |our )?(?:denial|decision)", r"why we denied(?: it| this)?",
+        label = _label(r"reason for (?:the |this |our )?(?:denial|decision|action)", r"why we denied(?: it| this| (?:part of )?(?:your|the) request)?",
                        r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
                        r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
-                       r"why(?=\s*:)",
-                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*:)", r"rationale",
-                       r"denial reason", r"reason(?=\s*:)")
+                       r"why(?=\s*(?::|\.{3,}))",
+                       r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*(?::|\.{3,}))", r"rationale",
+                       r"denial reason", r"reason(?=\s*(?::|\.{3,}))", r"^\s*why\s*$", r"our reasons?(?=\s*:)",
+                       r"explanation of (?:the|our) (?:decision|denial)", r"why did we (?:deny|deny|not approve) [\w ]{1,30}\?",
+                       r"why [\w ]{1,40} (?:was|were) (?:denied|not approved)(?=\s*:)",
+                       r"reason for the [\w ]{1,30} not approved", r"why we denied part of (?:your|the) request")
         for index, line in enumerate(self.lines):
             match = label.search(line.text)
             if not match:
@@ -625,6 +869,8 @@ class _Reader:
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
                           why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
                 break
+        if "quote" not in self.result.found:
+            self.quote_in_notes() or self.quote_in_prose()
         quote = self.result.found.get("quote")
         if quote is None:
             return
@@ -633,8 +879,59 @@ class _Reader:
         reasons = list(dict.fromkeys(reason for _, reason in hits))
         if reasons:
             why = "the plan gives more than one reason; the first is used" if len(reasons) > 1 else ""
+            if not why and not quote.certain:
+                why = "the kind of reason was told from words read without a label: check it"
             self.keep("reason", reasons[0], quote.line, not why, why)
             self.result.other_reasons = reasons[1:]
+
+    def quote_in_notes(self) -> bool:
+        """An EOB's or a summary notice's notes under the table ('Remarks', 'Notes for Claims Above', 'Remark code
+        explanations'), each a key and its words: the first note that gives a kind of reason, without the codes
+        it starts with ('CO-242, N130: ...'). Marked: which note goes with the denied line, the person can tell."""
+        for index, line in enumerate(self.lines):
+            if not NOTES_HEADING.fullmatch(line.text):
+                continue
+            notes: list[tuple[Line, str]] = []
+            for following in self.lines[index + 1 : index + 40]:
+                text = following.text
+                entry = re.match(r"\s{0,3}([A-Z0-9]{1,4}|" + ADJUSTMENT_CODE + r")\s+(\S.*)$", text)
+                if entry and not text.startswith("    "):
+                    notes.append((following, entry.group(2).strip()))
+                elif notes and text.startswith(" ") and text.strip():
+                    notes[-1] = (notes[-1][0], f"{notes[-1][1]} {text.strip()}")
+                elif notes or text.strip():
+                    break
+            for first, words in notes:
+                words = re.sub(r"^(?:(?:Denied|Not paid)\.?\s*)?(?:" + ADJUSTMENT_CODE + r"(?:,\s*|\s+))*" + ADJUSTMENT_CODE
+                               + r"\s*[:.]\s*|^(?:Denied|Not paid)\.\s*", "", words)
+                words = re.sub(r"(?:\s*\(?" + ADJUSTMENT_CODE + r"(?:,\s*" + ADJUSTMENT_CODE + r")*\)?\.?)+$", "", words)
+                if any(re.search(pattern, words, re.I) for _, pattern in REASON_CUES):
+                    return self.keep("quote", words if words.endswith(".") else words + ".", first, False,
+                                     "a note under the notice's table: check it is the one for the denied line")
+        return False
+
+    def quote_in_prose(self) -> bool:
+        """A reason given without a heading, in the letter's words: the paragraph that says 'because' or gives a
+        kind of reason, from its first sentence that does (the sentence before it only says what was decided).
+        Marked: only the person can say these are the plan's reasons."""
+        greeting = next((index for index, line in enumerate(self.lines) if re.match(r"(?i)\s*dear\b", line.text)), 0)
+        after = self.lines[greeting].number if greeting else 0
+        for text, starts in self.paragraphs:
+            if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
+                                                          r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
+                continue
+            sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+            for number, sentence in enumerate(sentences):
+                if len(sentence) < 80 and re.search(r"(?i)\b(?:approve|deny|denied|denying|cover|pay)\b", sentence) \
+                        and not re.search(r"(?i)\bbecause\b", sentence):
+                    continue  # 'We are unable to approve this request.': what was decided, not why
+                if re.search(PROSE_REASON, sentence):
+                    quote = " ".join(sentences[number:])
+                    at = text.index(sentence)
+                    return self.keep("quote", quote, self._line_at(starts, at), False,
+                                     "read from the letter's words, not under a heading: check these are the plan's "
+                                     "reasons")
+        return False
 
     def appeal_route(self) -> None:
         self.stated_deadline()
@@ -651,12 +948,12 @@ class _Reader:
         lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
         reconsideration, a redetermination, a hearing or an external review request; or the same address run into
         the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
-        about = re.compile(r"(?i)appeal|grievance|reconsideration|redetermination|hearing|external review|review request")
+        about = re.compile(r"(?i)appeal|grievance|reconsider|redetermination|hearing|external review|review request|to review")
         for index, line in enumerate(self.lines):
             if index < 6 or not ZIP_LINE.search(line.text.strip()):
                 continue  # the letterhead's own address is not where appeals go
             parts, start = [line.text.strip()], index
-            while start > 0 and len(parts) < 5:
+            while start > 0 and len(parts) < 7:
                 above = self.lines[start - 1].text.strip()
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
                         r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
@@ -665,7 +962,7 @@ class _Reader:
                     break
                 parts.insert(0, above)
                 start -= 1
-            lead = " ".join(item.text for item in self.lines[max(0, start - 3) : start])
+            lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
             first = parts[0]
             label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
             if label:
@@ -683,8 +980,9 @@ class _Reader:
 
     def address_in_sentence(self) -> None:
         """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
-        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsideration|redetermination)\b.{0,200}?\b(?:write|send|sent|"
-                             r"mail|mailed|submit)\w*(?: it| them| your \w+)? (?:to|at):? ((?:[^,;:]+(?:: [^,;]+)?, ){1,5}"
+        pattern = re.compile(r"(?i)(?:appeal|grievance|reconsider\w*|redetermination)\b.{0,200}?(?:\b(?:write|send|sent|"
+                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:) "
+                             r"((?=(?-i:[A-Z0-9]))(?:(?:(?!(?<=[a-z][a-z])\. [A-Z])[^,;:])+(?:: [^,;]+)?, ){1,5}"
                              r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
         for text, starts in self.paragraphs:
             match = pattern.search(text)
@@ -711,6 +1009,10 @@ class _Reader:
         stated = StatedDeadline(window.days, window.due, window.sentence, window.months)
         if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
             return
+        if window.role is notice_windows.WindowRole.expedited_filing:
+            self.keep("appeal_deadline", stated, window.line, False, "this window is for a fast (expedited) appeal; "
+                      "the notice gives no standard one")
+            return
         self.keep("appeal_deadline", stated, window.line)
 
     def fax(self) -> None:
@@ -718,12 +1020,18 @@ class _Reader:
         for index, line in enumerate(self.lines):
             if not re.search(r"(?i)\bfax", line.text):
                 continue
-            number = re.search(PHONE, line.text)
+            # 'Phone: 1-888-... Fax: 1-225-...': the number after the word fax, not the line's first
+            number = re.search(r"(?i)\bfax\b\W{0,12}(?:number\W{0,4})?(" + PHONE + ")", line.text)
+            number = re.search(PHONE, line.text) if number is None else re.search(PHONE, number.group())
+            if not number and re.search(r"(?i)\bfax(?: (?:us|it))?(?: at)?:?\s*$", line.text) and index + 1 < len(self.lines):
+                number = re.match(PHONE, self.lines[index + 1].text.strip())  # '... or fax' / '(703) 555-...'
             if not number:
                 continue
             before = " ".join(item.text for item in self.lines[max(0, index - 6) : index + 1]).lower()
             if re.search(r"doctor|provider|physician|records|clinical|medical team", line.text, re.I):
                 continue
+            if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
+                continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
             candidates.append((score, line, number.group()))
         if not candidates:
@@ -784,6 +1092,28 @@ ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
 
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
+# Words that make a value a plan's name.
+PLAN_WORDS = r"(?i)\b(?:plan|fund|trust|program|medicaid|medicare|tricare \w+|option|HMO|PPO|EPO|POS|PDP)\b"
+# Words in brackets after a plan's name that say how it was bought or who pays, not its name: an exchange's
+# name, 'self-funded', an enrollment code.
+NOT_PLAN_NAME = (r"(?i:self|insured|enrollment|through|via|marketplace|exchange|healthplanfinder|bewell|covered california|"
+                 r"health link|health connection|mnsure|kynect|pennie|access health|get covered|state of health|"
+                 r"your health idaho|connect for health|georgia access)")
+# A plan type's letters, kept in brackets after a plan's name: 'Senior Advantage (HMO)', 'Drug Plan (PDP)'.
+PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP|PPO-SNP|Group)"
+# Labels ending in 'ID' that name something else than the member's ID.
+NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
+                  "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
+                  "facility|vendor|submitter|batch|check|payment|eob|statement|notice|letter|order|referral|PA|UM")
+# Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
+PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
+                r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
+                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary")
+# The heading of the notes under an EOB's table.
+NOTES_HEADING = re.compile(r"(?i)\s*(?:remark code explanations?|explanation of (?:remark |reason |the )?codes|notes(?: for "
+                           r"claims? above)?|remarks|message codes?|notes? (?:and|&) remarks)\s*:?\s*")
+# A row of a form's headings: words in capitals (no digits), two or more columns apart.
+FORM_HEADINGS = re.compile(r"\s*[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*(?: {3,}[A-Z][A-Z()/'#&.-]*(?: [A-Z()/'#&.-]+)*)+\s*")
 # A line ending in a town, its state and ZIP code (an address's last line).
 ZIP_LINE = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
 
@@ -798,14 +1128,24 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.experimental, r"experimental|investigational|unproven"),
     (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
-    (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"),
+    (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
+                                          r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
+                                          r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
-                                r"alternatives?|antidepressants?)|documented trials? of"),
+                                r"alternatives?|antidepressants?)|documented trials? of|adequate trials? of|trials? of at least"
+                                r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
     (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover this service|funded line"),
-    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover (?:this|the) service|funded line"
+                                     r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
+                                     r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),
+    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"
+                                              r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
+                                              r"|(?:does|do) not show why"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
-    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"),
+    (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
+                                           r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
+                                           r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"
+                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|\blevel of (?:care|therapy|services?)\b"),
 )
 
 
@@ -842,6 +1182,8 @@ def _name(text: str) -> str | None:
         words.append(word.rstrip(","))
     if len(words) < 2:
         return None
+    if any(re.fullmatch(CREDENTIAL, word.rstrip(",")) and not (word == "DO" and text.isupper()) for word in words[1:]):
+        return None  # 'Rahul Mehta-Sorensen MD', 'Ana Ruiz, NP': a clinician, never the patient
     if all(word.isupper() for word in words):
         words = ["-".join(part.capitalize() for part in word.split("-")) if len(word) > 1 and not word.endswith(".")
                  else word for word in words]
@@ -858,11 +1200,14 @@ def _past_date(text: str) -> Any:
 
 def _org(text: str) -> str | None:
     """An organization's name: capitalized words, with a word that says it is a plan or a company."""
-    text = re.sub(r"\s+(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "", text.strip())
+    text = re.sub(r"(?i)\s+(?:-\s+)?(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "",
+                  text.strip())
     text = _cut(text).rstrip(",")
+    if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an )\b", text):
+        return None  # a document's title or a line about the plan, not a name
     if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
         text = text.rstrip(".")
-    if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the)?\s?[A-Z][\w&'.,-]*){0,7}", text):
+    if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the|-)?\s?[A-Z][\w&'.,-]*){0,7}(?: \([A-Z]{2,6}\))?", text):
         return None
     if not re.search(r"(?i)health|insurance|plan|care|benefit|medicare|medicaid|mutual|administrat|contractor|"
                      r"department|agency|tricare|services|company|\binc\b|assurance|blue", text):
@@ -876,8 +1221,13 @@ def _plan_name(text: str) -> str | None:
     value = _phrase(text)
     if value is None:
         return None
-    if "(" in value:  # whether a bracket is part of the name, only the person can say
-        return value, "the brackets at its end may not be part of the plan's name"
+    # what the notice adds in brackets after the name ('(self-funded; Group 88-4150)', '(HealthCare.gov)') is left
+    # out, and said; a plan type's letters ('(HMO)', '(PDP)') are part of the name
+    bare = re.sub(r"\s*\((?:[^()]*(?:\d|;|\.|" + NOT_PLAN_NAME + r")[^()]*\)|[^()]*$)$", "", value)
+    if bare != value and len(bare) >= 3:
+        return bare, "words in brackets after the name were left out; check the plan's name"
+    if "(" in value and not re.search(r"\(" + PLAN_LETTERS + r"\)$", value):
+        return value, "the brackets in it may not be part of the plan's name"
     return value
 
 
@@ -887,6 +1237,9 @@ def _phrase(text: str) -> str | None:
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r"^(?:an?|the) (?=\w)", "", value)  # 'coverage of an MRI of the knee': the MRI
+    value = re.sub(r"\s+-\s+(?:CPT |HCPCS )?[A-Z]?\d{4}[0-9A-Z]?\b.*$", "", value)  # '... (8 sessions) - G2082'
+    value = re.sub(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+", "", value)  # a table row's date of service before it
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
     value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
@@ -897,7 +1250,12 @@ def _procedure_codes(text: str, ocr: bool) -> tuple[list[tuple[str, str | None]]
     found = []
     for match in re.finditer(r"\b([0-9OlIS]{4}[0-9FTU]|[A-V][0-9OlIS]{4})\b(?:\s*\(([^)]*)\)|\s+-\s+([^,;]+))?", text):
         code = match.group(1)
-        fixed = code[0] + code[1:].translate(OCR_DIGITS) if code[0].isalpha() and code[0] not in "OlIS" else code.translate(OCR_DIGITS)
+        if re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", code):
+            fixed = code  # a code as printed ('S9480' is a HCPCS code, not 59480 misread)
+        elif not ocr:
+            continue  # OCR repairs only where the text came from OCR
+        else:
+            fixed = code[0] + code[1:].translate(OCR_DIGITS) if code[0].isalpha() and code[0] not in "OlIS" else code.translate(OCR_DIGITS)
         if not re.fullmatch(r"\d{4}[0-9FTU]|[A-V]\d{4}", fixed):
             continue
         found.append((fixed, (match.group(2) or match.group(3) or "").strip() or None))

@@ -101,31 +101,35 @@ class DocumentKind:
 _CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\b[^.;:]*$|"
                           r"\b(?:may|might|could|would|can|will)(?: not)? (?:be|have been|also be)\s*$|\bto be\s*$")
 
-_EOB_TITLE = re.compile(r"(?i)^\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
+_EOB_TITLE = re.compile(r"(?i)^(?:.*\S {3,})?\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
                         r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
 _NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
-_EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|"
+_EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|(?:is|are|was|were) excluded|"
                          r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
 
 _DENIED = re.compile(
     r"(?i)\b(?:(?:has|have|was|were|is|are|being) (?:been )?(?:denied|not approved|not authorized|upheld)"
     r"|we (?:have )?(?:denied|upheld)|we (?:are|must) (?:deny|denying|uphold)|we (?:have )?decided to (?:deny|uphold)"
-    r"|(?:decision|determination|status|outcome|result)\s*:?\s*(?:denied|deny|not approved|adverse|upheld)"
+    r"|(?:decision|determination|status|outcome|result)\s*:?\s*(?:denied|deny|not approved|adverse|upheld)\b"  # not 'denying'
+    r"|we (?:are not able to|are unable to|cannot|can not) change (?:our|the) (?:original |earlier |first |prior )?(?:decision|denial)"
     r"|(?:we )?(?:can ?not|are unable to|will not|won't) (?:approve|cover|pay|authorize)"
+    r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
     r"|notice of (?:adverse|denial)|adverse (?:benefit |coverage )?(?:determination|decision)|denial notice"
     r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b))")
 _APPROVED = re.compile(
     r"(?i)\b(?:(?:has|have) been (?:approved|authorized)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized)"
     r"|(?:request|service|stay|admission|days|visits|sessions|treatments?) (?:is|are|has been|have been) certified"
-    r"|we (?:have )?(?:approved|authorized|certified)|(?:decision|determination|status|outcome|result)\s*:?\s*"
+    r"|(?<!which )(?<!that )we (?:have )?(?:approved|authorized|certified)|(?:decision|determination|status|outcome|result)\s*:?\s*"
     r"(?:approved|authorized|certified)|approval (?:notice|letter|of)|notice of approval|(?:authorization|request) "
-    r"approved|we are (?:pleased|happy) to|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
-    r"(?! (?:through|until|from) )")  # 'was approved through 06/30': an earlier approval ending
+    r"approved|we are (?:pleased|happy) to|(?:have |has )?decided to approve|(?<!not )(?<!partially )(?<!partly )fully favou?rable|(?-i:\bAPPROVED\b))(?! by (?:the )?(?:FDA|U\.S\.|Food))"
+    r"(?! (?:through|until|from) )"  # 'was approved through 06/30': an earlier approval ending
+    r"(?!,? (?:only )?(?:when|if|after|once|unless)\b)")  # 'TMS is approved when ...': a policy's criterion
 _PARTIAL = re.compile(
     r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial|favorable|favourable)|partly favou?rable|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
     r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
-    r"|approved \d+ (?:of|out of) (?:the )?\d+|will pay for \d+ (?:of|out of) (?:the )?\d+)")
+    r"|approved \d+ (?:of|out of) (?:the )?\d+|approved (?:only )?\d+ [\w ]{0,30}?\b(?:instead of|rather than)\b"
+    r"|we (?:have )?(?:reduced|lowered) (?:the|your) (?:number|amount|quantity|frequency|dose|units|visits|days)|will pay for \d+ (?:of|out of) (?:the )?\d+)")
 _ASKS_FOR_MORE = re.compile(
     r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
     r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"
@@ -147,7 +151,9 @@ _NOT_DECIDED = re.compile(
 _MAY_BE_DECIDED = re.compile(r"(?i)(?:could|may|will) (?:not )?be (?:denied|approved)")
 
 _FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
-                    r"|\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
+                    r"|(?<!make a )(?<!make our )(?<!make the )(?<!reach a )(?<!issue a )(?<!send you a )(?<!send you our )"
+                    r"(?<!receive a )(?<!receive our )(?<!get a )(?<!before the )(?<!before a )"  # one still to come
+                    r"\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
                     r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)"
                     r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:has|have) (?:now )?been (?:completed|exhausted)")
 _APPEAL_DECISION = re.compile(
@@ -156,7 +162,9 @@ _APPEAL_DECISION = re.compile(
     r"|(?:your|the) (?:first[- ]level |second[- ]level |level \w+ )?(?:appeal|grievance) (?:was|has been|is) (?:denied|upheld|not approved)"
     r"|(?:notice of|re:?|subject:?|this is (?:the|our)) (?:\w+ )?(?:reconsideration|redetermination|appeal)(?: (?:decision|determination|outcome|result))?"
     r"|^\W*(?:\w+ )?(?:appeal|grievance|reconsideration|redetermination) (?:decision |determination )?(?:decision|determination|outcome|result|notice)\W*$"
-    r"|we (?:are not changing|will not change|did not change|have not changed) (?:our|the|this) (?:decision|denial)"
+    r"|we (?:are not changing|will not change|did not change|have not changed|are not able to change|are unable to change"
+    r"|cannot change|can not change) (?:our|the|this) (?:original |earlier |first |prior )?(?:decision|denial)"
+    r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
     r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b)")
 _CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"

@@ -23,6 +23,7 @@ from appeal.intake.number_words import WORDS
 
 class WindowRole(str, Enum):
     appeal = "appeal"
+    expedited_filing = "expedited_filing"
     fair_hearing = "fair_hearing"
     external_review = "external_review"
     peer_to_peer = "peer_to_peer"
@@ -46,6 +47,7 @@ class WindowRole(str, Enum):
 
 _LABELS = {
     WindowRole.appeal: "to file an appeal",
+    WindowRole.expedited_filing: "to ask for a fast (expedited) appeal; the standard appeal deadline is separate",
     WindowRole.fair_hearing: "to ask for a state fair hearing",
     WindowRole.external_review: "to ask for an outside (external) review",
     WindowRole.peer_to_peer: "for your doctor to ask for a call with the plan's reviewer (peer-to-peer); not the appeal deadline",
@@ -130,7 +132,7 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
     (WindowRole.appeal, re.compile(
         r"(?i)\b(?:file|submit|send|request|ask for|make|start|mail|fax|filing|requesting|submitting)\b[^.;]{0,40}?"
         r"\b(?:appeal|grievance|reconsideration|redetermination|complaint|review of (?:this|our|the) (?:decision|denial))"
-        r"|\bappeals? (?:must|should|has to|needs to) be (?:received|filed|sent|made|submitted|postmarked|requested)"
+        r"|\bappeals?(?: requests?)? (?:must|should|has to|needs to) be (?:received|filed|sent|made|submitted|postmarked|requested)"
         r"|\bto appeal\b|\b(?:can|may|must|might|have|has) (?:\w+ )?appeal\b|\bright to appeal\b"
         r"|\b(?:ask|request|tell) (?:us |the plan )?(?:[\w-]+ ){0,3}(?:to )?(?:review|reconsider|look at|change)\b"
         r"|\b(?:ask|asking)(?: us| the plan)? for (?:an? |your )?(?:\w+ )?(?:appeal|reconsideration|redetermination|review)\b"
@@ -150,7 +152,7 @@ def role_of(clause: str) -> WindowRole | None:
 # request must be postmarked within 90 days"): what it is for is in the sentences just before it.
 _PERSON_ACTS = re.compile(
     r"(?i)\byou(?:r \w+)? (?:must|may|can|have to|need to|should|will need to) (?:\w+ ){0,3}(?:ask|write|request|file|send|"
-    r"submit|make|call|appeal)|\b(?:request|appeal|letter|it) must be (?:filed|made|sent|received|postmarked|submitted|"
+    r"submit|make|call|appeal)|\b(?:we|the plan) must (?:receive|get|have) (?:it|them|your (?:request|letter))\b|\b(?:request|appeal|letter|it) must be (?:filed|made|sent|received|postmarked|submitted|"
     r"in writing)|\byou have (?:\w+ ){1,3}(?:days?|months?) to\b"
     r"|^\W*(?:and )?(?:complete|send|submit|mail|fax|file|write)\b")  # an instruction: 'Complete the form and send it'
 
@@ -193,7 +195,15 @@ def _role(text: str, start: int, end: int, before: list[Sentence], amount: str) 
             re.search(r"(?i)hour", amount) or re.search(
             r"(?i)\b(?:expedited|urgent|fast)\b", clause + " ".join(sentence.text for sentence in before[-1:]))):
         role = WindowRole.expedited_decision
+    scope = clause if role_of(clause) else text  # 'ask for an expedited reconsideration; it must be received within'
+    if role is WindowRole.appeal and _EXPEDITED.search(scope) and not _STANDARD.search(scope):
+        role = WindowRole.expedited_filing  # 'An expedited request must be received within 3 days'
     return role or WindowRole.other
+
+
+# A window to ask for a fast appeal is not the appeal deadline when the notice also gives the standard one.
+_EXPEDITED = re.compile(r"(?i)(?<!non-)(?<!non)\b(?:expedited|urgent|fast|emergency|immediate)\b")
+_STANDARD = re.compile(r"(?i)\bstandard\b|\bnon-?expedited\b|\bregular\b")
 
 
 def find(said: list[Sentence], date_pattern: str, parse_date) -> list[Window]:
@@ -226,8 +236,10 @@ def find(said: list[Sentence], date_pattern: str, parse_date) -> list[Window]:
 
 def appeal_window(windows: list[Window]) -> Window | None:
     """The appeal deadline: the first window for filing an appeal; without one, the first for a fair hearing or an
-    external review (where that is the next step the notice offers); never a window of another role."""
-    for roles in ((WindowRole.appeal,), (WindowRole.fair_hearing, WindowRole.external_review)):
+    external review (where that is the next step the notice offers); without those, a fast appeal's (the caller marks
+    it); never a window of another role."""
+    for roles in ((WindowRole.appeal,), (WindowRole.fair_hearing, WindowRole.external_review),
+                  (WindowRole.expedited_filing,)):
         chosen = [window for window in windows if window.role in roles]
         if chosen:
             return chosen[0]

@@ -1,0 +1,299 @@
+"""The import on notices written by others (issue 29, second hand-written set): a value read from a clear label in
+the right context may be certain; one inferred (a guess between two candidates, a window of another kind, a number
+outside the appeal instructions) comes back marked for checking or not at all. Each test is a general wording."""
+
+from __future__ import annotations
+
+from appeal.intake import notice_import, notice_text
+
+
+def read(text: str) -> notice_import.Extraction:
+    return notice_import.extract(notice_text.from_string(text))
+
+
+def test_a_fast_appeal_window_is_not_the_appeal_deadline_when_a_standard_one_is_given():
+    extraction = read("""We did not approve the requested days.
+
+YOUR RIGHT TO REQUEST RECONSIDERATION
+You may ask for an EXPEDITED reconsideration. An expedited request must be received
+within 3 calendar days after you receive this notice; call the number below.
+
+You may instead file a non-expedited reconsideration. It must be postmarked or
+received within 90 days of the date of this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.words.startswith("It must be postmarked")
+    assert extraction.found["appeal_deadline"].certain
+    fast = [window for window in extraction.other_windows if window.words == "3 calendar days"]
+    assert fast and "fast (expedited) appeal" in fast[0].role.label
+
+
+def test_a_fast_appeal_window_alone_is_marked():
+    extraction = read("""We denied the request.
+An expedited appeal request must be received within 3 days after you receive this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 3
+    assert not extraction.found["appeal_deadline"].certain
+
+
+def test_we_must_receive_it_within_months_is_the_appeal_window_not_the_next_levels():
+    extraction = read("""We denied your claim.
+If you disagree with our decision, you may ask us to reconsider it. Your
+request must be in writing and we must receive it within 6 months from the
+date of this decision.
+We will respond within 30 days of receiving your request.
+If we maintain our denial, you may ask the Office of Personnel Management (OPM) to review our decision.
+You must write to OPM within 90 days after the date of our letter upholding our decision.
+""")
+    assert extraction.found["appeal_deadline"].value.months == 6
+    assert extraction.found["appeal_deadline"].certain
+
+
+def test_the_fax_is_the_number_after_the_word_fax_on_a_line_with_a_phone():
+    extraction = read("""You must ask for an appeal within 60 calendar days from the date on this notice.
+   Attn: Appeals Department
+   P.O. Box 100
+   Springfield, IL 62701
+   Phone: 1-888-555-0135     Fax: 1-225-555-0119
+""")
+    assert extraction.shown("appeals_fax") == "(225) 555-0119"
+    assert extraction.found["appeals_fax"].certain
+
+
+def test_a_fax_number_wrapped_to_the_next_line_is_read():
+    extraction = read("""DISPUTED CLAIMS: If you disagree, you may ask us to reconsider. Write to us within 6 months
+at Reconsideration, P.O. Box 100, Springfield, IL 62701, or fax
+(703) 555-0159. If we deny your request, you may ask for an outside review.
+""")
+    assert extraction.shown("appeals_fax") == "(703) 555-0159"
+
+
+def test_a_copy_to_the_doctor_is_not_the_appeals_fax():
+    extraction = read("""We upheld our decision. You may ask for the next level of appeal.
+
+Sincerely,
+Medicare Appeals Department
+
+cc: Dana Whitfield, MD, Riverside Pain Clinic, fax 605-555-0113
+""")
+    assert "appeals_fax" not in extraction.found
+
+
+def test_two_npis_under_one_label_are_a_guess():
+    extraction = read("""We denied the request.
+Provider: Lakeside Psychiatry Associates
+     NPI: 1508362740 (group)  /  1682510932 (rendering)
+""")
+    assert not extraction.found["provider_npi"].certain
+
+
+def test_a_hcpcs_s_code_in_clean_text_is_not_repaired_into_digits():
+    extraction = read("""We denied the request.
+Procedure code: S9480 - Intensive outpatient psychiatric services, per diem
+""")
+    assert extraction.shown("procedure_codes").startswith("S9480")
+    assert "59480" not in extraction.shown("procedure_codes")
+
+
+def test_codes_named_in_a_sentence_are_all_read_and_marked():
+    extraction = read("""The appeal concerns the request by your doctor for infusions every
+8 weeks for Crohn's disease, billed as J1745
+with administration codes 96413 and 96415.
+""")
+    assert extraction.shown("procedure_codes") == "J1745, 96413, 96415"
+    assert not extraction.found["procedure_codes"].certain
+
+
+def test_a_company_abbreviation_does_not_end_a_plans_name():
+    extraction = read("""Plan:   Lakeshore Tool & Die Co. Group Health Plan
+Claim Number:     E26027R48816
+""")
+    assert extraction.shown("plan_name") == "Lakeshore Tool & Die Co. Group Health Plan"
+
+
+def test_a_request_for_prior_approval_of_names_the_service_after_it():
+    extraction = read("""We received a request for prior approval of intravenous ketamine infusion
+therapy, 6 infusions over 3 weeks (CPT 96365, 96366), for you.
+""")
+    assert extraction.shown("service") == "intravenous ketamine infusion therapy, 6 infusions over 3 weeks"
+
+
+def test_diagnosis_codes_listed_one_a_line_under_the_label_are_all_read():
+    extraction = read("""   Diagnosis codes:  M54.16 - Radiculopathy, lumbar region
+                     M51.16 - Intervertebral disc disorders with radiculopathy
+""")
+    assert extraction.shown("diagnoses") == "M54.16, M51.16"
+
+
+def test_we_after_a_plans_name_is_not_part_of_the_insurers_name():
+    extraction = read("""                    HARBOR ADMINISTRATIVE GROUP
+Harbor Administrative Group processes claims on behalf of the Lakeshore Tool
+& Die Co. Group Health Plan. We have reviewed the claim below.
+""")
+    assert extraction.shown("insurer") == "HARBOR ADMINISTRATIVE GROUP"
+
+
+def test_a_service_under_its_heading_that_wraps_is_read_whole():
+    extraction = read("""Riverbend Health has reviewed the request for the following:
+
+   Spravato (esketamine) nasal spray, 84 mg per session, twice weekly for
+   4 weeks (induction phase), HCPCS G2083
+   Diagnosis: F32.2 Major depressive disorder
+""")
+    assert extraction.shown("service") == ("Spravato (esketamine) nasal spray, 84 mg per session, twice weekly for "
+                                           "4 weeks (induction phase)")
+
+
+def test_a_fast_appeal_window_after_a_semicolon_is_still_the_fast_ones():
+    extraction = read("""A request for reconsideration must be received within 90 days from the date of this notice.
+If delay could seriously harm your health, you may ask for an expedited
+reconsideration; it must be received within 3 calendar days of the date of this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90
+    assert [window.role.value for window in extraction.other_windows] == ["expedited_filing"]
+
+
+# Document types, from the document's own words.
+
+def kind(text: str) -> str:
+    return read(text).document.type.value
+
+
+def test_a_policys_criterion_is_not_an_approval():
+    assert kind("""NOTICE OF DENIAL OF PRIOR AUTHORIZATION
+We have reviewed the request and we are denying it.
+Imaging of the low back is approved after at least six weeks of conservative care.
+""") == "denial_prior_authorization"
+
+
+def test_another_level_of_care_approved_instead_is_not_a_partial_approval():
+    assert kind("""Your request was denied.
+We denied this request because your needs can be met in a skilled nursing facility, which we have approved.
+""") == "denial_prior_authorization"
+
+
+def test_an_eob_titled_in_the_letterheads_column_with_a_denied_line():
+    assert kind("""LAKE HEALTH INSURANCE CO.
+Value PPO 3000                                      EXPLANATION OF BENEFITS
+
+02/09/26  Office visit                 99214   $210.00   $84.52
+02/09/26  Epidural injection           64483 $1,450.00    $0.00
+You are not responsible for the denied charges from this network provider.
+""") == "eob_denied"
+
+
+def test_denial_upheld_is_an_appeal_decision():
+    assert kind("""Thank you for your appeal received on July 9, 2026.
+APPEAL DECISION: DENIAL UPHELD
+""") == "denial_appeal_decision"
+    assert kind("""Subject: Your request for reconsideration
+A physician who was not involved in the first decision reviewed your appeal.
+We are not able to change our original decision.
+""") == "denial_appeal_decision"
+
+
+def test_a_fully_favorable_redetermination_is_an_approval():
+    assert kind("""NOTICE OF REDETERMINATION - FULLY FAVORABLE
+We received your request for a redetermination of our decision denying coverage.
+We have decided to APPROVE your request. Our decision is fully favorable.
+""") == "approval"
+
+
+def test_a_final_decision_still_to_come_is_not_a_final_internal_denial():
+    assert kind("""NOTICE OF ADVERSE BENEFIT DETERMINATION
+We denied your claim for physical therapy.
+You may appeal. We will send you a final decision on your appeal within 30 days.
+""") != "final_internal_denial"
+
+
+def test_fewer_units_than_asked_is_a_partial_approval():
+    assert kind("""We approved 12 visits instead of the 24 visits requested.
+""") == "partial_approval"
+
+
+def test_a_clinicians_name_is_never_the_patients():
+    extraction = read("""Requesting provider: Rahul Mehta-Sorensen MD
+Subscriber: Rahul Mehta-Sorensen MD
+Dear Dr. Mehta-Sorensen,
+We denied the request.
+""")
+    assert "patient_name" not in extraction.found
+    extraction = read("""Member: Minh Do
+We denied the request.
+""")
+    assert extraction.shown("patient_name") == "Minh Do"
+
+
+def test_the_plans_member_number_is_preferred_to_the_states_medicaid_id_and_marked():
+    extraction = read("""Medicaid ID:   112233445566
+Member ID:     CBH-7788-01
+We denied the request.
+""")
+    assert extraction.shown("member_id") == "CBH-7788-01"
+    assert not extraction.found["member_id"].certain
+    extraction = read("""Member ID:     CBH-7788-01
+We denied the request.
+""")
+    assert extraction.found["member_id"].certain
+
+
+def test_a_plans_name_in_the_letterhead_is_read_and_marked():
+    for letterhead, name in (
+            ("PINE HEALTH INSURANCE COMPANY\nPine Choice PPO 2500\nUtilization Management\n", "Pine Choice PPO 2500"),
+            ("Lark Rx Plans, Inc.                          Lark Rx Value (PDP)\n", "Lark Rx Value (PDP)"),
+            ("Bay Community Health Plan\nBay Silver 3500 HMO - Individual & Family\n",
+             "Bay Silver 3500 HMO - Individual & Family"),
+            ("        RIVER BEND HEALTH PLAN\n   A Louisiana Medicaid Managed Care Plan\n", "River Bend Health Plan"),
+            ("SUNRISE HEALTH COOPERATIVE                      Sunrise Bronze Essential EPO\n", "Sunrise Bronze Essential EPO"),
+            ("ALLEGHENY FEDERAL HEALTH PLAN                           Standard Option\n", "Standard Option")):
+        extraction = read(letterhead + "\nWe denied the request.\n")
+        assert extraction.shown("plan_name") == name
+        assert not extraction.found["plan_name"].certain
+
+
+def test_plan_types_from_a_plans_own_words():
+    for text, plan, sure in (("Bay Silver 3500 HMO - Individual & Family\nWe denied the request.\n", "individual_marketplace", True),
+                             ("Lake Gold 1500 PPO (Marketplace)\nWe denied the request.\n", "individual_marketplace", True),
+                             ("Subject: Your request for reconsideration (Part C appeal)\n", "medicare_advantage", True),
+                             ("Tall Rx Premier (PDP)\nPart D Appeals Unit\n", "medicare_part_d", True),
+                             ("RED HILL COMMUNITY HEALTH PLAN\nSooner Plan - Oklahoma Medicaid\n", "medicaid_managed_care", False)):
+        extraction = read(text)
+        assert extraction.shown("plan_type") == plan
+        assert extraction.found["plan_type"].certain is sure
+
+
+def test_a_heading_above_a_labelled_line_does_not_give_the_label_as_the_value():
+    extraction = read("""We denied the request received on October 7, 2026 for the following service:
+
+   Service:          Intravenous ketamine infusions, 6 treatments
+   Codes:            96365, J3490
+""")
+    assert extraction.shown("service") == "Intravenous ketamine infusions, 6 treatments"
+
+
+def test_a_test_or_an_item_under_its_own_label_is_the_service():
+    assert read("   Test requested:   MRI lumbar spine without contrast (CPT 72148)\n").shown("service") == \
+        "MRI lumbar spine without contrast"
+    assert read("   Item:        Continuous glucose monitor and monthly sensor supplies\n").shown("service") == \
+        "Continuous glucose monitor and monthly sensor supplies"
+
+
+def test_criteria_not_met_and_a_lower_level_of_care_are_medical_necessity():
+    extraction = read("""Why did we deny your request?
+We denied this request because you do not need the intensive level of therapy
+given at an inpatient rehabilitation facility.
+""")
+    assert extraction.shown("reason") == "not_medically_necessary"
+    extraction = read("""REASON FOR DENIAL:
+Continued stay is approved only when the patient still needs 24-hour nursing supervision. The records do not
+meet these criteria.
+""")
+    assert extraction.shown("reason") == "not_medically_necessary"
+
+
+def test_diagnosis_codes_read_from_a_sentence_are_marked():
+    extraction = read("""You asked us to pay for physical therapy visits (procedure codes
+97110 and 97530; diagnoses S83.511D and M25.661) after your knee surgery.
+""")
+    assert "M25.661" in extraction.shown("diagnoses")
+    assert not extraction.found["diagnoses"].certain
+    assert read("Diagnosis codes:  M54.16\nWe denied the request.\n").found["diagnoses"].certain

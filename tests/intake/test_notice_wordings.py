@@ -1,0 +1,231 @@
+"""Wordings and layouts of real notices the import reads (issue 29): form boxes, dot leaders, letterheads, services
+and reasons in prose, EOB tables and their notes. Each a short notice and the fields read from it; a value guessed
+from context, not read under a label, must come back marked for checking (`certain=False`)."""
+
+from __future__ import annotations
+
+from appeal.cases.case import DenialReason, PlanType
+from appeal.intake import notice_import, notice_text
+
+
+def read(text: str) -> notice_import.Extraction:
+    return notice_import.extract(notice_text.from_string(text))
+
+
+def value(extraction: notice_import.Extraction, key: str) -> str:
+    return extraction.shown(key)
+
+
+def certain(extraction: notice_import.Extraction, key: str) -> bool:
+    return extraction.found[key].certain
+
+
+def test_form_boxes_are_read_under_their_headings():
+    extraction = read("""ACME HEALTH INSURANCE COMPANY
+
+DATE OF NOTICE                      REFERENCE NUMBER
+11/02/2026                          UMX-2611-0042
+
+MEMBER NAME                         MEMBER ID                 GROUP NUMBER
+LARKSPUR, NINA                      ACM-5512-8800-02          G-7731
+
+DATE OF BIRTH                       PLAN
+02/14/1990                          Acme Choice EPO
+""")
+    assert value(extraction, "notice_date") == "2026-11-02"
+    assert value(extraction, "reference") == "UMX-2611-0042"
+    assert value(extraction, "patient_name") == "Nina Larkspur"
+    assert value(extraction, "member_id") == "ACM-5512-8800-02"
+    assert value(extraction, "group_number") == "G-7731"
+    assert value(extraction, "date_of_birth") == "1990-02-14"
+    assert value(extraction, "plan_name") == "Acme Choice EPO"
+
+
+def test_dot_leaders_and_day_month_year_dates():
+    extraction = read("""Statement date ........ 09/01/2026
+Member ................ Otto Brandvold
+Member ID ............. OBX-4410
+Birth date ............ 3 MAR 1961
+Plan .................. Fairway Silver 3000 HMO
+Claim number .......... FW26-0001-77
+""")
+    assert value(extraction, "notice_date") == "2026-09-01"
+    assert value(extraction, "patient_name") == "Otto Brandvold"
+    assert value(extraction, "member_id") == "OBX-4410"
+    assert value(extraction, "date_of_birth") == "1961-03-03"
+    assert value(extraction, "plan_name") == "Fairway Silver 3000 HMO"
+    assert value(extraction, "reference") == "FW26-0001-77"
+
+
+def test_member_numbers_by_other_names():
+    spaced = read("Claim Number: 88-1\nID No.:     QRS 120 448 901             Group No.: 7781\n")
+    assert value(spaced, "member_id") == "QRS 120 448 901"
+    program = read("Member name: Ada Quill\nSunnyCare ID: 4400123987\n")
+    assert value(program, "member_id") == "4400123987" and not certain(program, "member_id")
+    masked = read("Notice for Ada Quill\nMedicare Number XXXXXXX9ZT4\n")
+    assert value(masked, "member_id") == "XXXXXXX9ZT4" and not certain(masked, "member_id")
+    dbn = read("Sponsor SSN/DBN: XXXXX1234 / 30012345678\n")
+    assert value(dbn, "member_id") == "30012345678"
+
+
+def test_the_patient_not_the_employee_who_holds_the_plan():
+    both = read("Participant: Hal Vintner              Participant ID: HV-001\n"
+                "Patient: Rosa Vintner (daughter)       Patient DOB: 01/02/2010\n")
+    assert value(both, "patient_name") == "Rosa Vintner"
+    alone = read("PARTICIPANT: Hal Vintner           ID: HV-001\n")
+    assert value(alone, "patient_name") == "Hal Vintner" and not certain(alone, "patient_name")
+
+
+def test_words_in_brackets_after_a_plan_name_that_say_how_it_was_bought():
+    bought = read("Plan: Prairie Select Bronze 6000 (HealthCare.gov)\n")
+    assert value(bought, "plan_name") == "Prairie Select Bronze 6000" and not certain(bought, "plan_name")
+    funded = read("Plan: Foundry Workers Health Plan (self-funded; Group 12-3456)\n")
+    assert value(funded, "plan_name") == "Foundry Workers Health Plan"
+    kind = read("Plan: Riverbend Senior Advantage (HMO)\n")
+    assert value(kind, "plan_name") == "Riverbend Senior Advantage (HMO)" and certain(kind, "plan_name")
+
+
+def test_plan_names_at_the_top_of_the_letter_are_marked():
+    administrator = read("Tidewater Benefit Administrators\nClaims Administrator for the Harbor Pilots Health & Welfare Plan\n"
+                         "12 Dock St, Norfolk, VA 23510\n")
+    assert value(administrator, "plan_name") == "Harbor Pilots Health & Welfare Plan"
+    assert not certain(administrator, "plan_name")
+    drug_plan = read("Bluestem Senior Rx (PDP)\nA Medicare Prescription Drug Plan\n\nBluestem Senior Rx (PDP)\n")
+    assert value(drug_plan, "plan_name") == "Bluestem Senior Rx (PDP)" and not certain(drug_plan, "plan_name")
+    assert value(drug_plan, "insurer") == "Bluestem Senior Rx (PDP)"
+    summary = read("Medicare Summary Notice for Part B (Medical Insurance)\n"
+                   "The Official Summary of Your Medicare Claims from the Centers for Medicare & Medicaid Services\n")
+    assert value(summary, "plan_name") == "Part B (Medical Insurance)"
+    assert value(summary, "insurer") == "Centers for Medicare & Medicaid Services"
+
+
+def test_a_document_title_is_not_the_insurer():
+    extraction = read("TRICARE EXPLANATION OF BENEFITS\nThis is a statement of the action taken on your claim.\n\n"
+                      "NORTHWIND MILITARY HEALTH SERVICES\nTRICARE North Region Claims\n")
+    assert value(extraction, "insurer") == "NORTHWIND MILITARY HEALTH SERVICES"
+
+
+def test_the_service_named_in_a_sentence_before_its_codes_is_marked():
+    extraction = read("Dear Ms. Quill:\n\nWe have reviewed the precertification request from Dr. Lena Ortiz (NPI "
+                      "1234567893) for\n\"spinal cord stimulator trial, 7 days\" (CPT 63650), received May 1, 2026.\n")
+    assert value(extraction, "service") == "spinal cord stimulator trial, 7 days"
+    assert not certain(extraction, "service")
+    appeal = read("This is the decision on your appeal of the denial of hyperbaric oxygen therapy\n(CPT 99183) "
+                  "for your wound.\n")
+    assert value(appeal, "service") == "hyperbaric oxygen therapy"
+
+
+def test_services_listed_below_a_sentence():
+    extraction = read("We denied payment for the medical services listed below that you received.\n\n"
+                      "   Sleep study, attended (95810)\n   Diagnosis: G47.33\n")
+    assert value(extraction, "service") == "Sleep study, attended" and not certain(extraction, "service")
+    assert value(extraction, "diagnoses") == "G47.33"
+
+
+def test_an_eob_table_gives_the_denied_line_and_its_codes_marked():
+    extraction = read("""Date      Service                                  Billed     Allowed   Plan paid  Status
+07/01/26  Office visit, est., 25 min (99214)       $180.00    $120.00   $100.00    Paid
+07/01/26  Allergy testing, 40 tests (95004)        $400.00    $0.00     $0.00      Denied
+
+Notes
+A  Denied. CO-197, N54. Allergy testing requires prior authorization, and none was on file.
+""")
+    assert value(extraction, "service") == "Allergy testing, 40 tests" and not certain(extraction, "service")
+    # the codes from the denied line on, marked
+    assert value(extraction, "procedure_codes") == "95004" and not certain(extraction, "procedure_codes")
+    assert value(extraction, "quote") == "Allergy testing requires prior authorization, and none was on file."
+    assert not certain(extraction, "quote")
+    assert extraction.found["reason"].value == DenialReason.no_prior_authorization
+    assert value(extraction, "adjustment_codes") == "CO-197, N54" and not certain(extraction, "adjustment_codes")
+
+
+def test_reason_headings_real_notices_use():
+    for heading in ("WHY", "Why did we deny your request?", "Explanation of the decision:", "Reason for this action:",
+                    "Why 3 visits were not approved:"):
+        extraction = read(f"Date: 05/05/2026\n\n{heading}\nThe records do not show that the visits are medically "
+                          "necessary at this time.\n\nIf you disagree, you may appeal.\n")
+        assert value(extraction, "quote").startswith("The records do not show"), heading
+        assert extraction.found["reason"].value == DenialReason.not_medically_necessary
+
+
+def test_a_reason_in_an_unlabelled_paragraph_is_marked():
+    extraction = read("Dear Mr. Quill:\n\nWe received your request and reviewed it.\n\nWe are unable to approve this "
+                      "request. The plan does not cover this\ntreatment because it is experimental or investigational "
+                      "for your condition.\n\nIf you disagree with this decision, you may appeal.\n")
+    assert value(extraction, "quote").startswith("The plan does not cover this treatment because it is experimental")
+    assert not certain(extraction, "quote")
+    assert extraction.found["reason"].value == DenialReason.experimental
+    assert not certain(extraction, "reason")
+
+
+def test_a_partial_approval_gives_the_reason_for_its_denied_part():
+    extraction = read("We approved part of your request.\n\nApproved: 10 visits\nNot approved: 8 visits\n\n"
+                      "Why part of the request was denied:\nThe plan covers these visits only after a trial of at least "
+                      "two home exercise programs.\n")
+    assert extraction.document.type.value == "partial_approval"
+    assert extraction.found["reason"].value == DenialReason.step_therapy
+
+
+def test_adjustment_codes_with_their_explanations_in_brackets():
+    extraction = read("Remittance advice codes sent to the provider: CO-119 (Benefit maximum for this time period "
+                      "has\nbeen reached), N362 (The number of units exceeds our maximum).\n")
+    assert value(extraction, "adjustment_codes") == "CO-119, N362"
+
+
+def test_an_appeal_address_run_into_a_sentence():
+    extraction = read("If you disagree, you may ask us to reconsider. You must write to us within 6 months. Write to:\n"
+                      "   Lakeview Benefit Plan, Attention: Reconsiderations, P.O. Box 4400,\n   Dover, DE 19901-4400.\n")
+    assert value(extraction, "appeals_address") == "Lakeview Benefit Plan\nAttention: Reconsiderations\nP.O. Box 4400\n" \
+                                                   "Dover, DE 19901-4400"
+    mailed = read("If you disagree with this decision you can appeal within 180 days. Mail: Fairway Health, Appeals,\n"
+                  "P.O. Box 100, Tampa, FL 33601.\n")
+    assert value(mailed, "appeals_address") == "Fairway Health\nAppeals\nP.O. Box 100\nTampa, FL 33601"
+
+
+def test_plan_type_cues_for_marketplaces_medicaid_and_insurers():
+    assert read("Plan: Juniper Bronze (Washington Healthplanfinder)\n").found["plan_type"].value \
+        == PlanType.individual_marketplace
+    assert read("Harbor Health Plan\nServing KanCare members\n").found["plan_type"].value == PlanType.medicaid_managed_care
+    insurer = read("Granite Health Insurance Company\nClaims Department\n").found["plan_type"]
+    assert insurer.value == PlanType.employer_fully_insured and not insurer.certain
+    lcd = read("Northern Medicare Services\nPart B Medicare Administrative Contractor\n\n"
+               "Medicare covers this under its Local Coverage Determination (LCD).\n").found["plan_type"]
+    assert lcd.value == PlanType.medicare_original
+
+
+def test_an_eob_whose_lines_are_excluded_is_a_denied_eob_with_its_note_as_the_reason():
+    extraction = read("""STATE HEALTH BENEFITS ADMINISTRATION                         EXPLANATION OF BENEFITS
+                                                              THIS IS NOT A BILL
+Processed: 08/12/2026
+Subscriber: KAREN OYELA                      Subscriber ID: SHB-440912
+Patient: MILES OYELA (son)                    Patient DOB: 05/05/2012
+
+Service dates   Description                          Charged    Allowed   Paid     Remarks
+07/30/2026      Speech therapy evaluation (92523)    $310.00    $0.00     $0.00    X4
+
+Remarks
+X4  CO-96: Speech therapy for a developmental delay is excluded under your plan's benefit terms.
+""")
+    assert extraction.document.type.value == "eob_denied"
+    assert value(extraction, "patient_name") == "Miles Oyela"
+    assert value(extraction, "notice_date") == "2026-08-12"
+    assert value(extraction, "service") == "Speech therapy evaluation"
+    assert value(extraction, "quote") == "Speech therapy for a developmental delay is excluded under your plan's benefit terms."
+    assert extraction.found["reason"].value == DenialReason.benefit_exclusion
+    assert value(extraction, "adjustment_codes") == "CO-96"
+
+
+def test_an_article_before_the_service_is_left_out():
+    extraction = read("We reviewed your doctor's request for coverage of an MRI of the left knee (CPT 73721).\n")
+    assert value(extraction, "service") == "MRI of the left knee"
+
+
+def test_the_services_listed_below_that_you_requested():
+    extraction = read("We denied the medical services/items listed below that you or your physician requested:\n"
+                      "Home health aide visits, 3 per week for 8 weeks\n")
+    assert value(extraction, "service") == "Home health aide visits, 3 per week for 8 weeks"
+
+
+def test_a_group_number_in_brackets_after_the_employer():
+    extraction = read("Group: Alder Creek Tooling LLC (7741-09)\n")
+    assert value(extraction, "group_number") == "7741-09" and not certain(extraction, "group_number")
