@@ -63,6 +63,14 @@ def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
     return wanted, rest
 
 
+def _quiet_libraries() -> None:
+    """The libraries' own log lines ('EOF marker not found' from pypdf on a damaged attachment) are not printed:
+    the person gets our message naming the file and what to do, and a bare library warning above it only confuses."""
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     from appeal.base import language
 
@@ -76,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     from appeal.base.control_chars import printable
     from appeal.base.errors import UserError
 
+    _quiet_libraries()
     try:
         return args.handler(args)
     except UserError as error:

@@ -376,3 +376,15 @@ def test_the_progress_bar_counts_packets():
     progress = batch.Progress(3, stream=stream, bar=True, unit="packets")
     progress.add(batch.Outcome("a.yaml", batch.WRITTEN, "out/a.docx and a.pdf"))
     assert "1/3 packets" in stream.getvalue()
+
+
+def test_a_damaged_attachment_is_our_message_alone_without_the_pdf_librarys_warning(tmp_path):
+    """pypdf logs 'EOF marker not found' on stderr; the person needs only our line naming the file (a process of
+    its own: in pytest's own process its log capture would hide the warning either way)."""
+    (tmp_path / "files" / "alvarez").mkdir(parents=True)
+    (tmp_path / "files" / "alvarez" / "records.pdf").write_bytes(b"%PDF-1.4\n")
+    shutil.copy(ERISA, tmp_path / "alvarez.yaml")
+    result = run("alvarez.yaml", "-o", "out", "--packet", "fax", "--attach-dir", "files", "--jobs", "1", cwd=tmp_path)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "records.pdf is a damaged PDF that cannot be read" in said
+    assert "EOF marker" not in said
