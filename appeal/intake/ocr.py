@@ -162,22 +162,22 @@ def laid_out(lines: list[list[_Word]]) -> list[OcrLine]:
 def _rows(lines: list[list[_Word]]) -> list[list[_Word]]:
     """Lines Tesseract found side by side put back into one row, top to bottom: a value far to the right of its
     label is sometimes taken for a block of its own and read after the rest. A line joins a row when its middle is
-    level with the row's and it lies wholly left or right of the row's words."""
+    level with the row's first line's and it lies wholly left or right of the row's words."""
     rows: list[list[_Word]] = []
+    levels: list[tuple[float, float]] = []  # each row's first line: its middle and half its height
     for words in lines:
         if not words:
             continue
         middle = sum(word.top + word.height / 2 for word in words) / len(words)
         start, end = words[0].left, words[-1].left + words[-1].width
-        for row in rows:
-            height = max(word.height for word in row)
-            level = abs(sum(word.top + word.height / 2 for word in row) / len(row) - middle) < height / 2
-            if level and (start > row[-1].left + row[-1].width or end < row[0].left):
+        for row, (level, half) in zip(reversed(rows), reversed(levels)):
+            if abs(level - middle) < half and (start > row[-1].left + row[-1].width or end < row[0].left):
                 row.extend(words)
                 row.sort(key=lambda word: word.left)
                 break
         else:
             rows.append(list(words))
+            levels.append((middle, max(word.height for word in words) / 2))
     return sorted(rows, key=lambda row: min(word.top for word in row))
 
 
