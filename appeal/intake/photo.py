@@ -25,6 +25,8 @@ TARGET_WIDTH = 2500
 # at full size): wider than any stroke or line of text, narrower than a shadow.
 _BACKGROUND_WIDTH = 320
 _CLOSING = 9
+# A picture with pixels taller than wide is stretched to square pixels up to this size, shrunk beyond it.
+_MOST_STRETCHED = 20_000_000
 
 
 def prepare(image: Any) -> Any:
@@ -33,11 +35,34 @@ def prepare(image: Any) -> Any:
     and ) from }), which a threshold here would throw away; it finds its own threshold for the layout."""
     from PIL import Image, ImageFilter
 
-    gray = upright_gray(image)
+    gray = upright_gray(square_pixels(image))
     if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * TARGET_WIDTH / gray.width))),
                            Image.Resampling.LANCZOS)
     return straightened(even_lighting(gray.filter(ImageFilter.MedianFilter(3))))  # specks of dust gone first
+
+
+def square_pixels(image: Any) -> Any:
+    """A picture whose pixels are not square (its dpi across and down differ) stretched to square ones: a fax sent
+    in standard resolution is 204 dots an inch across but 98 down, and its letters were read squashed to half
+    their height."""
+    from PIL import Image
+
+    dpi = image.info.get("dpi")
+    try:
+        across, down = (float(value) for value in dpi)
+    except (TypeError, ValueError):
+        return image
+    if across <= 0 or down <= 0 or abs(across / down - 1) < 0.1 or not 0.25 <= across / down <= 4:
+        return image
+    picture = image.convert("L") if image.mode in ("1", "P") else image
+    width, height = picture.size
+    stretch = max(across, down) / min(across, down)
+    if width * height * stretch > _MOST_STRETCHED:  # a large picture: the denser side shrunk instead
+        size = (width, round(height / stretch)) if down > across else (round(width / stretch), height)
+    else:
+        size = (width, round(height * stretch)) if across > down else (round(width * stretch), height)
+    return picture.resize(size, Image.Resampling.LANCZOS)
 
 
 def black_and_white(gray: Any) -> Any:

@@ -89,6 +89,25 @@ def test_every_page_of_a_fax_tiff_is_read_and_the_fax_number_on_page_two_is_foun
     assert right(name, extraction, "appeals_fax", "patient_name") == {"appeals_fax": True, "patient_name": True}
 
 
+def test_a_standard_resolution_fax_with_pixels_twice_as_tall_as_wide_is_read_unsquashed(tmp_path):
+    """A fax in standard resolution: 204 dots an inch across, 98 down (the pages are half as many pixels tall)."""
+    from PIL import Image
+
+    from notice_variants import scan_pages
+
+    name = "erisa-claim-ketamine-crps"
+    frames = [page.resize((round(page.width * 204 / 200), round(page.height * 98 / 200)), Image.Resampling.LANCZOS)
+              .point(lambda value: 255 if value > 170 else 0).convert("1") for page in scan_pages(WIDE[name])]
+    path = tmp_path / "standard-fax.tif"
+    frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=(204, 98))
+    extraction = read(path)
+    assert extraction.notice.pages_said() == "pages 1-2 of 2"
+    for number, typed in enumerate(WIDE[name].pages, 1):
+        texts = [line.text for line in extraction.notice.lines if line.page == number]
+        assert exact_lines(typed, texts) >= 0.85 * len(typed), number
+    assert right(name, extraction, "appeals_fax", "patient_name") == {"appeals_fax": True, "patient_name": True}
+
+
 def test_a_phone_photo_with_a_shadow_has_every_line_read_and_its_rows_whole(tmp_path):
     name = "erisa-partial-tms"
     notice = WIDE[name]
