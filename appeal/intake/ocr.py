@@ -33,9 +33,19 @@ UNCLEAR = 60
 VERY_UNCLEAR = 40
 # Lines this close to the top or the bottom of the picture are the paper's edge or the table, not text.
 EDGE = 0.02
-# A part of the page this dark after the clean-up (the share of its pixels that are black), with no word found
+# A part of the page this dark after the clean-up and the threshold (the share of its pixels that are black), with no word found
 # in it, is a patch Tesseract could not read: a shadow too deep, a black bar with white writing.
 DARK = 0.45
+# Layout (`laid_out`): a gap this many times the usual gap between words is two spaces, WIDER_GAP three or more;
+# each space beyond the first widens a gap by SPACE_STEP of the usual gap (measured on scans of the wide corpus,
+# DejaVu Sans: one space 0.7-1.25 (99%), two 1.4-1.9, three 2.0-2.7, four 2.6-3.5, seventeen 12.5). A line this many times the usual distance
+# below the one before has a blank line before it (a paragraph's end), and a line's indent is measured from the
+# leftmost of the lines this close to it (a phone photo's page is narrower at one end).
+WIDE_GAP = 1.6
+WIDER_GAP = 1.95
+SPACE_STEP = 0.7
+PARAGRAPH = 1.6
+MARGIN_LINES = 6
 # A page where fewer characters than this were read clearly has almost no text on it that could be read.
 FEW_CHARACTERS = 40
 
@@ -67,9 +77,8 @@ def tesseract_path() -> str:
 
 
 def read_page(image: Any, name: str) -> PageReading:
-    """One page's picture, cleaned up (appeal/intake/photo.py) and read. Wide gaps between words become three
-    spaces, so 'Member ID: X   Group: Y' keeps its two columns apart. `name` says which page of which file, for
-    a message."""
+    """One page's picture, cleaned up (appeal/intake/photo.py) and read, its lines laid out as typed (blank lines
+    between paragraphs, columns apart: `laid_out`). `name` says which page of which file, for a message."""
     program = tesseract_path()
     page = photo.prepare(image)
     buffer = io.BytesIO()
@@ -88,35 +97,97 @@ def read_page(image: Any, name: str) -> PageReading:
         hint = " Is the English language data installed (tesseract-ocr-eng)?" if "eng" in " ".join(problem) else ""
         raise UserError(f"Tesseract could not read {name}: {problem[-1] if problem else 'unknown error'}.{hint}")
     lines = tsv_lines(result.stdout.decode("utf-8", "replace"))
-    return PageReading(tuple(lines), page.height, _dark_parts(page, lines))
+    return PageReading(tuple(lines), page.height,
+                       _dark_parts(photo.black_and_white(page), [line for line in lines if line.text]))
 
 
 def tsv_lines(tsv: str) -> list[OcrLine]:
     """Tesseract's TSV (one row a word: level, page, block, paragraph, line, word, left, top, width, height,
-    confidence, text) as lines, top to bottom as Tesseract found them."""
-    grouped: dict[tuple[str, ...], list[tuple[int, int, int, int, float, str]]] = {}
+    confidence, text) as the lines of the page, laid out as they were typed (`laid_out`)."""
+    grouped: dict[tuple[str, ...], list[_Word]] = {}
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
         left, top, width, height = (int(cell) for cell in cells[6:10])
-        grouped.setdefault(tuple(cells[1:5]), []).append((left, top, width, height, float(cells[10]), cells[11]))
-    lines = []
-    for words in grouped.values():
-        text, end = "", None
-        for left, _, width, height, _, word in words:
-            if end is not None:
-                text += "   " if left - end > 1.5 * height else " "
-            text += word
-            end = left + width
-        confidences = [word[4] for word in words]
-        lines.append(OcrLine(text, min(confidences), sum(confidences) / len(confidences),
-                             min(word[1] for word in words), max(word[1] + word[3] for word in words)))
-    return lines
+        grouped.setdefault(tuple(cells[1:5]), []).append(_Word(left, top, width, height, float(cells[10]), cells[11]))
+    return laid_out(list(grouped.values()))
+
+
+@dataclass(frozen=True)
+class _Word:
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    text: str
+
+
+def laid_out(lines: list[list[_Word]]) -> list[OcrLine]:
+    """The words of each line (top to bottom, as Tesseract found them) as text laid out as it was typed, because
+    the notice's fields are found by its layout as much as by its words: paragraphs end at a blank line, a value
+    ends at a wide gap, a table's columns are two or more spaces apart, an explanation is indented under its code.
+    So a gap between words wider than a space becomes as many spaces as fit in it, a line that starts right of
+    the lines near it is indented by the spaces that fit there, and a line further below the one before than
+    lines usually are has a blank line before it (empty text, sure)."""
+    lines = _rows(lines)
+    gaps = [b.left - (a.left + a.width) for words in lines for a, b in zip(words, words[1:])]
+    # A space between two words, with the letters' own margins: the usual gap. Each space more adds SPACE_STEP
+    # of it (a space is narrower than the margins and the space together).
+    usual = max(_median(gaps) if len(gaps) >= 3 else 0, 1)
+    step = SPACE_STEP * usual
+    tops = [min(word.top for word in words) for words in lines]
+    pitch = _median([b - a for a, b in zip(tops, tops[1:]) if b > a])
+    lefts = [words[0].left for words in lines]
+    found: list[OcrLine] = []
+    for index, words in enumerate(lines):
+        if pitch and index and tops[index] - tops[index - 1] > PARAGRAPH * pitch:
+            found.append(OcrLine("", 100.0, 100.0, tops[index - 1], tops[index - 1]))
+        margin = min(lefts[max(0, index - MARGIN_LINES): index + MARGIN_LINES + 1])
+        indent = round((words[0].left - margin) / step)
+        text = " " * indent if indent >= 2 else ""  # one space is the slant of a photo's margin, not an indent
+        for before, word in zip([None, *words], words):
+            if before is not None:
+                gap = word.left - (before.left + before.width)
+                text += " " if gap < WIDE_GAP * usual else "  " if gap < WIDER_GAP * usual \
+                    else " " * max(3, 1 + round((gap - usual) / step))
+            text += word.text
+        confidences = [word.confidence for word in words]
+        found.append(OcrLine(text, min(confidences), sum(confidences) / len(confidences), tops[index],
+                             max(word.top + word.height for word in words)))
+    return found
+
+
+def _rows(lines: list[list[_Word]]) -> list[list[_Word]]:
+    """Lines Tesseract found side by side put back into one row, top to bottom: a value far to the right of its
+    label is sometimes taken for a block of its own and read after the rest. A line joins a row when its middle is
+    level with the row's first line's and it lies wholly left or right of the row's words."""
+    rows: list[list[_Word]] = []
+    levels: list[tuple[float, float]] = []  # each row's first line: its middle and half its height
+    for words in lines:
+        if not words:
+            continue
+        middle = sum(word.top + word.height / 2 for word in words) / len(words)
+        start, end = words[0].left, words[-1].left + words[-1].width
+        for row, (level, half) in zip(reversed(rows), reversed(levels)):
+            if abs(level - middle) < half and (start > row[-1].left + row[-1].width or end < row[0].left):
+                row.extend(words)
+                row.sort(key=lambda word: word.left)
+                break
+        else:
+            rows.append(list(words))
+            levels.append((middle, max(word.height for word in words) / 2))
+    return sorted(rows, key=lambda row: min(word.top for word in row))
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    return float(ordered[len(ordered) // 2]) if ordered else 0.0
 
 
 def _dark_parts(page: Any, lines: list[OcrLine]) -> tuple[tuple[int, int], ...]:
-    """Bands of the cleaned page (a fiftieth of its height each) mostly black and holding no word read, joined."""
+    """Bands of the black-and-white page (a fiftieth of its height each) mostly black and holding no word read, joined."""
     from PIL import Image
 
     bands = 50

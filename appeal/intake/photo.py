@@ -1,5 +1,4 @@
-"""A photo or a scan of a page made ready for OCR: upright, gray, specks removed, evenly lit, straight, then black
-on white.
+"""A photo or a scan of a page made ready for OCR: upright, gray, specks removed, evenly lit, straight.
 
 People photograph a notice on a table with a phone: the light falls off across the page, and the phone and the
 hand throw a shadow over part of it. One threshold for the whole page then turns the shadowed part black, and
@@ -9,7 +8,8 @@ pixel is divided by it: a shadowed part of the paper becomes as white as the res
 The paper's brightness is what is left when the writing is taken away: on a copy an eighth of the size, a
 morphological closing (the brightest value nearby, then the darkest) fills in every stroke and line of text,
 which are thin there, but keeps a shadow, which is wide. Then the page is straightened (the angle at which its
-rows of ink are sharpest) and thresholded (Otsu). Pillow only, no other image library.
+rows of ink are sharpest). It is left gray for Tesseract; a black-and-white copy (Otsu's threshold) shows the
+parts still dark. Pillow only, no other image library.
 """
 
 from __future__ import annotations
@@ -25,17 +25,48 @@ TARGET_WIDTH = 2500
 # at full size): wider than any stroke or line of text, narrower than a shadow.
 _BACKGROUND_WIDTH = 320
 _CLOSING = 9
+# A picture with pixels taller than wide is stretched to square pixels up to this size, shrunk beyond it.
+_MOST_STRETCHED = 20_000_000
 
 
 def prepare(image: Any) -> Any:
-    """`image` (a photo or a scan, any mode) as a black-on-white page at about 300 dpi, ready for Tesseract."""
+    """`image` (a photo or a scan, any mode) as an evenly lit, straight gray page at about 300 dpi, ready for
+    Tesseract. It stays gray: Tesseract's recognition reads the shades at the letters' edges (what tells 0 from O
+    and ) from }), which a threshold here would throw away; it finds its own threshold for the layout."""
     from PIL import Image, ImageFilter
 
-    gray = upright_gray(image)
+    gray = upright_gray(square_pixels(image))
     if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * TARGET_WIDTH / gray.width))),
                            Image.Resampling.LANCZOS)
-    gray = straightened(even_lighting(gray.filter(ImageFilter.MedianFilter(3))))  # specks of dust gone first
+    return straightened(even_lighting(gray.filter(ImageFilter.MedianFilter(3))))  # specks of dust gone first
+
+
+def square_pixels(image: Any) -> Any:
+    """A picture whose pixels are not square (its dpi across and down differ) stretched to square ones: a fax sent
+    in standard resolution is 204 dots an inch across but 98 down, and its letters were read squashed to half
+    their height."""
+    from PIL import Image
+
+    dpi = image.info.get("dpi")
+    try:
+        across, down = (float(value) for value in dpi)
+    except (TypeError, ValueError):
+        return image
+    if across <= 0 or down <= 0 or abs(across / down - 1) < 0.1 or not 0.25 <= across / down <= 4:
+        return image
+    picture = image.convert("L") if image.mode in ("1", "P") else image
+    width, height = picture.size
+    stretch = max(across, down) / min(across, down)
+    if width * height * stretch > _MOST_STRETCHED:  # a large picture: the denser side shrunk instead
+        size = (width, round(height / stretch)) if down > across else (round(width / stretch), height)
+    else:
+        size = (width, round(height * stretch)) if across > down else (round(width * stretch), height)
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
+def black_and_white(gray: Any) -> Any:
+    """The prepared page as ink and paper only (Otsu's threshold): where it is still dark, nothing was read."""
     level = otsu_threshold(gray)
     return gray.point(lambda value: 255 if value > level else 0)
 
