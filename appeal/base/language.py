@@ -108,6 +108,18 @@ def long_date(day: date) -> str:
     return format_date(day, format="long", locale=CATALOGS[code])
 
 
+def month_name(number: int) -> str:
+    """A month's name in the person's language ('February', 'febrero')."""
+    code = current()
+    if code not in CATALOGS:
+        import calendar
+
+        return calendar.month_name[number]
+    from babel.dates import get_month_names
+
+    return get_month_names("wide", locale=CATALOGS[code])[number]
+
+
 def shown_date(day: date) -> str:
     """A date in an answer shown back: 03/14/2026 in English (as it is typed), in words in another language
     ('14 de marzo de 2026'), where 03/04 could be read day first."""

@@ -13,6 +13,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from appeal.base.language import N_
+
 # The option each field of the record is given with, for the store's messages (appeal.tracking.store.FieldError).
 OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date",
                     "quote": "--quote", "reference": "--reference"}
@@ -90,6 +92,11 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
     return case, (status_text([state]) if state.overdue else None)
 
 
+# How a letter was sent, as the person reads it (the record keeps the name: fax, mail, ...).
+_METHOD_WORDS = {"fax": N_("fax"), "mail": N_("mail"), "portal": N_("portal"), "email": N_("email"),
+                 "hand": N_("hand")}
+
+
 def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=None) -> int | None:
     """Asked in a terminal after a letter is written: was it sent? If so it is recorded now (with a copy of the
     case and the letter), so nothing depends on remembering to run `appeal track add` later."""
@@ -97,15 +104,17 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
 
     import questionary
 
+    from appeal.base.language import translate as _
     from appeal.cases.fields import parse_date
     from appeal.tracking.record import record_sent
     from appeal.tracking.store import METHODS
 
     today = today or date.today()
-    when = questionary.select("Have you sent this letter yet?", choices=[
-        questionary.Choice("Not yet (record it when you send it: appeal track add)", value="later"),
-        questionary.Choice("Yes, today", value="today"),
-        questionary.Choice("Yes, on another day", value="other"),
+    when = questionary.select(_("Have you sent this letter yet?"), choices=[
+        questionary.Choice(_("Not yet (record it when you send it: {command})").format(command="appeal track add"),
+                           value="later"),
+        questionary.Choice(_("Yes, today"), value="today"),
+        questionary.Choice(_("Yes, on another day"), value="other"),
     ]).unsafe_ask()
     if when == "later":
         return None
@@ -116,11 +125,14 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
                 day = parse_date(text)
             except ValueError as error:
                 return str(error)
-            return True if day <= today else "That day is in the future; give the day it was sent."
+            return True if day <= today else _("That day is in the future; give the day it was sent.")
 
-        sent = parse_date(questionary.text("On what day was it sent? (like 03/14/2026)", validate=valid).unsafe_ask())
-    method = questionary.select("How was it sent?", choices=[questionary.Choice(name, value=name) for name in METHODS]
-                                + [questionary.Choice("Skip", value=None)]).unsafe_ask()
+        sent = parse_date(questionary.text(_("On what day was it sent? (like 03/14/2026)"),
+                                           validate=valid).unsafe_ask())
+    method = questionary.select(_("How was it sent?"),
+                                choices=[questionary.Choice(_(_METHOD_WORDS.get(name, name)), value=name)
+                                         for name in METHODS]
+                                + [questionary.Choice(_("Skip"), value=None)]).unsafe_ask()
     with _named_as_options():
         recorded = record_sent(case, sent, kind=kind, method=method, case_path=case_path, packet=letter, today=today)
     return recorded.appeal_id

@@ -3,11 +3,11 @@ each Spanish prompt fills in its words for every sender, and the engine speaks S
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from english_left import english_in, words
 
 from appeal.base import language
 from appeal.cases.case import Case
@@ -18,25 +18,13 @@ from appeal.intake.questions import _PERSON_WORDS, _TREATMENT_WORDS, ENTRIES, QU
 PO = Path(language.LOCALE_DIR) / "es" / "LC_MESSAGES" / "appeal.po"
 CATALOG = {message.id: message for message in read_po(open(PO, "rb")) if message.id}
 
-# Words that are English and never Spanish: one of them left in a translation means a sentence left untranslated.
-ENGLISH = {"the", "and", "of", "to", "your", "you", "is", "are", "with", "for", "this", "that", "what", "which",
-           "or", "if", "it", "was", "has", "have", "will", "on", "in", "be", "an", "by", "from", "at", "who", "how",
-           "when", "why", "not", "letter", "plan's", "patient", "date", "name", "number", "add", "another"}
+_words = words
 
 
 def _spanish(message_id: str) -> str:
     message = CATALOG[message_id]
     assert not message.fuzzy, f"fuzzy, to check: {message_id!r}"
     return message.string
-
-
-def _words(text: str) -> list[str]:
-    """The words of a text a reader reads as the translation's own: not 'quoted' words (the English a person looks
-    for on their papers), nor {names} filled in later."""
-    text = re.sub(r"\{[^}]*\}", " ", text)
-    text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # commands, field paths
-    text = re.sub(r"'[^']*'|“[^”]*”|\[[^]]*\]", " ", text)  # [ADD: ...] is the letter's mark
-    return re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü']+", text)
 
 
 def _trivial(text: str) -> bool:
@@ -58,7 +46,7 @@ def test_no_message_of_the_catalog_is_left_in_english():
     for message_id, message in CATALOG.items():
         for text in message.string if isinstance(message.string, tuple) else (message.string,):
             assert text, f"no Spanish for {message_id!r}"
-            english = [word for word in _words(text) if word.lower() in ENGLISH and word.lower() != "no"]
+            english = english_in(text)
             if english:
                 left[text] = english
     assert left == {}
@@ -66,8 +54,8 @@ def test_no_message_of_the_catalog_is_left_in_english():
 
 def test_the_stop_word_check_finds_english():
     """The check above can fail: an English sentence trips it, a Spanish one does not."""
-    assert [word for word in _words("Date the denial letter reached {patient}") if word.lower() in ENGLISH]
-    assert not [word for word in _words("Fecha en que {patient} recibió la carta") if word.lower() in ENGLISH]
+    assert english_in("Date the denial letter reached {patient}")
+    assert not english_in("Fecha en que {patient} recibió la carta")
 
 
 @pytest.mark.parametrize("patient_writes", [True, False])
