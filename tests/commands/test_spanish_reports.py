@@ -72,3 +72,25 @@ def test_check_and_status_speak_spanish(case_file, capsys, monkeypatch):
     monkeypatch.delenv("LANGUAGE")
     english = _run(capsys, "status")
     assert f"an internal appeal to the plan: sent {sent:%B} {sent.day}, {sent.year}" in english
+
+
+def test_track_speaks_spanish(case_file, capsys, monkeypatch):
+    """`appeal track add`, `outcome` and `note` in Spanish, with the dates in words; English is unchanged."""
+    from english_left import english_in
+
+    sent = date.today() - timedelta(days=3)
+    english = _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
+    assert english.startswith(f"Tracking appeal #1: an internal appeal to the plan, sent {sent:%B} {sent.day}, ")
+    assert english.rstrip().endswith("A copy of the case is kept with the record.")
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    language.choose(None)
+    out = _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
+    assert out.startswith("Se lleva la cuenta de la apelación n.º 2: una apelación interna al plan, enviada el "
+                          f"{language.long_date(sent)}.")
+    assert "El plan tiene que decidir a más tardar el " in out and SPANISH_DATE.search(out)
+    assert out.rstrip().endswith("Se guarda con el registro una copia del caso.")
+    noted = _run(capsys, "track", "note", "2", "llamé", "al", "plan")
+    assert noted.strip() == "Nota agregada a la apelación n.º 2."
+    decided = _run(capsys, "track", "outcome", "2", "denied", "--date", date.today().isoformat())
+    assert decided.startswith(f"Quedó anotado: denegada, el {language.long_date(date.today())}.")
+    assert [line for line in (out + noted + decided.splitlines()[0]).splitlines() if english_in(line)] == []

@@ -146,10 +146,11 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     review, and every line printed after the letter, with no English left but her own words and the letter's."""
     monkeypatch.setenv("LANG", "es_US.UTF-8")
     script = {**SPANISH, "Fecha de nacimiento": ["02/30/1984\r", CLEAR + "7/9/1984\r"],  # no February 30th
-              "Cuántas semanas": ["10 semanas\r", CLEAR + "10\r", "12\r", "8\r"]}  # weeks are counted in numbers
+              "Cuántas semanas": ["10 semanas\r", CLEAR + "10\r", "12\r", "8\r"],  # weeks are counted in numbers
+              "Ya envió esta carta": pick("today"), "Cómo la envió": pick("mail")}  # and recorded as sent
     text, screen, case, letter = person.draft(script, capsys, ("draft",))
     said = "\n".join(person.said)
-    assert person.asked[0] == "¿Cómo quiere empezar?" and person.asked[-1] == "¿Ya envió esta carta?"
+    assert person.asked[0] == "¿Cómo quiere empezar?"
     assert ("Fecha de nacimiento: '02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero "
             "con el mes, como 03/14/2026, o como 2026-03-14") in said
     assert "'10 semanas': escriba un solo número de semanas, como 10." in said
@@ -158,6 +159,8 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     assert lines[0].startswith("Su carta (Apelación interna) quedó guardada en morales-ana-appeal-")
     assert "Qué pasa después" in lines and lines[-1].startswith("Ahora: fírmela y ")
     assert any(line.startswith("Sus respuestas (el archivo del caso): ") for line in lines)
+    assert "Quedó registrada como la apelación n.º 1; vea todas sus apelaciones abiertas con: appeal status" in lines
+    assert person.asked[-2:] == ["¿Ya envió esta carta?", "¿Cómo la envió?"]
     assert "Ortografía" not in screen  # her Spanish answers are not "corrected" after the letter either
     allowed = sorted(_typed(script) + _english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
     left = []
