@@ -269,9 +269,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print("\n" + _("What happens next") + "\n\n" + late)
     elif kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures, today, drafted.suggested_enclosures)
+    sent_on = _("DATE")  # in the commands below: the day the letter is sent, for the person to type
     if args.from_track is not None:
         print(_("Once it is sent, record it: {command}").format(
-            command=f"appeal track add --continues {args.from_track} --sent DATE --packet {path}"))
+            command=f"appeal track add --continues {args.from_track} --sent {sent_on} --packet {path}"))
     elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
         from appeal.output import packet
         from appeal.terminal import questionnaire
@@ -290,7 +291,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             if signed is None:
                 print("\n" + _("The packet's signature line is empty, to sign by hand: print the letter, sign above "
                                "your name, and send the signed pages; or make the packet again with {command}.").format(
-                    command="appeal packet --signature PHOTO"))
+                    command="appeal packet --signature " + _("PHOTO")))
         if sys.stdin.isatty():
             appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:
@@ -298,7 +299,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
                     id=appeal_id, command="appeal status"))
     elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
         print(_("Once it is sent, track it: {command}").format(
-            command=f"appeal track add --case {case_path} --sent DATE --packet {path}"))
+            command=f"appeal track add --case {case_path} --sent {sent_on} --packet {path}"))
     if asked:
         _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None, to_draft=drafted.to_draft)
     _print_last(path, drafted, case, send_by)
