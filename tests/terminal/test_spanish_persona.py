@@ -170,3 +170,40 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
         if english_in(line):
             left.append(line)
     assert left == []
+
+
+def test_the_unfinished_draft_question_is_spanish(person, monkeypatch):
+    """`appeal draft` with a questionnaire left unfinished asks, in Spanish, whether to carry on with it."""
+    import questionary
+
+    from appeal.commands import draft as draft_command
+    from appeal.intake import drafts
+    from appeal.terminal import notice_confirm
+
+    left = drafts.folder() / "draft-2026-12-01-101500.yaml"
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_text("patient:\n  first_name: Ana\n  last_name: Morales\n" + drafts.PROGRESS_MARK + "{}\n",
+                    encoding="utf-8")
+    asked = []
+
+    class Answer:
+        def __init__(self, value):
+            self.value = value
+
+        def ask(self):
+            return self.value
+
+    def select(message, choices, **kwargs):
+        asked.append((message, [str(choice.title) for choice in choices]))
+        return Answer("new")
+
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    monkeypatch.setattr(questionary, "select", select)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr(notice_confirm, "start_from_notice", lambda: "a new letter")
+    assert draft_command._interview(draft_command.argparse.Namespace(resume=None)) == "a new letter"
+    ((message, choices),) = asked
+    assert message == "Tiene un borrador sin terminar. ¿Quiere seguir con él?"
+    assert choices[0].startswith("Sí, seguir con la carta de Ana Morales (guardada el ") and " a las " in choices[0]
+    assert choices[-1] == "No, empezar una carta nueva"
+    assert [text for text in [message] + choices if english_in(text)] == []
