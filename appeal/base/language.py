@@ -14,6 +14,7 @@ import gettext
 import os
 import re
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +29,7 @@ _chosen: str | None = None  # set by `--lang`; None: read the environment
 _translations: gettext.NullTranslations | None = None
 
 
-def from_environment(environ: os._Environ | dict[str, str] | None = None) -> str:
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
     """The language the environment asks for, as gettext reads it: the first of LANGUAGE, LC_ALL, LC_MESSAGES and
     LANG that is set (LANGUAGE may list several, 'es:en'); 'C' or 'POSIX' ends the list. 'en' when none has a
     catalog."""

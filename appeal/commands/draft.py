@@ -37,7 +37,7 @@ def _print_report(path: Path, drafted) -> None:
     about the English letter and are in English: in another language a lead-in in that language says so."""
     from appeal.base import language
     from appeal.base.language import ngettext, translate as _
-    from appeal.intake.questions import blank_facts
+    from appeal.intake.questions import blank_facts, prompt_for_anyone
 
     english = language.current() == language.ENGLISH
     if english:
@@ -50,7 +50,7 @@ def _print_report(path: Path, drafted) -> None:
                               "{count} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):",
                               len(facts)).format(count=len(facts)))
         for label, questions in facts:
-            asked = " / ".join(f"'{_asked(question.prompt)}'" for question in questions)
+            asked = " / ".join(f"'{prompt_for_anyone(question.prompt)}'" for question in questions)
             named = label if english else f"[ADD: {label}]"  # in another language: the mark the letter shows
             print(f"  - {named}" + (" " + ngettext("(the question: {asked})", "(the questions: {asked})",
                                                    len(questions)).format(asked=asked) if asked else ""))
@@ -62,20 +62,6 @@ def _print_report(path: Path, drafted) -> None:
     if drafted.to_draft:
         print("\n" + _("The letter lists documents this tool drafts too; draft each from the same case:") + "\n"
               + "\n".join(f"  - {line}" for line in drafted.to_draft))
-
-
-def _asked(prompt: str) -> str:
-    """A question as the questionnaire words it, for whoever reads the report (the patient or not)."""
-    from appeal.base import language
-    from appeal.base.language import translate as _
-
-    if language.current() == language.ENGLISH:
-        return prompt.format_map(_ANY_VOICE)
-    from appeal.intake.questions import _PERSON_WORDS, _TREATMENT_WORDS
-
-    words = {**_PERSON_WORDS[language.current()][False],
-             **{name: _(text) for name, text in _TREATMENT_WORDS[None].items()}}
-    return _(prompt).format_map(words)
 
 
 def _write_summary(case, kind, letter: Path, today, force: bool) -> None:
@@ -107,10 +93,6 @@ def _print_spelling(case) -> None:
         print("\n" + _("Spelling to check (the letter has them as typed; fix them in the case file, or in the "
                        "letter):"))
         print("\n".join(printable(f"  - {line}") for line in found))
-
-
-_ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
-              "Patients": "The patient's", "are_in": "is in"}
 
 
 def _print_last(path: Path, drafted, case, send_by: str | None = None) -> None:
