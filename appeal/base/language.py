@@ -14,6 +14,7 @@ import gettext
 import os
 import re
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +29,7 @@ _chosen: str | None = None  # set by `--lang`; None: read the environment
 _translations: gettext.NullTranslations | None = None
 
 
-def from_environment(environ: os._Environ | dict[str, str] | None = None) -> str:
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
     """The language the environment asks for, as gettext reads it: the first of LANGUAGE, LC_ALL, LC_MESSAGES and
     LANG that is set (LANGUAGE may list several, 'es:en'); 'C' or 'POSIX' ends the list. 'en' when none has a
     catalog."""
@@ -106,6 +107,18 @@ def long_date(day: date) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale=CATALOGS[code])
+
+
+def month_name(number: int) -> str:
+    """A month's name in the person's language ('February', 'febrero')."""
+    code = current()
+    if code not in CATALOGS:
+        import calendar
+
+        return calendar.month_name[number]
+    from babel.dates import get_month_names
+
+    return get_month_names("wide", locale=CATALOGS[code])[number]
 
 
 def shown_date(day: date) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from appeal.base.control_chars import refuse_controls
+from appeal.base.language import translate as _
 from appeal.cases import conditions, icd10, plan_types, states
 from appeal.cases.fields import NPI, Date, Money, PastDate, Phone
 
@@ -384,8 +385,8 @@ class Insurance(Model):
         text = str(value).strip().lower()
         if text in words or text in words.values():
             return words.get(text, text)
-        raise ValueError(f"'{value}' is not a number of appeal levels: write 1 or 2 (one or two); an employer plan "
-                         "may require at most two levels of internal appeal")
+        raise ValueError(_("'{value}' is not a number of appeal levels: write 1 or 2 (one or two); an employer "
+                           "plan may require at most two levels of internal appeal").format(value=value))
 
     @field_validator("state")
     @classmethod
@@ -464,7 +465,8 @@ class Treatment(Model):
     @classmethod
     def _words(cls, value: str | None) -> str | None:
         if value is not None and not any(character.isalpha() for character in value):
-            raise ValueError(f"'{value}' has no letters; write a name or a specialty in words, like psychiatrist")
+            raise ValueError(_("'{value}' has no letters; write a name or a specialty in words, like psychiatrist"
+                               ).format(value=value))
         return value
 
     @property
@@ -516,7 +518,7 @@ class Denial(Model):
     def _received_after_notice(self) -> Denial:
         if self.notice_date and self.received_date and self.received_date < self.notice_date:
             raise ValueError(
-                "the date the notice reached you (received_date) is before the date printed on it (notice_date)"
+                _("the date the notice reached you (received_date) is before the date printed on it (notice_date)")
             )
         return self
 
@@ -555,7 +557,8 @@ class Score(Model):
             return self
         maximum = scales.get(instrument).maximum
         if maximum is not None and value > maximum:
-            raise ValueError(f"a {self.instrument.label} total is 0 to {maximum:g}, not {self.number}")
+            raise ValueError(_("a {scale} total is 0 to {maximum}, not {number}").format(
+                scale=self.instrument.label, maximum=f"{maximum:g}", number=self.number))
         return self
 
     @property

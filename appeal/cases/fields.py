@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
 from appeal.base.errors import UserError
+from appeal.base.language import month_name, translate as _
 
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -32,18 +33,22 @@ _DATE_FORMATS = (
 
 _ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _US_SHAPE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
-_EXAMPLE = "write it like 03/14/2026 or 2026-03-14"
+def _example() -> str:
+    """How to write a date, in the person's language (each refusal of a date ends with it)."""
+    return _("write it like 03/14/2026 or 2026-03-14")
 
 
 def _why_not_a_day(value: str, year: int, month: int, day: int) -> str | None:
     """Why year/month/day name no day of the calendar, in words (None when they do)."""
     if year == 0:
-        return f"'{value}' is not a date: there is no year 0; {_EXAMPLE}"
+        return _("'{value}' is not a date: there is no year 0; {example}").format(value=value, example=_example())
     if not 1 <= month <= 12:
-        return f"'{value}' is not a date: there is no month {month} (months are 1 to 12); {_EXAMPLE}"
+        return _("'{value}' is not a date: there is no month {month} (months are 1 to 12); {example}").format(
+            value=value, month=month, example=_example())
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        return f"'{value}' is not a date: {calendar.month_name[month]} has {days} days in {year}; {_EXAMPLE}"
+        return _("'{value}' is not a date: {month} has {days} days in {year}; {example}").format(
+            value=value, month=month_name(month), days=days, year=year, example=_example())
     return None
 
 
@@ -54,7 +59,8 @@ def _why_not_iso(value: str, match: re.Match) -> str:
     if why:
         return why
     time = match.string[match.end(3):].strip(" T")
-    return f"'{value}' is not a date: {time} is not a time of day (a date needs no time: write {year:04d}-{month:02d}-{day:02d})"
+    return _("'{value}' is not a date: {time} is not a time of day (a date needs no time: write {date})").format(
+        value=value, time=time, date=f"{year:04d}-{month:02d}-{day:02d}")
 
 
 def _why_not_us(value: str, match: re.Match) -> str:
@@ -63,9 +69,10 @@ def _why_not_us(value: str, match: re.Match) -> str:
     if len(match.group(3)) == 2:  # as strptime's %y reads two digits: 69-99 are 1969-1999, 00-68 are 2000-2068
         year += 1900 if year >= 69 else 2000
     if month > 12 and 1 <= day <= 12:  # day first, as much of the world writes it
-        return (f"'{value}' is not a date: there is no month {month}; write the month first, like "
-                f"{day:02d}/{month:02d}/{match.group(3)}")
-    return _why_not_a_day(value, year, month, day) or f"'{value}' is not a date; {_EXAMPLE}"
+        return _("'{value}' is not a date: there is no month {month}; write the month first, like {date}").format(
+            value=value, month=month, date=f"{day:02d}/{month:02d}/{match.group(3)}")
+    return _why_not_a_day(value, year, month, day) or _("'{value}' is not a date; {example}").format(
+        value=value, example=_example())
 
 
 _MONTHS = [calendar.month_name[number].lower() for number in range(1, 13)]
@@ -115,8 +122,9 @@ def parse_date(value: object) -> object:
     no_year = re.fullmatch(r"([A-Z][a-z]+),? (\d{1,2})|(\d{1,2}) ([A-Z][a-z]+)", text)
     if no_year and (no_year.group(1) or no_year.group(4)).lower() in _MONTHS:
         month, day = no_year.group(1) or no_year.group(4), no_year.group(2) or no_year.group(3)
-        raise ValueError(f"'{value}' has no year; write it with the year, like {month} {day}, {date.today().year}")
-    raise ValueError(f"'{value}' is not a date; {_EXAMPLE}")
+        raise ValueError(_("'{value}' has no year; write it with the year, like {date}").format(
+            value=value, date=f"{month} {day}, {date.today().year}"))
+    raise ValueError(_("'{value}' is not a date; {example}").format(value=value, example=_example()))
 
 
 def parse_day(value: str, where: str) -> date:
@@ -131,7 +139,8 @@ def parse_day(value: str, where: str) -> date:
 def not_in_future(value: date | None) -> date | None:
     """Dates of things that already happened (a birth, a denial notice) cannot be after today."""
     if value is not None and value > date.today():
-        raise ValueError(f"{value:%m/%d/%Y} is in the future; this date must be today or earlier")
+        raise ValueError(_("{date} is in the future; this date must be today or earlier").format(
+            date=f"{value:%m/%d/%Y}"))
     return value
 
 
@@ -152,7 +161,7 @@ def normalize_phone(value: object) -> object:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
-        raise ValueError(f"'{value}' is not a 10-digit US phone number, like (555) 123-4567")
+        raise ValueError(_("'{value}' is not a 10-digit US phone number, like (555) 123-4567").format(value=value))
     formatted = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     return f"{formatted} ext. {extension}" if extension else formatted
 
@@ -178,9 +187,10 @@ def check_npi(value: object) -> object:
         return value
     npi = re.sub(r"[\s-]", "", str(value))
     if not re.fullmatch(r"\d{10}", npi):
-        raise ValueError(f"'{value}' is not an NPI: an NPI has exactly 10 digits")
+        raise ValueError(_("'{value}' is not an NPI: an NPI has exactly 10 digits").format(value=value))
     if not npi_check_digit_ok(npi):
-        raise ValueError(f"'{value}' is not a valid NPI: its check digit does not match (a typo?)")
+        raise ValueError(_("'{value}' is not a valid NPI: its check digit does not match (a typo?)").format(
+            value=value))
     return npi
 
 
@@ -200,15 +210,16 @@ def parse_money(value: object) -> object:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite():
-        raise ValueError(f"'{str(value)[:30]}' is not an amount of money, like 450.00")
+        raise ValueError(_("'{value}' is not an amount of money, like 450.00").format(value=str(value)[:30]))
     if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"{str(value)[:30]} is more than {format_money(MAX_AMOUNT)}; check the amount (like 450.00)")
+        raise ValueError(_("{value} is more than {limit}; check the amount (like 450.00)").format(
+            value=str(value)[:30], limit=format_money(MAX_AMOUNT)))
     return amount
 
 
 def non_negative(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError("an amount cannot be negative")
+        raise ValueError(_("an amount cannot be negative"))
     return value.quantize(Decimal("0.01"))
 
 

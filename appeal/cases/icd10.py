@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from appeal.base.language import translate as _
+
 INDEX = Path(__file__).resolve().parent.parent / "data" / "icd10cm.tsv"
 _HEADER = "#code\tbillable\tdescription\tchildren"
 _CODE_SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")
@@ -79,20 +81,19 @@ def check(code: str) -> str:
     normalized = normalize(code)
     entry = _entry(normalized) if _CODE_SHAPE.fullmatch(normalized) else None
     if entry is None:
-        raise ValueError(f"'{code}' is not an ICD-10-CM code (codes look like F33.2)")
-    billable, _, children = entry
+        raise ValueError(_("'{code}' is not an ICD-10-CM code (codes look like F33.2)").format(code=code))
+    billable, _description, children = entry
     if not billable:
         children = ", ".join(children[:6])
-        raise ValueError(
-            f"'{normalized}' is a category, not a billable code; use a more specific code such as {children}"
-        )
+        raise ValueError(_("'{code}' is a category, not a billable code; use a more specific code such as {codes}"
+                           ).format(code=normalized, codes=children))
     return normalized
 
 
 def describe(code: str) -> str:
     entry = _entry(normalize(code))
     if entry is None:
-        raise ValueError(f"'{code}' is not an ICD-10-CM code (codes look like F33.2)")
+        raise ValueError(_("'{code}' is not an ICD-10-CM code (codes look like F33.2)").format(code=code))
     return entry[1]
 
 

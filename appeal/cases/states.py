@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
+from appeal.base.language import translate as _
 from appeal.base.resources import load_data
 
 
@@ -25,6 +26,7 @@ def code_of(typed: str) -> str:
     if words.lower() in by_name:
         return by_name[words.lower()]
     near = difflib.get_close_matches(words.lower(), list(by_name), n=2, cutoff=0.75)
-    hint = f" (did you mean {' or '.join(f'{by_name[name]}, {names()[by_name[name]]}' for name in near)}?)" if near else ""
-    raise ValueError(f"'{typed}' is not a US state or territory{hint}: write its two-letter code, like CO, or its "
-                     "name, like Colorado")
+    hint = (" " + _("(did you mean {states}?)").format(states=_(" or ").join(
+        f"{by_name[name]}, {names()[by_name[name]]}" for name in near))) if near else ""
+    raise ValueError(_("'{typed}' is not a US state or territory{hint}: write its two-letter code, like CO, or its "
+                       "name, like Colorado").format(typed=typed, hint=hint))

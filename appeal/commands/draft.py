@@ -33,21 +33,34 @@ def add_draft_parser(commands) -> argparse.ArgumentParser:
 
 
 def _print_report(path: Path, drafted) -> None:
-    from appeal.intake.questions import blank_facts
+    """What was written and what it still needs. The blanks' names, the kind's warnings and its sending lines are
+    about the English letter and are in English: in another language a lead-in in that language says so."""
+    from appeal.base import language
+    from appeal.base.language import ngettext, translate as _
+    from appeal.intake.questions import blank_facts, prompt_for_anyone
 
-    print(f"Wrote {drafted.kind.title.lower()} to {path}")
+    english = language.current() == language.ENGLISH
+    if english:
+        print(f"Wrote {drafted.kind.title.lower()} to {path}")
+    else:  # the kinds' titles are in the catalog by the questionnaire's choice of letter
+        print(_("Wrote the letter ({kind}) to {path}").format(kind=_(drafted.kind.title), path=path))
     facts = blank_facts(drafted.blanks)
     if facts:
-        print(f"\n{len(facts)} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):")
+        print("\n" + ngettext("{count} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):",
+                              "{count} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):",
+                              len(facts)).format(count=len(facts)))
         for label, questions in facts:
-            asked = " / ".join(f"'{question.prompt.format_map(_ANY_VOICE)}'" for question in questions)
-            print(f"  - {label}" + (f" (the question{'s' if len(questions) > 1 else ''}: {asked})" if asked else ""))
-    for warning in drafted.warnings:
-        print(f"\nWarning: {warning}")
+            asked = " / ".join(f"'{prompt_for_anyone(question.prompt)}'" for question in questions)
+            named = label if english else f"[ADD: {label}]"  # in another language: the mark the letter shows
+            print(f"  - {named}" + (" " + ngettext("(the question: {asked})", "(the questions: {asked})",
+                                                   len(questions)).format(asked=asked) if asked else ""))
+    for warning in drafted.warnings:  # about the English letter, in English: another language says so first
+        print(f"\nWarning: {warning}" if english else
+              "\n" + _("Warning (in English, as it is about the letter in English): {warning}").format(warning=warning))
     if drafted.sending:
-        print("\nHow to send it\n" + "\n".join(f"  - {line}" for line in drafted.sending))
+        print("\n" + _("How to send it") + "\n" + "\n".join(f"  - {line}" for line in drafted.sending))
     if drafted.to_draft:
-        print("\nThe letter lists documents this tool drafts too; draft each from the same case:\n"
+        print("\n" + _("The letter lists documents this tool drafts too; draft each from the same case:") + "\n"
               + "\n".join(f"  - {line}" for line in drafted.to_draft))
 
 
@@ -73,45 +86,53 @@ def _print_spelling(case) -> None:
     from appeal.base.control_chars import printable
     from appeal.letters import proofread
 
+    from appeal.base.language import translate as _
+
     found = proofread.warnings(case)
     if found:
-        print("\nSpelling to check (the letter has them as typed; fix them in the case file, or in the letter):")
+        print("\n" + _("Spelling to check (the letter has them as typed; fix them in the case file, or in the "
+                       "letter):"))
         print("\n".join(printable(f"  - {line}") for line in found))
-
-
-_ANY_VOICE = {"patient": "the patient", "patients": "the patient's", "Patient": "The patient",
-              "Patients": "The patient's", "are_in": "is in"}
 
 
 def _print_last(path: Path, drafted, case, send_by: str | None = None) -> None:
     """The last lines on screen: where the letter is, and the one thing to do next (nothing to scroll back for),
     sent the way the person chose in the packet's question (`send_by`: "fax" or "mail")."""
+    from appeal.base.language import ngettext, translate as _
     from appeal.intake import beside_letter
 
-    print(f"\nYour letter: {path.resolve()}")
+    print("\n" + _("Your letter: {path}").format(path=path.resolve()))
     chosen = beside_letter.sending(case, send_by) if drafted.kind.sent_to_plan and not drafted.sending else None
     if drafted.blanks:
         from appeal.intake.questions import blank_facts
 
-        action = (f"open it and fill in the {len(blank_facts(drafted.blanks))} [ADD: ...] blank(s) listed above, then "
-                  + (f"sign it and {chosen}" if chosen else "sign and send it."))
+        count = len(blank_facts(drafted.blanks))
+        action = (ngettext("open it and fill in the {count} [ADD: ...] blank(s) listed above, then ",
+                           "open it and fill in the {count} [ADD: ...] blank(s) listed above, then ",
+                           count).format(count=count)
+                  + (_("sign it and {how}").format(how=chosen) if chosen else _("sign and send it.")))
     elif chosen:
-        action = f"sign it and {chosen}"
+        action = _("sign it and {how}").format(how=chosen)
     elif drafted.sending:
-        action = "sign it and send it as 'How to send it' says above; keep a copy and proof of sending."
+        action = _("sign it and send it as 'How to send it' says above; keep a copy and proof of sending.")
     elif not drafted.kind.sent_to_plan:
-        action = "sign it and give it to the patient or the plan."
+        action = _("sign it and give it to the patient or the plan.")
     elif case.insurance.appeals_fax:
-        action = f"sign it and fax it to {case.insurance.appeals_fax}; keep the fax confirmation page."
+        action = _("sign it and fax it to {fax}; keep the fax confirmation page.").format(
+            fax=case.insurance.appeals_fax)
     else:
-        action = "sign it and send it as 'Where and how to send it' says above; keep proof of sending."
-    print(f"Next: {action}")
+        action = _("sign it and send it as 'Where and how to send it' says above; keep proof of sending.")
+    print(_("Next: {action}").format(action=action))
 
 
 def _print_next_steps(case, enclosures: list[str], today=None, suggested: list[str] = ()) -> None:
+    from appeal.base import language
+    from appeal.base.language import translate as _
     from appeal.rules import next_steps
 
-    print("\nWhat happens next\n")
+    print("\n" + _("What happens next") + "\n")
+    if language.current() != language.ENGLISH:  # the rules' own words stay as their source wrote them
+        print(_("(The rules are quoted in English, the language of their source, with the source in brackets.)") + "\n")
     print(next_steps.as_text(next_steps.sections(case, enclosures, today, suggested=suggested)))
 
 
@@ -120,6 +141,7 @@ def _interview(args: argparse.Namespace):
     import questionary
 
     from appeal.base.errors import UserError
+    from appeal.base.language import translate as _
     from appeal.intake import drafts
     from appeal.terminal import questionnaire
 
@@ -135,9 +157,10 @@ def _interview(args: argparse.Namespace):
     unfinished = drafts.find_unfinished()
     if unfinished:
         choice = questionary.select(
-            "You have an unfinished draft. Carry on with it?",
-            choices=[questionary.Choice(f"Yes, resume {drafts.describe(path)}", value=path) for path in unfinished[:5]]
-            + [questionary.Choice("No, start a new letter", value="new")],
+            _("You have an unfinished draft. Carry on with it?"),
+            choices=[questionary.Choice(_("Yes, resume {draft}").format(draft=drafts.describe(path)), value=path)
+                     for path in unfinished[:5]]
+            + [questionary.Choice(_("No, start a new letter"), value="new")],
         ).ask()
         if choice is None:
             raise KeyboardInterrupt
@@ -152,6 +175,7 @@ def _resume(path: Path):
     """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
     import questionary
 
+    from appeal.base.language import translate as _
     from appeal.intake import drafts
     from appeal.terminal import questionnaire
 
@@ -159,7 +183,7 @@ def _resume(path: Path):
         return questionnaire.run(resume=path)
     except drafts.DraftInUse as in_use:
         print(f"appeal: {in_use}", file=sys.stderr)
-        answer = questionary.confirm("Carry on in a copy of the draft (the other session keeps the original)?",
+        answer = questionary.confirm(_("Carry on in a copy of the draft (the other session keeps the original)?"),
                                      default=True).ask()
         if not answer:
             raise KeyboardInterrupt from None
@@ -167,6 +191,7 @@ def _resume(path: Path):
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
+    from appeal.base.language import ngettext, translate as _
     from appeal.cases import casefile
     from appeal.letters import draft
 
@@ -195,12 +220,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from appeal.terminal import questionnaire
 
         if questionary.confirm(
-            f"The letter still has {len(drafted.blanks)} blank(s). Answer the missing questions now?", default=True
+            ngettext("The letter still has {count} blank(s). Answer the missing questions now?",
+                     "The letter still has {count} blank(s). Answer the missing questions now?",
+                     len(drafted.blanks)).format(count=len(drafted.blanks)), default=True
         ).ask():
             case, completed = questionnaire.run(case_path=case_path, overwrite_case=args.force)
             if completed != case_path:
-                print(f"Your answers are saved in {completed}; {case_path} is unchanged "
-                      "(add --force to write them into it).")
+                print(_("Your answers are saved in {saved}; {case} is unchanged (add --force to write them into "
+                        "it).").format(saved=completed, case=case_path))
             case_path = completed
             kind = draft.choose_kind(case, args.letter, templates)
             drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
@@ -221,11 +248,13 @@ def cmd_draft(args: argparse.Namespace) -> int:
     _write_summary(case, kind, path, today, args.force)
     _print_spelling(case)
     if late:
-        print("\nWhat happens next\n\n" + late)
+        print("\n" + _("What happens next") + "\n\n" + late)
     elif kind.sent_to_plan:
         _print_next_steps(case, drafted.enclosures, today, drafted.suggested_enclosures)
+    sent_on = _("DATE")  # in the commands below: the day the letter is sent, for the person to type
     if args.from_track is not None:
-        print(f"Once it is sent, record it: appeal track add --continues {args.from_track} --sent DATE --packet {path}")
+        print(_("Once it is sent, record it: {command}").format(
+            command=f"appeal track add --continues {args.from_track} --sent {sent_on} --packet {path}"))
     elif not args.case:  # the questionnaire's last steps: the letter as one PDF to fax or mail, and sent already?
         from appeal.output import packet
         from appeal.terminal import questionnaire
@@ -242,14 +271,17 @@ def cmd_draft(args: argparse.Namespace) -> int:
                 print(packet.save(case, kind, drafted.content, sent_as, attachments=files, cover=cover,
                                   force=args.force))
             if signed is None:
-                print("\nThe packet's signature line is empty, to sign by hand: print the letter, sign above your "
-                      "name, and send the signed pages; or make the packet again with appeal packet --signature PHOTO.")
+                print("\n" + _("The packet's signature line is empty, to sign by hand: print the letter, sign above "
+                               "your name, and send the signed pages; or make the packet again with {command}.").format(
+                    command="appeal packet --signature " + _("PHOTO")))
         if sys.stdin.isatty():
             appeal_id = ask_and_record(case, case_path, kind.name, sent_as, today)
             if appeal_id is not None:
-                print(f"Recorded as appeal #{appeal_id}; see every open appeal with: appeal status")
+                print(_("Recorded as appeal #{id}; see every open appeal with: {command}").format(
+                    id=appeal_id, command="appeal status"))
     elif kind.starts != "none":  # a letter that starts no step of the dispute has no decision date to track
-        print(f"Once it is sent, track it: appeal track add --case {case_path} --sent DATE --packet {path}")
+        print(_("Once it is sent, track it: {command}").format(
+            command=f"appeal track add --case {case_path} --sent {sent_on} --packet {path}"))
     if asked:
         _print_follow_up(case_path, sent_as, today, recorded=appeal_id is not None, to_draft=drafted.to_draft)
     _print_last(path, drafted, case, send_by)
@@ -258,10 +290,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def _print_follow_up(case_path: Path, letter: Path, today, recorded: bool, to_draft: list[str]) -> None:
     """Where the answers are kept (beside the letter), and the commands that use them, with the real paths."""
+    from appeal.base.language import translate as _
     from appeal.intake import beside_letter
 
-    print(f"\nYour answers (the case file): {case_path.resolve()}")
-    print("Commands for this case (copy a line into the terminal):")
+    print("\n" + _("Your answers (the case file): {path}").format(path=case_path.resolve()))
+    print(_("Commands for this case (copy a line into the terminal):"))
     for command, what in beside_letter.follow_up(case_path, letter, today, to_draft):
         if not (recorded and command.startswith("appeal track add")):
             print(f"  {command}\n      {what}")

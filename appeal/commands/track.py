@@ -13,6 +13,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from appeal.base.language import N_, ngettext, translate as _
+
 # The option each field of the record is given with, for the store's messages (appeal.tracking.store.FieldError).
 OPTION_FOR_FIELD = {"sent": "--sent", "received": "--received", "method": "--method", "date": "--date",
                     "quote": "--quote", "reference": "--reference"}
@@ -90,6 +92,23 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
     return case, (status_text([state]) if state.overdue else None)
 
 
+# The results `track outcome` records, as the person reads them (the record keeps the name).
+_RESULT_WORDS = {"approved": N_("approved"), "denied": N_("denied"), "partial": N_("partial"),
+                 "no-answer": N_("no-answer")}
+
+
+def _day(day) -> str:
+    """A date on the screen: 'March 14, 2026' (as letters write it), '14 de marzo de 2026' in Spanish."""
+    from appeal.base.language import long_date
+
+    return long_date(day)
+
+
+# How a letter was sent, as the person reads it (the record keeps the name: fax, mail, ...).
+_METHOD_WORDS = {"fax": N_("fax"), "mail": N_("mail"), "portal": N_("portal"), "email": N_("email"),
+                 "hand": N_("hand")}
+
+
 def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=None) -> int | None:
     """Asked in a terminal after a letter is written: was it sent? If so it is recorded now (with a copy of the
     case and the letter), so nothing depends on remembering to run `appeal track add` later."""
@@ -102,10 +121,11 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
     from appeal.tracking.store import METHODS
 
     today = today or date.today()
-    when = questionary.select("Have you sent this letter yet?", choices=[
-        questionary.Choice("Not yet (record it when you send it: appeal track add)", value="later"),
-        questionary.Choice("Yes, today", value="today"),
-        questionary.Choice("Yes, on another day", value="other"),
+    when = questionary.select(_("Have you sent this letter yet?"), choices=[
+        questionary.Choice(_("Not yet (record it when you send it: {command})").format(command="appeal track add"),
+                           value="later"),
+        questionary.Choice(_("Yes, today"), value="today"),
+        questionary.Choice(_("Yes, on another day"), value="other"),
     ]).unsafe_ask()
     if when == "later":
         return None
@@ -116,11 +136,14 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
                 day = parse_date(text)
             except ValueError as error:
                 return str(error)
-            return True if day <= today else "That day is in the future; give the day it was sent."
+            return True if day <= today else _("That day is in the future; give the day it was sent.")
 
-        sent = parse_date(questionary.text("On what day was it sent? (like 03/14/2026)", validate=valid).unsafe_ask())
-    method = questionary.select("How was it sent?", choices=[questionary.Choice(name, value=name) for name in METHODS]
-                                + [questionary.Choice("Skip", value=None)]).unsafe_ask()
+        sent = parse_date(questionary.text(_("On what day was it sent? (like 03/14/2026)"),
+                                           validate=valid).unsafe_ask())
+    method = questionary.select(_("How was it sent?"),
+                                choices=[questionary.Choice(_(_METHOD_WORDS.get(name, name)), value=name)
+                                         for name in METHODS]
+                                + [questionary.Choice(_("Skip"), value=None)]).unsafe_ask()
     with _named_as_options():
         recorded = record_sent(case, sent, kind=kind, method=method, case_path=case_path, packet=letter, today=today)
     return recorded.appeal_id
@@ -134,7 +157,7 @@ def cmd_track_add(args: argparse.Namespace) -> int:
     from appeal.base import loader
     from appeal.base.errors import UserError
     from appeal.cases import casefile
-    from appeal.cases.fields import format_date, parse_day
+    from appeal.cases.fields import parse_day
     from appeal.tracking.status import next_case, status
 
     today = today_of(args)
@@ -148,7 +171,7 @@ def cmd_track_add(args: argparse.Namespace) -> int:
             case_bytes = loader.read_bytes(path, max_bytes=loader.CASE_LIMITS.max_bytes, what="case file")
             suffix = path.suffix.lower() or ".yaml"
         elif args.continues is not None:
-            case, kind, _ = next_case(store.get(args.continues), sent)  # where it stood when this was sent
+            case, kind, _late = next_case(store.get(args.continues), sent)  # where it stood when this was sent
             if kind is None and not args.letter:
                 raise UserError(f"Tracked appeal {args.continues} has no next letter to record yet; give --case FILE "
                                 "and --letter KIND for the letter you sent.")
@@ -157,21 +180,23 @@ def cmd_track_add(args: argparse.Namespace) -> int:
             raise UserError("Which case was sent? Give --case FILE (or --continues ID for the next level of a "
                             "tracked appeal).")
         with _named_as_options():
-            appeal_id, _ = store.add(case, sent, kind=args.letter, method=args.method, received=received,
+            appeal_id, _told = store.add(case, sent, kind=args.letter, method=args.method, received=received,
                                      case_bytes=case_bytes, case_suffix=suffix,
                                      packet=Path(args.packet) if args.packet else None, continues=args.continues,
                                      today=today)
         item = status(store.get(appeal_id), today)
-    print(f"Tracking appeal #{appeal_id}: {item.level}, sent {format_date(sent)}.")
+    print(_("Tracking appeal #{id}: {level}, sent {date}.").format(id=appeal_id, level=_(item.level),
+                                                                    date=_day(sent)))
     if item.decision_due:
-        print(f"The decision is due by {format_date(item.decision_due)}.")
-    print("A copy of the case" + (" and of what was sent" if args.packet else "") + " is kept with the record.")
+        print(_("The decision is due by {date}.").format(date=_day(item.decision_due)))
+    print(_("A copy of the case and of what was sent is kept with the record.") if args.packet else
+          _("A copy of the case is kept with the record."))
     return 0
 
 
 def cmd_track_outcome(args: argparse.Namespace) -> int:
     from appeal.base.control_chars import printable
-    from appeal.cases.fields import format_date, parse_day
+    from appeal.cases.fields import parse_day
     from appeal.tracking.status import status
     from appeal.tracking.store import Result
     from appeal.tracking.text import status_text
@@ -182,7 +207,8 @@ def cmd_track_outcome(args: argparse.Namespace) -> int:
             appeal = store.outcome(args.id, Result(args.result), parse_day(args.date, "--date"),
                                    notice=Path(args.notice) if args.notice else None, quote=args.quote,
                                    reference=args.reference, today=today)
-        print(f"Recorded: {args.result} on {format_date(appeal.last.outcome.date)}.\n")
+        print(_("Recorded: {result} on {date}.").format(result=_(_RESULT_WORDS[args.result]),
+                                                         date=_day(appeal.last.outcome.date)) + "\n")
         print(printable(status_text([status(appeal, today)])))
     return 0
 
@@ -190,7 +216,7 @@ def cmd_track_outcome(args: argparse.Namespace) -> int:
 def cmd_track_note(args: argparse.Namespace) -> int:
     with _open_track() as store:
         store.note(args.id, " ".join(args.text), today_of(args))
-    print(f"Noted on appeal #{args.id}.")
+    print(_("Noted on appeal #{id}.").format(id=args.id))
     return 0
 
 
@@ -215,14 +241,19 @@ def cmd_track_export(args: argparse.Namespace) -> int:
             count = store.export(Path(args.folder), force=args.force)
         except FolderNotEmpty as error:
             raise UserError(str(error).removesuffix(".") + ", or add --force.") from None
-    print(f"Exported {count} appeal(s) with their copies to {args.folder}")
+    print(ngettext("Exported {count} appeal(s) with their copies to {folder}",
+                   "Exported {count} appeal(s) with their copies to {folder}", count).format(count=count,
+                                                                                          folder=args.folder))
     return 0
 
 
 def cmd_track_import(args: argparse.Namespace) -> int:
     with _open_track() as store:
         added, present = store.import_(Path(args.folder))
-    print(f"Imported {added} appeal(s)" + (f"; {present} were already here and were left as they are." if present else "."))
+    print(ngettext("Imported {count} appeal(s)", "Imported {count} appeal(s)", added).format(count=added)
+          + (ngettext("; {count} were already here and were left as they are.",
+                      "; {count} were already here and were left as they are.", present).format(count=present)
+             if present else "."))
     return 0
 
 
@@ -245,7 +276,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print(printable(status_text(items)))
         if args.ics:
-            print(f"\nWrote every open deadline as calendar events to {args.ics}")
+            print("\n" + _("Wrote every open deadline as calendar events to {file}").format(file=args.ics))
     return 0
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from appeal.base import loader
+from appeal.base.language import translate as _
 from appeal.base.safe_write import write_text
 from appeal.cases.case import Case
 from appeal.intake import drafts
@@ -72,16 +73,17 @@ def follow_up(case_path: Path, letter: Path, today: date | None = None, to_draft
     day = f"{today or date.today():%Y-%m-%d}"
     drafts = []
     for line in to_draft:
-        document, _, command = line.rpartition(": ")
+        document, _colon, command = line.rpartition(": ")
         drafts.append((f"appeal draft --case {case} --letter {command.split()[-1]}",
-                       f"drafts the enclosure '{document}', to complete and send with the letter"))
+                       _("drafts the enclosure '{document}', to complete and send with the letter").format(
+                           document=document)))
     return drafts + [
-        (f"appeal check --case {case}", "what the plan usually looks for, and where your answers stand"),
-        (f"appeal deadline --case {case}", "how long you have, how long the plan has, and the next level"),
+        (f"appeal check --case {case}", _("what the plan usually looks for, and where your answers stand")),
+        (f"appeal deadline --case {case}", _("how long you have, how long the plan has, and the next level")),
         (f"appeal packet --case {case} --docx {docx}",
-         "one PDF to fax or mail: the letter as you edited it, page numbers, your files (add --attach FILE)"),
+         _("one PDF to fax or mail: the letter as you edited it, page numbers, your files (add --attach FILE)")),
         (f"appeal track add --case {case} --sent {day} --packet {sent_as}",
-         "once it is sent: keeps a record (change the date to the day you sent it)"),
+         _("once it is sent: keeps a record (change the date to the day you sent it)")),
     ]
 
 
@@ -92,11 +94,11 @@ def sending(case: Case, by: str | None) -> str | None:
     insurance = case.insurance
     if by == "fax":
         if insurance.appeals_fax:
-            return f"fax it to {insurance.appeals_fax}; keep the fax confirmation page."
-        return "fax it to the plan's fax number for appeals (on the denial notice); keep the fax confirmation page."
+            return _("fax it to {fax}; keep the fax confirmation page.").format(fax=insurance.appeals_fax)
+        return _("fax it to the plan's fax number for appeals (on the denial notice); keep the fax confirmation page.")
     if by == "mail":
         if insurance.appeals_address:
             lines = [line.strip().rstrip(",") for line in insurance.appeals_address.splitlines() if line.strip()]
-            return f"mail it to {', '.join(lines)}; keep the mailing receipt."
-        return "mail it to the plan's address for appeals (on the denial notice); keep the mailing receipt."
+            return _("mail it to {address}; keep the mailing receipt.").format(address=", ".join(lines))
+        return _("mail it to the plan's address for appeals (on the denial notice); keep the mailing receipt.")
     return None

@@ -24,8 +24,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from appeal.base import loader
+from appeal.base import language, loader
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.base.safe_write import describe_os_error, write_text
 from appeal.cases import casefile
 
@@ -209,7 +210,9 @@ def describe(path: Path) -> str:
     except UserError:
         data = {}
     patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
-    who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or "no name yet"
+    who = " ".join(str(patient.get(key)) for key in ("first_name", "last_name") if patient.get(key)) or _("no name yet")
     kind = data.get("letter_kind") or "letter"
     saved = datetime.fromtimestamp(path.stat().st_mtime)
-    return f"the {kind} for {who} (saved {saved:%b} {saved.day} at {saved:%H:%M})"
+    day = f"{saved:%b} {saved.day}" if language.current() == language.ENGLISH else language.long_date(saved.date())
+    return _("the {kind} for {who} (saved {day} at {time})").format(kind=kind, who=who, day=day,
+                                                                     time=f"{saved:%H:%M}")

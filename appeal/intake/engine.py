@@ -752,5 +752,5 @@ class Engine:
                                if path in PROMPTS and (own or not path.startswith("sender."))), None)
                 settle = _("The question that settles it: {question}").format(question=self.words(prompt)) \
                     if prompt else result.detail
-            shown.append((result.status.label.capitalize(), result.criterion.title, settle))
+            shown.append((_(result.status.label).capitalize(), result.criterion.title, settle))
         return shown

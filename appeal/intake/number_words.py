@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from appeal.base.language import N_, ngettext, translate as _
+
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
@@ -24,6 +26,11 @@ _SOFTENERS = re.compile(r"^(?:about|around|approximately|approx\.?|roughly|circa
 UNITS = {"week": ("weeks", "week", "wks", "wk", "w"), "month": ("months", "month", "mos", "mo"),
          "year": ("years", "year", "yrs", "yr", "y"), "day": ("days", "day", "d"),
          "session": ("sessions", "session", "infusions", "infusion", "treatments", "treatment", "visits", "visit")}
+# The units a question counts in, as the person reads them, with a number.
+_UNIT_NAMES = (N_("weeks"), N_("sessions"), N_("years"))  # for the catalog: `_(unit)` below
+_UNIT_WORDS = {"weeks": lambda count: ngettext("{number} week", "{number} weeks", count),
+               "sessions": lambda count: ngettext("{number} session", "{number} sessions", count),
+               "years": lambda count: ngettext("{number} year", "{number} years", count)}
 _NUMBER = r"\$?\s*\d[\d,]*(?:\.\d+)?"
 _RANGE = re.compile(rf"^({_NUMBER})\s*(?:-|–|—|to|or|/)\s*({_NUMBER})(?:\s+([a-z]+))?$", re.IGNORECASE)
 _PLAIN = re.compile(rf"^({_NUMBER})(?:\s*([a-z]+\.?))?$", re.IGNORECASE)
@@ -68,12 +75,13 @@ def read(typed: str, unit: str = "") -> Reading:
     softened = _SOFTENERS.sub("", text)
     digits = _words_to_digits(softened)
     unit_word = unit.rstrip("s") if unit else ""
-    wanted = f"one number{f' of {unit}' if unit else ''}"
+    units = _(unit) if unit in _UNIT_WORDS else unit  # 'weeks', 'semanas'
+    wanted = _("one number of {unit}").format(unit=units) if unit else _("one number")
     ranged = _RANGE.match(digits)
     if ranged:
         low = _plain(ranged.group(1))
-        return Reading(question=f"'{text}' is a range: type {wanted}. Not sure? The lower one, {low}, is the "
-                                "safe choice: it is what you know for certain.")
+        return Reading(question=_("'{text}' is a range: type {wanted}. Not sure? The lower one, {low}, is the safe "
+                                  "choice: it is what you know for certain.").format(text=text, wanted=wanted, low=low))
     plain = _PLAIN.match(digits)
     if not plain:
         return Reading(text)  # not a number in words either: the model's own message says what to type
@@ -81,8 +89,13 @@ def read(typed: str, unit: str = "") -> Reading:
     if typed_unit:
         found = _unit_of(typed_unit)
         if unit_word and found is not None and found != _unit_of(unit_word):
-            return Reading(question=f"'{text}': this question counts in {unit}; type {wanted}.")
+            return Reading(question=_("'{text}': this question counts in {unit}; type {wanted}.").format(
+                text=text, unit=units, wanted=wanted))
         if found is None or not unit_word:
-            return Reading(question=f"'{text}': type {wanted}, like {number}.")
-    shown = f"{number} {unit}".strip() if number != "1" or not unit else f"1 {unit_word}"
-    return Reading(number, said=f"kept {shown} (you typed '{text}').")
+            return Reading(question=_("'{text}': type {wanted}, like {number}.").format(
+                text=text, wanted=wanted, number=number))
+    if unit in _UNIT_WORDS:
+        shown = _UNIT_WORDS[unit](1 if number == "1" else 2).format(number=number)
+    else:
+        shown = f"{number} {unit}".strip() if number != "1" or not unit else f"1 {unit_word}"
+    return Reading(number, said=_("kept {number} (you typed '{text}').").format(number=shown, text=text))

@@ -812,6 +812,14 @@ def questions_for_blank(label: str) -> list[Question]:
     return []
 
 
+def prompt_for_anyone(prompt: str) -> str:
+    """A question's prompt in the person's language, worded for whoever reads it ("the patient"), as a report
+    outside the questionnaire names the question that fills a blank."""
+    words = {**_PERSON_WORDS.get(language.current(), _PERSON_WORDS["en"])[False],
+             **{name: _(text) for name, text in _TREATMENT_WORDS[None].items()}}
+    return _(prompt).format_map(words)
+
+
 def blank_facts(labels: list[str]) -> list[tuple[str, list[Question]]]:
     """The letter's blanks, one line per fact: a blank whose questions an earlier one already names ("first
     name" after "patient's name") is the same fact and is not listed again."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from appeal.base.language import N_
+from appeal.base.language import N_, looks_spanish
 from appeal.base.resources import bundled, data_file, load_data
 from appeal.cases.case import Case
 
@@ -271,13 +271,15 @@ def _name_capitals(name: str, field: str, kept_lower: set[str]) -> list[Typo]:
 
 
 def case_typos(case: Case) -> list[tuple[str, Typo]]:
-    """Every likely typo in the case's free text not kept as typed: (the value's own path, the typo)."""
+    """Every likely typo in the case's free text not kept as typed: (the value's own path, the typo). An answer
+    typed in Spanish is left out: an English spelling check would "correct" every word of it."""
     known = case_words(case)
     found = []
     for field in FREE_TEXT + NAMES_CAPITALIZED:
         kept = case.kept_spellings.get(field, [])
         for path, text in _values(case, field):
-            found += [(path, typo) for typo in typos(text, field, known, kept)]
+            if not looks_spanish(text):
+                found += [(path, typo) for typo in typos(text, field, known, kept)]
     return found
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from appeal.base.language import N_
 from appeal.base.resources import load_data
 from appeal.cases import conditions as condition_data
 from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
@@ -36,7 +37,8 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Status.met: "met", Status.not_met: "not met", Status.unknown: "not known yet"}[self]
+        """In English; marked for the catalog, so the questionnaire's review shows it in the person's language."""
+        return {Status.met: N_("met"), Status.not_met: N_("not met"), Status.unknown: N_("not known yet")}[self]
 
 
 class AppliesTo(BaseModel):

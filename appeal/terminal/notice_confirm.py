@@ -261,19 +261,21 @@ def start_from_notice() -> tuple[Case, Path] | None:
     """The questionnaire's first step: a notice file read into a new draft, or None to answer by hand."""
     import questionary
 
+    from appeal.base.language import translate as _
     from appeal.intake import drafts
 
     choice = questionary.select(
-        "How would you like to start?",
-        choices=[questionary.Choice("Start from your denial notice (a PDF, a photo or a text file)", value="notice"),
-                 questionary.Choice("Answer the questions one by one", value="questions")],
+        _("How would you like to start?"),
+        choices=[questionary.Choice(_("Start from your denial notice (a PDF, a photo or a text file)"),
+                                    value="notice"),
+                 questionary.Choice(_("Answer the questions one by one"), value="questions")],
     ).unsafe_ask()
     if choice is None:
         raise KeyboardInterrupt
     if choice != "notice":
         return None
     while True:
-        typed = questionary.path("Where is the notice? (drag the file here, or type its path)").unsafe_ask()
+        typed = questionary.path(_("Where is the notice? (drag the file here, or type its path)")).unsafe_ask()
         if typed is None:
             raise KeyboardInterrupt
         folder = drafts.folder()

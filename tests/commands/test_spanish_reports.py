@@ -72,3 +72,48 @@ def test_check_and_status_speak_spanish(case_file, capsys, monkeypatch):
     monkeypatch.delenv("LANGUAGE")
     english = _run(capsys, "status")
     assert f"an internal appeal to the plan: sent {sent:%B} {sent.day}, {sent.year}" in english
+
+
+def test_track_speaks_spanish(case_file, capsys, monkeypatch):
+    """`appeal track add`, `outcome` and `note` in Spanish, with the dates in words; English is unchanged."""
+    from english_left import english_in
+
+    sent = date.today() - timedelta(days=3)
+    english = _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
+    assert english.startswith(f"Tracking appeal #1: an internal appeal to the plan, sent {sent:%B} {sent.day}, ")
+    assert english.rstrip().endswith("A copy of the case is kept with the record.")
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    language.choose(None)
+    out = _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
+    assert out.startswith("Se lleva la cuenta de la apelación n.º 2: una apelación interna al plan, enviada el "
+                          f"{language.long_date(sent)}.")
+    assert "El plan tiene que decidir a más tardar el " in out and SPANISH_DATE.search(out)
+    assert out.rstrip().endswith("Se guarda con el registro una copia del caso.")
+    noted = _run(capsys, "track", "note", "2", "llamé", "al", "plan")
+    assert noted.strip() == "Nota agregada a la apelación n.º 2."
+    decided = _run(capsys, "track", "outcome", "2", "denied", "--date", date.today().isoformat())
+    assert decided.startswith(f"Quedó anotado: denegada, el {language.long_date(date.today())}.")
+    assert [line for line in (out + noted + decided.splitlines()[0]).splitlines() if english_in(line)] == []
+
+
+def test_draft_from_a_case_file_reports_its_blanks_and_next_step_in_spanish(case_file, capsys, monkeypatch):
+    """`appeal draft --case` (not in a terminal) under a Spanish locale: what was written, the blanks with their
+    questions, and the last lines, in Spanish; the blanks keep the letter's own mark, [ADD: ...]."""
+    from english_left import english_in
+
+    text = case_file.read_text(encoding="utf-8")
+    case_file.write_text("\n".join(line for line in text.splitlines() if "member_id:" not in line
+                                   and "date_of_birth:" not in line) + "\n", encoding="utf-8")
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    letter = case_file.with_name("letter.docx")
+    lines = _run(capsys, "draft", "--case", str(case_file), "-o", str(letter)).splitlines()
+    assert lines[0] == f"Su carta (Apelación interna) quedó guardada en {letter}"
+    assert lines[2] == ("2 espacios en blanco que debe llenar antes de enviarla (en la carta aparecen como "
+                        "[ADD: ...]):")
+    assert "  - [ADD: member ID] (la pregunta: 'Número de miembro')" in lines
+    assert "(Las reglas se citan en inglés, el idioma de su fuente, con la fuente entre corchetes.)" in lines
+    assert lines[-2] == f"Su carta: {letter.resolve()}"
+    assert lines[-1] == ("Ahora: ábrala y llene los 2 espacios en blanco [ADD: ...] que se indican arriba; después, "
+                         "fírmela y envíela.")
+    framing = lines[:lines.index("Qué pasa después")] + [line for line in lines if line.startswith("Cuando ")]
+    assert [line for line in framing + lines[-2:] if english_in(line)] == []

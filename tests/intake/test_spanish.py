@@ -3,11 +3,11 @@ each Spanish prompt fills in its words for every sender, and the engine speaks S
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from english_left import english_in, words
 
 from appeal.base import language
 from appeal.cases.case import Case
@@ -18,25 +18,13 @@ from appeal.intake.questions import _PERSON_WORDS, _TREATMENT_WORDS, ENTRIES, QU
 PO = Path(language.LOCALE_DIR) / "es" / "LC_MESSAGES" / "appeal.po"
 CATALOG = {message.id: message for message in read_po(open(PO, "rb")) if message.id}
 
-# Words that are English and never Spanish: one of them left in a translation means a sentence left untranslated.
-ENGLISH = {"the", "and", "of", "to", "your", "you", "is", "are", "with", "for", "this", "that", "what", "which",
-           "or", "if", "it", "was", "has", "have", "will", "on", "in", "be", "an", "by", "from", "at", "who", "how",
-           "when", "why", "not", "letter", "plan's", "patient", "date", "name", "number", "add", "another"}
+_words = words
 
 
 def _spanish(message_id: str) -> str:
     message = CATALOG[message_id]
     assert not message.fuzzy, f"fuzzy, to check: {message_id!r}"
     return message.string
-
-
-def _words(text: str) -> list[str]:
-    """The words of a text a reader reads as the translation's own: not 'quoted' words (the English a person looks
-    for on their papers), nor {names} filled in later."""
-    text = re.sub(r"\{[^}]*\}", " ", text)
-    text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # commands, field paths
-    text = re.sub(r"'[^']*'|“[^”]*”|\[[^]]*\]", " ", text)  # [ADD: ...] is the letter's mark
-    return re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü']+", text)
 
 
 def _trivial(text: str) -> bool:
@@ -58,7 +46,7 @@ def test_no_message_of_the_catalog_is_left_in_english():
     for message_id, message in CATALOG.items():
         for text in message.string if isinstance(message.string, tuple) else (message.string,):
             assert text, f"no Spanish for {message_id!r}"
-            english = [word for word in _words(text) if word.lower() in ENGLISH and word.lower() != "no"]
+            english = english_in(text)
             if english:
                 left[text] = english
     assert left == {}
@@ -66,8 +54,8 @@ def test_no_message_of_the_catalog_is_left_in_english():
 
 def test_the_stop_word_check_finds_english():
     """The check above can fail: an English sentence trips it, a Spanish one does not."""
-    assert [word for word in _words("Date the denial letter reached {patient}") if word.lower() in ENGLISH]
-    assert not [word for word in _words("Fecha en que {patient} recibió la carta") if word.lower() in ENGLISH]
+    assert english_in("Date the denial letter reached {patient}")
+    assert not english_in("Fecha en que {patient} recibió la carta")
 
 
 @pytest.mark.parametrize("patient_writes", [True, False])
@@ -98,3 +86,45 @@ def test_the_engine_asks_in_spanish(tmp_path, monkeypatch):
     assert engine.words(first_name.prompt) == "Nombre"
     groups = [entry for entry in QUESTIONS if isinstance(entry, Group)]
     assert all("¿" in engine.words(group.prompt) and engine.words(group.more).startswith("¿") for group in groups)
+
+
+def test_the_models_refusals_and_number_readings_are_spanish_and_the_english_ones_unchanged(monkeypatch):
+    """A date, phone, NPI, code or state typed wrong is refused in the person's language, and a number typed in
+    words is said back in it; with English chosen, the very same English as before."""
+    from pydantic import ValidationError
+
+    from appeal.intake import number_words
+
+    def refusal(**fields) -> str:
+        try:
+            Case.model_validate(fields)
+        except ValidationError as error:
+            return error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise AssertionError(f"taken: {fields}")
+
+    wrong = [{"patient": {"date_of_birth": "02/30/1984"}}, {"patient": {"phone": "555 12"}},
+             {"sender": {"npi": "12345"}}, {"diagnoses": [{"code": "Q99.99"}]}, {"insurance": {"state": "Texsa"}},
+             {"patient": {"date_of_birth": "14/03/1984"}}]
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    language.choose(None)
+    spanish = [refusal(**fields) for fields in wrong]
+    assert spanish[0] == ("'02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero con el mes, "
+                          "como 03/14/2026, o como 2026-03-14")
+    assert spanish[1] == "'555 12' no es un número de teléfono de EE. UU. de 10 dígitos, como (555) 123-4567"
+    assert spanish[2] == "'12345' no es un NPI: un NPI tiene exactamente 10 dígitos"
+    assert spanish[3].endswith("no es un código ICD-10-CM (los códigos son como F33.2)")
+    assert spanish[4].startswith("'Texsa' no es un estado ni un territorio de EE. UU. (¿quiso decir TX, Texas?)")
+    assert spanish[5] == "'14/03/1984' no es una fecha: no existe el mes 14; escriba primero el mes, así: 03/14/1984"
+    assert [text for text in spanish if english_in(text)] == []
+    assert number_words.read("about 10", "weeks").said == "se guardó: 10 semanas (usted escribió 'about 10')."
+    assert number_words.read("1 week", "weeks").said == "se guardó: 1 semana (usted escribió '1 week')."
+    assert number_words.read("10-12", "weeks").question.startswith("'10-12' es un rango: escriba un solo número de "
+                                                                   "semanas. ¿No está seguro? El más bajo, 10,")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    language.choose(None)
+    english = [refusal(**fields) for fields in wrong]
+    assert english[0] == ("'02/30/1984' is not a date: February has 29 days in 1984; write it like 03/14/2026 or "
+                          "2026-03-14")
+    assert english[1] == "'555 12' is not a 10-digit US phone number, like (555) 123-4567"
+    assert english[4].startswith("'Texsa' is not a US state or territory (did you mean TX, Texas?)")
+    assert number_words.read("about 10", "weeks").said == "kept 10 weeks (you typed 'about 10')."

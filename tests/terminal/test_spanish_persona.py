@@ -5,11 +5,13 @@ Spanish is in it as typed, the review told her so, and no English spelling check
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import chain
 
 import pytest
 from conftest import docx_text
 
-from terminal_harness import FINISH_MULTILINE, pick
+from english_left import english_in
+from terminal_harness import CLEAR, FINISH_MULTILINE, pick
 from test_personas import Persona, person  # noqa: F401  (the fixture: a person at a terminal)
 
 LAST_MONTH = date.today() - timedelta(days=30)
@@ -19,6 +21,7 @@ DAILY_LIFE = "No puedo trabajar desde marzo y casi no salgo de la casa."
 QUOTE = "Intravenous ketamine infusion for depression is experimental and investigational."
 
 SPANISH = {
+    "Cómo quiere empezar": pick("questions"),
     "Quién escribe": pick("patient"),
     "Qué pasó, o qué necesita": pick("denial"),
     "Qué 'no' es este": pick("initial"),
@@ -65,6 +68,7 @@ SPANISH = {
     "Nombre del documento": "Denial letter\r",
     "Está todo bien": pick(title="Todo está bien"),
     "un solo PDF": pick("no"),
+    "Ya envió esta carta": pick("later"),
 }
 
 
@@ -107,3 +111,99 @@ def test_a_spanish_speaking_patient_answers_in_spanish_and_her_letter_is_in_engl
     assert "Mándela por correo a Appeals Unit, PO Box 3310, Seattle, WA 98101" in said
     assert "Qué hacer ahora" in said and "appeal" not in said.split("Qué hacer ahora")[0].lower().replace(
         "apelación", "")  # no English before the commands it names
+
+
+def _typed(script: dict) -> list[str]:
+    """Every answer a script types, as it reads on screen (her words go into the English letter as typed)."""
+    typed = []
+    for answer in chain.from_iterable(value if isinstance(value, list) else [value] for value in script.values()):
+        if isinstance(answer, str):
+            typed += [line for line in answer.replace(CLEAR, "").replace(FINISH_MULTILINE, "").split("\r")
+                      if any(character.isalpha() for character in line)]  # a number has no English
+    return typed
+
+
+def _english_by_design(case_file) -> list[str]:
+    """What stays English on a Spanish screen, on purpose: the words the letter and its sources use. The rules'
+    cited text (rules.yaml), the coverage criteria (criteria.yaml), the official ICD-10-CM names and the documents
+    as the letter names them."""
+    from appeal.cases import casefile, icd10
+    from appeal.letters import draft
+    from appeal.rules import readiness
+    from appeal.rules.rule_book import all_rules
+
+    case = casefile.load(case_file)
+    drafted = draft.draft(case, draft.choose_kind(case, None, ()), date.today())
+    return ([rule.text for rule in all_rules()] + [criterion.title for criterion in readiness.all_criteria()]
+            + [result.detail for result in readiness.check(case)]
+            + [icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
+            + drafted.enclosures + drafted.suggested_enclosures)
+
+
+def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_last_line(person, capsys,
+                                                                                          monkeypatch):
+    """`LANG=es_US.UTF-8 appeal draft`: the first chooser, every question, the refusal of a date typed wrong, the
+    review, and every line printed after the letter, with no English left but her own words and the letter's."""
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    script = {**SPANISH, "Fecha de nacimiento": ["02/30/1984\r", CLEAR + "7/9/1984\r"],  # no February 30th
+              "Cuántas semanas": ["10 semanas\r", CLEAR + "10\r", "12\r", "8\r"],  # weeks are counted in numbers
+              "Ya envió esta carta": pick("today"), "Cómo la envió": pick("mail")}  # and recorded as sent
+    text, screen, case, letter = person.draft(script, capsys, ("draft",))
+    said = "\n".join(person.said)
+    assert person.asked[0] == "¿Cómo quiere empezar?"
+    assert ("Fecha de nacimiento: '02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero "
+            "con el mes, como 03/14/2026, o como 2026-03-14") in said
+    assert "'10 semanas': escriba un solo número de semanas, como 10." in said
+    assert case["patient"]["date_of_birth"] in ("1984-07-09", date(1984, 7, 9))
+    lines = screen.splitlines()
+    assert lines[0].startswith("Su carta (Apelación interna) quedó guardada en morales-ana-appeal-")
+    assert "Qué pasa después" in lines and lines[-1].startswith("Ahora: fírmela y ")
+    assert any(line.startswith("Sus respuestas (el archivo del caso): ") for line in lines)
+    assert "Quedó registrada como la apelación n.º 1; vea todas sus apelaciones abiertas con: appeal status" in lines
+    assert person.asked[-2:] == ["¿Ya envió esta carta?", "¿Cómo la envió?"]
+    assert "Ortografía" not in screen  # her Spanish answers are not "corrected" after the letter either
+    allowed = sorted(_typed(script) + _english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
+    left = []
+    for line in person.asked + said.splitlines() + lines:
+        for english in allowed:
+            line = line.replace(english, " ")
+        if english_in(line):
+            left.append(line)
+    assert left == []
+
+
+def test_the_unfinished_draft_question_is_spanish(person, monkeypatch):
+    """`appeal draft` with a questionnaire left unfinished asks, in Spanish, whether to carry on with it."""
+    import questionary
+
+    from appeal.commands import draft as draft_command
+    from appeal.intake import drafts
+    from appeal.terminal import notice_confirm
+
+    left = drafts.folder() / "draft-2026-12-01-101500.yaml"
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_text("patient:\n  first_name: Ana\n  last_name: Morales\n" + drafts.PROGRESS_MARK + "{}\n",
+                    encoding="utf-8")
+    asked = []
+
+    class Answer:
+        def __init__(self, value):
+            self.value = value
+
+        def ask(self):
+            return self.value
+
+    def select(message, choices, **kwargs):
+        asked.append((message, [str(choice.title) for choice in choices]))
+        return Answer("new")
+
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    monkeypatch.setattr(questionary, "select", select)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr(notice_confirm, "start_from_notice", lambda: "a new letter")
+    assert draft_command._interview(draft_command.argparse.Namespace(resume=None)) == "a new letter"
+    ((message, choices),) = asked
+    assert message == "Tiene un borrador sin terminar. ¿Quiere seguir con él?"
+    assert choices[0].startswith("Sí, seguir con la carta de Ana Morales (guardada el ") and " a las " in choices[0]
+    assert choices[-1] == "No, empezar una carta nueva"
+    assert [text for text in [message] + choices if english_in(text)] == []
