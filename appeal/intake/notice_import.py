@@ -368,6 +368,9 @@ class _Reader:
                                                  why="the notice lists several claims; check this is the one denied")
 
     def identity(self) -> None:
+        # 'Member: <subscriber>' beside 'Patient: <child> (dependent)': the patient's own label first
+        self.labelled("patient_name", _label(r"patient(?:'s)? name", r"name of (?:the )?patient", r"patient(?=\s*(?::|\.{2,}))"),
+                      _name)
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
                                              r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
@@ -504,7 +507,7 @@ class _Reader:
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
         the sign-off repeats it. The letterhead alone is only a suggestion to check."""
-        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?[A-Z][\w&'.-]*){0,6})"
+        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6})"  # not a footer run in: 'Co. Page 2'
         for text, starts in self.paragraphs:
             for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
                             org + r" provides claims administration"):
@@ -1033,6 +1036,9 @@ class _Reader:
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
+            after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
+            if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
+                score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
             candidates.append((score, line, number.group()))
         if not candidates:
             return
@@ -1045,6 +1051,8 @@ class _Reader:
             return
         if len(chosen) > 1 and any(item[2] != number for item in chosen):
             why = "the notice gives more than one fax number"
+        elif score % 2:
+            why = "this line gives more than one fax number"
         elif score == 0:
             why = "this fax is not next to the appeal instructions"
         self.keep("appeals_fax", value, line, not why, why)

@@ -103,7 +103,8 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
         r"(?i)\bcontinu\w* (?:to (?:get|receive|have)|your|the|getting|receiving)\b|\bkeep (?:getting|receiving|your)"
         r"|\bbenefits? (?:to )?continue|\baid (?:paid )?pending|\bwhile (?:your|the) (?:appeal|hearing|case) is")),
     (WindowRole.peer_to_peer, re.compile(
-        r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\b(?:speak|talk|discuss\w*) (?:directly )?with (?:our|the|a) "
+        r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\bpeer (?:discussion|conversation|call)\b"
+        r"|\bwith the reviewing (?:physician|doctor|clinician)\b|\b(?:speak|talk|discuss\w*) (?:directly )?with (?:our|the|a) "
         r"(?:physician |medical |clinical |plan's )?(?:reviewer|medical director)")),
     (WindowRole.renewal_request, re.compile(
         r"(?i)\brenew\w*|\breauthori[sz]\w*|\bextension of (?:this|the|your) (?:approval|authorization)"
@@ -128,7 +129,8 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
     (WindowRole.submit_records, re.compile(
         r"(?i)\b(?:send|submit|provide|give|fax|mail|get)(?:e?s)? (?:us |the plan |to us )?(?:[\w-]+ ){0,3}(?:information|records|documents|"
         r"documentation|notes|test results|details|forms?)\b|\bif we (?:do not|don't) (?:get|receive|have)"
-        r"|(?:information|records)\b[^.;]{0,40}\b(?:send|submit|provide) (?:it|them)\b")),
+        r"|(?:information|records)\b[^.;]{0,40}\b(?:send|submit|provide) (?:it|them)\b"
+        r"|\bretro(?:spective|active) review\b[^.;]{0,40}\b(?:notes|records|documentation)\b")),
     (WindowRole.appeal, re.compile(
         r"(?i)\b(?:file|submit|send|request|ask for|make|start|mail|fax|filing|requesting|submitting)\b[^.;]{0,40}?"
         r"\b(?:appeal|grievance|reconsideration|redetermination|complaint|review of (?:this|our|the) (?:decision|denial))"

@@ -297,3 +297,50 @@ def test_diagnosis_codes_read_from_a_sentence_are_marked():
     assert "M25.661" in extraction.shown("diagnoses")
     assert not extraction.found["diagnoses"].certain
     assert read("Diagnosis codes:  M54.16\nWe denied the request.\n").found["diagnoses"].certain
+
+
+# ---- third hand-written set (held2-*)
+
+def test_a_fax_chosen_from_a_line_of_several_fax_numbers_is_marked():
+    extraction = read("""You may ask for a review of this reconsideration decision within 90 days.
+Plan fax numbers: Reconsideration Review Unit (202) 555-0187; Precertification
+(202) 555-0182.
+""")
+    assert extraction.shown("appeals_fax") == "(202) 555-0187"
+    assert not extraction.found["appeals_fax"].certain
+
+
+def test_a_retrospective_review_with_records_is_not_the_appeal_deadline():
+    extraction = read("""These services were denied.
+Your provider may send a request for a retrospective review with the clinical notes
+for these dates within 60 days of this statement.
+You may appeal this decision. Your appeal must be received within 180 days after you
+receive this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 180
+
+
+def test_a_peer_discussion_with_the_reviewing_physician_is_not_the_appeal_deadline():
+    extraction = read("""We denied the request.
+Your provider may request a reconsideration by phone for a peer discussion with
+the reviewing physician within 10 calendar days of this letter.
+If you disagree with this decision, you may request a reconsideration. Your request
+must be postmarked or received within 90 days of the date of this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90
+    assert any(window.role.value == "peer_to_peer" and window.days == 10 for window in extraction.other_windows)
+
+
+def test_the_patient_label_wins_over_the_member_label_on_an_eob_for_a_dependent():
+    extraction = read("""Member:          Celeste Sample                 Statement date: 08/27/2026
+Patient:         Maya Sample (dependent)        Patient DOB: 2009-03-22
+""")
+    assert extraction.found["patient_name"].value == "Maya Sample"
+
+
+def test_a_page_footer_does_not_run_into_the_insurer_after_insured_by():
+    extraction = read("""We approved part of your request.
+Choice PPO - insured by Prairie Sample Health Insurance Co.
+                                                                  Page 2 of 2
+""")
+    assert extraction.found["insurer"].value == "Prairie Sample Health Insurance Co."
