@@ -867,6 +867,7 @@ class _Reader:
             # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
             quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
                              r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed))", quote)[0]
+            quote = re.split(QUOTE_ENDS, quote)[0]  # the policy's name, a copy of it, whom to call: not the reason
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
@@ -929,7 +930,7 @@ class _Reader:
                         and not re.search(r"(?i)\bbecause\b", sentence):
                     continue  # 'We are unable to approve this request.': what was decided, not why
                 if re.search(PROSE_REASON, sentence):
-                    quote = " ".join(sentences[number:])
+                    quote = re.split(QUOTE_ENDS, " ".join(sentences[number:]))[0]
                     at = text.index(sentence)
                     return self.keep("quote", quote, self._line_at(starts, at), False,
                                      "read from the letter's words, not under a heading: check these are the plan's "
@@ -1113,6 +1114,10 @@ PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP
 NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
                   "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
                   "facility|vendor|submitter|batch|check|payment|eob|statement|notice|letter|order|referral|PA|UM")
+# Sentences after a reason that say where it comes from or how to get the papers, not why: a quote ends before them.
+QUOTE_ENDS = (r"(?<=[.!?]) (?=If you (?:would like|want) (?:a )?cop(?:y|ies)\b|You (?:may|can) (?:ask for|request|get) (?:a )?"
+              r"(?:free )?cop(?:y|ies)\b|(?:To get|For) (?:a )?(?:free )?cop(?:y|ies)\b|We reviewed (?:this|your|the) "
+              r"(?:request|claim|appeal) (?:under|using|against)\b|Clinical (?:guideline|criteria|policy) used\b)")
 # Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
 PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
                 r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
@@ -1134,8 +1139,10 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 
 # Words that say which kind of reason the plan gave.
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
-    (DenialReason.experimental, r"experimental|investigational|unproven"),
-    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
+    (DenialReason.experimental, r"experimental|investigational|unproven|(?:safety|effectiveness|benefit)s? (?:and [\w-]+ )?"
+                                r"(?:have|has) not (?:yet )?been (?:shown|established|proven)"),
+    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the (?:FDA|Food and Drug Administration)"
+                             r"|medically accepted indication"),
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
                                           r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
                                           r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),

@@ -344,3 +344,17 @@ Choice PPO - insured by Prairie Sample Health Insurance Co.
                                                                   Page 2 of 2
 """)
     assert extraction.found["insurer"].value == "Prairie Sample Health Insurance Co."
+
+
+def test_the_quote_ends_before_the_policy_name_and_how_to_get_a_copy():
+    extraction = read("""Why did we deny your request?
+We denied the request because the drug is not approved by the Food and Drug
+Administration for this use. Published studies are small and short, and long-term
+safety and benefit have not been shown. We reviewed this request under our Medical
+Policy X-1, Sample Policy. If you would like a copy of the policy, call Member Services.
+""")
+    assert extraction.found["quote"].value.endswith("safety and benefit have not been shown.")
+    # not FDA-approved and unproven: two kinds of reason, so the first is only a suggestion
+    assert extraction.found["reason"].value.value == "off_label"
+    assert not extraction.found["reason"].certain
+    assert "experimental" in [reason.value for reason in extraction.other_reasons]
