@@ -666,6 +666,8 @@ class _Reader:
                 before = self.lines[at - 1].text if at and re.search(r"\b[a-z]+ \w+\s*$", lead) else ""
                 on_line = _procedure_codes(before + " " + line.text if not re.search(r"[.:]\s*$", before) else line.text,
                                            self.notice.ocr)  # the sentence's codes, its line before included
+                if not why and re.match(r"\s*[A-Z]?\d{4}[0-9A-Z]?\s+(?:is|was|are|were|must|has|had|can|cannot|may|needs?)\b", rest):
+                    why = "read from a sentence, not under a label: check the codes"  # 'Code 90838 is an add-on code...'
                 if not why and (re.search(r"\b[a-z]+ \w+\s*$", lead) or on_line and {c for c, _ in on_line[0]} - {c for c, _ in codes}):
                     why = "read from a sentence, not under a label: check the codes"
                     codes = on_line[0] if on_line and len(on_line[0]) > len(codes) else codes  # the line's codes, all
@@ -1087,7 +1089,7 @@ class _Reader:
                 parts.append(text)
                 if zip_line.search(text):
                     break
-            parts = [part for part in parts if part]
+            parts = [part.rstrip(", ") for part in parts if part.rstrip(", ")]  # 'P.O. Box 6178,' / 'Town, ST 12345'
             if parts and any(zip_line.search(part) or re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part)
                              for part in parts[-2:]):
                 if len(parts) > 2 and re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", parts[-1]):

@@ -358,3 +358,20 @@ Policy X-1, Sample Policy. If you would like a copy of the policy, call Member S
     assert extraction.found["reason"].value.value == "off_label"
     assert not extraction.found["reason"].certain
     assert "experimental" in [reason.value for reason in extraction.other_reasons]
+
+
+def test_an_address_line_ending_in_a_comma_does_not_double_it():
+    extraction = read("""You can file an appeal. Send your appeal to:
+    Sample Medicare Services, Attn: Part B Redeterminations, P.O. Box 6178,
+    Mechanicsburg, PA 17055-6178
+""")
+    assert ",," not in extraction.found["appeals_address"].value.replace("\n", ", ")
+    assert extraction.found["appeals_address"].value.endswith("P.O. Box 6178\nMechanicsburg, PA 17055-6178")
+
+
+def test_a_code_named_in_a_sentence_is_marked():
+    extraction = read("""Explanation: Code 90838 is an add-on code that must be billed with an evaluation
+and management service on the same day.
+""")
+    assert extraction.found["procedure_codes"].value.codes[0][0] == "90838"
+    assert not extraction.found["procedure_codes"].certain
