@@ -166,7 +166,9 @@ _APPEAL_DECISION = re.compile(
     r"|cannot change|can not change) (?:our|the|this) (?:original |earlier |first |prior )?(?:decision|denial)"
     r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
-    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b)")
+    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b"
+    r"|\bwe (?:have )?reconsidered (?:our|the|your)\b|\b(?:completed|finished) (?:our|the) review of your (?:request for "
+    r"(?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance))")
 _CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"
                     r"|\bpayment (?:for|of) (?:services|care|the)|\bwe will not pay\b|\bdate of service\b|\bbilled\b|\bamount billed\b")
 _PRIOR_AUTH = re.compile(r"(?i)\bprior authori[sz]ation|\bpre-?service\b|\bpre-?certification|\bprecert|\bpre-?authori[sz]ation"
@@ -218,14 +220,22 @@ def sentences(lines: list[Line]) -> list[Sentence]:
 _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 
 
-def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False) -> list[tuple[Sentence, Line]]:
+# 'within 4 months after our final internal decision', 'from the date of the final adverse determination': a
+# decision still to come, named in the next step's deadline.
+_LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?|\bdate of\s+|"
+                    r"\breceive\s+)(?:the |our |a |its |the plan's )?$")
+
+
+def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,
+          later: bool = False) -> list[tuple[Sentence, Line]]:
     """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
-    `negatable` words, not after a 'no'), each with the line the words are on."""
+    `negatable` words, not after a 'no'; for `later` words, not a decision still to come), each with the line the
+    words are on."""
     found = []
     for sentence in said:
         for match in pattern.finditer(sentence.text):
             before = sentence.text[: match.start()][-100:]
-            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before):
+            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before) or later and _LATER.search(before):
                 continue
             found.append((sentence, sentence.line_at(match.start())))
             break
@@ -280,7 +290,7 @@ def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -
     """Which denial: a final internal one, an appeal's decision, a claim's, or a prior authorization's."""
     for pattern, kind in ((_FINAL, DocumentType.final_internal_denial),
                           (_APPEAL_DECISION, DocumentType.denial_appeal_decision)):
-        hits = _hits(pattern, said)
+        hits = _hits(pattern, said, later=True)
         if hits:
             return DocumentKind(kind, hits[0][1], certain, why)
     claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)

@@ -4,7 +4,7 @@ outside the appeal instructions) comes back marked for checking or not at all. E
 
 from __future__ import annotations
 
-from appeal.intake import notice_import, notice_text
+from appeal.intake import notice_import, notice_kind, notice_text
 
 
 def read(text: str) -> notice_import.Extraction:
@@ -375,3 +375,23 @@ and management service on the same day.
 """)
     assert extraction.found["procedure_codes"].value.codes[0][0] == "90838"
     assert not extraction.found["procedure_codes"].certain
+
+
+def kind(text: str) -> str:
+    return notice_kind.classify(notice_text.from_string(text).lines).type.value
+
+
+def test_a_final_internal_decision_named_in_the_next_steps_deadline_is_not_this_document():
+    for later in ("Ask within 4 months after our final internal decision.",
+                  "You have 4 months from the date of the final adverse determination to ask.",
+                  "You may ask no later than 4 months after you receive the final internal decision."):
+        assert kind(f"We denied your prior authorization request for this service.\n{later}\n") \
+            == "denial_prior_authorization", later
+    assert kind("We denied your claim. This is our final internal decision.\n") == "final_internal_denial"
+
+
+def test_a_reconsideration_or_redetermination_completed_is_an_appeal_decision():
+    assert kind("We have reconsidered our March 2 denial of prior approval. The denial stands; we cannot approve it.\n") \
+        == "denial_appeal_decision"
+    assert kind("We have completed our review of your request for a redetermination (appeal). We have decided to "
+                "deny the request.\n") == "denial_appeal_decision"
