@@ -104,8 +104,11 @@ _CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\
 _EOB_TITLE = re.compile(r"(?i)^(?:.*\S {3,})?\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
                         r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
 _NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
+# A summary notice's own answer: 'Did Medicare Approve All Services?   NO'.
+_NOT_ALL_APPROVED = re.compile(r"(?i)\bapprove all (?:services|items|claims)\?\s*NO\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
 _EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|(?:is|are|was|were) excluded|"
+                         r"(?:does|do|did|will) not pay for|"
                          r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
 
 _DENIED = re.compile(
@@ -254,8 +257,9 @@ def classify(lines: list[Line]) -> DocumentKind | None:
         denied = [(s, line) for s, line in denied
                   if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)
                   or re.search(r"(?i)\bthe denied (?:lines?|services?|charges?|items?|amounts?)\b", s.text)]
-        if denied:
-            return DocumentKind(DocumentType.eob_denied, denied[0][1])
+        answer = next((line for line in lines if _NOT_ALL_APPROVED.search(line.text)), None)
+        if denied or answer is not None:
+            return DocumentKind(DocumentType.eob_denied, denied[0][1] if denied else answer)
         return DocumentKind(DocumentType.eob_paid, eob)
     denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
     partial = _hits(_PARTIAL, said)

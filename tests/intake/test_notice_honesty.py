@@ -395,3 +395,12 @@ def test_a_reconsideration_or_redetermination_completed_is_an_appeal_decision():
         == "denial_appeal_decision"
     assert kind("We have completed our review of your request for a redetermination (appeal). We have decided to "
                 "deny the request.\n") == "denial_appeal_decision"
+
+
+def test_an_eob_whose_plan_does_not_pay_or_a_summary_notice_answering_no_is_denied():
+    assert kind("Explanation of Benefits\nTHIS IS NOT A BILL\nYour plan does not pay for services from laboratories "
+                "that are not in the network.\n") == "eob_denied"
+    assert kind("Medicare Summary Notice for Part B (Medical Insurance)\nDid Medicare Approve All Services?   NO\n"
+                "THIS IS NOT A BILL.\n") == "eob_denied"
+    assert kind("Medicare Summary Notice for Part B (Medical Insurance)\nDid Medicare Approve All Services?   YES\n"
+                "THIS IS NOT A BILL.\n") == "eob_paid"
