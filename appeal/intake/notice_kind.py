@@ -132,7 +132,8 @@ _PARTIAL = re.compile(
     r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial|favorable|favourable)|partly favou?rable|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
     r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
     r"|approved \d+ (?:of|out of) (?:the )?\d+|approved (?:only )?\d+ [\w ]{0,30}?\b(?:instead of|rather than)\b"
-    r"|we (?:have )?(?:reduced|lowered) (?:the|your) (?:number|amount|quantity|frequency|dose|units|visits|days)|will pay for \d+ (?:of|out of) (?:the )?\d+)")
+    r"|we (?:have )?(?:reduced|lowered) (?:the|your) (?:number|amount|quantity|frequency|dose|units|visits|days)|will pay for \d+ (?:of|out of) (?:the )?\d+"
+    r"|\bwe (?:are|have|will be) (?:reducing|reduced|lowering|lowered|cutting) [\w ]{0,40}?\bfrom \d+ [\w ]{0,30}?\bto \d+)")
 _ASKS_FOR_MORE = re.compile(
     r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
     r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"

@@ -404,3 +404,8 @@ def test_an_eob_whose_plan_does_not_pay_or_a_summary_notice_answering_no_is_deni
                 "THIS IS NOT A BILL.\n") == "eob_denied"
     assert kind("Medicare Summary Notice for Part B (Medical Insurance)\nDid Medicare Approve All Services?   YES\n"
                 "THIS IS NOT A BILL.\n") == "eob_paid"
+
+
+def test_visits_reduced_from_one_number_to_another_is_a_partial_approval():
+    assert kind("We approved skilled nursing as requested. We are REDUCING home health aide visits from 5 visits "
+                "per week to 3 visits per week.\n") == "partial_approval"
