@@ -926,6 +926,8 @@ class _Reader:
             if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
                                                           r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
                 continue
+            if re.search(r"(?i)not a bill|explanation of benefits", text):
+                continue  # an EOB's heading block: '(out-of-network)' beside the provider is no reason
             sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
             for number, sentence in enumerate(sentences):
                 if len(sentence) < 80 and re.search(r"(?i)\b(?:approve|deny|denied|denying|cover|pay)\b", sentence) \
