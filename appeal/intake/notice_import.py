@@ -393,7 +393,8 @@ class _Reader:
                                           r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?(?: \([^)]{1,20}\))?",
                                           r"(?:participant|client|recipient)(?:'s)? id(?: \([^)]{1,20}\))?",
                                           r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
-                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/(?:id|DBN)",
+                                          r"medicare number", r"benefits (?:number|no\.?)(?: \(\w+\))?",
+                                          r"(?:subscriber|recipient|enrollee|beneficiary) (?:number|no\.?|#)", r"(?:SSN|ssn)/(?:id|DBN)",
                                           r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
                                           r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
@@ -418,7 +419,7 @@ class _Reader:
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization) reference(?=\s*(?::|\.{3,}))",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance) reference(?=\s*(?::|\.{3,}))",
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
@@ -1195,6 +1196,8 @@ def _name(text: str) -> str | None:
     split = text.split()
     if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
         split = split[1:]
+    if len(split) > 2 and split[0].lower() in ("member", "patient", "enrollee", "beneficiary"):
+        split = split[1:]  # 'Re: Member Dana Whitfield'
     for word in split:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break

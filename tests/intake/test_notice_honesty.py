@@ -409,3 +409,14 @@ def test_an_eob_whose_plan_does_not_pay_or_a_summary_notice_answering_no_is_deni
 def test_visits_reduced_from_one_number_to_another_is_a_partial_approval():
     assert kind("We approved skilled nursing as requested. We are REDUCING home health aide visits from 5 visits "
                 "per week to 3 visits per week.\n") == "partial_approval"
+
+
+def test_member_numbers_and_an_appeal_reference_under_their_common_labels():
+    for label in ("Subscriber No.:", "Recipient Number:", "DoD Benefits No.:"):
+        assert read(f"{label}   ABC1234567\n").found["member_id"].value == "ABC1234567", label
+    assert read("Appeal reference:   APL-2026-11-0093\n").found["reference"].value == "APL-2026-11-0093"
+
+
+def test_a_role_word_before_the_name_on_a_re_line_is_not_the_name():
+    assert read("Re: Member Beatrice Sample-Hill     Member ID: OVM520044179\n").found["patient_name"].value \
+        == "Beatrice Sample-Hill"
