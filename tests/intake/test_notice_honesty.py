@@ -420,3 +420,11 @@ def test_member_numbers_and_an_appeal_reference_under_their_common_labels():
 def test_a_role_word_before_the_name_on_a_re_line_is_not_the_name():
     assert read("Re: Member Beatrice Sample-Hill     Member ID: OVM520044179\n").found["patient_name"].value \
         == "Beatrice Sample-Hill"
+
+
+def test_a_process_date_or_a_date_label_in_the_headers_second_column_is_the_notice_date():
+    assert str(read("Beneficiary:  Kiona Sample            Process date:    05/19/2026\n").found["notice_date"].value) \
+        == "2026-05-19"
+    assert str(read("SAMPLE HEALTH INSURANCE COMPANY                 Explanation of Benefits\n"
+                    "1 Liberty Place, Philadelphia, PA 19103       Date: 09/09/2026\n").found["notice_date"].value) \
+        == "2026-09-09"
