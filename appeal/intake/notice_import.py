@@ -1127,7 +1127,8 @@ QUOTE_ENDS = (r"(?<=[.!?]) (?=If you (?:would like|want) (?:a )?cop(?:y|ies)\b|Y
 # Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
 PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
                 r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
-                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary")
+                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary"
+                r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b")
 # The heading of the notes under an EOB's table.
 NOTES_HEADING = re.compile(r"(?i)\s*(?:remark code explanations?|explanation of (?:remark |reason |the )?codes|notes(?: for "
                            r"claims? above)?|remarks|message codes?|notes? (?:and|&) remarks)\s*:?\s*")
@@ -1155,7 +1156,8 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
                                 r"alternatives?|antidepressants?)|documented trials? of|adequate trials? of|trials? of at least"
                                 r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
-    (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
+    (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"
+                                  r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
     (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),

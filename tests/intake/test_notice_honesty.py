@@ -428,3 +428,11 @@ def test_a_process_date_or_a_date_label_in_the_headers_second_column_is_the_noti
     assert str(read("SAMPLE HEALTH INSURANCE COMPANY                 Explanation of Benefits\n"
                     "1 Liberty Place, Philadelphia, PA 19103       Date: 09/09/2026\n").found["notice_date"].value) \
         == "2026-09-09"
+
+
+def test_a_provider_not_part_of_the_plans_network_is_an_out_of_network_reason():
+    extraction = read("""Why we made this decision:
+Sample Institute is not part of your plan's provider network. Your HMO plan covers services
+outside the network only for emergencies.
+""")
+    assert extraction.found["reason"].value.value == "out_of_network"
