@@ -1065,8 +1065,8 @@ class _Reader:
         self.keep("appeals_fax", value, line, not why, why)
 
     def address(self) -> None:
-        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)(?: request)? to",
-                       r"mail (?:your )?appeals? to",
+        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)s?(?: request)? to",
+                       r"mail (?:your )?appeals? to", r"written appeals?(?=\s*:)",
                        r"appeals? address", r"write to us at", r"appeals should be sent to")
         zip_line = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
         starts = []  # (line index, the text after the label): the label on one line, or wrapped over two

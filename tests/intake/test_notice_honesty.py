@@ -436,3 +436,15 @@ Sample Institute is not part of your plan's provider network. Your HMO plan cove
 outside the network only for emergencies.
 """)
     assert extraction.found["reason"].value.value == "out_of_network"
+
+
+def test_an_address_under_written_appeals_is_the_appeals_address():
+    extraction = read("""You may appeal within 180 days of receiving this letter.
+
+Written appeals:
+  Sample Health Insurance Co.
+  Attn: Appeals Coordinator
+  P.O. Box 14470
+  Des Moines, IA 50306-4470
+""")
+    assert extraction.found["appeals_address"].value.startswith("Sample Health Insurance Co.\nAttn: Appeals Coordinator")
