@@ -924,7 +924,12 @@ class _Reader:
         Marked: only the person can say these are the plan's reasons."""
         greeting = next((index for index, line in enumerate(self.lines) if re.match(r"(?i)\s*dear\b", line.text)), 0)
         after = self.lines[greeting].number if greeting else 0
-        for text, starts in self.paragraphs:
+        paragraphs = self.paragraphs
+        for index, (text, starts) in enumerate(paragraphs):
+            if re.search(r"(?i)\bbecause:\s*$", text) and index + 1 < len(paragraphs):
+                text, starts = paragraphs[index + 1]  # 'We denied this request because:' and the reason set below
+                return self.keep("quote", re.split(QUOTE_ENDS, text)[0], starts[0][1], False,
+                                 "read from the letter's words, not under a heading: check these are the plan's reasons")
             if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
                                                           r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
                 continue
@@ -1158,7 +1163,7 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                 r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
     (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"
                                   r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover (?:this|the) service|funded line"
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|not allowed by law to cover|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"

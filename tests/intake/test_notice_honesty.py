@@ -448,3 +448,19 @@ Written appeals:
   Des Moines, IA 50306-4470
 """)
     assert extraction.found["appeals_address"].value.startswith("Sample Health Insurance Co.\nAttn: Appeals Coordinator")
+
+
+def test_a_reason_set_below_because_colon_is_the_quote_and_not_allowed_by_law_is_an_exclusion():
+    extraction = read("""Dear Sample,
+
+ We have denied your request for the prescription drug listed above. We denied this
+ request because:
+
+   Medicare Part D plans are not allowed by law to cover drugs when used for weight
+   loss.
+
+ If your prescriber sends us more information, we can look at this request again.
+""")
+    assert extraction.found["quote"].value.startswith("Medicare Part D plans are not allowed by law")
+    assert not extraction.found["quote"].certain
+    assert extraction.found["reason"].value.value == "benefit_exclusion"
