@@ -464,3 +464,11 @@ def test_a_reason_set_below_because_colon_is_the_quote_and_not_allowed_by_law_is
     assert extraction.found["quote"].value.startswith("Medicare Part D plans are not allowed by law")
     assert not extraction.found["quote"].certain
     assert extraction.found["reason"].value.value == "benefit_exclusion"
+
+
+def test_requests_must_be_received_after_a_reconsideration_sentence_is_the_appeal_deadline():
+    extraction = read("""If you disagree with how this claim was processed, you may request a
+reconsideration. Requests must be received no later than 90 days from the date of
+this EOB.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90
