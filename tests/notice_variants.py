@@ -59,6 +59,8 @@ PLAN_TYPES = (
 REASONS = (
     "not_medically_necessary", "experimental", "off_label", "no_prior_authorization", "step_therapy",
     "out_of_network", "benefit_exclusion", "insufficient_documentation",
+    # the case's other two kinds (appeal/cases/case.py DenialReason), which the third hand-written set (held2-*) uses
+    "coding_billing", "other",
 )
 WINDOW_ROLES = (
     "peer_to_peer", "submit_records", "expedited_decision", "decision_time", "continuation_of_benefits",

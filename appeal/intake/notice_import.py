@@ -368,6 +368,9 @@ class _Reader:
                                                  why="the notice lists several claims; check this is the one denied")
 
     def identity(self) -> None:
+        # 'Member: <subscriber>' beside 'Patient: <child> (dependent)': the patient's own label first
+        self.labelled("patient_name", _label(r"patient(?:'s)? name", r"name of (?:the )?patient", r"patient(?=\s*(?::|\.{2,}))"),
+                      _name)
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
                                              r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
@@ -390,7 +393,8 @@ class _Reader:
                                           r"(?:subscriber|enrollee|client|recipient|beneficiary|medicaid|insured|patient)(?:'s)? id(?:entification)?(?: number| no\.?| #)?(?: \([^)]{1,20}\))?",
                                           r"(?:participant|client|recipient)(?:'s)? id(?: \([^)]{1,20}\))?",
                                           r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
-                                          r"medicare number", r"benefits number(?: \(\w+\))?", r"(?:SSN|ssn)/(?:id|DBN)",
+                                          r"medicare number", r"benefits (?:number|no\.?)(?: \(\w+\))?",
+                                          r"(?:subscriber|recipient|enrollee|beneficiary) (?:number|no\.?|#)", r"(?:SSN|ssn)/(?:id|DBN)",
                                           r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
                                           r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
@@ -415,7 +419,7 @@ class _Reader:
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization) reference(?=\s*(?::|\.{3,}))",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance) reference(?=\s*(?::|\.{3,}))",
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
                       self.identifier)
@@ -504,7 +508,7 @@ class _Reader:
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
         the sign-off repeats it. The letterhead alone is only a suggestion to check."""
-        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?[A-Z][\w&'.-]*){0,6})"
+        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6})"  # not a footer run in: 'Co. Page 2'
         for text, starts in self.paragraphs:
             for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
                             org + r" provides claims administration"):
@@ -556,7 +560,8 @@ class _Reader:
 
     def dates(self) -> None:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
-                       r"decision date", r"date mailed", r"mailed on", r"^\s*date(?=\s*(?::|\.{3,}))",
+                       r"decision date", r"date mailed", r"mailed on", r"(?:^\s*|(?<= {3}))date(?=\s*(?::|\.{3,}))",
+                       r"process(?:ed|ing)? date",
                        r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
                        r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
@@ -663,6 +668,8 @@ class _Reader:
                 before = self.lines[at - 1].text if at and re.search(r"\b[a-z]+ \w+\s*$", lead) else ""
                 on_line = _procedure_codes(before + " " + line.text if not re.search(r"[.:]\s*$", before) else line.text,
                                            self.notice.ocr)  # the sentence's codes, its line before included
+                if not why and re.match(r"\s*[A-Z]?\d{4}[0-9A-Z]?\s+(?:is|was|are|were|must|has|had|can|cannot|may|needs?)\b", rest):
+                    why = "read from a sentence, not under a label: check the codes"  # 'Code 90838 is an add-on code...'
                 if not why and (re.search(r"\b[a-z]+ \w+\s*$", lead) or on_line and {c for c, _ in on_line[0]} - {c for c, _ in codes}):
                     why = "read from a sentence, not under a label: check the codes"
                     codes = on_line[0] if on_line and len(on_line[0]) > len(codes) else codes  # the line's codes, all
@@ -864,6 +871,7 @@ class _Reader:
             # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
             quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
                              r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed))", quote)[0]
+            quote = re.split(QUOTE_ENDS, quote)[0]  # the policy's name, a copy of it, whom to call: not the reason
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
@@ -916,17 +924,24 @@ class _Reader:
         Marked: only the person can say these are the plan's reasons."""
         greeting = next((index for index, line in enumerate(self.lines) if re.match(r"(?i)\s*dear\b", line.text)), 0)
         after = self.lines[greeting].number if greeting else 0
-        for text, starts in self.paragraphs:
+        paragraphs = self.paragraphs
+        for index, (text, starts) in enumerate(paragraphs):
+            if re.search(r"(?i)\bbecause:\s*$", text) and index + 1 < len(paragraphs):
+                text, starts = paragraphs[index + 1]  # 'We denied this request because:' and the reason set below
+                return self.keep("quote", re.split(QUOTE_ENDS, text)[0], starts[0][1], False,
+                                 "read from the letter's words, not under a heading: check these are the plan's reasons")
             if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
                                                           r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
                 continue
+            if re.search(r"(?i)not a bill|explanation of benefits", text):
+                continue  # an EOB's heading block: '(out-of-network)' beside the provider is no reason
             sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
             for number, sentence in enumerate(sentences):
                 if len(sentence) < 80 and re.search(r"(?i)\b(?:approve|deny|denied|denying|cover|pay)\b", sentence) \
                         and not re.search(r"(?i)\bbecause\b", sentence):
                     continue  # 'We are unable to approve this request.': what was decided, not why
                 if re.search(PROSE_REASON, sentence):
-                    quote = " ".join(sentences[number:])
+                    quote = re.split(QUOTE_ENDS, " ".join(sentences[number:]))[0]
                     at = text.index(sentence)
                     return self.keep("quote", quote, self._line_at(starts, at), False,
                                      "read from the letter's words, not under a heading: check these are the plan's "
@@ -1033,6 +1048,9 @@ class _Reader:
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
+            after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
+            if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
+                score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
             candidates.append((score, line, number.group()))
         if not candidates:
             return
@@ -1045,13 +1063,15 @@ class _Reader:
             return
         if len(chosen) > 1 and any(item[2] != number for item in chosen):
             why = "the notice gives more than one fax number"
+        elif score % 2:
+            why = "this line gives more than one fax number"
         elif score == 0:
             why = "this fax is not next to the appeal instructions"
         self.keep("appeals_fax", value, line, not why, why)
 
     def address(self) -> None:
-        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)(?: request)? to",
-                       r"mail (?:your )?appeals? to",
+        label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)s?(?: request)? to",
+                       r"mail (?:your )?appeals? to", r"written appeals?(?=\s*:)",
                        r"appeals? address", r"write to us at", r"appeals should be sent to")
         zip_line = re.compile(r"[A-Z][A-Za-z .'-]+,? [A-Z]{2},? \d{5}(?:-\d{4})?\s*$")
         starts = []  # (line index, the text after the label): the label on one line, or wrapped over two
@@ -1078,7 +1098,7 @@ class _Reader:
                 parts.append(text)
                 if zip_line.search(text):
                     break
-            parts = [part for part in parts if part]
+            parts = [part.rstrip(", ") for part in parts if part.rstrip(", ")]  # 'P.O. Box 6178,' / 'Town, ST 12345'
             if parts and any(zip_line.search(part) or re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part)
                              for part in parts[-2:]):
                 if len(parts) > 2 and re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", parts[-1]):
@@ -1105,10 +1125,15 @@ PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP
 NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer|employer|authorization|appeal|document|"
                   "record|reference|file|sponsor|npi|user|login|group|plan|transaction|fax|email|prescriber|pharmacy|"
                   "facility|vendor|submitter|batch|check|payment|eob|statement|notice|letter|order|referral|PA|UM")
+# Sentences after a reason that say where it comes from or how to get the papers, not why: a quote ends before them.
+QUOTE_ENDS = (r"(?<=[.!?]) (?=If you (?:would like|want) (?:a )?cop(?:y|ies)\b|You (?:may|can) (?:ask for|request|get) (?:a )?"
+              r"(?:free )?cop(?:y|ies)\b|(?:To get|For) (?:a )?(?:free )?cop(?:y|ies)\b|We reviewed (?:this|your|the) "
+              r"(?:request|claim|appeal) (?:under|using|against)\b|Clinical (?:guideline|criteria|policy) used\b)")
 # Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
 PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
                 r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
-                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary")
+                r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary"
+                r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b")
 # The heading of the notes under an EOB's table.
 NOTES_HEADING = re.compile(r"(?i)\s*(?:remark code explanations?|explanation of (?:remark |reason |the )?codes|notes(?: for "
                            r"claims? above)?|remarks|message codes?|notes? (?:and|&) remarks)\s*:?\s*")
@@ -1126,16 +1151,19 @@ def plan_cues() -> list[tuple[str, plan_types.NoticeCue]]:
 
 # Words that say which kind of reason the plan gave.
 REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
-    (DenialReason.experimental, r"experimental|investigational|unproven"),
-    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the FDA|medically accepted indication"),
+    (DenialReason.experimental, r"experimental|investigational|unproven|(?:safety|effectiveness|benefit)s? (?:and [\w-]+ )?"
+                                r"(?:have|has) not (?:yet )?been (?:shown|established|proven)"),
+    (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the (?:FDA|Food and Drug Administration)"
+                             r"|medically accepted indication"),
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
                                           r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
                                           r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
                                 r"alternatives?|antidepressants?)|documented trials? of|adequate trials? of|trials? of at least"
                                 r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
-    (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"),
-    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|(?:does|do) not cover (?:this|the) service|funded line"
+    (DenialReason.out_of_network, r"out.of.network|non.participating|not in (?:our|the plan's) network"
+                                  r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
+    (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|not allowed by law to cover|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"
@@ -1176,6 +1204,8 @@ def _name(text: str) -> str | None:
     split = text.split()
     if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
         split = split[1:]
+    if len(split) > 2 and split[0].lower() in ("member", "patient", "enrollee", "beneficiary"):
+        split = split[1:]  # 'Re: Member Dana Whitfield'
     for word in split:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break

@@ -104,8 +104,11 @@ _CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\
 _EOB_TITLE = re.compile(r"(?i)^(?:.*\S {3,})?\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
                         r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
 _NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
+# A summary notice's own answer: 'Did Medicare Approve All Services?   NO'.
+_NOT_ALL_APPROVED = re.compile(r"(?i)\bapprove all (?:services|items|claims)\?\s*NO\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
 _EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|(?:is|are|was|were) excluded|"
+                         r"(?:does|do|did|will) not pay for|"
                          r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
 
 _DENIED = re.compile(
@@ -129,7 +132,8 @@ _PARTIAL = re.compile(
     r"(?i)\b(?:partial(?:ly)? (?:approv\w*|denied|denial|favorable|favourable)|partly favou?rable|approved in part|denied in part|in part\b[^.]{0,40}\b(?:approved|denied)"
     r"|(?:decision|determination|status)\s*:?\s*(?:partial|modified|partly)|approved (?:a |an )?(?:modified|reduced|lower|fewer|smaller)"
     r"|approved \d+ (?:of|out of) (?:the )?\d+|approved (?:only )?\d+ [\w ]{0,30}?\b(?:instead of|rather than)\b"
-    r"|we (?:have )?(?:reduced|lowered) (?:the|your) (?:number|amount|quantity|frequency|dose|units|visits|days)|will pay for \d+ (?:of|out of) (?:the )?\d+)")
+    r"|we (?:have )?(?:reduced|lowered) (?:the|your) (?:number|amount|quantity|frequency|dose|units|visits|days)|will pay for \d+ (?:of|out of) (?:the )?\d+"
+    r"|\bwe (?:are|have|will be) (?:reducing|reduced|lowering|lowered|cutting) [\w ]{0,40}?\bfrom \d+ [\w ]{0,30}?\bto \d+)")
 _ASKS_FOR_MORE = re.compile(
     r"(?i)\b(?:need|needs|require|requires|requesting|request) (?:some )?(?:more|additional|further) (?:information|"
     r"records|documentation|clinical)|request for (?:additional|more|further) (?:information|records|documentation)"
@@ -166,7 +170,9 @@ _APPEAL_DECISION = re.compile(
     r"|cannot change|can not change) (?:our|the|this) (?:original |earlier |first |prior )?(?:decision|denial)"
     r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
-    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b)")
+    r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b"
+    r"|\bwe (?:have )?reconsidered (?:our|the|your)\b|\b(?:completed|finished) (?:our|the) review of your (?:request for "
+    r"(?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance))")
 _CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"
                     r"|\bpayment (?:for|of) (?:services|care|the)|\bwe will not pay\b|\bdate of service\b|\bbilled\b|\bamount billed\b")
 _PRIOR_AUTH = re.compile(r"(?i)\bprior authori[sz]ation|\bpre-?service\b|\bpre-?certification|\bprecert|\bpre-?authori[sz]ation"
@@ -218,14 +224,22 @@ def sentences(lines: list[Line]) -> list[Sentence]:
 _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 
 
-def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False) -> list[tuple[Sentence, Line]]:
+# 'within 4 months after our final internal decision', 'from the date of the final adverse determination': a
+# decision still to come, named in the next step's deadline.
+_LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?|\bdate of\s+|"
+                    r"\breceive\s+)(?:the |our |a |its |the plan's )?$")
+
+
+def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,
+          later: bool = False) -> list[tuple[Sentence, Line]]:
     """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
-    `negatable` words, not after a 'no'), each with the line the words are on."""
+    `negatable` words, not after a 'no'; for `later` words, not a decision still to come), each with the line the
+    words are on."""
     found = []
     for sentence in said:
         for match in pattern.finditer(sentence.text):
             before = sentence.text[: match.start()][-100:]
-            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before):
+            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before) or later and _LATER.search(before):
                 continue
             found.append((sentence, sentence.line_at(match.start())))
             break
@@ -244,8 +258,9 @@ def classify(lines: list[Line]) -> DocumentKind | None:
         denied = [(s, line) for s, line in denied
                   if not re.search(r"(?i)appeal|if you (?:dis)?agree", s.text)
                   or re.search(r"(?i)\bthe denied (?:lines?|services?|charges?|items?|amounts?)\b", s.text)]
-        if denied:
-            return DocumentKind(DocumentType.eob_denied, denied[0][1])
+        answer = next((line for line in lines if _NOT_ALL_APPROVED.search(line.text)), None)
+        if denied or answer is not None:
+            return DocumentKind(DocumentType.eob_denied, denied[0][1] if denied else answer)
         return DocumentKind(DocumentType.eob_paid, eob)
     denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
     partial = _hits(_PARTIAL, said)
@@ -280,7 +295,7 @@ def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -
     """Which denial: a final internal one, an appeal's decision, a claim's, or a prior authorization's."""
     for pattern, kind in ((_FINAL, DocumentType.final_internal_denial),
                           (_APPEAL_DECISION, DocumentType.denial_appeal_decision)):
-        hits = _hits(pattern, said)
+        hits = _hits(pattern, said, later=True)
         if hits:
             return DocumentKind(kind, hits[0][1], certain, why)
     claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)

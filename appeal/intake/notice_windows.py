@@ -103,7 +103,8 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
         r"(?i)\bcontinu\w* (?:to (?:get|receive|have)|your|the|getting|receiving)\b|\bkeep (?:getting|receiving|your)"
         r"|\bbenefits? (?:to )?continue|\baid (?:paid )?pending|\bwhile (?:your|the) (?:appeal|hearing|case) is")),
     (WindowRole.peer_to_peer, re.compile(
-        r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\b(?:speak|talk|discuss\w*) (?:directly )?with (?:our|the|a) "
+        r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\bpeer (?:discussion|conversation|call)\b"
+        r"|\bwith the reviewing (?:physician|doctor|clinician)\b|\b(?:speak|talk|discuss\w*) (?:directly )?with (?:our|the|a) "
         r"(?:physician |medical |clinical |plan's )?(?:reviewer|medical director)")),
     (WindowRole.renewal_request, re.compile(
         r"(?i)\brenew\w*|\breauthori[sz]\w*|\bextension of (?:this|the|your) (?:approval|authorization)"
@@ -128,7 +129,8 @@ _ROLE_CUES: tuple[tuple[WindowRole, re.Pattern[str]], ...] = (
     (WindowRole.submit_records, re.compile(
         r"(?i)\b(?:send|submit|provide|give|fax|mail|get)(?:e?s)? (?:us |the plan |to us )?(?:[\w-]+ ){0,3}(?:information|records|documents|"
         r"documentation|notes|test results|details|forms?)\b|\bif we (?:do not|don't) (?:get|receive|have)"
-        r"|(?:information|records)\b[^.;]{0,40}\b(?:send|submit|provide) (?:it|them)\b")),
+        r"|(?:information|records)\b[^.;]{0,40}\b(?:send|submit|provide) (?:it|them)\b"
+        r"|\bretro(?:spective|active) review\b[^.;]{0,40}\b(?:notes|records|documentation)\b")),
     (WindowRole.appeal, re.compile(
         r"(?i)\b(?:file|submit|send|request|ask for|make|start|mail|fax|filing|requesting|submitting)\b[^.;]{0,40}?"
         r"\b(?:appeal|grievance|reconsideration|redetermination|complaint|review of (?:this|our|the) (?:decision|denial))"
@@ -152,7 +154,7 @@ def role_of(clause: str) -> WindowRole | None:
 # request must be postmarked within 90 days"): what it is for is in the sentences just before it.
 _PERSON_ACTS = re.compile(
     r"(?i)\byou(?:r \w+)? (?:must|may|can|have to|need to|should|will need to) (?:\w+ ){0,3}(?:ask|write|request|file|send|"
-    r"submit|make|call|appeal)|\b(?:we|the plan) must (?:receive|get|have) (?:it|them|your (?:request|letter))\b|\b(?:request|appeal|letter|it) must be (?:filed|made|sent|received|postmarked|submitted|"
+    r"submit|make|call|appeal)|\b(?:we|the plan) must (?:receive|get|have) (?:it|them|your (?:request|letter))\b|\b(?:(?:request|appeal|letter)s?|it) must be (?:filed|made|sent|received|postmarked|submitted|"
     r"in writing)|\byou have (?:\w+ ){1,3}(?:days?|months?) to\b"
     r"|^\W*(?:and )?(?:complete|send|submit|mail|fax|file|write)\b")  # an instruction: 'Complete the form and send it'
 

@@ -4,7 +4,7 @@ outside the appeal instructions) comes back marked for checking or not at all. E
 
 from __future__ import annotations
 
-from appeal.intake import notice_import, notice_text
+from appeal.intake import notice_import, notice_kind, notice_text
 
 
 def read(text: str) -> notice_import.Extraction:
@@ -297,3 +297,178 @@ def test_diagnosis_codes_read_from_a_sentence_are_marked():
     assert "M25.661" in extraction.shown("diagnoses")
     assert not extraction.found["diagnoses"].certain
     assert read("Diagnosis codes:  M54.16\nWe denied the request.\n").found["diagnoses"].certain
+
+
+# ---- third hand-written set (held2-*)
+
+def test_a_fax_chosen_from_a_line_of_several_fax_numbers_is_marked():
+    extraction = read("""You may ask for a review of this reconsideration decision within 90 days.
+Plan fax numbers: Reconsideration Review Unit (202) 555-0187; Precertification
+(202) 555-0182.
+""")
+    assert extraction.shown("appeals_fax") == "(202) 555-0187"
+    assert not extraction.found["appeals_fax"].certain
+
+
+def test_a_retrospective_review_with_records_is_not_the_appeal_deadline():
+    extraction = read("""These services were denied.
+Your provider may send a request for a retrospective review with the clinical notes
+for these dates within 60 days of this statement.
+You may appeal this decision. Your appeal must be received within 180 days after you
+receive this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 180
+
+
+def test_a_peer_discussion_with_the_reviewing_physician_is_not_the_appeal_deadline():
+    extraction = read("""We denied the request.
+Your provider may request a reconsideration by phone for a peer discussion with
+the reviewing physician within 10 calendar days of this letter.
+If you disagree with this decision, you may request a reconsideration. Your request
+must be postmarked or received within 90 days of the date of this notice.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90
+    assert any(window.role.value == "peer_to_peer" and window.days == 10 for window in extraction.other_windows)
+
+
+def test_the_patient_label_wins_over_the_member_label_on_an_eob_for_a_dependent():
+    extraction = read("""Member:          Celeste Sample                 Statement date: 08/27/2026
+Patient:         Maya Sample (dependent)        Patient DOB: 2009-03-22
+""")
+    assert extraction.found["patient_name"].value == "Maya Sample"
+
+
+def test_a_page_footer_does_not_run_into_the_insurer_after_insured_by():
+    extraction = read("""We approved part of your request.
+Choice PPO - insured by Prairie Sample Health Insurance Co.
+                                                                  Page 2 of 2
+""")
+    assert extraction.found["insurer"].value == "Prairie Sample Health Insurance Co."
+
+
+def test_the_quote_ends_before_the_policy_name_and_how_to_get_a_copy():
+    extraction = read("""Why did we deny your request?
+We denied the request because the drug is not approved by the Food and Drug
+Administration for this use. Published studies are small and short, and long-term
+safety and benefit have not been shown. We reviewed this request under our Medical
+Policy X-1, Sample Policy. If you would like a copy of the policy, call Member Services.
+""")
+    assert extraction.found["quote"].value.endswith("safety and benefit have not been shown.")
+    # not FDA-approved and unproven: two kinds of reason, so the first is only a suggestion
+    assert extraction.found["reason"].value.value == "off_label"
+    assert not extraction.found["reason"].certain
+    assert "experimental" in [reason.value for reason in extraction.other_reasons]
+
+
+def test_an_address_line_ending_in_a_comma_does_not_double_it():
+    extraction = read("""You can file an appeal. Send your appeal to:
+    Sample Medicare Services, Attn: Part B Redeterminations, P.O. Box 6178,
+    Mechanicsburg, PA 17055-6178
+""")
+    assert ",," not in extraction.found["appeals_address"].value.replace("\n", ", ")
+    assert extraction.found["appeals_address"].value.endswith("P.O. Box 6178\nMechanicsburg, PA 17055-6178")
+
+
+def test_a_code_named_in_a_sentence_is_marked():
+    extraction = read("""Explanation: Code 90838 is an add-on code that must be billed with an evaluation
+and management service on the same day.
+""")
+    assert extraction.found["procedure_codes"].value.codes[0][0] == "90838"
+    assert not extraction.found["procedure_codes"].certain
+
+
+def kind(text: str) -> str:
+    return notice_kind.classify(notice_text.from_string(text).lines).type.value
+
+
+def test_a_final_internal_decision_named_in_the_next_steps_deadline_is_not_this_document():
+    for later in ("Ask within 4 months after our final internal decision.",
+                  "You have 4 months from the date of the final adverse determination to ask.",
+                  "You may ask no later than 4 months after you receive the final internal decision."):
+        assert kind(f"We denied your prior authorization request for this service.\n{later}\n") \
+            == "denial_prior_authorization", later
+    assert kind("We denied your claim. This is our final internal decision.\n") == "final_internal_denial"
+
+
+def test_a_reconsideration_or_redetermination_completed_is_an_appeal_decision():
+    assert kind("We have reconsidered our March 2 denial of prior approval. The denial stands; we cannot approve it.\n") \
+        == "denial_appeal_decision"
+    assert kind("We have completed our review of your request for a redetermination (appeal). We have decided to "
+                "deny the request.\n") == "denial_appeal_decision"
+
+
+def test_an_eob_whose_plan_does_not_pay_or_a_summary_notice_answering_no_is_denied():
+    assert kind("Explanation of Benefits\nTHIS IS NOT A BILL\nYour plan does not pay for services from laboratories "
+                "that are not in the network.\n") == "eob_denied"
+    assert kind("Medicare Summary Notice for Part B (Medical Insurance)\nDid Medicare Approve All Services?   NO\n"
+                "THIS IS NOT A BILL.\n") == "eob_denied"
+    assert kind("Medicare Summary Notice for Part B (Medical Insurance)\nDid Medicare Approve All Services?   YES\n"
+                "THIS IS NOT A BILL.\n") == "eob_paid"
+
+
+def test_visits_reduced_from_one_number_to_another_is_a_partial_approval():
+    assert kind("We approved skilled nursing as requested. We are REDUCING home health aide visits from 5 visits "
+                "per week to 3 visits per week.\n") == "partial_approval"
+
+
+def test_member_numbers_and_an_appeal_reference_under_their_common_labels():
+    for label in ("Subscriber No.:", "Recipient Number:", "DoD Benefits No.:"):
+        assert read(f"{label}   ABC1234567\n").found["member_id"].value == "ABC1234567", label
+    assert read("Appeal reference:   APL-2026-11-0093\n").found["reference"].value == "APL-2026-11-0093"
+
+
+def test_a_role_word_before_the_name_on_a_re_line_is_not_the_name():
+    assert read("Re: Member Beatrice Sample-Hill     Member ID: OVM520044179\n").found["patient_name"].value \
+        == "Beatrice Sample-Hill"
+
+
+def test_a_process_date_or_a_date_label_in_the_headers_second_column_is_the_notice_date():
+    assert str(read("Beneficiary:  Kiona Sample            Process date:    05/19/2026\n").found["notice_date"].value) \
+        == "2026-05-19"
+    assert str(read("SAMPLE HEALTH INSURANCE COMPANY                 Explanation of Benefits\n"
+                    "1 Liberty Place, Philadelphia, PA 19103       Date: 09/09/2026\n").found["notice_date"].value) \
+        == "2026-09-09"
+
+
+def test_a_provider_not_part_of_the_plans_network_is_an_out_of_network_reason():
+    extraction = read("""Why we made this decision:
+Sample Institute is not part of your plan's provider network. Your HMO plan covers services
+outside the network only for emergencies.
+""")
+    assert extraction.found["reason"].value.value == "out_of_network"
+
+
+def test_an_address_under_written_appeals_is_the_appeals_address():
+    extraction = read("""You may appeal within 180 days of receiving this letter.
+
+Written appeals:
+  Sample Health Insurance Co.
+  Attn: Appeals Coordinator
+  P.O. Box 14470
+  Des Moines, IA 50306-4470
+""")
+    assert extraction.found["appeals_address"].value.startswith("Sample Health Insurance Co.\nAttn: Appeals Coordinator")
+
+
+def test_a_reason_set_below_because_colon_is_the_quote_and_not_allowed_by_law_is_an_exclusion():
+    extraction = read("""Dear Sample,
+
+ We have denied your request for the prescription drug listed above. We denied this
+ request because:
+
+   Medicare Part D plans are not allowed by law to cover drugs when used for weight
+   loss.
+
+ If your prescriber sends us more information, we can look at this request again.
+""")
+    assert extraction.found["quote"].value.startswith("Medicare Part D plans are not allowed by law")
+    assert not extraction.found["quote"].certain
+    assert extraction.found["reason"].value.value == "benefit_exclusion"
+
+
+def test_requests_must_be_received_after_a_reconsideration_sentence_is_the_appeal_deadline():
+    extraction = read("""If you disagree with how this claim was processed, you may request a
+reconsideration. Requests must be received no later than 90 days from the date of
+this EOB.
+""")
+    assert extraction.found["appeal_deadline"].value.days == 90

@@ -38,6 +38,18 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def wrapped_cell(value: str, text: str) -> bool:
+    """A table cell printed over two lines: the value's start ends one line's cell (before the amounts) and its
+    rest starts the next line."""
+    lines = text.split("\n")
+    for first, second in zip(lines, lines[1:]):
+        for cell in re.split(r"\s{2,}", first.strip()):
+            for head in (cell, cell.partition(" ")[2]):  # the cell, or what follows a code in it ('81162 BRCA1...')
+                if head and value.startswith(head) and value[len(head):].strip() == re.split(r"\s{2,}", second.strip())[0]:
+                    return True
+    return False
+
+
 def date_forms(iso: str) -> list[str]:
     """The ways a notice may print a date: 03/09/2026, 3/9/2026, 03/09/26, March 9, 2026, 09 MAR 2026..."""
     day = date.fromisoformat(iso)
@@ -111,6 +123,9 @@ def test_every_expected_value_is_in_the_notice(notice):
     for key in VERBATIM_FIELDS:
         if key == "appeals_fax" and fields[key]:  # the second set writes a fax as (NNN) NNN-NNNN: its digits count
             assert re.sub(r"\D", "", fields[key]) in digits, f"{key}: {fields[key]!r} is not in the notice"
+        elif key == "service" and fields[key]:  # a table's cell may wrap under its row, the row's amounts between
+            assert flat(fields[key]) in text or wrapped_cell(fields[key], notice.text), \
+                f"{key}: {fields[key]!r} is not in the notice"
         elif fields[key]:
             assert flat(fields[key]) in text, f"{key}: {fields[key]!r} is not in the notice"
     for key in CODE_FIELDS:
