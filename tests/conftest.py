@@ -182,3 +182,10 @@ def in_tmp(tmp_path, monkeypatch):
 
 def pytest_unconfigure(config):
     shutil.rmtree(_OWN_HOME, ignore_errors=True)
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For a child process a test stops with SIGINT (`preexec_fn=`): Ctrl-C's default action, as a terminal gives
+    its programs. An ignored SIGINT is inherited through fork and exec, and a test worker may have been started
+    with one (a child started with it ignored would never see the test's Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -142,7 +142,15 @@ def server(sock: socket.socket, session: Session):
 
 
 def serve(port: int = 0, open_browser: bool = True) -> int:
-    """`appeal web`: print the address, open the browser, serve until Ctrl-C."""
+    """`appeal web`: print the address, open the browser, serve until Ctrl-C (or SIGTERM).
+
+    The server runs in a thread of its own and this, the main thread, only waits: Ctrl-C is then one
+    KeyboardInterrupt here, whenever it comes. Served from the main thread, a Ctrl-C pressed while uvicorn and asyncio
+    were still starting met their signal handlers half installed, and was lost or ended the process without its
+    clean-up."""
+    import signal
+    import threading
+
     sock = listen(port)
     session = Session(sock.getsockname()[1])
     print(session.url, flush=True)
@@ -150,19 +158,35 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     print("The link above works once. " + ("If your browser does not open it, copy it into your browser."
                                            if open_browser else "Copy it into your browser."), flush=True)
     print(f"Finished letters are saved in {session.folder}, each with its case file beside it.", flush=True)
+    running = None
+    thread = None
+    previous_sigterm = signal.signal(signal.SIGTERM, _interrupted)
     try:
         if open_browser:
             session.opener = opener.open_browser(session.url)
-        server(sock, session).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
+        running = server(sock, session)
+        thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, name="appeal-web", daemon=True)
+        thread.start()
+        thread.join()
+    except KeyboardInterrupt:
         pass
     finally:
+        if running is not None:
+            running.should_exit = True
+        if thread is not None and thread.is_alive():
+            thread.join()
+        signal.signal(signal.SIGTERM, previous_sigterm)
         sock.close()
         opener.remove(session.opener)
         session.stop()
     where = f" Your answers are saved in {session.last_draft}." if session.last_draft else ""
     print(f"Stopped.{where}", flush=True)
     return 0
+
+
+def _interrupted(signum, frame) -> None:
+    """SIGTERM stops the server as Ctrl-C does, with the same clean-up."""
+    raise KeyboardInterrupt
 
 
 # --------------------------------------------------------------------------------------------------------------

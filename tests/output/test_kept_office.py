@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import ancestors, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+from conftest import ancestors, ctrl_c_as_in_a_terminal, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
 from pypdf import PdfReader
 
 from appeal.base.resources import examples_folder
@@ -46,6 +46,7 @@ def start_batch(tmp_path: Path, cases: Path, out: str, *more: str) -> subprocess
         [sys.executable, "-m", "appeal", "batch", str(cases), "-o", out, "--packet", "fax", *more],
         cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job: Ctrl-C goes to all of it
+        preexec_fn=ctrl_c_as_in_a_terminal,
         env={**os.environ, "HOME": str(tmp_path)},
     )
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ctrl_c_as_in_a_terminal
 from web_harness import Client, running  # noqa: F401 (a fixture)
 
 from appeal.output import packet as packets
@@ -152,7 +153,8 @@ def test_a_port_in_use_gets_a_clear_message():
 def test_the_command_prints_its_address_first_and_stops_on_ctrl_c(tmp_path):
     environment = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
     process = subprocess.Popen([sys.executable, "-m", "appeal", "web", "--no-browser"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path)
+                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path,
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     try:
         first = process.stdout.readline().strip()
         match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/start\?token=([A-Za-z0-9_-]{40,})", first)
@@ -204,7 +206,8 @@ def test_the_browser_is_opened_on_a_private_page_not_with_the_link_on_its_comman
     if visits:
         environment["FAKE_BROWSER_VISITS"] = "1"
     process = subprocess.Popen([sys.executable, "-m", "appeal", "web"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path)
+                               stderr=subprocess.PIPE, text=True, env=environment, cwd=tmp_path,
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     try:
         printed = process.stdout.readline().strip()
         token = printed.rsplit("token=", 1)[1]
