@@ -5,14 +5,13 @@ the three never disagree; it is for the person only and never goes to the plan."
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from appeal.base.language import N_, long_date, translate as _
 from appeal.cases.case import Case
 from appeal.letters.kinds import LetterKind
 from appeal.rules import deadlines
-from appeal.rules.next_steps import Section, send_lines
+from appeal.rules.next_steps import Section, send_lines, sheet_docx
 
 # How a rule's time is said: its amount and unit (rules.yaml `deadline:`).
 _UNITS = {
@@ -64,22 +63,7 @@ def sections(case: Case, kind: LetterKind, today: date | None = None) -> list[Se
 
 def as_docx(found: list[Section], case: Case) -> bytes:
     """The summary as a one-page Word document, kept beside the letter."""
-    from docx import Document
-    from docx.shared import Pt
-
     from appeal.base.xml_text import xml_safe
 
-    document = Document()
-    document.styles["Normal"].font.size = Pt(11)
     who = case.patient.full_name or _("the patient")
-    document.add_heading(_("What your letter says: {who}").format(who=xml_safe(who)), level=1)
-    for section in found:
-        document.add_heading(section.heading, level=2)
-        for line in section.lines:
-            document.add_paragraph(xml_safe(line), style="List Bullet")
-    document.add_paragraph(
-        _("This is general information from cited rules, not legal advice. Check each date against your notice.")
-    ).runs[0].italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return sheet_docx(_("What your letter says: {who}").format(who=xml_safe(who)), found, font_points=11)

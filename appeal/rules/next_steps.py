@@ -126,15 +126,21 @@ def as_text(found: list[Section]) -> str:
 
 def as_docx(found: list[Section], case: Case) -> bytes:
     """The same text as a one-page Word document to keep with the letter."""
+    who = case.patient.full_name or _("the patient")
+    return sheet_docx(_("What happens next: {who}").format(who=who), found, font_points=10)
+
+
+def sheet_docx(title: str, found: list[Section], *, font_points: int) -> bytes:
+    """A one-page sheet for the person (this one, and "Qué dice su carta"): its title, each section as a heading
+    with its lines as bullets, and the closing line saying it is information, not legal advice."""
     from docx import Document
     from docx.shared import Pt
 
     from appeal.base.xml_text import xml_safe
 
     document = Document()
-    document.styles["Normal"].font.size = Pt(10)
-    who = case.patient.full_name or _("the patient")
-    document.add_heading(_("What happens next: {who}").format(who=who), level=1)
+    document.styles["Normal"].font.size = Pt(font_points)
+    document.add_heading(title, level=1)
     for section in found:
         document.add_heading(section.heading, level=2)
         for line in section.lines:
