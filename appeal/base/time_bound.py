@@ -36,7 +36,9 @@ def processor_time_bound(seconds: float, message: str) -> Iterator[None]:
             raise _OutOfTime
 
     previous = signal.signal(signal.SIGPROF, ring)
-    outer = signal.setitimer(signal.ITIMER_PROF, seconds)
+    # The timer rings again every tenth of its budget: a ring that lands inside a finalizer or a weakref callback
+    # is printed and dropped by Python ("Exception ignored in ..."), and a one-shot timer would then never stop.
+    outer = signal.setitimer(signal.ITIMER_PROF, seconds, max(seconds / 10, 0.001))
     try:
         yield
     except _OutOfTime:
