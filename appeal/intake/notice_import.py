@@ -277,6 +277,8 @@ class _Reader:
                     if following is not None and (label := pattern.search(following.text)) \
                             and not following.text[: label.start()].strip() and re.search(r":|\S\s{2,}", label.group()):
                         continue  # 'for the following service:' / 'Service:  X': the next line is its own hit
+                    if following is not None and re.match(OWN_LABEL, following.text):
+                        continue  # '... Benefit Plan:' then 'Service requested: X': the line below is another field's
                     if following is not None:
                         value, at = following.text.strip(), self.lines.index(following)
                         after = self.lines[at + 1].text if at + 1 < len(self.lines) else ""
@@ -456,8 +458,10 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        # an ID printed in groups ('PHG 881 204 557'), the value alone in its field
-        match = re.match(r"[A-Z0-9]{2,6}(?: \d{3,4}){2,4}(?=\s{2,}|\s*$)", text) or re.match(IDENTIFIER, text)
+        # an ID printed in groups ('PHG 881 204 557'), or with a person's two-digit suffix ('GPA771204553 02'), the
+        # value alone in its field
+        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,4}){2,4}|" + IDENTIFIER + r" \d{2})(?=\s{2,}|\s*$)", text) \
+            or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
@@ -516,7 +520,7 @@ class _Reader:
                 if match and re.search(r"\.\s+(?:We|It|They|I|Our)$", match.group(1)):
                     continue  # '... Health Plan. We have reviewed': the subject is 'We', not the name before it
                 if match and _org(match.group(1)):
-                    self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
+                    self.keep("insurer", *self.full_name(_org(match.group(1)), self._line_at(starts, match.start(1))))
                     return
         cms = re.compile(r"\bfrom (?:the )?(Centers for Medicare (?:&|and) Medicaid Services)\b")  # the MSN's own words
         for line in self.lines[:6]:
@@ -535,6 +539,15 @@ class _Reader:
             self.keep("insurer", name, line, certain=signed,
                       why="" if signed else "taken from the letterhead: check it is the insurance company")
             return
+
+    def full_name(self, name: str, line: Line) -> tuple[str, Line]:
+        """A company named short in a sentence ('Sunfield Health Plans has reviewed') and in full on its own line
+        ('Sunfield Health Plans of Arizona, Inc.'): the full name, which is the company that is liable."""
+        for other in self.lines:
+            full = _org(other.text.strip()) if other.text.strip().startswith(name + " of ") else None
+            if full and re.fullmatch(re.escape(name) + r" of [A-Z][a-z]+(?: [A-Z][a-z]+)?(?:,? (?:Inc|LLC|Co|Corp)\.?)?", full):
+                return full, other
+        return name, line
 
     def plan_type(self) -> None:
         """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
@@ -646,9 +659,7 @@ class _Reader:
                     break
                 if re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text):
                     rows.append(row)
-            # the first line the table marks as denied, else its first line
-            denied = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
-            for row in (denied or rows)[:1]:
+            for row in (_denied(rows) or rows)[:1]:  # the first line the table marks as denied, else its first line
                 cell = re.split(r" {2,}", row.text[max(0, column.start() - 2) :].strip())[0]
                 value = _phrase(cell)
                 if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
@@ -777,16 +788,22 @@ class _Reader:
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
                     or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code|procedure)\b", text):
                 continue
-            codes: list[tuple[str, str | None]] = []
+            rows: list[Line] = []
             for row in self.lines[index + 1 : index + 30]:
                 if not row.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
-                    if codes:
+                    if rows:
                         break
                     continue
+                if _procedure_codes(row.text, self.notice.ocr):
+                    rows.append(row)
+            codes: list[tuple[str, str | None]] = []
+            for row in rows:
                 found = _procedure_codes(row.text, self.notice.ocr)
                 codes += [(code, None) for code, _ in (found[0] if found else []) if code not in {c for c, _ in codes}]
             if codes:
                 why = "read by OCR: CPT codes cannot be checked against a code set here" if self.notice.ocr else ""
+                if _denied(rows):  # paid lines beside denied ones: the person tells which codes the appeal is about
+                    why = "the table lists lines that were paid beside the denied ones; check which codes were denied"
                 return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
         return False
 
@@ -971,7 +988,7 @@ class _Reader:
             while start > 0 and len(parts) < 7:
                 above = self.lines[start - 1].text.strip()
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
-                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
+                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd|Blvd|Dept|Ste|Bldg|Fl|Rm|Div|Ctr)\.$", above):
                     break
                 if re.match(r"(?i)(?:fax|phone|tel|tty|e-?mail|call)\b", above):
                     break
@@ -979,7 +996,7 @@ class _Reader:
                 start -= 1
             lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
             first = parts[0]
-            label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
+            label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", first)
             if label:
                 lead, parts[0] = lead + " " + label.group(1), label.group(2)
             elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
@@ -1047,7 +1064,9 @@ class _Reader:
                 continue
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
-            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
+            if re.search(NOT_IN_USE, line.text):
+                continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
+            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before) else 0
             after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
             if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
                 score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
@@ -1109,6 +1128,11 @@ class _Reader:
 
 # Fields an EOB or a notice of several claims gives once a claim: a second value under the label marks the first.
 ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
+# A line that starts with a label of its own ('Service requested: ...'): never the value of the label above it.
+OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
+# Words that say a number or an address on the notice is no longer the one to use.
+NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted|active)\b|\b(?:do|does) not (?:use|apply)\b"
+              r"|\b(?:former|previous|old|outdated|discontinued)\b(?= (?:\w+ ){0,2}(?:fax|number|address))|\bnot applicable\b")
 
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
@@ -1243,6 +1267,21 @@ def _org(text: str) -> str | None:
                      r"department|agency|tricare|services|company|\binc\b|assurance|blue", text):
         return None
     return text
+
+
+def _denied(rows: list[Line]) -> list[Line]:
+    """The service lines a table marks as denied: by a word ('Denied', 'NO', 'Not covered'), or, when some lines
+    were paid and others not, by a $0.00 among a line's amounts before its last (the plan's allowed or paid
+    column; the last is what the person owes). Empty when the table does not tell."""
+    worded = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
+    if worded:
+        return worded
+    unpaid = [row for row in rows if re.search(r"^\$?0\.00$", " ".join(_amounts(row.text)[1:-1]).replace(" ", "\n"), re.M)]
+    return unpaid if len(unpaid) < len(rows) else []
+
+
+def _amounts(text: str) -> list[str]:
+    return re.findall(r"\$\s?[\d,]+\.\d\d", text)
 
 
 def _plan_name(text: str) -> str | None:
