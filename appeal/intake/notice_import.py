@@ -1439,6 +1439,16 @@ def stated_due(stated: StatedDeadline, case: Case) -> date | None:
     return None
 
 
+def _rule_cannot_count(case: Case, report) -> str:
+    """Why the rule's deadline cannot be counted, in plain words: what the case is missing."""
+    if case.insurance.plan_type is None:
+        return "The tool cannot count the rule's deadline without the kind of coverage (the plan type), so go by the notice."
+    if report is None or any(item.missing for item in report.filing) or not case.denial.notice_date:
+        return ("The tool cannot count the rule's deadline without the date printed on the notice; add it, or go by "
+                "the notice.")
+    return "No rule the tool knows gives a deadline for this step, so go by the notice."
+
+
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
     """The appeal deadline: the notice's stated one beside the rule's, in words, never one silently replacing the
     other; the earlier is the one to go by. Without a stated one, the rule's, and a word that the notice's other
@@ -1448,7 +1458,8 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
 
     if not extraction.writes_denial:
         return None
-    earliest = deadlines.report(case, today).earliest if case.denial else None
+    report = deadlines.report(case, today) if case.denial else None
+    earliest = report.earliest if report else None
     found = extraction.found.get("appeal_deadline")
     others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
     not_it = (" The other time limits on the notice (" + ", ".join(f"{window.words} {window.role.label.split(';')[0]}"
@@ -1464,15 +1475,16 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
     said = f"The notice says: \"{stated.words}\""
     if notice_due and not stated.due:
         said += f" ({format_date(notice_due)} counted from the date on the notice)"
+    said += "" if said.endswith(('."', '!"', '?"')) else "."  # the notice's sentence ends with its own full stop
     if earliest is None or earliest.due is None:
-        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice." + not_it
+        return said + " " + _rule_cannot_count(case, report) + not_it
     if notice_due == earliest.due:
-        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
+        return said + f" That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
     if notice_due is None:
-        return (said + f". The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
+        return (said + f" The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
                 "of the two dates." + not_it)
     safe, later = sorted([notice_due, earliest.due])
-    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
+    return (said + f" The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
             f"counted from {earliest.start_label}. They differ: {format_date(safe)}, the earlier, is the safe date "
             f"to send your appeal by. The later date, {format_date(later)}, may also apply, but do not count on it without "
             "checking with the plan." + not_it)

@@ -536,3 +536,21 @@ Presbyopia-correcting intraocular lens (V2788)  $2,800.00  $0.00      $0.00     
 """)
     assert not extraction.found["procedure_codes"].certain
     assert extraction.shown("service") == "Presbyopia-correcting intraocular lens"
+
+
+def test_the_deadline_sentence_keeps_one_full_stop_and_the_reason_the_rule_cannot_be_counted_is_said():
+    from datetime import date
+
+    extraction = read("Acme Health Plan\n\nYou must file your appeal by March 5, 2027.\n")
+    case, _ = notice_import.to_case(extraction)
+    said = notice_import.deadline_comparison(extraction, case, date(2026, 12, 1))
+    assert 'March 5, 2027." The tool' in said and '."."' not in said and '.".' not in said
+    assert "without the kind of coverage" in said
+    case.insurance.plan_type = "individual_marketplace"
+    said = notice_import.deadline_comparison(extraction, case, date(2026, 12, 1))
+    assert "without the date printed on the notice" in said
+
+
+def test_a_count_of_days_of_service_is_no_time_limit():
+    extraction = read("Dates of service: 01/05/2026 - 01/09/2026 (5 days)\nService: inpatient stay\n")
+    assert [window.words for window in extraction.windows] == []
