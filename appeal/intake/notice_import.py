@@ -377,7 +377,7 @@ class _Reader:
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
                                              r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"(?:parent|guardian)(?:/guardian| or guardian)? of", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
         # the employee a plan covers, who may not be the patient (a child on the plan)
         self.labelled("patient_name", _label(r"(?:participant|subscriber|policyholder|sponsor)(?=\s*(?::|\.{3,}))"), _name, certain=False)
         self.name_from_address_block()
@@ -443,7 +443,7 @@ class _Reader:
     def name_from_address_block(self) -> None:
         """The person a letter is mailed to, from the address block near its top (a name, a street, a town with
         its ZIP code): marked, since a letter may be mailed to someone else."""
-        top = self.lines[:25]
+        top = [replace(line, text=re.split(r"\s{3,}", line.text.strip())[0]) for line in self.lines[:25]]  # the left column
         for index, line in enumerate(top[:-2]):
             street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
             if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
@@ -1220,7 +1220,7 @@ def _cut(text: str) -> str:
 
 def _name(text: str) -> str | None:
     """'Dana R. Whitfield', or 'WHITFIELD, DANA' turned round; at least two words, none of them a label."""
-    text = _cut(text).rstrip(",.;")
+    text = _cut(text).rstrip(",.;:")  # 'Dear Darnell Okafor:'
     if re.fullmatch(r"[A-Z'’-]+, [A-Z'’ .-]+", text):
         last, first = text.split(", ", 1)
         text = f"{first} {last}"
@@ -1228,6 +1228,8 @@ def _name(text: str) -> str | None:
     split = text.split()
     if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
         split = split[1:]
+        if len(split) > 2 and re.fullmatch(r"\((?:Ret|Retired)\.?\)", split[0]):  # 'SGT (Ret) Marcus D. Holloway'
+            split = split[1:]
     if len(split) > 2 and split[0].lower() in ("member", "patient", "enrollee", "beneficiary"):
         split = split[1:]  # 'Re: Member Dana Whitfield'
     for word in split:

@@ -229,3 +229,17 @@ def test_the_services_listed_below_that_you_requested():
 def test_a_group_number_in_brackets_after_the_employer():
     extraction = read("Group: Alder Creek Tooling LLC (7741-09)\n")
     assert value(extraction, "group_number") == "7741-09" and not certain(extraction, "group_number")
+
+
+def test_patient_names_after_a_greeting_a_rank_a_guardian_label_or_beside_a_column():
+    assert value(read("Dear Darnell Okafor:\n"), "patient_name") == "Darnell Okafor"
+    assert value(read("Beneficiary: SGT (Ret) Marcus D. Holloway\n"), "patient_name") == "Marcus D. Holloway"
+    assert value(read("To the parent/guardian of:\n  Elijah Thibodeaux          Medicaid ID:   7700392158\n"),
+                 "patient_name") == "Elijah Thibodeaux"
+    mailed = read("""EOB Date: March 2, 2026
+
+Benita Solis-Garza                     Subscriber ID   LSH300922815
+1207 Ocean Dr, Apt 5                   GRP             118830
+Corpus Christi, TX 78404               Claim Number    26046-TX-0091183
+""")
+    assert value(mailed, "patient_name") == "Benita Solis-Garza" and not certain(mailed, "patient_name")
