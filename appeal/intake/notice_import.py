@@ -487,9 +487,9 @@ class _Reader:
         Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
         ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
         is a health plan ('A Medicaid Managed Care Plan')."""
-        top = [line for line in self.lines[:8] if line.text.strip() and not re.search(r"(?i)\bOMB\b", line.text)][:4]
+        top = [line for line in self.lines[:8] if re.search(r"[A-Za-z]", line.text) and not re.search(r"(?i)\bOMB\b", line.text)][:4]
         for line, cell, text in ((line, cell, text) for line in top
-                                 for cell, text in enumerate(re.split(r"\s{3,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
+                                 for cell, text in enumerate(re.split(r"\s{2,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
             title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
             behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
                                text)
@@ -498,6 +498,7 @@ class _Reader:
                      or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
                                      r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
                      or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
+                     else _letterhead_plan(self.run_on(top, line, text)) if line is not top[0] or cell > 0
                      else None)
             if value:
                 self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
@@ -508,6 +509,14 @@ class _Reader:
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       "taken from the letterhead: check it is your plan's name")
+
+    @staticmethod
+    def run_on(top: list[Line], line: Line, text: str) -> str:
+        """A letterhead's name that starts on the line above ('... Administrator for the Halvorsen Manufacturing' /
+        'Employee Health Benefit Plan'): the name whole."""
+        at = top.index(line)
+        start = re.search(r"\b(?:for|of) the((?: [A-Z][\w&'.-]*)+)$", top[at - 1].text.rstrip()) if at else None
+        return f"{start.group(1).strip()} {text}" if start and text == line.text.strip() else text
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
@@ -1284,6 +1293,22 @@ def _denied(rows: list[Line]) -> list[Line]:
 
 def _amounts(text: str) -> list[str]:
     return re.findall(r"\$\s?[\d,]+\.\d\d", text)
+
+
+def _letterhead_plan(text: str) -> str | None:
+    """A line of a letterhead that is a plan's name: capitalized words ending in a word that names a plan ('Fee-for-
+    Service Medicaid Program', 'Service Benefit Plan - Standard Option') or with a metal tier and its deductible
+    ('Everglade Bronze 6000 Select'), what follows in brackets left out ('(Marketplace)', '(self-funded)'); an
+    administrator's lead-in ('Claims Administrator - ') is not part of it."""
+    text = re.sub(r"^(?:Claims |Third-Party )?Administrator(?: of| for)?(?: the)?\s*-?\s*", "", text.strip())
+    if re.match(r"(?:A|An)\s", text):
+        return None  # 'A Medi-Cal Managed Care Health Plan': what the company above it is, not a name
+    bare = re.sub(r"\s*\([^()]*\)$", "", text) if not re.search(r"\(" + PLAN_LETTERS + r"\)$", text) else text
+    if re.fullmatch(r"[A-Z][\w&'.-]*(?: (?:of|and|for|&|-|[A-Z0-9][\w&'.-]*)){0,9} (?:Plan|Program|HMO|PPO|EPO|POS|Option)"
+                    r"(?: - [A-Z]\w+ Option)?", bare) and not re.search(r"(?i)\b(?:department|division|office|unit)\b", bare) \
+            or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2} (?:Bronze|Silver|Gold|Platinum) \d{3,5}(?: [A-Z]\w+)?", bare):
+        return bare
+    return None
 
 
 def _plan_name(text: str) -> str | None:

@@ -243,3 +243,16 @@ Benita Solis-Garza                     Subscriber ID   LSH300922815
 Corpus Christi, TX 78404               Claim Number    26046-TX-0091183
 """)
     assert value(mailed, "patient_name") == "Benita Solis-Garza" and not certain(mailed, "patient_name")
+
+
+def test_a_plans_name_on_a_letterhead_line_is_read_and_marked():
+    for letterhead, name in (("HARBORLIGHT HEALTH COOPERATIVE\nHarborlight Gold 1500 PPO (Covered California)\n",
+                              "Harborlight Gold 1500 PPO"),
+                             ("STATE OF NEW MEXICO\nFee-for-Service Medicaid Program\n", "Fee-for-Service Medicaid Program"),
+                             ("LAKESHORE BENEFIT SERVICES\n  Third-Party Administrator for the Halvorsen Manufacturing\n"
+                              "  Employee Health Benefit Plan (self-funded)\n",
+                              "Halvorsen Manufacturing Employee Health Benefit Plan")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name")
+    tagline = read("Golden Valley Health Partners\nA Medi-Cal Managed Care Health Plan\n\nDear Ana Ruiz:\n")
+    assert value(tagline, "plan_name") != "A Medi-Cal Managed Care Health Plan"
