@@ -17,7 +17,8 @@ Targets (issue 29): 0 wrong and unmarked; at least 97% of fields right on text a
 photos; every non-denial recognised. `--sources text,pdf` limits the source types, `--limit N` the notices per
 corpus, `--names held-` the notices whose name starts so, `-v` lists every miss. `--held-out` measures
 tests/notices/held_out/ instead: notices written by someone who never read the importer, measured and never fitted
-(a fix learned from them would make the figure meaningless; move them into wide/ when a fresh set replaces them).
+(a fix learned from them would make the figure meaningless; move them into wide/ when a fresh set replaces them: the
+first set is wide/ho1-*). When the folder is empty it says so and measures nothing.
 """
 
 from __future__ import annotations
@@ -162,6 +163,10 @@ def main() -> int:
     parser.add_argument("--names", default="", help="only the notices whose name starts with this (e.g. held-)")
     args = parser.parse_args()
     chosen = [source for source in args.sources.split(",") if source]
+    if args.held_out and not any(HELD_OUT.glob("*.txt")):
+        print(f"The held-out folder {HELD_OUT.relative_to(HERE.parent)} holds no notices: its last set was moved "
+              "into tests/notices/wide/ and no fresh one has been added yet. Nothing to measure.")
+        return 1
     corpus = [item for item in items(args.limit, args.held_out) if item.name.startswith(args.names)]
     tallies: dict[str, Tally] = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -19,6 +19,8 @@ def norm(key: str, value) -> str:
         text = re.sub(r"\D", "", text)[-10:]
     if key == "insurer":  # 'Larkspur Rx Plans, Inc.' is Larkspur Rx Plans, Inc and Larkspur Rx Plans
         text = re.sub(r"(?:,? (?:inc|llc|co|corp|corporation|company|ltd)\.?)?\.?$", "", text.casefold())
+    if key in UNORDERED:  # 'CPT 93798, 93797' and '93797, 93798' are the same codes
+        text = ", ".join(sorted(set(filter(None, text.split(", ")))))
     if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
         text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
     return text
@@ -37,6 +39,10 @@ def same(key: str, truth: str, got: str) -> bool:
         return short in long and len(short) >= 0.7 * len(long)
     return False
 
+
+# Code lists whose order means nothing: a claim's procedure codes and its adjustment codes are compared as sets.
+# A claim's diagnoses are not: its first is the principal one.
+UNORDERED = ("procedure_codes", "adjustment_codes")
 
 FIELD_KEYS = ("patient_name", "date_of_birth", "member_id", "group_number", "insurer", "plan_name", "plan_type",
               "notice_date", "reference", "service", "procedure_codes", "diagnoses", "provider_npi", "reason", "quote",

@@ -277,6 +277,8 @@ class _Reader:
                     if following is not None and (label := pattern.search(following.text)) \
                             and not following.text[: label.start()].strip() and re.search(r":|\S\s{2,}", label.group()):
                         continue  # 'for the following service:' / 'Service:  X': the next line is its own hit
+                    if following is not None and re.match(OWN_LABEL, following.text):
+                        continue  # '... Benefit Plan:' then 'Service requested: X': the line below is another field's
                     if following is not None:
                         value, at = following.text.strip(), self.lines.index(following)
                         after = self.lines[at + 1].text if at + 1 < len(self.lines) else ""
@@ -375,7 +377,7 @@ class _Reader:
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
                                              r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
-        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
+        self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"(?:parent|guardian)(?:/guardian| or guardian)? of", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
         # the employee a plan covers, who may not be the patient (a child on the plan)
         self.labelled("patient_name", _label(r"(?:participant|subscriber|policyholder|sponsor)(?=\s*(?::|\.{3,}))"), _name, certain=False)
         self.name_from_address_block()
@@ -441,7 +443,7 @@ class _Reader:
     def name_from_address_block(self) -> None:
         """The person a letter is mailed to, from the address block near its top (a name, a street, a town with
         its ZIP code): marked, since a letter may be mailed to someone else."""
-        top = self.lines[:25]
+        top = [replace(line, text=re.split(r"\s{3,}", line.text.strip())[0]) for line in self.lines[:25]]  # the left column
         for index, line in enumerate(top[:-2]):
             street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
             if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
@@ -456,8 +458,10 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        # an ID printed in groups ('PHG 881 204 557'), the value alone in its field
-        match = re.match(r"[A-Z0-9]{2,6}(?: \d{3,4}){2,4}(?=\s{2,}|\s*$)", text) or re.match(IDENTIFIER, text)
+        # an ID printed in groups ('PHG 881 204 557'), or with a person's two-digit suffix ('GPA771204553 02'), the
+        # value alone in its field
+        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,4}){2,4}|" + IDENTIFIER + r" \d{2})(?=\s{2,}|\s*$)", text) \
+            or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
         value = match.group().rstrip("-")
@@ -483,9 +487,9 @@ class _Reader:
         Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
         ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
         is a health plan ('A Medicaid Managed Care Plan')."""
-        top = [line for line in self.lines[:8] if line.text.strip() and not re.search(r"(?i)\bOMB\b", line.text)][:4]
+        top = [line for line in self.lines[:8] if re.search(r"[A-Za-z]", line.text) and not re.search(r"(?i)\bOMB\b", line.text)][:4]
         for line, cell, text in ((line, cell, text) for line in top
-                                 for cell, text in enumerate(re.split(r"\s{3,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
+                                 for cell, text in enumerate(re.split(r"\s{2,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
             title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
             behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
                                text)
@@ -494,6 +498,7 @@ class _Reader:
                      or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
                                      r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
                      or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
+                     else _letterhead_plan(self.run_on(top, line, text)) if line is not top[0] or cell > 0
                      else None)
             if value:
                 self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
@@ -504,6 +509,14 @@ class _Reader:
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       "taken from the letterhead: check it is your plan's name")
+
+    @staticmethod
+    def run_on(top: list[Line], line: Line, text: str) -> str:
+        """A letterhead's name that starts on the line above ('... Administrator for the Halvorsen Manufacturing' /
+        'Employee Health Benefit Plan'): the name whole."""
+        at = top.index(line)
+        start = re.search(r"\b(?:for|of) the((?: [A-Z][\w&'.-]*)+)$", top[at - 1].text.rstrip()) if at else None
+        return f"{start.group(1).strip()} {text}" if start and text == line.text.strip() else text
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
@@ -516,7 +529,7 @@ class _Reader:
                 if match and re.search(r"\.\s+(?:We|It|They|I|Our)$", match.group(1)):
                     continue  # '... Health Plan. We have reviewed': the subject is 'We', not the name before it
                 if match and _org(match.group(1)):
-                    self.keep("insurer", _org(match.group(1)), self._line_at(starts, match.start(1)))
+                    self.keep("insurer", *self.full_name(_org(match.group(1)), self._line_at(starts, match.start(1))))
                     return
         cms = re.compile(r"\bfrom (?:the )?(Centers for Medicare (?:&|and) Medicaid Services)\b")  # the MSN's own words
         for line in self.lines[:6]:
@@ -535,6 +548,15 @@ class _Reader:
             self.keep("insurer", name, line, certain=signed,
                       why="" if signed else "taken from the letterhead: check it is the insurance company")
             return
+
+    def full_name(self, name: str, line: Line) -> tuple[str, Line]:
+        """A company named short in a sentence ('Sunfield Health Plans has reviewed') and in full on its own line
+        ('Sunfield Health Plans of Arizona, Inc.'): the full name, which is the company that is liable."""
+        for other in self.lines:
+            full = _org(other.text.strip()) if other.text.strip().startswith(name + " of ") else None
+            if full and re.fullmatch(re.escape(name) + r" of [A-Z][a-z]+(?: [A-Z][a-z]+)?(?:,? (?:Inc|LLC|Co|Corp)\.?)?", full):
+                return full, other
+        return name, line
 
     def plan_type(self) -> None:
         """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
@@ -646,9 +668,7 @@ class _Reader:
                     break
                 if re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text):
                     rows.append(row)
-            # the first line the table marks as denied, else its first line
-            denied = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
-            for row in (denied or rows)[:1]:
+            for row in (_denied(rows) or rows)[:1]:  # the first line the table marks as denied, else its first line
                 cell = re.split(r" {2,}", row.text[max(0, column.start() - 2) :].strip())[0]
                 value = _phrase(cell)
                 if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
@@ -777,16 +797,22 @@ class _Reader:
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
                     or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code|procedure)\b", text):
                 continue
-            codes: list[tuple[str, str | None]] = []
+            rows: list[Line] = []
             for row in self.lines[index + 1 : index + 30]:
                 if not row.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
-                    if codes:
+                    if rows:
                         break
                     continue
+                if _procedure_codes(row.text, self.notice.ocr):
+                    rows.append(row)
+            codes: list[tuple[str, str | None]] = []
+            for row in rows:
                 found = _procedure_codes(row.text, self.notice.ocr)
                 codes += [(code, None) for code, _ in (found[0] if found else []) if code not in {c for c, _ in codes}]
             if codes:
                 why = "read by OCR: CPT codes cannot be checked against a code set here" if self.notice.ocr else ""
+                if _denied(rows):  # paid lines beside denied ones: the person tells which codes the appeal is about
+                    why = "the table lists lines that were paid beside the denied ones; check which codes were denied"
                 return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
         return False
 
@@ -971,7 +997,7 @@ class _Reader:
             while start > 0 and len(parts) < 7:
                 above = self.lines[start - 1].text.strip()
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
-                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd)\.$", above):
+                        r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd|Blvd|Dept|Ste|Bldg|Fl|Rm|Div|Ctr)\.$", above):
                     break
                 if re.match(r"(?i)(?:fax|phone|tel|tty|e-?mail|call)\b", above):
                     break
@@ -979,7 +1005,7 @@ class _Reader:
                 start -= 1
             lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
             first = parts[0]
-            label = re.match(r"(?i)(.{0,80}?(?:to|at|address)):\s*(.*)$", first)
+            label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", first)
             if label:
                 lead, parts[0] = lead + " " + label.group(1), label.group(2)
             elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
@@ -1047,7 +1073,9 @@ class _Reader:
                 continue
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
-            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination", before) else 0
+            if re.search(NOT_IN_USE, line.text):
+                continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
+            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before) else 0
             after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
             if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
                 score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
@@ -1109,6 +1137,11 @@ class _Reader:
 
 # Fields an EOB or a notice of several claims gives once a claim: a second value under the label marks the first.
 ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
+# A line that starts with a label of its own ('Service requested: ...'): never the value of the label above it.
+OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
+# Words that say a number or an address on the notice is no longer the one to use.
+NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted|active)\b|\b(?:do|does) not (?:use|apply)\b"
+              r"|\b(?:former|previous|old|outdated|discontinued)\b(?= (?:\w+ ){0,2}(?:fax|number|address))|\bnot applicable\b")
 
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
@@ -1196,7 +1229,7 @@ def _cut(text: str) -> str:
 
 def _name(text: str) -> str | None:
     """'Dana R. Whitfield', or 'WHITFIELD, DANA' turned round; at least two words, none of them a label."""
-    text = _cut(text).rstrip(",.;")
+    text = _cut(text).rstrip(",.;:")  # 'Dear Darnell Okafor:'
     if re.fullmatch(r"[A-Z'’-]+, [A-Z'’ .-]+", text):
         last, first = text.split(", ", 1)
         text = f"{first} {last}"
@@ -1204,6 +1237,8 @@ def _name(text: str) -> str | None:
     split = text.split()
     if len(split) > 2 and split[0].lower().rstrip(".") in TITLES:
         split = split[1:]
+        if len(split) > 2 and re.fullmatch(r"\((?:Ret|Retired)\.?\)", split[0]):  # 'SGT (Ret) Marcus D. Holloway'
+            split = split[1:]
     if len(split) > 2 and split[0].lower() in ("member", "patient", "enrollee", "beneficiary"):
         split = split[1:]  # 'Re: Member Dana Whitfield'
     for word in split:
@@ -1243,6 +1278,37 @@ def _org(text: str) -> str | None:
                      r"department|agency|tricare|services|company|\binc\b|assurance|blue", text):
         return None
     return text
+
+
+def _denied(rows: list[Line]) -> list[Line]:
+    """The service lines a table marks as denied: by a word ('Denied', 'NO', 'Not covered'), or, when some lines
+    were paid and others not, by a $0.00 among a line's amounts before its last (the plan's allowed or paid
+    column; the last is what the person owes). Empty when the table does not tell."""
+    worded = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
+    if worded:
+        return worded
+    unpaid = [row for row in rows if re.search(r"^\$?0\.00$", " ".join(_amounts(row.text)[1:-1]).replace(" ", "\n"), re.M)]
+    return unpaid if len(unpaid) < len(rows) else []
+
+
+def _amounts(text: str) -> list[str]:
+    return re.findall(r"\$\s?[\d,]+\.\d\d", text)
+
+
+def _letterhead_plan(text: str) -> str | None:
+    """A line of a letterhead that is a plan's name: capitalized words ending in a word that names a plan ('Fee-for-
+    Service Medicaid Program', 'Service Benefit Plan - Standard Option') or with a metal tier and its deductible
+    ('Everglade Bronze 6000 Select'), what follows in brackets left out ('(Marketplace)', '(self-funded)'); an
+    administrator's lead-in ('Claims Administrator - ') is not part of it."""
+    text = re.sub(r"^(?:Claims |Third-Party )?Administrator(?: of| for)?(?: the)?\s*-?\s*", "", text.strip())
+    if re.match(r"(?:A|An)\s", text):
+        return None  # 'A Medi-Cal Managed Care Health Plan': what the company above it is, not a name
+    bare = re.sub(r"\s*\([^()]*\)$", "", text) if not re.search(r"\(" + PLAN_LETTERS + r"\)$", text) else text
+    if re.fullmatch(r"[A-Z][\w&'.-]*(?: (?:of|and|for|&|-|[A-Z0-9][\w&'.-]*)){0,9} (?:Plan|Program|HMO|PPO|EPO|POS|Option)"
+                    r"(?: - [A-Z]\w+ Option)?", bare) and not re.search(r"(?i)\b(?:department|division|office|unit)\b", bare) \
+            or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2} (?:Bronze|Silver|Gold|Platinum) \d{3,5}(?: [A-Z]\w+)?", bare):
+        return bare
+    return None
 
 
 def _plan_name(text: str) -> str | None:
@@ -1400,6 +1466,16 @@ def stated_due(stated: StatedDeadline, case: Case) -> date | None:
     return None
 
 
+def _rule_cannot_count(case: Case, report) -> str:
+    """Why the rule's deadline cannot be counted, in plain words: what the case is missing."""
+    if case.insurance.plan_type is None:
+        return "The tool cannot count the rule's deadline without the kind of coverage (the plan type), so go by the notice."
+    if report is None or any(item.missing for item in report.filing) or not case.denial.notice_date:
+        return ("The tool cannot count the rule's deadline without the date printed on the notice; add it, or go by "
+                "the notice.")
+    return "No rule the tool knows gives a deadline for this step, so go by the notice."
+
+
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
     """The appeal deadline: the notice's stated one beside the rule's, in words, never one silently replacing the
     other; the earlier is the one to go by. Without a stated one, the rule's, and a word that the notice's other
@@ -1409,7 +1485,8 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
 
     if not extraction.writes_denial:
         return None
-    earliest = deadlines.report(case, today).earliest if case.denial else None
+    report = deadlines.report(case, today) if case.denial else None
+    earliest = report.earliest if report else None
     found = extraction.found.get("appeal_deadline")
     others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
     not_it = (" The other time limits on the notice (" + ", ".join(f"{window.words} {window.role.label.split(';')[0]}"
@@ -1425,15 +1502,16 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
     said = f"The notice says: \"{stated.words}\""
     if notice_due and not stated.due:
         said += f" ({format_date(notice_due)} counted from the date on the notice)"
+    said += "" if said.endswith(('."', '!"', '?"')) else "."  # the notice's sentence ends with its own full stop
     if earliest is None or earliest.due is None:
-        return said + ". The tool cannot count the rule's deadline for this case yet, so go by the notice." + not_it
+        return said + " " + _rule_cannot_count(case, report) + not_it
     if notice_due == earliest.due:
-        return said + f". That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
+        return said + f" That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
     if notice_due is None:
-        return (said + f". The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
+        return (said + f" The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
                 "of the two dates." + not_it)
     safe, later = sorted([notice_due, earliest.due])
-    return (said + f". The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
+    return (said + f" The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
             f"counted from {earliest.start_label}. They differ: {format_date(safe)}, the earlier, is the safe date "
             f"to send your appeal by. The later date, {format_date(later)}, may also apply, but do not count on it without "
             "checking with the plan." + not_it)

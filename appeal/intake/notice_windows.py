@@ -211,11 +211,14 @@ _STANDARD = re.compile(r"(?i)\bstandard\b|\bnon-?expedited\b|\bregular\b")
 def find(said: list[Sentence], date_pattern: str, parse_date) -> list[Window]:
     """Every window the notice states, in the notice's order, each with its role."""
     dated = re.compile(r"(?i)\b(?:by|before|no later than|not later than|on or before)\s+(" + date_pattern + ")")
+    # '01/05/2026 - 01/09/2026 (5 days)', 'Dates of service: ... 5 days': how long the care lasted, not a time limit
+    served = re.compile(r"(?i)(?:" + date_pattern + r")\s*\(\s*$|\bdates? of service\b[^.;]{0,60}$")
     windows: list[Window] = []
     for index, sentence in enumerate(said):
         text, shown = sentence.text, _without_heading(sentence).strip()
         amounts = [(match.start(), match.end(), match) for match in _AMOUNT.finditer(text)
-                   if not _NOT_A_WINDOW.match(text[match.end() :]) and not _NOT_A_WINDOW_BEFORE.search(text[: match.start()])]
+                   if not _NOT_A_WINDOW.match(text[match.end() :]) and not _NOT_A_WINDOW_BEFORE.search(text[: match.start()])
+                   and not served.search(text[: match.start()])]
         amounts += [(match.start(1), match.end(1), match) for match in dated.finditer(text)]
         for start, end, match in sorted(amounts, key=lambda item: item[0]):
             role = _role(text, start, end, said[:index], text[start:end])

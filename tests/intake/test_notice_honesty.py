@@ -472,3 +472,85 @@ reconsideration. Requests must be received no later than 90 days from the date o
 this EOB.
 """)
     assert extraction.found["appeal_deadline"].value.days == 90
+
+
+def test_a_fax_the_notice_says_is_no_longer_in_use_is_not_the_appeals_fax():
+    extraction = read("""You may ask for an external review within 4 months. Send your request to:
+     Review Unit, PO Box 1, Boise, ID 83707
+     Fax 208-555-0139
+
+First-level appeals fax (no longer applicable to this case): 208-555-0138
+""")
+    assert extraction.shown("appeals_fax") == "(208) 555-0139"
+    assert extraction.found["appeals_fax"].certain
+
+
+def test_a_line_with_its_own_label_is_not_the_value_of_a_label_ending_the_sentence_above():
+    extraction = read("""We reviewed a request for the following service under the Halvorsen Employee Health Benefit Plan:
+
+  Service requested: IV ketamine infusion therapy, 6 infusions
+""")
+    assert "Service requested" not in extraction.shown("plan_name")
+    assert extraction.shown("service").startswith("IV ketamine infusion therapy")
+
+
+def test_a_member_ids_two_digit_suffix_is_kept():
+    extraction = read("Subscriber: Daniela Reyes     Member ID: GPA771204553 02\n")
+    assert extraction.shown("member_id") == "GPA771204553 02"
+
+
+def test_a_company_named_short_in_a_sentence_is_given_by_its_full_name():
+    extraction = read("""Sunfield Health Plans of Arizona, Inc.
+www.sunfield.example
+
+Sunfield Health Plans has reviewed the prior authorization request for Spravato.
+""")
+    assert extraction.shown("insurer") == "Sunfield Health Plans of Arizona, Inc."
+
+
+def test_an_address_after_write_or_under_a_dept_line_is_read_whole():
+    text = """Acme Health
+1 Main St
+Town, ST 00001
+
+
+
+If you disagree, you may ask us to reconsider within 65 days.
+{0}
+   Attn: Appeals & Grievances Dept.
+   P.O. Box 9045
+   Spokane, WA 99209-9045
+"""
+    written = read(text.format("Write:  Meridian Health Partners, Inc."))
+    assert written.shown("appeals_address").splitlines()[0] == "Meridian Health Partners, Inc."
+    mailed = read(text.format("Mail or fax to:\n   Evergreen Vista Health Plan, Inc."))
+    assert mailed.shown("appeals_address").splitlines() == [
+        "Evergreen Vista Health Plan, Inc.", "Attn: Appeals & Grievances Dept.", "P.O. Box 9045", "Spokane, WA 99209-9045"]
+
+
+def test_codes_of_a_table_with_paid_and_unpaid_lines_are_marked_and_the_service_is_the_unpaid_lines():
+    extraction = read("""Service Provided & Billing Code                 Amount     Medicare   Medicare  You May
+                                                Charged    Approved   Paid      Be Billed
+Cataract removal with IOL insertion (66984-RT)  $1,945.00  $1,011.22  $792.39   $202.24
+Presbyopia-correcting intraocular lens (V2788)  $2,800.00  $0.00      $0.00     $2,800.00
+""")
+    assert not extraction.found["procedure_codes"].certain
+    assert extraction.shown("service") == "Presbyopia-correcting intraocular lens"
+
+
+def test_the_deadline_sentence_keeps_one_full_stop_and_the_reason_the_rule_cannot_be_counted_is_said():
+    from datetime import date
+
+    extraction = read("Acme Health Plan\n\nYou must file your appeal by March 5, 2027.\n")
+    case, _ = notice_import.to_case(extraction)
+    said = notice_import.deadline_comparison(extraction, case, date(2026, 12, 1))
+    assert 'March 5, 2027." The tool' in said and '."."' not in said and '.".' not in said
+    assert "without the kind of coverage" in said
+    case.insurance.plan_type = "individual_marketplace"
+    said = notice_import.deadline_comparison(extraction, case, date(2026, 12, 1))
+    assert "without the date printed on the notice" in said
+
+
+def test_a_count_of_days_of_service_is_no_time_limit():
+    extraction = read("Dates of service: 01/05/2026 - 01/09/2026 (5 days)\nService: inpatient stay\n")
+    assert [window.words for window in extraction.windows] == []

@@ -229,3 +229,30 @@ def test_the_services_listed_below_that_you_requested():
 def test_a_group_number_in_brackets_after_the_employer():
     extraction = read("Group: Alder Creek Tooling LLC (7741-09)\n")
     assert value(extraction, "group_number") == "7741-09" and not certain(extraction, "group_number")
+
+
+def test_patient_names_after_a_greeting_a_rank_a_guardian_label_or_beside_a_column():
+    assert value(read("Dear Darnell Okafor:\n"), "patient_name") == "Darnell Okafor"
+    assert value(read("Beneficiary: SGT (Ret) Marcus D. Holloway\n"), "patient_name") == "Marcus D. Holloway"
+    assert value(read("To the parent/guardian of:\n  Elijah Thibodeaux          Medicaid ID:   7700392158\n"),
+                 "patient_name") == "Elijah Thibodeaux"
+    mailed = read("""EOB Date: March 2, 2026
+
+Benita Solis-Garza                     Subscriber ID   LSH300922815
+1207 Ocean Dr, Apt 5                   GRP             118830
+Corpus Christi, TX 78404               Claim Number    26046-TX-0091183
+""")
+    assert value(mailed, "patient_name") == "Benita Solis-Garza" and not certain(mailed, "patient_name")
+
+
+def test_a_plans_name_on_a_letterhead_line_is_read_and_marked():
+    for letterhead, name in (("HARBORLIGHT HEALTH COOPERATIVE\nHarborlight Gold 1500 PPO (Covered California)\n",
+                              "Harborlight Gold 1500 PPO"),
+                             ("STATE OF NEW MEXICO\nFee-for-Service Medicaid Program\n", "Fee-for-Service Medicaid Program"),
+                             ("LAKESHORE BENEFIT SERVICES\n  Third-Party Administrator for the Halvorsen Manufacturing\n"
+                              "  Employee Health Benefit Plan (self-funded)\n",
+                              "Halvorsen Manufacturing Employee Health Benefit Plan")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name")
+    tagline = read("Golden Valley Health Partners\nA Medi-Cal Managed Care Health Plan\n\nDear Ana Ruiz:\n")
+    assert value(tagline, "plan_name") != "A Medi-Cal Managed Care Health Plan"
