@@ -1258,7 +1258,7 @@ def _plan_name(text: str) -> str | None:
     # out, and said; a plan type's letters ('(HMO)', '(PDP)') are part of the name
     bare = re.sub(r"\s*\((?:[^()]*(?:\d|;|\.|" + NOT_PLAN_NAME + r")[^()]*\)|[^()]*$)$", "", value)
     if bare != value and len(bare) >= 3:
-        return bare, "words in brackets after the name were left out; check the plan's name"
+        return bare, N_("words in brackets after the name were left out; check the plan's name")
     if "(" in value and not re.search(r"\(" + PLAN_LETTERS + r"\)$", value):
         return value, N_("the brackets in it may not be part of the plan's name")
     return value
@@ -1416,7 +1416,8 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
     found = extraction.found.get("appeal_deadline")
     others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
     not_it = (" " + gettext("The other time limits on the notice ({windows}) are not your appeal deadline.").format(
-        windows=", ".join(f"{window.words} {window.role.label.split(';')[0]}" for window in others[:3]))
+        windows=", ".join(gettext("{words} {role}").format(words=window.words, role=window.role.label.split(";")[0])
+                          for window in others[:3]))
               if others else "")
     if found is None:
         if earliest is None or earliest.due is None:
@@ -1426,7 +1427,7 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
             citation=earliest.rule.citation, due=long_date(earliest.due), start=earliest.start_label) + not_it
     stated: StatedDeadline = found.value
     notice_due = stated_due(stated, case)
-    said = gettext("The notice says: \"{words}\"").format(words=stated.words)
+    said = gettext("The notice says: \"{words}\"").format(words=stated.words.rstrip(". "))
     if notice_due and not stated.due:
         said += " " + gettext("({due} counted from the date on the notice)").format(due=long_date(notice_due))
     if earliest is None or earliest.due is None:

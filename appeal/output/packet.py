@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 from appeal.base import loader
 from appeal.base.errors import UserError
-from appeal.base.language import N_, translate as _
+from appeal.base.language import N_, ngettext, translate as _
 from appeal.base.images import looks_like_heif, open_image, upright
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
@@ -40,7 +40,7 @@ MARGIN = 0.5 * POINTS_PER_INCH
 TOP_OF_PAGE = 1.5 * POINTS_PER_INCH  # a heading bookmarked this near the top of its page begins that page
 IMAGE_DPI = 200  # fine fax resolution; more only makes the file bigger
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
-LETTER_TITLE = "Letter"
+LETTER_TITLE = N_("Letter")  # the PDF's bookmark, in English; said to the person in their language
 COVER_TITLE = "Fax cover sheet"
 CONFIDENTIAL = (
     "CONFIDENTIAL: this fax holds protected health information, which federal and state privacy laws protect. "
@@ -459,10 +459,12 @@ def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Pa
     if len(others) != len(attachments):
         named = "".join(f"\n    - {item}" for item in others) or " " + _("none")
         files = "".join(f"\n    - {part.source or part.title}" for part in attachments) or " " + _("none")
-        warnings.append(_(
-            "The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s). Attach each enclosure "
-            "(--attach FILE, in the letter's order), or change the letter's list, so the plan gets what the letter "
-            "says it sent.").format(listed=len(others), attached=len(attachments))
+        said = ngettext("The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s).",
+                        "The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s).",
+                        len(others)).format(listed=len(others), attached=len(attachments))
+        warnings.append(said + " " + _(
+            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the plan "
+            "gets what the letter says it sent.")
             + "\n  " + _("The letter lists:") + named + "\n  " + _("Attached:") + files)
     return warnings
 
@@ -727,13 +729,18 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
     if cover:
         missing = missing_on_cover(case, department)
         if missing:
-            packet.warnings.append(_("The cover sheet leaves out {missing}, which the case does not hold: add it to "
-                                     "the case file and make the packet again, or write it on the cover by hand "
-                                     "before faxing.").format(missing=", ".join(_(label) for label in missing)))
+            packet.warnings.append(ngettext(
+                "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
+                "the packet again, or write it on the cover by hand before faxing.",
+                "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
+                "the packet again, or write it on the cover by hand before faxing.",
+                len(missing)).format(missing=", ".join(_(label) for label in missing)))
     blanks = blanks_in_document(_opened(docx))
     if blanks:
-        packet.warnings.insert(0, _("The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they "
-                                    "are: {blanks}.").format(count=len(blanks), blanks="; ".join(blanks)))
+        packet.warnings.insert(0, ngettext(
+            "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",
+            "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",
+            len(blanks)).format(count=len(blanks), blanks="; ".join(f"[ADD: {label}]" for label in blanks)))
     return packet
 
 
@@ -758,6 +765,7 @@ def report(packet: Packet, path: Path, cover: bool) -> str:
              else _("Wrote a {count}-page mail packet to {path}"))
     lines = [wrote.format(count=packet.page_count, path=path)]
     lines += ["  " + (_("pages {first}-{last}: {title}") if first != last else _("page {first}: {title}")).format(
-        first=first, last=last, title=title) for title, first, last in packet.contents]
+        first=first, last=last, title=_(title) if title == LETTER_TITLE else title)
+              for title, first, last in packet.contents]
     lines += ["\n" + _("Warning: {warning}").format(warning=warning) for warning in packet.warnings]
     return "\n".join(lines)

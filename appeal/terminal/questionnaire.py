@@ -274,7 +274,8 @@ class _Terminal:
             keys = _("Enter keeps it; ")
         else:
             keys = "" if question.required else _("Enter skips; ")
-        instruction = f"({keys}{_('< goes back')})" + ("\n " if multiline else "")  # long answers get the full width
+        back = _("< goes back")  # not inside the f-string, where Babel's extractor cannot see it
+        instruction = f"({keys}{back})" + ("\n " if multiline else "")  # long answers get the full width
         shown = as_typed(current)
         text = self._ask(
             questionary.text(

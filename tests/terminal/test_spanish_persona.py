@@ -164,7 +164,8 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     assert "Ortografía" not in screen  # her Spanish answers are not "corrected" after the letter either
     allowed = sorted(_typed(script) + _english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
     left = []
-    for line in person.asked + said.splitlines() + lines:
+    assert "(use las flechas y Enter)" in person.terminal.hints  # questionary's own "(Use arrow keys)" replaced
+    for line in person.asked + person.terminal.hints + said.splitlines() + lines:
         for english in allowed:
             line = line.replace(english, " ")
         if english_in(line):
