@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"appeal: {printable(error)}", file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt:
-        print("\nappeal: stopped.", file=sys.stderr)
+        from appeal.base.language import translate as _
+
+        print("\nappeal: " + _("stopped."), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `appeal templates vars | head`: the reader left; nothing is wrong
         import os

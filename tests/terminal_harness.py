@@ -40,6 +40,7 @@ class Terminal:
 
     def __init__(self, monkeypatch):
         self.asked: list[str] = []
+        self.hints: list[str] = []  # what each prompt shows beside its question (its key hint), as asked
         self.script: dict[str, list[Any]] = {}
         self.pipe = None
         real_text, real_select = questionary.text, questionary.select
@@ -50,11 +51,13 @@ class Terminal:
                 # asked again after a refusal with nothing left in the script: stop (the event), never loop
                 answer = CTRL_C
             self.asked.append(message)
+            self.hints.append(kwargs.get("instruction") or "")
             self._send(answer, None, multiline=kwargs.get("multiline", False))
             return real_text(message, **kwargs)
 
         def select(message, choices, default=None, **kwargs):
             self.asked.append(message)
+            self.hints.append(kwargs.get("instruction") or "")
             self._send(self._next(message), (choices, default))
             return real_select(message, choices=choices, default=default, **kwargs)
 
@@ -97,7 +100,7 @@ class Terminal:
 
     def drive(self, script: dict[str, Any], action):
         """Answer, from the script, the prompts that `action(pipe)` asks."""
-        self.asked = []
+        self.asked, self.hints = [], []
         self.script = {key: list(value) if isinstance(value, list) else [value] for key, value in script.items()}
         with create_pipe_input() as pipe:
             self.pipe = pipe

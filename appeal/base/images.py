@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
 # The formats photos and scans come in. Pillow knows dozens more; trying them all on any file costs time (a second
@@ -35,17 +36,17 @@ def _heif_opener(path: Path, name: str) -> None:
     try:
         from pillow_heif import register_heif_opener
     except ImportError:
-        raise UserError(
-            f"{name} is a HEIC photo (the iPhone's format), and reading HEIC needs the pillow-heif package: pip "
+        raise UserError(_(
+            "{name} is a HEIC photo (the iPhone's format), and reading HEIC needs the pillow-heif package: pip "
             "install pillow-heif. Or save the photo as JPEG first (on an iPhone: Settings > Camera > Formats > "
-            "Most Compatible) and use that."
-        ) from None
+            "Most Compatible) and use that.").format(name=name)) from None
     register_heif_opener()
 
 
 def too_large(name: str, width: int, height: int) -> UserError:
-    return UserError(f"{name} is a picture too large to open safely ({width:,} x {height:,} pixels); scan or save "
-                     "it smaller (a page needs no more than about 3,000 pixels across).")
+    return UserError(_("{name} is a picture too large to open safely ({width:,} x {height:,} pixels); scan or save "
+                       "it smaller (a page needs no more than about 3,000 pixels across).").format(
+        name=name, width=width, height=height))
 
 
 def open_image(data: bytes, path: Path, *, name: str | None = None, max_pixels: int | None = None,
@@ -53,12 +54,13 @@ def open_image(data: bytes, path: Path, *, name: str | None = None, max_pixels: 
     """The picture in `data` (read from `path`), loaded; a UserError starting with `name` ('Attachment scan.jpg'
     by default) when it cannot be opened, or when it has more than `max_pixels` (after a JPEG is decoded at the
     smallest scale still at least `fit`)."""
-    name = name or f"Attachment {path}"
+    name = name or _("Attachment {path}").format(path=path)
     if looks_like_heif(data) or path.suffix.lower() in (".heic", ".heif"):
         _heif_opener(path, name)
     image = _opened(data, name)
     if image is None:
-        raise UserError(f"{name} is not a picture appeal can read, or it is damaged. Save it again as JPEG or PDF.")
+        raise UserError(_("{name} is not a picture appeal can read, or it is damaged. Save it again as JPEG or PDF.")
+                        .format(name=name))
     return _loaded(image, name, max_pixels, fit)
 
 
@@ -83,8 +85,8 @@ def _opened(data: bytes, name: str) -> Any:
             Image.init()  # registers Pillow's plugins; only those in PICTURE_FORMATS are tried
             return Image.open(io.BytesIO(data), formats=[kind for kind in PICTURE_FORMATS if kind in Image.OPEN])
     except Image.DecompressionBombError:
-        raise UserError(f"{name} is a picture too large to open safely (its header claims more than "
-                        f"{2 * Image.MAX_IMAGE_PIXELS:,} pixels); scan or save it smaller.") from None
+        raise UserError(_("{name} is a picture too large to open safely (its header claims more than {pixels:,} "
+                          "pixels); scan or save it smaller.").format(name=name, pixels=2 * Image.MAX_IMAGE_PIXELS)) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         return None
 
@@ -102,8 +104,8 @@ def _loaded(image: Any, name: str, max_pixels: int | None, fit: tuple[int, int] 
     except Image.DecompressionBombError:  # pragma: no cover - Pillow checks the header before this
         raise too_large(name, width, height) from None
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as error:
-        raise UserError(f"{name} is a damaged picture that cannot be read ({str(error) or type(error).__name__}). "
-                        "Save it again as JPEG or PDF.") from None
+        raise UserError(_("{name} is a damaged picture that cannot be read ({error}). Save it again as JPEG or PDF.")
+                        .format(name=name, error=str(error) or type(error).__name__)) from None
     return image
 
 

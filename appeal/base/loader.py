@@ -33,6 +33,7 @@ from yaml.nodes import ScalarNode
 
 from appeal.base.control_chars import control_problem
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 
 
 @dataclass(frozen=True)
@@ -149,20 +150,23 @@ def check_characters(text: str, source: str, *, first_line: int = 1) -> None:
 def _head(path: Path, size: int, what: str) -> bytes:
     """The first `size` bytes of a file; a missing file, a folder, a pipe or an unreadable file is a UserError."""
     if not Path(path).exists():
-        raise UserError(f"No {what} at {path}. Check the name.")
+        raise UserError(_("No {what} at {path}. Check the name.").format(what=_(what), path=path))
     if Path(path).is_dir():
-        raise UserError(f"{path} is a folder; give the path of a {what}.")
+        raise UserError(_("{path} is a folder; give the path of a {what}.").format(path=path, what=_(what)))
     return read_regular(path, size, name=str(path), what=what, cut=True)
 
 
-_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a link to another place"),
-                (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+_NOT_REGULAR = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISLNK, N_("a link to another place")),
+                (stat.S_ISFIFO, N_("a named pipe (FIFO)")), (stat.S_ISSOCK, N_("a socket")),
+                (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")))
+# The names of the files callers read (their `what`), for the catalog: messages say them in the person's language.
+_WHATS = (N_("file"), N_("notice"), N_("case file"), N_("draft"), N_("picture"), N_("Word file"), N_("CSV file"),
+          N_("evidence snippet"), N_("folder"))
 
 
 def not_a_file(mode: int) -> str | None:
     """What a file-system entry is when it is not a regular file ('a named pipe (FIFO)'), else None."""
-    return next((kind for test, kind in _NOT_REGULAR if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+    return next((kind for test, kind in _NOT_REGULAR if test(mode)), None if stat.S_ISREG(mode) else N_("not a file"))
 
 
 def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", under: Path | None = None,
@@ -181,9 +185,9 @@ def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", u
     try:
         folder = os.open(under if under is not None else path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise UserError(f"{name}: there is no such {what}.") from None
+        raise UserError(_("{name}: there is no such {what}.").format(name=name, what=_(what))) from None
     except OSError as error:
-        raise UserError(f"{name} cannot be read: {error.strerror or error}.") from None
+        raise UserError(_("{name} cannot be read: {error}.").format(name=name, error=error.strerror or error)) from None
     try:
         for number, part in enumerate(parts):
             last = number == len(parts) - 1
@@ -191,22 +195,27 @@ def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", u
             try:
                 mode = os.stat(part, dir_fd=folder, follow_symlinks=under is None).st_mode
             except FileNotFoundError:
-                raise UserError(f"{subject}: there is no such {what if last else 'folder'}.") from None
+                raise UserError(_("{name}: there is no such {what}.").format(
+                    name=subject, what=_(what if last else "folder"))) from None
             except OSError as error:
-                raise UserError(f"{subject} cannot be read: {error.strerror or error}.") from None
+                raise UserError(_("{name} cannot be read: {error}.").format(name=subject,
+                                                                           error=error.strerror or error)) from None
             kind = not_a_file(mode) if last else (None if stat.S_ISDIR(mode) else not_a_file(mode))
             if kind:
-                raise UserError(f"{subject} is {kind}, not a {'regular ' + what if last else 'folder'}; "
-                                + ("give the file itself." if under is None else "it was not read."))
+                raise UserError((_("{name} is {kind}, not a regular {what}; ") if last
+                                 else _("{name} is {kind}, not a folder; ")).format(name=subject, kind=_(kind),
+                                                                                    what=_(what))
+                                + (_("give the file itself.") if under is None else _("it was not read.")))
             try:
                 opened = os.open(part, (flags if last else flags | os.O_DIRECTORY)
                                  | (os.O_NOFOLLOW if under is not None else 0), dir_fd=folder)
             except OSError as error:
-                raise UserError(f"{subject} cannot be read: {error.strerror or error}.") from None
+                raise UserError(_("{name} cannot be read: {error}.").format(name=subject,
+                                                                           error=error.strerror or error)) from None
             os.close(folder)
             folder = opened
         if not stat.S_ISREG(os.fstat(folder).st_mode):
-            raise UserError(f"{name} changed while it was opened; it was not read.")
+            raise UserError(_("{name} changed while it was opened; it was not read.").format(name=name))
         with os.fdopen(folder, "rb", closefd=True) as handle:
             folder = -1
             data = handle.read(max_bytes + 1)

@@ -140,6 +140,8 @@ def _interview(args: argparse.Namespace):
     """The questionnaire: a new case, a resumed draft, or the missing answers of a case file."""
     import questionary
 
+    from appeal.terminal import prompts
+
     from appeal.base.errors import UserError
     from appeal.base.language import translate as _
     from appeal.intake import drafts
@@ -156,7 +158,7 @@ def _interview(args: argparse.Namespace):
         print(told + "\n", file=sys.stderr)
     unfinished = drafts.find_unfinished()
     if unfinished:
-        choice = questionary.select(
+        choice = prompts.select(
             _("You have an unfinished draft. Carry on with it?"),
             choices=[questionary.Choice(_("Yes, resume {draft}").format(draft=drafts.describe(path)), value=path)
                      for path in unfinished[:5]]
@@ -175,6 +177,8 @@ def _resume(path: Path):
     """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
     import questionary
 
+    from appeal.terminal import prompts
+
     from appeal.base.language import translate as _
     from appeal.intake import drafts
     from appeal.terminal import questionnaire
@@ -183,7 +187,7 @@ def _resume(path: Path):
         return questionnaire.run(resume=path)
     except drafts.DraftInUse as in_use:
         print(f"appeal: {in_use}", file=sys.stderr)
-        answer = questionary.confirm(_("Carry on in a copy of the draft (the other session keeps the original)?"),
+        answer = prompts.confirm(_("Carry on in a copy of the draft (the other session keeps the original)?"),
                                      default=True).ask()
         if not answer:
             raise KeyboardInterrupt from None
@@ -217,9 +221,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
         import questionary
 
+        from appeal.terminal import prompts
+
         from appeal.terminal import questionnaire
 
-        if questionary.confirm(
+        if prompts.confirm(
             ngettext("The letter still has {count} blank(s). Answer the missing questions now?",
                      "The letter still has {count} blank(s). Answer the missing questions now?",
                      len(drafted.blanks)).format(count=len(drafted.blanks)), default=True

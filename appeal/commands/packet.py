@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from appeal.base.folders import add_folder_options
+from appeal.base.language import N_, translate as _
 
 
 def add_packet_parser(commands) -> argparse.ArgumentParser:
@@ -50,9 +51,9 @@ def cmd_packet(args: argparse.Namespace) -> int:
     case = casefile.load(args.case)
     kind = draft.choose_kind(case, args.letter, tuple(args.templates or ()))
     if args.typed_signature and kind.signed_by == "patient" and case.sender.role not in (None, SenderRole.patient):
-        raise UserError(f"--typed-signature: the {kind.name} letter is signed by the patient themself, so nobody else "
-                        "can type it for them. Print it for the patient to sign, or give --signature with a photo of "
-                        "the patient's own signature.")
+        raise UserError(_("--typed-signature: the {kind} letter is signed by the patient themself, so nobody else can "
+                          "type it for them. Print it for the patient to sign, or give --signature with a photo of "
+                          "the patient's own signature.").format(kind=kind.name))
     docx, used, said = _letter(args, case, kind)
     print(said)
     if args.strict:  # before the signature and the slow conversion: nothing is made of a letter with blanks
@@ -60,7 +61,8 @@ def cmd_packet(args: argparse.Namespace) -> int:
     default = used.with_suffix(".pdf") if used is not None else packet.default_name(draft.default_name(case, kind))
     path = Path(args.output) if args.output else default
     if path.exists() and not args.force:  # before the slow conversion, not after it
-        raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
+        raise UserError(_("{path} already exists. Choose another name with -o, or add --force to replace it.").format(
+            path=path))
     docx, signed = signature.sign(docx, picture=args.signature,
                                   typed_on=format_date(date.today()) if args.typed_signature else None)
     print(packet.save(case, kind, docx, path, attachments=args.attach or [], cover=args.cover, force=args.force))
@@ -80,29 +82,35 @@ def _letter(args: argparse.Namespace, case, kind) -> tuple[bytes, Path | None, s
     if args.docx:
         given = Path(args.docx)
         docx = packet.check_docx(given)
-        return docx, given, f"Using the letter {given}{_SAID[state(docx)]}."
+        return docx, given, _(_USING[state(docx)]).format(path=given)
     beside = Path(args.case).with_suffix(".docx")
     if beside.is_file():
         docx = packet.check_docx(beside)
         found = state(docx)
         if found == "unchanged" or not sys.stdin.isatty():
-            return docx, beside, f"Using the letter beside the case file, {beside}{_SAID[found]}."
-        import questionary
+            return docx, beside, _(_BESIDE[found]).format(path=beside)
+        from appeal.terminal import prompts
 
-        question = (f"{beside} has been changed since appeal draft wrote it. Make the packet from it, with your "
-                    "changes?" if found == "changed" else f"Make the packet from the letter beside the case file, "
-                    f"{beside}?")
-        answer = questionary.confirm(question, default=True).ask()
+        question = (_("{path} has been changed since appeal draft wrote it. Make the packet from it, with your "
+                      "changes?") if found == "changed"
+                    else _("Make the packet from the letter beside the case file, {path}?")).format(path=beside)
+        answer = prompts.confirm(question, default=True).ask()
         if answer is None:
             raise KeyboardInterrupt
         if answer:
-            return docx, beside, f"Using the letter {beside}{_SAID[found]}."
+            return docx, beside, _(_USING[found]).format(path=beside)
         fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
-        return fresh, None, f"Drafting the letter afresh from {args.case}; {beside} is not used."
+        return fresh, None, _("Drafting the letter afresh from {case}; {path} is not used.").format(case=args.case,
+                                                                                                   path=beside)
     fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
-    return fresh, None, (f"Drafting the letter afresh from {args.case} (to send a letter you edited, give it with "
-                         "--docx EDITED.docx).")
+    return fresh, None, _("Drafting the letter afresh from {case} (to send a letter you edited, give it with "
+                          "--docx EDITED.docx).").format(case=args.case)
 
 
-_SAID = {"changed": " (your edited version: it was changed since appeal draft wrote it)",
-         "unchanged": " (as appeal draft wrote it)", "unknown": ""}
+# Which letter is used, by what appeal draft's mark says of it (appeal/letters/written_mark.py).
+_USING = {"changed": N_("Using the letter {path} (your edited version: it was changed since appeal draft wrote it)."),
+          "unchanged": N_("Using the letter {path} (as appeal draft wrote it)."), "unknown": N_("Using the letter {path}.")}
+_BESIDE = {"changed": N_("Using the letter beside the case file, {path} (your edited version: it was changed since "
+                         "appeal draft wrote it)."),
+           "unchanged": N_("Using the letter beside the case file, {path} (as appeal draft wrote it)."),
+           "unknown": N_("Using the letter beside the case file, {path}.")}

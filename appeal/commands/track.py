@@ -116,12 +116,15 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
 
     import questionary
 
+
+    from appeal.terminal import prompts
+
     from appeal.cases.fields import parse_date
     from appeal.tracking.record import record_sent
     from appeal.tracking.store import METHODS
 
     today = today or date.today()
-    when = questionary.select(_("Have you sent this letter yet?"), choices=[
+    when = prompts.select(_("Have you sent this letter yet?"), choices=[
         questionary.Choice(_("Not yet (record it when you send it: {command})").format(command="appeal track add"),
                            value="later"),
         questionary.Choice(_("Yes, today"), value="today"),
@@ -140,7 +143,7 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
 
         sent = parse_date(questionary.text(_("On what day was it sent? (like 03/14/2026)"),
                                            validate=valid).unsafe_ask())
-    method = questionary.select(_("How was it sent?"),
+    method = prompts.select(_("How was it sent?"),
                                 choices=[questionary.Choice(_(_METHOD_WORDS.get(name, name)), value=name)
                                          for name in METHODS]
                                 + [questionary.Choice(_("Skip"), value=None)]).unsafe_ask()

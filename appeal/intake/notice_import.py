@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from appeal.base.language import N_, translate as gettext  # not `_`: this module uses `_` for values it skips
 from appeal.cases import icd10, plan_types
 from appeal.cases.case import Case, DenialReason, PlanType, ReviewLevel, TreatmentKind
 from appeal.cases.fields import check_npi, normalize_phone, not_in_future, parse_date
@@ -39,25 +40,25 @@ OCR_WORDS = ("patient_name", "insurer", "plan_name", "service", "appeals_address
 
 # (key, what the person sees). The order is the order of the confirm screen.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("patient_name", "Patient's name"),
-    ("date_of_birth", "Date of birth"),
-    ("member_id", "Member ID"),
-    ("group_number", "Group number"),
-    ("insurer", "Insurance company"),
-    ("plan_name", "Plan name"),
-    ("plan_type", "Kind of coverage"),
-    ("notice_date", "Date of the notice"),
-    ("reference", "Claim or reference number"),
-    ("service", "Service denied"),
-    ("procedure_codes", "Procedure codes (CPT/HCPCS)"),
-    ("diagnoses", "Diagnosis codes (ICD-10)"),
-    ("provider_npi", "Provider's NPI"),
-    ("reason", "Reason for the denial"),
-    ("quote", "The plan's words"),
-    ("appeal_deadline", "Appeal deadline on the notice"),
-    ("appeals_fax", "Fax for appeals"),
-    ("appeals_address", "Address for appeals"),
-    ("adjustment_codes", "Adjustment codes (CARC/RARC)"),
+    ("patient_name", N_("Patient's name")),
+    ("date_of_birth", N_("Date of birth")),
+    ("member_id", N_("Member ID")),
+    ("group_number", N_("Group number")),
+    ("insurer", N_("Insurance company")),
+    ("plan_name", N_("Plan name")),
+    ("plan_type", N_("Kind of coverage")),
+    ("notice_date", N_("Date of the notice")),
+    ("reference", N_("Claim or reference number")),
+    ("service", N_("Service denied")),
+    ("procedure_codes", N_("Procedure codes (CPT/HCPCS)")),
+    ("diagnoses", N_("Diagnosis codes (ICD-10)")),
+    ("provider_npi", N_("Provider's NPI")),
+    ("reason", N_("Reason for the denial")),
+    ("quote", N_("The plan's words")),
+    ("appeal_deadline", N_("Appeal deadline on the notice")),
+    ("appeals_fax", N_("Fax for appeals")),
+    ("appeals_address", N_("Address for appeals")),
+    ("adjustment_codes", N_("Adjustment codes (CARC/RARC)")),
 )
 LABELS = dict(FIELDS)
 
@@ -243,14 +244,15 @@ class _Reader:
         if key in self.result.found or value in (None, "", [], ()):
             return False
         if self.notice.ocr and line.confidence is not None and line.confidence < OCR_SURE and certain:
-            certain, why = False, "the scan is unclear on this line"
+            certain, why = False, N_("the scan is unclear on this line")
         elif self.notice.ocr and key in OCR_WORDS and certain:  # no format to check words against: 'Pian' for 'Plan'
-            certain, why = False, "read by OCR: compare the words with the paper"
+            certain, why = False, N_("read by OCR: compare the words with the paper")
         self.result.found[key] = Found(key, value, line, certain, why)
         return True
 
     def reject(self, key: str, seen: str, line: Line, reason: str) -> None:
-        self.result.rejected.append(f"{LABELS[key]}: '{seen}' on line {line.number} {reason}")
+        self.result.rejected.append(gettext("{label}: '{seen}' on line {number} {reason}").format(
+            label=gettext(LABELS[key]), seen=seen, number=line.number, reason=gettext(reason)))
 
     # ---- label searches
 
@@ -329,7 +331,7 @@ class _Reader:
                 value, why = value
             if value not in (None, ""):
                 if not why and key in ONE_OF_SEVERAL and self.other_values(value, hits[index + 1 :], read):
-                    why = "the notice gives more than one under this label; check this is the one denied"
+                    why = N_("the notice gives more than one under this label; check this is the one denied")
                 return self.keep(key, value, line, certain and not why, why)
         for text, starts in self.paragraphs:  # a label and its value split over two lines of a paragraph
             for match in pattern.finditer(text):
@@ -367,7 +369,7 @@ class _Reader:
             found = self.result.found.get(key)
             if found is not None and found.certain:
                 self.result.found[key] = replace(found, certain=False,
-                                                 why="the notice lists several claims; check this is the one denied")
+                                                 why=N_("the notice lists several claims; check this is the one denied"))
 
     def identity(self) -> None:
         # 'Member: <subscriber>' beside 'Patient: <child> (dependent)': the patient's own label first
@@ -384,7 +386,7 @@ class _Reader:
         if self.labelled("patient_name", _label(r"dear"),  # 'Dear Dr. Patel': the letter is to the doctor
                          lambda text: None if re.match(r"(?i)(?:dr|doctor)\b", text.strip()) else _name(text), certain=False):
             self.result.found["patient_name"] = replace(self.result.found["patient_name"],
-                                                        why="taken from the letter's greeting")
+                                                        why=N_("taken from the letter's greeting"))
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         # the plan's own number first: a Medicaid plan's letter may print the state's ID too
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
@@ -406,14 +408,14 @@ class _Reader:
         self.state_id_beside_member_id()
         # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
-                      lambda text: (m.group(), "the notice prints only the end of this number; check it")
+                      lambda text: (m.group(), N_("the notice prints only the end of this number; check it"))
                       if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
         self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
         # 'Group: Mile High Engineering LLC (5530-22)': the employer's name, its group number in brackets after it
         self.labelled("group_number", _label(r"group(?=\s*:)"),
-                      lambda text: (m.group(1), "the number in brackets after the employer's name: check it")
+                      lambda text: (m.group(1), N_("the number in brackets after the employer's name: check it"))
                       if (m := re.search(r"\(([A-Z0-9-]*\d[A-Z0-9-]*)\)\s*$", _cut(text))) else None)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
@@ -437,7 +439,7 @@ class _Reader:
         values = {value[0] if isinstance(value, tuple) else value
                   for rest, _ in self.after_label(state) if (value := self.identifier(rest))}
         if values - {found.value}:
-            self.result.found["member_id"] = replace(found, certain=False, why=(
+            self.result.found["member_id"] = replace(found, certain=False, why=N_(
                 "the notice gives both the plan's member number and the state's Medicaid ID; check this is the plan's"))
 
     def name_from_address_block(self) -> None:
@@ -452,7 +454,7 @@ class _Reader:
             text = re.sub(r"\s+\((?:Ret|Self)\.?\)$", "", text)
             name = _name(text)
             if name and _org(text) is None and len(name.split()) == len(text.split()) <= 4:
-                self.keep("patient_name", name, line, False, "taken from the address the letter was mailed to")
+                self.keep("patient_name", name, line, False, N_("taken from the address the letter was mailed to"))
                 return
 
     def identifier(self, text: str) -> Any:
@@ -501,14 +503,14 @@ class _Reader:
                      else _letterhead_plan(self.run_on(top, line, text)) if line is not top[0] or cell > 0
                      else None)
             if value:
-                self.keep("plan_name", value, line, False, "taken from the top of the letter: check it is your plan's name")
+                self.keep("plan_name", value, line, False, N_("taken from the top of the letter: check it is your plan's name"))
                 return
         if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
                 and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
                                  top[0].text.strip()):
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
-                      "taken from the letterhead: check it is your plan's name")
+                      N_("taken from the letterhead: check it is your plan's name"))
 
     @staticmethod
     def run_on(top: list[Line], line: Line, text: str) -> str:
@@ -546,7 +548,7 @@ class _Reader:
                 continue
             signed = any(name in other.text for other in self.lines[heads[-1].number :])
             self.keep("insurer", name, line, certain=signed,
-                      why="" if signed else "taken from the letterhead: check it is the insurance company")
+                      why="" if signed else N_("taken from the letterhead: check it is the insurance company"))
             return
 
     def full_name(self, name: str, line: Line) -> tuple[str, Line]:
@@ -576,7 +578,8 @@ class _Reader:
         if cue.unsure:
             self.keep("plan_type", found, line, False, cue.unsure)
         elif close:
-            self.keep("plan_type", found, line, False, f"the notice also mentions {PlanType(ranked[1][0]).label}")
+            self.keep("plan_type", found, line, False,
+                      gettext("the notice also mentions {plan}").format(plan=gettext(PlanType(ranked[1][0]).label)))
         else:
             self.keep("plan_type", found, line)
 
@@ -596,7 +599,7 @@ class _Reader:
         if len(alone) == 1:
             value, why = _past_date(alone[0].text.strip()) or (None, "")
             if greeting is None and not why:
-                why = "a date alone near the top of the notice, without a label: check it is the notice's date"
+                why = N_("a date alone near the top of the notice, without a label: check it is the notice's date")
             self.keep("notice_date", value, alone[0], not why, why)
 
     def service(self) -> None:
@@ -640,7 +643,7 @@ class _Reader:
                 value = _phrase(re.sub(r"(?i)^.*\b(?:denial|claim|request|appeal|coverage)(?: \w+){0,2} (?:for|of) ", "",
                                        match.group(1))) if match else None
                 if value:
-                    why = "" if certain else "read from a sentence of the notice: check it names the care denied"
+                    why = "" if certain else N_("read from a sentence of the notice: check it names the care denied")
                     return self.keep("service", value, self._line_at(starts, match.start(1)), certain, why)
         # 'Payment for the services listed below was denied.' and, under it, 'Physical therapy visits (CPT ...)'
         for number, (text, _) in enumerate(self.paragraphs[:-1]):
@@ -649,7 +652,7 @@ class _Reader:
                 match = re.match(r"([^()]{3,120}?) " + codes, following)
                 if match and _phrase(match.group(1)):
                     return self.keep("service", _phrase(match.group(1)), starts[0][1], False,
-                                     "read from the list under the notice's sentence: check it names the care denied")
+                                     N_("read from the list under the notice's sentence: check it names the care denied"))
         return False
 
     def service_in_table(self) -> bool:
@@ -673,7 +676,7 @@ class _Reader:
                 value = _phrase(cell)
                 if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
                     return self.keep("service", value, row, False,
-                                     "a service line of the notice's table: check it is the one denied")
+                                     N_("a service line of the notice's table: check it is the one denied"))
         return False
 
     def codes(self) -> None:
@@ -689,21 +692,21 @@ class _Reader:
                 on_line = _procedure_codes(before + " " + line.text if not re.search(r"[.:]\s*$", before) else line.text,
                                            self.notice.ocr)  # the sentence's codes, its line before included
                 if not why and re.match(r"\s*[A-Z]?\d{4}[0-9A-Z]?\s+(?:is|was|are|were|must|has|had|can|cannot|may|needs?)\b", rest):
-                    why = "read from a sentence, not under a label: check the codes"  # 'Code 90838 is an add-on code...'
+                    why = N_("read from a sentence, not under a label: check the codes")  # 'Code 90838 is an add-on code...'
                 if not why and (re.search(r"\b[a-z]+ \w+\s*$", lead) or on_line and {c for c, _ in on_line[0]} - {c for c, _ in codes}):
-                    why = "read from a sentence, not under a label: check the codes"
+                    why = N_("read from a sentence, not under a label: check the codes")
                     codes = on_line[0] if on_line and len(on_line[0]) > len(codes) else codes  # the line's codes, all
                 for row in self.table_rows(line):  # an EOB's table: a code on each service line
                     more = _procedure_codes(row, self.notice.ocr)
                     codes += [code for code in (more[0] if more else []) if code[0] not in {c for c, _ in codes}]
                 others = [_procedure_codes(more, self.notice.ocr) for more, _ in self.after_label(procedure)]
                 if not why and any(other and {c for c, _ in other[0]} - {c for c, _ in codes} for other in others):
-                    why = "the notice lists other codes too (another claim?); check these are the ones denied"
+                    why = N_("the notice lists other codes too (another claim?); check these are the ones denied")
                 if self.notice.ocr:  # a description misread by OCR would go into the letter: the code is enough
                     codes = [(code, None) for code, _ in codes]
                     for stub in re.findall(r"(?<![\w/-])\d{4}(?![\w/-])", rest):  # J3490 read as 3490
-                        self.reject("procedure_codes", stub, line, "is not a whole CPT or HCPCS code (a letter or "
-                                    "digit lost in the scan?), so it was not used")
+                        self.reject("procedure_codes", stub, line, N_("is not a whole CPT or HCPCS code (a letter or "
+                                    "digit lost in the scan?), so it was not used"))
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
         if "procedure_codes" not in self.result.found:
@@ -720,7 +723,7 @@ class _Reader:
                 why = why or also
             lead = line.text[: line.text.find(rest)] if rest in line.text else ""
             if codes and not why and ":" not in lead[-20:] and re.search(r"\b[a-z]{2,}\b", lead.strip().rpartition(" ")[0]):
-                why = "read from a sentence, not under a label: check the codes"  # '...; diagnoses S83.511D and M25.661'
+                why = N_("read from a sentence, not under a label: check the codes")  # '...; diagnoses S83.511D and M25.661'
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break
@@ -735,13 +738,13 @@ class _Reader:
             if value:
                 npis.append((value, why, line))
                 continue
-            self.reject("provider_npi", match.group(), line, "fails the NPI check digit, so it was not used")
+            self.reject("provider_npi", match.group(), line, N_("fails the NPI check digit, so it was not used"))
         printed = {number for rest, _ in self.after_label(_label(r"NPI(?: number| #)?"))  # 'NPI: A (group) / B'
                    for number in [re.sub(r"\D", "", rest)[:10], *re.findall(r"(?<!\d)\d{10}(?!\d)", rest)]} - {""}
         if npis:
             value, why, line = npis[0]
             if not why and len(printed) > 1:
-                why = "the notice gives more than one NPI; check this is the provider of the care denied"
+                why = N_("the notice gives more than one NPI; check this is the provider of the care denied")
             self.keep("provider_npi", value, line, not why, why)
         adjustment, first = [], None  # every labelled code (an EOB's lines each have theirs), in order, once
         for rest, line in self.after_label(_label(r"claim adjustment reason(?: and remark)?(?: codes?)?", r"CARC",
@@ -774,7 +777,7 @@ class _Reader:
                         first = first or self._line_at(starts, listed.start())
         if not codes:
             return False
-        return self.keep("adjustment_codes", codes, first, False, "found in the notice's text, not under a label: check them")
+        return self.keep("adjustment_codes", codes, first, False, N_("found in the notice's text, not under a label: check them"))
 
     def diagnoses_in_prose(self) -> bool:
         """ICD-10 codes in brackets after the conditions they name ('post-traumatic stress disorder (F43.10)'),
@@ -787,7 +790,7 @@ class _Reader:
                     codes.append(value)
                     first = first or line
         return bool(codes) and self.keep("diagnoses", codes, first, False,
-                                         "read from codes in brackets in the letter's sentences: check them")
+                                         N_("read from codes in brackets in the letter's sentences: check them"))
 
     def codes_in_table(self) -> bool:
         """The codes in a table's code column: a header row (columns apart, no digits) naming a code, and the
@@ -810,9 +813,9 @@ class _Reader:
                 found = _procedure_codes(row.text, self.notice.ocr)
                 codes += [(code, None) for code, _ in (found[0] if found else []) if code not in {c for c, _ in codes}]
             if codes:
-                why = "read by OCR: CPT codes cannot be checked against a code set here" if self.notice.ocr else ""
+                why = N_("read by OCR: CPT codes cannot be checked against a code set here") if self.notice.ocr else ""
                 if _denied(rows):  # paid lines beside denied ones: the person tells which codes the appeal is about
-                    why = "the table lists lines that were paid beside the denied ones; check which codes were denied"
+                    why = N_("the table lists lines that were paid beside the denied ones; check which codes were denied")
                 return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
         return False
 
@@ -832,7 +835,7 @@ class _Reader:
             codes = [code for row in rows for code in re.findall(r"\(([A-Z]?\d{4}[0-9A-Z]?)\)", row)]
             if codes:
                 return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
-                                 service.line, False, "read from the table's service lines: check them")
+                                 service.line, False, N_("read from the table's service lines: check them"))
         match = (re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
                  or re.search(r" - ((?:(?:CPT|HCPCS)\s*)?[A-Z]?\d{4}[0-9A-Z]?(?:,\s*[A-Z]?\d{4}[0-9A-Z]?)*)\s*$", service.line.text))
         found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
@@ -866,7 +869,7 @@ class _Reader:
                 if why:
                     notes.append(why)
             else:
-                self.reject("diagnoses", token, line, "is not a billable ICD-10-CM code, so it was not used")
+                self.reject("diagnoses", token, line, N_("is not a billable ICD-10-CM code, so it was not used"))
         return codes, "; ".join(notes)
 
     def reason(self) -> None:
@@ -901,7 +904,7 @@ class _Reader:
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
-                          why="read by OCR: compare the words with the paper" if self.notice.ocr else "")
+                          why=N_("read by OCR: compare the words with the paper") if self.notice.ocr else "")
                 break
         if "quote" not in self.result.found:
             self.quote_in_notes() or self.quote_in_prose()
@@ -912,9 +915,9 @@ class _Reader:
                       if (match := re.search(pattern, quote.value, re.I)))
         reasons = list(dict.fromkeys(reason for _, reason in hits))
         if reasons:
-            why = "the plan gives more than one reason; the first is used" if len(reasons) > 1 else ""
+            why = N_("the plan gives more than one reason; the first is used") if len(reasons) > 1 else ""
             if not why and not quote.certain:
-                why = "the kind of reason was told from words read without a label: check it"
+                why = N_("the kind of reason was told from words read without a label: check it")
             self.keep("reason", reasons[0], quote.line, not why, why)
             self.result.other_reasons = reasons[1:]
 
@@ -941,7 +944,7 @@ class _Reader:
                 words = re.sub(r"(?:\s*\(?" + ADJUSTMENT_CODE + r"(?:,\s*" + ADJUSTMENT_CODE + r")*\)?\.?)+$", "", words)
                 if any(re.search(pattern, words, re.I) for _, pattern in REASON_CUES):
                     return self.keep("quote", words if words.endswith(".") else words + ".", first, False,
-                                     "a note under the notice's table: check it is the one for the denied line")
+                                     N_("a note under the notice's table: check it is the one for the denied line"))
         return False
 
     def quote_in_prose(self) -> bool:
@@ -955,7 +958,7 @@ class _Reader:
             if re.search(r"(?i)\bbecause:\s*$", text) and index + 1 < len(paragraphs):
                 text, starts = paragraphs[index + 1]  # 'We denied this request because:' and the reason set below
                 return self.keep("quote", re.split(QUOTE_ENDS, text)[0], starts[0][1], False,
-                                 "read from the letter's words, not under a heading: check these are the plan's reasons")
+                                 N_("read from the letter's words, not under a heading: check these are the plan's reasons"))
             if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
                                                           r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
                 continue
@@ -970,8 +973,8 @@ class _Reader:
                     quote = re.split(QUOTE_ENDS, " ".join(sentences[number:]))[0]
                     at = text.index(sentence)
                     return self.keep("quote", quote, self._line_at(starts, at), False,
-                                     "read from the letter's words, not under a heading: check these are the plan's "
-                                     "reasons")
+                                     N_("read from the letter's words, not under a heading: check these are the plan's "
+                                        "reasons"))
         return False
 
     def appeal_route(self) -> None:
@@ -1051,8 +1054,8 @@ class _Reader:
         if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
             return
         if window.role is notice_windows.WindowRole.expedited_filing:
-            self.keep("appeal_deadline", stated, window.line, False, "this window is for a fast (expedited) appeal; "
-                      "the notice gives no standard one")
+            self.keep("appeal_deadline", stated, window.line, False, N_(
+                "this window is for a fast (expedited) appeal; the notice gives no standard one"))
             return
         self.keep("appeal_deadline", stated, window.line)
 
@@ -1087,14 +1090,14 @@ class _Reader:
         score, line, number = chosen[0]
         value, why = _checked(number, normalize_phone, digits=True)
         if not value:
-            self.reject("appeals_fax", number, line, "is not a 10-digit number, so it was not used")
+            self.reject("appeals_fax", number, line, N_("is not a 10-digit number, so it was not used"))
             return
         if len(chosen) > 1 and any(item[2] != number for item in chosen):
-            why = "the notice gives more than one fax number"
+            why = N_("the notice gives more than one fax number")
         elif score % 2:
-            why = "this line gives more than one fax number"
+            why = N_("this line gives more than one fax number")
         elif score == 0:
-            why = "this fax is not next to the appeal instructions"
+            why = N_("this fax is not next to the appeal instructions")
         self.keep("appeals_fax", value, line, not why, why)
 
     def address(self) -> None:
@@ -1321,9 +1324,9 @@ def _plan_name(text: str) -> str | None:
     # out, and said; a plan type's letters ('(HMO)', '(PDP)') are part of the name
     bare = re.sub(r"\s*\((?:[^()]*(?:\d|;|\.|" + NOT_PLAN_NAME + r")[^()]*\)|[^()]*$)$", "", value)
     if bare != value and len(bare) >= 3:
-        return bare, "words in brackets after the name were left out; check the plan's name"
+        return bare, N_("words in brackets after the name were left out; check the plan's name")
     if "(" in value and not re.search(r"\(" + PLAN_LETTERS + r"\)$", value):
-        return value, "the brackets in it may not be part of the plan's name"
+        return value, N_("the brackets in it may not be part of the plan's name")
     return value
 
 
@@ -1357,7 +1360,7 @@ def _procedure_codes(text: str, ocr: bool) -> tuple[list[tuple[str, str | None]]
         found.append((fixed, (match.group(2) or match.group(3) or "").strip() or None))
     if not found:
         return None
-    return found, ("read by OCR: CPT codes cannot be checked against a code set here" if ocr else "")
+    return found, (N_("read by OCR: CPT codes cannot be checked against a code set here") if ocr else "")
 
 
 def _checked(raw: str, check: Callable[[str], Any], *, digits: bool, month_names: bool = False) -> tuple[Any, str]:
@@ -1386,7 +1389,7 @@ def _checked(raw: str, check: Callable[[str], Any], *, digits: bool, month_names
         except ValueError:
             continue
     if len(set(map(str, valid))) == 1:
-        return valid[0], f"corrected from '{raw}' as printed in the scan: check it"
+        return valid[0], gettext("corrected from '{raw}' as printed in the scan: check it").format(raw=raw)
     return None, ""
 
 
@@ -1469,18 +1472,19 @@ def stated_due(stated: StatedDeadline, case: Case) -> date | None:
 def _rule_cannot_count(case: Case, report) -> str:
     """Why the rule's deadline cannot be counted, in plain words: what the case is missing."""
     if case.insurance.plan_type is None:
-        return "The tool cannot count the rule's deadline without the kind of coverage (the plan type), so go by the notice."
+        return gettext("The tool cannot count the rule's deadline without the kind of coverage (the plan type), so go "
+                       "by the notice.")
     if report is None or any(item.missing for item in report.filing) or not case.denial.notice_date:
-        return ("The tool cannot count the rule's deadline without the date printed on the notice; add it, or go by "
-                "the notice.")
-    return "No rule the tool knows gives a deadline for this step, so go by the notice."
+        return gettext("The tool cannot count the rule's deadline without the date printed on the notice; add it, or "
+                       "go by the notice.")
+    return gettext("No rule the tool knows gives a deadline for this step, so go by the notice.")
 
 
 def deadline_comparison(extraction: Extraction, case: Case, today: date | None = None) -> str | None:
     """The appeal deadline: the notice's stated one beside the rule's, in words, never one silently replacing the
     other; the earlier is the one to go by. Without a stated one, the rule's, and a word that the notice's other
     time limits (a peer-to-peer call's, the records') are not it."""
-    from appeal.cases.fields import format_date
+    from appeal.base.language import long_date
     from appeal.rules import deadlines
 
     if not extraction.writes_denial:
@@ -1489,29 +1493,34 @@ def deadline_comparison(extraction: Extraction, case: Case, today: date | None =
     earliest = report.earliest if report else None
     found = extraction.found.get("appeal_deadline")
     others = [window for window in extraction.other_windows if not window.role.files_an_appeal]
-    not_it = (" The other time limits on the notice (" + ", ".join(f"{window.words} {window.role.label.split(';')[0]}"
-                                                                     for window in others[:3])
-              + ") are not your appeal deadline.") if others else ""
+    not_it = (" " + gettext("The other time limits on the notice ({windows}) are not your appeal deadline.").format(
+        windows=", ".join(gettext("{words} {role}").format(words=window.words, role=window.role.label.split(";")[0])
+                          for window in others[:3]))
+              if others else "")
     if found is None:
         if earliest is None or earliest.due is None:
             return None
-        return (f"The notice does not state a deadline for an appeal. The rule ({earliest.rule.citation}) gives "
-                f"{format_date(earliest.due)}, counted from {earliest.start_label}: send your appeal by then." + not_it)
+        return gettext("The notice does not state a deadline for an appeal. The rule ({citation}) gives {due}, "
+                         "counted from {start}: send your appeal by then.").format(
+            citation=earliest.rule.citation, due=long_date(earliest.due), start=earliest.start_label) + not_it
     stated: StatedDeadline = found.value
     notice_due = stated_due(stated, case)
-    said = f"The notice says: \"{stated.words}\""
+    said = gettext("The notice says: \"{words}\"").format(words=stated.words.strip())
     if notice_due and not stated.due:
-        said += f" ({format_date(notice_due)} counted from the date on the notice)"
+        said += " " + gettext("({due} counted from the date on the notice)").format(due=long_date(notice_due))
     said += "" if said.endswith(('."', '!"', '?"')) else "."  # the notice's sentence ends with its own full stop
     if earliest is None or earliest.due is None:
         return said + " " + _rule_cannot_count(case, report) + not_it
     if notice_due == earliest.due:
-        return said + f" That matches the rule ({earliest.rule.citation}): {format_date(earliest.due)}." + not_it
+        return said + " " + gettext("That matches the rule ({citation}): {due}.").format(
+            citation=earliest.rule.citation, due=long_date(earliest.due)) + not_it
     if notice_due is None:
-        return (said + f" The rule ({earliest.rule.citation}) gives {format_date(earliest.due)}. Aim for the earlier "
-                "of the two dates." + not_it)
+        return said + " " + gettext("The rule ({citation}) gives {due}. Aim for the earlier of the two dates.").format(
+            citation=earliest.rule.citation, due=long_date(earliest.due)) + not_it
     safe, later = sorted([notice_due, earliest.due])
-    return (said + f" The rule the tool applies ({earliest.rule.citation}) gives {format_date(earliest.due)}, "
-            f"counted from {earliest.start_label}. They differ: {format_date(safe)}, the earlier, is the safe date "
-            f"to send your appeal by. The later date, {format_date(later)}, may also apply, but do not count on it without "
-            "checking with the plan." + not_it)
+    return said + " " + gettext(
+        "The rule the tool applies ({citation}) gives {due}, counted from {start}. They differ: {safe}, the earlier, is "
+        "the safe date to send your appeal by. The later date, {later}, may also apply, but do not count on it "
+        "without checking with the plan.").format(citation=earliest.rule.citation, due=long_date(earliest.due),
+                                                  start=earliest.start_label, safe=long_date(safe),
+                                                  later=long_date(later)) + not_it

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from appeal.base.language import N_, translate
 from appeal.intake.notice_text import Line
 
 
@@ -36,7 +37,7 @@ class DocumentType(str, Enum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return translate(_LABELS[self])
 
     @property
     def is_denial(self) -> bool:
@@ -45,16 +46,16 @@ class DocumentType(str, Enum):
 
 
 _LABELS = {
-    DocumentType.denial_prior_authorization: "a denial of a request to approve care before it is given (prior authorization)",
-    DocumentType.denial_claim: "a denial of a claim (payment for care already given)",
-    DocumentType.denial_appeal_decision: "a decision on an appeal that keeps the denial",
-    DocumentType.final_internal_denial: "a final internal denial (the plan's last word; next is an outside review)",
-    DocumentType.approval: "an approval",
-    DocumentType.partial_approval: "a partial approval (part approved, part denied)",
-    DocumentType.eob_paid: "an Explanation of Benefits for a claim the plan paid",
-    DocumentType.eob_denied: "an Explanation of Benefits with a denied line",
-    DocumentType.request_for_information: "a request for more information (no decision yet)",
-    DocumentType.peer_to_peer_offer: "an offer of a peer-to-peer call with the plan's reviewer (no final decision yet)",
+    DocumentType.denial_prior_authorization: N_("a denial of a request to approve care before it is given (prior authorization)"),
+    DocumentType.denial_claim: N_("a denial of a claim (payment for care already given)"),
+    DocumentType.denial_appeal_decision: N_("a decision on an appeal that keeps the denial"),
+    DocumentType.final_internal_denial: N_("a final internal denial (the plan's last word; next is an outside review)"),
+    DocumentType.approval: N_("an approval"),
+    DocumentType.partial_approval: N_("a partial approval (part approved, part denied)"),
+    DocumentType.eob_paid: N_("an Explanation of Benefits for a claim the plan paid"),
+    DocumentType.eob_denied: N_("an Explanation of Benefits with a denied line"),
+    DocumentType.request_for_information: N_("a request for more information (no decision yet)"),
+    DocumentType.peer_to_peer_offer: N_("an offer of a peer-to-peer call with the plan's reviewer (no final decision yet)"),
 }
 DENIALS = frozenset({DocumentType.denial_prior_authorization, DocumentType.denial_claim,
                      DocumentType.denial_appeal_decision, DocumentType.final_internal_denial,
@@ -62,17 +63,17 @@ DENIALS = frozenset({DocumentType.denial_prior_authorization, DocumentType.denia
 
 # What a person is told when the document is not a denial, in plain words.
 NOT_A_DENIAL = {
-    DocumentType.approval: "This looks like an approval, not a denial; there is nothing to appeal.",
-    DocumentType.partial_approval: (
+    DocumentType.approval: N_("This looks like an approval, not a denial; there is nothing to appeal."),
+    DocumentType.partial_approval: N_(
         "This looks like a partial approval: part of the request was approved and part was not. Only the part "
         "that was not approved can be appealed."),
-    DocumentType.eob_paid: (
+    DocumentType.eob_paid: N_(
         "This looks like an Explanation of Benefits for a claim the plan paid, not a denial. An EOB is not a "
         "bill, and there is nothing to appeal unless a line of it was denied."),
-    DocumentType.request_for_information: (
+    DocumentType.request_for_information: N_(
         "This looks like a request for more information, not a denial: the plan has not decided yet. Send what "
         "it asks for by the date it gives; if it then denies the request, import that notice."),
-    DocumentType.peer_to_peer_offer: (
+    DocumentType.peer_to_peer_offer: N_(
         "This looks like an offer for your doctor to talk with the plan's reviewer (a peer-to-peer call), not a "
         "final denial. Ask your doctor to call within the time it gives; an appeal answers the written denial."),
 }
@@ -94,7 +95,7 @@ class DocumentKind:
     @property
     def not_a_denial(self) -> str | None:
         """The plain sentence for a document that is not a denial; None for a denial."""
-        return None if self.is_denial else NOT_A_DENIAL[self.type]
+        return None if self.is_denial else translate(NOT_A_DENIAL[self.type])
 
 
 # A sentence whose cue is only a possibility: "if your request is denied", "may be denied", "unless approved".
@@ -274,11 +275,11 @@ def classify(lines: list[Line]) -> DocumentKind | None:
     if partial or (approved and denied and not undecided):
         line = (partial or approved)[0][1]
         return DocumentKind(DocumentType.partial_approval, line, certain=bool(partial),
-                            why="" if partial else "the notice speaks both of an approval and of a denial")
+                            why="" if partial else N_("the notice speaks both of an approval and of a denial"))
     if approved and not denied:
         return DocumentKind(DocumentType.approval, approved[0][1])
     if (more or peer) and (undecided or not denied):
-        unsure = "" if undecided or not denied else "the notice also uses the word denied"
+        unsure = "" if undecided or not denied else N_("the notice also uses the word denied")
         if more and (not peer or more[0][1].number <= peer[0][1].number):
             return DocumentKind(DocumentType.request_for_information, more[0][1], not unsure, unsure)
         return DocumentKind(DocumentType.peer_to_peer_offer, peer[0][1], not unsure, unsure)
@@ -287,7 +288,7 @@ def classify(lines: list[Line]) -> DocumentKind | None:
     signs = _hits(_DENIAL_SIGNS, said)
     if signs:
         return _denial(signs[0][1], said, certain=False,
-                       why="the notice does not say 'denied' in so many words; it gives a reason and appeal rights")
+                       why=N_("the notice does not say 'denied' in so many words; it gives a reason and appeal rights"))
     return None
 
 

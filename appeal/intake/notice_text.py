@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.intake.photo import TARGET_WIDTH
 
 # A PDF page with less text than this is a scanned image, not typed text.
@@ -73,15 +74,16 @@ class NoticeText:
     def where(self, line: Line) -> str:
         """'line 12', or 'page 2, line 3' in a notice of several pages (lines counted on their page)."""
         if self.pages_read <= 1 or line.number == 0:  # one page, or a value the person typed
-            return f"line {line.number}"
+            return _("line {number}").format(number=line.number)
         first = next((item.number for item in self.lines if item.page == line.page), line.number)
-        return f"page {line.page}, line {line.number - first + 1}"
+        return _("page {page}, line {number}").format(page=line.page, number=line.number - first + 1)
 
     def pages_said(self) -> str:
         """Which pages were read: 'its one page', 'pages 1-3 of 3', 'pages 1-20 of 45'."""
         if self.pages <= 1:
-            return "its one page"
-        return f"pages 1-{self.pages_read} of {self.pages}" if self.pages_read > 1 else f"page 1 of {self.pages}"
+            return _("its one page")
+        return (_("pages 1-{read} of {pages}") if self.pages_read > 1 else _("page 1 of {pages}")).format(
+            read=self.pages_read, pages=self.pages)
 
 
 def from_string(text: str, name: str = "the notice", source: str = "text") -> NoticeText:
@@ -98,7 +100,7 @@ def read(path: str | Path) -> NoticeText:
     if str(path) == "-":
         stream = getattr(sys.stdin, "buffer", None)
         pasted = stream.read(MAX_TEXT_BYTES + 1) if stream else sys.stdin.read(MAX_TEXT_BYTES + 1).encode()
-        return _text_notice(pasted, "the pasted text")
+        return _text_notice(pasted, _("the pasted text"))
     from appeal.base import images, loader
 
     path = Path(path)
@@ -109,7 +111,8 @@ def read(path: str | Path) -> NoticeText:
     if image is not None:
         return _read_picture(image, str(path))
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UserError(f"{path} is neither a PDF, an image nor text; give the notice as a PDF, a photo or text.")
+        raise UserError(_("{path} is neither a PDF, an image nor text; give the notice as a PDF, a photo or text.").format(
+            path=path))
     return _text_notice(data, str(path))
 
 
@@ -119,9 +122,9 @@ def read(path: str | Path) -> NoticeText:
 
 def _text_notice(data: bytes, name: str) -> NoticeText:
     if len(data) > MAX_TEXT_BYTES:
-        raise UserError(f"{name} is more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of text, far more than a denial "
-                        "notice (a few pages). Check that it is the right file, or copy just the notice into a file "
-                        "of its own.")
+        raise UserError(_("{name} is more than {size} MB of text, far more than a denial notice (a few pages). Check "
+                          "that it is the right file, or copy just the notice into a file of its own.").format(
+            name=name, size=MAX_TEXT_BYTES // (1024 * 1024)))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", "replace")
     else:
@@ -132,19 +135,21 @@ def _text_notice(data: bytes, name: str) -> NoticeText:
     notice = from_string(text, name)
     problem = _past_bounds(notice.lines)
     if problem:
-        raise UserError(f"{name} {problem}, more than a denial notice holds. Check that it is the right file.")
+        raise UserError(_("{name} {problem}, more than a denial notice holds. Check that it is the right file.").format(
+            name=name, problem=problem))
     return notice
 
 
 def _past_bounds(lines: tuple[Line, ...] | list[Line]) -> str | None:
     """What makes these lines more than a notice: too many, too long in all, or one too long; None if nothing."""
     if len(lines) > MAX_LINES:
-        return f"has {len(lines):,} lines"
+        return _("has {count:,} lines").format(count=len(lines))
     if sum(len(line.text) for line in lines) > MAX_TEXT_CHARS:
-        return f"has more than {MAX_TEXT_CHARS:,} characters"
+        return _("has more than {count:,} characters").format(count=MAX_TEXT_CHARS)
     longest = max(lines, key=lambda line: len(line.text), default=None)
     if longest is not None and len(longest.text) > MAX_LINE_CHARS:
-        return f"has a line {len(longest.text):,} characters long (line {longest.number})"
+        return _("has a line {count:,} characters long (line {number})").format(count=len(longest.text),
+                                                                                number=longest.number)
     return None
 
 
@@ -166,19 +171,20 @@ class _Pages:
                for index, (text, confidence) in enumerate(texts, 1)]
         if _past_bounds(self.lines + new):
             self.full = True
-            self.notes.append(f"Page {number} and the pages after it were not read: together with the pages before "
-                              "they hold more text than a notice. If what you need is there, save those pages as a "
-                              "file of their own and import that.")
+            self.notes.append(_("Page {number} and the pages after it were not read: together with the pages before "
+                                "they hold more text than a notice. If what you need is there, save those pages as a "
+                                "file of their own and import that.").format(number=number))
             return
         self.lines += new
         self.read = number
 
     def notice(self, source: str) -> NoticeText:
         if self.read < self.pages and not self.full:
-            self.notes.append(f"Only pages 1-{self.read} of {self.pages} were read: a notice is rarely longer. If what "
-                              "you need is on a later page, save those pages as a file of their own and import that.")
+            self.notes.append(_("Only pages 1-{read} of {pages} were read: a notice is rarely longer. If what you need "
+                                "is on a later page, save those pages as a file of their own and import that.").format(
+                read=self.read, pages=self.pages))
         if not any(line.text.strip() for line in self.lines):
-            raise UserError(f"{self.name} has no text and no scanned pages that could be read."
+            raise UserError(_("{name} has no text and no scanned pages that could be read.").format(name=self.name)
                             + (" " + " ".join(self.notes) if self.notes else ""))
         return NoticeText(self.name, "ocr" if self.ocr else source, tuple(self.lines), self.pages, self.read,
                           tuple(self.notes))
@@ -199,7 +205,7 @@ def _read_picture(image: Any, name: str) -> NoticeText:
             image.seek(number - 1)
             width, height = image.size
             if width * height > MAX_PICTURE_PIXELS:
-                raise too_large(f"Page {number} of {name}", width, height)
+                raise too_large(_("Page {number} of {name}").format(number=number, name=name), width, height)
         _ocr_page(pages, number, image)
         if pages.full:
             break
@@ -211,10 +217,11 @@ def _ocr_page(pages: _Pages, number: int, picture: Any, typed: list[tuple[str, N
     from appeal.intake import ocr
 
     try:
-        reading = ocr.read_page(picture, f"page {number} of {pages.name}")
+        reading = ocr.read_page(picture, _("page {number} of {name}").format(number=number, name=pages.name))
     except (OSError, ValueError, SyntaxError, EOFError) as error:  # a frame damaged past its header
-        raise UserError(f"Page {number} of {pages.name} is a damaged picture that cannot be read "
-                        f"({str(error) or type(error).__name__}). Save or scan it again.") from None
+        raise UserError(_("Page {number} of {name} is a damaged picture that cannot be read ({error}). Save or scan "
+                          "it again.").format(number=number, name=pages.name,
+                                              error=str(error) or type(error).__name__)) from None
     pages.notes += ocr.unclear_notes(number, reading, typed_text=bool(typed))
     pages.add(number, (typed or []) + [(line.text, line.confidence) for line in reading.lines])
 
@@ -226,8 +233,9 @@ def _ocr_page(pages: _Pages, number: int, picture: Any, typed: list[tuple[str, N
 def _read_pdf(data: bytes, name: str) -> NoticeText:
     from appeal.base.time_bound import processor_time_bound
 
-    late = (f"{name} took more than {PDF_SECONDS} seconds of work to read, so reading it was stopped: it may be "
-            "damaged. Open it and print it to a new PDF (Print, then Save as PDF), and import that.")
+    late = _("{name} took more than {seconds} seconds of work to read, so reading it was stopped: it may be damaged. "
+             "Open it and print it to a new PDF (Print, then Save as PDF), and import that.").format(
+        name=name, seconds=PDF_SECONDS)
     with processor_time_bound(PDF_SECONDS, late):
         reader, count = _opened_pdf(data, name)
         pages = _Pages(name, count)
@@ -260,7 +268,7 @@ def _opened_pdf(data: bytes, name: str) -> tuple[Any, int]:
 
     reader, count = _pdf_step(name, opened)
     if count == 0:
-        raise UserError(f"{name} is a PDF with no pages.")
+        raise UserError(_("{name} is a PDF with no pages.").format(name=name))
     return reader, count
 
 
@@ -272,11 +280,11 @@ def _unlock(reader: Any, name: str) -> None:
     try:
         opened = reader.decrypt("")
     except DependencyError:  # pragma: no cover - cryptography is installed with appeal
-        raise UserError(f"{name} is encrypted, and opening it needs the cryptography package: pip install "
-                        "cryptography.") from None
+        raise UserError(_("{name} is encrypted, and opening it needs the cryptography package: pip install "
+                          "cryptography.").format(name=name)) from None
     if not opened:
-        raise UserError(f"{name} is protected by a password. Open it with the password, print it to a new PDF "
-                        "(Print, then Save as PDF), and import that.")
+        raise UserError(_("{name} is protected by a password. Open it with the password, print it to a new PDF "
+                          "(Print, then Save as PDF), and import that.").format(name=name))
 
 
 def _pdf_step(name: str, step):
@@ -288,14 +296,14 @@ def _pdf_step(name: str, step):
     except UserError:
         raise
     except RecursionError:
-        raise UserError(f"{name} is built in a way too deeply nested to read (it may be damaged). Open it and "
-                        "print it to a new PDF (Print, then Save as PDF), and import that.") from None
+        raise UserError(_("{name} is built in a way too deeply nested to read (it may be damaged). Open it and "
+                          "print it to a new PDF (Print, then Save as PDF), and import that.").format(name=name)) from None
     except (LimitReachedError, MemoryError):
-        raise UserError(f"{name} holds a part too large to read safely (a picture or a page's contents). Open it "
-                        "and print it to a new PDF, or scan the paper again, and import that.") from None
+        raise UserError(_("{name} holds a part too large to read safely (a picture or a page's contents). Open it "
+                          "and print it to a new PDF, or scan the paper again, and import that.").format(name=name)) from None
     except Exception as error:  # pypdf raises many kinds for a damaged file; each means the same to the person
-        raise UserError(f"{name} is a damaged PDF that cannot be read ({type(error).__name__}). Download or scan "
-                        "it again, or open it and print it to a new PDF.") from None
+        raise UserError(_("{name} is a damaged PDF that cannot be read ({error}). Download or scan it again, or open "
+                          "it and print it to a new PDF.").format(name=name, error=type(error).__name__)) from None
 
 
 def _bounded_page(reader: Any, number: int, name: str) -> Any:
@@ -303,9 +311,10 @@ def _bounded_page(reader: Any, number: int, name: str) -> Any:
     contents = page.get_contents()
     size = len(contents.get_data()) if contents is not None else 0
     if size > MAX_PAGE_CONTENT:
-        raise UserError(f"Page {number} of {name} holds {size / 1024 / 1024:,.0f} MB of drawing instructions, far "
-                        "more than a page of a letter; it was not read. Open the PDF and print it to a new PDF "
-                        "(Print, then Save as PDF), or scan the paper, and import that.")
+        raise UserError(_("Page {number} of {name} holds {size:,.0f} MB of drawing instructions, far more than a page "
+                          "of a letter; it was not read. Open the PDF and print it to a new PDF (Print, then Save as "
+                          "PDF), or scan the paper, and import that.").format(number=number, name=name,
+                                                                              size=size / 1024 / 1024))
     return page
 
 
@@ -335,7 +344,7 @@ def _page_picture(page: Any, number: int, name: str) -> Any:
             sizes.append((width * height, key, width, height))
     if not sizes:
         return None
-    _, key, width, height = max(sizes)
+    _area, key, width, height = max(sizes)
     if width * height > MAX_PICTURE_PIXELS:
-        raise too_large(f"The picture on page {number} of {name}", width, height)
+        raise too_large(_("The picture on page {number} of {name}").format(number=number, name=name), width, height)
     return page.images[key].image

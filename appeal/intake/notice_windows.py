@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from appeal.base.language import N_, translate
 from appeal.intake.notice_kind import Sentence
 from appeal.intake.notice_text import Line
 from appeal.intake.number_words import WORDS
@@ -37,7 +38,7 @@ class WindowRole(str, Enum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return translate(_LABELS[self])
 
     @property
     def files_an_appeal(self) -> bool:
@@ -46,18 +47,18 @@ class WindowRole(str, Enum):
 
 
 _LABELS = {
-    WindowRole.appeal: "to file an appeal",
-    WindowRole.expedited_filing: "to ask for a fast (expedited) appeal; the standard appeal deadline is separate",
-    WindowRole.fair_hearing: "to ask for a state fair hearing",
-    WindowRole.external_review: "to ask for an outside (external) review",
-    WindowRole.peer_to_peer: "for your doctor to ask for a call with the plan's reviewer (peer-to-peer); not the appeal deadline",
-    WindowRole.submit_records: "to send the records or information the plan asked for; not the appeal deadline",
-    WindowRole.expedited_decision: "the time the plan has to decide an urgent (fast) request",
-    WindowRole.decision_time: "the time the plan has to decide",
-    WindowRole.continuation_of_benefits: "to ask to keep getting your care while you appeal; not the appeal deadline",
-    WindowRole.renewal_request: "to ask for a renewal before the approval ends",
-    WindowRole.corrected_claim: "for your provider to send a corrected claim; not the appeal deadline",
-    WindowRole.other: "a time limit the tool could not place; read its sentence",
+    WindowRole.appeal: N_("to file an appeal"),
+    WindowRole.expedited_filing: N_("to ask for a fast (expedited) appeal; the standard appeal deadline is separate"),
+    WindowRole.fair_hearing: N_("to ask for a state fair hearing"),
+    WindowRole.external_review: N_("to ask for an outside (external) review"),
+    WindowRole.peer_to_peer: N_("for your doctor to ask for a call with the plan's reviewer (peer-to-peer); not the appeal deadline"),
+    WindowRole.submit_records: N_("to send the records or information the plan asked for; not the appeal deadline"),
+    WindowRole.expedited_decision: N_("the time the plan has to decide an urgent (fast) request"),
+    WindowRole.decision_time: N_("the time the plan has to decide"),
+    WindowRole.continuation_of_benefits: N_("to ask to keep getting your care while you appeal; not the appeal deadline"),
+    WindowRole.renewal_request: N_("to ask for a renewal before the approval ends"),
+    WindowRole.corrected_claim: N_("for your provider to send a corrected claim; not the appeal deadline"),
+    WindowRole.other: N_("a time limit the tool could not place; read its sentence"),
 }
 
 

@@ -9,6 +9,7 @@ said ("kept 10 weeks"), and what is not is asked, naming the choice that is safe
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from appeal.base.language import N_, ngettext, translate as _
@@ -18,21 +19,34 @@ _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
 WORDS: dict[str, int] = {word: number for number, word in enumerate(_ONES)} | _TENS | {"a dozen": 12, "dozen": 12}
+# The same in Spanish, matched without accents (people type "veintidos" as often as "veintidós"): one to
+# twenty-nine are one word each, then "treinta y dos".
+_ONES_ES = ("cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis "
+            "diecisiete dieciocho diecinueve veinte veintiuno veintidos veintitres veinticuatro veinticinco "
+            "veintiseis veintisiete veintiocho veintinueve").split()
+_TENS_ES = {"treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+            "noventa": 90}
+_WORDS_ES = ({word: number for number, word in enumerate(_ONES_ES)} | _TENS_ES
+             | {"un": 1, "una": 1, "veintiun": 21, "una docena": 12, "docena": 12})
 
 # Words that soften a number without changing it ("about 10", "at least 8": the number is what is known).
 _SOFTENERS = re.compile(r"^(?:about|around|approximately|approx\.?|roughly|circa|ca\.?|~|at least|over|"
-                        r"more than|maybe|probably)\s*", re.IGNORECASE)
+                        r"more than|maybe|probably|unos|unas|aproximadamente|mas o menos|alrededor de|cerca de|"
+                        r"como|al menos|por lo menos|mas de|quizas|tal vez|probablemente)\s*", re.IGNORECASE)
 # Units people type after a number, by the unit a question counts in.
-UNITS = {"week": ("weeks", "week", "wks", "wk", "w"), "month": ("months", "month", "mos", "mo"),
-         "year": ("years", "year", "yrs", "yr", "y"), "day": ("days", "day", "d"),
-         "session": ("sessions", "session", "infusions", "infusion", "treatments", "treatment", "visits", "visit")}
+# Spanish ones as typed without accents (the text is read without them).
+UNITS = {"week": ("weeks", "week", "wks", "wk", "w", "semanas", "semana", "sem"),
+         "month": ("months", "month", "mos", "mo", "meses", "mes"),
+         "year": ("years", "year", "yrs", "yr", "y", "anos", "ano"), "day": ("days", "day", "d", "dias", "dia"),
+         "session": ("sessions", "session", "infusions", "infusion", "treatments", "treatment", "visits", "visit",
+                     "sesiones", "sesion", "infusiones", "tratamientos", "tratamiento", "visitas", "visita")}
 # The units a question counts in, as the person reads them, with a number.
 _UNIT_NAMES = (N_("weeks"), N_("sessions"), N_("years"))  # for the catalog: `_(unit)` below
 _UNIT_WORDS = {"weeks": lambda count: ngettext("{number} week", "{number} weeks", count),
                "sessions": lambda count: ngettext("{number} session", "{number} sessions", count),
                "years": lambda count: ngettext("{number} year", "{number} years", count)}
 _NUMBER = r"\$?\s*\d[\d,]*(?:\.\d+)?"
-_RANGE = re.compile(rf"^({_NUMBER})\s*(?:-|–|—|to|or|/)\s*({_NUMBER})(?:\s+([a-z]+))?$", re.IGNORECASE)
+_RANGE = re.compile(rf"^({_NUMBER})\s*(?:-|–|—|to|or|/|\ba\b|\bo\b)\s*({_NUMBER})(?:\s+([a-z]+))?$", re.IGNORECASE)
 _PLAIN = re.compile(rf"^({_NUMBER})(?:\s*([a-z]+\.?))?$", re.IGNORECASE)
 
 
@@ -52,15 +66,21 @@ def _unit_of(word: str) -> str | None:
 
 
 def _words_to_digits(text: str) -> str:
-    """'ten' -> '10', 'twenty four' / 'twenty-four' -> '24', 'a dozen' -> '12'; other text unchanged."""
-    def tens_and_ones(match: re.Match) -> str:
-        return str(_TENS[match.group(1).lower()] + WORDS[match.group(2).lower()])
-
-    ones = "|".join(_ONES[1:10])
-    text = re.sub(rf"\b({'|'.join(_TENS)})[\s-]+({ones})\b", tens_and_ones, text, flags=re.IGNORECASE)
-    for word in sorted(WORDS, key=len, reverse=True):
-        text = re.sub(rf"\b{word}\b", str(WORDS[word]), text, flags=re.IGNORECASE)
+    """'ten' -> '10', 'twenty four' / 'twenty-four' -> '24', 'a dozen' -> '12', and in Spanish 'diez' -> '10',
+    'treinta y dos' -> '32'; other text unchanged."""
+    for tens, words, joint in ((_TENS, WORDS, r"[\s-]+"), (_TENS_ES, _WORDS_ES, r"\s+y\s+")):
+        ones = "|".join(word for word, number in words.items() if 0 < number < 10)
+        text = re.sub(rf"\b({'|'.join(tens)}){joint}({ones})\b",
+                      lambda match: str(tens[match.group(1).lower()] + words[match.group(2).lower()]), text,
+                      flags=re.IGNORECASE)
+    for word, number in sorted((WORDS | _WORDS_ES).items(), key=lambda item: len(item[0]), reverse=True):
+        text = re.sub(rf"\b{word}\b", str(number), text, flags=re.IGNORECASE)
     return text
+
+
+def _without_accents(text: str) -> str:
+    """'más', 'años' -> 'mas', 'anos': Spanish words are matched as typed with or without accents."""
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
 
 
 def _plain(number: str) -> str:
@@ -72,7 +92,7 @@ def read(typed: str, unit: str = "") -> Reading:
     text = " ".join(typed.strip().split())
     if re.fullmatch(_NUMBER, text) and "$" not in text and "," not in text:
         return Reading(text)  # typed as a plain number: nothing to say
-    softened = _SOFTENERS.sub("", text)
+    softened = _SOFTENERS.sub("", _without_accents(text))
     digits = _words_to_digits(softened)
     unit_word = unit.rstrip("s") if unit else ""
     units = _(unit) if unit in _UNIT_WORDS else unit  # 'weeks', 'semanas'

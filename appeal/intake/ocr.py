@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 from appeal.intake import photo
 
-INSTALL_TESSERACT = (
+INSTALL_TESSERACT = N_(
     "Reading a scan or a photo needs the Tesseract OCR program, which is not installed. Install it "
     "(Debian/Ubuntu: sudo apt-get install tesseract-ocr tesseract-ocr-eng; macOS: brew install tesseract), "
     "or give the notice as a text PDF or as text."
@@ -72,7 +73,7 @@ class PageReading:
 def tesseract_path() -> str:
     found = shutil.which("tesseract")
     if not found:
-        raise UserError(INSTALL_TESSERACT)
+        raise UserError(_(INSTALL_TESSERACT))
     return found
 
 
@@ -90,12 +91,13 @@ def read_page(image: Any, name: str) -> PageReading:
             env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one page: threads only contend with each other
         )
     except subprocess.TimeoutExpired:
-        raise UserError(f"Tesseract took more than {PAGE_SECONDS} seconds to read {name}, so it was stopped; "
-                        "try a smaller or clearer photo.") from None
+        raise UserError(_("Tesseract took more than {seconds} seconds to read {name}, so it was stopped; try a "
+                          "smaller or clearer photo.").format(seconds=PAGE_SECONDS, name=name)) from None
     if result.returncode != 0:
         problem = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        hint = " Is the English language data installed (tesseract-ocr-eng)?" if "eng" in " ".join(problem) else ""
-        raise UserError(f"Tesseract could not read {name}: {problem[-1] if problem else 'unknown error'}.{hint}")
+        hint = " " + _("Is the English language data installed (tesseract-ocr-eng)?") if "eng" in " ".join(problem) else ""
+        raise UserError(_("Tesseract could not read {name}: {problem}.").format(
+            name=name, problem=problem[-1] if problem else _("unknown error")) + hint)
     lines = tsv_lines(result.stdout.decode("utf-8", "replace"))
     return PageReading(tuple(lines), page.height,
                        _dark_parts(photo.black_and_white(page), [line for line in lines if line.text]))
@@ -207,8 +209,8 @@ def _dark_parts(page: Any, lines: list[OcrLine]) -> tuple[tuple[int, int], ...]:
 
 def _where(top: int, bottom: int, height: int) -> str:
     middle = (top + bottom) / 2 / max(height, 1)
-    return "near the top of the page" if middle < 1 / 3 else "in the middle of the page" if middle < 2 / 3 \
-        else "near the bottom of the page"
+    return _("near the top of the page") if middle < 1 / 3 else _("in the middle of the page") if middle < 2 / 3 \
+        else _("near the bottom of the page")
 
 
 def _spans(numbers: list[int]) -> list[tuple[int, int]]:
@@ -229,8 +231,8 @@ def unclear_notes(page_number: int, reading: PageReading, *, typed_text: bool = 
     if clear < FEW_CHARACTERS and not reading.dark_parts:
         if typed_text:
             return []
-        return [f"Page {page_number}: almost no text could be read. If it has writing on it, check that page against "
-                "the paper, or take a sharper photo in even light."]
+        return [_("Page {number}: almost no text could be read. If it has writing on it, check that page against "
+                  "the paper, or take a sharper photo in even light.").format(number=page_number)]
     notes = []
     inside = EDGE * reading.height, (1 - EDGE) * reading.height
     unclear = [number for number, line in enumerate(reading.lines, 1)
@@ -240,10 +242,11 @@ def unclear_notes(page_number: int, reading: PageReading, *, typed_text: bool = 
             continue
         top, bottom = reading.lines[first - 1].top, reading.lines[last - 1].bottom
         where = _where(top, bottom, reading.height)
-        notes.append(f"Page {page_number}: line {first} ({where}) could not be read clearly; check it against the "
-                     "paper." if first == last else f"Page {page_number}: lines {first}-{last} ({where}) could not "
-                     "be read clearly; check them against the paper.")
+        notes.append((_("Page {number}: line {first} ({where}) could not be read clearly; check it against the "
+                        "paper.") if first == last else
+                      _("Page {number}: lines {first}-{last} ({where}) could not be read clearly; check them against "
+                        "the paper.")).format(number=page_number, first=first, last=last, where=where))
     for top, bottom in reading.dark_parts:
-        notes.append(f"Page {page_number}: a dark part {_where(top, bottom, reading.height)} could not be read; "
-                     "check it against the paper, or take a photo in even light.")
+        notes.append(_("Page {number}: a dark part {where} could not be read; check it against the paper, or take a "
+                       "photo in even light.").format(number=page_number, where=_where(top, bottom, reading.height)))
     return notes

@@ -87,9 +87,13 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict)
 
 def extract_steps(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
     """Babel's extraction method for plan_types.yaml: the name of each step of each plan type's dispute (the
-    steps' titles name the request in the letter, which stays English)."""
+    steps' titles name the request in the letter, which stays English), and why a notice's words leave its plan
+    type to be checked (`notice_cues:` `unsure:`, shown by `appeal import`)."""
     from appeal.cases import plan_types
 
     for name, data in plan_types.all_plan_types().items():
         for step in data.steps:
             yield 0, None, step.name, [f"dispute step of {name}"]
+        for cue in data.notice_cues:
+            if cue.unsure:
+                yield 0, None, cue.unsure, [f"why a notice's words leave {name} to be checked"]

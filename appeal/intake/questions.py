@@ -427,7 +427,8 @@ def _show_treatment(item: Any) -> str:
 
 
 def _show_score(item: Any) -> str:
-    return item.shown + (_(" on {date}").format(date=language.shown_date(item.date)) if item.date else "")
+    shown = f"{_(item.instrument.label)} {item.number}"  # `item.shown` is the letter's, in English
+    return shown + (_(" on {date}").format(date=language.shown_date(item.date)) if item.date else "")
 
 
 def _show_service(item: Any) -> str:

@@ -35,13 +35,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 from appeal.output import pdf_convert
 
 BRIDGE = Path(__file__).with_name("office_bridge.py")
 SOCKET_NAME = "bridge.sock"  # as office_bridge.SOCKET_NAME (that module is not imported: it needs `uno`)
 FAILED_NAME = "failed"  # written in the folder when the server could not start, so workers stop waiting
 SOCKET_PATH_MOST = 100  # a Unix socket's path must be shorter than 108 bytes (104 on macOS)
-NO_UNO_HINT = (
+NO_UNO_HINT = N_(
     "Note: each PDF starts LibreOffice on its own, which takes a few seconds a letter. To keep one running for all of "
     "them, install LibreOffice's Python bridge:\n"
     "  Debian/Ubuntu:  sudo apt-get install python3-uno\n"
@@ -131,12 +132,12 @@ class Client:
         try:
             data = proxy.convert(xmlrpc.client.Binary(docx)).data
         except xmlrpc.client.Fault:
-            raise UserError("LibreOffice could not turn the letter into a PDF. Open the letter in LibreOffice or "
-                            "Word to check it opens, then try again.") from None
+            raise UserError(_("LibreOffice could not turn the letter into a PDF. Open the letter in LibreOffice or "
+                              "Word to check it opens, then try again.")) from None
         except socket.timeout:
-            raise TimedOut(f"LibreOffice did not finish turning the letter into a PDF within {timeout:g} seconds. "
-                            "Try again; if it keeps happening, open the letter in LibreOffice or Word and save "
-                            "it as PDF.") from None
+            raise TimedOut(_("LibreOffice did not finish turning the letter into a PDF within {seconds:g} seconds. "
+                             "Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as "
+                             "PDF.").format(seconds=timeout)) from None
         return pdf_convert.checked(data)
 
     def wait(self, timeout: float) -> None:
@@ -176,12 +177,12 @@ class Server(Client):
     def _launch(self) -> None:
         soffice = pdf_convert.find_soffice()
         if os.name != "posix":  # process groups and Unix sockets as used here: Linux and macOS
-            self._fail("kept running on Linux and macOS only", quiet=True)
+            self._fail(N_("kept running on Linux and macOS only"), quiet=True)
             return
         if self.folder_path is None:
             self.folder_path = private_folder()
             if self.folder_path is None:
-                self._fail("every temporary folder's path is too long for a socket")
+                self._fail(N_("every temporary folder's path is too long for a socket"))
                 return
             self.address = str(self.folder_path / SOCKET_NAME)
         if not self.starts:
@@ -193,7 +194,7 @@ class Server(Client):
 
     def _try(self, pythons: list[str], soffice: str) -> None:
         if not pythons:
-            self._fail("no Python with LibreOffice's uno module was found", hint=True)
+            self._fail(N_("no Python with LibreOffice's uno module was found"), hint=True)
             return
         try:
             process = subprocess.Popen(
@@ -226,7 +227,7 @@ class Server(Client):
             if said == "no-uno":
                 self._try(pythons[1:], soffice)
             elif not self.ready.is_set():
-                self._fail("LibreOffice did not start")
+                self._fail(N_("LibreOffice did not start"))
             elif self.starts <= 3:  # it died while serving: start it again at once, for the letters to come
                 try:
                     os.unlink(self.address)
@@ -234,7 +235,7 @@ class Server(Client):
                     pass
                 self._launch()
             else:
-                self._fail("it stopped again and again")
+                self._fail(N_("it stopped again and again"))
 
     def _fail(self, reason: str, hint: bool = False, quiet: bool = False) -> None:
         self.failed = reason
@@ -242,8 +243,9 @@ class Server(Client):
             (self.folder_path / FAILED_NAME).write_text(reason)
         self.ready.set()
         if not quiet:
-            self.announce(NO_UNO_HINT if hint else f"Note: LibreOffice could not be kept running ({reason}); each "
-                          "PDF starts LibreOffice on its own, which is slower.")
+            self.announce(_(NO_UNO_HINT) if hint else _(
+                "Note: LibreOffice could not be kept running ({reason}); each PDF starts LibreOffice on its own, which "
+                "is slower.").format(reason=_(reason)))
 
     def convert(self, docx: bytes, timeout: float = pdf_convert.TIMEOUT_SECONDS) -> bytes:
         """The letter's PDF from the kept LibreOffice, started now if it is not running."""

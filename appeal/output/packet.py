@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from appeal.base import loader
 from appeal.base.errors import UserError
+from appeal.base.language import N_, ngettext, translate as _
 from appeal.base.images import looks_like_heif, open_image, upright
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
@@ -39,7 +40,7 @@ MARGIN = 0.5 * POINTS_PER_INCH
 TOP_OF_PAGE = 1.5 * POINTS_PER_INCH  # a heading bookmarked this near the top of its page begins that page
 IMAGE_DPI = 200  # fine fax resolution; more only makes the file bigger
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
-LETTER_TITLE = "Letter"
+LETTER_TITLE = N_("Letter")  # the PDF's bookmark, in English; said to the person in their language
 COVER_TITLE = "Fax cover sheet"
 CONFIDENTIAL = (
     "CONFIDENTIAL: this fax holds protected health information, which federal and state privacy laws protect. "
@@ -88,12 +89,12 @@ def size_in_words(count: int) -> str:
 def too_big(name: str | None, size: int) -> UserError:
     """The message for one file over MAX_FILE (`name`), or for files over MAX_TOTAL together (no name)."""
     if name is None:
-        return UserError(f"These files are {size_in_words(size)} together; the files for one PDF can be at most "
-                         f"{size_in_words(MAX_TOTAL)} together. Attach fewer or smaller files (for example, scan "
-                         "at a lower resolution) and try again.")
-    return UserError(f"The file {name} is more than {size_in_words(MAX_FILE)}; a file to attach can be at most "
-                     f"{size_in_words(MAX_FILE)}. Make it smaller (for example, scan at a lower resolution) and "
-                     "try again.")
+        return UserError(_("These files are {size} together; the files for one PDF can be at most {most} together. "
+                           "Attach fewer or smaller files (for example, scan at a lower resolution) and try again.")
+                         .format(size=size_in_words(size), most=size_in_words(MAX_TOTAL)))
+    return UserError(_("The file {name} is more than {most}; a file to attach can be at most {most}. Make it smaller "
+                       "(for example, scan at a lower resolution) and try again.").format(
+        name=name, most=size_in_words(MAX_FILE)))
 
 
 def read_attachment(path: Path) -> Part:
@@ -102,7 +103,8 @@ def read_attachment(path: Path) -> Part:
     path = Path(path)
     name = path.name
     if path.is_dir():
-        raise UserError(f"Attachment {path} is a folder, not a file; attach the files in it one by one.")
+        raise UserError(_("Attachment {path} is a folder, not a file; attach the files in it one by one.").format(
+            path=path))
     try:  # its size from its status first: a file over the bound is refused before a byte of it is read
         size = os.stat(path).st_size
     except OSError:
@@ -110,17 +112,18 @@ def read_attachment(path: Path) -> Part:
     if size > MAX_FILE:
         raise too_big(str(path), size)
     # a pipe or a device: named, never opened; read no more than one byte past the bound
-    data = loader.read_regular(path, MAX_FILE + 1, name=f"Attachment {path}", cut=True)
+    data = loader.read_regular(path, MAX_FILE + 1, name=_("Attachment {path}").format(path=path), cut=True)
     if len(data) > MAX_FILE:
         raise too_big(str(path), len(data))
     if not data.strip():
-        raise UserError(f"Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.")
+        raise UserError(_("Attachment {path} is empty (nothing in it). Save or scan it again, then attach it.").format(
+            path=path))
     if b"%PDF" in data[:1024]:
         return Part(name, _pdf_pages(data, path), fit=True, source=name)
     if path.suffix.lower() in IMAGE_SUFFIXES or looks_like_heif(data):
         return Part(name, _image_pages(data, path), fit=False, source=name)
-    raise UserError(f"Attachment {path} is not a PDF or a picture appeal can read (JPG, PNG, HEIC, TIFF). Save it "
-                    "as PDF (in most programs: Print, then Save as PDF) and attach that.")
+    raise UserError(_("Attachment {path} is not a PDF or a picture appeal can read (JPG, PNG, HEIC, TIFF). Save it "
+                      "as PDF (in most programs: Print, then Save as PDF) and attach that.").format(path=path))
 
 
 def _pdf_pages(data: bytes, path: Path) -> list[Any]:
@@ -129,18 +132,19 @@ def _pdf_pages(data: bytes, path: Path) -> list[Any]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opened_without_password(reader):
-            raise UserError(f"Attachment {path} is protected by a password, so it cannot be added. Open it, "
-                            "print it to a new PDF (Print, then Save as PDF), and attach that.")
+            raise UserError(_("Attachment {path} is protected by a password, so it cannot be added. Open it, "
+                              "print it to a new PDF (Print, then Save as PDF), and attach that.").format(path=path))
         pages = list(reader.pages)
         for page in pages:  # a damaged file often fails only here, when a page is read
             page.mediabox, page.get_contents()
     except UserError:
         raise
     except Exception as error:  # pypdf raises many kinds for a damaged file; each means the same to the person
-        raise UserError(f"Attachment {path} is a damaged PDF that cannot be read ({type(error).__name__}). "
-                        "Download or scan it again, or open it and print it to a new PDF.") from None
+        raise UserError(_("Attachment {path} is a damaged PDF that cannot be read ({error}). Download or scan it "
+                          "again, or open it and print it to a new PDF.").format(
+            path=path, error=type(error).__name__)) from None
     if not pages:
-        raise UserError(f"Attachment {path} is a PDF with no pages.")
+        raise UserError(_("Attachment {path} is a PDF with no pages.").format(path=path))
     return pages
 
 
@@ -159,7 +163,7 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
     from pypdf import PdfReader
     from reportlab.pdfgen import canvas
 
-    image = open_image(data, path)
+    image = open_image(data, path, name=_("Attachment {path}").format(path=path))
     output = io.BytesIO()
     sheet = canvas.Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     box_width, box_height = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - STAMP_BAND - MARGIN / 2
@@ -174,7 +178,8 @@ def _image_pages(data: bytes, path: Path) -> list[Any]:
             sheet.drawImage(_encoded(picture, image.format), x, y, width, height)
             sheet.showPage()
     except (OSError, ValueError) as error:
-        raise UserError(f"Attachment {path} is a damaged picture ({error}). Save it again as JPG or PDF.") from None
+        raise UserError(_("Attachment {path} is a damaged picture ({error}). Save it again as JPG or PDF.").format(
+            path=path, error=error)) from None
     sheet.save()
     return list(PdfReader(io.BytesIO(output.getvalue())).pages)
 
@@ -304,8 +309,8 @@ def check_docx(path: Path) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError):
-        raise UserError(f"--docx {path} is not a Word .docx file. Save the letter as .docx (Word Document) and "
-                        "give that.") from None
+        raise UserError(_("{given} is not a Word .docx file. Save the letter as .docx (Word Document) and give "
+                          "that.").format(given=f"--docx {path}")) from None
     return data
 
 
@@ -340,7 +345,7 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
     cover_pages: list[Any] = []
     if cover:
         guess = 1
-        for _ in range(5):  # the cover's own length is part of the count it prints; a long list may need two pages
+        for _attempt in range(5):  # the cover's own length is part of the count it prints; a long list may need two pages
             contents = _ranges(parts, guess)
             cover_pages = list(PdfReader(io.BytesIO(
                 cover_sheet(case, subject, guess + body_pages, contents, urgent=urgent, today=today,
@@ -352,14 +357,15 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
     contents = _ranges(parts, len(cover_pages))
     if cover and total > FAX_PAGES_WELL:
         longest = max(attachments, key=lambda part: len(part.pages), default=None)
-        biggest = (f" ({longest.source or longest.title} alone is {len(longest.pages)} pages)"
+        biggest = (" " + _("({name} alone is {count} pages)").format(name=longest.source or longest.title,
+                                                                     count=len(longest.pages))
                    if longest is not None and len(longest.pages) > FAX_PAGES_WELL // 2 else "")
-        warnings.append(
-            f"This fax is {total} pages long{biggest}: past about {FAX_PAGES_WELL} pages a fax takes long and "
-            "is more likely to break off partway, and then all of it is sent again. Consider mailing it instead "
-            "(--mail, by certified mail with a return receipt), or uploading the records on the plan's member portal "
-            "if it has one and faxing the letter with a line saying where the records are; or call the plan and ask "
-            "how it wants a long appeal sent.")
+        warnings.append(_(
+            "This fax is {total} pages long{biggest}: past about {well} pages a fax takes long and is more likely to "
+            "break off partway, and then all of it is sent again. Consider mailing it instead (--mail, by certified "
+            "mail with a return receipt), or uploading the records on the plan's member portal if it has one and "
+            "faxing the letter with a line saying where the records are; or call the plan and ask how it wants a "
+            "long appeal sent.").format(total=total, biggest=biggest, well=FAX_PAGES_WELL))
 
     writer = PdfWriter()
     for page in cover_pages:
@@ -373,14 +379,15 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
                 else:
                     writer.add_page(page)
         except Exception as error:  # a PDF that opened but whose pages cannot be copied (damaged inside)
-            raise UserError(f"{part.source or part.title} could not be added to the packet ({type(error).__name__}). "
-                            "Open it and print it to a new PDF (Print, then Save as PDF), and attach that.") from None
+            raise UserError(_("{name} could not be added to the packet ({error}). Open it and print it to a new PDF "
+                              "(Print, then Save as PDF), and attach that.").format(
+                name=part.source or part.title, error=type(error).__name__)) from None
     stamps = PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages
     for number in range(len(cover_pages), total):
         writer.pages[number].merge_page(stamps[number - len(cover_pages)])
     if cover:
         writer.add_outline_item(title=COVER_TITLE, page_number=0)
-    for title, first, _ in contents:
+    for title, first, _last in contents:
         writer.add_outline_item(title=title, page_number=first - 1)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": "Send-ready packet"})
@@ -417,7 +424,7 @@ def _fitting(page, Transformation):
 def _stamps(case: Case, cover_pages: int, total: int) -> bytes:
     from reportlab.pdfgen import canvas
 
-    regular, _ = fonts()
+    regular, _bold = fonts()
     output = io.BytesIO()
     sheet = canvas.Canvas(output, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
     for number in range(cover_pages + 1, total + 1):
@@ -447,16 +454,18 @@ def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Pa
     others = [item for item in listed if item not in in_letter]
     has_appendix = any(part.title == APPENDIX_HEADING for part in letter)
     if in_letter and not has_appendix:
-        warnings.append("The letter lists Attachment A, but no page of the letter begins with its heading "
-                        f"('{APPENDIX_HEADING}'). Check the letter still holds it.")
+        warnings.append(_("The letter lists Attachment A, but no page of the letter begins with its heading "
+                          "('{heading}'). Check the letter still holds it.").format(heading=APPENDIX_HEADING))
     if len(others) != len(attachments):
-        named = "".join(f"\n    - {item}" for item in others) or " none"
-        files = "".join(f"\n    - {part.source or part.title}" for part in attachments) or " none"
-        warnings.append(
-            f"The letter lists {len(others)} enclosure(s), but the packet attaches {len(attachments)} file(s). "
-            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the "
-            f"plan gets what the letter says it sent.\n  The letter lists:{named}\n  Attached:{files}"
-        )
+        named = "".join(f"\n    - {item}" for item in others) or " " + _("none")
+        files = "".join(f"\n    - {part.source or part.title}" for part in attachments) or " " + _("none")
+        said = ngettext("The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s).",
+                        "The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s).",
+                        len(others)).format(listed=len(others), attached=len(attachments))
+        warnings.append(said + " " + _(
+            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the plan "
+            "gets what the letter says it sent.")
+            + "\n  " + _("The letter lists:") + named + "\n  " + _("Attached:") + files)
     return warnings
 
 
@@ -573,17 +582,17 @@ def missing_on_cover(case: Case, department: str | None = None) -> list[str]:
     """The facts the cover sheet leaves out because the case does not hold them, as the person would add them."""
     insurance = case.insurance
     wanted = [
-        ("the plan's name (insurance.insurer)", insurance.insurer or insurance.plan_name),
-        ("the appeals department (the first line of insurance.appeals_address, 'Attn: ...')",
+        (N_("the plan's name (insurance.insurer)"), insurance.insurer or insurance.plan_name),
+        (N_("the appeals department (the first line of insurance.appeals_address, 'Attn: ...')"),
          _department(case) or department),
-        ("the plan's fax number (insurance.appeals_fax)", insurance.appeals_fax),
-        ("your name (sender.name)", _sender_lines(case)[0]),
-        ("your phone number (sender.phone)", _sender_lines(case)[1]),
-        ("the patient's name", case.patient.full_name),
-        ("the member ID (patient.member_id)", case.patient.member_id),
+        (N_("the plan's fax number (insurance.appeals_fax)"), insurance.appeals_fax),
+        (N_("your name (sender.name)"), _sender_lines(case)[0]),
+        (N_("your phone number (sender.phone)"), _sender_lines(case)[1]),
+        (N_("the patient's name"), case.patient.full_name),
+        (N_("the member ID (patient.member_id)"), case.patient.member_id),
     ]
     if case.denial is not None:
-        wanted.append(("the claim or reference number (denial.reference)", case.denial.reference))
+        wanted.append((N_("the claim or reference number (denial.reference)"), case.denial.reference))
     return [label for label, value in wanted if not value]
 
 
@@ -670,8 +679,9 @@ def cover_sheet(case: Case, subject: str, total: int, contents: list[tuple[str, 
 # From a case to the packet
 
 
-def refuse_blanks(docx: bytes, *, refused: str = "--strict: the letter still has {count} blank(s), so no packet "
-                  "was written", fill_in: str = "in the case file, or in the letter with --docx") -> None:
+def refuse_blanks(docx: bytes, *, refused: str = N_("--strict: the letter still has {count} blank(s), so no packet "
+                                                    "was written"),
+                  fill_in: str = N_("in the case file, or in the letter with --docx")) -> None:
     """A letter that still has [ADD: ...] blanks is refused, each named, before anything is made (`--strict`, and
     the browser's PDF to send, each saying it in its own words: what was refused, and how to fill them in)."""
     from appeal.letters.draft import blanks_in
@@ -679,7 +689,8 @@ def refuse_blanks(docx: bytes, *, refused: str = "--strict: the letter still has
     blanks = blanks_in(docx)
     if blanks:
         listed = "\n".join(f"  - [ADD: {label}]" for label in blanks)
-        raise UserError(f"{refused.format(count=len(blanks))}. Fill each in ({fill_in}), then try again:\n{listed}")
+        raise UserError(_("{refused}. Fill each in ({fill_in}), then try again:").format(
+            refused=_(refused).format(count=len(blanks)), fill_in=_(fill_in)) + f"\n{listed}")
 
 
 def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover: bool = True,
@@ -718,13 +729,18 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
     if cover:
         missing = missing_on_cover(case, department)
         if missing:
-            packet.warnings.append(f"The cover sheet leaves out {', '.join(missing)}, which the case does not hold: "
-                                   "add it to the case file and make the packet again, or write it on the cover by "
-                                   "hand before faxing.")
+            packet.warnings.append(ngettext(
+                "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
+                "the packet again, or write it on the cover by hand before faxing.",
+                "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
+                "the packet again, or write it on the cover by hand before faxing.",
+                len(missing)).format(missing=", ".join(_(label) for label in missing)))
     blanks = blanks_in_document(_opened(docx))
     if blanks:
-        packet.warnings.insert(0, f"The letter still has {len(blanks)} blank(s) ([ADD: ...]) that will be sent as "
-                                  f"they are: {'; '.join(blanks)}.")
+        packet.warnings.insert(0, ngettext(
+            "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",
+            "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",
+            len(blanks)).format(count=len(blanks), blanks="; ".join(f"[ADD: {label}]" for label in blanks)))
     return packet
 
 
@@ -745,9 +761,11 @@ def save(case: Case, kind, docx: bytes, path: Path, *, attachments: list[Path] =
 
 def report(packet: Packet, path: Path, cover: bool) -> str:
     """What `appeal packet` prints: what was written, what is on which pages, and what to check."""
-    what = "fax packet" if cover else "mail packet"
-    lines = [f"Wrote a {packet.page_count}-page {what} to {path}"]
-    lines += [f"  pages {first}-{last}: {title}" if first != last else f"  page {first}: {title}"
+    wrote = (_("Wrote a {count}-page fax packet to {path}") if cover
+             else _("Wrote a {count}-page mail packet to {path}"))
+    lines = [wrote.format(count=packet.page_count, path=path)]
+    lines += ["  " + (_("pages {first}-{last}: {title}") if first != last else _("page {first}: {title}")).format(
+        first=first, last=last, title=_(title) if title == LETTER_TITLE else title)
               for title, first, last in packet.contents]
-    lines += [f"\nWarning: {warning}" for warning in packet.warnings]
+    lines += ["\n" + _("Warning: {warning}").format(warning=warning) for warning in packet.warnings]
     return "\n".join(lines)

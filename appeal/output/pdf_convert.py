@@ -17,9 +17,10 @@ import tempfile
 from pathlib import Path
 
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 
 TIMEOUT_SECONDS = 120
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "Install it, then run this again:\n"
     "  Debian/Ubuntu:  sudo apt-get install libreoffice-writer\n"
     "  Fedora:         sudo dnf install libreoffice-writer\n"
@@ -39,7 +40,8 @@ def find_soffice() -> str:
     for candidate in _ELSEWHERE:
         if os.path.isfile(candidate):
             return candidate
-    raise UserError("LibreOffice is needed to turn the letter into a PDF, and it was not found.\n" + INSTALL_HINT)
+    raise UserError(_("LibreOffice is needed to turn the letter into a PDF, and it was not found.") + "\n"
+                    + _(INSTALL_HINT))
 
 
 def docx_to_pdf(content: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
@@ -75,20 +77,20 @@ def _run(command: list[str], timeout: float, cwd: Path) -> None:
             env={**os.environ, "HOME": str(cwd)},
         )
     except OSError as error:
-        raise UserError(f"LibreOffice ({command[0]}) could not be started: {error.strerror or error}.\n"
-                        + INSTALL_HINT) from None
+        raise UserError(_("LibreOffice ({program}) could not be started: {error}.").format(
+            program=command[0], error=error.strerror or error) + "\n" + _(INSTALL_HINT)) from None
     try:
-        _, errors = process.communicate(timeout=timeout)
+        _output, errors = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise UserError(
-            f"LibreOffice did not finish turning the letter into a PDF within {timeout:g} seconds, so it was "
-            "stopped. Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as PDF."
-        ) from None
+        raise UserError(_(
+            "LibreOffice did not finish turning the letter into a PDF within {seconds:g} seconds, so it was stopped. "
+            "Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as PDF."
+        ).format(seconds=timeout)) from None
     if process.returncode != 0:
-        detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        raise UserError(f"LibreOffice could not turn the letter into a PDF (exit status {process.returncode}: "
-                        f"{detail[0]}).")
+        detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or [_("no message")]
+        raise UserError(_("LibreOffice could not turn the letter into a PDF (exit status {status}: {detail}).").format(
+            status=process.returncode, detail=detail[0]))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -101,8 +103,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _written(path: Path) -> bytes:
     if not path.is_file() or path.stat().st_size == 0:
-        raise UserError("LibreOffice finished but wrote no PDF. Open the letter in LibreOffice or Word to check it "
-                        "opens, then try again.")
+        raise UserError(_("LibreOffice finished but wrote no PDF. Open the letter in LibreOffice or Word to check it "
+                          "opens, then try again."))
     return path.read_bytes()
 
 
@@ -117,6 +119,6 @@ def checked(data: bytes) -> bytes:
     except Exception:  # pypdf raises several kinds for a damaged file; all mean the same here
         pages = 0
     if not data.startswith(b"%PDF") or pages == 0:
-        raise UserError("LibreOffice wrote a PDF that cannot be read. Open the letter in LibreOffice or Word to "
-                        "check it opens, then try again.")
+        raise UserError(_("LibreOffice wrote a PDF that cannot be read. Open the letter in LibreOffice or Word to "
+                          "check it opens, then try again."))
     return data

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from appeal.base import loader
 from appeal.base.errors import UserError
+from appeal.base.language import N_, translate as _
 from appeal.base.images import otsu_level, upright
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
@@ -54,25 +55,26 @@ def read_signature(path: Path) -> bytes:
     try:
         size = os.stat(path).st_size
     except FileNotFoundError:
-        raise UserError(f"{name}: there is no such file.") from None
+        raise UserError(_("{name}: there is no such file.").format(name=name)) from None
     except OSError as error:
-        raise UserError(f"{name} cannot be read: {error.strerror or error}.") from None
+        raise UserError(_("{name} cannot be read: {error}.").format(name=name, error=error.strerror or error)) from None
     if size > MAX_SIGNATURE_FILE:
         raise UserError(_too_large(name))
     return loader.read_regular(path, MAX_SIGNATURE_FILE, name=name, what="picture")
 
 
 def _too_large(name: str) -> str:
-    return (f"{name} is more than {MAX_SIGNATURE_FILE // 2**20} MB, too large for a signature picture. Take the photo "
-            "again closer to the signature, or save it smaller, as PNG or JPEG.")
+    return _("{name} is more than {size} MB, too large for a signature picture. Take the photo again closer to the "
+             "signature, or save it smaller, as PNG or JPEG.").format(name=name, size=MAX_SIGNATURE_FILE // 2**20)
 
 
-def clean_signature(data: bytes, name: str = "The signature picture") -> bytes:
+def clean_signature(data: bytes, name: str = N_("The signature picture")) -> bytes:
     """A PNG of the signature's ink alone: transparent background, cropped to the ink with a small margin, scaled
     to SIGNATURE_HEIGHT_INCHES at OUTPUT_DPI. `data` is a PNG or JPEG; anything else, a blank page or a picture
     too large is a UserError starting with `name`."""
     from PIL import Image
 
+    name = _(name)
     gray = upright(_opened(data, name)).convert("L")  # a drawn signature's transparency on white
     if max(gray.size) > WORK_SIZE:
         gray.thumbnail((WORK_SIZE, WORK_SIZE), Image.LANCZOS)
@@ -102,25 +104,28 @@ def _opened(data: bytes, name: str):
     if len(data) > MAX_SIGNATURE_FILE:
         raise UserError(_too_large(name))
     if not data.strip():
-        raise UserError(f"{name} is empty. Photograph your signature on white paper (or draw it) and try again.")
+        raise UserError(_("{name} is empty. Photograph your signature on white paper (or draw it) and try again.")
+                        .format(name=name))
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        raise UserError(f"{name} is not a PNG or JPEG picture. Photograph your signature on white paper, or save the "
-                        "picture as PNG or JPEG, and try again.")
+        raise UserError(_("{name} is not a PNG or JPEG picture. Photograph your signature on white paper, or save the "
+                          "picture as PNG or JPEG, and try again.").format(name=name))
     try:
         picture = Image.open(io.BytesIO(data))
         if picture.width * picture.height > MAX_PIXELS:
-            raise UserError(f"{name} is {picture.width} x {picture.height} pixels, too large for a signature "
-                            "picture. Save it smaller (a few thousand pixels across is plenty) and try again.")
+            raise UserError(_("{name} is {width} x {height} pixels, too large for a signature picture. Save it "
+                              "smaller (a few thousand pixels across is plenty) and try again.").format(
+                name=name, width=picture.width, height=picture.height))
         if picture.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale where that still leaves WORK_SIZE
             picture.draft("RGB", (WORK_SIZE, WORK_SIZE))
         picture.load()
     except UserError:
         raise
     except Image.DecompressionBombError:
-        raise UserError(f"{name} is a picture too large to open safely. Save it smaller and try again.") from None
+        raise UserError(_("{name} is a picture too large to open safely. Save it smaller and try again.").format(
+            name=name)) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
-        raise UserError(f"{name} is damaged or not a picture appeal can read ({str(error) or type(error).__name__}). "
-                        "Save it again as PNG or JPEG.") from None
+        raise UserError(_("{name} is damaged or not a picture appeal can read ({error}). Save it again as PNG or "
+                          "JPEG.").format(name=name, error=str(error) or type(error).__name__)) from None
     return picture
 
 
@@ -187,11 +192,11 @@ def _ink_box(alpha, name: str) -> tuple[int, int, int, int]:
     box = solid.getbbox()
     inked = solid.histogram()[255] / (solid.width * solid.height)
     if box is None or inked < 0.0002 or (box[2] - box[0]) < 8 or (box[3] - box[1]) < 4:
-        raise UserError(f"{name} looks blank: no signature was found on it. Sign in dark ink on white paper, "
-                        "photograph it close up in good light, and try again.")
+        raise UserError(_("{name} looks blank: no signature was found on it. Sign in dark ink on white paper, "
+                          "photograph it close up in good light, and try again.").format(name=name))
     if inked > 0.35:
-        raise UserError(f"{name} is mostly dark, not a signature on white paper. Sign in dark ink on plain white "
-                        "paper, photograph only the signature, and try again.")
+        raise UserError(_("{name} is mostly dark, not a signature on white paper. Sign in dark ink on plain white "
+                          "paper, photograph only the signature, and try again.").format(name=name))
     return box
 
 
@@ -225,8 +230,9 @@ def _signature_paragraph(docx: bytes, what: str):
     document = Document(io.BytesIO(docx))
     closing, after = _closing_place(document)
     if closing is None:
-        raise UserError(f"The letter has no closing line ('Sincerely,') to put {what} under, so nothing was written. "
-                        "Sign the printed letter by hand, or add the closing back in Word.")
+        raise UserError(_("The letter has no closing line ('Sincerely,') to put {what} under, so nothing was "
+                          "written. Sign the printed letter by hand, or add the closing back in Word.").format(
+            what=_(what)))
     empties = []
     for paragraph in after:
         if paragraph.text.strip() or _holds_picture(paragraph):
@@ -258,7 +264,7 @@ def place_signature(docx: bytes, signature_png: bytes) -> bytes:
     """The letter with the cleaned signature as an inline picture above the signer's typed name."""
     from docx.shared import Inches, Pt
 
-    document, place, _ = _signature_paragraph(docx, "the signature")
+    document, place, _name = _signature_paragraph(docx, N_("the signature"))
     place.paragraph_format.space_before = Pt(2)
     picture = place.add_run().add_picture(io.BytesIO(signature_png), height=Inches(SIGNATURE_HEIGHT_INCHES))
     if picture.width > Inches(MAX_WIDTH_INCHES):
@@ -271,10 +277,10 @@ def place_signature(docx: bytes, signature_png: bytes) -> bytes:
 def place_typed_signature(docx: bytes, signed_on: str) -> bytes:
     """The letter with an electronic signature line, '/s/ Name, date', above the signer's typed name. Only where the
     plan accepts electronic signatures: the person says so by asking for it."""
-    document, place, name = _signature_paragraph(docx, "a typed signature")
+    document, place, name = _signature_paragraph(docx, N_("a typed signature"))
     if not name or "[ADD:" in name:
-        raise UserError("--typed-signature needs your name under the closing, and the letter has a blank there. "
-                        "Add your name (sender.name, or the patient's name) and try again.")
+        raise UserError(_("--typed-signature needs your name under the closing, and the letter has a blank there. "
+                          "Add your name (sender.name, or the patient's name) and try again."))
     place.add_run(f"/s/ {name}, {signed_on}")
     return _saved(document)
 
@@ -283,7 +289,7 @@ def has_signature(docx: bytes) -> bool:
     """Whether the paragraphs after the closing hold a picture or a '/s/' line (a letter signed before)."""
     from docx import Document
 
-    _, after = _closing_place(Document(io.BytesIO(docx)))
+    _closing, after = _closing_place(Document(io.BytesIO(docx)))
     for paragraph in after[:4]:
         if _holds_picture(paragraph) or paragraph.text.strip().startswith("/s/"):
             return True
@@ -295,13 +301,15 @@ def sign(docx: bytes, *, picture: Path | None = None, typed_on: str | None = Non
     `typed_on`), and what to tell them. A letter already signed keeps its signature; with neither, the letter is
     unchanged and the message says the line is left to sign by hand."""
     if has_signature(docx):
-        return docx, "The letter is signed already (under its closing); that signature is kept."
+        return docx, _("The letter is signed already (under its closing); that signature is kept.")
     if picture is None and typed_on is None:
-        return docx, ("The signature line is left empty, to sign by hand: print the letter, sign above your name, "
-                      "and send the signed pages. Or add --signature PHOTO (a photo of your signature on white "
-                      "paper), or --typed-signature only if your plan accepts electronic signatures.")
+        return docx, _("The signature line is left empty, to sign by hand: print the letter, sign above your name, "
+                       "and send the signed pages. Or add {signature} (a photo of your signature on white paper), or "
+                       "{typed} only if your plan accepts electronic signatures.").format(
+            signature="--signature " + _("PHOTO"), typed="--typed-signature")
     if picture is not None:
         cleaned = clean_signature(read_signature(picture), f"--signature {Path(picture).name}")
-        return place_signature(docx, cleaned), "Your signature is on the letter, above your name."
-    return place_typed_signature(docx, typed_on), (f"The letter is signed electronically ('/s/', dated {typed_on}). "
-                                                   "Send it this way only if your plan accepts electronic signatures.")
+        return place_signature(docx, cleaned), _("Your signature is on the letter, above your name.")
+    return place_typed_signature(docx, typed_on), _(
+        "The letter is signed electronically ('/s/', dated {date}). Send it this way only if your plan accepts "
+        "electronic signatures.").format(date=typed_on)

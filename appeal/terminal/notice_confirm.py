@@ -17,6 +17,7 @@ from pathlib import Path
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
+from appeal.base.language import long_date, translate as _
 from appeal.cases.case import Case, DenialReason, PlanType
 from appeal.cases.fields import parse_date
 from appeal.intake import notice_import, notice_text
@@ -35,13 +36,14 @@ def _convert(key: str, typed: str):
     text = typed.strip()
     if key == "patient_name":
         if len(text.split()) < 2:
-            raise ValueError("Type the first and the last name, like Dana Whitfield.")
+            raise ValueError(_("Type the first and the last name, like Dana Whitfield."))
         return text
     if key == "appeal_deadline":
         match = re.fullmatch(r"(?:within )?(\d{1,3}) days?", text, re.I)
         if match:
-            return StatedDeadline(int(match.group(1)), None, f"within {match.group(1)} days (as you typed it)")
-        return StatedDeadline(None, parse_date(text), f"by {text} (as you typed it)")
+            return StatedDeadline(int(match.group(1)), None,
+                                  _("within {days} days (as you typed it)").format(days=match.group(1)))
+        return StatedDeadline(None, parse_date(text), _("by {date} (as you typed it)").format(date=text))
     if key in ("notice_date", "date_of_birth"):
         return parse_date(text)
     if key in ("diagnoses", "adjustment_codes"):
@@ -62,6 +64,8 @@ def _check(key: str, value) -> None:
 def _typed(key: str, found: Found | None):
     import questionary
 
+    from appeal.terminal import prompts
+
     def validate(typed: str) -> bool | str:
         if not typed.strip():
             return True
@@ -74,8 +78,8 @@ def _typed(key: str, found: Found | None):
     current = "" if found is None else shown(found).replace(" / ", ", ")
     if found is not None and isinstance(found.value, date):
         current = f"{found.value:%m/%d/%Y}"
-    answer = questionary.text(f"{notice_import.LABELS[key]}:", default=current, validate=validate,
-                              instruction="(type it as on the notice; empty leaves it blank)").unsafe_ask()
+    answer = questionary.text(f"{_(notice_import.LABELS[key])}:", default=current, validate=validate,
+                              instruction=_("(type it as on the notice; empty leaves it blank)")).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     return _convert(key, answer) if answer.strip() else None
@@ -85,11 +89,13 @@ def _choose(key: str, found: Found | None):
     """Plan type and reason are chosen from their lists, by the same plain labels the questionnaire shows."""
     import questionary
 
+    from appeal.terminal import prompts
+
     kind = {"plan_type": PlanType, "reason": DenialReason}[key]
-    choices = [questionary.Choice(member.label, value=member.value) for member in kind]
-    choices.append(questionary.Choice("Leave it blank", value=_BLANK))
+    choices = [questionary.Choice(_(member.label), value=member.value) for member in kind]
+    choices.append(questionary.Choice(_("Leave it blank"), value=_BLANK))
     default = found.value.value if found is not None else None
-    answer = questionary.select(f"{notice_import.LABELS[key]}:", choices=choices, default=default).unsafe_ask()
+    answer = prompts.select(f"{_(notice_import.LABELS[key])}:", choices=choices, default=default).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     return None if answer == _BLANK else kind(answer)
@@ -101,7 +107,7 @@ def _correct(extraction: Extraction, key: str) -> None:
     if value is None:
         extraction.found.pop(key, None)
         return
-    line = found.line if found else notice_text.Line(0, "(typed by you)")
+    line = found.line if found else notice_text.Line(0, _("(typed by you)"))
     extraction.found[key] = Found(key, value, line, True, "")
 
 
@@ -109,19 +115,23 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
     """Ask about each uncertain value, then offer to correct any; returns the extraction as the person left it."""
     import questionary
 
+    from appeal.terminal import prompts
+
     for key, label in notice_import.FIELDS:
         found = extraction.found.get(key)
         if found is None or (found.certain and key not in MUST_CONFIRM):
             continue
-        say(f"\n{label}: {shown(found)}\n  on the notice, {extraction.notice.where(found.line)}: "
-            f"\"{found.line.text.strip()}\""
-            + (f"\n  ({found.why})" if found.why else "")
-            + ("\n  (where the letter goes and by when: always checked)" if found.certain else ""))
-        answer = questionary.select(
-            f"{label}: is this right?",
-            choices=[questionary.Choice("Yes, it matches the notice", value=_RIGHT),
-                     questionary.Choice("No, let me type it", value=_TYPE),
-                     questionary.Choice("Leave it blank", value=_BLANK)],
+        label = _(label)
+        say(f"\n{label}: {shown(found)}\n  "
+            + _("on the notice, {where}:").format(where=extraction.notice.where(found.line))
+            + f" \"{found.line.text.strip()}\""
+            + (f"\n  ({_(found.why)})" if found.why else "")
+            + ("\n  " + _("(where the letter goes and by when: always checked)") if found.certain else ""))
+        answer = prompts.select(
+            _("{label}: is this right?").format(label=label),
+            choices=[questionary.Choice(_("Yes, it matches the notice"), value=_RIGHT),
+                     questionary.Choice(_("No, let me type it"), value=_TYPE),
+                     questionary.Choice(_("Leave it blank"), value=_BLANK)],
         ).unsafe_ask()
         if answer is None:
             raise KeyboardInterrupt
@@ -132,12 +142,13 @@ def confirm(extraction: Extraction, say=print) -> Extraction:
         else:
             _correct(extraction, key)
     while True:
-        choices = [questionary.Choice("Everything is right: save it and go on", value=_DONE)]
+        choices = [questionary.Choice(_("Everything is right: save it and go on"), value=_DONE)]
         for key, label in notice_import.FIELDS:
             found = extraction.found.get(key)
-            title = f"Change  {label}: {short(shown(found), 45)}" if found else f"Add     {label} (not found)"
+            title = (_("Change  {label}: {value}").format(label=_(label), value=short(shown(found), 45)) if found
+                     else _("Add     {label} (not found)").format(label=_(label)))
             choices.append(questionary.Choice(title, value=key))
-        answer = questionary.select("Is everything right?", choices=choices).unsafe_ask()
+        answer = prompts.select(_("Is everything right?"), choices=choices).unsafe_ask()
         if answer is None:
             raise KeyboardInterrupt
         if answer == _DONE:
@@ -164,8 +175,8 @@ def save(extraction: Extraction, case: Case, output: Path, *, force: bool) -> Pa
 def command(notice: str, output: Path, *, yes: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
     """`appeal import`: confirming needs a terminal; --yes does not."""
     if not yes and not sys.stdin.isatty():
-        raise UserError("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
-                        "Run it in a terminal, or add --yes to accept what it finds.")
+        raise UserError(_("appeal import shows what it read for you to confirm, in a terminal, and this is not one. "
+                          "Run it in a terminal, or add --yes to accept what it finds."))
     return run(notice, output, interactive=not yes, force=force, as_denial=as_denial)
 
 
@@ -173,8 +184,10 @@ def ask_as_denial(extraction: Extraction) -> bool:
     """For a document that is not a denial: read it as one only if the person says so (No by default)."""
     import questionary
 
-    answer = questionary.confirm("Read it as a denial anyway, to appeal it? (only if part of it was denied)",
-                                 default=False).unsafe_ask()
+    from appeal.terminal import prompts
+
+    answer = prompts.confirm(_("Read it as a denial anyway, to appeal it? (only if part of it was denied)"),
+                             default=False).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     return bool(answer)
@@ -186,24 +199,25 @@ def decide_denial(extraction: Extraction, *, interactive: bool, as_denial: bool,
         return
     if as_denial:
         extraction.denial_confirmed = True
-        print("\nRead as a denial because you asked for it (--as-denial).")
+        print("\n" + _("Read as a denial because you asked for it (--as-denial)."))
     elif interactive:
         extraction.denial_confirmed = ask_as_denial(extraction)
     else:
-        print(f"\nNo denial was written into the case: {extraction.document.type.label} is not one. If part of it "
-              f"was denied and you want to appeal that part, run: appeal import {notice} -o CASE.yaml --yes "
-              "--as-denial")
+        print("\n" + _("No denial was written into the case: {kind} is not one. If part of it was denied and you "
+                       "want to appeal that part, run: {command}").format(
+            kind=extraction.document.type.label, command=f"appeal import {notice} -o CASE.yaml --yes --as-denial"))
 
 
 def run(notice: str, output: Path, *, interactive: bool, force: bool, as_denial: bool = False) -> tuple[Case, Path]:
     """Read, show what the document is, confirm (when interactive), save; then, for a denial and when interactive,
     the questionnaire for the rest."""
     if output.exists() and not force:
-        raise UserError(f"{output} already exists. Choose another name with -o, or add --force to replace it.")
+        raise UserError(_("{path} already exists. Choose another name with -o, or add --force to replace it.").format(
+            path=output))
     extraction, case, refused = read_notice(notice)
     if not extraction.found:
-        raise UserError(f"Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
-                        "sharper one taken straight on in good light."
+        raise UserError(_("Nothing a letter needs was found in {notice}. Is it a denial notice? For a photo, try a "
+                          "sharper one taken straight on in good light.").format(notice=notice)
                         + "".join(f" {note}" for note in extraction.notice.notes))
     print(printable("\n".join(report(extraction, refused))))
     if interactive:
@@ -214,27 +228,29 @@ def run(notice: str, output: Path, *, interactive: bool, force: bool, as_denial:
             confirm(extraction)
     except KeyboardInterrupt:  # keep what was confirmed or typed so far; the header lists what is unchecked
         save(extraction, notice_import.to_case(extraction)[0], output, force=force)
-        print(f"\nStopped. What was read and what you confirmed so far is saved in {output}; the values "
-              f"still to check are listed at its top. Carry on with: appeal draft --resume {output}")
+        print("\n" + _("Stopped. What was read and what you confirmed so far is saved in {path}; the values still "
+                       "to check are listed at its top. Carry on with: {command}").format(
+            path=output, command=f"appeal draft --resume {output}"))
         raise
     case, refused = notice_import.to_case(extraction)
     if not interactive and extraction.writes_denial:
         print(printable("\n".join(must_check(extraction))))
     save(extraction, case, output, force=force)
-    print(f"\nSaved the case to {output}")
+    print("\n" + _("Saved the case to {path}").format(path=output))
     comparison = notice_import.deadline_comparison(extraction, case)
     if comparison:
-        print(printable(f"\nDeadline. {comparison}"))
+        print(printable("\n" + _("Deadline. {comparison}").format(comparison=comparison)))
     if not extraction.writes_denial:
-        print("It holds your and your plan's details and no denial. If the plan later denies something, import "
-              "that notice.")
+        print(_("It holds your and your plan's details and no denial. If the plan later denies something, import "
+                "that notice."))
         return case, output
     if interactive:
         from appeal.terminal import questionnaire
 
-        print("\nNow the questions the notice does not answer.")
+        print("\n" + _("Now the questions the notice does not answer."))
         return questionnaire.run(case_path=output)
-    print(f"\nNext: appeal draft --case {output}   (in a terminal it offers to ask what the notice does not say)")
+    print("\n" + _("Next: {command}   (in a terminal it offers to ask what the notice does not say)").format(
+        command=f"appeal draft --case {output}"))
     return case, output
 
 
@@ -243,28 +259,31 @@ def go_on_despite_unread(extraction: Extraction) -> None:
     was there is now missing, or may be wrong, and only the paper can say which."""
     import questionary
 
+    from appeal.terminal import prompts
+
     if not extraction.notice.notes:
         return
-    answer = questionary.select(
-        "Part of the notice could not be read (listed above). What would you like to do?",
-        choices=[questionary.Choice("Go on: I will check those parts against the paper", value=_RIGHT),
-                 questionary.Choice("Stop: I will take a clearer photo or scan and try again", value=_DONE)],
+    answer = prompts.select(
+        _("Part of the notice could not be read (listed above). What would you like to do?"),
+        choices=[questionary.Choice(_("Go on: I will check those parts against the paper"), value=_RIGHT),
+                 questionary.Choice(_("Stop: I will take a clearer photo or scan and try again"), value=_DONE)],
     ).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     if answer == _DONE:
-        raise UserError(f"Stopped; nothing was saved. Photograph {Path(extraction.notice.name).name} flat, in even "
-                        "light, with the whole page in view (or scan it), and import the new file.")
+        raise UserError(_("Stopped; nothing was saved. Photograph {name} flat, in even light, with the whole page "
+                          "in view (or scan it), and import the new file.").format(name=Path(extraction.notice.name).name))
 
 
 def start_from_notice() -> tuple[Case, Path] | None:
     """The questionnaire's first step: a notice file read into a new draft, or None to answer by hand."""
     import questionary
 
-    from appeal.base.language import translate as _
+    from appeal.terminal import prompts
+
     from appeal.intake import drafts
 
-    choice = questionary.select(
+    choice = prompts.select(
         _("How would you like to start?"),
         choices=[questionary.Choice(_("Start from your denial notice (a PDF, a photo or a text file)"),
                                     value="notice"),
@@ -285,5 +304,5 @@ def start_from_notice() -> tuple[Case, Path] | None:
             return run(typed.strip().strip("'\""), target, interactive=True, force=False)
         except UserError as error:
             print(printable(error))
-            if not questionary.confirm("Try another file?", default=True).unsafe_ask():
+            if not prompts.confirm(_("Try another file?"), default=True).unsafe_ask():
                 return None

@@ -30,6 +30,7 @@ from appeal.cases.case import Case
 from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, Refusal, as_typed, from_typed, is_empty
 from appeal.intake.questions import Entry, Group, Question
+from appeal.terminal import prompts
 
 RESUME_HINT = N_("To carry on, run `appeal draft` again and choose to resume, or run: appeal draft --resume {path}")
 BACK = "<"
@@ -89,7 +90,7 @@ class _Terminal:
 
     def _select(self, message: str, choices: list[questionary.Choice], default: Any = None) -> Any:
         values = [choice.value for choice in choices]
-        return self._ask(questionary.select(message, choices=choices, default=default if default in values else None))
+        return self._ask(prompts.select(message, choices=choices, default=default if default in values else None))
 
     # ---- the main flow
 
@@ -273,7 +274,8 @@ class _Terminal:
             keys = _("Enter keeps it; ")
         else:
             keys = "" if question.required else _("Enter skips; ")
-        instruction = f"({keys}{_('< goes back')})" + ("\n " if multiline else "")  # long answers get the full width
+        back = _("< goes back")  # not inside the f-string, where Babel's extractor cannot see it
+        instruction = f"({keys}{back})" + ("\n " if multiline else "")  # long answers get the full width
         shown = as_typed(current)
         text = self._ask(
             questionary.text(
@@ -474,7 +476,7 @@ def ask_packet(*, input=None, output=None) -> tuple[bool, list[Path]] | None:
     from appeal.output.packet import read_attachment
 
     with create_app_session(input=input, output=output):
-        choice = questionary.select(
+        choice = prompts.select(
             _("Make one PDF to send now (your letter, page numbers, and your files such as the denial notice)?"),
             choices=[questionary.Choice(_("Yes, to fax it (with a fax cover sheet)"), value="fax"),
                      questionary.Choice(_("Yes, to print and mail it (no cover sheet)"), value="mail"),

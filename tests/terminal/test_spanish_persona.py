@@ -146,14 +146,14 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     review, and every line printed after the letter, with no English left but her own words and the letter's."""
     monkeypatch.setenv("LANG", "es_US.UTF-8")
     script = {**SPANISH, "Fecha de nacimiento": ["02/30/1984\r", CLEAR + "7/9/1984\r"],  # no February 30th
-              "Cuántas semanas": ["10 semanas\r", CLEAR + "10\r", "12\r", "8\r"],  # weeks are counted in numbers
+              "Cuántas semanas": ["unas diez semanas\r", "12\r", "8\r"],  # a count typed in Spanish words
               "Ya envió esta carta": pick("today"), "Cómo la envió": pick("mail")}  # and recorded as sent
     text, screen, case, letter = person.draft(script, capsys, ("draft",))
     said = "\n".join(person.said)
     assert person.asked[0] == "¿Cómo quiere empezar?"
     assert ("Fecha de nacimiento: '02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero "
             "con el mes, como 03/14/2026, o como 2026-03-14") in said
-    assert "'10 semanas': escriba un solo número de semanas, como 10." in said
+    assert "se guardó: 10 semanas (usted escribió 'unas diez semanas')." in said
     assert case["patient"]["date_of_birth"] in ("1984-07-09", date(1984, 7, 9))
     lines = screen.splitlines()
     assert lines[0].startswith("Su carta (Apelación interna) quedó guardada en morales-ana-appeal-")
@@ -164,7 +164,8 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     assert "Ortografía" not in screen  # her Spanish answers are not "corrected" after the letter either
     allowed = sorted(_typed(script) + _english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
     left = []
-    for line in person.asked + said.splitlines() + lines:
+    assert "(use las flechas y Enter)" in person.terminal.hints  # questionary's own "(Use arrow keys)" replaced
+    for line in person.asked + person.terminal.hints + said.splitlines() + lines:
         for english in allowed:
             line = line.replace(english, " ")
         if english_in(line):
