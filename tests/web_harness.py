@@ -76,10 +76,14 @@ class Client:
     Like a browser window, it keeps to the letter it opened: the `?w=ID` of the last address it was sent on to is
     added to the addresses of a letter's pages that lack one (`work`; None: as typed)."""
 
-    def __init__(self, running: Running):
+    def __init__(self, running: Running, accept_language: str | None = None):
         self.running = running
         self.cookie: str | None = None
         self.work: str | None = None
+        self.accept_language = accept_language  # the Accept-Language header a browser sends (None: none)
+
+    def _headers(self, headers: dict[str, str]) -> dict[str, str]:
+        return {**headers, "Accept-Language": self.accept_language} if self.accept_language else headers
 
     def at(self, path: str) -> str:
         """The path, with this window's letter when it is a letter's page."""
@@ -91,6 +95,10 @@ class Client:
         found = re.search(r"[?&]w=([^&]+)", headers.get("location", ""))
         if found:
             self.work = found.group(1)
+        given = headers.get("set-cookie", "").split(";")[0]
+        if given and self.cookie:  # another cookie after the key's (the language chosen): kept beside it
+            name = given.split("=")[0]
+            self.cookie = "; ".join([kept for kept in self.cookie.split("; ") if kept.split("=")[0] != name] + [given])
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None, *, host: str | None = None,
                 origin: str | None = "same", cookie: str | None = "same") -> Reply:
@@ -108,7 +116,7 @@ class Client:
                 headers["Origin"] = origin
             body = urllib.parse.urlencode(form or {}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, self.at(path), body=body, headers=headers)
+        connection.request(method, self.at(path), body=body, headers=self._headers(headers))
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
@@ -134,9 +142,9 @@ class Client:
                   for name, filename, content in files]
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("POST", self.at(path), body=body, headers={
+        connection.request("POST", self.at(path), body=body, headers=self._headers({
             "Host": f"127.0.0.1:{self.running.port}", "Origin": f"http://127.0.0.1:{self.running.port}",
-            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"}))
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
@@ -146,7 +154,8 @@ class Client:
 
     def get_bytes(self, path: str) -> bytes:
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("GET", self.at(path), headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
+        connection.request("GET", self.at(path), headers=self._headers({"Host": f"127.0.0.1:{self.running.port}",
+                                                                        "Cookie": self.cookie or ""}))
         content = connection.getresponse().read()
         connection.close()
         return content
