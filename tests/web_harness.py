@@ -22,6 +22,7 @@ import pytest
 from appeal.cases import case_paths
 from appeal.intake import engine as intake_engine
 from appeal.web import app as web
+from appeal.web.flow import SKIP
 
 SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
@@ -179,6 +180,7 @@ _FOCUSED = """() => {
   if (el.type === "radio") {
     const radios = [...document.querySelectorAll(`input[type=radio][name="${CSS.escape(el.name)}"]`)];
     info.options = radios.map(r => document.querySelector(`label[for="${r.id}"]`).innerText.trim());
+    info.values = radios.map(r => r.value);
     info.index = radios.indexOf(el);
     info.checked = radios.findIndex(r => r.checked);
   }
@@ -200,7 +202,8 @@ def _matches(script: dict[str, Any], words: str) -> Any:
 
 class Keyboard:
     """Answers `appeal web`'s pages with Tab, typing, arrow keys, Space and Enter only; reads the page (the focused
-    element, its label) only to decide what to type, as a person reads the screen.
+    element, its label) only to decide what to type, as a person reads the screen. The buttons are known by their
+    values, not their words, so a page in any language is answered the same way.
 
     script: {words in a question: answer}; a radio answer is words of the option's label. lists: {words in the
     list's question: [ {words in an item question: answer}, ... ]}. Unscripted questions are left as they are."""
@@ -262,12 +265,13 @@ class Keyboard:
         raise AssertionError(f"no '{wanted}' button on {heading}")
 
     def _fields(self) -> None:
-        script = self.entry if "add one" in self.page.inner_text("h1").lower() and self.entry else self.script
+        adding = self.page.query_selector("button[value=leave]") is not None  # an entry of a list
+        script = self.entry if adding and self.entry else self.script
         done: set[str] = set()
         for _ in range(80):
             info = self.focused()
             if info["tag"] == "button":
-                if info["text"] in ("Next", "Save this one"):
+                if info["value"] == "next":  # "Next", or "Save this one" on a list's entry
                     self.submit()
                     return
                 self.press("Tab")
@@ -283,12 +287,14 @@ class Keyboard:
         answer = _matches(script, question)
         if isinstance(answer, list):  # answers in turn: a typo first, then the correction
             answer = answer.pop(0) if len(answer) > 1 else answer[0]
-        if answer is None and info["type"] == "radio" and info["checked"] < 0 and "Skip" in info["options"][-1]:
-            answer = "Skip"  # nothing is preselected: a person leaving it out chooses Skip
+        skip = info["type"] == "radio" and info["checked"] < 0 and info["values"][-1] == SKIP
+        if answer is None and skip:
+            answer = SKIP  # nothing is preselected: a person leaving it out chooses Skip
         if answer is None:
             return
         if info["type"] == "radio":
-            wanted = next(n for n, title in enumerate(info["options"]) if str(answer).lower() in title.lower())
+            wanted = len(info["options"]) - 1 if answer == SKIP else next(
+                n for n, title in enumerate(info["options"]) if str(answer).lower() in title.lower())
             start = info["checked"] if info["checked"] >= 0 else info["index"]
             if info["checked"] < 0 and wanted == start:
                 self.press("Space")
