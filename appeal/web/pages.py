@@ -473,7 +473,6 @@ def summary_offered(work: Work, engine: Engine, kind, kept: dict | None) -> dict
     """'What your letter says' on the letter page, for a person reading Spanish: its download name, and where it is
     kept beside the letter (written now if the letter was kept while the pages were in English)."""
     from appeal.base import language
-    from appeal.letters import summary
 
     if language.current() == language.ENGLISH or not kind.sent_to_plan:
         return None
@@ -482,22 +481,26 @@ def summary_offered(work: Work, engine: Engine, kind, kept: dict | None) -> dict
             work.summary = keep_summary(engine, kind, kept["letter"])
         except UserError as error:  # the letter's folder cannot be written: it still downloads
             work.told.append(str(error))
-    return {"name": summary.path_beside(Path(download_name(engine.case, kind))).name,
+    return {"name": summary_name(engine.case, kind),
             "kept": work.summary if kept else None}
+
+
+def summary_name(case, kind) -> str:
+    """The summary's file name: the letter's, with 'que-dice-su-carta' (appeal.letters.summary.path_beside)."""
+    from appeal.letters import summary
+
+    return summary.path_beside(Path(download_name(case, kind))).name
 
 
 @guarded
 async def summary_docx(request):
     """'What your letter says' (Qué dice su carta), in the reader's language, to download."""
-    from appeal.letters import summary
-
     work = work_of(request)
     with web_flow.opened(work.draft) as engine:
         kind, _drafted = letter_of(work, engine)
         content = summary_of(engine.case, kind)
-        name = summary.path_beside(Path(download_name(engine.case, kind))).name
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument."
-                    "wordprocessingml.document", headers={"content-disposition": f'attachment; filename="{name}"'})
+        name = summary_name(engine.case, kind)
+    return word_file(content, name)
 
 
 def edited_blanks(work: Work, drafted) -> dict | None:
@@ -531,8 +534,13 @@ async def letter_docx(request):
     with web_flow.opened(work.draft) as engine:
         kind, drafted = letter_of(work, engine)
         name = download_name(engine.case, kind)
-    return Response(drafted.content, media_type="application/vnd.openxmlformats-officedocument."
-                    "wordprocessingml.document", headers={"content-disposition": f'attachment; filename="{name}"'})
+    return word_file(drafted.content, name)
+
+
+def word_file(content: bytes, name: str) -> Response:
+    """A Word document to download under its name."""
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 @guarded

@@ -189,7 +189,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     with page.expect_navigation():
         page.keyboard.press("Enter")
     settled(page)
-    labels = page.inner_text("form")
+    labels = page.inner_text("main form")
     assert "last name" in labels and "Who is writing" not in labels  # carries on where the terminal stopped
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     assert "Welcome back" in page.inner_text("main") and page.is_visible("button[value=back]")
