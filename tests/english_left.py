@@ -4,6 +4,7 @@ a translation, a prompt or a screen line means a sentence left in English."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 ENGLISH = {"the", "and", "of", "to", "your", "you", "is", "are", "with", "for", "this", "that", "what", "which",
            "or", "if", "it", "was", "has", "have", "will", "on", "in", "be", "an", "by", "from", "at", "who", "how",
@@ -12,8 +13,8 @@ ENGLISH = {"the", "and", "of", "to", "your", "you", "is", "are", "with", "for", 
 
 def words(text: str) -> list[str]:
     """The words of a text a reader reads as the translation's own: not 'quoted' words (the English a person looks
-    for on their papers), nor {names} filled in later, commands, field paths or file paths."""
-    text = re.sub(r"\{[^}]*\}", " ", text)
+    for on their papers), nor {names} or %(names)s filled in later, commands, field paths or file paths."""
+    text = re.sub(r"\{[^}]*\}|%\([a-z_]+\)[sd]", " ", text)  # {names} and the pages' %(names)s
     text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # commands, field paths
     text = re.sub(r"'[^']*'|“[^”]*”|\[[^]]*\]", " ", text)  # [ADD: ...] is the letter's mark
     text = re.sub(r"(?<!\S)/\S+", " ", text)  # a file's path
@@ -23,3 +24,20 @@ def words(text: str) -> list[str]:
 def english_in(text: str) -> list[str]:
     """The English stop words in a text ("no" is Spanish too)."""
     return [word for word in words(text) if word.lower() in ENGLISH and word.lower() != "no"]
+
+
+def english_by_design(case_file) -> list[str]:
+    """What stays English on a Spanish screen, on purpose: the words the letter and its sources use. The rules'
+    cited text (rules.yaml), the coverage criteria (criteria.yaml), the official ICD-10-CM names and the documents
+    as the letter names them. Shared by the terminal's and the browser's Spanish journeys."""
+    from appeal.cases import casefile, icd10
+    from appeal.letters import draft
+    from appeal.rules import readiness
+    from appeal.rules.rule_book import all_rules
+
+    case = casefile.load(case_file)
+    drafted = draft.draft(case, draft.choose_kind(case, None, ()), date.today())
+    return ([rule.text for rule in all_rules()] + [criterion.title for criterion in readiness.all_criteria()]
+            + [result.detail for result in readiness.check(case)]
+            + [icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
+            + drafted.enclosures + drafted.suggested_enclosures)

@@ -22,6 +22,7 @@ import pytest
 from appeal.cases import case_paths
 from appeal.intake import engine as intake_engine
 from appeal.web import app as web
+from appeal.web.flow import SKIP
 
 SCREENSHOTS = Path(os.environ.get("APPEAL_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
@@ -76,10 +77,14 @@ class Client:
     Like a browser window, it keeps to the letter it opened: the `?w=ID` of the last address it was sent on to is
     added to the addresses of a letter's pages that lack one (`work`; None: as typed)."""
 
-    def __init__(self, running: Running):
+    def __init__(self, running: Running, accept_language: str | None = None):
         self.running = running
         self.cookie: str | None = None
         self.work: str | None = None
+        self.accept_language = accept_language  # the Accept-Language header a browser sends (None: none)
+
+    def _headers(self, headers: dict[str, str]) -> dict[str, str]:
+        return {**headers, "Accept-Language": self.accept_language} if self.accept_language else headers
 
     def at(self, path: str) -> str:
         """The path, with this window's letter when it is a letter's page."""
@@ -91,6 +96,10 @@ class Client:
         found = re.search(r"[?&]w=([^&]+)", headers.get("location", ""))
         if found:
             self.work = found.group(1)
+        given = headers.get("set-cookie", "").split(";")[0]
+        if given and self.cookie:  # another cookie after the key's (the language chosen): kept beside it
+            name = given.split("=")[0]
+            self.cookie = "; ".join([kept for kept in self.cookie.split("; ") if kept.split("=")[0] != name] + [given])
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None, *, host: str | None = None,
                 origin: str | None = "same", cookie: str | None = "same") -> Reply:
@@ -108,7 +117,7 @@ class Client:
                 headers["Origin"] = origin
             body = urllib.parse.urlencode(form or {}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, self.at(path), body=body, headers=headers)
+        connection.request(method, self.at(path), body=body, headers=self._headers(headers))
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
@@ -134,9 +143,9 @@ class Client:
                   for name, filename, content in files]
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("POST", self.at(path), body=body, headers={
+        connection.request("POST", self.at(path), body=body, headers=self._headers({
             "Host": f"127.0.0.1:{self.running.port}", "Origin": f"http://127.0.0.1:{self.running.port}",
-            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            "Cookie": self.cookie or "", "Content-Type": f"multipart/form-data; boundary={boundary}"}))
         response = connection.getresponse()
         reply = Reply(response.status, {name.lower(): value for name, value in response.getheaders()},
                       response.read().decode("utf-8", "replace"))
@@ -146,7 +155,8 @@ class Client:
 
     def get_bytes(self, path: str) -> bytes:
         connection = http.client.HTTPConnection("127.0.0.1", self.running.port)
-        connection.request("GET", self.at(path), headers={"Host": f"127.0.0.1:{self.running.port}", "Cookie": self.cookie or ""})
+        connection.request("GET", self.at(path), headers=self._headers({"Host": f"127.0.0.1:{self.running.port}",
+                                                                        "Cookie": self.cookie or ""}))
         content = connection.getresponse().read()
         connection.close()
         return content
@@ -170,6 +180,7 @@ _FOCUSED = """() => {
   if (el.type === "radio") {
     const radios = [...document.querySelectorAll(`input[type=radio][name="${CSS.escape(el.name)}"]`)];
     info.options = radios.map(r => document.querySelector(`label[for="${r.id}"]`).innerText.trim());
+    info.values = radios.map(r => r.value);
     info.index = radios.indexOf(el);
     info.checked = radios.findIndex(r => r.checked);
   }
@@ -191,7 +202,8 @@ def _matches(script: dict[str, Any], words: str) -> Any:
 
 class Keyboard:
     """Answers `appeal web`'s pages with Tab, typing, arrow keys, Space and Enter only; reads the page (the focused
-    element, its label) only to decide what to type, as a person reads the screen.
+    element, its label) only to decide what to type, as a person reads the screen. The buttons are known by their
+    values, not their words, so a page in any language is answered the same way.
 
     script: {words in a question: answer}; a radio answer is words of the option's label. lists: {words in the
     list's question: [ {words in an item question: answer}, ... ]}. Unscripted questions are left as they are."""
@@ -253,12 +265,13 @@ class Keyboard:
         raise AssertionError(f"no '{wanted}' button on {heading}")
 
     def _fields(self) -> None:
-        script = self.entry if "add one" in self.page.inner_text("h1").lower() and self.entry else self.script
+        adding = self.page.query_selector("button[value=leave]") is not None  # an entry of a list
+        script = self.entry if adding and self.entry else self.script
         done: set[str] = set()
         for _ in range(80):
             info = self.focused()
             if info["tag"] == "button":
-                if info["text"] in ("Next", "Save this one"):
+                if info["value"] == "next":  # "Next", or "Save this one" on a list's entry
                     self.submit()
                     return
                 self.press("Tab")
@@ -274,12 +287,14 @@ class Keyboard:
         answer = _matches(script, question)
         if isinstance(answer, list):  # answers in turn: a typo first, then the correction
             answer = answer.pop(0) if len(answer) > 1 else answer[0]
-        if answer is None and info["type"] == "radio" and info["checked"] < 0 and "Skip" in info["options"][-1]:
-            answer = "Skip"  # nothing is preselected: a person leaving it out chooses Skip
+        skip = info["type"] == "radio" and info["checked"] < 0 and info["values"][-1] == SKIP
+        if answer is None and skip:
+            answer = SKIP  # nothing is preselected: a person leaving it out chooses Skip
         if answer is None:
             return
         if info["type"] == "radio":
-            wanted = next(n for n, title in enumerate(info["options"]) if str(answer).lower() in title.lower())
+            wanted = len(info["options"]) - 1 if answer == SKIP else next(
+                n for n, title in enumerate(info["options"]) if str(answer).lower() in title.lower())
             start = info["checked"] if info["checked"] >= 0 else info["index"]
             if info["checked"] < 0 and wanted == start:
                 self.press("Space")

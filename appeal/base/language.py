@@ -6,6 +6,9 @@ under appeal/locale/, made and compiled with Babel: see the README's "Translatio
 `long_date()`. What goes
 to the plan (the letter, its appendix, the fax cover) is never passed through here: it stays English whatever the
 person reads. A language without a catalog falls back to English, never to an error.
+
+`appeal web` serves many requests from threads, each in its own browser's language: `reading(code)` sets the
+language for one request only (a context variable, which Starlette's threads inherit), over the one chosen here.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import gettext
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +31,8 @@ CATALOGS = {"es": "es_US"}
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _chosen: str | None = None  # set by `--lang`; None: read the environment
-_translations: gettext.NullTranslations | None = None
+_request: ContextVar[str | None] = ContextVar("appeal_language", default=None)  # one web request's, over _chosen
+_loaded: dict[str, gettext.NullTranslations] = {}  # each language's catalog, loaded once (read-only after)
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> str:
@@ -55,8 +61,7 @@ def _code(locale_name: str) -> str:
 def choose(wanted: str | None) -> str:
     """`--lang` (None: the environment decides). A language without a catalog is English, said once on stderr
     (no traceback: the person asked for something the tool cannot give yet). Returns the language now in use."""
-    global _chosen, _translations
-    _translations = None
+    global _chosen
     if wanted is None:
         _chosen = None
         return current()
@@ -69,18 +74,45 @@ def choose(wanted: str | None) -> str:
 
 
 def current() -> str:
-    """The language in use: 'en' or a key of CATALOGS."""
-    return _chosen or from_environment()
+    """The language in use: this web request's, else 'en' or a key of CATALOGS as chosen or from the environment."""
+    return _request.get() or _chosen or from_environment()
+
+
+@contextmanager
+def reading(code: str) -> Iterator[None]:
+    """Everything said inside, in this language ('en' or a key of CATALOGS): one web request's, whatever other
+    threads say at the same time."""
+    token = _request.set(code if code in CATALOGS else ENGLISH)
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def from_accept_language(header: str) -> str | None:
+    """The language a browser asks for (Accept-Language, 'es-MX,es;q=0.9,en;q=0.8'): the one with a catalog, or
+    English, that it wants most; None when it names neither (the launch's language then decides)."""
+    wanted = []
+    for order, part in enumerate(header.split(",")):
+        name, _, quality = part.strip().partition(";")
+        try:
+            weight = float(quality.strip()[2:]) if quality.strip().startswith("q=") else 1.0
+        except ValueError:
+            weight = 0.0
+        code = _code(name.strip()) if name.strip() else ""
+        if weight > 0 and (code in CATALOGS or code == ENGLISH):
+            wanted.append((-weight, order, code))
+    return min(wanted)[2] if wanted else None
 
 
 def translations() -> gettext.NullTranslations:
-    """The catalog of the language in use (English: the messages as written), loaded once."""
-    global _translations
-    if _translations is None:
-        code = current()
-        _translations = (gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
-                         if code in CATALOGS else gettext.NullTranslations())
-    return _translations
+    """The catalog of the language in use (English: the messages as written), loaded once per language."""
+    code = current()
+    found = _loaded.get(code)
+    if found is None:
+        found = _loaded.setdefault(code, gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+                                   if code in CATALOGS else gettext.NullTranslations())
+    return found
 
 
 def translate(message: str) -> str:

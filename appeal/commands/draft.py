@@ -75,8 +75,7 @@ def _write_summary(case, kind, letter: Path, today, force: bool) -> None:
     from appeal.base.safe_write import write_bytes
     from appeal.letters import summary
 
-    name = _("what-your-letter-says")  # a file name: a few words, no spaces
-    path = letter.with_name(f"{letter.stem}-{name}.docx")
+    path = summary.path_beside(letter)
     write_bytes(path, summary.as_docx(summary.sections(case, kind, today), case), overwrite=force)
     print(_("What your letter says, in your language: {file}").format(file=path))
 

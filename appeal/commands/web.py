@@ -23,17 +23,5 @@ def cmd_web(args: argparse.Namespace) -> int:
         from appeal.base.errors import UserError
 
         raise UserError(f"--port {args.port}: a port is a number from 1 to 65535.")
-    _english_pages()
     return web.command(args.port, args.browser)
 
-
-def _english_pages() -> None:
-    """The browser's pages are not translated yet, so they are all English: a Spanish question inside an English page
-    would be harder to follow than either. The person who asked for Spanish is told where it is."""
-    from appeal.base import language
-    from appeal.base.language import translate as _
-
-    if language.current() != language.ENGLISH:
-        print(_("appeal web: the browser pages are in English for now; `appeal draft` asks the questions in your "
-                "language."), file=sys.stderr)
-        language.choose(language.ENGLISH)

@@ -6,6 +6,7 @@ the three never disagree; it is for the person only and never goes to the plan."
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from appeal.base.language import N_, long_date, translate as _
 from appeal.cases.case import Case
@@ -67,3 +68,9 @@ def as_docx(found: list[Section], case: Case) -> bytes:
 
     who = case.patient.full_name or _("the patient")
     return sheet_docx(_("What your letter says: {who}").format(who=xml_safe(who)), found, font_points=11)
+
+
+def path_beside(letter: Path) -> Path:
+    """Where the summary of a letter is kept: beside it, named after it ('...-que-dice-su-carta.docx' in Spanish)."""
+    name = _("what-your-letter-says")  # a file name: a few words, no spaces
+    return letter.with_name(f"{letter.stem}-{name}.docx")

@@ -15,6 +15,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from appeal.base.errors import UserError
+from appeal.base.language import N_
 from appeal.cases import casefile
 from appeal.cases.case import Case, Decision, Denial, HistoryEntry, ReviewLevel, SendMethod, SentStep
 from appeal.cases.fields import format_date
@@ -117,8 +118,9 @@ def status(appeal: Appeal, today: date | None = None) -> Status:
         found.decision_due = max(dues)
         decided = letter.outcome is not None and letter.outcome.result is not Result.no_answer
         if not letter.received and letter.method == "mail" and not decided:
-            found.notes.append("The plan's deadline is counted from the day the letter was mailed; its clock starts "
-                               "when the letter arrives (add the date with --received), so it may be a few days later.")
+            found.notes.append(N_("The plan's deadline is counted from the day the letter was mailed; its clock "
+                                  "starts when the letter arrives (add the date with --received), so it may be a few "
+                                  "days later."))  # said in the reader's language by appeal.tracking.text
     outcome = letter.outcome
     if appeal.closed:
         found.waiting = False

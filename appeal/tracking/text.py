@@ -59,7 +59,7 @@ def status_text(items: list[Status]) -> str:
             else:
                 lines.append("    " + _("(appeal does not draft this one: ask for it as your last notice or the plan's "
                                       "papers say.)"))
-        lines += [f"    - {line}" for line in item.meaning + item.notes]
+        lines += [f"    - {_(line)}" for line in item.meaning + item.notes]  # a note marked N_() in its language
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

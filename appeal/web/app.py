@@ -13,6 +13,9 @@ Why it is built this way:
   private page on disk that leads to the link (appeal.web.opener), never with the link on its command line.
 * The pages (appeal.web.pages, one handler a page) ask the intake engine's questions (appeal.web.flow): the
   terminal's questions, checks and draft files.
+* Each request is answered in its browser's language (`language_of`): the one chosen with the switch on every page
+  (a cookie), else Accept-Language, else the launch's (`--lang`, the locale). It is set for that request only
+  (`appeal.base.language.reading`), since the server answers from several threads at once.
 * Starlette, Jinja2, uvicorn and python-multipart are imported only when `appeal web` runs.
 """
 
@@ -25,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from appeal.base import language
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.web import opener
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -62,7 +67,14 @@ class Work:
     letter: tuple[tuple, Any] | None = None  # the last letter drafted, with the draft file's state and the day
     saved: tuple[Path, Path, bytes] | None = None  # the letter and case file kept, and the letter as written
     edited: tuple[str, Path] | None = None  # the letter as the person edited it and gave it back: (its name, our copy)
-    title: str = ""  # how the start page names this letter ("Dana Whitfield: appeal")
+    summary: Path | None = None  # "Qué dice su carta" kept beside the letter (a person reading Spanish)
+    named: tuple[str, str] = ("", "")  # the patient's name and the letter's kind, once the letter is written
+
+    @property
+    def title(self) -> str:
+        """How the start page names this letter ("Dana Whitfield: Appeal letter"), in the reader's language."""
+        who, kind = self.named
+        return _("{name}: {kind}").format(name=who or _("No name yet"), kind=_(kind))
 
 
 @dataclass
@@ -80,6 +92,7 @@ class Session:
     told: list[str] = field(default_factory=list)  # said once on the start page
     folder: Path = field(default_factory=Path.cwd)  # where finished letters and their case files are kept
     office: Any = None  # the LibreOffice kept for this session's PDFs (appeal.output.office_server), from the first
+    default_language: str = field(default_factory=language.current)  # the launch's (`--lang`, the locale): the default
 
     def stop(self) -> None:
         """What the session leaves running stopped: its LibreOffice."""
@@ -154,10 +167,11 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
     sock = listen(port)
     session = Session(sock.getsockname()[1])
     print(session.url, flush=True)
-    print("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop.", flush=True)
-    print("The link above works once. " + ("If your browser does not open it, copy it into your browser."
-                                           if open_browser else "Copy it into your browser."), flush=True)
-    print(f"Finished letters are saved in {session.folder}, each with its case file beside it.", flush=True)
+    print(_("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop."), flush=True)
+    print(_("The link above works once.") + " " + (_("If your browser does not open it, copy it into your browser.")
+                                                   if open_browser else _("Copy it into your browser.")), flush=True)
+    print(_("Finished letters are saved in {folder}, each with its case file beside it.").format(
+        folder=session.folder), flush=True)
     running = None
     thread = None
     previous_sigterm = signal.signal(signal.SIGTERM, _interrupted)
@@ -179,8 +193,8 @@ def serve(port: int = 0, open_browser: bool = True) -> int:
         sock.close()
         opener.remove(session.opener)
         session.stop()
-    where = f" Your answers are saved in {session.last_draft}." if session.last_draft else ""
-    print(f"Stopped.{where}", flush=True)
+    where = (" " + _("Your answers are saved in {path}.").format(path=session.last_draft)) if session.last_draft else ""
+    print(_("Stopped.") + where, flush=True)
     return 0
 
 
@@ -205,20 +219,24 @@ class Guard:
             return await self.app(scope, receive, send)
         from starlette.requests import Request
 
+        request = Request(scope)
+        with language.reading(language_of(request, self.session)):
+            await self._answer(request, scope, receive, send)
+
+    async def _answer(self, request, scope, receive, send):
         from appeal.web.pages import COOKIE
 
-        request = Request(scope)
         session = self.session
         if request.headers.get("host", "") not in session.hosts:
-            return await self._refuse(scope, receive, send, "This address is not the one appeal web serves.")
+            return await self._refuse(scope, receive, send, _("This address is not the one appeal web serves."))
         if scope["path"] not in WITHOUT_KEY:
             if not secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
-                return await self._refuse(scope, receive, send, "Open the address that `appeal web` printed in "
-                                          "your terminal (it holds the key to this page).")
+                return await self._refuse(scope, receive, send, _("Open the address that `appeal web` printed in "
+                                                                  "your terminal (it holds the key to this page)."))
             if request.method not in ("GET", "HEAD", "POST"):
-                return await self._refuse(scope, receive, send, "Not allowed.")
+                return await self._refuse(scope, receive, send, _("Not allowed."))
             if request.method == "POST" and request.headers.get("origin") not in session.origins:
-                return await self._refuse(scope, receive, send, "A form from another page was refused.")
+                return await self._refuse(scope, receive, send, _("A form from another page was refused."))
 
         async def secured(message):
             if message["type"] == "http.response.start":
@@ -230,8 +248,20 @@ class Guard:
     async def _refuse(self, scope, receive, send, why: str):
         from starlette.responses import PlainTextResponse
 
-        await PlainTextResponse(f"Refused. {why}", status_code=403, headers=dict(
+        await PlainTextResponse(_("Refused. {why}").format(why=why), status_code=403, headers=dict(
             (name.decode(), value.decode()) for name, value in HEADERS))(scope, receive, send)
+
+
+LANGUAGE_COOKIE = "appeal_lang"
+
+
+def language_of(request, session: Session) -> str:
+    """The language to answer this request in: the one chosen with the pages' switch (its cookie), else the one
+    the browser asks for first (Accept-Language: es, es-US, es-MX... are Spanish), else the launch's."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if chosen in language.CATALOGS or chosen == language.ENGLISH:
+        return chosen
+    return language.from_accept_language(request.headers.get("accept-language", "")) or session.default_language
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -261,6 +291,7 @@ def create_app(session: Session):
         Route("/finish", pages.finish, methods=["POST"]),
         Route("/letter", pages.letter),
         Route("/letter.docx", pages.letter_docx),
+        Route("/summary.docx", pages.summary_docx),
         Route("/packet", pages.packet, methods=["POST"]),
         Route("/packet.pdf", pages.packet_pdf),
         Route("/notice", notice_page.notice_form),
@@ -269,12 +300,25 @@ def create_app(session: Session):
         Route("/edited", pages.edited, methods=["POST"]),
         Route("/sent", pages.sent, methods=["POST"]),
         Route("/track", pages.track),
+        Route("/language", pages.switch_language, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(ASSETS / "static")), name="static"),
     ]
     app = Starlette(routes=routes)
     app.state.session = session
-    app.state.templates = Jinja2Templates(directory=str(ASSETS / "templates"))
+    app.state.templates = Jinja2Templates(env=templates_environment())
     return Guard(app, session)
+
+
+def templates_environment():
+    """The pages' Jinja2 environment: autoescaped, with `_()` and `ngettext()` over the request's language (the
+    gettext catalogs, so the pages' words are extracted and translated as the rest: README "Translations")."""
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS / "templates")), autoescape=True,
+                                     extensions=["jinja2.ext.i18n"])
+    environment.install_gettext_callables(language.translate, language.ngettext, newstyle=True)
+    environment.globals.update(language=language.current, long_date=language.long_date)
+    return environment
 
 
 def command(port: int | None, open_browser: bool) -> int:

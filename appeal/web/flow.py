@@ -17,15 +17,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
+from appeal.base.language import N_, translate as _
 from appeal.intake import drafts
 from appeal.intake.engine import Engine, ItemState, as_typed, from_typed
-from appeal.intake.questions import ENTRIES, GROUP_OF, QUESTIONS, Group, Question
+from appeal.intake.questions import ENTRIES, GROUP_OF, QUESTIONS, SUGGESTED, Group, Question
 from appeal.letters.proofread import Typo, corrected
 
 PAGE_SIZE = 4  # questions on one page at most; a choice ends a page, since later questions often depend on it
 SKIP = "(skip)"  # form values no option has
 AGAIN = "(again)"
-NOTHING_CHOSEN = "Nothing is chosen yet: choose an answer, or “Skip: leave it out for now”."
+NOTHING_CHOSEN = N_("Nothing is chosen yet: choose an answer, or “Skip: leave it out for now”.")
 
 
 @contextmanager
@@ -126,7 +127,7 @@ def _field(engine: Engine, question: Question, state: ItemState | None) -> Field
             current = question.recommend
         if isinstance(current, bool):
             value = "yes" if current else "no"
-        elif current is None and options and options[0][1].endswith("(suggested)"):
+        elif current is None and options and options[0][1].endswith(_(SUGGESTED).strip()):
             value = options[0][0]  # as the terminal's cursor starts on the suggested letter: Next takes it
         elif current is None:
             value = ""  # nothing chosen, not even Skip: Enter (Next) asks for a choice instead of skipping it
@@ -179,7 +180,7 @@ def answer_field(engine: Engine, question: Question, form: dict[str, str], state
     if question.kind in ("choice", "confirm"):
         shown.value = raw or ""
         if raw in (None, "") and not question.required:  # never a silent skip: Skip is an answer to choose
-            shown.error = NOTHING_CHOSEN
+            shown.error = _(NOTHING_CHOSEN)
             return
         if raw in (None, "", SKIP):
             value = None

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.base.safe_write import write_text
 from appeal.intake import drafts, notice_import, notice_report, notice_text
 from appeal.intake.notice_import import Extraction
@@ -25,19 +26,19 @@ def view(extraction: Extraction) -> dict:
     """What the page shows: the document's type with its line, every value with its line, the other time limits,
     the three facts to tick, and the deadline beside the rule's."""
     document = extraction.document
-    case, _ = notice_import.to_case(extraction)
+    case, _said = notice_import.to_case(extraction)
     return {
         "document": None if document is None else {
-            "label": document.type.label, "line": document.line.number, "text": document.line.text.strip(),
+            "label": _(document.type.label), "line": document.line.number, "text": document.line.text.strip(),
             "certain": document.certain, "why": document.why, "not_a_denial": document.not_a_denial},
         "denial": extraction.writes_denial,
-        "fields": [{"label": label, "value": notice_report.shown(found), "line": found.line.number,
+        "fields": [{"label": _(label), "value": notice_report.shown(found), "line": found.line.number,
                     "text": found.line.text.strip(), "certain": found.certain, "why": found.why}
                    for key, label in notice_import.FIELDS if (found := extraction.found.get(key)) is not None],
-        "missing": [notice_import.LABELS[key] for key in extraction.missing],
-        "windows": [{"words": window.words, "label": window.role.label, "line": window.line.number,
+        "missing": [_(notice_import.LABELS[key]) for key in extraction.missing],
+        "windows": [{"words": window.words, "label": _(window.role.label), "line": window.line.number,
                      "text": window.line.text.strip()} for window in extraction.other_windows],
-        "check": [{"key": key, "label": notice_import.LABELS[key],
+        "check": [{"key": key, "label": _(notice_import.LABELS[key]),
                    "value": notice_report.shown(found) if found else None,
                    "line": found.line.number if found else None, "text": found.line.text.strip() if found else ""}
                   for key in notice_report.MUST_CONFIRM for found in [extraction.found.get(key)]],
@@ -60,13 +61,13 @@ async def notice_read(request):
         form_key(request, posted.fields)
         files = [path for name, path in posted.files if name == "notice" and path.stat().st_size]
         if not files:
-            raise UserError("Choose the notice's file (a PDF, a photo or a text file), then press Read it.")
+            raise UserError(_("Choose the notice's file (a PDF, a photo or a text file), then press Read it."))
         extraction = notice_import.extract(notice_text.read(files[0]))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if not extraction.found:
-        raise UserError("Nothing a letter needs was found in that file. Is it a notice from your plan? For a photo, "
-                        "try a sharper one taken straight on in good light.")
+        raise UserError(_("Nothing a letter needs was found in that file. Is it a notice from your plan? For a "
+                          "photo, try a sharper one taken straight on in good light."))
     session.notice = extraction
     return render(request, "notice.html", read=view(extraction))
 
@@ -78,18 +79,18 @@ async def notice_use(request):
     data = await form(request)
     extraction: Extraction | None = session.notice
     if extraction is None:
-        raise UserError("Read the notice first: choose its file on this page.")
+        raise UserError(_("Read the notice first: choose its file on this page."))
     extraction.denial_confirmed = not extraction.writes_denial and data.get("as-denial") == "yes"
-    unticked = [notice_import.LABELS[key] for key in notice_report.MUST_CONFIRM
+    unticked = [_(notice_import.LABELS[key]) for key in notice_report.MUST_CONFIRM
                 if extraction.writes_denial and key in extraction.found and data.get(f"checked-{key}") != "yes"]
     if unticked:
-        session.told.append("Compare each of these with the notice and tick it when it matches (or start without "
-                            "the notice and type them yourself): " + "; ".join(unticked) + ".")
+        session.told.append(_("Compare each of these with the notice and tick it when it matches (or start "
+                              "without the notice and type them yourself): {facts}.").format(facts="; ".join(unticked)))
         return render(request, "notice.html", 400, read=view(extraction))
-    case, _ = notice_import.to_case(extraction)
+    case, _said = notice_import.to_case(extraction)
     path = drafts.new_path()
     write_text(path, notice_report.case_file_text(extraction, case), overwrite=False)
     session.notice = None
     work = request.state.work = session.start(path)  # this window's own letter (`?w=` in its addresses)
-    work.told.append("Your answers start from the notice. Now the questions it does not answer.")
+    work.told.append(_("Your answers start from the notice. Now the questions it does not answer."))
     return go("/questions", work)

@@ -23,10 +23,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.cases import checks as case_checks, voice
 from appeal.intake import drafts
 from appeal.intake.engine import Engine
 from appeal.intake.questions import ENTRIES, Group
+from appeal.rules.readiness import Status
 from appeal.web import flow as web_flow
 from appeal.web import opener, uploads
 
@@ -65,9 +67,10 @@ def render(request, template: str, status: int = 200, **values: Any):
     told, session.told = session.told, []
     if work is not None:
         told, work.told = told + work.told, []
+    here = request.url.path + (f"?w={work.id}" if work else "")  # where the language switch comes back to
     return request.app.state.templates.TemplateResponse(
         request, template, {"csrf": session.csrf, "told": told, "skip": web_flow.SKIP, "again": web_flow.AGAIN,
-                            "w": work.id if work else "", **values},
+                            "w": work.id if work else "", "here": here, **values},
         status_code=status)
 
 
@@ -78,7 +81,7 @@ def go(path: str, work: Work | None = None) -> RedirectResponse:
 def form_key(request, data) -> None:
     """Refuses a posted form without this launch's form key."""
     if not secrets.compare_digest(str(data.get("csrf", "")), request.app.state.session.csrf):
-        raise UserError("This form is out of date (appeal web was started again). Go back to the start page.")
+        raise UserError(_("This form is out of date (appeal web was started again). Go back to the start page."))
 
 
 async def form(request) -> Any:
@@ -91,9 +94,9 @@ async def form(request) -> Any:
 
 def problem(request, error: UserError):
     if isinstance(error, drafts.DraftInUse):
-        return render(request, "message.html", 409, title="This draft is open somewhere else",
+        return render(request, "message.html", 409, title=_("This draft is open somewhere else"),
                       text=str(error), copy=True)
-    return render(request, "message.html", 400, title="Something needs your attention", text=str(error))
+    return render(request, "message.html", 400, title=_("Something needs your attention"), text=str(error))
 
 
 def guarded(handler):
@@ -102,19 +105,19 @@ def guarded(handler):
         try:
             return await handler(request)
         except NoWork:
-            request.app.state.session.told.append("Choose the letter to work on below. Each window works on the "
-                                                  "letter chosen in it.")
+            request.app.state.session.told.append(_("Choose the letter to work on below. Each window works on "
+                                                    "the letter chosen in it."))
             return go("/")
         except UserError as error:
             return problem(request, error)
         except HTTPException as error:  # Starlette's own refusals of a form (too many files, a part too big)
-            return problem(request, UserError(f"The form could not be read: {error.detail}"))
+            return problem(request, UserError(_("The form could not be read: {why}").format(why=error.detail)))
         except Exception as error:  # a bug: say so plainly; the draft is saved; no answer goes to the log
             print(f"appeal web: {type(error).__name__} in {request.url.path} (a bug; please report it)",
                   file=sys.stderr)
-            return render(request, "message.html", 500, title="Something went wrong",
-                          text="This page could not be shown. Your answers so far are saved. Go back to the "
-                               "start page and carry on.")
+            return render(request, "message.html", 500, title=_("Something went wrong"),
+                          text=_("This page could not be shown. Your answers so far are saved. Go back to the "
+                                 "start page and carry on."))
     return run
 
 
@@ -130,7 +133,7 @@ async def start(request):
     if secrets.compare_digest(request.cookies.get(COOKIE, ""), session.cookie):
         return go("/")
     if not secrets.compare_digest(request.query_params.get("token", ""), session.token):
-        return Response("Refused. Open the address that `appeal web` printed in your terminal.", 403)
+        return Response(_("Refused. Open the address that `appeal web` printed in your terminal."), 403)
     if session.token_used:
         return request.app.state.templates.TemplateResponse(request, "link_used.html", {}, status_code=410)
     session.token_used = True
@@ -161,13 +164,13 @@ async def new(request):
     if chosen:
         found = {path.name: path for path in drafts.find_unfinished()}
         if chosen not in found:
-            raise UserError("That draft is no longer in the drafts folder.")
+            raise UserError(_("That draft is no longer in the drafts folder."))
         # first, so that "carry on in a copy" copies it if it is open elsewhere
         work = request.state.work = session.start(found[chosen])
         with web_flow.opened(found[chosen]) as engine:  # open elsewhere (DraftInUse), or edited by hand: said now
             notice = engine.notice
-        work.told.append("Welcome back: your answers so far are kept. Carry on below, or press Back to "
-                         "see earlier ones.")
+        work.told.append(_("Welcome back: your answers so far are kept. Carry on below, or press Back to "
+                           "see earlier ones."))
         work.told += [notice] if notice else []
     else:
         work = session.start(None)
@@ -237,7 +240,7 @@ def back(work: Work, engine: Engine, keys: list[str]) -> None:
         if key not in keys and web_flow.still_asked(engine, [key]):
             work.current = [key]
             return
-    work.told.append("This is the first question.")
+    work.told.append(_("This is the first question."))
 
 
 def forward(work: Work, keys: list[str]) -> None:
@@ -277,13 +280,13 @@ async def answer(request):
             elif action.startswith("remove-"):  # asked first, on a page of its own; done only once confirmed
                 removing = web_flow.removing(engine, entry, action)
                 if removing is None:
-                    work.told.append("That one is no longer in the list; nothing was removed.")
+                    work.told.append(_("That one is no longer in the list; nothing was removed."))
                 elif data.get("confirmed") != "yes" or data.get("entry") != removing:
                     return render(request, "remove.html", key=entry.key, action=action, entry=removing,
                                   title=engine.words(entry.prompt))
                 else:
                     web_flow.group_action(engine, entry, action)
-                    work.told.append(f"Removed: {removing}")
+                    work.told.append(_("Removed: {entry}").format(entry=removing))
             elif web_flow.group_action(engine, entry, action):
                 forward(work, keys)
             work.draft = engine.path if engine.saved else work.draft
@@ -329,7 +332,14 @@ async def review(request):
     with web_flow.opened(work.draft) as engine:
         return render(request, "review.html", sections=web_flow.review(engine), readiness=engine.readiness(),
                       warnings=case_checks.warnings(engine.case) + voice.warnings(engine.case), left=web_flow.frontier(engine) is not None,
-                      progress=progress_of(engine))
+                      progress=progress_of(engine), met=_(Status.met.label).capitalize(),
+                      spanish={label: typed_in_spanish(label) for label in engine.typed_in_spanish()})
+
+
+def typed_in_spanish(label: str) -> str:
+    """What the review says beside an answer typed in Spanish: the terminal review's words."""
+    return _("Note: “{answer}” is written in Spanish. The letter to the plan is in English and will show it as you "
+             "typed it: keep it, or change it and write it in English.").format(answer=label)
 
 
 @guarded
@@ -364,20 +374,41 @@ def keep_letter(session, work: Work, engine: Engine) -> None:
     from appeal.intake import beside_letter
 
     kind, drafted = letter_of(work, engine)
-    work.title = f"{engine.case.patient.full_name or 'No name yet'}: {kind.title}"
+    work.named = (engine.case.patient.full_name or "", kind.title)
     try:
         saved = work.saved
         if saved and saved[1] == engine.path and saved[0].is_file() and saved[0].read_bytes() == saved[2]:
             letter = write_bytes(saved[0], drafted.content, overwrite=True)
-            work.told.append(f"Your letter and its case file were updated: {letter}")
+            work.told.append(_("Your letter and its case file were updated: {path}").format(path=letter))
         else:
             letter = beside_letter.free_letter_name(session.folder / download_name(engine.case, kind))
             write_bytes(letter, drafted.content, overwrite=False)
             work.draft = engine.path = beside_letter.keep_beside(engine.path, letter)
         work.saved = (letter, work.draft, drafted.content)
+        work.summary = keep_summary(engine, kind, letter)
     except UserError as error:
-        work.told.append(f"The letter could not be kept in {session.folder}: {error} Download it below; your "
-                            "answers stay in the drafts folder.")
+        work.told.append(_("The letter could not be kept in {folder}: {error} Download it below; your answers "
+                           "stay in the drafts folder.").format(folder=session.folder, error=error))
+
+
+def keep_summary(engine: Engine, kind, letter: Path) -> Path | None:
+    """For a person reading Spanish, "Qué dice su carta" written beside the English letter, as `appeal draft`
+    writes it (appeal.letters.summary); None in English, or for a letter not sent to the plan."""
+    from appeal.base import language
+    from appeal.base.safe_write import write_bytes
+
+    if language.current() == language.ENGLISH or not kind.sent_to_plan:
+        return None
+    from appeal.letters import summary
+
+    return write_bytes(summary.path_beside(letter), summary_of(engine.case, kind), overwrite=True)
+
+
+def summary_of(case, kind) -> bytes:
+    """'What your letter says', in the reader's language, as of today."""
+    from appeal.letters import summary
+
+    return summary.as_docx(summary.sections(case, kind, date.today()), case)
 
 
 def letter_of(work: Work, engine: Engine):
@@ -412,18 +443,64 @@ async def letter(request):
     with web_flow.opened(work.draft) as engine:
         kind, drafted = letter_of(work, engine)
         case = engine.case
-    blanks = [(label, " / ".join(f"“{engine.words(question.prompt)}”" for question in questions) or None)
-              for label, questions in blank_facts(drafted.blanks)]  # one line per fact, as the terminal lists
+    blanks = [blank_line(engine, label, questions) for label, questions in blank_facts(drafted.blanks)]
     steps = next_steps.sections(case, drafted.enclosures, suggested=drafted.suggested_enclosures) if kind.sent_to_plan else []
     earliest = deadlines.report(case).earliest if case.denial is not None else None
     focus, work.focus = work.focus, ""
     kept = follow_up(work, drafted.to_draft)
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps, kept=kept,
+                  summary=summary_offered(work, engine, kind, kept),
                   earliest=earliest, today=date.today(), packet=work.packet, methods=METHODS,
                   recorded=work.recorded, appeal_id=work.appeal_id, focus=focus, name=download_name(case, kind),
                   edited=edited_blanks(work, drafted), docx_limit=packets.size_in_words(uploads.MAX_DOCX),
                   signature_limit=packets.size_in_words(uploads.MAX_SIGNATURE),
                   limits=(packets.size_in_words(packets.MAX_FILE), packets.size_in_words(packets.MAX_TOTAL)))
+
+
+def blank_line(engine: Engine, label: str, questions) -> tuple[str, str | None]:
+    """One blank of the letter, as the terminal lists it: its name as the letter shows it (in another language
+    than English, the mark itself: [ADD: ...]), and the question that fills it."""
+    from appeal.base import language
+    from appeal.base.language import ngettext
+
+    asked = " / ".join(f"“{engine.words(question.prompt)}”" for question in questions)
+    named = label if language.current() == language.ENGLISH else f"[ADD: {label}]"
+    return named, (ngettext("(the question: {asked})", "(the questions: {asked})", len(questions)).format(
+        asked=asked) if asked else None)
+
+
+def summary_offered(work: Work, engine: Engine, kind, kept: dict | None) -> dict | None:
+    """'What your letter says' on the letter page, for a person reading Spanish: its download name, and where it is
+    kept beside the letter (written now if the letter was kept while the pages were in English)."""
+    from appeal.base import language
+
+    if language.current() == language.ENGLISH or not kind.sent_to_plan:
+        return None
+    if kept and (work.summary is None or not work.summary.is_file()):
+        try:
+            work.summary = keep_summary(engine, kind, kept["letter"])
+        except UserError as error:  # the letter's folder cannot be written: it still downloads
+            work.told.append(str(error))
+    return {"name": summary_name(engine.case, kind),
+            "kept": work.summary if kept else None}
+
+
+def summary_name(case, kind) -> str:
+    """The summary's file name: the letter's, with 'que-dice-su-carta' (appeal.letters.summary.path_beside)."""
+    from appeal.letters import summary
+
+    return summary.path_beside(Path(download_name(case, kind))).name
+
+
+@guarded
+async def summary_docx(request):
+    """'What your letter says' (Qué dice su carta), in the reader's language, to download."""
+    work = work_of(request)
+    with web_flow.opened(work.draft) as engine:
+        kind, _drafted = letter_of(work, engine)
+        content = summary_of(engine.case, kind)
+        name = summary_name(engine.case, kind)
+    return word_file(content, name)
 
 
 def edited_blanks(work: Work, drafted) -> dict | None:
@@ -446,7 +523,7 @@ def follow_up(work: Work, to_draft: list[str]) -> dict | None:
 
     if work.saved is None or work.saved[1] != work.draft:
         return None
-    letter, case_path, _ = work.saved
+    letter, case_path, _written = work.saved
     return {"letter": letter.resolve(), "case": case_path.resolve(),
             "commands": beside_letter.follow_up(case_path, letter, to_draft=to_draft)}
 
@@ -457,8 +534,13 @@ async def letter_docx(request):
     with web_flow.opened(work.draft) as engine:
         kind, drafted = letter_of(work, engine)
         name = download_name(engine.case, kind)
-    return Response(drafted.content, media_type="application/vnd.openxmlformats-officedocument."
-                    "wordprocessingml.document", headers={"content-disposition": f'attachment; filename="{name}"'})
+    return word_file(drafted.content, name)
+
+
+def word_file(content: bytes, name: str) -> Response:
+    """A Word document to download under its name."""
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 @guarded
@@ -476,8 +558,8 @@ async def packet(request):
             kind, drafted = letter_of(work, engine)
             docx = work.edited[1].read_bytes() if work.edited else drafted.content
             packets.refuse_blanks(  # what is sent carries no [ADD: ...]: the terminal's `packet --strict`, always
-                docx, refused="The letter still has {count} blank(s), so no PDF was made",
-                fill_in="change your answers, or fill them in Word and give the letter back on this page")
+                docx, refused=_("The letter still has {count} blank(s), so no PDF was made"),
+                fill_in=_("change your answers, or fill them in Word and give the letter back on this page"))
             if signature is not None:
                 docx = signed(docx, signature)
             made = packets.build(engine.case, kind, docx=docx, attachments=files,
@@ -486,9 +568,11 @@ async def packet(request):
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     work.packet = (name, made.content)
-    used = f"your edited letter ({work.edited[0]})" if work.edited else "the letter as drafted"
-    work.told += [f"Your {made.page_count}-page PDF is ready to download below. It holds {used}"
-                  + (", signed." if signature is not None else ".")] + made.warnings
+    used = (_("your edited letter ({name})").format(name=work.edited[0]) if work.edited
+            else _("the letter as drafted"))
+    ready = (_("Your {pages}-page PDF is ready to download below. It holds {letter}, signed.") if signature is not None
+             else _("Your {pages}-page PDF is ready to download below. It holds {letter}."))
+    work.told += [ready.format(pages=made.page_count, letter=used)] + made.warnings
     work.focus = "packet"  # not a #fragment: a browser skips autofocus on one
     return go("/letter", work)
 
@@ -507,7 +591,7 @@ def signed(docx: bytes, picture: bytes) -> bytes:
     """The letter with the person's signature (drawn here, or a photo of it) above their typed name."""
     from appeal.output import signature
 
-    return signature.place_signature(docx, signature.clean_signature(picture, "Your signature"))
+    return signature.place_signature(docx, signature.clean_signature(picture, _("Your signature")))
 
 
 @guarded
@@ -522,10 +606,11 @@ async def edited(request):
         form_key(request, posted.fields)
         given = [path for name, path in posted.files if name == "letter"]
         if not given:
-            raise UserError("Your edited letter: choose the Word file (.docx) you saved, then press the button.")
+            raise UserError(_("Your edited letter: choose the Word file (.docx) you saved, then press the "
+                              "button."))
         content = uploads.edited_letter(given[0])
         with web_flow.opened(work.draft) as engine:
-            kind, _ = letter_of(work, engine)
+            kind, _drafted = letter_of(work, engine)
             beside = (work.saved[0] if work.saved else (engine.path or work.draft)).with_name(
                 Path(download_name(engine.case, kind)).stem + "-edited.docx")
     finally:
@@ -534,7 +619,8 @@ async def edited(request):
 
     write_bytes(beside, content, overwrite=True)  # our copy of the person's own file, owner-only
     work.edited, work.packet = (given[0].name, beside), None  # a PDF made before holds the old letter
-    work.told.append(f"Your edited letter {given[0].name} is kept as {beside}; the PDF will be made from it.")
+    work.told.append(_("Your edited letter {name} is kept as {path}; the PDF will be made from it.").format(
+        name=given[0].name, path=beside))
     work.focus = "edited"
     return go("/letter", work)
 
@@ -586,22 +672,47 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
     what was sent (the PDF if one was made here, else the letter), once per letter: a second press, from this
     window or another, finds the record already made and shows it. Returns what to tell the person, and the
     appeal's number."""
-    from appeal.cases.fields import format_date, parse_day
+    from appeal.base.language import long_date
+    from appeal.cases.fields import parse_day
     from appeal.tracking.record import record_sent as record
     from appeal.tracking.store import FieldError
 
-    sent = parse_day(day.strip(), "The day you sent it") if day.strip() else date.today()
+    sent = parse_day(day.strip(), _("The day you sent it")) if day.strip() else date.today()
     try:
         recorded = record(case, sent, kind=kind, method=method, case_path=case_path,
                           packet=packet or (f"letter-{kind}.docx", docx), once=True)
     except FieldError as error:  # named as the form names its boxes
-        raise error.named({"sent": "The day you sent it", "method": "How you sent it"}) from None
+        raise error.named({"sent": _("The day you sent it"), "method": _("How you sent it")}) from None
     if recorded.already:
-        told = [f"This letter was already recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent "
-                f"{format_date(recorded.status.sent)}. Nothing was recorded twice."]
+        told = [_("This letter was already recorded as appeal #{number}: {level}, sent {day}. Nothing was recorded "
+                  "twice.").format(number=recorded.appeal_id, level=_(recorded.status.level),
+                                   day=long_date(recorded.status.sent))]
     else:
-        told = [f"Recorded as appeal #{recorded.appeal_id}: {recorded.status.level}, sent {format_date(sent)}."]
+        told = [_("Recorded as appeal #{number}: {level}, sent {day}.").format(
+            number=recorded.appeal_id, level=_(recorded.status.level), day=long_date(sent))]
     if recorded.status.decision_due:
-        told.append(f"The plan must decide by {format_date(recorded.status.decision_due)}.")
-    told.append("See every appeal you sent, with its next dates, with: appeal status")
+        told.append(_("The plan must decide by {day}.").format(day=long_date(recorded.status.decision_due)))
+    told.append(_("See every appeal you sent, with its next dates, with: `appeal status`"))
     return [*recorded.notices, *told], recorded.appeal_id
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The language switch on every page
+
+
+@guarded
+async def switch_language(request):
+    """"English | Español": the language chosen is kept in a cookie of this browser (over Accept-Language), and the
+    person is back on the page they were on, now in that language."""
+    from appeal.base import language
+    from appeal.web.app import LANGUAGE_COOKIE
+
+    data = await form(request)
+    chosen = str(data.get("to", ""))
+    back = str(data.get("back", "/"))
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:  # this server's pages only
+        back = "/"
+    response = RedirectResponse(back, status_code=303)
+    if chosen in language.CATALOGS or chosen == language.ENGLISH:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, httponly=True, samesite="strict", path="/")
+    return response

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from appeal.base.errors import UserError
+from appeal.base.language import translate as _
 from appeal.letters import template_package
 from appeal.output import packet as packets
 
@@ -85,7 +86,7 @@ class _Reader:
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
         self.header_value += data[start:end]
         if len(self.header_value) > MAX_FIELD:
-            raise UserError("The form could not be read: a part's header is too long.")
+            raise UserError(_("The form could not be read: a part's header is too long."))
 
     def on_header_end(self) -> None:
         if bytes(self.header_name).lower() == b"content-disposition":
@@ -93,11 +94,11 @@ class _Reader:
         self.header_name, self.header_value = bytearray(), bytearray()
 
     def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self.disposition)
+        _kind, options = parse_options_header(self.disposition)
         self.name = options.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" not in options:
             if len(self.posted.fields) >= MAX_FIELDS:
-                raise UserError("The form could not be read: it has too many fields.")
+                raise UserError(_("The form could not be read: it has too many fields."))
             self.text = bytearray()
             return
         self.filename = options[b"filename"].decode("utf-8", "replace")
@@ -107,7 +108,7 @@ class _Reader:
             self.before_files(self.posted.fields)
         self.count += 1
         if self.count > MAX_FILES:
-            raise UserError(f"At most {MAX_FILES} files can be attached at once.")
+            raise UserError(_("At most {count} files can be attached at once.").format(count=MAX_FILES))
         name = Path(self.filename).name
         if name in ("", ".", ".."):
             name = f"file-{self.count}"
@@ -120,14 +121,14 @@ class _Reader:
         if self.text is not None:
             self.text += data[start:end]
             if len(self.text) > (MAX_DRAWN if self.name == DRAWN else MAX_FIELD):
-                raise UserError(f"The form could not be read: the field {self.name} is too long.")
+                raise UserError(_("The form could not be read: the field {name} is too long.").format(name=self.name))
         elif self.descriptor is not None:
             self.size += end - start
             self.total += end - start
             if self.size > self.limit:
                 raise packets.too_big(self.filename, self.size) if self.limit != MAX_DOCX else UserError(
-                    f"The file {self.filename} is more than {packets.size_in_words(self.limit)}, more than a letter "
-                    "ever is. Choose the letter you saved from Word (.docx).")
+                    _("The file {name} is more than {size}, more than a letter ever is. Choose the letter you saved "
+                      "from Word (.docx).").format(name=self.filename, size=packets.size_in_words(self.limit)))
             if self.total > packets.MAX_TOTAL:
                 raise packets.too_big(None, self.total)
             view = memoryview(data)[start:end]
@@ -162,7 +163,7 @@ async def receive(request, folder: Path, before_files: Callable[[dict[str, str]]
     file (None: an attachment's bound). A post over a bound, or not a form, raises UserError."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
-        raise UserError("The form could not be read: it was not sent as a form with files.")
+        raise UserError(_("The form could not be read: it was not sent as a form with files."))
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > packets.MAX_TOTAL + FORM_ROOM:
         raise packets.too_big(None, int(length))
@@ -177,7 +178,7 @@ async def receive(request, folder: Path, before_files: Callable[[dict[str, str]]
         raise
     except Exception:  # python-multipart's refusal of a malformed body, or the browser going away mid-post
         reader.abandon()
-        raise UserError("The form could not be read (it was cut off or malformed). Try again.") from None
+        raise UserError(_("The form could not be read (it was cut off or malformed). Try again.")) from None
     return reader.posted
 
 
@@ -191,23 +192,24 @@ def edited_letter(path: Path) -> bytes:
     else is a message naming the file and what to do."""
     from docx import Document
 
-    name = f"Your edited letter {path.name}"
+    name = _("Your edited letter {name}").format(name=path.name)
     data = path.read_bytes()  # written by receive() within MAX_DOCX
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")
             if sum(part.file_size for part in archive.infolist()) > template_package.MAX_TOTAL_BYTES:
-                raise UserError(f"{name} unpacks to more than {template_package.MAX_TOTAL_BYTES // 2**20} MB, more "
-                                "than a letter ever is. Save it again from Word as a .docx and choose that.")
+                raise UserError(_("{file} unpacks to more than {size} MB, more than a letter ever is. Save it again "
+                                  "from Word as a .docx and choose that.").format(
+                    file=name, size=template_package.MAX_TOTAL_BYTES // 2**20))
         Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError):
-        raise UserError(f"{name} is not a Word .docx file. In Word or LibreOffice choose Save As, pick "
-                        "\"Word Document (.docx)\", and choose that file here.") from None
+        raise UserError(_("{file} is not a Word .docx file. In Word or LibreOffice choose Save As, pick "
+                          "\"Word Document (.docx)\", and choose that file here.").format(file=name)) from None
     except UserError:
         raise
     except Exception:  # python-docx's refusal of a damaged package
-        raise UserError(f"{name} cannot be opened as a Word document (it may be damaged). Save it again from "
-                        "Word as a .docx and choose that.") from None
+        raise UserError(_("{file} cannot be opened as a Word document (it may be damaged). Save it again from "
+                          "Word as a .docx and choose that.").format(file=name)) from None
     return data
 
 
@@ -217,20 +219,21 @@ def signature(posted: Posted) -> bytes | None:
     photos = [path for name, path in posted.files if name == "signature"]
     drawn = posted.fields.get(DRAWN, "").strip()
     if photos and drawn:
-        raise UserError("Your signature: you drew one and chose a photo too. Clear the drawing, or leave the photo "
-                        "out, and make the PDF again.")
+        raise UserError(_("Your signature: you drew one and chose a photo too. Clear the drawing, or leave the "
+                          "photo out, and make the PDF again."))
     if photos:
         if photos[0].stat().st_size > MAX_SIGNATURE:
-            raise UserError(f"The photo {photos[0].name} is more than {packets.size_in_words(MAX_SIGNATURE)}, too "
-                            "large for a signature. Take it again closer to the signature, or save it smaller.")
+            raise UserError(_("The photo {name} is more than {size}, too large for a signature. Take it again "
+                              "closer to the signature, or save it smaller.").format(
+                name=photos[0].name, size=packets.size_in_words(MAX_SIGNATURE)))
         return photos[0].read_bytes()
     if not drawn:
         return None
     if not drawn.startswith(DRAWN_PREFIX):
-        raise UserError("Your signature: the drawing did not arrive as a picture. Clear it, draw it again, and make "
-                        "the PDF again.")
+        raise UserError(_("Your signature: the drawing did not arrive as a picture. Clear it, draw it again, and "
+                          "make the PDF again."))
     try:
         return base64.b64decode(drawn[len(DRAWN_PREFIX):], validate=True)
     except ValueError:
-        raise UserError("Your signature: the drawing arrived damaged. Clear it, draw it again, and make the PDF "
-                        "again.") from None
+        raise UserError(_("Your signature: the drawing arrived damaged. Clear it, draw it again, and make the "
+                          "PDF again.")) from None

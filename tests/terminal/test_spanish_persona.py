@@ -10,7 +10,7 @@ from itertools import chain
 import pytest
 from conftest import docx_text
 
-from english_left import english_in
+from english_left import english_by_design, english_in
 from terminal_harness import CLEAR, FINISH_MULTILINE, pick
 from test_personas import Persona, person  # noqa: F401  (the fixture: a person at a terminal)
 
@@ -123,23 +123,6 @@ def _typed(script: dict) -> list[str]:
     return typed
 
 
-def _english_by_design(case_file) -> list[str]:
-    """What stays English on a Spanish screen, on purpose: the words the letter and its sources use. The rules'
-    cited text (rules.yaml), the coverage criteria (criteria.yaml), the official ICD-10-CM names and the documents
-    as the letter names them."""
-    from appeal.cases import casefile, icd10
-    from appeal.letters import draft
-    from appeal.rules import readiness
-    from appeal.rules.rule_book import all_rules
-
-    case = casefile.load(case_file)
-    drafted = draft.draft(case, draft.choose_kind(case, None, ()), date.today())
-    return ([rule.text for rule in all_rules()] + [criterion.title for criterion in readiness.all_criteria()]
-            + [result.detail for result in readiness.check(case)]
-            + [icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
-            + drafted.enclosures + drafted.suggested_enclosures)
-
-
 def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_last_line(person, capsys,
                                                                                           monkeypatch):
     """`LANG=es_US.UTF-8 appeal draft`: the first chooser, every question, the refusal of a date typed wrong, the
@@ -162,7 +145,7 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     assert "Quedó registrada como la apelación n.º 1; vea todas sus apelaciones abiertas con: appeal status" in lines
     assert person.asked[-2:] == ["¿Ya envió esta carta?", "¿Cómo la envió?"]
     assert "Ortografía" not in screen  # her Spanish answers are not "corrected" after the letter either
-    allowed = sorted(_typed(script) + _english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
+    allowed = sorted(_typed(script) + english_by_design(letter.with_suffix(".yaml")), key=len, reverse=True)
     left = []
     assert "(use las flechas y Enter)" in person.terminal.hints  # questionary's own "(Use arrow keys)" replaced
     for line in person.asked + person.terminal.hints + said.splitlines() + lines:

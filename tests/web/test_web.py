@@ -895,15 +895,17 @@ def test_the_sessions_pdfs_share_one_libreoffice_which_is_gone_when_the_session_
     assert not libreoffices(short_temp)
 
 
-def test_a_spanish_locale_gets_english_pages_and_is_told_where_the_spanish_is(client, monkeypatch, capsys):
-    """The pages are not translated yet: one Spanish question inside an English page would help no one."""
+def test_a_spanish_locale_or_lang_es_is_the_pages_language_when_the_browser_names_none(client, monkeypatch, capsys):
+    """`LANG=es_US.UTF-8 appeal web` (or `--lang es`): the launch's language is the pages' default, and nothing
+    says the pages are English any more (tests/web/test_web_spanish.py: the browser's own choice first)."""
     from appeal.base import language
-    from appeal.commands import web as web_command
 
     monkeypatch.setenv("LANG", "es_US.UTF-8")
-    assert language.current() == "es"
-    web_command._english_pages()
+    assert web.Session(0).default_language == "es"
+    language.choose("en")
+    assert web.Session(0).default_language == "en"
+    client.running.session.default_language = "es"
     client.post("/new")
     page = client.get("/questions").body
-    assert "Who is writing this letter?" in page and "¿Quién" not in page
-    assert "las páginas del navegador están en inglés" in capsys.readouterr().err
+    assert '<html lang="es">' in page and "¿Quién escribe esta carta?" in page and "Who is writing" not in page
+    assert capsys.readouterr().err == ""

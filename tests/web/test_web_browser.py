@@ -189,7 +189,7 @@ def test_the_pages_fit_a_phone_and_a_draft_moves_from_the_terminal_to_the_browse
     with page.expect_navigation():
         page.keyboard.press("Enter")
     settled(page)
-    labels = page.inner_text("form")
+    labels = page.inner_text("main form")
     assert "last name" in labels and "Who is writing" not in labels  # carries on where the terminal stopped
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing off the side
     assert "Welcome back" in page.inner_text("main") and page.is_visible("button[value=back]")
@@ -355,3 +355,66 @@ def test_the_edited_letter_a_drawn_signature_the_packet_and_i_sent_it_from_two_w
     settled(first)
     assert "Recorded as appeal #1" in first.inner_text("main")  # the first window keeps its own letter
     context.close()
+
+
+def test_the_spanish_pages_pass_axe_and_the_language_switch_works_with_the_keyboard(browser, running):
+    """A browser that asks for Spanish (es-MX) gets every page in Spanish, marked lang="es", and axe-core finds no
+    serious violation on them (on a wide screen and a phone); the "English | Español" switch is reached with Tab
+    and pressed with Enter, and the choice sticks. Screenshots: es-*.png, for a reader of Spanish to look at."""
+    from appeal.cases import examples
+
+    drafts.new_path().write_text(examples.text("ketamine-trd-erisa-appeal") + drafts.PROGRESS_MARK + "{}\n")  # most given
+    fresh_shots("es")
+    checks = Checks(running.port)
+    context = browser.new_context(locale="es-MX", accept_downloads=True)
+    page, outside = open_app(context, running, checks)
+
+    def shot(name: str) -> None:
+        checks(page)
+        assert page.get_attribute("html", "lang") == "es", name
+        page.screenshot(path=str(SCREENSHOTS / f"es-{len(checks.pages):02d}-{name}.png"), full_page=True)
+
+    shot("start")
+    for _ in range(6):  # the switch is near the top: the skip link, the name, then "English"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "to":
+            break
+    assert page.evaluate("[document.activeElement.value, document.activeElement.lang]") == ["en", "en"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_attribute("html", "lang") == "en" and "Write a letter to your health plan" in page.inner_text("h1")
+    page.click("button[name=to][value=es]")
+    page.wait_for_selector("html[lang=es]")
+    page.reload()
+    assert page.get_attribute("html", "lang") == "es"  # kept for this browser
+    settled(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Seguir: ..." the draft has the focus
+    settled(page)
+    shot("question")
+    Keyboard(page, {"Qué pasó, o qué necesita": "dijo que no", "Qué 'no' es este": "decisión inicial",
+                    "Qué carta escribimos": "Apelación interna"}, {}).run()  # the rest left out, to the review
+    shot("review")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Todo está bien: escribir mi carta" has the focus
+    settled(page)
+    shot("letter")
+    assert "Su carta está lista" in page.inner_text("h1")
+    letter = page.url
+    page.goto(f"http://127.0.0.1:{running.port}/")
+    settled(page)
+    with page.expect_navigation():
+        page.click("form[action='/new']:not(:has(input[name=draft])) button")
+    settled(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Next with nothing chosen: the page says so, in Spanish
+    settled(page)
+    shot("nothing-chosen")
+    assert "Hay que cambiar una respuesta" in page.inner_text(".error-summary")
+    page.set_viewport_size(PHONE)  # the same pages on a phone: nothing cut off or off the side
+    for address in (f"http://127.0.0.1:{running.port}/", letter):
+        page.goto(address)
+        shot("phone")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+    assert outside == []

@@ -39,7 +39,7 @@ def test_a_denial_is_shown_with_its_lines_and_used_only_once_the_three_facts_are
     assert "We have denied the request for IV ketamine infusion therapy." in page  # its source line
     assert "Fax for appeals:</strong> (859) 555-0142" in page
     fax_line = DENIAL.splitlines().index("Fax your appeal to (859) 555-0142.") + 1
-    assert f"line {fax_line}: “Fax your appeal to (859) 555-0142.”" in page
+    assert f'line {fax_line}: <span lang="en">“Fax your appeal to (859) 555-0142.”</span>' in page  # the notice's words
     assert "Address for appeals:</strong> Crestline Benefit Administrators / Appeals / PO Box 14079 / Lexington, KY" in page
     assert "Appeal deadline on the notice:</strong> within 60 days" in page
     assert "14 calendar days: for your doctor to ask for a call" in page  # the peer-to-peer window, labelled

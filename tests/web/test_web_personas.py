@@ -18,6 +18,8 @@ from persona_letters import (LOWERCASE_HISTORY, LOWERCASE_QUOTE, PAIN_DOSE, asse
 from playwright.sync_api import sync_playwright
 from web_harness import Keyboard, launch, running, settled  # noqa: F401 (a fixture)
 
+from appeal.cases import casefile
+
 NOTICE = date.today() - timedelta(days=30)
 
 
@@ -29,10 +31,12 @@ def browser():
         chromium.close()
 
 
-def reach_the_letter(browser, running, tmp_path, script: dict, lists: dict, on_page=None):
+def reach_the_letter(browser, running, tmp_path, script: dict, lists: dict, on_page=None, locale=None,
+                     on_letter=None):
     """Start a new letter, answer every page, read the review, write the letter and download it: (the letter's
-    text, the review's text, the letter page's text, the downloaded file's name, the pages' headings)."""
-    context = browser.new_context(accept_downloads=True)
+    text, the review's text, the letter page's text, the downloaded file's name, the pages' headings). `locale`:
+    the browser's language (its Accept-Language); on_letter(page) runs on the letter's page last."""
+    context = browser.new_context(accept_downloads=True, locale=locale)
     page = context.new_page()
     page.goto(running.url)
     settled(page)
@@ -50,6 +54,8 @@ def reach_the_letter(browser, running, tmp_path, script: dict, lists: dict, on_p
         page.keyboard.press("Enter")  # "Download your letter" has the focus
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
+    if on_letter:
+        on_letter(page)
     context.close()
     return docx_text(saved), review, letter_page, saved.name, keyboard.seen
 
@@ -312,3 +318,95 @@ def test_next_waits_for_a_save_still_on_its_way_and_keeps_the_choice_left_on(bro
     assert yaml.safe_load(draft.read_text(encoding="utf-8"))["sender"]["role"] == "provider"
     assert "What happened, or what do you need?" in page.inner_text("main")  # the page went on
     context.close()
+
+
+# A Spanish-speaking patient (issue 32): her browser asks for Spanish (es-US), every page answers in Spanish, she
+# types her history and daily life in Spanish; the letter is English with her words as typed, the review told her
+# so, and "Qué dice su carta" is downloaded beside it in Spanish.
+HISTORY = "Tengo depresión desde el año 2015. Probé muchos medicamentos y ninguno me ayudó por mucho tiempo."
+DAILY_LIFE = "No puedo trabajar desde marzo y casi no salgo de la casa."
+SPANISH = {
+    "Quién escribe": "Soy el paciente",
+    "Qué pasó, o qué necesita": "dijo que no",
+    "Qué 'no' es este": "decisión inicial",
+    "Qué carta escribimos": "Apelación interna",
+    "Nombre": "Ana",
+    "Apellido": "Morales",
+    "Fecha de nacimiento": ["02/30/1984", "07/09/1984"],  # no February 30th: the page says why, in Spanish
+    "Su dirección postal": "501 Cedar St Apt 4\nTacoma, WA 98402",
+    "Su número de teléfono": "253 555 0166",
+    "Compañía de seguros": "Evergreen Benefit Administrators",
+    "Qué tipo de cobertura": "autofinanciado",
+    "Cuántos niveles de apelación": "un nivel",
+    "Número de miembro": "EBA20931177",
+    "Número de grupo": "77120",
+    "Nombre del plan": "",
+    "Nombre del titular": "",
+    "La dirección del plan para esta carta": "Appeals Unit, PO Box 3310\nSeattle, WA 98101",
+    "Fecha que aparece en la carta de denegación": f"{NOTICE:%m/%d/%Y}",
+    "Número de reclamación": "EBA-CLM-880412",
+    "motivo principal": "experimental",
+    "palabra por palabra": "Intravenous ketamine infusion for depression is experimental and investigational.",
+    "De qué tratamiento se trata": "intravenosa",
+    "Es urgente": "normal",
+    "Qué tipo de profesional": "psychiatrist",
+    "Nombre de quien receta": "Dr. Amir Haddad",
+    "Teléfono del consultorio": "253 555 0190",
+    "La dosis y el horario": "0.5 mg/kg over 40 minutes, twice a week for 3 weeks",
+    "Cuántas sesiones": "6",
+    "Dónde se da el tratamiento": "Cascade Ketamine Clinic, Tacoma",
+    "la historia de esta enfermedad": HISTORY,
+    "Cómo le afecta la enfermedad": DAILY_LIFE,
+}
+SPANISH_LISTS = {
+    "diagnóstico": [{"Código del diagnóstico": "F33.2"}],
+    "medicamento o una terapia": [
+        {"Nombre del medicamento": "sertraline", "La dosis más alta": "200 mg daily", "Cuántas semanas": "10",
+         "Qué pasó": "no mejoró"},
+        {"Nombre del medicamento": "venlafaxine", "La dosis más alta": "225 mg daily", "Cuántas semanas": "12",
+         "Qué pasó": "parcial"},
+    ],
+}
+
+
+def test_d_a_spanish_speaking_patient_in_the_browser(browser, running, tmp_path):
+    errors = Errors()
+    headings: list[str] = []
+    summaries = []
+
+    def on_page(page) -> None:
+        errors(page)
+        assert page.get_attribute("html", "lang") == "es"
+        headings.append(page.inner_text("h1"))
+
+    def on_letter(page) -> None:
+        assert page.get_attribute("html", "lang") == "es"
+        page.keyboard.press("Tab")  # from "Download your letter" to "What your letter says", beside it
+        with page.expect_download() as download:
+            page.keyboard.press("Enter")
+        summaries.append(tmp_path / "downloaded" / download.value.suggested_filename)
+        download.value.save_as(summaries[0])
+
+    text, review, letter_page, name, seen = reach_the_letter(browser, running, tmp_path, SPANISH, SPANISH_LISTS,
+                                                             on_page, locale="es-US", on_letter=on_letter)
+    assert any("febrero tiene 29 días en 1984" in summary for summary in errors.seen), errors.seen
+    assert "¿Quién escribe esta carta?" in headings and "Who is writing this letter?" not in headings
+    # the review, in Spanish, with her Spanish answers flagged
+    assert "Revise sus respuestas" in review and "Fecha de nacimiento\n9 de julio de 1984" in review
+    assert "su respuesta a “Historia” está en español" in review
+    assert "su respuesta a “Vida diaria” está en español" in review
+    assert "Su carta está lista" in letter_page and "Apelación interna" in letter_page
+    # the letter: English, with her words as typed
+    assert "Ana Morales" in text and f"History: {HISTORY}" in text and "Dear Appeals Reviewer:" in text
+    kept = casefile.load(tmp_path / name.replace(".docx", ".yaml"))  # the case file kept beside the letter
+    assert kept.clinical.functional_impairment == DAILY_LIFE and kept.clinical.history == HISTORY
+    for spanish in ("Apelación", "Número de miembro", "denegación", "Estimado"):
+        assert spanish not in text
+    # beside it, "Qué dice su carta", in Spanish, kept where the letter is kept too
+    (summary,) = summaries
+    assert summary.name == name.replace(".docx", "-que-dice-su-carta.docx")
+    assert (tmp_path / summary.name).is_file()
+    said = docx_text(summary)
+    assert "Qué dice su carta: Ana Morales" in said and "Lo que pide su carta" in said
+    assert "Responde al motivo que dio el plan: experimental o de investigación." in said
+    assert "Mándela por correo a Appeals Unit, PO Box 3310, Seattle, WA 98101" in said

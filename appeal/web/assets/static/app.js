@@ -1,5 +1,6 @@
 // appeal web: save each answer as soon as the person leaves its field, and show its problem beside it; and the
 // signature box of the letter page (draw with a mouse, a pen or a finger).
+// Its words are the page's own (data-* attributes, in the page's language).
 // The pages work without this script (every answer is also saved with "Next"; a signature can be a photo or
 // signed by hand); it only adds the early save and the drawing.
 // The saves go one after another, and the page is sent only once they are done: arrow keys through a list of
@@ -28,7 +29,7 @@ async function save(form, box, value) {
     }
   }
   const saved = form.querySelector(".saved");
-  if (saved && result.saved) saved.textContent = "Saved.";
+  if (saved && result.saved) saved.textContent = saved.dataset.said; // "Saved." in the page's language
 }
 
 document.addEventListener("change", (event) => {
@@ -83,14 +84,14 @@ function signaturePad() {
     if (!drawing) return;
     drawing = false;
     field.value = canvas.toDataURL("image/png");
-    state.textContent = "Your signature will go on the letter.";
+    state.textContent = state.dataset.signed;
   };
   canvas.addEventListener("pointerup", finish);
   canvas.addEventListener("pointercancel", finish);
   document.getElementById("signature-clear").addEventListener("click", () => {
     pen.clearRect(0, 0, canvas.width, canvas.height);
     field.value = "";
-    state.textContent = "Cleared.";
+    state.textContent = state.dataset.cleared;
   });
   canvas.closest(".signature-pad").hidden = false;
 }
