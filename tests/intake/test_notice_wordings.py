@@ -273,3 +273,10 @@ def test_reasons_said_as_doesnt_pay_for_or_cannot_be_billed():
     assert value(coded, "reason") == DenialReason.coding_billing.value
     necessary = read("Why we denied it: Medicare does not pay for services that are not reasonable and necessary.\n")
     assert value(necessary, "reason") == DenialReason.not_medically_necessary.value
+
+
+def test_an_employer_group_or_an_insurance_co_is_an_insured_employer_plan_marked():
+    for text in ("Member #: GSM-204417795       Group #: NH-00318\n", "LONE STAR HERITAGE HEALTH INSURANCE CO.\n"):
+        extraction = read(text)
+        assert value(extraction, "plan_type") == PlanType.employer_fully_insured.value
+        assert not certain(extraction, "plan_type")
