@@ -584,7 +584,7 @@ class _Reader:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
                        r"decision date", r"date mailed", r"mailed on", r"(?:^\s*|(?<= {3}))date(?=\s*(?::|\.{3,}))",
                        r"process(?:ed|ing)? date",
-                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
+                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print|EOB|claim summary) date",
                        r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
             return

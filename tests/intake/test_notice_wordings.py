@@ -280,3 +280,7 @@ def test_an_employer_group_or_an_insurance_co_is_an_insured_employer_plan_marked
         extraction = read(text)
         assert value(extraction, "plan_type") == PlanType.employer_fully_insured.value
         assert not certain(extraction, "plan_type")
+
+
+def test_an_eobs_date_label_gives_the_notice_date():
+    assert value(read("EOB Date: March 2, 2026\n"), "notice_date") == "2026-03-02"
