@@ -587,7 +587,7 @@ class _Reader:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
                        r"decision date", r"date mailed", r"mailed on", r"(?:^\s*|(?<= {3}))date(?=\s*(?::|\.{3,}))",
                        r"process(?:ed|ing)? date",
-                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print) date",
+                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print|EOB|claim summary) date",
                        r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
             return
@@ -637,7 +637,11 @@ class _Reader:
                            r"(?:[^.]|(?<=\b(?:Dr|Mr|Ms))\.){0,120}?"
                            r"\b(?:for|of) (?:coverage (?:of|for) )?(?!(?i:reconsideration|redetermination|an? appeal|"
                            r"review|the denial|our decision|this|that|your|the request)\b)\"?([^.\"]{3,120}?)\"? " + codes)
-        for pattern, certain in ((usual, True), (other, False)):
+        # 'asked us to approve a laparoscopic sleeve gastrectomy (CPT 43775)', 'asked us to pay for physical therapy
+        # visits on June 15, 2026 (procedure codes ...)': what the person asked for, before its codes
+        asked = re.compile(r"(?i:\basked (?:us|the plan) to (?:approve|cover|pay for|authori[sz]e))\s+(?:an? |the )?"
+                           r"([^.()]{3,120}?)(?: (?:on|from) " + DATE + r"(?:,? (?:and|to|-) " + DATE + r")?)? \((?i:codes?|CPT|HCPCS|procedure codes?)")
+        for pattern, certain in ((usual, True), (other, False), (asked, False)):
             for text, starts in self.paragraphs:
                 match = pattern.search(text)
                 value = _phrase(re.sub(r"(?i)^.*\b(?:denial|claim|request|appeal|coverage)(?: \w+){0,2} (?:for|of) ", "",
@@ -1201,15 +1205,17 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                   r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
     (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|not allowed by law to cover|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
-                                     r"|covered (?:by|under) (?:Medicare )?Part [AB]\b"),
+                                     r"|covered (?:by|under) (?:Medicare )?Part [AB]\b|\b(?:does|do)(?:n't| not) pay for (?![^.]*\b(?:that (?:are|is) not|from)\b)"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"
                                               r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
-                                              r"|(?:does|do) not show why"),
-    (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier"),
+                                              r"|(?:does|do) not show why"
+                                              r"|\b(?:records|notes|information)(?: [\w-]+){0,3} (?:do|does|did) not (?:include|contain)\b"),
+    (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier|cannot be billed|(?:billed|reported) together"
+                                  r"|add-on code|billed (?:incorrectly|in error)"),
     (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
                                            r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
                                            r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"
-                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|\blevel of (?:care|therapy|services?)\b"),
+                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|more than (?:what is )?medically needed|\blevel of (?:care|therapy|services?)\b"),
 )
 
 

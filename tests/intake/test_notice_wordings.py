@@ -256,3 +256,31 @@ def test_a_plans_name_on_a_letterhead_line_is_read_and_marked():
         assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name")
     tagline = read("Golden Valley Health Partners\nA Medi-Cal Managed Care Health Plan\n\nDear Ana Ruiz:\n")
     assert value(tagline, "plan_name") != "A Medi-Cal Managed Care Health Plan"
+
+
+def test_what_the_person_asked_the_plan_to_approve_or_pay_for_is_the_service():
+    extraction = read("Your surgeon asked us to approve a laparoscopic sleeve gastrectomy (CPT 43775) for you.\n")
+    assert value(extraction, "service") == "laparoscopic sleeve gastrectomy" and not certain(extraction, "service")
+    paid = read("You asked us to pay for physical therapy visits on June 15, 2026 and June 22, 2026 (procedure codes "
+                "97110, 97140).\n")
+    assert value(paid, "service") == "physical therapy visits"
+
+
+def test_reasons_said_as_doesnt_pay_for_or_cannot_be_billed():
+    excluded = read("Notes for Claims Above\nB  Medicare doesn't pay for presbyopia-correcting intraocular lenses.\n")
+    assert value(excluded, "reason") == DenialReason.benefit_exclusion.value
+    coded = read("Why we denied this claim: Codes 93797 and 93798 cannot be billed for the same session.\n")
+    assert value(coded, "reason") == DenialReason.coding_billing.value
+    necessary = read("Why we denied it: Medicare does not pay for services that are not reasonable and necessary.\n")
+    assert value(necessary, "reason") == DenialReason.not_medically_necessary.value
+
+
+def test_an_employer_group_or_an_insurance_co_is_an_insured_employer_plan_marked():
+    for text in ("Member #: GSM-204417795       Group #: NH-00318\n", "LONE STAR HERITAGE HEALTH INSURANCE CO.\n"):
+        extraction = read(text)
+        assert value(extraction, "plan_type") == PlanType.employer_fully_insured.value
+        assert not certain(extraction, "plan_type")
+
+
+def test_an_eobs_date_label_gives_the_notice_date():
+    assert value(read("EOB Date: March 2, 2026\n"), "notice_date") == "2026-03-02"
