@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.images import looks_like_heif, open_image, upright
+from appeal.base.paragraph_styles import style_names
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -217,13 +218,14 @@ def enclosures_in(docx: bytes) -> list[str]:
     document = _opened(docx)
     found: list[str] = []
     listing = False
+    style_of = style_names()
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if re.fullmatch(r"(?i)enclosures?:?", text):
             listing, found = True, []
             continue
         if listing:
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            style = style_of(paragraph)
             if text and style.lower().startswith("list"):
                 found.append(text)
             elif text or found:
@@ -244,8 +246,9 @@ def subject_in(docx: bytes) -> str | None:
 def department_in(docx: bytes) -> str | None:
     """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
     the person left it; None when it is a blank or the letter has no address block."""
+    style_of = style_names()
     for paragraph in _opened(docx).paragraphs:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = style_of(paragraph)
         text = " ".join(paragraph.text.split())
         if style == "Address Block" and text:
             return None if "[ADD:" in text else text

@@ -29,6 +29,7 @@ from pathlib import Path
 from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.images import otsu_level, upright
+from appeal.base.paragraph_styles import style_names
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
 MAX_PIXELS = 60_000_000  # read from the header, before any pixel is decoded
@@ -202,9 +203,10 @@ def _ink_box(alpha, name: str) -> tuple[int, int, int, int]:
 def _closing_place(document):
     """(the closing paragraph, the paragraphs after it): the last closing of the letter's body."""
     paragraphs = document.paragraphs
+    style_of = style_names()
     for number in range(len(paragraphs) - 1, -1, -1):
         paragraph = paragraphs[number]
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = style_of(paragraph)
         if style == "Closing" or _CLOSINGS.match(paragraph.text or ""):
             if paragraph.text.strip():
                 return paragraph, paragraphs[number + 1:]
