@@ -1,4 +1,4 @@
-"""The style name of each paragraph of a Word document, looked up once per style.
+"""The style name of each paragraph of a Word document, the style list read once.
 
 python-docx's `paragraph.style` searches the document's style list (an XPath query) every time it is asked; a
 letter has a few hundred paragraphs in a dozen styles, and reading every paragraph's style was a fifth of drafting
@@ -7,20 +7,22 @@ a letter (profiled: the enclosure check, the packet's address and enclosure list
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 
-def style_names() -> Callable[[Any], str]:
-    """A function giving a paragraph's style name ("" for none), remembering each style id it has looked up.
-    Use one for the paragraphs of one document only: another document may give the same id another name."""
-    found: dict[str | None, str] = {}
+def style_names(document: Any) -> list[str]:
+    """Each of `document.paragraphs`' style names, in order ("" for none), as `paragraph.style.name` gives them:
+    a paragraph without a style, or naming one the document lacks or of another type, has the default's."""
+    from docx.enum.style import WD_STYLE_TYPE
 
-    def name(paragraph: Any) -> str:
-        style_id = paragraph._p.style  # the paragraph's w:pStyle value, None for the document's default
-        if style_id not in found:
-            style = paragraph.style
-            found[style_id] = (style.name if style is not None else "") or ""
-        return found[style_id]
-
-    return name
+    styles = document.styles
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    fallback = (default.name if default is not None else "") or ""
+    known: dict[str, tuple[Any, str]] = {}
+    for style in styles:  # the first of a repeated id wins, as python-docx's own search finds it
+        known.setdefault(style.style_id, (style.type, style.name or ""))
+    names = []
+    for paragraph in document.element.body.p_lst:
+        kind, name = known.get(paragraph.style, (None, fallback))
+        names.append(name if kind == WD_STYLE_TYPE.PARAGRAPH else fallback)
+    return names

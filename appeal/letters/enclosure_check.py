@@ -142,8 +142,7 @@ def split_letter(paragraphs: list[tuple[str, str]]) -> tuple[list[str], list[str
 
 def check_document(document) -> list[str]:
     """`check` on a python-docx document: its paragraphs and table cells, as drafted."""
-    style = style_names()
-    paragraphs = [(style(paragraph), paragraph.text) for paragraph in document.paragraphs]
+    paragraphs = [(style, paragraph.text) for style, paragraph in zip(style_names(document), document.paragraphs)]
     body, listed = split_letter(paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return check(body + cells, listed)

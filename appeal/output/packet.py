@@ -218,14 +218,12 @@ def enclosures_in(docx: bytes) -> list[str]:
     document = _opened(docx)
     found: list[str] = []
     listing = False
-    style_of = style_names()
-    for paragraph in document.paragraphs:
+    for style, paragraph in zip(style_names(document), document.paragraphs):
         text = paragraph.text.strip()
         if re.fullmatch(r"(?i)enclosures?:?", text):
             listing, found = True, []
             continue
         if listing:
-            style = style_of(paragraph)
             if text and style.lower().startswith("list"):
                 found.append(text)
             elif text or found:
@@ -246,9 +244,8 @@ def subject_in(docx: bytes) -> str | None:
 def department_in(docx: bytes) -> str | None:
     """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
     the person left it; None when it is a blank or the letter has no address block."""
-    style_of = style_names()
-    for paragraph in _opened(docx).paragraphs:
-        style = style_of(paragraph)
+    document = _opened(docx)
+    for style, paragraph in zip(style_names(document), document.paragraphs):
         text = " ".join(paragraph.text.split())
         if style == "Address Block" and text:
             return None if "[ADD:" in text else text

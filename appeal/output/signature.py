@@ -203,10 +203,9 @@ def _ink_box(alpha, name: str) -> tuple[int, int, int, int]:
 def _closing_place(document):
     """(the closing paragraph, the paragraphs after it): the last closing of the letter's body."""
     paragraphs = document.paragraphs
-    style_of = style_names()
+    styles = style_names(document)
     for number in range(len(paragraphs) - 1, -1, -1):
-        paragraph = paragraphs[number]
-        style = style_of(paragraph)
+        paragraph, style = paragraphs[number], styles[number]
         if style == "Closing" or _CLOSINGS.match(paragraph.text or ""):
             if paragraph.text.strip():
                 return paragraph, paragraphs[number + 1:]
