@@ -7,14 +7,26 @@ are skipped, as a tired person pressing Enter would (for a list, the harness mov
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+import prompt_toolkit.application.application
 import questionary
 from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.key_binding.defaults import load_key_bindings
 from prompt_toolkit.output import DummyOutput
 
 from appeal.terminal import questionnaire
+
+
+@functools.cache
+def _default_key_bindings():
+    """prompt_toolkit's default key bindings (Emacs, Vi, mouse), built once per test process instead of once per
+    prompt: building them was a fifth of a scripted questionnaire's processor time (profiled). They hold no state
+    of their own (each key's handler acts on the application it is given), so the prompts behave the same."""
+    return load_key_bindings()
+
 
 ENTER = "\r"
 CLEAR = "\x15"  # Ctrl-U: wipe the line, to type a corrected answer
@@ -63,6 +75,7 @@ class Terminal:
 
         monkeypatch.setattr(questionary, "text", text)
         monkeypatch.setattr(questionary, "select", select)
+        monkeypatch.setattr(prompt_toolkit.application.application, "load_key_bindings", _default_key_bindings)
 
     def _next(self, message: str) -> Any:
         """The next scripted answer for this prompt: the longest matching words win; None when unscripted."""

@@ -66,14 +66,14 @@ def _texts(document) -> list[str]:
     return texts
 
 
-def _text_of(document) -> str:
-    return "\n".join(_texts(document))
-
-
 def blanks_in_document(document) -> list[str]:
     """`blanks_in` for a python-docx document already in memory (the one a letter's bytes were saved from)."""
+    return _blanks(_texts(document))
+
+
+def _blanks(texts: list[str]) -> list[str]:
     found: list[str] = []
-    for text in _texts(document):
+    for text in texts:
         for label in _BLANK.findall(text):
             if label not in found:
                 found.append(label)
@@ -100,9 +100,10 @@ def draft(
     # the same text as re-opening the bytes, without parsing them again (profiled).
     rendered = render_document(kind.template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
+    texts = _texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
     warnings = (letter.warnings + check_document(rendered.document)  # what it calls enclosed is listed, and back
-                + voice.warnings(case, _text_of(rendered.document)))  # a chart's note in the patient's own letter
-    return Drafted(kind, rendered.content, blanks_in_document(rendered.document), warnings, enclosures,
+                + voice.warnings(case, "\n".join(texts)))  # a chart's note in the patient's own letter
+    return Drafted(kind, rendered.content, _blanks(texts), warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)
 
 

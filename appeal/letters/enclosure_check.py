@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from appeal.base.paragraph_styles import style_names
 from appeal.base.resources import load_data
 
 # "the enclosed records", "attached superbill", "see the enclosed claim form": the words after the marker
@@ -141,8 +142,7 @@ def split_letter(paragraphs: list[tuple[str, str]]) -> tuple[list[str], list[str
 
 def check_document(document) -> list[str]:
     """`check` on a python-docx document: its paragraphs and table cells, as drafted."""
-    paragraphs = [(paragraph.style.name if paragraph.style is not None else "", paragraph.text)
-                  for paragraph in document.paragraphs]
+    paragraphs = [(style, paragraph.text) for style, paragraph in zip(style_names(document), document.paragraphs)]
     body, listed = split_letter(paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return check(body + cells, listed)

@@ -28,6 +28,7 @@ from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.language import N_, ngettext, translate as _
 from appeal.base.images import looks_like_heif, open_image, upright
+from appeal.base.paragraph_styles import style_names
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -222,13 +223,12 @@ def enclosures_in(docx: bytes) -> list[str]:
     document = _opened(docx)
     found: list[str] = []
     listing = False
-    for paragraph in document.paragraphs:
+    for style, paragraph in zip(style_names(document), document.paragraphs):
         text = paragraph.text.strip()
         if re.fullmatch(r"(?i)enclosures?:?", text):
             listing, found = True, []
             continue
         if listing:
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
             if text and style.lower().startswith("list"):
                 found.append(text)
             elif text or found:
@@ -249,8 +249,8 @@ def subject_in(docx: bytes) -> str | None:
 def department_in(docx: bytes) -> str | None:
     """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
     the person left it; None when it is a blank or the letter has no address block."""
-    for paragraph in _opened(docx).paragraphs:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    document = _opened(docx)
+    for style, paragraph in zip(style_names(document), document.paragraphs):
         text = " ".join(paragraph.text.split())
         if style == "Address Block" and text:
             return None if "[ADD:" in text else text

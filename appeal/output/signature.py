@@ -30,6 +30,7 @@ from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.language import N_, translate as _
 from appeal.base.images import otsu_level, upright
+from appeal.base.paragraph_styles import style_names
 
 MAX_SIGNATURE_FILE = 15 * 1024 * 1024  # a 48-megapixel phone photo as JPEG is about 12 MB
 MAX_PIXELS = 60_000_000  # read from the header, before any pixel is decoded
@@ -207,9 +208,9 @@ def _ink_box(alpha, name: str) -> tuple[int, int, int, int]:
 def _closing_place(document):
     """(the closing paragraph, the paragraphs after it): the last closing of the letter's body."""
     paragraphs = document.paragraphs
+    styles = style_names(document)
     for number in range(len(paragraphs) - 1, -1, -1):
-        paragraph = paragraphs[number]
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        paragraph, style = paragraphs[number], styles[number]
         if style == "Closing" or _CLOSINGS.match(paragraph.text or ""):
             if paragraph.text.strip():
                 return paragraph, paragraphs[number + 1:]

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import example_case
+from conftest import EXAMPLES, example_case
 from docx import Document
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
@@ -236,25 +236,35 @@ def test_an_unchanged_letter_is_used_without_a_question_and_a_given_docx_is_name
     assert f"Drafting the letter afresh from {case_file}" in capsys.readouterr().out
 
 
-def test_no_cover_carries_a_blank_for_any_example_and_kind_even_with_the_plans_facts_left_out(tmp_path):
-    from conftest import EXAMPLES, applicable_kinds
+def full_and_bare(name: str) -> tuple:
+    """The example, and the same case with the plan's name, insurer, fax and address left out."""
+    full = example_case(name)
+    return full, full.model_copy(update={"insurance": full.insurance.model_copy(update={
+        "insurer": None, "plan_name": None, "appeals_fax": None, "appeals_address": None})})
+
+
+def test_the_covers_below_are_more_than_forty():
+    """The test below runs one example at a time (so pytest -n's workers share its hundred letters); together they
+    still make more than 40 cover sheets."""
+    from conftest import applicable_kinds
+
+    assert sum(len(applicable_kinds(case)) for name in EXAMPLES for case in full_and_bare(name)) > 40
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_cover_carries_a_blank_for_any_example_and_kind_even_with_the_plans_facts_left_out(name, tmp_path):
+    from conftest import applicable_kinds
 
     attached = [packet.read_attachment(long_pdf(tmp_path / f"file{number}.pdf", 1)) for number in range(3)]
-    covers = 0
-    for name in EXAMPLES:
-        full = example_case(name)
-        bare = full.model_copy(update={"insurance": full.insurance.model_copy(update={
-            "insurer": None, "plan_name": None, "appeals_fax": None, "appeals_address": None})})
-        for case in (full, bare):
-            for kind_name in applicable_kinds(case):
-                kind = kinds.get(kind_name)
-                docx = draft.draft(case, kind, today=TODAY).content
-                made = packet.from_letter_pdf(case, kind, docx=docx, letter_pdf=fake_letter_pdf(1),
-                                              attachments=attached, today=TODAY)
-                cover = PdfReader(io.BytesIO(made.content)).pages[0].extract_text()
-                assert "[ADD" not in cover, (name, kind_name, cover)
-                covers += 1
-    assert covers > 40
+    for case in full_and_bare(name):
+        assert applicable_kinds(case), name
+        for kind_name in applicable_kinds(case):
+            kind = kinds.get(kind_name)
+            docx = draft.draft(case, kind, today=TODAY).content
+            made = packet.from_letter_pdf(case, kind, docx=docx, letter_pdf=fake_letter_pdf(1),
+                                          attachments=attached, today=TODAY)
+            cover = PdfReader(io.BytesIO(made.content)).pages[0].extract_text()
+            assert "[ADD" not in cover, (name, kind_name, cover)
 
 
 def test_nobody_types_the_patients_signature_for_them(tmp_path, converter, capsys):
