@@ -174,8 +174,6 @@ def _interview(args: argparse.Namespace):
 
 def _resume(path: Path):
     """Carry on with a draft; if another session has it open, say so and offer to carry on in a copy."""
-    import questionary
-
     from appeal.terminal import prompts
 
     from appeal.base.language import translate as _
@@ -218,8 +216,6 @@ def cmd_draft(args: argparse.Namespace) -> int:
     kind = draft.choose_kind(case, args.letter, templates)
     drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
     if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
-        import questionary
-
         from appeal.terminal import prompts
 
         from appeal.terminal import questionnaire

@@ -4,7 +4,6 @@ library is imported at start-up (Starlette and uvicorn load when the command run
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def add_web_parser(commands) -> argparse.ArgumentParser:

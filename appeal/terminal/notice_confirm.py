@@ -17,7 +17,7 @@ from pathlib import Path
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
-from appeal.base.language import long_date, translate as _
+from appeal.base.language import translate as _
 from appeal.cases.case import Case, DenialReason, PlanType
 from appeal.cases.fields import parse_date
 from appeal.intake import notice_import, notice_text
@@ -63,8 +63,6 @@ def _check(key: str, value) -> None:
 
 def _typed(key: str, found: Found | None):
     import questionary
-
-    from appeal.terminal import prompts
 
     def validate(typed: str) -> bool | str:
         if not typed.strip():
@@ -182,8 +180,6 @@ def command(notice: str, output: Path, *, yes: bool, force: bool, as_denial: boo
 
 def ask_as_denial(extraction: Extraction) -> bool:
     """For a document that is not a denial: read it as one only if the person says so (No by default)."""
-    import questionary
-
     from appeal.terminal import prompts
 
     answer = prompts.confirm(_("Read it as a denial anyway, to appeal it? (only if part of it was denied)"),
