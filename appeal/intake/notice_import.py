@@ -340,7 +340,13 @@ class _Reader:
                 if isinstance(value, tuple):
                     value, why = value
                 if value not in (None, ""):
-                    return self.keep(key, value, self._line_at(starts, match.start()), certain and not why, why)
+                    line = self._line_at(starts, match.start())
+                    value_at = match.end() + len(text[match.end() :]) - len(text[match.end() :].lstrip())
+                    if not why and self._line_at(starts, value_at) is not line \
+                            and not re.search(r"(?i)[:#]|\b(?:number|no|id)\b", match.group()):
+                        # 'Sandia Dermatology Group' / '1001 Medical Arts Ave': a word that ends a line, no label
+                        why = N_("the word before it ends the line above, so it may not be a label: check it")
+                    return self.keep(key, value, line, certain and not why, why)
         return False
 
     # ---- the fields

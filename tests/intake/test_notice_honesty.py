@@ -554,3 +554,16 @@ def test_the_deadline_sentence_keeps_one_full_stop_and_the_reason_the_rule_canno
 def test_a_count_of_days_of_service_is_no_time_limit():
     extraction = read("Dates of service: 01/05/2026 - 01/09/2026 (5 days)\nService: inpatient stay\n")
     assert [window.words for window in extraction.windows] == []
+
+
+def test_a_name_ending_in_a_label_word_does_not_make_the_next_lines_number_a_value_without_a_mark():
+    extraction = read("""Acme Health Plan
+Member ID: W1234567
+
+Dr. Rosa Lee
+Lakeside Dermatology Group
+1001 Medical Arts Ave NE
+Albuquerque, NM 87102
+""")
+    found = extraction.found.get("group_number")
+    assert found is None or not found.certain, found
