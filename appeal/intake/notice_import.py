@@ -724,7 +724,10 @@ class _Reader:
         diagnosis = _label(r"diagnos[ie]s(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
+            rejected = len(self.result.rejected)
             codes, why = self.icd_codes(rest, line)
+            if codes and len(self.result.rejected) > rejected:  # 'Diagnosis: G35, L89.153', G35 no longer billable
+                why = N_("the notice lists another code here that is not a billable ICD-10-CM code: check the codes")
             for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line
                 if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text):
                     break
@@ -1345,7 +1348,7 @@ def _plan_name(text: str) -> str | None:
 def _phrase(text: str) -> str | None:
     value = _cut(text).rstrip(".;, ")
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
-    value = re.split(r",?\s+\(?(?:CPT|HCPCS|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
+    value = re.split(r",?\s+\(?(?:CPT|HCPCS|NDC|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
     value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
     value = re.sub(r"^(?:an?|the) (?=\w)", "", value)  # 'coverage of an MRI of the knee': the MRI
@@ -1354,6 +1357,8 @@ def _phrase(text: str) -> str | None:
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
     value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 
+    if re.fullmatch(r"(?i)(?:services?|descriptions?|procedures?|items?|drugs?|medications?|treatments?)", value):
+        return None  # a table's column heading under the label, not the service's name
     return value if len(value) >= 3 and re.search(r"[A-Za-z]{3}", value) else None
 
 

@@ -567,3 +567,10 @@ Albuquerque, NM 87102
 """)
     found = extraction.found.get("group_number")
     assert found is None or not found.certain, found
+
+
+def test_diagnoses_kept_beside_a_code_that_was_refused_are_marked():
+    extraction = read("Acme Health Plan\nMember ID: W1234567\nDiagnosis: F50.02, F32.1\n")
+    found = extraction.found["diagnoses"]
+    assert found.value == ["F32.1"] and not found.certain, found
+    assert any("F50.02" in note for note in extraction.rejected)

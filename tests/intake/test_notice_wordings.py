@@ -284,3 +284,11 @@ def test_an_employer_group_or_an_insurance_co_is_an_insured_employer_plan_marked
 
 def test_an_eobs_date_label_gives_the_notice_date():
     assert value(read("EOB Date: March 2, 2026\n"), "notice_date") == "2026-03-02"
+
+
+def test_a_drugs_ndc_is_not_part_of_its_name_and_a_column_heading_is_no_service():
+    drug = read("Acme Health Plan\nMember ID: W1234567\nMedication: Ozempic (semaglutide) 1 mg/dose pen, NDC 0169-4132-12\n")
+    assert drug.shown("service") == "Ozempic (semaglutide) 1 mg/dose pen"
+    table = read("Acme Health Plan\nMember ID: W1234567\nService:\n  Service                 Code     Units\n"
+                        "  Transcranial magnetic stimulation (TMS)   90867   1\n")
+    assert table.shown("service") != "Service"
