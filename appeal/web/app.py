@@ -252,12 +252,11 @@ class Guard:
             (name.decode(), value.decode()) for name, value in HEADERS))(scope, receive, send)
 
 
-LANGUAGE_COOKIE = "appeal_lang"
-
-
 def language_of(request, session: Session) -> str:
     """The language to answer this request in: the one chosen with the pages' switch (its cookie), else the one
     the browser asks for first (Accept-Language: es, es-US, es-MX... are Spanish), else the launch's."""
+    from appeal.web.pages import LANGUAGE_COOKIE
+
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
     if chosen in language.CATALOGS or chosen == language.ENGLISH:
         return chosen

@@ -699,13 +699,14 @@ def record_sent(case, case_path: Path, kind: str, docx: bytes, packet: tuple[str
 # --------------------------------------------------------------------------------------------------------------
 # The language switch on every page
 
+LANGUAGE_COOKIE = "appeal_lang"  # the language chosen with the switch; read by appeal.web.app.language_of
+
 
 @guarded
 async def switch_language(request):
     """"English | Español": the language chosen is kept in a cookie of this browser (over Accept-Language), and the
     person is back on the page they were on, now in that language."""
     from appeal.base import language
-    from appeal.web.app import LANGUAGE_COOKIE
 
     data = await form(request)
     chosen = str(data.get("to", ""))
