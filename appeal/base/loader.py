@@ -164,6 +164,11 @@ _WHATS = (N_("file"), N_("notice"), N_("case file"), N_("draft"), N_("picture"),
           N_("evidence snippet"), N_("folder"))
 
 
+def unreadable(name: str, error: OSError) -> UserError:
+    """The message for a file the system refused to open or stat: its name and the system's reason."""
+    return UserError(_("{name} cannot be read: {error}.").format(name=name, error=error.strerror or error))
+
+
 def not_a_file(mode: int) -> str | None:
     """What a file-system entry is when it is not a regular file ('a named pipe (FIFO)'), else None."""
     return next((kind for test, kind in _NOT_REGULAR if test(mode)), None if stat.S_ISREG(mode) else N_("not a file"))
@@ -187,7 +192,7 @@ def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", u
     except FileNotFoundError:
         raise UserError(_("{name}: there is no such {what}.").format(name=name, what=_(what))) from None
     except OSError as error:
-        raise UserError(_("{name} cannot be read: {error}.").format(name=name, error=error.strerror or error)) from None
+        raise unreadable(name, error) from None
     try:
         for number, part in enumerate(parts):
             last = number == len(parts) - 1
@@ -198,8 +203,7 @@ def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", u
                 raise UserError(_("{name}: there is no such {what}.").format(
                     name=subject, what=_(what if last else "folder"))) from None
             except OSError as error:
-                raise UserError(_("{name} cannot be read: {error}.").format(name=subject,
-                                                                           error=error.strerror or error)) from None
+                raise unreadable(subject, error) from None
             kind = not_a_file(mode) if last else (None if stat.S_ISDIR(mode) else not_a_file(mode))
             if kind:
                 raise UserError((_("{name} is {kind}, not a regular {what}; ") if last
@@ -210,8 +214,7 @@ def read_regular(path: Path, max_bytes: int, *, name: str, what: str = "file", u
                 opened = os.open(part, (flags if last else flags | os.O_DIRECTORY)
                                  | (os.O_NOFOLLOW if under is not None else 0), dir_fd=folder)
             except OSError as error:
-                raise UserError(_("{name} cannot be read: {error}.").format(name=subject,
-                                                                           error=error.strerror or error)) from None
+                raise unreadable(subject, error) from None
             os.close(folder)
             folder = opened
         if not stat.S_ISREG(os.fstat(folder).st_mode):

@@ -58,7 +58,7 @@ def read_signature(path: Path) -> bytes:
     except FileNotFoundError:
         raise UserError(_("{name}: there is no such file.").format(name=name)) from None
     except OSError as error:
-        raise UserError(_("{name} cannot be read: {error}.").format(name=name, error=error.strerror or error)) from None
+        raise loader.unreadable(name, error) from None
     if size > MAX_SIGNATURE_FILE:
         raise UserError(_too_large(name))
     return loader.read_regular(path, MAX_SIGNATURE_FILE, name=name, what="picture")

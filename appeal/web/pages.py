@@ -511,9 +511,10 @@ def edited_blanks(work: Work, drafted) -> dict | None:
     if work.edited is None:
         return None
     name, path = work.edited
-    left = blanks_in(path.read_bytes())
+    content = path.read_bytes()
+    left = blanks_in(content)
     return {"name": name, "filled": [label for label in drafted.blanks if label not in left], "left": left,
-            "changed": path.read_bytes() != drafted.content}
+            "changed": content != drafted.content}
 
 
 def follow_up(work: Work, to_draft: list[str]) -> dict | None:
