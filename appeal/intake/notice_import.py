@@ -358,8 +358,10 @@ class _Reader:
         self.dates()
         self.service()
         self.codes()
-        document = self.result.document  # an approval has no reason to answer; a partial one has, for its denied part
-        if document is None or document.is_denial or document.type == DocumentType.partial_approval:
+        document = self.result.document  # an approval has no reason to answer; a partial one has, for its denied part,
+        # and a peer-to-peer offer names the reviewer's concern, which the call (or a later appeal) must answer
+        if document is None or document.is_denial or document.type in (DocumentType.partial_approval,
+                                                                       DocumentType.peer_to_peer_offer):
             self.reason()
         self.appeal_route()
         self.several_claims()
@@ -511,12 +513,31 @@ class _Reader:
             if value:
                 self.keep("plan_name", value, line, False, N_("taken from the top of the letter: check it is your plan's name"))
                 return
+        if self.plan_in_footer():
+            return
         if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
                 and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
                                  top[0].text.strip()):
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       N_("taken from the letterhead: check it is your plan's name"))
+
+    def plan_in_footer(self) -> bool:
+        """The plan's name in the notice's last lines, where many plans print it ('Magnolia Select HMO', 'Prairie
+        Line Choice PPO - insured by ...', '... Health Plan - Basic Option, an FEHB plan', 'NorthStar Silver 3500
+        (Individual) - Offered through MNsure'), marked: only a name shaped like a plan's (its type's letters, a
+        metal level, an FEHB option) is taken, never a company's name."""
+        shaped = re.compile(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:\(" + PLAN_LETTERS + r"\)|" + PLAN_LETTERS + r"(?: \d{3,5})?)"
+                            r"|[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} (?:Bronze|Silver|Gold|Platinum)(?: \d{3,5})?(?: \((?:Individual|"
+                            r"Family|Marketplace)\))?|(?:High|Standard|Basic|Consumer Driven|Value) Option")
+        lines = [line for line in self.lines if line.text.strip() and not re.search(r"(?i)\bpage \d+ of \d+", line.text)]
+        for line in reversed(lines[-6:]):
+            for cell in re.split(r"\s{2,}|\s+-\s+|,\s+", line.text.strip()):
+                if shaped.fullmatch(cell.rstrip(".")):
+                    self.keep("plan_name", cell.rstrip("."), line, False,
+                              N_("taken from the foot of the letter: check it is your plan's name"))
+                    return True
+        return False
 
     @staticmethod
     def run_on(top: list[Line], line: Line, text: str) -> str:
@@ -621,7 +642,7 @@ class _Reader:
                        r"\(or payment\) listed below that you \(or your doctor\) requested",  # CMS-10003
                        r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
-            self.service_in_prose() or self.service_in_table()
+            self.service_in_prose() or self.service_in_table() or self.services_billed()
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -667,27 +688,76 @@ class _Reader:
 
     def service_in_table(self) -> bool:
         """An EOB's or a claim notice's table: the first service line's cell under 'Description' (or 'Service'),
-        marked (which line was denied, the person can tell better)."""
+        with the words that wrap under it on the lines below, marked (which line was denied, the person can tell
+        better). A row is a line with an amount or a date, or, under a ruled heading, the first line of text."""
         for index, line in enumerate(self.lines):
             text = line.text
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text):
                 continue
-            column = re.search(r"(?i)(?:^|(?<=  ))(?:description|services?(?: provided)?(?: & billing code)?)(?= {2,}|\s*$)", text)
+            column = re.search(r"(?i)(?:^|(?<=  ))(?:description(?: of services?)?|services?(?: provided| description)?"
+                               r"(?: & billing code)?)(?= {2,}|\s*$| approved\?)", text)
             if column is None:
                 continue
+            below = self.lines[index + 1 : index + 12]
+            ruled = bool(below) and re.fullmatch(r"[\s-]*-{3,}[\s-]*", below[0].text) is not None
             rows = []
-            for row in self.lines[index + 1 : index + 12]:
+            for at, row in enumerate(below):
                 if not row.text.strip() and rows or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
                     break
-                if re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text):
+                money = re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text)
+                heading_only = re.fullmatch(r"[\s-]*", row.text) or _amounts(row.text) and not re.search(r"[A-Za-z]{3}", row.text)
+                cell_only = (not money and not heading_only and at + 1 < len(below) and row.text[: column.start()].strip() == ""
+                             and _amounts(below[at + 1].text)
+                             and re.fullmatch(r"\s*(?:[A-Za-z]{1,8}\??\s+)?", below[at + 1].text.split("$")[0]))
+                if money or cell_only or ruled and not rows and not heading_only and row.text.strip():
                     rows.append(row)
             for row in (_denied(rows) or rows)[:1]:  # the first line the table marks as denied, else its first line
-                cell = re.split(r" {2,}", row.text[max(0, column.start() - 2) :].strip())[0]
+                cell = self.cell(row, column.start())
                 value = _phrase(cell)
                 if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
                     return self.keep("service", value, row, False,
                                      N_("a service line of the notice's table: check it is the one denied"))
         return False
+
+    def services_billed(self) -> bool:
+        """A list of the claim's lines under 'Services billed' (or 'provided', 'requested'), each a code then its
+        description: '96365  IV infusion, therapy, initial, up to 1 hour  x6'. The first line's description is the
+        service and the codes of all lines its codes, both marked (which line was denied, the person can tell)."""
+        for index, line in enumerate(self.lines):
+            if not re.fullmatch(r"(?i)\s*services? (?:billed|provided|requested|on (?:this|the) claim)\s*:?\s*", line.text):
+                continue
+            rows = []
+            for row in self.lines[index + 1 : index + 12]:
+                match = re.match(r"\s*([A-Z]?\d{4}[0-9A-Z]?)\s{2,}(\S.*?)(?:\s{2,}\S.*)?$", row.text)
+                if not match:
+                    break
+                rows.append((row, match.group(1), match.group(2)))
+            value = _phrase(rows[0][2]) if rows else None
+            if value:
+                why = N_("a service line of the notice's list: check it is the one denied")
+                self.keep("service", value, rows[0][0], False, why)
+                codes = _procedure_codes(" ".join(code for _, code, _ in rows), self.notice.ocr)
+                if codes:
+                    self.keep("procedure_codes", CodeList(tuple((code, None) for code, _ in codes[0])), rows[0][0], False,
+                              N_("read from the notice's list of service lines: check them"))
+                return True
+        return False
+
+    def cell(self, row: Line, start: int) -> str:
+        """A table cell's words from the column that starts at `start`: on its row, and the words that wrap under
+        it on the next lines (in the same column, with no amount beside them), as one phrase."""
+        cell = re.split(r" {2,}", row.text[max(0, start - 2) :].strip())[0]
+        at = self.lines.index(row)
+        for following in self.lines[at + 1 : at + 3]:
+            text = following.text
+            indent = len(text) - len(text.lstrip())
+            wrapped = re.split(r" {2,}", text.strip())[0] if text.strip() else ""
+            if (not wrapped or abs(indent - start) > 2 or _amounts(text) or re.search(r"[.:]$", cell)
+                    or re.fullmatch(r"\(?(?:[A-Z]?\d{4}[0-9A-Z]?)(?:\s*x\s*\d+)?\)?|[A-Z]{2}-\d+", wrapped)
+                    or re.match(r"[A-Z][\w /()#-]{1,30}:", wrapped)):  # 'Diagnosis: ...' below the table
+                break
+            cell = f"{cell} {wrapped}"
+        return cell
 
     def codes(self) -> None:
         procedure = _label(r"CPT(?:/HCPCS)?(?: codes?)?", r"HCPCS(?: codes?)?", r"procedure codes?", r"service codes?",
@@ -888,6 +958,8 @@ class _Reader:
     def reason(self) -> None:
         label = _label(r"reason for (?:the |this |our )?(?:denial|decision|action)", r"why we denied(?: it| this| (?:part of )?(?:your|the) request)?",
                        r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
+                       r"why we (?:decided|did) (?:this|that)\b", r"(?:the )?reviewer'?s concerns?(?=\s*:)",
+                       r"^\s*what this means(?=\s*:|\s*$)",
                        r"why (?:part of )?(?:the|your|this) (?:request|claim|service|drug)(?: was| is)? (?:partly )?(?:denied|not approved)",
                        r"why(?=\s*(?::|\.{3,}))",
                        r"we denied (?:this|your) (?:request|claim|service) because", r"explanation(?=\s*(?::|\.{3,}))", r"rationale",
@@ -912,14 +984,17 @@ class _Reader:
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
             # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
             quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
-                             r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed))", quote)[0]
+                             r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed)|Because (?:this|the|your) "
+                             r"provider is (?:in|part of) (?:our|the plan's|your plan's) network)", quote)[0]
             quote = re.split(QUOTE_ENDS, quote)[0]  # the policy's name, a copy of it, whom to call: not the reason
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 self.keep("quote", quote, first, certain=not self.notice.ocr,
                           why=N_("read by OCR: compare the words with the paper") if self.notice.ocr else "")
                 break
-        if "quote" not in self.result.found:
+        document = self.result.document
+        offer = document is not None and document.type == DocumentType.peer_to_peer_offer
+        if "quote" not in self.result.found and not offer:  # an offer's concern is read only under its label
             self.quote_in_notes() or self.quote_in_prose()
         quote = self.result.found.get("quote")
         if quote is None:
@@ -1177,10 +1252,15 @@ NOT_MEMBER_IDS = ("provider|tax|case|claim|request|review|episode|tracking|payer
 # Sentences after a reason that say where it comes from or how to get the papers, not why: a quote ends before them.
 QUOTE_ENDS = (r"(?<=[.!?]) (?=If you (?:would like|want) (?:a )?cop(?:y|ies)\b|You (?:may|can) (?:ask for|request|get) (?:a )?"
               r"(?:free )?cop(?:y|ies)\b|(?:To get|For) (?:a )?(?:free )?cop(?:y|ies)\b|We reviewed (?:this|your|the) "
-              r"(?:request|claim|appeal) (?:under|using|against)\b|Clinical (?:guideline|criteria|policy) used\b)")
+              r"(?:request|claim|appeal) (?:under|using|against)\b|Clinical (?:guideline|criteria|policy) used\b"
+              r"|See \"|This decision (?:was|is) based on (?:your|the) plan's\b|The [\w ]{3,30} (?:is|are) (?:listed|described) in your\b"
+              r"|An? (?:physician|medical|clinical|pharmacist) reviewer\b[^.]{0,80}\breviewed\b"
+              r"|Your pharmacy (?:can|may) (?!not\b))")
 # Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
-PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support)|not covered|did not "
-                r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|experimental|investigational|"
+PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support|describe|document)|not covered|did not "
+                r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|(?:is|are) approved (?:when|after|if)\b|"
+                r"(?:is|are) covered only\b|\bcovers? up to\b|\bcovers \w+(?: [\w-]+){0,6} (?:only )?(?:when|after)\b|"
+                r"experimental|investigational|"
                 r"unproven|not medically necessary|medical necessity|out.of.network|\bexclu|step therapy|formulary"
                 r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b")
 # The heading of the notes under an EOB's table.
@@ -1205,6 +1285,7 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.off_label, r"not FDA.approved|off.label|not approved by the (?:FDA|Food and Drug Administration)"
                              r"|medically accepted indication"),
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
+                                          r"|needs? prior (?:approval|authori[sz]ation)|no (?:prior )?approval (?:on file|was requested)"
                                           r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
                                           r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
@@ -1214,8 +1295,10 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                   r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
     (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|not allowed by law to cover|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
+                                     r"|\bvisit limit\b|covered only under (?:the|your) (?:pharmacy|medical) benefit\b"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b|\b(?:does|do)(?:n't| not) pay for (?![^.]*\b(?:that (?:are|is) not|from)\b)"),
-    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough)|missing records"
+    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough|any|documentation|records)"
+                                              r"|missing records"
                                               r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
                                               r"|(?:does|do) not show why"
                                               r"|\b(?:records|notes|information)(?: [\w-]+){0,3} (?:do|does|did) not (?:include|contain)\b"),
@@ -1224,7 +1307,8 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
                                            r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
                                            r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"
-                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|more than (?:what is )?medically needed|\blevel of (?:care|therapy|services?)\b"),
+                                           r"|(?:is|are) approved (?:only )?(?:when|after)\b|\bcovers \w+ for [\w -]{3,60} when\b"
+                                           r"|more than (?:what is )?medically needed|\blevel of (?:care|therapy|services?)\b"),
 )
 
 
@@ -1350,10 +1434,11 @@ def _phrase(text: str) -> str | None:
     value = re.sub(r"\s*\((?:codes?|CPT|HCPCS)[^)]*\)?$", "", value)
     value = re.split(r",?\s+\(?(?:CPT|HCPCS|NDC|codes?)\b", value)[0]  # 'nasal spray, HCPCS G2082, requested by...'
     value = re.sub(r"\s*\((?:[^)]*\b(?:purchased|bought|through|via|Marketplace|exchange)\b[^)]*)\)$", "", value)
-    value = re.sub(r"^(?:coverage|payment|approval) (?:of|for)\s+", "", value)
+    value = re.sub(r"^(?:prior )?(?:coverage|payment|approval|authori[sz]ation) (?:of|for)\s+", "", value)
     value = re.sub(r"^(?:an?|the) (?=\w)", "", value)  # 'coverage of an MRI of the knee': the MRI
     value = re.sub(r"\s+-\s+(?:CPT |HCPCS )?[A-Z]?\d{4}[0-9A-Z]?\b.*$", "", value)  # '... (8 sessions) - G2082'
     value = re.sub(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+", "", value)  # a table row's date of service before it
+    value = re.sub(r"\s+(?:[A-V]\d{4}|\d{4}[0-9FTU])$", "", value)  # '... pump insulin E0784': the code, read apart
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
     value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
 

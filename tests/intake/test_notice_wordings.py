@@ -292,3 +292,150 @@ def test_a_drugs_ndc_is_not_part_of_its_name_and_a_column_heading_is_no_service(
     table = read("Acme Health Plan\nMember ID: W1234567\nService:\n  Service                 Code     Units\n"
                         "  Transcranial magnetic stimulation (TMS)   90867   1\n")
     assert table.shown("service") != "Service"
+
+
+def test_a_tables_service_cell_is_read_with_the_words_that_wrap_under_it():
+    eob = read("""Granite Mutual Health            EXPLANATION OF BENEFITS
+Member ID: GM4471902
+
+Date(s) of   Service description                Code    Billed     Plan paid  Remark
+-----------  ---------------------------------  ------- ---------- ---------- ------
+07/06-07/17  Psychiatric intensive outpatient   S9480   $4,200.00  $0.00      CO-197
+             program, per diem (10 days)
+Diagnosis: F32.1
+""")
+    assert eob.shown("service") == "Psychiatric intensive outpatient program, per diem (10 days)"
+    assert not certain(eob, "service")
+    msn = read("""Medicare Summary Notice for Part B (Medical Insurance)
+
+Service Approved?   Amount Provider   Medicare-Approved   Medicare   You May Be
+                    Charged           Amount              Paid       Billed
+May 6, 2026
+  Psychotherapy, 60 minutes (90837)
+            Yes     $210.00           $183.55             $146.84    $36.71
+""")
+    assert msn.shown("service") == "Psychotherapy, 60 minutes"
+    ruled = read("""Keystone Kids Health Plan
+Member ID: KK-5520
+
+   Service                           Requested       Approved       Denied
+   -------------------------------   -------------   ------------   ---------
+   Physical therapy visits           24 visits       12 visits      12 visits
+""")
+    assert ruled.shown("service") == "Physical therapy visits"
+
+
+def test_services_billed_listed_code_first_give_the_service_and_codes_marked():
+    extraction = read("""Summit Benefit Administrators
+Member ID: SB-99120
+Services billed
+  96365  IV infusion, therapy, initial, up to 1 hour       x6
+  J3490  Unclassified drug (ketamine HCl)                  x6
+Diagnoses: F43.12
+""")
+    assert extraction.shown("service") == "IV infusion, therapy, initial, up to 1 hour"
+    assert not certain(extraction, "service") and not certain(extraction, "procedure_codes")
+    assert "96365" in extraction.shown("procedure_codes") and "J3490" in extraction.shown("procedure_codes")
+
+
+def test_a_service_without_its_request_words_and_its_code():
+    asked = read("Acme Health Plan\nMember ID: W1234567\nService requested: prior approval for esketamine nasal spray "
+                 "treatments\n")
+    assert asked.shown("service") == "esketamine nasal spray treatments"
+    coded = read("Acme Health Plan\nMember ID: W1234567\nItem: Ext amb infusion pump insulin E0784\n")
+    assert coded.shown("service") == "Ext amb infusion pump insulin"
+
+
+def test_a_plan_name_printed_at_the_foot_of_the_letter_is_read_marked():
+    for foot, name in (("Magnolia Select HMO                         Espanol: llame al 1-800-555-0119.", "Magnolia Select HMO"),
+                       ("Prairie Line Choice PPO - insured by Prairie Line Health Insurance Co.", "Prairie Line Choice PPO"),
+                       ("NorthStar Silver 3500 (Individual) - Offered through MNsure", "NorthStar Silver 3500 (Individual)"),
+                       ("Columbia Postal & Federal Health Plan - Basic Option, an FEHB plan.", "Basic Option")):
+        extraction = read(f"Dear Ana Ruiz:\n\nWe reviewed your request and we are denying it.\n\nSincerely,\nAppeals Unit\n\n{foot}\n"
+                          "                                          Page 2 of 2\n")
+        assert extraction.shown("plan_name") == name, foot
+        assert not certain(extraction, "plan_name")
+    company = read("Dear Ana Ruiz:\n\nWe are denying it.\n\nSincerely,\nChesapeake Federal Employees Benefit Association\n")
+    assert "plan_name" not in company.found  # a company's name is no plan's name
+
+
+def test_more_headings_and_wordings_of_the_plans_reason():
+    decided = read("""NOTICE OF DECISION
+Recipient Name: Wendell Kuykendall
+
+WHY WE DECIDED THIS
+The home health aide visits requested are more than what is medically necessary.
+Your assessment shows you can now dress yourself with set-up help.
+
+YOUR RIGHT TO APPEAL
+""")
+    assert decided.shown("quote").startswith("The home health aide visits requested")
+    assert decided.found["reason"].value is DenialReason.not_medically_necessary
+    means = read("""EXPLANATION OF BENEFITS
+Remark code explanations
+CO-197  Precertification/authorization/notification/pre-treatment absent.
+
+What this means
+Intensive outpatient services need prior approval from Granite State Mutual before they start. We have no
+approval on file for these dates, so these services were denied. Because this provider is in our network, you
+are not responsible for these charges.
+""")
+    assert means.shown("quote") == ("Intensive outpatient services need prior approval from Granite State Mutual before they "
+                                    "start. We have no approval on file for these dates, so these services were denied.")
+    assert means.found["reason"].value is DenialReason.no_prior_authorization
+    records = read("Dear Ana Ruiz:\n\nWe denied the claim. We did not receive documentation of a genetics evaluation. "
+                   "Without these records we cannot approve the test.\n")
+    assert records.found["reason"].value is DenialReason.insufficient_documentation
+    limit = read("Dear Ana Ruiz:\n\nWe upheld the denial. Your plan covers up to 20 rehabilitation visits each calendar "
+                 "year. Our records show 20 visits, so the visits on June 15 exceed the annual visit limit.\n")
+    assert limit.shown("quote").startswith("Your plan covers up to 20")
+    assert limit.found["reason"].value is DenialReason.benefit_exclusion
+
+
+def test_a_criterion_stated_in_prose_starts_the_reason_and_pointers_end_it():
+    criterion = read("""Dear Luis Ferreira:
+
+A physician reviewer made this decision using the Bluewater Imaging Guidelines.
+Imaging of the low back is approved after at least six weeks of conservative care. The notes we received
+show three weeks of symptoms and no physical therapy yet.
+""")
+    assert criterion.shown("quote").startswith("Imaging of the low back is approved after")
+    assert criterion.found["reason"].value is DenialReason.not_medically_necessary
+    pointer = read("""Dear Ana Ruiz:
+
+We are denying this request. Surgery for weight loss is excluded under your plan. See "Services Your Plan Does
+Not Cover," item 31, in your Evidence of Coverage. This decision is based on your plan's benefits.
+""")
+    assert pointer.shown("quote") == "Surgery for weight loss is excluded under your plan."
+    reviewer = read("""Dear Ana Ruiz:
+
+TRICARE covers Spravato for treatment-resistant depression when it is used with an oral antidepressant. The
+information provided shows no oral antidepressant is planned. A physician reviewer board-certified in
+psychiatry reviewed this request against the TRICARE Policy Manual.
+""")
+    assert reviewer.shown("quote").endswith("no oral antidepressant is planned.")
+    assert reviewer.found["reason"].value is DenialReason.not_medically_necessary
+
+
+def test_a_peer_to_peer_offer_gives_the_reviewers_concern_only_under_its_label():
+    offer = read("""Dear Dr. Nakamura:
+
+Our physician reviewer is not able to approve the request based on the information we received. Before a final
+decision is made, we are offering you the chance to discuss the case with the reviewer.
+
+The reviewer's concern: Continuation ECT is approved when the member has a history of relapse when ECT was
+stopped. The records do not describe a prior relapse.
+
+To schedule a peer-to-peer discussion, call 1-888-555-0127.
+""")
+    assert offer.document.type.value == "peer_to_peer_offer"
+    assert offer.shown("quote").startswith("Continuation ECT is approved when")
+    unlabelled = read("""SUBJECT: Pending Medical Necessity Review - Peer-to-Peer Available
+
+Dear Dr. Nakamura:
+
+Before a final decision is made, we are offering you a peer-to-peer discussion with the reviewer. Call
+1-888-555-0127 to schedule it.
+""")
+    assert unlabelled.document.type.value == "peer_to_peer_offer"
+    assert "quote" not in unlabelled.found and "reason" not in unlabelled.found
