@@ -31,9 +31,10 @@ def same(key: str, truth: str, got: str) -> bool:
     denied your request because' kept or left out)."""
     if truth == got:
         return True
-    if key == "service" and truth and got.startswith(truth):  # the service and its dose, frequency or quantity after it
+    if key == "service" and truth and got.startswith(truth):  # the service and its dose, frequency, quantity or phase
         return bool(re.match(r",? (?:\d|per\b|every\b|once\b|twice\b|daily\b|weekly\b|monthly\b|x ?\d|#\s?\d|qty\b"
-                             r"|quantity\b)", got[len(truth):]))
+                             r"|quantity\b|(?:induction|maintenance|initial|continuation|acute) (?:phase|course)\b)",
+                             got[len(truth):]))
     if key == "quote" and truth and got:
         short, long = sorted((truth, got), key=len)
         return short in long and len(short) >= 0.7 * len(long)

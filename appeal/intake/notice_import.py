@@ -371,7 +371,12 @@ class _Reader:
         """A notice of several claims (an EOB, a summary notice): what belongs to one claim is marked for checking
         when the claim number itself is one of several."""
         reference = self.result.found.get("reference")
-        if reference is None or "more than one" not in reference.why:
+        numbers = {match.group(1) for line in self.lines
+                   if (match := re.match(r"(?i)\s*claim(?: (?:number|no\.?|#|id))?\s*[:#]?\s+([A-Z0-9][\w-]*\d[\w-]*)\b", line.text))}
+        headings = [line.text.split() for line in self.lines if re.search(r"(?i)\bservice\b", line.text)
+                    and re.search(r"\S {2,}\S.* {2,}\S", line.text) and not re.search(r"\d", line.text)]
+        several = len(numbers) > 1 or any(headings.count(heading) > 1 for heading in headings)  # a table per claim
+        if not several and (reference is None or "more than one" not in reference.why):
             return
         for key in ("procedure_codes", "service", "provider_npi"):
             found = self.result.found.get(key)
@@ -479,7 +484,12 @@ class _Reader:
 
     def plan(self) -> None:
         self.labelled("insurer", _label(r"insurer(?=\s*(?::|\.{3,}))", r"insurance company(?=\s*(?::|\.{3,}))", r"health plan(?=\s*(?::|\.{3,}))",
-                                        r"plan administrator", r"claims administrator", r"issued by"), _org)
+                                        r"issued by"), _org)
+        # 'Claims Administrator - Tamarack ... Health & Welfare Plan' under a company's letterhead names the plan it
+        # administers, not the administrator: a name shaped like a plan's is no insurer
+        self.labelled("insurer", _label(r"plan administrator", r"claims administrator"),
+                      lambda text: None if re.search(r"(?i)\b(?:plan|fund|trust|program)\W*$", _org(text) or "")
+                      else _org(text))
         if "insurer" not in self.result.found:
             self.insurer_from_context()
         self.labelled("plan_name", _label(r"plan name", r"name of (?:your )?plan", r"(?-i:(?:^\s*|(?<= {3}))PLAN(?= {3}|\s*$))", r"(?:your |benefit )?plan(?=\s*(?::|\.{3,}))",
@@ -1160,14 +1170,16 @@ class _Reader:
             if not number:
                 continue
             before = " ".join(item.text for item in self.lines[max(0, index - 6) : index + 1]).lower()
-            if re.search(r"doctor|provider|physician|records|clinical|medical team", line.text, re.I):
-                continue
+            if re.search(r"doctor|provider|physician|records|clinical|medical team", line.text, re.I) or re.search(
+                    r"(?i)(?:prescriber|help desk)[\w ]{0,20}\bfax|\bfax\b[\w ]{0,8}\((?:[\w ]*\buse only|prescriber\b[^)]*)\)", line.text):
+                continue  # a fax for the doctor, the records or a help desk ('... fax (prescriber use only)'), not for appeals
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             if re.search(NOT_IN_USE, line.text):
                 continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
             score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before) else 0
             after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
+            after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...' 
             if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
                 score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
             candidates.append((score, line, number.group()))

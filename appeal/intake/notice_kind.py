@@ -109,7 +109,7 @@ _NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
 _NOT_ALL_APPROVED = re.compile(r"(?i)\bapprove all (?:services|items|claims)\?\s*NO\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).
 _EOB_DENIED = re.compile(r"(?i)\b(?:denied|not covered|not payable|non-?covered|not a covered|we did not pay|(?:is|are|was|were) excluded|"
-                         r"(?:does|do|did|will) not pay for|"
+                         r"(?:does|do|did|will) not pay for|(?:did not|didn't) (?:get|obtain|have) (?:prior )?(?:approval|authori[sz]ation)|"
                          r"claim (?:was )?rejected)\b(?!:?\s*(?:0|\$0\.00|none)\b)")
 
 _DENIED = re.compile(
@@ -119,6 +119,7 @@ _DENIED = re.compile(
     r"|we (?:are not able to|are unable to|cannot|can not) change (?:our|the) (?:original |earlier |first |prior )?(?:decision|denial)"
     r"|(?:we )?(?:can ?not|are unable to|will not|won't) (?:approve|cover|pay|authorize)"
     r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
+    r"|\b(?:completed|made) (?:our|the|a|its) (?:redetermination|reconsideration)\b|\b(?:have|has) again denied\b"
     r"|notice of (?:adverse|denial)|adverse (?:benefit |coverage )?(?:determination|decision)|denial notice"
     r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b))")
 _APPROVED = re.compile(
@@ -142,6 +143,9 @@ _ASKS_FOR_MORE = re.compile(
     r"|(?:before|so) (?:we|that we) can (?:make a decision|decide|finish|complete)"
     r"|(?:request|claim|authorization|review|case) (?:is|remains|has been) (?:pending|pended|on hold)"
     r"|additional information (?:is )?(?:needed|required|requested)|information (?:we|that we) need")
+# A letter's subject line (or its title) that names a peer-to-peer offer.
+_PEER_SUBJECT = re.compile(r"(?i)\s*(?:re|subject)\s*:\s*(?:\w+ ){0,3}peer[- ]to[- ]peer\b|\s*(?:notice of )?peer[- ]to[- ]peer "
+                           r"(?:review |conversation |discussion |call )?(?:opportunity|offer|available)\b")
 _PEER_TO_PEER = re.compile(r"(?i)\bpeer[- ]to[- ]peer\b|\bdoctor[- ]to[- ]doctor\b|\bspeak (?:directly )?with (?:our|the|a) "
                            r"(?:physician |medical |clinical )?reviewer")
 _NOT_DECIDED = re.compile(
@@ -170,6 +174,7 @@ _APPEAL_DECISION = re.compile(
     r"|we (?:are not changing|will not change|did not change|have not changed|are not able to change|are unable to change"
     r"|cannot change|can not change) (?:our|the|this) (?:original |earlier |first |prior )?(?:decision|denial)"
     r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
+    r"|\b(?:completed|made) (?:our|the|a|its) (?:redetermination|reconsideration)\b|\b(?:have|has) again denied\b"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
     r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b"
     r"|\bwe (?:have )?reconsidered (?:our|the|your)\b|\b(?:completed|finished) (?:our|the) review of your (?:request for "
@@ -283,6 +288,10 @@ def classify(lines: list[Line]) -> DocumentKind | None:
         if more and (not peer or more[0][1].number <= peer[0][1].number):
             return DocumentKind(DocumentType.request_for_information, more[0][1], not unsure, unsure)
         return DocumentKind(DocumentType.peer_to_peer_offer, peer[0][1], not unsure, unsure)
+    subject = next((line for line in lines[:30] if _PEER_SUBJECT.match(line.text)), None)
+    if subject is not None and peer:  # 'RE: Peer-to-Peer Review Opportunity': the letter says what it is
+        return DocumentKind(DocumentType.peer_to_peer_offer, subject, not denied,
+                            N_("the notice also speaks of a denial; its reasons are in a letter of their own") if denied else "")
     if denied:
         return _denial(denied[0][1], said, certain=True)
     signs = _hits(_DENIAL_SIGNS, said)

@@ -574,3 +574,72 @@ def test_diagnoses_kept_beside_a_code_that_was_refused_are_marked():
     found = extraction.found["diagnoses"]
     assert found.value == ["F32.1"] and not found.certain, found
     assert any("F50.02" in note for note in extraction.rejected)
+
+
+def test_a_help_desks_fax_for_prescribers_is_no_appeals_fax_and_a_phone_beside_the_fax_is_no_second_fax():
+    extraction = read("""YOUR APPEAL RIGHTS
+You must file your appeal within 180 days after you receive this notice. You can appeal by mail or fax:
+
+   Prairie Lantern Health Insurance Company
+   Attn: Member Appeals
+   Fax: 1-402-555-0134   Phone: 1-877-555-0135
+
+Pharmacy Help Desk fax (prescriber use only): 1-402-555-0129
+""")
+    found = extraction.found["appeals_fax"]
+    assert found.value == "(402) 555-0134" and found.certain
+
+
+def test_codes_of_one_claim_among_several_are_marked():
+    extraction = read("""Explanation of Benefits (EOB)
+This is not a bill.
+
+Claim 26-0811-330172   Hampton Roads Pain & Spine, PLLC
+ Service date  Service                                 Code    Charged    Plan paid  Note
+ 07/29/2026    Office visit, established patient       99214   $246.00    $96.12     A
+
+Claim 26-0822-341095   Hampton Roads Pain & Spine, PLLC
+ Service date  Service                                 Code    Charged    Plan paid  Note
+ 08/05/2026    Injection, facet joint, lumbar          64493   $1,650.00  $0.00      B
+
+NOTES
+ B  Your provider did not get approval from the plan before giving you this service.
+""")
+    assert extraction.document.type.value == "eob_denied"
+    assert not extraction.found["procedure_codes"].certain
+
+
+def test_a_letter_whose_subject_is_a_peer_to_peer_offer_is_one_even_after_a_denial():
+    extraction = read("""RE: Peer-to-Peer Review Opportunity
+    Patient: Cassius Whitlock
+
+Dear Dr. Reyes:
+
+Blue Mesa Health Insurance Company issued an adverse determination on the prior authorization request above.
+The reason for the decision is explained in the determination letter. You may request a peer-to-peer
+conversation with the pharmacist who reviewed this request within 14 calendar days.
+""")
+    assert extraction.document.type.value == "peer_to_peer_offer"
+    assert not extraction.document.certain  # it also speaks of a denial
+
+
+def test_a_completed_redetermination_is_an_appeal_decision():
+    kind = notice_kind.classify(notice_text.from_string("""REDETERMINATION NOTICE
+Denial of Medicare Prescription Drug Coverage
+
+We have completed our redetermination of your request for the drug listed above.
+We have again denied your request.
+""").lines)
+    assert kind.type.value == "denial_appeal_decision"
+
+
+def test_the_plan_a_claims_administrator_serves_is_not_the_insurer():
+    extraction = read("""BRIDGEWELL HEALTH SERVICES, LLC
+Claims Administrator - Tamarack Semiconductor Health & Welfare Plan
+
+Dear Ms. Ostrowski:
+
+The Level II Appeal Committee of the Tamarack Semiconductor Health & Welfare Plan reviewed your appeal.
+""")
+    insurer = extraction.found.get("insurer")
+    assert insurer is None or "Tamarack" not in insurer.value
