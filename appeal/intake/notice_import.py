@@ -1151,6 +1151,11 @@ class _Reader:
         stated = StatedDeadline(window.days, window.due, window.sentence, window.months)
         if window.hours:  # an appeal window in hours is an urgent appeal's: not a deadline to count in days
             return
+        if window.role is notice_windows.WindowRole.external_review:  # no internal appeal is offered: the next step's
+            self.keep("appeal_deadline", stated, window.line, False, N_(
+                "this is the time limit to ask for an external review (an independent reviewer), the step after this "
+                "decision: check it is the step you are taking"))
+            return
         if window.role is notice_windows.WindowRole.expedited_filing:
             self.keep("appeal_deadline", stated, window.line, False, N_(
                 "this window is for a fast (expedited) appeal; the notice gives no standard one"))

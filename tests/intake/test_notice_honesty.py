@@ -643,3 +643,16 @@ The Level II Appeal Committee of the Tamarack Semiconductor Health & Welfare Pla
 """)
     insurer = extraction.found.get("insurer")
     assert insurer is None or "Tamarack" not in insurer.value
+
+
+def test_an_external_reviews_time_limit_on_a_final_denial_is_kept_but_marked():
+    extraction = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+
+We have upheld the denial. This is the final decision of the Plan's internal appeal process.
+
+External review. You may request external review by an Independent Review Organization. You must request
+external review within 4 months after the date you receive this notice.
+""")
+    found = extraction.found["appeal_deadline"]
+    assert found.value.months == 4 and not found.certain
+    assert "external review" in found.why
