@@ -23,6 +23,8 @@ def norm(key: str, value) -> str:
         text = ", ".join(sorted(set(filter(None, text.split(", ")))))
     if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
         text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
+    if key in ("patient_name", "plan_name"):  # a name printed in capitals is the same name: 'AUBREY McCALLISTER'
+        text = text.casefold()
     return text
 
 

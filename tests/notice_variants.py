@@ -68,6 +68,8 @@ WINDOW_ROLES = (
     "received_presumption",
     # roles the second hand-written set (held-*) names
     "acknowledgement", "expedited_filing", "opm_review", "reimbursement", "resubmission",
+    # a window the sixth writer (h4-*) could name no role for: an approval's end, a concurrent review
+    "other",
 )
 # Sent to a doctor's office by fax rather than mailed to the member: these also come as a fax TIFF.
 FAXED_TYPES = ("request_for_information", "peer_to_peer_offer")

@@ -182,7 +182,8 @@ NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 # Words that end a name: the next label on the same line.
 NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
             "part", "medical", "insurance", "services", "health", "decision", "notice", "denial", "request",
-            "determination", "first-level", "second-level", "level", "review"}
+            "determination", "first-level", "second-level", "level", "review", "final", "adverse", "benefit", "benefits",
+            "appeal", "internal", "coverage", "approval", "authorization", "action"}
 # A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
           "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
@@ -402,6 +403,7 @@ class _Reader:
                                                         why=N_("taken from the letter's greeting"))
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         # the plan's own number first: a Medicaid plan's letter may print the state's ID too
+        self.labelled("member_id", _label(r"patient(?:'s)? (?-i:DBN)"), self.identifier)  # beside the sponsor's own DBN
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
                                           r"plan member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"(?<!medicaid )(?<!state )member id(?:entification)?(?: number| no\.?| #)?",
@@ -560,7 +562,8 @@ class _Reader:
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
         the sign-off repeats it. The letterhead alone is only a suggestion to check."""
-        org = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6})"  # not a footer run in: 'Co. Page 2'
+        org = (r"((?!(?:Inc|LLC|Co|Corp|Ltd)\b)[A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6}"  # not a footer run in: 'Co. Page 2'
+               r"(?:, (?:Inc|LLC|Co|Corp|Ltd)\.?)?)")  # 'Trinity Plains Administrators, Inc. provides ...'
         for text, starts in self.paragraphs:
             for pattern in (org + r" (?:has|have) (?:reviewed|denied|decided|received)", r"insured by " + org,
                             org + r" provides claims administration"):
@@ -773,6 +776,8 @@ class _Reader:
         procedure = _label(r"CPT(?:/HCPCS)?(?: codes?)?", r"HCPCS(?: codes?)?", r"procedure codes?", r"service codes?",
                            r"codes?(?=\s*[:(]| \d)", r"codes")
         for rest, line in self.after_label(procedure):
+            if len(_amounts(line.text)) >= 2 and not re.search(procedure, line.text):
+                continue  # under a table's 'Codes' heading: a row of the table, read whole by codes_in_table
             found = _procedure_codes(rest, self.notice.ocr)
             if found:
                 codes, why = found
@@ -891,7 +896,7 @@ class _Reader:
         for index, line in enumerate(self.lines):
             text = line.text
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text) \
-                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?code|procedure)\b", text):
+                    or not re.search(r"(?i)\b(?:CPT|HCPCS|(?:service |procedure |billing )?codes?|proc(?:edure)?)\b", text):
                 continue
             rows: list[Line] = []
             for row in self.lines[index + 1 : index + 30]:
@@ -982,12 +987,16 @@ class _Reader:
             if not match:
                 continue
             parts = [re.sub(r"^(?:of|for) [\w ]{1,30}?:\s*", "", line.text[match.end() :].strip())]  # '... of these lines:'
-            for following in self.lines[index + 1 :]:
+            more = False  # another paragraph of prose under the same heading: which one says why, the person can tell
+            for at, following in enumerate(self.lines[index + 1 :], index + 1):
                 text = following.text.strip()
                 if re.search(r"(?i)\bpage \d+ of \d+\b", text):  # a page's foot or head: the reason ends there
                     break
                 if not text or (text.isupper() and len(text) > 3) or re.match(r"[A-Z][A-Za-z /()#-]{2,40}:\s", text):
                     if any(parts):
+                        after = next((item.text.strip() for item in self.lines[at + 1 : at + 3] if item.text.strip()), "")
+                        more = not text and bool(re.match(r"[A-Z][a-z']+ [a-z]", after)) and not re.search(
+                            r"(?i)\b(?:appeal|disagree|right to|you may|you can|if you|questions?|call)\b", after)
                         break
                     continue
                 parts.append(text)
@@ -999,8 +1008,9 @@ class _Reader:
             quote = re.split(QUOTE_ENDS, quote)[0]  # the policy's name, a copy of it, whom to call: not the reason
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
-                self.keep("quote", quote, first, certain=not self.notice.ocr,
-                          why=N_("read by OCR: compare the words with the paper") if self.notice.ocr else "")
+                why = (N_("read by OCR: compare the words with the paper") if self.notice.ocr else
+                       N_("the reason goes on in the next paragraph: check this is the part that says why") if more else "")
+                self.keep("quote", quote, first, certain=not why, why=why)
                 break
         document = self.result.document
         offer = document is not None and document.type == DocumentType.peer_to_peer_offer
@@ -1084,6 +1094,24 @@ class _Reader:
         self.address()
         if "appeals_address" not in self.result.found:
             self.address_block()
+        self.route_beyond_the_plan()
+
+    def route_beyond_the_plan(self) -> None:
+        """A fax or address of an independent reviewer or a state office (an external review's, or one the plan
+        sends the case to by itself) is not where a person sends an appeal to the plan: kept, but marked."""
+        deadline = self.result.found.get("appeal_deadline")
+        external = deadline is not None and "external review" in deadline.why
+        outside = re.compile(r"(?i)independent review|\bIRE\b|\bIRO\b|review entity|maximus|reconsideration project|"
+                             r"department of (?:insurance|financial)|external review|insurance (?:commissioner|division)")
+        for key in ("appeals_fax", "appeals_address"):
+            found = self.result.found.get(key)
+            if found is None or not found.certain:
+                continue
+            named = f"{found.line.text} {found.value}" if key == "appeals_address" else found.line.text
+            if external or outside.search(named):
+                self.result.found[key] = replace(found, certain=False, why=N_(
+                    "this is for an independent reviewer or a state office, not for an appeal to the plan: check "
+                    "which step you are taking and where it goes"))
 
     def address_block(self) -> None:
         """An address under words about an appeal: a block of short lines ending in a town and ZIP code whose
@@ -1389,6 +1417,8 @@ def _org(text: str) -> str | None:
     text = _cut(text).rstrip(",")
     if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an )\b", text):
         return None  # a document's title or a line about the plan, not a name
+    if re.fullmatch(r"(?i)(?:inc|co|corp|ltd|l\.?l\.?c)\.?", text):
+        return None  # a company's ending alone ('..., Inc. provides ...' read from its last word) is no name
     if not re.search(r"(?i)\b(?:inc|co|corp|ltd|l\.?l\.?c|assn|bros)\.$", text):  # 'Inc.' keeps its dot
         text = text.rstrip(".")
     if not re.fullmatch(r"[A-Z][\w&'.,-]*(?: (?:of|and|&|for|the|-)?\s?[A-Z][\w&'.,-]*){0,7}(?: \([A-Z]{2,6}\))?", text):
@@ -1455,6 +1485,12 @@ def _phrase(text: str) -> str | None:
     value = re.sub(r"^(?:an?|the) (?=\w)", "", value)  # 'coverage of an MRI of the knee': the MRI
     value = re.sub(r"\s+-\s+(?:CPT |HCPCS )?[A-Z]?\d{4}[0-9A-Z]?\b.*$", "", value)  # '... (8 sessions) - G2082'
     value = re.sub(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+", "", value)  # a table row's date of service before it
+    value = re.split(r"\s+--(?:\s+|$)", value)[0]  # '... observation -- HCPCS S0013 x 84 units': the codes, read apart
+    value = re.sub(r",\s*(?:from )?(?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)(?:,? \d{4})?\s*(?:-|to|through)\s*"
+                   r"(?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)(?:,? \d{4})?$", "", value)  # its dates
+    if re.match(r"\d+ (?:visits?|sessions?|treatments?|units?|days?) of \w", value):  # '24 visits of outpatient ...'
+        value = re.sub(r"^\d+ \w+ of ", "", value)
+        value = value[0].upper() + value[1:]
     value = re.sub(r"\s+(?:[A-V]\d{4}|\d{4}[0-9FTU])$", "", value)  # '... pump insulin E0784': the code, read apart
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
     value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart

@@ -232,8 +232,8 @@ _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 
 # 'within 4 months after our final internal decision', 'from the date of the final adverse determination': a
 # decision still to come, named in the next step's deadline.
-_LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?|\bdate of\s+|"
-                    r"\breceive\s+)(?:the |our |a |its |the plan's )?$")
+_LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?(?:receipt of )?|\bdate of\s+|"
+                    r"\breceive\s+|\breceipt of\s+)(?:the |our |a |its |the plan's )?$")
 
 
 def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,

@@ -482,7 +482,7 @@ def test_a_fax_the_notice_says_is_no_longer_in_use_is_not_the_appeals_fax():
 First-level appeals fax (no longer applicable to this case): 208-555-0138
 """)
     assert extraction.shown("appeals_fax") == "(208) 555-0139"
-    assert extraction.found["appeals_fax"].certain
+    assert "independent reviewer" in extraction.found["appeals_fax"].why  # an external review's: said which step
 
 
 def test_a_line_with_its_own_label_is_not_the_value_of_a_label_ending_the_sentence_above():
@@ -656,3 +656,83 @@ external review within 4 months after the date you receive this notice.
     found = extraction.found["appeal_deadline"]
     assert found.value.months == 4 and not found.certain
     assert "external review" in found.why
+
+
+def test_a_company_named_with_its_inc_in_a_sentence_is_read_whole():
+    extraction = read("Dear Ms. Ruiz:\n\nWe denied the claim.\n\nTrinity Plains Administrators, Inc. provides claims "
+                      "administration services to the Plan.\n")
+    assert extraction.found["insurer"].value == "Trinity Plains Administrators, Inc."
+
+
+def test_the_patients_own_benefits_number_beside_the_sponsors_and_a_subject_line_is_no_name():
+    tricare = read("SPONSOR: FONTENOT-BRIGGS, MARCUS L           Sponsor DBN: 30291874408\n"
+                   "PATIENT: FONTENOT-BRIGGS, ELIJAH R           Patient DBN: 30291874411\n")
+    assert tricare.found["member_id"].value == "30291874411"
+    subject = read("RE: FINAL ADVERSE BENEFIT DETERMINATION -- INTERNAL APPEAL DECISION\n\nMember ID: SRX448190277-00\n")
+    assert "patient_name" not in subject.found
+
+
+def test_codes_under_a_tables_codes_heading_come_from_every_row():
+    extraction = read("""Ln  Proc   Mod  Description                Charge   Allowed  Plan Pd  Pt Resp  Codes
+1   99214       Office visit, est pt      $245.00    $0.00    $0.00    $0.00   CO-97
+2   20610  LT   Arthrocentesis/inj major  $310.00  $142.60  $114.08   $28.52   CO-45 PR-2
+3   J3301       Triamcinolone 10 mg x4     $48.00   $11.20    $8.96    $2.24   CO-45 PR-2
+    Totals                                $603.00  $153.80  $123.04   $30.76
+""")
+    codes = extraction.shown("procedure_codes")
+    assert all(code in codes for code in ("99214", "20610", "J3301"))
+
+
+def test_a_service_without_the_codes_dates_or_count_around_it():
+    for written, service in (
+            ("Service requested:  Spravato (esketamine) nasal spray, 84 mg per session, with\n"
+             "                    in-office observation -- HCPCS S0013 x 84 units; G2083\n",
+             "Spravato (esketamine) nasal spray, 84 mg per session, with in-office observation"),
+            ("Service:            Continued Spravato (esketamine) maintenance treatment,\n"
+             "                    weekly sessions, September 1 - November 30, 2026\n",
+             "Continued Spravato (esketamine) maintenance treatment, weekly sessions"),
+            ("What was asked for:  24 visits of outpatient physical therapy\n", "Outpatient physical therapy")):
+        assert read("Acme Health Plan\nMember ID: W1234567\n" + written).shown("service") == service
+
+
+def test_a_reason_heading_over_several_paragraphs_is_marked():
+    extraction = read("""WHY WE MADE THIS DECISION
+
+Spravato is covered under the Plan's medical benefit only when the Plan's clinical policy criteria are met.
+A board-certified psychiatrist reviewed the records your doctor sent.
+
+The plan's criteria require two antidepressant trials of at least 6 weeks. The records show one trial.
+
+YOUR RIGHT TO APPEAL
+""")
+    quote = extraction.found["quote"]
+    assert not quote.certain and "next paragraph" in quote.why
+
+
+def test_where_to_send_an_external_review_or_a_case_forwarded_to_an_independent_reviewer_is_marked():
+    forwarded = read("""We did not decide in your favor, so we have sent your case to the Independent Review Entity:
+
+   Maximus Federal Services
+   Medicare Managed Care & PACE Reconsideration Project
+   3750 Monroe Avenue, Suite 702
+   Pittsford, NY 14534-1302
+""")
+    address = forwarded.found.get("appeals_address")
+    assert address is None or not address.certain
+    final = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+This is our final decision. You must request external review within 4 months after you receive this notice.
+Send your request to: Arizona Department of Insurance, External Review, 100 N. 15th Avenue, Phoenix, AZ 85007
+Fax: 866-555-0102
+""")
+    for key in ("appeals_fax", "appeals_address"):
+        if key in final.found:
+            assert not final.found[key].certain, key
+
+
+def test_receipt_of_the_final_adverse_determination_is_a_decision_still_to_come():
+    kind = notice_kind.classify(notice_text.from_string("""We have denied your claim for the MRI.
+
+RIGHT TO EXTERNAL REVIEW. Upon exhaustion of the internal appeal process, you may request an external review
+within 4 months after receipt of the final adverse determination.
+""").lines)
+    assert kind.type.value != "final_internal_denial"
