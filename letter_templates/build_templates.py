@@ -1042,6 +1042,7 @@ BUILDERS = {
 
 
 def build(folder: Path = HERE) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
         document = builder()
@@ -1069,7 +1070,6 @@ def build_spanish(folder: Path, catalog: gettext.GNUTranslations) -> list[Path]:
             missing = "\n".join(f"  {text}" for text in dict.fromkeys(untranslated.texts))
             raise SystemExit(f"The Spanish catalog lacks {len(set(untranslated.texts))} text(s) of the templates; "
                              f"no Spanish template was written:\n{missing}")
-        folder.mkdir(exist_ok=True)
         return build(folder)
     finally:
         _catalog = None
