@@ -6,10 +6,24 @@ here once, as named paragraph styles, so a user restyles a whole letter by editi
 
 Run `python letter_templates/build_templates.py` after changing it; tests/letters/test_documents.py fails when the
 committed .docx files no longer match what this script builds.
+
+The same script builds the Spanish templates (`es/KIND.docx`, for `--letter-lang es`): same structure, styles and
+Jinja, every English text passed through `_()`, which reads its Spanish from the gettext catalog of the `letters`
+domain (msgid: the English text with its whitespace collapsed). `_()` takes only literal strings, so Babel's
+python extractor finds every text:
+
+    pybabel extract --no-default-keywords -k _ --no-wrap -o letters-templates.pot letter_templates/build_templates.py
+
+The catalog is the shipped `appeal/locale/es/LC_MESSAGES/letters.mo`, or the .po or .mo named by `--catalog PATH`
+or APPEAL_LETTERS_CATALOG (to try a translation before it is merged); without one only the English are built.
 """
 
 from __future__ import annotations
 
+import argparse
+import gettext
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +35,46 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
+SHIPPED_CATALOG = HERE.parent / "appeal" / "locale" / "es" / "LC_MESSAGES" / "letters.mo"
+CATALOG_VARIABLE = "APPEAL_LETTERS_CATALOG"
+SPANISH = "es"  # the folder beside the English templates, and the language the documents declare (es-US)
+
+_catalog: gettext.GNUTranslations | None = None  # set while the Spanish templates are built
+
+
+class _Untranslated(gettext.NullTranslations):
+    """The catalog's fallback: every text it lacks, so a Spanish template is never half English."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+
+    def gettext(self, message):
+        self.texts.append(message)
+        return message
+
+
+def _(text: str) -> str:
+    """`text` as the template says it: the English, or in a Spanish build its translation (looked up by the text
+    with its whitespace collapsed, the `letters` domain's msgid rule)."""
+    if _catalog is None:
+        return text
+    return _catalog.gettext(" ".join(text.split()))
+
+
+def read_catalog(path: Path) -> gettext.GNUTranslations:
+    """A compiled .mo, or a .po compiled in memory (Babel), so a translator's fragment can be tried as it is."""
+    if path.suffix == ".po":
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with path.open("rb") as source:
+            compiled = io.BytesIO()
+            write_mo(compiled, read_po(source))
+        compiled.seek(0)
+        return gettext.GNUTranslations(compiled)
+    with path.open("rb") as source:
+        return gettext.GNUTranslations(source)
 
 V_PATIENT = "letter.voice.role == 'patient'"
 V_PROVIDER = "letter.voice.role == 'provider'"
@@ -43,6 +97,9 @@ def set_font(style, name=FONT):
 def new_document():
     document = Document()
     styles = document.styles
+    if _catalog is not None:  # Word and LibreOffice check a Spanish letter's spelling in Spanish
+        styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
+            qn("w:lang")).set(qn("w:val"), "es-US")
     normal = styles["Normal"]
     set_font(normal)
     normal.font.size = Pt(10)
@@ -116,8 +173,9 @@ def para(document, text, style="Body Text Letter"):
 
 
 def labeled(document, label, value, style="Re Line"):
+    """A bold label ('Re:', 'Treatment:') and its value, a space between them."""
     paragraph = document.add_paragraph(style=style)
-    paragraph.add_run(label).bold = True
+    paragraph.add_run(label + " ").bold = True
     paragraph.add_run(value)
     return paragraph
 
@@ -147,8 +205,8 @@ def letterhead(document):
     para(document, "{{ sender.address }}", "Letterhead")
     para(
         document,
-        "Phone {{ sender.phone }}{% if sender.fax %} | Fax {{ sender.fax }}{% endif %}"
-        "{% if sender.npi %} | NPI {{ sender.npi }}{% endif %}",
+        _("Phone {{ sender.phone }}{% if sender.fax %} | Fax {{ sender.fax }}{% endif %}"
+          "{% if sender.npi %} | NPI {{ sender.npi }}{% endif %}"),
         "Letterhead",
     )
     tag(document, "{%p endif %}")
@@ -156,18 +214,15 @@ def letterhead(document):
     para(document, "{{ letter.date }}")
 
 
-BANNER = (
-    "{% if " + V_PROVIDER + " %}As the treating provider, I certify{% else %}The treating provider certifies{% endif %}"
-    " that the standard timeline could seriously jeopardize the patient's life, health or ability to regain maximum "
-    "function. Please decide as fast as the patient's condition requires{% if letter.urgent_deadline %}, and no "
-    "later than {{ letter.urgent_deadline }}{% endif %}."
-)
-
-
 def urgent_banner(document):
     tag(document, "{%p if letter.urgent %}")
-    para(document, "URGENT: EXPEDITED REVIEW REQUESTED", "Urgent Banner")
-    para(document, BANNER)
+    para(document, _("URGENT: EXPEDITED REVIEW REQUESTED"), "Urgent Banner")
+    para(document, _(
+        "{% if letter.voice.role == 'provider' %}As the treating provider, I certify{% else %}The treating provider "
+        "certifies{% endif %} that the standard timeline could seriously jeopardize the patient's life, health or "
+        "ability to regain maximum function. Please decide as fast as the patient's condition requires"
+        "{% if letter.urgent_deadline %}, and no later than {{ letter.urgent_deadline }}{% endif %}."
+    ))
     tag(document, "{%p endif %}")
 
 
@@ -177,7 +232,7 @@ def recipient(document, default_line):
     para(document, "{{ line }}", "Address Block")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if insurance.appeals_fax %}")
-    para(document, "By fax: {{ insurance.appeals_fax }}", "Address Block")
+    para(document, _("By fax: {{ insurance.appeals_fax }}"), "Address Block")
     tag(document, "{%p endif %}")
     para(document, "", "Address Block")
 
@@ -191,19 +246,19 @@ def addressee(document):
 
 
 def re_block(document, subject):
-    labeled(document, "Re: ", subject)
+    labeled(document, _("Re:"), subject)
     tag(document, "{%p for line in letter.re_lines %}")
-    labeled(document, "{{ line.label }}: ", "{{ line.value }}")
+    labeled(document, "{{ line.label }}:", "{{ line.value }}")
     tag(document, "{%p endfor %}")
     para(document, "", "Address Block")
 
 
 def denial_section(document, intro):
-    document.add_heading("The decision being appealed", level=2)
+    document.add_heading(_("The decision being appealed"), level=2)
     para(document, intro)
     para(document, "“{{ denial.quote }}”", "Denial Quote")
     tag(document, "{%p if letter.reason_labels %}")
-    para(document, "The stated grounds: {{ letter.reason_labels | join('; ') }}.")
+    para(document, _("The stated grounds: {{ letter.reason_labels | join('; ') }}."))
     tag(document, "{%p endif %}")
 
 
@@ -218,8 +273,8 @@ def arguments_section(document, heading):
     para(document, "{{ paragraph }}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if section.further %}")
-    para(document, "{% if loop.last %}Other published evidence (Attachment A):{% else %}Further evidence on this "
-                   "point (Attachment A):{% endif %}", "Field")
+    para(document, _("{% if loop.last %}Other published evidence (Attachment A):{% else %}Further evidence on "
+                     "this point (Attachment A):{% endif %}"), "Field")
     tag(document, "{%p for claim in section.further %}")
     para(document, "{{ claim }}", "List Bullet")
     tag(document, "{%p endfor %}")
@@ -231,30 +286,31 @@ def arguments_section(document, heading):
 def clinical_section(document, with_stakes=True, with_scores=True):
     """Diagnoses, history, episode, ratings and the provider's assessment. The effect on daily life, hospital care
     and safety go under 'What is at stake' when the letter has that section (with_stakes=False)."""
-    document.add_heading("Clinical summary", level=2)
+    document.add_heading(_("Clinical summary"), level=2)
     labeled(
         document,
-        "Diagnoses: ",
-        "{% for d in diagnoses %}{{ d.code }} ({{ d.description }}){% if not loop.last %}; {% endif %}{% else %}"
-        "[ADD: diagnosis codes (ICD-10-CM)]{% endfor %}",
+        _("Diagnoses:"),
+        _("{% for d in diagnoses %}{{ d.code }} ({{ d.description }}){% if not loop.last %}; {% endif %}{% else %}"
+          "[ADD: diagnosis codes (ICD-10-CM)]{% endfor %}"),
         "Field",
     )
     fields = [
-        ("history", "History"),
+        ("history", _("History:")),
         # "episode" only for a condition payers count in episodes (depression); a pain letter says "condition"
-        ("current_episode", "Current {% if letter.facts.episodic %}episode{% else %}condition{% endif %}"),
+        ("current_episode", _("Current {% if letter.facts.episodic %}episode{% else %}condition{% endif %}:")),
     ]
     if with_stakes:
-        fields += [("functional_impairment", "Effect on daily life"), ("hospitalizations", "Hospitalizations"),
-                   ("suicide_risk", "Suicide risk")]
-    fields.append(("contraindications", "Why other options are unsuitable"))
+        fields += [("functional_impairment", _("Effect on daily life:")), ("hospitalizations", _("Hospitalizations:")),
+                   ("suicide_risk", _("Suicide risk:"))]
+    fields.append(("contraindications", _("Why other options are unsuitable:")))
     for field, label in fields:
-        optional_line(document, "clinical." + field, label + ": ", "{{ clinical." + field + " | sentence }}")
+        optional_line(document, "clinical." + field, label, "{{ clinical." + field + " | sentence }}")
     if with_scores:  # a letter with its own score section does not list the ratings twice
-        optional_line(document, "letter.scores", "Symptom ratings: ", "{{ letter.scores | join('; ') }}.")
+        optional_line(document, "letter.scores", _("Symptom ratings:"), "{{ letter.scores | join('; ') }}.")
     tag(document, "{%p if letter.notes_paragraphs %}")
     document.add_heading(
-        "{% if letter.voice.role == 'provider' %}My assessment{% else %}The treating provider's assessment{% endif %}",
+        _("{% if letter.voice.role == 'provider' %}My assessment{% else %}The treating provider's assessment"
+          "{% endif %}"),
         level=3,
     )
     tag(document, "{%p for paragraph in letter.notes_paragraphs %}")
@@ -266,14 +322,14 @@ def clinical_section(document, with_stakes=True, with_scores=True):
 def stakes_section(document):
     """What a denial would put at stake, in the case's own recorded facts."""
     tag(document, "{%p if letter.consequences or letter.if_denied %}")
-    document.add_heading("What is at stake", level=2)
+    document.add_heading(_("What is at stake"), level=2)
     tag(document, "{%p if letter.consequences %}")
     para(
         document,
-        "{% if letter.voice.role == 'patient' %}My condition has{% elif letter.voice.role == 'provider' %}My "
-        "patient's condition has{% else %}{{ letter.voice.possessive }} condition has{% endif %} already had these "
-        "effects{% if 'records' in letter.enclosed %}, documented in the enclosed records{% endif %}; they are what is at "
-        "stake if effective treatment is refused:",
+        _("{% if letter.voice.role == 'patient' %}My condition has{% elif letter.voice.role == 'provider' %}My "
+          "patient's condition has{% else %}{{ letter.voice.possessive }} condition has{% endif %} already had these "
+          "effects{% if 'records' in letter.enclosed %}, documented in the enclosed records{% endif %}; they are what "
+          "is at stake if effective treatment is refused:"),
         "Field",
     )
     tag(document, "{%p for item in letter.consequences %}")
@@ -289,7 +345,7 @@ def stakes_section(document):
 def parity_section(document):
     """The mental health parity point, only for plans the parity law reaches (the plan decides)."""
     tag(document, "{%p if letter.parity %}")
-    document.add_heading("Mental health parity", level=2)
+    document.add_heading(_("Mental health parity"), level=2)
     tag(document, "{%p for item in letter.parity %}")
     para(document, "{{ item }}")
     tag(document, "{%p endfor %}")
@@ -312,7 +368,7 @@ def fill_table(table, headers, loop, values, widths):
         table.columns[index].width = Inches(width)
         for row in table.rows:
             row.cells[index].width = Inches(width)
-    for cell, text in zip(table.rows[0].cells, headers):
+    for cell, text in zip(table.rows[0].cells, headers):  # headers: already translated
         cell.text = ""
         cell.paragraphs[0].style = "Table Heading"
         cell.paragraphs[0].add_run(text)
@@ -326,11 +382,11 @@ def fill_table(table, headers, loop, values, widths):
 
 
 def prior_treatments_table(document):
-    document.add_heading("Treatments already tried", level=2)
+    document.add_heading(_("Treatments already tried"), level=2)
     tag(document, "{%p if prior_treatments %}")
     table = document.add_table(rows=4, cols=6)
     table.style = "Table Grid"
-    headers = ("Treatment", "Class", "{{ letter.dose_heading }}", "Weeks", "Response", "Why stopped")
+    headers = (_("Treatment"), _("Class"), "{{ letter.dose_heading }}", _("Weeks"), _("Response"), _("Why stopped"))
     values = (
         "{{ item.name }}",
         "{{ item.drug_class.label if item.drug_class else '' }}",
@@ -341,35 +397,35 @@ def prior_treatments_table(document):
     )
     fill_table(table, headers, "item in prior_treatments", values, (1.3, 1.15, 0.95, 0.55, 1.0, 1.55))
     tag(document, "{%p else %}")
-    para(document, "[ADD: the treatments already tried, with dose, duration and result]")
+    para(document, _("[ADD: the treatments already tried, with dose, duration and result]"))
     tag(document, "{%p endif %}")
 
 
-def treatment_section(document, heading="The treatment requested"):
-    document.add_heading(heading, level=2)
-    labeled(document, "Treatment: ", "{{ treatment.display_name or '[ADD: treatment requested]' }}", "Field")
+def treatment_section(document, heading=None):
+    document.add_heading(heading or _("The treatment requested"), level=2)
+    labeled(document, _("Treatment:"), _("{{ treatment.display_name or '[ADD: treatment requested]' }}"), "Field")
     optional_line(
         document,
         "treatment.codes",
-        "Codes: ",
+        _("Codes:"),
         "{% for code in treatment.codes %}{{ code.code }}{% if code.description %} ({{ code.description }})"
         "{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}",
     )
-    labeled(document, "Dose and schedule: ", "{{ treatment.induction }}", "Field")
-    optional_line(document, "treatment.maintenance", "Maintenance: ", "{{ treatment.maintenance }}")
-    optional_line(document, "treatment.sessions", "Sessions requested: ", "{{ treatment.sessions }}")
+    labeled(document, _("Dose and schedule:"), "{{ treatment.induction }}", "Field")
+    optional_line(document, "treatment.maintenance", _("Maintenance:"), "{{ treatment.maintenance }}")
+    optional_line(document, "treatment.sessions", _("Sessions requested:"), "{{ treatment.sessions }}")
     optional_line(  # a place skipped on purpose is left out (None); one not yet given stays a visible blank
         document,
         "treatment.facility is not none",
-        "Where: ",
+        _("Where:"),
         "{{ treatment.facility }}{% if treatment.network_status %} ({{ treatment.network_status.label }})"
         "{% endif %}",
     )
     tag(document, "{%p for item in letter.setting %}")
-    labeled(document, "Setting and monitoring: ", "{{ item }}", "Field")
+    labeled(document, _("Setting and monitoring:"), "{{ item }}", "Field")
     tag(document, "{%p endfor %}")
-    optional_line(document, "treatment.cost_per_session", "Cost per session: ", "{{ treatment.cost_per_session }}")
-    optional_line(document, "letter.urgent", "Why this is urgent: ", "{{ treatment.urgency_reason }}")
+    optional_line(document, "treatment.cost_per_session", _("Cost per session:"), "{{ treatment.cost_per_session }}")
+    optional_line(document, "letter.urgent", _("Why this is urgent:"), "{{ treatment.urgency_reason }}")
 
 
 def list_section(document, items, heading, style="List Bullet", keep_last=False):
@@ -397,17 +453,17 @@ def optional_line(document, condition, label, value):
     tag(document, "{%p endif %}")
 
 
-def rights_section(document, heading="Rights and deadlines that apply"):
-    list_section(document, "letter.rights", heading)
+def rights_section(document, heading=None):
+    list_section(document, "letter.rights", heading or _("Rights and deadlines that apply"))
 
 
-def requests_section(document, heading="What is requested"):
-    list_section(document, "letter.requests", heading, "List Number", keep_last=True)
+def requests_section(document, heading=None):
+    list_section(document, "letter.requests", heading or _("What is requested"), "List Number", keep_last=True)
 
 
 def criteria_section(document):
     tag(document, "{%p if letter.criteria_met %}")
-    labeled(document, "The usual coverage criteria for this treatment, each met here: ",
+    labeled(document, _("The usual coverage criteria for this treatment, each met here:"),
             "{{ letter.criteria_met | join('; ') }}.",
             "Body Spaced")
     tag(document, "{%p endif %}")
@@ -418,10 +474,11 @@ def reserve_next_level(document):
     tag(document, "{%p if letter.next_level %}")
     para(
         document,
-        "{% if letter.level %}If the denial is upheld{% else %}If the plan denies this request{% endif %}, {% if letter.voice.role == 'patient' %}I reserve my right{% elif "
-        "letter.voice.role == 'provider' %}my patient reserves the right{% else %}I reserve, on behalf of "
-        "{{ patient.first_name }} {{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, "
-        "and every other right under the plan and the law.",
+        _("{% if letter.level %}If the denial is upheld{% else %}If the plan denies this request{% endif %}, "
+          "{% if letter.voice.role == 'patient' %}I reserve my right{% elif letter.voice.role == 'provider' %}my "
+          "patient reserves the right{% else %}I reserve, on behalf of {{ patient.first_name }} "
+          "{{ patient.last_name }}, the right{% endif %} to go on to {{ letter.next_level }}, and every other right "
+          "under the plan and the law."),
         "Closing Text",
     )
     tag(document, "{%p endif %}")
@@ -429,14 +486,14 @@ def reserve_next_level(document):
 
 def closing(document, thanks):
     para(document, thanks, "Closing Text")
-    para(document, "Sincerely,", "Closing")
+    para(document, _("Sincerely,"), "Closing")
     para(document, "", "Signature")  # room for a handwritten signature
     para(document, "", "Signature")
     tag(document, "{%p for line in letter.signature %}")
     para(document, "{{ line }}", "Signature")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.enclosures %}")
-    para(document, "Enclosures:", "Enclosures Label")
+    para(document, _("Enclosures:"), "Enclosures Label")
     tag(document, "{%p for item in letter.enclosures %}")
     tag(document, "{%p if loop.last and not letter.evidence %}")
     para(document, "{{ item }}", "List Enclosure").paragraph_format.keep_with_next = False  # the list ends here
@@ -445,7 +502,8 @@ def closing(document, thanks):
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if letter.evidence %}")
-    para(document, "Attachment A: Evidence of medical necessity", "List Enclosure").paragraph_format.keep_with_next = False
+    para(document, _("Attachment A: Evidence of medical necessity"),
+         "List Enclosure").paragraph_format.keep_with_next = False
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     para(document, "{{p evidence_appendix }}")
@@ -470,13 +528,16 @@ def start_letter(recipient_line, subject, salutation, first_paragraph, banner=Fa
     return document
 
 
-OPEN_VOICE = (
-    "{% if " + V_PATIENT + " %}I am writing{% elif " + V_PROVIDER + " %}I am writing as the treating "
-    "provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am writing on behalf "
-    "of {{ patient.first_name }} {{ patient.last_name }}, as {% if sender.relationship %}"
-    "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative"
-    "{% if letter.representative_authority %} ({{ letter.representative_authority }}){% endif %},{% endif %}"
-)
+def open_voice(rest):
+    """The first sentence's opening in the sender's voice ("I am writing as the treating provider of ..."), then
+    `rest` (translated), which goes on from it ("to appeal ...")."""
+    return _(
+        "{% if letter.voice.role == 'patient' %}I am writing{% elif letter.voice.role == 'provider' %}I am writing "
+        "as the treating provider of my patient, {{ patient.first_name }} {{ patient.last_name }},{% else %}I am "
+        "writing on behalf of {{ patient.first_name }} {{ patient.last_name }}, as {% if sender.relationship %}"
+        "{{ patient.first_name | possessive }} {{ sender.relationship }} and {% endif %}authorized representative"
+        "{% if letter.representative_authority %} ({{ letter.representative_authority }}){% endif %},{% endif %}"
+    ) + " " + rest
 
 
 def argued_case(document, arguments_heading):
@@ -493,175 +554,178 @@ def argued_case(document, arguments_heading):
 
 def build_appeal():
     document = start_letter(
-        "Appeals Department",
-        "{% if letter.urgent %}Expedited {{ letter.request_title | lower }}{% else %}{{ letter.request_title }}{% endif %} of the denial of {{ treatment.display_name or 'care' }}",
-        "Dear Appeals Reviewer:",
-        (
-            OPEN_VOICE + " to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
+        _("Appeals Department"),
+        _("{% if letter.urgent %}Expedited {{ letter.request_title | lower }}{% else %}{{ letter.request_title }}"
+          "{% endif %} of the denial of {{ treatment.display_name or 'care' }}"),
+        _("Dear Appeals Reviewer:"),
+        open_voice(_(
+            "to appeal {{ insurance.insurer | possessive }} decision to deny coverage of "
             "{{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask that the decision be overturned. "
             "{% if denial.level_exhausted == 'first_internal' %}The first internal appeal was denied. "
             "{% endif %}This letter answers each reason given for the denial, summarizes the clinical facts, and "
             "lists what is requested of the plan."
-        ),
+        )),
         banner=True,
     )
     denial_section(
-        document, "The notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:"
+        document, _("The notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) gives this reason:")
     )
-    argued_case(document, "Why the denial should be overturned")
+    argued_case(document, _("Why the denial should be overturned"))
     rights_section(document)
     requests_section(document)
     reserve_next_level(document)
     closing(
         document,
-        "Please send the written decision {% if letter.voice.role == 'provider' %}to my office{% else %}to me{% endif %}"
-        " at the address at the top of this letter. Thank you for reviewing this appeal promptly and on its "
-        "medical merits.",
+        _("Please send the written decision {% if letter.voice.role == 'provider' %}to my office{% else %}to me"
+          "{% endif %} at the address at the top of this letter. Thank you for reviewing this appeal promptly and on "
+          "its medical merits."),
     )
     return document
 
 
 def build_prior_auth():
     document = start_letter(
-        "Utilization Management / Prior Authorization",
-        "{% if letter.urgent %}Expedited prior{% else %}Prior{% endif %} authorization request for {{ treatment.display_name or 'care' }}",
-        "Dear Utilization Reviewer:",
-        (
-            OPEN_VOICE + " to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
+        _("Utilization Management / Prior Authorization"),
+        _("{% if letter.urgent %}Expedited prior{% else %}Prior{% endif %} authorization request for "
+          "{{ treatment.display_name or 'care' }}"),
+        _("Dear Utilization Reviewer:"),
+        open_voice(_(
+            "to request prior authorization of {{ treatment.display_name or '[ADD: treatment requested]' }}"
             "{% if treatment.sessions %}, {{ treatment.sessions }} sessions{% endif %}"
             "{% if treatment.start_date %}, to begin on or after {{ treatment.start_date }}{% endif %}. "
             "The clinical facts below show that the treatment is medically necessary"
             "{% if letter.facts.failed_names %} and that the usual alternatives have been tried without an adequate "
             "response{% endif %}."
-        ),
+        )),
         banner=True,
     )
-    argued_case(document, "The case for this treatment")
-    rights_section(document, "Decision deadline and rights")
+    argued_case(document, _("The case for this treatment"))
+    rights_section(document, _("Decision deadline and rights"))
     requests_section(document)
     reserve_next_level(document)
-    closing(document, "Thank you for your prompt review. Please contact {% if " + V_PROVIDER + " %}my office{% else %}me"
-                      "{% endif %} at the number above with any questions.")
+    closing(document, _("Thank you for your prompt review. Please contact {% if letter.voice.role == 'provider' %}my "
+                        "office{% else %}me{% endif %} at the number above with any questions."))
     return document
 
 
 def build_medical_necessity():
     """Addressed to the plan's medical director (the reviewer who reads it), usable for an HSA or FSA too."""
     document = start_letter(
-        "Medical Director",
-        "Letter of medical necessity for {{ treatment.display_name or '[ADD: treatment]' }}",
-        "Dear Medical Director:",
-        "{% if " + V_PROVIDER + " %}I am the treating provider of my patient, {{ patient.first_name }} "
-        "{{ patient.last_name }}{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}."
-        "{% else %}[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
-        "I am writing to document that {{ treatment.display_name or '[ADD: treatment]' }} is medically necessary "
-        "for the diagnosis and treatment of the conditions listed below, and is not for general health or "
-        "well-being. This letter may also be given to a health savings account (HSA) or flexible spending "
-        "account (FSA) administrator: medical care includes amounts paid for the diagnosis, cure, mitigation, "
-        "treatment or prevention of disease (26 U.S.C. 213(d)(1)(A)).",
+        _("Medical Director"),
+        _("Letter of medical necessity for {{ treatment.display_name or '[ADD: treatment]' }}"),
+        _("Dear Medical Director:"),
+        _("{% if letter.voice.role == 'provider' %}I am the treating provider of my patient, {{ patient.first_name }} "
+          "{{ patient.last_name }}{% if sender.specialty %}, and I practice {{ sender.specialty | lower }}{% endif %}."
+          "{% else %}[ADD: a letter of medical necessity is signed by the treating provider]{% endif %} "
+          "I am writing to document that {{ treatment.display_name or '[ADD: treatment]' }} is medically necessary "
+          "for the diagnosis and treatment of the conditions listed below, and is not for general health or "
+          "well-being. This letter may also be given to a health savings account (HSA) or flexible spending "
+          "account (FSA) administrator: medical care includes amounts paid for the diagnosis, cure, mitigation, "
+          "treatment or prevention of disease (26 U.S.C. 213(d)(1)(A))."),
     )
-    argued_case(document, "The case for this treatment")
+    argued_case(document, _("The case for this treatment"))
     para(
         document,
-        "In my clinical judgment, {{ treatment.display_name or 'this treatment' }} is medically necessary for "
-        "my patient{% if letter.facts.failed_names %}: the conventional treatments listed above have been tried "
-        "without an adequate response{% endif %}, and without effective treatment the illness is likely to "
-        "continue or worsen.",
+        _("In my clinical judgment, {{ treatment.display_name or 'this treatment' }} is medically necessary for "
+          "my patient{% if letter.facts.failed_names %}: the conventional treatments listed above have been tried "
+          "without an adequate response{% endif %}, and without effective treatment the illness is likely to "
+          "continue or worsen."),
         "Closing Text",
     )
-    closing(document, "I am available for a peer-to-peer discussion with the plan's reviewer{% if sender.phone %} at "
-                      "{{ sender.phone }}{% endif %}. Please contact my office with any other questions.")
+    closing(document, _("I am available for a peer-to-peer discussion with the plan's reviewer{% if sender.phone %} "
+                        "at {{ sender.phone }}{% endif %}. Please contact my office with any other questions."))
     return document
 
 
 def build_external_review():
     document = start_letter(
-        "External Review Request",
-        "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review",
-        "Dear Independent Reviewer:",
-        (
-            OPEN_VOICE + " to request an independent external review of {{ insurance.insurer | possessive }} final "
+        _("External Review Request"),
+        _("{% if letter.urgent %}Expedited request{% else %}Request{% endif %} for independent external review"),
+        _("Dear Independent Reviewer:"),
+        open_voice(_(
+            "to request an independent external review of {{ insurance.insurer | possessive }} final "
             "decision to deny coverage of {{ treatment.display_name or '[ADD: treatment requested]' }}, and to ask "
             "that it be overturned. The plan's internal appeals {% if denial.level_exhausted in ['final_internal', "
             "'external'] %}have been completed{% else %}are exhausted or deemed exhausted{% endif %}. The denial "
             "turns on medical judgment, which is what external review exists to decide."
-        ),
+        )),
         banner=True,
     )
     denial_section(
-        document, "The plan's final notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) says:"
+        document, _("The plan's final notice dated {{ denial.notice_date }} (reference {{ denial.reference }}) says:")
     )
-    argued_case(document, "Why the plan's decision is wrong")
+    argued_case(document, _("Why the plan's decision is wrong"))
     rights_section(document)
     requests_section(document)
     reserve_next_level(document)
-    closing(document, "Thank you for your independent review of this case.")
+    closing(document, _("Thank you for your independent review of this case."))
     return document
 
 
 def build_reimbursement():
     document = start_letter(
-        "Claims Department",
-        "Claim for reimbursement of out-of-network services",
-        "Dear Claims Reviewer:",
-        (
-            OPEN_VOICE + " to claim reimbursement for {{ treatment.display_name or '[ADD: treatment]' }}, which "
-            "{% if " + V_PATIENT + " %}I{% else %}{{ patient.first_name }} {{ patient.last_name }}{% endif %} "
-            "received{% if treatment.facility %} at {{ treatment.facility }}{% endif %} and paid for out of pocket. "
-            "The services are itemized below{% if 'superbill' in letter.enclosed %} and on the enclosed "
+        _("Claims Department"),
+        _("Claim for reimbursement of out-of-network services"),
+        _("Dear Claims Reviewer:"),
+        open_voice(_(
+            "to claim reimbursement for {{ treatment.display_name or '[ADD: treatment]' }}, which "
+            "{% if letter.voice.role == 'patient' %}I{% else %}{{ patient.first_name }} {{ patient.last_name }}"
+            "{% endif %} received{% if treatment.facility %} at {{ treatment.facility }}{% endif %} and paid for out "
+            "of pocket. The services are itemized below{% if 'superbill' in letter.enclosed %} and on the enclosed "
             "superbill{% endif %}; the clinical facts that made them medically necessary follow."
-        ),
+        )),
     )
-    document.add_heading("Services billed", level=2)
+    document.add_heading(_("Services billed"), level=2)
     tag(document, "{%p if treatment.services %}")
     table = document.add_table(rows=4, cols=5)
     table.style = "Table Grid"
     fill_table(
         table,
-        ("Date", "Codes", "Description", "Charge", "Paid"),
+        (_("Date"), _("Codes"), _("Description"), _("Charge"), _("Paid")),
         "line in treatment.services",
         ("{{ line.date }}", "{{ line.codes | join(', ') }}", "{{ line.description }}", "{{ line.charge }}", "{{ line.paid }}"),
         (1.35, 1.05, 2.5, 0.8, 0.8),
     )
-    labeled(document, "Total charged: ", "{{ letter.facts.total_charged }}; total paid: {{ letter.facts.total_paid }}",
-            "Field")
+    labeled(document, _("Total charged:"), _("{{ letter.facts.total_charged }}; total paid: "
+                                              "{{ letter.facts.total_paid }}"), "Field")
     tag(document, "{%p else %}")
-    para(document, "[ADD: each service: date, codes, description, charge and amount paid]")
+    para(document, _("[ADD: each service: date, codes, description, charge and amount paid]"))
     tag(document, "{%p endif %}")
     labeled(
         document,
-        "Billing provider: ",
-        "{{ treatment.facility }}, NPI {{ treatment.billing_npi }}, tax ID {{ treatment.tax_id }}",
+        _("Billing provider:"),
+        _("{{ treatment.facility }}, NPI {{ treatment.billing_npi }}, tax ID {{ treatment.tax_id }}"),
         "Field",
     )
-    arguments_section(document, "Why the plan should pay")
+    arguments_section(document, _("Why the plan should pay"))
     clinical_section(document)
     prior_treatments_table(document)
     parity_section(document)
-    rights_section(document, "Decision deadline and rights")
+    rights_section(document, _("Decision deadline and rights"))
     requests_section(document)
     reserve_next_level(document)
-    closing(document, "Please send the payment and an explanation of benefits to me at the address at the top of this letter.")
+    closing(document, _("Please send the payment and an explanation of benefits to me at the address at the top of "
+                        "this letter."))
     return document
 
 
 def build_claim_file_request():
     """One page: what is asked for, item by item with the rule behind each for this plan (the kind's requests)."""
     document = start_letter(
-        "Appeals Department",
-        "Request for the complete claim file, criteria and reviewer credentials",
-        "{% if insurance.plan_type in ['employer_self_funded', 'employer_fully_insured'] %}Dear Plan Administrator:"
-        "{% else %}To the Appeals Department:{% endif %}",
-        (
-            OPEN_VOICE + " to request, free of charge, copies of the documents relevant to the claim above, to "
+        _("Appeals Department"),
+        _("Request for the complete claim file, criteria and reviewer credentials"),
+        _("{% if insurance.plan_type in ['employer_self_funded', 'employer_fully_insured'] %}Dear Plan Administrator:"
+          "{% else %}To the Appeals Department:{% endif %}"),
+        open_voice(_(
+            "to request, free of charge, copies of the documents relevant to the claim above, to "
             "prepare {% if letter.next_level %}{{ letter.next_level }}{% else %}an appeal{% endif %}:"
-        ),
+        )),
     )
     list_section(document, "letter.requests", None, "List Number")
     closing(
         document,
-        "Please send these documents within 30 days{% if insurance.appeals_fax %}, by fax if you can{% endif %}: "
-        "the time to appeal is running.",
+        _("Please send these documents within 30 days{% if insurance.appeals_fax %}, by fax if you can{% endif %}: "
+          "the time to appeal is running."),
     )
     return document
 
@@ -669,17 +733,17 @@ def build_claim_file_request():
 def build_parity_request():
     """One page: the parity standard, then the documents that show whether the plan meets it, each with its rule."""
     document = start_letter(
-        "Plan Administrator",
-        "Request for mental health parity disclosures (MHPAEA)",
-        "Dear Plan Administrator:",
-        (
-            OPEN_VOICE + " to request, free of charge, the information the plan must disclose about the limits it "
+        _("Plan Administrator"),
+        _("Request for mental health parity disclosures (MHPAEA)"),
+        _("Dear Plan Administrator:"),
+        open_voice(_(
+            "to request, free of charge, the information the plan must disclose about the limits it "
             "places on {{ treatment.display_name or '[ADD: treatment]' }}, a treatment for a mental health "
             "condition.{% for item in letter.parity %} {{ item }}{% endfor %} Please send:"
-        ),
+        )),
     )
     list_section(document, "letter.requests", None, "List Number")
-    closing(document, "Thank you. Please send the information in writing to the address above.")
+    closing(document, _("Thank you. Please send the information in writing to the address above."))
     return document
 
 
@@ -697,35 +761,38 @@ def timeline_table(document, heading):
     document.add_heading(heading, level=2)
     table = document.add_table(rows=4, cols=2)
     table.style = "Table Grid"
-    fill_table(table, ("Date", "What happened"), "item in letter.timeline", ("{{ item.label }}", "{{ item.value }}"),
+    fill_table(table, (_("Date"), _("What happened")), "item in letter.timeline", ("{{ item.label }}", "{{ item.value }}"),
                (1.45, 5.05))
     tag(document, "{%p endif %}")
 
 
 def plan_facts(document):
     """What kind of plan this is and who runs it: what tells a regulator the complaint is theirs."""
-    optional_line(document, "insurance.plan_type", "Plan type: ", "{{ insurance.plan_type.label }}")
+    optional_line(document, "insurance.plan_type", _("Plan type:"), "{{ insurance.plan_type.label }}")
     # the Labor Department files a self-funded plan's complaint under its sponsor: a blank when it is not known
     optional_line(document, "insurance.employer or insurance.plan_type == 'employer_self_funded'",
-                  "Plan sponsor (employer): ", "{{ insurance.employer }}")
-    optional_line(document, "insurance.insurer", "Insurer or claims administrator: ", "{{ insurance.insurer }}")
-    optional_line(document, "insurance.state", "State: ", "{{ insurance.state }}")
+                  _("Plan sponsor (employer):"), "{{ insurance.employer }}")
+    optional_line(document, "insurance.insurer", _("Insurer or claims administrator:"), "{{ insurance.insurer }}")
+    optional_line(document, "insurance.state", _("State:"), "{{ insurance.state }}")
 
 
 def build_regulator_complaint():
     document = start_letter(
         None,
-        "Complaint about {{ insurance.insurer or 'a health plan' }}: {{ treatment.display_name or 'a denied claim' }}",
-        "Dear Sir or Madam:",
-        OPEN_VOICE + " to file a complaint about how {{ insurance.insurer or 'the plan' }} has handled "
-        "{% if letter.voice.role == 'patient' %}my{% else %}{{ patient.first_name | possessive }}{% endif %} claim "
-        "for {{ treatment.display_name or 'care' }}, and to ask you to review it.",
+        _("Complaint about {{ insurance.insurer or 'a health plan' }}: "
+          "{{ treatment.display_name or 'a denied claim' }}"),
+        _("Dear Sir or Madam:"),
+        open_voice(_(
+            "to file a complaint about how {{ insurance.insurer or 'the plan' }} has handled "
+            "{% if letter.voice.role == 'patient' %}my{% else %}{{ patient.first_name | possessive }}{% endif %} "
+            "claim for {{ treatment.display_name or 'care' }}, and to ask you to review it."
+        )),
     )
     plan_facts(document)
-    quoted_reason(document, "The plan's stated reason for the denial:")
-    timeline_table(document, "What happened, in date order")
-    list_section(document, "letter.consequences", "What is at stake")
-    document.add_heading("The rules the plan did not follow", level=2)
+    quoted_reason(document, _("The plan's stated reason for the denial:"))
+    timeline_table(document, _("What happened, in date order"))
+    list_section(document, "letter.consequences", _("What is at stake"))
+    document.add_heading(_("The rules the plan did not follow"), level=2)
     tag(document, "{%p if letter.breaches %}")
     tag(document, "{%p for item in letter.breaches %}")
     para(document, "{{ item }}", "List Bullet")
@@ -733,45 +800,45 @@ def build_regulator_complaint():
     tag(document, "{%p else %}")
     para(
         document,
-        "The dates above do not by themselves show a missed deadline, so none is claimed here. I ask you to review "
-        "whether the plan handled the claim and the appeal as the law and the plan's own terms require.",
+        _("The dates above do not by themselves show a missed deadline, so none is claimed here. I ask you to "
+          "review whether the plan handled the claim and the appeal as the law and the plan's own terms require."),
     )
     tag(document, "{%p endif %}")
-    requests_section(document, "What I ask you to do")
-    closing(document, "Thank you for your help. I can send any further document you need.")
+    requests_section(document, _("What I ask you to do"))
+    closing(document, _("Thank you for your help. I can send any further document you need."))
     return document
 
 
 def build_employer_letter():
     document = start_letter(
         None,
-        "{{ insurance.plan_name or 'Company health plan' }}: denial of {{ treatment.display_name or 'care' }}",
-        "Dear Benefits Manager:",
-        OPEN_VOICE + " about a coverage decision made under {{ insurance.plan_name or 'the company health plan' }}. "
-        "{{ insurance.employer or 'The company' }} sponsors this self-funded plan and pays its claims from its own "
-        "funds; {{ insurance.insurer or 'its claims administrator' }} decides claims for it. The plan has denied "
-        "{{ treatment.display_name or 'care' }} for {% if letter.voice.role == 'patient' %}me{% else %}"
-        "{{ patient.first_name }} {{ patient.last_name }}{% endif %}, and I ask for the company's help as plan sponsor.",
+        _("{{ insurance.plan_name or 'Company health plan' }}: denial of {{ treatment.display_name or 'care' }}"),
+        _("Dear Benefits Manager:"),
+        open_voice(_(
+            "about a coverage decision made under {{ insurance.plan_name or 'the company health plan' }}. "
+            "{{ insurance.employer or 'The company' }} sponsors this self-funded plan and pays its claims from its own "
+            "funds; {{ insurance.insurer or 'its claims administrator' }} decides claims for it. The plan has denied "
+            "{{ treatment.display_name or 'care' }} for {% if letter.voice.role == 'patient' %}me{% else %}"
+            "{{ patient.first_name }} {{ patient.last_name }}{% endif %}, and I ask for the company's help as plan "
+            "sponsor."
+        )),
     )
-    quoted_reason(document, "The reason the claims administrator gave:")
-    timeline_table(document, "What has happened so far")
-    list_section(document, "letter.consequences", "What is at stake")
-    list_section(document, "letter.breaches", "Deadlines the plan has not kept")
-    requests_section(document, "What I ask of the company")
-    para(document, "The plan's own appeal process is being pursued as well; this letter does not replace it.")
+    quoted_reason(document, _("The reason the claims administrator gave:"))
+    timeline_table(document, _("What has happened so far"))
+    list_section(document, "letter.consequences", _("What is at stake"))
+    list_section(document, "letter.breaches", _("Deadlines the plan has not kept"))
+    requests_section(document, _("What I ask of the company"))
+    para(document, _("The plan's own appeal process is being pursued as well; this letter does not replace it."))
     para(
         document,
-        "This letter contains health information. Please share it only with the people who administer the plan, "
-        "and keep it out of personnel files.",
+        _("This letter contains health information. Please share it only with the people who administer the plan, "
+          "and keep it out of personnel files."),
     )
-    closing(document, "Thank you for your time. I would be glad to talk this over by phone.")
+    closing(document, _("Thank you for your time. I would be glad to talk this over by phone."))
     return document
 
 
 MEDICARE = "insurance.plan_type in ['medicare_original', 'medicare_advantage', 'medicare_part_d']"
-# Original Medicare's card number is the Medicare number; a Medicare plan's member ID is the plan's own.
-MEDICARE_NUMBER = ("{% if insurance.plan_type == 'medicare_original' %}{{ patient.member_id }}{% else %}"
-                   "[ADD: Medicare number (MBI) from the Medicare card]{% endif %}")
 
 
 def build_representative_authorization():
@@ -783,48 +850,51 @@ def build_representative_authorization():
     para(document, "{{ patient.phone }}{% if patient.email %} | {{ patient.email }}{% endif %}", "Letterhead")
     para(document, "", "Address Block")
     para(document, "{{ letter.date }}")
-    recipient(document, "Appeals Department")
+    recipient(document, _("Appeals Department"))
     tag(document, "{%p if " + MEDICARE + " %}")
     medicare_appointment(document)
     tag(document, "{%p else %}")
-    labeled(document, "Re: ", "Authorization of representative for {{ patient.first_name }} {{ patient.last_name }}")
-    labeled(document, "Member ID: ", "{{ patient.member_id }}")
-    optional_line(document, "insurance.plan_name", "Plan: ", "{{ insurance.plan_name }}")
+    labeled(document, _("Re:"), _("Authorization of representative for {{ patient.first_name }} "
+                                  "{{ patient.last_name }}"))
+    labeled(document, _("Member ID:"), "{{ patient.member_id }}")
+    optional_line(document, "insurance.plan_name", _("Plan:"), "{{ insurance.plan_name }}")
     para(document, "", "Address Block")
-    para(document, "To the plan:")
+    para(document, _("To the plan:"))
     para(
         document,
-        "I, {{ patient.first_name }} {{ patient.last_name }}, born {{ patient.date_of_birth }}, member ID "
-        "{{ patient.member_id }}, authorize {{ sender.name }}{% if sender.relationship %}, my "
-        "{{ sender.relationship }},{% endif %}{% if sender.organization %} of {{ sender.organization }},{% endif %} to "
-        "act as my authorized representative with {{ insurance.insurer }} about my claim for "
-        "{{ treatment.display_name or 'care' }}{% if denial.reference %} (reference {{ denial.reference }}"
-        "{% if denial.notice_date %}, denial notice dated {{ denial.notice_date }}{% endif %}){% endif %}.",
+        _("I, {{ patient.first_name }} {{ patient.last_name }}, born {{ patient.date_of_birth }}, member ID "
+          "{{ patient.member_id }}, authorize {{ sender.name }}{% if sender.relationship %}, my "
+          "{{ sender.relationship }},{% endif %}{% if sender.organization %} of {{ sender.organization }},{% endif %} "
+          "to act as my authorized representative with {{ insurance.insurer }} about my claim for "
+          "{{ treatment.display_name or 'care' }}{% if denial.reference %} (reference {{ denial.reference }}"
+          "{% if denial.notice_date %}, denial notice dated {{ denial.notice_date }}{% endif %}){% endif %}."),
     )
-    document.add_heading("What my representative may do", level=2)
+    document.add_heading(_("What my representative may do"), level=2)
     for item in (
-        "file and pursue, on my behalf, every appeal, grievance and request for external review of this claim, "
-        "including a request for an expedited decision;",
-        "receive copies of every notice, decision and letter about this claim, and the claim file, including the "
-        "health information in them;",
-        "speak and write to the plan, its reviewers and any independent review organization about this claim.",
+        _("file and pursue, on my behalf, every appeal, grievance and request for external review of this claim, "
+          "including a request for an expedited decision;"),
+        _("receive copies of every notice, decision and letter about this claim, and the claim file, including the "
+          "health information in them;"),
+        _("speak and write to the plan, its reviewers and any independent review organization about this claim."),
     ):
         para(document, item, "List Number")
-    document.add_heading("How long it lasts", level=2)
+    document.add_heading(_("How long it lasts"), level=2)
     para(
         document,
-        "This authorization lasts until this claim, and every appeal and review of it, is finally decided. I may "
-        "revoke it at any time by writing to the plan; a revocation does not undo what was done before the plan "
-        "received it. Information sent to my representative under this authorization may be shared again by them "
-        "and may then no longer be protected by federal privacy rules.",
+        _("This authorization lasts until this claim, and every appeal and review of it, is finally decided. I may "
+          "revoke it at any time by writing to the plan; a revocation does not undo what was done before the plan "
+          "received it. Information sent to my representative under this authorization may be shared again by them "
+          "and may then no longer be protected by federal privacy rules."),
     )
-    labeled(document, "My representative: ", "{{ sender.name }}{% if sender.relationship %} ({{ sender.relationship }})"
-            "{% endif %}{% if sender.phone %}; phone {{ sender.phone }}{% endif %}{% if sender.email %}; "
-            "{{ sender.email }}{% endif %}", "Field")
-    optional_line(document, "sender.address", "Address: ", "{{ sender.address }}")
-    para(document, "Accepted by my representative: ____________________________   Date: ____________")
-    closing(document, "Please record this authorization on my file and send copies of every notice about this claim to "
-                      "both of us.")
+    labeled(document, _("My representative:"), _("{{ sender.name }}{% if sender.relationship %} "
+                                                  "({{ sender.relationship }}){% endif %}{% if sender.phone %}; phone "
+                                                  "{{ sender.phone }}{% endif %}{% if sender.email %}; "
+                                                  "{{ sender.email }}{% endif %}"), "Field")
+    optional_line(document, "sender.address", _("Address:"), "{{ sender.address }}")
+    para(document, _("Accepted by my representative:") + " ____________________________   " + _("Date:")
+         + " ____________")
+    closing(document, _("Please record this authorization on my file and send copies of every notice about this "
+                        "claim to both of us."))
     tag(document, "{%p endif %}")
     return document
 
@@ -834,56 +904,61 @@ def medicare_appointment(document):
     representative and authorizes the release of health information; its purpose, scope and limits; both names,
     addresses and phones; the Medicare number; the representative's relationship or professional status; a
     provider's promise of no fee (a representative with an NPI); one year's validity and a copy with each appeal."""
-    patient = "{{ patient.first_name }} {{ patient.last_name }}"
-    one_line = " | replace('\\n', ', ')"  # an address typed on several lines, on one
-    document.add_heading("Appointment of representative for " + patient, level=2)
-    labeled(document, "Medicare number: ", MEDICARE_NUMBER)
+    # (an address typed on several lines is printed on one: `replace('\\n', ', ')`)
+    document.add_heading(_("Appointment of representative for {{ patient.first_name }} {{ patient.last_name }}"),
+                         level=2)
+    # Original Medicare's card number is the Medicare number; a Medicare plan's member ID is the plan's own.
+    labeled(document, _("Medicare number:"), _("{% if insurance.plan_type == 'medicare_original' %}"
+                                               "{{ patient.member_id }}{% else %}[ADD: Medicare number (MBI) from the "
+                                               "Medicare card]{% endif %}"))
     tag(document, "{%p if insurance.plan_type != 'medicare_original' %}")
-    labeled(document, "Plan member ID: ", "{{ patient.member_id }}")
+    labeled(document, _("Plan member ID:"), "{{ patient.member_id }}")
     tag(document, "{%p endif %}")
-    optional_line(document, "denial.reference", "Claim or reference number: ", "{{ denial.reference }}")
+    optional_line(document, "denial.reference", _("Claim or reference number:"), "{{ denial.reference }}")
     para(
         document,
-        "I, " + patient + "{% if patient.date_of_birth %}, born {{ patient.date_of_birth }},{% endif %} appoint "
-        "{{ sender.name }}{% if sender.relationship and not sender.npi %}, my "
-        "{{ sender.relationship }},{% elif sender.organization %} of {{ sender.organization }}{% endif %} as my "
-        "representative, to act for me in my Medicare claim for {{ treatment.display_name or 'care' }}"
-        "{% if denial.reference %}, reference {{ denial.reference }}{% if denial.notice_date %} (notice dated "
-        "{{ denial.notice_date }}){% endif %},{% endif %} and in every appeal of it.", "Body Spaced",
+        _("I, {{ patient.first_name }} {{ patient.last_name }}{% if patient.date_of_birth %}, born "
+          "{{ patient.date_of_birth }},{% endif %} appoint {{ sender.name }}{% if sender.relationship and not "
+          "sender.npi %}, my {{ sender.relationship }},{% elif sender.organization %} of {{ sender.organization }}"
+          "{% endif %} as my representative, to act for me in my Medicare claim for "
+          "{{ treatment.display_name or 'care' }}{% if denial.reference %}, reference {{ denial.reference }}"
+          "{% if denial.notice_date %} (notice dated {{ denial.notice_date }}){% endif %},{% endif %} and in every "
+          "appeal of it."), "Body Spaced",
     )
-    scope = labeled(document, "Purpose and scope: ",
-                    "{{ sender.name }} may, for me, ask for and pursue every appeal of this claim, including a fast "
-                    "(expedited) decision where it applies; present evidence and arguments; receive every notice and "
-                    "decision and the claim file; and speak and write to Medicare, {{ insurance.insurer }} and anyone "
-                    "who reviews this claim. ", "Body Text Letter")
-    scope.add_run("Limits: ").bold = True
-    scope.add_run("none beyond this purpose and scope.")
-    labeled(document, "Release of health information: ",
-            "I authorize Medicare, {{ insurance.insurer }} and anyone who decides this claim or an appeal of it to "
-            "release to {{ sender.name }} my identifiable health information about this claim and its appeals.",
+    scope = labeled(document, _("Purpose and scope:"),
+                    _("{{ sender.name }} may, for me, ask for and pursue every appeal of this claim, including a fast "
+                      "(expedited) decision where it applies; present evidence and arguments; receive every notice "
+                      "and decision and the claim file; and speak and write to Medicare, {{ insurance.insurer }} and "
+                      "anyone who reviews this claim.") + " ", "Body Text Letter")
+    scope.add_run(_("Limits:") + " ").bold = True
+    scope.add_run(_("none beyond this purpose and scope."))
+    labeled(document, _("Release of health information:"),
+            _("I authorize Medicare, {{ insurance.insurer }} and anyone who decides this claim or an appeal of it to "
+              "release to {{ sender.name }} my identifiable health information about this claim and its appeals."),
             "Body Text Letter")
-    labeled(document, "How long it lasts: ",
-            "This appointment is valid for one year from the later of the two dates signed below, unless I revoke "
-            "it sooner. A copy of it goes with each appeal filed for me in that year.", "Body Text Letter")
-    labeled(document, "Beneficiary: ", patient + "; phone {{ patient.phone }}; {{ patient.address" + one_line + " }}",
+    labeled(document, _("How long it lasts:"),
+            _("This appointment is valid for one year from the later of the two dates signed below, unless I revoke "
+              "it sooner. A copy of it goes with each appeal filed for me in that year."), "Body Text Letter")
+    labeled(document, _("Beneficiary:"), _("{{ patient.first_name }} {{ patient.last_name }}; phone "
+                                           "{{ patient.phone }}; {{ patient.address | replace('\\n', ', ') }}"),
             "Field")
-    signature_line(document, "Signature of " + patient)
-    document.add_heading("Accepted by the representative", level=2)
+    signature_line(document, _("Signature of {{ patient.first_name }} {{ patient.last_name }}"))
+    document.add_heading(_("Accepted by the representative"), level=2)
     para(
         document,
-        "I, {{ sender.name }}, accept this appointment. I am not disqualified, suspended or otherwise prohibited by "
-        "law from acting as a representative before the Department of Health and Human Services."
-        "{% if sender.npi %} {% if sender.organization %}Neither {{ sender.organization }}, which provided the care "
-        "at issue, nor I will charge{% else %}As a provider of the care at issue, I will not charge{% endif %} "
-        + patient + " any fee for this representation.{% endif %}",
+        _("I, {{ sender.name }}, accept this appointment. I am not disqualified, suspended or otherwise prohibited by "
+          "law from acting as a representative before the Department of Health and Human Services."
+          "{% if sender.npi %} {% if sender.organization %}Neither {{ sender.organization }}, which provided the "
+          "care at issue, nor I will charge{% else %}As a provider of the care at issue, I will not charge"
+          "{% endif %} {{ patient.first_name }} {{ patient.last_name }} any fee for this representation.{% endif %}"),
     )
-    labeled(document, "Representative: ", "{{ sender.name }}; phone {{ sender.phone }}; {{ sender.address"
-            + one_line + " }}", "Field")
-    labeled(document, "Relationship to " + patient + " or professional status: ",
+    labeled(document, _("Representative:"), _("{{ sender.name }}; phone {{ sender.phone }}; "
+                                              "{{ sender.address | replace('\\n', ', ') }}"), "Field")
+    labeled(document, _("Relationship to {{ patient.first_name }} {{ patient.last_name }} or professional status:"),
             "{{ sender.relationship }}{% if sender.credentials %}, {{ sender.credentials }}{% endif %}"
             "{% if sender.organization %}; {{ sender.organization }}{% endif %}"
             "{% if sender.npi %} (NPI {{ sender.npi }}){% endif %}", "Field")
-    signature_line(document, "Signature of {{ sender.name }}")
+    signature_line(document, _("Signature of {{ sender.name }}"))
     tag(document, "{%p for item in letter.rights %}")
     para(document, "{{ item }}", "Small Print")
     tag(document, "{%p endfor %}")
@@ -892,14 +967,14 @@ def medicare_appointment(document):
 def signature_line(document, who):
     """Room for a handwritten signature, then the line naming who signs, with the date beside it."""
     para(document, "", "Signature")
-    para(document, who + ": ______________________________   Date: ____________", "Signature")
+    para(document, who + ": ______________________________   " + _("Date:") + " ____________", "Signature")
     para(document, "", "Address Block")
 
 
 def score_section(document):
     """The rating-score history: each scale's course in words, the chart (alt text on the picture), and the same
     numbers in a table for screen readers; the definitions of response and remission with their source."""
-    document.add_heading("Response to treatment", level=2)
+    document.add_heading(_("Response to treatment"), level=2)
     tag(document, "{%p if letter.score_courses %}")
     tag(document, "{%p for item in letter.score_summary %}")
     para(document, "{{ item }}", "List Bullet")
@@ -907,46 +982,47 @@ def score_section(document):
     chart = para(document, "{{ score_chart }}", "Normal")
     chart.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     chart.paragraph_format.keep_with_next = True
-    para(document, "Figure 1. Rating scores by date; the dashed lines mark the remission thresholds. The table "
-                   "below gives the same numbers.", "Small Print")
+    para(document, _("Figure 1. Rating scores by date; the dashed lines mark the remission thresholds. The table "
+                     "below gives the same numbers."), "Small Print")
     table = document.add_table(rows=4, cols=3)
     table.style = "Table Grid"
-    fill_table(table, ("Date", "Total scores", "Change from baseline"), "row in letter.score_rows",
+    fill_table(table, (_("Date"), _("Total scores"), _("Change from baseline")), "row in letter.score_rows",
                ("{{ row.date }}", "{{ row.scores }}", "{{ row.change }}"), (1.5, 2.0, 2.8))
-    optional_line(document, "letter.score_definition", "Definitions: ", "{{ letter.score_definition }}")
+    optional_line(document, "letter.score_definition", _("Definitions:"), "{{ letter.score_definition }}")
     tag(document, "{%p else %}")
-    para(document, "[ADD: dated rating scores (clinical.scores) from before treatment and since, on the same scale]")
+    para(document, _("[ADD: dated rating scores (clinical.scores) from before treatment and since, on the same "
+                     "scale]"))
     tag(document, "{%p endif %}")
 
 
 def build_reauthorization():
     document = start_letter(
-        "Utilization Management / Prior Authorization",
-        "{% if letter.urgent %}Expedited request{% else %}Request{% endif %} to continue "
-        "{{ treatment.display_name or 'treatment' }} (reauthorization)",
-        "Dear Utilization Reviewer:",
-        (
-            OPEN_VOICE + " to request authorization to continue {{ treatment.display_name or '[ADD: treatment]' }}"
+        _("Utilization Management / Prior Authorization"),
+        _("{% if letter.urgent %}Expedited request{% else %}Request{% endif %} to continue "
+          "{{ treatment.display_name or 'treatment' }} (reauthorization)"),
+        _("Dear Utilization Reviewer:"),
+        open_voice(_(
+            "to request authorization to continue {{ treatment.display_name or '[ADD: treatment]' }}"
             "{% if treatment.sessions %} for {{ treatment.sessions }} further sessions{% endif %}"
             "{% if treatment.authorization_end %}, from the end of the current authorization on "
             "{{ treatment.authorization_end }}{% endif %}, without a gap in treatment. The rating scores recorded "
             "before and during treatment, the dosing and session frequency, and the clinical case for continuing "
             "follow."
-        ),
+        )),
         banner=True,
     )
     score_section(document)
-    treatment_section(document, "Dosing and session frequency")
-    arguments_section(document, "The case for continuing")
+    treatment_section(document, _("Dosing and session frequency"))
+    arguments_section(document, _("The case for continuing"))
     clinical_section(document, with_stakes=False, with_scores=False)
     prior_treatments_table(document)
     stakes_section(document)
     parity_section(document)
-    rights_section(document, "Decision deadline and rights")
+    rights_section(document, _("Decision deadline and rights"))
     requests_section(document)
     reserve_next_level(document)
-    closing(document, "Thank you for your prompt review. Please contact my office at the number above with any "
-                      "questions.")
+    closing(document, _("Thank you for your prompt review. Please contact my office at the number above with any "
+                        "questions."))
     return document
 
 
@@ -966,17 +1042,56 @@ BUILDERS = {
 
 
 def build(folder: Path = HERE) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
         document = builder()
         document.core_properties.title = name
         document.core_properties.author = "appeal"
+        if _catalog is not None:
+            document.core_properties.language = "es-US"
         path = folder / f"{name}.docx"
         document.save(path)
         written.append(path)
     return written
 
 
-if __name__ == "__main__":
-    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+def build_spanish(folder: Path, catalog: gettext.GNUTranslations) -> list[Path]:
+    """The Spanish templates in `folder`, every text from `catalog`; nothing is written when any text is missing
+    from it (the message lists them, as msgids)."""
+    global _catalog
+    untranslated = _Untranslated()
+    catalog.add_fallback(untranslated)
+    _catalog = catalog
+    try:
+        for builder in BUILDERS.values():
+            builder()
+        if untranslated.texts:
+            missing = "\n".join(f"  {text}" for text in dict.fromkeys(untranslated.texts))
+            raise SystemExit(f"The Spanish catalog lacks {len(set(untranslated.texts))} text(s) of the templates; "
+                             f"no Spanish template was written:\n{missing}")
+        return build(folder)
+    finally:
+        _catalog = None
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Build the bundled letter templates (English, and Spanish in es/).")
+    parser.add_argument("folder", nargs="?", type=Path, default=HERE, help="where to write (default: beside this script)")
+    parser.add_argument("--catalog", type=Path, default=os.environ.get(CATALOG_VARIABLE) or None,
+                        help="the Spanish `letters` catalog, .po or .mo (default: $APPEAL_LETTERS_CATALOG, else the "
+                             "shipped letters.mo)")
+    args = parser.parse_args(argv)
+    for path in build(args.folder):
         print(path)
+    catalog = args.catalog or (SHIPPED_CATALOG if SHIPPED_CATALOG.is_file() else None)
+    if catalog is None:
+        print(f"No Spanish catalog ({SHIPPED_CATALOG} or --catalog): the Spanish templates were not built.",
+              file=sys.stderr)
+        return
+    for path in build_spanish(args.folder / SPANISH, read_catalog(Path(catalog))):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
