@@ -37,6 +37,14 @@ _gaps: ContextVar[dict[str, None] | None] = ContextVar("appeal_letter_gaps", def
 _loaded: dict[tuple[str, Path], gettext.NullTranslations] = {}
 
 
+def add_option(parser) -> None:
+    """`--letter-lang CODE` on a command that drafts letters (draft, batch); the person's own messages stay in
+    `--lang`."""
+    parser.add_argument("--letter-lang", metavar="CODE", default=ENGLISH,
+                        help="the language of the letter itself: en (default) or es, for a plan that accepts "
+                             "Spanish correspondence; your own messages stay in --lang")
+
+
 def choose(wanted: str | None) -> str:
     """`--letter-lang CODE` checked: 'en' (also for None) or a key of LANGUAGES; anything else is a UserError
     naming the languages a letter can be written in."""
