@@ -125,3 +125,10 @@ def long_date(day: date) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale=LANGUAGES[code])
+
+
+def short_date(day: date) -> str:
+    """A chart's tick: the day and short month over the year ('7 dic' / '2026'), as the chart's English 'Dec 7'."""
+    from babel.dates import format_date
+
+    return format_date(day, format="d MMM", locale=LANGUAGES.get(_writing.get(), "en_US")) + f"\n{day.year}"

@@ -676,13 +676,13 @@ def _course_sentence(course: clinical.ScoreCourse, start: date | None) -> str:
         baseline=baseline, last=course.latest.number, last_date=present(course.latest.date))
     change = course.change
     if change is not None and change != 0:
-        text += (L_(", {percent} lower") if change > 0 else L_(", {percent} higher")).format(percent=_percent(change))
+        text += ", " + (L_("{percent} lower") if change > 0 else L_("{percent} higher")).format(percent=_percent(change))
     if course.response is None:
         return text + "."
     response = L_("a response") if course.response else L_("short of a response (a fall of at least {percent})").format(
         percent=_percent(course.scale.response_reduction))
     remission = (L_("remission ({definition})") if course.remission else L_("not yet remission ({definition})")).format(
-        definition=in_letter(course.scale.remission_text))
+        definition=course.scale.remission_text)
     return L_("{course}: {response}, and {remission}.").format(course=text, response=response, remission=remission)
 
 
@@ -692,10 +692,10 @@ def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
     if not defined:
         return ""
     reductions = sorted({course.scale.response_reduction for course in defined})
-    either = f" {L_('or')} "
+    either = " " + L_("or") + " "
     remissions = either.join((L_("a {scale} total of {definition}") if course.scale.remission_at_most is not None
                               else L_("a {scale} total {definition}")).format(
-        scale=course.instrument.label, definition=in_letter(course.scale.remission_text)) for course in defined)
+        scale=course.instrument.label, definition=course.scale.remission_text) for course in defined)
     sources = "; ".join(dict.fromkeys(" ".join(course.scale.citation.split()) for course in defined if course.scale.citation))
     return L_("Response means a total at least {reductions} below the baseline; remission means {remissions}, as "
               "defined in {sources}.").format(reductions=either.join(_percent(r) for r in reductions),
@@ -744,7 +744,7 @@ def _score_chart_alt(courses: list[clinical.ScoreCourse], summary: list[str]) ->
         return ""
     first = min(course.points[0].date for course in courses)
     last = max(course.points[-1].date for course in courses)
-    scales = f" {L_('and')} ".join(course.instrument.label for course in courses)
+    scales = (" " + L_("and") + " ").join(course.instrument.label for course in courses)
     return L_("Line chart of {scales} total scores from {first} to {last}, with dashed lines at the remission "
               "thresholds.").format(scales=scales, first=present(first), last=present(last)) + " " + " ".join(summary)
 

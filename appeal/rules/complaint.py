@@ -62,7 +62,7 @@ def _received(entry: HistoryEntry) -> tuple[date | None, str]:
     if entry.received:
         return entry.received, ""
     if entry.sent and entry.method in SAME_DAY:
-        return entry.sent, L_(" (sent by {method} that day)").format(method=entry.method.label)
+        return entry.sent, " " + L_("(sent by {method} that day)").format(method=entry.method.label)
     return None, ""
 
 
@@ -86,7 +86,7 @@ def timeline(case: Case, today: date, breaches: list[Breach] | None = None) -> l
     denial = case.denial
     if denial and denial.notice_date and denial.notice_date not in decided_days:
         words = DENIAL_WORDS.get(denial.level_exhausted or ReviewLevel.initial, DENIAL_WORDS[ReviewLevel.initial])
-        reference = L_(" (reference {reference})").format(reference=denial.reference) if denial.reference else ""
+        reference = " " + L_("(reference {reference})").format(reference=denial.reference) if denial.reference else ""
         events.append(Event(denial.notice_date, in_letter(words).format(treatment=treatment, reference=reference)))
     if denial and denial.received_date and denial.notice_date and denial.received_date != denial.notice_date:
         events.append(Event(denial.received_date, L_("The denial notice arrived.")))
