@@ -18,6 +18,7 @@ batch from processes, each letter in its own language.
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,11 +103,21 @@ def msgid(text: str) -> str:
     return " ".join(text.split())
 
 
+_TAGS = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether a text has words of its own to translate: a sentence that is only Jinja tags ('{{ regulator.note }}')
+    prints what its tags give, each translated where it comes from."""
+    return bool(_WORD.search(_TAGS.sub("", text)))
+
+
 def translate(text: str) -> str:
     """An English text of the letter in the letter's language: untouched in English; else its translation, or the
     English with the gap noted."""
     code = _writing.get()
-    if code == ENGLISH or not isinstance(text, str) or not text.strip():
+    if code == ENGLISH or not isinstance(text, str) or not has_words(text):
         return text
     return catalog(code).gettext(msgid(text))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from appeal.base.letter_language import msgid
+from appeal.base.letter_language import has_words, msgid
 
 Found = Iterator[tuple[str, str]]  # (where, English text)
 
@@ -129,7 +129,7 @@ def letter_strings() -> Found:
     for found in every:
         for where, text in found:
             key = msgid(text)
-            if key and key not in seen:
+            if has_words(text) and key not in seen:
                 seen.add(key)
                 yield where, key
 
@@ -137,7 +137,7 @@ def letter_strings() -> Found:
 def _messages(found: Found) -> Iterator[tuple]:
     """Babel's tuples: (line, function name, msgid, comments)."""
     for where, text in found:
-        if msgid(text):
+        if has_words(text):
             yield 0, None, msgid(text), [where]
 
 
@@ -156,6 +156,14 @@ def extract_kind(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: 
 def extract_snippet(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
     """Babel's extraction method for an evidence snippet, evidence_snippets/NAME.md."""
     yield from _messages(snippet_strings(Path(fileobj.name)))
+
+
+def extract_template_builder(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+    """Babel's extraction method for letter_templates/build_templates.py: the templates' own texts, marked `_()`
+    there (it builds the Spanish templates es/KIND.docx from this catalog)."""
+    from babel.messages.extract import extract_python
+
+    yield from extract_python(fileobj, {"_": None}, comment_tags, options)
 
 
 def extract_case_model(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
