@@ -533,8 +533,11 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     step = letter_step(case, kind)
     steps = dispute.case_steps(case) if case.denial is not None else dispute.steps_for(case.insurance.plan_type)
 
+    # TRANSLATORS: the word that opens a step's condition: "a second-level internal appeal, if the plan has two levels"
+    condition = ", " + L_("if") + " "
+
     def plain(name: str) -> str:
-        return in_letter(name.split(", if ")[0])
+        return in_letter(name).split(condition)[0]
 
     if step is Step.initial_request:
         # a request not yet decided: an appeal follows a denial
@@ -557,8 +560,8 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     following = plain(steps[index + 1].name) if index + 1 < len(steps) else ""
     if index + 1 < len(steps) and ", if " in steps[index + 1].name and index + 2 < len(steps):
         # "a second-level internal appeal, if the plan has two levels": name the step after it too
-        following = L_("{step}, then {next}").format(step=in_letter(steps[index + 1].name).replace(", if ", " if "),
-                                                     next=plain(steps[index + 2].name))
+        named = in_letter(steps[index + 1].name).replace(condition, " " + L_("if") + " ")
+        following = L_("{step}, then {next}").format(step=named, next=plain(steps[index + 2].name))
     return this, following
 
 
