@@ -61,6 +61,18 @@ APPENDIX_INTRO = LN_(
 )
 
 
+def headings() -> tuple[str, ...]:
+    """Attachment A's heading in every language a letter is written in (English first): a packet finds the one its
+    letter has."""
+    from appeal.base import letter_language
+
+    found = [APPENDIX_HEADING]
+    for code in letter_language.LANGUAGES:
+        with letter_language.writing(code):
+            found.append(translate(APPENDIX_HEADING))
+    return tuple(dict.fromkeys(found))
+
+
 @lru_cache(maxsize=1)
 def _blank_document():
     """The body element tree of python-docx's blank document, parsed once per process."""
