@@ -17,65 +17,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from docx import Document
+
+from letter_es_harness import catalog_folder, spanish_template
 
 from appeal.base import letter_language
 from appeal.base.resources import bundled, examples_folder
 from appeal.cli import main
 
-PO = Path(letter_language.LOCALE_DIR) / "es" / "LC_MESSAGES" / "letters.po"
 EXAMPLE = "ketamine-trd-erisa-appeal"  # Maria Alvarez, born June 12, 1985; IV ketamine denied as experimental
-STAND_IN = "«ES» "
-
-
-def _catalog(folder: Path, drop: tuple[str, ...] = ()) -> Path:
-    """A locale folder whose es/letters.mo is the committed catalog, its untranslated texts given a stand-in,
-    without the msgids in `drop`."""
-    catalog = read_po(open(PO, "rb"))
-    for message in list(catalog):
-        if not message.id:
-            continue
-        if message.id in drop:
-            del catalog[message.id]
-        elif not message.string:
-            message.string = STAND_IN + message.id
-    target = folder / "es" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with open(target / "letters.mo", "wb") as out:
-        write_mo(out, catalog)
-    return folder
-
-
-def _spanish_template(path: Path) -> None:
-    """A small Spanish appeal template: the letter plan's parts and Attachment A, laid out in Spanish."""
-    document = Document()
-    for text in ("{{ letter.date }}",
-                 "{%p for line in letter.re_lines %}", "{{ line.label }}: {{ line.value }}", "{%p endfor %}",
-                 "Estimado(a) revisor(a):",
-                 "Motivos indicados: {{ letter.reason_labels | join('; ') }}.",
-                 "{%p for section in letter.arguments %}", "TÍTULO {{ section.heading }}",
-                 "{%p for paragraph in section.paragraphs %}", "PÁRRAFO {{ paragraph }}", "{%p endfor %}",
-                 "{%p for claim in section.further %}", "PRUEBA {{ claim }}", "{%p endfor %}", "{%p endfor %}",
-                 "{%p for item in letter.rights %}", "DERECHO {{ item }}", "{%p endfor %}",
-                 "{%p for item in letter.requests %}", "PIDO {{ item }}", "{%p endfor %}",
-                 "{%p for item in letter.setting %}", "Entorno: {{ item }}", "{%p endfor %}",
-                 "{%p for prior in prior_treatments %}",
-                 "{{ prior.name }} | {{ prior.drug_class.label }} | {{ prior.response.label }}", "{%p endfor %}",
-                 "Atentamente,", "{%p for line in letter.signature %}", "{{ line }}", "{%p endfor %}",
-                 "{{p evidence_appendix }}"):
-        document.add_paragraph(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
 
 
 @pytest.fixture
 def spanish(tmp_path, monkeypatch):
     """The test catalog in use and a template folder holding es/appeal.docx; returns that folder."""
-    monkeypatch.setattr(letter_language, "LOCALE_DIR", _catalog(tmp_path / "locale"))
+    monkeypatch.setattr(letter_language, "LOCALE_DIR", catalog_folder(tmp_path / "locale"))
     templates = tmp_path / "templates"
-    _spanish_template(templates / "es" / "appeal.docx")
+    spanish_template(templates / "es" / "appeal.docx")
     monkeypatch.chdir(tmp_path)
     shutil.copy(examples_folder() / f"{EXAMPLE}.yaml", tmp_path / "case.yaml")
     return templates
@@ -118,7 +76,7 @@ def test_a_letter_drafted_in_spanish_reads_spanish_with_spanish_dates(spanish):
     assert not any(text.startswith("Attachment A") for text in paragraphs)
 
 
-def test_every_data_text_of_the_spanish_letter_came_through_the_catalog(spanish, tmp_path):
+def test_every_data_text_of_the_spanish_letter_came_through_thecatalog_folder(spanish, tmp_path):
     """Headings, paragraphs, evidence claims, rights and requests: each differs from the English letter's, drafted
     from a parallel English template of the same layout (a text the catalog did not give would be the same)."""
     english = tmp_path / "english"
@@ -152,7 +110,7 @@ def test_the_english_letter_is_the_same_before_and_after_a_spanish_one(spanish):
 
 
 def test_a_text_without_spanish_refuses_the_whole_letter(tmp_path, monkeypatch, spanish):
-    monkeypatch.setattr(letter_language, "LOCALE_DIR", _catalog(tmp_path / "gaps", drop=("Date of birth",)))
+    monkeypatch.setattr(letter_language, "LOCALE_DIR", catalog_folder(tmp_path / "gaps", drop=("Date of birth",)))
     status, _, errors = _run("draft", "--case", "case.yaml", "--letter", "appeal", "--letter-lang", "es",
                              "--templates", str(spanish), "-o", "es.docx", "--today", "2026-12-01")
     assert status == 2
