@@ -163,7 +163,8 @@ def extract_template_builder(fileobj: IO[bytes], keywords: Any, comment_tags: An
     there (it builds the Spanish templates es/KIND.docx from this catalog)."""
     from babel.messages.extract import extract_python
 
-    yield from extract_python(fileobj, {"_": None}, comment_tags, options)
+    for line, _, message, comments in extract_python(fileobj, {"_": None}, comment_tags, options):
+        yield line, None, message, comments  # named by no keyword of the letters domain's (-k L_ -k LN_)
 
 
 def extract_case_model(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
