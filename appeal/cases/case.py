@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from appeal.base import letter_language
 from appeal.base.control_chars import refuse_controls
 from appeal.base.language import translate as _
 from appeal.cases import conditions, icd10, plan_types, states
@@ -68,11 +69,12 @@ def _takes_a_number(annotation: Any) -> bool:
 
 
 class Choice(StrEnum):
-    """An enum whose members carry a plain-language label for letters and prompts."""
+    """An enum whose members carry a plain-language label for letters and prompts: the English one, or, while a
+    letter in another language is drafted (appeal/base/letter_language.py), that language's."""
 
     @property
     def label(self) -> str:
-        return _LABELS.get((type(self), self.value), self.value.replace("_", " "))
+        return letter_language.translate(_LABELS.get((type(self), self.value), self.value.replace("_", " ")))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class PlanType(Choice):
 
     @property
     def label(self) -> str:
-        return plan_types.of(self).label
+        return letter_language.translate(plan_types.of(self).label)
 
 
 class TreatmentKind(Choice):
@@ -214,7 +216,7 @@ class DrugClass(Choice):
 
     @property
     def label(self) -> str:
-        return conditions.treatment_class(self.value).label
+        return letter_language.translate(conditions.treatment_class(self.value).label)
 
     @property
     def drug(self) -> bool | None:

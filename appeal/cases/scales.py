@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from appeal.base.letter_language import translate as L_
 from appeal.base.resources import load_data
 
 
@@ -34,10 +35,10 @@ class Scale:
 
     @property
     def remission_text(self) -> str:
-        """'12 or less' / 'below 5': the remission threshold as a letter says it."""
+        """'12 or less' / 'below 5': the remission threshold as a letter says it (in the letter's language)."""
         if self.remission_at_most is not None:
-            return f"{self.remission_at_most:g} or less"
-        return f"below {self.remission_below:g}" if self.remission_below is not None else ""
+            return L_("{number} or less").format(number=f"{self.remission_at_most:g}")
+        return L_("below {number}").format(number=f"{self.remission_below:g}") if self.remission_below is not None else ""
 
     @property
     def remission_line(self) -> float | None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from appeal.base import letter_language
 from appeal.base.control_chars import printable
 from appeal.base.folders import add_folder_options
 
@@ -93,6 +94,7 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
                        help="with --packet: a folder holding a folder of files to attach for each case, named after "
                             "the case (see above)")
 
+    letter_language.add_option(batch)
     add_folder_options(batch)
     batch.add_argument("--csv-template", metavar="FILE",
                        help="write an empty CSV (its first row only) with every column, and stop")
@@ -153,6 +155,7 @@ class Settings:
     packet: str | None = None  # "fax" or "mail": also make the PDF to send
     attach_dir: Path | None = None  # a folder per case of files to attach to its packet
     office: str | None = None  # the address of the run's LibreOffice server (appeal.output.office_server)
+    letter_lang: str = "en"  # the language of the letters (--letter-lang)
 
 
 def iter_tasks(inputs: Iterable[str]) -> Iterator[Task]:
@@ -240,7 +243,8 @@ def draft_task(task: Task) -> Result:
             case = casefile.load(task.path)
         kind = draft.choose_kind(case, settings.letter, settings.templates)
         drafted = draft.draft(case, kind, today=settings.today,
-                              evidence_dirs=list(settings.evidence) if settings.evidence else None)
+                              evidence_dirs=list(settings.evidence) if settings.evidence else None,
+                              language=settings.letter_lang, template_dirs=settings.templates)
         made = None
         if settings.packet:
             from appeal.output import packet
@@ -587,7 +591,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     _make_folder(folder)
     jobs = min(args.jobs or os.cpu_count() or 1, total)
     settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
-                        tuple(args.templates or ()), args.packet, Path(args.attach_dir) if args.attach_dir else None)
+                        tuple(args.templates or ()), args.packet, Path(args.attach_dir) if args.attach_dir else None,
+                        letter_lang=letter_language.choose(args.letter_lang))
     progress = Progress(total, unit="packets" if args.packet else "letters")
     outcomes: list[Outcome] = []
     stopped = False

@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from appeal.base import letter_language
 from appeal.base.folders import add_folder_options
 from appeal.commands.track import ask_and_record, case_from_track, today_of
 
@@ -27,6 +28,7 @@ def add_draft_parser(commands) -> argparse.ArgumentParser:
                        help="a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
                             "cleaned and placed above your name")
     draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    letter_language.add_option(draft)
     add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)
     return draft
@@ -197,6 +199,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from appeal.letters import draft
 
     today = today_of(args)
+    written_in = letter_language.choose(args.letter_lang)  # a language no letter is written in: said before anything
     signed = None  # the signature picture, cleaned before any question is asked, so a bad photo is said at once
     if args.signature:
         from appeal.output import signature
@@ -214,7 +217,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
         case, case_path = _interview(args)
     templates = tuple(args.templates or ())
     kind = draft.choose_kind(case, args.letter, templates)
-    drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
+    drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence, language=written_in,
+                                  template_dirs=templates)
     if args.case and drafted.blanks and sys.stdin.isatty() and not args.strict:
         from appeal.terminal import prompts
 
@@ -231,7 +235,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
                         "it).").format(saved=completed, case=case_path))
             case_path = completed
             kind = draft.choose_kind(case, args.letter, templates)
-            drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence)
+            drafted = draft.draft(case, kind, today, evidence_dirs=args.evidence, language=written_in,
+                                  template_dirs=templates)
     path = Path(args.output) if args.output else draft.default_name(case, kind, today)
     asked = not args.case and args.from_track is None  # the questionnaire made the case: keep it beside the letter
     if asked and not args.output:

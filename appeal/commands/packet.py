@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from appeal.base import letter_language
 from appeal.base.folders import add_folder_options
 from appeal.base.language import N_, translate as _
 
@@ -35,6 +36,7 @@ def add_packet_parser(commands) -> argparse.ArgumentParser:
                         help="no fax cover sheet: a packet to print and mail")
     packet.add_argument("-o", "--output", metavar="PACKET.pdf", help="where to write (default: patient-kind-date.pdf)")
     packet.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    letter_language.add_option(packet)  # for a letter drafted afresh (no --docx, none beside the case)
     add_folder_options(packet)
     packet.set_defaults(handler=cmd_packet)
     return packet
@@ -75,7 +77,6 @@ def _letter(args: argparse.Namespace, case, kind) -> tuple[bytes, Path | None, s
     file given with --docx; else the letter beside the case file (NAME.docx by NAME.yaml, as the questionnaire
     keeps them) when there is one, asked about in a terminal when it was changed since `appeal draft` wrote it;
     else a fresh draft."""
-    from appeal.letters import draft
     from appeal.letters.written_mark import state
     from appeal.output import packet
 
@@ -99,12 +100,20 @@ def _letter(args: argparse.Namespace, case, kind) -> tuple[bytes, Path | None, s
             raise KeyboardInterrupt
         if answer:
             return docx, beside, _(_USING[found]).format(path=beside)
-        fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
+        fresh = _afresh(args, case, kind)
         return fresh, None, _("Drafting the letter afresh from {case}; {path} is not used.").format(case=args.case,
                                                                                                    path=beside)
-    fresh = draft.draft(case, kind, evidence_dirs=args.evidence).content
+    fresh = _afresh(args, case, kind)
     return fresh, None, _("Drafting the letter afresh from {case} (to send a letter you edited, give it with "
                           "--docx EDITED.docx).").format(case=args.case)
+
+
+def _afresh(args: argparse.Namespace, case, kind) -> bytes:
+    """The letter drafted now, in the language `--letter-lang` asks for."""
+    from appeal.letters import draft
+
+    return draft.draft(case, kind, evidence_dirs=args.evidence, language=letter_language.choose(args.letter_lang),
+                       template_dirs=tuple(args.templates or ())).content
 
 
 # Which letter is used, by what appeal draft's mark says of it (appeal/letters/written_mark.py).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from appeal.base.letter_language import LN_, translate
 from appeal.base.xml_text import xml_safe
 from appeal.rules.evidence import Chosen, citation_text
 
@@ -53,11 +54,23 @@ def _add_paragraph(subdoc: Subdoc, style_ids: _StyleIds, text: str, style: str, 
     return paragraph
 
 
-APPENDIX_HEADING = "Attachment A: Evidence of medical necessity"
-APPENDIX_INTRO = (
+APPENDIX_HEADING = LN_("Attachment A: Evidence of medical necessity")
+APPENDIX_INTRO = LN_(
     "Each source below is summarized in plain language and followed by its full citation; the numbers match "
     "the references in the letter."
 )
+
+
+def headings() -> tuple[str, ...]:
+    """Attachment A's heading in every language a letter is written in (English first): a packet finds the one its
+    letter has."""
+    from appeal.base import letter_language
+
+    found = [APPENDIX_HEADING]
+    for code in letter_language.LANGUAGES:
+        with letter_language.writing(code):
+            found.append(translate(APPENDIX_HEADING))
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1)
@@ -102,11 +115,12 @@ def appendix_subdoc(template: DocxTemplate, chosen: list[Chosen]) -> Subdoc:
     style_ids = _StyleIds(template)
     # Heading 2 then Heading 3, like the letter's own sections: no skipped heading level for screen readers.
     # "Page break before" rather than a break paragraph, which leaves a blank page when the letter fills its last.
-    heading = _add_paragraph(subdoc, style_ids, APPENDIX_HEADING, "Heading 2", heading=True)
+    # in the letter's language: the heading, the introduction, each title and summary (the citation is the source's)
+    heading = _add_paragraph(subdoc, style_ids, translate(APPENDIX_HEADING), "Heading 2", heading=True)
     heading.paragraph_format.page_break_before = True
-    _add_paragraph(subdoc, style_ids, APPENDIX_INTRO, "Body Text Letter")
+    _add_paragraph(subdoc, style_ids, translate(APPENDIX_INTRO), "Body Text Letter")
     for item in chosen:
-        _add_paragraph(subdoc, style_ids, f"[{item.number}] {item.snippet.title}", "Heading 3", heading=True)
-        _add_paragraph(subdoc, style_ids, item.snippet.summary, "Body Text Letter")
+        _add_paragraph(subdoc, style_ids, f"[{item.number}] {translate(item.snippet.title)}", "Heading 3", heading=True)
+        _add_paragraph(subdoc, style_ids, translate(item.snippet.summary), "Body Text Letter")
         _add_paragraph(subdoc, style_ids, citation_text(item.snippet), "Small Print")
     return subdoc

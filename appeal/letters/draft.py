@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from appeal.base import letter_language
 from appeal.base.errors import UserError
 from appeal.base.safe_write import write_bytes
 from appeal.cases import voice
@@ -81,8 +82,33 @@ def _blanks(texts: list[str]) -> list[str]:
 
 
 def draft(
-    case: Case, kind: kinds.LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None
+    case: Case, kind: kinds.LetterKind, today: date | None = None, evidence_dirs: list[Path] | None = None,
+    language: str = letter_language.ENGLISH, template_dirs: tuple[Path, ...] = (),
 ) -> Drafted:
+    """The letter in memory, in `language` (`--letter-lang`): English from the kind's template; another language
+    from its template in that language (kinds.translated_template) with every text through the `letters` catalog,
+    refused whole when either is missing, so a plan never gets a letter half in English."""
+    if language == letter_language.ENGLISH:
+        return _draft(case, kind, kind.template, today, evidence_dirs)
+    name = letter_language.NAMES[language]
+    template = kinds.translated_template(kind, language, template_dirs)
+    if template is None:
+        raise UserError(f"The {kind.name} letter has no {name} template yet (no "
+                        f"{kind.template.parent / language / kind.template.name}), so it cannot be written in {name}; "
+                        "draft it in English (without --letter-lang).")
+    with letter_language.writing(language) as gaps:
+        drafted = _draft(case, kind, template, today, evidence_dirs)
+    if gaps:
+        shown = "\n".join(f"  - {text if len(text) <= 120 else text[:119] + '…'}" for text in list(gaps)[:10])
+        more = f"\n  ... and {len(gaps) - 10} more" if len(gaps) > 10 else ""
+        raise UserError(f"The {kind.name} letter cannot be written in {name}: the {letter_language.DOMAIN} catalog "
+                        f"has no {name} for {len(gaps)} of its texts, and a letter is never sent half in English. "
+                        f"Nothing was written. The texts without a translation:\n{shown}{more}")
+    return drafted
+
+
+def _draft(case: Case, kind: kinds.LetterKind, template: Path, today: date | None,
+           evidence_dirs: list[Path] | None) -> Drafted:
     context = context_for(case, kind, today, evidence_dirs)
     chosen = context["letter"].evidence
 
@@ -98,10 +124,12 @@ def draft(
 
     # The blanks are read from the rendered document in memory: the same tree the bytes were saved from, so
     # the same text as re-opening the bytes, without parsing them again (profiled).
-    rendered = render_document(kind.template, context, attachments)
+    rendered = render_document(template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     texts = _texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
-    warnings = (letter.warnings + check_document(rendered.document)  # what it calls enclosed is listed, and back
+    # what it calls enclosed is listed, and back (the check reads English words: an English letter's only)
+    enclosure_warnings = check_document(rendered.document) if letter_language.current() == "en" else []
+    warnings = (letter.warnings + enclosure_warnings
                 + voice.warnings(case, "\n".join(texts)))  # a chart's note in the patient's own letter
     return Drafted(kind, rendered.content, _blanks(texts), warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)

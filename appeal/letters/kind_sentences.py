@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from appeal.base import letter_language
 from appeal.base.errors import UserError
 from appeal.letters.kinds import LetterKind, Sentence
 from appeal.letters.render import describe_failure
 from appeal.letters.render_env import shared_environment
 from appeal.letters.sandbox import render_budget
+
+# The fields whose sentences the letter prints (in the letter's language); `warnings:` and `refuse:` are said to
+# the person, in English as before.
+LETTER_FIELDS = ("requests", "enclosures", "sending")
 
 
 def say(kind: LetterKind, field: str, context: dict[str, Any]) -> list[tuple[str, Sentence]]:
@@ -29,8 +34,10 @@ def say(kind: LetterKind, field: str, context: dict[str, Any]) -> list[tuple[str
                 if sentence.when and not environment.compile_expression(sentence.when)(**context):
                     continue
                 part = "text"
+                # what the letter prints is in the letter's language, and its Jinja is the translated one
+                source = letter_language.translate(sentence.text) if field in LETTER_FIELDS else sentence.text
                 # plain sentences skip Jinja: a third of the plan's time
-                text = environment.from_string(sentence.text).render(**context) if "{" in sentence.text else sentence.text
+                text = environment.from_string(source).render(**context) if "{" in source else source
             except Exception as error:  # noqa: BLE001 - a shared kind's sentence can fail in any way; the person gets words
                 raise UserError(_described(error, kind, field, number, part, sentence)) from None
             said.append((" ".join(text.split()), sentence))

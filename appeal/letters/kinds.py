@@ -297,6 +297,22 @@ def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
     return kinds
 
 
+def translated_template(kind: LetterKind, language: str, extra: tuple[Path, ...] = ()) -> Path | None:
+    """The kind's template in another language: LANGUAGE/NAME.docx in the kind's own template folder or in a folder
+    that comes before it (a user's folder may hold es/appeal.docx for the built-in kind); None when there is none.
+    A user's file is held to the same ownership check as the English template."""
+    for folder, source in reversed(folders(extra)):
+        candidate = folder / language / kind.template.name
+        if candidate.is_file():
+            if source != "built-in":
+                refuse_if_others_can_write(candidate.parent)
+                refuse_if_others_can_write(candidate)
+            return candidate
+        if folder.resolve() == kind.template.parent.resolve():
+            return None
+    return None
+
+
 def default_name(has_denial: bool) -> str:
     """The kind used when neither the command line nor the case names one."""
     return DEFAULT_FOR_DENIAL if has_denial else DEFAULT_WITHOUT_DENIAL

@@ -16,7 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from appeal.base import letter_language
 from appeal.base.errors import UserError
+# L_ marks a literal for the `letters` catalog (Babel's keyword); in_letter translates data (YAML, a label)
+from appeal.base.letter_language import LN_, translate as L_, translate as in_letter
 from appeal.base.resources import load_data
 from appeal.cases import checks as case_checks
 from appeal.cases.case import Authorization, Case, SenderRole
@@ -161,10 +164,19 @@ def argument_wordings() -> dict[str, Any]:
 
 
 def _voice(case: Case, patient: CaseView) -> Voice:
+    """In a Spanish letter the words are Spanish (LETTERS-ES.md): subject 'Yo' / 'Mi paciente' / the name, object
+    'mí' / 'mi paciente' / the name; `has`, `is_` and `possessive` are English agreement, so a Spanish sentence
+    writes its own verb, branching on `role`."""
     role = case.sender.role or SenderRole.patient
+    name = case.patient.full_name or Blank(PATIENT_NAME)
+    if letter_language.current() == "es":
+        if role is SenderRole.patient:
+            return Voice(role.value, "Yo", "he", "soy", "mi", "mí")
+        if role is SenderRole.provider:
+            return Voice(role.value, "Mi paciente", "ha", "es", "de mi paciente", "mi paciente")
+        return Voice(role.value, name, "ha", "es", f"de {name}", name)
     if role is SenderRole.patient:
         return Voice(role.value, "I", "have", "am", "my", "me")
-    name = case.patient.full_name or Blank(PATIENT_NAME)
     if role is SenderRole.provider:
         return Voice(role.value, "My patient", "has", "is", "my patient's", "my patient")
     return Voice(role.value, name, "has", "is", f"{name}'s", name)
@@ -184,40 +196,42 @@ def _re_lines(case: Case, view: dict[str, Any], kind: LetterKind, level: str = "
     patient, insurance, denial = view["patient"], view["insurance"], view["denial"]
     coverage = case.insurance.coverage()
     lines = [
-        Line("Patient", case.patient.full_name or Blank(PATIENT_NAME)),
-        Line("Date of birth", patient.date_of_birth),
-        Line(coverage.member_id.label, patient.member_id),
+        Line(L_("Patient"), case.patient.full_name or Blank(PATIENT_NAME)),
+        Line(L_("Date of birth"), patient.date_of_birth),
+        Line(in_letter(coverage.member_id.label), patient.member_id),
     ]
     if case.patient.group_number or (coverage.group_plan and "patient.group_number" not in case.left_out):
-        lines.append(Line("Group number", patient.group_number))
+        lines.append(Line(L_("Group number"), patient.group_number))
     if case.patient.policy_holder:
-        lines.append(Line("Policy holder", patient.policy_holder))
-    lines.append(Line("Plan", " / ".join(str(x) for x in (insurance.insurer, insurance.plan_name) if x) or insurance.insurer))
+        lines.append(Line(L_("Policy holder"), patient.policy_holder))
+    lines.append(Line(L_("Plan"), " / ".join(str(x) for x in (insurance.insurer, insurance.plan_name) if x) or insurance.insurer))
     if kind.needs_denial or case.denial is not None:
-        lines.append(Line("Claim or reference number", denial.reference))
-        lines.append(Line("Date of denial notice", denial.notice_date))
+        lines.append(Line(L_("Claim or reference number"), denial.reference))
+        lines.append(Line(L_("Date of denial notice"), denial.notice_date))
     if level:
-        lines.append(Line("Appeal level", level[0].upper() + level[1:]))
+        lines.append(Line(L_("Appeal level"), level[0].upper() + level[1:]))
     if case.treatment.authorization_number or case.treatment.authorization_end:
-        ends = f", ends {present(case.treatment.authorization_end)}" if case.treatment.authorization_end else ""
-        lines.append(Line("Current authorization", f"{case.treatment.authorization_number or 'number not given'}{ends}"))
+        number = case.treatment.authorization_number or L_("number not given")
+        lines.append(Line(L_("Current authorization"), L_("{number}, ends {date}").format(
+            number=number, date=present(case.treatment.authorization_end)) if case.treatment.authorization_end else number))
     codes = ", ".join(code.code for code in case.treatment.codes)
     name = case.treatment.display_name or Blank(TREATMENT_NAME)
-    lines.append(Line("Treatment", f"{name}; codes {codes}" if codes else name))
+    lines.append(Line(L_("Treatment"), L_("{treatment}; codes {codes}").format(treatment=name, codes=codes) if codes else name))
     if case.treatment.dates_of_service:
-        lines.append(Line("Dates of service", ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
+        lines.append(Line(L_("Dates of service"), ", ".join(str(d) for d in present(case.treatment.dates_of_service))))
     if case.sender.role is not SenderRole.provider and case.treatment.facility:
-        lines.append(Line("Provider", view["treatment"].facility))
+        lines.append(Line(L_("Provider"), view["treatment"].facility))
     if case.sender.role is not SenderRole.provider and case.treatment.prescriber and kind.argues_case:
         specialty = case.treatment.prescriber_specialty
-        contact = "; ".join(f"{what} {number}" for what, number in (("phone", case.treatment.prescriber_phone),
-                                                                     ("fax", case.treatment.prescriber_fax)) if number)
+        contact = "; ".join(what.format(number=number) for what, number in (
+            (L_("phone {number}"), case.treatment.prescriber_phone),
+            (L_("fax {number}"), case.treatment.prescriber_fax)) if number)
         name = f"{case.treatment.prescriber}, {specialty}" if specialty else case.treatment.prescriber
-        lines.append(Line("Prescriber", f"{name} ({contact})" if contact else name))
+        lines.append(Line(L_("Prescriber"), f"{name} ({contact})" if contact else name))
     if case.sender.role is SenderRole.provider and case.sender.npi:
-        lines.append(Line("Treating provider NPI", case.sender.npi))
+        lines.append(Line(L_("Treating provider NPI"), case.sender.npi))
     elif case.treatment.billing_npi:
-        lines.append(Line("Billing provider NPI", case.treatment.billing_npi))
+        lines.append(Line(L_("Billing provider NPI"), case.treatment.billing_npi))
     return lines
 
 
@@ -235,7 +249,7 @@ def _refs(chosen: list[Any]) -> str:
 
 def _claim(chosen_item: Any) -> str:
     """An Attachment A item as the claim it supports, cited by its number: 'Title [3].'"""
-    return f"{chosen_item.snippet.title.rstrip('.')} [{chosen_item.number}]."
+    return f"{in_letter(chosen_item.snippet.title).rstrip('.')} [{chosen_item.number}]."
 
 
 def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen: list[Any]) -> list[Section]:
@@ -269,13 +283,13 @@ def _arguments_for(case: Case, kind: LetterKind, context: dict[str, Any], chosen
             condition = paragraph.get("when")
             if condition and not environment.compile_expression(condition)(**context):
                 continue
-            text = environment.from_string(paragraph["text"]).render(**context)
+            text = environment.from_string(in_letter(paragraph["text"])).render(**context)
             paragraphs.append(" ".join(text.split()))
         if not paragraphs:
             continue
         heading = entry["heading"] if case.denial is not None else entry.get("heading_without_denial", entry["heading"])
         bearing = [item for item in chosen if reason in item.snippet.answers]
-        sections.append((reason, Section(heading, paragraphs, _refs(bearing))))
+        sections.append((reason, Section(in_letter(heading), paragraphs, _refs(bearing))))
     # Once every paragraph has cited what it cites: each item still uncited goes under the first point it bears
     # on, or under the last point, so every item of Attachment A is cited somewhere in the letter.
     for item in chosen:
@@ -343,7 +357,7 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "kind": kind,
         "urgent": is_urgent(case, kind),
         "already_given": rules_module.service_timing(case) == "post_service",
-        "treatment": case.treatment.display_name or "the requested treatment",
+        "treatment": case.treatment.display_name or L_("the requested treatment"),
         "rules": _rules_by_id(),
         "cited": PlanFunction(_cited(case)),
         "authority": PlanFunction(_authority(case)),
@@ -365,11 +379,12 @@ def _prescriber(case: Case) -> dict[str, str]:
     named = treatment.prescriber or ""
     if named and treatment.prescriber_specialty:
         named += f" ({treatment.prescriber_specialty.lower()})"
-    if treatment.prescriber_phone:
-        reached = f"at {treatment.prescriber_phone}" + (f" (fax {treatment.prescriber_fax})"
-                                                         if treatment.prescriber_fax else "")
+    if treatment.prescriber_phone and treatment.prescriber_fax:
+        reached = L_("at {phone} (fax {fax})").format(phone=treatment.prescriber_phone, fax=treatment.prescriber_fax)
+    elif treatment.prescriber_phone:
+        reached = L_("at {phone}").format(phone=treatment.prescriber_phone)
     else:
-        reached = f"by fax at {treatment.prescriber_fax}" if treatment.prescriber_fax else ""
+        reached = L_("by fax at {fax}").format(fax=treatment.prescriber_fax) if treatment.prescriber_fax else ""
     return {"prescriber_named": named, "prescriber_reached": reached}
 
 
@@ -423,8 +438,20 @@ def _unlisted(case: Case, kind: LetterKind, context: dict[str, Any], drafted: bo
         types = types_of(item)
         return bool(types) and types <= listed_singles
 
-    return [(item, sentence) for item, sentence in say(kind, "enclosures", context)
-            if bool(sentence.drafted_by) == drafted and not already_listed(item, sentence)]
+    said = say(kind, "enclosures", context)
+    english = _in_english(lambda: [item for item, _ in say(kind, "enclosures", context)],  # the same sentences
+                          [item for item, _ in said])
+    return [(item, sentence) for (item, sentence), named in zip(said, english)
+            if bool(sentence.drafted_by) == drafted and not already_listed(named, sentence)]
+
+
+def _in_english(work: Any, *already: Any) -> Any:
+    """What `work()` gives for an English letter, as the enclosure checks need it (documents.yaml names documents
+    in English words); in an English letter, what is `already` worked out (or `work()`), so it costs nothing."""
+    if letter_language.current() == letter_language.ENGLISH:
+        return already[0] if already else work()
+    with letter_language.writing(letter_language.ENGLISH):
+        return work()
 
 
 def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any]) -> list[str]:
@@ -459,7 +486,7 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
         return list(regulator.lines)
     if kind.recipient == "employer":
         address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
-        return [insurance.employer, "Human Resources / Employee Benefits", address]
+        return [insurance.employer, L_("Human Resources / Employee Benefits"), address]
     if case.insurance.appeals_address:
         return [insurance.insurer, insurance.appeals_address]
     if case.insurance.appeals_fax:  # a letter the plan gets by fax needs no mailing address (the fax line follows)
@@ -477,7 +504,7 @@ def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind
     are not repeated; a provider's phone is, for the peer-to-peer call."""
     role = case.sender.role or SenderRole.patient
     if kind.signed_by == "patient" and role is not SenderRole.patient:  # a document the patient signs for the sender
-        return [case.patient.full_name or Blank(PATIENT_NAME), "Date signed: ____________"]
+        return [case.patient.full_name or Blank(PATIENT_NAME), L_("Date signed: ____________")]
     if role is SenderRole.patient:
         return [case.sender.name or case.patient.full_name or Blank(PATIENT_NAME)]
     if role is SenderRole.provider:
@@ -488,7 +515,7 @@ def _signature(case: Case, patient: CaseView, sender: CaseView, kind: LetterKind
     relationship = f" ({case.sender.relationship})" if case.sender.relationship else ""
     return [
         f"{case.sender.name or field_blank('sender.name')}{relationship}",
-        f"Authorized representative for {case.patient.full_name or Blank(PATIENT_NAME)}",
+        L_("Authorized representative for {patient}").format(patient=case.patient.full_name or Blank(PATIENT_NAME)),
         sender.organization if case.sender.organization else None,
     ]
 
@@ -506,12 +533,15 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     step = letter_step(case, kind)
     steps = dispute.case_steps(case) if case.denial is not None else dispute.steps_for(case.insurance.plan_type)
 
+    # TRANSLATORS: the word that opens a step's condition: "a second-level internal appeal, if the plan has two levels"
+    condition = ", " + L_("if") + " "
+
     def plain(name: str) -> str:
-        return name.split(", if ")[0]
+        return in_letter(name).split(condition)[0]
 
     if step is Step.initial_request:
         # a request not yet decided: an appeal follows a denial
-        return "", steps[0].name if case.denial is None and steps else ""
+        return "", in_letter(steps[0].name) if case.denial is None and steps else ""
     position = dispute.position(case)
     if step is None:  # a letter tied to no step (a request for documents) prepares the step the case is at
         return "", plain(position.current.name) if case.denial is not None and position.current else ""
@@ -522,15 +552,16 @@ def _levels(case: Case, kind: LetterKind) -> tuple[str, str]:
     if index is None or index >= len(steps):
         return "", ""
     if steps[index].step is Step.internal_appeal:
-        this = f"{plain(steps[index].name)}, the first level of appeal"
+        this = L_("{step}, the first level of appeal").format(step=plain(steps[index].name))
     elif steps[index].step is Step.second_internal_appeal:
-        this = f"{plain(steps[index].name)}, the second level of appeal"
+        this = L_("{step}, the second level of appeal").format(step=plain(steps[index].name))
     else:
         this = plain(steps[index].name)
     following = plain(steps[index + 1].name) if index + 1 < len(steps) else ""
-    if following != (steps[index + 1].name if following else "") and index + 2 < len(steps):
+    if index + 1 < len(steps) and ", if " in steps[index + 1].name and index + 2 < len(steps):
         # "a second-level internal appeal, if the plan has two levels": name the step after it too
-        following = f"{steps[index + 1].name.replace(', if ', ' if ')}, then {plain(steps[index + 2].name)}"
+        named = in_letter(steps[index + 1].name).replace(condition, " " + L_("if") + " ")
+        following = L_("{step}, then {next}").format(step=named, next=plain(steps[index + 2].name))
     return this, following
 
 
@@ -541,7 +572,7 @@ def _urgent_deadline(case: Case, kind: LetterKind) -> str:
         return ""
     for rule in rules_module.select(case, step, {rules_module.Topic.decision_deadline}):
         if rule.urgency == "expedited" and rule.deadline is not None and rule.deadline.unit == "hours":
-            return f"{rule.deadline.amount} hours ({rule.citation})"
+            return L_("{amount} hours ({citation})").format(amount=rule.deadline.amount, citation=rule.citation)
     return ""
 
 
@@ -555,8 +586,8 @@ def _one_line(text: str) -> str:
 
 # The clinical facts that say what a denial puts at stake, each with its label (goals.py asks for them when a
 # kind `states_consequences`).
-STAKES = (("functional_impairment", "Daily life and work"), ("hospitalizations", "Hospital care"),
-          ("suicide_risk", "Safety"))
+STAKES = (("functional_impairment", LN_("Daily life and work")), ("hospitalizations", LN_("Hospital care")),
+          ("suicide_risk", LN_("Safety")))
 # Every fact the letter's "What is at stake" is written from: those above and the patient's own expectation.
 STAKE_FACTS = (*(f"clinical.{name}" for name, _ in STAKES), "clinical.if_denied")
 
@@ -565,7 +596,7 @@ def _consequences(case: Case) -> list[str]:
     """What is at stake, in the case's own recorded facts (never a prediction the case does not make)."""
     facts = [(getattr(case.clinical, name), label) for name, label in STAKES]
     # A recorded absence ("None.", "No suicidal thoughts ...") is not something a denial puts at stake.
-    return [f"{label}: {_one_line(text).rstrip('.')}." for text, label in facts
+    return [f"{in_letter(label)}: {_one_line(text).rstrip('.')}." for text, label in facts
             if text and text.strip().rstrip(".").lower() not in _NOTHING
             and not text.lstrip().lower().startswith("no ")]
 
@@ -576,8 +607,11 @@ def _if_denied(case: Case, voice: Voice) -> str:
     text = case.clinical.if_denied
     if not text or text.strip().rstrip(".").lower() in _NOTHING:
         return ""
-    who = "What I expect" if voice.role == "patient" else f"What I expect for {voice.object}"
-    return f"{who} if this treatment is denied: {_one_line(text).rstrip('.')}."
+    expected = _one_line(text).rstrip(".")
+    if voice.role == "patient":
+        return L_("What I expect if this treatment is denied: {expected}.").format(expected=expected)
+    return L_("What I expect for {patient} if this treatment is denied: {expected}.").format(
+        patient=voice.object, expected=expected)
 
 
 def _parity(case: Case, kind: LetterKind) -> list[str]:
@@ -607,14 +641,14 @@ def setting_and_monitoring(case: Case, chosen: list[Any], evidence_dirs: list[Pa
         return []
     number = next((f"[{item.number}]" for item in chosen if item.snippet.id == entry.source), "")
     if number:  # Attachment A gives the full citation, and the argument has named it: the number is enough
-        return [entry.text.replace("{source}", number)]
+        return [in_letter(entry.text).replace("{source}", number)]
     cite = entry.cite
     if not cite:
         snippet = evidence.load_library(evidence_dirs).get(entry.source)
         if snippet is None:  # a user's evidence folder replaced the library without it: say nothing unsourced
             return []
         cite = evidence.short_citation(snippet)
-    return [entry.text.replace("{source}", f"({cite})")]
+    return [in_letter(entry.text).replace("{source}", f"({cite})")]
 
 
 def _representative_authority(case: Case, enclosures: list[str]) -> str:
@@ -622,12 +656,14 @@ def _representative_authority(case: Case, enclosures: list[str]) -> str:
     tool's own draft or the sender's copy), so the letter never claims a paper that is not in the envelope."""
     if case.sender.role is not SenderRole.representative:
         return ""
-    paper = "appointment of representative" if case.insurance.coverage().family == "medicare" else "authorization"
+    medicare = case.insurance.coverage().family == "medicare"
     if any(word in item.lower() for item in enclosures for word in ("represent", "cms-1696", "appointment")):
-        return f"{paper} enclosed"
+        return L_("appointment of representative enclosed") if medicare else L_("authorization enclosed")
     if case.sender.authorization is Authorization.on_file:
-        return f"{paper} on file with the plan"
-    return f"the patient's signed {paper} will be sent separately"
+        return L_("appointment of representative on file with the plan") if medicare else \
+            L_("authorization on file with the plan")
+    return L_("the patient's signed appointment of representative will be sent separately") if medicare else \
+        L_("the patient's signed authorization will be sent separately")
 
 
 def _percent(fraction: float) -> str:
@@ -637,19 +673,20 @@ def _percent(fraction: float) -> str:
 def _course_sentence(course: clinical.ScoreCourse, start: date | None) -> str:
     """'MADRS: 34 on May 5, 2026 (baseline, before treatment) to 8 on November 17, 2026, 76% lower: a response
     and remission.' Response and remission are said only where scales.yaml defines them for the scale."""
-    before = " before treatment" if start is not None and course.baseline.date <= start else ""
-    text = (f"{course.instrument.label}: {course.baseline.number} on {present(course.baseline.date)} (baseline"
-            f"{before}) to {course.latest.number} on {present(course.latest.date)}")
+    baseline = L_("baseline before treatment") if start is not None and course.baseline.date <= start else L_("baseline")
+    text = L_("{scale}: {first} on {first_date} ({baseline}) to {last} on {last_date}").format(
+        scale=course.instrument.label, first=course.baseline.number, first_date=present(course.baseline.date),
+        baseline=baseline, last=course.latest.number, last_date=present(course.latest.date))
     change = course.change
     if change is not None and change != 0:
-        text += f", {_percent(change)} {'lower' if change > 0 else 'higher'}"
+        text += ", " + (L_("{percent} lower") if change > 0 else L_("{percent} higher")).format(percent=_percent(change))
     if course.response is None:
         return text + "."
-    response = "a response" if course.response else \
-        f"short of a response (a fall of at least {_percent(course.scale.response_reduction)})"
-    remission = f"remission ({course.scale.remission_text})" if course.remission else \
-        f"not yet remission ({course.scale.remission_text})"
-    return f"{text}: {response}, and {remission}."
+    response = L_("a response") if course.response else L_("short of a response (a fall of at least {percent})").format(
+        percent=_percent(course.scale.response_reduction))
+    remission = (L_("remission ({definition})") if course.remission else L_("not yet remission ({definition})")).format(
+        definition=course.scale.remission_text)
+    return L_("{course}: {response}, and {remission}.").format(course=text, response=response, remission=remission)
 
 
 def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
@@ -658,40 +695,43 @@ def _score_definition(courses: list[clinical.ScoreCourse]) -> str:
     if not defined:
         return ""
     reductions = sorted({course.scale.response_reduction for course in defined})
-    remissions = " or ".join(f"a {course.instrument.label} total {'of ' if course.scale.remission_at_most is not None else ''}"
-                             f"{course.scale.remission_text}" for course in defined)
+    either = " " + L_("or") + " "
+    remissions = either.join((L_("a {scale} total of {definition}") if course.scale.remission_at_most is not None
+                              else L_("a {scale} total {definition}")).format(
+        scale=course.instrument.label, definition=course.scale.remission_text) for course in defined)
     sources = "; ".join(dict.fromkeys(" ".join(course.scale.citation.split()) for course in defined if course.scale.citation))
-    return (f"Response means a total at least {' or '.join(_percent(r) for r in reductions)} below the baseline; "
-            f"remission means {remissions}, as defined in {sources}.")
+    return L_("Response means a total at least {reductions} below the baseline; remission means {remissions}, as "
+              "defined in {sources}.").format(reductions=either.join(_percent(r) for r in reductions),
+                                              remissions=remissions, sources=sources)
 
 
 def _change(course: clinical.ScoreCourse, point: Any) -> str:
     """A rating against its scale's baseline: 'baseline', '62% lower', 'no change'; from a baseline of 0, where
     no percentage can be said, 'higher (baseline 0)'."""
     if point is course.baseline:
-        return "baseline"
+        return L_("baseline")
     if point.date < course.baseline.date:
-        return "before baseline"
+        return L_("before baseline")
     if point.value == course.baseline.value:
-        return "no change"
+        return L_("no change")
     fraction = course.change_at(point)
     if fraction is None:
-        return f"higher (baseline {course.baseline.number})"
-    return f"{_percent(fraction)} {'lower' if fraction > 0 else 'higher'}"
+        return L_("higher (baseline {number})").format(number=course.baseline.number)
+    return (L_("{percent} lower") if fraction > 0 else L_("{percent} higher")).format(percent=_percent(fraction))
 
 
 def _score_rows(courses: list[clinical.ScoreCourse]) -> list[ScoreRow]:
     """One row a date, oldest first, each scale rated that day with its change from baseline."""
-    by_date: dict[date, list[tuple[str, str]]] = {}
+    by_date: dict[date, list[tuple[str, str, bool]]] = {}
     for course in courses:
         for point in course.points:
             by_date.setdefault(point.date, []).append(
-                (f"{course.instrument.label} {point.number}", f"{course.instrument.label} {_change(course, point)}"))
+                (f"{course.instrument.label} {point.number}", f"{course.instrument.label} {_change(course, point)}",
+                 point is course.baseline))
     rows = []
     for day in sorted(by_date):
-        scores, changes = zip(*by_date[day])
-        shown = "baseline" if all(change.endswith(" baseline") and "before" not in change for change in changes) \
-            else "; ".join(changes)
+        scores, changes, baselines = zip(*by_date[day])
+        shown = L_("baseline") if all(baselines) else "; ".join(changes)
         rows.append(ScoreRow(present(day), "; ".join(scores), shown))
     return rows
 
@@ -707,9 +747,9 @@ def _score_chart_alt(courses: list[clinical.ScoreCourse], summary: list[str]) ->
         return ""
     first = min(course.points[0].date for course in courses)
     last = max(course.points[-1].date for course in courses)
-    scales = " and ".join(course.instrument.label for course in courses)
-    return (f"Line chart of {scales} total scores from {present(first)} to {present(last)}, with dashed lines at "
-            f"the remission thresholds. " + " ".join(summary))
+    scales = (" " + L_("and") + " ").join(course.instrument.label for course in courses)
+    return L_("Line chart of {scales} total scores from {first} to {last}, with dashed lines at the remission "
+              "thresholds.").format(scales=scales, first=present(first), last=present(last)) + " " + " ".join(summary)
 
 
 def warm(evidence_dirs: list[Path] | None = None) -> None:
@@ -732,8 +772,8 @@ def context_for(
     sentence_context = _sentence_context(case, kind, wording_context)
     voice, facts, urgent = wording_context["v"], wording_context["facts"], sentence_context["urgent"]
     # what the sentences may call enclosed: the types of document the Enclosures hold, decided before any sentence
-    enclosures = _enclosures(case, kind, sentence_context)
-    enclosed = enclosed_types(enclosures)
+    # (from the English lines: documents.yaml names documents in English words)
+    enclosed = enclosed_types(_in_english(lambda: _enclosures(case, kind, sentence_context)))
     wording_context["enclosed"] = sentence_context["enclosed"] = enclosed
     levels = _levels(case, kind)
     courses = clinical.score_courses(case)
@@ -741,7 +781,7 @@ def context_for(
     enclosures = _enclosures(case, kind, sentence_context)
     letter = LetterPlan(
         kind=kind.name,
-        title=kind.title,
+        title=in_letter(kind.title),
         date=LetterDate(today.year, today.month, today.day),
         urgent=urgent,
         voice=voice,
@@ -750,21 +790,23 @@ def context_for(
         reason_labels=[reason.label for reason in (case.denial.reasons if case.denial else [])],
         arguments=_arguments_for(case, kind, wording_context, chosen),
         notes_paragraphs=_paragraphs(case.clinical.provider_notes),
-        scores=[f"{s.shown}{' on ' + str(present(s.date)) if s.date else ''}" for s in case.clinical.scores],
+        scores=[L_("{score} on {date}").format(score=s.shown, date=present(s.date)) if s.date else s.shown
+                for s in case.clinical.scores],
         rights=_rights(case, kind),
         requests=[text for text, _ in say(kind, "requests", sentence_context)],
         enclosures=enclosures,
         enclosed=enclosed,
-        representative_authority=_representative_authority(case, enclosures),
+        representative_authority=_representative_authority(case, _in_english(lambda: _enclosures(
+            case, kind, sentence_context), enclosures)),
         suggested_enclosures=_suggested_enclosures(case, kind, sentence_context),
         signature=[line for line in _signature(case, view["patient"], view["sender"], kind) if line is not None],
         facts=facts,
         warnings=case_checks.warnings(case) + [text for text, _ in say(kind, "warnings", sentence_context)],
         evidence=chosen,
         evidence_refs=_refs(chosen),
-        criteria_met=[result.criterion.met or result.criterion.title
+        criteria_met=[in_letter(result.criterion.met or result.criterion.title)
                       for result in readiness.check(case, today) if result.status == "met"],
-        request_title=dispute.request_title(case),
+        request_title=in_letter(dispute.request_title(case)),
         level=levels[0],
         next_level=levels[1],
         urgent_deadline=sentence_context["urgent_deadline"],
@@ -778,8 +820,8 @@ def context_for(
         score_summary=summary,
         score_rows=_score_rows(courses),
         score_definition=_score_definition(courses),
-        dose_heading="Dose or sessions" if any(item.drug_class and item.drug_class.drug is False
-                                               for item in case.prior_treatments) else "Dose",
+        dose_heading=L_("Dose or sessions") if any(item.drug_class and item.drug_class.drug is False
+                                                   for item in case.prior_treatments) else L_("Dose"),
         score_chart_alt=_score_chart_alt(courses, summary),
     )
     if kind.recipient != "plan":  # a regulator or an employer is told the whole story

@@ -24,8 +24,9 @@ from jinja2 import StrictUndefined
 from jinja2.environment import TemplateExpression
 from markupsafe import Markup
 
+from appeal.base import letter_language
 from appeal.base.xml_text import xml_safe
-from appeal.cases.fields import format_date, format_money
+from appeal.cases.fields import format_money
 from appeal.letters.compile_cache import CompiledCache, user_compiled_cache
 from appeal.letters.sandbox import SafeEnvironment
 
@@ -100,7 +101,7 @@ def _configure(kind: type[SafeEnvironment], for_docx: bool, **options: Any) -> S
     environment.add_filters({
         "money": lambda value: format_money(value) if value not in (None, "") else "",
         "possessive": lambda name: f"{name}'" if str(name).endswith("s") else f"{name}'s",
-        "letter_date": lambda value: format_date(value) if isinstance(value, date) else value,
+        "letter_date": lambda value: letter_language.long_date(value) if isinstance(value, date) else value,
         "sentence": as_sentence,
     })
     return environment

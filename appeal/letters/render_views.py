@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from appeal.cases.fields import format_date, format_money
+from appeal.base import letter_language
+from appeal.cases.fields import format_money
 from appeal.letters.sandbox import TemplateView, model_exposes
 
 
@@ -54,10 +55,10 @@ class Blank(TemplateView):
 
 
 class LetterDate(date):
-    """A date that prints as letters spell it: March 14, 2026."""
+    """A date that prints as letters spell it: March 14, 2026 (14 de marzo de 2026 in a Spanish letter)."""
 
     def __str__(self) -> str:
-        return format_date(self)
+        return letter_language.long_date(self)
 
 
 class Amount(Decimal):

@@ -13,6 +13,9 @@ from typing import Any
 from docx.oxml.ns import qn
 from docx.shared import Inches
 
+from appeal.base import letter_language
+from appeal.base.letter_language import translate as L_
+
 # Printed size and resolution: the width of a letter's text (8.5 in less two 1-in margins) at 200 dots an inch,
 # so the labels print at their point size and a 100-dpi screen page still reads them.
 WIDTH_INCHES = 6.5
@@ -46,15 +49,23 @@ def png(courses: list[Any], start: Any = None) -> bytes:
         line = course.scale.remission_line
         if line is not None:
             axes.axhline(line, color=color, linestyle="--", linewidth=1.2,
-                         label=f"{course.instrument.label} remission ({course.scale.remission_text})")
+                         label=L_("{scale} remission ({definition})").format(
+                             scale=course.instrument.label, definition=course.scale.remission_text))
     if start is not None:
-        axes.axvline(start, color="#555555", linestyle=":", linewidth=1.5, label="treatment started")
+        axes.axvline(start, color="#555555", linestyle=":", linewidth=1.5, label=L_("treatment started"))
     axes.set_ylim(-2, top * 1.18 + 1)
-    axes.set_ylabel("Total score\n(lower is better)", fontsize=FONT_POINTS)
-    axes.set_xlabel("Date of rating", fontsize=FONT_POINTS)
+    axes.set_ylabel(L_("Total score") + "\n" + L_("(lower is better)"), fontsize=FONT_POINTS)
+    axes.set_xlabel(L_("Date of rating"), fontsize=FONT_POINTS)
     locator = AutoDateLocator(minticks=4, maxticks=8)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(DateFormatter("%b %-d\n%Y"))
+    if letter_language.current() == letter_language.ENGLISH:
+        axes.xaxis.set_major_formatter(DateFormatter("%b %-d\n%Y"))
+    else:  # the month in the letter's language ('7 dic'), as its dates are
+        from matplotlib.dates import num2date
+        from matplotlib.ticker import FuncFormatter
+
+        axes.xaxis.set_major_formatter(FuncFormatter(
+            lambda value, _: letter_language.short_date(num2date(value).date())))
     axes.tick_params(labelsize=FONT_POINTS - 1)
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
@@ -73,7 +84,7 @@ class Picture:
         part = template.docx.part
         inline = part.new_pic_inline(io.BytesIO(content), Inches(WIDTH_INCHES), None)
         properties = inline.find(qn("wp:docPr"))
-        properties.set("name", "Chart of rating scores")
+        properties.set("name", L_("Chart of rating scores"))
         properties.set("descr", alt)
         self.xml = inline.xml
 

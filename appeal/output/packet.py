@@ -31,7 +31,7 @@ from appeal.base.images import looks_like_heif, open_image, upright
 from appeal.base.paragraph_styles import style_names
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
-from appeal.letters.appendix import APPENDIX_HEADING
+from appeal.letters.appendix import APPENDIX_HEADING, headings
 
 POINTS_PER_INCH = 72
 PAGE_WIDTH, PAGE_HEIGHT = 8.5 * POINTS_PER_INCH, 11 * POINTS_PER_INCH  # US letter, what fax machines print
@@ -266,17 +266,19 @@ def letter_parts(letter_pdf: bytes) -> list[Part]:
     # LibreOffice bookmarks each heading, with its page and height: the heading at the top of a page (reading every
     # page's text instead took 80% of a packet's assembly). A letter without that bookmark (a heading restyled in
     # Word) is read page by page.
-    marked = _bookmarked(reader, APPENDIX_HEADING)
+    # the heading in the letter's own language (a Spanish letter's "Anexo A: ..."), English first
+    heading, marked = next(((title, found) for title in headings()
+                            if (found := _bookmarked(reader, title)) is not None), (APPENDIX_HEADING, None))
     if marked is not None:
         number, top = marked
         start = number if number and top is not None and top >= float(pages[number].mediabox.top) - TOP_OF_PAGE else None
     else:
-        start = next((number for number, page in enumerate(pages) if number and _begins_with(page, APPENDIX_HEADING)),
-                     None)
+        heading, start = next(((title, number) for number, page in enumerate(pages) if number
+                               and (title := _begins_with(page, headings()))), (APPENDIX_HEADING, None))
     fit = not all(_is_letter_size(page) for page in pages)
     if start is None:
         return [Part(LETTER_TITLE, pages, fit=fit)]
-    return [Part(LETTER_TITLE, pages[:start], fit=fit), Part(APPENDIX_HEADING, pages[start:], fit=fit)]
+    return [Part(LETTER_TITLE, pages[:start], fit=fit), Part(heading, pages[start:], fit=fit)]
 
 
 def _bookmarked(reader, title: str) -> tuple[int, float | None] | None:
@@ -291,9 +293,10 @@ def _bookmarked(reader, title: str) -> tuple[int, float | None] | None:
     return None
 
 
-def _begins_with(page, heading: str) -> bool:
+def _begins_with(page, titles: tuple[str, ...]) -> str | None:
+    """The one of `titles` the page's text begins with (its text read once), or None."""
     text = " ".join((page.extract_text() or "").split())
-    return text.startswith(heading)
+    return next((title for title in titles if text.startswith(title)), None)
 
 
 def _is_letter_size(page) -> bool:
@@ -450,9 +453,10 @@ def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Pa
     if listed is None:
         return []
     warnings = []
-    in_letter = [item for item in listed if item.lower().startswith("attachment a")]
+    called = tuple(heading.split(":")[0].lower() for heading in headings())  # "attachment a", "anexo a"
+    in_letter = [item for item in listed if item.lower().startswith(called)]
     others = [item for item in listed if item not in in_letter]
-    has_appendix = any(part.title == APPENDIX_HEADING for part in letter)
+    has_appendix = any(part.title in headings() for part in letter)
     if in_letter and not has_appendix:
         warnings.append(_("The letter lists Attachment A, but no page of the letter begins with its heading "
                           "('{heading}'). Check the letter still holds it.").format(heading=APPENDIX_HEADING))

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from appeal.cases.case import Case, Decision, HistoryEntry, ReviewLevel, SendMethod, SentStep
-from appeal.cases.fields import format_date
+# L_ marks a literal for the `letters` catalog; in_letter translates data and marked constants
+from appeal.base.letter_language import LN_, long_date, translate as L_, translate as in_letter
 from appeal.rules import dispute
 from appeal.rules.deadlines import due_date
 from appeal.rules.dispute import Step
@@ -25,12 +26,19 @@ from appeal.rules.rule_book import Rule, Topic, select
 SAME_DAY = {SendMethod.fax, SendMethod.portal, SendMethod.email, SendMethod.hand}
 # The plan's own decisions: an external review is decided by an independent reviewer, not by the plan.
 PLAN_DECIDES = {SentStep.initial_request, SentStep.internal_appeal, SentStep.second_internal_appeal}
+# What the denial notice was, as the timeline says it: '{words} {treatment}{reference}, in a notice of this date.'
 DENIAL_WORDS = {
-    ReviewLevel.initial: "The plan denied",
-    ReviewLevel.first_internal: "The plan upheld its denial, on internal appeal, of",
-    ReviewLevel.final_internal: "The plan upheld its denial, at its final internal level, of",
-    ReviewLevel.external: "The external reviewer upheld the denial of",
+    ReviewLevel.initial: LN_("The plan denied {treatment}{reference}, in a notice of this date."),
+    ReviewLevel.first_internal: LN_("The plan upheld its denial, on internal appeal, of {treatment}{reference}, in a "
+                                    "notice of this date."),
+    ReviewLevel.final_internal: LN_("The plan upheld its denial, at its final internal level, of "
+                                    "{treatment}{reference}, in a notice of this date."),
+    ReviewLevel.external: LN_("The external reviewer upheld the denial of {treatment}{reference}, in a notice of "
+                              "this date."),
 }
+
+# A deadline's unit as a breach says it ('30 days', '72 hours', '60 calendar days').
+UNITS = {"days": LN_("days"), "hours": LN_("hours"), "business_days": LN_("business days"), "months": LN_("months")}
 
 
 @dataclass(frozen=True)
@@ -54,47 +62,63 @@ def _received(entry: HistoryEntry) -> tuple[date | None, str]:
     if entry.received:
         return entry.received, ""
     if entry.sent and entry.method in SAME_DAY:
-        return entry.sent, f" (sent by {entry.method.label} that day)"
+        return entry.sent, " " + L_("(sent by {method} that day)").format(method=entry.method.label)
     return None, ""
 
 
 def _what(case: Case, entry: HistoryEntry) -> str:
     """What was sent, in this plan's words: 'the internal appeal', or for Medicare 'the request for reconsideration'."""
     if entry.step is None:
-        return "the request"
+        return L_("the request")
     titles = [info.title for info in dispute.steps_for(case.insurance.plan_type) if info.step.value == entry.step.value]
-    return f"the {titles[0].lower()}" if titles and titles[0] != "Appeal" else entry.step.label
+    if titles and titles[0] != "Appeal":
+        # TRANSLATORS: {title} is the step's title in lower case ('request for reconsideration')
+        return L_("the {title}").format(title=in_letter(titles[0]).lower())
+    return entry.step.label
 
 
 def timeline(case: Case, today: date, breaches: list[Breach] | None = None) -> list[Event]:
     """The dispute in date order: the denial, each request or appeal sent, received and decided, and each
     decision that was due and did not come."""
-    treatment = case.treatment.display_name or "the requested treatment"
+    treatment = case.treatment.display_name or L_("the requested treatment")
     events: list[Event] = []
     decided_days = {entry.decided for entry in case.history if entry.decided}
     denial = case.denial
     if denial and denial.notice_date and denial.notice_date not in decided_days:
         words = DENIAL_WORDS.get(denial.level_exhausted or ReviewLevel.initial, DENIAL_WORDS[ReviewLevel.initial])
-        reference = f" (reference {denial.reference})" if denial.reference else ""
-        events.append(Event(denial.notice_date, f"{words} {treatment}{reference}, in a notice of this date."))
+        reference = " " + L_("(reference {reference})").format(reference=denial.reference) if denial.reference else ""
+        events.append(Event(denial.notice_date, in_letter(words).format(treatment=treatment, reference=reference)))
     if denial and denial.received_date and denial.notice_date and denial.received_date != denial.notice_date:
-        events.append(Event(denial.received_date, "The denial notice arrived."))
+        events.append(Event(denial.received_date, L_("The denial notice arrived.")))
     for entry in case.history:
         what = _what(case, entry)
         if entry.sent:
-            how = f" by {entry.method.label}" if entry.method else ""
-            events.append(Event(entry.sent, f"{what[0].upper()}{what[1:]} was sent to the plan{how}."))
+            sent = (L_("{what} was sent to the plan by {method}.").format(what=what, method=entry.method.label)
+                    if entry.method else L_("{what} was sent to the plan.").format(what=what))
+            events.append(Event(entry.sent, sent[0].upper() + sent[1:]))
         if entry.received and entry.received != entry.sent:
-            events.append(Event(entry.received, f"The plan received {what}."))
+            events.append(Event(entry.received, L_("The plan received {what}.").format(what=what)))
         if entry.decided:
-            result = {Decision.approved: "approved", Decision.denied: "denied",
-                      Decision.partial: "partly approved"}.get(entry.result, "decided")
-            reviewer = "The external reviewer" if entry.step is SentStep.external_review else "The plan"
-            events.append(Event(entry.decided, f"{reviewer} {result} {what}."))
+            events.append(Event(entry.decided, _decided(entry, what)))
         if entry.note:
             events.append(Event(entry.sent or entry.decided or today, " ".join(entry.note.split())))
     events += [Event(breach.due, breach.short) for breach in breaches or []]
     return sorted(events, key=lambda event: event.day)
+
+
+def _decided(entry: HistoryEntry, what: str) -> str:
+    """'The plan denied the internal appeal.', 'The external reviewer approved ...': one sentence each, so that a
+    translation can make the verb agree."""
+    if entry.step is SentStep.external_review:
+        said = {Decision.approved: LN_("The external reviewer approved {what}."),
+                Decision.denied: LN_("The external reviewer denied {what}."),
+                Decision.partial: LN_("The external reviewer partly approved {what}.")}
+        otherwise = LN_("The external reviewer decided {what}.")
+    else:
+        said = {Decision.approved: LN_("The plan approved {what}."), Decision.denied: LN_("The plan denied {what}."),
+                Decision.partial: LN_("The plan partly approved {what}.")}
+        otherwise = LN_("The plan decided {what}.")
+    return in_letter(said.get(entry.result, otherwise)).format(what=what)
 
 
 def breaches(case: Case, today: date) -> list[Breach]:
@@ -117,17 +141,23 @@ def breaches(case: Case, today: date) -> list[Breach]:
         rule = confirmed[0]
         decided = entry.decided
         if decided is None and today > due:
-            outcome = f"No decision had come by {format_date(today)}, {(today - due).days} days after it was due"
-            short = f"The plan's decision on {_what(case, entry)} was due ({rule.citation}); none came."
+            outcome = L_("No decision had come by {date}, {days} days after it was due").format(
+                date=long_date(today), days=(today - due).days)
+            short = L_("The plan's decision on {what} was due ({citation}); none came.").format(
+                what=_what(case, entry), citation=rule.citation)
         elif decided is not None and decided > due:
-            outcome = f"The decision came on {format_date(decided)}, {(decided - due).days} days after it was due"
-            short = f"The plan's decision on {_what(case, entry)} was due ({rule.citation}); it came late."
+            outcome = L_("The decision came on {date}, {days} days after it was due").format(
+                date=long_date(decided), days=(decided - due).days)
+            short = L_("The plan's decision on {what} was due ({citation}); it came late.").format(
+                what=_what(case, entry), citation=rule.citation)
         else:
             continue
         deadline = rule.deadline
-        unit = deadline.unit.replace("_", " ")
-        text = (f"The plan received {_what(case, entry)} on {format_date(start)}{how}. {rule.letter_text or rule.text} "
-                f"({rule.citation}; source: {rule.source_url}). Counted from that day, {deadline.amount} {unit} ran "
-                f"to {format_date(due)}. {outcome}.")
+        unit = in_letter(UNITS.get(deadline.unit, deadline.unit.replace("_", " ")))
+        text = L_("The plan received {what} on {date}{how}. {rule} ({citation}; source: {source}). Counted from that "
+                  "day, {amount} {unit} ran to {due}. {outcome}.").format(
+            what=_what(case, entry), date=long_date(start), how=how, rule=in_letter(rule.letter_text or rule.text),
+            citation=rule.citation, source=rule.source_url, amount=deadline.amount, unit=unit, due=long_date(due),
+            outcome=outcome)
         found.append(Breach(rule, " ".join(text.split()), due, short))
     return found

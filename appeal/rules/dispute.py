@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from appeal.base.letter_language import LN_
 from appeal.cases import plan_types
 from appeal.cases.case import Case, PlanType, ReviewLevel
 
@@ -130,4 +131,4 @@ def position(case: Case) -> Position:
 def request_title(case: Case) -> str:
     """What the request a letter makes is called for this plan at this step: 'Request for redetermination'..."""
     current = position(case).current
-    return current.title if current else "Appeal"
+    return current.title if current else LN_("Appeal")

@@ -27,9 +27,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from appeal.base import folders, loader
 from appeal.base.errors import UserError, describe_validation
+from appeal.base.letter_language import long_date, translate as L_
 from appeal.base.resources import bundled, parse_bundled_yaml
 from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
-from appeal.cases.fields import format_date
 from appeal.rules import clinical
 from appeal.rules.clinical import Condition
 
@@ -430,6 +430,7 @@ def citation_text(snippet: Snippet) -> str:
         parts.append(f"doi:{citation.doi}")
     if citation.url:
         # "Accessed" only for a page that was read: some pages are known only through quotations of them.
-        accessed = [f"Accessed {format_date(snippet.checked)}"] if citation.url in snippet.checked_against else []
+        accessed = [L_("Accessed {date}").format(date=long_date(snippet.checked))] \
+            if citation.url in snippet.checked_against else []
         parts += [*accessed, citation.url]
     return _join_sentences(parts)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from appeal.base import letter_language
 from appeal.base.resources import load_data
 from appeal.cases.case import Case, PlanType, TreatmentKind
 from appeal.rules.dispute import Step, has_second_level
@@ -144,6 +145,6 @@ def appeal_levels(case: Case) -> str | None:
 
 def cited(rule: Rule) -> str:
     """The rule's letter sentence with its citation, unless the sentence already names it."""
-    sentence = (rule.letter_text or rule.text).strip()
+    sentence = letter_language.translate(rule.letter_text or rule.text).strip()  # in the letter's language
     first_source = rule.citation.split(";")[0].split("(")[0].strip()
     return sentence if first_source in sentence else f"{sentence} ({rule.citation})"

@@ -69,6 +69,7 @@ class Work:
     edited: tuple[str, Path] | None = None  # the letter as the person edited it and gave it back: (its name, our copy)
     summary: Path | None = None  # "Qué dice su carta" kept beside the letter (a person reading Spanish)
     named: tuple[str, str] = ("", "")  # the patient's name and the letter's kind, once the letter is written
+    letter_lang: str = "en"  # the language of the letter itself (for a plan that accepts Spanish): en or es
 
     @property
     def title(self) -> str:
@@ -290,6 +291,7 @@ def create_app(session: Session):
         Route("/finish", pages.finish, methods=["POST"]),
         Route("/letter", pages.letter),
         Route("/letter.docx", pages.letter_docx),
+        Route("/letter-language", pages.letter_language_choice, methods=["POST"]),
         Route("/summary.docx", pages.summary_docx),
         Route("/packet", pages.packet, methods=["POST"]),
         Route("/packet.pdf", pages.packet_pdf),

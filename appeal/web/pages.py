@@ -417,11 +417,38 @@ def letter_of(work: Work, engine: Engine):
     from appeal.letters import draft
 
     stat = engine.path.stat() if engine.path and engine.path.is_file() else None
-    key = (str(engine.path), stat.st_ino, stat.st_mtime_ns, stat.st_size, date.today()) if stat else None
+    key = (str(engine.path), stat.st_ino, stat.st_mtime_ns, stat.st_size, date.today(), work.letter_lang) \
+        if stat else None
     if key is None or work.letter is None or work.letter[0] != key:
         kind = draft.choose_kind(engine.case, None)
-        work.letter = (key, (kind, draft.draft(engine.case, kind)))
+        work.letter = (key, (kind, draft.draft(engine.case, kind, language=work.letter_lang)))
     return work.letter[1]
+
+
+@guarded
+async def letter_language_choice(request):
+    """"Letter in English / in Spanish": this window's letter drafted again in the language chosen (and the copy
+    kept beside the case file written again); a Spanish letter that cannot be written (no Spanish template or
+    translation for it) leaves the English one, saying why."""
+    from appeal.base import letter_language
+
+    work = work_of(request)
+    chosen = str((await form(request)).get("letter_lang", ""))
+    if work.draft is None:
+        return go("/", work)
+    before, work.letter_lang = work.letter_lang, chosen if chosen in letter_language.LANGUAGES else "en"
+    with web_flow.opened(work.draft) as engine:
+        try:
+            letter_of(work, engine)
+        except UserError as refused:
+            work.letter_lang = before
+            work.told.append(_("The letter stays as it was: {reason}").format(reason=refused))
+        else:
+            work.told.append(_("Your letter is now in Spanish.") if work.letter_lang == "es"
+                             else _("Your letter is now in English."))
+            if work.saved:
+                keep_letter(request.app.state.session, work, engine)
+    return go("/letter", work)
 
 
 def download_name(case, kind) -> str:
@@ -449,6 +476,7 @@ async def letter(request):
     focus, work.focus = work.focus, ""
     kept = follow_up(work, drafted.to_draft)
     return render(request, "letter.html", kind=kind, drafted=drafted, blanks=blanks, steps=steps, kept=kept,
+                  letter_lang=work.letter_lang,
                   summary=summary_offered(work, engine, kind, kept),
                   earliest=earliest, today=date.today(), packet=work.packet, methods=METHODS,
                   recorded=work.recorded, appeal_id=work.appeal_id, focus=focus, name=download_name(case, kind),

@@ -606,6 +606,48 @@ def test_the_letter_is_drafted_again_once_the_draft_changes_and_not_before(clien
     assert "Marisol Alvarez" in letter_text() and len(made) == 2
 
 
+
+def test_the_letter_page_writes_the_letter_in_spanish_when_asked_and_keeps_it_english_when_it_cannot(
+        client, monkeypatch, tmp_path):
+    """"Letter in English / in Spanish": the download becomes the Spanish letter (a test catalog and a Spanish
+    template in $APPEAL_TEMPLATES), the page says so in the reader's language; a letter whose catalog lacks a text
+    stays as it was, with the reason."""
+    import io
+
+    from docx import Document
+    from letter_es_harness import catalog_folder, spanish_template
+
+    from appeal.base import letter_language
+    from appeal.cases import examples
+
+    spanish_template(tmp_path / "templates" / "es" / "appeal.docx")
+    monkeypatch.setenv("APPEAL_TEMPLATES", str(tmp_path / "templates"))
+    monkeypatch.setattr(letter_language, "LOCALE_DIR", catalog_folder(tmp_path / "locale"))
+    path = start_patient_appeal(client)
+    path.write_text(examples.text("ketamine-trd-erisa-appeal"))
+
+    def letter_text() -> list[str]:
+        return [p.text for p in Document(io.BytesIO(client.get_bytes("/letter.docx"))).paragraphs]
+
+    page = html.unescape(client.get("/letter").body)
+    assert "In Spanish (only for plans that accept Spanish correspondence)" in page
+    assert 'name="letter_lang" id="letter-en" value="en" checked' in page
+    assert "Date of birth: June 12, 1985" in "\n".join(letter_text())
+    reply = client.post("/letter-language", {"letter_lang": "es"})
+    assert reply.status == 303 and reply.headers["location"].startswith("/letter?w=")
+    page = html.unescape(client.get("/letter").body)
+    assert "Your letter is now in Spanish." in page and 'id="letter-es" value="es" checked' in page
+    assert "It is written in Spanish, for a plan that accepts Spanish correspondence" in page
+    assert "Fecha de nacimiento: 12 de junio de 1985" in letter_text()
+    client.post("/letter-language", {"letter_lang": "en"})
+    assert "Date of birth: June 12, 1985" in "\n".join(letter_text())
+
+    monkeypatch.setattr(letter_language, "LOCALE_DIR", catalog_folder(tmp_path / "gaps", drop=("Date of birth",)))
+    client.post("/letter-language", {"letter_lang": "es"})
+    page = html.unescape(client.get("/letter").body)
+    assert "The letter stays as it was: The appeal letter cannot be written in Spanish" in page
+    assert 'id="letter-en" value="en" checked' in page and "Date of birth: June 12, 1985" in "\n".join(letter_text())
+
 def test_a_list_entry_lacking_a_fact_the_letter_needs_is_reopened_and_the_letter_is_reached(client):
     """A draft from before the letter needed each trial's dose: the browser opens that trial at the dose question
     (as the terminal does), and once it is answered goes on to the review and the letter, not back to the list."""
