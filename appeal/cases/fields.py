@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -15,20 +16,9 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
 from appeal.base.errors import UserError
-from appeal.base.language import month_name, translate as _
+from appeal.base.language import long_date, month_name, shown_date, translate as _
 
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%m/%d/%y",
-    "%m-%d-%Y",
-    "%B %d %Y",
-    "%B %d, %Y",
-    "%b %d %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%b. %d, %Y",
-)
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y")  # numeric: the month first, as in the US
 
 
 _ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
@@ -75,34 +65,76 @@ def _why_not_us(value: str, match: re.Match) -> str:
         value=value, example=_example())
 
 
+# A month's name as people type it, whatever language they read (an English reader may paste a Spanish date): the
+# English and the Spanish names ("setiembre" is Spanish too), or their first three letters or more ("sept", "dic.").
 _MONTHS = [calendar.month_name[number].lower() for number in range(1, 13)]
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+_SPANISH_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                   "noviembre", "diciembre"]
+_NAMES = {name: number for names in (_MONTHS, _SPANISH_MONTHS) for number, name in enumerate(names, 1)} | {
+    "setiembre": 9}
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|ro|o|\.?º|\.?°)(?!\w)", re.IGNORECASE)  # 22nd, 1º, 1.º, 1ro
+_JOINING = {"de", "del", "of"}  # "3 de diciembre del 2026", "3rd of December 2026"
 
 
-def _month_words(text: str) -> str:
-    """'sept 22nd 2026', 'Dec. 1 2026', 'Febuary 3 2026' as strptime reads them: each word that starts a month's
-    name (three letters or more) or is one letter off it becomes the month's full name; ordinals lose their suffix."""
-    words = []
-    for word in _ORDINAL.sub(r"\1", text).split(" "):
-        bare = word.rstrip(".,").lower()
-        month = None
-        if bare.isalpha() and len(bare) >= 3:
-            month = next((name for name in _MONTHS if name.startswith(bare)), None)
-            if month is None:
-                near = difflib.get_close_matches(bare, _MONTHS, n=1, cutoff=0.75)
-                month = near[0] if near else None
-        words.append(month.capitalize() + ("," if word.endswith(",") else "") if month else word)
-    return " ".join(words)
+def _month_number(word: str) -> int | None:
+    """The month a word names ('Dic.', 'setiembre', 'Febuary', 'agósto'), or None: a whole name or its start
+    (three letters or more), else a name one letter off; case and accents do not matter."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", word.rstrip(".,").lower())
+                   if not unicodedata.combining(char))
+    if not bare.isalpha() or len(bare) < 3:
+        return None
+    start = next((number for name, number in _NAMES.items() if name.startswith(bare)), None)
+    if start:
+        return start
+    near = difflib.get_close_matches(bare, _NAMES, n=1, cutoff=0.75)
+    return _NAMES[near[0]] if near else None
+
+
+def _in_words(text: str) -> tuple[int, list[str]] | None:
+    """A date written with its month's name, as (month, the other parts: its numbers, or any word left over); None
+    when no word names a month. Dashes, slashes, dots and commas between the parts are spaces ('3-dic-2026')."""
+    parts = [part for part in re.split(r"[\s,./-]+", _ORDINAL.sub(r"\1", text).strip()) if part]
+    months = [number for number in map(_month_number, parts) if number]
+    if len(months) != 1:
+        return None
+    rest = [part.rstrip(".") for part in parts if not _month_number(part) and part.lower() not in _JOINING]
+    return months[0], rest
+
+
+def _from_words(value: str, month: int, rest: list[str]) -> date:
+    """A date from a month's name, a day (one or two digits) and a year (four), in any order ('3 de diciembre de
+    2026', 'dic 3 2026', 'December 3, 2026'); a day the month does not have, or no year, or no day, says why."""
+    days = [int(part) for part in rest if re.fullmatch(r"\d{1,2}", part)]
+    years = [int(part) for part in rest if re.fullmatch(r"\d{4}", part)]
+    if len(days) + len(years) != len(rest) or len(days) > 1 or len(years) > 1:
+        raise ValueError(_("'{value}' is not a date; {example}").format(value=value, example=_example()))
+    if not years and days:
+        year = date.today().year
+        why = _why_not_a_day(value, year, month, days[0])
+        raise ValueError(why or _("'{value}' has no year; write it with the year, like {date}").format(
+            value=value, date=long_date(date(year, month, days[0]))))
+    if not days:
+        raise ValueError(_why_not_a_day(value, years[0], month, 1) or _(
+            "'{value}' has no day; write the day too, like {date}").format(value=value,
+                                                                            date=long_date(date(years[0], month, 1))))
+    why = _why_not_a_day(value, years[0], month, days[0])
+    if why:
+        raise ValueError(why)
+    return date(years[0], month, days[0])
 
 
 def parse_date(value: object) -> object:
-    """Accept 2026-03-14, 03/14/2026, 3/14/26 and March 14 2026 (and 2026-03-14 10:30, the date of a timestamp);
-    leave anything else for pydantic to reject. Text shaped like a date that is none says why."""
+    """Accept 2026-03-14, 03/14/2026, 3/14/26 (the month first) and a month's name with a day and a year, in English
+    or Spanish ('March 14 2026', '14 de marzo de 2026', '14-mar-2026'; and 2026-03-14 10:30, the date of a
+    timestamp); leave anything else for pydantic to reject. Text shaped like a date that is none says why."""
     if isinstance(value, datetime):
         return value.date()
     if not isinstance(value, str):
         return value
-    text = _month_words(" ".join(value.replace(",", ", ").split()).replace(" ,", ","))
+    text = " ".join(value.split())
+    words = _in_words(text)
+    if words:
+        return _from_words(text, *words)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -119,11 +151,6 @@ def parse_date(value: object) -> object:
     us = _US_SHAPE.fullmatch(text)
     if us:
         raise ValueError(_why_not_us(text, us))
-    no_year = re.fullmatch(r"([A-Z][a-z]+),? (\d{1,2})|(\d{1,2}) ([A-Z][a-z]+)", text)
-    if no_year and (no_year.group(1) or no_year.group(4)).lower() in _MONTHS:
-        month, day = no_year.group(1) or no_year.group(4), no_year.group(2) or no_year.group(3)
-        raise ValueError(_("'{value}' has no year; write it with the year, like {date}").format(
-            value=value, date=f"{month} {day}, {date.today().year}"))
     raise ValueError(_("'{value}' is not a date; {example}").format(value=value, example=_example()))
 
 
@@ -140,7 +167,7 @@ def not_in_future(value: date | None) -> date | None:
     """Dates of things that already happened (a birth, a denial notice) cannot be after today."""
     if value is not None and value > date.today():
         raise ValueError(_("{date} is in the future; this date must be today or earlier").format(
-            date=f"{value:%m/%d/%Y}"))
+            date=shown_date(value)))
     return value
 
 

@@ -92,21 +92,11 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
     return case, (status_text([state]) if state.overdue else None)
 
 
-# The results `track outcome` records, as the person reads them (the record keeps the name).
-_RESULT_WORDS = {"approved": N_("approved"), "denied": N_("denied"), "partial": N_("partial"),
-                 "no-answer": N_("no-answer")}
-
-
 def _day(day) -> str:
     """A date on the screen: 'March 14, 2026' (as letters write it), '14 de marzo de 2026' in Spanish."""
     from appeal.base.language import long_date
 
     return long_date(day)
-
-
-# How a letter was sent, as the person reads it (the record keeps the name: fax, mail, ...).
-_METHOD_WORDS = {"fax": N_("fax"), "mail": N_("mail"), "portal": N_("portal"), "email": N_("email"),
-                 "hand": N_("hand")}
 
 
 def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=None) -> int | None:
@@ -122,6 +112,7 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
     from appeal.cases.fields import parse_date
     from appeal.tracking.record import record_sent
     from appeal.tracking.store import METHODS
+    from appeal.tracking.text import METHOD_WORDS
 
     today = today or date.today()
     when = prompts.select(_("Have you sent this letter yet?"), choices=[
@@ -144,7 +135,7 @@ def ask_and_record(case, case_path: Path | None, kind: str, letter: Path, today=
         sent = parse_date(questionary.text(_("On what day was it sent? (like 03/14/2026)"),
                                            validate=valid).unsafe_ask())
     method = prompts.select(_("How was it sent?"),
-                                choices=[questionary.Choice(_(_METHOD_WORDS.get(name, name)), value=name)
+                                choices=[questionary.Choice(_(METHOD_WORDS.get(name, name)), value=name)
                                          for name in METHODS]
                                 + [questionary.Choice(_("Skip"), value=None)]).unsafe_ask()
     with _named_as_options():
@@ -202,7 +193,7 @@ def cmd_track_outcome(args: argparse.Namespace) -> int:
     from appeal.cases.fields import parse_day
     from appeal.tracking.status import status
     from appeal.tracking.store import Result
-    from appeal.tracking.text import status_text
+    from appeal.tracking.text import RESULT_WORDS, status_text
 
     today = today_of(args)
     with _open_track() as store:
@@ -210,7 +201,7 @@ def cmd_track_outcome(args: argparse.Namespace) -> int:
             appeal = store.outcome(args.id, Result(args.result), parse_day(args.date, "--date"),
                                    notice=Path(args.notice) if args.notice else None, quote=args.quote,
                                    reference=args.reference, today=today)
-        print(_("Recorded: {result} on {date}.").format(result=_(_RESULT_WORDS[args.result]),
+        print(_("Recorded: {result} on {date}.").format(result=_(RESULT_WORDS[args.result]),
                                                          date=_day(appeal.last.outcome.date)) + "\n")
         print(printable(status_text([status(appeal, today)])))
     return 0

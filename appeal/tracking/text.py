@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from appeal.base.language import N_, long_date, translate as _
-from appeal.cases.fields import format_date
 from appeal.rules import deadlines
 from appeal.tracking.status import Status, step_name
 from appeal.tracking.store import Appeal
@@ -64,20 +63,31 @@ def status_text(items: list[Status]) -> str:
     return "\n\n".join(blocks)
 
 
+# The results `track outcome` records and how a letter was sent, as the person reads them (the record keeps the name).
+RESULT_WORDS = {"approved": N_("approved"), "denied": N_("denied"), "partial": N_("partial"),
+                "no-answer": N_("no-answer")}
+METHOD_WORDS = {"fax": N_("fax"), "mail": N_("mail"), "portal": N_("portal"), "email": N_("email"),
+                "hand": N_("hand")}
+
+
 def history_text(appeal: Appeal) -> str:
     """`appeal track show`: every letter, answer, kept copy and note of one appeal, in order."""
-    lines = [f"#{appeal.id}  {appeal.person or 'no name'} - {appeal.plan or 'plan not named'}"]
+    lines = [f"#{appeal.id}  {appeal.person or _('no name')} - {appeal.plan or _('plan not named')}"]
     for letter in appeal.letters:
-        how = f" by {letter.method}" if letter.method else ""
-        lines.append(f"  {format_date(letter.sent)}  sent {letter.kind}{how} ({step_name(letter.case, letter.step)})")
+        step = _(step_name(letter.case, letter.step))
+        sent = (_("sent {kind} by {method} ({step})").format(
+            kind=letter.kind, method=_(METHOD_WORDS.get(letter.method, letter.method)), step=step)
+            if letter.method else _("sent {kind} ({step})").format(kind=letter.kind, step=step))
+        lines.append(f"  {long_date(letter.sent)}  {sent}")
         if letter.received:
-            lines.append(f"  {format_date(letter.received)}  received by the plan")
+            lines.append(f"  {long_date(letter.received)}  " + _("received by the plan"))
         for outcome in letter.outcomes:
-            lines.append(f"  {format_date(outcome.date)}  {outcome.result.value}")
+            result = outcome.result.value
+            lines.append(f"  {long_date(outcome.date)}  {_(RESULT_WORDS.get(result, result))}")
         kept = [name for name in (letter.case_file, letter.packet_file) if name]
         kept += [outcome.notice_file for outcome in letter.outcomes if outcome.notice_file]
-        lines += [f"      kept: {name}" for name in kept]
-    lines += [f"  {format_date(note.written)}  note: {note.text}" for note in appeal.notes]
+        lines += ["      " + _("kept: {name}").format(name=name) for name in kept]
+    lines += [f"  {long_date(note.written)}  " + _("note: {text}").format(text=note.text) for note in appeal.notes]
     return "\n".join(lines)
 
 

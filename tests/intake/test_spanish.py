@@ -108,8 +108,8 @@ def test_the_models_refusals_and_number_readings_are_spanish_and_the_english_one
     monkeypatch.setenv("LANG", "es_US.UTF-8")
     language.choose(None)
     spanish = [refusal(**fields) for fields in wrong]
-    assert spanish[0] == ("'02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero con el mes, "
-                          "como 03/14/2026, o como 2026-03-14")
+    assert spanish[0] == ("'02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala con el mes primero, "
+                          "como 03/14/2026, o con palabras, como 14 de marzo de 2026")
     assert spanish[1] == "'555 12' no es un número de teléfono de EE. UU. de 10 dígitos, como (555) 123-4567"
     assert spanish[2] == "'12345' no es un NPI: un NPI tiene exactamente 10 dígitos"
     assert spanish[3].endswith("no es un código ICD-10-CM (los códigos son como F33.2)")

@@ -16,6 +16,7 @@ from test_personas import Persona, person  # noqa: F401  (the fixture: a person 
 
 LAST_MONTH = date.today() - timedelta(days=30)
 SKIP = "\r"
+SHORT_MONTHS = "ene feb mar abr may jun jul ago sep oct nov dic".split()
 HISTORY = "Tengo depresión desde el año 2015. Probé muchos medicamentos y ninguno me ayudó por mucho tiempo."
 DAILY_LIFE = "No puedo trabajar desde marzo y casi no salgo de la casa."
 QUOTE = "Intravenous ketamine infusion for depression is experimental and investigational."
@@ -128,16 +129,21 @@ def test_every_screen_of_her_journey_is_spanish_from_the_first_question_to_the_l
     """`LANG=es_US.UTF-8 appeal draft`: the first chooser, every question, the refusal of a date typed wrong, the
     review, and every line printed after the letter, with no English left but her own words and the letter's."""
     monkeypatch.setenv("LANG", "es_US.UTF-8")
-    script = {**SPANISH, "Fecha de nacimiento": ["02/30/1984\r", CLEAR + "7/9/1984\r"],  # no February 30th
+    script = {**SPANISH, "Fecha de nacimiento": ["02/30/1984\r", CLEAR + "31 de febrero de 1984\r",
+                                                 CLEAR + "9 de julio de 1984\r"],  # no February 30th, a date in words
+              "Fecha que aparece en la carta de denegación": (  # like 7-nov-2026, the month's Spanish short name
+                  f"{LAST_MONTH.day}-{SHORT_MONTHS[LAST_MONTH.month - 1]}-{LAST_MONTH.year}\r"),
               "Cuántas semanas": ["unas diez semanas\r", "12\r", "8\r"],  # a count typed in Spanish words
               "Ya envió esta carta": pick("today"), "Cómo la envió": pick("mail")}  # and recorded as sent
     text, screen, case, letter = person.draft(script, capsys, ("draft",))
     said = "\n".join(person.said)
     assert person.asked[0] == "¿Cómo quiere empezar?"
-    assert ("Fecha de nacimiento: '02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala primero "
-            "con el mes, como 03/14/2026, o como 2026-03-14") in said
+    assert ("Fecha de nacimiento: '02/30/1984' no es una fecha: febrero tiene 29 días en 1984; escríbala con el mes "
+            "primero, como 03/14/2026, o con palabras, como 14 de marzo de 2026") in said
+    assert "Fecha de nacimiento: '31 de febrero de 1984' no es una fecha: febrero tiene 29 días en 1984" in said
     assert "se guardó: 10 semanas (usted escribió 'unas diez semanas')." in said
-    assert case["patient"]["date_of_birth"] in ("1984-07-09", date(1984, 7, 9))
+    assert case["patient"]["date_of_birth"] in ("1984-07-09", date(1984, 7, 9))  # typed in Spanish words, kept
+    assert case["denial"]["notice_date"] in (LAST_MONTH.isoformat(), LAST_MONTH)
     lines = screen.splitlines()
     assert lines[0].startswith("Su carta (Apelación interna) quedó guardada en morales-ana-appeal-")
     assert "Qué pasa después" in lines and lines[-1].startswith("Ahora: fírmela y ")

@@ -437,6 +437,28 @@ def test_commands_from_sending_to_status_json_and_calendar(tmp_path, capsys, mon
     assert "no tracked appeal 9" in capsys.readouterr().err
 
 
+
+def test_dates_typed_and_shown_in_spanish(tmp_path, capsys):
+    """`appeal --lang es track ...`: dates typed with Spanish month names are taken, and `track show` (which printed
+    'January 15, 2025', 'sent' and 'note' to a Spanish reader) says its dates and words in Spanish."""
+    path = tmp_path / "case.yaml"
+    casefile.save(make_case("employer_fully_insured"), path, overwrite=False)
+    assert main(["--lang", "es", "track", "add", "--case", str(path), "--sent", "15 de enero de 2025",
+                 "--method", "mail", "--received", "ene. 17 2025", "--today", "2025-01-20"]) == 0
+    assert main(["--lang", "es", "track", "outcome", "1", "denied", "--date", "10-feb-2025",
+                 "--today", "2025-02-11"]) == 0
+    assert main(["track", "note", "1", "llamé", "al", "plan", "--today", "11 de febrero de 2025"]) == 0
+    assert main(["--lang", "es", "track", "add", "--case", str(path), "--sent", "31 de febrero de 2025"]) == 2
+    assert "--sent: '31 de febrero de 2025' no es una fecha: febrero tiene 28 días en 2025" in capsys.readouterr().err
+    assert main(["--lang", "es", "track", "show", "1", "--today", "2025-02-11"]) == 0
+    shown = capsys.readouterr().out
+    assert "15 de enero de 2025  enviada appeal por correo (" in shown
+    assert "17 de enero de 2025  recibida por el plan" in shown and "10 de febrero de 2025  denegada" in shown
+    assert "11 de febrero de 2025  nota: llamé al plan" in shown and "January" not in shown
+    assert main(["track", "show", "1", "--today", "2025-02-11"]) == 0
+    english = capsys.readouterr().out
+    assert "January 15, 2025  sent appeal by mail (" in english and "February 10, 2025  denied" in english
+
 def test_export_and_import_commands(tmp_path, capsys):
     path = tmp_path / "case.yaml"
     casefile.save(make_case("tricare"), path, overwrite=False)

@@ -250,3 +250,22 @@ def test_every_page_of_the_journey_reads_spanish(running, tmp_path):
     check("the notice read", read.body, allowed + found)
     assert len(seen) > 15
     assert {name: lines for name, lines in seen.items() if lines} == {}
+
+
+def test_a_date_typed_in_spanish_words_is_kept(running):
+    """A Spanish speaker types her birth date as she says it: an impossible one is refused in Spanish words, and
+    "9 de julio de 1984" is kept as July 9, 1984, shown back in Spanish on the review."""
+    client = Client(running, SPANISH)
+    client.login()
+    client.post("/new")
+    for key, value in (("sender.role", "patient"), ("@situation", "denial"), ("denial.level_exhausted", "initial"),
+                       ("letter_kind", "appeal")):
+        client.post("/questions", {"key": [key], key: value})
+    names = {"key": keys_of(client.get("/questions").body), "patient.first_name": "Ana", "patient.last_name": "Morales"}
+    refused = client.post("/questions", {**names, "patient.date_of_birth": "31 de febrero de 1984"})
+    assert refused.status == 422
+    assert "'31 de febrero de 1984' no es una fecha: febrero tiene 29 días en 1984" in html.unescape(refused.body)
+    assert client.post("/questions", {**names, "patient.date_of_birth": "9 de julio de 1984"}).status == 303
+    (draft,) = draft_files.find_unfinished()
+    assert "1984-07-09" in draft.read_text(encoding="utf-8")
+    assert "9 de julio de 1984" in html.unescape(client.get("/review").body)
