@@ -166,13 +166,15 @@ def from_typed(question: Question, text: str) -> Any:
 
 
 def as_typed(value: Any) -> str:
-    """An answer as the person would type it again (the default shown when a question is asked again)."""
+    """An answer as the person would type it again (the default shown when a question is asked again): a date as
+    typed in English (03/14/2026), in words in another language (14 de marzo de 2026: 03/14 could be read day first),
+    both read back by the model."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, date):
-        return f"{value:%m/%d/%Y}"
+        return shown_date(value)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from appeal.base.control_chars import printable
 from appeal.base.errors import UserError
-from appeal.base.language import translate as _
+from appeal.base.language import shown_date, translate as _
 from appeal.cases.case import Case, DenialReason, PlanType
 from appeal.cases.fields import parse_date
 from appeal.intake import notice_import, notice_text
@@ -75,7 +75,7 @@ def _typed(key: str, found: Found | None):
 
     current = "" if found is None else shown(found).replace(" / ", ", ")
     if found is not None and isinstance(found.value, date):
-        current = f"{found.value:%m/%d/%Y}"
+        current = shown_date(found.value)  # in words in Spanish, where 03/04 could be read day first
     answer = questionary.text(f"{_(notice_import.LABELS[key])}:", default=current, validate=validate,
                               instruction=_("(type it as on the notice; empty leaves it blank)")).unsafe_ask()
     if answer is None:

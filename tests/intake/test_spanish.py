@@ -128,3 +128,18 @@ def test_the_models_refusals_and_number_readings_are_spanish_and_the_english_one
     assert english[1] == "'555 12' is not a 10-digit US phone number, like (555) 123-4567"
     assert english[4].startswith("'Texsa' is not a US state or territory (did you mean TX, Texas?)")
     assert number_words.read("about 10", "weeks").said == "kept 10 weeks (you typed 'about 10')."
+
+
+def test_a_date_asked_again_is_offered_in_words_in_spanish_and_read_back():
+    """The default shown when a date question is asked again: 07/09/1984 could be read as 7 September by a Spanish
+    reader, so it is offered in words, which the model reads back as the same day; English keeps 07/09/1984."""
+    from datetime import date
+
+    from appeal.cases.fields import parse_date
+    from appeal.intake.engine import as_typed
+
+    with language.reading("es"):
+        assert as_typed(date(1984, 7, 9)) == "9 de julio de 1984"
+        assert parse_date(as_typed(date(1984, 7, 9))) == date(1984, 7, 9)
+    with language.reading("en"):
+        assert as_typed(date(1984, 7, 9)) == "07/09/1984"
