@@ -9,27 +9,32 @@ import argparse
 import sys
 
 from appeal import __version__
-from appeal.commands import batch, draft, library, notice, packet, reports, templates, track, web
+from appeal.base.language import N_, translate as _
+from appeal.commands import argparse_words, batch, draft, library, notice, packet, reports, templates, track, web
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
 external-review requests, letters of medical necessity and more.
 
 Start with:  appeal example --list
              appeal example ketamine-trd-erisa-appeal -o my-case.yaml
              appeal draft --case my-case.yaml
-"""
+""")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole parser, its words in the language already chosen (argparse's own too: `argparse_words`)."""
+    argparse_words.install()
     parser = argparse.ArgumentParser(
-        prog="appeal", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="appeal", description=_(DESCRIPTION), formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"appeal {__version__}")
-    parser.add_argument("--lang", metavar="CODE", help="the language of what is shown to you (es: Spanish; default: "
-                        "LANGUAGE, LC_ALL, LC_MESSAGES or LANG); letters to the plan stay in English. Before or after "
-                        "the command.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"appeal {__version__}",
+                        help=_("show program's version number and exit"))  # argparse 3.11 words it untranslated
+    parser.add_argument("--lang", metavar=_("CODE"),
+                        help=_("the language of what is shown to you (es: Spanish; default: LANGUAGE, LC_ALL, "
+                               "LC_MESSAGES or LANG); letters to the plan stay in English. Before or after the "
+                               "command."))
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     # in the order `appeal --help` lists them
     draft.add_draft_parser(commands)
     notice.add_import_parser(commands)

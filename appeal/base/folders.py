@@ -16,6 +16,8 @@ import argparse
 import os
 from pathlib import Path
 
+from appeal.base.language import translate as _
+
 TEMPLATES_VARIABLE = "APPEAL_TEMPLATES"
 EVIDENCE_VARIABLE = "APPEAL_EVIDENCE_DIR"
 
@@ -62,8 +64,10 @@ def search_order(built_in: Path, variable: str, command_line: tuple[Path, ...] |
 def add_folder_options(parser: argparse.ArgumentParser, *, evidence: bool = True, templates: bool = True) -> None:
     """The user's own evidence and template folders, the same for every command that reads them."""
     if evidence:
-        parser.add_argument("--evidence", metavar="DIR", action="append", type=Path,
-                            help=f"a folder of your own evidence snippets (repeatable; also ${EVIDENCE_VARIABLE})")
+        parser.add_argument("--evidence", metavar=_("DIR"), action="append", type=Path,
+                            help=_("a folder of your own evidence snippets (repeatable; also ${variable})").format(
+                                variable=EVIDENCE_VARIABLE))
     if templates:
-        parser.add_argument("--templates", metavar="DIR", action="append", type=Path,
-                            help=f"a folder of your own letter templates (repeatable; also ${TEMPLATES_VARIABLE})")
+        parser.add_argument("--templates", metavar=_("DIR"), action="append", type=Path,
+                            help=_("a folder of your own letter templates (repeatable; also ${variable})").format(
+                                variable=TEMPLATES_VARIABLE))

@@ -40,10 +40,12 @@ _loaded: dict[tuple[str, Path], gettext.NullTranslations] = {}
 
 def add_option(parser) -> None:
     """`--letter-lang CODE` on a command that drafts letters (draft, batch); the person's own messages stay in
-    `--lang`."""
-    parser.add_argument("--letter-lang", metavar="CODE", default=ENGLISH,
-                        help="the language of the letter itself: en (default) or es, for a plan that accepts "
-                             "Spanish correspondence; your own messages stay in --lang")
+    `--lang`. Its help is in the person's language, like every command's."""
+    from appeal.base.language import translate as _
+
+    parser.add_argument("--letter-lang", metavar=_("CODE"), default=ENGLISH,
+                        help=_("the language of the letter itself: en (default) or es, for a plan that accepts "
+                               "Spanish correspondence; your own messages stay in --lang"))
 
 
 def choose(wanted: str | None) -> str:

@@ -28,12 +28,13 @@ from pathlib import Path
 from appeal.base import letter_language
 from appeal.base.control_chars import printable
 from appeal.base.folders import add_folder_options
+from appeal.base.language import N_, translate as _
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIX = ".csv"
 IN_FLIGHT_PER_JOB = 4  # cases handed to each worker ahead of time: enough to keep it busy, few enough to stay small
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Draft a letter for each case. INPUT is any mix of:
   - case files (.yaml, .yml or .json), as `appeal draft --case` reads them;
   - folders: their .yaml, .yml, .json and .csv files are read (not their subfolders);
@@ -57,16 +58,16 @@ Python bridge, python3-uno; without it each PDF starts LibreOffice on its own, m
 The files directly in that folder (PDFs, photos, scans) are attached in the order of their names (name them
 1-denial.pdf, 2-records.pdf ... to choose it); files whose names start with a dot are left out. A case whose
 folder is missing fails, saying which folder it looked for: make it, empty, for a case with nothing to attach.
-"""
+""")
 
 
 def _jobs(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a whole number").format(text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(_("must be 1 or more"))
     return value
 
 
@@ -74,30 +75,33 @@ def add_batch_parser(commands) -> argparse.ArgumentParser:
     """Add the `batch` command to `appeal`'s subcommands."""
     batch = commands.add_parser(
         "batch",
-        help="write a letter for each of many cases (files, folders, CSV rows)",
-        description=DESCRIPTION,
+        help=_("write a letter for each of many cases (files, folders, CSV rows)"),
+        description=_(DESCRIPTION),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    batch.add_argument("inputs", nargs="*", metavar="INPUT", help="case files, folders of them (not recursive), CSV files")
-    batch.add_argument("-o", "--output", metavar="DIR", help="the folder to write the letters in (made if missing)")
-    batch.add_argument("--letter", metavar="KIND", help="the kind of letter for every case (default: each case's letter_kind)")
-    batch.add_argument("--jobs", metavar="N", type=_jobs, default=None,
-                       help=f"cases drafted at once, in separate processes (default: the number of CPUs, here "
-                            f"{os.cpu_count() or 1}); 1 drafts them one by one in this process")
-    batch.add_argument("--strict", action="store_true", help="refuse (fail) each letter that still has blanks")
-    batch.add_argument("--force", action="store_true", help="replace letters that already exist in the folder")
+    batch.add_argument("inputs", nargs="*", metavar=_("INPUT"),
+                       help=_("case files, folders of them (not recursive), CSV files"))
+    batch.add_argument("-o", "--output", metavar=_("DIR"),
+                       help=_("the folder to write the letters in (made if missing)"))
+    batch.add_argument("--letter", metavar=_("KIND"),
+                       help=_("the kind of letter for every case (default: each case's letter_kind)"))
+    batch.add_argument("--jobs", metavar=_("N"), type=_jobs, default=None,
+                       help=_("cases drafted at once, in separate processes (default: the number of CPUs, here "
+                              "{count}); 1 drafts them one by one in this process").format(count=os.cpu_count() or 1))
+    batch.add_argument("--strict", action="store_true", help=_("refuse (fail) each letter that still has blanks"))
+    batch.add_argument("--force", action="store_true", help=_("replace letters that already exist in the folder"))
     batch.add_argument("--packet", nargs="?", const="fax", choices=("fax", "mail"),
-                       help="also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
-                            "(fax, the default) or without (mail); it holds the letter, Attachment A and the case's "
-                            "files from --attach-dir")
-    batch.add_argument("--attach-dir", metavar="DIR",
-                       help="with --packet: a folder holding a folder of files to attach for each case, named after "
-                            "the case (see above)")
+                       help=_("also write each letter as a PDF to send (patient-kind-date.pdf): with a fax cover sheet "
+                              "(fax, the default) or without (mail); it holds the letter, Attachment A and the case's "
+                              "files from --attach-dir"))
+    batch.add_argument("--attach-dir", metavar=_("DIR"),
+                       help=_("with --packet: a folder holding a folder of files to attach for each case, named after "
+                              "the case (see above)"))
 
     letter_language.add_option(batch)
     add_folder_options(batch)
-    batch.add_argument("--csv-template", metavar="FILE",
-                       help="write an empty CSV (its first row only) with every column, and stop")
+    batch.add_argument("--csv-template", metavar=_("FILE"),
+                       help=_("write an empty CSV (its first row only) with every column, and stop"))
     batch.set_defaults(handler=cmd_batch, batch_parser=batch)
     return batch
 
@@ -555,22 +559,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     parser = args.batch_parser
     if args.csv_template:
         if args.inputs:
-            parser.error("--csv-template writes the template only; give no INPUT with it")
+            parser.error(_("--csv-template writes the template only; give no INPUT with it"))
         from appeal.cases import csv_cases
 
         path = csv_cases.write_template(Path(args.csv_template), overwrite=args.force)
         print(f"Wrote an empty case CSV with {len(csv_cases.columns())} columns to {path}")
         return 0
     if not args.inputs:
-        parser.error("give at least one INPUT: a case file, a folder of them, or a CSV file")
+        parser.error(_("give at least one INPUT: a case file, a folder of them, or a CSV file"))
     if not args.output:
-        parser.error("the output folder is required: -o DIR")
+        parser.error(_("the output folder is required: -o DIR"))
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        parser.error(f"-o {args.output} is a file; give a folder for the letters")
+        parser.error(_("-o {folder} is a file; give a folder for the letters").format(folder=args.output))
     evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
     if args.attach_dir and not args.packet:
-        parser.error("--attach-dir attaches files to the packets: add --packet (fax or mail)")
+        parser.error(_("--attach-dir attaches files to the packets: add --packet (fax or mail)"))
     if args.attach_dir and not Path(args.attach_dir).is_dir():
         raise UserError(f"--attach-dir {args.attach_dir}: there is no such folder. Give the folder that holds a "
                         "folder of files for each case (see appeal batch --help).")

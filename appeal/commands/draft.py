@@ -10,24 +10,28 @@ from pathlib import Path
 
 from appeal.base import letter_language
 from appeal.base.folders import add_folder_options
+from appeal.base.language import translate as _
 from appeal.commands.track import ask_and_record, case_from_track, today_of
 
 
 def add_draft_parser(commands) -> argparse.ArgumentParser:
     """Add the `draft` command to `appeal`'s subcommands."""
-    draft = commands.add_parser("draft", help="write a letter from a case file")
-    draft.add_argument("--case", metavar="FILE", help="the case file (YAML or JSON); without it, questions are asked")
-    draft.add_argument("--resume", metavar="FILE", help="carry on with an unfinished questionnaire draft")
-    draft.add_argument("--from-track", metavar="ID", type=int,
-                       help="the next letter of a tracked appeal (after a denial, or when the plan is late)")
+    draft = commands.add_parser("draft", help=_("write a letter from a case file"))
+    draft.add_argument("--case", metavar=_("FILE"),
+                       help=_("the case file (YAML or JSON); without it, questions are asked"))
+    draft.add_argument("--resume", metavar=_("FILE"), help=_("carry on with an unfinished questionnaire draft"))
+    draft.add_argument("--from-track", metavar=_("ID"), type=int,
+                       help=_("the next letter of a tracked appeal (after a denial, or when the plan is late)"))
     draft.add_argument("--today", help=argparse.SUPPRESS)
-    draft.add_argument("--letter", metavar="KIND", help="the kind of letter (see `appeal letters`); default: the case's")
-    draft.add_argument("-o", "--output", metavar="OUT.docx", help="where to write (default: patient-kind-date.docx)")
-    draft.add_argument("--strict", action="store_true", help="refuse to write a letter that still has blanks")
-    draft.add_argument("--signature", metavar="IMAGE", type=Path,
-                       help="a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
-                            "cleaned and placed above your name")
-    draft.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    draft.add_argument("--letter", metavar=_("KIND"),
+                       help=_("the kind of letter (see `appeal letters`); default: the case's"))
+    draft.add_argument("-o", "--output", metavar=_("OUT.docx"),
+                       help=_("where to write (default: patient-kind-date.docx)"))
+    draft.add_argument("--strict", action="store_true", help=_("refuse to write a letter that still has blanks"))
+    draft.add_argument("--signature", metavar=_("IMAGE"), type=Path,
+                       help=_("a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
+                              "cleaned and placed above your name"))
+    draft.add_argument("--force", action="store_true", help=_("replace the output file if it exists"))
     letter_language.add_option(draft)
     add_folder_options(draft)
     draft.set_defaults(handler=cmd_draft)

@@ -9,20 +9,21 @@ import sys
 from pathlib import Path
 
 from appeal.base.folders import add_folder_options
+from appeal.base.language import translate as _
 
 
 def add_evidence_parser(commands) -> argparse.ArgumentParser:
     """Add `evidence list` and `evidence show` to `appeal`'s subcommands."""
-    evidence = commands.add_parser("evidence", help="list or show the evidence snippets")
+    evidence = commands.add_parser("evidence", help=_("list or show the evidence snippets"))
     evidence_commands = evidence.add_subparsers(dest="evidence_command", metavar="list|show", required=True)
-    listing = evidence_commands.add_parser("list", help="list snippets, optionally filtered")
-    listing.add_argument("--condition", help="e.g. treatment_resistant_depression, suicidal_ideation, ptsd, crps")
-    listing.add_argument("--treatment", help="e.g. iv_ketamine, esketamine_nasal, im_ketamine")
-    listing.add_argument("--reason", help="a denial reason, e.g. experimental, off_label")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing = evidence_commands.add_parser("list", help=_("list snippets, optionally filtered"))
+    listing.add_argument("--condition", help=_("e.g. treatment_resistant_depression, suicidal_ideation, ptsd, crps"))
+    listing.add_argument("--treatment", help=_("e.g. iv_ketamine, esketamine_nasal, im_ketamine"))
+    listing.add_argument("--reason", help=_("a denial reason, e.g. experimental, off_label"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=cmd_evidence_list)
-    show = evidence_commands.add_parser("show", help="show one snippet with its citation")
-    show.add_argument("id")
+    show = evidence_commands.add_parser("show", help=_("show one snippet with its citation"))
+    show.add_argument("id", metavar=_("id"))
     show.set_defaults(handler=cmd_evidence_show)
     for sub in (listing, show):
         add_folder_options(sub, templates=False)
@@ -31,7 +32,7 @@ def add_evidence_parser(commands) -> argparse.ArgumentParser:
 
 def add_letters_parser(commands) -> argparse.ArgumentParser:
     """Add the `letters` command to `appeal`'s subcommands."""
-    letters = commands.add_parser("letters", help="list the kinds of letter, and where each template comes from")
+    letters = commands.add_parser("letters", help=_("list the kinds of letter, and where each template comes from"))
     add_folder_options(letters, evidence=False)
     letters.set_defaults(handler=cmd_letters)
     return letters
@@ -39,18 +40,18 @@ def add_letters_parser(commands) -> argparse.ArgumentParser:
 
 def add_schema_parser(commands) -> argparse.ArgumentParser:
     """Add the `schema` command to `appeal`'s subcommands."""
-    schema = commands.add_parser("schema", help="print the case file's JSON Schema")
+    schema = commands.add_parser("schema", help=_("print the case file's JSON Schema"))
     schema.set_defaults(handler=cmd_schema)
     return schema
 
 
 def add_example_parser(commands) -> argparse.ArgumentParser:
     """Add the `example` command to `appeal`'s subcommands."""
-    example = commands.add_parser("example", help="list or write the bundled example cases")
-    example.add_argument("name", nargs="?", help="the example to write")
-    example.add_argument("--list", action="store_true", help="list the examples")
-    example.add_argument("-o", "--output", metavar="FILE", help="write it here (default: print it)")
-    example.add_argument("--force", action="store_true", help="replace the file if it exists")
+    example = commands.add_parser("example", help=_("list or write the bundled example cases"))
+    example.add_argument("name", nargs="?", metavar=_("name"), help=_("the example to write"))
+    example.add_argument("--list", action="store_true", help=_("list the examples"))
+    example.add_argument("-o", "--output", metavar=_("FILE"), help=_("write it here (default: print it)"))
+    example.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
     example.set_defaults(handler=cmd_example)
     return example
 

@@ -15,27 +15,29 @@ from appeal.base.language import N_, translate as _
 
 def add_packet_parser(commands) -> argparse.ArgumentParser:
     """Add the `packet` command to `appeal`'s subcommands."""
-    packet = commands.add_parser("packet", help="one PDF to fax or mail: cover sheet, letter, your attachments")
-    packet.add_argument("--case", metavar="FILE", required=True, help="the case file")
-    packet.add_argument("--letter", metavar="KIND", help="the kind of letter (default: the case's)")
-    packet.add_argument("--docx", metavar="EDITED.docx",
-                        help="the letter as you edited it (default: the letter beside the case file, NAME.docx by "
-                             "NAME.yaml, if there is one; else a fresh draft)")
-    packet.add_argument("--attach", metavar="FILE", action="append", type=Path,
-                        help="a PDF, photo or scan to send with it, in the letter's order (repeatable)")
+    packet = commands.add_parser("packet", help=_("one PDF to fax or mail: cover sheet, letter, your attachments"))
+    packet.add_argument("--case", metavar=_("FILE"), required=True, help=_("the case file"))
+    packet.add_argument("--letter", metavar=_("KIND"), help=_("the kind of letter (default: the case's)"))
+    packet.add_argument("--docx", metavar=_("EDITED.docx"),
+                        help=_("the letter as you edited it (default: the letter beside the case file, NAME.docx by "
+                               "NAME.yaml, if there is one; else a fresh draft)"))
+    packet.add_argument("--attach", metavar=_("FILE"), action="append", type=Path,
+                        help=_("a PDF, photo or scan to send with it, in the letter's order (repeatable)"))
     packet.add_argument("--strict", action="store_true",
-                        help="refuse a letter that still has [ADD: ...] blanks (each is named) and write nothing")
+                        help=_("refuse a letter that still has [ADD: ...] blanks (each is named) and write nothing"))
     signing = packet.add_mutually_exclusive_group()
-    signing.add_argument("--signature", metavar="IMAGE", type=Path,
-                         help="a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
-                              "cleaned and placed above your name")
+    signing.add_argument("--signature", metavar=_("IMAGE"), type=Path,
+                         help=_("a photo (PNG or JPEG) of your signature on white paper, or one drawn and saved; it is "
+                                "cleaned and placed above your name"))
     signing.add_argument("--typed-signature", action="store_true",
-                         help="sign with a typed line, '/s/ Your Name, date'. Use it only where your plan accepts "
-                              "electronic signatures (ask the plan, or check its appeal form); otherwise sign by hand")
+                         help=_("sign with a typed line, '/s/ Your Name, date'. Use it only where your plan accepts "
+                                "electronic signatures (ask the plan, or check its appeal form); otherwise sign by "
+                                "hand"))
     packet.add_argument("--no-cover", "--mail", dest="cover", action="store_false",
-                        help="no fax cover sheet: a packet to print and mail")
-    packet.add_argument("-o", "--output", metavar="PACKET.pdf", help="where to write (default: patient-kind-date.pdf)")
-    packet.add_argument("--force", action="store_true", help="replace the output file if it exists")
+                        help=_("no fax cover sheet: a packet to print and mail"))
+    packet.add_argument("-o", "--output", metavar=_("PACKET.pdf"),
+                        help=_("where to write (default: patient-kind-date.pdf)"))
+    packet.add_argument("--force", action="store_true", help=_("replace the output file if it exists"))
     letter_language.add_option(packet)  # for a letter drafted afresh (no --docx, none beside the case)
     add_folder_options(packet)
     packet.set_defaults(handler=cmd_packet)

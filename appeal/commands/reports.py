@@ -8,34 +8,35 @@ import argparse
 from pathlib import Path
 
 from appeal.base.folders import add_folder_options
+from appeal.base.language import translate as _
 
 
 def add_deadline_parser(commands) -> argparse.ArgumentParser:
     """Add the `deadline` command to `appeal`'s subcommands."""
-    deadline = commands.add_parser("deadline", help="how long you have, and how long the plan has")
-    deadline.add_argument("--case", metavar="FILE", required=True, help="the case file")
-    deadline.add_argument("--json", action="store_true", help="print JSON")
-    deadline.add_argument("--ics", metavar="FILE", help="also write the deadlines as calendar events (.ics)")
-    deadline.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
+    deadline = commands.add_parser("deadline", help=_("how long you have, and how long the plan has"))
+    deadline.add_argument("--case", metavar=_("FILE"), required=True, help=_("the case file"))
+    deadline.add_argument("--json", action="store_true", help=_("print JSON"))
+    deadline.add_argument("--ics", metavar=_("FILE"), help=_("also write the deadlines as calendar events (.ics)"))
+    deadline.add_argument("--force", action="store_true", help=_("replace the .ics file if it exists"))
     deadline.set_defaults(handler=cmd_deadline)
     return deadline
 
 
 def add_next_steps_parser(commands) -> argparse.ArgumentParser:
     """Add the `next-steps` command to `appeal`'s subcommands."""
-    steps = commands.add_parser("next-steps", help="where to send the letter, by when, and what comes after")
-    steps.add_argument("--case", metavar="FILE", required=True, help="the case file")
-    steps.add_argument("--letter", metavar="KIND", help="the letter being sent (default: the case's)")
-    steps.add_argument("-o", "--output", metavar="OUT.docx", help="write a one-page Word document instead")
-    steps.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    steps = commands.add_parser("next-steps", help=_("where to send the letter, by when, and what comes after"))
+    steps.add_argument("--case", metavar=_("FILE"), required=True, help=_("the case file"))
+    steps.add_argument("--letter", metavar=_("KIND"), help=_("the letter being sent (default: the case's)"))
+    steps.add_argument("-o", "--output", metavar=_("OUT.docx"), help=_("write a one-page Word document instead"))
+    steps.add_argument("--force", action="store_true", help=_("replace the output file if it exists"))
     steps.set_defaults(handler=cmd_next_steps)
     return steps
 
 
 def add_check_parser(commands) -> argparse.ArgumentParser:
     """Add the `check` command to `appeal`'s subcommands."""
-    check = commands.add_parser("check", help="compare a case with the usual coverage criteria")
-    check.add_argument("--case", metavar="FILE", required=True, help="the case file")
+    check = commands.add_parser("check", help=_("compare a case with the usual coverage criteria"))
+    check.add_argument("--case", metavar=_("FILE"), required=True, help=_("the case file"))
     add_folder_options(check, templates=False)
     check.set_defaults(handler=cmd_check)
     return check

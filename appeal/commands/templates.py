@@ -6,23 +6,27 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from appeal.base.language import translate as _
+
 
 def add_templates_parser(commands) -> argparse.ArgumentParser:
     """Add `templates new`, `templates vars` and `templates check` to `appeal`'s subcommands."""
-    templates = commands.add_parser("templates", help="make, list the variables of, and check letter templates")
+    templates = commands.add_parser("templates", help=_("make, list the variables of, and check letter templates"))
     template_commands = templates.add_subparsers(dest="templates_command", metavar="new|vars|check", required=True)
-    new = template_commands.add_parser("new", help="copy a built-in template into your own folder to edit")
-    new.add_argument("name", help="the new template's name (a new kind, or a built-in kind's name to replace it)")
-    new.add_argument("--from", dest="source", metavar="KIND", help="the template to copy (default: appeal)")
+    new = template_commands.add_parser("new", help=_("copy a built-in template into your own folder to edit"))
+    new.add_argument("name", metavar=_("name"),
+                     help=_("the new template's name (a new kind, or a built-in kind's name to replace it)"))
+    new.add_argument("--from", dest="source", metavar=_("KIND"), help=_("the template to copy (default: appeal)"))
     new.set_defaults(handler=cmd_templates_new)
-    variables = template_commands.add_parser("vars", help="every variable a template may use")
-    variables.add_argument("kind", nargs="?", help="mark the variables this kind's template uses")
-    variables.add_argument("--format", choices=("text", "docx"), default="text", help="print text, or write a Word document")
-    variables.add_argument("-o", "--output", metavar="FILE", help="where to write the Word document")
-    variables.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    variables = template_commands.add_parser("vars", help=_("every variable a template may use"))
+    variables.add_argument("kind", nargs="?", metavar=_("kind"), help=_("mark the variables this kind's template uses"))
+    variables.add_argument("--format", choices=("text", "docx"), default="text",
+                           help=_("print text, or write a Word document"))
+    variables.add_argument("-o", "--output", metavar=_("FILE"), help=_("where to write the Word document"))
+    variables.add_argument("--force", action="store_true", help=_("replace the output file if it exists"))
     variables.set_defaults(handler=cmd_templates_vars)
-    checking = template_commands.add_parser("check", help="check a template and render it with every example")
-    checking.add_argument("file", help="the .docx template")
+    checking = template_commands.add_parser("check", help=_("check a template and render it with every example"))
+    checking.add_argument("file", metavar=_("file"), help=_("the .docx template"))
     checking.set_defaults(handler=cmd_templates_check)
     return templates
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 
+from appeal.base.language import translate as _
+
 
 def add_web_parser(commands) -> argparse.ArgumentParser:
     """Add the `web` command to `appeal`'s subcommands."""
-    web = commands.add_parser("web", help="the questions as a web page on this computer only (opens the browser)")
-    web.add_argument("--port", type=int, metavar="N", help="the port to serve on (default: a free one)")
-    web.add_argument("--no-browser", dest="browser", action="store_false", help="print the address, do not open it")
+    web = commands.add_parser("web", help=_("the questions as a web page on this computer only (opens the browser)"))
+    web.add_argument("--port", type=int, metavar=_("N"), help=_("the port to serve on (default: a free one)"))
+    web.add_argument("--no-browser", dest="browser", action="store_false", help=_("print the address, do not open it"))
     web.set_defaults(handler=cmd_web)
     return web
 
