@@ -14,8 +14,8 @@ ENGLISH = {"the", "and", "of", "to", "your", "you", "is", "are", "with", "for", 
 def words(text: str) -> list[str]:
     """The words of a text a reader reads as the translation's own: not 'quoted' words (the English a person looks
     for on their papers), nor {names} or %(names)s filled in later, commands, field paths or file paths."""
-    text = re.sub(r"\{[^}]*\}|%\([a-z_]+\)[sd]", " ", text)  # {names} and the pages' %(names)s
-    text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # commands, field paths
+    text = re.sub(r"\{[^}]*\}|%\([a-z_]+\)[sdr]", " ", text)  # {names}, the pages' %(names)s and argparse's
+    text = re.sub(r"`[^`]*`|\bappeal [a-z-]+ [^.:;)]*|\b[a-z_]+(\.[a-z_0-9]+)+\b", " ", text)  # commands, field paths
     text = re.sub(r"'[^']*'|“[^”]*”|\[[^]]*\]", " ", text)  # [ADD: ...] is the letter's mark
     text = re.sub(r"(?<!\S)/\S+", " ", text)  # a file's path
     return re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü']+", text)

@@ -106,21 +106,20 @@ def _from_words(value: str, month: int, rest: list[str]) -> date:
     2026', 'dic 3 2026', 'December 3, 2026'); a day the month does not have, or no year, or no day, says why."""
     days = [int(part) for part in rest if re.fullmatch(r"\d{1,2}", part)]
     years = [int(part) for part in rest if re.fullmatch(r"\d{4}", part)]
-    if len(days) + len(years) != len(rest) or len(days) > 1 or len(years) > 1:
+    if len(days) + len(years) != len(rest) or len(days) > 1 or len(years) > 1 or not rest:
         raise ValueError(_("'{value}' is not a date; {example}").format(value=value, example=_example()))
-    if not years and days:
-        year = date.today().year
-        why = _why_not_a_day(value, year, month, days[0])
-        raise ValueError(why or _("'{value}' has no year; write it with the year, like {date}").format(
-            value=value, date=long_date(date(year, month, days[0]))))
-    if not days:
-        raise ValueError(_why_not_a_day(value, years[0], month, 1) or _(
-            "'{value}' has no day; write the day too, like {date}").format(value=value,
-                                                                            date=long_date(date(years[0], month, 1))))
-    why = _why_not_a_day(value, years[0], month, days[0])
+    year = years[0] if years else date.today().year  # no year: the day named this year, to show how to write it
+    day = days[0] if days else 1  # no day: the first of the month, likewise
+    why = _why_not_a_day(value, year, month, day)
     if why:
         raise ValueError(why)
-    return date(years[0], month, days[0])
+    if not years:
+        raise ValueError(_("'{value}' has no year; write it with the year, like {date}").format(
+            value=value, date=long_date(date(year, month, day))))
+    if not days:
+        raise ValueError(_("'{value}' has no day; write the day too, like {date}").format(
+            value=value, date=long_date(date(year, month, day))))
+    return date(year, month, day)
 
 
 def parse_date(value: object) -> object:

@@ -59,6 +59,7 @@ def test_numbers_alone_keep_the_month_first(reading):
      "'3 de diciembre' has no year; write it with the year, like December 3, "),
     ("diciembre de 2026", "'diciembre de 2026' no tiene día; escriba también el día, como 1 de diciembre de 2026",
      "'diciembre de 2026' has no day; write the day too, like December 1, 2026"),
+    ("diciembre", "'diciembre' no es una fecha;", "'diciembre' is not a date;"),
     ("3 de diciembre de 2026 o 4", "'3 de diciembre de 2026 o 4' no es una fecha; escríbala con el mes primero, "
      "como 03/14/2026, o con palabras, como 14 de marzo de 2026",
      "'3 de diciembre de 2026 o 4' is not a date; write it like 03/14/2026 or 2026-03-14"),
