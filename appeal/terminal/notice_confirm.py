@@ -39,7 +39,7 @@ def _convert(key: str, typed: str):
             raise ValueError(_("Type the first and the last name, like Dana Whitfield."))
         return text
     if key == "appeal_deadline":
-        match = re.fullmatch(r"(?:within )?(\d{1,3}) days?", text, re.I)
+        match = re.fullmatch(r"(?:within |dentro de )?(\d{1,3}) (?:days?|d[ií]as?)", text, re.I)  # or in Spanish
         if match:
             return StatedDeadline(int(match.group(1)), None,
                                   _("within {days} days (as you typed it)").format(days=match.group(1)))

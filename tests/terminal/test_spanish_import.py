@@ -133,6 +133,33 @@ def test_confirming_a_denial_is_spanish_from_the_report_to_the_first_question(sp
     assert english_left(shown, notice.text) == []
 
 
+
+def test_a_date_and_a_time_limit_typed_in_spanish_on_the_confirm_screen_are_kept(spanish, monkeypatch, tmp_path,
+                                                                                 capsys):
+    """The notice's date corrected as she says it ('31 de febrero' refused in Spanish words, then '3 de noviembre de
+    2025'), and the appeal deadline as 'dentro de 180 días': both kept in the case file."""
+    path = write_text(make(2), tmp_path)
+    output = tmp_path / "caso.yaml"
+    terminal = Terminal(monkeypatch)
+    record_lists(monkeypatch)
+    script = {
+        "Compañía de seguros: ¿está bien?": pick(title="Sí, coincide"),
+        "Fecha del aviso:": CLEAR + "31 de febrero de 2025\r" + CLEAR + "3 de noviembre de 2025\r",
+        "Plazo para apelar según el aviso:": CLEAR + "dentro de 180 días\r",
+        "¿Está todo bien?": [pick("notice_date"), pick("appeal_deadline"), pick(title="Todo está bien")],
+        "": CTRL_C,
+    }
+    for key in ("Fax para apelaciones", "Dirección para apelaciones", "Plazo para apelar según el aviso"):
+        script[f"{key}: ¿está bien?"] = pick(title="Sí, coincide")
+    with pytest.raises(KeyboardInterrupt):
+        terminal.drive(script, in_session(lambda: notice_confirm.run(str(path), output, interactive=True,
+                                                                     force=False)))
+    saved = output.read_text(encoding="utf-8")
+    assert "notice_date: '2025-11-03'" in saved or "notice_date: 2025-11-03" in saved
+    assert "180 días (como usted lo escribió)" in saved
+    with pytest.raises(ValueError, match="^'31 de febrero de 2025' no es una fecha: febrero tiene 28 días en 2025"):
+        notice_confirm._convert("notice_date", "31 de febrero de 2025")  # the refusal she read under the prompt
+
 def test_a_document_that_is_not_a_denial_asks_yes_or_no_in_spanish(spanish, monkeypatch, tmp_path, capsys):
     """An approval: said plainly, and 'read it as a denial anyway?' is a list of 'Sí' and 'No' (questionary's own
     yes/no knows only the keys y and n, and answers 'Yes' or 'No'), No by default."""
