@@ -27,6 +27,7 @@ from typing import Any
 from appeal.base import loader
 from appeal.base.control_chars import control_problem, refuse_controls
 from appeal.base.errors import UserError
+from appeal.base.language import shown_date, translate as _
 from appeal.base.safe_write import write_bytes
 from appeal.cases import casefile
 from appeal.cases.case import Case
@@ -244,13 +245,14 @@ class Store:
         same transaction, nothing is added and AlreadySent names the record (two windows pressing at once too)."""
         today = today or date.today()
         if sent > today:
-            raise FieldError("sent", f"{sent:%m/%d/%Y} is in the future; record a letter once it is sent.")
+            raise FieldError("sent", _("{date} is in the future; record a letter once it is sent.").format(
+                date=shown_date(sent)))
         notice = case.denial.notice_date if case.denial else None
         if notice and sent < notice:
-            raise FieldError("sent", f"{sent:%m/%d/%Y} is before the denial notice it answers "
-                                     f"({notice:%m/%d/%Y}, denial.notice_date in the case).")
+            raise FieldError("sent", _("{date} is before the denial notice it answers ({notice}, denial.notice_date "
+                                       "in the case).").format(date=shown_date(sent), notice=shown_date(notice)))
         if received and received < sent:
-            raise FieldError("received", "the plan cannot have received the letter before it was sent.")
+            raise FieldError("received", _("the plan cannot have received the letter before it was sent."))
         if method and method not in METHODS:
             raise FieldError("method", f"'{method}' is not one of {', '.join(METHODS)}.")
         from appeal.letters import kinds
@@ -308,9 +310,10 @@ class Store:
         appeal = self.get(appeal_id)
         letter = appeal.last
         if when > today:
-            raise FieldError("date", f"{when:%m/%d/%Y} is in the future.")
+            raise FieldError("date", _("{date} is in the future.").format(date=shown_date(when)))
         if when < letter.sent:
-            raise FieldError("date", f"{when:%m/%d/%Y} is before the letter was sent ({letter.sent:%m/%d/%Y}).")
+            raise FieldError("date", _("{date} is before the letter was sent ({sent}).").format(
+                date=shown_date(when), sent=shown_date(letter.sent)))
         quote, reference = _plain("quote", quote), _plain("reference", reference)
         notice_bytes = _read_input(notice, "--notice") if notice else None
         with self._write() as db:

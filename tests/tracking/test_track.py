@@ -450,6 +450,10 @@ def test_dates_typed_and_shown_in_spanish(tmp_path, capsys):
     assert main(["track", "note", "1", "llamé", "al", "plan", "--today", "11 de febrero de 2025"]) == 0
     assert main(["--lang", "es", "track", "add", "--case", str(path), "--sent", "31 de febrero de 2025"]) == 2
     assert "--sent: '31 de febrero de 2025' no es una fecha: febrero tiene 28 días en 2025" in capsys.readouterr().err
+    assert main(["--lang", "es", "track", "outcome", "1", "denied", "--date", "3 de enero de 2025",
+                 "--today", "2025-02-11"]) == 2  # refused in Spanish, the dates in words
+    assert ("--date: 3 de enero de 2025 es anterior al día en que se envió la carta (15 de enero de 2025)."
+            in capsys.readouterr().err)
     assert main(["--lang", "es", "track", "show", "1", "--today", "2025-02-11"]) == 0
     shown = capsys.readouterr().out
     assert "15 de enero de 2025  enviada appeal por correo (" in shown
