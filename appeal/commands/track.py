@@ -58,6 +58,7 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
     tracked status to print as what happens next (else None)."""
     from appeal.base.control_chars import printable
     from appeal.base.errors import UserError
+    from appeal.base.language import shown_date
     from appeal.letters import kinds
     from appeal.tracking.status import case_with_history, next_case, status
     from appeal.tracking.text import status_text
@@ -70,21 +71,24 @@ def case_from_track(appeal_id: int, today, letter: str | None = None, templates:
         case, kind, filled = next_case(appeal, today)
         state = status(appeal, today)
     if kind is None:
-        lines = "\n".join(f"  - {line}" for line in state.meaning)
+        meaning = [_(line) for line in state.meaning]  # each marked N_() where it is said
+        lines = "\n".join(f"  - {line}" for line in meaning)
         if state.closed:
-            raise UserError(f"Tracked appeal {appeal_id} was approved; there is nothing more to send.")
+            raise UserError(_("Tracked appeal {id} was approved; there is nothing more to send.").format(id=appeal_id))
         if state.next_step:
-            raise UserError(f"The next step for tracked appeal {appeal_id} is {state.next_step}; this tool does not "
-                            f"draft that letter, so nothing was written.\n{lines}")
+            raise UserError(_("The next step for tracked appeal {id} is {step}; this tool does not draft that letter, "
+                              "so nothing was written.").format(id=appeal_id, step=_(state.next_step)) + "\n" + lines)
         if state.overdue:
-            raise UserError(f"Tracked appeal {appeal_id}: for this plan, a missed deadline opens no next letter to "
-                            f"draft, so nothing was written. What it means:\n{lines}")
+            raise UserError(_("Tracked appeal {id}: for this plan, a missed deadline opens no next letter to draft, so "
+                              "nothing was written. What it means:").format(id=appeal_id) + "\n" + lines)
         if state.waiting:
-            due = f"by {state.decision_due:%m/%d/%Y}" if state.decision_due else "(no rule known here)"
-            raise UserError(f"Tracked appeal {appeal_id} is waiting for the plan's decision, due {due}; there is no "
-                            "next letter yet. Record what came back with: appeal track outcome "
-                            f"{appeal_id} approved|denied|partial|no-answer --date DATE")
-        raise UserError(f"Tracked appeal {appeal_id} has used every step this tool knows. " + " ".join(state.meaning))
+            due = (_("by {date}").format(date=shown_date(state.decision_due)) if state.decision_due
+                   else _("(no rule known here)"))
+            raise UserError(_("Tracked appeal {id} is waiting for the plan's decision, due {due}; there is no next "
+                              "letter yet. Record what came back with: appeal track outcome {id} "
+                              "approved|denied|partial|no-answer --date DATE").format(id=appeal_id, due=due))
+        raise UserError(_("Tracked appeal {id} has used every step this tool knows.").format(id=appeal_id) + " "
+                        + " ".join(meaning))
     for line in filled:
         print(printable(line))
     # After a missed deadline the case still stands where it stood, so the generic next steps would describe the

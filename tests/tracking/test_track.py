@@ -6,6 +6,7 @@ XDG_DATA_HOME point there too, so no test touches a real user's data."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import stat
 import threading
@@ -445,6 +446,11 @@ def test_dates_typed_and_shown_in_spanish(tmp_path, capsys):
     casefile.save(make_case("employer_fully_insured"), path, overwrite=False)
     assert main(["--lang", "es", "track", "add", "--case", str(path), "--sent", "15 de enero de 2025",
                  "--method", "mail", "--received", "ene. 17 2025", "--today", "2025-01-20"]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "es", "draft", "--from-track", "1", "--today", "2025-01-20"]) == 2  # nothing to draft yet
+    waiting = capsys.readouterr().err
+    assert "La apelación registrada n.º 1 está esperando la decisión del plan, que vence el " in waiting
+    assert re.search(r"que vence el \d{1,2} de (enero|febrero|marzo) de 2025;", waiting)
     assert main(["--lang", "es", "track", "outcome", "1", "denied", "--date", "10-feb-2025",
                  "--today", "2025-02-11"]) == 0
     assert main(["track", "note", "1", "llamé", "al", "plan", "--today", "11 de febrero de 2025"]) == 0
