@@ -463,8 +463,9 @@ def _suggested_enclosures(case: Case, kind: LetterKind, context: dict[str, Any])
 
 def _to_draft(kind: LetterKind, context: dict[str, Any]) -> list[str]:
     """The enclosures this tool drafts, with the command that drafts each."""
-    return [f"{item}: appeal draft --letter {sentence.drafted_by}" for item, sentence in say(kind, "enclosures", context)
-            if sentence.drafted_by and sentence.drafted_by != kind.name]
+    in_language = "" if letter_language.current() == "en" else f" --letter-lang {letter_language.current()}"  # the same language
+    return [f"{item}: appeal draft --letter {sentence.drafted_by}{in_language}"
+            for item, sentence in say(kind, "enclosures", context) if sentence.drafted_by and sentence.drafted_by != kind.name]
 
 
 def refusals(case: Case, kind: LetterKind, today: date | None = None) -> list[str]:

@@ -100,3 +100,14 @@ def test_every_example_as_every_kind_reads_spanish(example):
         found += [f"{name}: {line}" for line in _english_left(drafted.content, case)]
     assert letter_language.current() == "en"
     assert found == []
+
+
+def test_the_documents_a_spanish_letter_lists_to_draft_are_drafted_in_spanish_too():
+    from appeal.letters import draft, kinds
+
+    case = example_case("ketamine-erisa-late-appeal-daughter")
+    spanish = draft.draft(case, kinds.get("appeal"), date(2026, 12, 1), language="es")
+    english = draft.draft(case, kinds.get("appeal"), date(2026, 12, 1))
+    assert spanish.to_draft and all(line.endswith("--letter representative-authorization --letter-lang es")
+                                    for line in spanish.to_draft)
+    assert english.to_draft and not any("--letter-lang" in line for line in english.to_draft)
