@@ -77,7 +77,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         }, indent=2))
         return 0
     def explained(rule, lead: str = "") -> str:
-        return f"{lead}{rule.text}\n    " + _("Rule: {citation}").format(citation=rule.citation) + f" [{rule.id}]"
+        return f"{lead}{rule.said}\n    " + _("Rule: {citation}").format(citation=rule.citation) + f" [{rule.id}]"
 
     def noted(note: str) -> str:
         return "    " + _("Note: {note}").format(note=note)

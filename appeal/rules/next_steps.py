@@ -65,7 +65,7 @@ def _by_when(report: deadlines.DeadlineReport) -> list[str]:
     if report.step is None:
         return [_("The case has used every appeal step this tool knows; read your last decision notice for options.")]
     if not report.filing:
-        return [rule.text for rule in report.decision] or [_("Send it as soon as you can.")]
+        return [rule.said for rule in report.decision] or [_("Send it as soon as you can.")]
     lines = []
     step = _(report.step.name)
     for item in report.filing:
@@ -74,12 +74,12 @@ def _by_when(report: deadlines.DeadlineReport) -> list[str]:
             when = (ngettext("{date} ({days} day from today)", "{date} ({days} days from today)", left).format(
                 date=long_date(item.due), days=left) if left is not None and left >= 0 else long_date(item.due))
             lines.append(_("For {step}: by {when}, counted from {start}.").format(
-                step=step, when=when, start=item.start_label) + f" {item.rule.text} [{item.rule.citation}]")
+                step=step, when=when, start=item.start_label) + f" {item.rule.said} [{item.rule.citation}]")
         elif item.missing:
             lines.append(_("For {step}: {rule} (add {missing} to count the date)").format(
-                step=step, rule=item.rule.text, missing=item.missing) + f" [{item.rule.citation}]")
+                step=step, rule=item.rule.said, missing=item.missing) + f" [{item.rule.citation}]")
         else:
-            lines.append(_("For {step}: {rule}").format(step=step, rule=item.rule.text) + f" [{item.rule.citation}]")
+            lines.append(_("For {step}: {rule}").format(step=step, rule=item.rule.said) + f" [{item.rule.citation}]")
     return lines
 
 
@@ -96,19 +96,19 @@ def sections(case: Case, enclosures: list[str], today: date | None = None, sugge
               "you get under 'Documents to send with the letter' and write the letter again)"), list(suggested)))
     if report.decision:
         found.append(Section(_("When the plan must answer"), [
-            f"{deadlines.decided_by(report, rule)}{rule.text} [{rule.citation}]" for rule in report.decision
+            f"{deadlines.decided_by(report, rule)}{rule.said} [{rule.citation}]" for rule in report.decision
         ] + report.decision_choice))
     late = if_late_rules(case.insurance.plan_type)
     found.append(Section(
         _("If the plan misses its deadline"),
-        [f"{rule.text} [{rule.citation}]" for rule in late] or [_(IF_LATE_FALLBACK)]
+        [f"{rule.said} [{rule.citation}]" for rule in late] or [_(IF_LATE_FALLBACK)]
     ))
     if report.next_step:
         again = [_("The next step is {step}.").format(step=_(report.next_step.name))]
-        again += [f"{rule.text} [{rule.citation}]" for rule in report.next_filing]
+        again += [f"{rule.said} [{rule.citation}]" for rule in report.next_filing]
         found.append(Section(_("If the plan says no again"), again))
     if report.process:
-        found.append(Section(_("Which external review"), [f"{rule.text} [{rule.citation}]" for rule in report.process]
+        found.append(Section(_("Which external review"), [f"{rule.said} [{rule.citation}]" for rule in report.process]
                              + ([] if report.choosing_now else report.process_choice)))
     if report.warnings:
         found.insert(0, Section(_("Check first"), report.warnings))

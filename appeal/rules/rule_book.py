@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from appeal.base import letter_language
+from appeal.base import language, letter_language
 from appeal.base.resources import load_data
 from appeal.cases.case import Case, PlanType, TreatmentKind
 from appeal.rules.dispute import Step, has_second_level
@@ -86,6 +86,12 @@ class Rule(BaseModel):
             and (self.treatment == "any" or treatment == "any" or self.treatment == treatment)
         )
 
+    @property
+    def said(self) -> str:
+        """`text` in the language of the person reading (`appeal deadline`, `next-steps`, `status`): the same
+        sentence, translated in the `appeal` catalog from rules.yaml (extract_texts); the English where none."""
+        return language.translate(" ".join(self.text.split()))
+
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
@@ -148,3 +154,10 @@ def cited(rule: Rule) -> str:
     sentence = letter_language.translate(rule.letter_text or rule.text).strip()  # in the letter's language
     first_source = rule.citation.split(";")[0].split("(")[0].strip()
     return sentence if first_source in sentence else f"{sentence} ({rule.citation})"
+
+
+def extract_texts(fileobj, keywords, comment_tags, options):
+    """Babel's extraction method for rules.yaml (babel.cfg): each rule's plain-words `text`, which the person reads
+    in `appeal deadline`, `next-steps` and `status` (the letter's own `letter_text` is in the letters domain)."""
+    for rule in all_rules():
+        yield 0, None, " ".join(rule.text.split()), [f"rule {rule.id}"]

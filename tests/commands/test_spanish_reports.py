@@ -76,7 +76,7 @@ def test_check_and_status_speak_spanish(case_file, capsys, monkeypatch):
 
 def test_track_speaks_spanish(case_file, capsys, monkeypatch):
     """`appeal track add`, `outcome` and `note` in Spanish, with the dates in words; English is unchanged."""
-    from english_left import english_in
+    from english_left import english_by_design, english_in
 
     sent = date.today() - timedelta(days=3)
     english = _run(capsys, "track", "add", "--case", str(case_file), "--sent", sent.isoformat())
@@ -99,7 +99,7 @@ def test_track_speaks_spanish(case_file, capsys, monkeypatch):
 def test_draft_from_a_case_file_reports_its_blanks_and_next_step_in_spanish(case_file, capsys, monkeypatch):
     """`appeal draft --case` (not in a terminal) under a Spanish locale: what was written, the blanks with their
     questions, and the last lines, in Spanish; the blanks keep the letter's own mark, [ADD: ...]."""
-    from english_left import english_in
+    from english_left import english_by_design, english_in
 
     text = case_file.read_text(encoding="utf-8")
     case_file.write_text("\n".join(line for line in text.splitlines() if "member_id:" not in line
@@ -117,3 +117,23 @@ def test_draft_from_a_case_file_reports_its_blanks_and_next_step_in_spanish(case
                          "fírmela y envíela.")
     framing = lines[:lines.index("Qué pasa después")] + [line for line in lines if line.startswith("Cuando ")]
     assert [line for line in framing + lines[-2:] if english_in(line)] == []
+
+
+@pytest.mark.parametrize("example", ["ketamine-trd-erisa-appeal", "ketamine-crps-marketplace-external-review",
+                                     "esketamine-medicare-denied"])
+@pytest.mark.parametrize("command", ["deadline", "next-steps"])
+def test_the_rules_own_words_are_spanish_too(example, command, tmp_path, capsys, monkeypatch):
+    """Each rule's plain-words text (rules.yaml `text`) reaches a Spanish reader in Spanish: no line of `deadline` or
+    `next-steps` keeps an English sentence, once its citations and rule ids are left out."""
+    from english_left import english_by_design, english_in
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    path = tmp_path / "case.yaml"
+    assert cli.main(["example", example, "-o", str(path)]) == 0
+    out = _run(capsys, "--lang", "es", command, "--case", str(path))
+    for kept in english_by_design(path):  # the documents as the English letter names them, the criteria
+        out = out.replace(kept, " ")
+    left = [line for line in out.splitlines()
+            if english_in(re.sub(r"\[[^\]]*\]|\([^)]*CFR[^)]*\)|Regla: .*|Attn: [^,]*", " ", line))]
+    assert left == []
