@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
+from appeal.base.language import long_date, translate as _
 from appeal.base.resources import load_data
 from appeal.cases.case import Case, PlanType
 
@@ -76,15 +77,23 @@ def check(case: Case, today: date | None = None) -> list[CodeProblem]:
         if fact is None:
             continue
         if fact.valid_until and max(dates) > fact.valid_until:
-            problems.append(CodeProblem(field, code, True, (
-                f"{code} ({fact.descriptor}) was discontinued after {fact.valid_until:%B} {fact.valid_until.day}, "
-                f"{fact.valid_until.year}: use {fact.replaced_by} for care given from then on.")))
+            problems.append(CodeProblem(field, code, True, _(
+                "{code} ({descriptor}) was discontinued after {day}: use {new} for care given from then on.").format(
+                code=code, descriptor=fact.descriptor, day=long_date(fact.valid_until), new=fact.replaced_by)))
         if fact.valid_from and min(dates) < fact.valid_from:
-            problems.append(CodeProblem(field, code, True, (
-                f"{code} ({fact.descriptor}) starts on {fact.valid_from:%B} {fact.valid_from.day}, "
-                f"{fact.valid_from.year}: care given before then was billed under the earlier code.")))
+            problems.append(CodeProblem(field, code, True, _(
+                "{code} ({descriptor}) starts on {day}: care given before then was billed under the earlier code.").format(
+                code=code, descriptor=fact.descriptor, day=long_date(fact.valid_from))))
         if plan and ((fact.only_for and plan not in fact.only_for) or plan in fact.not_for):
-            problems.append(CodeProblem(field, code, False, (
-                f"{code} is not the usual code for this plan ({plan.label}); the usual code is {fact.instead}. "
-                f"{fact.why}. Check the plan's billing rules.")))
+            problems.append(CodeProblem(field, code, False, _(
+                "{code} is not the usual code for this plan ({plan}); the usual code is {usual}. {why}. Check the "
+                "plan's billing rules.").format(code=code, plan=_(plan.label), usual=fact.instead, why=_(fact.why))))
     return problems
+
+
+def extract_whys(fileobj, keywords, comment_tags, options):
+    """Babel's extraction method for codes.yaml (babel.cfg): why a code is not the usual one for a plan, which
+    `appeal check` and the draft's warnings say in the person's language (a code's descriptor stays as published)."""
+    for code, fact in known_codes().items():
+        if fact.why:
+            yield 0, None, fact.why, [f"code {code}"]

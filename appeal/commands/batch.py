@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from appeal.base import letter_language
+from appeal.base import language, letter_language
 from appeal.base.control_chars import printable
 from appeal.base.folders import add_folder_options
-from appeal.base.language import N_, translate as _
+from appeal.base.language import N_, ngettext, translate as _
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIX = ".csv"
@@ -146,6 +146,8 @@ class Outcome:
 
 
 WRITTEN, BLANKS, FAILED = "written", "written with blanks", "failed"
+STATUS_WORDS = {WRITTEN: N_("written"), BLANKS: N_("written with blanks"), FAILED: N_("failed")}  # as printed
+UNITS = (N_("letters"), N_("packets"))  # the progress bar's unit
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,7 @@ def _isolated(task: Task, settings: Settings) -> Result:
         try:
             return executor.submit(draft_task, task).result()
         except BrokenProcessPool:
-            return Result(task.index, error="The process drafting this case stopped unexpectedly (out of memory?).")
+            return Result(task.index, error=_("The process drafting this case stopped unexpectedly (out of memory?)."))
 
 
 def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int) -> Iterator[tuple[Task, Result]]:
@@ -399,8 +401,8 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
     pdf = path.with_suffix(".pdf") if result.packet else None
     for target in (path, pdf):
         if target and target.exists() and not force:
-            return Outcome(task.label, FAILED, f"{target} already exists (it was there before this run). Add --force "
-                                               "to replace it, or write to another folder with -o.")
+            return Outcome(task.label, FAILED, _("{path} already exists (it was there before this run). Add --force "
+                                                 "to replace it, or write to another folder with -o.").format(path=target))
     try:
         draft.write(drafted, path, strict=strict, force=force)
         if pdf:
@@ -410,10 +412,11 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
     except UserError as error:
         return Outcome(task.label, FAILED, str(error))
     except OSError as error:
-        return Outcome(task.label, FAILED, f"Cannot write {path}: {os_reason(error)}.")
+        return Outcome(task.label, FAILED, _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(error)))
     namer.take(path.name)
     blanks = tuple(drafted.blanks)
-    return Outcome(task.label, BLANKS if blanks else WRITTEN, f"{path} and {pdf.name}" if pdf else str(path), blanks,
+    return Outcome(task.label, BLANKS if blanks else WRITTEN,
+                   _("{letter} and {pdf}").format(letter=path, pdf=pdf.name) if pdf else str(path), blanks,
                    result.spelling)
 
 
@@ -449,14 +452,15 @@ class Progress:
         if not self.bar:
             detail = _first_line(outcome.detail)
             if outcome.status == BLANKS:
-                detail += f" ({len(outcome.blanks)} blank{'s' if len(outcome.blanks) != 1 else ''})"
+                detail += " (" + ngettext("{count} blank", "{count} blanks", len(outcome.blanks)).format(
+                    count=len(outcome.blanks)) + ")"
             count = len(str(self.total))
-            self.stream.write(printable(f"[{self.done:>{count}}/{self.total}] {outcome.status}: {outcome.label}: "
-                                        f"{detail}") + "\n")
+            self.stream.write(printable(f"[{self.done:>{count}}/{self.total}] {_(STATUS_WORDS[outcome.status])}: "
+                                        f"{outcome.label}: {detail}") + "\n")
             self.stream.flush()
             return
         if outcome.status == FAILED:  # above the bar, which is drawn again under it
-            self._line(f"failed: {outcome.label}: {_first_line(outcome.detail)}")
+            self._line(f"{_(STATUS_WORDS[FAILED])}: {outcome.label}: {_first_line(outcome.detail)}")
             return
         now = time.monotonic()
         if now - self.drawn >= 0.1 or self.done == self.total:
@@ -473,8 +477,9 @@ class Progress:
         elapsed = now - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.done) / rate if rate else 0.0
-        tail = (f" {self.done}/{self.total} {self.unit}  {self.counts[FAILED]} failed  {rate:.1f}/s  "
-                f"{int(left) // 60}:{int(left) % 60:02d} left")
+        tail = " " + _("{done}/{total} {unit}  {failed} failed  {rate:.1f}/s  {minutes}:{seconds:02d} left").format(
+            done=self.done, total=self.total, unit=_(self.unit), failed=self.counts[FAILED], rate=rate,
+            minutes=int(left) // 60, seconds=int(left) % 60)
         size = max(10, min(40, columns - len(tail) - 3))
         filled = size * self.done // self.total if self.total else size
         text = ("[" + "#" * filled + "-" * (size - filled) + "]" + tail)[: columns - 1]
@@ -491,23 +496,30 @@ class Progress:
 def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str:
     """The table printed at the end: written, written with blanks, failed, each with its input."""
     groups = {status: [item for item in outcomes if item.status == status] for status in (WRITTEN, BLANKS, FAILED)}
-    width = min(48, max([len("Input")] + [len(item.label) for item in outcomes]))
+    heading_input = _("Input")
+    width = min(48, max([len(heading_input)] + [len(item.label) for item in outcomes]))
     lines = [
-        f"{'Stopped' if stopped else 'Done'}: {len(groups[WRITTEN])} written, {len(groups[BLANKS])} written with "
-        f"blanks, {len(groups[FAILED])} failed, of {len(outcomes)} case{'s' if len(outcomes) != 1 else ''}."
-        f" Letters are in {folder}.",
+        ngettext("{state}: {written} written, {blanks} written with blanks, {failed} failed, of {count} case. "
+                 "Letters are in {folder}.",
+                 "{state}: {written} written, {blanks} written with blanks, {failed} failed, of {count} cases. "
+                 "Letters are in {folder}.", len(outcomes)).format(
+            state=_("Stopped") if stopped else _("Done"), written=len(groups[WRITTEN]), blanks=len(groups[BLANKS]),
+            failed=len(groups[FAILED]), count=len(outcomes), folder=folder),
     ]
-    headings = {WRITTEN: "Letter", BLANKS: "Letter, and its blanks to fill in", FAILED: "Reason"}
+    headings = {WRITTEN: _("Letter"), BLANKS: _("Letter, and its blanks to fill in"), FAILED: _("Reason")}
+    titles = {WRITTEN: _("Written"), BLANKS: _("Written with blanks"), FAILED: _("Failed")}
     for status, items in groups.items():
         if not items:
             continue
-        lines += ["", f"{status.capitalize()} ({len(items)})", f"  {'Input':<{width}}  {headings[status]}"]
+        lines += ["", f"{titles[status]} ({len(items)})", f"  {heading_input:<{width}}  {headings[status]}"]
         for item in items:
             detail = item.detail.splitlines() or [""]
             if item.blanks:
-                detail.append(f"{len(item.blanks)} blank{'s' if len(item.blanks) != 1 else ''}: "
-                              + "; ".join(item.blanks))
-            detail += [f"spelling to check: {line}" for line in item.spelling]
+                english = language.current() == language.ENGLISH  # else each as the English letter marks it
+                named = item.blanks if english else [f"[ADD: {blank}]" for blank in item.blanks]
+                detail.append(ngettext("{count} blank: {blanks}", "{count} blanks: {blanks}", len(item.blanks)).format(
+                    count=len(item.blanks), blanks="; ".join(named)))
+            detail += [_("spelling to check: {line}").format(line=line) for line in item.spelling]
             label = item.label if len(item.label) <= width else "..." + item.label[-(width - 3):]
             lines.append(f"  {label:<{width}}  {detail[0]}")
             lines.extend(f"  {'':<{width}}  {more}" for more in detail[1:])
@@ -524,7 +536,7 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot make the folder {folder}: {os_reason(error)}.") from None
+        raise UserError(_("Cannot make the folder {folder}: {reason}.").format(folder=folder, reason=os_reason(error))) from None
 
 
 def run(
@@ -563,7 +575,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from appeal.cases import csv_cases
 
         path = csv_cases.write_template(Path(args.csv_template), overwrite=args.force)
-        print(f"Wrote an empty case CSV with {len(csv_cases.columns())} columns to {path}")
+        print(_("Wrote an empty case CSV with {count} columns to {path}").format(count=len(csv_cases.columns()), path=path))
         return 0
     if not args.inputs:
         parser.error(_("give at least one INPUT: a case file, a folder of them, or a CSV file"))
@@ -576,8 +588,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.attach_dir and not args.packet:
         parser.error(_("--attach-dir attaches files to the packets: add --packet (fax or mail)"))
     if args.attach_dir and not Path(args.attach_dir).is_dir():
-        raise UserError(f"--attach-dir {args.attach_dir}: there is no such folder. Give the folder that holds a "
-                        "folder of files for each case (see appeal batch --help).")
+        raise UserError(_("--attach-dir {folder}: there is no such folder. Give the folder that holds a folder of files "
+                          "for each case (see appeal batch --help).").format(folder=args.attach_dir))
     if args.packet:
         from appeal.output.pdf_convert import find_soffice
 
@@ -588,10 +600,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
     total = sum(1 for _ in iter_tasks(args.inputs))
     if not total:
-        raise UserError(
-            f"Found no cases in {', '.join(args.inputs)}. A folder's .yaml, .yml, .json and .csv files are read "
-            "(not its subfolders), and a CSV file's rows after its first."
-        )
+        raise UserError(_("Found no cases in {inputs}. A folder's .yaml, .yml, .json and .csv files are read (not its "
+                          "subfolders), and a CSV file's rows after its first.").format(inputs=", ".join(args.inputs)))
     _make_folder(folder)
     jobs = min(args.jobs or os.cpu_count() or 1, total)
     settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),

@@ -388,3 +388,24 @@ def test_a_damaged_attachment_is_our_message_alone_without_the_pdf_librarys_warn
     said = result.stdout + result.stderr
     assert result.returncode == 1 and "records.pdf is a damaged PDF that cannot be read" in said
     assert "EOF marker" not in said
+
+
+def test_a_spanish_reader_gets_the_run_and_its_summary_in_spanish(in_tmp, capsys):
+    """`appeal --lang es batch`: each case's line, the summary table and a refusal in Spanish; the letters English."""
+    from english_left import english_in
+
+    from appeal.base import language
+
+    (in_tmp / "thin.yaml").write_text("letter_kind: prior-auth\npatient:\n  first_name: Ann\n  last_name: Lee\n")
+    try:
+        assert main(["--lang", "es", "batch", "thin.yaml", str(ERISA), "-o", "out", "--jobs", "1"]) == 0
+        out = capsys.readouterr().out
+        assert "Terminado: 1 escritas, 1 escritas con espacios en blanco, 0 no escritas, de 2 casos." in out
+        assert "Escritas con espacios en blanco (1)" in out and "Entrada" in out
+        words = re.sub(r"\S*[/\\.]\S*|\[ADD: [^\]]*\]|[A-Z][a-z]+ [A-Z][a-z]+", " ", out)  # paths, blanks, names
+        assert [line for line in words.splitlines() if english_in(line)] == []
+        (in_tmp / "empty").mkdir()
+        assert main(["--lang", "es", "batch", "empty", "-o", "out2"]) == 2
+        assert "No se encontraron casos en empty" in capsys.readouterr().err
+    finally:
+        language.choose(None)
