@@ -822,6 +822,8 @@ class _Reader:
             lead = line.text[: line.text.find(rest)] if rest in line.text else ""
             if codes and not why and ":" not in lead[-20:] and re.search(r"\b[a-z]{2,}\b", lead.strip().rpartition(" ")[0]):
                 why = N_("read from a sentence, not under a label: check the codes")  # '...; diagnoses S83.511D and M25.661'
+            if codes and not why and self.notice.ocr:  # each code is checked, but one the scan lost leaves no trace
+                why = N_("read by OCR: a code the scan lost would be missing from this list; check it against the paper")
             if codes:
                 self.keep("diagnoses", codes, line, not why, why)
                 break

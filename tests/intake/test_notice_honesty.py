@@ -736,3 +736,11 @@ RIGHT TO EXTERNAL REVIEW. Upon exhaustion of the internal appeal process, you ma
 within 4 months after receipt of the final adverse determination.
 """).lines)
     assert kind.type.value != "final_internal_denial"
+
+
+def test_diagnoses_read_by_ocr_are_marked_since_a_lost_code_leaves_no_trace():
+    scanned = notice_import.extract(notice_text.from_ocr([("Member ID: W1234567", 95.0),
+                                                          ("Diagnosis: G47.33, E66.9", 96.0)], "scan.png"))
+    typed = read("Member ID: W1234567\nDiagnosis: G47.33, E66.9\n")
+    assert typed.found["diagnoses"].certain
+    assert not scanned.found["diagnoses"].certain and "scan lost" in scanned.found["diagnoses"].why
