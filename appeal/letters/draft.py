@@ -101,7 +101,7 @@ def draft(
     rendered = render_document(kind.template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     texts = _texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
-    warnings = (letter.warnings + check_document(rendered.document)  # what it calls enclosed is listed, and back
+    warnings = (letter.warnings + check_document(rendered.document, texts)  # what it calls enclosed is listed, and back
                 + voice.warnings(case, "\n".join(texts)))  # a chart's note in the patient's own letter
     return Drafted(kind, rendered.content, _blanks(texts), warnings, enclosures,
                    letter.suggested_enclosures, letter.sending, letter.to_draft)
