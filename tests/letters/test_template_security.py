@@ -1,11 +1,12 @@
 """A shared template cannot run code, read or write files, or hang the machine (issue 10).
 
-Every attack is tried through `appeal draft --templates DIR` and `appeal templates check`, each in a child process
-forked from this one with a processor-time limit (RLIMIT_CPU, 20 s), a memory limit (1 GiB above what the test
-process already holds) and the sandbox's own render budget lowered from 5 s to RENDER_SECONDS (so an attack only
-the clock stops does not spend 5 s), so a hang or a memory blow-up kills the child and fails the test instead of
-stalling the run. The parent waits for the child to exit (an event, not a timer). Each run must exit 2 or 1 with a
-message, print no traceback, write no letter and leave no side effect.
+Every attack is tried through `appeal draft --templates DIR` and `appeal templates check` (one after the other, each
+with its own exit status and output) in a child process forked from this one with a processor-time limit
+(RLIMIT_CPU, 20 s), a memory limit (1 GiB above what the test process already holds) and the sandbox's own render
+budget lowered from 5 s to RENDER_SECONDS (so an attack only the clock stops does not spend 5 s), so a hang or a
+memory blow-up kills the child and fails the test instead of stalling the run. The parent waits for the child to
+exit (an event, not a timer). Each run must exit 2 or 1 with a message, print no traceback, write no letter and
+leave no side effect.
 """
 
 from __future__ import annotations
