@@ -7,11 +7,13 @@ cannot change what a test sees.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
 import signal
 import tempfile
+from datetime import date
 from pathlib import Path
 
 _OWN_HOME = Path(tempfile.mkdtemp(prefix="appeal-test-home-"))
@@ -58,6 +60,31 @@ def docx_text(source: bytes | Path) -> str:
 
 def example_case(name: str):
     return casefile.load(examples_folder() / f"{name}.yaml")
+
+
+def drafted_example(name: str, kind: str, today: date | None = None):
+    """Bundled example `name` drafted as letter kind `kind` on `today` (else today), drafted once per test process:
+    many tests only read the same letter of an unchanged example (its text, warnings, blanks), and drafting was
+    most of their time. The letter is the real one, drafted by `draft.draft`; it must only be read. A test that
+    changes the case, or the kinds, drafts its own."""
+    return _drafted(name, kind, str(kinds.get(kind).template), today or date.today())
+
+
+def example_text(name: str, kind: str, today: date | None = None) -> str:
+    """`docx_text` of `drafted_example`, read once per test process too."""
+    return _read(name, kind, str(kinds.get(kind).template), today or date.today())
+
+
+@functools.cache
+def _drafted(name: str, kind: str, template: str, today: date):  # the template's path: a user's own kind is another
+    from appeal.letters import draft
+
+    return draft.draft(example_case(name), kinds.get(kind), today=today)
+
+
+@functools.cache
+def _read(name: str, kind: str, template: str, today: date) -> str:
+    return docx_text(_drafted(name, kind, template, today).content)
 
 
 def applicable_kinds(case) -> list[str]:

@@ -128,7 +128,7 @@ def _draft(case: Case, kind: kinds.LetterKind, template: Path, today: date | Non
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
     texts = _texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
     # what it calls enclosed is listed, and back (the check reads English words: an English letter's only)
-    enclosure_warnings = check_document(rendered.document) if letter_language.current() == "en" else []
+    enclosure_warnings = check_document(rendered.document, texts) if letter_language.current() == "en" else []
     warnings = (letter.warnings + enclosure_warnings
                 + voice.warnings(case, "\n".join(texts)))  # a chart's note in the patient's own letter
     return Drafted(kind, rendered.content, _blanks(texts), warnings, enclosures,

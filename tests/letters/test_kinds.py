@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, docx_text, example_case
+from conftest import EXAMPLES, docx_text, example_case, example_text
 
 from appeal.letters import draft, kinds, letter_plan, template_tools
 from appeal.rules import rule_book as rules
@@ -68,7 +68,7 @@ def test_a_copy_under_a_new_name_drafts_the_same_letter(source, user_folder):
             continue
         for variant in _variants(case):
             assert _plan(letter_plan.context_for(variant, copy)) == _plan(letter_plan.context_for(variant, original))
-        assert docx_text(draft.draft(case, copy).content) == docx_text(draft.draft(case, original).content), name
+        assert docx_text(draft.draft(case, copy).content) == example_text(name, source), name
         drafted += 1
     assert drafted >= 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import EXAMPLES, applicable_kinds, docx_text, example_case
+from conftest import EXAMPLES, applicable_kinds, docx_text, drafted_example, example_case, example_text
 
 from appeal.letters import draft, kinds
 from appeal.cases.case import Case, SenderRole
@@ -23,8 +23,7 @@ def squash(text: str) -> str:
 @pytest.mark.parametrize(("name", "kind_name"), PAIRS)
 def test_every_kind_renders_every_applicable_example(name, kind_name):
     case = example_case(name)
-    drafted = draft.draft(case, kinds.get(kind_name))
-    text = docx_text(drafted.content)
+    text = example_text(name, kind_name)
     flat = squash(text)
     assert case.patient.full_name in text
     assert case.patient.member_id in text
@@ -48,8 +47,7 @@ def test_every_kind_renders_every_applicable_example(name, kind_name):
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_the_voice_follows_the_sender(name):
     case = example_case(name)
-    kind = kinds.get(case.letter_kind)
-    text = docx_text(draft.draft(case, kind).content)
+    text = example_text(name, case.letter_kind)
     role = case.sender.role
     if role is SenderRole.patient:
         assert "I am writing to" in text
@@ -104,8 +102,7 @@ def test_missing_facts_show_as_visible_blanks_and_strict_refuses(in_tmp):
 
 
 def test_a_complete_case_has_no_blanks():
-    case = example_case("ketamine-trd-erisa-appeal")
-    assert draft.draft(case, kinds.get("appeal")).blanks == []
+    assert drafted_example("ketamine-trd-erisa-appeal", "appeal").blanks == []
 
 
 def test_urgent_cases_get_the_banner_and_the_urgency_statement():
@@ -117,7 +114,7 @@ def test_urgent_cases_get_the_banner_and_the_urgency_statement():
         text = docx_text(draft.draft(urgent, kinds.get(kind)).content)
         assert "URGENT: EXPEDITED REVIEW REQUESTED" in text
         assert "Active suicidal ideation with a plan since last week." in text
-        plain = docx_text(draft.draft(case, kinds.get(kind)).content)
+        plain = example_text("ketamine-trd-erisa-appeal", kind)
         assert "URGENT" not in plain
     appeal_text = docx_text(draft.draft(urgent, kinds.get("appeal")).content)
     assert "expedited external review at the same time" in appeal_text and "147.136(d)(3)" in appeal_text
@@ -179,7 +176,7 @@ def test_user_text_with_template_syntax_is_printed_literally():
     ],
 )
 def test_the_rights_paragraph_fits_the_plan_type(name, kind_name, citations):
-    text = docx_text(draft.draft(example_case(name), kinds.get(kind_name)).content)
+    text = example_text(name, kind_name)
     for citation in citations:
         assert citation in text
     if example_case(name).insurance.plan_type.value.startswith("medicare"):
@@ -187,8 +184,7 @@ def test_the_rights_paragraph_fits_the_plan_type(name, kind_name, citations):
 
 
 def test_crps_letters_argue_from_pain_evidence_not_depression_evidence():
-    case = example_case("ketamine-crps-marketplace-external-review")
-    text = docx_text(draft.draft(case, kinds.get("external-review")).content)
+    text = example_text("ketamine-crps-marketplace-external-review", "external-review")
     assert "PMID 29870458" in text and "complex regional pain syndrome" in text
     assert "CANMAT" not in text and "antidepressant treatment" not in text
 
@@ -200,7 +196,7 @@ def test_labels_of_same_named_choices_do_not_collide():
 
 
 def test_possessive_of_a_name_ending_in_s():
-    text = docx_text(draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("appeal")).content)
+    text = example_text("ketamine-trd-erisa-appeal", "appeal")
     assert "Meridian Health Administrators' decision" in text
 
 
@@ -228,7 +224,7 @@ def test_appeal_letters_cite_the_rules_of_their_plan_type(plan_type, must_cite, 
 
 
 def test_medicare_letters_use_medicare_words():
-    text = docx_text(draft.draft(example_case("esketamine-medicare-denied"), kinds.get("appeal")).content)
+    text = example_text("esketamine-medicare-denied", "appeal")
     assert "Re: Request for redetermination of the denial of esketamine" in text
     assert "Medicare number (MBI):" in text and "Member ID" not in text
     assert "peer-to-peer" not in text  # not a step of Original Medicare
@@ -236,6 +232,5 @@ def test_medicare_letters_use_medicare_words():
 
 
 def test_a_parity_request_for_a_plan_outside_the_parity_law_warns():
-    case = example_case("esketamine-medicare-denied")
-    assert any("MHPAEA" in warning for warning in draft.draft(case, kinds.get("parity-request")).warnings)
-    assert not draft.draft(example_case("ketamine-trd-erisa-appeal"), kinds.get("parity-request")).warnings
+    assert any("MHPAEA" in warning for warning in drafted_example("esketamine-medicare-denied", "parity-request").warnings)
+    assert not drafted_example("ketamine-trd-erisa-appeal", "parity-request").warnings

@@ -3,7 +3,8 @@ bounded before anything is built, a letter prints only text, numbers and dates, 
 message.
 
 Every attack runs as the other security tests do (test_template_security.py): `appeal ...` in a forked child with
-a processor-time limit (20 s) and a memory limit, the parent waiting for the child to exit. Each must end with a
+a processor-time limit (20 s) and a memory limit, the parent waiting for the child to exit (the commands that try
+one attack run one after the other in one child, so the bounds hold for them together). Each must end with a
 message naming the tag or the field, no traceback, nothing written, within 20 s of processor time and with less
 than 600 MB more memory than the test process holds.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_template_security import EXAMPLE, assert_refused, folder_with, home, memory_grown, run_measured  # noqa: F401 - home is a fixture
+from test_template_security import EXAMPLE, assert_refused, folder_with, home, memory_grown, run_each  # noqa: F401 - home is a fixture
 
 from appeal.base.resources import bundled
 
@@ -21,17 +22,19 @@ MEMORY_BOUND = 600 << 20
 CPU_BOUND = 20.0
 
 
-def refused_within_bounds(args: list[str], home: Path, *expected: str) -> str:
-    """Run `appeal ARGS` bounded; it must refuse with every one of `expected` in its message, within the CPU
-    and memory bounds, and write no letter anywhere under `home`."""
-    status, output, usage = run_measured(args, home)
-    assert_refused(status, output, expected[0], home)
-    for words in expected[1:]:
-        assert words.lower() in output.lower(), output
+def refused_within_bounds(commands: list[list[str]], home: Path, *expected: str) -> list[str]:
+    """Run each `appeal ARGS` of `commands` bounded (one after the other in one child: the bounds hold for all of
+    them together); each must refuse with every one of `expected` in its message, and none may write a letter
+    anywhere under `home`. Their outputs, in order."""
+    results, usage = run_each(commands, home)
+    for status, output in results:
+        assert_refused(status, output, expected[0], home)
+        for words in expected[1:]:
+            assert words.lower() in output.lower(), output
     assert usage.ru_utime + usage.ru_stime < CPU_BOUND, f"{usage.ru_utime + usage.ru_stime:.1f} s of CPU"
     assert memory_grown(usage) < MEMORY_BOUND, f"grew by {memory_grown(usage) >> 20} MB"
     assert not [path for path in home.rglob("*.docx") if path.parent.name != "shared-templates"], "a letter was written"
-    return output
+    return [output for _, output in results]
 
 
 def draft_args(folder: Path, kind: str = "appeal") -> list[str]:
@@ -73,16 +76,15 @@ def kind_folder(home: Path, field: str, text: str, when: str | None = None) -> P
 def test_a_kind_sentence_is_bounded_in_draft_check_and_batch(attack, home):
     text, expected = SENTENCE_ATTACKS[attack]
     folder = kind_folder(home, "requests", text)
-    for args in (draft_args(folder, "mine"),
-                 ["templates", "check", str(folder / "mine.docx")],
-                 ["batch", str(EXAMPLE), "--letter", "mine", "--templates", str(folder), "-o", "out", "--jobs", "1"]):
-        refused_within_bounds(args, home, expected, "mine.yaml", "requests entry 3")
+    refused_within_bounds([draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")],
+                           ["batch", str(EXAMPLE), "--letter", "mine", "--templates", str(folder), "-o", "out",
+                            "--jobs", "1"]], home, expected, "mine.yaml", "requests entry 3")
 
 
 @pytest.mark.parametrize("field", ["enclosures", "warnings", "sending"])
 def test_every_sentence_field_is_bounded(field, home):
     folder = kind_folder(home, field, "{{ rules.__class__ }}")
-    refused_within_bounds(draft_args(folder, "mine"), home, "__class__", f"{field} entry 3", "mine.yaml")
+    refused_within_bounds([draft_args(folder, "mine")], home, "__class__", f"{field} entry 3", "mine.yaml")
 
 
 @pytest.mark.parametrize("field", ["requests", "sending"])
@@ -93,28 +95,28 @@ def test_a_control_character_written_as_a_yaml_escape_in_a_sentence_is_refused_n
     (folder / "mine.yaml").write_text((folder / "mine.yaml").read_text().replace("text: Plain\n",
                                                                                   'text: "Plain\\e[2J"\n'))
     assert '"Plain\\e[2J"' in (folder / "mine.yaml").read_text()
-    for args in (draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]):
-        output = refused_within_bounds(args, home, "U+001B", "mine.yaml", f"{field}.2.text")
+    for output in refused_within_bounds([draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]],
+                                        home, "U+001B", "mine.yaml", f"{field}.2.text"):
         assert "\x1b" not in output
 
 
 def test_a_condition_is_bounded_and_named(home):
     folder = kind_folder(home, "requests", "Words.", when="kind.template.read_bytes()")
-    refused_within_bounds(draft_args(folder, "mine"), home, "read_bytes", "requests entry 3", "in its when")
+    refused_within_bounds([draft_args(folder, "mine")], home, "read_bytes", "requests entry 3", "in its when")
     folder = kind_folder(home, "enclosures", "Words.", when="(('x' * 1000000) ~ ('x' * 1000000)) and true")
-    refused_within_bounds(draft_args(folder, "mine"), home, "characters long", "enclosures entry 3")
+    refused_within_bounds([draft_args(folder, "mine")], home, "characters long", "enclosures entry 3")
 
 
 def test_templates_check_reports_a_refused_name_in_a_sentence_no_example_reaches(home):
     folder = kind_folder(home, "warnings", "{{ rules.__class__ }}", when="false")
-    refused_within_bounds(["templates", "check", str(folder / "mine.docx")], home, "__class__",
+    refused_within_bounds([["templates", "check", str(folder / "mine.docx")]], home, "__class__",
                           "mine.yaml, warnings entry 3 (text)")
 
 
 def test_a_sentence_nested_too_deeply_is_named_when_the_kind_is_read(home):
     folder = kind_folder(home, "requests", "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")
-    for args in (draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]):
-        refused_within_bounds(args, home, "nested too deeply", "requests entry 3")
+    refused_within_bounds([draft_args(folder, "mine"), ["templates", "check", str(folder / "mine.docx")]], home,
+                          "nested too deeply", "requests entry 3")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -143,8 +145,9 @@ SIZE_ATTACKS = {
 def test_a_size_is_bounded_before_it_is_built(attack, home):
     tag, expected = SIZE_ATTACKS[attack]
     folder = folder_with(home, tag)
-    refused_within_bounds(draft_args(folder), home, expected, "appeal.docx")
-    refused_within_bounds(["templates", "check", str(folder / "appeal.docx")], home, expected)
+    drafted, checked = refused_within_bounds([draft_args(folder), ["templates", "check", str(folder / "appeal.docx")]],
+                                             home, expected)
+    assert "appeal.docx" in drafted, drafted
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -171,8 +174,8 @@ OBJECTS = {
 def test_an_object_is_never_printed(attack, home):
     tag, expected, found_in_place = OBJECTS[attack]
     folder = folder_with(home, f"Printed here: {tag}")
-    for args in (draft_args(folder), ["templates", "check", str(folder / "appeal.docx")]):
-        output = refused_within_bounds(args, home, expected)
+    for output in refused_within_bounds([draft_args(folder), ["templates", "check", str(folder / "appeal.docx")]], home,
+                                        expected):
         if found_in_place:
             assert "Printed here" in output, output  # the message names the tag's own paragraph
         assert str(bundled("letter_templates").parent) not in output and "PosixPath" not in output, output
@@ -191,6 +194,7 @@ NESTED = {
 @pytest.mark.parametrize("attack", NESTED, ids=list(NESTED))
 def test_a_tag_nested_too_deeply_is_the_same_message_in_check_and_draft(attack, home):
     folder = folder_with(home, NESTED[attack])
-    drafted = refused_within_bounds(draft_args(folder), home, "nested too deeply", "appeal.docx")
-    checked = refused_within_bounds(["templates", "check", str(folder / "appeal.docx")], home, "nested too deeply")
+    drafted, checked = refused_within_bounds([draft_args(folder), ["templates", "check", str(folder / "appeal.docx")]],
+                                             home, "nested too deeply")
+    assert "appeal.docx" in drafted, drafted
     assert "write it in simpler steps" in drafted and "write it in simpler steps" in checked
