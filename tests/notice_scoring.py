@@ -23,6 +23,8 @@ def norm(key: str, value) -> str:
         text = ", ".join(sorted(set(filter(None, text.split(", ")))))
     if key == "patient_name":  # 'Raymond T Okonkwo' is Raymond Okonkwo
         text = re.sub(r"(?<=\S) [A-Z]\.?(?= \S)", "", text)
+    if key == "group_number":  # 'GRP 00581129' is group 00581129: the prefix only says what the number is
+        text = re.sub(r"(?i)^(?:grp|group)\.?\s+(?=\w*\d)", "", text)
     if key in ("patient_name", "plan_name"):  # a name printed in capitals is the same name: 'AUBREY McCALLISTER'
         text = text.casefold()
     return text
@@ -33,8 +35,9 @@ def same(key: str, truth: str, got: str) -> bool:
     denied your request because' kept or left out)."""
     if truth == got:
         return True
-    if key == "service" and truth and got.startswith(truth):  # the service and its dose, frequency, quantity or phase
-        return bool(re.match(r",? (?:\d|per\b|every\b|once\b|twice\b|daily\b|weekly\b|monthly\b|x ?\d|#\s?\d|qty\b"
+    if key == "service" and truth and got.startswith(truth):  # the service and its dose, frequency, quantity or phase,
+        # or a drug's generic name in brackets: 'Breztri Aerosphere (budesonide/glycopyrrolate/formoterol) 160-9-4.8 mcg'
+        return bool(re.match(r",? (?:\d|per\b|every\b|once\b|twice\b|daily\b|weekly\b|monthly\b|x ?\d|#\s?\d|qty\b|\([a-z]"
                              r"|quantity\b|(?:induction|maintenance|initial|continuation|acute) (?:phase|course)\b)",
                              got[len(truth):]))
     if key == "quote" and truth and got:

@@ -183,7 +183,7 @@ NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*\.?"
 NOT_NAME = {"member", "id", "dob", "date", "group", "claim", "plan", "patient", "birth", "ref", "reference", "case",
             "part", "medical", "insurance", "services", "health", "decision", "notice", "denial", "request",
             "determination", "first-level", "second-level", "level", "review", "final", "adverse", "benefit", "benefits",
-            "appeal", "internal", "coverage", "approval", "authorization", "action"}
+            "internal", "coverage", "approval", "authorization", "action"}
 # A rank or title before a name ('CPT Wesley Ahn-Castellano', 'SSG Kendra Marchetti'), left out of the name.
 TITLES = {"mr", "ms", "mrs", "mx", "dr", "cpt", "capt", "ssg", "sgt", "msg", "maj", "col", "ltc", "lt", "cdr", "pfc",
           "spc", "cpl", "sfc", "cw2", "cw3", "ens", "lcdr", "po1", "po2", "po3", "a1c", "sra", "tsgt", "msgt"}
