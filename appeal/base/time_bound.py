@@ -12,6 +12,7 @@ the caller keeps its own bounds (sizes, pages).
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,15 @@ def processor_time_bound(seconds: float, message: str) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGPROF, ring)
     # The timer rings again every tenth of its budget: a ring that lands inside a finalizer or a weakref callback
-    # is printed and dropped by Python ("Exception ignored in ..."), and a one-shot timer would then never stop.
+    # cannot be raised there, and a one-shot timer would then never stop. Such a ring is dropped quietly (Python
+    # would print it as "Exception ignored in ..." with a traceback); any other unraisable error still goes on.
+    hook = sys.unraisablehook
+
+    def quiet(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, _OutOfTime):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
     outer = signal.setitimer(signal.ITIMER_PROF, seconds, max(seconds / 10, 0.001))
     try:
         yield
@@ -47,3 +56,4 @@ def processor_time_bound(seconds: float, message: str) -> Iterator[None]:
         armed[0] = False
         signal.setitimer(signal.ITIMER_PROF, *outer)
         signal.signal(signal.SIGPROF, previous)
+        sys.unraisablehook = hook

@@ -209,3 +209,25 @@ def test_the_time_bound_ends_with_its_block():
         with processor_time_bound(0.01, "too long"):
             while True:
                 pass
+
+
+def test_a_ring_inside_a_finalizer_is_dropped_quietly_and_the_next_one_stops_the_work(monkeypatch):
+    """Python cannot raise from a finalizer: a ring landing there goes to sys.unraisablehook, which would print it
+    with a traceback. The bound drops it quietly, rings again, and ends the work with its message."""
+    import sys
+
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(unraisable.exc_value))
+
+    class SlowToFree:
+        def __del__(self):
+            spin = 0
+            for _ in range(20_000):  # processor time inside the finalizer, where a ring cannot be raised
+                spin += 1
+
+    with pytest.raises(UserError, match="too long"):
+        with processor_time_bound(0.02, "too long"):
+            while True:
+                SlowToFree()  # freed at once: much of the time is spent in __del__
+    assert seen == []  # nothing printed, nothing passed on
+    assert sys.unraisablehook is not None and sys.unraisablehook.__name__ == "<lambda>"  # the hook given back
