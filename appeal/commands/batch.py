@@ -507,6 +507,7 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
             failed=len(groups[FAILED]), count=len(outcomes), folder=folder),
     ]
     headings = {WRITTEN: _("Letter"), BLANKS: _("Letter, and its blanks to fill in"), FAILED: _("Reason")}
+    english = language.current() == language.ENGLISH  # else each blank as the English letter marks it: [ADD: ...]
     titles = {WRITTEN: _("Written"), BLANKS: _("Written with blanks"), FAILED: _("Failed")}
     for status, items in groups.items():
         if not items:
@@ -515,7 +516,6 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
         for item in items:
             detail = item.detail.splitlines() or [""]
             if item.blanks:
-                english = language.current() == language.ENGLISH  # else each as the English letter marks it
                 named = item.blanks if english else [f"[ADD: {blank}]" for blank in item.blanks]
                 detail.append(ngettext("{count} blank: {blanks}", "{count} blanks: {blanks}", len(item.blanks)).format(
                     count=len(item.blanks), blanks="; ".join(named)))

@@ -1101,8 +1101,9 @@ class _Reader:
     def route_beyond_the_plan(self) -> None:
         """A fax or address of an independent reviewer or a state office (an external review's, or one the plan
         sends the case to by itself) is not where a person sends an appeal to the plan: kept, but marked."""
-        deadline = self.result.found.get("appeal_deadline")
-        external = deadline is not None and "external review" in deadline.why
+        window = notice_windows.appeal_window(self.result.windows)  # the one the deadline was read from
+        external = ("appeal_deadline" in self.result.found and window is not None
+                    and window.role is notice_windows.WindowRole.external_review)
         outside = re.compile(r"(?i)independent review|\bIRE\b|\bIRO\b|review entity|maximus|reconsideration project|"
                              r"department of (?:insurance|financial)|external review|insurance (?:commissioner|division)")
         for key in ("appeals_fax", "appeals_address"):

@@ -90,7 +90,7 @@ class Rule(BaseModel):
     def said(self) -> str:
         """`text` in the language of the person reading (`appeal deadline`, `next-steps`, `status`): the same
         sentence, translated in the `appeal` catalog from rules.yaml (extract_texts); the English where none."""
-        return language.translate(" ".join(self.text.split()))
+        return language.translate(letter_language.msgid(self.text))
 
 
 @lru_cache(maxsize=1)
@@ -160,4 +160,4 @@ def extract_texts(fileobj, keywords, comment_tags, options):
     """Babel's extraction method for rules.yaml (babel.cfg): each rule's plain-words `text`, which the person reads
     in `appeal deadline`, `next-steps` and `status` (the letter's own `letter_text` is in the letters domain)."""
     for rule in all_rules():
-        yield 0, None, " ".join(rule.text.split()), [f"rule {rule.id}"]
+        yield 0, None, letter_language.msgid(rule.text), [f"rule {rule.id}"]
