@@ -647,7 +647,7 @@ class _Reader:
                        r"(?<!of )(?<!customer )(?<!member )(?<!provider )service(?=\s*(?::|\.{3,}))", r"treatment(?=\s*(?::|\.{3,}))", r"procedure(?=\s*(?::|\.{3,}))", r"medication(?=\s*(?::|\.{3,}))",
                        r"drug requested", r"description of service",
                        r"(?:test|item|equipment|device|supplies)(?: requested| denied)?(?=\s*(?::|\.{3,}))", r"^\s*request(?=\s*(?::|\.{3,}))", r"service or item",
-                       r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care)s? (?:requested|reviewed)",
+                       r"drug(?=\s*(?::|\.{3,}))", r"(?:drug|item|service|care|medication|treatment|procedure|test)s? (?:requested|reviewed)",
                        r"(?:request|requests|review) for(?: the following(?: [\w()-]+){0,2})?(?=\s*:\s*$)",
                        r"asked (?:us )?for(?=\s*(?::|\.{3,}))", r"(?:(?:^\s*)(?:services|requested)|service under (?:appeal|review)|services? (?:approved|denied|at issue)"
                        r"|service\(s\)(?: at issue| requested| denied)?|items? or services|(?:approved|denied|requested) "
@@ -655,7 +655,7 @@ class _Reader:
                        r"\(or payment\) listed below that you \(or your doctor\) requested",  # CMS-10003
                        r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
-            self.service_in_prose() or self.service_in_table() or self.services_billed()
+            self.service_under_lead_in() or self.service_in_prose() or self.service_in_table() or self.services_billed()
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -664,6 +664,23 @@ class _Reader:
                     else TreatmentKind.iv_ketamine if "ketamine" in name and ("infusion" in name or " iv " in f" {name}")
                     else None)
             self.result.treatment_kind = kind
+
+    def service_under_lead_in(self) -> bool:
+        """'our decision denying coverage of:' / 'your appeal of the denial of:' ending its line, and the service
+        set apart on the line below, indented: the plan's letter names the care that way. Marked, as a sentence read."""
+        lead_in = re.compile(r"(?i)\b(?:(?:denial|denying|denied|coverage|approval|approving|payment|decision|request|"
+                             r"appeal|review|reconsideration|redetermination)(?: (?:coverage|payment|approval))? (?:of|for)"
+                             r"|(?:has|have|was|were) been (?:denied|approved|partly approved)|(?<=\) )for|asked (?:us )?for)\s*:\s*$")
+        for index, line in enumerate(self.lines[:-1]):
+            if not lead_in.search(line.text):
+                continue
+            following = next((item for item in self.lines[index + 1 : index + 3] if item.text.strip()), None)
+            if following is None or not re.match(r"\s{2,}\S", following.text) or re.match(OWN_LABEL, following.text):
+                continue
+            value = _phrase(following.text.strip())
+            if value:
+                return self.keep("service", value, following, False, SET_APART)
+        return False
 
     def service_in_prose(self) -> bool:
         """'your request for X (CPT ...)', 'the denial of X (96365, J3490)', 'our decision to deny coverage for X
@@ -708,7 +725,7 @@ class _Reader:
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text):
                 continue
             column = re.search(r"(?i)(?:^|(?<=  ))(?:description(?: of services?)?|services?(?: provided| description)?"
-                               r"(?: & billing code)?)(?= {2,}|\s*$| approved\?)", text)
+                               r"(?: & billing code)?|procedures?(?: description)?|requested(?: services?)?)(?= {2,}|\s*$| approved\?)", text)
             if column is None:
                 continue
             below = self.lines[index + 1 : index + 12]
@@ -717,7 +734,7 @@ class _Reader:
             for at, row in enumerate(below):
                 if not row.text.strip() and rows or re.match(r"(?i)\s*(?:claim )?totals?\b", row.text):
                     break
-                money = re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}", row.text)
+                money = _table_row(row.text)
                 heading_only = re.fullmatch(r"[\s-]*", row.text) or _amounts(row.text) and not re.search(r"[A-Za-z]{3}", row.text)
                 cell_only = (not money and not heading_only and at + 1 < len(below) and row.text[: column.start()].strip() == ""
                              and _amounts(below[at + 1].text)
@@ -726,6 +743,8 @@ class _Reader:
                     rows.append(row)
             for row in (_denied(rows) or rows)[:1]:  # the first line the table marks as denied, else its first line
                 cell = self.cell(row, column.start())
+                # the cell as printed after a date of service or its code in the same column: '97140 Manual therapy'
+                cell = re.sub(r"^(?:\d{1,2} [A-Z][a-z]{2} \d{4}\s+|[A-Z]?\d{4}[0-9A-Z]?\s+(?=[A-Za-z]))", "", cell)
                 value = _phrase(cell)
                 if value and not re.fullmatch(r"[\d/$.,\s-]+", cell):
                     return self.keep("service", value, row, False,
@@ -759,13 +778,15 @@ class _Reader:
     def cell(self, row: Line, start: int) -> str:
         """A table cell's words from the column that starts at `start`: on its row, and the words that wrap under
         it on the next lines (in the same column, with no amount beside them), as one phrase."""
-        cell = re.split(r" {2,}", row.text[max(0, start - 2) :].strip())[0]
+        cells = re.split(r" {2,}", row.text[max(0, start - 2) :].strip())
+        # a date of service printed under the column's heading, the description beside it: '19 Sep 2026  ER visit'
+        cell = cells[1] if len(cells) > 1 and re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", cells[0]) else cells[0]
         at = self.lines.index(row)
         for following in self.lines[at + 1 : at + 3]:
             text = following.text
             indent = len(text) - len(text.lstrip())
             wrapped = re.split(r" {2,}", text.strip())[0] if text.strip() else ""
-            if (not wrapped or abs(indent - start) > 2 or _amounts(text) or re.search(r"[.:]$", cell)
+            if (not wrapped or abs(indent - start) > 2 or _table_row(text) or re.search(r"[.:]$", cell)
                     or re.fullmatch(r"\(?(?:[A-Z]?\d{4}[0-9A-Z]?)(?:\s*x\s*\d+)?\)?|[A-Z]{2}-\d+", wrapped)
                     or re.match(r"[A-Z][\w /()#-]{1,30}:", wrapped)):  # 'Diagnosis: ...' below the table
                 break
@@ -926,13 +947,13 @@ class _Reader:
             return False
         at = self.lines.index(service.line)
         text = " ".join(line.text for line in self.lines[at : at + 2])  # the name may wrap onto the next line
-        if "table" in service.why:  # a table's service lines: the codes of each, up to its end
+        if "table" in service.why or service.why == SET_APART:  # a table's (or a set-apart list's) lines: the codes of each
             rows = []
             for line in self.lines[at:]:
                 if not line.text.strip() or re.match(r"(?i)\s*(?:claim )?totals?\b", line.text):
                     break
                 rows.append(line.text)
-            codes = [code for row in rows for code in re.findall(r"\(([A-Z]?\d{4}[0-9A-Z]?)\)", row)]
+            codes = [code for row in rows for code in re.findall(r"\(([A-Z]?\d{4}[0-9A-Z]?)(?:-[A-Z0-9]{2})*\)", row)]
             if codes:
                 return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
                                  service.line, False, N_("read from the table's service lines: check them"))
@@ -1275,6 +1296,8 @@ class _Reader:
 
 
 # Fields an EOB or a notice of several claims gives once a claim: a second value under the label marks the first.
+# the service named on its own line under the sentence that introduces it; the lines with it may name more care
+SET_APART = N_("read from the lines under a sentence of the notice: check it names the care denied")
 ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
 # A line that starts with a label of its own ('Service requested: ...'): never the value of the label above it.
 OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
@@ -1441,6 +1464,13 @@ def _denied(rows: list[Line]) -> list[Line]:
         return worded
     unpaid = [row for row in rows if re.search(r"^\$?0\.00$", " ".join(_amounts(row.text)[1:-1]).replace(" ", "\n"), re.M)]
     return unpaid if len(unpaid) < len(rows) else []
+
+
+def _table_row(text: str) -> bool:
+    """A line of a table that starts a row: an amount ('$168.00', or '6,850.00' in a column of them), a date of
+    service, or a code in a cell of its own ('... initial   90867   1')."""
+    return re.search(r"\$\s?[\d,]+\.\d\d|\d{1,2}/\d{1,2}/\d{2,4}|(?<=  )[\d,]+\.\d\d(?=  )"
+                     r"|(?<=  )[A-Z]?\d{4}[0-9A-Z]?(?=,|  |$)", text) is not None
 
 
 def _amounts(text: str) -> list[str]:

@@ -439,3 +439,49 @@ Before a final decision is made, we are offering you a peer-to-peer discussion w
 """)
     assert unlabelled.document.type.value == "peer_to_peer_offer"
     assert "quote" not in unlabelled.found and "reason" not in unlabelled.found
+
+
+def test_the_service_set_apart_under_its_sentence_is_read_with_the_codes_of_its_lines():
+    extraction = read("""We have finished reviewing your appeal of our denial of:
+
+     Hospital bed, semi-electric, with mattress (E0260)
+     Pressure reducing mattress overlay (E0277)
+
+The denial is upheld.
+""")
+    assert value(extraction, "service") == "Hospital bed, semi-electric, with mattress"
+    assert value(extraction, "procedure_codes") == "E0260, E0277"
+    assert not certain(extraction, "service") and not certain(extraction, "procedure_codes")
+
+
+def test_a_sentence_ending_in_a_colon_with_nothing_set_apart_under_it_names_no_service():
+    extraction = read("""Your request for coverage of:
+Call us at 1-800-555-0100 if you have questions.
+""")
+    assert "service" not in extraction.found
+
+
+def test_a_medication_requested_label():
+    extraction = read("""Medication requested: Wegovy (semaglutide) 2.4 mg/0.75 mL pen
+NDC 0169-4524-14
+""")
+    assert value(extraction, "service") == "Wegovy (semaglutide) 2.4 mg/0.75 mL pen"
+
+
+def test_table_rows_without_dollar_signs_dates_or_codes_in_their_own_cells():
+    procedure_column = read("""Service date  Procedure                                   Billed   Allowed  Paid
+04/21/2026    97140 Manual therapy techniques, 2 units   $168.00  $0.00    $0.00
+""")
+    assert value(procedure_column, "service") == "Manual therapy techniques, 2 units"
+    decided = read("""  Requested                                   Codes            Decision
+  Acute course ECT, 12 treatments             90870, 00104     APPROVED
+  Maintenance ECT, 8 treatments               90870, 00104     DENIED
+""")
+    assert value(decided, "service") == "Maintenance ECT, 8 treatments"  # the denied line, not run into the other
+    bare_amounts = read("""Services provided                      Amount    TRICARE    Paid by   Your
+19 Sep 2026  ER visit, high severity  1,045.00    186.32    134.32    52.00
+             (99284-25)
+""")
+    assert value(bare_amounts, "service") == "ER visit, high severity"
+    assert "99284" in value(bare_amounts, "procedure_codes")
+    assert not certain(bare_amounts, "service")
