@@ -826,7 +826,7 @@ class _Reader:
                 self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
                 break
         if "procedure_codes" not in self.result.found:
-            self.codes_in_table() or self.codes_beside_service()
+            self.codes_in_table() or self.codes_beside_service() or self.drug_codes()
         diagnosis = _label(r"diagnos[ie]s(?: codes?)?(?: \(ICD-?10(?:-CM)?\))?", r"ICD-?10(?:-CM)?(?: codes?)?", r"dx",
                            r"diagnosis given was")
         for rest, line in self.after_label(diagnosis):
@@ -939,6 +939,18 @@ class _Reader:
                     why = N_("the table lists lines that were paid beside the denied ones; check which codes were denied")
                 return self.keep("procedure_codes", CodeList(tuple(codes)), line, not why, why)
         return False
+
+    def drug_codes(self) -> bool:
+        """A drug request's National Drug Code, printed after 'NDC' ('NDC 0169-4524-14'): with no CPT or HCPCS code
+        on the notice it is the code a pharmacy request goes by, and what the letter names. Dashed, in one of the
+        FDA's three 10-digit forms (4-4-2, 5-3-2, 5-4-1) or the 11-digit 5-4-2 billing form."""
+        ndc = re.compile(r"\bNDC(?: (?:code|number|#))?\s*[:#]?\s*(\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2})\b")
+        found = [(match.group(1), line) for line in self.lines for match in ndc.finditer(line.text)]
+        if not found:
+            return False
+        codes = tuple(dict.fromkeys(code for code, _ in found))
+        why = "" if len(codes) == 1 else N_("the notice gives more than one drug code; check which was denied")
+        return self.keep("procedure_codes", CodeList(tuple((code, None) for code in codes)), found[0][1], not why, why)
 
     def codes_beside_service(self) -> bool:
         """Codes in brackets right after the service's name: 'IV ketamine infusion, 6 sessions (96365, J3490)'."""

@@ -485,3 +485,14 @@ def test_table_rows_without_dollar_signs_dates_or_codes_in_their_own_cells():
     assert value(bare_amounts, "service") == "ER visit, high severity"
     assert "99284" in value(bare_amounts, "procedure_codes")
     assert not certain(bare_amounts, "service")
+
+
+def test_a_drug_request_goes_by_its_ndc_when_no_procedure_code_is_printed():
+    extraction = read("""Drug: Ozempic (semaglutide) 1 mg/dose pen, NDC 0169-4132-12
+Prescriber: Obadiah Tsang, MD
+""")
+    assert value(extraction, "procedure_codes") == "0169-4132-12"
+    assert certain(extraction, "procedure_codes")
+    assert value(extraction, "service") == "Ozempic (semaglutide) 1 mg/dose pen"
+    two = read("Drug: Humira pen, NDC 0074-0554-02\nAlternative offered: Hyrimoz pen, NDC 61314-0454-02\n")
+    assert value(two, "procedure_codes") == "0074-0554-02, 61314-0454-02" and not certain(two, "procedure_codes")
