@@ -1006,7 +1006,8 @@ class _Reader:
         return codes, "; ".join(notes)
 
     def reason(self) -> None:
-        label = _label(r"reason for (?:the |this |our )?(?:denial|decision|action)", r"why we denied(?: it| this| (?:part of )?(?:your|the) request)?",
+        label = _label(r"(?:specific )?reasons? for (?:the |this |our )?(?:denial|decision|action|determination|adverse determination)",
+                       r"basis for (?:the |this |our )?(?:denial|decision)", r"here is why", r"why we denied(?: it| this| (?:part of )?(?:your|the) request)?",
                        r"why we (?:made|reached) (?:this|our|the) decision", r"what we decided and why",
                        r"why we (?:decided|did) (?:this|that)\b", r"(?:the )?reviewer'?s concerns?(?=\s*:)",
                        r"^\s*what this means(?=\s*:|\s*$)",
@@ -1021,7 +1022,7 @@ class _Reader:
             match = label.search(line.text)
             if not match:
                 continue
-            parts = [re.sub(r"^(?:of|for) [\w ]{1,30}?:\s*", "", line.text[match.end() :].strip())]  # '... of these lines:'
+            parts = [re.sub(r"^(?:of|for) [\w ]{1,30}?:\s*|^[.:]\s*", "", line.text[match.end() :].strip())]  # '... of these lines:'
             more = False  # another paragraph of prose under the same heading: which one says why, the person can tell
             for at, following in enumerate(self.lines[index + 1 :], index + 1):
                 text = following.text.strip()
@@ -1036,15 +1037,13 @@ class _Reader:
                     continue
                 parts.append(text)
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
-            # what the person owes is not the plan's reason: 'The provider may not bill you...' ends it
-            quote = re.split(r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor)s? (?:may|can)(?:not| not)? bill you|You do "
-                             r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed)|Because (?:this|the|your) "
-                             r"provider is (?:in|part of) (?:our|the plan's|your plan's) network)", quote)[0]
-            quote = re.split(QUOTE_ENDS, quote)[0]  # the policy's name, a copy of it, whom to call: not the reason
+            quote = _reason_only(quote)
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
                 why = (N_("read by OCR: compare the words with the paper") if self.notice.ocr else
-                       N_("the reason goes on in the next paragraph: check this is the part that says why") if more else "")
+                       N_("the reason goes on in the next paragraph: check this is the part that says why") if more else
+                       N_("a long passage: check where the plan's reason ends") if len(re.findall(r"[.!?](?= [A-Z])", quote)) >= 3
+                       else "")
                 self.keep("quote", quote, first, certain=not why, why=why)
                 break
         document = self.result.document
@@ -1086,6 +1085,7 @@ class _Reader:
                                + r"\s*[:.]\s*|^(?:Denied|Not paid)\.\s*", "", words)
                 words = re.sub(r"(?:\s*\(?" + ADJUSTMENT_CODE + r"(?:,\s*" + ADJUSTMENT_CODE + r")*\)?\.?)+$", "", words)
                 if any(re.search(pattern, words, re.I) for _, pattern in REASON_CUES):
+                    words = _reason_only(words)
                     return self.keep("quote", words if words.endswith(".") else words + ".", first, False,
                                      N_("a note under the notice's table: check it is the one for the denied line"))
         return False
@@ -1100,7 +1100,7 @@ class _Reader:
         for index, (text, starts) in enumerate(paragraphs):
             if re.search(r"(?i)\bbecause:\s*$", text) and index + 1 < len(paragraphs):
                 text, starts = paragraphs[index + 1]  # 'We denied this request because:' and the reason set below
-                return self.keep("quote", re.split(QUOTE_ENDS, text)[0], starts[0][1], False,
+                return self.keep("quote", _reason_only(text), starts[0][1], False,
                                  N_("read from the letter's words, not under a heading: check these are the plan's reasons"))
             if starts[0][1].number <= after or re.search(r"(?i)\b(?:if you (?:disagree|do not agree)|(?:right|how) to "
                                                           r"(?:appeal|ask)|you (?:may|can) (?:appeal|ask for))\b", text):
@@ -1113,7 +1113,7 @@ class _Reader:
                         and not re.search(r"(?i)\bbecause\b", sentence):
                     continue  # 'We are unable to approve this request.': what was decided, not why
                 if re.search(PROSE_REASON, sentence):
-                    quote = re.split(QUOTE_ENDS, " ".join(sentences[number:]))[0]
+                    quote = _reason_only(" ".join(sentences[number:]))
                     at = text.index(sentence)
                     return self.keep("quote", quote, self._line_at(starts, at), False,
                                      N_("read from the letter's words, not under a heading: check these are the plan's "
@@ -1339,8 +1339,25 @@ QUOTE_ENDS = (r"(?<=[.!?]) (?=If you (?:would like|want) (?:a )?cop(?:y|ies)\b|Y
               r"|See \"|This decision (?:was|is) based on (?:your|the) plan's\b|The [\w ]{3,30} (?:is|are) (?:listed|described) in your\b"
               r"|An? (?:physician|medical|clinical|pharmacist) reviewer\b[^.]{0,80}\breviewed\b"
               r"|Your pharmacy (?:can|may) (?!not\b))")
+# Sentences after a reason about what the person owes, or what the provider can send next: not why it was denied.
+OWED_OR_NEXT = (r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor|supplier)s? (?:may|can)(?:not| not)? bill you|You do "
+                r"not (?:have to pay|owe)|You (?:are|will) not (?:be )?(?:responsible|billed)|Because (?:this|the|your) "
+                r"(?:provider|supplier) is (?:in|part of) (?:our|the plan's|your plan's) network|This (?:supplier|provider) "
+                r"accepts assignment\b|Your (?:provider|doctor|supplier) gave you an Advance Beneficiary Notice\b|You signed "
+                r"(?:a|an) (?:written )?(?:waiver|Advance Beneficiary Notice)\b|Your (?:therapist|doctor|provider|prescriber) "
+                r"(?:can|may) (?:ask|send|submit|request) (?:for )?(?:more|additional|updated|a new)\b|The (?:facility|provider|"
+                r"hospital) (?:can|may) send (?:updated|more|additional)\b|[^.]{0,80}\b(?:is|are) not liable\b|(?:Group|Claim "
+                r"adjustment reason|Remark) codes? [A-Z0-9]{1,4}\b)")
+
+
+def _reason_only(quote: str) -> str:
+    """The plan's reason without what follows it: what the person owes ('This supplier accepts assignment...'),
+    what the provider may send next, the policy's name or where to get a copy."""
+    return re.split(QUOTE_ENDS, re.split(OWED_OR_NEXT, quote)[0])[0]
+
+
 # Words that make a sentence give a reason: 'because', a rule not met, a kind of reason.
-PROSE_REASON = (r"(?i)\bbecause\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support|describe|document)|not covered|did not "
+PROSE_REASON = (r"(?i)\bbecause\b|\bincluded in the payment for\b|\bthe reason\b|(?:does|do|did) not (?:cover|meet|show|support|describe|document)|not covered|did not "
                 r"(?:receive|have)|\brequires?\b|\bonly (?:when|after|if)\b|is not approved|(?:is|are) approved (?:when|after|if)\b|"
                 r"(?:is|are) covered only\b|\bcovers? up to\b|\bcovers \w+(?: [\w-]+){0,6} (?:only )?(?:when|after)\b|"
                 r"experimental|investigational|"
@@ -1386,7 +1403,7 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                               r"|(?:does|do) not show why"
                                               r"|\b(?:records|notes|information)(?: [\w-]+){0,3} (?:do|does|did) not (?:include|contain)\b"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier|cannot be billed|(?:billed|reported) together"
-                                  r"|add-on code|billed (?:incorrectly|in error)"),
+                                  r"|add-on code|billed (?:incorrectly|in error)|included in the payment for"),
     (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
                                            r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
                                            r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"

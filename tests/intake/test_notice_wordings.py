@@ -496,3 +496,39 @@ Prescriber: Obadiah Tsang, MD
     assert value(extraction, "service") == "Ozempic (semaglutide) 1 mg/dose pen"
     two = read("Drug: Humira pen, NDC 0074-0554-02\nAlternative offered: Hyrimoz pen, NDC 61314-0454-02\n")
     assert value(two, "procedure_codes") == "0074-0554-02, 61314-0454-02" and not certain(two, "procedure_codes")
+
+
+def test_the_plans_reason_ends_before_what_the_person_owes_or_what_the_provider_may_send():
+    notes = read("""Notes for Claims Above
+A  Medicare does not pay for this item because the documentation does not
+   show that it is medically necessary. This supplier accepts assignment, so
+   you do not owe for this item.
+""")
+    assert value(notes, "quote") == ("Medicare does not pay for this item because the documentation does not show that "
+                                     "it is medically necessary.")
+    labelled = read("""Specific reason for determination. Benefits for MRI are subject to precertification.
+No precertification was requested. Claim adjustment reason code 197 applies. Because the service was
+rendered by a participating provider, the Insured is not liable for the amount denied.
+""")
+    assert value(labelled, "quote") == ("Benefits for MRI are subject to precertification. No precertification was "
+                                        "requested.")
+    assert value(labelled, "reason") == DenialReason.no_prior_authorization.value
+
+
+def test_a_long_labelled_reason_is_marked_to_check_where_it_ends():
+    extraction = read("""Basis for denial. TRICARE does not cover cosmetic surgery. The tests show an 8 degree gain.
+Upper eyelid surgery is functional when the gain is 12 degrees. This standard was not met. The surgery is excluded.
+""")
+    assert value(extraction, "quote").startswith("TRICARE does not cover cosmetic surgery.")
+    assert not certain(extraction, "quote")
+
+
+def test_an_office_visit_bundled_into_a_procedure_is_a_billing_reason():
+    extraction = read("""Dear Member:
+
+Line 1 was denied. The office visit (99214) was billed on the same date as a joint injection (20610) by the
+same provider. An office visit on the day of a minor procedure is included in the payment for the procedure
+unless it is billed with modifier 25.
+""")
+    assert "included in the payment" in value(extraction, "quote")
+    assert value(extraction, "reason") == DenialReason.coding_billing.value
