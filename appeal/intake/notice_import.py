@@ -1387,7 +1387,9 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
     (DenialReason.no_prior_authorization, r"without prior authorization|no prior authorization|prior authorization was not|precertification"
                                           r"|needs? prior (?:approval|authori[sz]ation)|no (?:prior )?approval (?:on file|was requested)"
                                           r"|requires? (?:a referral and )?(?:prior )?authorization|no (?:referral or )?authorization"
-                                          r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"),
+                                          r"|not (?:pre-?)?authorized|(?:did not|didn't) have an approved authorization"
+                                          r"|prior approval (?:was|is) not (?:obtained|requested)|must (?:obtain|get) prior approval"
+                                          r"|no record of (?:a |any )?prior (?:approval|authori[sz]ation)"),
     (DenialReason.step_therapy, r"step therapy|tried and failed|must first try|first try|non-preferred|preferred (?:drugs?|"
                                 r"alternatives?|antidepressants?)|documented trials? of|adequate trials? of|trials? of at least"
                                 r"|(?:have|has) not tried|not on (?:our|the|your plan's) (?:formulary|drug list)"),
@@ -1395,20 +1397,27 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                   r"|not (?:part of|in) (?:your|our|the) (?:[\w'-]+ ){0,3}network\b"),
     (DenialReason.benefit_exclusion, r"excluded|exclusion|not a covered benefit|not allowed by law to cover|(?:does|do) not cover (?:this|the) service|funded line"
                                      r"|benefit limit|limit of (?:visits|days|units)|limited number of|cannot pay for drugs"
+                                     r"|(?:does|do) not allow (?:plans|us|the plan) to cover"
                                      r"|\bvisit limit\b|covered only under (?:the|your) (?:pharmacy|medical) benefit\b"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b|\b(?:does|do)(?:n't| not) pay for (?![^.]*\b(?:that (?:are|is) not|from)\b)"),
     (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough|any|documentation|records)"
                                               r"|missing records"
                                               r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
                                               r"|(?:does|do) not show why"
-                                              r"|\b(?:records|notes|information)(?: [\w-]+){0,3} (?:do|does|did) not (?:include|contain)\b"),
+                                              r"|\b(?:records|notes|information|request)(?: [\w-]+){0,5} (?:do|does|did) not (?:include|contain|document)\b"
+                                              r"|\bno documentation (?:of|that)\b"),
     (DenialReason.coding_billing, r"coding|billing error|invalid code|modifier|cannot be billed|(?:billed|reported) together"
                                   r"|add-on code|billed (?:incorrectly|in error)|included in the payment for"),
     (DenialReason.not_medically_necessary, r"medically necessary|medical necessity|reasonable and necessary"
                                            r"|does not (?:meet|support) (?:the )?(?:need|medical policy|coverage criteria|criteria)"
                                            r"|does not meet medical policy|(?:does|do|did) not meet (?:[\w'-]+ ){0,4}criteria"
                                            r"|(?:is|are) approved (?:only )?(?:when|after)\b|\bcovers \w+ for [\w -]{3,60} when\b"
-                                           r"|more than (?:what is )?medically needed|\blevel of (?:care|therapy|services?)\b"),
+                                           r"|more than (?:what is )?medically needed|\blevel of (?:care|therapy|services?)\b"
+                                           r"|(?:does|do) not support this (?:many|frequency)|could not be (?:managed|provided) in (?:the|a|an) "
+                                           r"(?:home|lower|outpatient|other)"),
+    # what is none of these: coverage that had ended, a person not enrolled on the day of the care
+    (DenialReason.other, r"\bgrace period\b|coverage (?:ended|was terminated|had ended)|(?:were|was) not (?:eligible|enrolled) "
+                         r"(?:for coverage )?on\b"),
 )
 
 

@@ -4,6 +4,8 @@ from context, not read under a label, must come back marked for checking (`certa
 
 from __future__ import annotations
 
+import pytest
+
 from appeal.cases.case import DenialReason, PlanType
 from appeal.intake import notice_import, notice_text
 
@@ -532,3 +534,19 @@ unless it is billed with modifier 25.
 """)
     assert "included in the payment" in value(extraction, "quote")
     assert value(extraction, "reason") == DenialReason.coding_billing.value
+
+
+@pytest.mark.parametrize("sentence, reason", [
+    ("Benefits are denied because prior approval was not obtained.", DenialReason.no_prior_authorization),
+    ("We cannot approve it because there is no documentation of your response to the first course.",
+     DenialReason.insufficient_documentation),
+    ("The records submitted with your appeal do not include a baseline score.", DenialReason.insufficient_documentation),
+    ("Medicare Part D law does not allow plans to cover drugs when used for weight loss.", DenialReason.benefit_exclusion),
+    ("Payment adjusted because the information submitted does not support this many services.",
+     DenialReason.not_medically_necessary),
+    ("The record does not show symptoms that could not be managed in the home setting.", DenialReason.not_medically_necessary),
+    ("The premiums were not paid by the end of the grace period, so your coverage ended on March 31.", DenialReason.other),
+])
+def test_kinds_of_reason_told_from_the_plans_words(sentence, reason):
+    extraction = read(f"Reason for denial: {sentence}\n")
+    assert value(extraction, "reason") == reason.value
