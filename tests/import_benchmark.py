@@ -39,7 +39,7 @@ HELD_OUT = HERE / "notices" / "held_out"
 
 import notice_corpus  # noqa: E402
 import notice_variants  # noqa: E402
-from notice_scoring import DENIALS, FIELD_KEYS, expected_fields, judge, valid_npi  # noqa: E402
+from notice_scoring import DENIALS, FIELD_KEYS, expected_fields, judge, unbillable_codes, valid_npi  # noqa: E402
 
 from appeal.intake import notice_import, notice_text  # noqa: E402
 
@@ -81,11 +81,14 @@ def _wide_item(notice) -> Item:
     fields = expected_fields(notice.expected["fields"])
     if notice.expected["fields"].get("provider_npi") and not valid_npi(notice.expected["fields"]["provider_npi"]):
         INVALID_NPIS.append(notice.name)  # the import must refuse it: an NPI that fails its check digit
+    if unbillable_codes(notice.expected["fields"].get("diagnoses")):
+        UNBILLABLE.append(notice.name)  # and a diagnosis code that is not billable
     return Item("wide", notice.name, fields, notice.expected["document_type"], notice.expected.get("other_windows", []),
                 {kind: (lambda folder, n=notice, k=kind: notice_variants.WRITERS[k](n, folder)) for kind in kinds})
 
 
 INVALID_NPIS: list[str] = []
+UNBILLABLE: list[str] = []
 
 
 @dataclass
@@ -210,6 +213,9 @@ def main() -> int:
     if INVALID_NPIS:
         print(f"\nNote: {len(INVALID_NPIS)} wide notices print an NPI that fails the NPI check digit; the import refuses "
               "such a number, so the right answer for them is no NPI.")
+    if UNBILLABLE:
+        print(f"Note: {len(UNBILLABLE)} wide notices print a diagnosis code that is not billable in the current ICD-10-CM "
+              "code set; the import refuses it (and says so), so the right answer leaves it out.")
     print()
     print("| source | notices | fields right | wrong, marked ? | wrong, unmarked | missing | right % | target "
           "| document types right | non-denials recognised | appeal deadline from another window |")

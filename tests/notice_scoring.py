@@ -66,11 +66,29 @@ def valid_npi(value: str) -> bool:
     return True
 
 
+def unbillable_codes(diagnoses: str | None) -> list[str]:
+    """The diagnosis codes a notice prints that are not billable in the current ICD-10-CM code set (a category such
+    as G35 since its subcodes came in): the import refuses them, saying so."""
+    from appeal.cases import icd10
+
+    refused = []
+    for code in filter(None, (diagnoses or "").split(", ")):
+        try:
+            icd10.check(code)
+        except ValueError:
+            refused.append(code)
+    return refused
+
+
 def expected_fields(fields: dict) -> dict:
-    """A notice's true fields as the import must give them: an NPI that fails its check digit must be refused."""
+    """A notice's true fields as the import must give them: an NPI that fails its check digit, and a diagnosis code
+    that is not billable, must be refused."""
     fields = dict(fields)
     if fields.get("provider_npi") and not valid_npi(fields["provider_npi"]):
         fields["provider_npi"] = None
+    refused = unbillable_codes(fields.get("diagnoses"))
+    if refused:
+        fields["diagnoses"] = ", ".join(code for code in fields["diagnoses"].split(", ") if code not in refused) or None
     return fields
 
 

@@ -834,9 +834,12 @@ class _Reader:
             codes, why = self.icd_codes(rest, line)
             if codes and len(self.result.rejected) > rejected:  # 'Diagnosis: G35, L89.153', G35 no longer billable
                 why = N_("the notice lists another code here that is not a billable ICD-10-CM code: check the codes")
-            for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line
-                if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text):
+            for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line,
+                # or the list running on to the next line after a comma: 'Diagnoses on the request: I63.512,' / 'G81.91.'
+                if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text) and not (
+                        re.search(r"[,;]\s*$|\band\s*$", rest) and re.match(r"\s*[A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}\b", below.text)):
                     break
+                rest = below.text
                 more, also = self.icd_codes(below.text.split(" - ")[0], below)
                 codes += [code for code in more if code not in codes]
                 why = why or also

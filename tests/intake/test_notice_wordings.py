@@ -550,3 +550,10 @@ unless it is billed with modifier 25.
 def test_kinds_of_reason_told_from_the_plans_words(sentence, reason):
     extraction = read(f"Reason for denial: {sentence}\n")
     assert value(extraction, "reason") == reason.value
+
+
+def test_a_diagnosis_list_running_on_to_the_next_line():
+    extraction = read("""Your doctor asked us to approve an admission. Diagnoses on the request: I63.512,
+G81.91, R47.01.
+""")
+    assert value(extraction, "diagnoses") == "I63.512, G81.91, R47.01"
