@@ -33,9 +33,9 @@ def norm(key: str, value) -> str:
 def same(key: str, truth: str, got: str) -> bool:
     """The plan's words are right when one holds the other and they are nearly as long (a lead-in such as 'We
     denied your request because' kept or left out)."""
-    if truth == got:
+    if truth == got or key == "service" and truth.lower() == got.lower():  # 'Admission to...' is 'the admission to...'
         return True
-    if key == "service" and truth and got.startswith(truth):  # the service and its dose, frequency, quantity or phase,
+    if key == "service" and truth and got.lower().startswith(truth.lower()):  # the service and its dose, frequency, quantity or phase,
         # or a drug's generic name in brackets: 'Breztri Aerosphere (budesonide/glycopyrrolate/formoterol) 160-9-4.8 mcg'
         return bool(re.match(r",? (?:\d|per\b|every\b|once\b|twice\b|daily\b|weekly\b|monthly\b|x ?\d|#\s?\d|qty\b|\([a-z]"
                              r"|quantity\b|(?:induction|maintenance|initial|continuation|acute) (?:phase|course)\b)",

@@ -655,7 +655,8 @@ class _Reader:
                        r"\(or payment\) listed below that you \(or your doctor\) requested",  # CMS-10003
                        r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
-            self.service_under_lead_in() or self.service_in_prose() or self.service_in_table() or self.services_billed()
+            (self.service_under_lead_in() or self.service_in_prose() or self.service_in_table() or self.services_billed()
+             or self.service_in_decision())
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -714,6 +715,30 @@ class _Reader:
                 if match and _phrase(match.group(1)):
                     return self.keep("service", _phrase(match.group(1)), starts[0][1], False,
                                      N_("read from the list under the notice's sentence: check it names the care denied"))
+        return False
+
+    def service_in_decision(self) -> bool:
+        """The sentence that says what was decided, when no code follows the care's name: 'We denied the admission to
+        an inpatient rehabilitation facility at Mercy Ridge...', 'Medicare will not pay for the transcranial magnetic
+        stimulation sessions you received...', 'asked us to approve 6 sessions of IV ketamine infusion treatment at
+        ...'. The name ends where the place, the date, the body part or the prescriber begins. Marked."""
+        decided = re.compile(
+            r"(?i:\bwe denied|\b(?:we|Medicare|the plan) (?:did not|cannot|can't|will not|won't|do not) (?:approve|cover|pay for)"
+            r"|\bdecision (?:to deny (?:coverage (?:of|for) )?|(?:not to|to not) (?:pay for|cover) )|\basked us to (?:approve|cover|pay for)"
+            r"|\bconcerns the request by [^.]{0,80}? for|\byour appeal (?:for|of) )"
+            r"\s*(?:the |an? |(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve) (?:sessions|visits|treatments|doses) of )?"
+            r"(?!(?i:this|that|these|your|our|it|the (?:request|claim|appeal|service|item)s?)\b)"
+            r"([a-zA-Z][^.;:]{2,110}?)"
+            r"(?= at [A-Z]| (?:that )?you (?:received|got|had)\b| on (?:your|his|her|their|[A-Z][a-z]+ \d|\d)| from [A-Z]"
+            r"| (?:requested|ordered|prescribed) by\b| for (?:your|his|her|their|the treatment|the diagnosis|[A-Z][\w']+'s)\b"
+            r"| for (?:[a-z-]+ ){0,4}(?:syndrome|disorder|depression|pain|disease)\b| after (?:your|his|her|their)\b"
+            r"|, (?:HCPCS|CPT|billed|which|because|as)\b| \((?:NPI|codes?|CPT|HCPCS|procedure)\b|\.)")
+        for text, starts in self.paragraphs:
+            match = decided.search(text)
+            value = _phrase(match.group(1)) if match else None
+            if value and not re.search(r"(?i)\b(?:request|claim|appeal|decision|coverage|payment|listed|following|below)\b", value):
+                return self.keep("service", value, self._line_at(starts, match.start(1)), False,
+                                 N_("read from a sentence of the notice: check it names the care denied"))
         return False
 
     def service_in_table(self) -> bool:

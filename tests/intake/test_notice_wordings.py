@@ -557,3 +557,26 @@ def test_a_diagnosis_list_running_on_to_the_next_line():
 G81.91, R47.01.
 """)
     assert value(extraction, "diagnoses") == "I63.512, G81.91, R47.01"
+
+
+@pytest.mark.parametrize("sentence, service", [
+    ("We denied the admission to an inpatient rehabilitation facility at Mercy Ridge Hospital that your doctor requested.",
+     "admission to an inpatient rehabilitation facility"),
+    ("You asked us to reconsider our decision not to pay for Mohs micrographic surgery on your nose that you received.",
+     "Mohs micrographic surgery"),
+    ("Your provider asked us to approve 6 sessions of IV ketamine infusion treatment at Crescent City Wellness.",
+     "IV ketamine infusion treatment"),
+    ("Medicare will not pay for the transcranial magnetic stimulation sessions you received from August 3.",
+     "transcranial magnetic stimulation sessions"),
+    ("The appeal concerns the request by Leah Stein, MD (NPI 1401878016) for Remicade (infliximab) infusions every 8 weeks "
+     "for Crohn's disease.", "Remicade (infliximab) infusions every 8 weeks"),
+])
+def test_the_care_named_in_the_sentence_that_says_what_was_decided(sentence, service):
+    extraction = read(f"Dear Member:\n\n{sentence}\n")
+    assert value(extraction, "service") == service
+    assert not certain(extraction, "service")
+
+
+def test_a_decision_about_the_request_itself_names_no_care():
+    extraction = read("Dear Member:\n\nWe denied your request. Medicare will not pay for the claim.\n")
+    assert "service" not in extraction.found
