@@ -997,6 +997,13 @@ class _Reader:
             if codes:
                 return self.keep("procedure_codes", CodeList(tuple((code, None) for code in dict.fromkeys(codes))),
                                  service.line, False, N_("read from the table's service lines: check them"))
+        block = self.service_block(service.line)
+        if block:
+            found = _procedure_codes(" ".join(block), self.notice.ocr)
+            if found:
+                codes, why = found
+                return self.keep("procedure_codes", CodeList(tuple((code, None) for code, _ in codes)), service.line,
+                                 service.certain and not why, why or service.why)
         match = (re.search(r"\(((?:(?:CPT|HCPCS)\s*)?(?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*(?:(?:CPT|HCPCS)\s*)?)+)\)", text)
                  or re.search(r" - ((?:(?:CPT|HCPCS)\s*)?[A-Z]?\d{4}[0-9A-Z]?(?:,\s*[A-Z]?\d{4}[0-9A-Z]?)*)\s*$", service.line.text))
         found = _procedure_codes(match.group(1), self.notice.ocr) if match else None
@@ -1004,6 +1011,27 @@ class _Reader:
             return False
         codes, why = found
         return self.keep("procedure_codes", CodeList(tuple((code, None) for code, _ in codes)), service.line, not why, why)
+
+    def service_block(self, first: Line) -> list[str]:
+        """The codes printed with a service that fills several lines under its label, up to a blank line or the next
+        label: in brackets ('(S0013; G2082)', '(97110 therapeutic exercise, 97112 ...)', '(L1843-KX-RT)') or
+        leading a line of their own ('63685  Insertion of ...', 'E2103 -- receiver'). Each as a bare code."""
+        at = self.lines.index(first)
+        lines = [first.text]
+        for line in self.lines[at + 1 : at + 8]:
+            if not line.text.strip() or re.match(r"\s*[A-Z][\w /()#'-]{1,40}:", line.text):
+                break
+            lines.append(line.text)
+        text = " ".join(part.strip() for part in lines)
+        code = r"[A-Z]?\d{4}[0-9A-Z]?"
+        found = []
+        for bracket in re.findall(r"\(([^()]*)(?:\)|$)", text):
+            if re.match(r"\s*(?:(?:CPT|HCPCS)\s*)?" + code + r"\b", bracket):
+                found += re.findall(r"(?<![\w.-])(" + code + r")(?:-[A-Z0-9]{2})*\b(?!\.\d)", bracket)
+        for line in lines[1:]:
+            if (match := re.match(r"\s*(" + code + r")(?:-[A-Z0-9]{2})*\s+(?:--\s+)?[A-Za-z]", line)):
+                found.append(match.group(1))
+        return list(dict.fromkeys(found))
 
     def table_rows(self, line: Line, starts: str = r"\d{1,2}/\d{1,2}/\d{2,4}\b") -> list[str]:
         """The rows under a row that starts like `starts` (an EOB's service lines start with a date, its list of
@@ -1592,7 +1620,8 @@ def _phrase(text: str) -> str | None:
         value = value[0].upper() + value[1:]
     value = re.sub(r"\s+(?:[A-V]\d{4}|\d{4}[0-9FTU])$", "", value)  # '... pump insulin E0784': the code, read apart
     value = re.sub(r",? for (?:the )?diagnos[ie]s\b.*$", "", value)
-    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
+    value = re.split(r"\s*\((?:[A-Z]?\d{4}[0-9A-Z]?(?:-[A-Z0-9]{2})*(?:\s*x\s*\d+)?[,;]?\s*)+\)", value)[0]  # '(G2082, G2083)': the codes, read apart
+    value = re.split(r"\s*\((?:CPT |HCPCS )?\d{5} [a-z]", value)[0]  # '(97110 therapeutic exercise, ...': codes and their names
 
     if re.fullmatch(r"(?i)(?:services?|descriptions?|procedures?|items?|drugs?|medications?|treatments?)", value):
         return None  # a table's column heading under the label, not the service's name

@@ -580,3 +580,18 @@ def test_the_care_named_in_the_sentence_that_says_what_was_decided(sentence, ser
 def test_a_decision_about_the_request_itself_names_no_care():
     extraction = read("Dear Member:\n\nWe denied your request. Medicare will not pay for the claim.\n")
     assert "service" not in extraction.found
+
+
+@pytest.mark.parametrize("block, codes", [
+    ("Service:            Continued Spravato maintenance treatment,\n                    weekly sessions\n"
+     "                    (S0013; G2082)\nDiagnosis:          F32.2\n", "G2082, S0013"),
+    ("Item requested:    Continuous glucose monitor and supplies\n                   E2103 -- CGM receiver, quantity 1\n"
+     "                   A4239 -- CGM supply allowance, 1 month\n", "A4239, E2103"),
+    ("Service requested:  Outpatient physical therapy, 24 visits\n                    (97110 therapeutic exercise, 97112 "
+     "neuromuscular\n                    re-education, 97140 manual therapy)\n", "97110, 97112, 97140"),
+    ("Item:                    Knee orthosis, custom fitted, right knee\n                         (L1843-KX-RT)\n", "L1843"),
+])
+def test_codes_printed_in_the_lines_of_a_labelled_service(block, codes):
+    extraction = read(block)
+    assert ", ".join(sorted(value(extraction, "procedure_codes").split(", "))) == codes
+    assert "(" not in value(extraction, "service")  # the codes and their names are not part of the service's name
