@@ -177,12 +177,18 @@ _APPEAL_DECISION = re.compile(
     r"|\b(?:completed|made) (?:our|the|a|its) (?:redetermination|reconsideration)\b|\b(?:have|has) again denied\b"
     r"|\bwe (?:received|reviewed|looked at) your (?:request for (?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance)"
     r"|\bwe (?:have |are )?(?:upheld|upholding|uphold)\b|\b(?:is|was|has been|were) upheld\b"
+    r"|\b(?:of|is) the decision on your (?:\w+ )?(?:appeal|redetermination|reconsideration)\b|\bthe appeal decision is\b"
     r"|\bwe (?:have )?reconsidered (?:our|the|your)\b|\b(?:completed|finished) (?:our|the) review of your (?:request for "
     r"(?:a |an )?)?(?:appeal|redetermination|reconsideration|grievance))")
 _CLAIM = re.compile(r"(?i)\bpost-?service\b|\bclaim (?:for|denial|was|has|is|number|#)|\b(?:denied|deny) (?:the |your )?(?:claim|payment)"
                     r"|\bpayment (?:for|of) (?:services|care|the)|\bwe will not pay\b|\bdate of service\b|\bbilled\b|\bamount billed\b")
 _PRIOR_AUTH = re.compile(r"(?i)\bprior authori[sz]ation|\bpre-?service\b|\bpre-?certification|\bprecert|\bpre-?authori[sz]ation"
                          r"|\b(?:coverage|organization) determination\b|\brequest(?:ed)? (?:for )?(?:coverage|service)|\bbefore (?:you get|receiving) (?:the )?(?:care|service)")
+
+# A heading or subject line that names the kind of decision: '(Post-Service Claim -- 29 C.F.R. ...)', 'RE: Adverse
+# Benefit Determination - Pre-Service Request'.
+_SAYS_CLAIM = re.compile(r"(?i)\bpost-?service claim\b")
+_SAYS_PRIOR_AUTH = re.compile(r"(?i)(?:^|\W)(?:re|subject)\s*:.*\bpre-?service (?:request|claim|review)\b|^\W*pre-?service (?:request|claim)\b")
 
 # A document that never says its decision but reads as a denial (a reason for denial, the appeal rights).
 _DENIAL_SIGNS = re.compile(r"(?i)\breason for (?:the |this |our )?(?:denial|decision)|\bdenial reason\b|\bnot medically necessary\b"
@@ -233,7 +239,7 @@ _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 # 'within 4 months after our final internal decision', 'from the date of the final adverse determination': a
 # decision still to come, named in the next step's deadline.
 _LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?(?:receipt of )?|\bdate of\s+|"
-                    r"\breceive\s+|\breceipt of\s+)(?:the |our |a |its |the plan's )?$")
+                    r"\breceiv(?:e|ing)\s+|\breceipt of\s+)(?:the |our |a |its |the plan's )?$")
 
 
 def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,
@@ -308,6 +314,11 @@ def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -
         hits = _hits(pattern, said, later=True)
         if hits:
             return DocumentKind(kind, hits[0][1], certain, why)
+    for line in (line for sentence in said[:25] for _, line in sentence.starts):  # the notice's heading says which
+        if _SAYS_CLAIM.search(line.text):
+            return DocumentKind(DocumentType.denial_claim, line, certain, why)
+        if _SAYS_PRIOR_AUTH.search(line.text):
+            return DocumentKind(DocumentType.denial_prior_authorization, line, certain, why)
     claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)
     if claim and (not before or len(claim) > len(before)):
         return DocumentKind(DocumentType.denial_claim, line, certain, why)

@@ -286,3 +286,18 @@ def _write(folder, text: str):
     path = folder / "notice.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("NOTICE OF ADVERSE BENEFIT DETERMINATION\n(Post-Service Claim -- 29 C.F.R. Section 2560.503-1)\n\nThe Company has "
+     "made an adverse benefit determination. Benefits for MRI are subject to precertification. No precertification was "
+     "requested.\n", DocumentType.denial_claim),
+    ("RE: Adverse Benefit Determination - Pre-Service Request\n\nWe have denied the request. The claim for it will not be "
+     "paid. You may ask for an external review within 4 months of receiving the final internal decision.\n",
+     DocumentType.denial_prior_authorization),
+    ("MEDICARE APPEAL DECISION -- REDETERMINATION\n\nThis letter is to inform you of the decision on your Medicare appeal. "
+     "An appeal is a new and independent review of a claim.\n\nThe appeal decision is UNFAVORABLE. Medicare will not pay "
+     "for this item.\n", DocumentType.denial_appeal_decision),
+])
+def test_the_kind_of_denial_from_a_heading_or_a_decision_still_to_come(text, kind):
+    assert read(text).document.type is kind
