@@ -749,10 +749,13 @@ class _Reader:
             text = line.text
             if re.search(r"\d", text) or not re.search(r"\S {2,}\S.* {2,}\S", text):
                 continue
-            column = re.search(r"(?i)(?:^|(?<=  ))(?:description(?: of services?)?|services?(?: provided| description)?"
-                               r"(?: & billing code)?|procedures?(?: description)?|requested(?: services?)?)(?= {2,}|\s*$| approved\?)", text)
-            if column is None:
+            columns = list(re.finditer(r"(?i)(?:^|(?<=^ )|(?<=  ))(?:description(?: of services?)?|services?(?: provided| description)?"
+                                       r"(?: &(?: billing code)?)?|procedures?(?: description)?|requested(?: services?)?)"
+                                       r"(?= {2,}|\s*$| approved\?)", text))
+            if not columns:
                 continue
+            # 'Service' over the dates and 'Description' beside it: the description's column names the care
+            column = next((found for found in columns if found.group().lower().startswith("description")), columns[0])
             below = self.lines[index + 1 : index + 12]
             ruled = bool(below) and re.fullmatch(r"[\s-]*-{3,}[\s-]*", below[0].text) is not None
             rows = []
@@ -803,7 +806,10 @@ class _Reader:
     def cell(self, row: Line, start: int) -> str:
         """A table cell's words from the column that starts at `start`: on its row, and the words that wrap under
         it on the next lines (in the same column, with no amount beside them), as one phrase."""
-        cells = re.split(r" {2,}", row.text[max(0, start - 2) :].strip())
+        begin = max(0, start - 2)
+        if begin and row.text[begin - 1] != " " and (digits := re.match(r"[\d/]+ ", row.text[begin:])):
+            begin += digits.end()  # the column's edge cuts the date beside it ('03/10/2|6 PT evaluation'): not the care
+        cells = re.split(r" {2,}", row.text[begin:].strip())
         # a date of service printed under the column's heading, the description beside it: '19 Sep 2026  ER visit'
         cell = cells[1] if len(cells) > 1 and re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", cells[0]) else cells[0]
         at = self.lines.index(row)
@@ -1553,7 +1559,7 @@ def _denied(rows: list[Line]) -> list[Line]:
     """The service lines a table marks as denied: by a word ('Denied', 'NO', 'Not covered'), or, when some lines
     were paid and others not, by a $0.00 among a line's amounts before its last (the plan's allowed or paid
     column; the last is what the person owes). Empty when the table does not tell."""
-    worded = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b", row.text)]
+    worded = [row for row in rows if re.search(r"\b(?:NO|Denied|DENIED|Not covered)\b|(?<=  )No(?=  )", row.text)]
     if worded:
         return worded
     unpaid = [row for row in rows if re.search(r"^\$?0\.00$", " ".join(_amounts(row.text)[1:-1]).replace(" ", "\n"), re.M)]

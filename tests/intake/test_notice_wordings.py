@@ -595,3 +595,22 @@ def test_codes_printed_in_the_lines_of_a_labelled_service(block, codes):
     extraction = read(block)
     assert ", ".join(sorted(value(extraction, "procedure_codes").split(", "))) == codes
     assert "(" not in value(extraction, "service")  # the codes and their names are not part of the service's name
+
+
+def test_table_headings_indented_by_one_space_or_split_over_two_lines():
+    indented = read(""" Service                                    Code     Units approved   Dates
+ ------------------------------------------ -------- ---------------- -----------------------
+ TMS, initial motor threshold/treatment      90867    1                05/11/2026 - 07/10/2026
+""")
+    assert value(indented, "service") == "TMS, initial motor threshold/treatment"
+    split = read("""Service Provided &                Service   Amount     Medicare   Medicare
+Billing Code                      Approved? Supplier   Approved   Paid
+--------------------------------  --------  ---------  ---------  --------
+Continuous glucose monitor        NO          $778.50      $0.00     $0.00
+""")
+    assert value(split, "service") == "Continuous glucose monitor"
+    dated = read("""Service  Description                            Amount   Plan
+date                                            billed   paid
+03/10/26 PT evaluation, low complexity (97161)  $210.00  $116.00
+""")
+    assert value(dated, "service") == "PT evaluation, low complexity"
