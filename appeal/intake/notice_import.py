@@ -656,7 +656,7 @@ class _Reader:
                        r"listed below that you[\w ()/]{0,40} requested", colon=True)
         if not self.labelled("service", label, _phrase, wraps=True):
             (self.service_under_lead_in() or self.service_in_prose() or self.service_in_table() or self.services_billed()
-             or self.service_in_decision())
+             or self.service_in_decision() or self.service_in_subject())
         found = self.result.found.get("service")
         if found:
             name = found.value.lower()
@@ -739,6 +739,28 @@ class _Reader:
             if value and not re.search(r"(?i)\b(?:request|claim|appeal|decision|coverage|payment|listed|following|below)\b", value):
                 return self.keep("service", value, self._line_at(starts, match.start(1)), False,
                                  N_("read from a sentence of the notice: check it names the care denied"))
+        return False
+
+    def service_in_subject(self) -> bool:
+        """The letter's subject line, when it names the care beside what the letter is: 'Re: Mounjaro (tirzepatide)
+        5 mg/0.5 mL pen - prior authorization request', 'Re: First-level appeal - inpatient rehabilitation facility
+        admission'. Each part between dashes that names the letter, a number or a person is left out. Marked."""
+        procedural = re.compile(r"(?i)\b(?:appeal|decision|denial|denied|determination|request|notice|approval|approved|"
+                                r"reconsideration|redetermination|peer|opportunity|member|claim|pending|information|level|"
+                                r"affirmed|upheld|review|precertification|authori[sz]ation|payment|your|ID|No\.|#)")
+        for index, line in enumerate(self.lines[:40]):
+            match = re.match(r"\s*(?i:re|subject)\s*:\s*(\S.*)$", line.text)
+            if not match:
+                continue
+            text = match.group(1).strip()
+            following = self.lines[index + 1].text if index + 1 < len(self.lines) else ""
+            if re.match(r"\s{4,}\S", following) and not re.search(r"[.:]\s*$", text):
+                text = f"{text} {following.strip()}"  # the subject wraps under itself
+            parts = [part for part in re.split(r"\s+-{1,2}\s+", text) if not procedural.search(part)]
+            value = _phrase(re.split(r",? at [A-Z]|\s*\(NPI\b", parts[0])[0]) if len(parts) == 1 else None
+            if value:
+                return self.keep("service", value, line, False,
+                                 N_("read from the letter's subject line: check it names the care denied"))
         return False
 
     def service_in_table(self) -> bool:

@@ -614,3 +614,19 @@ date                                            billed   paid
 03/10/26 PT evaluation, low complexity (97161)  $210.00  $116.00
 """)
     assert value(dated, "service") == "PT evaluation, low complexity"
+
+
+@pytest.mark.parametrize("subject, service", [
+    ("Re: Mounjaro (tirzepatide) 5 mg/0.5 mL pen - prior authorization request", "Mounjaro (tirzepatide) 5 mg/0.5 mL pen"),
+    ("Re: First-level appeal - inpatient rehabilitation facility admission", "inpatient rehabilitation facility admission"),
+    ("  RE: Electroconvulsive therapy (ECT), 12 treatments, at Delta Neuropsychiatric\n      Institute (NPI 1194875740)",
+     "Electroconvulsive therapy (ECT), 12 treatments"),
+    ("RE: Notice of Adverse Benefit Determination - Pre-Service Request", None),
+    ("Re:  Reconsideration No. RC-2026-118804", None),
+])
+def test_the_care_named_in_the_subject_line(subject, service):
+    extraction = read(f"{subject}\n\nDear Member:\n\nWe looked at everything again.\n")
+    if service is None:
+        assert "service" not in extraction.found
+    else:
+        assert value(extraction, "service") == service and not certain(extraction, "service")
