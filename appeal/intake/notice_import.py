@@ -506,20 +506,24 @@ class _Reader:
 
     def plan_from_letterhead(self) -> None:
         """The plan's name at the top of the letter, marked: a line naming a plan by its type's letters ('Senior
-        Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
-        ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
-        is a health plan ('A Medicaid Managed Care Plan')."""
+        Advantage (HMO)'), or by the program it belongs to after a dash ('... Care - Nevada Medicaid Managed Care');
+        an administrator's 'for the X Plan' or 'on behalf of the X Plan'; an FEHB option under its plan's name;
+        a state's Medicaid program ('Contractor for Montana Medicaid'); or a plan's letterhead whose next line says
+        it is a health plan ('A Medicaid Managed Care Plan'). Original Medicare's 'Part B (Medical Insurance)' in a
+        summary notice's title is a part of Medicare, not a plan's name."""
         top = [line for line in self.lines[:8] if re.search(r"[A-Za-z]", line.text) and not re.search(r"(?i)\bOMB\b", line.text)][:4]
         for line, cell, text in ((line, cell, text) for line in top
                                  for cell, text in enumerate(re.split(r"\s{2,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
-            title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
             behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
                                text)
-            value = (title.group(1) if title else behalf.group(1) if behalf
-                     else text if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", text)
-                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
-                                     r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
-                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
+            lettered = re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
+                                    r"(?: - [A-Z][\w&' ]{2,30})?", text)  # with its short tag as printed ('- Individual & Family')
+            named = text if lettered else re.sub(PROGRAM_AFTER_NAME, "", text)  # the name before its program
+            value = (behalf.group(1) if behalf
+                     else self.option_of(top, line, cell, named) if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", named)
+                     else named if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", named)
+                     or (lettered or named != text and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,6}", named))
+                     and (line is not top[0] or cell > 0)
                      else _letterhead_plan(self.run_on(top, line, text)) if line is not top[0] or cell > 0
                      else None)
             if value:
@@ -527,12 +531,31 @@ class _Reader:
                 return
         if self.plan_in_footer():
             return
-        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
-                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
+        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|medical assistance|members)\b|\bMCO\b",
+                                       top[1].text) \
+                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Plan|Care|Health Partners)",
                                  top[0].text.strip()):
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       N_("taken from the letterhead: check it is your plan's name"))
+            return
+        # a letter from a state agency or its contractor, no plan named: the state's Medicaid program it is about
+        for line in top:
+            for part in re.split(r"\s{2,}|\s+-{1,2}\s+", line.text.strip()):
+                if match := re.fullmatch(r"(?:.* (?:for|of) (?:the )?)?(" + STATE_MEDICAID + ")", part):
+                    self.keep("plan_name", match.group(1), line, False,
+                              N_("the state's Medicaid program named at the top of the letter: check it is your plan"))
+                    return
+
+    @staticmethod
+    def option_of(top: list[Line], line: Line, cell: int, option: str) -> str:
+        """An FEHB plan's option ('High Option') printed under the plan's name is part of it: the plan's brochure
+        names 'NALC Health Benefit Plan High Option'; alone, or beside another name, the option is kept as it is."""
+        at = top.index(line)
+        above = re.split(r"\s{2,}", top[at - 1].text.strip())[0] if at and cell == 0 else ""
+        if not re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,8} (?i:plan)", above):
+            return option
+        return f"{above.title() if above.isupper() else above} {option}"
 
     def plan_in_footer(self) -> bool:
         """The plan's name in the notice's last lines, where many plans print it ('Magnolia Select HMO', 'Prairie
@@ -1290,7 +1313,15 @@ PLAN_WORDS = r"(?i)\b(?:plan|fund|trust|program|medicaid|medicare|tricare \w+|op
 # name, 'self-funded', an enrollment code.
 NOT_PLAN_NAME = (r"(?i:self|insured|enrollment|through|via|marketplace|exchange|healthplanfinder|bewell|covered california|"
                  r"health link|health connection|mnsure|kynect|pennie|access health|get covered|state of health|"
-                 r"your health idaho|connect for health|georgia access)")
+                 r"your health idaho|connect for health|georgia access|group [a-z]\b)")
+# The public program or market a plan belongs to, printed after its name and a dash ('Senior Advantage (PPO) -
+# Medicare Advantage', 'Alliance HMO - Federal Employees Health Benefits Program', 'Bronze Essential (EPO) -
+# Individual'): what kind of plan it is, not part of its name.
+PROGRAM_AFTER_NAME = (r"\s+-{1,2}\s+(?:(?:[A-Z][a-z]+ ){0,2}(?:Medicare Advantage|Medicaid(?: Managed Care)?|Medicare(?: Part D)?"
+                      r"(?: Prescription Drug Plan)?|Individual(?: (?:&|and) Family)?(?: Plan)?|Marketplace)"
+                      r"|Federal Employees Health Benefits(?: \(FEHB\))?(?: Program)?|FEHB(?: Program)?)$")
+# A state's Medicaid program by its name: 'Montana Medicaid', 'Montana Healthcare Programs (Medicaid)'.
+STATE_MEDICAID = r"[A-Z][\w-]*(?: [A-Z][\w-]*){0,3} (?:Medicaid|\(Medicaid\))"
 # A plan type's letters, kept in brackets after a plan's name: 'Senior Advantage (HMO)', 'Drug Plan (PDP)'.
 PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP|PPO-SNP|Group)"
 # Labels ending in 'ID' that name something else than the member's ID.

@@ -95,7 +95,7 @@ def test_plan_names_at_the_top_of_the_letter_are_marked():
     assert value(drug_plan, "insurer") == "Bluestem Senior Rx (PDP)"
     summary = read("Medicare Summary Notice for Part B (Medical Insurance)\n"
                    "The Official Summary of Your Medicare Claims from the Centers for Medicare & Medicaid Services\n")
-    assert value(summary, "plan_name") == "Part B (Medical Insurance)"
+    assert value(summary, "plan_name") == ""  # Part B is a part of Original Medicare, not a plan's name
     assert value(summary, "insurer") == "Centers for Medicare & Medicaid Services"
 
 
@@ -256,6 +256,33 @@ def test_a_plans_name_on_a_letterhead_line_is_read_and_marked():
         assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name")
     tagline = read("Golden Valley Health Partners\nA Medi-Cal Managed Care Health Plan\n\nDear Ana Ruiz:\n")
     assert value(tagline, "plan_name") != "A Medi-Cal Managed Care Health Plan"
+
+
+def test_a_plans_name_before_the_program_it_belongs_to_is_read_and_marked():
+    for letterhead, name in (("CEDARBROOK HEALTH PLAN OF IOWA\nCedarbrook Senior Choice (PPO) - Medicare Advantage\n",
+                              "Cedarbrook Senior Choice (PPO)"),
+                             ("QUARRY HILL HEALTH, INC.\nQuarry Hill Alliance HMO - Federal Employees Health Benefits Program\n",
+                              "Quarry Hill Alliance HMO"),
+                             ("MESA VERDE HEALTH PLAN OF UTAH, INC.\nMesa Verde Medicaid Care \u2013 Utah Medicaid Managed Care\n",
+                              "Mesa Verde Medicaid Care"),
+                             # an FEHB option under its plan's name is part of the name, the program after it is not
+                             ("GRANITE STATE EMPLOYEES BENEFIT PLAN\nHigh Option -- Federal Employees Health Benefits Program\n",
+                              "Granite State Employees Benefit Plan High Option"),
+                             # a Medicaid plan's letterhead over a line that says it is a managed care organization
+                             ("PINEWOOD COMMUNITY PLAN\nA Georgia Medicaid Managed Care Organization\n", "Pinewood Community Plan"),
+                             ("OZARK FAMILY HEALTHCHOICES PLAN\nMissouri Medical Assistance - Physical Health MCO\n",
+                              "Ozark Family Healthchoices Plan"),
+                             # a letter from the state or its contractor: the state's Medicaid program
+                             ("PRAIRIE REVIEW SERVICES, LLC\nPrior Authorization Contractor for Dakota Medicaid\n",
+                              "Dakota Medicaid"),
+                             ("STATE OF WYOMING\nDEPARTMENT OF HEALTH\nWyoming Health Programs (Medicaid) -- Prior "
+                              "Authorization Unit\n", "Wyoming Health Programs (Medicaid)")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name"), letterhead
+    tagged = read("Harbor Point Health Plan\nHarbor Point Silver 2500 HMO - Individual & Family\n\nDear Ana Ruiz:\n")
+    assert value(tagged, "plan_name") == "Harbor Point Silver 2500 HMO - Individual & Family"  # a short tag, as printed
+    tricare = read("Plan:    TRICARE Select (Group B)\n")  # TRICARE's enrollment group, not part of the plan's name
+    assert value(tricare, "plan_name") == "TRICARE Select" and not certain(tricare, "plan_name")
 
 
 def test_what_the_person_asked_the_plan_to_approve_or_pay_for_is_the_service():
