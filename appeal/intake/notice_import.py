@@ -584,7 +584,9 @@ class _Reader:
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
-        the sign-off repeats it. The letterhead alone is only a suggestion to check."""
+        the sign-off repeats it. The letterhead alone is only a suggestion to check, and so are the company it names
+        as running the plan, the company a Medicare plan's notice says offers it, and Medicare for its own summary
+        notice."""
         org = (r"((?!(?:Inc|LLC|Co|Corp|Ltd)\b)[A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6}"  # not a footer run in: 'Co. Page 2'
                r"(?:, (?:Inc|LLC|Co|Corp|Ltd)\.?)?)")  # 'Trinity Plains Administrators, Inc. provides ...'
         for text, starts in self.paragraphs:
@@ -602,17 +604,67 @@ class _Reader:
                 self.keep("insurer", match.group(1), line)
                 return
         heads = [line for line in self.lines if line.text.strip()][:4]
+        if self.insurer_behind_letterhead(heads) or self.insurer_from_letterhead(heads):
+            return
+        offered = (r"\boffered by " + org, 0, True)  # '... (PDP) is offered by X Insurance Company. Enrollment ...'
+        # the sentence Medicare's marketing rules require: '<plan or company> is a PDP plan with a Medicare contract'
+        contract = (org + r" is an? (?:[\w-]+ ){1,4}(?:plan|organization) with a Medicare contract", -1, False)
+        for pattern, sentence, needs_org in (offered, contract):
+            for text, starts in self.paragraphs:  # the name within its sentence: '... Company. Enrollment' cut there
+                if (match := re.search(pattern, text)) and (name := re.split(r"(?<=[a-z])[.!?] ", match.group(1))[sentence]) \
+                        and (_org(name) or not needs_org):
+                    self.keep("insurer", _org(name) or name, self._line_at(starts, match.start(1)), False,
+                              N_("the company the notice says offers the plan: check it is the insurance company"))
+                    return
+        if any(re.search(r"(?i)\bMedicare Summary Notice\b", line.text) for line in heads):
+            self.keep("insurer", "Medicare", heads[0], False,
+                      N_("the Medicare Summary Notice is Original Medicare's own statement; check the payer"))
+
+    def insurer_from_letterhead(self, heads: list[Line]) -> bool:
+        """The letterhead's name, certain only when the sign-off repeats it; a plan's name by its type's letters
+        ('Senior Advantage (PPO)') gives way to a company's name under it ('... Health Plan, Inc.')."""
+        names = []
         for number, line in enumerate(heads):
-            name = _org(line.text.strip())
+            if number and re.search(r"(?:&|\b(?:and|of|for|the))$", heads[number - 1].text.rstrip()):
+                continue  # the end of a sentence wrapped from the line above ('... Centers for Medicare &'), no letterhead
+            first = re.split(r"\s{2,}|\s+[·|]\s+", line.text.strip())[0]
+            name = _org(first)
             if not name and number + 1 < len(heads) and re.search(
                     r"(?i)\b(?:contractor|administrator|agency|plan)\b", heads[number + 1].text):
-                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", line.text.strip()) and line.text.strip()
-            if not name:
-                continue
-            signed = any(name in other.text for other in self.lines[heads[-1].number :])
-            self.keep("insurer", name, line, certain=signed,
-                      why="" if signed else N_("taken from the letterhead: check it is the insurance company"))
-            return
+                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", first) and first
+            if name and not re.search(OFFICE + "$", name):  # an office ('Medicare Part D Appeals'), not the company
+                names.append((name, line))
+        if not names:
+            return False
+        name, line = names[0]
+        if re.search(r"\(" + PLAN_LETTERS + r"\)$", name):
+            name, line = next(((name, line) for name, line in names[1:]
+                               if re.search(r"(?i)\b(?:inc|llc|company|corporation|insurance|health plan)\b", name)), (name, line))
+        signed = any(name in other.text for other in self.lines[heads[-1].number :])
+        return self.keep("insurer", name, line, certain=signed,
+                         why="" if signed else N_("taken from the letterhead: check it is the insurance company"))
+
+    def insurer_behind_letterhead(self, heads: list[Line]) -> bool:
+        """The company that runs the plan named at the top, marked: a TRICARE region's contractor ('TRICARE East
+        Region - Humana Military', or on the line under it), an administrator ('Administered by X', 'Claims
+        administered by X', 'X - administrator of the ... Plan'), or the company offering a Medicare plan
+        ('Senior Advantage (HMO)   Offered by X'). A claims processor ('Claims processed by X') is not it."""
+        company = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?[A-Z][\w&'.-]*){0,6}(?:,? (?:Inc|LLC|Co|Corp)\.?)?)"
+        for number, line in enumerate(heads):
+            text = line.text.strip()
+            below = re.split(r"\s{2,}", heads[number + 1].text.strip())[0] if number + 1 < len(heads) else ""
+            found = (re.match(r"TRICARE [A-Z][a-z]+ Region\s+-{1,2}\s+(?!.*" + OFFICE + r")" + company + r"(?:\s{2,}|$)", text)
+                     or re.search(r"(?i:administered|offered)(?: locally)? by " + company + r"$", text)
+                     or re.match(company + r"\s+-{1,2}\s+(?i:(?:claims |third-party )?administrator (?:of|for))\b", text))
+            if not found and re.match(r"TRICARE [A-Z][a-z]+ Region\b", text):  # the contractor on the line under it
+                found = re.fullmatch(r"(?:(?i:administered|managed) by )?" + company, below)
+                found = found if found and _org(found.group(1)) else None
+                line = heads[number + 1] if found else line
+            if found:
+                self.keep("insurer", _org(found.group(1)) or found.group(1), line, False,
+                          N_("the company the letterhead names as running the plan: check it is the insurance company"))
+                return True
+        return False
 
     def full_name(self, name: str, line: Line) -> tuple[str, Line]:
         """A company named short in a sentence ('Sunfield Health Plans has reviewed') and in full on its own line
@@ -1320,6 +1372,8 @@ NOT_PLAN_NAME = (r"(?i:self|insured|enrollment|through|via|marketplace|exchange|
 PROGRAM_AFTER_NAME = (r"\s+-{1,2}\s+(?:(?:[A-Z][a-z]+ ){0,2}(?:Medicare Advantage|Medicaid(?: Managed Care)?|Medicare(?: Part D)?"
                       r"(?: Prescription Drug Plan)?|Individual(?: (?:&|and) Family)?(?: Plan)?|Marketplace)"
                       r"|Federal Employees Health Benefits(?: \(FEHB\))?(?: Program)?|FEHB(?: Program)?)$")
+# The last word of an office's name, not a company's: 'Medicare Part D Appeals', 'TRICARE West Region - Medical Management'.
+OFFICE = r"(?i:\b(?:appeals|unit|department|bureau|office|management))"
 # A state's Medicaid program by its name: 'Montana Medicaid', 'Montana Healthcare Programs (Medicaid)'.
 STATE_MEDICAID = r"[A-Z][\w-]*(?: [A-Z][\w-]*){0,3} (?:Medicaid|\(Medicaid\))"
 # A plan type's letters, kept in brackets after a plan's name: 'Senior Advantage (HMO)', 'Drug Plan (PDP)'.

@@ -285,6 +285,39 @@ def test_a_plans_name_before_the_program_it_belongs_to_is_read_and_marked():
     assert value(tricare, "plan_name") == "TRICARE Select" and not certain(tricare, "plan_name")
 
 
+def test_the_company_that_runs_the_plan_named_at_the_top_is_the_insurer_marked():
+    for letterhead, insurer in (
+            # a TRICARE region's contractor, beside the region or under it; an office of it is no contractor
+            ("TRICARE EXPLANATION OF BENEFITS\nTRICARE North Region -- Lakeside Military Health\nClaims processed by "
+             "Sample Claims, LLC\n", "Lakeside Military Health"),
+            ("TRICARE West Region                 Claims Processing\nCanyon Federal Health Services\n", "Canyon Federal Health Services"),
+            ("TRICARE East Region\nAdministered by Harbor Federal Health Services\n", "Harbor Federal Health Services"),
+            ("BAYSIDE MILITARY HEALTH SERVICES\nTRICARE East Region - Medical Management\n", "BAYSIDE MILITARY HEALTH SERVICES"),
+            # an administrator named under a plan's name, or before the plan it administers
+            ("PINE STATE BENEFIT PLAN\nStandard Option -- Federal Employees Health Benefits Program\nClaims administered by "
+             "Granite Claims Services, Inc.\n", "Granite Claims Services, Inc."),
+            ("Your Explanation of Benefits\nLAKEVIEW HEALTH PLAN SERVICES  -  administrator of the\nOrchard Foods Group Health "
+             "Plan\n", "LAKEVIEW HEALTH PLAN SERVICES"),
+            # a Medicare plan's name over the company offering it
+            ("CEDAR SENIOR ADVANTAGE (HMO)          Offered by Cedar Health Partners, Inc.\n", "Cedar Health Partners, Inc."),
+            ("Aspen Vista Medicare Plus (PPO)\nAspen Vista Health Plan, Inc.\nP.O. Box 9, Boise, ID 83701\n",
+             "Aspen Vista Health Plan, Inc."),
+            ("Juniper Rx (PDP)\nJuniper Prescription Insurance Company  |  Medicare Part D Prescription Drug Plan\n",
+             "Juniper Prescription Insurance Company")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "insurer") == insurer and not certain(extraction, "insurer"), letterhead
+    footer = read("BRIARWOOD RX PLUS (PDP)\nCoverage Determinations Unit\n\nWe denied your request.\n\nBriarwood Rx Plus "
+                  "(PDP) is a Medicare drug plan\ncontract offered by Briarwood Insurance Company. Enrollment depends on\n"
+                  "contract renewal.\n")
+    assert value(footer, "insurer") == "Briarwood Insurance Company" and not certain(footer, "insurer")
+    contract = read("Harbor Senior Rx (PDP)\nMedicare Part D Appeals\n\nWe denied your request.\n\nHarbor Senior Rx is a "
+                    "PDP plan with a Medicare contract.\n")
+    assert value(contract, "insurer") == "Harbor Senior Rx" and not certain(contract, "insurer")
+    summary = read("Medicare Summary Notice for Part B (Medical Insurance)\n\nThe Official Summary of Your Medicare Claims "
+                   "from the Centers for Medicare &\nMedicaid Services\n\nJANE Q SAMPLE\n")
+    assert value(summary, "insurer") == "Medicare" and not certain(summary, "insurer")  # not the wrapped 'Medicaid Services'
+
+
 def test_what_the_person_asked_the_plan_to_approve_or_pay_for_is_the_service():
     extraction = read("Your surgeon asked us to approve a laparoscopic sleeve gastrectomy (CPT 43775) for you.\n")
     assert value(extraction, "service") == "laparoscopic sleeve gastrectomy" and not certain(extraction, "service")
