@@ -544,7 +544,7 @@ class _Reader:
             for part in re.split(r"\s{2,}|\s+-{1,2}\s+", line.text.strip()):
                 if match := re.fullmatch(r"(?:.* (?:for|of) (?:the )?)?(" + STATE_MEDICAID + ")", part):
                     self.keep("plan_name", match.group(1), line, False,
-                              N_("the state's Medicaid program named at the top of the letter: check it is your plan"))
+                              N_("taken from the top of the letter: check it is your plan's name"))
                     return
 
     @staticmethod
@@ -662,7 +662,7 @@ class _Reader:
                 line = heads[number + 1] if found else line
             if found:
                 self.keep("insurer", _org(found.group(1)) or found.group(1), line, False,
-                          N_("the company the letterhead names as running the plan: check it is the insurance company"))
+                          N_("taken from the letterhead: check it is the insurance company"))
                 return True
         return False
 
@@ -678,8 +678,10 @@ class _Reader:
     def plan_type(self) -> None:
         """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
         scores: dict[str, tuple[int, Line, plan_types.NoticeCue]] = {}
+        heads = [line for line in self.lines if line.text.strip()][:4]
+        letterhead = [replace(heads[0], text=" ".join(line.text.strip() for line in heads))] if heads else []
         for name, cue in plan_cues():
-            for line in self.lines:
+            for line in letterhead if cue.letterhead else self.lines:
                 if re.search(cue.pattern, line.text, re.I):
                     if name not in scores or scores[name][0] < cue.weight:
                         scores[name] = (cue.weight, line, cue)

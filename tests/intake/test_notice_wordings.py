@@ -193,6 +193,23 @@ def test_plan_type_cues_for_marketplaces_medicaid_and_insurers():
     assert lcd.value == PlanType.medicare_original
 
 
+def test_plan_type_cues_for_a_state_letterhead_a_qualified_health_plan_and_a_medicare_plans_name():
+    for letterhead in ("PRAIRIE REVIEW SERVICES, LLC\nPrior Authorization Contractor for Dakota Medicaid\n",
+                       "WYOMING DEPARTMENT OF HEALTH\nDivision of Health Care Services -- Wyoming Medicaid\n"):
+        state = read(letterhead + "\nMedicaid ID: 0004472198\n").found["plan_type"]
+        assert state.value == PlanType.medicaid_ffs and not state.certain, letterhead
+    plan = read("CEDAR HEALTH PLAN\nA Wyoming Medicaid Managed Care Plan\nWyoming Department of Health\n").found["plan_type"]
+    assert plan.value == PlanType.medicaid_managed_care  # the plan's own letterhead, the state's logo beside it
+    for text in ("GRANITE HEALTH INSURANCE COMPANY\n\nGranite Silver 3000 (HMO) is a qualified health plan sold through the "
+                 "state's exchange.\n", "GRANITE HEALTH INSURANCE COMPANY\n\nPlan:   Granite Bronze Essential (EPO) - Individual\n"):
+        assert read(text).found["plan_type"].value == PlanType.individual_marketplace, text
+    assert read("Plan year to date (individual, in network)   $500.00\n").found.get("plan_type") is None  # a deductible's column
+    insured = read("Plan: Cedar Open Access (insured by Cedar Assurance Company)\nYou may sue under ERISA Section 502(a).\n")
+    assert insured.found["plan_type"].value == PlanType.employer_fully_insured and not insured.found["plan_type"].certain
+    advantage = read("ORCHARD HEALTH PLAN\nOrchard Medicare Complete (PPO)\n").found["plan_type"]
+    assert advantage.value == PlanType.medicare_advantage
+
+
 def test_an_eob_whose_lines_are_excluded_is_a_denied_eob_with_its_note_as_the_reason():
     extraction = read("""STATE HEALTH BENEFITS ADMINISTRATION                         EXPLANATION OF BENEFITS
                                                               THIS IS NOT A BILL
