@@ -203,6 +203,8 @@ def test_plan_type_cues_for_a_state_letterhead_a_qualified_health_plan_and_a_med
     for text in ("GRANITE HEALTH INSURANCE COMPANY\n\nGranite Silver 3000 (HMO) is a qualified health plan sold through the "
                  "state's exchange.\n", "GRANITE HEALTH INSURANCE COMPANY\n\nPlan:   Granite Bronze Essential (EPO) - Individual\n"):
         assert read(text).found["plan_type"].value == PlanType.individual_marketplace, text
+    labelled = read("Plan:   Granite Choice PPO - Individual\nYou may sue under ERISA Section 502(a).\n").found["plan_type"]
+    assert labelled.value == PlanType.individual_marketplace and not labelled.certain  # an employee-only tier is so called too
     assert read("Plan year to date (individual, in network)   $500.00\n").found.get("plan_type") is None  # a deductible's column
     insured = read("Plan: Cedar Open Access (insured by Cedar Assurance Company)\nYou may sue under ERISA Section 502(a).\n")
     assert insured.found["plan_type"].value == PlanType.employer_fully_insured and not insured.found["plan_type"].certain
