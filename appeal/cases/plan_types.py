@@ -42,11 +42,13 @@ class DisputeStep(_Data):
 
 class NoticeCue(_Data):
     """Words in a denial notice that show the plan type, with how strongly; `unsure` says why the answer needs
-    checking even when it is the strongest."""
+    checking even when it is the strongest; `letterhead` cues are searched in the letter's first lines read
+    together (who sent the letter), not line by line."""
 
     weight: int
     pattern: str
     unsure: str | None = None
+    letterhead: bool = False
 
 
 class OwnWords(_Data):

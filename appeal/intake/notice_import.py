@@ -506,20 +506,24 @@ class _Reader:
 
     def plan_from_letterhead(self) -> None:
         """The plan's name at the top of the letter, marked: a line naming a plan by its type's letters ('Senior
-        Advantage (HMO)'); an administrator's 'for the X Plan' or 'on behalf of the X Plan'; the form's own title
-        ('Medicare Summary Notice for Part B (Medical Insurance)'); or a plan's letterhead whose next line says it
-        is a health plan ('A Medicaid Managed Care Plan')."""
+        Advantage (HMO)'), or by the program it belongs to after a dash ('... Care - Nevada Medicaid Managed Care');
+        an administrator's 'for the X Plan' or 'on behalf of the X Plan'; an FEHB option under its plan's name;
+        a state's Medicaid program ('Contractor for Montana Medicaid'); or a plan's letterhead whose next line says
+        it is a health plan ('A Medicaid Managed Care Plan'). Original Medicare's 'Part B (Medical Insurance)' in a
+        summary notice's title is a part of Medicare, not a plan's name."""
         top = [line for line in self.lines[:8] if re.search(r"[A-Za-z]", line.text) and not re.search(r"(?i)\bOMB\b", line.text)][:4]
         for line, cell, text in ((line, cell, text) for line in top
                                  for cell, text in enumerate(re.split(r"\s{2,}|\s+[·|]\s+|\s{2,}-\s{2,}", line.text.strip())[:2])):
-            title = re.search(r"(?i)summary notice for (Part [A-D] \([^)]*\))", text)
             behalf = re.search(r"(?i)(?:\bfor|on behalf of) the ([A-Z][\w&'.,-]*(?: [\w&'.,-]+){1,10}? (?:Plan|Fund|Trust|Program))\b",
                                text)
-            value = (title.group(1) if title else behalf.group(1) if behalf
-                     else text if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", text)
-                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
-                                     r"(?: - [A-Z][\w&' ]{2,30})?", text) and (line is not top[0] or cell > 0)
-                     or re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", text)  # FEHB: 'High Option'
+            lettered = re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} (?:HMO|PPO|EPO|POS|PDP)(?: \d{3,5})?"  # 'Choice PPO 2500'
+                                    r"(?: - [A-Z][\w&' ]{2,30})?", text)  # with its short tag as printed ('- Individual & Family')
+            named = text if lettered else re.sub(PROGRAM_AFTER_NAME, "", text)  # the name before its program
+            value = (behalf.group(1) if behalf
+                     else self.option_of(top, line, cell, named) if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,3} Option", named)
+                     else named if re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,7} \(" + PLAN_LETTERS + r"\)", named)
+                     or (lettered or named != text and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,6}", named))
+                     and (line is not top[0] or cell > 0)
                      else _letterhead_plan(self.run_on(top, line, text)) if line is not top[0] or cell > 0
                      else None)
             if value:
@@ -527,12 +531,31 @@ class _Reader:
                 return
         if self.plan_in_footer():
             return
-        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|members)\b", top[1].text) \
-                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Health Plan|Care|Health Partners)",
+        if len(top) >= 2 and re.search(r"(?i)\b(?:health plan|managed care|medicaid|medi-cal|medical assistance|members)\b|\bMCO\b",
+                                       top[1].text) \
+                and re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5} (?i:Plan|Care|Health Partners)",
                                  top[0].text.strip()):
             name = top[0].text.strip()
             self.keep("plan_name", name.title() if name.isupper() else name, top[0], False,
                       N_("taken from the letterhead: check it is your plan's name"))
+            return
+        # a letter from a state agency or its contractor, no plan named: the state's Medicaid program it is about
+        for line in top:
+            for part in re.split(r"\s{2,}|\s+-{1,2}\s+", line.text.strip()):
+                if match := re.fullmatch(r"(?:.* (?:for|of) (?:the )?)?(" + STATE_MEDICAID + ")", part):
+                    self.keep("plan_name", match.group(1), line, False,
+                              N_("taken from the top of the letter: check it is your plan's name"))
+                    return
+
+    @staticmethod
+    def option_of(top: list[Line], line: Line, cell: int, option: str) -> str:
+        """An FEHB plan's option ('High Option') printed under the plan's name is part of it: the plan's brochure
+        names 'NALC Health Benefit Plan High Option'; alone, or beside another name, the option is kept as it is."""
+        at = top.index(line)
+        above = re.split(r"\s{2,}", top[at - 1].text.strip())[0] if at and cell == 0 else ""
+        if not re.fullmatch(r"[A-Z][\w&'.-]*(?: [\w&'.-]+){0,8} (?i:plan)", above):
+            return option
+        return f"{above.title() if above.isupper() else above} {option}"
 
     def plan_in_footer(self) -> bool:
         """The plan's name in the notice's last lines, where many plans print it ('Magnolia Select HMO', 'Prairie
@@ -561,7 +584,9 @@ class _Reader:
 
     def insurer_from_context(self) -> None:
         """The company that signs the letter: '<X> has reviewed', 'insured by <X>', or the letterhead's name when
-        the sign-off repeats it. The letterhead alone is only a suggestion to check."""
+        the sign-off repeats it. The letterhead alone is only a suggestion to check, and so are the company it names
+        as running the plan, the company a Medicare plan's notice says offers it, and Medicare for its own summary
+        notice."""
         org = (r"((?!(?:Inc|LLC|Co|Corp|Ltd)\b)[A-Z][\w&'.-]*(?: (?:of |and |& )?(?!Page \d)[A-Z][\w&'.-]*){0,6}"  # not a footer run in: 'Co. Page 2'
                r"(?:, (?:Inc|LLC|Co|Corp|Ltd)\.?)?)")  # 'Trinity Plains Administrators, Inc. provides ...'
         for text, starts in self.paragraphs:
@@ -579,17 +604,67 @@ class _Reader:
                 self.keep("insurer", match.group(1), line)
                 return
         heads = [line for line in self.lines if line.text.strip()][:4]
+        if self.insurer_behind_letterhead(heads) or self.insurer_from_letterhead(heads):
+            return
+        offered = (r"\boffered by " + org, 0, True)  # '... (PDP) is offered by X Insurance Company. Enrollment ...'
+        # the sentence Medicare's marketing rules require: '<plan or company> is a PDP plan with a Medicare contract'
+        contract = (org + r" is an? (?:[\w-]+ ){1,4}(?:plan|organization) with a Medicare contract", -1, False)
+        for pattern, sentence, needs_org in (offered, contract):
+            for text, starts in self.paragraphs:  # the name within its sentence: '... Company. Enrollment' cut there
+                if (match := re.search(pattern, text)) and (name := re.split(r"(?<=[a-z])[.!?] ", match.group(1))[sentence]) \
+                        and (_org(name) or not needs_org):
+                    self.keep("insurer", _org(name) or name, self._line_at(starts, match.start(1)), False,
+                              N_("the company the notice says offers the plan: check it is the insurance company"))
+                    return
+        if any(re.search(r"(?i)\bMedicare Summary Notice\b", line.text) for line in heads):
+            self.keep("insurer", "Medicare", heads[0], False,
+                      N_("the Medicare Summary Notice is Original Medicare's own statement; check the payer"))
+
+    def insurer_from_letterhead(self, heads: list[Line]) -> bool:
+        """The letterhead's name, certain only when the sign-off repeats it; a plan's name by its type's letters
+        ('Senior Advantage (PPO)') gives way to a company's name under it ('... Health Plan, Inc.')."""
+        names = []
         for number, line in enumerate(heads):
-            name = _org(line.text.strip())
+            if number and re.search(r"(?:&|\b(?:and|of|for|the))$", heads[number - 1].text.rstrip()):
+                continue  # the end of a sentence wrapped from the line above ('... Centers for Medicare &'), no letterhead
+            first = re.split(r"\s{2,}|\s+[·|]\s+", line.text.strip())[0]
+            name = _org(first)
             if not name and number + 1 < len(heads) and re.search(
                     r"(?i)\b(?:contractor|administrator|agency|plan)\b", heads[number + 1].text):
-                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", line.text.strip()) and line.text.strip()
-            if not name:
-                continue
-            signed = any(name in other.text for other in self.lines[heads[-1].number :])
-            self.keep("insurer", name, line, certain=signed,
-                      why="" if signed else N_("taken from the letterhead: check it is the insurance company"))
-            return
+                name = re.fullmatch(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){1,5}(?: \([A-Z]{2,6}\))?", first) and first
+            if name and not re.search(OFFICE + "$", name):  # an office ('Medicare Part D Appeals'), not the company
+                names.append((name, line))
+        if not names:
+            return False
+        name, line = names[0]
+        if re.search(r"\(" + PLAN_LETTERS + r"\)$", name):
+            name, line = next(((name, line) for name, line in names[1:]
+                               if re.search(r"(?i)\b(?:inc|llc|company|corporation|insurance|health plan)\b", name)), (name, line))
+        signed = any(name in other.text for other in self.lines[heads[-1].number :])
+        return self.keep("insurer", name, line, certain=signed,
+                         why="" if signed else N_("taken from the letterhead: check it is the insurance company"))
+
+    def insurer_behind_letterhead(self, heads: list[Line]) -> bool:
+        """The company that runs the plan named at the top, marked: a TRICARE region's contractor ('TRICARE East
+        Region - Humana Military', or on the line under it), an administrator ('Administered by X', 'Claims
+        administered by X', 'X - administrator of the ... Plan'), or the company offering a Medicare plan
+        ('Senior Advantage (HMO)   Offered by X'). A claims processor ('Claims processed by X') is not it."""
+        company = r"([A-Z][\w&'.-]*(?: (?:of |and |& )?[A-Z][\w&'.-]*){0,6}(?:,? (?:Inc|LLC|Co|Corp)\.?)?)"
+        for number, line in enumerate(heads):
+            text = line.text.strip()
+            below = re.split(r"\s{2,}", heads[number + 1].text.strip())[0] if number + 1 < len(heads) else ""
+            found = (re.match(r"TRICARE [A-Z][a-z]+ Region\s+-{1,2}\s+(?!.*" + OFFICE + r")" + company + r"(?:\s{2,}|$)", text)
+                     or re.search(r"(?i:administered|offered)(?: locally)? by " + company + r"$", text)
+                     or re.match(company + r"\s+-{1,2}\s+(?i:(?:claims |third-party )?administrator (?:of|for))\b", text))
+            if not found and re.match(r"TRICARE [A-Z][a-z]+ Region\b", text):  # the contractor on the line under it
+                found = re.fullmatch(r"(?:(?i:administered|managed) by )?" + company, below)
+                found = found if found and _org(found.group(1)) else None
+                line = heads[number + 1] if found else line
+            if found:
+                self.keep("insurer", _org(found.group(1)) or found.group(1), line, False,
+                          N_("taken from the letterhead: check it is the insurance company"))
+                return True
+        return False
 
     def full_name(self, name: str, line: Line) -> tuple[str, Line]:
         """A company named short in a sentence ('Sunfield Health Plans has reviewed') and in full on its own line
@@ -603,8 +678,10 @@ class _Reader:
     def plan_type(self) -> None:
         """The kind of coverage, from the words each plan type's `notice_cues:` name (appeal/data/plan_types.yaml)."""
         scores: dict[str, tuple[int, Line, plan_types.NoticeCue]] = {}
+        heads = [line for line in self.lines if line.text.strip()][:4]
+        letterhead = [replace(heads[0], text=" ".join(line.text.strip() for line in heads))] if heads else []
         for name, cue in plan_cues():
-            for line in self.lines:
+            for line in letterhead if cue.letterhead else self.lines:
                 if re.search(cue.pattern, line.text, re.I):
                     if name not in scores or scores[name][0] < cue.weight:
                         scores[name] = (cue.weight, line, cue)
@@ -1409,7 +1486,17 @@ PLAN_WORDS = r"(?i)\b(?:plan|fund|trust|program|medicaid|medicare|tricare \w+|op
 # name, 'self-funded', an enrollment code.
 NOT_PLAN_NAME = (r"(?i:self|insured|enrollment|through|via|marketplace|exchange|healthplanfinder|bewell|covered california|"
                  r"health link|health connection|mnsure|kynect|pennie|access health|get covered|state of health|"
-                 r"your health idaho|connect for health|georgia access)")
+                 r"your health idaho|connect for health|georgia access|group [a-z]\b)")
+# The public program or market a plan belongs to, printed after its name and a dash ('Senior Advantage (PPO) -
+# Medicare Advantage', 'Alliance HMO - Federal Employees Health Benefits Program', 'Bronze Essential (EPO) -
+# Individual'): what kind of plan it is, not part of its name.
+PROGRAM_AFTER_NAME = (r"\s+-{1,2}\s+(?:(?:[A-Z][a-z]+ ){0,2}(?:Medicare Advantage|Medicaid(?: Managed Care)?|Medicare(?: Part D)?"
+                      r"(?: Prescription Drug Plan)?|Individual(?: (?:&|and) Family)?(?: Plan)?|Marketplace)"
+                      r"|Federal Employees Health Benefits(?: \(FEHB\))?(?: Program)?|FEHB(?: Program)?)$")
+# The last word of an office's name, not a company's: 'Medicare Part D Appeals', 'TRICARE West Region - Medical Management'.
+OFFICE = r"(?i:\b(?:appeals|unit|department|bureau|office|management))"
+# A state's Medicaid program by its name: 'Montana Medicaid', 'Montana Healthcare Programs (Medicaid)'.
+STATE_MEDICAID = r"[A-Z][\w-]*(?: [A-Z][\w-]*){0,3} (?:Medicaid|\(Medicaid\))"
 # A plan type's letters, kept in brackets after a plan's name: 'Senior Advantage (HMO)', 'Drug Plan (PDP)'.
 PLAN_LETTERS = r"(?:HMO|PPO|EPO|POS|PDP|PFFS|MSA|SNP|D-SNP|C-SNP|HMO-POS|HMO-SNP|PPO-SNP|Group)"
 # Labels ending in 'ID' that name something else than the member's ID.

@@ -97,7 +97,7 @@ def test_plan_names_at_the_top_of_the_letter_are_marked():
     assert value(drug_plan, "insurer") == "Bluestem Senior Rx (PDP)"
     summary = read("Medicare Summary Notice for Part B (Medical Insurance)\n"
                    "The Official Summary of Your Medicare Claims from the Centers for Medicare & Medicaid Services\n")
-    assert value(summary, "plan_name") == "Part B (Medical Insurance)"
+    assert value(summary, "plan_name") == ""  # Part B is a part of Original Medicare, not a plan's name
     assert value(summary, "insurer") == "Centers for Medicare & Medicaid Services"
 
 
@@ -195,6 +195,25 @@ def test_plan_type_cues_for_marketplaces_medicaid_and_insurers():
     assert lcd.value == PlanType.medicare_original
 
 
+def test_plan_type_cues_for_a_state_letterhead_a_qualified_health_plan_and_a_medicare_plans_name():
+    for letterhead in ("PRAIRIE REVIEW SERVICES, LLC\nPrior Authorization Contractor for Dakota Medicaid\n",
+                       "WYOMING DEPARTMENT OF HEALTH\nDivision of Health Care Services -- Wyoming Medicaid\n"):
+        state = read(letterhead + "\nMedicaid ID: 0004472198\n").found["plan_type"]
+        assert state.value == PlanType.medicaid_ffs and not state.certain, letterhead
+    plan = read("CEDAR HEALTH PLAN\nA Wyoming Medicaid Managed Care Plan\nWyoming Department of Health\n").found["plan_type"]
+    assert plan.value == PlanType.medicaid_managed_care  # the plan's own letterhead, the state's logo beside it
+    for text in ("GRANITE HEALTH INSURANCE COMPANY\n\nGranite Silver 3000 (HMO) is a qualified health plan sold through the "
+                 "state's exchange.\n", "GRANITE HEALTH INSURANCE COMPANY\n\nPlan:   Granite Bronze Essential (EPO) - Individual\n"):
+        assert read(text).found["plan_type"].value == PlanType.individual_marketplace, text
+    labelled = read("Plan:   Granite Choice PPO - Individual\nYou may sue under ERISA Section 502(a).\n").found["plan_type"]
+    assert labelled.value == PlanType.individual_marketplace and not labelled.certain  # an employee-only tier is so called too
+    assert read("Plan year to date (individual, in network)   $500.00\n").found.get("plan_type") is None  # a deductible's column
+    insured = read("Plan: Cedar Open Access (insured by Cedar Assurance Company)\nYou may sue under ERISA Section 502(a).\n")
+    assert insured.found["plan_type"].value == PlanType.employer_fully_insured and not insured.found["plan_type"].certain
+    advantage = read("ORCHARD HEALTH PLAN\nOrchard Medicare Complete (PPO)\n").found["plan_type"]
+    assert advantage.value == PlanType.medicare_advantage
+
+
 def test_an_eob_whose_lines_are_excluded_is_a_denied_eob_with_its_note_as_the_reason():
     extraction = read("""STATE HEALTH BENEFITS ADMINISTRATION                         EXPLANATION OF BENEFITS
                                                               THIS IS NOT A BILL
@@ -258,6 +277,66 @@ def test_a_plans_name_on_a_letterhead_line_is_read_and_marked():
         assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name")
     tagline = read("Golden Valley Health Partners\nA Medi-Cal Managed Care Health Plan\n\nDear Ana Ruiz:\n")
     assert value(tagline, "plan_name") != "A Medi-Cal Managed Care Health Plan"
+
+
+def test_a_plans_name_before_the_program_it_belongs_to_is_read_and_marked():
+    for letterhead, name in (("CEDARBROOK HEALTH PLAN OF IOWA\nCedarbrook Senior Choice (PPO) - Medicare Advantage\n",
+                              "Cedarbrook Senior Choice (PPO)"),
+                             ("QUARRY HILL HEALTH, INC.\nQuarry Hill Alliance HMO - Federal Employees Health Benefits Program\n",
+                              "Quarry Hill Alliance HMO"),
+                             ("MESA VERDE HEALTH PLAN OF UTAH, INC.\nMesa Verde Medicaid Care \u2013 Utah Medicaid Managed Care\n",
+                              "Mesa Verde Medicaid Care"),
+                             # an FEHB option under its plan's name is part of the name, the program after it is not
+                             ("GRANITE STATE EMPLOYEES BENEFIT PLAN\nHigh Option -- Federal Employees Health Benefits Program\n",
+                              "Granite State Employees Benefit Plan High Option"),
+                             # a Medicaid plan's letterhead over a line that says it is a managed care organization
+                             ("PINEWOOD COMMUNITY PLAN\nA Georgia Medicaid Managed Care Organization\n", "Pinewood Community Plan"),
+                             ("OZARK FAMILY HEALTHCHOICES PLAN\nMissouri Medical Assistance - Physical Health MCO\n",
+                              "Ozark Family Healthchoices Plan"),
+                             # a letter from the state or its contractor: the state's Medicaid program
+                             ("PRAIRIE REVIEW SERVICES, LLC\nPrior Authorization Contractor for Dakota Medicaid\n",
+                              "Dakota Medicaid"),
+                             ("STATE OF WYOMING\nDEPARTMENT OF HEALTH\nWyoming Health Programs (Medicaid) -- Prior "
+                              "Authorization Unit\n", "Wyoming Health Programs (Medicaid)")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "plan_name") == name and not certain(extraction, "plan_name"), letterhead
+    tagged = read("Harbor Point Health Plan\nHarbor Point Silver 2500 HMO - Individual & Family\n\nDear Ana Ruiz:\n")
+    assert value(tagged, "plan_name") == "Harbor Point Silver 2500 HMO - Individual & Family"  # a short tag, as printed
+    tricare = read("Plan:    TRICARE Select (Group B)\n")  # TRICARE's enrollment group, not part of the plan's name
+    assert value(tricare, "plan_name") == "TRICARE Select" and not certain(tricare, "plan_name")
+
+
+def test_the_company_that_runs_the_plan_named_at_the_top_is_the_insurer_marked():
+    for letterhead, insurer in (
+            # a TRICARE region's contractor, beside the region or under it; an office of it is no contractor
+            ("TRICARE EXPLANATION OF BENEFITS\nTRICARE North Region -- Lakeside Military Health\nClaims processed by "
+             "Sample Claims, LLC\n", "Lakeside Military Health"),
+            ("TRICARE West Region                 Claims Processing\nCanyon Federal Health Services\n", "Canyon Federal Health Services"),
+            ("TRICARE East Region\nAdministered by Harbor Federal Health Services\n", "Harbor Federal Health Services"),
+            ("BAYSIDE MILITARY HEALTH SERVICES\nTRICARE East Region - Medical Management\n", "BAYSIDE MILITARY HEALTH SERVICES"),
+            # an administrator named under a plan's name, or before the plan it administers
+            ("PINE STATE BENEFIT PLAN\nStandard Option -- Federal Employees Health Benefits Program\nClaims administered by "
+             "Granite Claims Services, Inc.\n", "Granite Claims Services, Inc."),
+            ("Your Explanation of Benefits\nLAKEVIEW HEALTH PLAN SERVICES  -  administrator of the\nOrchard Foods Group Health "
+             "Plan\n", "LAKEVIEW HEALTH PLAN SERVICES"),
+            # a Medicare plan's name over the company offering it
+            ("CEDAR SENIOR ADVANTAGE (HMO)          Offered by Cedar Health Partners, Inc.\n", "Cedar Health Partners, Inc."),
+            ("Aspen Vista Medicare Plus (PPO)\nAspen Vista Health Plan, Inc.\nP.O. Box 9, Boise, ID 83701\n",
+             "Aspen Vista Health Plan, Inc."),
+            ("Juniper Rx (PDP)\nJuniper Prescription Insurance Company  |  Medicare Part D Prescription Drug Plan\n",
+             "Juniper Prescription Insurance Company")):
+        extraction = read(letterhead + "\nDear Ana Ruiz:\n")
+        assert value(extraction, "insurer") == insurer and not certain(extraction, "insurer"), letterhead
+    footer = read("BRIARWOOD RX PLUS (PDP)\nCoverage Determinations Unit\n\nWe denied your request.\n\nBriarwood Rx Plus "
+                  "(PDP) is a Medicare drug plan\ncontract offered by Briarwood Insurance Company. Enrollment depends on\n"
+                  "contract renewal.\n")
+    assert value(footer, "insurer") == "Briarwood Insurance Company" and not certain(footer, "insurer")
+    contract = read("Harbor Senior Rx (PDP)\nMedicare Part D Appeals\n\nWe denied your request.\n\nHarbor Senior Rx is a "
+                    "PDP plan with a Medicare contract.\n")
+    assert value(contract, "insurer") == "Harbor Senior Rx" and not certain(contract, "insurer")
+    summary = read("Medicare Summary Notice for Part B (Medical Insurance)\n\nThe Official Summary of Your Medicare Claims "
+                   "from the Centers for Medicare &\nMedicaid Services\n\nJANE Q SAMPLE\n")
+    assert value(summary, "insurer") == "Medicare" and not certain(summary, "insurer")  # not the wrapped 'Medicaid Services'
 
 
 def test_what_the_person_asked_the_plan_to_approve_or_pay_for_is_the_service():
