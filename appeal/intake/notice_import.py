@@ -1517,7 +1517,7 @@ OWED_OR_NEXT = (r"(?<=[.!?]) (?=(?:The|Your) (?:provider|doctor|supplier)s? (?:m
                 r"accepts assignment\b|Your (?:provider|doctor|supplier) gave you an Advance Beneficiary Notice\b|You signed "
                 r"(?:a|an) (?:written )?(?:waiver|Advance Beneficiary Notice)\b|Your (?:therapist|doctor|provider|prescriber) "
                 r"(?:can|may) (?:ask|send|submit|request) (?:for )?(?:more|additional|updated|a new)\b|The (?:facility|provider|"
-                r"hospital) (?:can|may) send (?:updated|more|additional)\b|[^.]{0,80}\b(?:is|are) not liable\b|(?:Group|Claim "
+                r"hospital) (?:can|may) send (?:updated|more|additional)\b|[^.]{0,80}\b(?:is|are) not liable\b|[^.]{0,80}\b(?:may|can)(?:not| not) bill you\b|(?:Group|Claim "
                 r"adjustment reason|Remark) codes? [A-Z0-9]{1,4}\b)")
 
 

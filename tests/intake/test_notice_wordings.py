@@ -594,6 +594,11 @@ rendered by a participating provider, the Insured is not liable for the amount d
     assert value(labelled, "quote") == ("Benefits for MRI are subject to precertification. No precertification was "
                                         "requested.")
     assert value(labelled, "reason") == DenialReason.no_prior_authorization.value
+    remark = read("""Remarks
+CO-50  Denied - not medically necessary. Because group code "CO" applies, your network provider may not bill
+       you for these lines.
+""")
+    assert value(remark, "quote") == "Denied - not medically necessary."
 
 
 def test_a_long_labelled_reason_is_marked_to_check_where_it_ends():
