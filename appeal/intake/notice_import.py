@@ -1194,14 +1194,26 @@ class _Reader:
         self.keep("appeal_deadline", stated, window.line)
 
     def fax(self) -> None:
+        """The fax for an appeal: of the notice's faxes, one beside words about an appeal, and one in the body of
+        the letter before one in its letterhead (the letterhead's is often the plan's general or claims fax)."""
+        document = self.result.document
+        approval = document is not None and document.type is DocumentType.approval
+        letterhead = self.letterhead_end()
         candidates = []
         for index, line in enumerate(self.lines):
-            if not re.search(r"(?i)\bfax", line.text):
+            word = re.search(FAX_WORD, line.text)
+            if not word:
                 continue
             # 'Phone: 1-888-... Fax: 1-225-...': the number after the word fax, not the line's first
-            number = re.search(r"(?i)\bfax\b\W{0,12}(?:number\W{0,4})?(" + PHONE + ")", line.text)
-            number = re.search(PHONE, line.text) if number is None else re.search(PHONE, number.group())
-            if not number and re.search(r"(?i)\bfax(?: (?:us|it))?(?: at)?:?\s*$", line.text) and index + 1 < len(self.lines):
+            # 'or fax it to 616-555-0161': a few words between, not another sentence nor a phone's label
+            number = re.search(FAX_WORD + r"\w*\b(?:(?!\. |\b(?i:phone|tel|call|TTY)\b)[^\d|;]){0,40}?(" + PHONE + ")",
+                               line.text)
+            number = re.search(PHONE, number.group()) if number else None
+            if not number:  # '(703) 555-0128 (fax)': the number just before the word
+                number = re.search("(" + PHONE + r")\W{0,3}" + FAX_WORD + r"\b", line.text)
+                number = re.search(PHONE, number.group()) if number else None
+            if not number and re.search(r"(?i)\b(?:fax|facsimile)(?: (?:us|it))?(?: at)?:?\s*$", line.text) \
+                    and index + 1 < len(self.lines):
                 number = re.match(PHONE, self.lines[index + 1].text.strip())  # '... or fax' / '(703) 555-...'
             if not number:
                 continue
@@ -1213,28 +1225,39 @@ class _Reader:
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
             if re.search(NOT_IN_USE, line.text):
                 continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
-            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before) else 0
-            after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
-            after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...' 
-            if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
-                score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
-            candidates.append((score, line, number.group()))
+            if re.search(OTHER_OFFICE + r"$", re.split(r"\s{3,}|[|:;.]", line.text[: word.start()])[-1]):
+                continue  # 'Claims Fax', 'Member Services Fax': an office's fax for other mail
+            near = bool(re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before))
+            if approval and not near:
+                continue  # an approval offers no appeal: its fax is for other mail
+            after_fax = line.text[word.start():]
+            after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...'
+            several = len(set(re.findall(PHONE, after_fax))) > 1 or bool(re.match(r"(?i)fax numbers\b", after_fax))
+            # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
+            candidates.append(((near, index >= letterhead, not several), several, near, line, number.group()))
         if not candidates:
             return
         best = max(candidate[0] for candidate in candidates)
-        chosen = [candidate for candidate in candidates if candidate[0] == best]
-        score, line, number = chosen[0]
+        _, several, near, line, number = next(candidate for candidate in candidates if candidate[0] == best)
+        chosen = [candidate for candidate in candidates if candidate[2] == near]  # the body's is likelier, not sure
         value, why = _checked(number, normalize_phone, digits=True)
         if not value:
             self.reject("appeals_fax", number, line, N_("is not a 10-digit number, so it was not used"))
             return
-        if len(chosen) > 1 and any(item[2] != number for item in chosen):
+        if len(chosen) > 1 and any(item[4] != number for item in chosen):
             why = N_("the notice gives more than one fax number")
-        elif score % 2:
+        elif several:
             why = N_("this line gives more than one fax number")
-        elif score == 0:
+        elif not near:
             why = N_("this fax is not next to the appeal instructions")
         self.keep("appeals_fax", value, line, not why, why)
+
+    def letterhead_end(self) -> int:
+        """Where the letterhead ends: the index of the first blank line, when the notice starts with a block."""
+        for index, line in enumerate(self.lines[:10]):
+            if not line.text.strip():
+                return index
+        return 0
 
     def address(self) -> None:
         label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)s?(?: request)? to",
@@ -1282,6 +1305,11 @@ OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
 NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted|active)\b|\b(?:do|does) not (?:use|apply)\b"
               r"|\b(?:former|previous|old|outdated|discontinued)\b(?= (?:\w+ ){0,2}(?:fax|number|address))|\bnot applicable\b")
 
+# The word fax, or its long form ('Facsimile: 312-555-0177').
+FAX_WORD = r"\b(?i:fax|facsimile)"
+# An office of the plan named before its fax that takes other mail than appeals: 'Claims Fax', 'Member Services Fax'.
+OTHER_OFFICE = (r"(?i)\b(?:claims?(?: correspondence)?|member services|customer service|precertification|pre-?cert|"
+                r"utilization management|UM|pharmacy(?: PA)?|prior authorization|general correspondence)\s+")
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
 # Words that make a value a plan's name.

@@ -439,3 +439,59 @@ Before a final decision is made, we are offering you a peer-to-peer discussion w
 """)
     assert unlabelled.document.type.value == "peer_to_peer_offer"
     assert "quote" not in unlabelled.found and "reason" not in unlabelled.found
+
+
+# ---- where an appeal goes: the fax
+
+def test_an_offices_fax_for_other_mail_is_not_the_appeals_fax():
+    claims_only = read("""ACME HEALTH INSURANCE COMPANY
+Member Services: 1-800-555-0120        Claims fax: 408-555-0121
+
+We denied your claim. You may ask for an internal appeal within 180 days of this notice.
+""")
+    assert "appeals_fax" not in claims_only.found
+    long_form = read("""ACME HEALTH INSURANCE COMPANY
+Claims Correspondence Fax: 312-555-0126     Member Services: 1-800-555-0118
+
+We denied your claim. You may ask for a review within 180 days. Requests for review shall be directed to:
+
+    Acme Health Insurance Company
+    Member Grievance and Appeals
+    P.O. Box 80531
+    Chicago, IL 60680-0531
+    Facsimile: 312-555-0177
+""")
+    assert long_form.shown("appeals_fax") == "(312) 555-0177" and certain(long_form, "appeals_fax")
+
+
+def test_a_phone_before_the_word_fax_in_another_sentence_is_no_fax():
+    extraction = read("""We upheld the denial. You may ask for an external review within 4 months.
+Call Member Services at 1-866-555-0102. The Member Services fax number at the top
+of this letter is for general correspondence only.
+""")
+    assert "appeals_fax" not in extraction.found
+
+
+def test_the_fax_beside_the_appeal_instructions_before_the_letterheads():
+    extraction = read("""ACME MUTUAL INSURANCE COMPANY
+Appeals and Grievances Department
+One Mutual Plaza | Grand Rapids, MI 49503 | Fax 616-555-0160
+
+September 14, 2026
+
+We upheld our decision. You may ask for a second-level appeal within 60 days. Mail your request to
+the address above or fax it to 616-555-0161.
+""")
+    assert extraction.shown("appeals_fax") == "(616) 555-0161"
+    assert not certain(extraction, "appeals_fax")  # two faxes beside words about an appeal: the letterhead's may be it
+
+
+def test_an_approval_has_no_appeals_fax_unless_beside_appeal_words():
+    extraction = read("""ACME HEALTH PLAN
+Utilization Review Fax 1-800-555-0183
+
+NOTICE OF APPROVAL
+We approved your request for 12 sessions of physical therapy.
+""")
+    assert extraction.document.type.value == "approval"
+    assert "appeals_fax" not in extraction.found
