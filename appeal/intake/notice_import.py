@@ -1118,16 +1118,20 @@ class _Reader:
 
     def address_block(self) -> None:
         """An address under words about an appeal: a block of short lines ending in a town and ZIP code whose
-        lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
-        reconsideration, a redetermination, a hearing or an external review request; or the same address run into
-        the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
+        lead-in (the lines before it, or a line of its own up to ':') is about sending an appeal, a grievance, a
+        reconsideration, a redetermination, a hearing or an external review request, or whose 'Attn:' line names
+        such an office; or the same address run into the sentence ('... appeal ... Write to X, P.O. Box 1, Town,
+        ST 12345'). A block beside another column ('Mail appeals to:      Or fax:') is read in its own column."""
         about = re.compile(r"(?i)appeal|grievance|reconsider|redetermination|hearing|external review|review request|to review")
         for index, line in enumerate(self.lines):
             if index < 6 or not ZIP_LINE.search(line.text.strip()):
                 continue  # the letterhead's own address is not where appeals go
+            indent = len(line.text) - len(line.text.lstrip())
             parts, start = [line.text.strip()], index
             while start > 0 and len(parts) < 7:
-                above = self.lines[start - 1].text.strip()
+                text = self.lines[start - 1].text  # up to the block's column: 'Write:   X' whole, not a column to its right
+                ends = [cell.end() for cell in re.finditer(r"\S+(?: {1,2}\S+)*", text) if cell.start() <= indent + 2]
+                above = text[: ends[-1]].strip() if ends else ""
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
                         r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd|Blvd|Dept|Ste|Bldg|Fl|Rm|Div|Ctr)\.$", above):
                     break
@@ -1136,14 +1140,18 @@ class _Reader:
                 parts.insert(0, above)
                 start -= 1
             lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
-            first = parts[0]
-            label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", first)
-            if label:
-                lead, parts[0] = lead + " " + label.group(1), label.group(2)
-            elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
-                lead, parts = lead + " " + first, parts[1:]
-            if not about.search(lead + " " + " ".join(parts)) or not re.search(
-                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead):
+            # 'Write to:  Heartland ...' on the block's first lines: what is before the label is lead-in
+            labelled = next((at for at, part in enumerate(parts[:-1])
+                             if re.match(r"(?i).{0,80}?(?:to|at|address|write|mail):\s*", part)), None)
+            if labelled is not None:
+                label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", parts[labelled])
+                lead = " ".join([lead, *parts[:labelled], label.group(1)])
+                parts = [label.group(2), *parts[labelled + 1 :]]
+            elif re.search(r":\s*$", parts[0]) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", parts[0]):
+                lead, parts = lead + " " + parts[0], parts[1:]
+            attention = any(re.match(r"(?i)(?:attn|attention)\b", part) and about.search(part) for part in parts)
+            if not attention and (not about.search(lead + " " + " ".join(parts)) or not re.search(
+                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead)):
                 continue
             parts = [part for part in (item.strip() for item in parts) if part]
             if len(parts) >= 2 and not any(re.search(r"(?i)\b(?:fax|phone)\b", part) for part in parts):
@@ -1152,9 +1160,13 @@ class _Reader:
         self.address_in_sentence()
 
     def address_in_sentence(self) -> None:
-        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
+        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence,
+        or a sentence of its own after one about an appeal when it names the office ('... you may appeal within 180
+        days. X, Attn: Appeals, PO Box 1, Omaha, NE 68102.')."""
         pattern = re.compile(r"(?i)(?:appeal|grievance|reconsider\w*|redetermination)\b.{0,200}?(?:\b(?:write|send|sent|"
-                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:) "
+                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:"
+                             r"|\.(?= [^.:]{0,80}?, (?:attn|attention):? [^,;]{0,40}?(?:appeal|grievance|reconsider|redetermination)))"
+                             r" "
                              r"((?=(?-i:[A-Z0-9]))(?:(?:(?!(?<=[a-z][a-z])\. [A-Z])[^,;:])+(?:: [^,;]+)?, ){1,5}"
                              r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
         for text, starts in self.paragraphs:
@@ -1170,6 +1182,27 @@ class _Reader:
             parts[-2:] = [", ".join(parts[-2:])]  # the town and its state stay on one line
             self.keep("appeals_address", "\n".join(parts), self._line_at(starts, match.start(1)))
             return
+        self.address_above()
+
+    def address_above(self) -> None:
+        """'Send it to the address above': the letterhead's address (its lines down to the town and ZIP code, no
+        phone or web line), marked, since the notice only points at it."""
+        pointer = re.compile(r"(?i)\b(?:write|send|mail|submit)\w*\b[^.]{0,40}?\bto (?:us at )?the address (?:above|at the "
+                             r"top|on (?:the first page|page 1)|in the letterhead)")
+        about = r"(?i)appeal|grievance|reconsider|redetermination|hearing"
+        if not any(pointer.search(text) and re.search(about, text) for text, _ in self.paragraphs):
+            return
+        head = []
+        for line in self.lines[:8]:
+            text = line.text.strip()
+            if not text:
+                break
+            if not re.search(r"(?i)\b(?:phone|fax|tty|www|call)\b|@|" + PHONE, text):
+                head.append(text)
+            if ZIP_LINE.search(text):
+                self.keep("appeals_address", "\n".join(head), self.lines[0], False,
+                          N_("the notice says to send it to the address at the top of the letter: check it"))
+                return
 
     def stated_deadline(self) -> None:
         """The appeal deadline is the first window whose clause is about filing an appeal (notice_windows); the

@@ -495,3 +495,72 @@ We approved your request for 12 sessions of physical therapy.
 """)
     assert extraction.document.type.value == "approval"
     assert "appeals_fax" not in extraction.found
+
+
+# ---- where an appeal goes: the address
+
+def test_an_address_block_named_for_appeals_by_its_attn_line():
+    extraction = read("""ACME HEALTH PLAN
+100 Main Street, Springfield, IL 62701
+
+We denied your request. You may request a reconsideration of this decision. Your request must be postmarked
+or received within 90 days of the date of this letter.
+
+   Acme Health Plan
+   Attn: Reconsiderations / Appeals
+   PO Box 42049
+   Phoenix, AZ 85080-2049
+   Appeals Fax: 1-877-555-0125
+""")
+    assert extraction.shown("appeals_address") == "Acme Health Plan\nAttn: Reconsiderations / Appeals\nPO Box 42049\nPhoenix, AZ 85080-2049"
+    assert certain(extraction, "appeals_address")
+
+
+def test_an_address_after_a_label_on_the_blocks_first_line_and_one_beside_another_column():
+    labelled = read("""ACME RX PLAN (PDP)
+PO Box 1, Kansas City, MO 64108
+
+We denied your request for this drug.
+
+How to ask for a redetermination
+Write to:  Acme Insurance Company
+           Attn: Part D Redeterminations
+           PO Box 66245
+           Kansas City, MO 64108-6245
+Fax:       1-816-555-0155
+""")
+    assert labelled.shown("appeals_address") == ("Acme Insurance Company\nAttn: Part D Redeterminations\nPO Box 66245\n"
+                                                  "Kansas City, MO 64108-6245")
+    columns = read("""ACME HEALTH INSURANCE COMPANY                 Explanation of Benefits
+1 Liberty Place, Philadelphia, PA 19103       Date: 09/09/2026
+
+  You may appeal this decision within 180 days.
+
+  Mail appeals to:                            Or fax:
+  Acme Health Insurance Company               Appeals fax  215-555-0114
+  Attn: Member Appeals                        (Member services fax 215-555-0115
+  P.O. Box 13390                              is not for appeals.)
+  Philadelphia, PA 19101-3390
+""")
+    assert columns.shown("appeals_address") == ("Acme Health Insurance Company\nAttn: Member Appeals\nP.O. Box 13390\n"
+                                                 "Philadelphia, PA 19101-3390")
+    assert columns.shown("appeals_fax") == "(215) 555-0114"
+
+
+def test_an_address_run_on_after_the_appeal_sentence_and_the_address_above():
+    run_on = read("""Your Explanation of Benefits
+If you disagree with how this claim was processed, you may appeal within 180
+days. Acme Health Plan Services, Attn: Appeals, PO Box 21907, Omaha, NE
+68102. Fax 402-555-0147.
+""")
+    assert run_on.shown("appeals_address") == "Acme Health Plan Services\nAttn: Appeals\nPO Box 21907\nOmaha, NE 68102"
+    above = read("""ACME HEALTH AGENCY
+Appeals and Hearings Division
+4100 Havana Street, Aurora, CO 80010-1402
+
+This is the final decision on your appeal unless you request a hearing. Your request must be received
+within 60 days of the date of this decision. Send it to the address above, attention Hearings Branch.
+""")
+    assert above.shown("appeals_address") == ("ACME HEALTH AGENCY\nAppeals and Hearings Division\n"
+                                               "4100 Havana Street, Aurora, CO 80010-1402")
+    assert not certain(above, "appeals_address")
