@@ -1097,6 +1097,28 @@ class _Reader:
         if "appeals_address" not in self.result.found:
             self.address_block()
         self.route_beyond_the_plan()
+        self.review_filed_elsewhere()
+
+    def review_filed_elsewhere(self) -> None:
+        """A decision whose next step is only an external review sent to a state office or an independent review
+        organization (the address it prints is theirs, not the plan's) offers no appeal to the plan: the review's
+        window stays among the other windows, not the appeal deadline, and that office's address and fax are not
+        the plan's appeal route. Kept (marked) when the plan takes the request itself or the notice gives no
+        address, and for Medicare's next level (an IRE, a QIC), which is an appeal."""
+        window = notice_windows.appeal_window(self.result.windows)
+        if "appeal_deadline" not in self.result.found or window is None \
+                or window.role is not notice_windows.WindowRole.external_review:
+            return
+        address = self.result.found.get("appeals_address")
+        names = [part for part in show(address.value).split("\n") if not re.match(r"(?i)attn|attention|\d|p\.?\s?o\.? box", part)] \
+            if address is not None else []
+        if not any(re.search(REVIEW_OFFICE, name) for name in names[:2]):
+            return  # the addressee is the plan's own office ('Attn: IRO Requests'), or no address: kept, marked
+        del self.result.found["appeal_deadline"]
+        for key in ("appeals_fax", "appeals_address"):
+            found = self.result.found.get(key)
+            if found is not None and re.search(REVIEW_OFFICE, f"{found.line.text} {show(found.value)}"):
+                del self.result.found[key]
 
     def route_beyond_the_plan(self) -> None:
         """A fax or address of an independent reviewer or a state office (an external review's, or one the plan
@@ -1139,7 +1161,12 @@ class _Reader:
                     break
                 parts.insert(0, above)
                 start -= 1
-            lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
+            above = start - 1  # the lead-in: the paragraph above the block (up to 8 lines), or at least its last 4 lines
+            while above > 0 and not self.lines[above].text.strip():
+                above -= 1
+            while above > 0 and start - above < 8 and self.lines[above - 1].text.strip():
+                above -= 1
+            lead = " ".join(item.text for item in self.lines[max(0, min(above, start - 4)) : start])
             # 'Write to:  Heartland ...' on the block's first lines: what is before the label is lead-in
             labelled = next((at for at, part in enumerate(parts[:-1])
                              if re.match(r"(?i).{0,80}?(?:to|at|address|write|mail):\s*", part)), None)
@@ -1149,9 +1176,13 @@ class _Reader:
                 parts = [label.group(2), *parts[labelled + 1 :]]
             elif re.search(r":\s*$", parts[0]) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", parts[0]):
                 lead, parts = lead + " " + parts[0], parts[1:]
+            sent = re.search(r"(?i)(?:^|[.!?]\s)([^.!?]*)\bwe (?:have |will |are )?(?:sent|forwarded|send|forward|sending|"
+                             r"forwarding)\b[^.]{0,60}$", lead)
+            if sent and not re.search(r"(?i)\b(?:send|mail|write|submit)\b", sent.group(1)):
+                continue  # 'We have sent your file to:' where the plan sent the case itself, not where to write
             attention = any(re.match(r"(?i)(?:attn|attention)\b", part) and about.search(part) for part in parts)
             if not attention and (not about.search(lead + " " + " ".join(parts)) or not re.search(
-                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead)):
+                    r"(?i)\b(?:to|at|address|mail|write|send|submit|file)\b", lead)):
                 continue
             parts = [part for part in (item.strip() for item in parts) if part]
             if len(parts) >= 2 and not any(re.search(r"(?i)\b(?:fax|phone)\b", part) for part in parts):
@@ -1338,6 +1369,9 @@ OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
 NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted|active)\b|\b(?:do|does) not (?:use|apply)\b"
               r"|\b(?:former|previous|old|outdated|discontinued)\b(?= (?:\w+ ){0,2}(?:fax|number|address))|\bnot applicable\b")
 
+# A state office or an independent review organization that takes an external review itself, not the plan.
+REVIEW_OFFICE = (r"(?i)department of (?:insurance|financial)|insurance (?:commissioner|division|department)|"
+                 r"independent review organization|\bIRO\b")
 # The word fax, or its long form ('Facsimile: 312-555-0177').
 FAX_WORD = r"\b(?i:fax|facsimile)"
 # An office of the plan named before its fax that takes other mail than appeals: 'Claims Fax', 'Member Services Fax'.

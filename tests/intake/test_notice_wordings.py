@@ -564,3 +564,47 @@ within 60 days of the date of this decision. Send it to the address above, atten
     assert above.shown("appeals_address") == ("ACME HEALTH AGENCY\nAppeals and Hearings Division\n"
                                                "4100 Havana Street, Aurora, CO 80010-1402")
     assert not certain(above, "appeals_address")
+
+
+def test_an_external_review_filed_with_a_state_office_is_no_appeal_deadline_one_filed_with_the_plan_is():
+    state = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+This is our final decision. You have exhausted the internal appeals available under the plan.
+
+You can ask that an Independent Review Organization (IRO) review our decision. You must ask within 4 months
+of the date you receive this letter.
+
+Send your request for external review, with a copy of this letter, to:
+
+    Arizona Department of Insurance and Financial Institutions
+    Consumer Legal Affairs -- External Review
+    100 N. 15th Avenue, Suite 261
+    Phoenix, AZ 85007-2630
+""")
+    assert "appeal_deadline" not in state.found and "appeals_address" not in state.found
+    assert [window.role.value for window in state.other_windows] == ["external_review"]
+    plan = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+This is our final decision. You have exhausted the internal appeals available under the plan.
+
+You may ask for an external review by an Independent Review Organization within 4 months after you receive
+this letter. Send your request to:
+     Acme Health Solutions, LLC
+     Attn: External Review Coordinator
+     PO Box 8455
+     Boise, ID 83707
+""")
+    assert plan.shown("appeal_deadline") == "4 months" and not certain(plan, "appeal_deadline")
+    assert plan.shown("appeals_address").startswith("Acme Health Solutions, LLC")
+
+
+def test_an_address_the_plan_sent_the_case_to_is_not_where_to_write():
+    forwarded = read("""We did not decide fully in your favor on your reconsideration.
+
+Because we did not decide fully in your favor, Medicare requires us to send your case to an Independent Review
+Entity (IRE). We have sent your file to:
+
+     Review Contractor Services
+     Medicare Managed Care Reconsideration Project
+     3750 Monroe Avenue, Suite 702
+     Pittsford, NY 14534-1302
+""")
+    assert "appeals_address" not in forwarded.found
