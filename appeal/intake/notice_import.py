@@ -372,8 +372,11 @@ class _Reader:
         """A notice of several claims (an EOB, a summary notice): what belongs to one claim is marked for checking
         when the claim number itself is one of several."""
         reference = self.result.found.get("reference")
-        numbers = {match.group(1) for line in self.lines
-                   if (match := re.match(r"(?i)\s*claim(?: (?:number|no\.?|#|id))?\s*[:#]?\s+([A-Z0-9][\w-]*\d[\w-]*)\b", line.text))}
+        numbered = [(index, match.group(1)) for index, line in enumerate(self.lines)
+                    if (match := re.match(r"(?i)\s*claim(?: (?:number|no\.?|#|id))?\s*[:#]?\s+([A-Z0-9][\w-]*\d[\w-]*)\b", line.text))]
+        numbers = {number for _, number in numbered}
+        if reference is not None and not reference.certain and reference.value in numbers:
+            self.denied_claim(reference, numbered)
         headings = [line.text.split() for line in self.lines if re.search(r"(?i)\bservice\b", line.text)
                     and re.search(r"\S {2,}\S.* {2,}\S", line.text) and not re.search(r"\d", line.text)]
         several = len(numbers) > 1 or any(headings.count(heading) > 1 for heading in headings)  # a table per claim
@@ -384,6 +387,21 @@ class _Reader:
             if found is not None and found.certain:
                 self.result.found[key] = replace(found, certain=False,
                                                  why=N_("the notice lists several claims; check this is the one denied"))
+
+    def denied_claim(self, reference: Found, numbered: list[tuple[int, str]]) -> None:
+        """Of several claims, the one whose lines the tables mark denied (a word, or $0.00 paid where other lines
+        were paid) is the one to appeal: its number, still marked. Unchanged when the tables do not tell, or
+        mark lines of more than one claim."""
+        rows = [line for line in self.lines if len(_amounts(line.text)) >= 2]
+        claims = set()
+        for row in _denied(rows):
+            owners = [(index, number) for index, number in numbered if index < self.lines.index(row)]
+            if not owners:
+                return
+            claims.add(owners[-1])
+        if len(claims) == 1 and (chosen := claims.pop())[1] != reference.value:
+            self.result.found["reference"] = replace(reference, value=chosen[1], line=self.lines[chosen[0]], why=N_(
+                "the notice lists several claims; this is the one with a denied line: check it is the one you appeal"))
 
     def identity(self) -> None:
         # 'Member: <subscriber>' beside 'Patient: <child> (dependent)': the patient's own label first
@@ -414,7 +432,7 @@ class _Reader:
                                           r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
                                           r"medicare number", r"benefits (?:number|no\.?)(?: \(\w+\))?",
                                           r"(?:subscriber|recipient|enrollee|beneficiary) (?:number|no\.?|#)", r"(?:SSN|ssn)/(?:id|DBN)",
-                                          r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
+                                          r"(?-i:DBN)", r"identification (?:number|no\.?|#)", r"certificate (?:number|no\.?|#)", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
                                           r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
         # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
@@ -424,7 +442,7 @@ class _Reader:
         # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
                       lambda text: (m.group(), N_("the notice prints only the end of this number; check it"))
-                      if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
+                      if (m := re.match(r"[X*]{3,}(?:-[X*]{2,})*-?[A-Z0-9]{3,8}\b", text)) else None)
         self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
                       self.identifier)
@@ -438,10 +456,12 @@ class _Reader:
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance) reference(?=\s*(?::|\.{3,}))",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance|our) reference(?=\s*(?::|\.{3,}))",
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
-            r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
-                      self.identifier)
+            r"(?:authorization|referral)/(?:authorization|referral)(?: (?:number|no\.?|#))?(?=\s*(?::|\.{3,}))",
+            r"(?:(?:^\s*|(?<= {3}))case)(?=\s*(?::|\.{3,}))", r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])",
+            r"^\s*claim(?= [A-Z0-9-]*\d[A-Z0-9-]*(?: {2,}|\s*$))"),
+                      lambda text: self.identifier(re.sub(r"^(?:Claim|Case|Reference|Authorization)\s+(?=[A-Z0-9-]*\d)", "", text)))
 
     def state_id_beside_member_id(self) -> None:
         """A Medicaid plan's letter may print the state's Medicaid ID beside the plan's member number: the plan's
@@ -475,9 +495,11 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        # an ID printed in groups ('PHG 881 204 557'), or with a person's two-digit suffix ('GPA771204553 02'), the
+        # an ID printed in groups ('PHG 881 204 557', 'GLM 20044318 01'), with a person's two-digit suffix
+        # ('GPA771204553 02'), or after the letters that name it ('DCN 26331A00872', 'CLM 26-0731-77102'): the
         # value alone in its field
-        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,4}){2,4}|" + IDENTIFIER + r" \d{2})(?=\s{2,}|\s*$)", text) \
+        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,8}){1,4}(?: \d{2})?|" + IDENTIFIER + r" \d{2}"
+                         r"|[A-Z]{2,4} (?=[A-Z0-9-]*\d)" + IDENTIFIER + r")(?=\s{2,}|\s*$)", text) \
             or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None

@@ -608,3 +608,45 @@ Entity (IRE). We have sent your file to:
      Pittsford, NY 14534-1302
 """)
     assert "appeals_address" not in forwarded.found
+
+
+# ---- the member's and the claim's numbers
+
+def test_ids_in_groups_with_a_suffix_or_after_the_letters_that_name_them():
+    grouped = read("Member:     Bea Kowal\nMember ID:  GLM 20044318 01\nGroup:      LAB-33019\n")
+    assert value(grouped, "member_id") == "GLM 20044318 01"
+    named = read("Document Control Number: DCN 26331A00872\n")
+    assert value(named, "reference") == "DCN 26331A00872"
+    claim = read("Claim number:     CLM 26-0731-77102\n")
+    assert value(claim, "reference") == "CLM 26-0731-77102"
+    masked = read("HAROLD J BECK                    Medicare Number  XXXX-XXX-8T42\n")
+    assert value(masked, "member_id") == "XXXX-XXX-8T42" and not certain(masked, "member_id")
+
+
+def test_member_and_reference_labels_of_group_insurers_and_tricare():
+    extraction = read("""Insured:              Marisol Gutierrez
+Identification No.:   GLM884102937-03
+Certificate No.:      PMH-600291477-01
+Authorization/Referral #: 0326BH771402
+""")
+    assert value(extraction, "member_id") == "GLM884102937-03"
+    assert value(extraction, "reference") == "0326BH771402"
+    ours = read("Patient DOB:     11/02/1979\nOur reference:   Claim 26171-004893\n")
+    assert value(ours, "reference") == "26171-004893"
+    case = read("MEMBER ID:      BWC90331746                   CASE:   RAD-2611-448207\n")
+    assert value(case, "reference") == "RAD-2611-448207"
+
+
+def test_of_several_claims_the_one_with_the_denied_line_gives_the_reference():
+    extraction = read("""Explanation of Benefits
+
+Claim 26-0811-330172   Hampton Pain & Spine, PLLC
+ Service date  Service                             Code    Charged    Plan paid  You owe
+ 07/29/2026    Office visit, established patient   99214   $246.00    $96.12     $25.00
+
+Claim 26-0822-341095   Hampton Pain & Spine, PLLC
+ Service date  Service                             Code    Charged    Plan paid  You owe
+ 08/05/2026    Injection, facet joint, lumbar      64493   $1,650.00  $0.00      $0.00
+""")
+    assert value(extraction, "reference") == "26-0822-341095"
+    assert not certain(extraction, "reference")
