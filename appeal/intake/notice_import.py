@@ -409,7 +409,7 @@ class _Reader:
                       _name)
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
-                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
+                                             r"(?:patient|member|enrollee|beneficiary|client|recipient|insured)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
         self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"(?:parent|guardian)(?:/guardian| or guardian)? of", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
         # the employee a plan covers, who may not be the patient (a child on the plan)
@@ -443,13 +443,15 @@ class _Reader:
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
                       lambda text: (m.group(), N_("the notice prints only the end of this number; check it"))
                       if (m := re.match(r"[X*]{3,}(?:-[X*]{2,})*-?[A-Z0-9]{3,8}\b", text)) else None)
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
+        self.labelled("group_number", _label(r"group (?:policy )?(?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
-                      self.identifier)
-        # 'Group: Mile High Engineering LLC (5530-22)': the employer's name, its group number in brackets after it
+                      lambda text: None if re.match(STREET, text) else self.identifier(text))  # 'Dermatology Group / 1001 Main St'
+        # 'Group: Mile High Engineering LLC (5530-22)' or '... LLP - 00871203': the employer's name, its group number
+        # in brackets or after a dash
         self.labelled("group_number", _label(r"group(?=\s*:)"),
-                      lambda text: (m.group(1), N_("the number in brackets after the employer's name: check it"))
-                      if (m := re.search(r"\(([A-Z0-9-]*\d[A-Z0-9-]*)\)\s*$", _cut(text))) else None)
+                      lambda text: (m.group(1) or m.group(2), N_("the number after the employer's name: check it"))
+                      if (m := re.search(r"(?:\(([A-Z0-9-]*\d[A-Z0-9-]*)\)| - (?:(?i:group|grp)\.? )?([A-Z0-9-]*\d[A-Z0-9-]*))\s*$",
+                                         _cut(text))) else None)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
@@ -483,9 +485,11 @@ class _Reader:
         top = [replace(line, text=re.split(r"\s{3,}", line.text.strip())[0]) for line in self.lines[:25]]  # the left column
         for index, line in enumerate(top[:-2]):
             street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
-            if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
+            if not (re.match(r"(?i)\d+\s+\w|p\.?\s?o\.? box\b", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
                 continue
-            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", line.text.strip())
+            # 'Marisol Castellanos' / 'for OWEN CASTELLANOS': a letter to a parent for the patient
+            text = re.sub(r"(?i)^(?:for|on behalf of)\s+", "", line.text.strip())
+            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", text)
             text = re.sub(r"\s+\((?:Ret|Self)\.?\)$", "", text)
             name = _name(text)
             if name and _org(text) is None and len(name.split()) == len(text.split()) <= 4:
@@ -1394,6 +1398,9 @@ NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted
 # A state office or an independent review organization that takes an external review itself, not the plan.
 REVIEW_OFFICE = (r"(?i)department of (?:insurance|financial)|insurance (?:commissioner|division|department)|"
                  r"independent review organization|\bIRO\b")
+# A street address's first line ('1001 Medical Arts Ave NE'): no ID, though it starts with digits.
+STREET = (r"\d+ (?:[NSEW]\.? )?(?:[A-Z][a-z]+ ){1,4}(?:Ave|Avenue|St|Street|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|"
+          r"Pkwy|Parkway|Ct|Court|Pl|Place|Ter|Terr|Terrace|Hwy|Highway|Plaza|Cir|Circle|Loop|Pike|Trail|Sq|Square)\b")
 # The word fax, or its long form ('Facsimile: 312-555-0177').
 FAX_WORD = r"\b(?i:fax|facsimile)"
 # An office of the plan named before its fax that takes other mail than appeals: 'Claims Fax', 'Member Services Fax'.
@@ -1512,8 +1519,8 @@ def _name(text: str) -> str | None:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break
         words.append(word.rstrip(","))
-    if len(words) < 2:
-        return None
+    if len(words) < 2 or re.fullmatch(r"(?i)(?:inc|llc|corp|co|ltd|llp|lp|pllc|pc)\.?", words[-1]):
+        return None  # 'Brightwater Logistics, Inc.': a company, the policyholder, not a person
     if any(re.fullmatch(CREDENTIAL, word.rstrip(",")) and not (word == "DO" and text.isupper()) for word in words[1:]):
         return None  # 'Rahul Mehta-Sorensen MD', 'Ana Ruiz, NP': a clinician, never the patient
     if all(word.isupper() for word in words):

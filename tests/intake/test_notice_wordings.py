@@ -650,3 +650,51 @@ Claim 26-0822-341095   Hampton Pain & Spine, PLLC
 """)
     assert value(extraction, "reference") == "26-0822-341095"
     assert not certain(extraction, "reference")
+
+
+def test_the_insured_a_po_box_address_block_and_a_letter_for_a_child():
+    insured = read("""Insured:              Marisol Gutierrez-Pena
+Policyholder:         Brightwater Logistics, Inc.
+""")
+    assert value(insured, "patient_name") == "Marisol Gutierrez-Pena"
+    company = read("Policyholder:         Brightwater Logistics, Inc.\n")
+    assert "patient_name" not in company.found
+    po_box = read("""STATE MEDICAID PROGRAM
+Prior Authorization Unit
+
+NOTICE OF ACTION
+
+Date mailed: August 21, 2026
+
+DMITRI A. SORENSEN
+PO Box 318
+Lewistown, MT 59457
+""")
+    assert value(po_box, "patient_name") == "Dmitri A. Sorensen" and not certain(po_box, "patient_name")
+    child = read("""ACME MUTUAL HEALTH INSURANCE COMPANY
+Appeals & Grievances  |  75 Commerce Way  |  Manchester, NH 03101
+
+July 8, 2026
+
+Marisol Castellanos
+for OWEN CASTELLANOS
+62 Birch Hollow Road
+Concord, NH 03301
+
+Dear Ms. Castellanos:
+""")
+    assert value(child, "patient_name") == "Owen Castellanos" and not certain(child, "patient_name")
+
+
+def test_group_numbers_after_the_employer_and_on_a_group_policy_and_no_street_for_one():
+    dash = read("Group:      Lindenwood Architects LLP - 00871203\n")
+    assert value(dash, "group_number") == "00871203" and not certain(dash, "group_number")
+    policy = read("Group Policy No.:     778214-0010\n")
+    assert value(policy, "group_number") == "778214-0010"
+    street = read("""VIA FAX: 505-555-0122
+Tallulah Reyes, MD
+Sandia Dermatology Group
+1001 Medical Arts Ave NE
+Albuquerque, NM 87102
+""")
+    assert "group_number" not in street.found
