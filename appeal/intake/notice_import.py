@@ -1117,7 +1117,8 @@ class _Reader:
         self.stated_deadline()
         document = self.result.document
         if document is not None and document.type in NO_APPEAL_ROUTE:
-            return  # its fax and address are for the records or the call, not for an appeal
+            self.fax(said_on_its_line=True)  # 'Appeals may be faxed to ...' said beside the offer of a call
+            return  # its other faxes and its address are for the records or the call, not for an appeal
         self.fax()
         self.address()
         if "appeals_address" not in self.result.found:
@@ -1283,9 +1284,10 @@ class _Reader:
             return
         self.keep("appeal_deadline", stated, window.line)
 
-    def fax(self) -> None:
+    def fax(self, said_on_its_line: bool = False) -> None:
         """The fax for an appeal: of the notice's faxes, one beside words about an appeal, and one in the body of
-        the letter before one in its letterhead (the letterhead's is often the plan's general or claims fax)."""
+        the letter before one in its letterhead (the letterhead's is often the plan's general or claims fax). With
+        `said_on_its_line`, only a fax whose own line says it is for appeals."""
         document = self.result.document
         approval = document is not None and document.type is DocumentType.approval
         letterhead = self.letterhead_end()
@@ -1313,12 +1315,15 @@ class _Reader:
                 continue  # a fax for the doctor, the records or a help desk ('... fax (prescriber use only)'), not for appeals
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
+            if re.search(r"(?i)\b(?:provider|doctor|physician|prescriber)\b[^.]{0,30}\b(?:send|fax|submit)\w*\b[^.]{0,30}"
+                         r"\b(?:documents|records|information|notes)\b", self.sentence_at(line, number.group())):
+                continue  # 'Your provider can send the missing documents ... by fax to ...': the records' fax
             if re.search(NOT_IN_USE, line.text):
                 continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
             if re.search(OTHER_OFFICE + r"$", re.split(r"\s{3,}|[|:;.]", line.text[: word.start()])[-1]):
                 continue  # 'Claims Fax', 'Member Services Fax': an office's fax for other mail
             near = bool(re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before))
-            if approval and not near:
+            if approval and not near or said_on_its_line and not re.search(r"(?i)appeal|grievance|reconsideration", line.text):
                 continue  # an approval offers no appeal: its fax is for other mail
             after_fax = line.text[word.start():]
             after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...'
@@ -1341,6 +1346,16 @@ class _Reader:
         elif not near:
             why = N_("this fax is not next to the appeal instructions")
         self.keep("appeals_fax", value, line, not why, why)
+
+    def sentence_at(self, line: Line, words: str) -> str:
+        """The sentence of the paragraph that holds `words` as printed on `line` (a sentence wraps over lines)."""
+        for text, starts in self.paragraphs:
+            for start, item in starts:
+                if item is line and (at := text.find(words, start)) >= 0:
+                    begin = max(text.rfind(". ", 0, at) + 2, 0)
+                    end = text.find(". ", at)
+                    return text[begin : end if end >= 0 else len(text)]
+        return line.text
 
     def letterhead_end(self) -> int:
         """Where the letterhead ends: the index of the first blank line, when the notice starts with a block."""

@@ -698,3 +698,38 @@ Sandia Dermatology Group
 Albuquerque, NM 87102
 """)
     assert "group_number" not in street.found
+
+
+def test_a_window_whose_sentence_says_file_it_after_a_sentence_about_an_appeal():
+    extraction = read("""If you think we made a mistake, you may file an internal appeal. You have 180 days
+after you get this notice to file it. We will decide a pre-service appeal within 30 days.
+""")
+    assert value(extraction, "appeal_deadline") == "180 days" and certain(extraction, "appeal_deadline")
+
+
+def test_a_peer_to_peer_offer_gives_a_fax_said_to_be_for_appeals_and_no_other():
+    offer = read("""Dear Dr. Reyes:
+
+Our reviewer could not approve the request for Dupixent based on the information received. Before a final
+decision is made, you may discuss the case with our reviewer in a peer-to-peer conversation. Call
+1-888-555-0126 within 5 business days to schedule it. The member may file an appeal within 180 days of
+receiving the determination letter. Appeals may be faxed to 505-555-0127.
+
+Pharmacy PA fax (new requests only): 505-555-0125
+""")
+    assert offer.document.type.value == "peer_to_peer_offer"
+    assert offer.shown("appeals_fax") == "(505) 555-0127"
+
+
+def test_the_fax_a_provider_sends_missing_documents_to_is_not_the_appeals_fax():
+    extraction = read("""NOTICE OF ACTION - PRIOR AUTHORIZATION DENIED
+
+Your provider can send the missing documents to us for reconsideration
+within 14 days of the date of this notice, by fax to 406-555-0143. This does
+not take away your right to a fair hearing.
+
+YOUR RIGHT TO A FAIR HEARING
+You may ask for a fair hearing within 120 days. Write to the Fair Hearings Unit, PO Box 1723,
+Helena, MT 59624-1723, or fax your request to 406-555-0146.
+""")
+    assert extraction.shown("appeals_fax") == "(406) 555-0146"
