@@ -372,8 +372,11 @@ class _Reader:
         """A notice of several claims (an EOB, a summary notice): what belongs to one claim is marked for checking
         when the claim number itself is one of several."""
         reference = self.result.found.get("reference")
-        numbers = {match.group(1) for line in self.lines
-                   if (match := re.match(r"(?i)\s*claim(?: (?:number|no\.?|#|id))?\s*[:#]?\s+([A-Z0-9][\w-]*\d[\w-]*)\b", line.text))}
+        numbered = [(index, match.group(1)) for index, line in enumerate(self.lines)
+                    if (match := re.match(r"(?i)\s*claim(?: (?:number|no\.?|#|id))?\s*[:#]?\s+([A-Z0-9][\w-]*\d[\w-]*)\b", line.text))]
+        numbers = {number for _, number in numbered}
+        if reference is not None and not reference.certain and reference.value in numbers:
+            self.denied_claim(reference, numbered)
         headings = [line.text.split() for line in self.lines if re.search(r"(?i)\bservice\b", line.text)
                     and re.search(r"\S {2,}\S.* {2,}\S", line.text) and not re.search(r"\d", line.text)]
         several = len(numbers) > 1 or any(headings.count(heading) > 1 for heading in headings)  # a table per claim
@@ -385,13 +388,28 @@ class _Reader:
                 self.result.found[key] = replace(found, certain=False,
                                                  why=N_("the notice lists several claims; check this is the one denied"))
 
+    def denied_claim(self, reference: Found, numbered: list[tuple[int, str]]) -> None:
+        """Of several claims, the one whose lines the tables mark denied (a word, or $0.00 paid where other lines
+        were paid) is the one to appeal: its number, still marked. Unchanged when the tables do not tell, or
+        mark lines of more than one claim."""
+        rows = [line for line in self.lines if len(_amounts(line.text)) >= 2]
+        claims = set()
+        for row in _denied(rows):
+            owners = [(index, number) for index, number in numbered if index < self.lines.index(row)]
+            if not owners:
+                return
+            claims.add(owners[-1])
+        if len(claims) == 1 and (chosen := claims.pop())[1] != reference.value:
+            self.result.found["reference"] = replace(reference, value=chosen[1], line=self.lines[chosen[0]], why=N_(
+                "the notice lists several claims; this is the one with a denied line: check it is the one you appeal"))
+
     def identity(self) -> None:
         # 'Member: <subscriber>' beside 'Patient: <child> (dependent)': the patient's own label first
         self.labelled("patient_name", _label(r"patient(?:'s)? name", r"name of (?:the )?patient", r"patient(?=\s*(?::|\.{2,}))"),
                       _name)
         self.labelled("patient_name", _label(r"(?:patient|member|enrollee|beneficiary|client|recipient|subscriber)(?:'s)? name",
                                              r"name of (?:the )?(?:patient|member|enrollee|beneficiary)",
-                                             r"(?:patient|member|enrollee|beneficiary|client|recipient)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
+                                             r"(?:patient|member|enrollee|beneficiary|client|recipient|insured)(?=\s*(?::|\.{2,}))", r"^\s*name(?=\s*(?::|\.{3,}))"),
                       _name)
         self.labelled("patient_name", _label(r"re(?=\s*(?::|\.{3,}))", r"notice for", r"(?:parent|guardian)(?:/guardian| or guardian)? of", r"^\s*to(?=\s*(?::|\.{3,}))"), _name)
         # the employee a plan covers, who may not be the patient (a child on the plan)
@@ -414,7 +432,7 @@ class _Reader:
                                           r"medicaid (?:billing|recipient|client) ?(?:number|no\.?|#)", r"recipient ?#",
                                           r"medicare number", r"benefits (?:number|no\.?)(?: \(\w+\))?",
                                           r"(?:subscriber|recipient|enrollee|beneficiary) (?:number|no\.?|#)", r"(?:SSN|ssn)/(?:id|DBN)",
-                                          r"(?-i:DBN)", r"identification number", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
+                                          r"(?-i:DBN)", r"identification (?:number|no\.?|#)", r"certificate (?:number|no\.?|#)", r"(?:^\s*|\s{3})id ?(?:#|no\.)",
                                           r"(?:^\s*|\s{3})id(?=\s*(?::|\.{3,}))"),
                       self.identifier)  # a bare 'ID' only where a field starts: not 'Provider ID'
         # a program's own name for its ID ('KanCare ID'): likely the member's, but the label does not say so
@@ -424,24 +442,28 @@ class _Reader:
         # a number the notice prints masked but for its end ('Medicare Number XXXXXXX7QK2'): as printed, marked
         self.labelled("member_id", _label(r"medicare number", r"member id(?:entification)?(?: number)?"),
                       lambda text: (m.group(), N_("the notice prints only the end of this number; check it"))
-                      if (m := re.match(r"[X*]{3,}[A-Z0-9]{3,8}\b", text)) else None)
-        self.labelled("group_number", _label(r"group (?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
+                      if (m := re.match(r"[X*]{3,}(?:-[X*]{2,})*-?[A-Z0-9]{3,8}\b", text)) else None)
+        self.labelled("group_number", _label(r"group (?:policy )?(?:number|no\.?|#|id)", r"group/plan (?:number|no\.?|#)", r"group(?=\s*(?::|\.{3,}))", r"grp\.?",
                                              r"group(?= [A-Z0-9-]*\d[A-Z0-9-]*\b)"),
-                      self.identifier)
-        # 'Group: Mile High Engineering LLC (5530-22)': the employer's name, its group number in brackets after it
+                      lambda text: None if re.match(STREET, text) else self.identifier(text))  # 'Dermatology Group / 1001 Main St'
+        # 'Group: Mile High Engineering LLC (5530-22)' or '... LLP - 00871203': the employer's name, its group number
+        # in brackets or after a dash
         self.labelled("group_number", _label(r"group(?=\s*:)"),
-                      lambda text: (m.group(1), N_("the number in brackets after the employer's name: check it"))
-                      if (m := re.search(r"\(([A-Z0-9-]*\d[A-Z0-9-]*)\)\s*$", _cut(text))) else None)
+                      lambda text: (m.group(1) or m.group(2), N_("the number after the employer's name: check it"))
+                      if (m := re.search(r"(?:\(([A-Z0-9-]*\d[A-Z0-9-]*)\)| - (?:(?i:group|grp)\.? )?([A-Z0-9-]*\d[A-Z0-9-]*))\s*$",
+                                         _cut(text))) else None)
         self.labelled("reference", _label(
             r"(?:claim|case|reference|ref|authorization|auth|certification|precertification|pre-?cert|request|appeal|"
             r"grievance|tracking|PA|prior authorization|(?:organization |coverage )?determination|review|confirmation|"
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance) reference(?=\s*(?::|\.{3,}))",
+            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance|our) reference(?=\s*(?::|\.{3,}))",
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
-            r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])"),
-                      self.identifier)
+            r"(?:authorization|referral)/(?:authorization|referral)(?: (?:number|no\.?|#))?(?=\s*(?::|\.{3,}))",
+            r"(?:(?:^\s*|(?<= {3}))case)(?=\s*(?::|\.{3,}))", r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])",
+            r"^\s*claim(?= [A-Z0-9-]*\d[A-Z0-9-]*(?: {2,}|\s*$))"),
+                      lambda text: self.identifier(re.sub(r"^(?:Claim|Case|Reference|Authorization)\s+(?=[A-Z0-9-]*\d)", "", text)))
 
     def state_id_beside_member_id(self) -> None:
         """A Medicaid plan's letter may print the state's Medicaid ID beside the plan's member number: the plan's
@@ -463,9 +485,11 @@ class _Reader:
         top = [replace(line, text=re.split(r"\s{3,}", line.text.strip())[0]) for line in self.lines[:25]]  # the left column
         for index, line in enumerate(top[:-2]):
             street, town = top[index + 1].text.strip(), top[index + 2].text.strip()
-            if not (re.match(r"\d+\s+\w", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
+            if not (re.match(r"(?i)\d+\s+\w|p\.?\s?o\.? box\b", street) and re.search(r"\b[A-Z]{2},? \d{5}(?:-\d{4})?$", town)):
                 continue
-            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", line.text.strip())
+            # 'Marisol Castellanos' / 'for OWEN CASTELLANOS': a letter to a parent for the patient
+            text = re.sub(r"(?i)^(?:for|on behalf of)\s+", "", line.text.strip())
+            text = re.sub(r"^(?:Mr|Ms|Mrs|Mx|Dr|SSG|SGT|MSG|CPT)\.?\s+", "", text)
             text = re.sub(r"\s+\((?:Ret|Self)\.?\)$", "", text)
             name = _name(text)
             if name and _org(text) is None and len(name.split()) == len(text.split()) <= 4:
@@ -475,9 +499,11 @@ class _Reader:
     def identifier(self, text: str) -> Any:
         """An ID: letters and digits, at least one digit. OCR cannot be checked against any format: marked."""
         text = re.sub(r"^(?:[X*]{2,}[-\s]?)+\d{0,4}\s*/\s*", "", text)  # a masked SSN before the ID: 'XXX-XX-4471 / ID'
-        # an ID printed in groups ('PHG 881 204 557'), or with a person's two-digit suffix ('GPA771204553 02'), the
+        # an ID printed in groups ('PHG 881 204 557', 'GLM 20044318 01'), with a person's two-digit suffix
+        # ('GPA771204553 02'), or after the letters that name it ('DCN 26331A00872', 'CLM 26-0731-77102'): the
         # value alone in its field
-        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,4}){2,4}|" + IDENTIFIER + r" \d{2})(?=\s{2,}|\s*$)", text) \
+        match = re.match(r"(?:[A-Z0-9]{2,6}(?: \d{3,8}){1,4}(?: \d{2})?|" + IDENTIFIER + r" \d{2}"
+                         r"|[A-Z]{2,4} (?=[A-Z0-9-]*\d)" + IDENTIFIER + r")(?=\s{2,}|\s*$)", text) \
             or re.match(IDENTIFIER, text)
         if not match or not re.search(r"\d", match.group()) or re.match(r"[X*]{2,}", match.group()):
             return None
@@ -1285,12 +1311,35 @@ class _Reader:
         self.stated_deadline()
         document = self.result.document
         if document is not None and document.type in NO_APPEAL_ROUTE:
-            return  # its fax and address are for the records or the call, not for an appeal
+            self.fax(said_on_its_line=True)  # 'Appeals may be faxed to ...' said beside the offer of a call
+            return  # its other faxes and its address are for the records or the call, not for an appeal
         self.fax()
         self.address()
         if "appeals_address" not in self.result.found:
             self.address_block()
         self.route_beyond_the_plan()
+        self.review_filed_elsewhere()
+
+    def review_filed_elsewhere(self) -> None:
+        """A decision whose next step is only an external review sent to a state office or an independent review
+        organization (the address it prints is theirs, not the plan's) offers no appeal to the plan: the review's
+        window stays among the other windows, not the appeal deadline, and that office's address and fax are not
+        the plan's appeal route. Kept (marked) when the plan takes the request itself or the notice gives no
+        address, and for Medicare's next level (an IRE, a QIC), which is an appeal."""
+        window = notice_windows.appeal_window(self.result.windows)
+        if "appeal_deadline" not in self.result.found or window is None \
+                or window.role is not notice_windows.WindowRole.external_review:
+            return
+        address = self.result.found.get("appeals_address")
+        names = [part for part in show(address.value).split("\n") if not re.match(r"(?i)attn|attention|\d|p\.?\s?o\.? box", part)] \
+            if address is not None else []
+        if not any(re.search(REVIEW_OFFICE, name) for name in names[:2]):
+            return  # the addressee is the plan's own office ('Attn: IRO Requests'), or no address: kept, marked
+        del self.result.found["appeal_deadline"]
+        for key in ("appeals_fax", "appeals_address"):
+            found = self.result.found.get(key)
+            if found is not None and re.search(REVIEW_OFFICE, f"{found.line.text} {show(found.value)}"):
+                del self.result.found[key]
 
     def route_beyond_the_plan(self) -> None:
         """A fax or address of an independent reviewer or a state office (an external review's, or one the plan
@@ -1312,16 +1361,20 @@ class _Reader:
 
     def address_block(self) -> None:
         """An address under words about an appeal: a block of short lines ending in a town and ZIP code whose
-        lead-in (the line before it, or its own first line up to ':') is about sending an appeal, a grievance, a
-        reconsideration, a redetermination, a hearing or an external review request; or the same address run into
-        the sentence ('... appeal ... Write to X, P.O. Box 1, Town, ST 12345')."""
+        lead-in (the lines before it, or a line of its own up to ':') is about sending an appeal, a grievance, a
+        reconsideration, a redetermination, a hearing or an external review request, or whose 'Attn:' line names
+        such an office; or the same address run into the sentence ('... appeal ... Write to X, P.O. Box 1, Town,
+        ST 12345'). A block beside another column ('Mail appeals to:      Or fax:') is read in its own column."""
         about = re.compile(r"(?i)appeal|grievance|reconsider|redetermination|hearing|external review|review request|to review")
         for index, line in enumerate(self.lines):
             if index < 6 or not ZIP_LINE.search(line.text.strip()):
                 continue  # the letterhead's own address is not where appeals go
+            indent = len(line.text) - len(line.text.lstrip())
             parts, start = [line.text.strip()], index
             while start > 0 and len(parts) < 7:
-                above = self.lines[start - 1].text.strip()
+                text = self.lines[start - 1].text  # up to the block's column: 'Write:   X' whole, not a column to its right
+                ends = [cell.end() for cell in re.finditer(r"\S+(?: {1,2}\S+)*", text) if cell.start() <= indent + 2]
+                above = text[: ends[-1]].strip() if ends else ""
                 if not above or above.endswith(":") or re.search(r"[.;]$", above) and not re.search(
                         r"\b(?:Inc|Co|Corp|Ltd|St|Ave|Rd|Blvd|Dept|Ste|Bldg|Fl|Rm|Div|Ctr)\.$", above):
                     break
@@ -1329,15 +1382,28 @@ class _Reader:
                     break
                 parts.insert(0, above)
                 start -= 1
-            lead = " ".join(item.text for item in self.lines[max(0, start - 4) : start])
-            first = parts[0]
-            label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", first)
-            if label:
-                lead, parts[0] = lead + " " + label.group(1), label.group(2)
-            elif re.search(r":\s*$", first) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", first):
-                lead, parts = lead + " " + first, parts[1:]
-            if not about.search(lead + " " + " ".join(parts)) or not re.search(
-                    r"(?i)\b(?:to|at|address|mail|write|send|submit)\b", lead):
+            above = start - 1  # the lead-in: the paragraph above the block (up to 8 lines), or at least its last 4 lines
+            while above > 0 and not self.lines[above].text.strip():
+                above -= 1
+            while above > 0 and start - above < 8 and self.lines[above - 1].text.strip():
+                above -= 1
+            lead = " ".join(item.text for item in self.lines[max(0, min(above, start - 4)) : start])
+            # 'Write to:  Heartland ...' on the block's first lines: what is before the label is lead-in
+            labelled = next((at for at, part in enumerate(parts[:-1])
+                             if re.match(r"(?i).{0,80}?(?:to|at|address|write|mail):\s*", part)), None)
+            if labelled is not None:
+                label = re.match(r"(?i)(.{0,80}?(?:to|at|address|write|mail)):\s*(.*)$", parts[labelled])
+                lead = " ".join([lead, *parts[:labelled], label.group(1)])
+                parts = [label.group(2), *parts[labelled + 1 :]]
+            elif re.search(r":\s*$", parts[0]) or len(parts) > 1 and re.search(r"(?i)\b(?:to|at)\s*:?$", parts[0]):
+                lead, parts = lead + " " + parts[0], parts[1:]
+            sent = re.search(r"(?i)(?:^|[.!?]\s)([^.!?]*)\bwe (?:have |will |are )?(?:sent|forwarded|send|forward|sending|"
+                             r"forwarding)\b[^.]{0,60}$", lead)
+            if sent and not re.search(r"(?i)\b(?:send|mail|write|submit)\b", sent.group(1)):
+                continue  # 'We have sent your file to:' where the plan sent the case itself, not where to write
+            attention = any(re.match(r"(?i)(?:attn|attention)\b", part) and about.search(part) for part in parts)
+            if not attention and (not about.search(lead + " " + " ".join(parts)) or not re.search(
+                    r"(?i)\b(?:to|at|address|mail|write|send|submit|file)\b", lead)):
                 continue
             parts = [part for part in (item.strip() for item in parts) if part]
             if len(parts) >= 2 and not any(re.search(r"(?i)\b(?:fax|phone)\b", part) for part in parts):
@@ -1346,9 +1412,13 @@ class _Reader:
         self.address_in_sentence()
 
     def address_in_sentence(self) -> None:
-        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence."""
+        """'... to appeal ... Write to X, Appeals, P.O. Box 30061, Milwaukee, WI 53201': the address in a sentence,
+        or a sentence of its own after one about an appeal when it names the office ('... you may appeal within 180
+        days. X, Attn: Appeals, PO Box 1, Omaha, NE 68102.')."""
         pattern = re.compile(r"(?i)(?:appeal|grievance|reconsider\w*|redetermination)\b.{0,200}?(?:\b(?:write|send|sent|"
-                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:) "
+                             r"mail|mailed|submit|address)\w*(?: it| them| your \w+)?\b[^.:]{0,80}? (?:to|at):?|\bmail:"
+                             r"|\.(?= [^.:]{0,80}?, (?:attn|attention):? [^,;]{0,40}?(?:appeal|grievance|reconsider|redetermination)))"
+                             r" "
                              r"((?=(?-i:[A-Z0-9]))(?:(?:(?!(?<=[a-z][a-z])\. [A-Z])[^,;:])+(?:: [^,;]+)?, ){1,5}"
                              r"(?-i:[A-Z][A-Za-z .'-]+, [A-Z]{2} \d{5}(?:-\d{4})?))")
         for text, starts in self.paragraphs:
@@ -1364,6 +1434,27 @@ class _Reader:
             parts[-2:] = [", ".join(parts[-2:])]  # the town and its state stay on one line
             self.keep("appeals_address", "\n".join(parts), self._line_at(starts, match.start(1)))
             return
+        self.address_above()
+
+    def address_above(self) -> None:
+        """'Send it to the address above': the letterhead's address (its lines down to the town and ZIP code, no
+        phone or web line), marked, since the notice only points at it."""
+        pointer = re.compile(r"(?i)\b(?:write|send|mail|submit)\w*\b[^.]{0,40}?\bto (?:us at )?the address (?:above|at the "
+                             r"top|on (?:the first page|page 1)|in the letterhead)")
+        about = r"(?i)appeal|grievance|reconsider|redetermination|hearing"
+        if not any(pointer.search(text) and re.search(about, text) for text, _ in self.paragraphs):
+            return
+        head = []
+        for line in self.lines[:8]:
+            text = line.text.strip()
+            if not text:
+                break
+            if not re.search(r"(?i)\b(?:phone|fax|tty|www|call)\b|@|" + PHONE, text):
+                head.append(text)
+            if ZIP_LINE.search(text):
+                self.keep("appeals_address", "\n".join(head), self.lines[0], False,
+                          N_("the notice says to send it to the address at the top of the letter: check it"))
+                return
 
     def stated_deadline(self) -> None:
         """The appeal deadline is the first window whose clause is about filing an appeal (notice_windows); the
@@ -1387,15 +1478,28 @@ class _Reader:
             return
         self.keep("appeal_deadline", stated, window.line)
 
-    def fax(self) -> None:
+    def fax(self, said_on_its_line: bool = False) -> None:
+        """The fax for an appeal: of the notice's faxes, one beside words about an appeal, and one in the body of
+        the letter before one in its letterhead (the letterhead's is often the plan's general or claims fax). With
+        `said_on_its_line`, only a fax whose own line says it is for appeals."""
+        document = self.result.document
+        approval = document is not None and document.type is DocumentType.approval
+        letterhead = self.letterhead_end()
         candidates = []
         for index, line in enumerate(self.lines):
-            if not re.search(r"(?i)\bfax", line.text):
+            word = re.search(FAX_WORD, line.text)
+            if not word:
                 continue
             # 'Phone: 1-888-... Fax: 1-225-...': the number after the word fax, not the line's first
-            number = re.search(r"(?i)\bfax\b\W{0,12}(?:number\W{0,4})?(" + PHONE + ")", line.text)
-            number = re.search(PHONE, line.text) if number is None else re.search(PHONE, number.group())
-            if not number and re.search(r"(?i)\bfax(?: (?:us|it))?(?: at)?:?\s*$", line.text) and index + 1 < len(self.lines):
+            # 'or fax it to 616-555-0161': a few words between, not another sentence nor a phone's label
+            number = re.search(FAX_WORD + r"\w*\b(?:(?!\. |\b(?i:phone|tel|call|TTY)\b)[^\d|;]){0,40}?(" + PHONE + ")",
+                               line.text)
+            number = re.search(PHONE, number.group()) if number else None
+            if not number:  # '(703) 555-0128 (fax)': the number just before the word
+                number = re.search("(" + PHONE + r")\W{0,3}" + FAX_WORD + r"\b", line.text)
+                number = re.search(PHONE, number.group()) if number else None
+            if not number and re.search(r"(?i)\b(?:fax|facsimile)(?: (?:us|it))?(?: at)?:?\s*$", line.text) \
+                    and index + 1 < len(self.lines):
                 number = re.match(PHONE, self.lines[index + 1].text.strip())  # '... or fax' / '(703) 555-...'
             if not number:
                 continue
@@ -1405,30 +1509,54 @@ class _Reader:
                 continue  # a fax for the doctor, the records or a help desk ('... fax (prescriber use only)'), not for appeals
             if re.match(r"(?i)\s*cc\b", line.text) or re.search(r",? (?:MD|DO|NP|PA-C|M\.D\.)\b", line.text):
                 continue  # a copy to the doctor ('cc: ..., MD, ..., fax ...') is the doctor's fax
+            if re.search(r"(?i)\b(?:provider|doctor|physician|prescriber)\b[^.]{0,30}\b(?:send|fax|submit)\w*\b[^.]{0,30}"
+                         r"\b(?:documents|records|information|notes)\b", self.sentence_at(line, number.group())):
+                continue  # 'Your provider can send the missing documents ... by fax to ...': the records' fax
             if re.search(NOT_IN_USE, line.text):
                 continue  # 'First-level appeals fax (no longer applicable to this case)': not where to send it now
-            score = 2 if re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before) else 0
-            after_fax = line.text[re.search(r"(?i)\bfax", line.text).start():]
-            after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...' 
-            if len(set(re.findall(PHONE, after_fax))) > 1 or re.match(r"(?i)fax numbers\b", after_fax):
-                score -= 1  # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
-            candidates.append((score, line, number.group()))
+            if re.search(OTHER_OFFICE + r"$", re.split(r"\s{3,}|[|:;.]", line.text[: word.start()])[-1]):
+                continue  # 'Claims Fax', 'Member Services Fax': an office's fax for other mail
+            near = bool(re.search(r"appeal|grievance|reconsideration|redetermination|external review|hearing", before))
+            if approval and not near or said_on_its_line and not re.search(r"(?i)appeal|grievance|reconsideration", line.text):
+                continue  # an approval offers no appeal: its fax is for other mail
+            after_fax = line.text[word.start():]
+            after_fax = re.split(r"(?i)\b(?:phone|tel|telephone|call|TTY|TDD|toll.free)\b", after_fax)[0]  # 'Fax: ... Phone: ...'
+            several = len(set(re.findall(PHONE, after_fax))) > 1 or bool(re.match(r"(?i)fax numbers\b", after_fax))
+            # 'Fax numbers: Reconsideration Unit (202) ...; Precertification (202) ...': one chosen of several
+            candidates.append(((near, index >= letterhead, not several), several, near, line, number.group()))
         if not candidates:
             return
         best = max(candidate[0] for candidate in candidates)
-        chosen = [candidate for candidate in candidates if candidate[0] == best]
-        score, line, number = chosen[0]
+        _, several, near, line, number = next(candidate for candidate in candidates if candidate[0] == best)
+        chosen = [candidate for candidate in candidates if candidate[2] == near]  # the body's is likelier, not sure
         value, why = _checked(number, normalize_phone, digits=True)
         if not value:
             self.reject("appeals_fax", number, line, N_("is not a 10-digit number, so it was not used"))
             return
-        if len(chosen) > 1 and any(item[2] != number for item in chosen):
+        if len(chosen) > 1 and any(item[4] != number for item in chosen):
             why = N_("the notice gives more than one fax number")
-        elif score % 2:
+        elif several:
             why = N_("this line gives more than one fax number")
-        elif score == 0:
+        elif not near:
             why = N_("this fax is not next to the appeal instructions")
         self.keep("appeals_fax", value, line, not why, why)
+
+    def sentence_at(self, line: Line, words: str) -> str:
+        """The sentence of the paragraph that holds `words` as printed on `line` (a sentence wraps over lines)."""
+        for text, starts in self.paragraphs:
+            for start, item in starts:
+                if item is line and (at := text.find(words, start)) >= 0:
+                    begin = max(text.rfind(". ", 0, at) + 2, 0)
+                    end = text.find(". ", at)
+                    return text[begin : end if end >= 0 else len(text)]
+        return line.text
+
+    def letterhead_end(self) -> int:
+        """Where the letterhead ends: the index of the first blank line, when the notice starts with a block."""
+        for index, line in enumerate(self.lines[:10]):
+            if not line.text.strip():
+                return index
+        return 0
 
     def address(self) -> None:
         label = _label(r"(?:send|mail|fax|mail or fax) (?:your |the )?(?:written )?(?:appeal|request)s?(?: request)? to",
@@ -1478,6 +1606,17 @@ OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
 NOT_IN_USE = (r"(?i)\bno longer (?:applicable|applies|in use|valid|used|accepted|active)\b|\b(?:do|does) not (?:use|apply)\b"
               r"|\b(?:former|previous|old|outdated|discontinued)\b(?= (?:\w+ ){0,2}(?:fax|number|address))|\bnot applicable\b")
 
+# A state office or an independent review organization that takes an external review itself, not the plan.
+REVIEW_OFFICE = (r"(?i)department of (?:insurance|financial)|insurance (?:commissioner|division|department)|"
+                 r"independent review organization|\bIRO\b")
+# A street address's first line ('1001 Medical Arts Ave NE'): no ID, though it starts with digits.
+STREET = (r"\d+ (?:[NSEW]\.? )?(?:[A-Z][a-z]+ ){1,4}(?:Ave|Avenue|St|Street|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|"
+          r"Pkwy|Parkway|Ct|Court|Pl|Place|Ter|Terr|Terrace|Hwy|Highway|Plaza|Cir|Circle|Loop|Pike|Trail|Sq|Square)\b")
+# The word fax, or its long form ('Facsimile: 312-555-0177').
+FAX_WORD = r"\b(?i:fax|facsimile)"
+# An office of the plan named before its fax that takes other mail than appeals: 'Claims Fax', 'Member Services Fax'.
+OTHER_OFFICE = (r"(?i)\b(?:claims?(?: correspondence)?|member services|customer service|precertification|pre-?cert|"
+                r"utilization management|UM|pharmacy(?: PA)?|prior authorization|general correspondence)\s+")
 # Documents whose fax and address are for records or a call: they offer no appeal yet.
 NO_APPEAL_ROUTE = (DocumentType.request_for_information, DocumentType.peer_to_peer_offer)
 # Words that make a value a plan's name.
@@ -1627,8 +1766,8 @@ def _name(text: str) -> str | None:
         if word.lower().strip(":,.") in NOT_NAME or not re.fullmatch(NAME_WORD, word.rstrip(",")):
             break
         words.append(word.rstrip(","))
-    if len(words) < 2:
-        return None
+    if len(words) < 2 or re.fullmatch(r"(?i)(?:inc|llc|corp|co|ltd|llp|lp|pllc|pc)\.?", words[-1]):
+        return None  # 'Brightwater Logistics, Inc.': a company, the policyholder, not a person
     if any(re.fullmatch(CREDENTIAL, word.rstrip(",")) and not (word == "DO" and text.isupper()) for word in words[1:]):
         return None  # 'Rahul Mehta-Sorensen MD', 'Ana Ruiz, NP': a clinician, never the patient
     if all(word.isupper() for word in words):

@@ -157,6 +157,7 @@ _PERSON_ACTS = re.compile(
     r"(?i)\byou(?:r \w+)? (?:must|may|can|have to|need to|should|will need to) (?:\w+ ){0,3}(?:ask|write|request|file|send|"
     r"submit|make|call|appeal)|\b(?:we|the plan) must (?:receive|get|have) (?:it|them|your (?:request|letter))\b|\b(?:(?:request|appeal|letter)s?|it) must be (?:filed|made|sent|received|postmarked|submitted|"
     r"in writing)|\byou have (?:\w+ ){1,3}(?:days?|months?) to\b"
+    r"|\byou have (?:\w+ ){1,3}(?:days?|months?) [^.;]{0,50}? to (?:file|ask|request|send|submit|make|appeal)\b"
     r"|^\W*(?:and )?(?:complete|send|submit|mail|fax|file|write)\b")  # an instruction: 'Complete the form and send it'
 
 # Roles the person acts in; a decision time is the plan's.

@@ -714,3 +714,296 @@ def test_the_care_named_in_the_subject_line(subject, service):
         assert "service" not in extraction.found
     else:
         assert value(extraction, "service") == service and not certain(extraction, "service")
+
+# ---- where an appeal goes: the fax
+
+def test_an_offices_fax_for_other_mail_is_not_the_appeals_fax():
+    claims_only = read("""ACME HEALTH INSURANCE COMPANY
+Member Services: 1-800-555-0120        Claims fax: 408-555-0121
+
+We denied your claim. You may ask for an internal appeal within 180 days of this notice.
+""")
+    assert "appeals_fax" not in claims_only.found
+    long_form = read("""ACME HEALTH INSURANCE COMPANY
+Claims Correspondence Fax: 312-555-0126     Member Services: 1-800-555-0118
+
+We denied your claim. You may ask for a review within 180 days. Requests for review shall be directed to:
+
+    Acme Health Insurance Company
+    Member Grievance and Appeals
+    P.O. Box 80531
+    Chicago, IL 60680-0531
+    Facsimile: 312-555-0177
+""")
+    assert long_form.shown("appeals_fax") == "(312) 555-0177" and certain(long_form, "appeals_fax")
+
+
+def test_a_phone_before_the_word_fax_in_another_sentence_is_no_fax():
+    extraction = read("""We upheld the denial. You may ask for an external review within 4 months.
+Call Member Services at 1-866-555-0102. The Member Services fax number at the top
+of this letter is for general correspondence only.
+""")
+    assert "appeals_fax" not in extraction.found
+
+
+def test_the_fax_beside_the_appeal_instructions_before_the_letterheads():
+    extraction = read("""ACME MUTUAL INSURANCE COMPANY
+Appeals and Grievances Department
+One Mutual Plaza | Grand Rapids, MI 49503 | Fax 616-555-0160
+
+September 14, 2026
+
+We upheld our decision. You may ask for a second-level appeal within 60 days. Mail your request to
+the address above or fax it to 616-555-0161.
+""")
+    assert extraction.shown("appeals_fax") == "(616) 555-0161"
+    assert not certain(extraction, "appeals_fax")  # two faxes beside words about an appeal: the letterhead's may be it
+
+
+def test_an_approval_has_no_appeals_fax_unless_beside_appeal_words():
+    extraction = read("""ACME HEALTH PLAN
+Utilization Review Fax 1-800-555-0183
+
+NOTICE OF APPROVAL
+We approved your request for 12 sessions of physical therapy.
+""")
+    assert extraction.document.type.value == "approval"
+    assert "appeals_fax" not in extraction.found
+
+
+# ---- where an appeal goes: the address
+
+def test_an_address_block_named_for_appeals_by_its_attn_line():
+    extraction = read("""ACME HEALTH PLAN
+100 Main Street, Springfield, IL 62701
+
+We denied your request. You may request a reconsideration of this decision. Your request must be postmarked
+or received within 90 days of the date of this letter.
+
+   Acme Health Plan
+   Attn: Reconsiderations / Appeals
+   PO Box 42049
+   Phoenix, AZ 85080-2049
+   Appeals Fax: 1-877-555-0125
+""")
+    assert extraction.shown("appeals_address") == "Acme Health Plan\nAttn: Reconsiderations / Appeals\nPO Box 42049\nPhoenix, AZ 85080-2049"
+    assert certain(extraction, "appeals_address")
+
+
+def test_an_address_after_a_label_on_the_blocks_first_line_and_one_beside_another_column():
+    labelled = read("""ACME RX PLAN (PDP)
+PO Box 1, Kansas City, MO 64108
+
+We denied your request for this drug.
+
+How to ask for a redetermination
+Write to:  Acme Insurance Company
+           Attn: Part D Redeterminations
+           PO Box 66245
+           Kansas City, MO 64108-6245
+Fax:       1-816-555-0155
+""")
+    assert labelled.shown("appeals_address") == ("Acme Insurance Company\nAttn: Part D Redeterminations\nPO Box 66245\n"
+                                                  "Kansas City, MO 64108-6245")
+    columns = read("""ACME HEALTH INSURANCE COMPANY                 Explanation of Benefits
+1 Liberty Place, Philadelphia, PA 19103       Date: 09/09/2026
+
+  You may appeal this decision within 180 days.
+
+  Mail appeals to:                            Or fax:
+  Acme Health Insurance Company               Appeals fax  215-555-0114
+  Attn: Member Appeals                        (Member services fax 215-555-0115
+  P.O. Box 13390                              is not for appeals.)
+  Philadelphia, PA 19101-3390
+""")
+    assert columns.shown("appeals_address") == ("Acme Health Insurance Company\nAttn: Member Appeals\nP.O. Box 13390\n"
+                                                 "Philadelphia, PA 19101-3390")
+    assert columns.shown("appeals_fax") == "(215) 555-0114"
+
+
+def test_an_address_run_on_after_the_appeal_sentence_and_the_address_above():
+    run_on = read("""Your Explanation of Benefits
+If you disagree with how this claim was processed, you may appeal within 180
+days. Acme Health Plan Services, Attn: Appeals, PO Box 21907, Omaha, NE
+68102. Fax 402-555-0147.
+""")
+    assert run_on.shown("appeals_address") == "Acme Health Plan Services\nAttn: Appeals\nPO Box 21907\nOmaha, NE 68102"
+    above = read("""ACME HEALTH AGENCY
+Appeals and Hearings Division
+4100 Havana Street, Aurora, CO 80010-1402
+
+This is the final decision on your appeal unless you request a hearing. Your request must be received
+within 60 days of the date of this decision. Send it to the address above, attention Hearings Branch.
+""")
+    assert above.shown("appeals_address") == ("ACME HEALTH AGENCY\nAppeals and Hearings Division\n"
+                                               "4100 Havana Street, Aurora, CO 80010-1402")
+    assert not certain(above, "appeals_address")
+
+
+def test_an_external_review_filed_with_a_state_office_is_no_appeal_deadline_one_filed_with_the_plan_is():
+    state = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+This is our final decision. You have exhausted the internal appeals available under the plan.
+
+You can ask that an Independent Review Organization (IRO) review our decision. You must ask within 4 months
+of the date you receive this letter.
+
+Send your request for external review, with a copy of this letter, to:
+
+    Arizona Department of Insurance and Financial Institutions
+    Consumer Legal Affairs -- External Review
+    100 N. 15th Avenue, Suite 261
+    Phoenix, AZ 85007-2630
+""")
+    assert "appeal_deadline" not in state.found and "appeals_address" not in state.found
+    assert [window.role.value for window in state.other_windows] == ["external_review"]
+    plan = read("""FINAL INTERNAL ADVERSE BENEFIT DETERMINATION
+This is our final decision. You have exhausted the internal appeals available under the plan.
+
+You may ask for an external review by an Independent Review Organization within 4 months after you receive
+this letter. Send your request to:
+     Acme Health Solutions, LLC
+     Attn: External Review Coordinator
+     PO Box 8455
+     Boise, ID 83707
+""")
+    assert plan.shown("appeal_deadline") == "4 months" and not certain(plan, "appeal_deadline")
+    assert plan.shown("appeals_address").startswith("Acme Health Solutions, LLC")
+
+
+def test_an_address_the_plan_sent_the_case_to_is_not_where_to_write():
+    forwarded = read("""We did not decide fully in your favor on your reconsideration.
+
+Because we did not decide fully in your favor, Medicare requires us to send your case to an Independent Review
+Entity (IRE). We have sent your file to:
+
+     Review Contractor Services
+     Medicare Managed Care Reconsideration Project
+     3750 Monroe Avenue, Suite 702
+     Pittsford, NY 14534-1302
+""")
+    assert "appeals_address" not in forwarded.found
+
+
+# ---- the member's and the claim's numbers
+
+def test_ids_in_groups_with_a_suffix_or_after_the_letters_that_name_them():
+    grouped = read("Member:     Bea Kowal\nMember ID:  GLM 20044318 01\nGroup:      LAB-33019\n")
+    assert value(grouped, "member_id") == "GLM 20044318 01"
+    named = read("Document Control Number: DCN 26331A00872\n")
+    assert value(named, "reference") == "DCN 26331A00872"
+    claim = read("Claim number:     CLM 26-0731-77102\n")
+    assert value(claim, "reference") == "CLM 26-0731-77102"
+    masked = read("HAROLD J BECK                    Medicare Number  XXXX-XXX-8T42\n")
+    assert value(masked, "member_id") == "XXXX-XXX-8T42" and not certain(masked, "member_id")
+
+
+def test_member_and_reference_labels_of_group_insurers_and_tricare():
+    extraction = read("""Insured:              Marisol Gutierrez
+Identification No.:   GLM884102937-03
+Certificate No.:      PMH-600291477-01
+Authorization/Referral #: 0326BH771402
+""")
+    assert value(extraction, "member_id") == "GLM884102937-03"
+    assert value(extraction, "reference") == "0326BH771402"
+    ours = read("Patient DOB:     11/02/1979\nOur reference:   Claim 26171-004893\n")
+    assert value(ours, "reference") == "26171-004893"
+    case = read("MEMBER ID:      BWC90331746                   CASE:   RAD-2611-448207\n")
+    assert value(case, "reference") == "RAD-2611-448207"
+
+
+def test_of_several_claims_the_one_with_the_denied_line_gives_the_reference():
+    extraction = read("""Explanation of Benefits
+
+Claim 26-0811-330172   Hampton Pain & Spine, PLLC
+ Service date  Service                             Code    Charged    Plan paid  You owe
+ 07/29/2026    Office visit, established patient   99214   $246.00    $96.12     $25.00
+
+Claim 26-0822-341095   Hampton Pain & Spine, PLLC
+ Service date  Service                             Code    Charged    Plan paid  You owe
+ 08/05/2026    Injection, facet joint, lumbar      64493   $1,650.00  $0.00      $0.00
+""")
+    assert value(extraction, "reference") == "26-0822-341095"
+    assert not certain(extraction, "reference")
+
+
+def test_the_insured_a_po_box_address_block_and_a_letter_for_a_child():
+    insured = read("""Insured:              Marisol Gutierrez-Pena
+Policyholder:         Brightwater Logistics, Inc.
+""")
+    assert value(insured, "patient_name") == "Marisol Gutierrez-Pena"
+    company = read("Policyholder:         Brightwater Logistics, Inc.\n")
+    assert "patient_name" not in company.found
+    po_box = read("""STATE MEDICAID PROGRAM
+Prior Authorization Unit
+
+NOTICE OF ACTION
+
+Date mailed: August 21, 2026
+
+DMITRI A. SORENSEN
+PO Box 318
+Lewistown, MT 59457
+""")
+    assert value(po_box, "patient_name") == "Dmitri A. Sorensen" and not certain(po_box, "patient_name")
+    child = read("""ACME MUTUAL HEALTH INSURANCE COMPANY
+Appeals & Grievances  |  75 Commerce Way  |  Manchester, NH 03101
+
+July 8, 2026
+
+Marisol Castellanos
+for OWEN CASTELLANOS
+62 Birch Hollow Road
+Concord, NH 03301
+
+Dear Ms. Castellanos:
+""")
+    assert value(child, "patient_name") == "Owen Castellanos" and not certain(child, "patient_name")
+
+
+def test_group_numbers_after_the_employer_and_on_a_group_policy_and_no_street_for_one():
+    dash = read("Group:      Lindenwood Architects LLP - 00871203\n")
+    assert value(dash, "group_number") == "00871203" and not certain(dash, "group_number")
+    policy = read("Group Policy No.:     778214-0010\n")
+    assert value(policy, "group_number") == "778214-0010"
+    street = read("""VIA FAX: 505-555-0122
+Tallulah Reyes, MD
+Sandia Dermatology Group
+1001 Medical Arts Ave NE
+Albuquerque, NM 87102
+""")
+    assert "group_number" not in street.found
+
+
+def test_a_window_whose_sentence_says_file_it_after_a_sentence_about_an_appeal():
+    extraction = read("""If you think we made a mistake, you may file an internal appeal. You have 180 days
+after you get this notice to file it. We will decide a pre-service appeal within 30 days.
+""")
+    assert value(extraction, "appeal_deadline") == "180 days" and certain(extraction, "appeal_deadline")
+
+
+def test_a_peer_to_peer_offer_gives_a_fax_said_to_be_for_appeals_and_no_other():
+    offer = read("""Dear Dr. Reyes:
+
+Our reviewer could not approve the request for Dupixent based on the information received. Before a final
+decision is made, you may discuss the case with our reviewer in a peer-to-peer conversation. Call
+1-888-555-0126 within 5 business days to schedule it. The member may file an appeal within 180 days of
+receiving the determination letter. Appeals may be faxed to 505-555-0127.
+
+Pharmacy PA fax (new requests only): 505-555-0125
+""")
+    assert offer.document.type.value == "peer_to_peer_offer"
+    assert offer.shown("appeals_fax") == "(505) 555-0127"
+
+
+def test_the_fax_a_provider_sends_missing_documents_to_is_not_the_appeals_fax():
+    extraction = read("""NOTICE OF ACTION - PRIOR AUTHORIZATION DENIED
+
+Your provider can send the missing documents to us for reconsideration
+within 14 days of the date of this notice, by fax to 406-555-0143. This does
+not take away your right to a fair hearing.
+
+YOUR RIGHT TO A FAIR HEARING
+You may ask for a fair hearing within 120 days. Write to the Fair Hearings Unit, PO Box 1723,
+Helena, MT 59624-1723, or fax your request to 406-555-0146.
+""")
+    assert extraction.shown("appeals_fax") == "(406) 555-0146"
