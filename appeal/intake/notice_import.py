@@ -422,6 +422,7 @@ class _Reader:
         self.labelled("date_of_birth", _label(r"date of birth", r"birth ?date", r"DOB", r"born"), _past_date)
         # the plan's own number first: a Medicaid plan's letter may print the state's ID too
         self.labelled("member_id", _label(r"patient(?:'s)? (?-i:DBN)"), self.identifier)  # beside the sponsor's own DBN
+        self.patient_id_beside_subscribers()
         self.labelled("member_id", _label(r"(?<!/)plan (?:member )?id(?:entification)?(?: number| no\.?| #)?",
                                           r"plan member (?:number|#)"), self.identifier)
         self.labelled("member_id", _label(r"(?<!medicaid )(?<!state )member id(?:entification)?(?: number| no\.?| #)?",
@@ -464,6 +465,24 @@ class _Reader:
             r"(?:(?:^\s*|(?<= {3}))case)(?=\s*(?::|\.{3,}))", r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])",
             r"^\s*claim(?= [A-Z0-9-]*\d[A-Z0-9-]*(?: {2,}|\s*$))"),
                       lambda text: self.identifier(re.sub(r"^(?:Claim|Case|Reference|Authorization)\s+(?=[A-Z0-9-]*\d)", "", text)))
+
+    def patient_id_beside_subscribers(self) -> None:
+        """'Subscriber: X  Member ID: ...-01' over 'Patient: Y  Patient ID: ...-02': a dependent's own ID is the one
+        the plan files the patient's claims under. Marked when the subscriber's differs."""
+        patient = [value for rest, _ in self.after_label(_label(r"patient(?:'s)? id(?:entification)?(?: number| no\.?| #)?"))
+                   if (value := self.identifier(rest))]
+        if not patient:
+            return
+        others = {value[0] if isinstance(value, tuple) else value
+                  for rest, _ in self.after_label(_label(r"(?:subscriber(?:'s)? |member )id(?:entification)?(?: number| no\.?| #)?"))
+                  if (value := self.identifier(rest))}
+        mine = patient[0][0] if isinstance(patient[0], tuple) else patient[0]
+        why = N_("the notice prints the subscriber's ID too: check which one the plan uses for the patient") \
+            if others - {mine} else ""
+        self.labelled("member_id", _label(r"patient(?:'s)? id(?:entification)?(?: number| no\.?| #)?"), self.identifier,
+                      certain=not why)
+        if why and "member_id" in self.result.found:
+            self.result.found["member_id"] = replace(self.result.found["member_id"], certain=False, why=why)
 
     def state_id_beside_member_id(self) -> None:
         """A Medicaid plan's letter may print the state's Medicaid ID beside the plan's member number: the plan's
@@ -682,6 +701,10 @@ class _Reader:
             found = (re.match(r"TRICARE [A-Z][a-z]+ Region\s+-{1,2}\s+(?!.*" + OFFICE + r")" + company + r"(?:\s{2,}|$)", text)
                      or re.search(r"(?i:administered|offered)(?: locally)? by " + company + r"$", text)
                      or re.match(company + r"\s+-{1,2}\s+(?i:(?:claims |third-party )?administrator (?:of|for))\b", text))
+            if not found and number and re.fullmatch(r"TRICARE [A-Z][a-z]+ Region", text):  # the contractor above it
+                found = re.fullmatch(company, heads[number - 1].text.strip())
+                found = found if found and not re.search(r"(?i)\btricare\b", found.group(1)) else None
+                line = heads[number - 1] if found else line
             if not found and re.match(r"TRICARE [A-Z][a-z]+ Region\b", text):  # the contractor on the line under it
                 found = re.fullmatch(r"(?:(?i:administered|managed) by )?" + company, below)
                 found = found if found and _org(found.group(1)) else None
@@ -992,6 +1015,8 @@ class _Reader:
                 why = N_("the notice lists another code here that is not a billable ICD-10-CM code: check the codes")
             for below in self.lines[self.lines.index(line) + 1 :]:  # more codes listed under the first, one a line,
                 # or the list running on to the next line after a comma: 'Diagnoses on the request: I63.512,' / 'G81.91.'
+                if re.match(r"\s{8,}[a-z]", below.text):
+                    continue  # a code's description running on under it ('without psychotic features')
                 if not re.match(r"\s{4,}[A-TV-Z]\d[0-9A-Z]\.?[0-9A-Z]{0,4}\b", below.text) and not (
                         re.search(r"[,;]\s*$|\band\s*$", rest) and re.match(r"\s*[A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}\b", below.text)):
                     break
@@ -1224,6 +1249,14 @@ class _Reader:
                     continue
                 parts.append(text)
             quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(part for part in parts if part))
+            if quote.endswith(":"):  # '... In the reviewer's words:' and the words set apart below: they say why
+                block = []
+                for following in self.lines[index + 1 :]:
+                    if following.text.startswith("  ") and following.text.strip():
+                        block.append(following.text.strip())
+                    elif block or following.text.strip() and following.text.strip() not in quote:
+                        break
+                quote = re.sub(r"(?<=[A-Za-z]-) ", "", " ".join(block)) if block else quote
             quote = _reason_only(quote)
             if quote and not re.search(r"(?i)not a bill|explanation of benefits", quote):  # an EOB's heading
                 first = line if parts[0] else next(item for item in self.lines[index + 1 :] if item.text.strip())
@@ -1789,6 +1822,8 @@ def _org(text: str) -> str | None:
     text = re.sub(r"(?i)\s+(?:-\s+)?(?:Appeals? (?:Unit|Department)|Utilization Management|Member Services)\s*$", "",
                   text.strip())
     text = _cut(text).rstrip(",")
+    # 'Bluegrass Unity Health Plan - Kentucky Medicaid': the program it serves is not part of the company's name
+    text = re.sub(r"\s+-{1,2}\s+(?:[A-Z][a-z]+ )?(?:Medicaid|Medicare|Marketplace|Federal Employees|TRICARE)\b[\w ()-]*$", "", text)
     if re.search(r"(?i)explanation of benefits|summary notice|^(?:notice|this is|a |an )\b", text):
         return None  # a document's title or a line about the plan, not a name
     if re.fullmatch(r"(?i)(?:inc|co|corp|ltd|l\.?l\.?c)\.?", text):

@@ -121,7 +121,8 @@ _DENIED = re.compile(
     r"|\bdenial (?:is |was |has been )?(?:upheld|affirmed|sustained)\b"
     r"|\b(?:completed|made) (?:our|the|a|its) (?:redetermination|reconsideration)\b|\b(?:have|has) again denied\b"
     r"|notice of (?:adverse|denial)|adverse (?:benefit |coverage )?(?:determination|decision)|denial notice"
-    r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b))")
+    r"|(?:denial|non-?coverage) (?:of|decision|letter|determination)|(?-i:\bDENIED\b)"
+    r"|we are keeping our (?:first |original |earlier |prior )?(?:decision|denial)|\bis still not covered\b)")
 _APPROVED = re.compile(
     r"(?i)\b(?:(?:has|have) been (?:approved|authorized)|(?:was|were|is|are) (?:now |fully )?(?:approved|authorized)"
     r"|(?:request|service|stay|admission|days|visits|sessions|treatments?) (?:is|are|has been|have been) certified"
@@ -162,7 +163,8 @@ _MAY_BE_DECIDED = re.compile(r"(?i)(?:could|may|will) (?:not )?be (?:denied|appr
 _FINAL = re.compile(r"(?i)\bfinal internal\b|\bfinal adverse\b|\b(?:this|it) is (?:our|the plan's|the) final"
                     r"|(?<!make a )(?<!make our )(?<!make the )(?<!reach a )(?<!issue a )(?<!send you a )(?<!send you our )"
                     r"(?<!receive a )(?<!receive our )(?<!get a )(?<!before the )(?<!before a )"  # one still to come
-                    r"\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|request)"
+                    r"\bfinal (?:appeal |agency |plan )?(?:decision|determination) (?:on|of) (?:your|the|this) (?:appeal|grievance|claim|"
+                    r"(?:reconsideration |redetermination )?request)"
                     r"|(?<!after )(?<!once )(?<!when )\byou have (?:now )?(?:exhausted|completed)"
                     r"|no further (?:internal )?appeals?|internal appeals? (?:process )?(?:has|have) (?:now )?been (?:completed|exhausted)")
 _APPEAL_DECISION = re.compile(
@@ -232,6 +234,9 @@ def sentences(lines: list[Line]) -> list[Sentence]:
     return found
 
 
+# 'a diagnosis for which the drug is approved': a clause about something else than this document's request.
+_RELATIVE = re.compile(r"(?i)\b(?:for|in|of|to) which\b[^,;:.]*$")
+
 # 'no request to extend it was approved': a 'no' or 'not' earlier in the clause turns the words round.
 _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 
@@ -239,11 +244,12 @@ _NEGATED = re.compile(r"(?i)\b(?:no|not|never|nothing)\b[^,;:.]*$")
 # 'within 4 months after our final internal decision', 'from the date of the final adverse determination': a
 # decision still to come, named in the next step's deadline.
 _LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you (?:receive|get) )?(?:receipt of )?|\bdate of\s+|"
+                    r"\b(?:days|months) of\s+|"
                     r"\breceiv(?:e|ing)\s+|\breceipt of\s+)(?:the |our |a |its |the plan's )?$")
 
 
 def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,
-          later: bool = False) -> list[tuple[Sentence, Line]]:
+          later: bool = False, relative: bool = False) -> list[tuple[Sentence, Line]]:
     """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
     `negatable` words, not after a 'no'; for `later` words, not a decision still to come), each with the line the
     words are on."""
@@ -251,7 +257,8 @@ def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = Fals
     for sentence in said:
         for match in pattern.finditer(sentence.text):
             before = sentence.text[: match.start()][-100:]
-            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before) or later and _LATER.search(before):
+            if _CONDITIONAL.search(before) or negatable and _NEGATED.search(before) or later and _LATER.search(before) \
+                    or relative and _RELATIVE.search(before):
                 continue
             found.append((sentence, sentence.line_at(match.start())))
             break
@@ -274,7 +281,7 @@ def classify(lines: list[Line]) -> DocumentKind | None:
         if denied or answer is not None:
             return DocumentKind(DocumentType.eob_denied, denied[0][1] if denied else answer)
         return DocumentKind(DocumentType.eob_paid, eob)
-    denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True)
+    denied, approved = _hits(_DENIED, said), _hits(_APPROVED, said, negatable=True, relative=True)
     partial = _hits(_PARTIAL, said)
     stated = _hits(_NOT_DECIDED, said)
     undecided = stated + _hits(_MAY_BE_DECIDED, said)

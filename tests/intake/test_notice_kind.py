@@ -298,6 +298,14 @@ def _write(folder, text: str):
     ("MEDICARE APPEAL DECISION -- REDETERMINATION\n\nThis letter is to inform you of the decision on your Medicare appeal. "
      "An appeal is a new and independent review of a claim.\n\nThe appeal decision is UNFAVORABLE. Medicare will not pay "
      "for this item.\n", DocumentType.denial_appeal_decision),
+    ("Your appeal decision\n\nWe received your first-level appeal.\n\nWHAT WE DECIDED: We are keeping our first decision. "
+     "The admission is still not covered.\n", DocumentType.denial_appeal_decision),
+    ("NOTICE OF CLAIM DENIAL\n\nThe claim for the MRI (post-service) is denied. You may ask for an external review within "
+     "one hundred eighty (180) days of the final adverse benefit determination.\n", DocumentType.denial_claim),
+    ("Re:  Reconsideration Decision - Denial Affirmed\n\nWe reviewed your request for reconsideration. This letter is our "
+     "final decision on your reconsideration request.\n", DocumentType.final_internal_denial),
+    ("NOTICE OF DENIAL\n\nThe prior authorization request for Spravato is denied. A prescriber may submit a new request "
+     "with documentation of a diagnosis for which the drug is approved.\n", DocumentType.denial_prior_authorization),
 ])
 def test_the_kind_of_denial_from_a_heading_or_a_decision_still_to_come(text, kind):
     assert read(text).document.type is kind

@@ -1007,3 +1007,29 @@ You may ask for a fair hearing within 120 days. Write to the Fair Hearings Unit,
 Helena, MT 59624-1723, or fax your request to 406-555-0146.
 """)
     assert extraction.shown("appeals_fax") == "(406) 555-0146"
+
+
+def test_unseen_layouts_that_gave_certain_wrong_values():
+    dependent = read("""Subscriber: IMELDA PENHALLOW               Member ID: TVC118207-01
+Patient:    ALVARO PENHALLOW               Patient ID: TVC118207-02
+""")
+    assert value(dependent, "member_id") == "TVC118207-02" and not certain(dependent, "member_id")
+    program = read("Health plan:      Bluegrass Unity Health Plan - Kentucky Medicaid\n")
+    assert value(program, "insurer") == "Bluegrass Unity Health Plan"
+    tricare = read("HUMANA MILITARY\nTRICARE East Region\nPO Box 740062, Louisville, KY 40201-7462\n\nDear Member:\n")
+    assert value(tricare, "insurer") == "HUMANA MILITARY" and not certain(tricare, "insurer")
+    described = read("""  Diagnosis:        F33.2  Major depressive disorder, recurrent severe
+                           without psychotic features
+                    F41.1  Generalized anxiety disorder
+""")
+    assert value(described, "diagnoses") == "F33.2, F41.1"
+    words = read("""WHY
+
+The Plan's criteria were applied by a psychiatrist. In the reviewer's words:
+
+  The Plan covers esketamine only after two antidepressant trials. The
+  records document one trial.
+
+YOUR RIGHTS
+""")
+    assert value(words, "quote") == "The Plan covers esketamine only after two antidepressant trials. The records document one trial."
