@@ -76,8 +76,12 @@ def _typed(key: str, found: Found | None):
     current = "" if found is None else shown(found).replace(" / ", ", ")
     if found is not None and isinstance(found.value, date):
         current = shown_date(found.value)  # in words in Spanish, where 03/04 could be read day first
-    answer = questionary.text(f"{_(notice_import.LABELS[key])}:", default=current, validate=validate,
-                              instruction=_("(type it as on the notice; empty leaves it blank)")).unsafe_ask()
+    # the box starts empty: a person who said the reading is wrong types the right value, and text typed after a
+    # reading left in the box ran on from it ('DEPARTMENT OF HEALTHAlaska Department of Health'); the reading is
+    # shown beside the box instead
+    instruction = (_("(it read: {value}; type it as on the notice; empty leaves it blank)").format(value=current)
+                   if current else _("(type it as on the notice; empty leaves it blank)"))
+    answer = questionary.text(f"{_(notice_import.LABELS[key])}:", validate=validate, instruction=instruction).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     return _convert(key, answer) if answer.strip() else None

@@ -330,3 +330,20 @@ def test_a_file_too_large_to_be_a_notice_is_refused_before_it_is_read(tmp_path, 
     big.write_text("Member ID: XJK123\n" * 200)
     with pytest.raises(UserError, match="larger than 1,000 bytes"):
         notice_text.read(big)
+
+
+def test_a_value_typed_after_saying_the_reading_is_wrong_is_not_run_on_from_the_reading(monkeypatch):
+    """A tired person who answers 'No, let me type it' types the right name at once: the box starts empty (the
+    reading is shown beside it), so the typed name does not run on from the wrong one."""
+    terminal = Terminal(monkeypatch)
+    extraction = read(make(0).text, ocr=False)
+    line = extraction.found["insurer"].line
+    extraction.found["insurer"] = notice_import.Found("insurer", "DEPARTMENT OF HEALTH", line, False, "letterhead")
+    script = {
+        "Insurance company: is this right": pick(title="No, let me type it"),
+        "Insurance company:": "Alaska Department of Health\r",
+        "Is everything right": pick(title="Everything is right"),
+    }
+    screen = terminal.drive(script, in_session(lambda: notice_confirm.confirm(extraction, say=lambda *_: None)))
+    assert screen.found["insurer"].value == "Alaska Department of Health"
+    assert any("it read: DEPARTMENT OF HEALTH" in hint for hint in terminal.hints)
