@@ -1,6 +1,6 @@
 """Example cases edited to reach every branch of `appeal check`: each criterion met, not met and not known, the
 code problems, the warnings of checks.py and voice.py, and each reason a study is chosen. Shared by the Spanish
-check's test and the English one (tests/rules/test_check_spanish.py)."""
+check's test and the English one (tests/commands/test_check_spanish.py)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,15 @@ def _child_unscreened_untried(case: dict) -> None:
     case["diagnoses"] = [{"code": "F41.1"}]  # anxiety: suicidal ideation asks for a depression code
     case["clinical"]["suicide_risk"] = "Active suicidal ideation with a plan last week."
     case["clinical"]["scores"] = []
-    _trials(case, {"adequate_weeks": 3}, {"current_episode": False}, {"response": "relapse"},
-            {"drug_class": "ssri", "response": "none"})
     case["treatment"]["prescriber_specialty"] = "family medicine"
     case["treatment"]["codes"] = [{"code": "S0013"}]
     case["enclosures"] = ["Medicare Summary Notice for March"]
     case["clinical"]["history"] = "Patient reports she has tried to keep working but missed 14 shifts since August."
+
+
+def _trials_not_counted(case: dict) -> None:
+    _trials(case, {"adequate_weeks": 3}, {"current_episode": False}, {"response": "relapse"},
+            {"drug_class": "ssri", "response": "none", "adequate_weeks": 1})
 
 
 def _trials_not_known(case: dict) -> None:
@@ -83,9 +86,10 @@ def _provider_not_psychiatric(case: dict) -> None:
 
 
 def _no_response(case: dict) -> None:
+    """Every rating since treatment began well short of half the one before (MADRS 34 to 20, PHQ-9 21 to 15)."""
     for score in case["clinical"]["scores"]:
-        if score.get("date", "") and str(score["date"]) > str(case["treatment"].get("start_date", "")):
-            score["value"] = max(int(score["value"]) - 1, 0)
+        if str(score["date"]) > str(case["treatment"]["start_date"]):
+            score["value"] = {"madrs": 20, "phq9": 15}[score["instrument"]]
 
 
 def _pain_not_known(case: dict) -> None:
@@ -113,6 +117,7 @@ def _pain_untried(case: dict) -> None:
 
 EDITS: dict[str, tuple[str, Callable[[dict], None]]] = {
     "child-unscreened-untried": ("ketamine-trd-erisa-appeal", _child_unscreened_untried),
+    "trials-not-counted": ("ketamine-trd-erisa-appeal", _trials_not_counted),
     "trials-not-known": ("ketamine-trd-erisa-appeal", _trials_not_known),
     "one-class-twice": ("ketamine-trd-erisa-appeal", _one_class_twice),
     "patient-psychiatric-enclosure": ("ketamine-trd-erisa-appeal", _patient_with_psychiatric_enclosure),
