@@ -27,16 +27,14 @@ def english_in(text: str) -> list[str]:
 
 
 def english_by_design(case_file) -> list[str]:
-    """What stays English on a Spanish screen, on purpose: the words the letter and its sources use. The coverage
-    criteria (criteria.yaml), the official ICD-10-CM names and the documents as the letter names them (the rules'
-    plain-words text is translated: Rule.said). Shared by the terminal's and the browser's Spanish journeys."""
+    """What stays English on a Spanish screen, on purpose: the words the letter and its sources use. The official
+    ICD-10-CM names and the documents as the letter names them (the rules' plain-words text is translated:
+    Rule.said; the coverage criteria too: Criterion.said_title). Shared by the terminal's and the browser's Spanish
+    journeys."""
     from appeal.cases import casefile, icd10
     from appeal.letters import draft
-    from appeal.rules import readiness
 
     case = casefile.load(case_file)
     drafted = draft.draft(case, draft.choose_kind(case, None, ()), date.today())
-    return ([criterion.title for criterion in readiness.all_criteria()]
-            + [result.detail for result in readiness.check(case)]
-            + [icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
+    return ([icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
             + drafted.enclosures + drafted.suggested_enclosures)

@@ -130,6 +130,13 @@ def N_(message: str) -> str:
     return message
 
 
+def listed(items: list[str]) -> str:
+    """Items as a sentence lists them, in the person's language: 'a', 'a and b', 'a, b and c'."""
+    if len(items) < 2:
+        return "".join(items)
+    return translate(N_("{items} and {last}")).format(items=", ".join(items[:-1]), last=items[-1])
+
+
 def long_date(day: date) -> str:
     """A date for the person to read: 'March 14, 2026' in English, '14 de marzo de 2026' in Spanish (Babel's CLDR
     data, so the month names and order are the locale's)."""

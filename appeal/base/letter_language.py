@@ -124,6 +124,28 @@ def translate(text: str) -> str:
     return catalog(code).gettext(msgid(text))
 
 
+def blank_label(label: str) -> str:
+    """What an [ADD: ...] blank names, in the letter's language: the person fills it in before sending, so a label
+    the catalog lacks (a field's name put together from others) stays English rather than refusing the letter."""
+    code = _writing.get()
+    return label if code == ENGLISH else _looked_up(code, label)
+
+
+def labels_of(label: str) -> set[str]:
+    """A blank's label as each letter language names it (the English and its translations), so a blank read back
+    from a letter in any language is matched to the field it names."""
+    return {label} | {_looked_up(code, label) for code in LANGUAGES}
+
+
+def _looked_up(code: str, text: str) -> str:
+    """A text's translation in a language's catalog, or the text, without noting a gap."""
+    token = _gaps.set(None)
+    try:
+        return catalog(code).gettext(msgid(text))
+    finally:
+        _gaps.reset(token)
+
+
 def LN_(text: str) -> str:  # noqa: N802 - the marker's name is Babel's keyword for the letters domain
     """Marks a letter's English text for the `letters` catalog where it is declared; `translate` where it is used."""
     return text

@@ -5,12 +5,27 @@ conditions all read the model's shape, read a value and set one through these fe
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, Callable, Union
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+
+
+def said(path: str) -> str:
+    """A field path named to the person ('prior_treatments[2].response'): in English the path itself, what to look
+    for in the case file; in another language what the field is, with the path beside it, where the catalog has
+    the path as a msgid (a list's position written '[{index}]'; `{number}` counts the entries from 1). The code
+    that names a field marks its msgid with N_()."""
+    from appeal.base.language import translate
+
+    positions = re.findall(r"\[(\d+)\]", path)
+    if len(positions) != 1:
+        return translate(path)
+    index = int(positions[0])
+    return translate(re.sub(r"\[\d+\]", "[{index}]", path)).format(index=index, number=index + 1)
 
 
 def plain_type(annotation: Any) -> Any:

@@ -11,15 +11,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from appeal.base.language import translate as _
 from appeal.cases import codes, icd10, plan_types
 from appeal.cases.case import Case, TreatmentKind
 
 
 def warnings(case: Case) -> list[str]:
-    """Things that will not stop a letter but weaken it."""
+    """Things that will not stop a letter but weaken it, in the person's language."""
     found = [warning for diagnosis in case.diagnoses if (warning := icd10.weakness(diagnosis.code))]
     if case.treatment.kind is TreatmentKind.other and not case.treatment.name:
-        found.append("treatment.name: the treatment kind is 'other' but no name is given")
+        found.append(_("treatment.name: the treatment kind is 'other' but no name is given"))
     found += [str(problem) for problem in codes.check(case)]
     found += other_plan_types_words(case)
     return found
@@ -51,8 +52,8 @@ def other_plan_types_words(case: Case) -> list[str]:
         for data, words in others:
             match = re.search(words.pattern, text)
             if match:
-                found.append(f"{path} names '{match.group(0)}' ({words.what}), but insurance.plan_type is "
-                             f"{plan_types.of(own).label}: correct the one that is wrong, or the letter will mix "
-                             "the two.")
+                found.append(_("{field} names '{words}' ({what}), but insurance.plan_type is {plan}: correct the "
+                               "one that is wrong, or the letter will mix the two.").format(
+                    field=path, words=match.group(0), what=_(words.what), plan=_(plan_types.of(own).label)))
                 break
     return found

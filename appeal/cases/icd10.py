@@ -101,10 +101,8 @@ def weakness(code: str) -> str | None:
     """A warning when the code is an unspecified one that payers treat as weak evidence, else None."""
     normalized = normalize(code)
     if normalized in _WEAK_CODES or normalized.endswith(".9"):
-        return (
-            f"{normalized} is an unspecified code; payers read it as weak evidence. "
-            "Ask the provider whether a more specific code fits (for example F33.2 for recurrent severe depression)."
-        )
+        return _("{code} is an unspecified code; payers read it as weak evidence. Ask the provider whether a more "
+                 "specific code fits (for example F33.2 for recurrent severe depression).").format(code=normalized)
     return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from appeal.base.language import translate as _
 from appeal.base.letter_language import translate as L_
 from appeal.base.resources import load_data
 
@@ -36,9 +37,17 @@ class Scale:
     @property
     def remission_text(self) -> str:
         """'12 or less' / 'below 5': the remission threshold as a letter says it (in the letter's language)."""
+        return self._remission(L_("{number} or less"), L_("below {number}"))
+
+    @property
+    def remission_said(self) -> str:
+        """The remission threshold as `appeal check` tells the person (in the person's language)."""
+        return self._remission(_("{number} or less"), _("below {number}"))
+
+    def _remission(self, at_most: str, below: str) -> str:
         if self.remission_at_most is not None:
-            return L_("{number} or less").format(number=f"{self.remission_at_most:g}")
-        return L_("below {number}").format(number=f"{self.remission_below:g}") if self.remission_below is not None else ""
+            return at_most.format(number=f"{self.remission_at_most:g}")
+        return below.format(number=f"{self.remission_below:g}") if self.remission_below is not None else ""
 
     @property
     def remission_line(self) -> float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from appeal.base.language import translate as _
 from appeal.cases.case import Case, SenderRole
 
 # The typed fields a patient's letter prints as the patient's own words, with the label the letter gives them.
@@ -72,7 +73,8 @@ def _flat(text: str) -> str:
 
 
 def warnings(case: Case, printed: str | None = None) -> list[str]:
-    """One warning per field of a patient's letter that speaks of the patient in the third person; given the
+    """One warning per field of a patient's letter that speaks of the patient in the third person (in the person's
+    language; the label and the words found as the letter prints them); given the
     letter's `printed` text, only for the fields that letter prints (on a review screen, every field typed)."""
     if (case.sender.role or SenderRole.patient) is not SenderRole.patient:
         return []
@@ -83,6 +85,7 @@ def warnings(case: Case, printed: str | None = None) -> list[str]:
             continue
         words = _found(text, case)
         if words:
-            said.append(f"{path} ('{label}') speaks of you in the third person ('{words}'), but the letter is in your "
-                        "own voice (I, my): put it in your own words, or leave it as it is if it quotes someone else.")
+            said.append(_("{field} ('{label}') speaks of you in the third person ('{words}'), but the letter is in "
+                          "your own voice (I, my): put it in your own words, or leave it as it is if it quotes someone "
+                          "else.").format(field=path, label=label, words=words))
     return said

@@ -140,8 +140,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     case = casefile.load(args.case)
     problems = codes.check(case)
+    code_marks = {True: _("[CODE ERROR]"), False: _("[code]    ")}
     for problem in problems:
-        print(f"{'[CODE ERROR]' if problem.error else '[code]    '} {problem}")
+        print(f"{code_marks[problem.error]} {problem}")
     coded = {str(problem) for problem in problems}
     # the same warnings `draft` and the review screens give, so a case can be put right before any letter is drafted
     warnings = [warning for warning in checks.warnings(case) if warning not in coded] + voice.warnings(case)
@@ -154,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("No usual coverage criteria are known for this treatment and diagnosis."))
     marks = {"met": _("[met]    "), "not_met": _("[NOT MET]"), "unknown": _("[unknown]")}
     for result in results:
-        print(f"{marks[result.status.value]} {result.criterion.title}\n          {result.detail}")
+        print(f"{marks[result.status.value]} {result.criterion.said_title}\n          {result.detail}")
     chosen = evidence.select(case, evidence.load_library(args.evidence))
     if chosen:
         print("\n" + _("Evidence the letter will attach ({count}):").format(count=len(chosen)))

@@ -296,7 +296,9 @@ def add_track_parsers(commands) -> None:
     add.set_defaults(handler=cmd_track_add)
     outcome = track_commands.add_parser("outcome", help=_("record what came back"))
     outcome.add_argument("id", type=int, metavar=_("id"), help=_("the tracked appeal (see `appeal status`)"))
-    outcome.add_argument("result", choices=("approved", "denied", "partial", "no-answer"))
+    # named in the person's language (argparse names it in its errors); the values stay as they are typed
+    outcome.add_argument("result", choices=("approved", "denied", "partial", "no-answer"), metavar=_("result"),
+                         help=_("what came back: approved, denied, partial or no-answer"))
     outcome.add_argument("--date", metavar=_("DATE"), required=True,
                          help=_("the date on the decision (for no-answer: the day you checked)"))
     outcome.add_argument("--notice", metavar=_("FILE"), help=_("the decision notice; a copy is kept"))

@@ -754,5 +754,5 @@ class Engine:
                                if path in PROMPTS and (own or not path.startswith("sender."))), None)
                 settle = _("The question that settles it: {question}").format(question=self.words(prompt)) \
                     if prompt else result.detail
-            shown.append((_(result.status.label).capitalize(), result.criterion.title, settle))
+            shown.append((_(result.status.label).capitalize(), result.criterion.said_title, settle))
         return shown

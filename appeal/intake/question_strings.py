@@ -87,8 +87,9 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict)
 
 def extract_steps(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
     """Babel's extraction method for plan_types.yaml: the name of each step of each plan type's dispute (the
-    steps' titles name the request in the letter, which stays English), and why a notice's words leave its plan
-    type to be checked (`notice_cues:` `unsure:`, shown by `appeal import`)."""
+    steps' titles name the request in the letter, which stays English), why a notice's words leave its plan
+    type to be checked (`notice_cues:` `unsure:`, shown by `appeal import`), and what a plan type's own words name
+    (`own_words:` `what:`, in the warning of `appeal check` and the reviews)."""
     from appeal.cases import plan_types
 
     for name, data in plan_types.all_plan_types().items():
@@ -97,3 +98,5 @@ def extract_steps(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options:
         for cue in data.notice_cues:
             if cue.unsure:
                 yield 0, None, cue.unsure, [f"why a notice's words leave {name} to be checked"]
+        for words in data.own_words:
+            yield 0, None, words.what, [f"what the words of {name} name"]

@@ -800,15 +800,17 @@ def skipped_key(question: Question, index: int) -> str:
 def questions_for_blank(label: str) -> list[Question]:
     """The questions that fill a letter's `[ADD: label]` blank ("member ID" -> "Member ID"; "patient's name" ->
     first and last name), if any do."""
+    from appeal.base.letter_language import labels_of
     from appeal.letters.render_views import COMPOSITE_BLANKS, field_blank
 
-    if label in COMPOSITE_BLANKS:
-        return [question for question in every_question() if question.path in COMPOSITE_BLANKS[label]]
+    for composite, paths in COMPOSITE_BLANKS.items():
+        if label in labels_of(composite):
+            return [question for question in every_question() if question.path in paths]
     for question in every_question():
         owner, _, name = question.path.rpartition(".")
         if not owner or "[" in question.path or "." in owner:
             continue
-        if field_blank(question.path).label == label:
+        if label in labels_of(field_blank(question.path).label):  # a Spanish letter's blank names it in Spanish
             return [question]
     return []
 

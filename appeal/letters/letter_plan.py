@@ -28,8 +28,8 @@ from appeal.letters.kind_sentences import say
 from appeal.letters.kinds import LetterKind
 from appeal.letters.letter_rules import for_letter, letter_step
 from appeal.letters.render_env import shared_environment
-from appeal.letters.render_views import (PATIENT_NAME, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate, field_blank,
-                                         present)
+from appeal.letters.render_views import (PATIENT_NAME, REGULATOR, TREATMENT_NAME, Amount, Blank, CaseView, LetterDate,
+                                         field_blank, present)
 from appeal.letters.sandbox import PlanFunction, within_render_budget
 from appeal.rules import administration, clinical, complaint, dispute, evidence, readiness, regulators
 from appeal.rules import rule_book as rules_module
@@ -481,9 +481,10 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
     insurance = view["insurance"]
     if kind.recipient == "regulator":
         if regulator is None:
-            return [Blank("regulator's name and address")]
+            return [Blank(REGULATOR)]
         if regulator.looked_up:  # the state's own office, to be found in the federal directory
-            return [Blank(f"name and address of {regulator.name} (listed at {regulator.url})")]
+            return [Blank(L_("name and address of {office} (listed at {url})").format(office=regulator.name,
+                                                                                     url=regulator.url))]
         return list(regulator.lines)
     if kind.recipient == "employer":
         address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")

@@ -101,6 +101,14 @@ def administration_strings() -> Found:
         yield f"administration {entry.treatment.value}", entry.text
 
 
+def blank_strings() -> Found:
+    """What each [ADD: ...] blank names: every field of the case model under its owner, and the letter plan's own."""
+    from appeal.letters.render_views import blank_labels
+
+    for label in blank_labels():
+        yield "blank", label
+
+
 def choice_strings() -> Found:
     """The case model's choices, each by its label (a denial reason, a response, a scale, a network status...)."""
     from appeal.cases import case
@@ -125,7 +133,8 @@ SOURCES = {
 def letter_strings() -> Found:
     """(where, msgid) of every data text a letter may print, each once."""
     seen: set[str] = set()
-    every = [*(source() for source in SOURCES.values()), kind_strings(), snippet_strings(), choice_strings()]
+    every = [*(source() for source in SOURCES.values()), kind_strings(), snippet_strings(), choice_strings(),
+             blank_strings()]
     for found in every:
         for where, text in found:
             key = msgid(text)
@@ -169,8 +178,9 @@ def extract_template_builder(fileobj: IO[bytes], keywords: Any, comment_tags: An
 
 def extract_case_model(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
     """Babel's extraction method for appeal/cases/case.py: its marked strings (Babel's own Python extraction),
-    then the labels of its choices."""
+    then the labels of its choices and what a blank names for each of its fields."""
     from babel.messages.extract import extract_python
 
     yield from extract_python(fileobj, keywords, comment_tags, options)
     yield from _messages(choice_strings())
+    yield from _messages(blank_strings())

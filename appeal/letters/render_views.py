@@ -34,7 +34,7 @@ class Blank(TemplateView):
         self.label = label
 
     def __str__(self) -> str:
-        return f"[ADD: {self.label}]"
+        return f"[ADD: {letter_language.blank_label(self.label)}]"  # the mark stays what every reader looks for
 
     def __bool__(self) -> bool:
         return False
@@ -85,6 +85,26 @@ PATIENT_NAME = "patient's name"
 TREATMENT_NAME = "treatment requested"
 COMPOSITE_BLANKS = {PATIENT_NAME: ("patient.first_name", "patient.last_name"),
                     TREATMENT_NAME: ("treatment.kind", "treatment.name")}
+REGULATOR = "regulator's name and address"  # a complaint with no regulator known for the plan type
+
+
+def blank_labels() -> list[str]:
+    """Every label a blank takes from the case model (each field under its owner, as `CaseView` names it), and the
+    letter plan's own: what the `letters` catalog translates for a letter in another language."""
+    from appeal.cases.case import Case
+    from appeal.cases.case_paths import as_model, list_item
+
+    found = [PATIENT_NAME, TREATMENT_NAME, REGULATOR]
+
+    def walk(model: type[BaseModel], owner: str) -> None:
+        for name, field in model.model_fields.items():
+            found.append(_label(model.model_construct(), name, owner))
+            inner = as_model(field.annotation) or as_model(list_item(field.annotation))
+            if inner is not None:
+                walk(inner, name)
+
+    walk(Case, "")
+    return list(dict.fromkeys(found))
 
 
 def field_blank(path: str) -> Blank:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from appeal.base.language import N_, ngettext, translate as _
 from appeal.cases import conditions as condition_data
 from appeal.cases import scales
 from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, DrugClass, Instrument, PriorTreatment, Response, Score, TreatmentKind
@@ -52,12 +53,12 @@ class Condition(StrEnum):
         return _CONDITION_LABELS[self]
 
 
-_CONDITION_LABELS = {
-    Condition.treatment_resistant_depression: "treatment-resistant depression",
-    Condition.suicidal_ideation: "suicidal ideation",
-    Condition.ptsd: "PTSD",
-    Condition.crps: "CRPS",
-    Condition.chronic_pain: "chronic pain",
+_CONDITION_LABELS = {  # marked for the catalog: `appeal check` says why a study was chosen with them
+    Condition.treatment_resistant_depression: N_("treatment-resistant depression"),
+    Condition.suicidal_ideation: N_("suicidal ideation"),
+    Condition.ptsd: N_("PTSD"),
+    Condition.crps: N_("CRPS"),
+    Condition.chronic_pain: N_("chronic pain"),
 }
 
 
@@ -104,22 +105,28 @@ def in_current_episode(case: Case, trial: PriorTreatment, today: date) -> bool |
 
 
 def trial_problems(case: Case, index: int, trial: PriorTreatment, today: date) -> tuple[list[str], list[str]]:
-    """Why a trial is not an adequate one (disqualifying facts) and which of its fields are missing to decide."""
+    """Why a trial is not an adequate one (disqualifying facts, in the person's language) and which of its fields
+    are missing to decide."""
     path = f"prior_treatments[{index}]"
     disqualified, missing = [], []
     if trial.adequate_weeks is None:
         missing.append(f"{path}.adequate_weeks")
     elif trial.adequate_weeks < ADEQUATE_WEEKS:
-        disqualified.append(f"{trial.adequate_weeks:g} weeks at an adequate dose, fewer than {ADEQUATE_WEEKS}")
+        weeks = trial.adequate_weeks
+        disqualified.append(ngettext("{weeks} week at an adequate dose, fewer than {needed}",
+                                     "{weeks} weeks at an adequate dose, fewer than {needed}",
+                                     int(weeks) if weeks == int(weeks) else 2).format(  # 1.5: more than one
+            weeks=f"{weeks:g}", needed=ADEQUATE_WEEKS))
     if trial.response is None:
         missing.append(f"{path}.response")
     elif trial.response not in LITTLE_OR_NO_IMPROVEMENT:
-        disqualified.append(f"the outcome was {trial.response.label}, not little or no improvement")
+        disqualified.append(_("the outcome was {outcome}, not little or no improvement").format(
+            outcome=_(trial.response.label)))
     episode = in_current_episode(case, trial, today)
     if episode is None:
         missing.append(f"{path}.current_episode")
     elif not episode:
-        disqualified.append("it was not in the current episode")
+        disqualified.append(_("it was not in the current episode"))
     return disqualified, missing
 
 

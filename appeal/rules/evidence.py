@@ -27,6 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from appeal.base import folders, loader
 from appeal.base.errors import UserError, describe_validation
+from appeal.base.language import N_, listed, ngettext, translate as _
 from appeal.base.letter_language import long_date, translate as L_
 from appeal.base.resources import bundled, parse_bundled_yaml
 from appeal.cases.case import Case, DenialReason, PlanType, TreatmentKind
@@ -54,11 +55,11 @@ class EvidenceTreatment(StrEnum):
         return _TREATMENT_LABELS[self]
 
 
-_TREATMENT_LABELS = {
-    EvidenceTreatment.iv_ketamine: "IV ketamine",
-    EvidenceTreatment.esketamine_nasal: "esketamine nasal spray",
-    EvidenceTreatment.im_ketamine: "IM ketamine",
-    EvidenceTreatment.any: "any treatment",
+_TREATMENT_LABELS = {  # marked for the catalog: `appeal check` says why a study was chosen with them
+    EvidenceTreatment.iv_ketamine: N_("IV ketamine"),
+    EvidenceTreatment.esketamine_nasal: N_("esketamine nasal spray"),
+    EvidenceTreatment.im_ketamine: N_("IM ketamine"),
+    EvidenceTreatment.any: N_("any treatment"),
 }
 
 
@@ -85,11 +86,17 @@ class EvidenceKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            EvidenceKind.fda_label: "FDA label or approval",
-            EvidenceKind.guideline: "guideline or consensus statement",
-            EvidenceKind.meta_analysis: "meta-analysis",
-        }.get(self, self.value.replace("_", " "))
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {  # marked for the catalog, as the treatments' labels
+    EvidenceKind.fda_label: N_("FDA label or approval"),
+    EvidenceKind.guideline: N_("guideline or consensus statement"),
+    EvidenceKind.meta_analysis: N_("meta-analysis"),
+    EvidenceKind.randomized_trial: N_("randomized trial"),
+    EvidenceKind.other_study: N_("other study"),
+    EvidenceKind.regulation: N_("regulation"),
+}
 
 
 # Kinds strong enough to include whatever the denial reason says.
@@ -321,33 +328,32 @@ def _strength(snippet: Snippet) -> tuple[int, int, str]:
     return (snippet.evidence_kind.rank, -(snippet.citation.year or 0), snippet.id)
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _why_matched(snippet: Snippet, case: Case, conditions: set[Condition]) -> str | None:
-    """The reason `snippet` fits the case, or None when it does not."""
+    """The reason `snippet` fits the case (in the person's language, for `appeal check`), or None when it does
+    not."""
     shared = [condition for condition in snippet.conditions if condition in conditions]
     if not shared or not snippet.covers(case.treatment.kind):
         return None
     if snippet.plan_types and case.insurance.plan_type not in snippet.plan_types:
         return None
-    condition_word = "condition" if len(shared) == 1 else "conditions"
-    parts = [f"matches {condition_word} {_and([condition.label for condition in shared])}"]
+    parts = [ngettext("matches condition {conditions}", "matches conditions {conditions}", len(shared)).format(
+        conditions=listed([_(condition.label) for condition in shared]))]
     if case.treatment.kind is not None and case.treatment.kind.value in snippet.treatments:
-        parts.append(f"treatment {EvidenceTreatment(case.treatment.kind.value).label}")
+        parts.append(_("treatment {treatment}").format(treatment=_(EvidenceTreatment(case.treatment.kind.value).label)))
     else:
-        parts.append("applies to any treatment")
+        parts.append(_("applies to any treatment"))
     if case.denial is None or not case.denial.reasons:
         return ", ".join(parts)
     answered = [reason for reason in case.denial.reasons if reason in snippet.answers]
     if answered:
-        reason_word = "reason" if len(answered) == 1 else "reasons"
-        parts.append(f"answers denial {reason_word} {_and([reason.label for reason in answered])}")
+        reasons = listed([_(reason.label) for reason in answered])
+        parts.append(ngettext("answers denial reason {reasons}", "answers denial reasons {reasons}",
+                              len(answered)).format(reasons=reasons))
     elif snippet.evidence_kind in ALWAYS_RELEVANT_KINDS:
-        parts.append(f"is an {snippet.evidence_kind.label}, included whatever the denial reason"
+        kind = _(snippet.evidence_kind.label)
+        parts.append(_("is an {kind}, included whatever the denial reason").format(kind=kind)
                      if snippet.evidence_kind is EvidenceKind.fda_label
-                     else f"is a {snippet.evidence_kind.label}, included whatever the denial reason")
+                     else _("is a {kind}, included whatever the denial reason").format(kind=kind))
     else:
         return None
     return ", ".join(parts)
@@ -385,7 +391,7 @@ def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
         if why and snippet.id not in dropped and len(reasons) < MAX_AUTOMATIC:
             reasons[snippet.id] = why
     for snippet_id in added:
-        reasons.setdefault(snippet_id, "added by request in the case's evidence.add list")
+        reasons.setdefault(snippet_id, _("added by request in the case's evidence.add list"))
     ordered = sorted((library[snippet_id] for snippet_id in reasons), key=_strength)
     return [Chosen(snippet, number, reasons[snippet.id]) for number, snippet in enumerate(ordered, start=1)]
 

@@ -17,9 +17,11 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from appeal.base.language import N_
+from appeal.base import letter_language
+from appeal.base.language import N_, listed, ngettext, translate as _
 from appeal.base.resources import load_data
 from appeal.cases import conditions as condition_data
+from appeal.cases.case_paths import said
 from appeal.cases.case import ANTIDEPRESSANT_CLASSES, Case, Instrument, PriorTreatment, SenderRole, TreatmentKind
 from appeal.rules import clinical
 from appeal.rules.clinical import Condition
@@ -28,6 +30,10 @@ TRIALS_NEEDED = 2
 ADULT_AGE = 18
 _DEPRESSION_SCALES = {Instrument.phq9, Instrument.madrs, Instrument.hamd}
 _PSYCHIATRIC = re.compile(r"psychiatr|\bPMHNP|\bPMHCNS|\bD?FAPA\b", re.I)
+# The list entries' fields a check names as missing (appeal.cases.case_paths.said): the English is the path; another
+# language says what the field is, with the path beside it.
+_NAMED_FIELDS = (N_("prior_treatments[{index}].drug_class"), N_("prior_treatments[{index}].response"),
+                 N_("prior_treatments[{index}].adequate_weeks"), N_("prior_treatments[{index}].current_episode"))
 
 
 class Status(StrEnum):
@@ -64,6 +70,16 @@ class Criterion(BaseModel):
     source: str
     checked: date
 
+    @property
+    def said_title(self) -> str:
+        """The title in the person's language (the `appeal` catalog, from criteria.yaml by extract_texts)."""
+        return _(letter_language.msgid(self.title))
+
+    @property
+    def said_when_unknown(self) -> str:
+        """What to add when the case does not say, in the person's language (as `said_title`)."""
+        return _(letter_language.msgid(self.when_unknown))
+
     @field_validator("needs")
     @classmethod
     def _real_fields(cls, paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -79,7 +95,7 @@ class Criterion(BaseModel):
 
 @dataclass(frozen=True)
 class Result:
-    """How a case stands on one criterion, and what was found or what to add."""
+    """How a case stands on one criterion, and what was found or what to add (in the person's language)."""
 
     criterion: Criterion
     status: Status
@@ -99,18 +115,24 @@ def _adult(case: Case, today: date) -> tuple[Status, str | None]:
     if born is None:
         return Status.unknown, None
     age = _age(born, today)
-    found = f"patient.date_of_birth {born.isoformat()}: age {age}"
     if age >= ADULT_AGE:
-        return Status.met, f"{found}."
-    return Status.not_met, f"{found}; plans cover these treatments for adults only."
+        return Status.met, _("patient.date_of_birth {born}: age {age}.").format(born=born.isoformat(), age=age)
+    return Status.not_met, _("patient.date_of_birth {born}: age {age}; plans cover these treatments for adults "
+                             "only.").format(born=born.isoformat(), age=age)
+
+
+def _weeks(weeks: float) -> str:
+    """'10 weeks', '1 week', '1.5 weeks' in the person's language."""
+    count = int(weeks) if weeks == int(weeks) else 2  # a fraction of a week reads as more than one
+    return ngettext("{weeks} week", "{weeks} weeks", count).format(weeks=f"{weeks:g}")
 
 
 def _describe_trial(trial: PriorTreatment) -> str:
-    name = trial.name or "unnamed trial"
-    facts = [trial.drug_class.label if trial.drug_class else None]
+    name = trial.name or _("unnamed trial")
+    facts = [_(trial.drug_class.label) if trial.drug_class else None]
     weeks = trial.adequate_weeks
-    facts.append(f"{weeks:g} week{'' if weeks == 1 else 's'}" if weeks is not None else None)
-    facts.append(trial.response.label if trial.response else None)
+    facts.append(_weeks(weeks) if weeks is not None else None)
+    facts.append(_(trial.response.label) if trial.response else None)
     return f"{name} ({', '.join(fact for fact in facts if fact)})"
 
 
@@ -129,7 +151,7 @@ def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
             continue
         disqualified, trial_missing = clinical.trial_problems(case, index, trial, today)
         if disqualified:
-            not_counted.append(f"{trial.name or trial.drug_class.label}: {'; '.join(disqualified)}")
+            not_counted.append(f"{trial.name or _(trial.drug_class.label)}: {'; '.join(disqualified)}")
         elif trial_missing:
             missing += trial_missing
             possible_classes.add(trial.drug_class)
@@ -138,17 +160,24 @@ def _adequate_trials(case: Case, today: date) -> tuple[Status, str | None]:
     classes = {trial.drug_class for trial in qualifying}
     counted = ", ".join(_describe_trial(trial) for trial in qualifying)
     if len(classes) >= TRIALS_NEEDED:
-        return Status.met, f"{len(qualifying)} qualifying trials in {len(classes)} classes: {counted}."
+        return Status.met, _("{count} qualifying trials in {classes} classes: {trials}.").format(
+            count=len(qualifying), classes=len(classes), trials=counted)
     if not case.prior_treatments:
         return Status.unknown, None
-    found = f"Qualifying so far: {counted}." if qualifying else "No antidepressant trial qualifies so far."
+    found = (_("Qualifying so far: {trials}.").format(trials=counted) if qualifying
+             else _("No antidepressant trial qualifies so far."))
     if not_counted:
-        found += f" Not counted: {'; '.join(not_counted)}."
+        found += " " + _("Not counted: {trials}.").format(trials="; ".join(not_counted))
     if len(classes | possible_classes) >= TRIALS_NEEDED:
-        return Status.unknown, f"{found} Add {', '.join(missing)} to decide."
+        return Status.unknown, f"{found} {_to_decide(missing)}"
     if len(qualifying) > len(classes):
-        found += " Trials in the same class count once; plans ask for two different classes."
+        found += " " + _("Trials in the same class count once; plans ask for two different classes.")
     return Status.not_met, found
+
+
+def _to_decide(missing: list[str]) -> str:
+    """'Add prior_treatments[0].response, ... to decide.', each field named as `said` names it."""
+    return _("Add {fields} to decide.").format(fields=", ".join(said(path) for path in missing))
 
 
 def _diagnosis_among(case: Case, prefixes: tuple[str, ...], wanted: str) -> tuple[Status, str | None]:
@@ -157,17 +186,17 @@ def _diagnosis_among(case: Case, prefixes: tuple[str, ...], wanted: str) -> tupl
         return Status.unknown, None
     found = [d for d in case.diagnoses if d.code.startswith(prefixes)]
     if found:
-        return Status.met, "diagnoses: " + "; ".join(f"{d.code} {d.description}" for d in found) + "."
+        return Status.met, _("diagnoses: {found}.").format(found="; ".join(f"{d.code} {d.description}" for d in found))
     codes = ", ".join(d.code for d in case.diagnoses)
-    return Status.not_met, f"diagnoses hold {codes} but no {wanted}."
+    return Status.not_met, _("diagnoses hold {codes} but no {wanted}.").format(codes=codes, wanted=_(wanted))
 
 
 def _depression_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
-    return _diagnosis_among(case, clinical.DEPRESSION_PREFIXES, "depression code (F32.x or F33.x)")
+    return _diagnosis_among(case, clinical.DEPRESSION_PREFIXES, N_("depression code (F32.x or F33.x)"))
 
 
 def _pain_diagnosis(case: Case, today: date) -> tuple[Status, str | None]:
-    return _diagnosis_among(case, clinical.PAIN_PREFIXES, "CRPS (G90.5x, G56.4x, G57.7x) or chronic pain code")
+    return _diagnosis_among(case, clinical.PAIN_PREFIXES, N_("CRPS (G90.5x, G56.4x, G57.7x) or chronic pain code"))
 
 
 def _pain_standard_treatments(case: Case, today: date) -> tuple[Status, str | None]:
@@ -177,44 +206,49 @@ def _pain_standard_treatments(case: Case, today: date) -> tuple[Status, str | No
     classes = {trial.drug_class for trial in failed}
     counted = ", ".join(_describe_trial(trial) for trial in failed)
     if len(classes) >= TRIALS_NEEDED:
-        return Status.met, f"{len(failed)} treatments of {len(classes)} kinds tried without enough relief: {counted}."
+        return Status.met, _("{count} treatments of {kinds} kinds tried without enough relief: {treatments}.").format(
+            count=len(failed), kinds=len(classes), treatments=counted)
     missing = [f"prior_treatments[{index}].{name}" for index, trial in enumerate(case.prior_treatments)
                for name, value in (("drug_class", trial.drug_class), ("response", trial.response)) if value is None]
-    found = f"So far: {counted}." if failed else "No standard pain treatment is recorded as tried without relief."
+    found = (_("So far: {treatments}.").format(treatments=counted) if failed
+             else _("No standard pain treatment is recorded as tried without relief."))
     if missing:
-        return Status.unknown, f"{found} Add {', '.join(missing)} to decide."
-    return Status.not_met, found + " Plans usually ask for two kinds of standard treatment tried first."
+        return Status.unknown, f"{found} {_to_decide(missing)}"
+    return Status.not_met, found + " " + _("Plans usually ask for two kinds of standard treatment tried first.")
 
 
 def _psychiatric_prescriber(case: Case, today: date) -> tuple[Status, str | None]:
     sender = case.sender
     if sender.role is not SenderRole.provider and case.treatment.prescriber_specialty:
-        said = case.treatment.prescriber_specialty
-        who = f"the prescriber, {case.treatment.prescriber}," if case.treatment.prescriber else "the prescriber"
-        if _PSYCHIATRIC.search(said):
-            return Status.met, f"treatment.prescriber_specialty: {who} is a {said}."
-        return Status.not_met, (
-            f"treatment.prescriber_specialty: {who} is a {said}, not a psychiatric clinician. Plans often require a "
-            "psychiatrist or psychiatric nurse practitioner to prescribe or be consulted; enclose a psychiatric "
-            "consultation.")
+        specialty = case.treatment.prescriber_specialty
+        who = (_("the prescriber, {name},").format(name=case.treatment.prescriber) if case.treatment.prescriber
+               else _("the prescriber"))
+        if _PSYCHIATRIC.search(specialty):
+            return Status.met, _("treatment.prescriber_specialty: {who} is a {specialty}.").format(
+                who=who, specialty=specialty)
+        return Status.not_met, _(
+            "treatment.prescriber_specialty: {who} is a {specialty}, not a psychiatric clinician. Plans often require "
+            "a psychiatrist or psychiatric nurse practitioner to prescribe or be consulted; enclose a psychiatric "
+            "consultation.").format(who=who, specialty=specialty)
     if sender.role is not SenderRole.provider:
         hint = next((item for item in case.enclosures if re.search(r"psychiatr|PMHNP", item, re.I)), None)
-        found = "The prescriber does not sign this letter, so the case does not say their specialty."
+        found = _("The prescriber does not sign this letter, so the case does not say their specialty.") + " "
         if hint:
-            found += f" An enclosure names one ('{hint}'); make sure it states the prescriber's specialty."
+            found += _("An enclosure names one ('{enclosure}'); make sure it states the prescriber's "
+                       "specialty.").format(enclosure=hint)
         else:
-            found += " Enclose the prescriber's letter of medical necessity stating their specialty (see enclosures)."
+            found += _("Enclose the prescriber's letter of medical necessity stating their specialty (see enclosures).")
         return Status.unknown, found
     if not (sender.specialty or sender.credentials):
         return Status.unknown, None
-    given = (("specialty", sender.specialty), ("credentials", sender.credentials))
-    shown = " and ".join(f"sender.{name} '{value}'" for name, value in given if value)
+    given = ((N_("sender.specialty '{value}'"), sender.specialty),
+             (N_("sender.credentials '{value}'"), sender.credentials))
+    shown = listed([_(field).format(value=value) for field, value in given if value])
     if _PSYCHIATRIC.search(f"{sender.specialty or ''} {sender.credentials or ''}"):
         return Status.met, f"{shown}."
-    return Status.not_met, (
-        f"{shown} do not show psychiatry. Plans often require a psychiatrist or psychiatric nurse practitioner to "
-        "prescribe or be consulted; enclose a psychiatric consultation."
-    )
+    return Status.not_met, _(
+        "{sender} do not show psychiatry. Plans often require a psychiatrist or psychiatric nurse practitioner to "
+        "prescribe or be consulted; enclose a psychiatric consultation.").format(sender=shown)
 
 
 def _substance_use_screened(case: Case, today: date) -> tuple[Status, str | None]:
@@ -222,8 +256,8 @@ def _substance_use_screened(case: Case, today: date) -> tuple[Status, str | None
     if screened is None:
         return Status.unknown, None
     if screened:
-        return Status.met, "clinical.substance_use_screened is yes."
-    return Status.not_met, "clinical.substance_use_screened is no; screen for substance use and record the result."
+        return Status.met, _("clinical.substance_use_screened is yes.")
+    return Status.not_met, _("clinical.substance_use_screened is no; screen for substance use and record the result.")
 
 
 def _severity_documented(case: Case, today: date) -> tuple[Status, str | None]:
@@ -231,7 +265,7 @@ def _severity_documented(case: Case, today: date) -> tuple[Status, str | None]:
     if not scores:
         return Status.unknown, None
     shown = ", ".join(f"{score.shown}{f' ({score.date.isoformat()})' if score.date else ''}" for score in scores)
-    return Status.met, f"clinical.scores: {shown}."
+    return Status.met, _("clinical.scores: {scores}.").format(scores=shown)
 
 
 def _rems_certified_setting(case: Case, today: date) -> tuple[Status, str | None]:
@@ -239,10 +273,9 @@ def _rems_certified_setting(case: Case, today: date) -> tuple[Status, str | None
     if not facility:
         return Status.unknown, None
     if re.search(r"\bREMS\b", facility, re.I):
-        return Status.met, f"treatment.facility: {facility}."
-    return Status.unknown, (
-        f"treatment.facility ('{facility}') does not say it is SPRAVATO REMS-certified; confirm it and say so there."
-    )
+        return Status.met, _("treatment.facility: {facility}.").format(facility=facility)
+    return Status.unknown, _("treatment.facility ('{facility}') does not say it is SPRAVATO REMS-certified; confirm "
+                             "it and say so there.").format(facility=facility)
 
 
 def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]:
@@ -251,12 +284,16 @@ def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]
         return Status.unknown, None
 
     def described(course: clinical.ScoreCourse) -> str:
-        change = f", {course.change * 100:.0f}% lower" if course.change and course.change > 0 else ""
-        outcome = "a response" if course.response else "short of a response (at least 50% lower)"
+        # the per cent sign goes in with the number: beside a word in a message, gettext takes it for a placeholder
+        change = (_(", {percent} lower").format(percent=f"{course.change * 100:.0f}%")
+                  if course.change and course.change > 0 else "")
+        outcome = _("a response") if course.response else _("short of a response (at least {half} lower)").format(
+            half="50%")
         if course.remission:
-            outcome += f", in remission ({course.scale.remission_text})"
-        return (f"{course.instrument.label} {course.baseline.number} ({course.baseline.date.isoformat()}) to "
-                f"{course.latest.number} ({course.latest.date.isoformat()}){change}: {outcome}")
+            outcome += _(", in remission ({threshold})").format(threshold=course.scale.remission_said)
+        return _("{scale} {first} ({first_date}) to {last} ({last_date}){change}: {outcome}").format(
+            scale=course.instrument.label, first=course.baseline.number, first_date=course.baseline.date.isoformat(),
+            last=course.latest.number, last_date=course.latest.date.isoformat(), change=change, outcome=outcome)
 
     found = "; ".join(described(course) for course in courses) + "."
     return (Status.met if any(course.response for course in courses) else Status.not_met), found
@@ -314,5 +351,14 @@ def check(case: Case, today: date | None = None) -> list[Result]:
     for criterion in all_criteria():
         if applies(criterion, case, conditions):
             status, detail = _CHECKS[criterion.id](case, today)
-            results.append(Result(criterion, status, detail or criterion.when_unknown))
+            results.append(Result(criterion, status, detail or criterion.said_when_unknown))
     return results
+
+
+def extract_texts(fileobj, keywords, comment_tags, options):
+    """Babel's extraction method for criteria.yaml (babel.cfg): each criterion's title and what to add when the
+    case does not say, which `appeal check` tells the person in their language (`Criterion.said_title`); the
+    criterion as a letter lists it is the `letters` catalog's (appeal/letters/letter_strings.py)."""
+    for criterion in all_criteria():
+        yield 0, None, letter_language.msgid(criterion.title), [f"criterion {criterion.id}"]
+        yield 0, None, letter_language.msgid(criterion.when_unknown), [f"criterion {criterion.id}: what to add"]

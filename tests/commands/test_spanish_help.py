@@ -95,7 +95,12 @@ def test_argparse_errors_are_spanish(capsys):
                        (["--lang", "es", "draft", "--bogus"], "appeal: error: argumentos desconocidos: --bogus"),
                        (["--lang", "es", "batch", "--jobs", "0"], "appeal batch: error: argumento --jobs: tiene que "
                                                                   "ser 1 o más"),
-                       (["--lang", "es", "track"], "appeal track: error: faltan estos argumentos obligatorios:")):
+                       (["--lang", "es", "track"], "appeal track: error: faltan estos argumentos obligatorios:"),
+                       (["--lang", "es", "track", "outcome", "1", "maybe", "--date", "2026-12-01"],
+                        "appeal track outcome: error: argumento resultado: opción no válida: 'maybe' (elija entre "
+                        "'approved', 'denied', 'partial', 'no-answer')"),
+                       (["--lang", "es", "track", "outcome", "1"], "appeal track outcome: error: faltan estos "
+                                                                  "argumentos obligatorios: resultado, --date")):
         with pytest.raises(SystemExit) as exited:
             cli.main(argv)
         assert exited.value.code == 2

@@ -109,6 +109,31 @@ def test_the_english_letter_is_the_same_before_and_after_a_spanish_one(spanish):
     assert english() == before
 
 
+def _blanks(path: Path) -> list[str]:
+    import re
+
+    document = Document(str(path))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return sorted(set(re.findall(r"\[ADD: [^\]]+\]", "\n".join(texts))))
+
+
+def test_a_spanish_letters_blanks_name_in_spanish_what_to_fill_in(tmp_path, monkeypatch):
+    """The [ADD: ...] mark stays what every reader of a letter looks for; what it names is in the letter's language,
+    and the draft still names the question that fills it. The English letter's blanks are as they were."""
+    monkeypatch.chdir(tmp_path)
+    case = (examples_folder() / f"{EXAMPLE}.yaml").read_text(encoding="utf-8")
+    Path("case.yaml").write_text("\n".join(line for line in case.splitlines()
+                                           if not line.startswith(("  member_id:", "  phone:"))), encoding="utf-8")
+    status, printed, errors = _run("--lang", "es", "draft", "--case", "case.yaml", "--letter-lang", "es", "-o",
+                                   "es.docx", "--today", "2026-12-01")
+    assert status == 0, errors
+    assert _blanks(Path("es.docx")) == ["[ADD: número de miembro]", "[ADD: teléfono del paciente]"]
+    assert "[ADD: número de miembro] (la pregunta: 'Número de miembro')" in printed
+    assert _run("draft", "--case", "case.yaml", "-o", "en.docx", "--today", "2026-12-01")[0] == 0
+    assert _blanks(Path("en.docx")) == ["[ADD: member ID]", "[ADD: patient phone]"]
+
+
 def test_a_text_without_spanish_refuses_the_whole_letter(tmp_path, monkeypatch, spanish):
     monkeypatch.setattr(letter_language, "LOCALE_DIR", catalog_folder(tmp_path / "gaps", drop=("Date of birth",)))
     status, _, errors = _run("draft", "--case", "case.yaml", "--letter", "appeal", "--letter-lang", "es",
