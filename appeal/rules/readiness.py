@@ -18,6 +18,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appeal.base import letter_language
+from appeal.base import language
 from appeal.base.language import N_, listed, ngettext, translate as _
 from appeal.base.resources import load_data
 from appeal.cases import conditions as condition_data
@@ -106,6 +107,12 @@ class Result:
 Check = Callable[[Case, date], tuple[Status, str | None]]
 
 
+def _day(day: date) -> str:
+    """A date in what a check found: as the case file writes it (2026-03-04) in English, in words in another language
+    ('4 de marzo de 2026'), where a reader may not take 2026-03-04 for a date at once."""
+    return language.long_date(day) if language.current() in language.CATALOGS else day.isoformat()
+
+
 def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -116,9 +123,9 @@ def _adult(case: Case, today: date) -> tuple[Status, str | None]:
         return Status.unknown, None
     age = _age(born, today)
     if age >= ADULT_AGE:
-        return Status.met, _("patient.date_of_birth {born}: age {age}.").format(born=born.isoformat(), age=age)
+        return Status.met, _("patient.date_of_birth {born}: age {age}.").format(born=_day(born), age=age)
     return Status.not_met, _("patient.date_of_birth {born}: age {age}; plans cover these treatments for adults "
-                             "only.").format(born=born.isoformat(), age=age)
+                             "only.").format(born=_day(born), age=age)
 
 
 def _weeks(weeks: float) -> str:
@@ -264,7 +271,7 @@ def _severity_documented(case: Case, today: date) -> tuple[Status, str | None]:
     scores = [score for score in case.clinical.scores if score.instrument in _DEPRESSION_SCALES]
     if not scores:
         return Status.unknown, None
-    shown = ", ".join(f"{score.shown}{f' ({score.date.isoformat()})' if score.date else ''}" for score in scores)
+    shown = ", ".join(f"{score.shown}{f' ({_day(score.date)})' if score.date else ''}" for score in scores)
     return Status.met, _("clinical.scores: {scores}.").format(scores=shown)
 
 
@@ -292,8 +299,8 @@ def _response_on_treatment(case: Case, today: date) -> tuple[Status, str | None]
         if course.remission:
             outcome += _(", in remission ({threshold})").format(threshold=course.scale.remission_said)
         return _("{scale} {first} ({first_date}) to {last} ({last_date}){change}: {outcome}").format(
-            scale=course.instrument.label, first=course.baseline.number, first_date=course.baseline.date.isoformat(),
-            last=course.latest.number, last_date=course.latest.date.isoformat(), change=change, outcome=outcome)
+            scale=course.instrument.label, first=course.baseline.number, first_date=_day(course.baseline.date),
+            last=course.latest.number, last_date=_day(course.latest.date), change=change, outcome=outcome)
 
     found = "; ".join(described(course) for course in courses) + "."
     return (Status.met if any(course.response for course in courses) else Status.not_met), found

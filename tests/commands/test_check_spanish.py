@@ -107,6 +107,8 @@ def test_the_spanish_names_each_field_in_words_beside_its_path(cases):
     assert "el tipo del tratamiento 2 de la lista (prior_treatments[1].drug_class)" in spanish
     assert "Agregue la fecha de nacimiento del paciente (patient.date_of_birth)." in spanish
     spanish = _check(cases["ketamine-crps-marketplace-external-review"], "--lang", "es")
+    # a date in words, not the case file's 1990-04-17 (found reading it as a Spanish-speaking patient would)
+    assert "Fecha de nacimiento del paciente (patient.date_of_birth): 17 de abril de 1990; edad:" in spanish
     assert "(anticonvulsivo o gabapentinoide, 10 semanas, efectos secundarios que no se podían tolerar)" in spanish
     assert ("coincide con las afecciones: síndrome de dolor regional complejo (CRPS) y dolor crónico, tratamiento: "
             "ketamina intravenosa, responde a los motivos de la denegación: experimental o de investigación y no es "
