@@ -1033,3 +1033,18 @@ The Plan's criteria were applied by a psychiatrist. In the reviewer's words:
 YOUR RIGHTS
 """)
     assert value(words, "quote") == "The Plan covers esketamine only after two antidepressant trials. The records document one trial."
+
+
+def test_a_date_processed_a_weekday_before_the_date_and_a_claims_tcn():
+    processed = read("EXPLANATION OF BENEFITS\n\nDate Processed:   September 15, 2026\nClaim (TCN):      2026187F04471\n")
+    assert value(processed, "notice_date") == "2026-09-15"
+    assert value(processed, "reference") == "2026187F04471"
+    weekday = read("""Acme Health Plan of Georgia, Inc.
+1400 Peachtree Commons Blvd, Suite 900
+Atlanta, GA 30309
+
+Friday, June 12, 2026
+
+Dear Mr. Vantongeren:
+""")
+    assert value(weekday, "notice_date") == "2026-06-12" and certain(weekday, "notice_date")
