@@ -1359,12 +1359,18 @@ class _Reader:
         organization (the address it prints is theirs, not the plan's) offers no appeal to the plan: the review's
         window stays among the other windows, not the appeal deadline, and that office's address and fax are not
         the plan's appeal route. Kept (marked) when the plan takes the request itself or the notice gives no
-        address, and for Medicare's next level (an IRE, a QIC), which is an appeal."""
+        address, and for Medicare's next level (an IRE, a QIC), which is an appeal. Whoever takes the review, a fax
+        away from the address it goes to is the plan's for the level just decided ('Reconsideration Fax' in the
+        letterhead of an FEHB plan whose next step is OPM's review), not the review's."""
         window = notice_windows.appeal_window(self.result.windows)
         if "appeal_deadline" not in self.result.found or window is None \
                 or window.role is not notice_windows.WindowRole.external_review:
             return
         address = self.result.found.get("appeals_address")
+        fax = self.result.found.get("appeals_fax")
+        if address is not None and fax is not None and fax.line.number not in range(
+                address.line.number, address.line.number + len(show(address.value).split("\n")) + 3):
+            del self.result.found["appeals_fax"]  # the plan's fax for the level just decided, not the review's
         names = [part for part in show(address.value).split("\n") if not re.match(r"(?i)attn|attention|\d|p\.?\s?o\.? box", part)] \
             if address is not None else []
         if not any(re.search(REVIEW_OFFICE, name) for name in names[:2]):
