@@ -459,7 +459,7 @@ class _Reader:
             r"control|document|redetermination|reconsideration|UM|utilization review|file|episode|"
             r"prior approval(?: \(PA\))?|document control)\.? ?(?:number|no\.?|#|id)"
             r"(?: \((?:redetermination|reconsideration|appeal|ICN|DCN)\))?",
-            r"claim(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance|our) reference(?=\s*(?::|\.{3,}))",
+            r"claim(?: \((?:TCN|ICN|DCN)\))?(?=\s*(?::|\.{3,}))", r"(?:precertification|authorization|prior authorization|appeal|grievance|our) reference(?=\s*(?::|\.{3,}))",
             r"(?:prior authorization|precertification|authorization) request(?=\s*(?::|\.{3,}))",
             r"(?:authorization|referral)/(?:authorization|referral)(?: (?:number|no\.?|#))?(?=\s*(?::|\.{3,}))",
             r"(?:(?:^\s*|(?<= {3}))case)(?=\s*(?::|\.{3,}))", r"(?:claim ?/ ?)?(?:DCN|ICN)(?=\s*[:#])",
@@ -753,7 +753,7 @@ class _Reader:
         label = _label(r"date of (?:this )?(?:notice|letter|decision)", r"notice date", r"letter date",
                        r"decision date", r"date mailed", r"mailed on", r"(?:^\s*|(?<= {3}))date(?=\s*(?::|\.{3,}))",
                        r"process(?:ed|ing)? date",
-                       r"date (?:issued|prepared|sent|printed)", r"(?:statement|determination|issue|print|EOB|claim summary) date",
+                       r"date (?:issued|prepared|sent|printed|processed)", r"(?:statement|determination|issue|print|EOB|claim summary) date",
                        r"date/time sent", r"^\s*(?:issued|processed|mailed|sent)(?=\s*(?::|\.{3,}))")
         if self.labelled("notice_date", label, _past_date):
             return
@@ -761,9 +761,10 @@ class _Reader:
         # Without a greeting (a form, an EOB), a date alone on a line near the top is likely its date: marked.
         greeting = next((line.number for line in self.lines if re.match(r"(?i)\s*dear\b", line.text)), None)
         top = self.lines[: greeting - 1] if greeting is not None else self.lines[:15]
-        alone = [line for line in top if re.fullmatch(r"\s*" + DATE + r"\s*", line.text)]
+        weekday = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"  # 'Friday, June 12, 2026'
+        alone = [line for line in top if re.fullmatch(r"\s*" + weekday + DATE + r"\s*", line.text)]
         if len(alone) == 1:
-            value, why = _past_date(alone[0].text.strip()) or (None, "")
+            value, why = _past_date(re.sub("^" + weekday, "", alone[0].text.strip())) or (None, "")
             if greeting is None and not why:
                 why = N_("a date alone near the top of the notice, without a label: check it is the notice's date")
             self.keep("notice_date", value, alone[0], not why, why)
@@ -1358,12 +1359,18 @@ class _Reader:
         organization (the address it prints is theirs, not the plan's) offers no appeal to the plan: the review's
         window stays among the other windows, not the appeal deadline, and that office's address and fax are not
         the plan's appeal route. Kept (marked) when the plan takes the request itself or the notice gives no
-        address, and for Medicare's next level (an IRE, a QIC), which is an appeal."""
+        address, and for Medicare's next level (an IRE, a QIC), which is an appeal. Whoever takes the review, a fax
+        away from the address it goes to is the plan's for the level just decided ('Reconsideration Fax' in the
+        letterhead of an FEHB plan whose next step is OPM's review), not the review's."""
         window = notice_windows.appeal_window(self.result.windows)
         if "appeal_deadline" not in self.result.found or window is None \
                 or window.role is not notice_windows.WindowRole.external_review:
             return
         address = self.result.found.get("appeals_address")
+        fax = self.result.found.get("appeals_fax")
+        if address is not None and fax is not None and fax.line.number not in range(
+                address.line.number, address.line.number + len(show(address.value).split("\n")) + 3):
+            del self.result.found["appeals_fax"]  # the plan's fax for the level just decided, not the review's
         names = [part for part in show(address.value).split("\n") if not re.match(r"(?i)attn|attention|\d|p\.?\s?o\.? box", part)] \
             if address is not None else []
         if not any(re.search(REVIEW_OFFICE, name) for name in names[:2]):

@@ -1033,3 +1033,36 @@ The Plan's criteria were applied by a psychiatrist. In the reviewer's words:
 YOUR RIGHTS
 """)
     assert value(words, "quote") == "The Plan covers esketamine only after two antidepressant trials. The records document one trial."
+
+
+def test_a_date_processed_a_weekday_before_the_date_and_a_claims_tcn():
+    processed = read("EXPLANATION OF BENEFITS\n\nDate Processed:   September 15, 2026\nClaim (TCN):      2026187F04471\n")
+    assert value(processed, "notice_date") == "2026-09-15"
+    assert value(processed, "reference") == "2026187F04471"
+    weekday = read("""Acme Health Plan of Georgia, Inc.
+1400 Peachtree Commons Blvd, Suite 900
+Atlanta, GA 30309
+
+Friday, June 12, 2026
+
+Dear Mr. Vantongeren:
+""")
+    assert value(weekday, "notice_date") == "2026-06-12" and certain(weekday, "notice_date")
+
+
+def test_the_plans_fax_is_not_the_route_of_an_external_review_sent_elsewhere():
+    extraction = read("""ACME FEDERAL HEALTH PLAN, INC.
+Appeals & Reconsiderations, 2200 Harborview Drive, Baltimore, MD 21230
+Tel. 1-888-555-0153   Reconsideration Fax 410-555-0157
+
+This letter is our final decision on your reconsideration request. If you disagree, you may ask OPM to
+review our decision. You must write to OPM within 90 days after the date of this letter. Send your request to:
+
+     United States Office of Personnel Management
+     Healthcare and Insurance
+     1900 E Street, NW
+     Washington, DC 20415-3620
+""")
+    assert value(extraction, "appeal_deadline") == "90 days"
+    assert value(extraction, "appeals_address").startswith("United States Office of Personnel Management")
+    assert "appeals_fax" not in extraction.found
