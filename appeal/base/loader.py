@@ -332,7 +332,7 @@ class Loaded:
         path = tuple(path)
         while path:
             if path in self.positions:
-                return f" (line {self.positions[path][0]})"
+                return " " + _("(line {number})").format(number=self.positions[path][0])
             path = path[:-1]
         return ""
 

@@ -10,7 +10,8 @@ import yaml
 from pydantic import ValidationError
 
 from appeal.base import loader
-from appeal.base.errors import UserError
+from appeal.base.errors import UserError, one_of, problems
+from appeal.base.language import translate as _
 from appeal.base.safe_write import write_text
 from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
 
@@ -20,19 +21,20 @@ def describe_validation_error(error: ValidationError, source: str, loaded: loade
     value's full repr or a traceback."""
     lines = []
     for problem in error.errors():
-        path = ".".join(str(part) for part in problem["loc"]) or "(the whole case)"
+        path = ".".join(str(part) for part in problem["loc"]) or _("(the whole case)")
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
-            message = "is not a field of a case (a typo?); see `appeal schema` for the field names"
+            message = _("is not a field of a case (a typo?); see `appeal schema` for the field names")
         elif problem["type"] == "enum":
-            message = f"must be one of: {problem['ctx']['expected']}"
+            message = one_of(problem)
         elif problem["type"] == "string_too_long":
-            message = (f"is {len(problem['input']):,} characters long; a letter holds at most "
-                       f"{MAX_TEXT_CHARACTERS:,} characters in one field (about 40 pages), and never cuts one "
-                       "short. Shorten it, or enclose the full text as a separate document (enclosures:)")
+            message = _("is {count} characters long; a letter holds at most {most} characters in one field (about "
+                        "40 pages), and never cuts one short. Shorten it, or enclose the full text as a separate "
+                        "document (enclosures:)").format(count=f"{len(problem['input']):,}",
+                                                        most=f"{MAX_TEXT_CHARACTERS:,}")
         where = loaded.where(problem["loc"]) if loaded else ""
         lines.append(f"  {path}{where}: {message}")
-    return f"{source} has {len(lines)} problem{'s' if len(lines) > 1 else ''}:\n" + "\n".join(lines)
+    return problems(source, lines)
 
 
 def _mapping(loaded: loader.Loaded) -> dict[str, Any]:

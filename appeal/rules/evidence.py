@@ -366,9 +366,10 @@ def _unknown_ids(wanted: list[str], library: Mapping[str, Snippet], field: str) 
     lines = []
     for item in unknown:
         near = difflib.get_close_matches(item, list(library), n=3, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        lines.append(f"  evidence.{field}: there is no evidence snippet with the id '{item}'.{hint}")
-    raise UserError("The case names evidence that does not exist:\n" + "\n".join(lines))
+        hint = " " + _("Did you mean: {ids}?").format(ids=", ".join(near)) if near else ""
+        lines.append(f"  evidence.{field}: " + _("there is no evidence snippet with the id '{id}'.").format(id=item)
+                     + hint)
+    raise UserError(_("The case names evidence that does not exist:") + "\n" + "\n".join(lines))
 
 
 def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
@@ -383,7 +384,8 @@ def select(case: Case, library: Mapping[str, Snippet]) -> list[Chosen]:
     _unknown_ids(dropped, library, "drop")
     both = sorted(set(added) & set(dropped))
     if both:
-        raise UserError(f"evidence.add and evidence.drop both name {', '.join(both)}; keep each id in one list.")
+        raise UserError(_("evidence.add and evidence.drop both name {ids}; keep each id in one list.").format(
+            ids=", ".join(both)))
     conditions = clinical.conditions(case)
     reasons: dict[str, str] = {}
     for snippet in sorted(library.values(), key=_strength):

@@ -161,3 +161,33 @@ def test_the_english_is_as_it_was(cases):
     added = _check(cases["one-class-twice"])
     assert "feder-2021-ketamine-ptsd-repeated: added by request in the case's evidence.add list" in added
     assert re.search(r"is a guideline or consensus statement, included whatever the denial reason", added)
+
+
+def test_a_case_file_or_evidence_list_check_cannot_read_is_told_in_spanish(tmp_path):
+    """What stops `appeal check` (a case file's problems, evidence the case names that does not exist) is Spanish
+    too, the field paths and the values to type as they are."""
+    import contextlib
+    import io
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("patient:\n  date_of_birth: 2030-01-01\n  foo: 1\ninsurance:\n  plan_type: bogus\n",
+                   encoding="utf-8")
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("evidence:\n  add: [cohen-2018-ketamine]\n", encoding="utf-8")
+    both = tmp_path / "both.yaml"
+    both.write_text("evidence:\n  add: [rush-2006-star-d-stepwise-remission]\n  drop: "
+                    "[rush-2006-star-d-stepwise-remission]\n", encoding="utf-8")
+    for path in (bad, unknown, both):
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            assert main(["--lang", "es", "check", "--case", str(path)]) == 2
+        said = errors.getvalue()
+        assert said.startswith("appeal: ") and not english_in(_FIELD.sub(" ", said.replace(str(path), " "))), said
+    with contextlib.redirect_stderr(io.StringIO()) as errors:
+        main(["check", "--case", str(bad)])
+    assert errors.getvalue() == (
+        f"appeal: {bad} has 3 problems:\n  patient.date_of_birth (line 2): 01/01/2030 is in the future; this date must "
+        "be today or earlier\n  patient.foo (line 3): is not a field of a case (a typo?); see `appeal schema` for the "
+        "field names\n  insurance.plan_type (line 5): must be one of: 'employer_self_funded', "
+        "'employer_fully_insured', 'individual_marketplace', 'medicare_original', 'medicare_advantage', "
+        "'medicare_part_d', 'medicaid_ffs', 'medicaid_managed_care', 'va', 'tricare', 'fehb' or 'other'\n")
