@@ -1,5 +1,7 @@
 """The one exception a user should ever see: a plain message, exit status 2, never a traceback."""
 
+from appeal.base.language import N_
+
 
 class UserError(Exception):
     """Something the person can fix (a file, a field, an option). The message names it and says what is wrong."""
@@ -13,13 +15,25 @@ class UserError(Exception):
 
 
 def os_reason(error: OSError) -> str:
-    """'Permission denied', not '[Errno 13] Permission denied: ...' (the path is named by the caller)."""
-    return error.strerror or str(error)
+    """'Permission denied', not '[Errno 13] Permission denied: ...' (the path is named by the caller); the usual
+    ones in the person's language (the system's own words are English in most locales)."""
+    import errno
+
+    from appeal.base.language import translate as _
+
+    usual = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"),
+             errno.EPERM: N_("Operation not permitted"), errno.EISDIR: N_("Is a directory"),
+             errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
+             errno.EROFS: N_("Read-only file system"), errno.ENAMETOOLONG: N_("File name too long")}
+    return _(usual[error.errno]) if error.errno in usual else error.strerror or str(error)
 
 
 def cannot_read(path: object, error: OSError, what: str = "") -> UserError:
     """'{what} {path} cannot be read: Permission denied.'"""
-    return UserError(f"{what + ' ' if what else ''}{path} cannot be read: {os_reason(error)}.")
+    from appeal.base.language import translate as _
+
+    name = f"{what} {path}" if what else str(path)
+    return UserError(_("{name} cannot be read: {reason}.").format(name=name, reason=os_reason(error)))
 
 
 def one_of(problem: dict) -> str:
@@ -45,7 +59,30 @@ def problem_words(problem: dict, messages: dict[str, str] | None = None,
         return pattern_hints[str(problem["loc"][-1])]
     if messages and kind in messages:
         return messages[kind]
+    if kind in _PYDANTIC_WORDS:  # pydantic's own words, in the person's language (the same words in English)
+        from appeal.base.language import translate as _
+
+        return _(_PYDANTIC_WORDS[kind]).format(**(problem.get("ctx") or {}))
     return problem["msg"].removeprefix("Value error, ")
+
+
+# pydantic's messages for the problems a case file's hand edits usually have, as pydantic writes them (so the
+# English is unchanged), marked for the catalog.
+_PYDANTIC_WORDS = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+}
 
 
 def describe_validation(error: object, source: str, *, whole: str, messages: dict[str, str] | None = None,

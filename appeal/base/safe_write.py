@@ -7,7 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from appeal.base.errors import UserError
+from appeal.base.errors import UserError, os_reason
+from appeal.base.language import N_, translate as _
 
 OWNER_ONLY = 0o600
 
@@ -15,17 +16,17 @@ OWNER_ONLY = 0o600
 def describe_os_error(error: OSError) -> str:
     """An operating-system error in words: what to do about it."""
     reasons = {
-        errno.EACCES: "permission denied (choose a folder you can write to)",
-        errno.EPERM: "permission denied (choose a folder you can write to)",
-        errno.EROFS: "the disk or folder is read-only (choose another folder)",
-        errno.ENOSPC: "the disk is full (free some space, or choose another disk)",
-        errno.EDQUOT: "your disk quota is used up (free some space)",
-        errno.EISDIR: "a folder has that name (choose a file name, like letter.docx)",
-        errno.ENOTDIR: "part of the path is a file, not a folder",
-        errno.ENAMETOOLONG: "the name is too long",
-        errno.EFBIG: "the file is larger than the disk or your limits allow",
+        errno.EACCES: N_("permission denied (choose a folder you can write to)"),
+        errno.EPERM: N_("permission denied (choose a folder you can write to)"),
+        errno.EROFS: N_("the disk or folder is read-only (choose another folder)"),
+        errno.ENOSPC: N_("the disk is full (free some space, or choose another disk)"),
+        errno.EDQUOT: N_("your disk quota is used up (free some space)"),
+        errno.EISDIR: N_("a folder has that name (choose a file name, like letter.docx)"),
+        errno.ENOTDIR: N_("part of the path is a file, not a folder"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+        errno.EFBIG: N_("the file is larger than the disk or your limits allow"),
     }
-    return reasons.get(error.errno, error.strerror or str(error))
+    return _(reasons[error.errno]) if error.errno in reasons else os_reason(error)
 
 
 # Errors that are the folder's (its permissions, its disk), so the message names the folder as well.
@@ -44,11 +45,12 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool, durable: bool = Tru
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(f"Cannot write {path}: the folder {folder} does not exist.")
+        raise UserError(_("Cannot write {path}: the folder {folder} does not exist.").format(path=path, folder=folder))
     if path.is_dir():
-        raise UserError(f"Cannot write {path}: it is a folder. Give a file name, like {path / 'letter.docx'}.")
+        raise UserError(_("Cannot write {path}: it is a folder. Give a file name, like {example}.").format(
+            path=path, example=path / "letter.docx"))
     if path.exists() and not overwrite:
-        raise UserError(f"{path} already exists. Choose another name with -o, or add --force to replace it.")
+        raise UserError(_("{path} already exists. Choose another name with -o, or add --force to replace it.").format(path=path))
     temporary: str | None = None
     try:
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -64,14 +66,17 @@ def write_bytes(path: Path, data: bytes, *, overwrite: bool, durable: bool = Tru
             try:
                 os.link(temporary, path)
             except FileExistsError:
-                raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
+                raise UserError(_("{path} already exists. Choose another name with -o, or add --force.").format(path=path)) from None
             except OSError:  # a file system without hard links: check, then move
                 if path.exists():
-                    raise UserError(f"{path} already exists. Choose another name with -o, or add --force.") from None
+                    raise UserError(_("{path} already exists. Choose another name with -o, or add --force.").format(path=path)) from None
                 os.replace(temporary, path)
     except OSError as error:
-        where = f" in the folder {folder.resolve()}" if error.errno in _FOLDER_ERRORS else ""
-        raise UserError(f"Cannot write {path}: {describe_os_error(error)}{where}. Nothing was changed.") from None
+        if error.errno in _FOLDER_ERRORS:
+            raise UserError(_("Cannot write {path}: {reason} in the folder {folder}. Nothing was changed.").format(
+                path=path, reason=describe_os_error(error), folder=folder.resolve())) from None
+        raise UserError(_("Cannot write {path}: {reason}. Nothing was changed.").format(
+            path=path, reason=describe_os_error(error))) from None
     finally:
         if temporary is not None:
             try:
@@ -102,8 +107,8 @@ def private_folder(path: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as error:
-            raise UserError(f"Cannot create the folder {folder}: {error.strerror or error}.") from None
+            raise UserError(_("Cannot create the folder {folder}: {reason}.").format(folder=folder, reason=os_reason(error))) from None
         os.chmod(folder, 0o700)
     if not path.is_dir():
-        raise UserError(f"Cannot use {path} as a folder: something else is in the way.")
+        raise UserError(_("Cannot use {path} as a folder: something else is in the way.").format(path=path))
     return path

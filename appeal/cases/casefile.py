@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from appeal.base import loader
-from appeal.base.errors import UserError, one_of, problems
+from appeal.base.errors import UserError, problem_words, problems
 from appeal.base.language import translate as _
 from appeal.base.safe_write import write_text
 from appeal.cases.case import MAX_TEXT_CHARACTERS, Case
@@ -22,11 +22,9 @@ def describe_validation_error(error: ValidationError, source: str, loaded: loade
     lines = []
     for problem in error.errors():
         path = ".".join(str(part) for part in problem["loc"]) or _("(the whole case)")
-        message = problem["msg"].removeprefix("Value error, ")
+        message = problem_words(problem)  # an enum's choices, pydantic's usual words in the person's language
         if problem["type"] == "extra_forbidden":
             message = _("is not a field of a case (a typo?); see `appeal schema` for the field names")
-        elif problem["type"] == "enum":
-            message = one_of(problem)
         elif problem["type"] == "string_too_long":
             message = _("is {count} characters long; a letter holds at most {most} characters in one field (about "
                         "40 pages), and never cuts one short. Shorten it, or enclose the full text as a separate "
