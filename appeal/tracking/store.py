@@ -97,8 +97,8 @@ def _letter_step(case: Case, kind: str) -> Step:
 
     letter_kind = kinds.get(kind)
     if letter_kind.starts == "none":
-        raise UserError(f"A {kind} letter starts no step of the dispute, so it has no decision date to track. Add it "
-                        "to the appeal it belongs to as a note: appeal track note ID TEXT")
+        raise UserError(_("A {kind} letter starts no step of the dispute, so it has no decision date to track. Add it "
+                          "to the appeal it belongs to as a note: appeal track note ID TEXT").format(kind=kind))
     return letter_step(case, letter_kind) or Step.later_levels  # None: every known step is used
 
 
@@ -281,7 +281,7 @@ class Store:
             else:
                 row = db.execute("SELECT uid, closed FROM appeals WHERE id = ?", (continues,)).fetchone()
                 if row is None:
-                    raise UserError(f"There is no tracked appeal {continues}. See them with: appeal status --all")
+                    raise UserError(_("There is no tracked appeal {id}. See them with: appeal status --all").format(id=continues))
                 uid, appeal_id = row[0], continues
                 level = db.execute("SELECT COALESCE(MAX(level), 0) + 1 FROM letters WHERE appeal_id = ?",
                                    (appeal_id,)).fetchone()[0]
@@ -331,10 +331,10 @@ class Store:
     def note(self, appeal_id: int, text: str, today: date | None = None) -> None:
         text = _plain("note", text)
         if not text.strip():
-            raise UserError("The note is empty; write what happened, e.g. 'Called the plan, spoke to Sam'.")
+            raise UserError(_("The note is empty; write what happened, e.g. 'Called the plan, spoke to Sam'."))
         with self._write() as db:
             if db.execute("SELECT 1 FROM appeals WHERE id = ?", (appeal_id,)).fetchone() is None:
-                raise UserError(f"There is no tracked appeal {appeal_id}. See them with: appeal status --all")
+                raise UserError(_("There is no tracked appeal {id}. See them with: appeal status --all").format(id=appeal_id))
             db.execute("INSERT INTO notes (appeal_id, written, text) VALUES (?, ?, ?)",
                        (appeal_id, (today or date.today()).isoformat(), text.strip()))
 
@@ -350,7 +350,7 @@ class Store:
     def get(self, appeal_id: int) -> Appeal:
         found = self._load("WHERE id = ?", (appeal_id,))
         if not found:
-            raise UserError(f"There is no tracked appeal {appeal_id}. See them with: appeal status --all")
+            raise UserError(_("There is no tracked appeal {id}. See them with: appeal status --all").format(id=appeal_id))
         return found[0]
 
     def appeals(self, include_closed: bool = True) -> list[Appeal]:
@@ -514,9 +514,9 @@ class _Transaction:
 
 def _busy(error: sqlite3.OperationalError) -> UserError:
     if "locked" in str(error) or "busy" in str(error):
-        return UserError("Another appeal command is writing to the tracking record; nothing was changed. "
-                         "Try again in a moment.")
-    return UserError(f"The tracking record could not be written ({error}); nothing was changed.")
+        return UserError(_("Another appeal command is writing to the tracking record; nothing was changed. "
+                           "Try again in a moment."))
+    return UserError(_("The tracking record could not be written ({error}); nothing was changed.").format(error=error))
 
 
 def open_store(folder: Path | None = None) -> Store:
@@ -611,9 +611,9 @@ def _read_input(path: Path, option: str) -> bytes:
     the letter it has just written), so the message names its option, as the tests pin."""
     path = Path(path)
     if not path.exists():
-        raise UserError(f"{option}: there is no file {path}.")
+        raise UserError(_("{option}: there is no file {path}.").format(option=option, path=path))
     if path.is_dir():
-        raise UserError(f"{option}: {path} is a folder; give the file that was sent.")
+        raise UserError(_("{option}: {path} is a folder; give the file that was sent.").format(option=option, path=path))
     return loader.read_regular(path, COPY_MAX_BYTES, name=f"{option} {path}")  # a pipe or a device: named, never opened
 
 

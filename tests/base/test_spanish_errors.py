@@ -46,3 +46,14 @@ def test_a_hand_edited_case_file_is_refused_in_spanish_naming_each_field(tmp_pat
     with pytest.raises(UserError) as english:
         casefile.load(case)
     assert "Input should be a valid integer" in str(english.value)
+
+
+def test_tracking_an_appeal_that_is_not_there_is_said_in_spanish(tmp_path, monkeypatch, capsys):
+    from appeal.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["--lang", "es", "track", "note", "999", "Llamé al plan"]) == 2
+    said = capsys.readouterr().err
+    assert "No hay ninguna apelación registrada con el número 999. Véalas con: appeal status --all" in said
+    assert english_in(said) == [], said
