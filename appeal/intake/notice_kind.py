@@ -102,9 +102,9 @@ class DocumentKind:
 _CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|whether|until|in case|only when)\b[^.;:]*$|"
                           r"\b(?:may|might|could|would|can|will)(?: not)? (?:be|have been|also be)\s*$|\bto be\s*$")
 
-_EOB_TITLE = re.compile(r"(?i)^(?:.*\S {3,})?\W*(?:your |member |medicare )?(?:explanation of (?:benefits|payment)|medicare summary "
+_EOB_TITLE = re.compile(r"(?i)^(?:.*\S {3,})?\W*(?:your |member |medicare |tricare )?(?:explanation of (?:benefits|payment)|medicare summary "
                         r"notice)\b(?:\s*\(\w+\))?[\W\w]{0,60}$")
-_NOT_A_BILL = re.compile(r"(?i)\bthis is not a bill\b")
+_NOT_A_BILL = re.compile(r"(?i)\bthis\s+is\s+not\s+a\s+bill\b")  # OCR may read two spaces between words
 # A summary notice's own answer: 'Did Medicare Approve All Services?   NO'.
 _NOT_ALL_APPROVED = re.compile(r"(?i)\bapprove all (?:services|items|claims)\?\s*NO\b")
 # An EOB line that was not paid, in words (an adjustment code alone is not enough: CO-45 is a contract discount).

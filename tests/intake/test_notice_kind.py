@@ -309,3 +309,11 @@ def _write(folder, text: str):
 ])
 def test_the_kind_of_denial_from_a_heading_or_a_decision_still_to_come(text, kind):
     assert read(text).document.type is kind
+
+
+@pytest.mark.parametrize("heading", ["TRICARE EXPLANATION OF BENEFITS", "This is a statement of your claim. THIS IS NOT A  BILL."])
+def test_an_eob_is_told_by_a_programs_title_or_by_not_a_bill_read_with_two_spaces(heading):
+    """A scan's OCR read 'NOT A  BILL' with two spaces, and TRICARE names its EOB with its own name first: the
+    paid EOB was read as no kind of document at all."""
+    assert read(f"{heading}\n\nDate of notice: 13 Oct 2026\nAmount billed 1,045.00  Paid 134.32\n").document.type \
+        is DocumentType.eob_paid
