@@ -56,13 +56,13 @@ SMALL_LIMITS = Limits(max_bytes=200_000, max_nodes=5_000)  # a snippet header or
 
 
 _BINARY_SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive, such as a Word (.docx) or Excel (.xlsx) file"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Excel document (.doc, .xls)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"{\\rtf", "an RTF document; save it as plain text"),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive, such as a Word (.docx) or Excel (.xlsx) file")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Word or Excel document (.doc, .xls)")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"{\\rtf", N_("an RTF document; save it as plain text")),
 )
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose mark it starts with
@@ -88,8 +88,8 @@ def sniff_encoding(head: bytes, source: str) -> tuple[str, int]:
             return encoding, len(mark)
     for signature, what in _BINARY_SIGNATURES:
         if head.startswith(signature):
-            raise UserError(f"{source}: the file is not text (it looks like {what}); give a YAML, JSON or CSV "
-                            "text file.")
+            raise UserError(_("{source}: the file is not text (it looks like {what}); give a YAML, JSON or CSV "
+                              "text file.").format(source=source, what=_(what)))
     sample = head[:4096]
     if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
@@ -98,8 +98,8 @@ def sniff_encoding(head: bytes, source: str) -> tuple[str, int]:
         if even > len(sample) // 4 and odd == 0:
             return "utf-16-be", 0
     if b"\x00" in sample:
-        raise UserError(f"{source}: the file is not text (it looks like a binary file: it has zero bytes); "
-                        "give a YAML, JSON or CSV text file.")
+        raise UserError(_("{source}: the file is not text (it looks like a binary file: it has zero bytes); "
+                          "give a YAML, JSON or CSV text file.").format(source=source))
     return "utf-8", 0
 
 
@@ -121,7 +121,8 @@ def decode(data: bytes, source: str, *, first_line: int = 1) -> str:
     """Bytes of a user's file as text: UTF-8 (with or without a mark), UTF-16 or UTF-32; anything else, an
     empty file and a binary file are refused by name. Control characters are refused with their line."""
     if not data.strip():
-        raise UserError(f"{source}: the file is empty" + (" (it holds only blank space)." if data else " (0 bytes)."))
+        raise UserError((_("{source}: the file is empty (it holds only blank space).") if data
+                         else _("{source}: the file is empty (0 bytes).")).format(source=source))
     encoding, skip = sniff_encoding(data, source)
     try:
         text = data[skip:].decode(encoding)
@@ -132,7 +133,7 @@ def decode(data: bytes, source: str, *, first_line: int = 1) -> str:
                         "save it again as UTF-8.") from None
     check_characters(text, source, first_line=first_line)
     if not text.strip():
-        raise UserError(f"{source}: the file is empty (it holds only blank space).")
+        raise UserError(_("{source}: the file is empty (it holds only blank space).").format(source=source))
     return text
 
 
@@ -141,10 +142,10 @@ def check_characters(text: str, source: str, *, first_line: int = 1) -> None:
     match = _NOT_PRINTABLE.search(text)
     if match:
         line, column = _position(text, match.start(), first_line)
-        raise UserError(
-            f"{source}, line {line}, column {column}: the control character U+{ord(match.group()):04X} is not "
-            "allowed in a text file (pasted from another program?); delete it or retype that part."
-        )
+        raise UserError(_(
+            "{source}, line {line}, column {column}: the control character U+{code} is not allowed in a text file "
+            "(pasted from another program?); delete it or retype that part.").format(
+                source=source, line=line, column=column, code=f"{ord(match.group()):04X}"))
 
 
 def _head(path: Path, size: int, what: str) -> bytes:

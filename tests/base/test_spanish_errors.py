@@ -57,3 +57,16 @@ def test_tracking_an_appeal_that_is_not_there_is_said_in_spanish(tmp_path, monke
     said = capsys.readouterr().err
     assert "No hay ninguna apelación registrada con el número 999. Véalas con: appeal status --all" in said
     assert english_in(said) == [], said
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"", "el archivo está vacío (0 bytes)"),
+    (b"%PDF-1.7 ...", "el archivo no es de texto (parece un documento PDF)"),
+    (b"patient:\n  name: Ana\x1b[31m\n", "el carácter de control U+001B no se permite"),
+])
+def test_a_case_file_that_is_not_one_is_refused_in_spanish(tmp_path, content, said):
+    case = tmp_path / "caso.yaml"
+    case.write_bytes(content)
+    with language.reading("es"), pytest.raises(UserError) as refused:
+        casefile.load(case)
+    assert said in str(refused.value) and english_in(str(refused.value)) == [], str(refused.value)
