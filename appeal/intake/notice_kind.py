@@ -321,11 +321,11 @@ def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -
         hits = _hits(pattern, said, later=True)
         if hits:
             return DocumentKind(kind, hits[0][1], certain, why)
-    for line in (line for sentence in said[:25] for _, line in sentence.starts):  # the notice's heading says which
-        if _SAYS_CLAIM.search(line.text):
-            return DocumentKind(DocumentType.denial_claim, line, certain, why)
-        if _SAYS_PRIOR_AUTH.search(line.text):
-            return DocumentKind(DocumentType.denial_prior_authorization, line, certain, why)
+    for heading in (start for sentence in said[:25] for _, start in sentence.starts):  # the heading says which
+        if _SAYS_CLAIM.search(heading.text):
+            return DocumentKind(DocumentType.denial_claim, heading, certain, why)
+        if _SAYS_PRIOR_AUTH.search(heading.text):
+            return DocumentKind(DocumentType.denial_prior_authorization, heading, certain, why)
     claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)
     if claim and (not before or len(claim) > len(before)):
         return DocumentKind(DocumentType.denial_claim, line, certain, why)

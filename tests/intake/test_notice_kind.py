@@ -317,3 +317,11 @@ def test_an_eob_is_told_by_a_programs_title_or_by_not_a_bill_read_with_two_space
     paid EOB was read as no kind of document at all."""
     assert read(f"{heading}\n\nDate of notice: 13 Oct 2026\nAmount billed 1,045.00  Paid 134.32\n").document.type \
         is DocumentType.eob_paid
+
+
+def test_the_line_shown_for_a_denial_is_the_one_that_says_it_was_denied():
+    """The heading check looks at the first lines for 'Post-Service Claim'; when none says so, the line shown is
+    still the sentence that denies, not the last line it looked at (the browser showed 'Fax your appeal to ...')."""
+    text = PEER_TO_PEER + "Fax your appeal to (859) 555-0142.\n"
+    document = read(text).document
+    assert document.line.text == "We have denied the request for IV ketamine infusion therapy."
