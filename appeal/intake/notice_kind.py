@@ -251,8 +251,8 @@ _LATER = re.compile(r"(?i)(?:\b(?:after|from|following|upon|once|until)\s+(?:you
 def _hits(pattern: re.Pattern[str], said: list[Sentence], negatable: bool = False,
           later: bool = False, relative: bool = False) -> list[tuple[Sentence, Line]]:
     """Sentences where the pattern says something about this document (not after an 'if' or before a 'may be'; for
-    `negatable` words, not after a 'no'; for `later` words, not a decision still to come), each with the line the
-    words are on."""
+    `negatable` words, not after a 'no'; for `later` words, not a decision still to come; for `relative` words, not
+    in a clause about something else, 'for which the drug is approved'), each with the line the words are on."""
     found = []
     for sentence in said:
         for match in pattern.finditer(sentence.text):
@@ -322,10 +322,10 @@ def _denial(line: Line, said: list[Sentence], *, certain: bool, why: str = "") -
         if hits:
             return DocumentKind(kind, hits[0][1], certain, why)
     for heading in (start for sentence in said[:25] for _, start in sentence.starts):  # the heading says which
-        if _SAYS_CLAIM.search(heading.text):
-            return DocumentKind(DocumentType.denial_claim, heading, certain, why)
+        if _SAYS_CLAIM.search(heading.text):  # (the line shown stays the one that says it was denied)
+            return DocumentKind(DocumentType.denial_claim, line, certain, why)
         if _SAYS_PRIOR_AUTH.search(heading.text):
-            return DocumentKind(DocumentType.denial_prior_authorization, heading, certain, why)
+            return DocumentKind(DocumentType.denial_prior_authorization, line, certain, why)
     claim, before = _hits(_CLAIM, said), _hits(_PRIOR_AUTH, said)
     if claim and (not before or len(claim) > len(before)):
         return DocumentKind(DocumentType.denial_claim, line, certain, why)
