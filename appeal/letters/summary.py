@@ -12,6 +12,7 @@ from appeal.base.language import N_, long_date, translate as _
 from appeal.cases.case import Case
 from appeal.letters.kinds import LetterKind
 from appeal.rules import deadlines
+from appeal.rules.dispute import Step
 from appeal.rules.next_steps import Section, send_lines, sheet_docx
 
 # How a rule's time is said: its amount and unit (rules.yaml `deadline:`).
@@ -41,19 +42,28 @@ def sections(case: Case, kind: LetterKind, today: date | None = None) -> list[Se
     if case.denial is not None and report.step is not None:
         send = [_("For {step}: by {date}, counted from {start}.").format(
                     step=_(report.step.name), date=long_date(item.due), start=item.start_label)
-                for item in report.filing if item.due]
-        found.append(Section(_("By when to send it"), send or [_("Send it as soon as you can.")]))
+                for item in report.filing if item.due]  # two rules (state, federal) may give the same date
+        found.append(Section(_("By when to send it"), list(dict.fromkeys(send)) or [_("Send it as soon as you can.")]))
+    # an external review, a fair hearing or a later level is decided by someone else than the plan: the rule's own
+    # words name who ('the independent review organization must decide within 45 days')
+    beyond_the_plan = report.step is not None and report.step.step in (Step.external_review, Step.fair_hearing,
+                                                                        Step.later_levels)
     answer = []
     for rule in report.decision:
         if rule.deadline is None or rule.deadline.counted_from != "request_received":
             continue
         due = report.decision_due.get(rule.id)
-        answer.append((_("The plan must decide by {date} ({time} after it received your letter).").format(
-            date=long_date(due), time=_time(rule)) if due else
-            _("The plan has {time} after it receives your letter to decide.").format(time=_time(rule)))
-            + f" [{rule.citation}]")
+        if beyond_the_plan:
+            said = rule.said
+        elif due:
+            said = _("The plan must decide by {date} ({time} after it received your letter).").format(
+                date=long_date(due), time=_time(rule))
+        else:
+            said = _("The plan has {time} after it receives your letter to decide.").format(time=_time(rule))
+        answer.append(f"{said} [{rule.citation}]")
     if answer:
-        found.append(Section(_("When the plan must answer"), list(dict.fromkeys(answer)) + report.decision_choice))
+        heading = _("When the answer must come") if beyond_the_plan else _("When the plan must answer")
+        found.append(Section(heading, list(dict.fromkeys(answer)) + report.decision_choice))
     then = send_lines(case)
     if report.next_step:
         then.append(_("If the plan says no again, the next step is {step}.").format(step=_(report.next_step.name)))
