@@ -469,19 +469,19 @@ class _Reader:
     def patient_id_beside_subscribers(self) -> None:
         """'Subscriber: X  Member ID: ...-01' over 'Patient: Y  Patient ID: ...-02': a dependent's own ID is the one
         the plan files the patient's claims under. Marked when the subscriber's differs."""
-        patient = [value for rest, _ in self.after_label(_label(r"patient(?:'s)? id(?:entification)?(?: number| no\.?| #)?"))
-                   if (value := self.identifier(rest))]
+        patient = [(value, line) for rest, line in self.after_label(PATIENT_ID) if (value := self.identifier(rest))]
         if not patient:
             return
-        others = {value[0] if isinstance(value, tuple) else value
-                  for rest, _ in self.after_label(_label(r"(?:subscriber(?:'s)? |member )id(?:entification)?(?: number| no\.?| #)?"))
-                  if (value := self.identifier(rest))}
-        mine = patient[0][0] if isinstance(patient[0], tuple) else patient[0]
-        why = N_("the notice prints the subscriber's ID too: check which one the plan uses for the patient") \
-            if others - {mine} else ""
-        self.labelled("member_id", _label(r"patient(?:'s)? id(?:entification)?(?: number| no\.?| #)?"), self.identifier,
-                      certain=not why)
-        if why and "member_id" in self.result.found:
+        (value, line), why = patient[0], ""
+        if isinstance(value, tuple):  # the identifier was read with a doubt of its own
+            value, why = value
+        subscribers = {other[0] if isinstance(other, tuple) else other
+                       for rest, _ in self.after_label(SUBSCRIBER_ID) if (other := self.identifier(rest))}
+        subscriber_differs = bool(subscribers - {value})
+        if subscriber_differs:
+            why = N_("the notice prints the subscriber's ID too: check which one the plan uses for the patient")
+        if not self.keep("member_id", value, line, certain=not why, why=why) and subscriber_differs:
+            # an ID read before (a sponsor's DBN) is as doubtful when the subscriber's differs
             self.result.found["member_id"] = replace(self.result.found["member_id"], certain=False, why=why)
 
     def state_id_beside_member_id(self) -> None:
@@ -1640,6 +1640,9 @@ class _Reader:
 # the service named on its own line under the sentence that introduces it; the lines with it may name more care
 SET_APART = N_("read from the lines under a sentence of the notice: check it names the care denied")
 ONE_OF_SEVERAL = ("reference", "provider_npi", "service")
+# A dependent's own ID on a notice that prints the subscriber's too, and the subscriber's.
+PATIENT_ID = _label(r"patient(?:'s)? id(?:entification)?(?: number| no\.?| #)?")
+SUBSCRIBER_ID = _label(r"(?:subscriber(?:'s)? |member )id(?:entification)?(?: number| no\.?| #)?")
 # A line that starts with a label of its own ('Service requested: ...'): never the value of the label above it.
 OWN_LABEL = r"\s*[A-Z][A-Za-z]*(?: [A-Za-z()/#'-]+){0,3}:\s+\S"
 # Words that say a number or an address on the notice is no longer the one to use.
