@@ -160,10 +160,11 @@ def month_name(number: int) -> str:
     return get_month_names("wide", locale=CATALOGS[code])[number]
 
 
-def shown_date(day: date) -> str:
-    """A date in an answer shown back: 03/14/2026 in English (as it is typed), in words in another language
-    ('14 de marzo de 2026'), where 03/04 could be read day first."""
-    return long_date(day) if current() in CATALOGS else f"{day:%m/%d/%Y}"
+def shown_date(day: date, english: str = "%m/%d/%Y") -> str:
+    """A date shown back to the person: in English as `english` formats it (03/14/2026, as it is typed; a check's
+    findings give '%Y-%m-%d', as the case file writes it), in words in another language ('14 de marzo de 2026'),
+    where 03/04 could be read day first."""
+    return long_date(day) if current() in CATALOGS else day.strftime(english)
 
 
 # Spanish words that are never English ones (no "a", "me", "no", "son": English has them too), for telling an

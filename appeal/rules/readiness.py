@@ -108,9 +108,8 @@ Check = Callable[[Case, date], tuple[Status, str | None]]
 
 
 def _day(day: date) -> str:
-    """A date in what a check found: as the case file writes it (2026-03-04) in English, in words in another language
-    ('4 de marzo de 2026'), where a reader may not take 2026-03-04 for a date at once."""
-    return language.long_date(day) if language.current() in language.CATALOGS else day.isoformat()
+    """A date in what a check found: as the case file writes it (2026-03-04) in English."""
+    return language.shown_date(day, english="%Y-%m-%d")
 
 
 def _age(born: date, on: date) -> int:
