@@ -8,8 +8,8 @@ environment the test gives, stdin that is not a terminal (as /dev/null), logging
 handler on the root logger, so a library's stray warning reaches stderr as it would), and stdout and stderr
 captured; afterwards the folder, the environment and the root logger's handlers are as they were. Module-level
 state of the CLI is reset before and after each run: the language chosen (`--lang`), and the letter kinds read from
-the user's template folders (`kinds.all_kinds`, which depend on HOME, XDG_DATA_HOME and $APPEAL_TEMPLATES); when a
-test gives its own XDG_CACHE_HOME or HOME, the compiled templates and spelling list kept for the cache folder too.
+the user's template folders (`kinds.all_kinds`, which depend on HOME, XDG_DATA_HOME and $APPEAL_TEMPLATES); when the
+environment a test gives moves the user's cache folder, the compiled templates and spelling list kept for it too.
 What stays is only what depends on the files we ship (rules, the code set, the built-in kinds' data).
 
 `appeal_all()` runs many calls in ONE child process held by the kernel to a memory and processor-time bound, for
@@ -41,14 +41,14 @@ class Ran:
     stderr: str
 
 
-def _forget(cache_folder_changed: bool) -> None:
+def _forget(cache_folder_moved: bool) -> None:
     """The CLI's module-level state a new process would not have (see the module's docstring)."""
     from appeal.base import language
     from appeal.letters import kinds
 
     language.choose(None)
     kinds.all_kinds.cache_clear()
-    if cache_folder_changed:
+    if cache_folder_moved:
         from appeal.letters import proofread, render_env
 
         render_env.shared_environment.cache_clear()
@@ -67,21 +67,22 @@ def _status(code: object, stderr: io.StringIO) -> int:
 
 def appeal(*args: str | os.PathLike, cwd: Path, env: Mapping[str, str | None] | None = None) -> Ran:
     """`appeal ARGS` in folder `cwd`, with the environment changed by `env` (a value of None unsets it)."""
+    from appeal.base.folders import user_cache
     from appeal.cli import main
 
-    env = dict(env or {})
-    cache_folder_changed = bool({"HOME", "XDG_CACHE_HOME"} & set(env))
     saved_environment, saved_folder = dict(os.environ), os.getcwd()
     root = logging.getLogger()
     saved_handlers = root.handlers[:]
     out, err = io.StringIO(), io.StringIO()
-    _forget(cache_folder_changed)
+    cache_folder, cache_folder_moved = user_cache(), False
     try:
-        for name, value in env.items():
+        for name, value in (env or {}).items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = str(value)
+        cache_folder_moved = user_cache() != cache_folder
+        _forget(cache_folder_moved)
         os.chdir(cwd)
         root.handlers = []
         with open(os.devnull) as no_terminal, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -100,7 +101,7 @@ def appeal(*args: str | os.PathLike, cwd: Path, env: Mapping[str, str | None] | 
         os.chdir(saved_folder)
         os.environ.clear()
         os.environ.update(saved_environment)
-        _forget(cache_folder_changed)
+        _forget(cache_folder_moved)
     return Ran(status, out.getvalue(), err.getvalue())
 
 

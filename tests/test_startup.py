@@ -49,8 +49,9 @@ def loaded_by(*args: str, home: Path) -> dict:
                    "XDG_CACHE_HOME": str(home / "cache")}
     for name in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR"):
         environment.pop(name, None)
-    result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY, parsers=PARSERS), *args], capture_output=True,
-                            text=True, cwd=home, env=environment, stdin=subprocess.DEVNULL)
+    probe = _PROBE.format(heavy=HEAVY, parsers=PARSERS)
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=home,
+                            env=environment, stdin=subprocess.DEVNULL)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
