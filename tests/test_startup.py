@@ -19,6 +19,7 @@ from appeal.base.resources import PACKAGE, bundled, data_file, examples_folder, 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
 HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "matplotlib", "starlette",
          "uvicorn")
+PARSERS = ("pydantic", "yaml", "jinja2")  # every command that reads a case or data file needs them; --help none
 
 # Runs one command in a fresh interpreter, then prints which heavy modules it loaded and whether it read the
 # ICD-10 index (the memory map: a code was checked) or listed every billable code (only a search by words does).
@@ -30,10 +31,11 @@ try:
 except SystemExit:
     pass
 loaded = sorted(name for name in {heavy!r} if name in sys.modules)
+parsers = sorted(name for name in {parsers!r} if name in sys.modules)
 icd10 = sys.modules.get("appeal.cases.icd10")
 render_env = sys.modules.get("appeal.letters.render_env")
 caches = [render_env.shared_environment(**flag).disk for flag in ({{}}, {{"for_docx": False}})] if render_env else []
-print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules,
+print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules, "parsers": parsers,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
                   "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize),
                   "compiled": sum(cache.stored for cache in caches),
@@ -47,40 +49,48 @@ def loaded_by(*args: str, home: Path) -> dict:
                    "XDG_CACHE_HOME": str(home / "cache")}
     for name in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR"):
         environment.pop(name, None)
-    result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=HEAVY), *args], capture_output=True,
-                            text=True, cwd=home, env=environment, stdin=subprocess.DEVNULL)
+    probe = _PROBE.format(heavy=HEAVY, parsers=PARSERS)
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=home,
+                            env=environment, stdin=subprocess.DEVNULL)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("command", [["--help"], ["letters"], ["deadline", "--case", EXAMPLE],
                                      ["check", "--case", EXAMPLE], ["evidence", "list"]])
 def test_commands_that_write_no_document_load_neither_docxtpl_nor_the_code_set(command, tmp_path):
+    """Each command in one process of its own; those that write nothing also leave no compile cache (`letters`
+    compiles the kinds' sentences, so it may)."""
     found = loaded_by(*command, home=tmp_path)
     assert found["loaded"] == [] and not found["all_codes"]
     assert found["index"] == (command[0] in ("deadline", "check"))  # the case's diagnosis codes are checked
     assert found["pydantic"] == (command[0] != "--help")
+    if command[0] == "--help":  # `appeal --help` answers at once: not even a parser of files is loaded
+        assert found["parsers"] == []
+    if command[0] in ("--help", "deadline", "check"):
+        assert found["compiled"] == 0 and not (tmp_path / "cache").exists()
 
 
-def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(tmp_path):
-    found = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "letter.docx"), home=tmp_path)
-    assert (tmp_path / "letter.docx").is_file()
+@pytest.fixture(scope="module")
+def first_draft(tmp_path_factory) -> tuple[Path, dict]:
+    """One `appeal draft` in a process of its own with an empty HOME: that HOME, and what the process loaded."""
+    home = tmp_path_factory.mktemp("home")
+    return home, loaded_by("draft", "--case", EXAMPLE, "-o", str(home / "first.docx"), home=home)
+
+
+def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(first_draft):
+    home, found = first_draft
+    assert (home / "first.docx").is_file()
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
 
 
-def test_a_second_draft_process_compiles_no_template_and_no_sentence(tmp_path):
+def test_a_second_draft_process_compiles_no_template_and_no_sentence(first_draft):
     """The first run compiles the kinds' sentences and the template and keeps them in the user's cache
     (appeal/letters/compile_cache.py); the next process takes them from there."""
-    first = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "first.docx"), home=tmp_path)
+    home, first = first_draft
     assert first["compiled"] > 100 and first["from_cache"] == 0
-    second = loaded_by("draft", "--case", EXAMPLE, "-o", str(tmp_path / "second.docx"), home=tmp_path)
+    second = loaded_by("draft", "--case", EXAMPLE, "-o", str(home / "second.docx"), home=home)
     assert second["compiled"] == 0 and second["from_cache"] > 100
-    assert (tmp_path / "second.docx").is_file()
-
-
-@pytest.mark.parametrize("command", [["--help"], ["deadline", "--case", EXAMPLE], ["check", "--case", EXAMPLE]])
-def test_commands_that_write_no_document_leave_no_compile_cache(command, tmp_path):
-    found = loaded_by(*command, home=tmp_path)
-    assert found["compiled"] == 0 and not (tmp_path / "cache").exists()
+    assert (home / "second.docx").is_file()
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in (PACKAGE / "data").glob("*.yaml")))

@@ -2,30 +2,24 @@
 the file and the problem, never a traceback, in a process that may use at most 1 GiB of memory and 30 s of CPU.
 
 Those are bounds the kernel enforces on the process (setrlimit), not timers: a run that needs more is killed and
-the test fails. Large files are made sparse, so they cost no disk and little time to create.
+the test fails. All the files are read in one such process (`cli_harness.appeal_all`, each run as a process of its
+own would run it), made once for the module: a process start per file was nearly all of the time. Large files are
+made sparse, so they cost no disk and little time to create.
 """
 
 from __future__ import annotations
 
 import codecs
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_harness import Call, appeal, appeal_all
 
 GIB = 1 << 30
 
 
-def _bounded() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
-    resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
-
-
-def appeal(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "appeal", *args], cwd=cwd, capture_output=True, text=True,
-                          preexec_fn=_bounded)
+def bounded(*calls: Call) -> dict:
+    return appeal_all(calls, memory=GIB, cpu_seconds=30)
 
 
 def _sparse(path: Path, head: bytes, size: int, tail: bytes = b"") -> Path:
@@ -111,12 +105,36 @@ CORPUS: dict[str, tuple[str, bytes, list[str]]] = {
 }
 
 
+HUGE = {"57-MB list of enclosures": 57 << 20, "50-MB note": 50 << 20, "1-GB file": GIB}
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory) -> dict:
+    """Every file of CORPUS and HUGE, each in a folder of its own, given to `appeal deadline --case`, and an
+    evidence folder holding a 1-GB snippet to `appeal evidence list`, all in one bounded process: name -> (the
+    file, what its run left)."""
+    paths, calls = {}, []
+    for name, (filename, content, _) in CORPUS.items():
+        folder = tmp_path_factory.mktemp("hostile")
+        paths[name] = folder / filename
+        paths[name].write_bytes(content)
+        calls.append(Call(name, ["deadline", "--case", str(paths[name])], folder))
+    for name, size in HUGE.items():
+        folder = tmp_path_factory.mktemp("huge")
+        paths[name] = _sparse(folder / "case.yaml", b"enclosures:\n  - ", size)
+        calls.append(Call(name, ["deadline", "--case", str(paths[name])], folder))
+    folder = tmp_path_factory.mktemp("evidence")
+    (folder / "evidence").mkdir()
+    paths["evidence"] = _sparse(folder / "evidence" / "huge.md", b"---\nid: huge\n", GIB)
+    calls.append(Call("evidence", ["evidence", "list", "--evidence", str(folder / "evidence")], folder))
+    ran = bounded(*calls)
+    return {name: (path, ran[name]) for name, path in paths.items()}
+
+
 @pytest.mark.parametrize("name", CORPUS)
-def test_a_hostile_case_file_gets_a_clear_message(tmp_path, name):
-    filename, content, words = CORPUS[name]
-    path = tmp_path / filename
-    path.write_bytes(content)
-    result = appeal("deadline", "--case", str(path), cwd=tmp_path)
+def test_a_hostile_case_file_gets_a_clear_message(refused, name):
+    words = CORPUS[name][2]
+    path, result = refused[name]
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr
     assert str(path) in result.stderr
@@ -126,11 +144,9 @@ def test_a_hostile_case_file_gets_a_clear_message(tmp_path, name):
     assert "\x1b" not in result.stderr and "\x9b" not in result.stderr  # never printed, even when quoted
 
 
-@pytest.mark.parametrize(("name", "size"), [("57-MB list of enclosures", 57 << 20), ("50-MB note", 50 << 20),
-                                             ("1-GB file", GIB)])
-def test_a_huge_case_file_is_refused_before_it_is_read(tmp_path, name, size):
-    path = _sparse(tmp_path / "case.yaml", b"enclosures:\n  - ", size)
-    result = appeal("deadline", "--case", str(path), cwd=tmp_path)
+@pytest.mark.parametrize("name", HUGE)
+def test_a_huge_case_file_is_refused_before_it_is_read(refused, name):
+    path, result = refused[name]
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"{path} is larger than 1,000,000 bytes" in result.stderr
 
@@ -159,8 +175,8 @@ def test_hostile_csvs_report_their_rows_and_the_good_rows_are_drafted(tmp_path):
     big_cell = tmp_path / "big-cell.csv"
     big_cell.write_bytes(CSV_HEADER + b'"' + b"y" * 500_000 + b'",Ana,prior-auth,patient\n'
                          + b"Kim,Lee,prior-auth,patient\n")
-    result = appeal("batch", *(str(p) for p in (long_line, sparse, wide, big_cell)), "-o", "out", "--jobs", "1",
-                    cwd=tmp_path)
+    result = bounded(Call("batch", ["batch", *(str(p) for p in (long_line, sparse, wide, big_cell)), "-o", "out",
+                                     "--jobs", "1"], tmp_path))["batch"]
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
     assert "Traceback" not in output
@@ -215,10 +231,7 @@ def test_a_letter_that_cannot_hold_a_value_in_full_is_refused_not_cut_short():
     assert "never cut short" in str(raised.value)
 
 
-def test_a_huge_file_in_an_evidence_folder_is_refused_before_it_is_read(tmp_path):
-    folder = tmp_path / "evidence"
-    folder.mkdir()
-    huge = _sparse(folder / "huge.md", b"---\nid: huge\n", GIB)
-    result = appeal("evidence", "list", "--evidence", str(folder), cwd=tmp_path)
+def test_a_huge_file_in_an_evidence_folder_is_refused_before_it_is_read(refused):
+    huge, result = refused["evidence"]
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"{huge} is larger than 200,000 bytes" in result.stderr

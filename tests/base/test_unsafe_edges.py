@@ -1,19 +1,31 @@
-"""The last unsafe edges, each run as a user runs it, in a child process held to 600 MB and 20 s of processor time
-(conftest.appeal_bounded) and waited for: a named pipe given as a file, control characters in a CSV cell, a file
-that exists without --force, a read-only folder and a full disk. Each ends with a message naming the file, field or
-folder, no traceback, and nothing written (or the old file intact)."""
+"""The last unsafe edges, each run as a user runs it: a named pipe given as a file, control characters in a CSV
+cell, a file that exists without --force, a read-only folder and a full disk. Each ends with a message naming the
+file, field or folder, no traceback, and nothing written (or the old file intact).
+
+Each command runs in this process as a process of its own would run it (tests/cli_harness.py), but where a process
+is the point: attachments too large to read whole are given to a child the kernel holds to 600 MB and 20 s of
+processor time (one child for both), and a folder without write permission to a child without the superuser's
+override (conftest.appeal_bounded)."""
 
 from __future__ import annotations
 
+import errno
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import appeal_bounded, docx_text
+from cli_harness import Call, appeal, appeal_all
+from conftest import BOUND_CPU_SECONDS, BOUND_MEMORY, appeal_bounded, docx_text
 
 from appeal.base.resources import examples_folder
 
 EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
+
+
+def own_home(tmp_path: Path) -> dict[str, str]:
+    """The environment of a person whose HOME (tracking record, drafts, templates) is tmp_path/home."""
+    return {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "home" / "data")}
 
 
 def assert_refused(result, *words: str) -> None:
@@ -41,7 +53,7 @@ def _leftovers(folder: Path) -> list[str]:
 ])
 def test_a_named_pipe_given_as_a_file_is_named_and_never_opened(tmp_path, args, words):
     os.mkfifo(tmp_path / "pipe")
-    result = appeal_bounded(*args, cwd=tmp_path, home=tmp_path / "home")
+    result = appeal(*args, cwd=tmp_path, env=own_home(tmp_path))
     assert_refused(result, *words)
     assert "is a folder" not in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir() if path.name != "home") == ["pipe"]
@@ -57,16 +69,32 @@ def _sparse(path: Path, size: int) -> str:
     return path.name
 
 
-@pytest.mark.parametrize(("sizes", "words"), [
-    ([1 << 30], ["The file", "is more than 50 MB; a file to attach can be at most 50 MB"]),
-    ([45 << 20] * 4, ["These files are 180 MB together; the files for one PDF can be at most 150 MB together"]),
-], ids=["one file of 1 GB", "four of 45 MB"])
-def test_attachments_over_the_bound_are_refused_before_they_are_read_whole(tmp_path, sizes, words):
-    names = [_sparse(tmp_path / f"scan-{number}.pdf", size) for number, size in enumerate(sizes)]
-    args = ["packet", "--case", str(EXAMPLE), "-o", "out.pdf"] + [item for name in names for item in ("--attach", name)]
-    result = appeal_bounded(*args, cwd=tmp_path, home=tmp_path / "home")
-    assert_refused(result, *words)
-    assert not (tmp_path / "out.pdf").exists()
+OVER_THE_BOUND = {  # name -> (sizes of the files to attach, words of the refusal)
+    "one file of 1 GB": ([1 << 30], ["The file", "is more than 50 MB; a file to attach can be at most 50 MB"]),
+    "four of 45 MB": ([45 << 20] * 4,
+                      ["These files are 180 MB together; the files for one PDF can be at most 150 MB together"]),
+}
+
+
+@pytest.fixture(scope="module")
+def over_the_bound(tmp_path_factory) -> dict:
+    """Each OVER_THE_BOUND packet asked for in a folder of its own, both in one bounded child: name -> (the
+    folder, what its run left)."""
+    folders, calls = {}, []
+    for name, (sizes, _) in OVER_THE_BOUND.items():
+        folder = folders[name] = tmp_path_factory.mktemp("attach")
+        names = [_sparse(folder / f"scan-{number}.pdf", size) for number, size in enumerate(sizes)]
+        calls.append(Call(name, ["packet", "--case", str(EXAMPLE), "-o", "out.pdf"]
+                          + [item for name in names for item in ("--attach", name)], folder, own_home(folder)))
+    ran = appeal_all(calls, memory=BOUND_MEMORY, cpu_seconds=BOUND_CPU_SECONDS)
+    return {name: (folder, ran[name]) for name, folder in folders.items()}
+
+
+@pytest.mark.parametrize("name", OVER_THE_BOUND)
+def test_attachments_over_the_bound_are_refused_before_they_are_read_whole(over_the_bound, name):
+    folder, result = over_the_bound[name]
+    assert_refused(result, *OVER_THE_BOUND[name][1])
+    assert not (folder / "out.pdf").exists()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -79,7 +107,7 @@ def test_a_control_character_in_a_csv_cell_fails_its_row_by_field_and_is_never_p
         b"Lopez,Ana\x1b[31m,prior-auth,patient\n"
         b"Ibanez,Mar\xc3\xada Jos\xc3\xa9 \xf0\x9f\x98\x80,prior-auth,patient\n"  # accents and an emoji are text
         b"Kim,\"Lee\xc2\x9b2J\",prior-auth,patient\n")
-    result = appeal_bounded("batch", "cases.csv", "-o", "out", "--jobs", "1", cwd=tmp_path)
+    result = appeal("batch", "cases.csv", "-o", "out", "--jobs", "1", cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
     assert "cases.csv row 2" in output and "patient.first_name: holds the control character U+001B" in output
@@ -104,28 +132,27 @@ def test_a_control_character_in_a_csv_cell_fails_its_row_by_field_and_is_never_p
 ], ids=lambda args: args[0])
 def test_an_existing_file_is_never_replaced_without_force(tmp_path, args):
     (tmp_path / "existing").write_bytes(b"the person's own file")
-    result = appeal_bounded(*args, cwd=tmp_path, home=tmp_path / "home")
+    result = appeal(*args, cwd=tmp_path, env=own_home(tmp_path))
     assert_refused(result, "existing already exists", "--force")
     assert (tmp_path / "existing").read_bytes() == b"the person's own file"
     assert _leftovers(tmp_path) == []
 
 
-READ_ONLY = ("import errno, tempfile\n"
-             "def read_only(*args, **kwargs):\n"
-             "    raise OSError(errno.EROFS, 'Read-only file system')\n"
-             "tempfile.mkstemp = read_only\n")
-FULL_DISK = ("import errno, os\n"
-             "def full(descriptor):\n"
-             "    raise OSError(errno.ENOSPC, 'No space left on device')\n"
-             "os.fsync = full\n")
+def _fails(error: int, message: str):
+    """A stand-in that fails as the kernel does, with `error` (an errno)."""
+    def fail(*args, **kwargs):
+        raise OSError(error, message)
+
+    return fail
 
 
-def test_a_read_only_folder_is_named_and_nothing_is_left(tmp_path):
-    """A folder on a read-only disk, as the kernel reports it (EROFS), in a child process that only simulates it."""
+def test_a_read_only_folder_is_named_and_nothing_is_left(tmp_path, monkeypatch):
+    """A folder on a read-only disk, as the kernel reports it (EROFS), simulated for the run alone."""
     folder = tmp_path / "on-a-cd"
     folder.mkdir()
-    result = appeal_bounded("draft", "--case", str(EXAMPLE), "-o", "on-a-cd/letter.docx", cwd=tmp_path,
-                            prelude=READ_ONLY)
+    with monkeypatch.context() as patched:
+        patched.setattr(tempfile, "mkstemp", _fails(errno.EROFS, "Read-only file system"))
+        result = appeal("draft", "--case", str(EXAMPLE), "-o", "on-a-cd/letter.docx", cwd=tmp_path)
     assert_refused(result, "Cannot write on-a-cd/letter.docx", "read-only", f"in the folder {folder}",
                    "Nothing was changed")
     assert list(folder.iterdir()) == []
@@ -141,12 +168,13 @@ def test_a_folder_without_write_permission_is_named(tmp_path):
     assert list(folder.iterdir()) == []
 
 
-def test_a_full_disk_is_a_message_and_the_old_letter_stays(tmp_path):
+def test_a_full_disk_is_a_message_and_the_old_letter_stays(tmp_path, monkeypatch):
     """The disk fills while the new letter is written (ENOSPC where the data is flushed), with --force over the
     old letter: the old one is intact and no temporary file is left."""
     (tmp_path / "letter.docx").write_bytes(b"the letter as it was")
-    result = appeal_bounded("draft", "--case", str(EXAMPLE), "-o", "letter.docx", "--force", cwd=tmp_path,
-                            prelude=FULL_DISK)
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fsync", _fails(errno.ENOSPC, "No space left on device"))
+        result = appeal("draft", "--case", str(EXAMPLE), "-o", "letter.docx", "--force", cwd=tmp_path)
     assert_refused(result, "Cannot write letter.docx", "the disk is full", f"in the folder {tmp_path}")
     assert (tmp_path / "letter.docx").read_bytes() == b"the letter as it was"
     assert _leftovers(tmp_path) == []

@@ -8,6 +8,7 @@ look for in the case file), which the Spanish names in words beside them."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -42,9 +43,11 @@ def _check(path: Path, *lang: str) -> str:
     return out.getvalue()
 
 
-def _typed(path: Path) -> list[str]:
+@functools.cache
+def _typed(path: Path) -> tuple[str, ...]:
     """What the output may quote as it is: every text of the case file, the official names of its codes and the
-    studies' ids, longest first (so a name inside a longer one goes with it)."""
+    studies' ids, longest first (so a name inside a longer one goes with it). Found once for each case file (they
+    are the module's, never changed), whether its English or its Spanish output is read."""
     def texts(value) -> list[str]:
         if isinstance(value, dict):
             return [text for item in value.values() for text in texts(item)]
@@ -54,11 +57,11 @@ def _typed(path: Path) -> list[str]:
 
     case = casefile.load(path)
     known = codes.known_codes()
-    found = texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+    found = texts(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
     found += [icd10.describe(diagnosis.code) for diagnosis in case.diagnoses]
     found += [known[item.code].descriptor for item in case.treatment.codes if item.code in known]
     found += list(evidence.load_library())
-    return sorted(set(found), key=len, reverse=True)
+    return tuple(sorted(set(found), key=len, reverse=True))
 
 
 def _own_words(text: str, path: Path) -> str:

@@ -1,24 +1,19 @@
-"""The command line as a person meets it: clear failures with status 2, never a traceback; safe output files."""
+"""The command line as a person meets it: clear failures with status 2, never a traceback; safe output files.
+Each command runs in this process as its own process would run it (tests/cli_harness.py); what `appeal --help`
+imports at start-up is tests/test_startup.py's."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_harness import appeal
 from conftest import docx_text
 
 from appeal.cli import main
 from appeal.base.resources import examples_folder
 
 EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "appeal", *args], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL
-    )
 
 
 def test_draft_writes_an_owner_only_letter_with_the_default_name(in_tmp, capsys):
@@ -61,21 +56,21 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path, case_text, expected)
     path = tmp_path / "case.yaml"
     if case_text is not None:
         path.write_text(case_text)
-    result = run("draft", "--case", str(path), "--letter", "prior-auth", cwd=tmp_path)
+    result = appeal("draft", "--case", str(path), "--letter", "prior-auth", cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_unknown_kind_lists_the_kinds(tmp_path):
-    result = run("draft", "--case", str(EXAMPLE), "--letter", "apeal", cwd=tmp_path)
+    result = appeal("draft", "--case", str(EXAMPLE), "--letter", "apeal", cwd=tmp_path)
     assert result.returncode == 2 and "prior-auth" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_strict_lists_blanks_and_writes_nothing(tmp_path):
     path = tmp_path / "case.yaml"
     path.write_text("letter_kind: prior-auth\npatient:\n  first_name: Ann\n")
-    result = run("draft", "--case", str(path), "--strict", "-o", "out.docx", cwd=tmp_path)
+    result = appeal("draft", "--case", str(path), "--strict", "-o", "out.docx", cwd=tmp_path)
     assert result.returncode == 2 and "member ID" in result.stderr
     assert not (tmp_path / "out.docx").exists()
 
@@ -83,60 +78,50 @@ def test_strict_lists_blanks_and_writes_nothing(tmp_path):
 def test_blanks_and_warnings_are_reported_after_writing(tmp_path):
     path = tmp_path / "case.yaml"
     path.write_text("letter_kind: prior-auth\npatient:\n  first_name: Ann\ndiagnoses:\n  - code: F32.A\n")
-    result = run("draft", "--case", str(path), "-o", "out.docx", cwd=tmp_path)
+    result = appeal("draft", "--case", str(path), "-o", "out.docx", cwd=tmp_path)
     assert result.returncode == 0
     assert "blank(s) to fill in" in result.stdout and "member ID" in result.stdout
     assert "F32.A is an unspecified code" in result.stdout
 
 
 def test_letters_schema_example_and_version(tmp_path):
-    letters = run("letters").stdout
+    letters = appeal("letters", cwd=tmp_path).stdout
     for kind in ("prior-auth", "medical-necessity", "appeal", "external-review", "reimbursement",
                  "claim-file-request", "parity-request"):
         assert kind in letters
-    assert '"member_id"' in run("schema").stdout
-    listing = run("example", "--list").stdout
+    assert '"member_id"' in appeal("schema", cwd=tmp_path).stdout
+    listing = appeal("example", "--list", cwd=tmp_path).stdout
     assert "ketamine-trd-erisa-appeal" in listing
-    assert run("example", "ketamine-trd-erisa-appeal", "-o", "mine.yaml", cwd=tmp_path).returncode == 0
+    assert appeal("example", "ketamine-trd-erisa-appeal", "-o", "mine.yaml", cwd=tmp_path).returncode == 0
     assert (tmp_path / "mine.yaml").read_text() == EXAMPLE.read_text()
-    assert run("--version").stdout.startswith("appeal ")
-
-
-def test_help_imports_no_heavy_module():
-    """`appeal --help` must answer at once: it may not load docxtpl, pydantic or the ICD-10 code set."""
-    code = (
-        "import sys\nfrom appeal.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('docxtpl', 'docx', 'pydantic', 'simple_icd_10_cm', 'yaml', 'jinja2') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert appeal("--version", cwd=tmp_path).stdout.startswith("appeal ")
 
 
 def test_draft_without_a_case_and_without_a_terminal_says_so(tmp_path):
-    result = run("draft", cwd=tmp_path)
+    result = appeal("draft", cwd=tmp_path)
     assert result.returncode == 2
     assert "case file" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_evidence_list_filters_and_show_prints_the_citation():
-    listed = run("evidence", "list", "--condition", "ptsd").stdout
+def test_evidence_list_filters_and_show_prints_the_citation(tmp_path):
+    listed = appeal("evidence", "list", "--condition", "ptsd", cwd=tmp_path).stdout
     assert "feder-2021-ketamine-ptsd-repeated" in listed and "murrough-2013" not in listed
-    assert "murrough-2013-ketamine-vs-midazolam" in run("evidence", "list", "--reason", "experimental").stdout
+    listed = appeal("evidence", "list", "--reason", "experimental", cwd=tmp_path).stdout
+    assert "murrough-2013-ketamine-vs-midazolam" in listed
     import json
 
-    as_json = json.loads(run("evidence", "list", "--treatment", "esketamine_nasal", "--json").stdout)
+    as_json = json.loads(appeal("evidence", "list", "--treatment", "esketamine_nasal", "--json", cwd=tmp_path).stdout)
     assert as_json and all(
         "esketamine_nasal" in item["treatments"] or "any" in item["treatments"] for item in as_json
     )
-    shown = run("evidence", "show", "murrough-2013-ketamine-vs-midazolam").stdout
+    shown = appeal("evidence", "show", "murrough-2013-ketamine-vs-midazolam", cwd=tmp_path).stdout
     assert "PMID 23982301" in shown and "Am J Psychiatry" in shown
-    missing = run("evidence", "show", "murrough-2013")
+    missing = appeal("evidence", "show", "murrough-2013", cwd=tmp_path)
     assert missing.returncode == 2 and "murrough-2013-ketamine-vs-midazolam" in missing.stderr
 
 
-def test_check_reports_each_criterion_and_the_chosen_evidence():
-    result = run("check", "--case", str(examples_folder() / "esketamine-prior-auth-psychiatrist.yaml"))
+def test_check_reports_each_criterion_and_the_chosen_evidence(tmp_path):
+    result = appeal("check", "--case", str(examples_folder() / "esketamine-prior-auth-psychiatrist.yaml"), cwd=tmp_path)
     assert result.returncode == 0
     assert "[met]     Two or more adequate antidepressant trials" in result.stdout
     assert "spravato-label-indications-and-limitations" in result.stdout
@@ -150,7 +135,7 @@ def test_a_users_evidence_folder_replaces_a_builtin_snippet_in_the_letter(tmp_pa
         builtin.read_text().split("---", 2)[2], "\nOur clinic's own summary of this trial, reviewed by our medical director.\n"
     )
     (folder / "murrough-2013-ketamine-vs-midazolam.md").write_text(text)
-    result = run("draft", "--case", str(EXAMPLE), "--evidence", str(folder), "-o", "x.docx", cwd=tmp_path)
+    result = appeal("draft", "--case", str(EXAMPLE), "--evidence", str(folder), "-o", "x.docx", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Our clinic's own summary of this trial" in docx_text(tmp_path / "x.docx")
 
@@ -158,19 +143,19 @@ def test_a_users_evidence_folder_replaces_a_builtin_snippet_in_the_letter(tmp_pa
 def test_deadline_command_text_json_and_calendar(tmp_path):
     import json
 
-    text = run("deadline", "--case", str(EXAMPLE)).stdout
+    text = appeal("deadline", "--case", str(EXAMPLE), cwd=tmp_path).stdout
     assert "Next step: an internal appeal to the plan" in text and "File by May 5, 2027" in text
     assert "aca-internal-appeal-filing-window" in text
-    data = json.loads(run("deadline", "--case", str(EXAMPLE), "--json").stdout)
+    data = json.loads(appeal("deadline", "--case", str(EXAMPLE), "--json", cwd=tmp_path).stdout)
     assert data["filing"][0]["due"] == "2027-05-05" and data["filing"][0]["rule"] == "aca-internal-appeal-filing-window"
-    result = run("deadline", "--case", str(EXAMPLE), "--ics", "dates.ics", cwd=tmp_path)
+    result = appeal("deadline", "--case", str(EXAMPLE), "--ics", "dates.ics", cwd=tmp_path)
     assert result.returncode == 0 and "DTSTART;VALUE=DATE:20270505" in (tmp_path / "dates.ics").read_text()
     assert (tmp_path / "dates.ics").stat().st_mode & 0o777 == 0o600
 
 
 def test_next_steps_after_drafting_and_as_a_document(tmp_path):
-    drafted = run("draft", "--case", str(EXAMPLE), "-o", "letter.docx", cwd=tmp_path).stdout
+    drafted = appeal("draft", "--case", str(EXAMPLE), "-o", "letter.docx", cwd=tmp_path).stdout
     assert "What happens next" in drafted and "Fax it to (937) 555-0199" in drafted and "May 5, 2027" in drafted
     assert "Attachment A" in drafted  # the enclosure list includes the evidence appendix
-    assert run("next-steps", "--case", str(EXAMPLE), "-o", "next.docx", cwd=tmp_path).returncode == 0
+    assert appeal("next-steps", "--case", str(EXAMPLE), "-o", "next.docx", cwd=tmp_path).returncode == 0
     assert "If the plan says no again" in docx_text(tmp_path / "next.docx")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import itertools
 import subprocess
 import sys
@@ -43,15 +45,29 @@ def unreachable(entries) -> list[str]:
     return sorted(waiting)
 
 
+@functools.cache
+def _parsed() -> dict:
+    return yaml.load(questions.QUESTIONS_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def questions_data() -> dict:
+    """questions.yaml as data for a test to change: parsed once per test process (libyaml), each test its own copy."""
+    return copy.deepcopy(_parsed())
+
+
+def write(data: dict, path: Path) -> Path:
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper), encoding="utf-8")
+    return path
+
+
 def test_every_question_can_be_reached():
     assert unreachable(questions.QUESTIONS) == []
 
 
 def test_an_unreachable_question_is_found(tmp_path):
-    data = yaml.safe_load(questions.QUESTIONS_FILE.read_text(encoding="utf-8"))
+    data = questions_data()
     data["sections"][1]["questions"][0]["when"] = "provider and patient_writes"
-    path = tmp_path / "questions.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    path = write(data, tmp_path / "questions.yaml")
     assert unreachable(questions._load(path).entries) == [data["sections"][1]["questions"][0]["path"]]
 
 
@@ -69,10 +85,9 @@ def test_an_unreachable_question_is_found(tmp_path):
     ({"resets": ["sender.fax2"]}, "resets 'sender.fax2', which no question asks"),
 ])
 def test_a_mistake_in_the_file_is_named_at_start(tmp_path, change, message):
-    data = yaml.safe_load(questions.QUESTIONS_FILE.read_text(encoding="utf-8"))
+    data = questions_data()
     data["sections"][1]["questions"][0].update(change)  # "Your full name"
-    path = tmp_path / "questions.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    path = write(data, tmp_path / "questions.yaml")
     with pytest.raises(UserError) as raised:
         questions.check_declarations(path)
     assert str(path) in str(raised.value) and message in str(raised.value), str(raised.value)

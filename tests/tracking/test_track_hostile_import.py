@@ -1,19 +1,22 @@
 """A hostile export given to `appeal track import`, and control characters in what the record keeps and prints.
 
-Each attack runs `appeal track import` in a child process held to 600 MB and 20 s of processor time
-(conftest.appeal_bounded), waited for: it must end with exit status 2 and a message naming the entry or the field,
-print no traceback, and leave the importing record exactly as it was (no appeal, no copy in files/)."""
+Each attack runs `appeal track import` in a child process held to 600 MB and 20 s of processor time, waited for
+(one child for all of them, each import run there as a process of its own would run it: cli_harness.appeal_all):
+it must end with exit status 2 and a message naming the entry or the field, print no traceback, and leave the
+importing record exactly as it was (no appeal, no copy in files/). The rest run in this process (cli_harness.appeal)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import appeal_bounded
+from cli_harness import Call, appeal, appeal_all
+from conftest import BOUND_CPU_SECONDS, BOUND_MEMORY
 
 from appeal.cases.case import Case
 from appeal.tracking import store as track_store
@@ -30,18 +33,28 @@ def _case() -> Case:
     })
 
 
-@pytest.fixture
-def export(tmp_path) -> Path:
-    """An export of one appeal with a copy of its case and a notice, made by the store itself."""
-    notice = tmp_path / "decision.pdf"
+def _make_export(folder: Path) -> Path:
+    """An export of one appeal with a copy of its case and a notice, made by the store itself, in folder/backup
+    (beside it, a file outside the export)."""
+    notice = folder / "decision.pdf"
     notice.write_bytes(b"%PDF the plan's decision")
-    with track_store.open_store(tmp_path / "first-machine") as store:
+    with track_store.open_store(folder / "first-machine") as store:
         appeal_id, _ = store.add(_case(), SENT, today=SENT)
         store.outcome(appeal_id, track_store.Result.denied, date(2025, 2, 10), notice=notice, today=date(2025, 2, 10))
         store.note(appeal_id, "Called the plan", today=date(2025, 2, 10))
-        store.export(tmp_path / "backup")
-    (tmp_path / "outside.txt").write_bytes(SECRET)
-    return tmp_path / "backup"
+        store.export(folder / "backup")
+    (folder / "outside.txt").write_bytes(SECRET)
+    return folder / "backup"
+
+
+@pytest.fixture
+def export(tmp_path) -> Path:
+    return _make_export(tmp_path)
+
+
+def second_machine(folder: Path) -> dict[str, str]:
+    """The environment of the person importing: their own HOME, folder/second-machine."""
+    return {"HOME": str(folder / "second-machine"), "XDG_DATA_HOME": str(folder / "second-machine" / "data")}
 
 
 def _data(export: Path) -> dict:
@@ -177,11 +190,26 @@ ATTACKS = {
 }
 
 
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> dict:
+    """Each attack made on its own copy of one export, in a folder of its own, and imported by a second machine
+    there, all in one bounded child: attack -> (the folder, the words its refusal must hold, what its run left)."""
+    made = _make_export(tmp_path_factory.mktemp("export"))
+    found, calls = {}, []
+    for attack, change in ATTACKS.items():
+        folder = tmp_path_factory.mktemp("attack")
+        (folder / "outside.txt").write_bytes(SECRET)
+        export = Path(shutil.copytree(made, folder / "backup"))
+        found[attack] = folder, change(export)
+        calls.append(Call(attack, ["track", "import", str(export)], folder, second_machine(folder)))
+    ran = appeal_all(calls, memory=BOUND_MEMORY, cpu_seconds=BOUND_CPU_SECONDS)
+    return {attack: (folder, expected, ran[attack]) for attack, (folder, expected) in found.items()}
+
+
 @pytest.mark.parametrize("attack", ATTACKS)
-def test_a_hostile_export_is_refused_by_name_and_imports_nothing(attack, export, tmp_path):
-    expected = ATTACKS[attack](export)
-    home = tmp_path / "second-machine"
-    result = appeal_bounded("track", "import", str(export), cwd=tmp_path, home=home)
+def test_a_hostile_export_is_refused_by_name_and_imports_nothing(attack, imported):
+    folder, expected, result = imported[attack]
+    home = folder / "second-machine"
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr and "\x1b" not in result.stderr + result.stdout
     assert expected in result.stderr, result.stderr[-2000:]
@@ -195,7 +223,7 @@ def test_a_hostile_export_is_refused_by_name_and_imports_nothing(attack, export,
 def test_the_same_export_imports_when_it_is_sound(export, tmp_path):
     """The control for the attacks above: untouched, the export imports, with its copies."""
     home = tmp_path / "second-machine"
-    result = appeal_bounded("track", "import", str(export), cwd=tmp_path, home=home)
+    result = appeal("track", "import", str(export), cwd=tmp_path, env=second_machine(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Imported 1 appeal(s)." in result.stdout
     copies = sorted(path.name for path in (home / "data" / "appeal" / "track" / "files").rglob("*") if path.is_file())
@@ -204,19 +232,22 @@ def test_the_same_export_imports_when_it_is_sound(export, tmp_path):
 
 def test_a_control_character_is_refused_in_a_note_and_an_old_one_is_shown_not_obeyed(export, tmp_path):
     home = tmp_path / "second-machine"
-    assert appeal_bounded("track", "import", str(export), cwd=tmp_path, home=home).returncode == 0
-    refused = appeal_bounded("track", "note", "1", "Spoke to Sam\x1b[2J", cwd=tmp_path, home=home)
+
+    def run(*args: str):
+        return appeal(*args, cwd=tmp_path, env=second_machine(tmp_path))
+
+    assert run("track", "import", str(export)).returncode == 0
+    refused = run("track", "note", "1", "Spoke to Sam\x1b[2J")
     assert refused.returncode == 2 and "note: holds the control character U+001B (escape)" in refused.stderr
-    refused = appeal_bounded("track", "outcome", "1", "denied", "--date", "2025-02-11", "--quote", "No\x07",
-                             "--today", "2025-02-12", cwd=tmp_path, home=home)
+    refused = run("track", "outcome", "1", "denied", "--date", "2025-02-11", "--quote", "No\x07",
+                  "--today", "2025-02-12")
     assert refused.returncode == 2 and "--quote: holds the control character U+0007 (bell)" in refused.stderr
     # a note written before this rule, straight into the record: printed as text, never as an escape
     with sqlite3.connect(home / "data" / "appeal" / "track" / "track.db") as db:
         db.execute("INSERT INTO notes (appeal_id, written, text) VALUES (1, '2025-02-11', ?)",
                    ("Ana\x1b]0;owned\x07 \x9b31m called",))
     for command in (["track", "show", "1"], ["status", "--all"]):
-        shown = appeal_bounded(*command, "--today", "2025-02-12", cwd=tmp_path, home=home)
+        shown = run(*command, "--today", "2025-02-12")
         assert shown.returncode == 0, shown.stderr
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "\x9b" not in shown.stdout
-    assert "note: Ana\\x1b]0;owned\\x07 \\x9b31m called" in appeal_bounded(
-        "track", "show", "1", "--today", "2025-02-12", cwd=tmp_path, home=home).stdout
+    assert "note: Ana\\x1b]0;owned\\x07 \\x9b31m called" in run("track", "show", "1", "--today", "2025-02-12").stdout
