@@ -6,7 +6,6 @@ report, the case file and the terminal, and asked about rather than left out sil
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -221,16 +220,19 @@ def out_of_focus(notice: Notice, seed: int = 0):
     return picture
 
 
-def test_lines_that_could_not_be_read_are_said_in_the_report_and_the_case_file(tmp_path):
+def test_lines_that_could_not_be_read_are_said_in_the_report_and_the_case_file(tmp_path, monkeypatch, capsys):
+    from appeal.cli import main
+
     notice = NOTICES[2]
     out_of_focus(notice, seed=2).save(tmp_path / "blurred.jpg", quality=90)
-    result = subprocess.run([sys.executable, "-m", "appeal", "import", "blurred.jpg", "-o", "case.yaml", "--yes"],
-                            cwd=tmp_path, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    notes = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Page 1: lines ")]
-    assert notes and "could not be read clearly; check them against the paper." in notes[0], result.stdout
+    monkeypatch.chdir(tmp_path)  # the command as typed there; its process is not what this is about
+    status = main(["import", "blurred.jpg", "-o", "case.yaml", "--yes"])
+    said = capsys.readouterr()
+    assert status == 0, said.err
+    notes = [line.strip() for line in said.out.splitlines() if line.strip().startswith("Page 1: lines ")]
+    assert notes and "could not be read clearly; check them against the paper." in notes[0], said.out
     assert "(in the middle of the page)" in notes[0] or "(near the bottom of the page)" in notes[0]
-    assert "Not everything could be read:" in result.stdout and "its one page read" in result.stdout
+    assert "Not everything could be read:" in said.out and "its one page read" in said.out
     header = (tmp_path / "case.yaml").read_text().splitlines()
     assert f"# {notes[0]}" in header and "# Read: its one page." in header
 
@@ -249,7 +251,7 @@ def test_a_dark_patch_with_no_words_is_said_to_be_unread():
 def test_a_blank_page_is_said_to_have_almost_no_text():
     from PIL import Image
 
-    reading = ocr.read_page(Image.new("L", (1700, 2200), 250), "page 2 of fax.tif")
+    reading = ocr.read_page(Image.new("L", (1700, 550), 250), "page 2 of fax.tif")  # blank; its size is not the point
     assert ocr.unclear_notes(2, reading) == [
         "Page 2: almost no text could be read. If it has writing on it, check that page against the paper, or take "
         "a sharper photo in even light."]
