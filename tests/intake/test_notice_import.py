@@ -290,26 +290,35 @@ def appeal(*args, cwd, stdin=subprocess.DEVNULL, input=None):
                           stdin=None if input is not None else stdin, input=input)
 
 
-def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_path):
+def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_path, monkeypatch, capsys):
+    """The commands as typed, run here (appeal.cli.main, output captured): three child Pythons cost 3 s and their
+    process is not what this is about; the one that needs no terminal on its standard input is a real one."""
     from conftest import docx_text
 
+    from appeal.cli import main
+
+    def command(*args: str):
+        status = main(list(args))
+        return status, capsys.readouterr()
+
+    monkeypatch.chdir(tmp_path)
     notice = NOTICES[1]
     (tmp_path / "photo.jpg").write_bytes(write_scan(notice, tmp_path, seed=1).read_bytes())
-    result = appeal("import", "photo.jpg", "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "line " in result.stdout and "\n? Member ID" in result.stdout  # an OCR reading of an ID is marked
+    status, result = command("import", "photo.jpg", "-o", "case.yaml", "--yes")
+    assert status == 0, result.err
+    assert "line " in result.out and "\n? Member ID" in result.out  # an OCR reading of an ID is marked
     text = (tmp_path / "case.yaml").read_text()
     assert text.startswith("# Case started from the denial notice photo.jpg")
     assert any(line.startswith("# Not certain, check") and "Member ID" in line for line in text.splitlines())
     assert (tmp_path / "case.yaml").stat().st_mode & 0o777 == 0o600
-    drafted = appeal("draft", "--case", "case.yaml", "-o", "letter.docx", cwd=tmp_path)
-    assert drafted.returncode == 0, drafted.stderr
+    status, drafted = command("draft", "--case", "case.yaml", "-o", "letter.docx")
+    assert status == 0, drafted.err
     letter = docx_text(tmp_path / "letter.docx")
     for key in ("member_id", "reference", "insurer", "patient_name"):
         assert notice.truth[key] in letter
     # the case file is never overwritten without --force; without a terminal and without --yes, it says so
-    again = appeal("import", "photo.jpg", "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    status, again = command("import", "photo.jpg", "-o", "case.yaml", "--yes")
+    assert status == 2 and "already exists" in again.err
     asked = appeal("import", "-", "-o", "other.yaml", cwd=tmp_path)
     assert asked.returncode == 2 and "--yes" in asked.stderr and "Traceback" not in asked.stderr
 
