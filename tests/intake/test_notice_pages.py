@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from notice_corpus import Notice, corpus, photo_image, scan_image, score, write_photo
+from page_harness import cut_below_writing
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.output import DummyOutput
 from terminal_harness import Terminal, pick
@@ -32,14 +33,6 @@ def halves(notice: Notice) -> tuple[Notice, Notice]:
     split = notice.lines.index("HOW TO APPEAL")
     return (Notice(notice.name + "-p1", notice.lines[:split], {}),
             Notice(notice.name + "-p2", notice.lines[split:], {}))
-
-
-def written_part(picture):
-    """A photographed page cut a little below its last line of writing: the blank paper below is not what a test
-    of the pages is about, and cleaning it up and reading it took a second a page."""
-    ink = picture.convert("L").point(lambda value: 255 if value < 100 else 0)
-    bottom = ink.crop((100, 0, picture.width - 100, picture.height - 60)).getbbox()[3]  # not the turned corners
-    return picture.crop((0, 0, picture.width, bottom + 80))
 
 
 def typed_pages(pdf, lines: list[str]) -> None:
@@ -88,7 +81,7 @@ def test_a_typed_two_page_pdf_is_read_to_its_second_page_where_the_fax_is(tmp_pa
 @pytest.mark.parametrize("kind", ["scanned PDF", "fax TIFF"])
 def test_every_page_of_a_scan_is_read(tmp_path, kind):
     notice = NOTICES[1]
-    pictures = [written_part(photo_image(half, seed=number, shadow=1.0, skew=1.0))
+    pictures = [cut_below_writing(photo_image(half, seed=number, shadow=1.0, skew=1.0))
                 for number, half in enumerate(halves(notice))]
     if kind == "fax TIFF":  # black and white, Group 4, as fax machines and fax servers save them
         path = tmp_path / "fax.tif"
@@ -118,7 +111,7 @@ def test_a_pdf_with_a_typed_page_and_a_scanned_page_reads_both(tmp_path):
     pdf = canvas.Canvas(str(path), pagesize=(612, 792))
     typed_pages(pdf, first.lines)
     pdf.showPage()
-    scan = written_part(photo_image(second, seed=2, shadow=1.0, skew=1.0))
+    scan = cut_below_writing(photo_image(second, seed=2, shadow=1.0, skew=1.0))
     height = 612 * scan.height / scan.width
     pdf.drawImage(ImageReader(scan), 0, 792 - height, 612, height)
     pdf.showPage()
