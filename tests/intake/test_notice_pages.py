@@ -149,7 +149,7 @@ def test_a_photo_turned_by_the_camera_is_read_upright(tmp_path, kind, orientatio
     from PIL import Image
 
     notice = NOTICES[3]
-    upright = scan_image(notice, seed=3)
+    upright = cut_below_writing(scan_image(notice, seed=3))
     stored = upright.rotate(stored_turn, expand=True)  # the pixels as the sensor saw them, sideways
     exif = Image.Exif()
     exif[0x0112] = orientation  # what the camera says: turn me to show me
@@ -236,7 +236,7 @@ def test_lines_that_could_not_be_read_are_said_in_the_report_and_the_case_file(t
 def test_a_dark_patch_with_no_words_is_said_to_be_unread():
     from PIL import ImageDraw
 
-    picture = scan_image(NOTICES[5], seed=5)
+    picture = cut_below_writing(scan_image(NOTICES[5], seed=5))
     ImageDraw.Draw(picture).rectangle((0, 150, picture.width, 420), fill=0)  # the letterhead under a black bar
     reading = ocr.read_page(picture, "page 1 of scan.jpg")
     assert ocr.unclear_notes(1, reading) == [
