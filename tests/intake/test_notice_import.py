@@ -285,21 +285,27 @@ def test_unreadable_input_is_one_clear_message(tmp_path):
         notice_text.read(tmp_path / "missing.pdf")
 
 
-def appeal(*args, cwd, stdin=subprocess.DEVNULL, input=None):
+def appeal(*args, cwd):
+    """`appeal ARGS` as a child process with its standard input closed: no terminal, nothing pasted."""
     return subprocess.run([sys.executable, "-m", "appeal", *args], capture_output=True, text=True, cwd=cwd,
-                          stdin=None if input is not None else stdin, input=input)
+                          stdin=subprocess.DEVNULL)
+
+
+def in_process(capsys, *args: str):
+    """`appeal ARGS` run here (appeal.cli.main) in the current folder: its exit status and what it printed. A child
+    Python costs a second of start-up, for tests whose point is not the process."""
+    from appeal.cli import main
+
+    status = main(list(args))
+    return status, capsys.readouterr()
 
 
 def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_path, monkeypatch, capsys):
-    """The commands as typed, run here (appeal.cli.main, output captured): three child Pythons cost 3 s and their
-    process is not what this is about; the one that needs no terminal on its standard input is a real one."""
+    """The commands as typed, run here; the one that needs no terminal on its standard input is a real process."""
     from conftest import docx_text
 
-    from appeal.cli import main
-
     def command(*args: str):
-        status = main(list(args))
-        return status, capsys.readouterr()
+        return in_process(capsys, *args)
 
     monkeypatch.chdir(tmp_path)
     notice = NOTICES[1]
@@ -323,11 +329,15 @@ def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_pat
     assert asked.returncode == 2 and "--yes" in asked.stderr and "Traceback" not in asked.stderr
 
 
-def test_pasted_text_and_the_deadline_line(tmp_path):
+def test_pasted_text_and_the_deadline_line(tmp_path, monkeypatch, capsys):
+    import io
+
     notice = NOTICES[2]
-    result = appeal("import", "-", "-o", "case.yaml", "--yes", cwd=tmp_path, input=notice.text)
-    assert result.returncode == 0, result.stderr
-    assert "Deadline. The notice says" in result.stdout
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(notice.text.encode())))  # pasted, then ended
+    status, result = in_process(capsys, "import", "-", "-o", "case.yaml", "--yes")
+    assert status == 0, result.err
+    assert "Deadline. The notice says" in result.out
     assert "# The notice's appeal deadline" in (tmp_path / "case.yaml").read_text()
 
 
