@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from notice_corpus import corpus, make, score, write_pdf, write_scan, write_text
+from notice_corpus import corpus, make, scan_image, score, write_pdf, write_scan, write_text
+from page_harness import cut_below_writing
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.output import DummyOutput
 from terminal_harness import CLEAR, CTRL_C, Terminal, pick
@@ -55,7 +56,9 @@ def test_text_pdfs_are_read_with_their_layout(tmp_path):
 @pytest.mark.parametrize("index, as_pdf", [(1, False), (3, True)])
 def test_noisy_scans_meet_the_target_and_mark_what_ocr_cannot_vouch_for(tmp_path, index, as_pdf):
     notice = NOTICES[index]
-    extraction = notice_import.extract(notice_text.read(write_scan(notice, tmp_path, as_pdf=as_pdf, seed=index)))
+    path = tmp_path / ("scan.pdf" if as_pdf else "scan.jpg")  # as write_scan makes it, cut below its last line
+    cut_below_writing(scan_image(notice, seed=index)).save(path, resolution=200.0, quality=80)
+    extraction = notice_import.extract(notice_text.read(path))
     assert extraction.notice.ocr
     outcomes = score(notice, extraction)
     assert share_right(outcomes) >= 0.85, [o for o in outcomes if not o.right]
@@ -285,40 +288,59 @@ def test_unreadable_input_is_one_clear_message(tmp_path):
         notice_text.read(tmp_path / "missing.pdf")
 
 
-def appeal(*args, cwd, stdin=subprocess.DEVNULL, input=None):
+def appeal(*args, cwd):
+    """`appeal ARGS` as a child process with its standard input closed: no terminal, nothing pasted."""
     return subprocess.run([sys.executable, "-m", "appeal", *args], capture_output=True, text=True, cwd=cwd,
-                          stdin=None if input is not None else stdin, input=input)
+                          stdin=subprocess.DEVNULL)
 
 
-def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_path):
+def in_process(capsys, *args: str):
+    """`appeal ARGS` run here (appeal.cli.main) in the current folder: its exit status and what it printed. A child
+    Python costs a second of start-up, for tests whose point is not the process."""
+    from appeal.cli import main
+
+    status = main(list(args))
+    return status, capsys.readouterr()
+
+
+def test_import_a_photo_then_draft_a_letter_with_the_notices_identifiers(tmp_path, monkeypatch, capsys):
+    """The commands as typed, run here; the one that needs no terminal on its standard input is a real process."""
     from conftest import docx_text
 
+    def command(*args: str):
+        return in_process(capsys, *args)
+
+    monkeypatch.chdir(tmp_path)
     notice = NOTICES[1]
     (tmp_path / "photo.jpg").write_bytes(write_scan(notice, tmp_path, seed=1).read_bytes())
-    result = appeal("import", "photo.jpg", "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "line " in result.stdout and "\n? Member ID" in result.stdout  # an OCR reading of an ID is marked
+    status, result = command("import", "photo.jpg", "-o", "case.yaml", "--yes")
+    assert status == 0, result.err
+    assert "line " in result.out and "\n? Member ID" in result.out  # an OCR reading of an ID is marked
     text = (tmp_path / "case.yaml").read_text()
     assert text.startswith("# Case started from the denial notice photo.jpg")
     assert any(line.startswith("# Not certain, check") and "Member ID" in line for line in text.splitlines())
     assert (tmp_path / "case.yaml").stat().st_mode & 0o777 == 0o600
-    drafted = appeal("draft", "--case", "case.yaml", "-o", "letter.docx", cwd=tmp_path)
-    assert drafted.returncode == 0, drafted.stderr
+    status, drafted = command("draft", "--case", "case.yaml", "-o", "letter.docx")
+    assert status == 0, drafted.err
     letter = docx_text(tmp_path / "letter.docx")
     for key in ("member_id", "reference", "insurer", "patient_name"):
         assert notice.truth[key] in letter
     # the case file is never overwritten without --force; without a terminal and without --yes, it says so
-    again = appeal("import", "photo.jpg", "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    status, again = command("import", "photo.jpg", "-o", "case.yaml", "--yes")
+    assert status == 2 and "already exists" in again.err
     asked = appeal("import", "-", "-o", "other.yaml", cwd=tmp_path)
     assert asked.returncode == 2 and "--yes" in asked.stderr and "Traceback" not in asked.stderr
 
 
-def test_pasted_text_and_the_deadline_line(tmp_path):
+def test_pasted_text_and_the_deadline_line(tmp_path, monkeypatch, capsys):
+    import io
+
     notice = NOTICES[2]
-    result = appeal("import", "-", "-o", "case.yaml", "--yes", cwd=tmp_path, input=notice.text)
-    assert result.returncode == 0, result.stderr
-    assert "Deadline. The notice says" in result.stdout
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(notice.text.encode())))  # pasted, then ended
+    status, result = in_process(capsys, "import", "-", "-o", "case.yaml", "--yes")
+    assert status == 0, result.err
+    assert "Deadline. The notice says" in result.out
     assert "# The notice's appeal deadline" in (tmp_path / "case.yaml").read_text()
 
 

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from notice_scoring import expected_fields, judge  # noqa: E402
 from notice_variants import load_wide, write_photo, write_scan, write_tiff  # noqa: E402
 from ocr_fidelity import exact_lines, lost_lines  # noqa: E402
+from page_harness import cut_below_writing, cut_fax  # noqa: E402
 
 from appeal.intake import notice_import, notice_text, ocr  # noqa: E402
 
@@ -83,7 +84,7 @@ def test_a_scan_keeps_its_blank_lines_table_gaps_and_indents_and_the_quote_stops
 
 def test_every_page_of_a_fax_tiff_is_read_and_the_fax_number_on_page_two_is_found(tmp_path):
     name = "erisa-claim-ketamine-crps"
-    extraction = read(write_tiff(WIDE[name], tmp_path))
+    extraction = read(cut_fax(write_tiff(WIDE[name], tmp_path)))
     assert extraction.notice.pages_said() == "pages 1-2 of 2"
     assert extraction.found["appeals_fax"].line.page == 2  # '(480) 555-0124', which a thresholded page gave as '(480}'
     assert right(name, extraction, "appeals_fax", "patient_name") == {"appeals_fax": True, "patient_name": True}
@@ -97,7 +98,8 @@ def test_a_standard_resolution_fax_with_pixels_twice_as_tall_as_wide_is_read_uns
 
     name = "erisa-claim-ketamine-crps"
     frames = [page.resize((round(page.width * 204 / 200), round(page.height * 98 / 200)), Image.Resampling.LANCZOS)
-              .point(lambda value: 255 if value > 170 else 0).convert("1") for page in scan_pages(WIDE[name])]
+              .point(lambda value: 255 if value > 170 else 0).convert("1")
+              for page in map(cut_below_writing, scan_pages(WIDE[name]))]
     path = tmp_path / "standard-fax.tif"
     frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=(204, 98))
     extraction = read(path)
