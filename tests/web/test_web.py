@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ctrl_c_as_in_a_terminal
-from web_harness import Client, running  # noqa: F401 (a fixture)
+from web_harness import Client, _one_office, kept_office, running  # noqa: F401 (fixtures)
 
 from appeal.output import packet as packets
 from appeal.intake import drafts as draft_files
@@ -401,7 +401,7 @@ def test_i_sent_it_is_recorded_in_the_tracking_store(client, capsys):
     assert len(listed) == 1 and listed[0]["person"] == case.patient.full_name and listed[0]["decision_due"]
 
 
-def test_the_packet_pdf_holds_the_letter_and_the_persons_files(client):
+def test_the_packet_pdf_holds_the_letter_and_the_persons_files(client, kept_office):
     import io
 
     from PIL import Image
@@ -543,7 +543,7 @@ def test_a_chunked_post_stops_at_the_bound_and_its_partial_file_is_removed(clien
     assert client.get("/review").status == 200  # the server carries on
 
 
-def test_a_chunked_post_within_the_bound_makes_the_packet(client, running, private_temp):
+def test_a_chunked_post_within_the_bound_makes_the_packet(client, running, private_temp, kept_office):
     import io
 
     from PIL import Image
