@@ -356,6 +356,18 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium for a module's tests (each opens contexts of its own). Not kept for the whole test
+    process: a Playwright left open holds this thread's event loop, which the terminal's tests run after need."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 def terminal_says(path: str, typed: str) -> str:
     """What the terminal questionnaire says of an answer: the case model's rule, in its words."""
     from pydantic import ValidationError

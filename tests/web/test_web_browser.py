@@ -11,9 +11,8 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
-from playwright.sync_api import sync_playwright
 from terminal_harness import CTRL_C, pick
-from web_harness import (SCREENSHOTS, Keyboard, _one_office, fresh_shots, kept_office, launch,  # noqa: F401 (fixtures)
+from web_harness import (SCREENSHOTS, Keyboard, _one_office, browser, fresh_shots, kept_office,  # noqa: F401 (fixtures)
                          running, settled, terminal_says)
 
 from appeal import cli
@@ -22,14 +21,6 @@ from appeal.terminal import questionnaire
 
 NOTICE = date.today() - timedelta(days=20)
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Checks:
