@@ -64,6 +64,28 @@ def running(monkeypatch, tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def _one_office():
+    """The LibreOffice of every test here that makes a PDF without looking at LibreOffice itself: started once per
+    test process (its start was most of such a test's time), at once, so it starts while the letter is drafted."""
+    from appeal.output import office_server
+
+    office = office_server.Server()
+    office.start_soon()
+    yield office
+    office.stop()
+
+
+@pytest.fixture
+def kept_office(running, _one_office):
+    """`running`'s session makes its PDFs with the shared LibreOffice, and leaves it running when it stops (the
+    session's own LibreOffice, started on first need and stopped with it, is test_web.py's
+    test_the_sessions_pdfs_share_one_libreoffice_which_is_gone_when_the_session_ends)."""
+    running.session.office = _one_office
+    yield _one_office
+    running.session.office = None
+
+
 @dataclass
 class Reply:
     status: int
@@ -188,6 +210,12 @@ _FOCUSED = """() => {
 }"""
 
 
+# what `Keyboard.run` reads of each page at once (one round trip): its heading, whether it is a list's page (an
+# "Add" button) and whether it is an entry of a list (a "Leave" button)
+_PAGE = """() => [document.querySelector("h1").innerText, !!document.querySelector("button[value=add]"),
+         !!document.querySelector("button[value=leave]")]"""
+
+
 def settled(page) -> None:
     """Wait until the page's autofocus has moved the focus (the browser does it just after load)."""
     # a selector wait: it runs in Playwright's own world, which the pages' Content-Security-Policy leaves alone
@@ -243,12 +271,12 @@ class Keyboard:
             self.shot()
             if on_page:
                 on_page(self.page)
-            heading = self.page.inner_text("h1")
+            heading, listing, adding = self.page.evaluate(_PAGE)
             self.seen.append(heading)
-            if self.page.query_selector("button[value=add]"):
+            if listing:
                 self._group(heading)
             else:
-                self._fields()
+                self._fields(adding)
         raise AssertionError(f"no review after {limit} pages; last: {self.seen[-5:]}")
 
     def _group(self, heading: str) -> None:
@@ -264,8 +292,11 @@ class Keyboard:
             self.press("Tab")
         raise AssertionError(f"no '{wanted}' button on {heading}")
 
-    def _fields(self) -> None:
-        adding = self.page.query_selector("button[value=leave]") is not None  # an entry of a list
+    def _fields(self, adding: bool | None = None) -> None:
+        """Answer the page's fields in Tab order and press Next; `adding`: the page is an entry of a list (None:
+        look)."""
+        if adding is None:
+            adding = self.page.query_selector("button[value=leave]") is not None
         script = self.entry if adding and self.entry else self.script
         done: set[str] = set()
         for _ in range(80):
@@ -306,7 +337,10 @@ class Keyboard:
         text = str(answer)
         lines = text.split("\n")
         for number, line in enumerate(lines):
-            self.page.keyboard.type(line)
+            # The words arrive as a keyboard's typed text (one input event, as an input method gives them), not key
+            # by key: no page listens to a key but Tab, the arrows, Space and Enter, which stay real key presses,
+            # and chromium spent 4 ms a character on key-by-key typing (a third of a persona's time).
+            self.page.keyboard.insert_text(line)
             if number < len(lines) - 1:
                 self.press("Shift+Enter" if info["tag"] == "input" else "Enter")
 
@@ -320,6 +354,18 @@ def fresh_shots(prefix: str) -> None:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS[1:])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium for a module's tests (each opens contexts of its own). Not kept for the whole test
+    process: a Playwright left open holds this thread's event loop, which the terminal's tests run after need."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
 
 
 def terminal_says(path: str, typed: str) -> str:

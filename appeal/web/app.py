@@ -22,6 +22,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import errno
+import functools
 import secrets
 import socket
 from dataclasses import dataclass, field
@@ -158,50 +159,64 @@ def server(sock: socket.socket, session: Session):
 def serve(port: int = 0, open_browser: bool = True) -> int:
     """`appeal web`: print the address, open the browser, serve until Ctrl-C (or SIGTERM).
 
-    The server runs in a thread of its own and this, the main thread, only waits: Ctrl-C is then one
-    KeyboardInterrupt here, whenever it comes. Served from the main thread, a Ctrl-C pressed while uvicorn and asyncio
-    were still starting met their signal handlers half installed, and was lost or ended the process without its
-    clean-up."""
+    The server runs in a thread of its own; this, the main thread, waits for it. Ctrl-C and SIGTERM only tell the
+    server to stop (`Stopping`): they raise nothing, so wherever they come (while uvicorn is still being imported,
+    while this thread waits, during the clean-up) the clean-up runs whole and the exit status is 0. A
+    KeyboardInterrupt raised in Thread.join() made Python 3.11 take the server's thread for ended (bpo-45274), and
+    the clean-up ran while it still served. Once stopped, both signals are ignored: a Ctrl-C pressed again while
+    Python exits found its default action back (the process killed by SIGINT, status -2)."""
     import signal
     import threading
 
     sock = listen(port)
     session = Session(sock.getsockname()[1])
+    stopping = Stopping()
+    previous = {signum: signal.signal(signum, stopping) for signum in (signal.SIGINT, signal.SIGTERM)}
     print(session.url, flush=True)
     print(_("This page runs on your computer only; nothing you type leaves it. Press Ctrl-C here to stop."), flush=True)
     print(_("The link above works once.") + " " + (_("If your browser does not open it, copy it into your browser.")
                                                    if open_browser else _("Copy it into your browser.")), flush=True)
     print(_("Finished letters are saved in {folder}, each with its case file beside it.").format(
         folder=session.folder), flush=True)
-    running = None
     thread = None
-    previous_sigterm = signal.signal(signal.SIGTERM, _interrupted)
     try:
-        if open_browser:
+        if open_browser and not stopping.asked:
             session.opener = opener.open_browser(session.url)
-        running = server(sock, session)
-        thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, name="appeal-web", daemon=True)
-        thread.start()
-        thread.join()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if running is not None:
-            running.should_exit = True
-        if thread is not None and thread.is_alive():
+        if not stopping.asked:
+            stopping.server = server(sock, session)
+            stopping.server.should_exit = stopping.asked  # a Ctrl-C while it was being made
+            thread = threading.Thread(target=stopping.server.run, kwargs={"sockets": [sock]}, name="appeal-web",
+                                      daemon=True)
+            thread.start()
             thread.join()
-        signal.signal(signal.SIGTERM, previous_sigterm)
+    finally:
+        if thread is not None:
+            stopping(None, None)  # the server may have ended on its own (an error): nothing else waits for it
+            thread.join()
         sock.close()
         opener.remove(session.opener)
         session.stop()
+        for signum in previous:  # stopped: nothing is left for a signal to stop
+            signal.signal(signum, signal.SIG_IGN)
     where = (" " + _("Your answers are saved in {path}.").format(path=session.last_draft)) if session.last_draft else ""
     print(_("Stopped.") + where, flush=True)
     return 0
 
 
-def _interrupted(signum, frame) -> None:
-    """SIGTERM stops the server as Ctrl-C does, with the same clean-up."""
-    raise KeyboardInterrupt
+class Stopping:
+    """The signal handler of `serve`: the first Ctrl-C (or SIGTERM) asks the server to stop after the requests under
+    way; a second stops it without waiting for them (uvicorn's own rule)."""
+
+    def __init__(self):
+        self.asked = False
+        self.server = None  # the uvicorn server, once made
+
+    def __call__(self, signum, frame) -> None:
+        if self.asked and self.server is not None:
+            self.server.force_exit = True
+        self.asked = True
+        if self.server is not None:
+            self.server.should_exit = True
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -310,9 +325,12 @@ def create_app(session: Session):
     return Guard(app, session)
 
 
+@functools.cache
 def templates_environment():
     """The pages' Jinja2 environment: autoescaped, with `_()` and `ngettext()` over the request's language (the
-    gettext catalogs, so the pages' words are extracted and translated as the rest: README "Translations")."""
+    gettext catalogs, so the pages' words are extracted and translated as the rest: README "Translations"). One for
+    the process, so each template is compiled once (a quarter of a second for all), not once per server started
+    (the tests start one per test); nothing in it belongs to a launch."""
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS / "templates")), autoescape=True,

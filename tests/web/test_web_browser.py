@@ -11,9 +11,9 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from conftest import docx_text
-from playwright.sync_api import sync_playwright
 from terminal_harness import CTRL_C, pick
-from web_harness import SCREENSHOTS, Keyboard, fresh_shots, launch, running, settled, terminal_says  # noqa: F401 (a fixture)
+from web_harness import (SCREENSHOTS, Keyboard, _one_office, browser, fresh_shots, kept_office,  # noqa: F401 (fixtures)
+                         running, settled, terminal_says)
 
 from appeal import cli
 from appeal.intake import drafts
@@ -21,14 +21,6 @@ from appeal.terminal import questionnaire
 
 NOTICE = date.today() - timedelta(days=20)
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Checks:
@@ -257,7 +249,7 @@ def test_the_private_page_opens_the_app_once_and_the_link_then_works_no_more(bro
 
 
 def test_the_edited_letter_a_drawn_signature_the_packet_and_i_sent_it_from_two_windows(browser, running, tmp_path,
-                                                                                         capsys):
+                                                                                         capsys, kept_office):
     """The letter page end to end: the edited .docx given back (the blanks filled and left shown), a signature
     drawn with the mouse, the PDF made from both (the edit in its text, a picture on the closing page), and "I sent
     it" pressed in two windows of the letter giving one record; a third window opens the list, not their letter,

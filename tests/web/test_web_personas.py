@@ -15,20 +15,11 @@ import pytest
 from conftest import docx_text
 from persona_letters import (LOWERCASE_HISTORY, LOWERCASE_QUOTE, PAIN_DOSE, assert_answers_shown_in_full,
                              assert_father_letter, assert_lowercase_letter, assert_pain_letter)
-from playwright.sync_api import sync_playwright
-from web_harness import Keyboard, launch, running, settled  # noqa: F401 (a fixture)
+from web_harness import Keyboard, browser, running, settled  # noqa: F401 (fixtures)
 
 from appeal.cases import casefile
 
 NOTICE = date.today() - timedelta(days=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def reach_the_letter(browser, running, tmp_path, script: dict, lists: dict, on_page=None, locale=None,
