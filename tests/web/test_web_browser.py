@@ -20,6 +20,8 @@ from appeal.intake import drafts
 from appeal.terminal import questionnaire
 
 NOTICE = date.today() - timedelta(days=20)
+# One test worker runs this file's tests (pytest -n with --dist loadgroup), so one chromium serves them all.
+pytestmark = pytest.mark.xdist_group("chromium-browser")
 PHONE = {"width": 390, "height": 844}
 
 

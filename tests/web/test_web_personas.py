@@ -20,6 +20,8 @@ from web_harness import Keyboard, browser, running, settled  # noqa: F401 (fixtu
 from appeal.cases import casefile
 
 NOTICE = date.today() - timedelta(days=30)
+# One test worker runs this file's tests (pytest -n with --dist loadgroup), so one chromium serves them all.
+pytestmark = pytest.mark.xdist_group("chromium-personas")
 
 
 def reach_the_letter(browser, running, tmp_path, script: dict, lists: dict, on_page=None, locale=None,
