@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import docx_text, example_case
 from docx import Document
 
+from appeal.cli import main
 from appeal.letters import draft, kinds, template_tools
 from appeal.cases.case import Case
 from appeal.base.errors import UserError
@@ -17,10 +17,26 @@ from appeal.base.errors import UserError
 BUILT_IN = Path(__file__).resolve().parents[2] / "letter_templates"
 
 
-def appeal_cli(*args: str, home: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
-    return subprocess.run([sys.executable, "-m", "appeal", *args], capture_output=True, text=True, cwd=cwd or home,
-                          env=env, stdin=subprocess.DEVNULL)
+@pytest.fixture
+def appeal_cli(monkeypatch, capsys):
+    """`appeal ARGS` run in this process as a person whose HOME is `home` runs it from `cwd` (default: home): its
+    exit status, output and errors. The kinds are read anew for each command, as a new process reads them (the
+    process itself, `python -m appeal`, is what tests/commands/test_cli.py runs)."""
+    def run(*args: str, home: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        monkeypatch.setenv("HOME", str(home))
+        monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+        monkeypatch.chdir(cwd or home)
+        kinds.all_kinds.cache_clear()
+        capsys.readouterr()
+        try:
+            status = main(list(args))
+        except SystemExit as stopped:  # argparse's own refusals
+            status = stopped.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out, err)
+
+    yield run
+    kinds.all_kinds.cache_clear()  # the next test on this worker must not see this home's kinds
 
 
 def template_with(tmp_path: Path, *paragraphs: str, runs: list[tuple[str, bool]] | None = None,
@@ -119,7 +135,7 @@ def test_vars_lists_every_case_field_and_the_letter_plan():
     assert all(variable.description for variable in template_tools.reference()), "every variable is described"
 
 
-def test_an_advocate_replaces_a_kind_and_adds_one(tmp_path):
+def test_an_advocate_replaces_a_kind_and_adds_one(tmp_path, appeal_cli):
     home = tmp_path / "home"
     home.mkdir()
     made = appeal_cli("templates", "new", "appeal", home=home)
@@ -149,7 +165,7 @@ def test_an_advocate_replaces_a_kind_and_adds_one(tmp_path):
     assert "prior authorization" in docx_text(home / "b.docx").lower()
 
 
-def test_templates_folder_option_and_a_broken_template_give_clear_errors(tmp_path):
+def test_templates_folder_option_and_a_broken_template_give_clear_errors(tmp_path, appeal_cli):
     home = tmp_path / "home"
     home.mkdir()
     result = appeal_cli("letters", "--templates", str(tmp_path / "nowhere"), home=home)

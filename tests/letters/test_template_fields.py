@@ -3,8 +3,8 @@
 Each hostile template is the built-in appeal letter with one field or relationship added by raw XML edits, as a
 shared template would carry it. Every one is tried through `appeal templates check` and `appeal draft --templates`
 in a child process with CPU and memory limits (the harness of test_template_security.py, which waits for the
-child): each must end with a message naming the field or link, print no traceback, write no letter, and leave
-the member ID in no file.
+child; the render budget the whole letter needs): each must end with a message naming the field or link, print no
+traceback, write no letter, and leave the member ID in no file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 from conftest import docx_text
 from docx import Document
 from docx.oxml import parse_xml
-from test_template_security import EXAMPLE, assert_refused, check_of, draft_with, run_bounded
+from test_template_security import (EXAMPLE, LETTER_RENDER_SECONDS, assert_refused, check_args, draft_args,
+                                    run_each)
 
 from appeal.base.resources import bundled
 
@@ -268,14 +269,20 @@ def member_id_in(folder: Path) -> list[str]:
     return found
 
 
+def run_letter(commands: list[list[str]], home: Path) -> list[tuple[int, str]]:
+    """Each `appeal ARGS` of `commands` in one bounded child (test_template_security.run_each), with the render
+    budget a whole letter needs: these templates are the built-in letter."""
+    return run_each(commands, home, LETTER_RENDER_SECONDS)[0]
+
+
 def refused_everywhere(make, expected: str, home: Path) -> None:
     folder = home / "shared-templates"
     folder.mkdir(mode=0o700)
     template = make(folder)
-    status, output = check_of(template, home)
+    (status, output), drafted = run_letter([check_args(template), draft_args(folder)], home)
     assert_refused(status, output, expected, home)
     assert "appeal.docx" in output, output
-    status, output = draft_with(folder, home)
+    status, output = drafted
     assert_refused(status, output, expected, home)
     assert "appeal.docx" in output, output
     assert MEMBER_ID.decode() not in output
@@ -296,7 +303,7 @@ def test_batch_refuses_the_template_and_writes_nothing(home):
     folder = home / "shared-templates"
     folder.mkdir(mode=0o700)
     FIELDS["INCLUDEPICTURE split over runs, with a tag"][0](folder)
-    status, output = run_bounded(["batch", str(EXAMPLE), "-o", "letters", "--templates", str(folder)], home)
+    (status, output), = run_letter([["batch", str(EXAMPLE), "-o", "letters", "--templates", str(folder)]], home)
     assert status == 1 and "Traceback" not in output, output
     assert "INCLUDEPICTURE field" in output, output
     assert not [path for path in home.rglob("*.docx") if path.parent != folder], "a letter was written"
@@ -307,7 +314,7 @@ def test_the_message_says_where_and_what_to_do(home):
     folder = home / "shared-templates"
     folder.mkdir(mode=0o700)
     template = FIELDS["INCLUDEPICTURE split over runs, with a tag"][0](folder)
-    status, output = check_of(template, home)
+    (status, output), = run_letter([check_args(template)], home)
     assert status == 1, output
     assert 'the INCLUDEPICTURE field in paragraph' in output and '("Our reference: see here")' in output, output
     assert "paste the picture into the template itself" in output, output
@@ -375,9 +382,9 @@ def test_a_typed_web_link_and_a_page_number_are_kept(home):
                  document_xml=complex_field(f'HYPERLINK "{address}"', result="the EBSA's page")
                  + complex_field(" PAGE ", result="1")
                  + f'<w:hyperlink xmlns:r="{REL}" r:id="rIdWeb"><w:r><w:t>HealthCare.gov</w:t></w:r></w:hyperlink>')
-    status, output = check_of(folder / "appeal.docx", home)
+    (status, output), drafted = run_letter([check_args(folder / "appeal.docx"), draft_args(folder)], home)
     assert status == 0, output
-    status, output = draft_with(folder, home)
+    status, output = drafted
     assert status == 0 and "Traceback" not in output, output
     letter = home / "out.docx"
     text = docx_text(letter)

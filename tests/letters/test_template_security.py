@@ -3,8 +3,9 @@
 Every attack is tried through `appeal draft --templates DIR` and `appeal templates check` (one after the other, each
 with its own exit status and output) in a child process forked from this one with a processor-time limit
 (RLIMIT_CPU, 20 s), a memory limit (1 GiB above what the test process already holds) and the sandbox's own render
-budget lowered from 5 s to RENDER_SECONDS (so an attack only the clock stops does not spend 5 s), so a hang or a
-memory blow-up kills the child and fails the test instead of stalling the run. The parent waits for the child to
+budget and loop bound lowered (RENDER_SECONDS, MAX_ITERATIONS: an attack only the clock or the loop count stops
+then does not spend 5 s or a million turns), so a hang or a memory blow-up kills the child and fails the test
+instead of stalling the run. The parent waits for the child to
 exit (an event, not a timer). Each run must exit 2 or 1 with a message, print no traceback, write no letter and
 leave no side effect.
 """
@@ -25,6 +26,7 @@ import tempfile
 import types
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
 from docx import Document
@@ -35,10 +37,15 @@ from appeal.base.resources import bundled, examples_folder
 
 EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
 CPU_SECONDS = 20
-# The sandbox's processor-time budget in these children: the real one is 5 s (sandbox.RENDER_SECONDS), and an
-# attack that only the clock stops would spend it all; the whole built-in letter renders in a fifth of this (the
-# fields tests use it), and a million loop turns (the loop bound, which must be hit before the clock) take half.
-RENDER_SECONDS = 1.0
+# The sandbox's bounds in these children, lowered because only their size is at stake here (the real ones are
+# asserted below): the processor-time budget is 5 s (sandbox.RENDER_SECONDS) and the loop bound a million turns
+# (sandbox.MAX_ITERATIONS, half a second), and an attack that only the clock or the loop count stops would spend
+# them in full. A small template's whole draft fits in 5 ms of budget (the clock is read every 256 steps), the
+# lowered loop bound is hit in about 0.05 s, well before the clock; a template that is the whole built-in letter
+# (which renders in about 0.2 s) is given LETTER_RENDER_SECONDS.
+RENDER_SECONDS = 0.2
+LETTER_RENDER_SECONDS = 1.0
+MAX_ITERATIONS = 100_000
 
 
 def run_bounded(args: list[str], home: Path) -> tuple[int, str]:
@@ -60,9 +67,11 @@ def run_bounded_each(commands: list[list[str]], home: Path) -> list[tuple[int, s
     return run_each(commands, home)[0]
 
 
-def run_each(commands: list[list[str]], home: Path) -> tuple[list[tuple[int, str]], resource.struct_rusage]:
+def run_each(commands: list[list[str]], home: Path,
+             render_seconds: float = RENDER_SECONDS) -> tuple[list[tuple[int, str]], resource.struct_rusage]:
     """Run each `appeal ARGS` of `commands` in turn in one forked child under CPU and memory limits (the limits
-    hold for all of them together); give back each one's (exit status, output) and what the child used. The
+    hold for all of them together) and the lowered sandbox bounds; give back each one's (exit status, output) and
+    what the child used. The
     child is forked from this process once it has drafted a letter itself (`_warmed`), so it starts with the
     program's modules imported and its data read, as a long-running process would, and spends its time on the
     attack."""
@@ -80,7 +89,7 @@ def run_each(commands: list[list[str]], home: Path) -> tuple[list[tuple[int, str
             os.environ.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data")})
             os.environ.pop("APPEAL_TEMPLATES", None)
             os.chdir(home)
-            sandbox.RENDER_SECONDS = RENDER_SECONDS
+            sandbox.RENDER_SECONDS, sandbox.MAX_ITERATIONS = render_seconds, MAX_ITERATIONS
             with os.fdopen(write_end, "wb") as pipe:
                 for args in commands:  # each result sent as it ends: a kill names the command it stopped
                     pickle.dump(_run_in_child(args), pipe)
@@ -160,24 +169,46 @@ def home(tmp_path):
     return folder
 
 
+_TAG_HERE = "TAG-GOES-HERE"
+
+
 def folder_with(home: Path, tag: str, name: str = "appeal") -> Path:
     """A template folder holding a small letter (a heading, a line of the case's own fields) with one more
     paragraph: `tag`. Small, so that each attack costs what the attack costs rather than a render of the whole
-    built-in letter first (every built-in template is rendered by the letter tests)."""
-    return folder_of(home, ("heading", "Request for review"),
-                     ("text", "Re: {{ patient.first_name }} {{ patient.last_name }}, member ID {{ patient.member_id }}"),
-                     ("text", tag), name=name)
+    built-in letter first (every built-in template is rendered by the letter tests). The letter is the one
+    python-docx writes, made once, `tag` written into its paragraph's text (python-docx took 25 ms an attack)."""
+    parts = dict(_small_letter())
+    parts["word/document.xml"] = parts["word/document.xml"].replace(_TAG_HERE.encode(), xml_escape(tag).encode())
+    folder = home / "shared-templates"
+    folder.mkdir(exist_ok=True)
+    _zip(folder / f"{name}.docx", parts)
+    return folder
+
+
+@functools.cache
+def _small_letter() -> dict[str, bytes]:
+    saved = io.BytesIO()
+    folder_document(("heading", "Request for review"),
+                    ("text", "Re: {{ patient.first_name }} {{ patient.last_name }}, member ID {{ patient.member_id }}"),
+                    ("text", _TAG_HERE)).save(saved)
+    with zipfile.ZipFile(saved) as package:
+        return {name: package.read(name) for name in package.namelist()}
 
 
 def folder_of(home: Path, *paragraphs: tuple[str, str], name: str = "appeal") -> Path:
     """A template folder holding a small NAME.docx of (style, text) paragraphs: 'heading' or 'text'."""
+    folder = home / "shared-templates"
+    folder.mkdir(exist_ok=True)
+    folder_document(*paragraphs).save(str(folder / f"{name}.docx"))
+    return folder
+
+
+def folder_document(*paragraphs: tuple[str, str]):
+    """A python-docx document of (style, text) paragraphs."""
     document = Document()
     for style, text in paragraphs:
         document.add_heading(text, level=2) if style == "heading" else document.add_paragraph(text)
-    folder = home / "shared-templates"
-    folder.mkdir(exist_ok=True)
-    document.save(str(folder / f"{name}.docx"))
-    return folder
+    return document
 
 
 def assert_refused(status: int, output: str, expected: str, home: Path) -> None:
@@ -309,17 +340,23 @@ def test_bound_stops_the_template(attack, home):
 DOUBLING = "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}"
 
 
-def test_the_render_budget_is_five_seconds_of_processor_time_unless_lowered(monkeypatch):
-    """The children above run with a lower budget; the one every user gets is 5 s, read when a budget opens."""
+def test_the_render_budget_is_five_seconds_and_a_million_loop_turns_unless_lowered(monkeypatch):
+    """The children above run with a lower budget and loop bound; the ones every user gets are 5 s of processor
+    time and a million loop turns, each read when it is used."""
     from appeal.letters.render_env import make_environment
 
-    assert sandbox.RENDER_SECONDS == 5.0
+    assert sandbox.RENDER_SECONDS == 5.0 and sandbox.MAX_ITERATIONS == 1_000_000
     template = make_environment(for_docx=False).from_string(DOUBLING)
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.2)
     with pytest.raises(sandbox.TemplateProblem, match="more than 0.2 seconds to render"), sandbox.render_budget():
         template.render()
     with pytest.raises(sandbox.TemplateProblem, match="more than 0.1 seconds to render"), sandbox.render_budget(0.1):
         template.render()
+    loops = make_environment(for_docx=False).from_string(
+        "{% for a in range(100) %}{% for b in range(100) %}{% endfor %}{% endfor %}")
+    monkeypatch.setattr(sandbox, "MAX_ITERATIONS", 1_000)
+    with pytest.raises(sandbox.TemplateProblem, match="loops ran more than 1,000 times"), sandbox.render_budget():
+        loops.render()
 
 
 def test_a_failing_tag_is_located_in_words(home):
@@ -334,8 +371,8 @@ def test_a_failing_tag_is_located_in_words(home):
 # Hostile template packages and kind files: refused by draft, letters and templates check
 
 
-def _zip(path: Path, parts: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+def _zip(path: Path, parts: dict[str, bytes], level: int | None = None) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as package:
         for name, data in parts.items():
             package.writestr(name, data)
 
@@ -345,14 +382,15 @@ def _built_in_parts() -> dict[str, bytes]:
         return {name: package.read(name) for name in package.namelist()}
 
 
-def _with_part(folder: Path, name: str, data: bytes) -> None:
+def _with_part(folder: Path, name: str, data: bytes, level: int | None = None) -> None:
     parts = _built_in_parts()
     parts[name] = data
-    _zip(folder / "appeal.docx", parts)
+    _zip(folder / "appeal.docx", parts, level)
 
 
 def _zip_bomb(folder):
-    _with_part(folder, "word/document.xml", b"<a>" + b" " * (200 * 1024 * 1024) + b"</a>")
+    """200 MB of spaces in under 1 MB (compressed fast: the default level took four times as long)."""
+    _with_part(folder, "word/document.xml", b"<a>" + b" " * (200 * 1024 * 1024) + b"</a>", level=1)
 
 
 def _entity_bomb(folder):
