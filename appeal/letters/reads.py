@@ -59,6 +59,11 @@ def _watching(self: Any, name: str) -> Any:
     return value
 
 
+def places(case: BaseModel) -> dict[int, str]:
+    """Each model object of the case by id, with its field path: what `recording` watches."""
+    return _paths(case, "", {})
+
+
 @functools.cache
 def _field_names(model: type[BaseModel]) -> frozenset[str]:
     """A model's field names, once per class (pydantic's `model_fields` is a property that builds its answer)."""
@@ -66,11 +71,12 @@ def _field_names(model: type[BaseModel]) -> frozenset[str]:
 
 
 @contextmanager
-def recording(case: BaseModel) -> Iterator[list[str]]:
-    """`with recording(case) as read:` ... then `read` holds the case's field paths read in the block."""
+def recording(case: BaseModel, where: dict[int, str] | None = None) -> Iterator[list[str]]:
+    """`with recording(case) as read:` ... then `read` holds the case's field paths read in the block. `where` is
+    `places(case)` already worked out, for several blocks recorded in turn on the same unchanged case."""
     global _installed
     read: list[str] = []
-    token = _active.set((_paths(case, "", {}), read, set()))
+    token = _active.set((where if where is not None else places(case), read, set()))
     with _lock:
         if _installed == 0:
             Model.__getattribute__ = _watching
