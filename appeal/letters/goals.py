@@ -30,9 +30,9 @@ def fact_inputs(case: Case, today: date | None = None) -> dict[str, list[str]]:
     """What each derived fact of the wording (`facts.x`, clinical.FACTS) reads from this case."""
     from appeal.rules.clinical import FACTS
 
-    found = {}
+    found, where = {}, reads.places(case)  # the same case for every fact: its places worked out once
     for name, fact in FACTS.items():
-        with reads.recording(case) as read:
+        with reads.recording(case, where) as read:
             fact(case, today or date.today())
         found[name] = read
     return found

@@ -12,6 +12,7 @@ recording is not disturbed. Reading a section ("patient") is not a fact; reading
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,7 +22,7 @@ from pydantic import BaseModel
 
 from appeal.cases.case import Model
 
-_active: ContextVar[tuple[dict[int, str], list[str]] | None] = ContextVar("appeal_reads", default=None)
+_active: ContextVar[tuple[dict[int, str], list[str], set[str]] | None] = ContextVar("appeal_reads", default=None)
 _lock = threading.Lock()
 _installed = 0
 
@@ -41,23 +42,41 @@ def _paths(model: BaseModel, path: str, found: dict[int, str]) -> dict[int, str]
 
 
 def _watching(self: Any, name: str) -> Any:
-    value = object.__getattribute__(self, name) if name == "__dict__" else BaseModel.__getattribute__(self, name)
+    """Every attribute read on a case model while a recording is on: the questionnaire records the letter's reads
+    after each answer, millions of reads, so the common cases (a private name, a read outside the case) leave first."""
+    value = object.__getattribute__(self, name)
+    if name[:1] == "_":
+        return value
     state = _active.get()
-    if state is not None and not name.startswith("_"):
-        owner = state[0].get(id(self))
-        if owner is not None and name in type(self).model_fields and not isinstance(value, BaseModel):
-            path = f"{owner}.{name}" if owner else name
-            if path not in state[1]:
-                state[1].append(path)
+    if state is None:
+        return value
+    owner = state[0].get(id(self))
+    if owner is not None and name in _field_names(type(self)) and not isinstance(value, BaseModel):
+        path = f"{owner}.{name}" if owner else name
+        if path not in state[2]:
+            state[2].add(path)
+            state[1].append(path)
     return value
 
 
+def places(case: BaseModel) -> dict[int, str]:
+    """Each model object of the case by id, with its field path: what `recording` watches."""
+    return _paths(case, "", {})
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    """A model's field names, once per class (pydantic's `model_fields` is a property that builds its answer)."""
+    return frozenset(model.__pydantic_fields__)
+
+
 @contextmanager
-def recording(case: BaseModel) -> Iterator[list[str]]:
-    """`with recording(case) as read:` ... then `read` holds the case's field paths read in the block."""
+def recording(case: BaseModel, where: dict[int, str] | None = None) -> Iterator[list[str]]:
+    """`with recording(case) as read:` ... then `read` holds the case's field paths read in the block. `where` is
+    `places(case)` already worked out, for several blocks recorded in turn on the same unchanged case."""
     global _installed
     read: list[str] = []
-    token = _active.set((_paths(case, "", {}), read))
+    token = _active.set((where if where is not None else places(case), read, set()))
     with _lock:
         if _installed == 0:
             Model.__getattribute__ = _watching

@@ -124,11 +124,11 @@ def select(case: Case, step: Step, topics: set[Topic] | None = None) -> list[Rul
     """The rules for this case at a step: its plan type, urgency, timing, treatment and, where rules differ by it
     and the case says, its plan's number of internal appeal levels."""
     plan_type = case.insurance.coverage().name
+    urgent, timing, category = case.treatment.is_urgent, service_timing(case), treatment_category(case)  # not per rule
     found = [
         rule
         for rule in all_rules()
-        if rule.applies(plan_type, step, case.treatment.is_urgent, service_timing(case), treatment_category(case))
-        and (topics is None or rule.topic in topics)
+        if rule.applies(plan_type, step, urgent, timing, category) and (topics is None or rule.topic in topics)
     ]
     return by_levels(found, case)
 

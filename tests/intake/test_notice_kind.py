@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from notice_corpus import corpus
+from notice_harness import read_once
 from notice_scoring import DENIALS, expected_fields, judge
 from notice_variants import load_wide
 
@@ -33,7 +34,7 @@ def test_the_wide_corpus_is_there():
 
 @pytest.mark.parametrize("notice", WIDE, ids=lambda notice: notice.name)
 def test_every_document_in_the_wide_corpus_is_recognised_from_its_text(notice):
-    extraction = read(notice.text)
+    extraction = read_once(notice.text)
     expected = notice.expected["document_type"]
     assert extraction.document is not None
     if expected in DENIALS:
@@ -51,7 +52,7 @@ def test_no_value_read_from_text_is_wrong_and_unmarked():
     wrong = []
     for name, fields, text in ([(n.name, n.truth, n.text) for n in corpus(36)]
                                + [(n.name, expected_fields(n.expected["fields"]), n.text) for n in WIDE]):
-        wrong += [(name, j.key, j.truth, j.got) for j in judge(fields, read(text)) if j.wrong_but_certain]
+        wrong += [(name, j.key, j.truth, j.got) for j in judge(fields, read_once(text)) if j.wrong_but_certain]
     assert wrong == []
 
 
@@ -137,7 +138,7 @@ def test_a_paid_eob_is_not_a_denial_and_not_a_bill_is_never_the_reason():
     case, _ = notice_import.to_case(extraction)
     assert case.denial is None
     for notice in WIDE:  # and no EOB of the corpus, paid or denied, gives its heading as the plan's words
-        quote = read(notice.text).found.get("quote")
+        quote = read_once(notice.text).found.get("quote")
         assert quote is None or "NOT A BILL" not in quote.value.upper()
 
 
