@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import ancestors, ctrl_c_as_in_a_terminal, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+import pytest
 from pypdf import PdfReader
 
 from appeal.base.resources import examples_folder
@@ -132,3 +133,22 @@ def test_two_batches_at_once_each_have_a_libreoffice_and_profile_of_their_own(tm
         assert batch.returncode == 0
     assert len(written_packets(tmp_path / "one")) == len(written_packets(tmp_path / "two")) == 4
     assert not offices(short_temp)
+
+
+def test_after_the_run_is_stopped_a_worker_neither_converts_nor_drafts(tmp_path, monkeypatch):
+    """Ctrl-C removes the run's private folder: a worker's letter in flight then gets no LibreOffice of its own (it
+    would only delay the end of a run the person stopped), and the cases already handed to it are not drafted."""
+    from appeal.commands import batch
+
+    monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda *args, **kwargs: pytest.fail("a LibreOffice was started"))
+    monkeypatch.setattr(draft, "draft", lambda *args, **kwargs: pytest.fail("a case was drafted"))
+    gone = str(tmp_path / "appeal-office-gone" / office_server.SOCKET_NAME)
+    office_server.connect(gone)
+    try:
+        with pytest.raises(office_server.Stopped, match="stopped before this letter"):
+            office_server.docx_to_pdf(b"docx")
+    finally:
+        office_server.connect(None)
+    monkeypatch.setattr(batch, "_settings", batch.Settings(None, None, TODAY, packet="fax", office=gone))
+    result = batch.draft_task(batch.Task(0, str(ERISA), "case1", path=str(ERISA)))
+    assert result.error and "stopped before this letter" in result.error
