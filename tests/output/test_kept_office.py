@@ -14,12 +14,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import ancestors, ctrl_c_as_in_a_terminal, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+from conftest import ancestors, converted_once, ctrl_c_as_in_a_terminal, drafted_example, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
 import pytest
 from pypdf import PdfReader
 
 from appeal.base.resources import examples_folder
-from appeal.letters import draft, kinds
+from appeal.letters import draft
 from appeal.output import office_server, pdf_convert
 
 ERISA = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
@@ -27,7 +27,7 @@ TODAY = date(2026, 11, 29)
 
 
 def letter_docx(name: str = "ketamine-trd-erisa-appeal") -> bytes:
-    return draft.draft(example_case(name), kinds.get("appeal"), today=TODAY).content
+    return drafted_example(name, "appeal", TODAY).content
 
 
 def pdf_text(data: bytes) -> str:
@@ -58,7 +58,14 @@ def written_packets(folder: Path) -> list[str]:
     return texts
 
 
-def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(short_temp):
+@pytest.fixture(scope="module")
+def one_shot_pdf(tmp_path_factory) -> bytes:
+    """The letter as the one-shot LibreOffice makes it: the same letter's PDF as tests/output/test_packet.py's,
+    converted once in the run (a module fixture, so made before `short_temp` changes the temporary folder)."""
+    return converted_once([letter_docx()], tmp_path_factory)[0]
+
+
+def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(one_shot_pdf, short_temp):
     docx = letter_docx()
     with office_server.kept_running() as server:
         assert not offices(short_temp)  # nothing starts before the first letter
@@ -71,7 +78,7 @@ def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(short_te
         second = office_server.docx_to_pdf(letter_docx("esketamine-prior-auth-psychiatrist"))
         assert offices(short_temp) == running  # the same LibreOffice, not a new one
     assert "Maria Alvarez" in pdf_text(first) and "Maria Alvarez" not in pdf_text(second)
-    assert pdf_text(first) == pdf_text(pdf_convert.docx_to_pdf(docx))  # as the one-shot LibreOffice makes it
+    assert pdf_text(first) == pdf_text(one_shot_pdf)  # as the one-shot LibreOffice makes it
     assert not offices(short_temp) and not folder.exists()
 
 
