@@ -82,13 +82,16 @@ def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(one_shot
     assert not offices(short_temp) and not folder.exists()
 
 
-def test_without_libreoffices_python_each_letter_is_converted_on_its_own_and_the_person_is_told(short_temp,
+def test_without_libreoffices_python_each_letter_is_converted_on_its_own_and_the_person_is_told(one_shot_pdf,
+                                                                                                short_temp,
                                                                                                 monkeypatch):
     monkeypatch.setenv("APPEAL_UNO_PYTHON", sys.executable)  # appeal's own Python: it has no `uno`
+    on_its_own: list[bytes] = []  # the letters given to the one-shot LibreOffice, whose PDF of this one is made once
+    monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda docx: on_its_own.append(docx) or one_shot_pdf)
     told: list[str] = []
     with office_server.kept_running(announce=told.append):
         pdf = office_server.docx_to_pdf(letter_docx())
-    assert "Maria Alvarez" in pdf_text(pdf)
+    assert on_its_own == [letter_docx()] and "Maria Alvarez" in pdf_text(pdf)
     assert len(told) == 1 and "sudo apt-get install python3-uno" in told[0]
     assert not offices(short_temp)
 
