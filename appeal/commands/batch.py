@@ -242,6 +242,11 @@ def draft_task(task: Task) -> Result:
     settings = _settings
     if settings is None:
         raise RuntimeError("batch.warm(settings) must run in this process before draft_task")
+    if settings.packet:
+        from appeal.output import office_server
+
+        if office_server.ended(settings.office):  # Ctrl-C: the cases already handed to this worker are not drafted
+            return Result(task.index, error=_(office_server.STOPPED))
     try:
         if task.cells is not None:
             case = csv_cases.row_to_case(task.cells, task.label)

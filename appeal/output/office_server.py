@@ -57,6 +57,19 @@ class Unavailable(Exception):
     """No server to convert through (it could not start, or has gone): convert the letter on its own instead."""
 
 
+STOPPED = N_("The run was stopped before this letter was turned into a PDF.")
+
+
+def ended(address: str | None) -> bool:
+    """Whether the run whose server is at `address` has ended: its owner removes the private folder when it does."""
+    return bool(address) and not Path(address).parent.is_dir()
+
+
+class Stopped(UserError):
+    """The run's server was stopped (Ctrl-C, or the run ended): a worker's letter is not converted at all, neither
+    through it nor by a LibreOffice of its own, which would only delay the end of a run the person stopped."""
+
+
 class TimedOut(UserError):
     """The server took longer than the timeout: it is stopped whole, and the next letter gets a new one."""
 
@@ -125,6 +138,8 @@ class Client:
             try:
                 return self.call(docx, timeout)
             except _GONE as error:
+                if ended(self.address):
+                    raise Stopped(_(STOPPED)) from None
                 raise Unavailable(str(error)) from None
 
     def call(self, docx: bytes, timeout: float) -> bytes:
@@ -144,7 +159,9 @@ class Client:
         """Until the server's socket is there (it appears once LibreOffice answers) or it is known not to come."""
         deadline = time.monotonic() + timeout
         while not os.path.exists(self.address):
-            if (self.folder / FAILED_NAME).exists() or not self.folder.is_dir() or time.monotonic() > deadline:
+            if ended(self.address):
+                raise Stopped(_(STOPPED))
+            if (self.folder / FAILED_NAME).exists() or time.monotonic() > deadline:
                 raise Unavailable("the server did not start")
             time.sleep(0.05)  # the owner of the server starts it; nothing tells this process when it is up
 
@@ -274,8 +291,12 @@ class Server(Client):
             self.ready.clear()
             if process is not None:
                 self._stop_process(process)
+            self._unlink_socket()  # the next bridge makes its own: a client must not find this one
+
+    def _unlink_socket(self) -> None:
+        if self.address:
             try:
-                os.unlink(self.address)  # the next bridge makes its own: a client must not find this one
+                os.unlink(self.address)
             except OSError:
                 pass
 
@@ -285,6 +306,7 @@ class Server(Client):
         with self.lock:
             self.stopping = True
             process, self.process = self.process, None
+        self._unlink_socket()  # first: a worker whose letter fails now waits for the folder to go, then stops
         if process is not None:
             self._stop_process(process)
         if self.folder_path is not None:

@@ -218,13 +218,20 @@ def _opened(docx: bytes):
     return Document(io.BytesIO(docx))
 
 
+@functools.lru_cache(maxsize=1)
+def _paragraphs(docx: bytes) -> tuple[tuple[str, str], ...]:
+    """Each paragraph's (style name, text), read once for the enclosure list, the Re: line and the address: each
+    read of every paragraph's style and text took as long as building the cover sheet."""
+    document = _opened(docx)
+    return tuple((style, paragraph.text) for style, paragraph in zip(style_names(document), document.paragraphs))
+
+
 def enclosures_in(docx: bytes) -> list[str]:
     """The letter's own 'Enclosures:' list, read from the document (so an edited letter's list is the one used)."""
-    document = _opened(docx)
     found: list[str] = []
     listing = False
-    for style, paragraph in zip(style_names(document), document.paragraphs):
-        text = paragraph.text.strip()
+    for style, text in _paragraphs(docx):
+        text = text.strip()
         if re.fullmatch(r"(?i)enclosures?:?", text):
             listing, found = True, []
             continue
@@ -239,8 +246,8 @@ def enclosures_in(docx: bytes) -> list[str]:
 def subject_in(docx: bytes) -> str | None:
     """The letter's own Re: line ('Request for redetermination of ...'), for the cover sheet; None when it still
     holds a blank (the cover then names the kind of letter)."""
-    for paragraph in _opened(docx).paragraphs:
-        text = " ".join(paragraph.text.split())
+    for _style, text in _paragraphs(docx):
+        text = " ".join(text.split())
         if text.lower().startswith("re:") and len(text) > 4:
             return None if "[ADD:" in text else text[3:].strip()
     return None
@@ -249,9 +256,8 @@ def subject_in(docx: bytes) -> str | None:
 def department_in(docx: bytes) -> str | None:
     """The department the letter is addressed to: the first line of its address block ('Appeals Department'), as
     the person left it; None when it is a blank or the letter has no address block."""
-    document = _opened(docx)
-    for style, paragraph in zip(style_names(document), document.paragraphs):
-        text = " ".join(paragraph.text.split())
+    for style, text in _paragraphs(docx):
+        text = " ".join(text.split())
         if style == "Address Block" and text:
             return None if "[ADD:" in text else text
     return None

@@ -14,11 +14,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import ancestors, ctrl_c_as_in_a_terminal, example_case, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+from conftest import ancestors, converted_once, ctrl_c_as_in_a_terminal, drafted_example, libreoffices as offices  # noqa: F401 (short_temp: a fixture there)
+import pytest
 from pypdf import PdfReader
 
 from appeal.base.resources import examples_folder
-from appeal.letters import draft, kinds
+from appeal.letters import draft
 from appeal.output import office_server, pdf_convert
 
 ERISA = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
@@ -26,7 +27,7 @@ TODAY = date(2026, 11, 29)
 
 
 def letter_docx(name: str = "ketamine-trd-erisa-appeal") -> bytes:
-    return draft.draft(example_case(name), kinds.get("appeal"), today=TODAY).content
+    return drafted_example(name, "appeal", TODAY).content
 
 
 def pdf_text(data: bytes) -> str:
@@ -57,7 +58,14 @@ def written_packets(folder: Path) -> list[str]:
     return texts
 
 
-def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(short_temp):
+@pytest.fixture(scope="module")
+def one_shot_pdf(tmp_path_factory) -> bytes:
+    """The letter as the one-shot LibreOffice makes it: the same letter's PDF as tests/output/test_packet.py's,
+    converted once in the run (a module fixture, so made before `short_temp` changes the temporary folder)."""
+    return converted_once([letter_docx()], tmp_path_factory)[0]
+
+
+def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(one_shot_pdf, short_temp):
     docx = letter_docx()
     with office_server.kept_running() as server:
         assert not offices(short_temp)  # nothing starts before the first letter
@@ -70,17 +78,20 @@ def test_one_libreoffice_converts_letter_after_letter_and_is_gone_after(short_te
         second = office_server.docx_to_pdf(letter_docx("esketamine-prior-auth-psychiatrist"))
         assert offices(short_temp) == running  # the same LibreOffice, not a new one
     assert "Maria Alvarez" in pdf_text(first) and "Maria Alvarez" not in pdf_text(second)
-    assert pdf_text(first) == pdf_text(pdf_convert.docx_to_pdf(docx))  # as the one-shot LibreOffice makes it
+    assert pdf_text(first) == pdf_text(one_shot_pdf)  # as the one-shot LibreOffice makes it
     assert not offices(short_temp) and not folder.exists()
 
 
-def test_without_libreoffices_python_each_letter_is_converted_on_its_own_and_the_person_is_told(short_temp,
+def test_without_libreoffices_python_each_letter_is_converted_on_its_own_and_the_person_is_told(one_shot_pdf,
+                                                                                                short_temp,
                                                                                                 monkeypatch):
     monkeypatch.setenv("APPEAL_UNO_PYTHON", sys.executable)  # appeal's own Python: it has no `uno`
+    on_its_own: list[bytes] = []  # the letters given to the one-shot LibreOffice, whose PDF of this one is made once
+    monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda docx: on_its_own.append(docx) or one_shot_pdf)
     told: list[str] = []
     with office_server.kept_running(announce=told.append):
         pdf = office_server.docx_to_pdf(letter_docx())
-    assert "Maria Alvarez" in pdf_text(pdf)
+    assert on_its_own == [letter_docx()] and "Maria Alvarez" in pdf_text(pdf)
     assert len(told) == 1 and "sudo apt-get install python3-uno" in told[0]
     assert not offices(short_temp)
 
@@ -132,3 +143,22 @@ def test_two_batches_at_once_each_have_a_libreoffice_and_profile_of_their_own(tm
         assert batch.returncode == 0
     assert len(written_packets(tmp_path / "one")) == len(written_packets(tmp_path / "two")) == 4
     assert not offices(short_temp)
+
+
+def test_after_the_run_is_stopped_a_worker_neither_converts_nor_drafts(tmp_path, monkeypatch):
+    """Ctrl-C removes the run's private folder: a worker's letter in flight then gets no LibreOffice of its own (it
+    would only delay the end of a run the person stopped), and the cases already handed to it are not drafted."""
+    from appeal.commands import batch
+
+    monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda *args, **kwargs: pytest.fail("a LibreOffice was started"))
+    monkeypatch.setattr(draft, "draft", lambda *args, **kwargs: pytest.fail("a case was drafted"))
+    gone = str(tmp_path / "appeal-office-gone" / office_server.SOCKET_NAME)
+    office_server.connect(gone)
+    try:
+        with pytest.raises(office_server.Stopped, match="stopped before this letter"):
+            office_server.docx_to_pdf(b"docx")
+    finally:
+        office_server.connect(None)
+    monkeypatch.setattr(batch, "_settings", batch.Settings(None, None, TODAY, packet="fax", office=gone))
+    result = batch.draft_task(batch.Task(0, str(ERISA), "case1", path=str(ERISA)))
+    assert result.error and "stopped before this letter" in result.error

@@ -15,14 +15,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import example_case
+from conftest import converted_once, drafted_example, example_case
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream
 from reportlab.pdfgen import canvas
 
-from appeal.letters import draft, kinds
-from appeal.output import packet, pdf_convert
+from appeal.letters import kinds
+from appeal.output import office_server, packet, pdf_convert
 from appeal.cli import main
 from appeal.base.errors import UserError
 from appeal.letters.appendix import APPENDIX_HEADING
@@ -33,11 +33,11 @@ PATIENT, MEMBER, REFERENCE = "Maria Alvarez", "MHA884120537", "PA-2026-1102-5581
 
 
 @pytest.fixture(scope="module")
-def letter():
-    """The example's appeal letter as .docx and as the PDF LibreOffice makes of it (converted once)."""
-    case = example_case(EXAMPLE)
-    docx = draft.draft(case, kinds.get("appeal"), today=TODAY).content
-    return case, docx, pdf_convert.docx_to_pdf(docx)
+def letter(tmp_path_factory):
+    """The example's appeal letter as .docx and as the PDF LibreOffice makes of it (converted once in the run:
+    tests/output/test_kept_office.py compares its kept LibreOffice's PDF of the same letter with this one)."""
+    docx = drafted_example(EXAMPLE, "appeal", TODAY).content
+    return example_case(EXAMPLE), docx, converted_once([docx], tmp_path_factory)[0]
 
 
 def make_pdf(path: Path, lines: list[str], size=(612, 792)) -> Path:
@@ -362,6 +362,9 @@ def test_the_questionnaires_last_step_offers_the_packet_and_checks_each_file(mon
 def test_batch_packet_writes_a_stamped_pdf_beside_each_letter(letter, tmp_path, monkeypatch, capsys):
     case, docx, letter_pdf = letter
     monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda content: letter_pdf)  # the module's one conversion
+    # no LibreOffice is kept for the run (as where LibreOffice's Python is missing): each letter goes to the stand-in
+    # above, instead of a real LibreOffice started for the run (tests/output/test_kept_office.py tests that one)
+    monkeypatch.setattr(office_server, "uno_pythons", lambda: [])
     from appeal.cases.examples import text as example_text
 
     (tmp_path / "in").mkdir()

@@ -4,6 +4,7 @@ them (uneven light, a shadow, JPEG noise), and the cleaned result is read back p
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -11,22 +12,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import docx_text, example_case
+from conftest import docx_text, drafted_example
 from docx import Document
 from PIL import Image, ImageDraw, ImageFile, ImageFilter
 
 from appeal.base.errors import UserError
 from appeal.cli import main
-from appeal.letters import draft, kinds
 from appeal.output import signature
 
 TODAY = date(2026, 11, 29)
 EXAMPLE = "ketamine-trd-erisa-appeal"
 
 
+@functools.cache
 def paper_photo(*, ink: bool = True, size=(2400, 1800)) -> bytes:
     """A JPEG as a phone takes it: paper lit from the left, a shadow falling across the right, a warm cast, soft
-    focus; with `ink`, a looping signature and an underline in blue-black pen."""
+    focus; with `ink`, a looping signature and an underline in blue-black pen. Made once a process (the same
+    bytes every time; several tests here and in test_packet_send.py read it)."""
     width, height = size
     light = Image.linear_gradient("L").rotate(90).resize(size).point(lambda value: 235 - value * 95 // 255)
     photo = Image.merge("RGB", (light, light.point(lambda value: value - 6), light.point(lambda value: value - 22)))
@@ -131,7 +133,7 @@ def test_a_file_too_large_is_refused_from_its_status_before_it_is_read(tmp_path,
 
 @pytest.fixture(scope="module")
 def letter() -> bytes:
-    return draft.draft(example_case(EXAMPLE), kinds.get("appeal"), today=TODAY).content
+    return drafted_example(EXAMPLE, "appeal", TODAY).content  # the same letter test_packet.py reads
 
 
 def closing_block(docx: bytes) -> list[tuple[str, bool]]:
