@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 
 from appeal.base.paragraph_styles import paragraph_text, style_names
 from appeal.letters import kinds
@@ -41,4 +41,9 @@ def test_style_names_are_python_docxs_in_every_template():
         document.add_paragraph("x", style=style)
     document.add_paragraph("x")._p.style = "NoSuchStyle"  # an id the document lacks: the default's name
     document.add_paragraph("x")._p.style = "DefaultParagraphFont"  # a character style's id: the default's too
+    document.add_paragraph("x", style="Heading 1")
     assert style_names(document) == [paragraph.style.name for paragraph in document.paragraphs]
+    document.styles["Heading 1"].element.set(qn("w:default"), "1")  # the last default paragraph style counts
+    names = style_names(document)
+    assert names == [paragraph.style.name for paragraph in document.paragraphs]
+    assert [names[1], names[2], names[4], names[5]] == ["Heading 1"] * 4  # "Normal" was written as no style
