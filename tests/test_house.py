@@ -9,6 +9,7 @@ breaks the layout fails here, naming the line.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,16 @@ def room(module: str) -> str:
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and (PACKAGE / parts[1]).is_dir()) else ""
 
 
+@functools.cache
+def nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a module's syntax tree, parsed once for all the tests here (they only read it)."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
 def imports(name: str, path: Path) -> list[tuple[int, str, list[str]]]:
     """(line, imported module, names) for every import of our own package in a module, lazy ones included."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("appeal")):
             assert not node.level, f"{path.name}:{node.lineno}: a relative import; write appeal.ROOM.MODULE"
             found.append((node.lineno, node.module, [alias.name for alias in node.names]))
@@ -115,7 +122,7 @@ def test_private_attributes_are_used_on_self_only_but_for_a_few():
     go through, `commands/argparse_words.py`)."""
     found = []
     for path in modules().values():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes(path):
             if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
                     and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
@@ -131,7 +138,7 @@ def test_letter_kinds_are_named_only_in_the_kinds_module():
     named = [f"{where}:{node.lineno} {node.value!r}"
              for path in modules().values() if path.name != "kinds.py"
              for where in [str(path.relative_to(PACKAGE))]
-             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             for node in nodes(path)
              if isinstance(node, ast.Constant) and node.value in names and (where, node.value) not in other_meaning]
     assert not named, named
     assert {value for _, value in other_meaning} <= names
@@ -139,7 +146,7 @@ def test_letter_kinds_are_named_only_in_the_kinds_module():
 
 def test_plan_types_are_named_where_they_are_defined():
     naming = sorted({str(path.relative_to(PACKAGE)) for path in modules().values()
-                     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                     for node in nodes(path)
                      if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
                      and node.value.id == "PlanType" and not node.attr.startswith("_")})
     assert len(naming) <= 3, naming

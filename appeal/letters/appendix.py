@@ -43,14 +43,33 @@ class _StyleIds:
 
 
 def _add_paragraph(subdoc: Subdoc, style_ids: _StyleIds, text: str, style: str, heading: bool = False) -> Any:
-    """Add text in `style`, or in Normal when a user's own template lacks that style (bold, for a heading)."""
+    """Add text in `style`, or in Normal when a user's own template lacks that style (bold, for a heading).
+
+    Written on python-docx's own element, as it writes them: its public style setter resolves the style again for
+    every paragraph (with a style object too), and its run text is read one character at a time with each element
+    inserted in the schema's order; that was most of the appendix's time (profiled). No public API sets a known
+    style id."""
+    from docx.oxml.ns import qn
+    from lxml.etree import SubElement
+
     style_id, present = style_ids(style)
     paragraph = subdoc.add_paragraph()
-    # What `paragraph.style = ...` sets, on python-docx's own element: its public setter resolves the style again
-    # for every paragraph (with a style object too), which doubles the appendix's time (measured); no public
-    # API sets a known style id.
-    paragraph._p.style = style_id
-    paragraph.add_run(xml_safe(text)).bold = True if heading and not present else None
+    element = paragraph._p
+    text, bold = xml_safe(text), heading and not present
+    if bold or any(character in text for character in "\t\r\n"):  # tabs and line breaks: python-docx's own way
+        element.style = style_id
+        paragraph.add_run(text).bold = True if bold else None
+        return paragraph
+    properties = SubElement(element, qn("w:pPr"))  # a plain line: the elements python-docx writes for it
+    if style_id is not None:
+        SubElement(properties, qn("w:pStyle")).set(qn("w:val"), style_id)
+    run = SubElement(element, qn("w:r"))
+    SubElement(run, qn("w:rPr"))  # python-docx leaves an empty one when it sets bold to None
+    if text:
+        words = SubElement(run, qn("w:t"))
+        words.text = text
+        if len(text.strip()) < len(text):
+            words.set(qn("xml:space"), "preserve")
     return paragraph
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from appeal.base import letter_language
 from appeal.base.errors import UserError
+from appeal.base.paragraph_styles import paragraph_text
 from appeal.base.safe_write import write_bytes
 from appeal.cases import voice
 from appeal.cases.case import Case
@@ -60,8 +61,8 @@ def blanks_in(content: bytes) -> list[str]:
 
 
 def _texts(document) -> list[str]:
-    """Every paragraph's and table cell's text, in order."""
-    texts = [paragraph.text for paragraph in document.paragraphs]
+    """Every paragraph's and table cell's text, in order (the paragraphs' read faster than `paragraph.text`)."""
+    texts = [paragraph_text(paragraph) for paragraph in document.element.body.p_lst]
     for table in document.tables:
         texts.extend(cell.text for row in table.rows for cell in row.cells)
     return texts

@@ -45,8 +45,13 @@ def document_types() -> tuple[DocumentType, ...]:
 
 def _names(text: str, words: Iterable[str]) -> bool:
     """Whether `text` holds one of `words`, each as the start of a word ('authoriz' in 'Authorization')."""
-    lowered = text.lower()
-    return any(re.search(r"(?<![a-z])" + re.escape(word), lowered) for word in words)
+    return _starting_any(tuple(words)).search(text.lower()) is not None
+
+
+@lru_cache(maxsize=256)
+def _starting_any(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for `_names`: a letter's check asks for the same types' words hundreds of times (profiled)."""
+    return re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, words)) + ")" if words else r"(?!)")
 
 
 def types_of(text: str) -> set[str]:

@@ -145,7 +145,17 @@ def _whole_document_template():
     section properties; if the re-read body does not, the letter was cut short and is refused."""
     from docxtpl import DocxTemplate
 
+    @lru_cache(maxsize=64)
+    def patched(xml: str) -> str:  # no instance: a docxtpl whose clean-up read one would fail here, not differ
+        return DocxTemplate.patch_xml(None, xml)
+
     class WholeDocumentTemplate(DocxTemplate):
+        def patch_xml(self, src_xml):
+            """docxtpl's clean-up of the template's XML before Jinja reads it (a dozen regular expressions over the
+            whole body, a sixth of a letter's time, profiled), kept per XML: it reads nothing but its argument, and
+            a template's XML is the same for every letter drafted from it."""
+            return patched(src_xml)
+
         def fix_tables(self, xml):
             body = super().fix_tables(xml)  # the rendered <w:body>
             original = self.docx.element.body

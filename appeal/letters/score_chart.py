@@ -8,6 +8,7 @@ with the Agg backend (no display, no network) straight to PNG bytes in memory.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -28,37 +29,48 @@ STYLES = [("#1f4e9a", "o"), ("#c05a00", "s"), ("#2e7d32", "^"), ("#6a3d9a", "D")
 
 def png(courses: list[Any], start: Any = None) -> bytes:
     """The courses (appeal.rules.clinical.ScoreCourse) as one line chart: dated points with their values, each scale's
-    remission threshold as a dashed line, and the treatment's start as a dotted line."""
+    remission threshold as a dashed line, and the treatment's start as a dotted line. Drawing one is a third of a
+    second (profiled), so a chart is kept per what it shows: its numbers and its words, looked up here in the
+    letter's language each time (so a word without a translation is still noted, and a changed catalog draws anew)."""
+    shown = tuple((course.instrument.label, course.scale.remission_line, course.scale.remission_text,
+                   tuple((point.date, point.value) for point in course.points)) for course in courses)
+    words = (L_("{scale} remission ({definition})"), L_("treatment started"), L_("Total score"),
+             L_("(lower is better)"), L_("Date of rating"))
+    return _drawn(shown, start, words, letter_language.current())
+
+
+@lru_cache(maxsize=32)
+def _drawn(courses: tuple, start: Any, words: tuple[str, ...], language: str) -> bytes:
+    """`png` of the courses as (scale's name, remission line, its definition, (date, value) points), with `png`'s
+    words as the letter's language has them, its dates in `language`."""
+    remission, started, total, lower, rated = words
     from matplotlib.dates import AutoDateLocator, DateFormatter
     from matplotlib.figure import Figure  # the object API: no pyplot, no global state between letters
 
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     axes = figure.add_subplot()
     top = 0.0
-    for index, course in enumerate(courses):
+    for index, (label, line, definition, points) in enumerate(courses):
         color, marker = STYLES[index % len(STYLES)]
-        dates = [point.date for point in course.points]
-        values = [point.value for point in course.points]
+        dates = [day for day, _ in points]
+        values = [value for _, value in points]
         top = max(top, *values)
-        axes.plot(dates, values, color=color, marker=marker, linewidth=2, markersize=6,
-                  label=course.instrument.label)
+        axes.plot(dates, values, color=color, marker=marker, linewidth=2, markersize=6, label=label)
         above = index % 2 == 0  # the first scale's values above its points, the second's below: none collide
         for day, value in zip(dates, values):
             axes.annotate(f"{value:g}", (day, value), textcoords="offset points", xytext=(0, 7 if above else -9),
                           ha="center", va="bottom" if above else "top", fontsize=FONT_POINTS - 1.5, color=color)
-        line = course.scale.remission_line
         if line is not None:
             axes.axhline(line, color=color, linestyle="--", linewidth=1.2,
-                         label=L_("{scale} remission ({definition})").format(
-                             scale=course.instrument.label, definition=course.scale.remission_text))
+                         label=remission.format(scale=label, definition=definition))
     if start is not None:
-        axes.axvline(start, color="#555555", linestyle=":", linewidth=1.5, label=L_("treatment started"))
+        axes.axvline(start, color="#555555", linestyle=":", linewidth=1.5, label=started)
     axes.set_ylim(-2, top * 1.18 + 1)
-    axes.set_ylabel(L_("Total score") + "\n" + L_("(lower is better)"), fontsize=FONT_POINTS)
-    axes.set_xlabel(L_("Date of rating"), fontsize=FONT_POINTS)
+    axes.set_ylabel(total + "\n" + lower, fontsize=FONT_POINTS)
+    axes.set_xlabel(rated, fontsize=FONT_POINTS)
     locator = AutoDateLocator(minticks=4, maxticks=8)
     axes.xaxis.set_major_locator(locator)
-    if letter_language.current() == letter_language.ENGLISH:
+    if language == letter_language.ENGLISH:
         axes.xaxis.set_major_formatter(DateFormatter("%b %-d\n%Y"))
     else:  # the month in the letter's language ('7 dic'), as its dates are
         from matplotlib.dates import num2date
