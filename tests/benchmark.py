@@ -119,6 +119,7 @@ def one_letter(folder: Path) -> list[dict]:
 
     from appeal.cases import casefile
     from appeal.letters import draft, kinds
+    from appeal.letters.render_env import as_sentence
     from appeal.base.resources import examples_folder
 
     rows = []
@@ -135,6 +136,7 @@ def one_letter(folder: Path) -> list[dict]:
         by_hand["evidence_appendix"] = Markup(by_hand["evidence_appendix"])
         environment = Environment(autoescape=True)
         environment.filters["possessive"] = lambda text: f"{text}'" if str(text).endswith("s") else f"{text}'s"
+        environment.filters["sentence"] = as_sentence  # the templates' own filter: a pure function, as a hand-written one would be
 
         def floor(out: Path) -> None:
             document = DocxTemplate(str(kind.template))
