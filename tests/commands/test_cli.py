@@ -159,3 +159,45 @@ def test_next_steps_after_drafting_and_as_a_document(tmp_path):
     assert "Attachment A" in drafted  # the enclosure list includes the evidence appendix
     assert appeal("next-steps", "--case", str(EXAMPLE), "-o", "next.docx", cwd=tmp_path).returncode == 0
     assert "If the plan says no again" in docx_text(tmp_path / "next.docx")
+
+
+class _InterruptedImport:
+    """A finder that raises KeyboardInterrupt when `appeal.cli` is imported: a Ctrl-C pressed while the command
+    is still loading, at a known moment instead of a timed one."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "appeal.cli":
+            raise KeyboardInterrupt
+        return None
+
+
+@pytest.mark.parametrize("where", ["while loading", "while parsing"])
+def test_a_ctrl_c_before_the_command_runs_says_stopped_not_a_traceback(where, monkeypatch, capsys):
+    import sys
+
+    import appeal.cli
+    from appeal.__main__ import run
+
+    if where == "while loading":
+        monkeypatch.delitem(sys.modules, "appeal.cli")
+        monkeypatch.setattr(sys, "meta_path", [_InterruptedImport(), *sys.meta_path])
+    else:
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(appeal.cli, "build_parser", interrupted)
+    monkeypatch.setattr(sys, "argv", ["appeal", "letters"])
+    assert run() == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "appeal: stopped." and "Traceback" not in err
+
+
+def test_the_console_script_and_python_m_appeal_start_through_run():
+    """Both ways in go through `appeal.__main__.run`, so both have its Ctrl-C handling."""
+    import tomllib
+    from importlib.resources import files
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["appeal"] == "appeal.__main__:run"
+    assert 'if __name__ == "__main__":\n    raise SystemExit(run())' in files("appeal").joinpath("__main__.py").read_text(
+        encoding="utf-8")
