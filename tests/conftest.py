@@ -73,10 +73,10 @@ def _english_again():
 
 def docx_text(source: bytes | Path) -> str:
     """All visible text of a document: paragraphs and table cells, in order, one per line."""
-    from appeal.base.paragraph_styles import paragraph_text  # python-docx's paragraph.text, read from the XML faster
+    from appeal.base.paragraph_styles import paragraph_texts  # python-docx's paragraph.text, read from the XML faster
 
     document = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
-    lines = [paragraph_text(paragraph) for paragraph in document.element.body.p_lst]
+    lines = paragraph_texts(document)
     for table in document.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))

@@ -38,6 +38,7 @@ def style_names(document: Any) -> list[str]:
         names.append(name if kind == "paragraph" else fallback)
     return names
 
+
 @cache  # python-docx loads only where a document is read
 def _tags() -> tuple[str, str, frozenset[str]]:
     """A run's tag, a hyperlink's, and those of a run's children that python-docx reads as text."""
@@ -56,3 +57,14 @@ def paragraph_text(paragraph: Any) -> str:
             if item.tag == run:
                 parts += (str(text) for text in item if text.tag in inner)
     return "".join(parts)
+
+
+def paragraph_texts(document: Any) -> list[str]:
+    """Each of `document.paragraphs`' text, in order, as `paragraph.text` gives it (see `paragraph_text`)."""
+    return [paragraph_text(paragraph) for paragraph in document.element.body.p_lst]
+
+
+def document_texts(document: Any) -> list[str]:
+    """Every paragraph's text, then every table cell's, in order: what a letter says, read once."""
+    return paragraph_texts(document) + [cell.text for table in document.tables for row in table.rows
+                                        for cell in row.cells]

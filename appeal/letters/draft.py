@@ -10,7 +10,7 @@ from pathlib import Path
 
 from appeal.base import letter_language
 from appeal.base.errors import UserError
-from appeal.base.paragraph_styles import paragraph_text
+from appeal.base.paragraph_styles import document_texts
 from appeal.base.safe_write import write_bytes
 from appeal.cases import voice
 from appeal.cases.case import Case
@@ -60,17 +60,9 @@ def blanks_in(content: bytes) -> list[str]:
     return blanks_in_document(Document(io.BytesIO(content)))
 
 
-def _texts(document) -> list[str]:
-    """Every paragraph's and table cell's text, in order (the paragraphs' read faster than `paragraph.text`)."""
-    texts = [paragraph_text(paragraph) for paragraph in document.element.body.p_lst]
-    for table in document.tables:
-        texts.extend(cell.text for row in table.rows for cell in row.cells)
-    return texts
-
-
 def blanks_in_document(document) -> list[str]:
     """`blanks_in` for a python-docx document already in memory (the one a letter's bytes were saved from)."""
-    return _blanks(_texts(document))
+    return _blanks(document_texts(document))
 
 
 def _blanks(texts: list[str]) -> list[str]:
@@ -127,7 +119,7 @@ def _draft(case: Case, kind: kinds.LetterKind, template: Path, today: date | Non
     # the same text as re-opening the bytes, without parsing them again (profiled).
     rendered = render_document(template, context, attachments)
     enclosures = letter.enclosures + (["Attachment A: Evidence of medical necessity (in the letter)"] if chosen else [])
-    texts = _texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
+    texts = document_texts(rendered.document)  # read once: python-docx works out a paragraph's text anew each time asked
     # what it calls enclosed is listed, and back (the check reads English words: an English letter's only)
     enclosure_warnings = check_document(rendered.document, texts) if letter_language.current() == "en" else []
     warnings = (letter.warnings + enclosure_warnings

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from appeal.base.paragraph_styles import style_names
+from appeal.base.paragraph_styles import document_texts, style_names
 from appeal.base.resources import load_data
 
 # "the enclosed records", "attached superbill", "see the enclosed claim form": the words after the marker
@@ -151,7 +151,6 @@ def check_document(document, texts: list[str] | None = None) -> list[str]:
     works a paragraph's text out anew each time it is asked, which was half of this check (profiled)."""
     styles = style_names(document)
     if texts is None:
-        texts = [paragraph.text for paragraph in document.paragraphs]
-        texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        texts = document_texts(document)
     body, listed = split_letter(list(zip(styles, texts[:len(styles)])))
     return check(body + texts[len(styles):], listed)

@@ -28,7 +28,7 @@ from appeal.base import loader
 from appeal.base.errors import UserError
 from appeal.base.language import N_, ngettext, translate as _
 from appeal.base.images import looks_like_heif, open_image, upright
-from appeal.base.paragraph_styles import style_names
+from appeal.base.paragraph_styles import paragraph_texts, style_names
 from appeal.cases.case import Case, SenderRole
 from appeal.cases.fields import format_date
 from appeal.letters.appendix import APPENDIX_HEADING, headings
@@ -223,7 +223,7 @@ def _paragraphs(docx: bytes) -> tuple[tuple[str, str], ...]:
     """Each paragraph's (style name, text), read once for the enclosure list, the Re: line and the address: each
     read of every paragraph's style and text took as long as building the cover sheet."""
     document = _opened(docx)
-    return tuple((style, paragraph.text) for style, paragraph in zip(style_names(document), document.paragraphs))
+    return tuple(zip(style_names(document), paragraph_texts(document)))
 
 
 def enclosures_in(docx: bytes) -> list[str]:
