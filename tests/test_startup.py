@@ -17,8 +17,7 @@ from appeal.letters import kinds
 from appeal.base.resources import PACKAGE, bundled, data_file, examples_folder, load_data, parse_bundled_yaml
 
 EXAMPLE = str(examples_folder() / "ketamine-trd-erisa-appeal.yaml")
-HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "matplotlib", "starlette",
-         "uvicorn")
+HEAVY = ("docxtpl", "docx", "simple_icd_10_cm", "questionary", "pypdf", "reportlab", "PIL", "starlette", "uvicorn")
 PARSERS = ("pydantic", "yaml", "jinja2")  # every command that reads a case or data file needs them; --help none
 
 # Runs one command in a fresh interpreter, then prints which heavy modules it loaded and whether it read the

@@ -5,7 +5,7 @@ from the .docx as a reviewer's software would (the picture part, its pixels, its
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import docx_text, example_case
@@ -14,7 +14,7 @@ from PIL import Image
 
 from appeal.cases import casefile, scales
 from appeal.rules import clinical
-from appeal.letters import draft, kinds
+from appeal.letters import draft, kinds, score_chart
 from appeal.cases.case import Case, Instrument
 from appeal.base.errors import UserError
 
@@ -115,6 +115,44 @@ def test_the_chart_is_an_inline_png_of_print_size_with_alt_text(letter):
     blob = next(part.blob for part in again.part.package.parts if part.content_type == "image/png")
     assert blob != pictures[0].blob
     assert again.inline_shapes[0]._inline.docPr.get("descr").startswith("Line chart of MADRS total scores")
+
+
+def test_the_charts_axes_label_a_few_evenly_spaced_dates_inside_the_span_and_round_totals_from_0():
+    first = date(2026, 5, 5)
+    for days in (2, 9, 30, 120, 200, 400, 1200, 4000, 20000):
+        last = first + timedelta(days)
+        ticks = score_chart._date_ticks(first, last)
+        assert 2 <= len(ticks) <= score_chart.MAX_TICKS and first <= ticks[0] and ticks[-1] <= last, (days, ticks)
+        steps = [(later - earlier).days for earlier, later in zip(ticks, ticks[1:])]
+        assert max(steps) - min(steps) <= 3, (days, ticks)  # months differ by up to 3 days, years by 1
+    for high in (3, 8, 13, 33, 43, 72):
+        ticks = score_chart._value_ticks(-2, high)
+        assert ticks[0] == 0 and 3 <= len(ticks) <= 8 and ticks[-1] <= high, (high, ticks)
+
+
+def test_without_dejavu_sans_the_chart_is_drawn_in_pillows_own_font(letter, monkeypatch):
+    from PIL import ImageFont
+
+    case = letter[0]
+    courses = clinical.score_courses(case)
+    drawn = score_chart.png(courses, case.treatment.start_date)
+    installed = ImageFont.truetype
+
+    def not_installed(font, *args, **kwargs):  # a font file looked up by name is missing; Pillow's own is not
+        if isinstance(font, str):
+            raise OSError("cannot open resource")
+        return installed(font, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFont, "truetype", not_installed)
+    try:
+        score_chart._font.cache_clear()
+        score_chart._drawn.cache_clear()
+        fallback = score_chart.png(courses, case.treatment.start_date)
+    finally:
+        score_chart._font.cache_clear()
+        score_chart._drawn.cache_clear()
+    assert fallback != drawn
+    assert Image.open(io.BytesIO(fallback)).size == Image.open(io.BytesIO(drawn)).size
 
 
 def test_without_a_score_history_the_letter_asks_for_one_and_draws_nothing():
