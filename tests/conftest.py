@@ -21,8 +21,6 @@ os.environ["HOME"] = str(_OWN_HOME)
 for _variable, _folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
                            ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
     os.environ[_variable] = str(_OWN_HOME / _folder)
-# matplotlib's font list (0.5 s to build) kept once for the run, for every process it starts, whatever HOME it gives
-os.environ["MPLCONFIGDIR"] = str(_OWN_HOME / "matplotlib")
 for _variable in ("APPEAL_TEMPLATES", "APPEAL_EVIDENCE_DIR", "XDG_DATA_DIRS", "XDG_CONFIG_DIRS"):
     os.environ.pop(_variable, None)
 # The tests read English unless one chooses another language (tests/base/test_language.py): a machine set to
