@@ -38,6 +38,7 @@ caches = [render_env.shared_environment(**flag).disk for flag in ({{}}, {{"for_d
 resources = sys.modules.get("appeal.base.resources")
 parsed = resources._parsed_cache() if resources and resources._parsed_cache.cache_info().currsize else None
 print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules, "parsers": parsers,
+                  "questions": "appeal.intake.questions" in sys.modules,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
                   "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize),
                   "compiled": sum(cache.stored for cache in caches),
@@ -84,6 +85,12 @@ def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(first
     home, found = first_draft
     assert (home / "first.docx").is_file()
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
+
+
+def test_drafting_a_letter_without_blanks_reads_no_question(first_draft):
+    """The questions (appeal/data/questions.yaml, each `when:` checked) only name what a letter still lacks; the
+    example lacks nothing (tests/letters/same_text/ has the lines of letters with blanks)."""
+    assert not first_draft[1]["questions"]
 
 
 def test_a_second_draft_process_compiles_no_template_and_no_sentence_and_parses_no_data_file(first_draft):
