@@ -173,14 +173,14 @@ class _KeptWords:
     @staticmethod
     def packed(counts: dict[str, int]) -> tuple[bytes, dict[str, tuple[int, int]]]:
         """The sorted text of `counts` and the stretch of each first three letters in it."""
-        lines, spans, offset = [], {}, 0
-        for word in sorted(counts):
-            line = f"\n{word}\t{counts[word]}".encode()
-            start, _ = spans.get(word[:3], (offset, 0))
-            spans[word[:3]] = (start, offset + len(line))
-            lines.append(line)
-            offset += len(line)
-        return b"".join(lines) + b"\n", spans
+        words = sorted(counts)
+        text = ("".join(f"\n{word}\t{counts[word]}" for word in words) + "\n").encode()
+        firsts = words[:1] + [word for before, word in zip(words, words[1:]) if word[:3] != before[:3]]
+        spans, end = {}, len(text) - 1
+        for word in reversed(firsts):  # each stretch ends where the next begins
+            start = text.rfind(f"\n{word}\t".encode(), 0, end)
+            spans[word[:3]], end = (start, end), start
+        return text, spans
 
     @property
     def dictionary(self) -> _KeptWords:  # what SpellChecker.known asks `in`
