@@ -70,7 +70,7 @@ def test_a_second_run_compiles_nothing_and_writes_the_same_letter(cache, tmp_pat
 
     second = _draft(tmp_path / "second.docx")
     assert len(compiled) == compiled_first  # nothing compiled again: read from the cache instead
-    assert _loaded() > 50  # (the questionnaire's conditions, compiled when it was imported, stay in memory)
+    assert _loaded() > 50  # (the questionnaire's conditions, compiled when first asked, stay in memory)
     assert second == first and "Maria Alvarez" in second
 
 
