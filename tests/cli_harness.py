@@ -9,7 +9,8 @@ handler on the root logger, so a library's stray warning reaches stderr as it wo
 captured; afterwards the folder, the environment and the root logger's handlers are as they were. Module-level
 state of the CLI is reset before and after each run: the language chosen (`--lang`), and the letter kinds read from
 the user's template folders (`kinds.all_kinds`, which depend on HOME, XDG_DATA_HOME and $APPEAL_TEMPLATES); when the
-environment a test gives moves the user's cache folder, the compiled templates and spelling list kept for it too.
+environment a test gives moves the user's cache folder, the compiled templates, spelling list and parsed data files
+kept for it too.
 What stays is only what depends on the files we ship (rules, the code set, the built-in kinds' data).
 
 `appeal_all()` runs many calls in ONE child process held by the kernel to a memory and processor-time bound, for
@@ -49,10 +50,12 @@ def _forget(cache_folder_moved: bool) -> None:
     language.choose(None)
     kinds.all_kinds.cache_clear()
     if cache_folder_moved:
+        from appeal.base import resources
         from appeal.letters import proofread, render_env
 
         render_env.shared_environment.cache_clear()
         proofread._checker.cache_clear()
+        resources._parsed_cache.cache_clear()
 
 
 def _status(code: object, stderr: io.StringIO) -> int:

@@ -34,11 +34,15 @@ parsers = sorted(name for name in {parsers!r} if name in sys.modules)
 icd10 = sys.modules.get("appeal.cases.icd10")
 render_env = sys.modules.get("appeal.letters.render_env")
 caches = [render_env.shared_environment(**flag).disk for flag in ({{}}, {{"for_docx": False}})] if render_env else []
+resources = sys.modules.get("appeal.base.resources")
+parsed = resources._parsed_cache() if resources and resources._parsed_cache.cache_info().currsize else None
 print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules, "parsers": parsers,
+                  "questions": "appeal.intake.questions" in sys.modules,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
                   "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize),
                   "compiled": sum(cache.stored for cache in caches),
-                  "from_cache": sum(cache.loaded for cache in caches)}}))
+                  "from_cache": sum(cache.loaded for cache in caches),
+                  "data_parsed": parsed.stored if parsed else 0, "data_from_cache": parsed.loaded if parsed else 0}}))
 """
 
 
@@ -82,13 +86,22 @@ def test_drafting_a_letter_reads_the_code_index_but_not_the_whole_code_set(first
     assert found["loaded"] == ["docx", "docxtpl"] and found["index"] and not found["all_codes"]
 
 
-def test_a_second_draft_process_compiles_no_template_and_no_sentence(first_draft):
+def test_drafting_a_letter_without_blanks_reads_no_question(first_draft):
+    """The questions (appeal/data/questions.yaml, each `when:` checked) only name what a letter still lacks; the
+    example lacks nothing (tests/letters/same_text/ has the lines of letters with blanks)."""
+    assert not first_draft[1]["questions"]
+
+
+def test_a_second_draft_process_compiles_no_template_and_no_sentence_and_parses_no_data_file(first_draft):
     """The first run compiles the kinds' sentences and the template and keeps them in the user's cache
-    (appeal/letters/compile_cache.py); the next process takes them from there."""
+    (appeal/letters/compile_cache.py), and the data files it parses once that folder is made
+    (appeal/base/resources.py); the next process takes them from there."""
     home, first = first_draft
     assert first["compiled"] > 100 and first["from_cache"] == 0
+    assert first["data_parsed"] > 10 and first["data_from_cache"] == 0
     second = loaded_by("draft", "--case", EXAMPLE, "-o", str(home / "second.docx"), home=home)
     assert second["compiled"] == 0 and second["from_cache"] > 100
+    assert second["data_from_cache"] >= first["data_parsed"] and second["data_from_cache"] > 40
     assert (home / "second.docx").is_file()
 
 

@@ -43,14 +43,17 @@ def _print_report(path: Path, drafted) -> None:
     about the English letter and are in English: in another language a lead-in in that language says so."""
     from appeal.base import language
     from appeal.base.language import ngettext, translate as _
-    from appeal.intake.questions import blank_facts, prompt_for_anyone
 
     english = language.current() == language.ENGLISH
     if english:
         print(f"Wrote {drafted.kind.title.lower()} to {path}")
     else:  # the kinds' titles are in the catalog by the questionnaire's choice of letter
         print(_("Wrote the letter ({kind}) to {path}").format(kind=_(drafted.kind.title), path=path))
-    facts = blank_facts(drafted.blanks)
+    facts = []
+    if drafted.blanks:  # the questions (a twentieth of a draft process to read) only name what is missing
+        from appeal.intake.questions import blank_facts, prompt_for_anyone
+
+        facts = blank_facts(drafted.blanks)
     if facts:
         print("\n" + ngettext("{count} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):",
                               "{count} blank(s) to fill in before sending (they show as [ADD: ...] in the letter):",

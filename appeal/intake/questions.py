@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Union
 
@@ -169,13 +169,17 @@ class Context:
 
 
 class Condition:
-    """A `when:` expression, compiled once; called with a Context, as the engine does."""
+    """A `when:` expression, compiled once, the first time it is asked (a process that only names questions, as
+    `appeal draft` naming a letter's blanks, compiles none); called with a Context, as the engine does."""
 
     def __init__(self, source: str | None):
+        self.source = source
+
+    @cached_property
+    def _compiled(self) -> Any:
         from appeal.letters.render_env import shared_environment
 
-        self.source = source
-        self._compiled = shared_environment(for_docx=False).compile_expression(source) if source else None
+        return shared_environment(for_docx=False).compile_expression(self.source) if self.source else None
 
     def holds(self, names: dict[str, Any]) -> bool:
         return True if self._compiled is None else bool(self._compiled(**names))
@@ -342,7 +346,7 @@ def other_evidence_options(ctx: Context) -> list[Option]:
 
 def suggested_drug_class(ctx: Context) -> str | None:
     """'Zoloft' or 'sertraline 100mg' pre-selects SSRI: few patients know the class of their medication."""
-    from functools import lru_cache
+    from functools import cached_property, lru_cache
 
     from appeal.base.resources import load_data
 
@@ -522,38 +526,67 @@ def _constants(node: Any) -> list[Any]:
     return []
 
 
-def _check_expression(source: Any, allowed: set[str]) -> Condition:
-    """Compile a `when:` after checking every name, `case.` path, `kind.` flag and compared value it uses."""
-    from jinja2 import TemplateSyntaxError, nodes
+@lru_cache(maxsize=1)
+def _facts_flavour() -> str:
+    """The cache's name for the facts, with this module's own text in it: facts read another way are never read
+    back as these."""
+    import hashlib
+
+    return "when: facts " + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _expression_facts(source: str) -> tuple:
+    """What a `when:` uses, read from its parse tree: the names (in the tree's order), each `a.b.c` path (empty
+    when it does not start at a name), and each comparison's (path, compared constants) both ways round. Kept in
+    the compile cache, as the expression's code is: parsing the 77 `when:`s was half of reading the questions.
+    A syntax error is raised as Jinja's, and never kept."""
+    from jinja2 import nodes
 
     from appeal.letters.render_env import shared_environment
+
+    environment = shared_environment(for_docx=False)
+    key = environment.disk.key(_facts_flavour(), source)
+    facts = environment.disk.load(key, expected=tuple)
+    if facts is None:
+        tree = environment.parse("{{ (" + source + ") }}")
+        compared = []
+        for compare in tree.find_all(nodes.Compare):
+            for left, operand in zip([compare.expr, *(item.expr for item in compare.ops)], compare.ops):
+                compared += [(tuple(_getattr_path(left) or ()), tuple(_constants(operand.expr))),
+                             (tuple(_getattr_path(operand.expr) or ()), tuple(_constants(left)))]
+        facts = (tuple(name.name for name in tree.find_all(nodes.Name)),
+                 tuple(tuple(_getattr_path(node) or ()) for node in tree.find_all(nodes.Getattr)), tuple(compared))
+        environment.disk.store(key, facts)
+    return facts
+
+
+def _check_expression(source: Any, allowed: set[str]) -> Condition:
+    """A `when:`, after checking every name, `case.` path, `kind.` flag and compared value it uses."""
+    from jinja2 import TemplateSyntaxError
 
     if not isinstance(source, str) or not source.strip():
         raise _Invalid("'when' must be an expression, like \"provider and clinical_letter\"")
     try:
-        tree = shared_environment(for_docx=False).parse("{{ (" + source + ") }}")
+        names, paths, compared = _expression_facts(source)
     except TemplateSyntaxError as error:
         raise _Invalid(f"'when: {source}' is not a valid expression: {error.message}") from None
-    for name in tree.find_all(nodes.Name):
-        if name.name not in allowed:
-            raise _Invalid(f"'when: {source}' uses '{name.name}', which is not a condition name; the names are "
+    for name in names:
+        if name not in allowed:
+            raise _Invalid(f"'when: {source}' uses '{name}', which is not a condition name; the names are "
                            f"{', '.join(sorted(allowed))}")
     kind_fields = {item.name for item in dataclasses.fields(kinds.LetterKind)}
-    for getattr_node in tree.find_all(nodes.Getattr):
-        parts = _getattr_path(getattr_node) or []
-        if parts[:1] == ["case"]:
-            _check_case_path(parts[1:])
-        elif parts[:1] == ["kind"] and parts[1] not in kind_fields:
+    for parts in paths:
+        if parts[:1] == ("case",):
+            _check_case_path(list(parts[1:]))
+        elif parts[:1] == ("kind",) and parts[1] not in kind_fields:
             raise _Invalid(f"'when: {source}': a letter kind has no '{parts[1]}'")
     allowed_values = {("role",): kinds.ALL_SENDERS, ("situation",): tuple(SITUATIONS),
                       ("kind", "asks"): kinds.QUESTION_TOPICS}
-    for compare in tree.find_all(nodes.Compare):
-        for left, operand in zip([compare.expr, *(item.expr for item in compare.ops)], compare.ops):
-            for subject, values in ((left, _constants(operand.expr)), (operand.expr, _constants(left))):
-                known = allowed_values.get(tuple(_getattr_path(subject) or ()))
-                unknown = [value for value in values if known is not None and value is not None and value not in known]
-                if unknown:
-                    raise _Invalid(f"'when: {source}': {unknown[0]!r} is not one of {', '.join(known)}")
+    for subject, values in compared:
+        known = allowed_values.get(subject)
+        unknown = [value for value in values if known is not None and value is not None and value not in known]
+        if unknown:
+            raise _Invalid(f"'when: {source}': {unknown[0]!r} is not one of {', '.join(known)}")
     return Condition(source)
 
 

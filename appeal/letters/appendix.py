@@ -94,10 +94,20 @@ def headings() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _blank_document():
-    """The body element tree of python-docx's blank document, parsed once per process."""
-    from docx import Document
+    """The element tree of python-docx's blank document, parsed once per process: its document part alone, read
+    from the .docx python-docx opens for `Document()` (opening the whole package, every part parsed, was 2% of a
+    draft process)."""
+    import zipfile
+    from pathlib import Path
 
-    return Document().element
+    import docx
+    from docx.oxml.parser import parse_xml
+
+    try:
+        with zipfile.ZipFile(Path(docx.__file__).parent / "templates" / "default.docx") as package:
+            return parse_xml(package.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):  # a python-docx that keeps its blank document elsewhere
+        return docx.Document().element
 
 
 def _new_subdoc(template: DocxTemplate) -> Subdoc:

@@ -93,6 +93,31 @@ def test_a_mistake_in_the_file_is_named_at_start(tmp_path, change, message):
     assert str(path) in str(raised.value) and message in str(raised.value), str(raised.value)
 
 
+def test_a_mistake_is_named_as_well_when_what_the_expression_uses_comes_from_the_cache(tmp_path, monkeypatch):
+    """What each `when:` uses is kept in the compile cache (questions._expression_facts): read back, it is checked
+    as when it was parsed."""
+    from appeal.letters.sandbox import SafeEnvironment
+
+    parsed: list[str] = []
+    real_parse = SafeEnvironment._parse
+
+    def counting(self, source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(SafeEnvironment, "_parse", counting)
+    data = questions_data()
+    data["sections"][1]["questions"][0]["when"] = "provider and case.insurance.plan_typ == 'va'"
+    path = write(data, tmp_path / "questions.yaml")
+    said = []
+    for _ in range(2):
+        with pytest.raises(UserError) as raised:
+            questions.check_declarations(path)
+        said.append(str(raised.value))
+    assert said[0] == said[1] and "'case.insurance.plan_typ' is not a case field" in said[1]
+    assert sum("plan_typ" in source for source in parsed) == 1  # parsed the first time only
+
+
 def test_the_questions_are_read_without_the_terminal_engine():
     """A front end reads the questions (and the package's own loader) without importing questionary."""
     program = ("import sys; from appeal.intake import questions; assert len(questions.QUESTIONS) > 50; "

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import docx_text
 
+from appeal.base import disk_cache
 from appeal.base.resources import examples_folder
 from appeal.cli import main
 from appeal.letters import compile_cache, kinds, proofread, render, render_env
@@ -69,7 +70,7 @@ def test_a_second_run_compiles_nothing_and_writes_the_same_letter(cache, tmp_pat
 
     second = _draft(tmp_path / "second.docx")
     assert len(compiled) == compiled_first  # nothing compiled again: read from the cache instead
-    assert _loaded() > 50  # (the questionnaire's conditions, compiled when it was imported, stay in memory)
+    assert _loaded() > 50  # (the questionnaire's conditions, compiled when first asked, stay in memory)
     assert second == first and "Maria Alvarez" in second
 
 
@@ -93,7 +94,7 @@ def _damage(path: Path, how: int) -> None:
         import hashlib
 
         payload = marshal.dumps(42)
-        path.write_bytes(compile_cache._MAGIC + hashlib.sha256(payload).digest() + payload)
+        path.write_bytes(disk_cache.MAGIC + hashlib.sha256(payload).digest() + payload)
     else:  # not ours at all
         path.write_bytes(b"\x00garbage")
 

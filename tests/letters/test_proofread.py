@@ -160,3 +160,9 @@ def test_the_checker_read_back_from_the_cache_knows_and_corrects_as_the_one_buil
         assert kept[kept.correction(word) or ""] == built[built.correction(word) or ""], word
     assert kept.correction("recieve") == "receive" and kept.correction("esketamin") == "esketamine"
     assert kept.correction("akathisia") is None
+    words = sorted(built.word_frequency.dictionary)  # kept as one sorted text: its first and last words, each
+    edges = [word for before, word, after in zip(["", *words], words, [*words[1:], ""])  # stretch's ends, a sample
+             if word[:3] != before[:3] or word[:3] != after[:3]]
+    for word in edges + words[::41]:
+        assert kept[word] == built[word] and word in kept, word
+        assert word + "\t" not in kept and word[:-1] + "\n" not in kept and kept[word + "q" * 50] == 0, word

@@ -447,6 +447,15 @@ def test_empty_appendix_removes_the_placeholder(tmp_path):
     assert docx_text(out).splitlines() == ["Dear reviewer, the evidence is attached.", "End of document."]
 
 
+def test_the_appendix_starts_from_python_docxs_own_blank_document():
+    """Read from its document part alone (appeal/letters/appendix.py), it is the tree `Document()` gives: the
+    Attachment A XML is the same as from docxtpl's own `new_subdoc()`."""
+    from lxml import etree
+
+    blank = appendix._blank_document()
+    assert type(blank) is type(Document().element) and etree.tostring(blank) == etree.tostring(Document().element)
+
+
 def test_appendix_renders_into_a_bundled_letter_template(tmp_path, library):
     """The bundled templates define our styles; the subdocument must use them and keep the file valid."""
     template = DocxTemplate(str(bundled("letter_templates") / "appeal.docx"))
