@@ -363,8 +363,9 @@ class Keyboard:
             for _ in range(abs(wanted - start)):
                 self.press("ArrowDown" if wanted > start else "ArrowUp")
             return
-        self.press("Control+A")
-        self.press("Delete")
+        if info["value"]:  # what the box holds is replaced (an empty box has nothing to select and delete)
+            self.press("Control+A")
+            self.press("Delete")
         text = str(answer)
         lines = text.split("\n")
         for number, line in enumerate(lines):
