@@ -216,10 +216,41 @@ _PAGE = """() => [document.querySelector("h1").innerText, !!document.querySelect
          !!document.querySelector("button[value=leave]")]"""
 
 
+# Resolves once the page's autofocus holds the focus (at once if it does, or if the page has none), on the focus
+# event itself; never on a page that is about to be replaced (the start link's page refreshes to the start page).
+# Evaluated as DevTools evaluates, which the pages' Content-Security-Policy leaves alone. The bound only ends a
+# failing test with a message.
+_SETTLED = """() => new Promise((done, failed) => {
+  setTimeout(() => failed(new Error("the autofocus never took the focus")), 30000);
+  if (document.querySelector("meta[http-equiv=refresh]")) return;  // the next page is the one to wait for
+  const ready = () => !document.querySelector("[autofocus]") || !!document.querySelector("[autofocus]:focus");
+  if (ready()) return done();
+  const check = () => { if (ready()) { document.removeEventListener("focusin", check); done(); } };
+  document.addEventListener("focusin", check);
+})"""
+
+
 def settled(page) -> None:
-    """Wait until the page's autofocus has moved the focus (the browser does it just after load)."""
-    # a selector wait: it runs in Playwright's own world, which the pages' Content-Security-Policy leaves alone
-    page.wait_for_selector("[autofocus]:focus, body:not(:has([autofocus]))", state="attached")
+    """Wait until the page's autofocus has moved the focus (the browser does it just after load), on the page the
+    browser ends on. On the focus event, not a selector wait: that one loaded Playwright's selector engine into
+    every page, a third of the browser's work for a page of the journeys."""
+    from playwright.sync_api import Error
+
+    for _ in range(5):
+        try:
+            page.evaluate(_SETTLED)
+            return
+        except Error as error:  # the page was replaced while it was waited on: wait on the one that replaced it
+            if "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
+    raise AssertionError(f"{page.url} kept being replaced")
+
+
+def text_of(page, selector: str) -> str | None:
+    """The innerText of the first element a CSS selector finds (what `page.inner_text` gives), or None when there is
+    none: read by one evaluate, without loading Playwright's selector engine into the page (see `settled`)."""
+    return page.evaluate("selector => document.querySelector(selector)?.innerText ?? null", selector)
 
 
 def _matches(script: dict[str, Any], words: str) -> Any:
@@ -296,7 +327,7 @@ class Keyboard:
         """Answer the page's fields in Tab order and press Next; `adding`: the page is an entry of a list (None:
         look)."""
         if adding is None:
-            adding = self.page.query_selector("button[value=leave]") is not None
+            adding = self.page.evaluate("!!document.querySelector('button[value=leave]')")
         script = self.entry if adding and self.entry else self.script
         done: set[str] = set()
         for _ in range(80):
@@ -332,8 +363,9 @@ class Keyboard:
             for _ in range(abs(wanted - start)):
                 self.press("ArrowDown" if wanted > start else "ArrowUp")
             return
-        self.press("Control+A")
-        self.press("Delete")
+        if info["value"]:  # what the box holds is replaced (an empty box has nothing to select and delete)
+            self.press("Control+A")
+            self.press("Delete")
         text = str(answer)
         lines = text.split("\n")
         for number, line in enumerate(lines):

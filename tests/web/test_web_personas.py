@@ -15,7 +15,7 @@ import pytest
 from conftest import docx_text
 from persona_letters import (LOWERCASE_HISTORY, LOWERCASE_QUOTE, PAIN_DOSE, assert_answers_shown_in_full,
                              assert_father_letter, assert_lowercase_letter, assert_pain_letter)
-from web_harness import Keyboard, browser, running, settled  # noqa: F401 (fixtures)
+from web_harness import Keyboard, browser, running, settled, text_of  # noqa: F401 (fixtures)
 
 from appeal.cases import casefile
 
@@ -69,8 +69,9 @@ class Errors:
         self.seen: list[str] = []
 
     def __call__(self, page) -> None:
-        if page.query_selector(".error-summary"):
-            self.seen.append(page.inner_text(".error-summary"))
+        said = text_of(page, ".error-summary")
+        if said is not None:
+            self.seen.append(said)
 
 
 PAIN = {
@@ -194,9 +195,11 @@ def test_b_a_daughter_for_her_father_under_medicare_advantage_in_the_browser(bro
     coverage: list[str] = []
 
     def on_page(page) -> None:
-        chosen = page.query_selector("fieldset:has(legend:text('What kind of coverage')) input:checked + label")
-        if chosen:  # what the page offers first to a person of 71, before anything is chosen
-            coverage.append(chosen.inner_text())
+        chosen = page.evaluate("""() => [...document.querySelectorAll("fieldset")]
+            .find(set => set.querySelector("legend")?.textContent.includes("What kind of coverage"))
+            ?.querySelector("input:checked + label")?.innerText ?? null""")
+        if chosen is not None:  # what the page offers first to a person of 71, before anything is chosen
+            coverage.append(chosen)
 
     text, review, letter_page, name, _ = reach_the_letter(browser, running, tmp_path, FATHER, FATHER_LISTS,
                                                           on_page)
@@ -263,8 +266,8 @@ def test_c_a_patient_who_types_without_apostrophes_in_the_browser(browser, runni
     offered: list[str] = []
 
     def on_page(page) -> None:
-        if page.query_selector("fieldset.spelling"):
-            offered.extend(page.inner_text(".spelling").splitlines())
+        if page.evaluate("!!document.querySelector('fieldset.spelling')"):
+            offered.extend(text_of(page, ".spelling").splitlines())
 
     text, review, letter_page, name, _ = reach_the_letter(browser, running, tmp_path, LOWERCASE, LOWERCASE_LISTS,
                                                           on_page)
@@ -369,8 +372,8 @@ def test_d_a_spanish_speaking_patient_in_the_browser(browser, running, tmp_path)
 
     def on_page(page) -> None:
         errors(page)
-        assert page.get_attribute("html", "lang") == "es"
-        headings.append(page.inner_text("h1"))
+        assert page.evaluate("document.documentElement.getAttribute('lang')") == "es"
+        headings.append(text_of(page, "h1"))
 
     def on_letter(page) -> None:
         assert page.get_attribute("html", "lang") == "es"
