@@ -5,6 +5,7 @@ report, the case file and the terminal, and asked about rather than left out sil
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
 from dataclasses import replace
@@ -78,11 +79,24 @@ def test_a_typed_two_page_pdf_is_read_to_its_second_page_where_the_fax_is(tmp_pa
     assert "pages 1-2 of 2 read" in report and f"{extraction.notice.where(fax.line)}: \"Fax:" in report
 
 
+@functools.cache
+def photographed_halves(index: int) -> tuple:
+    """The two halves of NOTICES[index] photographed, cut below their writing: made once, for the tests that
+    save them as one kind of file or another (they only read them)."""
+    return tuple(cut_below_writing(photo_image(half, seed=number, shadow=1.0, skew=1.0))
+                 for number, half in enumerate(halves(NOTICES[index])))
+
+
+@functools.cache
+def upright_scan(index: int):
+    """NOTICES[index] scanned (seed `index`), cut below its writing: made once, only read."""
+    return cut_below_writing(scan_image(NOTICES[index], seed=index))
+
+
 @pytest.mark.parametrize("kind", ["scanned PDF", "fax TIFF"])
 def test_every_page_of_a_scan_is_read(tmp_path, kind):
     notice = NOTICES[1]
-    pictures = [cut_below_writing(photo_image(half, seed=number, shadow=1.0, skew=1.0))
-                for number, half in enumerate(halves(notice))]
+    pictures = photographed_halves(1)
     if kind == "fax TIFF":  # black and white, Group 4, as fax machines and fax servers save them
         path = tmp_path / "fax.tif"
         from PIL import Image
@@ -149,7 +163,7 @@ def test_a_photo_turned_by_the_camera_is_read_upright(tmp_path, kind, orientatio
     from PIL import Image
 
     notice = NOTICES[3]
-    upright = cut_below_writing(scan_image(notice, seed=3))
+    upright = upright_scan(3)
     stored = upright.rotate(stored_turn, expand=True)  # the pixels as the sensor saw them, sideways
     exif = Image.Exif()
     exif[0x0112] = orientation  # what the camera says: turn me to show me
