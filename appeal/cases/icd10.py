@@ -40,6 +40,8 @@ def _index():
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:  # almost every description: nothing to undo
+        return text
     return re.sub(r"\\(.)", lambda match: {"t": "\t", "n": "\n"}.get(match[1], match[1]), text)
 
 
@@ -48,24 +50,33 @@ def _escape(text: str) -> str:
 
 
 def _entry(code: str) -> tuple[bool, str, list[str]] | None:
-    """(billable, description, children) of an item of the code set (a code, a block, a chapter), or None.
-    A binary search over the sorted lines: `lo` is always the start of a line, every line before it sorts
-    before `code`, every line from `hi` on does not."""
-    data, key = _index(), code.encode()
+    """(billable, description, children) of an item of the code set (a code, a block, a chapter), or None."""
+    line = _line(code)
+    if line is None:
+        return None
+    fields = line.split("\t")
+    return fields[1] == "1", _unescape(fields[2]), fields[3].split()
+
+
+@lru_cache(maxsize=1024)  # a case's codes are looked up again and again: checked, described, weighed
+def _line(code: str) -> str | None:
+    """The index's line for `code`, or None. A binary search over the sorted lines: `lo` is always the start of a
+    line, every line before it sorts before `code`, every line from `hi` on does not."""
+    data = _index()
+    key = code.encode() + b"\t"  # a line's code and its tab: the tab sorts before every character of a code
     lo, hi = 0, len(data)
     while lo < hi:
         start = data.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if data[start : data.find(b"\t", start, end)] < key:
-            lo = end + 1
+        if data[start : start + len(key)] < key:
+            end = data.find(b"\n", start)
+            lo = len(data) if end < 0 else end + 1
         else:
             hi = start
     end = data.find(b"\n", lo)
-    fields = data[lo : len(data) if end < 0 else end].decode("utf-8").split("\t")
-    if lo == 0 or fields[0] != code:  # the first line is the header
+    line = data[lo : len(data) if end < 0 else end].decode("utf-8")
+    if lo == 0 or line.split("\t", 1)[0] != code:  # the first line is the header
         return None
-    return fields[1] == "1", _unescape(fields[2]), fields[3].split()
+    return line
 
 
 def normalize(code: str) -> str:
@@ -111,7 +122,7 @@ def _billable_index() -> list[tuple[str, str]]:
     """Every billable code with its description (for a search by words, which reads them all)."""
     lines = INDEX.read_text(encoding="utf-8").splitlines()[1:]
     return [
-        (code, _unescape(text) if "\\" in text else text)
+        (code, _unescape(text))
         for code, billable, text, _ in (line.split("\t") for line in lines)
         if billable == "1"
     ]
@@ -170,11 +181,14 @@ def _stem(term: str) -> str:
 
 def _known(term: str) -> str:
     """A misspelled word ('depresion') becomes the nearest word the code set uses."""
+    from bisect import bisect_left
     from difflib import get_close_matches
 
-    if any(word.startswith(_stem(term)) for word in _vocabulary()):
+    vocabulary, stem = _vocabulary(), _stem(term)
+    at = bisect_left(vocabulary, stem)  # the words are sorted: one starting with the stem would be the first after it
+    if at < len(vocabulary) and vocabulary[at].startswith(stem):
         return term
-    nearest = get_close_matches(term, _vocabulary(), n=1, cutoff=0.75)
+    nearest = get_close_matches(term, vocabulary, n=1, cutoff=0.75)
     return nearest[0] if nearest else term
 
 
@@ -186,11 +200,10 @@ def search(words: str, limit: int = 12) -> list[tuple[str, str]]:
     if not terms:
         return []
     patterns = [(term, re.compile(rf"\b{re.escape(term)}")) for term in terms]
-    found = [
-        (code, text)
-        for (code, text), lower in zip(_billable_index(), _lowered())
-        if all(term in lower and pattern.search(lower) for term, pattern in patterns)  # `in` first: C-fast
-    ]
+    longest, index, lowered = max(terms, key=len), _billable_index(), _lowered()
+    holding = [number for number, lower in enumerate(lowered) if longest in lower]  # one C-fast `in` each
+    found = [index[number] for number in holding
+             if all(term in lowered[number] and pattern.search(lowered[number]) for term, pattern in patterns)]
 
     def rank(item: tuple[str, str]) -> tuple[int, bool, bool, str]:
         # F33 before F32 (the field's order), then the specific codes before "other", "unspecified" and remission,

