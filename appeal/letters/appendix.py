@@ -30,15 +30,21 @@ class _StyleIds:
     def __init__(self, template: DocxTemplate):
         self._styles = template.get_docx().styles
         self._found: dict[str, tuple[str | None, bool]] = {}
+        self._default: Any = False  # the default paragraph style, once asked (None: the template has none)
 
     def __call__(self, style: str) -> tuple[str | None, bool]:
-        """(the style id to set, whether the template has `style`) for `style`, or for Normal when it lacks it."""
+        """(the style id to set, whether the template has `style`) for `style`, or for Normal when it lacks it:
+        python-docx's `get_style_id`, with the default style found once (it scans the sheet for it each time)."""
         if style not in self._found:
             from docx.enum.style import WD_STYLE_TYPE
 
             present = style in self._styles
-            style_id = self._styles.get_style_id(style if present else "Normal", WD_STYLE_TYPE.PARAGRAPH)
-            self._found[style] = (style_id, present)
+            chosen = self._styles[style if present else "Normal"]
+            if chosen.type != WD_STYLE_TYPE.PARAGRAPH:  # as get_style_id refuses it
+                raise ValueError(f"assigned style is type {chosen.type}, need type {WD_STYLE_TYPE.PARAGRAPH}")
+            if self._default is False:
+                self._default = self._styles.default(WD_STYLE_TYPE.PARAGRAPH)
+            self._found[style] = (None if chosen == self._default else chosen.style_id, present)
         return self._found[style]
 
 

@@ -293,8 +293,17 @@ def all_kinds(extra: tuple[Path, ...] = ()) -> dict[str, LetterKind]:
                 refuse_if_others_can_write(template)
                 if template.with_suffix(".yaml").exists():
                     refuse_if_others_can_write(template.with_suffix(".yaml"))
-            kinds[template.stem] = from_template(template, source, kinds.get(template.stem))
+            kinds[template.stem] = (_built_in(template) if source == "built-in"
+                                    else from_template(template, source, kinds.get(template.stem)))
     return kinds
+
+
+@lru_cache(maxsize=None)
+def _built_in(template: Path) -> LetterKind:
+    """A built-in kind, read once a process: it depends only on the files we ship, while `all_kinds` is read again
+    whenever the user's folders may have changed (each command run in a long-lived process, each test). The
+    built-in folder is searched first, so a built-in kind never inherits from another."""
+    return from_template(template, "built-in", None)
 
 
 def translated_template(kind: LetterKind, language: str, extra: tuple[Path, ...] = ()) -> Path | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 import re
 import typing
@@ -328,23 +329,36 @@ def _reaches_python(name: str) -> str:
 def _sentence_problems(kind: kinds.LetterKind) -> list[Problem]:
     """A kind's sentences checked like the template's tags, so a name that reaches Python is reported even in a
     sentence whose `when:` no bundled example meets."""
-    from appeal.letters.render_env import make_environment
-    from appeal.letters.sandbox import TemplateProblem, bounded_nesting
-
-    environment = make_environment(for_docx=False)
     problems = []
     for field in kinds.SENTENCE_FIELDS:
         for number, sentence in enumerate(getattr(kind, field), 1):
             for part, source in (("when", sentence.when), ("text", sentence.text)):
-                try:
-                    with bounded_nesting():
-                        tree = environment.parse(source if part == "text" else f"{{{{ {source} }}}}") if source else None
-                        unsafe = _unsafe_names(tree) if tree else []
-                except (TemplateSyntaxError, TemplateProblem):
-                    continue  # reported when the kind is read, or as the sentence renders
+                unsafe = _unsafe_in(source if part == "text" else f"{{{{ {source} }}}}") if source else ()
                 problems += [Problem(f"{kind.template.with_suffix('.yaml').name}, {field} entry {number} ({part})",
                                      _reaches_python(name)) for name in unsafe]
     return problems
+
+
+@functools.lru_cache(maxsize=4096)
+def _unsafe_in(source: str) -> tuple[str, ...]:
+    """`_unsafe_names` of one sentence's Jinja, parsed once a process: every check reads every sentence of its
+    kind, and those of a built-in kind are the same each time. None in a sentence that does not parse: that is
+    reported when the kind is read, or as the sentence renders."""
+    from appeal.letters.sandbox import TemplateProblem, bounded_nesting
+
+    try:
+        with bounded_nesting():
+            return tuple(_unsafe_names(_sentence_environment().parse(source)))
+    except (TemplateSyntaxError, TemplateProblem):
+        return ()
+
+
+@functools.cache
+def _sentence_environment():
+    """The environment the sentences are parsed in (parsing leaves nothing in it)."""
+    from appeal.letters.render_env import make_environment
+
+    return make_environment(for_docx=False)
 
 
 def check(path: Path, render: bool = True) -> list[Problem]:

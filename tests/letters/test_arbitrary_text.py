@@ -85,17 +85,18 @@ typed_text = (
     .map("".join)
     .filter(lambda text: control_problem(text) is None and squash(xml_safe(text)) != "")
 )
-DRAWN, PIECES = 12, 3  # typed texts drawn for one letter; each field holds three of them, in turn
-EXAMPLES = 11  # each field holds 33 typed texts in a run, as when each letter held one typed text in every field
+DRAWN, PIECES = 24, 6  # typed texts drawn for one letter; each field holds six of them, in turn
+EXAMPLES = 6  # each field holds 36 typed texts in a run (144 different ones), as when each letter held one typed
+# text in every field for 33 letters; a letter's draft is this test's time, so each one carries many texts
 
 
 def spread(texts: list[str]) -> list[list[str]]:
-    """Each field's pieces: field n holds texts n, n+1 and n+2 (in turn), so each text is in a dozen fields."""
+    """Each field's pieces: field n holds texts n to n+5 (in turn), so each text is in a quarter of the fields."""
     return [[texts[(field + piece) % len(texts)] for piece in range(PIECES)] for field in range(len(FIELDS))]
 
 
 # One test per kind, so a parallel run (pytest -n) spreads the kinds over its workers. A letter is drafted once for
-# a dozen typed texts (drafting was all of this test's time), each field holding three, between markers naming it.
+# two dozen typed texts (drafting was all of this test's time), each field holding six, between markers naming it.
 @pytest.mark.parametrize("name", sorted(kinds.all_kinds()))
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(typed_text, min_size=DRAWN, max_size=DRAWN))

@@ -29,6 +29,7 @@ def _new_run() -> None:
     """Forget what this process compiled and read, as a new process starts."""
     render_env.shared_environment.cache_clear()
     kinds.all_kinds.cache_clear()
+    kinds._built_in.cache_clear()
     render._template_names.cache_clear()
     proofread._checker.cache_clear()
 
