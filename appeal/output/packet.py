@@ -407,9 +407,7 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
             raise UserError(_("{name} could not be added to the packet ({error}). Open it and print it to a new PDF "
                               "(Print, then Save as PDF), and attach that.").format(
                 name=part.source or part.title, error=type(error).__name__)) from None
-    stamps = PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages
-    for number in range(len(cover_pages), total):
-        writer.pages[number].merge_page(stamps[number - len(cover_pages)])
+    _stamp(writer, writer.pages[len(cover_pages):], PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages)
     if cover:
         writer.add_outline_item(title=COVER_TITLE, page_number=0)
     for title, first, _last in contents:
@@ -444,6 +442,43 @@ def _fitting(page, Transformation):
     x = (PAGE_WIDTH - width * scale) / 2
     y = STAMP_BAND + (area_height - height * scale) / 2
     return move.scale(scale).translate(x, y)
+
+
+def _stamp(writer, pages: list[Any], stamps: list[Any]) -> None:
+    """Each page's stamp drawn over it: the page's own content streams kept as they are, between q and Q, then the
+    stamp's, its font under a name of its own. pypdf's merge_page decoded each page's content and wrote it back
+    uncompressed: a tenth of a packet's assembly, and a packet a third larger."""
+    from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+
+    def added(data: bytes):
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return writer._add_object(stream)  # pypdf has no public way to add a new stream to a writer
+
+    save, restore = added(b"q\n"), added(b"\nQ\n")
+    fonts: dict[int, Any] = {}  # the stamps' fonts, each copied into the packet once
+    for page, stamp in zip(pages, stamps):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            resources = page[NameObject("/Resources")] = DictionaryObject()
+        own = resources.get("/Font")
+        own = own.get_object() if own is not None else None
+        if not isinstance(own, DictionaryObject):
+            own = resources[NameObject("/Font")] = DictionaryObject()
+        names = {}
+        for name, font in stamp["/Resources"]["/Font"].items():
+            names[name] = NameObject(f"/AppealStamp{name[1:]}")
+            if font.idnum not in fonts:
+                fonts[font.idnum] = font.clone(writer)
+            own[names[name]] = fonts[font.idnum]
+        drawn = ContentStream(stamp.get_contents(), stamp.pdf)
+        drawn.operations = [([names.get(operand, operand) for operand in operands] if operator == b"Tf" else operands,
+                             operator) for operands, operator in drawn.operations]
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        kept = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]] if contents is not None else []
+        page[NameObject("/Contents")] = ArrayObject([save, *kept, restore, added(drawn.get_data())])
 
 
 def _stamps(case: Case, cover_pages: int, total: int) -> bytes:
