@@ -421,7 +421,8 @@ def _packet(task: Task, result: Result, parts, letter_pdf, settings: Settings) -
     try:
         made = packet.from_letter_pdf(result.case, result.drafted.kind, docx=result.drafted.content,
                                       letter_pdf=letter_pdf.result(), attachments=parts,
-                                      cover=settings.packet == "fax", today=settings.today)
+                                      cover=settings.packet == "fax", today=settings.today,
+                                      blanks=result.drafted.blanks)
     except Exception as error:
         return task, _failed(result, error)
     return task, replace(result, packet=made.content, case=None)
