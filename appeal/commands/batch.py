@@ -130,8 +130,10 @@ class Result:
     drafted: object | None = None
     name: str | None = None
     error: str | None = None
-    packet: bytes | None = None  # the PDF to send, with --packet
+    packet: bytes | None = None  # the PDF to send, with --packet (made by the main process)
     spelling: tuple[str, ...] = ()  # likely typos in the case's free text (field: word -> word meant?)
+    case: object | None = None  # with --packet: the case, and the files to attach, for the main process's packet
+    attachments: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -160,7 +162,7 @@ class Settings:
     templates: tuple[Path, ...] = ()
     packet: str | None = None  # "fax" or "mail": also make the PDF to send
     attach_dir: Path | None = None  # a folder per case of files to attach to its packet
-    office: str | None = None  # the address of the run's LibreOffice server (appeal.output.office_server)
+    office: str | None = None  # the address of the run's LibreOffice server: gone once the run is stopped
     letter_lang: str = "en"  # the language of the letters (--letter-lang)
 
 
@@ -211,10 +213,6 @@ def warm(settings: Settings, worker: bool = True) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        if settings.packet:
-            from appeal.output import office_server
-
-            office_server.connect(settings.office)  # the run's one LibreOffice, started by the main process
     _settings = settings
     draft.warm(list(settings.evidence) if settings.evidence else None)
 
@@ -224,8 +222,8 @@ _drafted_here = 0  # cases this process has drafted (each worker counts its own)
 
 
 def draft_task(task: Task) -> Result:
-    """Draft one case in memory. Never raises: a problem comes back as the reason, the same words `appeal draft`
-    would print for it."""
+    """Draft one case in memory (with --packet, the main process then makes its PDF: `_with_packets`). Never
+    raises: a problem comes back as the reason, the same words `appeal draft` would print for it."""
     from appeal.base.errors import UserError
     from appeal.cases import casefile, csv_cases
     from appeal.letters import draft
@@ -256,21 +254,21 @@ def draft_task(task: Task) -> Result:
         drafted = draft.draft(case, kind, today=settings.today,
                               evidence_dirs=list(settings.evidence) if settings.evidence else None,
                               language=settings.letter_lang, template_dirs=settings.templates)
-        made = None
-        if settings.packet:
-            from appeal.output import packet
-
-            made = packet.build(case, kind, docx=drafted.content, cover=settings.packet == "fax",
-                                attachments=attachments_of(task, settings.attach_dir), today=settings.today).content
+        attachments = tuple(attachments_of(task, settings.attach_dir)) if settings.packet else ()
         from appeal.letters import proofread
 
-        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name, packet=made,
-                      spelling=tuple(proofread.warnings(case)))
+        return Result(task.index, drafted, draft.default_name(case, kind, settings.today).name,
+                      spelling=tuple(proofread.warnings(case)), case=case if settings.packet else None,
+                      attachments=attachments)
     except UserError as error:
         return Result(task.index, error=str(error))
     except Exception as error:  # a bug must not stop the other cases, nor show a traceback
-        return Result(task.index, error=f"appeal could not draft this case because of an internal error "
-                                        f"({type(error).__name__}: {error}). Please report it.")
+        return Result(task.index, error=_internal(error))
+
+
+def _internal(error: Exception) -> str:
+    return (f"appeal could not draft this case because of an internal error ({type(error).__name__}: {error}). "
+            "Please report it.")
 
 
 def attachments_of(task: Task, attach_dir: Path | None) -> list[Path]:
@@ -371,6 +369,70 @@ def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int) -> Iterator[
             yield task, result
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Packets, in the main process
+
+
+PACKETS_AHEAD = 3  # letters handed to LibreOffice ahead of the packet being assembled: it never waits for one
+
+
+def _with_packets(results: Iterator[tuple[Task, Result]], settings: Settings, server) -> Iterator[tuple[Task, Result]]:
+    """With --packet: each drafted letter goes to the run's one LibreOffice as soon as it comes (a thread waits for
+    its PDF), and the packets are assembled here in input order while LibreOffice converts the next letters and
+    the workers draft more. Letting each worker wait for its own letter's PDF left a core idle whenever both
+    waited, and a LibreOffice killed mid-run is started again by the process that owns it."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    converting = ThreadPoolExecutor(1, thread_name_prefix="office")
+    window: deque = deque()
+    try:
+        for task, result in results:
+            window.append((task, *_send(result, converting, server)))
+            while len(window) > PACKETS_AHEAD:
+                yield _packet(*window.popleft(), settings)
+        while window:
+            yield _packet(*window.popleft(), settings)
+    finally:
+        converting.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: the letters still waiting are not converted
+
+
+def _send(result: Result, converting, server) -> tuple:
+    """(result, the attached files' pages, the letter's PDF to come): the files are read first, so a bad one fails
+    its case before the slow conversion."""
+    from appeal.output import office_server, packet
+
+    if result.error is not None:
+        return result, None, None
+    try:
+        parts = [packet.read_attachment(path) for path in result.attachments]
+    except Exception as error:
+        return _failed(result, error), None, None
+    return result, parts, converting.submit(office_server.docx_to_pdf, result.drafted.content, server)
+
+
+def _packet(task: Task, result: Result, parts, letter_pdf, settings: Settings) -> tuple[Task, Result]:
+    from appeal.output import packet
+
+    if result.error is not None:
+        return task, result
+    try:
+        made = packet.from_letter_pdf(result.case, result.drafted.kind, docx=result.drafted.content,
+                                      letter_pdf=letter_pdf.result(), attachments=parts,
+                                      cover=settings.packet == "fax", today=settings.today,
+                                      blanks=result.drafted.blanks)
+    except Exception as error:
+        return task, _failed(result, error)
+    return task, replace(result, packet=made.content, case=None)
+
+
+def _failed(result: Result, error: Exception) -> Result:
+    """The case fails with the error's own words (a bug's too, never a traceback), and the others go on."""
+    from appeal.base.errors import UserError
+
+    return replace(result, error=str(error) if isinstance(error, UserError) else _internal(error), case=None)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -545,33 +607,35 @@ def _make_folder(folder: Path) -> None:
 
 
 def run(
-    inputs: list[str], folder: Path, settings: Settings, *, jobs: int, strict: bool, force: bool
+    inputs: list[str], folder: Path, settings: Settings, *, jobs: int, strict: bool, force: bool, office=None
 ) -> Iterator[Outcome]:
-    """Draft every case of `inputs` into `folder`, giving each outcome as it comes, in input order."""
+    """Draft every case of `inputs` into `folder`, giving each outcome as it comes, in input order; with --packet,
+    each letter's PDF made through `office` (the run's kept LibreOffice)."""
     tasks = iter_tasks(inputs)
     results = _run_here(tasks, settings) if jobs <= 1 else _run_pool(tasks, settings, jobs)
+    if settings.packet:
+        results = _with_packets(results, settings, office)
     namer = Namer()
     for task, result in results:
         yield _save(task, result, folder, namer, strict=strict, force=force)
 
 
 @contextmanager
-def _office(settings: Settings) -> Iterator[Settings]:
-    """With --packet: one LibreOffice for the run, started now (while the first letters are drafted) and stopped
-    when the run ends, however it ends; the workers are given its address."""
-    if not settings.packet:
-        yield settings
+def _office(packet: str | None) -> Iterator[object]:
+    """With --packet: one LibreOffice for the run, started now (while the cases are read and the first letters
+    drafted: it takes seconds) and stopped when the run ends, however it ends."""
+    if not packet:
+        yield None
         return
     from appeal.output import office_server
 
     with office_server.kept_running() as server:
         server.start_soon()
-        yield replace(settings, office=server.address or None)
+        yield server
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from appeal.base.errors import UserError
-    from appeal.rules import evidence
 
     parser = args.batch_parser
     if args.csv_template:
@@ -589,7 +653,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         parser.error(_("-o {folder} is a file; give a folder for the letters").format(folder=args.output))
-    evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
     if args.attach_dir and not args.packet:
         parser.error(_("--attach-dir attaches files to the packets: add --packet (fax or mail)"))
     if args.attach_dir and not Path(args.attach_dir).is_dir():
@@ -599,25 +662,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from appeal.output.pdf_convert import find_soffice
 
         find_soffice()  # no LibreOffice is one message now, not one per case
-    if args.letter:
-        from appeal.letters import kinds
-
-        kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
-    total = sum(1 for _ in iter_tasks(args.inputs))
-    if not total:
-        raise UserError(_("Found no cases in {inputs}. A folder's .yaml, .yml, .json and .csv files are read (not its "
-                          "subfolders), and a CSV file's rows after its first.").format(inputs=", ".join(args.inputs)))
-    _make_folder(folder)
-    jobs = min(args.jobs or os.cpu_count() or 1, total)
-    settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
-                        tuple(args.templates or ()), args.packet, Path(args.attach_dir) if args.attach_dir else None,
-                        letter_lang=letter_language.choose(args.letter_lang))
-    progress = Progress(total, unit="packets" if args.packet else "letters")
     outcomes: list[Outcome] = []
     stopped = False
-    with _office(settings) as settings:
+    with _office(args.packet) as office:
+        from appeal.rules import evidence
+
+        evidence.load_library(args.evidence)  # a bad --evidence folder is one error now, not one per case
+        if args.letter:
+            from appeal.letters import kinds
+
+            kinds.get(args.letter, tuple(args.templates or ()))  # a kind of the user's own, named like draft's
+        total = sum(1 for _ in iter_tasks(args.inputs))
+        if not total:
+            raise UserError(_("Found no cases in {inputs}. A folder's .yaml, .yml, .json and .csv files are read (not "
+                              "its subfolders), and a CSV file's rows after its first.").format(
+                inputs=", ".join(args.inputs)))
+        _make_folder(folder)
+        jobs = min(args.jobs or os.cpu_count() or 1, total)
+        settings = Settings(args.letter, tuple(args.evidence) if args.evidence else None, date.today(),
+                            tuple(args.templates or ()), args.packet, Path(args.attach_dir) if args.attach_dir else None,
+                            office=(office.address or None) if office else None,
+                            letter_lang=letter_language.choose(args.letter_lang))
+        progress = Progress(total, unit="packets" if args.packet else "letters")
         try:
-            for outcome in run(args.inputs, folder, settings, jobs=jobs, strict=args.strict, force=args.force):
+            for outcome in run(args.inputs, folder, settings, jobs=jobs, strict=args.strict, force=args.force,
+                               office=office):
                 outcomes.append(outcome)
                 progress.add(outcome)
         except KeyboardInterrupt:

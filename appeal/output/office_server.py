@@ -12,8 +12,8 @@ When LibreOffice dies the bridge starts it again; when the bridge itself dies, t
 one. Where there is no such Python (or no Unix sockets), each letter is converted by a LibreOffice of its own, as
 `docx_to_pdf` does without a server (appeal/output/pdf_convert.py), and the person is told once how to make it faster.
 
-Batch workers (other processes) reach the server of the run through `connect(address)`; they cannot start or
-stop it, and a letter they cannot convert through it is converted on its own.
+Only the process that started the server converts through it: `appeal batch` hands its workers' drafted letters
+to it from its main process (appeal/commands/batch.py), so a server killed mid-run is started again by its owner.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +39,6 @@ from appeal.output import pdf_convert
 
 BRIDGE = Path(__file__).with_name("office_bridge.py")
 SOCKET_NAME = "bridge.sock"  # as office_bridge.SOCKET_NAME (that module is not imported: it needs `uno`)
-FAILED_NAME = "failed"  # written in the folder when the server could not start, so workers stop waiting
 SOCKET_PATH_MOST = 100  # a Unix socket's path must be shorter than 108 bytes (104 on macOS)
 NO_UNO_HINT = N_(
     "Note: each PDF starts LibreOffice on its own, which takes a few seconds a letter. To keep one running for all of "
@@ -61,12 +59,13 @@ STOPPED = N_("The run was stopped before this letter was turned into a PDF.")
 
 
 def ended(address: str | None) -> bool:
-    """Whether the run whose server is at `address` has ended: its owner removes the private folder when it does."""
+    """Whether the run whose server is at `address` has ended: its owner removes the private folder when it does
+    (a batch worker asks before drafting a case of a run the person stopped)."""
     return bool(address) and not Path(address).parent.is_dir()
 
 
 class Stopped(UserError):
-    """The run's server was stopped (Ctrl-C, or the run ended): a worker's letter is not converted at all, neither
+    """The server was stopped (Ctrl-C, or the run ended): a letter still waiting is not converted at all, neither
     through it nor by a LibreOffice of its own, which would only delay the end of a run the person stopped."""
 
 
@@ -118,55 +117,7 @@ class _Transport(xmlrpc.client.Transport):
 _GONE = (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError)
 
 
-class Client:
-    """Converts through a server someone else started (a batch worker through its run's server)."""
-
-    def __init__(self, address: str):
-        self.address = address
-
-    @property
-    def folder(self) -> Path:
-        return Path(self.address).parent
-
-    def convert(self, docx: bytes, timeout: float = pdf_convert.TIMEOUT_SECONDS) -> bytes:
-        """The letter's PDF from the server; Unavailable when there is no server to ask."""
-        self.wait(timeout)
-        try:
-            return self.call(docx, timeout)
-        except _GONE:
-            self.wait(timeout)  # the run's server is being started again
-            try:
-                return self.call(docx, timeout)
-            except _GONE as error:
-                if ended(self.address):
-                    raise Stopped(_(STOPPED)) from None
-                raise Unavailable(str(error)) from None
-
-    def call(self, docx: bytes, timeout: float) -> bytes:
-        proxy = xmlrpc.client.ServerProxy("http://localhost/", transport=_Transport(self.address, timeout))
-        try:
-            data = proxy.convert(xmlrpc.client.Binary(docx)).data
-        except xmlrpc.client.Fault:
-            raise UserError(_("LibreOffice could not turn the letter into a PDF. Open the letter in LibreOffice or "
-                              "Word to check it opens, then try again.")) from None
-        except socket.timeout:
-            raise TimedOut(_("LibreOffice did not finish turning the letter into a PDF within {seconds:g} seconds. "
-                             "Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as "
-                             "PDF.").format(seconds=timeout)) from None
-        return pdf_convert.checked(data)
-
-    def wait(self, timeout: float) -> None:
-        """Until the server's socket is there (it appears once LibreOffice answers) or it is known not to come."""
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.address):
-            if ended(self.address):
-                raise Stopped(_(STOPPED))
-            if (self.folder / FAILED_NAME).exists() or time.monotonic() > deadline:
-                raise Unavailable("the server did not start")
-            time.sleep(0.05)  # the owner of the server starts it; nothing tells this process when it is up
-
-
-class Server(Client):
+class Server:
     """The server this process owns: started on first need, started again when it dies, stopped at the end."""
 
     def __init__(self, announce=None):
@@ -179,7 +130,7 @@ class Server(Client):
         self.stopping = False
         self.starts = 0
         self.announce = announce or (lambda text: print(text, file=sys.stderr, flush=True))
-        super().__init__("")
+        self.address = ""  # the socket, in the private folder, once there is one
 
     @property
     def folder(self) -> Path:
@@ -256,8 +207,6 @@ class Server(Client):
 
     def _fail(self, reason: str, hint: bool = False, quiet: bool = False) -> None:
         self.failed = reason
-        if self.folder_path is not None:
-            (self.folder_path / FAILED_NAME).write_text(reason)
         self.ready.set()
         if not quiet:
             self.announce(_(NO_UNO_HINT) if hint else _(
@@ -268,8 +217,10 @@ class Server(Client):
         """The letter's PDF from the kept LibreOffice, started now if it is not running."""
         for attempt in range(2):
             with self.lock:
-                if self.failed is not None or self.stopping:
-                    raise Unavailable(self.failed or "stopping")
+                if self.stopping:
+                    raise Stopped(_(STOPPED))
+                if self.failed is not None:
+                    raise Unavailable(self.failed)
                 if self.process is None:
                     self._launch()
             if not self.ready.wait(timeout) or self.failed is not None:
@@ -280,10 +231,26 @@ class Server(Client):
                 self.restart()
                 raise
             except _GONE:
+                if self.stopping:
+                    raise Stopped(_(STOPPED)) from None
                 if attempt:
                     raise Unavailable("the server went away") from None
                 self.restart()
         raise AssertionError("unreachable")
+
+    def call(self, docx: bytes, timeout: float) -> bytes:
+        proxy = xmlrpc.client.ServerProxy("http://localhost/", transport=_Transport(self.address, timeout))
+        try:
+            data = proxy.convert(xmlrpc.client.Binary(docx)).data
+        except xmlrpc.client.Fault:
+            raise UserError(_("LibreOffice could not turn the letter into a PDF. Open the letter in LibreOffice or "
+                              "Word to check it opens, then try again.")) from None
+        except socket.timeout:
+            raise TimedOut(_("LibreOffice did not finish turning the letter into a PDF within {seconds:g} seconds. "
+                             "Try again; if it keeps happening, open the letter in LibreOffice or Word and save it as "
+                             "PDF.").format(seconds=timeout)) from None
+        return pdf_convert.checked(data)
+
 
     def restart(self) -> None:
         with self.lock:
@@ -337,7 +304,7 @@ class Server(Client):
 # The server of this process, if any
 
 
-_current: Client | None = None
+_current: Server | None = None
 
 
 @contextmanager
@@ -378,17 +345,11 @@ def _stop_on_signals():
 
 def start_soon() -> None:
     """This process's server (if it has one) is started now, without waiting: a letter will be converted soon."""
-    if isinstance(_current, Server):
+    if _current is not None:
         _current.start_soon()
 
 
-def connect(address: str | None) -> None:
-    """In a batch worker: convert through the run's server at `address` (None: each letter on its own)."""
-    global _current
-    _current = Client(address) if address else None
-
-
-def docx_to_pdf(docx: bytes, server: Client | None = None) -> bytes:
+def docx_to_pdf(docx: bytes, server: Server | None = None) -> bytes:
     """One .docx in, its PDF out: through `server` (the browser session's) or this process's server when there is
     one, else in a LibreOffice of its own (a single `appeal packet`, or when no server could be kept)."""
     server = server or _current

@@ -263,8 +263,10 @@ def department_in(docx: bytes) -> str | None:
     return None
 
 
-def letter_parts(letter_pdf: bytes) -> list[Part]:
-    """The letter's pages, split where Attachment A begins (on a page of its own) so each has a bookmark."""
+def letter_parts(letter_pdf: bytes, read_pages: bool = True) -> list[Part]:
+    """The letter's pages, split where Attachment A begins (on a page of its own) so each has a bookmark.
+    `read_pages`: False when the letter's .docx never names its heading, so no page can begin with it (reading
+    each page's text for it took 40-75 ms of a letter without Attachment A)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(letter_pdf))
@@ -273,13 +275,13 @@ def letter_parts(letter_pdf: bytes) -> list[Part]:
     # page's text instead took 80% of a packet's assembly). A letter without that bookmark (a heading restyled in
     # Word) is read page by page.
     # the heading in the letter's own language (a Spanish letter's "Anexo A: ..."), English first
-    heading, marked = next(((title, found) for title in headings()
-                            if (found := _bookmarked(reader, title)) is not None), (APPENDIX_HEADING, None))
+    marks = _bookmarks(reader, pages)
+    heading, marked = next(((title, marks[title]) for title in headings() if title in marks), (APPENDIX_HEADING, None))
     if marked is not None:
         number, top = marked
         start = number if number and top is not None and top >= float(pages[number].mediabox.top) - TOP_OF_PAGE else None
     else:
-        heading, start = next(((title, number) for number, page in enumerate(pages) if number
+        heading, start = next(((title, number) for number, page in enumerate(pages) if number and read_pages
                                and (title := _begins_with(page, headings()))), (APPENDIX_HEADING, None))
     fit = not all(_is_letter_size(page) for page in pages)
     if start is None:
@@ -287,16 +289,30 @@ def letter_parts(letter_pdf: bytes) -> list[Part]:
     return [Part(LETTER_TITLE, pages[:start], fit=fit), Part(heading, pages[start:], fit=fit)]
 
 
-def _bookmarked(reader, title: str) -> tuple[int, float | None] | None:
-    """The page (from 0) and height of the PDF's top-level bookmark with this title, if it has one."""
+def _bookmarks(reader, pages: list[Any]) -> dict[str, tuple[int, float | None]]:
+    """The PDF's top-level bookmarks, title -> (page from 0, height), read along the outline's own links: pypdf's
+    `outline` builds every item's destination, each time it is asked (12 of a packet's 100 ms). An item whose
+    destination is not a page of this PDF is left out; a damaged outline gives none (the pages are read instead)."""
+    numbers = {page.indirect_reference.idnum: number for number, page in enumerate(pages)}
+    found: dict[str, tuple[int, float | None]] = {}
     try:
-        for item in reader.outline:
-            if not isinstance(item, list) and " ".join(str(item.title).split()) == title:
-                top = item.get("/Top")
-                return reader.get_destination_page_number(item), float(top) if top is not None else None
-    except Exception:  # a damaged outline: the pages are read instead
-        return None
-    return None
+        outlines = reader.trailer["/Root"].get("/Outlines")
+        item = outlines.get_object().get("/First") if outlines is not None else None
+        seen = set()
+        while item is not None and item.idnum not in seen:  # a damaged outline may loop
+            seen.add(item.idnum)
+            node = item.get_object()
+            dest = node.get("/Dest")
+            dest = dest.get_object() if dest is not None else None
+            if isinstance(dest, list) and len(dest) > 1 and getattr(dest[0], "idnum", None) in numbers:
+                place = {"/XYZ": 3, "/FitH": 2, "/FitBH": 2}.get(dest[1])
+                top = dest[place] if place is not None and len(dest) > place else None
+                found.setdefault(" ".join(str(node.get("/Title", "")).split()),
+                                 (numbers[dest[0].idnum], float(top) if isinstance(top, (int, float)) else None))
+            item = node.get("/Next")
+    except Exception:  # pypdf raises many kinds for a damaged file
+        return {}
+    return found
 
 
 def _begins_with(page, titles: tuple[str, ...]) -> str | None:
@@ -391,9 +407,7 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
             raise UserError(_("{name} could not be added to the packet ({error}). Open it and print it to a new PDF "
                               "(Print, then Save as PDF), and attach that.").format(
                 name=part.source or part.title, error=type(error).__name__)) from None
-    stamps = PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages
-    for number in range(len(cover_pages), total):
-        writer.pages[number].merge_page(stamps[number - len(cover_pages)])
+    _stamp(writer, writer.pages[len(cover_pages):], PdfReader(io.BytesIO(_stamps(case, len(cover_pages), total))).pages)
     if cover:
         writer.add_outline_item(title=COVER_TITLE, page_number=0)
     for title, first, _last in contents:
@@ -428,6 +442,43 @@ def _fitting(page, Transformation):
     x = (PAGE_WIDTH - width * scale) / 2
     y = STAMP_BAND + (area_height - height * scale) / 2
     return move.scale(scale).translate(x, y)
+
+
+def _stamp(writer, pages: list[Any], stamps: list[Any]) -> None:
+    """Each page's stamp drawn over it: the page's own content streams kept as they are, between q and Q, then the
+    stamp's, its font under a name of its own. pypdf's merge_page decoded each page's content and wrote it back
+    uncompressed: a tenth of a packet's assembly, and a packet a third larger."""
+    from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+
+    def added(data: bytes):
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return writer._add_object(stream)  # pypdf has no public way to add a new stream to a writer
+
+    save, restore = added(b"q\n"), added(b"\nQ\n")
+    fonts: dict[int, Any] = {}  # the stamps' fonts, each copied into the packet once
+    for page, stamp in zip(pages, stamps):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            resources = page[NameObject("/Resources")] = DictionaryObject()
+        own = resources.get("/Font")
+        own = own.get_object() if own is not None else None
+        if not isinstance(own, DictionaryObject):
+            own = resources[NameObject("/Font")] = DictionaryObject()
+        names = {}
+        for name, font in stamp["/Resources"]["/Font"].items():
+            names[name] = NameObject(f"/AppealStamp{name[1:]}")
+            if font.idnum not in fonts:
+                fonts[font.idnum] = font.clone(writer)
+            own[names[name]] = fonts[font.idnum]
+        drawn = ContentStream(stamp.get_contents(), stamp.pdf)
+        drawn.operations = [([names.get(operand, operand) for operand in operands] if operator == b"Tf" else operands,
+                             operator) for operands, operator in drawn.operations]
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        kept = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]] if contents is not None else []
+        page[NameObject("/Contents")] = ArrayObject([save, *kept, restore, added(drawn.get_data())])
 
 
 def _stamps(case: Case, cover_pages: int, total: int) -> bytes:
@@ -726,14 +777,16 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
 
 
 def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachments: list[Part], cover: bool = True,
-                    today: date | None = None) -> Packet:
-    """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks)."""
+                    today: date | None = None, blanks: list[str] | None = None) -> Packet:
+    """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks; `blanks`
+    when the drafting that made the .docx has just read them, as a batch has: reading them again took 6 ms)."""
     from appeal.letters.draft import blanks_in_document
     from appeal.letters.letter_plan import is_urgent
 
     urgent = is_urgent(case, kind)  # the kind's own can_be_urgent, as the letter decides it
     department = department_in(docx) if kind.recipient == "plan" else None
-    packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf), attachments, cover=cover,
+    named = any(title in text for _style, text in _paragraphs(docx) for title in headings())
+    packet = assemble(case, subject_in(docx) or kind.title, letter_parts(letter_pdf, named), attachments, cover=cover,
                       listed=enclosures_in(docx), urgent=urgent, today=today, department=department,
                       decision=decision_due(case, kind, today or date.today()) if kind.recipient == "plan" else None)
     if cover:
@@ -745,7 +798,7 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
                 "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
                 "the packet again, or write it on the cover by hand before faxing.",
                 len(missing)).format(missing=", ".join(_(label) for label in missing)))
-    blanks = blanks_in_document(_opened(docx))
+    blanks = blanks_in_document(_opened(docx)) if blanks is None else blanks
     if blanks:
         packet.warnings.insert(0, ngettext(
             "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",

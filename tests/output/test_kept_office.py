@@ -145,20 +145,19 @@ def test_two_batches_at_once_each_have_a_libreoffice_and_profile_of_their_own(tm
     assert not offices(short_temp)
 
 
-def test_after_the_run_is_stopped_a_worker_neither_converts_nor_drafts(tmp_path, monkeypatch):
-    """Ctrl-C removes the run's private folder: a worker's letter in flight then gets no LibreOffice of its own (it
-    would only delay the end of a run the person stopped), and the cases already handed to it are not drafted."""
+def test_after_the_run_is_stopped_no_letter_is_converted_and_a_worker_drafts_nothing(tmp_path, monkeypatch):
+    """Ctrl-C stops the run's server and removes its private folder: a letter still waiting for its PDF then gets no
+    LibreOffice of its own (it would only delay the end of a run the person stopped), and the cases already handed
+    to a worker are not drafted."""
     from appeal.commands import batch
 
     monkeypatch.setattr(pdf_convert, "docx_to_pdf", lambda *args, **kwargs: pytest.fail("a LibreOffice was started"))
     monkeypatch.setattr(draft, "draft", lambda *args, **kwargs: pytest.fail("a case was drafted"))
+    with office_server.kept_running() as server:
+        pass
+    with pytest.raises(office_server.Stopped, match="stopped before this letter"):
+        office_server.docx_to_pdf(b"docx", server)
     gone = str(tmp_path / "appeal-office-gone" / office_server.SOCKET_NAME)
-    office_server.connect(gone)
-    try:
-        with pytest.raises(office_server.Stopped, match="stopped before this letter"):
-            office_server.docx_to_pdf(b"docx")
-    finally:
-        office_server.connect(None)
     monkeypatch.setattr(batch, "_settings", batch.Settings(None, None, TODAY, packet="fax", office=gone))
     result = batch.draft_task(batch.Task(0, str(ERISA), "case1", path=str(ERISA)))
     assert result.error and "stopped before this letter" in result.error

@@ -190,6 +190,21 @@ def test_a_mail_packet_has_no_cover_and_numbers_from_the_first_page(letter):
     assert [title for title, _ in outline(made.content)] == ["Letter", APPENDIX_HEADING]
 
 
+def test_without_its_bookmarks_the_letter_is_split_where_a_page_begins_with_attachment_a(letter):
+    """LibreOffice's bookmarks say where Attachment A begins; a letter PDF without them is read page by page, as
+    its .docx names the heading (a letter whose .docx never names it is not read)."""
+    case, docx, letter_pdf = letter
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(letter_pdf)).pages:  # the pages alone, without the outline
+        writer.add_page(page)
+    bare = io.BytesIO()
+    writer.write(bare)
+    with_marks, without = (packet.from_letter_pdf(case, kinds.get("appeal"), docx=docx, letter_pdf=pdf, attachments=[],
+                                                  cover=False, today=TODAY).contents
+                           for pdf in (letter_pdf, bare.getvalue()))
+    assert [title for title, _, _ in without] == ["Letter", APPENDIX_HEADING] and without == with_marks
+
+
 def test_a_long_attachment_list_is_counted_with_a_two_page_cover(letter, tmp_path):
     case = letter[0]
     parts = [packet.read_attachment(make_pdf(tmp_path / f"record-{n:02}.pdf", [f"R{n}"])) for n in range(45)]
