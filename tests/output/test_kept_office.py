@@ -23,7 +23,7 @@ from appeal.letters import draft
 from appeal.output import office_server, pdf_convert
 
 ERISA = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
-TODAY = date(2026, 11, 29)
+TODAY = date(2026, 11, 28)  # the review's date: its converted letter (conftest.converted_once) is this one
 
 
 def letter_docx(name: str = "ketamine-trd-erisa-appeal") -> bytes:

@@ -27,7 +27,7 @@ from appeal.cli import main
 from appeal.base.errors import UserError
 from appeal.letters.appendix import APPENDIX_HEADING
 
-TODAY = date(2026, 11, 29)
+TODAY = date(2026, 11, 28)  # the review's date: its converted letter (conftest.converted_once) is this one
 EXAMPLE = "ketamine-trd-erisa-appeal"
 PATIENT, MEMBER, REFERENCE = "Maria Alvarez", "MHA884120537", "PA-2026-1102-55817"
 
@@ -98,7 +98,7 @@ def test_packet_holds_cover_letter_attachment_a_and_attachments_in_order_every_p
     assert total == made.page_count == cover_count(pages[0]) == 1 + len(PdfReader(io.BytesIO(letter_pdf)).pages) + 3
 
     cover = " ".join(pages[0].split())
-    for expected in ("FAX", "(937) 555-0199", "Appeals Unit", PATIENT, MEMBER, REFERENCE, "November 29, 2026",
+    for expected in ("FAX", "(937) 555-0199", "Appeals Unit", PATIENT, MEMBER, REFERENCE, "November 28, 2026",
                      "(614) 555-0142", "Appeal of the denial of IV ketamine infusion therapy", "CONFIDENTIAL"):
         assert expected in cover, expected
     assert "Page 1 of" not in cover
