@@ -117,16 +117,16 @@ def test_no_module_imports_another_modules_private_name():
 
 
 def test_private_attributes_are_used_on_self_only_but_for_a_few():
-    """Reaching into another object's private state couples two rooms; Jinja's, python-docx's and argparse's own
-    private API is used in a few places where they have no public one (argparse's: the gettext function its words
-    go through, `commands/argparse_words.py`)."""
+    """Reaching into another object's private state couples two rooms; Jinja's, python-docx's, argparse's and
+    pypdf's own private API is used in a few places where they have no public one (argparse's: the gettext function
+    its words go through, `commands/argparse_words.py`; pypdf's: adding a new stream to a writer, `output/packet.py`)."""
     found = []
     for path in modules().values():
         for node in nodes(path):
             if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
                     and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
-    assert len(found) <= 7, found
+    assert len(found) <= 8, found
 
 
 def test_letter_kinds_are_named_only_in_the_kinds_module():

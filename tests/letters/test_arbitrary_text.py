@@ -80,8 +80,12 @@ def baseline(name: str) -> list[int]:
 
 TRICKY = ["&", "<", ">", "{{", "}}", "{%", "%}", "{_{", "}_}", "{#", "'", '"', "\\", "😀", "שלום", "مرحبا", "\u2028",
           "\u2029", "\t", "\n", "\r\n", "\u200f"]
+# A refused control character is left out one character at a time (the same texts as refusing whole texts that
+# hold one: `control_problem` looks at single characters); filtering whole texts threw away so many of a letter's
+# 24 that Hypothesis's filter_too_much health check failed some runs.
+kept_character = st.characters(codec="utf-8").filter(lambda character: control_problem(character) is None)
 typed_text = (
-    st.lists(st.one_of(st.characters(codec="utf-8"), st.sampled_from(TRICKY)), min_size=1, max_size=40)
+    st.lists(st.one_of(kept_character, st.sampled_from(TRICKY)), min_size=1, max_size=40)
     .map("".join)
     .filter(lambda text: control_problem(text) is None and squash(xml_safe(text)) != "")
 )
