@@ -243,14 +243,28 @@ def write_tiff(notice: WideNotice, folder: Path, seed: int = 0) -> Path:
 
 def _perspective_coefficients(source: list[tuple[float, float]], target: list[tuple[float, float]]):
     """Pillow's PERSPECTIVE data: for each output pixel (target corner) where to sample in the input (source)."""
-    import numpy
-
-    rows, values = [], []
+    rows = []
     for (x, y), (u, v) in zip(target, source):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        values += [u, v]
-    return numpy.linalg.solve(numpy.array(rows, dtype=float), numpy.array(values, dtype=float)).tolist()
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, v])
+    return _solved(rows)
+
+
+def _solved(rows: list[list[float]]) -> list[float]:
+    """The solution of the square linear system whose augmented rows are `rows`: Gauss-Jordan elimination with
+    partial pivoting (eight unknowns here; numpy came only through matplotlib, no longer a dependency)."""
+    size = len(rows)
+    rows = [[float(value) for value in row] for row in rows]
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda row: abs(rows[row][column]))
+        rows[column], rows[pivot] = rows[pivot], rows[column]
+        lead = rows[column][column]
+        rows[column] = [value / lead for value in rows[column]]
+        for row in range(size):
+            if row != column and rows[row][column]:
+                factor = rows[row][column]
+                rows[row] = [value - factor * base for value, base in zip(rows[row], rows[column])]
+    return [row[size] for row in rows]
 
 
 def photo_page(lines: list[str], rng: random.Random):
