@@ -110,7 +110,7 @@ def _draft(case: Case, kind: kinds.LetterKind, template: Path, today: date | Non
     def attachments(template) -> dict:
         made = {"evidence_appendix": appendix_subdoc(template, chosen)}
         if kind.charts_scores:
-            from appeal.letters.score_chart import chart_picture  # matplotlib loads only for a letter with a chart
+            from appeal.letters.score_chart import chart_picture  # loaded only for a letter with a chart
 
             made["score_chart"] = chart_picture(template, letter.score_courses, letter.score_chart_alt, case.treatment.start_date)
         return made
