@@ -76,8 +76,8 @@ class DiskCache:
         return value
 
     def store(self, key: str, value: Any) -> None:
-        """Keep `value` (anything marshal can write; anything else is not kept) under `key`; a folder that cannot
-        be written (read-only, full) only means no cache."""
+        """Keep `value` (anything marshal, or pickle for a pickled cache, can write; anything else is not kept)
+        under `key`; a folder that cannot be written (read-only, full) only means no cache."""
         if self.folder is None or not self._folder_is_private(create=self._makes_folder):
             return
         from appeal.base.errors import UserError
