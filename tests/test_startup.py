@@ -117,3 +117,33 @@ def test_built_in_snippets_and_template_descriptions_parse_as_a_users_would():
     assert len(described) == len(kinds.all_kinds())
     for path in described:
         assert parse_bundled_yaml(path.read_text(encoding="utf-8")) == kinds._read_meta(path), path.name
+
+
+def test_no_pydantic_plugin_installed_beside_appeal_is_loaded(tmp_path):
+    """A plugin that any installed package registers for pydantic would see every case validated, health
+    information and all. One is installed here (a package on the path, registered as Python's entry points are),
+    and a plain pydantic model in the same setting loads it, so the check below could fail; `appeal check` does not."""
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    marker = tmp_path / "loaded"
+    (site / "spy_plugin.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "class Spy:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Spy()\n")
+    environment = {**os.environ, "PYTHONPATH": str(site), "HOME": str(tmp_path)}
+    environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
+
+    def run(*args: str) -> None:
+        result = subprocess.run([sys.executable, *args], env=environment, cwd=tmp_path, capture_output=True,
+                                text=True, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr
+
+    run("-c", "import pydantic\nclass Plain(pydantic.BaseModel):\n    x: int = 0")
+    assert marker.exists(), "the planted plugin is not found by pydantic, so this test proves nothing"
+    marker.unlink()
+    run("-m", "appeal", "check", "--case", EXAMPLE)
+    assert not marker.exists()
