@@ -1,16 +1,18 @@
 """The `appeal` command: its parser and the dispatch to each command. The commands live one group a module in
 `appeal/commands/` (draft, notice, web, reports, packet, library, templates, track, batch), each adding its own
 parser; those modules import only the standard library at start-up, so `appeal --help` answers at
-once and each command imports what it needs when it runs."""
+once and each command imports what it needs when it runs. A command line that names its command builds that
+command's parser alone (`appeal deadline` reads no other command's module)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from appeal import __version__
 from appeal.base.language import N_, translate as _
-from appeal.commands import argparse_words, batch, draft, library, notice, packet, reports, templates, track, web
+from appeal.commands import argparse_words
 
 DESCRIPTION = N_("""\
 Draft health-insurance letters as editable Word documents: prior-authorization requests, appeals,
@@ -22,8 +24,31 @@ Start with:  appeal example --list
 """)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole parser, its words in the language already chosen (argparse's own too: `argparse_words`)."""
+# Each command's name, the module of appeal/commands/ that adds its parser and the function that does, in the order
+# `appeal --help` lists them (`add_track_parsers` adds both `track` and `status`).
+COMMANDS = (
+    ("draft", "draft", "add_draft_parser"),
+    ("import", "notice", "add_import_parser"),
+    ("web", "web", "add_web_parser"),
+    ("deadline", "reports", "add_deadline_parser"),
+    ("next-steps", "reports", "add_next_steps_parser"),
+    ("packet", "packet", "add_packet_parser"),
+    ("check", "reports", "add_check_parser"),
+    ("evidence", "library", "add_evidence_parser"),
+    ("letters", "library", "add_letters_parser"),
+    ("templates", "templates", "add_templates_parser"),
+    ("track", "track", "add_track_parsers"),
+    ("status", "track", "add_track_parsers"),
+    ("schema", "library", "add_schema_parser"),
+    ("example", "library", "add_example_parser"),
+    ("batch", "batch", "add_batch_parser"),
+)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, its words in the language already chosen (argparse's own too: `argparse_words`): with every
+    command, or with `command`'s alone when that names one (what `appeal COMMAND ...` needs; `--help` and a
+    mistyped command get them all)."""
     argparse_words.install()
     parser = argparse.ArgumentParser(
         prog="appeal", description=_(DESCRIPTION), formatter_class=argparse.RawDescriptionHelpFormatter
@@ -35,21 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "LC_MESSAGES or LANG); letters to the plan stay in English. Before or after the "
                                "command."))
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    # in the order `appeal --help` lists them
-    draft.add_draft_parser(commands)
-    notice.add_import_parser(commands)
-    web.add_web_parser(commands)
-    reports.add_deadline_parser(commands)
-    reports.add_next_steps_parser(commands)
-    packet.add_packet_parser(commands)
-    reports.add_check_parser(commands)
-    library.add_evidence_parser(commands)
-    library.add_letters_parser(commands)
-    templates.add_templates_parser(commands)
-    track.add_track_parsers(commands)
-    library.add_schema_parser(commands)
-    library.add_example_parser(commands)
-    batch.add_batch_parser(commands)
+    named = [entry for entry in COMMANDS if entry[0] == command] or COMMANDS
+    added = []
+    for _name, module, function in named:
+        if (module, function) not in added:
+            added.append((module, function))
+            getattr(importlib.import_module(f"appeal.commands.{module}"), function)(commands)
     return parser
 
 
@@ -81,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     wanted, argv = _take_lang(sys.argv[1:] if argv is None else list(argv))
     language.choose(wanted)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

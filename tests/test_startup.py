@@ -36,7 +36,8 @@ render_env = sys.modules.get("appeal.letters.render_env")
 caches = [render_env.shared_environment(**flag).disk for flag in ({{}}, {{"for_docx": False}})] if render_env else []
 resources = sys.modules.get("appeal.base.resources")
 parsed = resources._parsed_cache() if resources and resources._parsed_cache.cache_info().currsize else None
-print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules, "parsers": parsers,
+commands = sorted(name.rpartition(".")[2] for name in sys.modules if name.startswith("appeal.commands."))
+print(json.dumps({{"loaded": loaded, "pydantic": "pydantic" in sys.modules, "parsers": parsers, "commands": commands,
                   "questions": "appeal.intake.questions" in sys.modules,
                   "index": bool(icd10 and icd10._index.cache_info().currsize),
                   "all_codes": bool(icd10 and icd10._billable_index.cache_info().currsize),
@@ -71,6 +72,8 @@ def test_commands_that_write_no_document_load_neither_docxtpl_nor_the_code_set(c
         assert found["parsers"] == []
     if command[0] in ("--help", "deadline", "check"):
         assert found["compiled"] == 0 and not (tmp_path / "cache").exists()
+    if command[0] in ("deadline", "check"):  # their own parser alone is built
+        assert found["commands"] == ["argparse_words", "reports"]
 
 
 @pytest.fixture(scope="module")

@@ -201,3 +201,21 @@ def test_the_console_script_and_python_m_appeal_start_through_run():
     assert project["project"]["scripts"]["appeal"] == "appeal.__main__:run"
     assert 'if __name__ == "__main__":\n    raise SystemExit(run())' in files("appeal").joinpath("__main__.py").read_text(
         encoding="utf-8")
+
+
+def test_a_command_built_alone_has_the_same_parser_as_in_the_whole_one():
+    """`appeal COMMAND ...` builds that command's parser alone (cli.COMMANDS); it must be the one the whole parser
+    has, and every command of the whole parser must be listed there, or `appeal NEW-COMMAND` would find none."""
+    import argparse
+
+    from appeal import cli
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return next(action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+
+    whole = subcommands(cli.build_parser())
+    assert list(whole) == [name for name, _module, _function in cli.COMMANDS]
+    for name, parser in whole.items():
+        alone = subcommands(cli.build_parser(name))
+        assert alone[name].format_help() == parser.format_help(), name
+        assert len(alone) == (2 if name in ("track", "status") else 1), name
