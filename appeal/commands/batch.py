@@ -560,8 +560,9 @@ class Progress:
             self.stream.flush()
 
 
-def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str:
-    """The table printed at the end: written, written with blanks, failed, each with its input."""
+def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False, total: int = 0) -> str:
+    """The table printed at the end: written, written with blanks, failed, each with its input; after Ctrl-C
+    (`stopped`), how many of the run's `total` cases were never drafted, and how to draft them."""
     groups = {status: [item for item in outcomes if item.status == status] for status in (WRITTEN, BLANKS, FAILED)}
     heading_input = _("Input")
     width = min(48, max([len(heading_input)] + [len(item.label) for item in outcomes]))
@@ -573,6 +574,14 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False) -> str
             state=_("Stopped") if stopped else _("Done"), written=len(groups[WRITTEN]), blanks=len(groups[BLANKS]),
             failed=len(groups[FAILED]), count=len(outcomes), folder=folder),
     ]
+    left = total - len(outcomes)
+    if stopped and left > 0:
+        lines.append(ngettext(
+            "{left} case was not drafted: the run was stopped first. Run the same command again to draft it; the "
+            "letters already written are kept, and listed as failed because they exist.",
+            "{left} cases were not drafted: the run was stopped first. Run the same command again to draft them; "
+            "the letters already written are kept, and listed as failed because they exist.",
+            left).format(left=left))
     headings = {WRITTEN: _("Letter"), BLANKS: _("Letter, and its blanks to fill in"), FAILED: _("Reason")}
     english = language.current() == language.ENGLISH  # else each blank as the English letter marks it: [ADD: ...]
     titles = {WRITTEN: _("Written"), BLANKS: _("Written with blanks"), FAILED: _("Failed")}
@@ -693,7 +702,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             stopped = True
     progress.close()
     print()
-    print(printable(summary(outcomes, folder, stopped)))
+    print(printable(summary(outcomes, folder, stopped, total)))
     if stopped:
         return 130
     return 1 if any(item.status == FAILED for item in outcomes) else 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -124,6 +125,9 @@ def test_ctrl_c_stops_the_batch_and_its_libreoffice(tmp_path, short_temp):
     os.killpg(batch.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     rest, _ = batch.communicate()
     assert batch.returncode == 130 and "Stopped" in rest
+    finished = int(re.search(r"of (\d+) cases?\. Letters are in", rest)[1])
+    left = int(re.search(r"(\d+) cases? (?:was|were) not drafted: the run was stopped first", rest)[1])
+    assert finished + left == 40 and left > 0
     assert not offices(short_temp)
     assert not list(short_temp.glob("appeal-office-*"))  # its private folder is removed too
 
