@@ -659,8 +659,10 @@ def missing_on_cover(case: Case, department: str | None = None) -> list[str]:
 
 def decision_due(case: Case, kind, sent: date) -> str | None:
     """When the plan must decide the request this letter starts, counted as if it receives the fax the day it is
-    sent, with the rule that says so; None when no rule with a primary source sets one day for this case (no rule,
-    or several the case does not choose between, such as one or two appeal levels)."""
+    sent, with the rule that says so; None when no rule sets one day for this case (no rule, or several the case
+    does not choose between, such as one or two appeal levels), or when the rule's own text was not read in a
+    primary source. A rule of the second kind still counts as a reading the case does not rule out: leaving it
+    out made the cover give one level's 30 days as if a two-level plan's 15 did not exist."""
     from appeal.letters.letter_rules import letter_step
     from appeal.rules.deadlines import due_date
     from appeal.rules.rule_book import Topic, select
@@ -669,11 +671,12 @@ def decision_due(case: Case, kind, sent: date) -> str | None:
     if step is None:
         return None
     rules = [rule for rule in select(case, step, {Topic.decision_deadline})
-             if rule.deadline is not None and rule.deadline.counted_from == "request_received"
-             and rule.seen_in != "secondary"]
+             if rule.deadline is not None and rule.deadline.counted_from == "request_received"]
     if len({(rule.deadline.amount, rule.deadline.unit) for rule in rules}) != 1:
         return None
-    rule = rules[0]
+    rule = next((rule for rule in rules if rule.seen_in != "secondary"), None)
+    if rule is None:
+        return None
     amount, unit = rule.deadline.amount, rule.deadline.unit.replace("_", " ")
     if rule.deadline.unit == "hours":
         return f"within {amount} hours of receipt ({rule.citation})"

@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 from test_signature import paper_photo
 
 from appeal.base.errors import UserError
+from appeal.cases.case import AppealLevels
 from appeal.cases.examples import text as example_text
 from appeal.cli import main
 from appeal.letters import draft, kinds
@@ -106,10 +107,32 @@ def test_the_edited_letter_beside_the_case_is_sent_signed_with_the_signature_on_
     cover = pdf_text(sent, 1)
     assert "[ADD" not in cover
     assert "Appeals Unit" in cover and "Meridian Health Administrators" in cover and "(937) 555-0199" in cover
-    assert re.search(r"Decision due\s+\w+ \d+, \d{4}, if received today: 30 days from receipt", cover)
-    assert "(29 CFR 2560.503-1(i)(2)" in cover
+    # the example does not say whether the plan has one appeal level (30 days to decide) or two (15 days each)
+    assert "Decision due" not in cover
     total = len(PdfReader(sent).pages)
     assert re.search(rf"Pages\s+{total} \(including this cover sheet\)", cover)
+
+
+def test_the_cover_gives_the_decision_date_only_when_the_case_settles_which_rule_sets_it():
+    """A self-funded employer plan decides a pre-service appeal within 30 days with one appeal level, 15 days at
+    each with two (29 CFR 2560.503-1(i)(2)(ii)). The 15 days are read only in a secondary source here, so no
+    date is printed for them; but they still count as a reading, so a case that does not say one or two gets no
+    date either, not the 30 days as if they were the only rule."""
+    case = example_case(EXAMPLE)
+    appeal = kinds.get("appeal")
+
+    def with_levels(levels):
+        return case.model_copy(update={"insurance": case.insurance.model_copy(update={"internal_appeal_levels": levels})})
+
+    assert case.insurance.internal_appeal_levels is None
+    assert packet.decision_due(case, appeal, TODAY) is None
+    assert packet.decision_due(with_levels(AppealLevels.one), appeal, TODAY) == (
+        "December 29, 2026, if received today: 30 days from receipt (29 CFR 2560.503-1(i)(2)(ii))")
+    assert packet.decision_due(with_levels(AppealLevels.two), appeal, TODAY) is None
+    cover = " ".join(PdfReader(io.BytesIO(packet.cover_sheet(
+        with_levels(AppealLevels.one), "Appeal", 9, [("Letter", 2, 9)], today=TODAY,
+        decision=packet.decision_due(with_levels(AppealLevels.one), appeal, TODAY)))).pages[0].extract_text().split())
+    assert "Decision due December 29, 2026, if received today: 30 days from receipt" in cover
 
 
 def test_the_cover_names_the_letters_department_and_leaves_out_what_the_case_lacks():
