@@ -1767,7 +1767,13 @@ REASON_CUES: tuple[tuple[DenialReason, str], ...] = (
                                      r"|(?:does|do) not allow (?:plans|us|the plan) to cover"
                                      r"|\bvisit limit\b|covered only under (?:the|your) (?:pharmacy|medical) benefit\b"
                                      r"|covered (?:by|under) (?:Medicare )?Part [AB]\b|\b(?:does|do)(?:n't| not) pay for (?![^.]*\b(?:that (?:are|is) not|from)\b)"),
-    (DenialReason.insufficient_documentation, r"insufficient|not enough information|did not receive (?:the|enough|any|documentation|records)"
+    # 'insufficient', but not the published evidence's ('the literature is insufficient to establish ...'): that is
+    # the plan calling the treatment unproven, not asking for records
+    (DenialReason.insufficient_documentation, r"(?<!literature is )(?<!literature are )(?<!evidence is )(?<!evidence are )"
+                                              r"(?<!data is )(?<!data are )(?<!studies are )(?<!research is )insufficient"
+                                              r"(?! (?:(?:scientific|clinical|published|medical|peer[- ]reviewed) )*"
+                                              r"(?:evidence|literature|data|studies|research)\b)"
+                                              r"|not enough information|did not receive (?:the|enough|any|documentation|records)"
                                               r"|missing records"
                                               r"|information (?:sent|provided|received) does not show|not (?:yet )?been measured"
                                               r"|(?:does|do) not show why"

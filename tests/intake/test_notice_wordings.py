@@ -636,6 +636,33 @@ def test_kinds_of_reason_told_from_the_plans_words(sentence, reason):
     assert value(extraction, "reason") == reason.value
 
 
+@pytest.mark.parametrize("sentence", [
+    "The available peer-reviewed literature is insufficient to establish the long-term safety and efficacy of this "
+    "treatment for this indication.",
+    "There is insufficient published evidence that it improves health outcomes.",
+    "Published studies are insufficient to show a lasting benefit.",
+])
+def test_evidence_called_insufficient_is_no_request_for_records(sentence):
+    """The plan calling the published evidence insufficient says the treatment is unproven; read as 'insufficient
+    documentation', the letter answered a request for records nobody made ('The documentation is now complete')."""
+    extraction = read(f"Reason for denial: The requested service is considered experimental/investigational. {sentence}\n")
+    assert value(extraction, "reason") == DenialReason.experimental.value
+    assert DenialReason.insufficient_documentation not in extraction.other_reasons
+
+
+def test_evidence_called_insufficient_across_a_line_break_is_no_request_for_records():
+    extraction = read("""Reason for decision:
+The requested service, intravenous ketamine infusion for the treatment of chronic
+pain, including complex regional pain syndrome, is considered experimental/
+investigational under Medical Policy MP-2.041. The available peer-reviewed literature is
+insufficient to establish the long-term safety and efficacy of this treatment for
+this indication. Your plan's Evidence of Coverage excludes services that are
+experimental or investigational (Section 7, Exclusions).
+""")
+    assert value(extraction, "reason") == DenialReason.experimental.value
+    assert extraction.other_reasons == [DenialReason.benefit_exclusion]
+
+
 def test_a_diagnosis_list_running_on_to_the_next_line():
     extraction = read("""Your doctor asked us to approve an admission. Diagnoses on the request: I63.512,
 G81.91, R47.01.
