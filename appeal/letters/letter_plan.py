@@ -345,11 +345,6 @@ def _authority(case: Case):
     return authority
 
 
-def _mental_health(case: Case) -> bool:
-    """A mental health diagnosis (ICD-10-CM chapter F), the benefit the parity law is about."""
-    return any(d.code.startswith("F") for d in case.diagnoses)
-
-
 def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, Any]) -> dict[str, Any]:
     """What a kind's sentences (requests, enclosures, warnings) see: the wording names plus the kind's own."""
     return {
@@ -361,7 +356,7 @@ def _sentence_context(case: Case, kind: LetterKind, wording_context: dict[str, A
         "rules": _rules_by_id(),
         "cited": PlanFunction(_cited(case)),
         "authority": PlanFunction(_authority(case)),
-        "mental_health": _mental_health(case),
+        "mental_health": clinical.has_mental_health(case),
         "provider": case.sender.role is SenderRole.provider,
         **_prescriber(case),
         "urgent_deadline": _urgent_deadline(case, kind) if is_urgent(case, kind) else "",
@@ -623,7 +618,7 @@ def _parity(case: Case, kind: LetterKind) -> list[str]:
         return []
     if not case.insurance.coverage().argues_parity:  # plan_types.yaml's parity_law
         return []
-    if not _mental_health(case):
+    if not clinical.has_mental_health(case):
         return []
     by_id = _rules_by_id()
     unknown = [rule_id for rule_id in kind.parity_rules if rule_id not in by_id]

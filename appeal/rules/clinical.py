@@ -74,6 +74,11 @@ def has_crps(case: Case) -> bool:
     return _coded(case, CRPS_PREFIXES)
 
 
+def has_mental_health(case: Case) -> bool:
+    """A mental health or substance use diagnosis (ICD-10-CM chapter F): the benefits the parity law is about."""
+    return _coded(case, ("F",))
+
+
 def has_pain(case: Case) -> bool:
     """CRPS or another chronic (neuropathic) pain code."""
     return _coded(case, PAIN_PREFIXES)
@@ -327,6 +332,8 @@ FACTS: dict[str, Callable[[Case, date], Any]] = {
     # suicidal ideation coded (R45.851) or described as active: with depression, esketamine's second indication
     "suicidal_ideation": lambda case, today: Condition.suicidal_ideation in conditions(case),
     "pain": lambda case, today: has_pain(case),
+    # a mental health or substance use diagnosis: the parity law's benefits (never said of a pain-only case)
+    "mental_health": lambda case, today: has_mental_health(case),
     # payers count trials within the current episode (depression): the letter says "current episode" only then
     "episodic": lambda case, today: episodic(case),
     "on_label": on_label,

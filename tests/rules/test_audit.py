@@ -193,6 +193,14 @@ def test_parity_sentence_for_an_employer_plan():
         "employer_self_funded", "iv_ketamine", ["benefit_exclusion"], "F33.2")
 
 
+@pytest.mark.parametrize("plan", ["employer_self_funded", "individual_marketplace"])
+def test_no_parity_sentence_for_a_pain_treatment(plan):
+    """The parity law is about mental health and substance use benefits: an exclusion of ketamine for CRPS is a
+    medical benefit's, and a parity sentence there costs the letter its credibility."""
+    assert "Parity" not in _letter(plan, "iv_ketamine", ["benefit_exclusion"], "G90.512")
+    assert "Mental Health Parity" in _letter(plan, "iv_ketamine", ["benefit_exclusion"], "F33.2")
+
+
 def test_trd_definition_only_for_trials_known_to_be_in_the_current_episode():
     case = example_case("ketamine-trd-erisa-appeal")
     unknown = [trial.model_copy(update={"current_episode": None, "start_date": None, "end_date": None})
