@@ -262,7 +262,8 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
     """The likely typos in one field's text, each word once, in the order typed; `known` are more words not to
     flag (the case's names), `kept` the words the person chose to keep as typed in this field."""
     source = VERBATIM.get(field)
-    apostrophes, capitals = _extra()["apostrophes"], _extra()["capitals"]
+    shortened = {**_extra()["apostrophes"], **_extra()["short_forms"]}  # offered before the checker's guess
+    capitals = _extra()["capitals"]
     kept_lower = {word.lower() for word in kept}
     if field in NAMES_CAPITALIZED:
         return _name_capitals(text.strip(), field, kept_lower)
@@ -280,8 +281,8 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
         if word in capitals:  # typed in lower case: "i", "november"
             found.append(Typo(field, word, None if source else capitals[word], source))
             continue
-        if lower in apostrophes:
-            found.append(Typo(field, word, None if source else _like(word, apostrophes[lower]), source))
+        if lower in shortened:
+            found.append(Typo(field, word, None if source else _like(word, shortened[lower]), source))
             continue
         base = re.sub(r"'s$", "", lower)
         if _skipped(text, match) or base in known or "'" in base:

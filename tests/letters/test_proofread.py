@@ -37,6 +37,14 @@ def test_words_typed_without_their_apostrophe_are_offered_it(typed, meant):
     assert words(f"Some days {typed} manage.") == [(typed, meant)]
 
 
+@pytest.mark.parametrize("typed, meant", [("hrs", "hours"), ("wks", "weeks"), ("yrs", "years"), ("Hrs", "Hours"),
+                                          ("approx", "approximately")])
+def test_short_forms_are_offered_the_whole_word_not_the_checkers_guess(typed, meant):
+    """ "3 hrs a night": the English list's nearest word was "his", offered first, and a tired patient pressing
+    Enter put "3 his a night" in the letter."""
+    assert words(f"I sleep {typed} less than before.") == [(typed, meant)]
+
+
 def test_a_lower_case_i_and_month_are_offered_their_capital_and_may_is_left_alone():
     """A tired patient's "i" and "november" (a reviewer scored a letter that printed them); "may" and "march" are
     ordinary words too, so they are not flagged."""
