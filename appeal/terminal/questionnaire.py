@@ -33,6 +33,9 @@ from appeal.intake.questions import Entry, Group, Question
 from appeal.terminal import prompts
 
 RESUME_HINT = N_("To carry on, run `appeal draft` again and choose to resume, or run: appeal draft --resume {path}")
+# a draft kept outside the drafts folder (a case file of the person's own, one from `appeal import`): `appeal draft`
+# offers only the drafts folder's, so the command is the way back
+RESUME_ELSEWHERE_HINT = N_("To carry on, run: appeal draft --resume {path}")
 BACK = "<"
 
 HINT_STYLE = "fg:ansibrightblack italic"
@@ -131,7 +134,8 @@ class _Terminal:
             self._say(_("Stopped. Your answers so far are saved in {path}.").format(path=engine.path), TITLE_STYLE)
             if where:
                 self._say(_("Next question: {question}").format(question=where))
-            self._say(_(RESUME_HINT).format(path=engine.path))
+            offered = engine.path.resolve().parent == drafts.folder().resolve()  # by `appeal draft`'s question
+            self._say(_(RESUME_HINT if offered else RESUME_ELSEWHERE_HINT).format(path=engine.path))
         else:
             self._say(_("Stopped before any answer, so nothing was saved."), TITLE_STYLE)
         return QuestionnaireStopped(engine.path if engine.saved else None, where)

@@ -725,6 +725,9 @@ def test_a_refused_answer_is_named_right_under_its_question_and_asked_again(term
     assert "13/45/1990" in again[len(reason):again.index("Member ID")]  # with the typed answer to correct
     assert terminal.asked.count("Your date of birth") == 2
     assert saved(stopped.value.path)["patient"]["date_of_birth"] == "1990-01-31"
+    # a draft outside the drafts folder is not offered by `appeal draft`: the way back is the command alone
+    told = shown[shown.index("Stopped. Your answers so far are saved"):]
+    assert "To carry on, run: appeal draft --resume" in told and "d.yaml" in told and "choose to resume" not in told
 
 
 def test_an_older_case_file_is_asked_the_per_trial_facts_the_letter_now_needs_once(terminal, tmp_path):
