@@ -108,9 +108,22 @@ class Context:
     @property
     def words(self) -> dict[str, str]:
         """How prompts speak of the patient (to them, or about them), and of a treatment tried: a medication's
-        dose and weeks at full dose, a non-drug treatment's sessions and weeks (never "full dose")."""
+        dose and weeks at full dose, a non-drug treatment's sessions and weeks (never "full dose"); and of a
+        score, the range of the scale chosen for it (`{score_asked}`: "A number from 0 to 10." for a pain score)."""
         words = _PERSON_WORDS.get(language.current(), _PERSON_WORDS["en"])[self.role == "patient"]
-        return {**words, **{name: _(text) for name, text in _TREATMENT_WORDS[self._item_is_drug()].items()}}
+        return {**words, **{name: _(text) for name, text in _TREATMENT_WORDS[self._item_is_drug()].items()},
+                "score_asked": self._score_asked()}
+
+    def _score_asked(self) -> str:
+        """The help for a score: the chosen scale's range, or, for a scale with versions of different ranges (the
+        HAM-D), the form's own total. An example number from another scale misled ("like 22" for a pain score)."""
+        from appeal.cases import scales
+
+        instrument = (self.item or {}).get("instrument")
+        most = scales.get(instrument).maximum if instrument else None
+        if most is None:
+            return _("A number: the total the form gives.")
+        return _("A number from 0 to {most}.").format(most=f"{most:g}")
 
     def _item_is_drug(self) -> bool | None:
         """Whether the list entry being filled is a medication (None: not a treatment, or its kind not known)."""

@@ -136,6 +136,18 @@ def test_changing_an_answer_asks_again_the_questions_it_resets(engine):
     assert engine.next_open().key == "letter_kind"
 
 
+@pytest.mark.parametrize("scale, said", [("pain", "A number from 0 to 10."), ("phq9", "A number from 0 to 27."),
+                                          ("hamd", "A number: the total the form gives.")])
+def test_a_scores_help_gives_the_range_of_the_scale_chosen_for_it(engine, scale, said):
+    """A pain score was helped with "A number, like 22.": a PHQ-9's example, out of a 0-10 scale's range."""
+    opened_appeal(engine)
+    scores = ENTRIES["clinical.scores"]
+    engine.add_entry(scores)
+    assert engine.answer(scores.items[0], scale, engine.progress.item) is None
+    score = engine.pending()[0]
+    assert score.field_name == "value" and engine.hint(score) == said
+
+
 def test_a_list_entry_is_filled_question_by_question_and_stored_in_the_case(engine):
     opened_appeal(engine)
     trials = ENTRIES["prior_treatments"]

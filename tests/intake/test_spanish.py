@@ -13,7 +13,7 @@ from appeal.base import language
 from appeal.cases.case import Case
 from appeal.intake import question_strings
 from appeal.intake.engine import Engine, Progress
-from appeal.intake.questions import _PERSON_WORDS, _TREATMENT_WORDS, ENTRIES, QUESTIONS, Group
+from appeal.intake.questions import _PERSON_WORDS, _TREATMENT_WORDS, ENTRIES, QUESTIONS, Context, Group
 
 PO = Path(language.LOCALE_DIR) / "es" / "LC_MESSAGES" / "appeal.po"
 CATALOG = {message.id: message for message in read_po(open(PO, "rb")) if message.id}
@@ -61,11 +61,14 @@ def test_the_stop_word_check_finds_english():
 @pytest.mark.parametrize("patient_writes", [True, False])
 @pytest.mark.parametrize("drug", [True, False, None])
 def test_every_spanish_prompt_fills_in_its_words_for_every_sender(patient_writes, drug):
+    with language.reading("es"):
+        score = Context(Case(), {}, {"instrument": "pain"}).words["score_asked"]
     words = {**_PERSON_WORDS["es"][patient_writes],
-             **{name: _spanish(text) for name, text in _TREATMENT_WORDS[drug].items()}}
+             **{name: _spanish(text) for name, text in _TREATMENT_WORDS[drug].items()}, "score_asked": score}
     for _, text in question_strings.shown_strings():
         filled = _spanish(text).format_map(words)  # a name the Spanish uses that the words lack: KeyError
         assert "{" not in filled and "  " not in filled.strip(), filled
+    assert score == "Un número del 0 al 10."
 
 
 def test_the_engine_asks_in_spanish(tmp_path, monkeypatch):
