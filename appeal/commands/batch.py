@@ -134,6 +134,7 @@ class Result:
     spelling: tuple[str, ...] = ()  # likely typos in the case's free text (field: word -> word meant?)
     case: object | None = None  # with --packet: the case, and the files to attach, for the main process's packet
     attachments: tuple[Path, ...] = ()
+    warnings: tuple[str, ...] = ()  # what `appeal packet` would warn of (an enclosure missing, the cover's gaps)
 
 
 @dataclass
@@ -145,6 +146,7 @@ class Outcome:
     detail: str  # the letter's path, or the reason it failed
     blanks: tuple[str, ...] = ()
     spelling: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 WRITTEN, BLANKS, FAILED = "written", "written with blanks", "failed"
@@ -425,7 +427,7 @@ def _packet(task: Task, result: Result, parts, letter_pdf, settings: Settings) -
                                       blanks=result.drafted.blanks)
     except Exception as error:
         return task, _failed(result, error)
-    return task, replace(result, packet=made.content, case=None)
+    return task, replace(result, packet=made.content, case=None, warnings=tuple(made.warnings))
 
 
 def _failed(result: Result, error: Exception) -> Result:
@@ -484,7 +486,7 @@ def _save(task: Task, result: Result, folder: Path, namer: Namer, *, strict: boo
     blanks = tuple(drafted.blanks)
     return Outcome(task.label, BLANKS if blanks else WRITTEN,
                    _("{letter} and {pdf}").format(letter=path, pdf=pdf.name) if pdf else str(path), blanks,
-                   result.spelling)
+                   result.spelling, result.warnings)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -596,6 +598,8 @@ def summary(outcomes: list[Outcome], folder: Path, stopped: bool = False, total:
                 detail.append(ngettext("{count} blank: {blanks}", "{count} blanks: {blanks}", len(item.blanks)).format(
                     count=len(item.blanks), blanks="; ".join(named)))
             detail += [_("spelling to check: {line}").format(line=line) for line in item.spelling]
+            detail += [line for warning in item.warnings
+                       for line in _("Warning: {warning}").format(warning=warning).splitlines()]
             label = item.label if len(item.label) <= width else "..." + item.label[-(width - 3):]
             lines.append(f"  {label:<{width}}  {detail[0]}")
             lines.extend(f"  {'':<{width}}  {more}" for more in detail[1:])
@@ -703,6 +707,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     progress.close()
     print()
     print(printable(summary(outcomes, folder, stopped, total)))
+    if args.packet and any(item.status != FAILED for item in outcomes):
+        print("\n" + _("The packets' letters are not signed: print each letter, sign above the name and send the "
+                       "signed pages, or make one packet at a time with `appeal packet --case FILE --signature "
+                       "PHOTO`."))
     if stopped:
         return 130
     return 1 if any(item.status == FAILED for item in outcomes) else 0

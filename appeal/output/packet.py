@@ -364,7 +364,13 @@ def assemble(case: Case, subject: str, letter: list[Part], attachments: list[Par
 
     today = today or date.today()
     warnings = _mismatch(listed, letter, attachments)
-    attachments = _named(attachments, listed)
+    named = _named(attachments, listed)
+    if named is not attachments:  # matched by place alone: the person should see which file became which
+        warnings.append(_("The cover calls each attached file by the letter's enclosure in the same place. Check "
+                          "each pair, and put the files in the letter's order if one is wrong (name them 1-..., "
+                          "2-...):") + "".join(f"\n    - {part.source} = {item.title.removesuffix(f' ({part.source})')}"
+                                             for part, item in zip(attachments, named)))
+    attachments = named
     parts = letter + attachments
     body_pages = sum(len(part.pages) for part in parts)
     cover_pages: list[Any] = []
@@ -524,8 +530,9 @@ def _mismatch(listed: list[str] | None, letter: list[Part], attachments: list[Pa
                         "The letter lists {listed} enclosure(s), but the packet attaches {attached} file(s).",
                         len(others)).format(listed=len(others), attached=len(attachments))
         warnings.append(said + " " + _(
-            "Attach each enclosure (--attach FILE, in the letter's order), or change the letter's list, so the plan "
-            "gets what the letter says it sent.")
+            "Attach each enclosure (with `appeal packet`, --attach FILE; with `appeal batch`, a file in the case's "
+            "--attach-dir folder), in the letter's order, or change the letter's list, so the plan gets what the "
+            "letter says it sent.")
             + "\n  " + _("The letter lists:") + named + "\n  " + _("Attached:") + files)
     return warnings
 
@@ -782,7 +789,8 @@ def build(case: Case, kind, *, docx: bytes, attachments: list[Path] = (), cover:
 def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachments: list[Part], cover: bool = True,
                     today: date | None = None, blanks: list[str] | None = None) -> Packet:
     """`build` after the conversion: the letter's PDF and its .docx (for the enclosure list and any blanks; `blanks`
-    when the drafting that made the .docx has just read them, as a batch has: reading them again took 6 ms)."""
+    when the drafting that made the .docx has just read them, as a batch has: reading them again took 6 ms, and a
+    batch lists them itself, so they get no warning here)."""
     from appeal.letters.draft import blanks_in_document
     from appeal.letters.letter_plan import is_urgent
 
@@ -801,8 +809,7 @@ def from_letter_pdf(case: Case, kind, *, docx: bytes, letter_pdf: bytes, attachm
                 "The cover sheet leaves out {missing}, which the case does not hold: add it to the case file and make "
                 "the packet again, or write it on the cover by hand before faxing.",
                 len(missing)).format(missing=", ".join(_(label) for label in missing)))
-    blanks = blanks_in_document(_opened(docx)) if blanks is None else blanks
-    if blanks:
+    if blanks is None and (blanks := blanks_in_document(_opened(docx))):
         packet.warnings.insert(0, ngettext(
             "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",
             "The letter still has {count} blank(s) ([ADD: ...]) that will be sent as they are: {blanks}.",

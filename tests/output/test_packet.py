@@ -121,14 +121,18 @@ def test_packet_holds_cover_letter_attachment_a_and_attachments_in_order_every_p
     assert any("lists 3 enclosure(s), but the packet attaches 2 file(s)" in warning and "- photo.jpg" in warning for warning in made.warnings)
 
 
-def test_attachments_matching_the_letters_list_take_its_names_and_raise_no_warning(letter, tmp_path):
+def test_attachments_matching_the_letters_list_take_its_names_and_each_pair_is_shown_to_check(letter, tmp_path):
+    """Matched by place alone, so the cover's names are only as right as the files' order: a clinic's denial notice
+    put first was called the psychiatric evaluation. Each pair is listed for the person to check."""
     case, docx, letter_pdf = letter
     listed = [item for item in packet.enclosures_in(docx) if not item.startswith("Attachment A")]
     assert listed[-1] == "Copy of the denial notice" and len(listed) == 3
     files = [make_pdf(tmp_path / f"file{n}.pdf", [f"ENCLOSURE {n}"]) for n in range(3)]
     made = packet.from_letter_pdf(case, kinds.get("appeal"), docx=docx, letter_pdf=letter_pdf,
                                   attachments=[packet.read_attachment(path) for path in files], today=TODAY)
-    assert not [warning for warning in made.warnings if "enclosure" in warning]
+    assert not [warning for warning in made.warnings if "enclosure(s)" in warning]  # no count mismatch
+    [pairs] = [warning for warning in made.warnings if "in the same place" in warning]
+    assert pairs.splitlines()[1:] == [f"    - file{n}.pdf = {item}" for n, item in enumerate(listed)]
     assert [title for title, _, _ in made.contents][2:] == [f"{item} (file{n}.pdf)" for n, item in enumerate(listed)]
     pages = texts(made.content)
     for n, (_, first, _) in enumerate(made.contents[2:]):
@@ -388,7 +392,11 @@ def test_batch_packet_writes_a_stamped_pdf_beside_each_letter(letter, tmp_path, 
     assert main(["batch", str(tmp_path / "in"), "-o", str(out), "--packet", "--jobs", "1"]) == 0
     [docx_file] = out.glob("*.docx")
     pdf = docx_file.with_suffix(".pdf")
-    assert f"{docx_file.name.removesuffix('.docx')}.pdf" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert f"{docx_file.name.removesuffix('.docx')}.pdf" in said
+    # what `appeal packet` warns of is said for each case too: the letter lists enclosures no file of the run holds
+    assert re.search(r"Warning: The letter lists \d+ enclosure\(s\), but the packet attaches 0 file\(s\)", said)
+    assert "The packets' letters are not signed" in said
     assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
     pages = texts(pdf.read_bytes())
     assert cover_count(pages[0]) == len(pages) and f"Page 2 of {len(pages)}" in pages[1] and MEMBER in pages[1]
