@@ -834,8 +834,10 @@ def save(case: Case, kind, docx: bytes, path: Path, *, attachments: list[Path] =
 
 def report(packet: Packet, path: Path, cover: bool) -> str:
     """What `appeal packet` prints: what was written, what is on which pages, and what to check."""
-    wrote = (_("Wrote a {count}-page fax packet to {path}") if cover
-             else _("Wrote a {count}-page mail packet to {path}"))
+    wrote = (ngettext("Wrote the fax packet ({count} page) to {path}", "Wrote the fax packet ({count} pages) to {path}",
+                      packet.page_count) if cover
+             else ngettext("Wrote the mail packet ({count} page) to {path}",
+                           "Wrote the mail packet ({count} pages) to {path}", packet.page_count))
     lines = [wrote.format(count=packet.page_count, path=path)]
     lines += ["  " + (_("pages {first}-{last}: {title}") if first != last else _("page {first}: {title}")).format(
         first=first, last=last, title=_(title) if title == LETTER_TITLE else title)

@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from appeal.base.language import N_, long_date, translate as _
+from appeal.base.language import N_, long_date, ngettext, translate as _
 from appeal.cases.case import Case
 from appeal.rules.dispute import Step, StepInfo, position
 from appeal.rules.rule_book import Deadline, Rule, Topic, all_rules, select, service_timing
@@ -245,8 +245,10 @@ def report(case: Case, today: date | None = None) -> DeadlineReport:
             warnings.append(_("The deadline of {date} has passed. Ask the plan at once whether it will accept a late "
                               "appeal for good cause, and keep proof.").format(date=long_date(item.due)))
         elif days is not None and days < WARN_DAYS:
-            warnings.append(_("Only {days} day(s) left until {date}: send it now, by fax if you can, and keep proof "
-                              "of sending.").format(days=days, date=long_date(item.due)))
+            warnings.append(ngettext("Only {days} day left until {date}: send it now, by fax if you can, and keep "
+                                     "proof of sending.",
+                                     "Only {days} days left until {date}: send it now, by fax if you can, and keep "
+                                     "proof of sending.", days).format(days=days, date=long_date(item.due)))
     if not filing:
         warnings.append(_("No deadline rule is known for {step}; use the date on your notice.").format(
             step=_(step.name)))

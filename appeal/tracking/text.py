@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from appeal.base.language import N_, long_date, translate as _
+from appeal.base.language import N_, long_date, ngettext, translate as _
 from appeal.rules import deadlines
 from appeal.tracking.status import Status, step_name
 from appeal.tracking.store import Appeal
@@ -98,8 +98,8 @@ _OUTCOMES = {"approved": N_("Approved {date}."), "denied": N_("Denied {date}."),
 def _days(day: date, today: date) -> str:
     left = (day - today).days
     if left < 0:
-        return _("{days} day(s) ago").format(days=-left)
-    return _("today") if left == 0 else _("{days} day(s) left").format(days=left)
+        return ngettext("{days} day ago", "{days} days ago", -left).format(days=-left)
+    return _("today") if left == 0 else ngettext("{days} day left", "{days} days left", left).format(days=left)
 
 
 def calendar(items: list[Status], today: date) -> str:

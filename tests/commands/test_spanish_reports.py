@@ -68,7 +68,7 @@ def test_check_and_status_speak_spanish(case_file, capsys, monkeypatch):
     language.choose(None)
     out = _run(capsys, "status")
     assert f"una apelación interna al plan: enviada el {language.long_date(sent)}" in out
-    assert re.search(r"Decisión a más tardar el " + SPANISH_DATE.pattern + r" \(quedan \d+ día\(s\)\)", out)
+    assert re.search(r"Decisión a más tardar el " + SPANISH_DATE.pattern + r" \(quedan \d+ días\)", out)
     monkeypatch.delenv("LANGUAGE")
     english = _run(capsys, "status")
     assert f"an internal appeal to the plan: sent {sent:%B} {sent.day}, {sent.year}" in english

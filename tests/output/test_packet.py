@@ -290,7 +290,7 @@ def test_cli_packet_from_an_edited_docx_writes_owner_only_and_nothing_for_a_bad_
     said = capsys.readouterr().out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     pages = texts(out.read_bytes())
-    assert f"Wrote a {len(pages)}-page fax packet to {out}" in said and "Warning: The letter lists 3 enclosure(s), but the packet attaches 1 file(s)" in said
+    assert f"Wrote the fax packet ({len(pages)} pages) to {out}" in said and "Warning: The letter lists 3 enclosure(s), but the packet attaches 1 file(s)" in said
     assert cover_count(pages[0]) == len(pages) and f"Page {len(pages)} of {len(pages)}" in pages[-1]
     assert main(base) == 2 and "already exists" in capsys.readouterr().err
     assert main(base + ["--mail", "--force"]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -134,7 +135,7 @@ def test_passed_and_close_deadlines_are_flagged():
     passed = deadlines.report(case("medicare_advantage", "initial", "2026-08-01"), TODAY)
     assert any("has passed" in warning for warning in passed.warnings)
     close = deadlines.report(case("medicare_advantage", "initial", "2026-09-26"), TODAY)  # due Nov 30: 3 days left
-    assert any("Only 3 day(s) left" in warning for warning in close.warnings)
+    assert any("Only 3 days left" in warning for warning in close.warnings)
 
 
 def test_appeal_deadline_gives_a_medicare_advantage_reconsideration_65_days_from_the_notice(tmp_path, capsys):
@@ -306,7 +307,7 @@ def test_unknown_state_for_a_marketplace_plan_prints_the_state_and_federal_dates
     assert "CMS decides whether a state's own process meets the federal standards" in out
     assert "add the state whose law governs the plan as insurance.state" in out
     assert "send it by the earlier date, February 28, 2027" in out
-    assert out.count("has passed") + out.count("day(s) left") <= 1  # one step, warned once
+    assert out.count("has passed") + len(re.findall(r"Only \d+ days? left until", out)) <= 1  # one step, warned once
 
 
 def test_a_known_state_names_its_insurance_department_and_still_shows_both(tmp_path, capsys):

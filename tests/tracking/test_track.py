@@ -204,7 +204,7 @@ def test_status_sorts_by_urgency_and_flags_what_overdue_means(store):
     text = track_text.status_text(items)
     assert "Bo Late" in text.split("\n\n")[0] and "OVERDUE" in text.split("\n\n")[0]
     assert "let you go on to an independent external review now" in text and "Draft it: appeal draft --from-track" in text
-    assert "June 10, 2025 (8 day(s) left)" in text  # Cy's external review: 4 months after the denial
+    assert "June 10, 2025 (8 days left)" in text  # Cy's external review: 4 months after the denial
 
 
 def test_a_mailed_letter_without_its_arrival_date_says_the_plan_clock_may_start_later(store):
