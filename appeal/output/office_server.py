@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,6 +132,7 @@ class Server:
         self.starts = 0
         self.announce = announce or (lambda text: print(text, file=sys.stderr, flush=True))
         self.address = ""  # the socket, in the private folder, once there is one
+        self.started: float | None = None  # time.time() at the first start: the pipes LibreOffice leaves are newer
 
     @property
     def folder(self) -> Path:
@@ -147,6 +149,8 @@ class Server:
         if os.name != "posix":  # process groups and Unix sockets as used here: Linux and macOS
             self._fail(N_("kept running on Linux and macOS only"), quiet=True)
             return
+        if self.started is None:
+            self.started = time.time()
         if self.folder_path is None:
             self.folder_path = private_folder()
             if self.folder_path is None:
@@ -278,6 +282,8 @@ class Server:
             self._stop_process(process)
         if self.folder_path is not None:
             shutil.rmtree(self.folder_path, ignore_errors=True)
+        if self.started is not None:
+            pdf_convert.remove_left_pipes(self.started)  # the named pipe of a LibreOffice killed here, and its own
 
     def _stop_process(self, process: subprocess.Popen) -> None:
         try:

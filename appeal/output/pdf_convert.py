@@ -4,7 +4,8 @@ faithfully on every platform without Word itself.
 Each run gets a LibreOffice profile of its own in a private temporary folder, so it never touches (nor waits
 for) the user's open LibreOffice and several conversions can run at once. A conversion that hangs is stopped
 after `timeout` seconds, with every process it started. The result is checked: a PDF that pypdf reads, with at
-least one page. Nothing is left behind.
+least one page. Nothing is left behind: not the profile, and not the pipes LibreOffice leaves in /tmp when it
+ends (`remove_left_pipes`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from appeal.base.errors import UserError
@@ -30,6 +34,38 @@ INSTALL_HINT = N_(
 )
 _ELSEWHERE = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",
               r"C:\Program Files\LibreOffice\program\soffice.exe")
+
+
+PIPE_FOLDERS = ("/tmp", "/var/tmp")  # where LibreOffice makes its pipes, whatever TMPDIR says
+
+
+def remove_left_pipes(since: float) -> None:
+    """LibreOffice leaves its pipes in /tmp when it ends (OSL_PIPE_<uid>_SingleOfficeIPC_<a hash of the profile>, and
+    a kept one's named pipe), and every conversion's new profile makes a new one: a clinic's runs left them by the
+    thousand. Those made since `since` (time.time()) that nothing listens on any more are removed; one that
+    answers belongs to a LibreOffice still running (another run's, the person's own) and is left alone."""
+    prefix = f"OSL_PIPE_{os.getuid()}_" if hasattr(os, "getuid") else None
+    for folder in PIPE_FOLDERS if prefix else ():
+        try:
+            names = [name for name in os.listdir(folder) if name.startswith(prefix)]
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                found = os.lstat(path)
+                if not stat.S_ISSOCK(found.st_mode) or found.st_mtime < since - 1:
+                    continue
+                with socket.socket(socket.AF_UNIX) as probe:
+                    probe.settimeout(2)
+                    probe.connect(path)
+            except ConnectionRefusedError:  # nothing listens: left behind
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            except OSError:
+                continue
 
 
 def find_soffice() -> str:
@@ -70,6 +106,14 @@ def docx_to_pdfs(contents: list[bytes], *, timeout: float = TIMEOUT_SECONDS) -> 
 
 
 def _run(command: list[str], timeout: float, cwd: Path) -> None:
+    started = time.time()
+    try:
+        _run_once(command, timeout, cwd)
+    finally:
+        remove_left_pipes(started)
+
+
+def _run_once(command: list[str], timeout: float, cwd: Path) -> None:
     try:
         process = subprocess.Popen(
             command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -165,3 +165,36 @@ def test_after_the_run_is_stopped_no_letter_is_converted_and_a_worker_drafts_not
     monkeypatch.setattr(batch, "_settings", batch.Settings(None, None, TODAY, packet="fax", office=gone))
     result = batch.draft_task(batch.Task(0, str(ERISA), "case1", path=str(ERISA)))
     assert result.error and "stopped before this letter" in result.error
+
+
+def test_the_pipes_libreoffice_leaves_are_removed_but_not_a_live_or_an_older_one(tmp_path):
+    """LibreOffice leaves its pipes in /tmp when it ends, a new one for every conversion's new profile (a clinic's runs
+    left them by the thousand). After a run, those made since it started that nothing listens on are removed; a
+    LibreOffice still running (another run's) keeps its own, and one older than the run is not ours to judge."""
+    import secrets
+    import socket
+    import time
+
+    since = time.time()
+    tag = secrets.token_hex(6)
+    paths = {kind: os.path.join("/tmp", f"OSL_PIPE_{os.getuid()}_appeal-test-{kind}-{tag}") for kind in ("left", "live", "old")}
+    sockets = []
+    try:
+        for kind, path in paths.items():
+            bound = socket.socket(socket.AF_UNIX)
+            bound.bind(path)
+            if kind == "live":
+                bound.listen(1)
+                sockets.append(bound)
+            else:
+                bound.close()  # its file stays, with nothing listening: as LibreOffice leaves it
+        os.utime(paths["old"], (since - 3600, since - 3600), follow_symlinks=False)
+        pdf_convert.remove_left_pipes(since)
+        assert not os.path.exists(paths["left"])
+        assert os.path.exists(paths["live"]) and os.path.exists(paths["old"])
+    finally:
+        for bound in sockets:
+            bound.close()
+        for path in paths.values():
+            if os.path.exists(path):
+                os.unlink(path)
