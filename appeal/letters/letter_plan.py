@@ -485,6 +485,10 @@ def _recipient(case: Case, kind: LetterKind, view: dict[str, Any], regulator: An
         address = insurance.employer_address if case.insurance.employer_address else field_blank("insurance.employer_address")
         return [insurance.employer, L_("Human Resources / Employee Benefits"), address]
     if case.insurance.appeals_address:
+        first = case.insurance.appeals_address.splitlines()[0].strip().casefold()
+        insurer = (case.insurance.insurer or "").strip().casefold()
+        if insurer and first.startswith(insurer):  # the address names the plan already, as a notice prints it
+            return [insurance.appeals_address]
         return [insurance.insurer, insurance.appeals_address]
     if case.insurance.appeals_fax:  # a letter the plan gets by fax needs no mailing address (the fax line follows)
         return [insurance.insurer]

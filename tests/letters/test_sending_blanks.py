@@ -44,3 +44,12 @@ def test_with_neither_the_address_is_the_blank(tmp_path):
     text, printed = _drafted(tmp_path, None, None)
     assert "[ADD: appeals address]" in text and "By fax" not in text
     assert "appeals address" in printed
+
+
+def test_an_address_that_names_the_plan_is_not_headed_by_its_name_again(tmp_path):
+    """An imported notice's address often starts with the plan's name ('Meridian Health Administrators, Appeals
+    Unit'); the block printed the name twice, one line above the other."""
+    text, _ = _drafted(tmp_path, None, "Meridian Health Administrators, Appeals Unit\nP.O. Box 30512\nDayton, OH 45401")
+    block = text[:text.index("P.O. Box 30512")]
+    assert block.count("Meridian Health Administrators") == 1
+    assert "Meridian Health Administrators, Appeals Unit" in block
