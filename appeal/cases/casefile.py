@@ -66,6 +66,9 @@ def from_data(data: dict[str, Any], source: str, loaded: loader.Loaded | None = 
 
 def load(path: str | Path) -> Case:
     path = Path(path)
+    if path.suffix.lower() == ".csv":  # read as YAML it gave 'mapping values are not allowed in this context'
+        raise UserError(_("{file} is a CSV file of cases, one a row; this reads one case file (.yaml or .json). Draft "
+                          "a CSV's letters with `appeal batch {file}`.").format(file=path))
     loaded = read(path, str(path))
     return from_data(loaded.data, str(path), loaded)
 

@@ -219,3 +219,13 @@ def test_a_command_built_alone_has_the_same_parser_as_in_the_whole_one():
         alone = subcommands(cli.build_parser(name))
         assert alone[name].format_help() == parser.format_help(), name
         assert len(alone) == (2 if name in ("track", "status") else 1), name
+
+
+@pytest.mark.parametrize("command", [["check"], ["deadline"], ["draft"], ["track", "add", "--sent", "2026-12-01"]])
+def test_a_csv_given_as_one_case_file_is_named_with_what_to_do(command, in_tmp, capsys):
+    """A clinic's CSV given where one case file goes was read as YAML: 'mapping values are not allowed'."""
+    (in_tmp / "clinic.csv").write_text("patient.first_name,patient.last_name\nAna,Ruiz\n")
+    assert main([*command, "--case", "clinic.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "clinic.csv is a CSV file of cases, one a row" in err and "appeal batch clinic.csv" in err
+    assert "mapping values" not in err and "Traceback" not in err
