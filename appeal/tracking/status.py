@@ -116,6 +116,11 @@ def status(appeal: Appeal, today: date | None = None) -> Status:
     if dues:
         # Where rules differ (one appeal level or two), the latest: the plan is late only when every reading agrees.
         found.decision_due = max(dues)
+        if len(set(dues)) > 1:  # and the person is told the earlier date may be the real one
+            found.notes.append(N_("The plan may have less time than this: the rules that may apply give different "
+                                  "times, and the case does not say which applies (for an employer plan, one level of "
+                                  "internal appeal or two: insurance.internal_appeal_levels, which the plan's benefits "
+                                  "booklet or its notice gives). The later date is shown."))
         decided = letter.outcome is not None and letter.outcome.result is not Result.no_answer
         if not letter.received and letter.method == "mail" and not decided:
             found.notes.append(N_("The plan's deadline is counted from the day the letter was mailed; its clock "

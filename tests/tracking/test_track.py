@@ -10,7 +10,7 @@ import re
 import sqlite3
 import stat
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import docx_text
@@ -213,6 +213,22 @@ def test_a_mailed_letter_without_its_arrival_date_says_the_plan_clock_may_start_
     other, _ = store.add(make_case("medicare_original"), SENT, method="mail", received=date(2025, 1, 20), today=SENT)
     item = track_status.status(store.get(other), SENT)
     assert item.decision_due == date(2025, 3, 21) and not item.notes
+
+
+def test_a_due_date_the_case_does_not_settle_is_the_later_one_and_says_the_plan_may_have_less_time(store):
+    """An employer plan decides an appeal in 30 days with one level, 15 days at each of two; a case that does not
+    say which shows the later date, and says so (a clinic read the 30 days as certain)."""
+    from appeal.cases.case import AppealLevels
+
+    unsettled, _ = store.add(make_case("employer_self_funded"), SENT, method="fax", today=SENT)
+    item = track_status.status(store.get(unsettled), SENT)
+    assert item.decision_due == SENT + timedelta(days=30)
+    assert any("The plan may have less time than this" in note for note in item.notes)
+    one = make_case("employer_self_funded", "Ana Ruiz")
+    one.insurance.internal_appeal_levels = AppealLevels.one
+    settled, _ = store.add(one, SENT, method="fax", today=SENT)
+    item = track_status.status(store.get(settled), SENT)
+    assert item.decision_due == SENT + timedelta(days=30) and not any("less time" in note for note in item.notes)
 
 
 def test_bad_input_is_a_clear_message(store, tmp_path):
