@@ -621,8 +621,8 @@ def _continued(sheet, document) -> None:
 def cover_rows(case: Case, subject: str, total: int, *, department: str | None = None, decision: str | None = None,
                today: date | None = None) -> list[tuple[str, str]]:
     """(label, plain text) of each line of the cover sheet that the case has a value for: to (the department and
-    the plan), the plan's fax, from, phone, date, pages, re, patient, member ID, reference and when the decision is
-    due. A fact the case does not hold leaves its line out: a fax clerk reads '[ADD: ...]' as the sender's
+    the plan), the plan's fax, from, phone, date, pages, re, patient, date of birth (which a plan matches with the
+    name and member ID), member ID, reference, the current authorization and when the decision is due. A fact the case does not hold leaves its line out: a fax clerk reads '[ADD: ...]' as the sender's
     mistake, and `missing_on_cover` tells the sender instead."""
     name, phone, fax = _sender_lines(case)
     insurance = case.insurance
@@ -639,8 +639,10 @@ def cover_rows(case: Case, subject: str, total: int, *, department: str | None =
         ("Pages", f"{total} (including this cover sheet)"),
         ("Re", subject),
         ("Patient", case.patient.full_name),
+        ("Date of birth", format_date(case.patient.date_of_birth) if case.patient.date_of_birth else None),
         (insurance.coverage().member_id.label, case.patient.member_id),
         ("Claim or reference no.", case.denial.reference if case.denial is not None else None),
+        ("Authorization no.", case.treatment.authorization_number),  # a reauthorization's: what the plan files it by
         ("Decision due", decision),
     ]
     return [(label, str(value)) for label, value in rows if value not in (None, "")]

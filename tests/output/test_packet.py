@@ -430,6 +430,16 @@ def test_cover_names_the_department_and_the_representative():
     assert "URGENT: EXPEDITED REVIEW REQUESTED" in urgent
 
 
+def test_the_cover_gives_the_date_of_birth_and_a_reauthorizations_current_authorization():
+    """What a plan files a fax by, besides the name and member ID: the date of birth, and for a request to continue
+    treatment the authorization it continues (a clinic found it only inside the letter)."""
+    case = example_case("esketamine-maintenance-reauthorization")
+    text = " ".join(texts(packet.cover_sheet(case, "Reauthorization", 9, [("Letter", 2, 9)], today=TODAY))[0].split())
+    born = case.patient.date_of_birth
+    assert f"Date of birth {born:%B} {born.day}, {born.year}" in text
+    assert f"Authorization no. {case.treatment.authorization_number}" in text
+
+
 def test_stamp_drops_a_repeated_claim_word_and_a_missing_fax_number_is_left_off_the_cover_and_warned(letter):
     case, docx, letter_pdf = letter
     medicare = example_case("esketamine-medicare-denied")
