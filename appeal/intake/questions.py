@@ -43,13 +43,18 @@ from appeal.letters import kinds
 # physical therapy or a nerve block (False), or of a kind not known yet (None): `{dose_asked}`, `{weeks_asked}`.
 _TREATMENT_WORDS: dict[bool | None, dict[str, str]] = {
     True: {"dose_asked": N_("Highest dose reached"), "weeks_asked": N_("How many weeks at that full dose?"),
-           "weeks_label": N_("Weeks at full dose")},
+           "weeks_label": N_("Weeks at full dose"),
+           "weeks_hint": N_("An adequate trial of a medication is usually at least 6 weeks at a full dose; count "
+                            "only those weeks. A number, like 8.")},
     False: {"dose_asked": N_("How often, or how many sessions or procedures"),
-            "weeks_asked": N_("How many weeks did it last?"), "weeks_label": N_("Weeks it lasted")},
+            "weeks_asked": N_("How many weeks did it last?"), "weeks_label": N_("Weeks it lasted"),
+            "weeks_hint": N_("From the first session or procedure to the last, in weeks. A number, like 8.")},
     None: {"dose_asked": N_("Highest dose reached (for a therapy or procedure, how often or how many)"),
            "weeks_asked": N_("How many weeks at that full dose? (for a therapy or procedure, how many weeks it "
                              "lasted)"),
-           "weeks_label": N_("Weeks")},
+           "weeks_label": N_("Weeks"),
+           "weeks_hint": N_("For a medication, an adequate trial is usually at least 6 weeks at a full dose; count "
+                            "only those weeks. A number, like 8.")},
 }
 
 # How prompts speak of the patient, by language, to the patient writing (True) or about them (False). Each

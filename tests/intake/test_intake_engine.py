@@ -148,6 +148,19 @@ def test_a_scores_help_gives_the_range_of_the_scale_chosen_for_it(engine, scale,
     assert score.field_name == "value" and engine.hint(score) == said
 
 
+@pytest.mark.parametrize("name, kind, said", [("sertraline", "ssri", "An adequate trial of a medication is usually"),
+                                              ("physical therapy", "physical_therapy", "From the first session")])
+def test_the_weeks_of_a_treatment_tried_are_helped_as_a_medication_or_a_therapy(engine, name, kind, said):
+    """Physical therapy's weeks were helped with a medication's 'at least 6 weeks at a full dose'."""
+    opened_appeal(engine)
+    trials = ENTRIES["prior_treatments"]
+    engine.add_entry(trials)
+    given = {"name": name, "drug_class": kind}
+    while (question := engine.pending()[0]).field_name != "adequate_weeks":
+        assert engine.answer(question, given.get(question.field_name), engine.progress.item) is None
+    assert engine.hint(question).startswith(said) and ("full dose" in engine.hint(question)) == (kind == "ssri")
+
+
 def test_a_list_entry_is_filled_question_by_question_and_stored_in_the_case(engine):
     opened_appeal(engine)
     trials = ENTRIES["prior_treatments"]
