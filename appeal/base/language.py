@@ -170,7 +170,9 @@ def shown_date(day: date, english: str = "%m/%d/%Y") -> str:
 # Spanish words that are never English ones (no "a", "me", "no", "son": English has them too), for telling an
 # answer typed in Spanish: the letter to the plan is English, so the person is told it will appear as typed.
 _SPANISH_WORDS = frozenset("""de la que el en y los las se por con una para mi es lo al del su muy pero más
-    como cuando porque desde hace años trabajo puedo tengo estoy está ella él mis sus nada dolor también""".split())
+    como cuando porque desde hace años trabajo puedo tengo estoy está ella él mis sus nada dolor también
+    durante cada hasta entre después antes veces vez minutos horas días semanas semana meses dos tres cuatro cinco
+    seis siete ocho diez tiene tenía fue hay ayudó mejoré sesiones pastillas""".split())
 
 
 def looks_spanish(text: str) -> bool:

@@ -33,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from appeal.base import loader
+from appeal.base import language, loader
 from appeal.base.language import looks_spanish, shown_date, translate as _
 from appeal.base.control_chars import control_problem, printable
 from appeal.base.errors import UserError, problem_words
@@ -521,7 +521,9 @@ class Engine:
         text = self.current(question, state)
         if not proofread.checks(question.path) or not isinstance(text, str) or not text.strip():
             return []
-        if looks_spanish(text):  # an English spelling check would "correct" every word; the review says instead
+        # an English spelling check would "correct" Spanish words ('veces -> vices?'): not for text that reads as
+        # Spanish, nor for a person answering in Spanish at all (the review says where Spanish stays in the letter)
+        if looks_spanish(text) or language.current() != language.ENGLISH:
             return []
         return proofread.typos(text, question.path, proofread.case_words(self.case),
                                self.case.kept_spellings.get(question.path, []))

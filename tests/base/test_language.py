@@ -72,6 +72,9 @@ def test_spanish_dates_are_the_locale_s():
     ("im on leave from work and i dont leave the house most days", False),
     ("No improvement after 10 weeks; me and my wife are worried.", False),
     ("José García, Los Angeles", False),
+    # a dose and schedule, the hint's own example: English spelling 'fixes' made it 'dos vices for semang'
+    ("0.5 mg/kg en 40 minutos, dos veces por semana durante tres semanas", True),
+    ("0.5 mg/kg over 40 minutes, twice a week for three weeks", False),
 ])
 def test_an_answer_typed_in_spanish_is_told_from_english(text, spanish):
     assert language.looks_spanish(text) is spanish

@@ -146,3 +146,17 @@ def test_a_date_asked_again_is_offered_in_words_in_spanish_and_read_back():
         assert parse_date(as_typed(date(1984, 7, 9))) == date(1984, 7, 9)
     with language.reading("en"):
         assert as_typed(date(1984, 7, 9)) == "07/09/1984"
+
+
+def test_no_english_spelling_fix_is_offered_to_a_person_answering_in_spanish(tmp_path):
+    """A Spanish speaker's dose and schedule were offered 'minutos -> minutes?', 'veces -> vices?', 'por -> for?',
+    each fix selected: pressing Siguiente put 'dos vices for semang' in the letter. No English spelling check is
+    offered to a person answering in Spanish, nor on an answer that reads as Spanish; an English answer still is."""
+    engine = Engine(Case(), tmp_path / "draft.yaml", Progress(), [], resumed=False)
+    schedule, history = ENTRIES["treatment.induction"], ENTRIES["clinical.history"]
+    assert engine.answer(schedule, "0.5 mg/kg en 40 minutos, dos veces por semana durante tres semanas") is None
+    assert engine.typos(schedule) == []
+    assert engine.answer(history, "I recieve my infusions weekly") is None
+    assert [typo.word for typo in engine.typos(history)] == ["recieve"]
+    with language.reading("es"):
+        assert engine.typos(history) == []
