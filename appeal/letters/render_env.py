@@ -73,14 +73,32 @@ def _printable_in_docx(value: Any) -> Any:
     return printable if hasattr(printable, "__html__") else _park_braces(printable)
 
 
+# A lower-case letter after a sentence's end and a space ('in 2024. this episode'): that sentence's start. Not after
+# a short form whose full stop ends no sentence ('e.g. the', 'dr. whitfield', '3 p.m. he').
+_NEXT_SENTENCE = re.compile(r"[.!?][\"'”’)]?[ \t]+[a-z]")
+_NOT_AN_END = {"eg", "ie", "vs", "etc", "approx", "dr", "mr", "mrs", "ms", "st", "no", "jr", "sr"}
+
+
+def _sentences_capitalized(text: str) -> str:
+    letters = list(text)
+    for found in _NEXT_SENTENCE.finditer(text):
+        before = re.search(r"[\w.]*$", text[: found.start()])[0].lower()  # the word its full stop follows
+        if text[found.start()] == "." and (before in _NOT_AN_END or "." in before):
+            continue
+        letters[found.end() - 1] = letters[found.end() - 1].upper()
+    return "".join(letters)
+
+
 def as_sentence(value: Any) -> Any:
-    """Typed text printed as a sentence in a formal letter: a capital first letter and a closing full stop when
-    the person left them off ('depressed since college' -> 'Depressed since college.'); no word is changed."""
+    """Typed text printed as sentences in a formal letter: a capital at the start of each sentence and a closing
+    full stop when the person left them off ('depressed since college. it got worse' -> 'Depressed since college.
+    It got worse.'); no word is changed but for that capital."""
     if not isinstance(value, str) or hasattr(value, "__html__") or not value.strip():
         return value
     text = value.rstrip()
     if text[0].islower():
         text = text[0].upper() + text[1:]
+    text = _sentences_capitalized(text)
     return text if text[-1] in ".!?)\"'”’…" else text + "."
 
 

@@ -149,6 +149,11 @@ def test_typed_text_prints_as_a_sentence_with_every_word_as_typed(tmp_path):
     assert "History: Depressed since college, worse since march, the meds didnt help." in text
     assert as_sentence("Done already.") == "Done already." and as_sentence("(see notes)") == "(see notes)"
     assert as_sentence("it hurts!") == "It hurts!" and as_sentence("") == ""
+    # each sentence starts with its capital, as a daughter's tired typing did not ('... in 2024. this episode')
+    assert (as_sentence("since my mother died in 2024. this episode began. no attempt") ==
+            "Since my mother died in 2024. This episode began. No attempt.")
+    assert as_sentence("seen by dr. whitfield at 3 p.m. he said, e.g. rest. ok") == (
+        "Seen by dr. whitfield at 3 p.m. he said, e.g. rest. Ok.")  # a short form's full stop ends no sentence
 
 
 def test_the_checker_read_back_from_the_cache_knows_and_corrects_as_the_one_built_afresh(tmp_path, monkeypatch):
