@@ -461,7 +461,7 @@ def treatment_section(document, heading=None):
     labeled(document, _("Setting and monitoring:"), "{{ item }}", "Field")
     tag(document, "{%p endfor %}")
     optional_line(document, "treatment.cost_per_session", _("Cost per session:"), "{{ treatment.cost_per_session }}")
-    optional_line(document, "letter.urgent", _("Why this is urgent:"), "{{ treatment.urgency_reason }}")
+    optional_line(document, "letter.urgent", _("Why this is urgent:"), "{{ treatment.urgency_reason | sentence }}")
 
 
 def list_section(document, items, heading, style="List Bullet", keep_last=False):

@@ -147,6 +147,9 @@ def test_typed_text_prints_as_a_sentence_with_every_word_as_typed(tmp_path):
     case.clinical.history = "depressed since college, worse since march, the meds didnt help"
     text = docx_text(draft.draft(case, kinds.get("appeal")).content)
     assert "History: Depressed since college, worse since march, the meds didnt help." in text
+    case.treatment.urgency, case.treatment.urgency_reason = "expedited", "dad has had thoughts of suicide. he lives alone"
+    urgent = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "Why this is urgent: Dad has had thoughts of suicide. He lives alone." in urgent
     assert as_sentence("Done already.") == "Done already." and as_sentence("(see notes)") == "(see notes)"
     assert as_sentence("it hurts!") == "It hurts!" and as_sentence("") == ""
     # each sentence starts with its capital, as a daughter's tired typing did not ('... in 2024. this episode')
