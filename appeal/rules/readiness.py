@@ -30,7 +30,7 @@ from appeal.rules.clinical import Condition
 TRIALS_NEEDED = 2
 ADULT_AGE = 18
 _DEPRESSION_SCALES = {Instrument.phq9, Instrument.madrs, Instrument.hamd}
-_PSYCHIATRIC = re.compile(r"psychiatr|\bPMHNP|\bPMHCNS|\bD?FAPA\b", re.I)
+_PSYCHIATRIC = re.compile(r"psychiatr|psiquiatr|\bPMHNP|\bPMHCNS|\bD?FAPA\b", re.I)  # "psiquiatra": typed in Spanish
 # The list entries' fields a check names as missing (appeal.cases.case_paths.said): the English is the path; another
 # language says what the field is, with the path beside it.
 _NAMED_FIELDS = (N_("prior_treatments[{index}].drug_class"), N_("prior_treatments[{index}].response"),
@@ -237,7 +237,7 @@ def _psychiatric_prescriber(case: Case, today: date) -> tuple[Status, str | None
             "a psychiatrist or psychiatric nurse practitioner to prescribe or be consulted; enclose a psychiatric "
             "consultation.").format(who=who, specialty=specialty)
     if sender.role is not SenderRole.provider:
-        hint = next((item for item in case.enclosures if re.search(r"psychiatr|PMHNP", item, re.I)), None)
+        hint = next((item for item in case.enclosures if re.search(r"psychiatr|psiquiatr|PMHNP", item, re.I)), None)
         found = _("The prescriber does not sign this letter, so the case does not say their specialty.") + " "
         if hint:
             found += _("An enclosure names one ('{enclosure}'); make sure it states the prescriber's "

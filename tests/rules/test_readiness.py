@@ -158,6 +158,14 @@ def test_psychiatric_credentials_count_without_a_specialty():
     assert found["psychiatric_prescriber"].status is Status.met
 
 
+@pytest.mark.parametrize("specialty", ["psiquiatra", "Psiquiatría"])
+def test_a_prescribers_specialty_typed_in_spanish_counts(specialty):
+    """A Spanish speaker typed 'psiquiatra' and read 'Dra. Elena Ruiz es psiquiatra, no un profesional de psiquiatría'."""
+    case = case_from({"sender": {"role": "patient"}})
+    case.treatment.prescriber_specialty = specialty
+    assert results(case)["psychiatric_prescriber"].status is Status.met
+
+
 def test_a_trial_dated_inside_the_episode_counts_without_the_current_episode_flag():
     undated_flag = {"name": "duloxetine", "drug_class": "snri", "adequate_weeks": 8, "response": "none"}
     inside = {**undated_flag, "start_date": "2025-03-01", "end_date": "2025-06-01"}
