@@ -143,8 +143,12 @@ def warm(evidence_dirs: list[Path] | None = None) -> None:
 
 
 def default_name(case: Case, kind: kinds.LetterKind, today: date | None = None) -> Path:
-    """patient-kind-date.docx: sortable, and says whose letter it is without opening it."""
+    """patient-kind-date.docx: sortable, and says whose letter it is without opening it (plain letters only, so
+    every program and fax service takes the name: 'Martínez' is martinez, not mart-nez)."""
+    import unicodedata
+
     who = "-".join(part for part in (case.patient.last_name, case.patient.first_name) if part) or "patient"
+    who = unicodedata.normalize("NFKD", who).encode("ascii", "ignore").decode()  # the accents dropped, not the letters
     who = re.sub(r"[^A-Za-z0-9-]+", "-", who).strip("-").lower() or "patient"
     return Path(f"{who}-{kind.name}-{(today or date.today()).isoformat()}.docx")
 

@@ -16,6 +16,19 @@ from appeal.base.resources import examples_folder
 EXAMPLE = examples_folder() / "ketamine-trd-erisa-appeal.yaml"
 
 
+@pytest.mark.parametrize("last, first, expected", [("Martínez", "Rosa", "martinez-rosa"), ("Ñúñez", "José", "nunez-jose"),
+                                                   ("O'Brien", "Seán", "o-brien-sean"), ("李", "", "patient")])
+def test_a_letters_name_keeps_a_name_with_accents_readable(last, first, expected):
+    """'Martínez' made mart-nez-rosa-appeal-....docx; the accents are dropped, not the letters."""
+    from datetime import date
+
+    from appeal.cases.case import Case
+    from appeal.letters import draft, kinds
+
+    case = Case.model_validate({"patient": {"last_name": last, "first_name": first or None}})
+    assert draft.default_name(case, kinds.get("appeal"), date(2026, 12, 7)).name == f"{expected}-appeal-2026-12-07.docx"
+
+
 def test_draft_writes_an_owner_only_letter_with_the_default_name(in_tmp, capsys):
     assert main(["draft", "--case", str(EXAMPLE)]) == 0
     written = list(in_tmp.glob("*.docx"))
