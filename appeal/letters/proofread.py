@@ -85,9 +85,33 @@ class Typo:
         return f"{self.word} → {self.suggestion}?"
 
 
+# A medication's name: no word list holds every brand, so only a word one or two letters off a medication the tool
+# knows (appeal/data/medications.yaml) is offered its spelling ('mirtazepine -> mirtazapine?').
+MEDICATION_NAMES = ("prior_treatments[].name",)
+
+
 def checks(path: str) -> bool:
     """Whether a field's text is proofread."""
-    return path in FREE_TEXT or path in NAMES_CAPITALIZED
+    return path in FREE_TEXT or path in NAMES_CAPITALIZED or path in MEDICATION_NAMES
+
+
+@lru_cache(maxsize=1)
+def _medications() -> tuple[str, ...]:
+    return tuple(sorted({name for names in load_data("medications.yaml").values() for name in names if len(name) > 4}))
+
+
+def _medication_typos(text: str, field: str, kept_lower: set[str]) -> list[Typo]:
+    import difflib
+
+    found = []
+    for word in dict.fromkeys(re.findall(r"[A-Za-z]{5,}", text)):
+        lower = word.lower()
+        if lower in kept_lower or lower in _medications():
+            continue
+        near = difflib.get_close_matches(lower, _medications(), n=1, cutoff=0.85)
+        if near:
+            found.append(Typo(field, word, _like(word, near[0])))
+    return found
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -267,6 +291,8 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
     kept_lower = {word.lower() for word in kept}
     if field in NAMES_CAPITALIZED:
         return _name_capitals(text.strip(), field, kept_lower)
+    if field in MEDICATION_NAMES:
+        return _medication_typos(text, field, kept_lower)
     found: list[Typo] = []
     seen: set[str] = set()
     first: dict[str, int] = {}  # where each word is first typed, for the order (a search would find "i" in "since")
@@ -311,7 +337,7 @@ def case_typos(case: Case) -> list[tuple[str, Typo]]:
     typed in Spanish is left out: an English spelling check would "correct" every word of it."""
     known = case_words(case)
     found = []
-    for field in FREE_TEXT + NAMES_CAPITALIZED:
+    for field in FREE_TEXT + NAMES_CAPITALIZED + MEDICATION_NAMES:
         kept = case.kept_spellings.get(field, [])
         for path, text in _values(case, field):
             if not looks_spanish(text):

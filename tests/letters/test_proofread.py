@@ -45,6 +45,19 @@ def test_short_forms_are_offered_the_whole_word_not_the_checkers_guess(typed, me
     assert words(f"I sleep {typed} less than before.") == [(typed, meant)]
 
 
+@pytest.mark.parametrize("typed, meant", [("mirtazepine", "mirtazapine"), ("gabapentn 300 mg", "gabapentin"),
+                                          ("Lexaprp", "Lexapro")])
+def test_a_medication_name_one_letter_off_is_offered_its_spelling(typed, meant):
+    """'mirtazepine' went into the letter's table of treatments tried; a reviewer reads a misspelled drug as care."""
+    assert [typo.suggestion for typo in proofread.typos(typed, "prior_treatments[].name")] == [meant]
+
+
+@pytest.mark.parametrize("typed", ["sertraline 100 mg", "Zoloft", "physical therapy", "stellate ganglion blocks",
+                                   "trazodone"])
+def test_a_medication_or_therapy_name_that_is_right_or_unknown_is_left_alone(typed):
+    assert proofread.typos(typed, "prior_treatments[].name") == []
+
+
 def test_a_lower_case_i_and_month_are_offered_their_capital_and_may_is_left_alone():
     """A tired patient's "i" and "november" (a reviewer scored a letter that printed them); "may" and "march" are
     ordinary words too, so they are not flagged."""
