@@ -161,6 +161,17 @@ def test_the_weeks_of_a_treatment_tried_are_helped_as_a_medication_or_a_therapy(
     assert engine.hint(question).startswith(said) and ("full dose" in engine.hint(question)) == (kind == "ssri")
 
 
+def test_a_misspelled_medication_name_is_offered_its_spelling_as_it_is_typed(engine):
+    """'mirtazepine' went into the letter's table: the name of a treatment tried was never proofread."""
+    opened_appeal(engine)
+    trials = ENTRIES["prior_treatments"]
+    engine.add_entry(trials)
+    name = trials.items[0]
+    assert engine.answer(name, "mirtazepine 30 mg", engine.progress.item) is None
+    assert [(typo.word, typo.suggestion) for typo in engine.typos(name, engine.progress.item)] == [
+        ("mirtazepine", "mirtazapine")]
+
+
 def test_a_list_entry_is_filled_question_by_question_and_stored_in_the_case(engine):
     opened_appeal(engine)
     trials = ENTRIES["prior_treatments"]
