@@ -326,8 +326,9 @@ def typos(text: str, field: str, known: frozenset[str] = frozenset(), kept: tupl
 
 def _name_capitals(name: str, field: str, kept_lower: set[str]) -> list[Typo]:
     """A name typed all in lower case, offered with a capital on each word ("dr. amir haddad -> Dr. Amir Haddad",
-    "o'brien -> O'Brien"); a name with any capital is left as the person typed it."""
-    if name != name.lower() or not re.search(r"[a-z]", name) or name in kept_lower:
+    "o'brien -> O'Brien"); a name with any capital is left as the person typed it, and so is what is no name at all
+    (an email address typed in the wrong box was offered "Denise.Okafor@Gmail.Com")."""
+    if name != name.lower() or not re.search(r"[a-z]", name) or name in kept_lower or re.search(r"[@/\d]", name):
         return []
     return [Typo(field, name, re.sub(r"[a-z]+", lambda word: word[0].capitalize(), name))]
 

@@ -145,6 +145,7 @@ def test_a_name_typed_all_in_lower_case_is_offered_its_capitals_as_one_fix():
     assert typo.shown == "dr. amir haddad → Dr. Amir Haddad?"
     assert proofread.corrected("dr. amir haddad", typo.word, typo.suggestion) == "Dr. Amir Haddad"
     assert proofread.typos("o'brien-smith", "patient.last_name")[0].suggestion == "O'Brien-Smith"
+    assert proofread.typos("denise.okafor@gmail.com", "patient.policy_holder") == []  # no name: no capitals offered
     assert proofread.typos("Dr. amir Haddad", "treatment.prescriber") == []  # any capital: as the person typed it
     assert proofread.typos("dr. amir haddad", "treatment.prescriber", kept=["dr. amir haddad"]) == []
     assert proofread.typos("kept as typed", "clinical.history") == []  # free text is not capitalized
