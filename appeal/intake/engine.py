@@ -544,9 +544,18 @@ class Engine:
     def typed_in_spanish(self) -> list[str]:
         """The free-text answers written in Spanish, by their labels: the letter to the plan is in English and
         prints them as typed, so both reviews say so and offer to change them."""
-        return [self.label(entry) for entry in QUESTIONS if isinstance(entry, Question)
-                and proofread.checks(entry.path) and applies(entry, self.context())
-                and isinstance(self.current(entry), str) and looks_spanish(self.current(entry))]
+        found = [self.label(entry) for entry in QUESTIONS if isinstance(entry, Question)
+                 and proofread.checks(entry.path) and applies(entry, self.context())
+                 and isinstance(self.current(entry), str) and looks_spanish(self.current(entry))]
+        for group in (entry for entry in QUESTIONS if isinstance(entry, Group)):  # a list's entries too: 'Probados
+            for item in group.items:                                               # antes 2: por qué lo dejó'
+                if not proofread.checks(item.path):
+                    continue
+                for number, entry in enumerate(self.entries(group), 1):
+                    value = getattr(entry, item.field_name) if item.field_name else entry
+                    if isinstance(value, str) and looks_spanish(value):
+                        found.append(f"{self.label(group)} {number}: {self.label(item)}")
+        return found
 
     def _item_owner(self, group: Group, data: dict[str, Any]) -> BaseModel:
         """The group entry being filled, as a model holding only the answers given so far."""

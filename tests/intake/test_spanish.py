@@ -160,3 +160,19 @@ def test_no_english_spelling_fix_is_offered_to_a_person_answering_in_spanish(tmp
     assert [typo.word for typo in engine.typos(history)] == ["recieve"]
     with language.reading("es"):
         assert engine.typos(history) == []
+
+
+def test_a_list_entry_typed_in_spanish_is_named_by_the_review_too(tmp_path):
+    """The review said which answers stay in Spanish in the English letter, but not a list's entries: a treatment's
+    'me dio mucho insomnio y casi no mejoré' reached the letter's table without a word."""
+    engine = Engine(Case(), tmp_path / "draft.yaml", Progress(), [], resumed=False)
+    trials = ENTRIES["prior_treatments"]
+    engine.add_entry(trials)
+    given = {"name": "sertraline", "drug_class": "ssri", "reason_stopped": "me dio mucho insomnio y casi no mejoré"}
+    while engine.pending():
+        question = engine.pending()[0]
+        assert engine.answer(question, given.get(question.field_name), engine.progress.item) is None
+    engine.close_entry()
+    named = engine.typed_in_spanish()
+    assert len(named) == 1 and named[0].endswith(engine.label(next(item for item in trials.items
+                                                                   if item.field_name == "reason_stopped")))
