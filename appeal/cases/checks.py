@@ -10,20 +10,27 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
-from appeal.base.language import translate as _
+from appeal.base.language import shown_date, translate as _
 from appeal.cases import codes, icd10, plan_types
 from appeal.cases.case import Case, TreatmentKind
 
 
-def warnings(case: Case) -> list[str]:
+def warnings(case: Case, today: date | None = None) -> list[str]:
     """Things that will not stop a letter but weaken it, in the person's language."""
     found = [warning for diagnosis in case.diagnoses if (warning := icd10.weakness(diagnosis.code))]
     if case.treatment.kind is TreatmentKind.other and not case.treatment.name:
         found.append(_("treatment.name: the treatment kind is 'other' but no name is given"))
     found += [str(problem) for problem in codes.check(case)]
     found += other_plan_types_words(case)
+    born = case.patient.date_of_birth
+    if born is not None and (today or date.today()).toordinal() - born.toordinal() < 730:
+        # '5/3/2025' typed for 5 March, read as May 3: a date of birth the plan will not match
+        found.append(_("patient.date_of_birth: {date} makes the patient less than two years old. Check the year, and "
+                       "the order of month and day (dates are read month first: 5/3/2025 is May 3, 2025).").format(
+            date=shown_date(born)))
     return found
 
 

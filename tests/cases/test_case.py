@@ -108,6 +108,17 @@ def test_unspecified_code_gives_a_warning():
     assert case_checks.warnings(Case(diagnoses=[{"code": "F33.2"}])) == []
 
 
+def test_a_date_of_birth_under_two_years_ago_is_questioned_in_words():
+    """A Spanish speaker typed 5/3/2025 meaning 5 March: it was kept as May 3, 2025, a date of birth 19 months ago,
+    without a word, and a plan matches a claim by the date of birth."""
+    today = date(2026, 12, 7)
+    recent = Case(patient={"date_of_birth": "2025-05-03"})
+    [said] = [warning for warning in case_checks.warnings(recent, today) if warning.startswith("patient.date_of_birth")]
+    assert "05/03/2025 makes the patient less than two years old" in said and "5/3/2025 is May 3, 2025" in said
+    assert not [warning for warning in case_checks.warnings(Case(patient={"date_of_birth": "1986-04-02"}), today)
+                if "date_of_birth" in warning]
+
+
 def test_npi_check_digit_and_phone_normalization():
     assert Sender(npi="1234567893").npi == "1234567893"
     with pytest.raises(ValueError, match="check digit"):
