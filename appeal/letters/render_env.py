@@ -82,8 +82,11 @@ _NOT_AN_END = {"eg", "ie", "vs", "etc", "approx", "dr", "mr", "mrs", "ms", "st",
 def _sentences_capitalized(text: str) -> str:
     letters = list(text)
     for found in _NEXT_SENTENCE.finditer(text):
-        before = re.search(r"[\w.]*$", text[: found.start()])[0].lower()  # the word its full stop follows
-        if text[found.start()] == "." and (before in _NOT_AN_END or "." in before):
+        end = start = found.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] in "_."):  # back over the word its stop ends
+            start -= 1
+        before = text[start:end].lower()  # read back from the stop: a search of all the text before it for each
+        if text[end] == "." and (before in _NOT_AN_END or "." in before):  # sentence took 33 s on 100,000 characters
             continue
         letters[found.end() - 1] = letters[found.end() - 1].upper()
     return "".join(letters)

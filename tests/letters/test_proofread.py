@@ -173,6 +173,19 @@ def test_typed_text_prints_as_a_sentence_with_every_word_as_typed(tmp_path):
         "Seen by dr. whitfield at 3 p.m. he said, e.g. rest. Ok.")  # a short form's full stop ends no sentence
 
 
+def test_a_history_as_long_as_a_field_holds_is_drafted_with_each_sentence_capitalized():
+    """100,000 characters (the most a field holds) of short sentences: looking back for the word before each full
+    stop through all the text before it took 33 s of processor time, over the render's bound, and no letter."""
+    from appeal.letters import draft, kinds
+    from appeal.cases.case import MAX_TEXT_CHARACTERS
+
+    case = example_case("ketamine-trd-erisa-appeal").model_copy(deep=True)
+    sentence = "the pain came back. "
+    case.clinical.history = (sentence * (MAX_TEXT_CHARACTERS // len(sentence))).strip()
+    text = docx_text(draft.draft(case, kinds.get("appeal")).content)
+    assert "History: The pain came back. The pain came back." in text and "back. the pain" not in text
+
+
 def test_the_checker_read_back_from_the_cache_knows_and_corrects_as_the_one_built_afresh(tmp_path, monkeypatch):
     """The finished word list is kept in the user's cache (appeal/letters/compile_cache.py); the checker made from
     it answers every lookup and correction as pyspellchecker's own list with ours added."""
