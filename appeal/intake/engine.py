@@ -547,8 +547,9 @@ class Engine:
         found = [self.label(entry) for entry in QUESTIONS if isinstance(entry, Question)
                  and proofread.checks(entry.path) and applies(entry, self.context())
                  and isinstance(self.current(entry), str) and looks_spanish(self.current(entry))]
-        for group in (entry for entry in QUESTIONS if isinstance(entry, Group)):  # a list's entries too: 'Probados
-            for item in group.items:                                               # antes 2: por qué lo dejó'
+        # a list's entries too: 'Probados antes 2: Por qué se dejó'
+        for group in (entry for entry in QUESTIONS if isinstance(entry, Group)):
+            for item in group.items:
                 if not proofread.checks(item.path):
                     continue
                 for number, entry in enumerate(self.entries(group), 1):

@@ -622,8 +622,9 @@ def cover_rows(case: Case, subject: str, total: int, *, department: str | None =
                today: date | None = None) -> list[tuple[str, str]]:
     """(label, plain text) of each line of the cover sheet that the case has a value for: to (the department and
     the plan), the plan's fax, from, phone, date, pages, re, patient, date of birth (which a plan matches with the
-    name and member ID), member ID, reference, the current authorization and when the decision is due. A fact the case does not hold leaves its line out: a fax clerk reads '[ADD: ...]' as the sender's
-    mistake, and `missing_on_cover` tells the sender instead."""
+    name and member ID), member ID, reference, the current authorization and when the decision is due. A fact the
+    case does not hold leaves its line out: a fax clerk reads '[ADD: ...]' as the sender's mistake, and
+    `missing_on_cover` tells the sender instead."""
     name, phone, fax = _sender_lines(case)
     insurance = case.insurance
     plan = " / ".join(item for item in (insurance.insurer, insurance.plan_name) if item)
